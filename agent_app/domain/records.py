@@ -1,0 +1,128 @@
+"""Plain records of the data model (ARCHITECTURE.md, "Data model").
+
+These are what services hand to the UI and what crosses threads: frozen dataclasses of plain
+values, never ORM objects. Ids are UUID strings made on the laptop; `version` is the entity
+version the server last confirmed (None until the first sync).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from agent_app.domain.keys import (
+    BusinessStatus,
+    EnrollmentStatus,
+    Gender,
+    Role,
+    SizeClass,
+    VisitChannel,
+    VisitOutcome,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    code: str
+    name: str
+    region_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    code: str
+    name: str
+    branch: str
+    role: Role = Role.AGENT
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: str
+    name: str
+    branch: str
+    starts_on: dt.date
+    ends_on: dt.date
+    venue: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str
+    scope: str  # branch | event | agent
+    scope_id: str
+    metric: str  # enrollments | businesses | visits | employers
+    goal: int
+    period_start: dt.date
+    period_end: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Business:
+    id: str
+    name: str
+    owner_name: str | None = None
+    phone: str | None = None  # E.164
+    sector: str | None = None
+    size_class: SizeClass | None = None
+    workers_count: int | None = None
+    address: str | None = None
+    region_code: str | None = None
+    nib: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    status: BusinessStatus = BusinessStatus.PROSPECT
+    event_id: str | None = None
+    registered_by: str | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    id: str
+    business_id: str
+    visited_at: dt.datetime
+    channel: VisitChannel = VisitChannel.DOOR_TO_DOOR
+    outcome: VisitOutcome = VisitOutcome.INTERESTED
+    reason: str | None = None
+    notes: str | None = None
+    next_follow_up: dt.date | None = None
+    event_id: str | None = None
+    agent_code: str | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    text_version: str
+    given_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Enrollment:
+    id: str
+    nik: str
+    full_name: str
+    birth_date: dt.date
+    gender: Gender
+    phone: str
+    occupation: str
+    declared_income: int
+    programs: tuple[str, ...] = ("JKK", "JKM")
+    period_months: int = 1
+    paid_by_state: bool = False
+    monthly_contribution: int | None = None
+    birth_place: str | None = None
+    email: str | None = None
+    address: str | None = None
+    region_code: str | None = None
+    consent: Consent | None = None
+    business_id: str | None = None
+    event_id: str | None = None
+    status: EnrollmentStatus = EnrollmentStatus.DRAFT
+    review_reason: str | None = None
+    membership_number: str | None = None
+    birth_date_override_reason: str | None = None
+    agent_code: str | None = None
+    version: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
