@@ -1,0 +1,131 @@
+"""Wire-format validation shared by the laptop and the server (SYNC_PROTOCOL.md, "Entities")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from agent_app.domain import validation
+
+ENROLLMENT = {
+    "nik": "1671034509990001",
+    "full_name": "Siti Aminah",
+    "birth_place": "Palembang",
+    "birth_date": "1999-09-05",
+    "gender": "F",
+    "phone": "+6281234567890",
+    "email": None,
+    "address": "Jl. Merdeka 1",
+    "region_code": "16.71.03",
+    "occupation": "penjual_makanan",
+    "declared_income": 1_500_000,
+    "programs": ["JKK", "JKM", "JHT"],
+    "period_months": 3,
+    "paid_by_state": False,
+    "monthly_contribution": 51_800,
+    "consent": {"text_version": "2026.1", "given_at": "2026-11-21T10:00:00+07:00"},
+    "business_id": None,
+    "event_id": None,
+    "status": "submitted",
+}
+
+
+def fields_of(problems):
+    return {p.field: p.code for p in problems}
+
+
+def test_a_whole_enrollment_passes():
+    assert validation.validate_enrollment(ENROLLMENT) == []
+
+
+def test_server_set_fields_are_ignored():
+    assert validation.validate_enrollment({**ENROLLMENT, "agent_code": "AG1"}) == []
+    assert validation.validate_business({"name": "Pempek", "registered_by": "x"}) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("nik", "1671034509990000"),
+        ("nik", "16710345099900"),
+        ("nik", 1671034509990001),
+        ("phone", "081234567890"),  # must be E.164 on the wire
+        ("gender", "L"),
+        ("occupation", "astronaut"),
+        ("programs", ["JKK"]),
+        ("programs", ["JKK", "JKM", "JP"]),
+        ("programs", ["JKK", "JKM", "JKM"]),
+        ("period_months", 2),
+        ("declared_income", "1000000"),
+        ("declared_income", True),
+        ("birth_date", "05-09-1999"),
+        ("consent", {"text_version": "1"}),
+        ("consent", {"text_version": "1", "given_at": "2026-11-21T10:00:00"}),
+        ("status", "draft"),
+        ("region_code", "1671"),
+        ("surprise", 1),
+    ],
+)
+def test_each_bad_field_is_named(field, value):
+    problems = validation.validate_enrollment({**ENROLLMENT, field: value})
+    assert field in fields_of(problems)
+    problem = next(p for p in problems if p.field == field)
+    assert problem.message("id") and problem.message("en")
+
+
+def test_income_below_minimum_is_reported_on_the_income_field():
+    problems = validation.validate_enrollment({**ENROLLMENT, "declared_income": 900_000})
+    assert fields_of(problems) == {"declared_income": "income_below_minimum"}
+
+
+def test_missing_required_fields_on_create_but_not_on_update():
+    problems = validation.validate_enrollment({"full_name": "Siti"})
+    assert {"nik", "phone", "programs", "consent"} <= set(fields_of(problems))
+    assert validation.validate_enrollment({"full_name": "Siti"}, partial=True) == []
+
+
+def test_business_rules():
+    assert validation.validate_business({"name": "Songket Cek Ida", "nib": "9120001234567"}) == []
+    problems = validation.validate_business(
+        {"name": " ", "workers_count": -1, "sector": "x", "latitude": 91, "nib": "12"}
+    )
+    assert set(fields_of(problems)) == {"name", "workers_count", "sector", "latitude", "nib"}
+
+
+def test_visit_rules():
+    visit = {
+        "business_id": "6f1c2a8e-8f0e-4f39-9d53-2b1d6c0e7a11",
+        "visited_at": "2026-11-21T10:00:00+07:00",
+        "outcome": "follow_up",
+        "next_follow_up": "2026-11-28",
+    }
+    assert validation.validate_visit(visit) == []
+    bad = {**visit, "visited_at": "2026-11-21 10:00", "business_id": "x", "channel": "fax"}
+    assert set(fields_of(validation.validate_visit(bad))) == {
+        "visited_at",
+        "business_id",
+        "channel",
+    }
+
+
+def test_contribution_check_uses_the_given_date():
+    fields = {**ENROLLMENT, "period_months": 1, "monthly_contribution": 28_400 + 10_000}
+    # 1.5M: JKK 15,000, JKM 6,800, JHT 30,000 = 51,800; discounted 7,500 + 3,400 + 30,000 = 40,900
+    assert (
+        validation.check_contribution(
+            {**fields, "monthly_contribution": 51_800}, dt.date(2027, 6, 1)
+        )
+        is None
+    )
+    assert (
+        validation.check_contribution(
+            {**fields, "monthly_contribution": 40_900}, dt.date(2026, 6, 1)
+        )
+        is None
+    )
+    problem = validation.check_contribution(
+        {**fields, "monthly_contribution": 51_800}, dt.date(2026, 6, 1)
+    )
+    assert problem is not None and problem.field == "monthly_contribution"
+    assert "40.900" in problem.message("id")
