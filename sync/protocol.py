@@ -1,0 +1,193 @@
+"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form).
+
+Both ends use these models: the laptop to build pushes and read answers, the server to parse
+requests and to describe its answers in its OpenAPI document. Field names are the wire names.
+The contents of an op's `fields` are judged per entity by `agent_app.domain.validation` on the
+server, so they stay a free-form mapping here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+
+Entity = Literal["business", "visit", "enrollment"]
+PulledEntity = Literal["business", "visit", "enrollment", "event", "target", "rate_table"]
+OpKind = Literal["create", "update", "delete"]
+OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
+Role = Literal["agent", "supervisor"]
+
+#: Per-op error codes (`OpError.code`).
+REJECT_CODES = ("invalid_field", "forbidden", "unknown_reference", "key_reuse", "deleted")
+CONFLICT_CODES = ("nik_already_enrolled", "field_changed", "enrollment_accepted")
+
+#: Server-set fields: ignored when a laptop sends them.
+SERVER_SET_FIELDS: dict[str, frozenset[str]] = {
+    "business": frozenset({"registered_by"}),
+    "visit": frozenset({"agent_code"}),
+    "enrollment": frozenset({"agent_code"}),
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class ErrorDetail(_Model):
+    code: str = Field(description="A stable machine-readable code, e.g. `token_expired`.")
+    message: str
+
+
+class ErrorResponse(_Model):
+    """The body of every non-200 answer."""
+
+    error: ErrorDetail
+
+
+# --- auth -----------------------------------------------------------------------------------
+
+
+class LoginRequest(_Model):
+    agent_code: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    device_id: uuid.UUID
+    device_name: str = Field(min_length=1, max_length=200)
+    device_public_key: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Base64 of the device's raw Ed25519 public key (32 bytes); it verifies "
+        "the signature of the device's offline bundles.",
+    )
+
+
+class RefreshRequest(_Model):
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class AgentInfo(_Model):
+    code: str
+    name: str
+    branch: str
+    role: Role
+
+
+class LoginResponse(_Model):
+    access_token: str
+    refresh_token: str
+    expires_in: int = Field(description="Seconds the access token stays valid.")
+    agent: AgentInfo
+    server_public_key: str | None = Field(
+        default=None,
+        description="Base64 of the server's raw X25519 public key, to seal offline bundles.",
+    )
+
+
+# --- config / health ------------------------------------------------------------------------
+
+
+class SyncConfig(_Model):
+    protocol_version: int
+    max_ops_per_batch: int
+    max_body_bytes: int = Field(description="The cap on the decompressed request body.")
+    server_time: AwareDatetime
+
+
+class Health(_Model):
+    status: Literal["ok"]
+
+
+# --- push -----------------------------------------------------------------------------------
+
+
+class Op(_Model):
+    op_id: uuid.UUID
+    op_seq: int = Field(ge=0, le=2**62)
+    entity: Entity
+    entity_id: uuid.UUID
+    kind: OpKind
+    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    fields: dict[str, Any] = Field(default_factory=dict)
+    recorded_at: AwareDatetime
+
+    def payload(self) -> dict[str, Any]:
+        """Everything in the op but `op_seq` (what `key_reuse` compares)."""
+        return {
+            "op_id": str(self.op_id),
+            "entity": self.entity,
+            "entity_id": str(self.entity_id),
+            "kind": self.kind,
+            "base_version": self.base_version,
+            "fields": self.fields,
+            "recorded_at": self.recorded_at.isoformat(),
+        }
+
+
+class PushRequest(_Model):
+    protocol_version: int
+    device_id: uuid.UUID
+    batch_id: uuid.UUID
+    ops: list[Op]
+
+
+class OpError(_Model):
+    code: str
+    field: str | None = None
+    message: str
+
+
+class OpResult(_Model):
+    op_id: uuid.UUID
+    status: OpStatus
+    entity_version: int | None = None
+    server_seq: int | None = None
+    error: OpError | None = None
+    current: dict[str, Any] | None = Field(
+        default=None,
+        description="On a conflict: the server's fields of the record when the caller may "
+        "pull it; for nik_already_enrolled only {branch, enrolled_on}.",
+    )
+
+
+class PushResponse(_Model):
+    results: list[OpResult]
+    server_time: AwareDatetime
+
+
+# --- pull -----------------------------------------------------------------------------------
+
+
+class Change(_Model):
+    entity: PulledEntity
+    entity_id: uuid.UUID
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+    server_seq: int
+
+
+class PullResponse(_Model):
+    changes: list[Change]
+    next_cursor: str
+    has_more: bool
+    server_time: AwareDatetime
+
+
+# --- participants ---------------------------------------------------------------------------
+
+
+class ParticipantCheckRequest(_Model):
+    nik: str = Field(description="16 digits.", max_length=64)
+
+
+class ParticipantCheckResponse(_Model):
+    enrolled: bool
+    branch: str | None = None
+    enrolled_on: dt.date | None = None

@@ -1,0 +1,197 @@
+"""`python -m sync.server` (and `perisai-server`): run the central server and administer it.
+
+    serve --host 127.0.0.1 --port 8765 [--workers N]
+    migrate
+    create-branch CODE --name NAME [--region CODE]
+    create-agent CODE --name NAME --branch CODE --role agent|supervisor
+        (password from PERISAI_PASSWORD, else the first line of standard input)
+    create-event --name NAME --venue VENUE --branch CODE --starts-on DATE --ends-on DATE
+    set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
+        --period-start DATE --period-end DATE
+    unlock-agent CODE
+    compact --older-than-days N
+
+The database is `DATABASE_URL` (a SQLite file in PERISAI_SERVER_HOME by default). Each command
+prints what it did; bad input exits with status 2 and a clear message on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from sync.server import admin, config, db, migrate
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="perisai-server", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--no-migrate", action="store_true", help="do not bring the schema up to date first"
+    )
+    serve.add_argument("--log-level", default="info")
+
+    sub.add_parser("migrate", help="bring the database schema up to date")
+
+    branch = sub.add_parser("create-branch", help="add a branch office")
+    branch.add_argument("code")
+    branch.add_argument("--name", required=True)
+    branch.add_argument("--region")
+
+    agent = sub.add_parser("create-agent", help="add an agent or supervisor")
+    agent.add_argument("code")
+    agent.add_argument("--name", required=True)
+    agent.add_argument("--branch", required=True)
+    agent.add_argument("--role", required=True, choices=admin.ROLES)
+
+    unlock = sub.add_parser("unlock-agent", help="lift a lockout after wrong passwords")
+    unlock.add_argument("code")
+
+    event = sub.add_parser("create-event", help="add an outreach event")
+    event.add_argument("--name", required=True)
+    event.add_argument("--venue", default="")
+    event.add_argument("--branch", required=True)
+    event.add_argument("--starts-on", required=True)
+    event.add_argument("--ends-on", required=True)
+    event.add_argument("--id", help="the event's UUID (default: a new one)")
+
+    target = sub.add_parser("set-target", help="set a target for a branch, event or agent")
+    target.add_argument("--scope", required=True, choices=admin.SCOPES)
+    target.add_argument("--scope-id", required=True)
+    target.add_argument("--metric", required=True, choices=admin.METRICS)
+    target.add_argument("--goal", required=True, type=int)
+    target.add_argument("--period-start", required=True)
+    target.add_argument("--period-end", required=True)
+
+    compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
+    compact.add_argument("--older-than-days", type=int, default=90)
+    return parser
+
+
+def _password() -> str:
+    password = os.environ.get("PERISAI_PASSWORD")
+    if password is None:
+        if sys.stdin.isatty():
+            import getpass
+
+            password = getpass.getpass("Password: ")
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+    return password
+
+
+def _configure_logging(level: str) -> None:
+    from sync.server import app as server_app
+
+    handler = logging.StreamHandler()
+    handler.addFilter(server_app.RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    logger = logging.getLogger("server")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
+def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    import uvicorn
+
+    _configure_logging(args.log_level)
+    if not args.no_migrate:
+        engine = db.make_engine(settings)
+        migrate.upgrade(engine)
+        engine.dispose()
+    if args.workers > 1:
+        uvicorn.run(
+            "sync.server.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,
+            log_level="warning",
+        )
+    else:
+        from sync.server import app as server_app
+
+        uvicorn.run(
+            server_app.create_app(settings),
+            host=args.host,
+            port=args.port,
+            access_log=False,
+            log_level="warning",
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = config.Settings.from_env()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(args, settings)
+    engine = db.make_engine(settings)
+    try:
+        if args.command == "migrate":
+            migrate.upgrade(engine)
+            print(f"database at revision {migrate.current_revision(engine)}")
+            return 0
+        migrate.upgrade(engine)
+        if args.command == "create-branch":
+            print(admin.create_branch(engine, args.code, args.name, args.region))
+        elif args.command == "create-agent":
+            print(
+                admin.create_agent(
+                    engine, settings, args.code, args.name, args.branch, args.role, _password()
+                )
+            )
+        elif args.command == "unlock-agent":
+            print(admin.unlock_agent(engine, args.code))
+        elif args.command == "create-event":
+            print(
+                admin.create_event(
+                    engine,
+                    args.name,
+                    args.venue,
+                    args.branch,
+                    args.starts_on,
+                    args.ends_on,
+                    args.id,
+                )
+            )
+        elif args.command == "set-target":
+            print(
+                admin.set_target(
+                    engine,
+                    args.scope,
+                    args.scope_id,
+                    args.metric,
+                    args.goal,
+                    args.period_start,
+                    args.period_end,
+                )
+            )
+        elif args.command == "compact":
+            print(admin.compact(engine, args.older_than_days))
+        return 0
+    except admin.AdminError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

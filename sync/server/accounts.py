@@ -1,0 +1,253 @@
+"""Accounts and devices: login, refresh, lockout and the check of every call's access token.
+
+Login verifies the argon2id hash, binds the device to the agent (a booth laptop may be bound to
+several agents), records the device's Ed25519 public key when given, and issues an access token
+and a single-use refresh token. Wrong passwords are counted in the database; after
+`lockout_failures` in a row the account is locked for `lockout_minutes` (429 account_locked).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from sync import bundle, protocol
+from sync.server import config, db, meta, security
+from sync.server.push import Caller
+
+
+class AuthError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the agent and the device named by the access token."""
+
+    agent_code: str
+    name: str
+    branch_code: str
+    role: str
+    device_id: str
+
+    def caller(self) -> Caller:
+        return Caller(self.agent_code, self.branch_code, self.role, self.device_id)
+
+
+_DUMMY_HASH: dict[tuple[int, int, int], str] = {}
+
+
+def _dummy_hash(settings: config.Settings) -> str:
+    key = (settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
+    if key not in _DUMMY_HASH:
+        _DUMMY_HASH[key] = security.hash_password(settings, "not a password of anyone")
+    return _DUMMY_HASH[key]
+
+
+def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _agent_json(agent: Any) -> dict[str, str]:
+    return {"code": agent.code, "name": agent.name, "branch": agent.branch_code, "role": agent.role}
+
+
+def _issue(
+    conn: Connection, settings: config.Settings, agent: Any, device_id: str
+) -> dict[str, Any]:
+    values = meta.read(conn)
+    access = security.issue_access_token(
+        meta.token_secret(values), agent.code, device_id, settings.access_token_seconds
+    )
+    refresh, refresh_hash = security.new_refresh_token()
+    conn.execute(
+        db.RefreshToken.__table__.insert().values(
+            token_hash=refresh_hash,
+            agent_code=agent.code,
+            device_id=device_id,
+            expires_at=db.utcnow() + dt.timedelta(days=settings.refresh_token_days),
+            used_at=None,
+        )
+    )
+    return {
+        "access_token": access,
+        "refresh_token": refresh,
+        "expires_in": settings.access_token_seconds,
+        "agent": _agent_json(agent),
+        "server_public_key": bundle.b64(bundle.raw_public(meta.bundle_key(values))),
+    }
+
+
+def _device_key(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        raw = base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError) as error:
+        raise AuthError(400, "invalid_request", "device_public_key is not base64.") from error
+    if len(raw) != 32:
+        raise AuthError(400, "invalid_request", "device_public_key must be 32 bytes (Ed25519).")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def login(
+    engine: Engine, settings: config.Settings, request: protocol.LoginRequest
+) -> dict[str, Any]:
+    public_key = _device_key(request.device_public_key)
+    agents = db.Agent.__table__
+    now = db.utcnow()
+    with engine.connect() as conn, conn.begin():
+        agent = conn.execute(sa.select(agents).where(agents.c.code == request.agent_code)).first()
+        if agent is None or not agent.active:
+            security.verify_password(settings, _dummy_hash(settings), request.password)
+            raise AuthError(401, "wrong_password", "Wrong agent code or password.")
+        locked_until = _as_utc(agent.locked_until)
+        if locked_until is not None and locked_until > now:
+            raise AuthError(
+                429,
+                "account_locked",
+                "Too many wrong passwords; the account is locked for a while.",
+                retry_after=max(1, int((locked_until - now).total_seconds())),
+            )
+        ok = security.verify_password(settings, agent.password_hash, request.password)
+    if not ok:
+        with engine.connect() as conn, conn.begin():
+            failures = conn.execute(
+                agents.update()
+                .where(agents.c.code == agent.code)
+                .values(failed_logins=agents.c.failed_logins + 1)
+                .returning(agents.c.failed_logins)
+            ).scalar_one()
+            if failures >= settings.lockout_failures:
+                conn.execute(
+                    agents.update()
+                    .where(agents.c.code == agent.code)
+                    .values(
+                        failed_logins=0,
+                        locked_until=now + dt.timedelta(minutes=settings.lockout_minutes),
+                    )
+                )
+        if failures >= settings.lockout_failures:
+            raise AuthError(
+                429,
+                "account_locked",
+                "Too many wrong passwords; the account is locked for a while.",
+                retry_after=settings.lockout_minutes * 60,
+            )
+        raise AuthError(401, "wrong_password", "Wrong agent code or password.")
+    device_id = str(request.device_id)
+    devices = db.Device.__table__
+    bindings = db.DeviceAgent.__table__
+    with engine.connect() as conn, conn.begin():
+        conn.execute(
+            agents.update()
+            .where(agents.c.code == agent.code)
+            .values(failed_logins=0, locked_until=None)
+        )
+        values: dict[str, Any] = {"name": request.device_name}
+        if public_key is not None:
+            values["public_key"] = public_key
+        if (
+            conn.execute(
+                devices.update().where(devices.c.device_id == device_id).values(**values)
+            ).rowcount
+            == 0
+        ):
+            _insert_once(
+                conn,
+                devices,
+                {
+                    "device_id": device_id,
+                    "created_at": now,
+                    "public_key": public_key,
+                    "name": request.device_name,
+                },
+            )
+        _insert_once(
+            conn, bindings, {"device_id": device_id, "agent_code": agent.code, "bound_at": now}
+        )
+        return _issue(conn, settings, agent, device_id)
+
+
+def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None:
+    """Inserts a row unless its key exists (a concurrent login of the same device)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(table.insert().values(**row))
+    except sa.exc.IntegrityError:
+        pass
+
+
+def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, Any]:
+    tokens = db.RefreshToken.__table__
+    agents = db.Agent.__table__
+    now = db.utcnow()
+    with engine.connect() as conn, conn.begin():
+        row = conn.execute(
+            tokens.update()
+            .where(
+                tokens.c.token_hash == security.refresh_token_hash(token),
+                tokens.c.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .returning(tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at)
+        ).first()
+        if row is None or _as_utc(row.expires_at) <= now:  # type: ignore[operator]
+            raise AuthError(401, "invalid_refresh_token", "The refresh token is not valid.")
+        agent = conn.execute(sa.select(agents).where(agents.c.code == row.agent_code)).first()
+        if agent is None or not agent.active:
+            raise AuthError(401, "invalid_refresh_token", "The account is disabled.")
+        return _issue(conn, settings, agent, row.device_id)
+
+
+def authenticate(conn: Connection, secret: bytes, authorization: str | None) -> Principal:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise AuthError(401, "missing_token", "An access token is required.")
+    try:
+        claims = security.read_access_token(secret, authorization[7:].strip())
+    except security.TokenError as error:
+        raise AuthError(401, error.code, error.message) from error
+    agents = db.Agent.__table__
+    bindings = db.DeviceAgent.__table__
+    row = conn.execute(
+        sa.select(
+            agents.c.code, agents.c.name, agents.c.branch_code, agents.c.role, agents.c.active
+        )
+        .join(bindings, bindings.c.agent_code == agents.c.code)
+        .where(agents.c.code == claims.agent_code, bindings.c.device_id == claims.device_id)
+    ).first()
+    if row is None or not row.active:
+        raise AuthError(401, "invalid_token", "The access token is no longer valid.")
+    return Principal(row.code, row.name, row.branch_code, row.role, claims.device_id)
+
+
+def device_public_key(conn: Connection, device_id: str, agent_code: str) -> bytes | None:
+    """The registered key of a device bound to the agent, or None."""
+    devices = db.Device.__table__
+    bindings = db.DeviceAgent.__table__
+    key = conn.execute(
+        sa.select(devices.c.public_key)
+        .join(bindings, bindings.c.device_id == devices.c.device_id)
+        .where(devices.c.device_id == device_id, bindings.c.agent_code == agent_code)
+    ).scalar()
+    return base64.b64decode(key) if key else None
+
+
+def agent_info(conn: Connection, agent_code: str) -> Any:
+    agents = db.Agent.__table__
+    return conn.execute(sa.select(agents).where(agents.c.code == agent_code)).first()

@@ -1,0 +1,273 @@
+"""Administration of the central server: branches, agents, events, targets, compaction.
+
+Each function checks its input, changes the database in one transaction and returns a line
+saying what it did; bad input raises `AdminError` with a clear message (the CLI prints it and
+exits non-zero). Events and targets are records pulled by the laptops, so they take the
+`seq_counter` lock like any push.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from sync.server import config, db, meta, security
+
+_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+_REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+ROLES = ("agent", "supervisor")
+SCOPES = ("branch", "event", "agent")
+METRICS = ("enrollments", "businesses", "visits", "employers")
+
+
+class AdminError(Exception):
+    pass
+
+
+def _date(text: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise AdminError(f"{name} must be a date YYYY-MM-DD, not {text!r}") from error
+
+
+def _lock_seq(conn: sa.Connection) -> int:
+    value: int = conn.execute(
+        sa.text("UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+    ).scalar_one()
+    return value
+
+
+def create_branch(engine: Engine, code: str, name: str, region: str | None) -> str:
+    if not _CODE.match(code):
+        raise AdminError("branch code: 1 to 32 letters, digits, '.', '_' or '-'")
+    if not name.strip():
+        raise AdminError("--name must not be empty")
+    if region is not None and not _REGION.match(region):
+        raise AdminError(f"--region must be a Kemendagri code like 16.71, not {region!r}")
+    table = db.Branch.__table__
+    try:
+        with engine.begin() as conn:
+            conn.execute(table.insert().values(code=code, name=name.strip(), region_code=region))
+    except sa.exc.IntegrityError as error:
+        raise AdminError(f"branch {code} already exists") from error
+    return f"created branch {code} ({name.strip()})"
+
+
+def create_agent(
+    engine: Engine,
+    settings: config.Settings,
+    code: str,
+    name: str,
+    branch: str,
+    role: str,
+    password: str,
+) -> str:
+    if not re.match(r"^[A-Za-z0-9_.-]{1,64}$", code):
+        raise AdminError("agent code: 1 to 64 letters, digits, '.', '_' or '-'")
+    if role not in ROLES:
+        raise AdminError(f"--role must be agent or supervisor, not {role!r}")
+    if not name.strip():
+        raise AdminError("--name must not be empty")
+    if len(password) < 8:
+        raise AdminError("the password must have at least 8 characters")
+    password_hash = security.hash_password(settings, password)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(db.Branch.code).where(db.Branch.code == branch)).first() is None:
+            raise AdminError(f"no branch {branch}; create it first with create-branch")
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    db.Agent.__table__.insert().values(
+                        code=code,
+                        name=name.strip(),
+                        branch_code=branch,
+                        role=role,
+                        password_hash=password_hash,
+                        failed_logins=0,
+                        locked_until=None,
+                        active=True,
+                        created_at=db.utcnow(),
+                    )
+                )
+        except sa.exc.IntegrityError as error:
+            raise AdminError(f"agent {code} already exists") from error
+    return f"created {role} {code} ({name.strip()}) in branch {branch}"
+
+
+def unlock_agent(engine: Engine, code: str) -> str:
+    table = db.Agent.__table__
+    with engine.begin() as conn:
+        done = conn.execute(
+            table.update().where(table.c.code == code).values(failed_logins=0, locked_until=None)
+        )
+        if done.rowcount == 0:
+            raise AdminError(f"no agent {code}")
+    return f"unlocked agent {code}"
+
+
+def _put_record(
+    conn: sa.Connection,
+    entity: str,
+    entity_id: str,
+    branch: str | None,
+    owner: str | None,
+    fields: dict[str, Any],
+) -> tuple[int, int]:
+    """Creates or replaces a pulled-only record; returns (version, server_seq)."""
+    seq = _lock_seq(conn)
+    table = db.Record.__table__
+    now = db.utcnow()
+    row = conn.execute(sa.select(table).where(table.c.entity_id == entity_id)).first()
+    if row is None:
+        conn.execute(
+            table.insert().values(
+                entity_id=entity_id,
+                entity=entity,
+                branch_code=branch,
+                owner_code=owner,
+                version=1,
+                deleted=False,
+                fields=fields,
+                field_versions={},
+                server_seq=seq,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        return 1, seq
+    if row.entity != entity:
+        raise AdminError(f"id {entity_id} belongs to a {row.entity}")
+    conn.execute(
+        table.update()
+        .where(table.c.entity_id == entity_id)
+        .values(
+            branch_code=branch,
+            owner_code=owner,
+            version=row.version + 1,
+            deleted=False,
+            fields=fields,
+            server_seq=seq,
+            updated_at=now,
+        )
+    )
+    return row.version + 1, seq
+
+
+def create_event(
+    engine: Engine,
+    name: str,
+    venue: str,
+    branch: str,
+    starts_on: str,
+    ends_on: str,
+    event_id: str | None = None,
+) -> str:
+    start, end = _date(starts_on, "--starts-on"), _date(ends_on, "--ends-on")
+    if end < start:
+        raise AdminError("--ends-on is before --starts-on")
+    if not name.strip():
+        raise AdminError("--name must not be empty")
+    try:
+        entity_id = str(uuid.UUID(event_id)) if event_id else str(uuid.uuid4())
+    except ValueError as error:
+        raise AdminError("--id must be a UUID") from error
+    with engine.begin() as conn:
+        if conn.execute(sa.select(db.Branch.code).where(db.Branch.code == branch)).first() is None:
+            raise AdminError(f"no branch {branch}")
+        fields = {
+            "name": name.strip(),
+            "venue": venue,
+            "branch": branch,
+            "starts_on": start.isoformat(),
+            "ends_on": end.isoformat(),
+        }
+        _put_record(conn, "event", entity_id, branch, None, fields)
+    return f"created event {entity_id} ({name.strip()}, {branch}, {start} to {end})"
+
+
+def set_target(
+    engine: Engine,
+    scope: str,
+    scope_id: str,
+    metric: str,
+    goal: int,
+    period_start: str,
+    period_end: str,
+) -> str:
+    if scope not in SCOPES:
+        raise AdminError(f"--scope must be one of {', '.join(SCOPES)}")
+    if metric not in METRICS:
+        raise AdminError(f"--metric must be one of {', '.join(METRICS)}")
+    if goal < 0:
+        raise AdminError("--goal must be 0 or more")
+    start, end = _date(period_start, "--period-start"), _date(period_end, "--period-end")
+    if end < start:
+        raise AdminError("--period-end is before --period-start")
+    records = db.Record.__table__
+    with engine.begin() as conn:
+        owner: str | None = None
+        if scope == "branch":
+            found = conn.execute(sa.select(db.Branch.code).where(db.Branch.code == scope_id))
+            branch = found.scalar()
+        elif scope == "agent":
+            agent = conn.execute(
+                sa.select(db.Agent.code, db.Agent.branch_code).where(db.Agent.code == scope_id)
+            ).first()
+            branch = agent.branch_code if agent else None
+            owner = scope_id
+        else:
+            branch = conn.execute(
+                sa.select(records.c.branch_code).where(
+                    records.c.entity_id == scope_id, records.c.entity == "event"
+                )
+            ).scalar()
+        if branch is None:
+            raise AdminError(f"no {scope} {scope_id}")
+        # One target per scope, metric and period: setting it again changes the goal.
+        entity_id = str(
+            uuid.uuid5(
+                uuid.NAMESPACE_URL, f"perisai-target:{scope}:{scope_id}:{metric}:{start}:{end}"
+            )
+        )
+        fields = {
+            "scope": scope,
+            "scope_id": scope_id,
+            "metric": metric,
+            "goal": goal,
+            "period_start": start.isoformat(),
+            "period_end": end.isoformat(),
+        }
+        version, _ = _put_record(conn, "target", entity_id, branch, owner, fields)
+    return (
+        f"set target {entity_id}: {scope} {scope_id} {metric} {goal} ({start} to {end}), "
+        f"version {version}"
+    )
+
+
+def compact(engine: Engine, older_than_days: int) -> str:
+    """Forgets tombstones older than N days; cursors before them can no longer be served."""
+    if older_than_days < 0:
+        raise AdminError("--older-than-days must be 0 or more")
+    cutoff = db.utcnow() - dt.timedelta(days=older_than_days)
+    table = db.Record.__table__
+    with engine.begin() as conn:
+        _lock_seq(conn)
+        horizon = conn.execute(
+            sa.select(sa.func.max(table.c.server_seq)).where(
+                table.c.deleted.is_(True), table.c.updated_at <= cutoff
+            )
+        ).scalar()
+        if horizon is None:
+            return "nothing to compact"
+        purged = conn.execute(
+            table.delete().where(table.c.deleted.is_(True), table.c.server_seq <= horizon)
+        ).rowcount
+        current = int(meta.read(conn).get("cursor_horizon", "0"))
+        meta.write(conn, "cursor_horizon", str(max(current, int(horizon))))
+    return f"purged {purged} deleted records; cursors before seq {horizon} now get 410"

@@ -1,0 +1,602 @@
+"""The HTTP face of the central server: FastAPI routes, middleware, errors and OpenAPI.
+
+Routes are thin: they check the caller and hand over to `accounts`, `push` and `pull`.
+Middleware gives every request an id (`X-Request-ID`, in every log line) and decompresses
+gzip request bodies with a cap checked while decompressing (413). Every error answer is
+`{"error": {"code", "message"}}`; FastAPI's 422 is replaced by 400, in the answers and in the
+OpenAPI document, which lists the responses each route really gives.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import logging
+import re
+import threading
+import time
+import uuid
+import zlib
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync import bundle, protocol
+from sync.server import accounts, config, db, meta, pull, push
+
+log = logging.getLogger("server")
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_NIK = re.compile(r"^\d{16}$")
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get()
+        return True
+
+
+# --- middleware -----------------------------------------------------------------------------
+
+
+class RequestIdMiddleware:
+    """Names each request (`X-Request-ID`, echoed back) and logs method, path, status, time."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode("latin-1")),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "%s %s %s %.1fms",
+                scope["method"],
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+            request_id_var.reset(token)
+
+
+class BodyLimitMiddleware:
+    """Caps request bodies at `max_body_bytes`, gzip ones after decompression (413).
+
+    The gzip stream is inflated as it arrives, never more than the cap plus one byte, so a
+    small "gzip bomb" is stopped early instead of being expanded in memory.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        encoding = ""
+        headers = []
+        for name, value in scope["headers"]:
+            if name == b"content-encoding":
+                encoding = value.decode("latin-1").strip().lower()
+            elif name != b"content-length":
+                headers.append((name, value))
+        if encoding not in ("", "identity", "gzip"):
+            await error_response(
+                400, "unsupported_encoding", "Request bodies may be gzip or uncompressed."
+            )(scope, receive, send)
+            return
+        inflater = zlib.decompressobj(wbits=31) if encoding == "gzip" else None
+        body = bytearray()
+        raw_size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            more = message.get("more_body", False)
+            raw_size += len(chunk)
+            if raw_size > self.max:
+                await self._too_large(scope, receive, send)
+                return
+            if inflater is None:
+                body += chunk
+                continue
+            try:
+                pending = chunk
+                while pending and not inflater.eof:
+                    body += inflater.decompress(pending, self.max + 1 - len(body))
+                    if len(body) > self.max:
+                        await self._too_large(scope, receive, send)
+                        return
+                    pending = inflater.unconsumed_tail
+            except zlib.error:
+                await error_response(400, "bad_gzip", "The gzip body is damaged.")(
+                    scope, receive, send
+                )
+                return
+        if inflater is not None and not inflater.eof and raw_size:
+            await error_response(400, "bad_gzip", "The gzip body is truncated.")(
+                scope, receive, send
+            )
+            return
+        headers.append((b"content-length", str(len(body)).encode()))
+        scope = dict(scope, headers=headers)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await error_response(
+            413,
+            "body_too_large",
+            f"The request body is over {self.max} bytes (after decompression).",
+        )(scope, receive, send)
+
+
+# --- overload -------------------------------------------------------------------------------
+
+
+class PushGate:
+    """Bounds the pushes applied at once by this process (the only in-memory state).
+
+    A copy of a batch already in flight never counts against the bound: it waits for the
+    database and is answered `duplicate`, never 429.
+    """
+
+    def __init__(self, limit: int, wait_seconds: float) -> None:
+        self.slots = threading.BoundedSemaphore(limit)
+        self.wait_seconds = wait_seconds
+        self._lock = threading.Lock()
+        self._in_flight: dict[str, int] = {}
+
+    @contextmanager
+    def enter(self, batch_key: str) -> Iterator[bool]:
+        with self._lock:
+            copy = batch_key in self._in_flight
+            self._in_flight[batch_key] = self._in_flight.get(batch_key, 0) + 1
+        acquired = False
+        try:
+            if not copy:
+                acquired = self.slots.acquire(timeout=self.wait_seconds)
+            yield copy or acquired
+        finally:
+            if acquired:
+                self.slots.release()
+            with self._lock:
+                left = self._in_flight[batch_key] - 1
+                if left:
+                    self._in_flight[batch_key] = left
+                else:
+                    del self._in_flight[batch_key]
+
+
+# --- responses in the OpenAPI document ------------------------------------------------------
+
+
+def _err(description: str) -> dict[str, Any]:
+    return {"model": protocol.ErrorResponse, "description": description}
+
+
+_RETRY = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+R400 = {400: _err("Malformed request (including what a framework would call 422).")}
+R401 = {401: _err("Missing, bad or expired access token.")}
+R403 = {403: _err("The device is not the token's, or the role is not allowed.")}
+R413 = {413: _err("Body over max_body_bytes after decompression, or too many ops.")}
+R429 = {429: {**_err("Overloaded; retry after Retry-After seconds."), "headers": _RETRY}}
+R503 = {503: {**_err("Busy or unavailable; retry after Retry-After seconds."), "headers": _RETRY}}
+R410 = {410: _err("cursor_expired: pull again from no cursor.")}
+R500 = {500: _err("A bug on the server.")}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat()
+
+
+def create_app(
+    settings: config.Settings | None = None, *, migrate_on_start: bool = False
+) -> FastAPI:
+    settings = settings or config.Settings.from_env()
+    engine = db.make_engine(settings)
+    gate = PushGate(settings.max_concurrent_pushes, settings.push_queue_seconds)
+    bearer = HTTPBearer(auto_error=False, description="The access token from /v1/auth/login.")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        if migrate_on_start:
+            from sync.server import migrate
+
+            await run_in_threadpool(migrate.upgrade, engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Perisai central sync server",
+        version="1",
+        summary="The reference server of the Perisai Agent sync protocol, version 1.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.push_gate = gate
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestIdMiddleware)
+    secret_cache: dict[str, bytes] = {}
+
+    def token_secret(conn: sa.Connection) -> bytes:
+        if "s" not in secret_cache:
+            secret_cache["s"] = meta.token_secret(meta.read(conn))
+        return secret_cache["s"]
+
+    # --- errors -----------------------------------------------------------------------------
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, error: ApiError) -> JSONResponse:
+        return error_response(error.status, error.code, error.message, error.headers)
+
+    @app.exception_handler(accounts.AuthError)
+    async def _auth_error(_: Request, error: accounts.AuthError) -> JSONResponse:
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+        if error.status == 401:
+            headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+        return error_response(error.status, error.code, error.message, headers)
+
+    @app.exception_handler(pull.CursorError)
+    async def _cursor_error(_: Request, error: pull.CursorError) -> JSONResponse:
+        return error_response(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        # Never echo the input: it may hold a NIK, a name or a phone number.
+        parts = []
+        for item in error.errors()[:5]:
+            where = ".".join(str(p) for p in item.get("loc", ()))
+            parts.append(f"{where}: {item.get('msg', 'invalid')}")
+        return error_response(400, "invalid_request", "; ".join(parts) or "Invalid request.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return error_response(
+            error.status_code,
+            codes.get(error.status_code, "http_error"),
+            str(error.detail),
+            dict(error.headers or {}),
+        )
+
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, error: Exception) -> JSONResponse:
+        log.error("unhandled %s", type(error).__name__, exc_info=error)
+        return error_response(500, "internal", "Something went wrong on the server.")
+
+    # --- dependencies -----------------------------------------------------------------------
+
+    def principal(
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+    ) -> accounts.Principal:
+        header = f"Bearer {credentials.credentials}" if credentials else None
+        with engine.connect() as conn:
+            return accounts.authenticate(conn, token_secret(conn), header)
+
+    def overloaded() -> ApiError:
+        return ApiError(
+            429,
+            "overloaded",
+            "The server is busy; retry later.",
+            {"Retry-After": str(settings.retry_after_seconds)},
+        )
+
+    def busy(detail: str) -> ApiError:
+        log.warning("push: database busy (%s)", detail[:80])
+        return ApiError(
+            503,
+            "busy",
+            "The database is busy; retry later.",
+            {"Retry-After": str(settings.retry_after_seconds)},
+        )
+
+    def check_batch(batch: protocol.PushRequest, device_id: str) -> None:
+        if batch.protocol_version != protocol.PROTOCOL_VERSION:
+            raise ApiError(
+                400,
+                "unsupported_protocol",
+                f"This server speaks protocol version {protocol.PROTOCOL_VERSION}.",
+            )
+        if str(batch.device_id) != device_id:
+            raise ApiError(403, "wrong_device", "The batch's device is not the token's device.")
+        if len(batch.ops) > settings.max_ops_per_batch:
+            raise ApiError(
+                413, "too_many_ops", f"At most {settings.max_ops_per_batch} ops per batch."
+            )
+        previous = -1
+        for op in batch.ops:
+            if op.op_seq <= previous:
+                raise ApiError(400, "ops_out_of_order", "Ops must be in rising op_seq order.")
+            previous = op.op_seq
+
+    def run_batch(batch: protocol.PushRequest, caller: push.Caller) -> JSONResponse:
+        with gate.enter(f"{caller.device_id}/{batch.batch_id}") as admitted:
+            if not admitted:
+                raise overloaded()
+            try:
+                results = push.apply_batch(engine, caller, batch.ops)
+            except push.Busy as error:
+                raise busy(str(error)) from error
+        counts: dict[str, int] = {}
+        for _, outcome in results:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        log.info("push: %d ops %s", len(results), counts)
+        return JSONResponse(
+            {
+                "results": [push.outcome_json(op_id, o) for op_id, o in results],
+                "server_time": _iso(_now()),
+            }
+        )
+
+    # --- routes -----------------------------------------------------------------------------
+
+    @app.get(
+        "/v1/health",
+        response_model=protocol.Health,
+        responses={**R503},
+        tags=["meta"],
+    )
+    def health() -> Any:
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.DBAPIError as error:
+            raise ApiError(
+                503,
+                "database_unavailable",
+                "The database cannot be reached.",
+                {"Retry-After": str(settings.retry_after_seconds)},
+            ) from error
+        return {"status": "ok"}
+
+    @app.post(
+        "/v1/auth/login",
+        response_model=protocol.LoginResponse,
+        responses={**R400, **R401, **R429},
+        tags=["auth"],
+    )
+    def login(body: protocol.LoginRequest) -> Any:
+        return accounts.login(engine, settings, body)
+
+    @app.post(
+        "/v1/auth/refresh",
+        response_model=protocol.LoginResponse,
+        responses={**R400, **R401},
+        tags=["auth"],
+    )
+    def refresh(body: protocol.RefreshRequest) -> Any:
+        return accounts.refresh(engine, settings, body.refresh_token)
+
+    @app.get(
+        "/v1/sync/config",
+        response_model=protocol.SyncConfig,
+        responses={**R401},
+        tags=["sync"],
+    )
+    def sync_config(_: accounts.Principal = Depends(principal)) -> Any:  # noqa: B008
+        return {
+            "protocol_version": protocol.PROTOCOL_VERSION,
+            "max_ops_per_batch": settings.max_ops_per_batch,
+            "max_body_bytes": settings.max_body_bytes,
+            "server_time": _iso(_now()),
+        }
+
+    @app.post(
+        "/v1/sync/push",
+        response_model=protocol.PushResponse,
+        responses={**R400, **R401, **R403, **R413, **R429, **R503},
+        tags=["sync"],
+    )
+    def sync_push(
+        batch: protocol.PushRequest,
+        who: accounts.Principal = Depends(principal),  # noqa: B008
+    ) -> Any:
+        check_batch(batch, who.device_id)
+        return run_batch(batch, who.caller())
+
+    @app.get(
+        "/v1/sync/pull",
+        response_model=protocol.PullResponse,
+        responses={**R400, **R401, **R410},
+        tags=["sync"],
+    )
+    def sync_pull(
+        cursor: str | None = Query(default=None, max_length=512),
+        limit: int = Query(default=500, ge=1, le=1000),
+        who: accounts.Principal = Depends(principal),  # noqa: B008
+    ) -> Any:
+        with engine.connect() as conn, conn.begin():
+            page = pull.pull(conn, who.caller(), cursor, limit)
+        return JSONResponse(
+            {
+                "changes": page.changes,
+                "next_cursor": page.next_cursor,
+                "has_more": page.has_more,
+                "server_time": _iso(_now()),
+            }
+        )
+
+    @app.post(
+        "/v1/participants/check",
+        response_model=protocol.ParticipantCheckResponse,
+        responses={**R400, **R401},
+        tags=["participants"],
+    )
+    def participants_check(
+        body: protocol.ParticipantCheckRequest,
+        _: accounts.Principal = Depends(principal),  # noqa: B008
+    ) -> Any:
+        if not _NIK.match(body.nik):
+            raise ApiError(400, "invalid_nik", "A NIK is 16 digits.")
+        table = db.ActiveNik.__table__
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(table).where(table.c.nik == body.nik)).first()
+        if row is None:
+            return {"enrolled": False, "branch": None, "enrolled_on": None}
+        return {
+            "enrolled": True,
+            "branch": row.branch_code,
+            "enrolled_on": row.enrolled_on.isoformat(),
+        }
+
+    @app.post(
+        "/v1/sync/bundle",
+        response_model=protocol.PushResponse,
+        responses={**R400, **R401, **R403, **R413, **R429, **R503},
+        tags=["sync"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "description": "An offline bundle file (sync.bundle): the push body, gzip, "
+                "encrypted to the server's key and signed by the device's key.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+    )
+    async def sync_bundle(
+        request: Request,
+        who: accounts.Principal = Depends(principal),  # noqa: B008
+    ) -> Any:
+        data = await request.body()
+        return await run_in_threadpool(apply_bundle, data, who)
+
+    def apply_bundle(data: bytes, who: accounts.Principal) -> JSONResponse:
+        try:
+            header = bundle.read_header(data)
+        except bundle.BundleError as error:
+            raise ApiError(400, "invalid_bundle", str(error)) from error
+        with engine.connect() as conn:
+            owner = accounts.agent_info(conn, header.agent_code)
+            key = accounts.device_public_key(conn, header.device_id, header.agent_code)
+            values = meta.read(conn)
+        if owner is None or key is None:
+            raise ApiError(
+                400,
+                "invalid_bundle",
+                "The bundle's device has no registered key for its agent (log in once with "
+                "device_public_key).",
+            )
+        if owner.code != who.agent_code and not (
+            who.role == "supervisor" and who.branch_code == owner.branch_code
+        ):
+            raise ApiError(
+                403, "forbidden", "Only the agent or a supervisor of the branch may upload it."
+            )
+        try:
+            body = bundle.open_bundle(
+                data,
+                server_private_key=meta.bundle_key(values),
+                device_public_key=key,
+                max_body_bytes=settings.max_body_bytes,
+            )
+        except bundle.BundleTooLarge as error:
+            raise ApiError(413, "body_too_large", str(error)) from error
+        except bundle.BundleError as error:
+            raise ApiError(400, "invalid_bundle", str(error)) from error
+        try:
+            batch = protocol.PushRequest.model_validate_json(body)
+        except ValidationError as error:
+            raise ApiError(400, "invalid_bundle", "The bundle's push body is malformed.") from error
+        if str(batch.device_id) != header.device_id:
+            raise ApiError(400, "invalid_bundle", "The push body names another device.")
+        check_batch(batch, header.device_id)
+        caller = push.Caller(owner.code, owner.branch_code, owner.role, header.device_id)
+        return run_batch(batch, caller)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description='See SYNC_PROTOCOL.md. Errors are {"error": {"code", "message"}}.',
+            routes=app.routes,
+        )
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                operation.get("responses", {}).pop("422", None)
+        components = schema.get("components", {}).get("schemas", {})
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (several worker processes)."""
+    return create_app(config.Settings.from_env())

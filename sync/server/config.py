@@ -1,0 +1,71 @@
+"""Settings of the central server, each declared once with its type and default.
+
+Values come from environment variables (`Settings.from_env`); tests build `Settings` directly.
+`DATABASE_URL` picks the database: a SQLite file in the server's home folder by default
+(`PERISAI_SERVER_HOME`, else the platformdirs user data folder), PostgreSQL in production.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "perisai-server"
+
+
+def server_home() -> Path:
+    override = os.environ.get("PERISAI_SERVER_HOME")
+    home = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{server_home() / 'server.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    #: Cap on a request body after gzip decompression (also sent in /v1/sync/config).
+    max_body_bytes: int = 16 * 1024 * 1024
+    max_ops_per_batch: int = 1000
+    access_token_seconds: int = 15 * 60
+    refresh_token_days: int = 30
+    #: Wrong passwords in a row before the account is locked, and for how long.
+    lockout_failures: int = 5
+    lockout_minutes: int = 15
+    #: Pushes (and bundle uploads) applied at once by one process; more wait up to
+    #: `push_queue_seconds` for a slot, then get 429 with Retry-After.
+    max_concurrent_pushes: int = 8
+    push_queue_seconds: float = 5.0
+    retry_after_seconds: int = 2
+    #: argon2id cost; the defaults are argon2-cffi's (RFC 9106 low-memory profile).
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    argon2_parallelism: int = 4
+    #: SQLite durability: FULL fsyncs the WAL at every commit.
+    sqlite_synchronous: str = "FULL"
+    db_pool_size: int = 10
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or default_database_url()
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        settings = cls(database_url=env.get("DATABASE_URL", ""))
+        changes: dict[str, object] = {}
+        for item in fields(cls):
+            name = "PERISAI_" + item.name.upper()
+            if name in env and item.name != "database_url":
+                raw = env[name]
+                kind = type(getattr(settings, item.name))
+                try:
+                    changes[item.name] = kind(raw)
+                except ValueError as error:
+                    raise ValueError(f"{name}: not a valid {kind.__name__}: {raw!r}") from error
+        return replace(settings, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,184 @@
+"""The central server's tables (SQLAlchemy 2.0 declarative) and its engine.
+
+One `record` table holds every synced entity (business, visit, enrollment, and the pulled-only
+event, target and rate_table): its current fields, version, per-field change marks and the
+`server_seq` of its latest change. `ledger` is the idempotency ledger (unique `op_id`);
+`active_nik` enforces one active enrollment per NIK; `seq_counter` is the single row whose
+lock orders every change; `server_meta` keeps the epoch, the token secret and the bundle key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sync.server import config
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JSONType = sa.JSON(none_as_null=True)
+UTC = dt.UTC
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class ServerMeta(Base):
+    __tablename__ = "server_meta"
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text)
+
+
+class SeqCounter(Base):
+    __tablename__ = "seq_counter"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(sa.BigInteger)
+
+
+class Branch(Base):
+    __tablename__ = "branch"
+    code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    region_code: Mapped[str | None] = mapped_column(sa.String(32))
+
+
+class Agent(Base):
+    __tablename__ = "agent"
+    code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    branch_code: Mapped[str] = mapped_column(sa.ForeignKey("branch.code"))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Device(Base):
+    __tablename__ = "device"
+    device_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    public_key: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class DeviceAgent(Base):
+    """Login binds a device to an agent; a booth laptop may be bound to several."""
+
+    __tablename__ = "device_agent"
+    device_id: Mapped[str] = mapped_column(sa.ForeignKey("device.device_id"), primary_key=True)
+    agent_code: Mapped[str] = mapped_column(sa.ForeignKey("agent.code"), primary_key=True)
+    bound_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class RefreshToken(Base):
+    __tablename__ = "refresh_token"
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    agent_code: Mapped[str] = mapped_column(sa.ForeignKey("agent.code"))
+    device_id: Mapped[str] = mapped_column(sa.ForeignKey("device.device_id"))
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Record(Base):
+    __tablename__ = "record"
+    entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    entity: Mapped[str] = mapped_column(sa.String(16))
+    #: The branch whose people may pull it (null: everyone, e.g. a rate table).
+    branch_code: Mapped[str | None] = mapped_column(sa.String(32))
+    #: The agent it belongs to (enrollments, visits, agent targets), for visibility.
+    owner_code: Mapped[str | None] = mapped_column(sa.String(64))
+    version: Mapped[int] = mapped_column(sa.Integer)
+    deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    #: field -> [version that last changed it, device that changed it]
+    field_versions: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    server_seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class ActiveNik(Base):
+    """One row per active (not deleted) enrollment: the NIK's uniqueness guard."""
+
+    __tablename__ = "active_nik"
+    nik: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    branch_code: Mapped[str] = mapped_column(sa.String(32))
+    enrolled_on: Mapped[dt.date] = mapped_column(sa.Date)
+
+
+class Ledger(Base):
+    """Every op's result, written in the transaction that applied it."""
+
+    __tablename__ = "ledger"
+    op_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    payload_hash: Mapped[str] = mapped_column(sa.String(64))
+    device_id: Mapped[str] = mapped_column(sa.String(36))
+    agent_code: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    entity_version: Mapped[int | None] = mapped_column(sa.Integer)
+    server_seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    current: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+def _sqlite_pragmas(synchronous: str) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, open transactions (working SAVEPOINTs).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return on_connect
+
+
+def make_engine(settings: config.Settings) -> Engine:
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite"):
+        if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
+            raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=settings.db_pool_size,
+            max_overflow=20,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_synchronous.upper()))
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(
+        url, pool_size=settings.db_pool_size, max_overflow=20, pool_pre_ping=True
+    )
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

@@ -1,0 +1,33 @@
+"""The server's own values kept in the database (`server_meta`), so every process shares them:
+the epoch of its data (for cursors), the token secret, the bundle key and the cursor horizon.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy.engine import Connection
+
+from sync.server import db
+
+
+def read(conn: Connection) -> dict[str, str]:
+    table = db.ServerMeta.__table__
+    return {row.key: row.value for row in conn.execute(sa.select(table))}
+
+
+def write(conn: Connection, key: str, value: str) -> None:
+    table = db.ServerMeta.__table__
+    done = conn.execute(table.update().where(table.c.key == key).values(value=value))
+    if done.rowcount == 0:
+        conn.execute(table.insert().values(key=key, value=value))
+
+
+def token_secret(values: dict[str, str]) -> bytes:
+    return base64.b64decode(values["token_secret"])
+
+
+def bundle_key(values: dict[str, str]) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(base64.b64decode(values["bundle_private_key"]))

@@ -1,0 +1,132 @@
+"""Pull: the changes a caller may see after its cursor, in `server_seq` order.
+
+The cursor is opaque to the laptop: the server's epoch and a sequence number, signed. A cursor
+from another database (another epoch), or older than the retention horizon (raised when
+tombstones are compacted), is answered 410 `cursor_expired`; a cursor the server did not make
+is 400. Every writer assigns `server_seq` under the lock of the single counter row, so seq
+order is commit order: reading the counter first and then the rows up to it never skips one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync.server import db, meta
+from sync.server.push import Caller
+
+
+class CursorError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Page:
+    changes: list[dict[str, Any]]
+    next_cursor: str
+    has_more: bool
+
+
+def _sign(secret: bytes, body: str) -> str:
+    return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def make_cursor(secret: bytes, epoch: str, seq: int) -> str:
+    body = (
+        base64.urlsafe_b64encode(json.dumps({"e": epoch, "s": seq}, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
+    return f"{body}.{_sign(secret, body)}"
+
+
+def read_cursor(secret: bytes, epoch: str, horizon: int, cursor: str | None) -> int:
+    """The sequence number after which to pull (0 without a cursor)."""
+    if not cursor:
+        return 0
+    try:
+        body, signature = cursor.split(".")
+        if not hmac.compare_digest(_sign(secret, body), signature):
+            raise ValueError("bad signature")
+        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        cursor_epoch, seq = str(data["e"]), int(data["s"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise CursorError(
+            400, "invalid_cursor", "This cursor was not made by this server."
+        ) from error
+    if cursor_epoch != epoch:
+        raise CursorError(
+            410, "cursor_expired", "The server's data was reset; pull again from the start."
+        )
+    if seq < horizon:
+        raise CursorError(
+            410, "cursor_expired", "The cursor is older than the server keeps; pull again."
+        )
+    return seq
+
+
+def _visible(caller: Caller) -> Any:
+    table = db.Record.__table__
+    c = table.c
+    branch = c.branch_code == caller.branch_code
+    own = sa.true() if caller.is_supervisor else c.owner_code == caller.agent_code
+    own_or_shared = (
+        sa.true()
+        if caller.is_supervisor
+        else sa.or_(c.owner_code.is_(None), c.owner_code == caller.agent_code)
+    )
+    return sa.or_(
+        sa.and_(c.entity.in_(("business", "visit", "event")), branch),
+        sa.and_(c.entity == "enrollment", branch, own),
+        sa.and_(c.entity == "target", branch, own_or_shared),
+        sa.and_(c.entity == "rate_table", sa.or_(c.branch_code.is_(None), branch)),
+    )
+
+
+def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Page:
+    values = meta.read(conn)
+    secret = meta.token_secret(values)
+    after = read_cursor(secret, values["epoch"], int(values["cursor_horizon"]), cursor)
+    # The counter first: every change with a seq up to it has committed (seq order is commit
+    # order), so the rows read next can hold no gap below it.
+    upto = conn.execute(sa.text("SELECT value FROM seq_counter WHERE id = 1")).scalar_one()
+    table = db.Record.__table__
+    rows = conn.execute(
+        sa.select(
+            table.c.entity,
+            table.c.entity_id,
+            table.c.version,
+            table.c.deleted,
+            table.c.fields,
+            table.c.server_seq,
+        )
+        .where(table.c.server_seq > after, table.c.server_seq <= upto, _visible(caller))
+        .order_by(table.c.server_seq)
+        .limit(limit + 1)
+    ).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [
+        {
+            "entity": row.entity,
+            "entity_id": row.entity_id,
+            "version": row.version,
+            "deleted": bool(row.deleted),
+            "fields": {} if row.deleted else (row.fields or {}),
+            "server_seq": row.server_seq,
+        }
+        for row in rows
+    ]
+    last = rows[-1].server_seq if has_more else max(upto, after)
+    return Page(changes, make_cursor(secret, values["epoch"], last), has_more)

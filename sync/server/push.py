@@ -1,0 +1,737 @@
+"""Applying a pushed batch: the idempotency ledger, the conflict policy and server_seq.
+
+One database transaction per batch:
+
+1. lock the single `seq_counter` row (`UPDATE ... RETURNING`): every writer takes it first, so
+   writers are serialized and `server_seq` order is commit order (a pull never skips a change);
+2. insert a `pending` ledger row for every op of the batch with ON CONFLICT DO NOTHING: the
+   unique `op_id` decides which ops this transaction owns (a concurrent copy of the batch waits
+   on those rows and then finds them taken: `duplicate`); ops already in the ledger get their
+   stored answer (or `key_reuse` when the payload differs);
+3. judge each owned op against the records it touches (loaded once per batch), apply it in
+   memory, and give each applied op the next `server_seq`;
+4. write the records, the NIK guard rows, the ledger results and the counter in bulk; commit.
+
+A crash before the commit leaves nothing behind; the laptop sends the batch again.
+The conflict policy is SYNC_PROTOCOL.md's; the field rules are `agent_app.domain.validation`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from agent_app.domain import contributions, validation
+from sync import protocol
+from sync.server import db
+
+log = logging.getLogger("server")
+
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+PROTECTED_ENROLLMENT_FIELDS = ("status", "review_reason", "membership_number")
+QUOTE_FIELDS = frozenset(
+    {
+        "declared_income",
+        "programs",
+        "period_months",
+        "occupation",
+        "paid_by_state",
+        "monthly_contribution",
+    }
+)
+_VALIDATORS = {
+    "business": validation.validate_business,
+    "visit": validation.validate_visit,
+    "enrollment": validation.validate_enrollment,
+}
+_CHUNK = 500
+_RETRIES = 5
+
+
+class Busy(Exception):
+    """The database could not take the batch now (lock timeout, repeated deadlocks)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    agent_code: str
+    branch_code: str
+    role: str
+    device_id: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+@dataclass
+class Rec:
+    entity_id: str
+    entity: str
+    branch_code: str | None
+    owner_code: str | None
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+    field_versions: dict[str, Any]
+    server_seq: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    is_new: bool = False
+    dirty: bool = False
+
+
+@dataclass(frozen=True)
+class NikRow:
+    entity_id: str
+    branch_code: str
+    enrolled_on: dt.date
+
+
+@dataclass
+class Outcome:
+    status: str
+    entity_version: int | None = None
+    server_seq: int | None = None
+    error: dict[str, Any] | None = None
+    current: dict[str, Any] | None = None
+
+
+def payload_hash(op: protocol.Op) -> str:
+    text = json.dumps(op.payload(), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rejected(code: str, field_name: str | None, message: str) -> Outcome:
+    return Outcome("rejected", error={"code": code, "field": field_name, "message": message})
+
+
+def _conflict(
+    code: str, field_name: str | None, message: str, version: int | None, current: Any
+) -> Outcome:
+    return Outcome(
+        "conflict",
+        entity_version=version,
+        error={"code": code, "field": field_name, "message": message},
+        current=current,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_total(
+    income: int,
+    programs: tuple[str, ...],
+    period: int,
+    on: dt.date,
+    occupation: str | None,
+    paid_by_state: bool,
+) -> int | tuple[str, str]:
+    """The monthly total of a quote, or (field, message) when it cannot be quoted."""
+    try:
+        return contributions.quote(
+            income, programs, period, on, occupation, paid_by_state
+        ).monthly_total
+    except contributions.QuoteError as error:
+        return (error.field or "declared_income", error.text.en)
+
+
+def check_contribution(
+    fields: dict[str, Any], recorded_at: dt.datetime, today_wib: dt.date
+) -> Outcome | None:
+    """Rejects a `monthly_contribution` that is the quote neither for the op's date nor today."""
+    try:
+        key = (
+            int(fields["declared_income"]),
+            tuple(fields["programs"]),
+            int(fields["period_months"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return _rejected("invalid_field", "declared_income", "Cannot compute the quote.")
+    occupation = fields.get("occupation")
+    paid_by_state = bool(fields.get("paid_by_state", False))
+    sent = fields.get("monthly_contribution")
+    dates = {recorded_at.date(), recorded_at.astimezone(WIB).date(), today_wib}
+    expected: list[int] = []
+    for day in sorted(dates):
+        total = _quote_total(*key, day, occupation, paid_by_state)
+        if isinstance(total, tuple):
+            return _rejected("invalid_field", total[0], total[1])
+        if total == sent:
+            return None
+        expected.append(total)
+    return _rejected(
+        "invalid_field",
+        "monthly_contribution",
+        "The monthly contribution does not match the quote "
+        f"(expected {' or '.join(f'Rp{v:,}' for v in dict.fromkeys(expected))}).",
+    )
+
+
+class Batch:
+    """One batch's transaction state: the records it touches and what it changed."""
+
+    def __init__(self, conn: Connection, caller: Caller, seq: int, now: dt.datetime) -> None:
+        self.conn = conn
+        self.caller = caller
+        self.seq = seq
+        self.now = now
+        self.today_wib = now.astimezone(WIB).date()
+        self.records: dict[str, Rec] = {}
+        self.niks: dict[str, NikRow | None] = {}
+        self.niks_before: dict[str, NikRow | None] = {}
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def load_records(self, ids: Iterable[str]) -> None:
+        wanted = sorted({i for i in ids if i not in self.records})
+        table = db.Record.__table__
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for row in self.conn.execute(sa.select(table).where(table.c.entity_id.in_(chunk))):
+                self.records[row.entity_id] = Rec(
+                    entity_id=row.entity_id,
+                    entity=row.entity,
+                    branch_code=row.branch_code,
+                    owner_code=row.owner_code,
+                    version=row.version,
+                    deleted=row.deleted,
+                    fields=dict(row.fields or {}),
+                    field_versions=dict(row.field_versions or {}),
+                    server_seq=row.server_seq,
+                    created_at=row.created_at,
+                    updated_at=row.updated_at,
+                )
+
+    def load_niks(self, niks: Iterable[str]) -> None:
+        wanted = sorted({n for n in niks if isinstance(n, str) and n not in self.niks})
+        for nik in wanted:
+            self.niks[nik] = None
+        table = db.ActiveNik.__table__
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            for row in self.conn.execute(sa.select(table).where(table.c.nik.in_(chunk))):
+                self.niks[row.nik] = NikRow(row.entity_id, row.branch_code, row.enrolled_on)
+        self.niks_before.update({n: self.niks[n] for n in wanted})
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    # --- judging ----------------------------------------------------------------------------
+
+    def apply(self, op: protocol.Op) -> Outcome:
+        entity_id = str(op.entity_id)
+        server_set = protocol.SERVER_SET_FIELDS[op.entity]
+        sent = {k: v for k, v in op.fields.items() if k not in server_set}
+        rec = self.records.get(entity_id)
+        if op.kind == "create":
+            return self._create(op, entity_id, sent, rec)
+        if rec is None or rec.entity != op.entity:
+            return _rejected("unknown_reference", "entity_id", "The server has no such record.")
+        forbidden = self._may_change(rec)
+        if forbidden is not None:
+            return forbidden
+        if op.kind == "delete":
+            return self._delete(rec)
+        return self._update(op, sent, rec)
+
+    def _may_change(self, rec: Rec) -> Outcome | None:
+        caller = self.caller
+        if rec.branch_code != caller.branch_code:
+            return _rejected("forbidden", None, "The record belongs to another branch.")
+        if (
+            rec.entity == "enrollment"
+            and not caller.is_supervisor
+            and rec.owner_code != caller.agent_code
+        ):
+            return _rejected("forbidden", None, "The enrollment belongs to another agent.")
+        return None
+
+    def _validate(self, entity: str, fields: dict[str, Any], partial: bool) -> Outcome | None:
+        problems = _VALIDATORS[entity](fields, partial=partial)
+        if problems:
+            first = problems[0]
+            return _rejected("invalid_field", first.field or None, first.message_en)
+        return None
+
+    def _reference(self, fields: dict[str, Any], name: str, entity: str) -> Outcome | None:
+        ref = fields.get(name)
+        if ref is None:
+            return None
+        target = self.records.get(str(ref))
+        if (
+            target is None
+            or target.entity != entity
+            or target.deleted
+            or target.branch_code != self.caller.branch_code
+        ):
+            return _rejected("unknown_reference", name, f"The server has no such {entity}.")
+        return None
+
+    def _references(self, entity: str, fields: dict[str, Any]) -> Outcome | None:
+        if entity in ("visit", "enrollment"):
+            problem = self._reference(fields, "business_id", "business")
+            if problem is not None:
+                return problem
+        return self._reference(fields, "event_id", "event")
+
+    def _protected(self, fields: dict[str, Any], current: dict[str, Any]) -> Outcome | None:
+        """An agent may not set an enrollment's status, review reason or membership number."""
+        if self.caller.is_supervisor:
+            return None
+        for name in PROTECTED_ENROLLMENT_FIELDS:
+            if name not in fields:
+                continue
+            value = fields[name]
+            if value == current.get(name) or (name == "status" and value == "submitted"):
+                continue
+            return _rejected("forbidden", name, f"Only a supervisor may change {name}.")
+        return None
+
+    def _nik_conflict(self, nik: str, entity_id: str, version: int | None) -> Outcome | None:
+        holder = self.niks.get(nik)
+        if holder is not None and holder.entity_id != entity_id:
+            return _conflict(
+                "nik_already_enrolled",
+                "nik",
+                "This NIK is already enrolled.",
+                version,
+                {"branch": holder.branch_code, "enrolled_on": holder.enrolled_on.isoformat()},
+            )
+        return None
+
+    def _create(
+        self, op: protocol.Op, entity_id: str, sent: dict[str, Any], rec: Rec | None
+    ) -> Outcome:
+        if rec is not None:
+            if rec.entity != op.entity:
+                return _rejected(
+                    "invalid_field", "entity_id", "The id belongs to another kind of record."
+                )
+            if rec.deleted:
+                return _rejected("deleted", None, "The record was deleted.")
+            return Outcome("duplicate", entity_version=rec.version, server_seq=rec.server_seq)
+        if op.base_version is not None:
+            return _rejected("invalid_field", "base_version", "A create has no base_version.")
+        problem = self._validate(op.entity, sent, partial=False) or self._references(
+            op.entity, sent
+        )
+        if problem is not None:
+            return problem
+        caller = self.caller
+        fields = dict(sent)
+        owner: str | None = caller.agent_code
+        if op.entity == "business":
+            fields["registered_by"] = caller.agent_code
+        elif op.entity == "visit":
+            fields["agent_code"] = caller.agent_code
+        else:
+            problem = self._protected(sent, {"status": "submitted"})
+            if problem is not None:
+                return problem
+            if not caller.is_supervisor or "status" not in fields:
+                fields["status"] = "submitted"
+            fields.setdefault("paid_by_state", False)
+            fields["agent_code"] = caller.agent_code
+            problem = check_contribution(fields, op.recorded_at, self.today_wib)
+            if problem is not None:
+                return problem
+            nik = fields["nik"]
+            self.load_niks([nik])
+            problem = self._nik_conflict(nik, entity_id, None)
+            if problem is not None:
+                return problem
+            self.niks[nik] = NikRow(
+                entity_id, caller.branch_code, op.recorded_at.astimezone(WIB).date()
+            )
+        seq = self.next_seq()
+        self.records[entity_id] = Rec(
+            entity_id=entity_id,
+            entity=op.entity,
+            branch_code=caller.branch_code,
+            owner_code=owner,
+            version=1,
+            deleted=False,
+            fields=fields,
+            field_versions={name: [1, caller.device_id] for name in fields},
+            server_seq=seq,
+            created_at=self.now,
+            updated_at=self.now,
+            is_new=True,
+            dirty=True,
+        )
+        return Outcome("applied", entity_version=1, server_seq=seq)
+
+    def _update(self, op: protocol.Op, sent: dict[str, Any], rec: Rec) -> Outcome:
+        if rec.deleted:
+            return _rejected("deleted", None, "The record was deleted.")
+        base = op.base_version
+        if base is None or base > rec.version:
+            return _rejected(
+                "invalid_field",
+                "base_version",
+                "An update needs the base_version the laptop last saw (not newer than the "
+                "server's).",
+            )
+        if rec.entity == "enrollment" and rec.fields.get("status") == "accepted":
+            return _conflict(
+                "enrollment_accepted",
+                "status",
+                "The enrollment was accepted; it can no longer be changed.",
+                rec.version,
+                dict(rec.fields),
+            )
+        problem = self._validate(op.entity, sent, partial=True) or self._references(op.entity, sent)
+        if problem is not None:
+            return problem
+        if rec.entity == "enrollment":
+            problem = self._protected(sent, rec.fields)
+            if problem is not None:
+                return problem
+            for name, value in sent.items():
+                mark = rec.field_versions.get(name)
+                if (
+                    mark is not None
+                    and mark[0] > base
+                    and mark[1] != self.caller.device_id
+                    and rec.fields.get(name) != value
+                ):
+                    return _conflict(
+                        "field_changed",
+                        name,
+                        f"Someone else changed {name} since version {base}.",
+                        rec.version,
+                        dict(rec.fields),
+                    )
+        # Businesses and visits: a field changed by someone else is taken from this, the
+        # later arrival; fields nobody else changed merge as they are.
+        merged = {**rec.fields, **sent}
+        if rec.entity == "enrollment":
+            if not self.caller.is_supervisor and rec.fields.get("status") == "needs_correction":
+                merged["status"] = "submitted"
+            if QUOTE_FIELDS & sent.keys():
+                problem = check_contribution(merged, op.recorded_at, self.today_wib)
+                if problem is not None:
+                    return problem
+            old_nik, new_nik = rec.fields.get("nik"), merged.get("nik")
+            if new_nik != old_nik:
+                self.load_niks([new_nik, old_nik])
+                problem = self._nik_conflict(new_nik, rec.entity_id, rec.version)
+                if problem is not None:
+                    return problem
+                before = self.niks.get(old_nik)
+                self.niks[old_nik] = None
+                self.niks[new_nik] = NikRow(
+                    rec.entity_id,
+                    rec.branch_code or self.caller.branch_code,
+                    before.enrolled_on if before else op.recorded_at.astimezone(WIB).date(),
+                )
+        version = rec.version + 1
+        for name, value in merged.items():
+            if rec.fields.get(name, _MISSING) != value:
+                rec.field_versions[name] = [version, self.caller.device_id]
+        rec.fields = merged
+        rec.version = version
+        rec.server_seq = self.next_seq()
+        rec.updated_at = self.now
+        rec.dirty = True
+        return Outcome("applied", entity_version=version, server_seq=rec.server_seq)
+
+    def _delete(self, rec: Rec) -> Outcome:
+        if rec.deleted:
+            return Outcome("duplicate", entity_version=rec.version, server_seq=rec.server_seq)
+        if (
+            rec.entity == "enrollment"
+            and rec.fields.get("status") == "accepted"
+            and not self.caller.is_supervisor
+        ):
+            return _conflict(
+                "enrollment_accepted",
+                "status",
+                "The enrollment was accepted; only a supervisor may delete it.",
+                rec.version,
+                dict(rec.fields),
+            )
+        if rec.entity == "enrollment":
+            nik = rec.fields.get("nik")
+            if isinstance(nik, str):
+                self.load_niks([nik])
+                holder = self.niks.get(nik)
+                if holder is not None and holder.entity_id == rec.entity_id:
+                    self.niks[nik] = None
+        rec.deleted = True
+        rec.version += 1
+        rec.fields = {}
+        rec.field_versions = {}
+        rec.server_seq = self.next_seq()
+        rec.updated_at = self.now
+        rec.dirty = True
+        return Outcome("applied", entity_version=rec.version, server_seq=rec.server_seq)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        table = db.Record.__table__
+        new = [r for r in self.records.values() if r.dirty and r.is_new]
+        changed = [r for r in self.records.values() if r.dirty and not r.is_new]
+        if new:
+            self.conn.execute(
+                table.insert(),
+                [
+                    {
+                        "entity_id": r.entity_id,
+                        "entity": r.entity,
+                        "branch_code": r.branch_code,
+                        "owner_code": r.owner_code,
+                        "version": r.version,
+                        "deleted": r.deleted,
+                        "fields": r.fields,
+                        "field_versions": r.field_versions,
+                        "server_seq": r.server_seq,
+                        "created_at": r.created_at,
+                        "updated_at": r.updated_at,
+                    }
+                    for r in new
+                ],
+            )
+        if changed:
+            self.conn.execute(
+                table.update()
+                .where(table.c.entity_id == sa.bindparam("b_id"))
+                .values(
+                    version=sa.bindparam("b_version"),
+                    deleted=sa.bindparam("b_deleted"),
+                    fields=sa.bindparam("b_fields", type_=db.JSONType),
+                    field_versions=sa.bindparam("b_field_versions", type_=db.JSONType),
+                    server_seq=sa.bindparam("b_seq"),
+                    updated_at=sa.bindparam("b_updated"),
+                ),
+                [
+                    {
+                        "b_id": r.entity_id,
+                        "b_version": r.version,
+                        "b_deleted": r.deleted,
+                        "b_fields": r.fields,
+                        "b_field_versions": r.field_versions,
+                        "b_seq": r.server_seq,
+                        "b_updated": r.updated_at,
+                    }
+                    for r in changed
+                ],
+            )
+        nik_table = db.ActiveNik.__table__
+        gone = [n for n, row in self.niks.items() if self.niks_before.get(n) not in (None, row)]
+        added = [
+            {
+                "nik": n,
+                "entity_id": row.entity_id,
+                "branch_code": row.branch_code,
+                "enrolled_on": row.enrolled_on,
+            }
+            for n, row in self.niks.items()
+            if row is not None and self.niks_before.get(n) != row
+        ]
+        for start in range(0, len(gone), _CHUNK):
+            self.conn.execute(
+                nik_table.delete().where(nik_table.c.nik.in_(gone[start : start + _CHUNK]))
+            )
+        if added:
+            self.conn.execute(nik_table.insert(), added)
+
+
+_MISSING = object()
+
+
+def _insert_ignoring_conflicts(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """Inserts pending ledger rows; returns the op_ids this transaction now owns."""
+    table = db.Ledger.__table__
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    owned: set[str] = set()
+    for start in range(0, len(rows), _CHUNK):
+        stmt = (
+            insert(table)
+            .values(rows[start : start + _CHUNK])
+            .on_conflict_do_nothing(index_elements=["op_id"])
+            .returning(table.c.op_id)
+        )
+        owned.update(conn.execute(stmt).scalars())
+    return owned
+
+
+def _stored(conn: Connection, op_ids: list[str]) -> dict[str, Any]:
+    table = db.Ledger.__table__
+    found: dict[str, Any] = {}
+    for start in range(0, len(op_ids), _CHUNK):
+        chunk = op_ids[start : start + _CHUNK]
+        for row in conn.execute(sa.select(table).where(table.c.op_id.in_(chunk))):
+            found[row.op_id] = row
+    return found
+
+
+def _replayed(row: Any, digest: str) -> Outcome:
+    if row.payload_hash != digest:
+        return _rejected("key_reuse", "op_id", "This op_id was used before for another op.")
+    status = "duplicate" if row.status == "applied" else row.status
+    return Outcome(
+        status,
+        entity_version=row.entity_version,
+        server_seq=row.server_seq,
+        error=row.error,
+        current=row.current,
+    )
+
+
+def _referenced_ids(ops: list[protocol.Op]) -> set[str]:
+    ids: set[str] = set()
+    for op in ops:
+        ids.add(str(op.entity_id))
+        for name in ("business_id", "event_id"):
+            value = op.fields.get(name)
+            if isinstance(value, str) and len(value) <= 64:
+                ids.add(value)
+    return ids
+
+
+def _apply_once(
+    engine: Engine, caller: Caller, ops: list[protocol.Op]
+) -> list[tuple[str, Outcome]]:
+    now = dt.datetime.now(dt.UTC)
+    digests = [payload_hash(op) for op in ops]
+    with engine.connect() as conn, conn.begin():
+        seq = conn.execute(
+            sa.text("UPDATE seq_counter SET value = value WHERE id = 1 RETURNING value")
+        ).scalar_one()
+        first: dict[str, int] = {}
+        pending: list[dict[str, Any]] = []
+        for index, op in enumerate(ops):
+            op_id = str(op.op_id)
+            if op_id not in first:
+                first[op_id] = index
+                pending.append(
+                    {
+                        "op_id": op_id,
+                        "payload_hash": digests[index],
+                        "device_id": caller.device_id,
+                        "agent_code": caller.agent_code,
+                        "status": "pending",
+                        "created_at": now,
+                    }
+                )
+        owned = _insert_ignoring_conflicts(conn, pending) if pending else set()
+        stored = _stored(conn, [i for i in first if i not in owned])
+        batch = Batch(conn, caller, seq, now)
+        batch.load_records(_referenced_ids([op for op in ops if str(op.op_id) in owned]))
+        batch.load_niks(
+            op.fields.get("nik")
+            for op in ops
+            if op.entity == "enrollment" and str(op.op_id) in owned
+        )
+        results: list[tuple[str, Outcome]] = []
+        decided: dict[str, Outcome] = {}
+        for index, op in enumerate(ops):
+            op_id = str(op.op_id)
+            if first[op_id] != index:
+                earlier = decided[op_id]
+                if digests[first[op_id]] != digests[index]:
+                    outcome = _rejected(
+                        "key_reuse", "op_id", "This op_id was used before for another op."
+                    )
+                elif earlier.status == "applied":
+                    outcome = Outcome("duplicate", earlier.entity_version, earlier.server_seq)
+                else:
+                    outcome = earlier
+            elif op_id in owned:
+                outcome = batch.apply(op)
+                decided[op_id] = outcome
+            else:
+                outcome = _replayed(stored[op_id], digests[index])
+                decided[op_id] = outcome
+            results.append((op_id, outcome))
+        batch.flush()
+        ledger = db.Ledger.__table__
+        owned_results = [
+            {
+                "b_op_id": op_id,
+                "b_status": outcome.status,
+                "b_version": outcome.entity_version,
+                "b_seq": outcome.server_seq,
+                "b_error": outcome.error,
+                "b_current": outcome.current,
+            }
+            for index, (op_id, outcome) in enumerate(results)
+            if op_id in owned and first[op_id] == index
+        ]
+        if owned_results:
+            conn.execute(
+                ledger.update()
+                .where(ledger.c.op_id == sa.bindparam("b_op_id"))
+                .values(
+                    status=sa.bindparam("b_status"),
+                    entity_version=sa.bindparam("b_version"),
+                    server_seq=sa.bindparam("b_seq"),
+                    error=sa.bindparam("b_error", type_=db.JSONType),
+                    current=sa.bindparam("b_current", type_=db.JSONType),
+                ),
+                owned_results,
+            )
+        if batch.seq != seq:
+            conn.execute(
+                sa.text("UPDATE seq_counter SET value = :value WHERE id = 1"),
+                {"value": batch.seq},
+            )
+    return results
+
+
+def _retryable(error: sa.exc.DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None)
+    if code in ("40P01", "40001"):
+        return True
+    return isinstance(error, sa.exc.IntegrityError)
+
+
+def apply_batch(
+    engine: Engine, caller: Caller, ops: list[protocol.Op]
+) -> list[tuple[str, Outcome]]:
+    """Applies a batch (see the module docstring); returns (op_id, outcome) in op order.
+
+    Raises:
+        Busy: the database stayed locked or kept deadlocking.
+    """
+    for attempt in range(_RETRIES):
+        try:
+            return _apply_once(engine, caller, ops)
+        except sa.exc.OperationalError as error:
+            if _retryable(error) and attempt + 1 < _RETRIES:
+                continue
+            if "locked" in str(error.orig) or _retryable(error):
+                raise Busy(str(error.orig)) from error
+            raise
+        except sa.exc.IntegrityError as error:
+            # The ledger and NIK guards are unique constraints; a race past our lock (e.g. a
+            # NIK freed and taken by another process) is retried and then judged on fresh data.
+            if attempt + 1 < _RETRIES:
+                log.info("push: integrity race, retrying the batch (%s)", type(error.orig))
+                continue
+            raise
+    raise Busy("gave up after retries")
+
+
+def outcome_json(op_id: str, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "op_id": op_id,
+        "status": outcome.status,
+        "entity_version": outcome.entity_version,
+        "server_seq": outcome.server_seq,
+        "error": outcome.error,
+        "current": outcome.current,
+    }
