@@ -1,0 +1,525 @@
+"""One sync cycle of the laptop: push the outbox, then pull what changed (SYNC_PROTOCOL.md).
+
+`SyncEngine.run_cycle` is synchronous (the UI runs it on a worker thread) and can be cancelled
+between batches and between pages (`SyncEngine.cancel`, or the `threading.Event` passed in).
+It talks to the server through `sync.client.SyncClient` and to the laptop's database through a
+`LocalStore`, which the app's storage implements. This module never imports `agent_app`.
+
+The cycle:
+
+1. `GET /v1/sync/config`: batch limits, and the server's clock. The offset
+   (server time - local time, seconds) goes to `LocalStore.record_clock_offset`; past five
+   minutes the report carries the warning `clock_skew`.
+2. Push: pending ops in rising `op_seq`, in batches of at most `max_ops_per_batch` ops whose
+   JSON body stays under `max_body_bytes`. Each batch's results go to `LocalStore.mark_results`
+   in one call: `applied` and `duplicate` are done; `rejected` and `conflict` keep the op with
+   the server's `error` (and `current`) for the person to see, and never hold back the ops
+   behind them. An op missing from the results is sent again in the next batch (at most
+   `MAX_SENDS_PER_CYCLE` times a cycle, then in the next cycle). An op the engine cannot send
+   at all (not a valid op, or alone larger than the server takes) gets a local `rejected`
+   result with code `invalid_op` or `too_large`, so it never blocks the outbox.
+3. Pull: pages from `LocalStore.get_cursor()` until `has_more` is false; each page and its
+   `next_cursor` go to `LocalStore.apply_pulled` in one call (one local transaction). On 410
+   `cursor_expired` the engine calls `LocalStore.reset_cursor()` and pulls from the start; the
+   outbox is kept.
+
+A failure the cycle cannot get past (auth, network after retries, server, protocol) is raised
+as `sync.client.SyncError` carrying the partial `CycleReport` as `error.report`; whatever was
+handed to the store before it stays handed.
+
+The `LocalStore` contract (what the storage side implements; see the Protocol below):
+
+- ``device_id: str`` - this laptop's UUID (the one the client logged in with).
+- ``pending_count() -> int`` - how many ops are waiting to be sent (for progress only).
+- ``pending_ops(limit: int, after_seq: int | None = None) -> Sequence[Op | Mapping]`` - up to
+  `limit` ops not yet settled (no result yet, or one missing from the server's answer), in
+  rising `op_seq`, only those with `op_seq > after_seq` when given. Ops marked `rejected` or
+  `conflict` are settled: not returned again (a new op resolves them). Each op is a
+  `sync.protocol.Op` or a mapping with its wire fields (`op_id, op_seq, entity, entity_id,
+  kind, base_version, fields, recorded_at`).
+- ``mark_results(results: Sequence[OpResult]) -> None`` - in one local transaction: `applied`
+  and `duplicate` leave the outbox (the record's local version becomes `entity_version`);
+  `rejected` and `conflict` stay, marked, with `error` (code, field, message) and, for a
+  conflict, `current`. Results for unknown op_ids are ignored.
+- ``apply_pulled(changes: Sequence[Change], cursor: str) -> None`` - in one local transaction:
+  write each change (`deleted` removes or marks deleted; `fields` is the whole record; `version`
+  is the record's new base_version), skipping a record that has a pending (unsettled) op, and
+  store `cursor` as the new cursor.
+- ``get_cursor() -> str | None`` - the stored cursor; None before the first pull.
+- ``reset_cursor() -> None`` - forgets the cursor (the next pull starts from the beginning);
+  keeps the outbox and the records.
+- ``record_clock_offset(seconds: float) -> None`` - remembers server time minus local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import pydantic
+
+from sync import protocol
+from sync.client import SyncClient, SyncError
+
+log = logging.getLogger("sync")
+
+#: Past this offset between the server's clock and ours the report warns (`clock_skew`).
+CLOCK_SKEW_WARNING_SECONDS = 300.0
+#: How often one op is sent in one cycle when the server keeps leaving it out of its answer.
+MAX_SENDS_PER_CYCLE = 3
+#: Share of `max_body_bytes` a batch body may fill (room for the envelope and rounding).
+BODY_MARGIN = 0.9
+
+#: Warning codes a `CycleReport` may carry.
+WARNING_CLOCK_SKEW = "clock_skew"
+WARNING_CURSOR_RESET = "cursor_reset"
+WARNING_OPS_UNANSWERED = "ops_unanswered"
+WARNING_OPS_UNSENDABLE = "ops_unsendable"
+
+Progress = Callable[[str, int, "int | None"], None]
+"""`progress(phase, done, total)`: phase is `config`, `push` or `pull`; `total` is None when
+unknown (pull: `done` counts changes applied so far)."""
+
+
+@runtime_checkable
+class LocalStore(Protocol):
+    """The laptop's database as the sync engine needs it (see the module docstring)."""
+
+    @property
+    def device_id(self) -> str: ...
+
+    def pending_count(self) -> int: ...
+
+    def pending_ops(
+        self, limit: int, after_seq: int | None = None
+    ) -> Sequence[protocol.Op | Mapping[str, Any]]: ...
+
+    def mark_results(self, results: Sequence[protocol.OpResult]) -> None: ...
+
+    def apply_pulled(self, changes: Sequence[protocol.Change], cursor: str) -> None: ...
+
+    def get_cursor(self) -> str | None: ...
+
+    def reset_cursor(self) -> None: ...
+
+    def record_clock_offset(self, seconds: float) -> None: ...
+
+
+@dataclass
+class CycleReport:
+    """What one cycle did. Counts are of ops (push) and changes (pull)."""
+
+    pushed: int = 0
+    applied: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    conflict: int = 0
+    unanswered: int = 0
+    pulled: int = 0
+    pages: int = 0
+    batches: int = 0
+    duration: float = 0.0
+    clock_offset: float | None = None
+    cursor_reset: bool = False
+    cancelled: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, code: str) -> None:
+        if code not in self.warnings:
+            self.warnings.append(code)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResult:
+    return protocol.OpResult(
+        op_id=op_id,
+        status="rejected",
+        error=protocol.OpError(code=code, message=message),
+    )
+
+
+def _op_size(op: protocol.Op) -> int:
+    return len(op.model_dump_json()) + 1
+
+
+class SyncEngine:
+    """Runs push-then-pull cycles between a `LocalStore` and the server.
+
+    Args:
+        client: a logged-in `SyncClient`.
+        store: the laptop's `LocalStore`.
+        clock: the local time now (aware); tests shift it to fake a wrong laptop clock.
+        cancel: an event that stops the cycle between batches and pages when set.
+        pull_limit: changes asked for per pull page (1..1000).
+        batch_size: a cap on ops per batch below the server's `max_ops_per_batch`.
+    """
+
+    def __init__(
+        self,
+        client: SyncClient,
+        store: LocalStore,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        cancel: threading.Event | None = None,
+        pull_limit: int = 500,
+        batch_size: int | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.clock = clock
+        self.cancel_event = cancel if cancel is not None else threading.Event()
+        self.pull_limit = pull_limit
+        self.batch_size = batch_size
+
+    def cancel(self) -> None:
+        """Asks the running cycle to stop at the next batch or page boundary."""
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    # --- the cycle ------------------------------------------------------------------------
+
+    def run_cycle(self, progress: Progress | None = None) -> CycleReport:
+        """Pushes the outbox, then pulls; see the module docstring.
+
+        Raises:
+            SyncError: a failure the cycle cannot get past, with `.report` (partial).
+        """
+        report = CycleReport()
+        started = time.monotonic()
+        notify: Progress = progress if progress is not None else (lambda *_: None)
+        try:
+            notify("config", 0, 1)
+            config = self._config(report)
+            notify("config", 1, 1)
+            if self.cancelled:
+                report.cancelled = True
+                return report
+            self._push(config, report, notify)
+            if self.cancelled:
+                report.cancelled = True
+                return report
+            self._pull(report, notify)
+            if self.cancelled:
+                report.cancelled = True
+            return report
+        except SyncError as error:
+            error.report = report  # type: ignore[attr-defined]
+            raise
+        finally:
+            report.duration = time.monotonic() - started
+            log.info(
+                "sync cycle: pushed %d (applied %d, duplicate %d, rejected %d, conflict %d, "
+                "unanswered %d) in %d batches, pulled %d in %d pages, %.2f s%s",
+                report.pushed,
+                report.applied,
+                report.duplicate,
+                report.rejected,
+                report.conflict,
+                report.unanswered,
+                report.batches,
+                report.pulled,
+                report.pages,
+                report.duration,
+                ", cancelled" if report.cancelled else "",
+            )
+
+    def _config(self, report: CycleReport) -> protocol.SyncConfig:
+        before = self.clock()
+        config = self.client.config()
+        after = self.clock()
+        if config.protocol_version != protocol.PROTOCOL_VERSION:
+            raise SyncError(
+                "protocol",
+                "protocol_version",
+                f"The server speaks protocol {config.protocol_version}, "
+                f"this laptop {protocol.PROTOCOL_VERSION}.",
+            )
+        local = before + (after - before) / 2
+        offset = (config.server_time - local).total_seconds()
+        report.clock_offset = offset
+        self.store.record_clock_offset(offset)
+        if abs(offset) > CLOCK_SKEW_WARNING_SECONDS:
+            report.warn(WARNING_CLOCK_SKEW)
+            log.info("the laptop's clock is %.0f s off the server's", -offset)
+        return config
+
+    # --- push -----------------------------------------------------------------------------
+
+    def _push(self, config: protocol.SyncConfig, report: CycleReport, notify: Progress) -> None:
+        max_ops = max(1, config.max_ops_per_batch)
+        if self.batch_size is not None:
+            max_ops = min(max_ops, max(1, self.batch_size))
+        max_bytes = max(1024, int(config.max_body_bytes * BODY_MARGIN))
+        total = self.store.pending_count()
+        notify("push", 0, total)
+        carry: list[protocol.Op] = []
+        sends: dict[uuid.UUID, int] = {}
+        after_seq: int | None = None
+        while not self.cancelled:
+            room = max_ops - len(carry)
+            fresh: list[protocol.Op] = []
+            exhausted = False
+            if room > 0:
+                raw = self.store.pending_ops(room, after_seq)
+                exhausted = not raw
+                known = [seq for seq in map(_seq_of, raw) if seq is not None]
+                if raw and not known:
+                    log.error("the outbox answered ops without op_seq; stopping the push")
+                    exhausted = True
+                if known:
+                    after_seq = max(known) if after_seq is None else max(after_seq, *known)
+                fresh = self._valid_ops(raw, report)
+            ops = sorted([*carry, *fresh], key=lambda op: op.op_seq)
+            carry = []
+            if not ops:
+                if exhausted:
+                    break
+                continue  # only unsendable ops in this slice, settled locally: go on
+            for batch in self._split_by_size(ops, max_bytes, report):
+                if self.cancelled:
+                    break
+                for op in self._send_batch(batch, report):
+                    sends[op.op_id] = sends.get(op.op_id, 1) + 1
+                    if sends[op.op_id] <= MAX_SENDS_PER_CYCLE:
+                        carry.append(op)
+                notify("push", _settled(report), total)
+            if exhausted and not carry:
+                break
+
+    def _valid_ops(
+        self, raw: Sequence[protocol.Op | Mapping[str, Any]], report: CycleReport
+    ) -> list[protocol.Op]:
+        ops: list[protocol.Op] = []
+        broken: list[protocol.OpResult] = []
+        for item in raw:
+            if isinstance(item, protocol.Op):
+                ops.append(item)
+                continue
+            try:
+                ops.append(protocol.Op.model_validate(item))
+            except pydantic.ValidationError as error:
+                op_id = _op_id_of(item)
+                fields = sorted({str(part["loc"][0]) for part in error.errors() if part["loc"]})
+                log.error("an outbox op is not a valid op (fields %s)", fields)
+                if op_id is not None:
+                    broken.append(
+                        _local_result(op_id, "invalid_op", f"Not a valid op: {', '.join(fields)}.")
+                    )
+        if broken:
+            self.store.mark_results(broken)
+            report.rejected += len(broken)
+            report.warn(WARNING_OPS_UNSENDABLE)
+        return ops
+
+    def _split_by_size(
+        self, ops: list[protocol.Op], max_bytes: int, report: CycleReport
+    ) -> list[list[protocol.Op]]:
+        """Cuts rising ops into batches whose JSON body stays under `max_bytes`."""
+        envelope = 200
+        batches: list[list[protocol.Op]] = []
+        current: list[protocol.Op] = []
+        size = envelope
+        too_large: list[protocol.OpResult] = []
+        for op in ops:
+            op_bytes = _op_size(op)
+            if envelope + op_bytes > max_bytes:
+                too_large.append(
+                    _local_result(
+                        op.op_id, "too_large", "The op is larger than the server accepts."
+                    )
+                )
+                continue
+            if current and size + op_bytes > max_bytes:
+                batches.append(current)
+                current, size = [], envelope
+            current.append(op)
+            size += op_bytes
+        if current:
+            batches.append(current)
+        if too_large:
+            self.store.mark_results(too_large)
+            report.rejected += len(too_large)
+            report.warn(WARNING_OPS_UNSENDABLE)
+        return batches
+
+    def _send_batch(self, ops: list[protocol.Op], report: CycleReport) -> list[protocol.Op]:
+        """Pushes one batch, hands its results to the store; returns the ops left unanswered.
+
+        A 413 for a batch the server finds too large (its limits changed since the config
+        call) halves it; a single op it refuses is settled locally as `too_large`.
+        """
+        request = protocol.PushRequest(
+            protocol_version=protocol.PROTOCOL_VERSION,
+            device_id=uuid.UUID(str(self.store.device_id)),
+            batch_id=uuid.uuid4(),
+            ops=ops,
+        )
+        try:
+            answer = self.client.push(request)
+        except SyncError as error:
+            if error.kind != "too_large":
+                raise
+            if len(ops) == 1:
+                self.store.mark_results([_local_result(ops[0].op_id, "too_large", error.message)])
+                report.rejected += 1
+                report.warn(WARNING_OPS_UNSENDABLE)
+                return []
+            half = len(ops) // 2
+            return self._send_batch(ops[:half], report) + self._send_batch(ops[half:], report)
+        report.batches += 1
+        sent = {op.op_id for op in ops}
+        results = [result for result in answer.results if result.op_id in sent]
+        if len(results) != len(answer.results):
+            log.info(
+                "the server answered %d op(s) not in the batch", len(answer.results) - len(results)
+            )
+        seen: set[uuid.UUID] = set()
+        unique: list[protocol.OpResult] = []
+        for result in results:
+            if result.op_id not in seen:
+                seen.add(result.op_id)
+                unique.append(result)
+        if unique:
+            self.store.mark_results(unique)
+        for result in unique:
+            report.pushed += 1
+            if result.status == "applied":
+                report.applied += 1
+            elif result.status == "duplicate":
+                report.duplicate += 1
+            elif result.status == "rejected":
+                report.rejected += 1
+            else:
+                report.conflict += 1
+        missing = [op for op in ops if op.op_id not in seen]
+        if missing:
+            report.unanswered += len(missing)
+            report.warn(WARNING_OPS_UNANSWERED)
+        return missing
+
+    # --- pull -----------------------------------------------------------------------------
+
+    def _pull(self, report: CycleReport, notify: Progress) -> None:
+        cursor = self.store.get_cursor()
+        notify("pull", 0, None)
+        reset_done = False
+        while not self.cancelled:
+            try:
+                page = self.client.pull(cursor, self.pull_limit)
+            except SyncError as error:
+                if error.kind != "cursor_expired" or reset_done or cursor is None:
+                    raise
+                log.info("the pull cursor expired; pulling from the start")
+                self.store.reset_cursor()
+                report.cursor_reset = True
+                report.warn(WARNING_CURSOR_RESET)
+                reset_done = True
+                cursor = None
+                continue
+            self.store.apply_pulled(page.changes, page.next_cursor)
+            cursor = page.next_cursor
+            report.pages += 1
+            report.pulled += len(page.changes)
+            notify("pull", report.pulled, None)
+            if not page.has_more:
+                break
+
+    # --- offline bundle -------------------------------------------------------------------
+
+    def bundle_body(self, limit: int = 100_000) -> dict[str, Any] | None:
+        """The push body of every pending op (None when there is nothing to send)."""
+        ops = self._valid_ops(self.store.pending_ops(limit, None), CycleReport())
+        if not ops:
+            return None
+        request = protocol.PushRequest(
+            protocol_version=protocol.PROTOCOL_VERSION,
+            device_id=uuid.UUID(str(self.store.device_id)),
+            batch_id=uuid.uuid4(),
+            ops=sorted(ops, key=lambda op: op.op_seq),
+        )
+        body: dict[str, Any] = request.model_dump(mode="json")
+        return body
+
+    def export_bundle(self, path: str | Path, seal: Callable[[dict[str, Any]], bytes]) -> int:
+        """Writes the pending ops to an offline bundle file; returns how many ops it holds.
+
+        Args:
+            path: where to write (written to a temporary name, then renamed).
+            seal: turns the push body into the bundle's bytes; see `bundle_sealer`.
+
+        The ops stay in the outbox: the upload (or a later online push) settles them, and the
+        server's ledger makes sending them twice harmless.
+        """
+        body = self.bundle_body()
+        if body is None:
+            return 0
+        data = seal(body)
+        target = Path(path)
+        temporary = target.with_name(target.name + ".part")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+        return len(body["ops"])
+
+
+def bundle_sealer(
+    *,
+    agent_code: str,
+    server_public_key: bytes,
+    device_private_key: Any,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> Callable[[dict[str, Any]], bytes]:
+    """A `seal` for `SyncEngine.export_bundle` built on `sync.bundle.seal`.
+
+    Args:
+        agent_code: the agent the ops were recorded by.
+        server_public_key: the server's raw X25519 public key (from the login answer, base64
+            decoded).
+        device_private_key: the device's Ed25519 private key (cryptography object).
+    """
+    from sync import bundle
+
+    def seal(body: dict[str, Any]) -> bytes:
+        return bundle.seal(
+            json.dumps(body).encode("utf-8"),
+            agent_code=agent_code,
+            server_public_key=server_public_key,
+            device_private_key=device_private_key,
+            created_at=clock().isoformat(),
+        )
+
+    return seal
+
+
+def _settled(report: CycleReport) -> int:
+    return report.applied + report.duplicate + report.rejected + report.conflict
+
+
+def _seq_of(item: protocol.Op | Mapping[str, Any]) -> int | None:
+    if isinstance(item, protocol.Op):
+        return item.op_seq
+    value = item.get("op_seq")
+    return value if isinstance(value, int) else None
+
+
+def _op_id_of(item: Mapping[str, Any]) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(item.get("op_id")))
+    except ValueError:
+        return None
