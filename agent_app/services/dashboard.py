@@ -1,0 +1,105 @@
+"""The Beranda (dashboard) figures: the day's work and progress towards the targets.
+
+An agent sees their own numbers (they are paid on them); a supervisor sees everything on this
+laptop. Progress counts what this laptop knows: records made here and those pulled from the
+server. The `employers` metric counts businesses with status enrolled (it has no date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from agent_app.domain import keys, records
+from agent_app.services.actor import Actor
+from agent_app.storage import rows
+from agent_app.storage.uow import SqlUnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class TargetProgress:
+    target: records.Target
+    achieved: int
+
+    @property
+    def goal(self) -> int:
+        return self.target.goal
+
+    @property
+    def ratio(self) -> float:
+        return self.achieved / self.target.goal if self.target.goal else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardSummary:
+    on: dt.date
+    visits_today: int
+    enrollments_today: int
+    businesses_today: int
+    follow_ups_due: int
+    drafts: int
+    needing_correction: int
+    unsynced_ops: int
+    targets: list[TargetProgress]
+
+
+def _achieved(
+    uow: SqlUnitOfWork, target: records.Target, agent_code: str | None, event_id: str | None
+) -> int:
+    start, end = target.period_start, target.period_end
+    if target.metric == "enrollments":
+        return uow.enrollments.count_submitted(start, end, agent_code=agent_code, event_id=event_id)
+    if target.metric == "businesses":
+        return uow.businesses.count_created(start, end, registered_by=agent_code, event_id=event_id)
+    if target.metric == "visits":
+        return uow.visits.count_between(start, end, agent_code=agent_code, event_id=event_id)
+    if target.metric == "employers":
+        return uow.businesses.count_status(
+            keys.BusinessStatus.ENROLLED.value, event_id=event_id, registered_by=agent_code
+        )
+    return 0
+
+
+def summary(
+    uow: SqlUnitOfWork, actor: Actor, on: dt.date, event_id: str | None = None
+) -> DashboardSummary:
+    """Today's visits, enrollments and registrations, follow-ups due, and target progress.
+
+    Args:
+        on: the day to report (the laptop's today).
+        event_id: restrict the day's figures to an event; its targets are included.
+    """
+    mine = None if actor.is_supervisor else actor.agent_code
+    with uow:
+        scopes = [("agent", actor.agent_code), ("branch", actor.branch)]
+        if event_id:
+            scopes.append(("event", event_id))
+        progress = []
+        for target in uow.targets.for_scopes(scopes, on):
+            if target.scope == "agent":
+                achieved = _achieved(uow, target, actor.agent_code, None)
+            elif target.scope == "event":
+                achieved = _achieved(uow, target, None, target.scope_id)
+            else:
+                achieved = _achieved(uow, target, None, None)
+            progress.append(TargetProgress(target, achieved))
+        drafts = uow.enrollments.count(
+            rows.EnrollmentFilter(status=keys.EnrollmentStatus.DRAFT.value, agent_code=mine)
+        )
+        return DashboardSummary(
+            on=on,
+            visits_today=uow.visits.count_between(on, on, agent_code=mine, event_id=event_id),
+            enrollments_today=uow.enrollments.count_submitted(
+                on, on, agent_code=mine, event_id=event_id
+            ),
+            businesses_today=uow.businesses.count_created(
+                on, on, registered_by=mine, event_id=event_id
+            ),
+            follow_ups_due=uow.businesses.count(
+                rows.BusinessFilter(follow_up_due_on=on, event_id=event_id)
+            ),
+            drafts=drafts,
+            needing_correction=len(uow.enrollments.needing_attention(mine)),
+            unsynced_ops=uow.outbox.count_unsettled(),
+            targets=progress,
+        )

@@ -1,0 +1,150 @@
+"""Opens the encrypted local database: SQLCipher with a raw 256-bit key, migrated to head.
+
+`open_engine(path, key)` is the only way in. Each new connection is a `sqlcipher3` connection on
+which `PRAGMA key = "x'<hex>'"` runs first (a raw key: no key derivation, about 0.15 ms), then
+WAL journaling, `synchronous=FULL`, foreign keys and a busy timeout. SQLAlchemy's own
+`sqlite+pysqlcipher` dialect cannot take a raw key, so the plain `sqlite://` dialect gets a
+`creator` (FACTS.md).
+
+A wrong key makes SQLCipher answer "file is not a database"; here it is `WrongKey`, a
+`KnownError` the login screen can show. The key itself is never logged or stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, pool
+
+from agent_app.domain.messages import Text
+from agent_app.errors import KnownError
+
+log = logging.getLogger("db")
+
+KEY_BYTES = 32
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class WrongKey(KnownError):
+    """The key does not open this database file (or the file is not one of ours)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Text(
+                "Basis data tidak dapat dibuka dengan kunci ini (kata sandi salah atau berkas "
+                "rusak).",
+                "The database cannot be opened with this key (wrong password or damaged file).",
+            ),
+            code="wrong_key",
+        )
+
+
+class StorageError(KnownError):
+    """The database file cannot be used (disk full, read-only folder, locked...)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            Text(
+                f"Basis data lokal tidak dapat digunakan: {detail}",
+                f"The local database cannot be used: {detail}",
+            ),
+            code="storage",
+        )
+
+
+def _connect(path: Path, key: bytes) -> Any:
+    """A fresh sqlcipher3 connection with the key set and the pragmas applied."""
+    conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlcipher3.dbapi2.DatabaseError as error:
+            if "not a database" in str(error):
+                raise WrongKey() from None
+            raise
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def open_engine(path: Path, key: bytes, *, migrate: bool = True) -> Engine:
+    """Opens (creating if needed) the encrypted database at `path` and migrates it to head.
+
+    Args:
+        path: the database file; its folder must exist.
+        key: the raw 32-byte database key (from the account's key slot).
+        migrate: run the Alembic migrations to head (off only for migration tests).
+
+    Returns:
+        An Engine whose every connection is keyed; dispose it to close the file.
+
+    Raises:
+        WrongKey: the key does not open the file.
+        StorageError: the file cannot be opened or written.
+    """
+    if len(key) != KEY_BYTES:
+        raise ValueError("the database key must be 32 bytes")
+    path = Path(path)
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=lambda: _connect(path, key),
+        poolclass=pool.QueuePool,
+        pool_size=4,
+        max_overflow=4,
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        connection_record.info["path"] = str(path)
+
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        if migrate:
+            migrate_to_head(engine)
+    except WrongKey:
+        engine.dispose()
+        log.warning("wrong key for the local database %s", path.name)
+        raise
+    except sqlcipher3.dbapi2.OperationalError as error:
+        engine.dispose()
+        raise StorageError(str(error)) from error
+    except Exception as error:
+        engine.dispose()
+        cause = getattr(error, "orig", None)
+        if isinstance(cause, WrongKey):
+            raise cause from None
+        if isinstance(cause, sqlcipher3.dbapi2.OperationalError):
+            raise StorageError(str(cause)) from error
+        raise
+    log.info("opened local database %s", path.name)
+    return engine
+
+
+def alembic_config(connection: Any = None) -> Config:
+    """An Alembic config for our migrations, bound to an open connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate_to_head(engine: Engine) -> None:
+    """Runs the Alembic migrations up to head, in one transaction."""
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")

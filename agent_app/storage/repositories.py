@@ -1,0 +1,634 @@
+"""Repositories over one Session: SQL-side search and paging, records and rows out.
+
+Each repository belongs to a unit of work (`agent_app.storage.uow`) and never commits; what it
+returns are domain records (`agent_app.domain.records`) or the frozen rows of
+`agent_app.storage.rows`, never ORM objects.
+
+Search: text is split into words; a word of three characters or more goes to the trigram FTS5
+index (substring, any case, diacritics ignored), a shorter one to LIKE. All words must match.
+Lists are ordered in SQL and paged with LIMIT/OFFSET; `count()` takes the same filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from agent_app.domain import keys, records
+from agent_app.storage import rows, tables, wire
+
+log = logging.getLogger("db")
+
+ACTIVE_ENROLLMENT = (
+    keys.EnrollmentStatus.SUBMITTED.value,
+    keys.EnrollmentStatus.ACCEPTED.value,
+    keys.EnrollmentStatus.NEEDS_CORRECTION.value,
+)
+CLOSED_BUSINESS = (keys.BusinessStatus.ENROLLED.value, keys.BusinessStatus.DECLINED.value)
+UNSETTLED_OP = ("pending", "sent")
+
+
+def now() -> str:
+    """The current local time, ISO 8601 with offset, to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _text_filter(
+    text: str, fts_table: str, pk: Any, columns: Sequence[Any]
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions for a search text: FTS5 trigram MATCH for long words, LIKE for short ones."""
+    conditions: list[sa.ColumnElement[bool]] = []
+    words = text.split()
+    long_words = [w for w in words if len(w) >= 3]
+    if long_words:
+        query = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
+        match = sa.literal_column(fts_table).op("MATCH")(query)
+        conditions.append(pk.in_(sa.select(fts.c.rowid).where(match)))
+    for word in words:
+        if len(word) < 3:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(sa.or_(*(c.like(pattern, escape="\\") for c in columns)))
+    return conditions
+
+
+class BusinessRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, business_id: str) -> tables.Business | None:
+        return self.session.scalars(
+            sa.select(tables.Business).where(tables.Business.id == business_id)
+        ).one_or_none()
+
+    def get(self, business_id: str) -> records.Business | None:
+        row = self._row(business_id)
+        return None if row is None or row.deleted else wire.business_from_row(row)
+
+    def meta(self, business_id: str) -> rows.SyncMeta | None:
+        row = self._row(business_id)
+        return None if row is None else _meta(row)
+
+    def add(self, business: records.Business, *, sync_state: str | None = "pending") -> None:
+        stamp = now()
+        values = wire.record_values(business)
+        self.session.add(
+            tables.Business(**values, sync_state=sync_state, created_at=stamp, updated_at=stamp)
+        )
+        self.session.flush()
+
+    def update(self, business: records.Business) -> None:
+        row = self._row(business.id)
+        if row is None:
+            raise KeyError(business.id)
+        _assign(row, wire.record_values(business))
+        row.sync_state = "pending"
+        row.updated_at = now()
+        self.session.flush()
+
+    def refresh_visit_summary(self, business_id: str) -> None:
+        """Copies the latest visit's time, outcome and next follow-up onto the business."""
+        latest = self.session.execute(
+            sa.select(tables.Visit.visited_at, tables.Visit.outcome, tables.Visit.next_follow_up)
+            .where(tables.Visit.business_id == business_id, tables.Visit.deleted.is_(False))
+            .order_by(tables.Visit.visited_at.desc())
+            .limit(1)
+        ).one_or_none()
+        row = self._row(business_id)
+        if row is None:
+            return
+        row.last_visit_at = latest.visited_at if latest else None
+        row.last_outcome = latest.outcome if latest else None
+        row.next_follow_up = latest.next_follow_up if latest else None
+        self.session.flush()
+
+    def _where(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]]:
+        t = tables.Business
+        where: list[sa.ColumnElement[bool]] = [t.deleted.is_(False)]
+        if flt.text.strip():
+            where += _text_filter(flt.text, "businesses_fts", t.pk, (t.name, t.owner_name))
+        if flt.status:
+            where.append(t.status == flt.status)
+        if flt.sector:
+            where.append(t.sector == flt.sector)
+        if flt.event_id:
+            where.append(t.event_id == flt.event_id)
+        if flt.follow_up_due_on is not None:
+            where.append(t.next_follow_up <= flt.follow_up_due_on)
+            where.append(t.status.not_in(CLOSED_BUSINESS))
+        return where
+
+    def search(
+        self, flt: rows.BusinessFilter, offset: int = 0, limit: int = 100
+    ) -> list[rows.BusinessRow]:
+        t = tables.Business
+        order: list[Any] = [t.name, t.pk]
+        if flt.follow_up_due_on is not None:
+            order = [t.next_follow_up, t.name, t.pk]
+        stmt = (
+            sa.select(*_row_columns(rows.BusinessRow, t))
+            .where(*self._where(flt))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [rows.BusinessRow(*r) for r in self.session.execute(stmt)]
+
+    def count(self, flt: rows.BusinessFilter) -> int:
+        stmt = sa.select(sa.func.count()).select_from(tables.Business).where(*self._where(flt))
+        return int(self.session.scalar(stmt) or 0)
+
+    def count_created(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        registered_by: str | None = None,
+        event_id: str | None = None,
+    ) -> int:
+        """Businesses registered on this laptop's records between two days (inclusive)."""
+        t = tables.Business
+        where: list[sa.ColumnElement[bool]] = [
+            t.deleted.is_(False),
+            sa.func.substr(t.created_at, 1, 10).between(start.isoformat(), end.isoformat()),
+        ]
+        if registered_by:
+            where.append(t.registered_by == registered_by)
+        if event_id:
+            where.append(t.event_id == event_id)
+        return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)
+
+    def count_status(
+        self, status: str, *, event_id: str | None = None, registered_by: str | None = None
+    ) -> int:
+        t = tables.Business
+        where: list[sa.ColumnElement[bool]] = [t.deleted.is_(False), t.status == status]
+        if event_id:
+            where.append(t.event_id == event_id)
+        if registered_by:
+            where.append(t.registered_by == registered_by)
+        return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)
+
+
+class VisitRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, visit_id: str) -> records.Visit | None:
+        row = self.session.get(tables.Visit, visit_id)
+        return None if row is None or row.deleted else wire.visit_from_row(row)
+
+    def add(self, visit: records.Visit, *, sync_state: str | None = "pending") -> None:
+        stamp = now()
+        self.session.add(
+            tables.Visit(
+                **wire.record_values(visit),
+                sync_state=sync_state,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
+        self.session.flush()
+
+    def for_business(self, business_id: str, limit: int = 1000) -> list[records.Visit]:
+        stmt = (
+            sa.select(tables.Visit)
+            .where(tables.Visit.business_id == business_id, tables.Visit.deleted.is_(False))
+            .order_by(tables.Visit.visited_at.desc())
+            .limit(limit)
+        )
+        return [wire.visit_from_row(r) for r in self.session.scalars(stmt)]
+
+    def count_between(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        agent_code: str | None = None,
+        event_id: str | None = None,
+    ) -> int:
+        t = tables.Visit
+        where: list[sa.ColumnElement[bool]] = [
+            t.deleted.is_(False),
+            sa.func.substr(t.visited_at, 1, 10).between(start.isoformat(), end.isoformat()),
+        ]
+        if agent_code:
+            where.append(t.agent_code == agent_code)
+        if event_id:
+            where.append(t.event_id == event_id)
+        return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)
+
+
+class EnrollmentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, enrollment_id: str) -> tables.Enrollment | None:
+        return self.session.scalars(
+            sa.select(tables.Enrollment).where(tables.Enrollment.id == enrollment_id)
+        ).one_or_none()
+
+    def get(self, enrollment_id: str) -> records.Enrollment | None:
+        row = self._row(enrollment_id)
+        return None if row is None or row.deleted else wire.enrollment_from_row(row)
+
+    def meta(self, enrollment_id: str) -> rows.SyncMeta | None:
+        row = self._row(enrollment_id)
+        return None if row is None else _meta(row)
+
+    def confirmed_fields(self, enrollment_id: str) -> dict[str, Any]:
+        """The wire fields as the server last confirmed them ({} before the first sync)."""
+        row = self._row(enrollment_id)
+        return dict(row.confirmed_fields or {}) if row is not None else {}
+
+    def add(self, enrollment: records.Enrollment, *, sync_state: str | None = None) -> None:
+        stamp = now()
+        values = wire.record_values(enrollment)
+        submitted = stamp if enrollment.status is keys.EnrollmentStatus.SUBMITTED else None
+        self.session.add(
+            tables.Enrollment(
+                **values,
+                sync_state=sync_state,
+                created_at=stamp,
+                updated_at=stamp,
+                submitted_at=submitted,
+            )
+        )
+        self.session.flush()
+
+    def update(
+        self, enrollment: records.Enrollment, *, sync_state: str | None, submitted: bool = False
+    ) -> None:
+        row = self._row(enrollment.id)
+        if row is None:
+            raise KeyError(enrollment.id)
+        _assign(row, wire.record_values(enrollment))
+        row.sync_state = sync_state
+        row.updated_at = now()
+        if submitted:
+            row.submitted_at = row.updated_at
+        self.session.flush()
+
+    def find_active_by_nik(
+        self, nik: str, *, exclude_id: str | None = None
+    ) -> list[records.Enrollment]:
+        t = tables.Enrollment
+        stmt = sa.select(t).where(
+            t.nik == nik, t.status.in_(ACTIVE_ENROLLMENT), t.deleted.is_(False)
+        )
+        if exclude_id:
+            stmt = stmt.where(t.id != exclude_id)
+        return [wire.enrollment_from_row(r) for r in self.session.scalars(stmt)]
+
+    def needing_attention(self, agent_code: str | None = None) -> list[str]:
+        """Ids of enrollments sent back for correction or refused/in conflict on sync."""
+        t = tables.Enrollment
+        stmt = sa.select(t.id).where(
+            t.deleted.is_(False),
+            sa.or_(
+                t.status == keys.EnrollmentStatus.NEEDS_CORRECTION.value,
+                t.sync_state.in_(("rejected", "conflict")),
+            ),
+        )
+        if agent_code:
+            stmt = stmt.where(t.agent_code == agent_code)
+        return list(self.session.scalars(stmt.order_by(t.updated_at.desc(), t.pk)))
+
+    def _where(self, flt: rows.EnrollmentFilter) -> list[sa.ColumnElement[bool]]:
+        t = tables.Enrollment
+        where: list[sa.ColumnElement[bool]] = [t.deleted.is_(False)]
+        if flt.text.strip():
+            where += _text_filter(flt.text, "enrollments_fts", t.pk, (t.full_name, t.nik))
+        if flt.status:
+            where.append(t.status == flt.status)
+        if flt.event_id:
+            where.append(t.event_id == flt.event_id)
+        if flt.business_id:
+            where.append(t.business_id == flt.business_id)
+        if flt.agent_code:
+            where.append(t.agent_code == flt.agent_code)
+        return where
+
+    def search(
+        self, flt: rows.EnrollmentFilter, offset: int = 0, limit: int = 100
+    ) -> list[rows.EnrollmentRow]:
+        t = tables.Enrollment
+        stmt = (
+            sa.select(*_row_columns(rows.EnrollmentRow, t))
+            .where(*self._where(flt))
+            .order_by(t.full_name, t.pk)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [rows.EnrollmentRow(*r) for r in self.session.execute(stmt)]
+
+    def count(self, flt: rows.EnrollmentFilter) -> int:
+        stmt = sa.select(sa.func.count()).select_from(tables.Enrollment).where(*self._where(flt))
+        return int(self.session.scalar(stmt) or 0)
+
+    def count_submitted(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        agent_code: str | None = None,
+        event_id: str | None = None,
+    ) -> int:
+        """Enrollments submitted (not drafts) between two days, inclusive."""
+        t = tables.Enrollment
+        where: list[sa.ColumnElement[bool]] = [
+            t.deleted.is_(False),
+            t.status.in_(ACTIVE_ENROLLMENT),
+            sa.func.substr(t.submitted_at, 1, 10).between(start.isoformat(), end.isoformat()),
+        ]
+        if agent_code:
+            where.append(t.agent_code == agent_code)
+        if event_id:
+            where.append(t.event_id == event_id)
+        return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)
+
+
+class OutboxRepository:
+    """The ops waiting for the server, in rising `op_seq`."""
+
+    def __init__(self, session: Session, sync_state: SyncStateRepository) -> None:
+        self.session = session
+        self.sync_state = sync_state
+
+    def add(
+        self,
+        entity: str,
+        entity_id: str,
+        kind: str,
+        base_version: int | None,
+        fields: Mapping[str, Any],
+        *,
+        recorded_at: str | None = None,
+    ) -> rows.OutboxOp:
+        """Writes one op (uuid4 `op_id`, next `op_seq`) in the current transaction."""
+        row = tables.OutboxOp(
+            op_seq=self.sync_state.next_op_seq(),
+            op_id=str(uuid.uuid4()),
+            entity=str(entity),
+            entity_id=entity_id,
+            kind=str(kind),
+            base_version=base_version,
+            fields=dict(fields),
+            recorded_at=recorded_at or now(),
+            status="pending",
+            attempts=0,
+        )
+        self.session.add(row)
+        self.session.flush()
+        log.debug("outbox op %s #%d %s %s %s", row.op_id, row.op_seq, kind, entity, entity_id)
+        return _op(row)
+
+    def fold_into_pending_create(self, entity_id: str, fields: Mapping[str, Any]) -> bool:
+        """Merges changed fields into the record's create op if it has not been sent yet.
+
+        An update op needs a `base_version`, which a record has only after its create is
+        applied; until the create leaves the laptop, a change simply amends it.
+        """
+        row = self.session.scalars(
+            sa.select(tables.OutboxOp).where(
+                tables.OutboxOp.entity_id == entity_id,
+                tables.OutboxOp.kind == "create",
+                tables.OutboxOp.status == "pending",
+                tables.OutboxOp.attempts == 0,
+            )
+        ).one_or_none()
+        if row is None:
+            return False
+        row.fields = {**row.fields, **fields}
+        self.session.flush()
+        return True
+
+    def has_unsettled(self, entity_id: str) -> bool:
+        stmt = sa.select(sa.func.count()).where(
+            tables.OutboxOp.entity_id == entity_id, tables.OutboxOp.status.in_(UNSETTLED_OP)
+        )
+        return bool(self.session.scalar(stmt))
+
+    def for_entity(self, entity_id: str) -> list[rows.OutboxOp]:
+        stmt = (
+            sa.select(tables.OutboxOp)
+            .where(tables.OutboxOp.entity_id == entity_id)
+            .order_by(tables.OutboxOp.op_seq)
+        )
+        return [_op(r) for r in self.session.scalars(stmt)]
+
+    def unsettled(self, limit: int | None = None) -> list[rows.OutboxOp]:
+        stmt = (
+            sa.select(tables.OutboxOp)
+            .where(tables.OutboxOp.status.in_(UNSETTLED_OP))
+            .order_by(tables.OutboxOp.op_seq)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [_op(r) for r in self.session.scalars(stmt)]
+
+    def count_unsettled(self) -> int:
+        stmt = sa.select(sa.func.count()).where(tables.OutboxOp.status.in_(UNSETTLED_OP))
+        return int(self.session.scalar(stmt) or 0)
+
+    def get_row(self, op_id: str) -> tables.OutboxOp | None:
+        return self.session.scalars(
+            sa.select(tables.OutboxOp).where(tables.OutboxOp.op_id == op_id)
+        ).one_or_none()
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(
+        self,
+        actor: str | None,
+        action: str,
+        entity: str | None = None,
+        entity_id: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Records who did what; `details` must hold ids and codes only, no personal data."""
+        self.session.add(
+            tables.AuditEntry(
+                at=now(),
+                actor=actor,
+                action=action,
+                entity=str(entity) if entity else None,
+                entity_id=entity_id,
+                details=dict(details or {}),
+            )
+        )
+        self.session.flush()
+
+    def list(self, entity_id: str | None = None, limit: int = 100) -> list[rows.AuditRow]:
+        t = tables.AuditEntry
+        stmt = sa.select(t).order_by(t.id.desc()).limit(limit)
+        if entity_id:
+            stmt = stmt.where(t.entity_id == entity_id)
+        return [
+            rows.AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.details or {})
+            for r in self.session.scalars(stmt)
+        ]
+
+
+class EventRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert(self, event: records.Event, version: int | None = None) -> None:
+        row = self.session.get(tables.Event, event.id) or tables.Event(id=event.id)
+        row.name, row.venue, row.branch = event.name, event.venue, event.branch
+        row.starts_on, row.ends_on = event.starts_on, event.ends_on
+        row.version, row.deleted = version, False
+        self.session.add(row)
+        self.session.flush()
+
+    def get(self, event_id: str) -> records.Event | None:
+        row = self.session.get(tables.Event, event_id)
+        return None if row is None or row.deleted else _event(row)
+
+    def list(self, on: dt.date | None = None) -> list[records.Event]:
+        """All events, or those running on a day; the latest first."""
+        t = tables.Event
+        stmt = sa.select(t).where(t.deleted.is_(False)).order_by(t.starts_on.desc(), t.name)
+        if on is not None:
+            stmt = stmt.where(t.starts_on <= on, t.ends_on >= on)
+        return [_event(r) for r in self.session.scalars(stmt)]
+
+
+class TargetRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert(self, target: records.Target, version: int | None = None) -> None:
+        row = self.session.get(tables.Target, target.id) or tables.Target(id=target.id)
+        row.scope, row.scope_id, row.metric = target.scope, target.scope_id, target.metric
+        row.goal, row.period_start, row.period_end = (
+            target.goal,
+            target.period_start,
+            target.period_end,
+        )
+        row.version, row.deleted = version, False
+        self.session.add(row)
+        self.session.flush()
+
+    def for_scopes(
+        self, scopes: Iterable[tuple[str, str]], on: dt.date | None = None
+    ) -> list[records.Target]:
+        """Targets of any of the (scope, scope_id) pairs, optionally covering a day."""
+        t = tables.Target
+        pairs = [sa.and_(t.scope == s, t.scope_id == i) for s, i in scopes]
+        if not pairs:
+            return []
+        stmt = sa.select(t).where(t.deleted.is_(False), sa.or_(*pairs))
+        if on is not None:
+            stmt = stmt.where(t.period_start <= on, t.period_end >= on)
+        stmt = stmt.order_by(t.scope, t.metric, t.id)
+        return [
+            records.Target(
+                r.id, r.scope, r.scope_id, r.metric, r.goal, r.period_start, r.period_end
+            )
+            for r in self.session.scalars(stmt)
+        ]
+
+
+class SyncStateRepository:
+    """The single sync_state row: device id, pull cursor, op_seq counter."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self) -> tables.SyncState:
+        row = self.session.get(tables.SyncState, 1)
+        if row is None:
+            row = tables.SyncState(id=1, device_id=str(uuid.uuid4()), last_op_seq=0)
+            self.session.add(row)
+            self.session.flush()
+        return row
+
+    def get(self) -> rows.SyncInfo:
+        r = self._row()
+        return rows.SyncInfo(
+            r.device_id,
+            r.cursor,
+            r.last_success_at,
+            r.clock_offset_seconds,
+            r.server_url,
+            r.last_op_seq,
+        )
+
+    def next_op_seq(self) -> int:
+        """The next op_seq: strictly rising for the life of the database, never reused."""
+        row = self._row()
+        row.last_op_seq = (row.last_op_seq or 0) + 1
+        self.session.flush()
+        return row.last_op_seq
+
+    def set_cursor(self, cursor: str | None) -> None:
+        self._row().cursor = cursor
+        self.session.flush()
+
+    def update(self, **values: Any) -> None:
+        """Sets device_id, server_url, last_success_at or clock_offset_seconds."""
+        allowed = {"device_id", "server_url", "last_success_at", "clock_offset_seconds"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not sync state fields: {sorted(unknown)}")
+        row = self._row()
+        for name, value in values.items():
+            setattr(row, name, value)
+        self.session.flush()
+
+
+def _meta(row: Any) -> rows.SyncMeta:
+    return rows.SyncMeta(
+        row.version,
+        row.sync_state,
+        row.sync_error_code,
+        row.sync_error_message,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def _event(row: tables.Event) -> records.Event:
+    return records.Event(row.id, row.name, row.branch, row.starts_on, row.ends_on, row.venue)
+
+
+def _op(row: tables.OutboxOp) -> rows.OutboxOp:
+    return rows.OutboxOp(
+        op_seq=row.op_seq,
+        op_id=row.op_id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        kind=row.kind,
+        base_version=row.base_version,
+        fields=dict(row.fields),
+        recorded_at=row.recorded_at,
+        status=row.status,
+        attempts=row.attempts,
+        error_code=row.error_code,
+        error_message=row.error_message,
+    )
+
+
+def _assign(row: Any, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        if name in ("id", "version"):
+            continue
+        if hasattr(type(row), name):
+            setattr(row, name, value)
+
+
+def _row_columns(row_type: type, table: Any) -> list[Any]:
+    import dataclasses
+
+    return [getattr(table, f.name) for f in dataclasses.fields(row_type)]

@@ -1,0 +1,286 @@
+"""The local store as the sync engine sees it: ops out, results and pulled changes in.
+
+The sync engine (`sync/engine.py`) never imports `agent_app`; it talks to an object with these
+methods, which take and return plain JSON-like values in the wire form of SYNC_PROTOCOL.md:
+
+- `device_id() -> str`: the id this laptop pushes as.
+- `pending_ops(limit) -> list[dict]`: the next unsettled ops (`op_id, op_seq, entity,
+  entity_id, kind, base_version, fields, recorded_at`) in rising `op_seq`. An update whose
+  record has no server version yet (its create is still in flight) ends the list: it waits for
+  the create's result. Its `base_version` is filled in then and stored, so a resent op is
+  byte-for-byte the same op.
+- `mark_sent(op_ids)`: these ops left the laptop (they may come back as results or not).
+- `mark_results(results)`: per-op results of a push. `applied` and `duplicate` settle the op
+  and record the server's `entity_version`; `rejected` and `conflict` settle it and mark the
+  record with the error (a conflict keeps the server's `current`). An op missing from the
+  results stays unsettled and is sent again.
+- `apply_pulled(changes, cursor)`: applies one pulled page (`entity, entity_id, version,
+  deleted, fields, server_seq`) and stores the next cursor, in one transaction. A record with
+  an unsettled local op is not overwritten: the op goes first and the server's answer decides.
+- `get_cursor() -> str | None`, `reset_cursor()` (after `410 cursor_expired`),
+  `record_success(server_time, clock_offset_seconds)`.
+
+Each call is its own unit of work, so the sync engine may call it from its network thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from agent_app.domain import keys, records
+from agent_app.storage import tables, wire
+from agent_app.storage.repositories import now
+from agent_app.storage.uow import SqlUnitOfWork
+
+log = logging.getLogger("db")
+
+_ENTITY_TABLES: Mapping[str, type[Any]] = {
+    keys.Entity.BUSINESS: tables.Business,
+    keys.Entity.VISIT: tables.Visit,
+    keys.Entity.ENROLLMENT: tables.Enrollment,
+}
+# Pulled pages are applied parents first, so a visit finds its business.
+_PULL_ORDER = {"event": 0, "target": 0, "rate_table": 0, "business": 1, "visit": 2, "enrollment": 3}
+
+
+class LocalStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    def device_id(self) -> str:
+        with self._uow() as uow:
+            device = uow.sync_state.get().device_id
+            uow.commit()
+            return device
+
+    def get_cursor(self) -> str | None:
+        with self._uow() as uow:
+            return uow.sync_state.get().cursor
+
+    def reset_cursor(self) -> None:
+        with self._uow() as uow:
+            uow.sync_state.set_cursor(None)
+            uow.commit()
+
+    def record_success(self, server_time: str | None, clock_offset_seconds: float | None) -> None:
+        with self._uow() as uow:
+            uow.sync_state.update(
+                last_success_at=server_time or now(), clock_offset_seconds=clock_offset_seconds
+            )
+            uow.commit()
+
+    def count_pending(self) -> int:
+        with self._uow() as uow:
+            return uow.outbox.count_unsettled()
+
+    def pending_ops(self, limit: int = 500) -> list[dict[str, Any]]:
+        ops: list[dict[str, Any]] = []
+        with self._uow() as uow:
+            for op in uow.outbox.unsettled(limit):
+                if op.kind == keys.OpKind.UPDATE and op.base_version is None:
+                    version = _entity_version(uow, op.entity, op.entity_id)
+                    if version is None:
+                        break
+                    row = uow.outbox.get_row(op.op_id)
+                    assert row is not None
+                    row.base_version = version
+                    wire_op = op.wire()
+                    wire_op["base_version"] = version
+                    ops.append(wire_op)
+                    continue
+                ops.append(op.wire())
+            uow.commit()
+        return ops
+
+    def mark_sent(self, op_ids: Iterable[str]) -> None:
+        with self._uow() as uow:
+            for op_id in op_ids:
+                row = uow.outbox.get_row(op_id)
+                if row is not None and row.status in ("pending", "sent"):
+                    row.status = "sent"
+                    row.attempts += 1
+            uow.commit()
+
+    def mark_results(self, results: Sequence[Mapping[str, Any]]) -> None:
+        with self._uow() as uow:
+            for result in results:
+                _apply_result(uow, result)
+            uow.commit()
+
+    def apply_pulled(self, changes: Sequence[Mapping[str, Any]], cursor: str | None) -> int:
+        """Applies a page of pulled changes and stores `cursor`; returns how many applied."""
+        applied = 0
+        ordered = sorted(
+            changes, key=lambda c: (_PULL_ORDER.get(c.get("entity", ""), 9), c.get("server_seq", 0))
+        )
+        with self._uow() as uow:
+            touched: set[str] = set()
+            for change in ordered:
+                if _apply_change(uow, change, touched):
+                    applied += 1
+            for business_id in touched:
+                uow.businesses.refresh_visit_summary(business_id)
+            uow.sync_state.set_cursor(cursor)
+            uow.commit()
+        log.info("pulled %d changes, applied %d", len(changes), applied)
+        return applied
+
+
+def _entity_row(uow: SqlUnitOfWork, entity: str, entity_id: str) -> Any:
+    table = _ENTITY_TABLES.get(entity)
+    if table is None:
+        return None
+    return uow.session.scalars(sa.select(table).where(table.id == entity_id)).one_or_none()
+
+
+def _entity_version(uow: SqlUnitOfWork, entity: str, entity_id: str) -> int | None:
+    row = _entity_row(uow, entity, entity_id)
+    return None if row is None else row.version
+
+
+def _apply_result(uow: SqlUnitOfWork, result: Mapping[str, Any]) -> None:
+    op_id = str(result.get("op_id"))
+    row = uow.outbox.get_row(op_id)
+    if row is None:
+        log.warning("result for unknown op %s", op_id)
+        return
+    if row.status not in ("pending", "sent"):
+        return  # already settled
+    status = str(result.get("status"))
+    error = result.get("error") or {}
+    row.result = dict(result)
+    entity = _entity_row(uow, row.entity, row.entity_id)
+    if status in ("applied", "duplicate"):
+        row.status = status
+        row.error_code = row.error_message = None
+        uow.session.flush()
+        if entity is None:
+            return
+        version = result.get("entity_version")
+        if version is not None and (entity.version is None or version > entity.version):
+            entity.version = version
+        if isinstance(entity, tables.Enrollment):
+            entity.confirmed_fields = {**(entity.confirmed_fields or {}), **row.fields}
+        if not uow.outbox.has_unsettled(row.entity_id):
+            entity.sync_state = "synced"
+            entity.sync_error_code = entity.sync_error_message = None
+    elif status in ("rejected", "conflict"):
+        row.status = status
+        row.error_code = error.get("code")
+        row.error_message = error.get("message")
+        if entity is not None:
+            entity.sync_state = status
+            entity.sync_error_code = error.get("code")
+            entity.sync_error_message = error.get("message")
+            if status == "conflict" and result.get("entity_version") is not None:
+                log.info("conflict on %s %s", row.entity, row.entity_id)
+        log.info("op %s %s: %s", op_id, status, error.get("code"))
+    else:
+        log.warning("op %s: unknown result status %r", op_id, status)
+    uow.session.flush()
+
+
+def _apply_change(uow: SqlUnitOfWork, change: Mapping[str, Any], touched: set[str]) -> bool:
+    entity = str(change.get("entity"))
+    entity_id = str(change.get("entity_id"))
+    version = change.get("version")
+    deleted = bool(change.get("deleted"))
+    fields = dict(change.get("fields") or {})
+    if entity == "event":
+        if deleted:
+            event = uow.session.get(tables.Event, entity_id)
+            if event is not None:
+                event.deleted = True
+            return event is not None
+        uow.events.upsert(
+            records.Event(
+                entity_id,
+                fields["name"],
+                fields.get("branch", ""),
+                wire.parse_date(fields["starts_on"]),  # type: ignore[arg-type]
+                wire.parse_date(fields["ends_on"]),  # type: ignore[arg-type]
+                fields.get("venue") or "",
+            ),
+            version,
+        )
+        return True
+    if entity == "target":
+        if deleted:
+            target = uow.session.get(tables.Target, entity_id)
+            if target is not None:
+                target.deleted = True
+            return target is not None
+        uow.targets.upsert(
+            records.Target(
+                entity_id,
+                fields["scope"],
+                str(fields["scope_id"]),
+                fields["metric"],
+                int(fields["goal"]),
+                wire.parse_date(fields["period_start"]),  # type: ignore[arg-type]
+                wire.parse_date(fields["period_end"]),  # type: ignore[arg-type]
+            ),
+            version,
+        )
+        return True
+    if entity == "rate_table":
+        rate = uow.session.get(tables.RateTable, entity_id) or tables.RateTable(id=entity_id)
+        if deleted:
+            return False
+        rate.version = str(fields.get("version"))
+        rate.effective_from = wire.parse_date(fields["effective_from"])  # type: ignore[assignment]
+        rate.table = fields.get("table") or {}
+        rate.pulled_version = version
+        uow.session.add(rate)
+        return True
+    table = _ENTITY_TABLES.get(entity)
+    if table is None:
+        log.warning("pulled an unknown entity %r", entity)
+        return False
+    if uow.outbox.has_unsettled(entity_id):
+        log.info("pulled %s %s kept: a local op is pending", entity, entity_id)
+        return False
+    row = _entity_row(uow, entity, entity_id)
+    stamp = now()
+    if deleted:
+        if row is not None:
+            row.deleted = True
+            row.version = version
+            row.sync_state = "synced"
+            row.updated_at = stamp
+            if entity == keys.Entity.VISIT:
+                touched.add(row.business_id)
+        return row is not None
+    values = wire.from_wire(entity, entity_id, fields)
+    if entity == keys.Entity.VISIT:
+        business = uow.session.scalars(
+            sa.select(tables.Business.id).where(tables.Business.id == values.get("business_id"))
+        ).one_or_none()
+        if business is None:
+            log.warning("pulled visit %s of an unknown business; skipped", entity_id)
+            return False
+        touched.add(business)
+    if row is None:
+        row = table(created_at=stamp)
+        uow.session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.version = version
+    row.deleted = False
+    row.sync_state = "synced"
+    row.sync_error_code = row.sync_error_message = None
+    row.updated_at = stamp
+    if entity == keys.Entity.ENROLLMENT:
+        row.confirmed_fields = {k: v for k, v in fields.items() if k in wire.ENROLLMENT_FIELDS}
+        if row.programs is None:
+            row.programs = []
+    uow.session.flush()
+    return True

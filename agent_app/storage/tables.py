@@ -1,0 +1,286 @@
+"""The local database schema: SQLAlchemy 2.0 declarative tables of the encrypted SQLite file.
+
+Synced entities (businesses, visits, enrollments) carry every field of their wire form
+(SYNC_PROTOCOL.md, "Entities") under the same names, plus local bookkeeping: `version` (the
+entity version the server last confirmed, null until then), `sync_state` (pending, synced,
+rejected, conflict; null for an enrollment draft, which never leaves the laptop), the last sync
+error, created/updated times (ISO 8601 with offset) and a `deleted` flag.
+
+Businesses and enrollments have an integer `pk` beside their UUID `id`: it is the stable rowid
+of their FTS5 (trigram) search tables, which the initial migration creates together with the
+triggers that keep them in step. Those virtual tables are not models; `SEARCH_TABLES` names them
+so schema comparisons can leave them out.
+
+Dates are stored as `YYYY-MM-DD` and times as ISO text with offset, exactly as on the wire, so a
+record turns into its op without conversion and text comparison orders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: FTS5 tables (and their shadow tables) made by the migrations, outside the models.
+SEARCH_TABLES = ("businesses_fts", "enrollments_fts")
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic filter: leaves out the FTS5 search tables (and their shadow tables)."""
+    if type_ == "table" and name is not None:
+        return not name.startswith(SEARCH_TABLES)
+    return True
+
+
+#: Case-insensitive text: ORDER BY name and prefix LIKE use the index.
+NoCase = String(collation="NOCASE")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class SyncedMixin:
+    """Local bookkeeping shared by the entities that travel through the outbox."""
+
+    version: Mapped[int | None] = mapped_column(Integer)
+    sync_state: Mapped[str | None] = mapped_column(String(16))
+    sync_error_code: Mapped[str | None] = mapped_column(String(64))
+    sync_error_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[str] = mapped_column(String(40))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class Branch(Base):
+    __tablename__ = "branches"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str | None] = mapped_column(String(16))
+
+
+class Agent(Base):
+    __tablename__ = "agents"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    branch: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    branch: Mapped[str] = mapped_column(String(32))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int | None] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class Target(Base):
+    __tablename__ = "targets"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    scope_id: Mapped[str] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(String(16))
+    goal: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int | None] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    __table_args__ = (Index(None, "scope", "scope_id"),)
+
+
+class RateTable(Base):
+    __tablename__ = "rate_tables"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    table: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pulled_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class Business(SyncedMixin, Base):
+    __tablename__ = "businesses"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    name: Mapped[str] = mapped_column(NoCase)
+    owner_name: Mapped[str | None] = mapped_column(NoCase)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    sector: Mapped[str | None] = mapped_column(String(32))
+    size_class: Mapped[str | None] = mapped_column(String(16))
+    workers_count: Mapped[int | None] = mapped_column(Integer)
+    address: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    nib: Mapped[str | None] = mapped_column(String(13))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), default="prospect")
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    registered_by: Mapped[str | None] = mapped_column(String(32))
+    # Local, derived from the latest visit: what the follow-up list and filters read.
+    last_visit_at: Mapped[str | None] = mapped_column(String(40))
+    last_outcome: Mapped[str | None] = mapped_column(String(16))
+    next_follow_up: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (
+        Index(None, "name"),
+        Index(None, "status", "name"),
+        Index(None, "sector"),
+        Index(None, "event_id"),
+        Index(None, "next_follow_up"),
+        Index(None, "created_at"),
+    )
+
+
+class Visit(SyncedMixin, Base):
+    __tablename__ = "visits"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    business_id: Mapped[str] = mapped_column(ForeignKey("businesses.id"))
+    visited_at: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(16), default="door_to_door")
+    outcome: Mapped[str] = mapped_column(String(16), default="interested")
+    reason: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_follow_up: Mapped[dt.date | None] = mapped_column(Date)
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    agent_code: Mapped[str | None] = mapped_column(String(32))
+
+    __table_args__ = (
+        Index(None, "business_id", "visited_at"),
+        Index(None, "visited_at"),
+    )
+
+
+class Enrollment(SyncedMixin, Base):
+    __tablename__ = "enrollments"
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    nik: Mapped[str] = mapped_column(String(16))
+    full_name: Mapped[str] = mapped_column(NoCase)
+    birth_place: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    occupation: Mapped[str | None] = mapped_column(String(32))
+    declared_income: Mapped[int | None] = mapped_column(Integer)
+    programs: Mapped[list[Any]] = mapped_column(JSON)
+    period_months: Mapped[int] = mapped_column(Integer, default=1)
+    paid_by_state: Mapped[bool] = mapped_column(Boolean, default=False)
+    monthly_contribution: Mapped[int | None] = mapped_column(Integer)
+    consent: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    business_id: Mapped[str | None] = mapped_column(String(36))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    membership_number: Mapped[str | None] = mapped_column(String(40))
+    agent_code: Mapped[str | None] = mapped_column(String(32))
+    # Local only.
+    birth_date_override_reason: Mapped[str | None] = mapped_column(Text)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    submitted_at: Mapped[str | None] = mapped_column(String(40))
+    #: The wire fields as the server last confirmed them (diff base for a correction).
+    confirmed_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index(None, "nik", "status"),
+        Index(None, "status", "full_name"),
+        Index(None, "full_name"),
+        Index(None, "event_id"),
+        Index(None, "business_id"),
+        Index(None, "submitted_at"),
+    )
+
+
+class OutboxOp(Base):
+    __tablename__ = "outbox"
+
+    op_seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(8))
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_at: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    __table_args__ = (
+        Index(None, "status", "op_seq"),
+        Index(None, "entity_id", "status"),
+    )
+
+
+class SyncState(Base):
+    """A single row (id 1): who this laptop is to the server and how far it has pulled."""
+
+    __tablename__ = "sync_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    device_id: Mapped[str] = mapped_column(String(36))
+    cursor: Mapped[str | None] = mapped_column(Text)
+    last_success_at: Mapped[str | None] = mapped_column(String(40))
+    clock_offset_seconds: Mapped[float | None] = mapped_column(Float)
+    server_url: Mapped[str | None] = mapped_column(Text)
+    last_op_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AuditEntry(Base):
+    """Who did what to which record, and when. `details` never holds personal data."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str | None] = mapped_column(String(16))
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index(None, "at"),
+        Index(None, "entity_id"),
+    )
+
+
+metadata = Base.metadata

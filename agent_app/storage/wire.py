@@ -1,0 +1,225 @@
+"""Conversions between domain records, table rows and the wire form of SYNC_PROTOCOL.md.
+
+The wire form is what an op's `fields` hold: dates `YYYY-MM-DD`, times ISO 8601 with offset,
+money whole rupiah, enums as their keys, programs a list, consent a two-key object. Server-set
+fields (`registered_by`, `agent_code`) are never sent. The table columns have the wire names,
+so a row turns into a record (and back) field by field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from agent_app.domain import keys, records
+
+#: The fields a laptop sends, per entity, in wire order.
+BUSINESS_FIELDS = (
+    "name",
+    "owner_name",
+    "phone",
+    "sector",
+    "size_class",
+    "workers_count",
+    "address",
+    "region_code",
+    "nib",
+    "latitude",
+    "longitude",
+    "status",
+    "event_id",
+)
+VISIT_FIELDS = (
+    "business_id",
+    "visited_at",
+    "channel",
+    "outcome",
+    "reason",
+    "notes",
+    "next_follow_up",
+    "event_id",
+)
+ENROLLMENT_FIELDS = (
+    "nik",
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "gender",
+    "phone",
+    "email",
+    "address",
+    "region_code",
+    "occupation",
+    "declared_income",
+    "programs",
+    "period_months",
+    "paid_by_state",
+    "monthly_contribution",
+    "consent",
+    "business_id",
+    "event_id",
+    "status",
+    "review_reason",
+    "membership_number",
+)
+#: Enrollment fields only a supervisor or the server changes: never in an agent's op, except
+#: `status` = submitted on create.
+ENROLLMENT_PROTECTED = ("status", "review_reason", "membership_number")
+
+FIELDS: Mapping[str, tuple[str, ...]] = {
+    keys.Entity.BUSINESS: BUSINESS_FIELDS,
+    keys.Entity.VISIT: VISIT_FIELDS,
+    keys.Entity.ENROLLMENT: ENROLLMENT_FIELDS,
+}
+SERVER_SET: Mapping[str, str] = {
+    keys.Entity.BUSINESS: "registered_by",
+    keys.Entity.VISIT: "agent_code",
+    keys.Entity.ENROLLMENT: "agent_code",
+}
+
+
+def value_to_wire(value: Any) -> Any:
+    """One value in its wire form."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("a time on the wire needs an offset")
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, records.Consent):
+        return {"text_version": value.text_version, "given_at": value_to_wire(value.given_at)}
+    if isinstance(value, tuple | list):
+        return [value_to_wire(v) for v in value]
+    return value
+
+
+def value_to_db(value: Any) -> Any:
+    """One record value as its column holds it (dates stay dates for `Date` columns)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    return value_to_wire(value)
+
+
+def to_wire(record: Any, entity: str) -> dict[str, Any]:
+    """The whole record in wire form (the `fields` of a create op)."""
+    return {name: value_to_wire(getattr(record, name)) for name in FIELDS[entity]}
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """The wire fields of `new` that differ from `old` (the `fields` of an update op)."""
+    return {name: value for name, value in new.items() if old.get(name) != value}
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
+
+
+def _enum(kind: type[Enum], value: Any) -> Any:
+    return None if value is None else kind(value)
+
+
+def _consent(value: Any) -> records.Consent | None:
+    if not value:
+        return None
+    given = parse_datetime(value.get("given_at"))
+    assert given is not None
+    return records.Consent(text_version=value["text_version"], given_at=given)
+
+
+def _columns(row: Any, record_type: type) -> dict[str, Any]:
+    return {
+        f.name: getattr(row, f.name)
+        for f in dataclasses.fields(record_type)
+        if hasattr(row, f.name)
+    }
+
+
+def business_from_row(row: Any) -> records.Business:
+    values = _columns(row, records.Business)
+    values["size_class"] = _enum(keys.SizeClass, values["size_class"])
+    values["status"] = keys.BusinessStatus(values["status"])
+    return records.Business(**values)
+
+
+def visit_from_row(row: Any) -> records.Visit:
+    values = _columns(row, records.Visit)
+    values["visited_at"] = parse_datetime(values["visited_at"])
+    values["channel"] = keys.VisitChannel(values["channel"])
+    values["outcome"] = keys.VisitOutcome(values["outcome"])
+    values["next_follow_up"] = parse_date(values["next_follow_up"])
+    return records.Visit(**values)
+
+
+def enrollment_from_row(row: Any) -> records.Enrollment:
+    values = _columns(row, records.Enrollment)
+    values["gender"] = _enum(keys.Gender, values["gender"])
+    values["status"] = keys.EnrollmentStatus(values["status"])
+    values["programs"] = tuple(values["programs"] or ())
+    values["consent"] = _consent(values["consent"])
+    values["extra"] = dict(values.get("extra") or {})
+    return records.Enrollment(**values)
+
+
+def record_values(record: Any) -> dict[str, Any]:
+    """A record's fields as column values (for an insert or update)."""
+    return {f.name: value_to_db(getattr(record, f.name)) for f in dataclasses.fields(record)}
+
+
+def from_wire(entity: str, entity_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Pulled wire fields as column values (dates parsed; unknown fields dropped)."""
+    allowed = (*FIELDS[entity], SERVER_SET[entity])
+    values = {name: fields[name] for name in allowed if name in fields}
+    for name in ("birth_date", "next_follow_up"):
+        if name in values:
+            values[name] = parse_date(values[name])
+    values["id"] = entity_id
+    return values
+
+
+_RECORD_ENUMS: Mapping[str, Mapping[str, type[Enum]]] = {
+    keys.Entity.BUSINESS: {"size_class": keys.SizeClass, "status": keys.BusinessStatus},
+    keys.Entity.VISIT: {"channel": keys.VisitChannel, "outcome": keys.VisitOutcome},
+    keys.Entity.ENROLLMENT: {"gender": keys.Gender, "status": keys.EnrollmentStatus},
+}
+
+
+def record_changes(entity: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Wire values turned into record values (enums, dates, tuples), for `dataclasses.replace`.
+
+    A value that does not convert (a bad date, an unknown key) is kept as it is: validation of
+    the wire form reports it.
+    """
+    enums = _RECORD_ENUMS[entity]
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        try:
+            if value is None:
+                out[name] = None
+            elif name in enums:
+                out[name] = enums[name](value)
+            elif name in ("birth_date", "next_follow_up"):
+                out[name] = parse_date(value)
+            elif name == "visited_at":
+                out[name] = parse_datetime(value)
+            elif name == "programs":
+                out[name] = tuple(value)
+            elif name == "consent":
+                out[name] = _consent(value)
+            else:
+                out[name] = value
+        except (ValueError, TypeError, AttributeError, KeyError, AssertionError):
+            out[name] = value
+    return out

@@ -1,0 +1,133 @@
+"""The encrypted database: schema from migrations, encryption at rest, wrong keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from agent_app.errors import KnownError
+from agent_app.services import businesses, enrollments
+from agent_app.services.actor import Actor
+from agent_app.storage import engine as storage_engine
+from agent_app.storage import tables
+from agent_app.storage.engine import WrongKey, open_engine
+from agent_app.storage.uow import SqlUnitOfWork
+
+
+def test_migrated_schema_equals_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"include_name": tables.include_name, "compare_type": True}
+        )
+        assert compare_metadata(context, tables.metadata) == []
+        head = ScriptDirectory.from_config(storage_engine.alembic_config()).get_current_head()
+        assert context.get_current_revision() == head
+
+
+def test_migrations_create_the_search_tables_and_pragmas(engine: Engine) -> None:
+    with engine.connect() as conn:
+        names = set(conn.scalars(sa.text("SELECT name FROM sqlite_master")))
+        assert {"businesses_fts", "enrollments_fts", "businesses_fts_ai"} <= names
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+
+
+def test_opening_again_keeps_the_data_and_migrates_nothing(
+    db_path: Path, key: bytes, actor: Actor
+) -> None:
+    engine = open_engine(db_path, key)
+    business = businesses.register_business(SqlUnitOfWork(engine), actor, {"name": "Pempek Cek"})
+    engine.dispose()
+    engine = open_engine(db_path, key)
+    try:
+        detail = businesses.get_detail(SqlUnitOfWork(engine), business.id)
+        assert detail.business.name == "Pempek Cek"
+    finally:
+        engine.dispose()
+
+
+def test_a_wrong_key_opens_nothing(db_path: Path, key: bytes) -> None:
+    open_engine(db_path, key).dispose()
+    with pytest.raises(WrongKey) as caught:
+        open_engine(db_path, bytes(32))
+    assert isinstance(caught.value, KnownError)
+    assert "kunci" in caught.value.message("id")
+    assert "key" in caught.value.message("en")
+
+
+def test_a_key_must_be_32_bytes(db_path: Path) -> None:
+    with pytest.raises(ValueError):
+        open_engine(db_path, b"short")
+
+
+def test_a_plain_sqlite_file_is_not_opened(tmp_path: Path, key: bytes) -> None:
+    import sqlite3
+
+    plain = tmp_path / "plain.db"
+    with sqlite3.connect(plain) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(WrongKey):
+        open_engine(plain, key)
+
+
+def _file_bytes(path: Path) -> bytes:
+    data = b""
+    for suffix in ("", "-wal", "-journal"):
+        part = Path(str(path) + suffix)
+        if part.exists():
+            data += part.read_bytes()
+    return data
+
+
+def test_the_file_holds_no_personal_data_in_clear(
+    db_path: Path,
+    key: bytes,
+    actor: Actor,
+    enrollment_fields: Callable[..., dict[str, Any]],
+) -> None:
+    engine = open_engine(db_path, key)
+    uow = SqlUnitOfWork(engine)
+    secrets = []
+    for serial in range(1, 6):
+        name = f"Rahmawati Kusumadewi {serial}"
+        fields = enrollment_fields(serial, full_name=name, phone=f"08123456780{serial}")
+        draft = enrollments.save_draft(uow, actor, fields)
+        enrollments.submit(uow, actor, draft.id)
+        businesses.register_business(
+            uow,
+            actor,
+            {
+                "name": f"Songket Palembang Jaya {serial}",
+                "owner_name": f"Hendrawan Saputra {serial}",
+                "phone": f"08212345670{serial}",
+            },
+        )
+        secrets += [
+            fields["nik"],
+            name,
+            f"+628123456780{serial}",
+            f"08123456780{serial}",
+            f"Songket Palembang Jaya {serial}",
+            f"Hendrawan Saputra {serial}",
+            f"+628212345670{serial}",
+        ]
+    while_open = _file_bytes(db_path)
+    assert Path(str(db_path) + "-wal").exists()  # the test reads the WAL too
+    engine.dispose()
+    after_close = _file_bytes(db_path)
+    assert not db_path.read_bytes().startswith(b"SQLite format 3")
+    for data in (while_open, after_close):
+        for secret in secrets:
+            for encoding in ("utf-8", "utf-16-le"):
+                assert secret.encode(encoding) not in data, secret
+        assert b"Rahmawati" not in data and b"Songket" not in data
