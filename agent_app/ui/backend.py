@@ -1,0 +1,181 @@
+"""What the pages ask of the rest of the app, in one place: the UI's port onto the services.
+
+Pages never open sessions or import storage: they call a `Backend` method inside an `Op`
+(so on the database worker thread). `ServicesBackend` is the real one: each call opens its own
+unit of work (one per call, so per thread), runs the service function with the logged-in
+actor, and commits. Records crossing back are the services' plain dataclasses; `value()` reads
+a field from a dataclass or a mapping alike.
+
+Tests use a fake at this boundary (tests/ui/fakes.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+def value(record: Any, name: str, default: Any = None) -> Any:
+    """A field of a record that may be a dataclass, an object or a mapping."""
+    if record is None:
+        return default
+    if isinstance(record, Mapping):
+        return record.get(name, default)
+    return getattr(record, name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessFilter:
+    """The filters of the business list; all are applied in SQL by the services."""
+
+    text: str = ""
+    status: str | None = None
+    sector: str | None = None
+    event_id: str | None = None
+    follow_up_due_on: dt.date | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "status": self.status,
+            "sector": self.sector,
+            "event_id": self.event_id,
+            "follow_up_due_on": self.follow_up_due_on,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    pending_ops: int = 0
+    online: bool = False
+    last_success: dt.datetime | None = None
+    server_url: str = ""
+
+
+class Backend(Protocol):
+    """Everything the pages need; each method may block and runs inside an Op."""
+
+    actor: Any
+
+    def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]: ...
+    def count_businesses(self, flt: BusinessFilter) -> int: ...
+    def business_detail(self, business_id: str) -> Any: ...
+    def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any: ...
+    def update_business(self, business_id: str, changes: dict[str, Any]) -> Any: ...
+    def record_visit(self, business_id: str, fields: dict[str, Any]) -> Any: ...
+    def save_draft(self, fields: dict[str, Any], enrollment_id: str | None) -> Any: ...
+    def submit_enrollment(self, enrollment_id: str) -> Any: ...
+    def get_enrollment(self, enrollment_id: str) -> Any: ...
+    def needing_correction(self) -> list[Any]: ...
+    def find_active_by_nik(self, nik: str) -> Any: ...
+    def followups_due(self, on: dt.date) -> list[Any]: ...
+    def dashboard(self, on: dt.date, event_id: str | None) -> Any: ...
+    def events(self) -> list[Any]: ...
+    def sync_status(self) -> SyncStatus: ...
+    def sync_now(self) -> Any: ...
+
+
+def _service(name: str) -> Any:
+    return importlib.import_module(f"agent_app.services.{name}")
+
+
+class ServicesBackend:
+    """The real backend over `agent_app.services` and a storage engine."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], Any],
+        actor: Any,
+        server_url: Callable[[], str] = lambda: "",
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.actor = actor
+        self.server_url = server_url
+
+    def _read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        uow = self.uow_factory()
+        with uow:
+            return fn(uow, *args, **kwargs)
+
+    def _write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        uow = self.uow_factory()
+        with uow:
+            result = fn(uow, self.actor, *args, **kwargs)
+            uow.commit()
+            return result
+
+    def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]:
+        businesses = _service("businesses")
+        return list(self._read(businesses.search, offset=offset, limit=limit, **flt.as_kwargs()))
+
+    def count_businesses(self, flt: BusinessFilter) -> int:
+        return int(self._read(_service("businesses").count, **flt.as_kwargs()))
+
+    def business_detail(self, business_id: str) -> Any:
+        return self._read(_service("businesses").get_detail, business_id)
+
+    def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any:
+        return self._write(_service("businesses").register_business, fields, event_id=event_id)
+
+    def update_business(self, business_id: str, changes: dict[str, Any]) -> Any:
+        return self._write(_service("businesses").update_business, business_id, changes)
+
+    def record_visit(self, business_id: str, fields: dict[str, Any]) -> Any:
+        return self._write(_service("visits").record_visit, business_id, fields)
+
+    def save_draft(self, fields: dict[str, Any], enrollment_id: str | None) -> Any:
+        return self._write(_service("enrollments").save_draft, fields, enrollment_id=enrollment_id)
+
+    def submit_enrollment(self, enrollment_id: str) -> Any:
+        return self._write(_service("enrollments").submit, enrollment_id)
+
+    def get_enrollment(self, enrollment_id: str) -> Any:
+        return self._read(_service("enrollments").get, enrollment_id)
+
+    def needing_correction(self) -> list[Any]:
+        enrollments = _service("enrollments")
+        uow = self.uow_factory()
+        with uow:
+            return list(enrollments.list_needing_correction(uow, self.actor))
+
+    def find_active_by_nik(self, nik: str) -> Any:
+        return self._read(_service("enrollments").find_active_by_nik, nik)
+
+    def followups_due(self, on: dt.date) -> list[Any]:
+        followups = _service("followups")
+        uow = self.uow_factory()
+        with uow:
+            return list(followups.due(uow, self.actor, on))
+
+    def dashboard(self, on: dt.date, event_id: str | None) -> Any:
+        dashboard = _service("dashboard")
+        uow = self.uow_factory()
+        with uow:
+            return dashboard.summary(uow, self.actor, on, event_id=event_id)
+
+    def events(self) -> list[Any]:
+        try:
+            events = _service("events")
+        except ImportError:
+            return []
+        return list(self._read(events.list_events))
+
+    def sync_status(self) -> SyncStatus:
+        try:
+            sync = _service("sync")
+        except ImportError:
+            return SyncStatus(server_url=self.server_url())
+        state = self._read(sync.status)
+        return SyncStatus(
+            pending_ops=int(value(state, "pending_ops", 0) or 0),
+            online=bool(value(state, "online", False)),
+            last_success=value(state, "last_success"),
+            server_url=self.server_url(),
+        )
+
+    def sync_now(self) -> Any:
+        sync = _service("sync")
+        return sync.run_cycle(self.uow_factory, self.actor, self.server_url())

@@ -1,0 +1,70 @@
+"""What every page shares while someone is logged in: the backend, settings and who is at the
+keyboard, plus the signals by which one page tells the others that data changed.
+
+`Shell` is the composition root's face to the UI (app.py builds the real one, tests a fake):
+the key store for logging in, the settings, and `connect(unlocked)`, which opens the
+encrypted database with the key an account unwrapped and returns a backend for that actor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from agent_app.ui import backend as backend_mod
+
+
+class Shell(Protocol):
+    keystore: Any
+    settings: Any
+    log_location: str
+
+    def connect(self, unlocked: Any) -> backend_mod.Backend: ...
+
+
+class Context(QObject):
+    """Shared state of a logged-in window."""
+
+    businesses_changed = Signal()
+    enrollments_changed = Signal()
+    event_changed = Signal()
+    account_changed = Signal()
+    sync_changed = Signal()
+
+    def __init__(
+        self,
+        shell: Shell,
+        backend: backend_mod.Backend,
+        account: Any,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        super().__init__()
+        self.shell = shell
+        self.backend = backend
+        self.account = account
+        self.today = today
+        self.events: list[Any] = []
+
+    @property
+    def settings(self) -> Any:
+        return self.shell.settings
+
+    @property
+    def event_id(self) -> str | None:
+        return getattr(self.settings, "current_event_id", None) or None
+
+    def event_name(self) -> str:
+        for event in self.events:
+            if backend_mod.value(event, "id") == self.event_id:
+                return str(backend_mod.value(event, "name", ""))
+        return ""
+
+    def set_event(self, event_id: str | None) -> None:
+        self.settings.current_event_id = event_id
+        save = getattr(self.settings, "save", None)
+        if callable(save):
+            save()
+        self.event_changed.emit()

@@ -1,0 +1,94 @@
+"""Translations and Indonesian formats for everything shown on screen.
+
+Source strings are English (`self.tr("...")` / `QCoreApplication.translate`); Bahasa Indonesia
+ships as `resources/i18n/perisai_id.qm` and is the default language. `install(app, lang)` loads
+it (and Qt's own translations when present); English needs no file. Rupiah and dates are
+formatted the Indonesian way in both languages (Rp16.800; 22 Sep 2021), as agents read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+import lokal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+log = logging.getLogger("ui")
+
+I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_installed: list[QTranslator] = []
+_current = DEFAULT_LANGUAGE
+
+
+def qm_path(lang: str) -> Path:
+    return I18N_DIR / f"perisai_{lang}.qm"
+
+
+def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Installs the translators for `lang` ('id' or 'en'), replacing any earlier ones.
+
+    Returns:
+        The language in force (English when the Indonesian file is missing).
+    """
+    global _current
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    _current = "en"
+    if lang == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return _current
+    ours = QTranslator(app)
+    if not ours.load(str(qm_path(lang))):
+        log.error("translation file missing: %s", qm_path(lang).name)
+        return _current
+    app.installTranslator(ours)
+    _installed.append(ours)
+    qt_own = QTranslator(app)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt_own.load(f"qtbase_{lang}", qt_dir):
+        app.installTranslator(qt_own)
+        _installed.append(qt_own)
+    QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+    _current = lang
+    return _current
+
+
+def current_language() -> str:
+    return _current
+
+
+def rupiah(amount: int | None) -> str:
+    """Whole rupiah the Indonesian way: Rp16.800."""
+    if amount is None:
+        return "-"
+    return str(lokal.format_rupiah(int(amount)))
+
+
+def date(day: dt.date | None) -> str:
+    """22 Sep 2021 (Indonesian month abbreviations in Indonesian, English ones in English)."""
+    if day is None:
+        return "-"
+    months = _MONTHS_EN if _current == "en" else _MONTHS
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def date_time(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return f"{date(moment.date())} {moment:%H.%M}"
+
+
+def number(value: int | None) -> str:
+    """Thousands with dots: 1.441."""
+    if value is None:
+        return "-"
+    return f"{int(value):,}".replace(",", ".")

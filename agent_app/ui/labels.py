@@ -1,0 +1,84 @@
+"""Display names of the closed enumerations (statuses, outcomes, channels...), translated.
+
+Open lists (sectors, occupations) carry their names in resources/keys.json instead.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from agent_app.domain import keys
+from agent_app.ui import i18n
+
+
+def business_statuses() -> dict[str, str]:
+    return {
+        "prospect": QCoreApplication.translate("Labels", "Prospect"),
+        "contacted": QCoreApplication.translate("Labels", "Contacted"),
+        "enrolled": QCoreApplication.translate("Labels", "Enrolled"),
+        "declined": QCoreApplication.translate("Labels", "Declined"),
+    }
+
+
+def outcomes() -> dict[str, str]:
+    return {
+        "interested": QCoreApplication.translate("Labels", "Interested"),
+        "follow_up": QCoreApplication.translate("Labels", "Needs follow-up"),
+        "enrolled": QCoreApplication.translate("Labels", "Enrolled"),
+        "declined": QCoreApplication.translate("Labels", "Declined"),
+    }
+
+
+def channels() -> dict[str, str]:
+    return {
+        "door_to_door": QCoreApplication.translate("Labels", "Door to door"),
+        "booth": QCoreApplication.translate("Labels", "Booth"),
+        "phone": QCoreApplication.translate("Labels", "Phone"),
+    }
+
+
+def size_classes() -> dict[str, str]:
+    return {
+        "mikro": QCoreApplication.translate("Labels", "Micro"),
+        "kecil": QCoreApplication.translate("Labels", "Small"),
+        "menengah": QCoreApplication.translate("Labels", "Medium"),
+    }
+
+
+def enrollment_statuses() -> dict[str, str]:
+    return {
+        "draft": QCoreApplication.translate("Labels", "Draft"),
+        "submitted": QCoreApplication.translate("Labels", "Submitted"),
+        "accepted": QCoreApplication.translate("Labels", "Accepted"),
+        "needs_correction": QCoreApplication.translate("Labels", "Needs correction"),
+    }
+
+
+def genders() -> dict[str, str]:
+    return {
+        "M": QCoreApplication.translate("Labels", "Male"),
+        "F": QCoreApplication.translate("Labels", "Female"),
+    }
+
+
+def program_names() -> dict[str, str]:
+    return {
+        "JKK": QCoreApplication.translate("Labels", "Work Accident Insurance (JKK)"),
+        "JKM": QCoreApplication.translate("Labels", "Death Benefit (JKM)"),
+        "JHT": QCoreApplication.translate("Labels", "Old-Age Savings (JHT)"),
+    }
+
+
+def sector(key: str | None) -> str:
+    return keys.label("sectors", key, i18n.current_language()) if key else ""
+
+
+def occupation(key: str | None) -> str:
+    return keys.label("occupations", key, i18n.current_language()) if key else ""
+
+
+def of(table: dict[str, str], key: object) -> str:
+    if key is None:
+        return ""
+    text = str(getattr(key, "value", key))
+    return table.get(text, text)

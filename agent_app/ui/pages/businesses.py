@@ -1,0 +1,566 @@
+"""Usaha (UMKM): the business list, a business's page with its visit history, the business
+form and the visit form.
+
+The list is a lazy model over the services' search (see ui/models.py): typing in the search
+box queries SQL after a short pause; the filters (status, sector, follow-up due, event) are
+SQL filters too. Enter or a double click opens a business; Esc goes back to the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.domain import identity, validation
+from agent_app.domain.messages import DomainError
+from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui.backend import BusinessFilter, value
+from agent_app.ui.context import Context
+from agent_app.ui.models import ID_ROLE, BusinessTableModel, ListModel
+from agent_app.ui.ops import Op
+
+SEARCH_DEBOUNCE_MS = 30
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+class BusinessListPage(QWidget):
+    """Search, filters and the lazy table."""
+
+    open_business = Signal(str)
+    new_business = Signal()
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = BusinessTableModel(lambda: ctx.backend, self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search name, owner, phone or NIB"))
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.addItem(self.tr("All statuses"), None)
+        for key, text in labels.business_statuses().items():
+            self.status.addItem(text, key)
+        self.sector = widgets.key_combo("sectors", blank=self.tr("All sectors"))
+        self.due = QCheckBox(self.tr("Follow-up due"))
+        self.due.setToolTip(self.tr("Only businesses whose next follow-up is today or earlier"))
+        self.this_event = QCheckBox(self.tr("Current event only"))
+        self.new_button = QPushButton(self.tr("New business"))
+        self.new_button.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_button.clicked.connect(self.new_business.emit)
+        self.count_label = widgets.hint()
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 3)
+        filters.addWidget(self.status, 1)
+        filters.addWidget(self.sector, 1)
+        filters.addWidget(self.due)
+        filters.addWidget(self.this_event)
+        filters.addWidget(self.new_button)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((260, 180, 150, 110, 170)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
+        self.table.activated.connect(lambda index: self._open_row(index.row()))
+        layout = QVBoxLayout(self)
+        layout.addWidget(widgets.heading(self.tr("Businesses (UMKM)")))
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _: self.debounce.start())
+        self.search.returnPressed.connect(self._enter_in_search)
+        self.status.currentIndexChanged.connect(lambda _: self.apply_filter())
+        self.sector.currentIndexChanged.connect(lambda _: self.apply_filter())
+        self.due.toggled.connect(lambda _: self.apply_filter())
+        self.this_event.toggled.connect(lambda _: self.apply_filter())
+        self.model.loaded.connect(self._show_count)
+        ctx.businesses_changed.connect(self.model.reload)
+        ctx.event_changed.connect(self._event_changed)
+        self.setTabOrder(self.search, self.status)
+        self.setTabOrder(self.status, self.sector)
+        self.setTabOrder(self.sector, self.due)
+        self.setTabOrder(self.due, self.this_event)
+        self.setTabOrder(self.this_event, self.new_button)
+        self.setTabOrder(self.new_button, self.table)
+        self._started = False
+
+    def current_filter(self) -> BusinessFilter:
+        return BusinessFilter(
+            text=self.search.text().strip(),
+            status=self.status.currentData(),
+            sector=self.sector.currentData(),
+            event_id=self.ctx.event_id if self.this_event.isChecked() else None,
+            follow_up_due_on=self.ctx.today() if self.due.isChecked() else None,
+        )
+
+    def activate(self) -> None:
+        if not self._started:
+            self._started = True
+            self.apply_filter()
+        self.search.setFocus()
+
+    def apply_filter(self) -> None:
+        self.debounce.stop()
+        self.model.set_filter(self.current_filter())
+
+    def _event_changed(self) -> None:
+        self.this_event.setEnabled(bool(self.ctx.event_id))
+        if self.this_event.isChecked():
+            self.apply_filter()
+
+    def _show_count(self) -> None:
+        self.count_label.setText(
+            self.tr("{n} businesses").format(n=i18n.number(self.model.rowCount()))
+        )
+
+    def _enter_in_search(self) -> None:
+        if self.debounce.isActive():
+            self.apply_filter()
+        if self.model.rowCount() > 0:
+            self.table.setFocus()
+            self.table.selectRow(0)
+            self._open_row(0)
+
+    def _open_row(self, row: int) -> None:
+        business_id = self.model.business_id(row)
+        if business_id:
+            self.open_business.emit(business_id)
+
+
+class BusinessDetailPage(QWidget):
+    """One business: its data and its visit history, newest first."""
+
+    back = Signal()
+    edit = Signal(object)
+    visit = Signal(object)
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.business: Any = None
+        self.title = widgets.heading("")
+        self.back_button = QPushButton(self.tr("Back to the list"))
+        self.back_button.setToolTip(self.tr("Esc"))
+        self.back_button.clicked.connect(self.back.emit)
+        self.edit_button = QPushButton(self.tr("Edit"))
+        self.edit_button.clicked.connect(lambda: self.edit.emit(self.business))
+        self.visit_button = QPushButton(self.tr("Record a visit"))
+        self.visit_button.setShortcut(QKeySequence("Ctrl+K"))
+        self.visit_button.clicked.connect(lambda: self.visit.emit(self.business))
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.visit_button)
+        self.fields: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, caption in (
+            ("owner_name", self.tr("Owner")),
+            ("phone", self.tr("Mobile number")),
+            ("sector", self.tr("Sector")),
+            ("size_class", self.tr("Size")),
+            ("workers_count", self.tr("Number of workers")),
+            ("address", self.tr("Address")),
+            ("region_code", self.tr("Region")),
+            ("nib", self.tr("NIB")),
+            ("status", self.tr("Status")),
+        ):
+            label = QLabel()
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            self.fields[key] = label
+            form.addRow(caption, label)
+        self.visits = ListModel(
+            [
+                self.tr("Date"),
+                self.tr("Channel"),
+                self.tr("Outcome"),
+                self.tr("Reason"),
+                self.tr("Notes"),
+                self.tr("Next follow-up"),
+                self.tr("Agent"),
+            ],
+            [
+                lambda v: i18n.date_time(value(v, "visited_at")),
+                lambda v: labels.of(labels.channels(), value(v, "channel")),
+                lambda v: labels.of(labels.outcomes(), value(v, "outcome")),
+                lambda v: value(v, "reason") or "",
+                lambda v: value(v, "notes") or "",
+                lambda v: (
+                    i18n.date(value(v, "next_follow_up")) if value(v, "next_follow_up") else ""
+                ),
+                lambda v: value(v, "agent_code") or "",
+            ],
+            self,
+        )
+        self.visits_table = QTableView()
+        self.visits_table.setModel(self.visits)
+        self.visits_table.verticalHeader().setVisible(False)
+        self.visits_table.horizontalHeader().setStretchLastSection(True)
+        self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for column, width in enumerate((140, 120, 150, 180, 260, 120)):
+            self.visits_table.setColumnWidth(column, width)
+        self.visits_title = widgets.heading(self.tr("Visit history"), 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(form)
+        layout.addWidget(self.visits_title)
+        layout.addWidget(self.visits_table, 1)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
+
+    def show_detail(self, detail: Any) -> None:
+        business = value(detail, "business", detail)
+        self.business = business
+        self.title.setText(str(value(business, "name", "")))
+        for key, label in self.fields.items():
+            raw = value(business, key)
+            if key == "sector":
+                text = labels.sector(raw)
+            elif key == "size_class":
+                text = labels.of(labels.size_classes(), raw)
+            elif key == "status":
+                text = labels.of(labels.business_statuses(), raw)
+            elif key == "region_code":
+                text = regions.path(raw)
+            else:
+                text = "" if raw is None else str(raw)
+            label.setText(text or "-")
+        visits = sorted(
+            value(detail, "visits", []) or [],
+            key=lambda v: value(v, "visited_at") or dt.datetime.min,
+            reverse=True,
+        )
+        self.visits.set_records(visits)
+        self.visits_title.setText(self.tr("Visit history ({n})").format(n=i18n.number(len(visits))))
+
+
+class BusinessDialog(QDialog):
+    """Create or edit a business."""
+
+    def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.business = business
+        self.setWindowTitle(self.tr("Edit business") if business else self.tr("New business"))
+        self.setMinimumWidth(560)
+        self.name = QLineEdit()
+        self.owner = QLineEdit()
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("08…"))
+        self.sector = widgets.key_combo("sectors", blank=self.tr("(choose)"))
+        self.size_class = QComboBox()
+        for key, text in labels.size_classes().items():
+            self.size_class.addItem(text, key)
+        self.workers = QSpinBox()
+        self.workers.setRange(0, 100_000)
+        self.address = QLineEdit()
+        self.region = regions.RegionPicker()
+        self.nib = QLineEdit()
+        self.nib.setPlaceholderText(self.tr("13 digits, optional"))
+        self.status = QComboBox()
+        for key, text in labels.business_statuses().items():
+            self.status.addItem(text, key)
+        self.error = widgets.hint()
+        self.error.setObjectName("error")
+        form = QFormLayout()
+        form.addRow(self.tr("Business name"), self.name)
+        form.addRow(self.tr("Owner"), self.owner)
+        form.addRow(self.tr("Mobile number"), self.phone)
+        form.addRow(self.tr("Sector"), self.sector)
+        form.addRow(self.tr("Size"), self.size_class)
+        form.addRow(self.tr("Number of workers"), self.workers)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Region"), self.region)
+        form.addRow(self.tr("NIB"), self.nib)
+        form.addRow(self.tr("Status"), self.status)
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(
+            self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.saved_id: str | None = None
+        if business is not None:
+            self.name.setText(value(business, "name") or "")
+            self.owner.setText(value(business, "owner_name") or "")
+            self.phone.setText(value(business, "phone") or "")
+            widgets.select_data(self.sector, value(business, "sector"))
+            widgets.select_data(self.size_class, str(value(business, "size_class") or "mikro"))
+            self.workers.setValue(int(value(business, "workers_count") or 0))
+            self.address.setText(value(business, "address") or "")
+            self.region.set_code(value(business, "region_code"))
+            self.nib.setText(value(business, "nib") or "")
+            widgets.select_data(self.status, str(value(business, "status") or "prospect"))
+
+    def fields(self) -> dict[str, Any]:
+        """The form in wire form (SYNC_PROTOCOL.md, business); raises DomainError on a bad
+        phone or NIB."""
+        phone = self.phone.text().strip()
+        nib = self.nib.text().strip()
+        return {
+            "name": self.name.text().strip(),
+            "owner_name": self.owner.text().strip() or None,
+            "phone": identity.normalize_phone(phone) if phone else None,
+            "sector": self.sector.currentData(),
+            "size_class": self.size_class.currentData(),
+            "workers_count": self.workers.value(),
+            "address": self.address.text().strip() or None,
+            "region_code": self.region.code(),
+            "nib": identity.check_nib(nib) if nib else None,
+            "status": self.status.currentData(),
+        }
+
+    def save(self) -> None:
+        lang = i18n.current_language()
+        try:
+            fields = self.fields()
+        except DomainError as exc:
+            self.error.setText(exc.message(lang))
+            return
+        fields = {k: v for k, v in fields.items() if v is not None or self.business is not None}
+        problems = validation.validate_business(fields, partial=self.business is not None)
+        if problems:
+            self.error.setText("\n".join(p.message(lang) for p in problems))
+            return
+        backend = self.ctx.backend
+        self.save_button.setEnabled(False)
+        if self.business is None:
+            event_id = self.ctx.event_id
+            op = Op(self, lambda: backend.register_business(fields, event_id))
+        else:
+            business_id = str(value(self.business, "id"))
+            old = {k: value(self.business, k) for k in fields}
+            changes = {k: v for k, v in fields.items() if _plain(old[k]) != v}
+            op = Op(self, lambda: backend.update_business(business_id, changes))
+        op.success(self._saved).failure(self._failed).run()
+
+    def _saved(self, result: Any) -> None:
+        self.saved_id = str(value(result, "id", result)) if result is not None else None
+        self.ctx.businesses_changed.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        messages.show_error(self, exc)
+
+
+def _plain(raw: Any) -> Any:
+    return getattr(raw, "value", raw)
+
+
+class VisitDialog(QDialog):
+    """Record a visit: channel, outcome, reason, notes, next follow-up date."""
+
+    def __init__(self, ctx: Context, business: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.business = business
+        self.setWindowTitle(
+            self.tr("Record a visit: {name}").format(name=value(business, "name", ""))
+        )
+        self.setMinimumWidth(480)
+        self.channel = QComboBox()
+        for key, text in labels.channels().items():
+            self.channel.addItem(text, key)
+        if ctx.event_id:
+            widgets.select_data(self.channel, "booth")
+        self.outcome = QComboBox()
+        for key, text in labels.outcomes().items():
+            self.outcome.addItem(text, key)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("e.g. waiting for the owner's husband"))
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(90)
+        self.has_follow_up = QCheckBox(self.tr("Plan a follow-up"))
+        self.follow_up = QDateEdit()
+        self.follow_up.setCalendarPopup(True)
+        self.follow_up.setDisplayFormat("dd-MM-yyyy")
+        self.follow_up.setDate(_qdate(ctx.today() + dt.timedelta(days=7)))
+        self.follow_up.setEnabled(False)
+        self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
+        self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        form = QFormLayout()
+        form.addRow(self.tr("Channel"), self.channel)
+        form.addRow(self.tr("Outcome"), self.outcome)
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("Notes"), self.notes)
+        row = QHBoxLayout()
+        row.addWidget(self.has_follow_up)
+        row.addWidget(self.follow_up, 1)
+        form.addRow(self.tr("Next follow-up"), row)
+        self.error = widgets.hint()
+        self.error.setObjectName("error")
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setDefault(True)
+        self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def _outcome_changed(self) -> None:
+        if self.outcome.currentData() == "follow_up":
+            self.has_follow_up.setChecked(True)
+
+    def fields(self) -> dict[str, Any]:
+        now = QDateTime.currentDateTime().toPython()
+        return {
+            "business_id": str(value(self.business, "id")),
+            "visited_at": now.replace(microsecond=0).isoformat(),
+            "channel": self.channel.currentData(),
+            "outcome": self.outcome.currentData(),
+            "reason": self.reason.text().strip() or None,
+            "notes": self.notes.toPlainText().strip() or None,
+            "next_follow_up": _pydate(self.follow_up.date()).isoformat()
+            if self.has_follow_up.isChecked()
+            else None,
+            "event_id": self.ctx.event_id,
+        }
+
+    def save(self) -> None:
+        fields = self.fields()
+        if fields["outcome"] == "follow_up" and not fields["next_follow_up"]:
+            self.error.setText(self.tr("Choose the date of the next follow-up."))
+            return
+        backend = self.ctx.backend
+        business_id = fields["business_id"]
+        self.save_button.setEnabled(False)
+        Op(self, lambda: backend.record_visit(business_id, fields)).success(self._saved).failure(
+            self._failed
+        ).run()
+
+    def _saved(self, _result: Any) -> None:
+        self.ctx.businesses_changed.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        messages.show_error(self, exc)
+
+
+class BusinessesPage(QWidget):
+    """The list and the detail page, in one stack."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.list_page = BusinessListPage(ctx)
+        self.detail_page = BusinessDetailPage(ctx)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.list_page)
+        self.stack.addWidget(self.detail_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.list_page.open_business.connect(self.open_business)
+        self.list_page.new_business.connect(self.new_business)
+        self.detail_page.back.connect(self.show_list)
+        self.detail_page.edit.connect(self.edit_business)
+        self.detail_page.visit.connect(self.record_visit)
+        self.current_id: str | None = None
+        self.dialog: QDialog | None = None
+        ctx.businesses_changed.connect(self._reload_detail)
+
+    def activate(self) -> None:
+        if self.stack.currentWidget() is self.list_page:
+            self.list_page.activate()
+
+    def show_list(self) -> None:
+        self.current_id = None
+        self.stack.setCurrentWidget(self.list_page)
+        self.list_page.activate()
+
+    def open_business(self, business_id: str) -> None:
+        self.current_id = business_id
+        backend = self.ctx.backend
+        Op(self, lambda: backend.business_detail(business_id)).success(self._show_detail).run()
+
+    def _show_detail(self, detail: Any) -> None:
+        self.detail_page.show_detail(detail)
+        self.stack.setCurrentWidget(self.detail_page)
+        self.detail_page.visit_button.setFocus()
+
+    def _reload_detail(self) -> None:
+        if self.current_id and self.stack.currentWidget() is self.detail_page:
+            self.open_business(self.current_id)
+
+    def _run(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.setModal(True)
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()
+
+    def new_business(self) -> None:
+        dialog = BusinessDialog(self.ctx, None, self)
+        dialog.accepted.connect(
+            lambda: self.open_business(dialog.saved_id) if dialog.saved_id else None
+        )
+        self._run(dialog)
+
+    def edit_business(self, business: Any) -> None:
+        if business is not None:
+            self._run(BusinessDialog(self.ctx, business, self))
+
+    def record_visit(self, business: Any) -> None:
+        if business is not None:
+            self._run(VisitDialog(self.ctx, business, self))
+
+
+__all__ = ["ID_ROLE", "BusinessesPage"]

@@ -1,0 +1,152 @@
+"""Pengaturan: the current event (booth mode), language, idle lock, server address, and adding
+another account to this laptop (a shared booth laptop holds several)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.ui import i18n, messages, widgets
+from agent_app.ui.backend import value
+from agent_app.ui.context import Context
+from agent_app.ui.ops import Op
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.event_combo = QComboBox()
+        self.event_combo.setMinimumContentsLength(30)
+        self.language = QComboBox()
+        self.language.addItem("Bahasa Indonesia", "id")
+        self.language.addItem("English", "en")
+        self.idle = QSpinBox()
+        self.idle.setRange(0, 240)
+        self.idle.setSuffix(self.tr(" minutes"))
+        self.idle.setSpecialValueText(self.tr("Never"))
+        self.server_url = QLineEdit()
+        self.server_url.setPlaceholderText(self.tr("e.g. https://perisai.example.id"))
+        self.save_button = QPushButton(self.tr("Save settings"))
+        self.save_button.clicked.connect(self.save)
+        self.note = widgets.hint()
+        form = QFormLayout()
+        form.addRow(self.tr("Current event"), self.event_combo)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Lock after idle"), self.idle)
+        form.addRow(self.tr("Server address"), self.server_url)
+
+        self.new_code = QLineEdit()
+        self.new_name = QLineEdit()
+        self.new_branch = QLineEdit()
+        self.new_role = QComboBox()
+        self.new_role.addItem(self.tr("Agent"), "agent")
+        self.new_role.addItem(self.tr("Supervisor"), "supervisor")
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_button = QPushButton(self.tr("Add account"))
+        self.add_button.clicked.connect(self.add_account)
+        accounts = QFormLayout()
+        accounts.addRow(self.tr("Agent code"), self.new_code)
+        accounts.addRow(self.tr("Full name"), self.new_name)
+        accounts.addRow(self.tr("Branch office"), self.new_branch)
+        accounts.addRow(self.tr("Role"), self.new_role)
+        accounts.addRow(self.tr("Password"), self.new_password)
+        self.account_note = widgets.hint()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(widgets.heading(self.tr("Settings")))
+        layout.addLayout(form)
+        layout.addWidget(self.save_button)
+        layout.addWidget(self.note)
+        layout.addWidget(widgets.heading(self.tr("Another account on this laptop"), 2))
+        layout.addWidget(
+            widgets.hint(
+                self.tr("At a shared booth laptop each person logs in with their own account.")
+            )
+        )
+        layout.addLayout(accounts)
+        layout.addWidget(self.add_button)
+        layout.addWidget(self.account_note)
+        layout.addStretch(1)
+        ctx.event_changed.connect(self._fill_events)
+
+    def activate(self) -> None:
+        settings = self.ctx.settings
+        self._fill_events()
+        widgets.select_data(self.language, getattr(settings, "language", "id"))
+        self.idle.setValue(int(getattr(settings, "idle_lock_minutes", 0) or 0))
+        self.server_url.setText(getattr(settings, "server_url", "") or "")
+        self.event_combo.setFocus()
+
+    def _fill_events(self) -> None:
+        self.event_combo.blockSignals(True)
+        self.event_combo.clear()
+        self.event_combo.addItem(self.tr("(no event)"), None)
+        for event in self.ctx.events:
+            starts, ends = value(event, "starts_on"), value(event, "ends_on")
+            text = str(value(event, "name", ""))
+            venue = value(event, "venue")
+            if venue:
+                text += f" · {venue}"
+            if starts and ends:
+                text += f" ({i18n.date(starts)} – {i18n.date(ends)})"
+            self.event_combo.addItem(text, value(event, "id"))
+        widgets.select_data(self.event_combo, self.ctx.event_id)
+        self.event_combo.blockSignals(False)
+
+    def save(self) -> None:
+        settings = self.ctx.settings
+        language_changed = self.language.currentData() != getattr(settings, "language", "id")
+        settings.language = self.language.currentData()
+        settings.idle_lock_minutes = self.idle.value()
+        settings.server_url = self.server_url.text().strip()
+        event_id = self.event_combo.currentData()
+        if event_id != self.ctx.event_id:
+            self.ctx.set_event(event_id)
+        else:
+            save = getattr(settings, "save", None)
+            if callable(save):
+                save()
+        self.note.setText(
+            self.tr("Saved. The new language applies the next time the app starts.")
+            if language_changed
+            else self.tr("Saved.")
+        )
+        window = self.window()
+        idle = getattr(window, "idle", None)
+        if idle is not None:
+            idle.set_minutes(float(self.idle.value()))
+
+    def add_account(self) -> None:
+        unlocked = getattr(self.window(), "unlocked", None)
+        args = (
+            self.new_code.text().strip(),
+            self.new_name.text().strip(),
+            self.new_branch.text().strip(),
+            self.new_role.currentData(),
+            self.new_password.text(),
+        )
+        if not all(args[:3]) or len(args[4]) < 8:
+            self.account_note.setText(
+                self.tr("Fill in every field; the password needs at least 8 characters.")
+            )
+            return
+        store = self.ctx.shell.keystore
+        Op(self, lambda: store.add_account(unlocked, *args)).success(self._added).failure(
+            lambda exc: messages.show_error(self, exc)
+        ).run()
+
+    def _added(self, _result: Any) -> None:
+        self.account_note.setText(self.tr("Account added."))
+        for edit in (self.new_code, self.new_name, self.new_password):
+            edit.clear()

@@ -1,0 +1,306 @@
+"""The main window: login / lock screen, the navigation between pages, and the status bar.
+
+The window starts on the first-run page (no account yet) or the login page; after a
+successful login it opens the database (in an Op) and builds the workspace. "Switch user" and
+the idle lock put the login page back in front; the workspace and its pages stay as they are
+underneath, so the next person starts where the booth left off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from agent_app import APP_NAME
+from agent_app.ui import backend as backend_mod
+from agent_app.ui import i18n, login
+from agent_app.ui.context import Context, Shell
+from agent_app.ui.ops import Op
+
+log = logging.getLogger("ui")
+
+
+class IdleWatcher(QObject):
+    """Calls `on_idle` after `minutes` without a key press or mouse action in the app."""
+
+    _ACTIVITY = (
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+    )
+
+    def __init__(self, on_idle: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(on_idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: float) -> None:
+        if minutes and minutes > 0:
+            self.timer.setInterval(int(minutes * 60_000))
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._ACTIVITY and self.timer.interval() > 0 and self.timer.isActive():
+            self.timer.start()
+        return False
+
+    def detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class Workspace(QWidget):
+    """Navigation on the left, the current page on the right."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from agent_app.ui.pages import (
+            businesses,
+            dashboard,
+            enrollments,
+            followups,
+            settings,
+            sync,
+        )
+
+        self.ctx = ctx
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(200)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        entries: list[tuple[str, str, Any]] = [
+            ("dashboard", self.tr("Dashboard"), dashboard.DashboardPage),
+            ("businesses", self.tr("Businesses (UMKM)"), businesses.BusinessesPage),
+            ("enrollments", self.tr("Enrollments"), enrollments.EnrollmentsPage),
+            ("followups", self.tr("Follow-ups"), followups.FollowUpsPage),
+            ("sync", self.tr("Sync"), sync.SyncPage),
+            ("settings", self.tr("Settings"), settings.SettingsPage),
+        ]
+        for number, (key, title, page_class) in enumerate(entries, start=1):
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(self.tr("Ctrl+{n}").format(n=number))
+            self.nav.addItem(item)
+            page = page_class(ctx)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.pages["followups"].open_business.connect(self.open_business)  # type: ignore[attr-defined]
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.nav.setCurrentRow(0)
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        activate = getattr(page, "activate", None)
+        if callable(activate):
+            activate()
+
+    def open_business(self, business_id: str) -> None:
+        page = self.show_page("businesses")
+        page.open_business(business_id)  # type: ignore[attr-defined]
+
+    def show_page(self, key: str) -> QWidget:
+        row = list(self.pages).index(key)
+        self.nav.setCurrentRow(row)
+        return self.pages[key]
+
+
+class MainWindow(QMainWindow):
+    """The application window."""
+
+    def __init__(
+        self,
+        shell: Shell,
+        today: Callable[[], dt.date] = dt.date.today,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.shell = shell
+        self.today = today
+        self.ctx: Context | None = None
+        self.unlocked: Any = None
+        self.workspace: Workspace | None = None
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 800)
+        self.root = QStackedWidget()
+        self.setCentralWidget(self.root)
+        self.first_run = login.FirstRunPage(shell)
+        self.login = login.LoginPage(shell)
+        self.root.addWidget(self.first_run)
+        self.root.addWidget(self.login)
+        self.first_run.created.connect(self._logged_in)
+        self.login.unlocked.connect(self._logged_in)
+        self.toolbar = QToolBar(self.tr("Session"))
+        self.toolbar.setObjectName("session")
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        self.switch_action = QAction(self.tr("Switch user"), self)
+        self.switch_action.setShortcut(QKeySequence("Ctrl+Shift+U"))
+        self.switch_action.setToolTip(self.tr("Lock the window and let the next person log in"))
+        self.switch_action.triggered.connect(lambda: self.lock("switch"))
+        self.lock_action = QAction(self.tr("Lock"), self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.setToolTip(self.tr("Lock the window until you type your password"))
+        self.lock_action.triggered.connect(lambda: self.lock("locked"))
+        self.toolbar.addAction(self.switch_action)
+        self.toolbar.addAction(self.lock_action)
+        self.toolbar.setVisible(False)
+        self.page_actions: list[QAction] = []
+        for number in range(1, 7):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, n=number: self._go(n - 1))
+            self.addAction(action)
+            self.page_actions.append(action)
+        bar = self.statusBar()
+        self.user_label = login.status_label()
+        self.event_label = login.status_label()
+        self.online_label = login.status_label()
+        self.pending_label = login.status_label()
+        for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
+            bar.addPermanentWidget(label)
+        self.idle = IdleWatcher(self._idle, self)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(30_000)
+        self.status_timer.timeout.connect(self.refresh_status)
+        if shell.keystore.has_accounts():
+            self.login.prepare("login")
+            self.root.setCurrentWidget(self.login)
+        else:
+            self.root.setCurrentWidget(self.first_run)
+
+    # -- session ---------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.root.currentWidget() is not self.workspace
+
+    def _logged_in(self, unlocked: Any) -> None:
+        self.unlocked = unlocked
+        account = unlocked.account
+        if self.ctx is not None:
+            if account.agent_code != self.ctx.account.agent_code:
+                log.info("user switched")
+                self.ctx.backend = self.shell.connect(unlocked)
+                self.ctx.account = account
+                self.ctx.account_changed.emit()
+            self._show_workspace()
+            return
+        shell = self.shell
+        Op(self, lambda: shell.connect(unlocked)).success(
+            lambda backend: self._open(account, backend)
+        ).run()
+
+    def _open(self, account: Any, backend: backend_mod.Backend) -> None:
+        self.ctx = Context(self.shell, backend, account, today=self.today)
+        self.ctx.event_changed.connect(self.refresh_status)
+        self.ctx.account_changed.connect(self.refresh_status)
+        self.ctx.sync_changed.connect(self.refresh_status)
+        self.ctx.businesses_changed.connect(self.refresh_status)
+        self.ctx.enrollments_changed.connect(self.refresh_status)
+        self.workspace = Workspace(self.ctx)
+        self.root.addWidget(self.workspace)
+        self._show_workspace()
+        self.status_timer.start()
+        ctx = self.ctx
+        Op(self, ctx.backend.events).success(self._events_loaded).run()
+
+    def _events_loaded(self, events: list[Any]) -> None:
+        assert self.ctx is not None
+        self.ctx.events = events
+        self.ctx.event_changed.emit()
+
+    def _show_workspace(self) -> None:
+        assert self.workspace is not None
+        self.root.setCurrentWidget(self.workspace)
+        self.toolbar.setVisible(True)
+        self.idle.set_minutes(float(getattr(self.shell.settings, "idle_lock_minutes", 0) or 0))
+        self.refresh_status()
+
+    def lock(self, mode: str = "locked") -> None:
+        """Puts the login page in front ('locked': same person; 'switch': next person)."""
+        if self.workspace is None or self.locked:
+            return
+        current = self.ctx.account.agent_code if self.ctx else None
+        self.login.prepare(mode, current)
+        self.toolbar.setVisible(False)
+        self.root.setCurrentWidget(self.login)
+        self.idle.set_minutes(0)
+        self.login.password.setFocus()
+
+    def _idle(self) -> None:
+        log.info("idle lock")
+        self.lock("locked")
+
+    def _go(self, row: int) -> None:
+        if self.workspace is not None and not self.locked:
+            self.workspace.nav.setCurrentRow(row)
+
+    # -- status bar ------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        if self.ctx is None:
+            return
+        account = self.ctx.account
+        role = self.tr("Supervisor") if str(account.role) == "supervisor" else self.tr("Agent")
+        self.user_label.setText(
+            self.tr("{name} ({code}) · {role}").format(
+                name=account.name, code=account.agent_code, role=role
+            )
+        )
+        name = self.ctx.event_name()
+        self.event_label.setText(
+            self.tr("Event: {name}").format(name=name) if name else self.tr("No event chosen")
+        )
+        ctx = self.ctx
+        Op(self, ctx.backend.sync_status).success(self._show_sync).failure(
+            lambda exc: log.warning("sync status unavailable: %s", type(exc).__name__)
+        ).run()
+
+    def _show_sync(self, status: backend_mod.SyncStatus) -> None:
+        self.online_label.setText(self.tr("Online") if status.online else self.tr("Offline"))
+        self.online_label.setProperty("online", status.online)
+        self.pending_label.setText(
+            self.tr("Pending: {n}").format(n=i18n.number(status.pending_ops))
+        )
+
+    def closeEvent(self, event: Any) -> None:
+        self.idle.detach()
+        self.status_timer.stop()
+        super().closeEvent(event)
+
+
+def page_title(widget: QWidget) -> QLabel:
+    return QLabel(widget.windowTitle())

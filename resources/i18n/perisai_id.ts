@@ -1,0 +1,920 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="id">
+<context>
+    <name>BusinessDetailPage</name>
+    <message>
+        <source>Back to the list</source>
+        <translation>Kembali ke daftar</translation>
+    </message>
+    <message>
+        <source>Esc</source>
+        <translation>Esc</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Ubah</translation>
+    </message>
+    <message>
+        <source>Record a visit</source>
+        <translation>Catat kunjungan</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Pemilik usaha</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>Sektor</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Skala usaha</translation>
+    </message>
+    <message>
+        <source>Number of workers</source>
+        <translation>Jumlah pekerja</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Wilayah</translation>
+    </message>
+    <message>
+        <source>NIB</source>
+        <translation>NIB</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Tanggal</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Cara kunjungan</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Catatan</translation>
+    </message>
+    <message>
+        <source>Next follow-up</source>
+        <translation>Tindak lanjut berikutnya</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agen</translation>
+    </message>
+    <message>
+        <source>Visit history</source>
+        <translation>Riwayat kunjungan</translation>
+    </message>
+    <message>
+        <source>Visit history ({n})</source>
+        <translation>Riwayat kunjungan ({n})</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessDialog</name>
+    <message>
+        <source>Edit business</source>
+        <translation>Ubah data usaha</translation>
+    </message>
+    <message>
+        <source>New business</source>
+        <translation>Usaha baru</translation>
+    </message>
+    <message>
+        <source>08…</source>
+        <translation>08…</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(pilih)</translation>
+    </message>
+    <message>
+        <source>13 digits, optional</source>
+        <translation>13 digit, boleh kosong</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>Nama usaha</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Pemilik usaha</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>Sektor</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Skala usaha</translation>
+    </message>
+    <message>
+        <source>Number of workers</source>
+        <translation>Jumlah pekerja</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Wilayah</translation>
+    </message>
+    <message>
+        <source>NIB</source>
+        <translation>NIB</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Simpan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessListPage</name>
+    <message>
+        <source>Search name, owner, phone or NIB</source>
+        <translation>Cari nama usaha, pemilik, nomor HP atau NIB</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Semua status</translation>
+    </message>
+    <message>
+        <source>All sectors</source>
+        <translation>Semua sektor</translation>
+    </message>
+    <message>
+        <source>Follow-up due</source>
+        <translation>Tindak lanjut jatuh tempo</translation>
+    </message>
+    <message>
+        <source>Only businesses whose next follow-up is today or earlier</source>
+        <translation>Hanya usaha yang tindak lanjutnya jatuh tempo hari ini atau sebelumnya</translation>
+    </message>
+    <message>
+        <source>Current event only</source>
+        <translation>Hanya acara ini</translation>
+    </message>
+    <message>
+        <source>New business</source>
+        <translation>Usaha baru</translation>
+    </message>
+    <message>
+        <source>Businesses (UMKM)</source>
+        <translation>Usaha (UMKM)</translation>
+    </message>
+    <message>
+        <source>{n} businesses</source>
+        <translation>{n} usaha</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessTableModel</name>
+    <message>
+        <source>Business name</source>
+        <translation>Nama usaha</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Pemilik usaha</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>Sektor</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Tindak lanjut</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Beranda</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Muat ulang</translation>
+    </message>
+    <message>
+        <source>Visits today</source>
+        <translation>Kunjungan hari ini</translation>
+    </message>
+    <message>
+        <source>Enrollments today</source>
+        <translation>Pendaftaran hari ini</translation>
+    </message>
+    <message>
+        <source>Businesses registered today</source>
+        <translation>Usaha terdaftar hari ini</translation>
+    </message>
+    <message>
+        <source>Follow-ups due</source>
+        <translation>Tindak lanjut jatuh tempo</translation>
+    </message>
+    <message>
+        <source>Current event</source>
+        <translation>Acara saat ini</translation>
+    </message>
+    <message>
+        <source>Visits during the event</source>
+        <translation>Kunjungan selama acara</translation>
+    </message>
+    <message>
+        <source>Enrollments during the event</source>
+        <translation>Pendaftaran selama acara</translation>
+    </message>
+    <message>
+        <source>Businesses registered during the event</source>
+        <translation>Usaha terdaftar selama acara</translation>
+    </message>
+    <message>
+        <source>Progress against targets</source>
+        <translation>Capaian terhadap target</translation>
+    </message>
+    <message>
+        <source>No targets have been received from the server.</source>
+        <translation>Belum ada target yang diterima dari server.</translation>
+    </message>
+    <message>
+        <source>Per day</source>
+        <translation>Per hari</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hari ini</translation>
+    </message>
+    <message>
+        <source>Current event: {name}</source>
+        <translation>Acara saat ini: {name}</translation>
+    </message>
+    <message>
+        <source>Current event: none chosen (pick one in Settings)</source>
+        <translation>Acara saat ini: belum dipilih (pilih di Pengaturan)</translation>
+    </message>
+    <message>
+        <source>Enrollments</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Businesses registered</source>
+        <translation>Usaha terdaftar</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Kunjungan</translation>
+    </message>
+    <message>
+        <source>New employers</source>
+        <translation>Pemberi kerja baru</translation>
+    </message>
+    <message>
+        <source>{reached} of {goal} ({percent}%)</source>
+        <translation>{reached} dari {goal} ({percent}%)</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Jumlah</translation>
+    </message>
+    <message>
+        <source>Visits and enrollments per day</source>
+        <translation>Kunjungan dan pendaftaran per hari</translation>
+    </message>
+</context>
+<context>
+    <name>EnrollmentsPage</name>
+    <message>
+        <source>Enrollments</source>
+        <translation>Pendaftaran</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>e.g. PLG-0123</source>
+        <translation>mis. PLG-0123</translation>
+    </message>
+    <message>
+        <source>e.g. Palembang</source>
+        <translation>mis. Palembang</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agen</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>optional, e.g. https://perisai.example.id</source>
+        <translation>boleh kosong, mis. https://perisai.example.id</translation>
+    </message>
+    <message>
+        <source>Agent code</source>
+        <translation>Kode agen</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Nama lengkap</translation>
+    </message>
+    <message>
+        <source>Branch office</source>
+        <translation>Kantor cabang</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Peran</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>Ulangi kata sandi</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Alamat server</translation>
+    </message>
+    <message>
+        <source>Create account</source>
+        <translation>Buat akun</translation>
+    </message>
+    <message>
+        <source>Welcome to {app}</source>
+        <translation>Selamat datang di {app}</translation>
+    </message>
+    <message>
+        <source>This laptop has no account yet. Create the first one: it protects the data saved here. Keep the password safe; it cannot be recovered.</source>
+        <translation>Laptop ini belum punya akun. Buat akun pertama: akun ini melindungi data yang disimpan di sini. Simpan kata sandi baik-baik; kata sandi tidak dapat dipulihkan.</translation>
+    </message>
+    <message>
+        <source>Fill in the agent code, name and branch office.</source>
+        <translation>Isi kode agen, nama dan kantor cabang.</translation>
+    </message>
+    <message>
+        <source>The password needs at least {n} characters.</source>
+        <translation>Kata sandi paling sedikit {n} karakter.</translation>
+    </message>
+    <message>
+        <source>The two passwords are not the same.</source>
+        <translation>Kedua kata sandi tidak sama.</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpsPage</name>
+    <message>
+        <source>Due</source>
+        <translation>Jatuh tempo</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>Nama usaha</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Pemilik usaha</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Last outcome</source>
+        <translation>Hasil terakhir</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Muat ulang</translation>
+    </message>
+    <message>
+        <source>Follow-ups due</source>
+        <translation>Tindak lanjut jatuh tempo</translation>
+    </message>
+    <message>
+        <source>{n} follow-ups due on or before {day}.</source>
+        <translation>{n} tindak lanjut jatuh tempo sampai {day}.</translation>
+    </message>
+    <message>
+        <source>No follow-ups are due. Well done.</source>
+        <translation>Tidak ada tindak lanjut yang jatuh tempo. Bagus!</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>Prospect</source>
+        <translation>Prospek</translation>
+    </message>
+    <message>
+        <source>Contacted</source>
+        <translation>Sudah dihubungi</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>Mendaftar</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Menolak</translation>
+    </message>
+    <message>
+        <source>Interested</source>
+        <translation>Tertarik</translation>
+    </message>
+    <message>
+        <source>Needs follow-up</source>
+        <translation>Perlu tindak lanjut</translation>
+    </message>
+    <message>
+        <source>Door to door</source>
+        <translation>Kunjungan langsung</translation>
+    </message>
+    <message>
+        <source>Booth</source>
+        <translation>Booth</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telepon</translation>
+    </message>
+    <message>
+        <source>Micro</source>
+        <translation>Mikro</translation>
+    </message>
+    <message>
+        <source>Small</source>
+        <translation>Kecil</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Menengah</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Draf</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Diajukan</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Diterima</translation>
+    </message>
+    <message>
+        <source>Needs correction</source>
+        <translation>Perlu perbaikan</translation>
+    </message>
+    <message>
+        <source>Male</source>
+        <translation>Laki-laki</translation>
+    </message>
+    <message>
+        <source>Female</source>
+        <translation>Perempuan</translation>
+    </message>
+    <message>
+        <source>Work Accident Insurance (JKK)</source>
+        <translation>Jaminan Kecelakaan Kerja (JKK)</translation>
+    </message>
+    <message>
+        <source>Death Benefit (JKM)</source>
+        <translation>Jaminan Kematian (JKM)</translation>
+    </message>
+    <message>
+        <source>Old-Age Savings (JHT)</source>
+        <translation>Jaminan Hari Tua (JHT)</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <source>Log in to continue.</source>
+        <translation>Masuk untuk melanjutkan.</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Masuk</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Akun</translation>
+    </message>
+    <message>
+        <source>The window is locked. Type your password to continue.</source>
+        <translation>Jendela terkunci. Ketik kata sandi Anda untuk melanjutkan.</translation>
+    </message>
+    <message>
+        <source>Switch user: the next person picks their account and types their password.</source>
+        <translation>Ganti pengguna: orang berikutnya memilih akunnya dan mengetik kata sandinya.</translation>
+    </message>
+    <message>
+        <source>Pick your account and type your password.</source>
+        <translation>Pilih akun Anda dan ketik kata sandi.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Session</source>
+        <translation>Sesi</translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation>Ganti pengguna</translation>
+    </message>
+    <message>
+        <source>Lock the window and let the next person log in</source>
+        <translation>Kunci jendela dan biarkan orang berikutnya masuk</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Kunci</translation>
+    </message>
+    <message>
+        <source>Lock the window until you type your password</source>
+        <translation>Kunci jendela sampai Anda mengetik kata sandi</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agen</translation>
+    </message>
+    <message>
+        <source>{name} ({code}) · {role}</source>
+        <translation>{name} ({code}) · {role}</translation>
+    </message>
+    <message>
+        <source>Event: {name}</source>
+        <translation>Acara: {name}</translation>
+    </message>
+    <message>
+        <source>No event chosen</source>
+        <translation>Belum ada acara dipilih</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Pending: {n}</source>
+        <translation>Menunggu: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>Cannot continue</source>
+        <extracomment>Where the log file is, for the crash dialog (set by app.py).</extracomment>
+        <translation>Tidak dapat dilanjutkan</translation>
+    </message>
+    <message>
+        <source>the program&apos;s log folder</source>
+        <translation>folder log program</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside Perisai Agent. This is not your fault.
+
+Please send the log file from {where} to support, with the time {stamp} and what you were doing. Your saved data is safe.</source>
+        <translation>Terjadi kesalahan di dalam Perisai Agent. Ini bukan kesalahan Anda.
+
+Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang sedang Anda lakukan. Data yang sudah tersimpan aman.</translation>
+    </message>
+    <message>
+        <source>Program error</source>
+        <translation>Kesalahan program</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Informasi</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>Perhatian</translation>
+    </message>
+</context>
+<context>
+    <name>RegionPicker</name>
+    <message>
+        <source>Search a district or village, e.g. Ilir Timur</source>
+        <translation>Cari kecamatan atau kelurahan/desa, mis. Ilir Timur</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>Provinsi</translation>
+    </message>
+    <message>
+        <source>Regency/city</source>
+        <translation>Kabupaten/Kota</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>Kecamatan</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>Kelurahan/Desa</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(pilih)</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source> minutes</source>
+        <translation> menit</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Tidak pernah</translation>
+    </message>
+    <message>
+        <source>e.g. https://perisai.example.id</source>
+        <translation>mis. https://perisai.example.id</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>Simpan pengaturan</translation>
+    </message>
+    <message>
+        <source>Current event</source>
+        <translation>Acara saat ini</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Bahasa</translation>
+    </message>
+    <message>
+        <source>Lock after idle</source>
+        <translation>Kunci setelah tidak dipakai</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Alamat server</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>Agen</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>Tambah akun</translation>
+    </message>
+    <message>
+        <source>Agent code</source>
+        <translation>Kode agen</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Nama lengkap</translation>
+    </message>
+    <message>
+        <source>Branch office</source>
+        <translation>Kantor cabang</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Peran</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Kata sandi</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Another account on this laptop</source>
+        <translation>Akun lain di laptop ini</translation>
+    </message>
+    <message>
+        <source>At a shared booth laptop each person logs in with their own account.</source>
+        <translation>Di laptop booth yang dipakai bersama, setiap orang masuk dengan akunnya sendiri.</translation>
+    </message>
+    <message>
+        <source>(no event)</source>
+        <translation>(tanpa acara)</translation>
+    </message>
+    <message>
+        <source>Saved. The new language applies the next time the app starts.</source>
+        <translation>Tersimpan. Bahasa baru berlaku saat aplikasi dibuka lagi.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Tersimpan.</translation>
+    </message>
+    <message>
+        <source>Fill in every field; the password needs at least 8 characters.</source>
+        <translation>Isi semua kolom; kata sandi paling sedikit 8 karakter.</translation>
+    </message>
+    <message>
+        <source>Account added.</source>
+        <translation>Akun ditambahkan.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Koneksi</translation>
+    </message>
+    <message>
+        <source>Changes waiting to be sent</source>
+        <translation>Perubahan yang menunggu dikirim</translation>
+    </message>
+    <message>
+        <source>Last successful sync</source>
+        <translation>Sinkronisasi terakhir yang berhasil</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sinkronkan sekarang</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Everything is saved on this laptop first. When the laptop is online, changes are sent to the central server and review decisions come back.</source>
+        <translation>Semua data disimpan dulu di laptop ini. Saat laptop online, perubahan dikirim ke server pusat dan hasil pemeriksaan diterima kembali.</translation>
+    </message>
+    <message>
+        <source>No server set (see Settings)</source>
+        <translation>Server belum diatur (lihat Pengaturan)</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Tidak pernah</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Menyinkronkan…</translation>
+    </message>
+    <message>
+        <source>Sync finished: {sent} sent, {received} received.</source>
+        <translation>Sinkronisasi selesai: {sent} terkirim, {received} diterima.</translation>
+    </message>
+    <message>
+        <source>Sync failed.</source>
+        <translation>Sinkronisasi gagal.</translation>
+    </message>
+</context>
+<context>
+    <name>VisitDialog</name>
+    <message>
+        <source>Record a visit: {name}</source>
+        <translation>Catat kunjungan: {name}</translation>
+    </message>
+    <message>
+        <source>e.g. waiting for the owner&apos;s husband</source>
+        <translation>mis. menunggu suami pemilik</translation>
+    </message>
+    <message>
+        <source>Plan a follow-up</source>
+        <translation>Jadwalkan tindak lanjut</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Cara kunjungan</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Catatan</translation>
+    </message>
+    <message>
+        <source>Next follow-up</source>
+        <translation>Tindak lanjut berikutnya</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Simpan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Choose the date of the next follow-up.</source>
+        <translation>Pilih tanggal tindak lanjut berikutnya.</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Beranda</translation>
+    </message>
+    <message>
+        <source>Businesses (UMKM)</source>
+        <translation>Usaha (UMKM)</translation>
+    </message>
+    <message>
+        <source>Enrollments</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>Tindak lanjut</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Pengaturan</translation>
+    </message>
+    <message>
+        <source>Ctrl+{n}</source>
+        <translation>Ctrl+{n}</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,98 @@
+"""UI test fixtures: headless Qt, an immediate task runner, a recorded message funnel, the
+Indonesian translation installed, and data folders in tmp_path."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QWidget
+
+from agent_app.ui import i18n, messages, ops
+
+from . import fakes
+
+
+@pytest.fixture(autouse=True)
+def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("AGENT_APP_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+#: Noise of the offscreen platform plugin, not of our code.
+HARMLESS = {"This plugin does not support propagateSizeHints()"}
+
+
+@pytest.fixture(autouse=True)
+def qt_warnings_fail(qapp: QApplication) -> Iterator[list[str]]:
+    """A Qt warning (or worse) fails the test."""
+    seen: list[str] = []
+
+    def handler(kind: QtMsgType, _context: Any, text: str) -> None:
+        if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) or text in HARMLESS:
+            return
+        seen.append(text)
+
+    previous = qInstallMessageHandler(handler)
+    yield seen
+    qInstallMessageHandler(previous)
+    assert not seen, f"Qt warnings: {seen}"
+
+
+@pytest.fixture(autouse=True)
+def immediate_ops() -> Iterator[ops.ImmediateRunner]:
+    runner = ops.ImmediateRunner()
+    ops.set_runner(runner)
+    yield runner
+    ops.set_runner(None)
+
+
+@pytest.fixture(autouse=True)
+def indonesian(qapp: QApplication) -> Iterator[None]:
+    i18n.install(qapp, "id")
+    yield
+    i18n.install(qapp, "id")
+
+
+@pytest.fixture(autouse=True)
+def shown_messages() -> Iterator[list[messages.Message]]:
+    recorded: list[messages.Message] = []
+    messages.set_sink(lambda _parent, message: recorded.append(message))
+    yield recorded
+    messages.set_sink(None)
+
+
+@pytest.fixture
+def shell() -> fakes.FakeShell:
+    return fakes.FakeShell(backend=fakes.FakeBackend.with_businesses(500))
+
+
+@pytest.fixture
+def logged_in(qtbot: Any, shell: fakes.FakeShell) -> Any:
+    """A main window with one account, logged in, on the dashboard."""
+    from agent_app.ui.window import MainWindow
+
+    shell.keystore.create_first_account(
+        "PLG-001", "Siti Aminah", "Palembang", "agent", "rahasia123"
+    )
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.login.password.setFocus()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.workspace is not None
+    return window
+
+
+def all_widgets(root: QWidget) -> list[QWidget]:
+    return [root, *root.findChildren(QWidget)]

@@ -1,0 +1,390 @@
+"""Fakes at the UI's boundaries: an in-memory backend, key store, settings and shell.
+
+They follow the contracts of agent_app.services / agent_app.security closely enough to drive
+every page; the real services are tested on their own, and against the UI in
+test_integration.py once they exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from agent_app import errors
+from agent_app.domain import records, validation
+from agent_app.domain.messages import Text
+from agent_app.ui.backend import BusinessFilter, SyncStatus
+
+TODAY = dt.date(2026, 9, 24)
+
+
+@dataclass
+class Account:
+    agent_code: str
+    name: str
+    branch: str
+    role: str = "agent"
+
+
+@dataclass
+class Unlocked:
+    key: bytes
+    account: Account
+
+
+class WrongPassword(errors.KnownError):
+    def __init__(self) -> None:
+        super().__init__(Text("Kata sandi salah.", "Wrong password."), "wrong_password")
+
+
+class LockedOut(errors.KnownError):
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__(
+            Text(
+                f"Terlalu banyak percobaan. Coba lagi dalam {seconds_left} detik.",
+                f"Too many attempts. Try again in {seconds_left} seconds.",
+            ),
+            "locked_out",
+        )
+        self.seconds_left = seconds_left
+
+
+class FakeKeyStore:
+    def __init__(self) -> None:
+        self._accounts: dict[str, tuple[Account, str]] = {}
+        self.failures = 0
+        self.key = b"k" * 32
+
+    def has_accounts(self) -> bool:
+        return bool(self._accounts)
+
+    def accounts(self) -> list[Account]:
+        return [a for a, _ in self._accounts.values()]
+
+    def create_first_account(
+        self, agent_code: str, name: str, branch: str, role: str, password: str
+    ) -> Unlocked:
+        assert not self._accounts
+        account = Account(agent_code, name, branch, role)
+        self._accounts[agent_code] = (account, password)
+        return Unlocked(self.key, account)
+
+    def add_account(
+        self,
+        unlocked: Unlocked,
+        agent_code: str,
+        name: str,
+        branch: str,
+        role: str,
+        password: str,
+    ) -> Account:
+        assert unlocked is not None
+        account = Account(agent_code, name, branch, role)
+        self._accounts[agent_code] = (account, password)
+        return account
+
+    def unlock(self, agent_code: str, password: str) -> Unlocked:
+        if self.failures >= 5:
+            raise LockedOut(30)
+        account, expected = self._accounts[agent_code]
+        if password != expected:
+            self.failures += 1
+            raise WrongPassword()
+        self.failures = 0
+        return Unlocked(self.key, account)
+
+
+@dataclass
+class FakeSettings:
+    language: str = "id"
+    idle_lock_minutes: int = 10
+    server_url: str = ""
+    current_event_id: str | None = None
+    saved: int = 0
+
+    def save(self) -> None:
+        self.saved += 1
+
+
+@dataclass(frozen=True)
+class BusinessRow:
+    id: str
+    name: str
+    owner_name: str | None
+    phone: str | None
+    sector: str | None
+    status: str
+    region_code: str | None
+    next_follow_up: dt.date | None = None
+    event_id: str | None = None
+    nib: str | None = None
+
+
+class ValidationFailed(errors.KnownError):
+    def __init__(self, problems: list[validation.Problem]) -> None:
+        super().__init__(Text("Periksa isian berikut.", "Please check these fields."), "validation")
+        self.problems = problems
+
+
+class DuplicateNik(errors.KnownError):
+    def __init__(self) -> None:
+        super().__init__(
+            Text("NIK ini sudah terdaftar.", "This NIK is already enrolled."), "duplicate_nik"
+        )
+
+
+EVENT = records.Event(
+    id="ev-sumsel",
+    name="Sumsel Marketing",
+    branch="PLG",
+    starts_on=dt.date(2026, 9, 22),
+    ends_on=dt.date(2026, 10, 3),
+    venue="Palembang Indah Mall",
+)
+
+SECTORS = ("kuliner", "kerajinan", "perdagangan", "jasa")
+STATUSES = ("prospect", "contacted", "enrolled", "declined")
+
+
+@dataclass
+class FakeBackend:
+    actor: Any = None
+    businesses: dict[str, records.Business] = field(default_factory=dict)
+    visits: list[records.Visit] = field(default_factory=list)
+    enrollments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    ops: int = 0
+    fail_next: BaseException | None = None
+
+    def _call(self, name: str) -> None:
+        self.calls.append(name)
+        if self.fail_next is not None:
+            exc, self.fail_next = self.fail_next, None
+            raise exc
+
+    @classmethod
+    def with_businesses(cls, count: int) -> FakeBackend:
+        backend = cls()
+        for n in range(count):
+            business = records.Business(
+                id=f"b{n:06d}",
+                name=f"Pempek Cek {n:05d}" if n % 2 == 0 else f"Songket Ibu {n:05d}",
+                owner_name=f"Pemilik {n}",
+                phone=f"+62812{n:07d}",
+                sector=SECTORS[n % len(SECTORS)],
+                status=STATUSES[n % len(STATUSES)],  # type: ignore[arg-type]
+                region_code="16.71.05",
+                event_id=EVENT.id if n % 3 == 0 else None,
+            )
+            backend.businesses[business.id] = business
+        return backend
+
+    def _next_follow_up(self, business_id: str) -> dt.date | None:
+        dates = [v.next_follow_up for v in self.visits if v.business_id == business_id]
+        return max((d for d in dates if d), default=None)
+
+    def _row(self, b: records.Business) -> BusinessRow:
+        return BusinessRow(
+            b.id,
+            b.name,
+            b.owner_name,
+            b.phone,
+            b.sector,
+            str(b.status),
+            b.region_code,
+            self._next_follow_up(b.id),
+            b.event_id,
+            b.nib,
+        )
+
+    def _matching(self, flt: BusinessFilter) -> list[BusinessRow]:
+        text = flt.text.lower()
+        rows = []
+        for b in self.businesses.values():
+            if text and not any(
+                text in (v or "").lower() for v in (b.name, b.owner_name, b.phone, b.nib)
+            ):
+                continue
+            if flt.status and b.status != flt.status:
+                continue
+            if flt.sector and b.sector != flt.sector:
+                continue
+            if flt.event_id and b.event_id != flt.event_id:
+                continue
+            row = self._row(b)
+            if flt.follow_up_due_on and not (
+                row.next_follow_up and row.next_follow_up <= flt.follow_up_due_on
+            ):
+                continue
+            rows.append(row)
+        rows.sort(key=lambda r: r.name)
+        return rows
+
+    def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]:
+        self._call("search")
+        return self._matching(flt)[offset : offset + limit]
+
+    def count_businesses(self, flt: BusinessFilter) -> int:
+        self._call("count")
+        return len(self._matching(flt))
+
+    def business_detail(self, business_id: str) -> Any:
+        self._call("detail")
+        visits = [v for v in self.visits if v.business_id == business_id]
+        return SimpleNamespace(business=self.businesses[business_id], visits=visits)
+
+    def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any:
+        self._call("register_business")
+        problems = validation.validate_business(fields)
+        if problems:
+            raise ValidationFailed(problems)
+        business = records.Business(id=str(uuid.uuid4()), event_id=event_id, **fields)
+        self.businesses[business.id] = business
+        self.ops += 1
+        return business
+
+    def update_business(self, business_id: str, changes: dict[str, Any]) -> Any:
+        self._call("update_business")
+        business = dataclasses.replace(self.businesses[business_id], **changes)
+        self.businesses[business_id] = business
+        self.ops += 1
+        return business
+
+    def record_visit(self, business_id: str, fields: dict[str, Any]) -> Any:
+        self._call("record_visit")
+        problems = validation.validate_visit(fields)
+        if problems:
+            raise ValidationFailed(problems)
+        visit = records.Visit(
+            id=str(uuid.uuid4()),
+            business_id=business_id,
+            visited_at=dt.datetime.fromisoformat(fields["visited_at"]),
+            channel=fields["channel"],
+            outcome=fields["outcome"],
+            reason=fields.get("reason"),
+            notes=fields.get("notes"),
+            next_follow_up=dt.date.fromisoformat(fields["next_follow_up"])
+            if fields.get("next_follow_up")
+            else None,
+            event_id=fields.get("event_id"),
+            agent_code=getattr(self.actor, "agent_code", None),
+        )
+        self.visits.append(visit)
+        self.ops += 1
+        return visit
+
+    def save_draft(self, fields: dict[str, Any], enrollment_id: str | None) -> Any:
+        self._call("save_draft")
+        enrollment_id = enrollment_id or str(uuid.uuid4())
+        old = self.enrollments.get(enrollment_id, {})
+        self.enrollments[enrollment_id] = {
+            **old,
+            **fields,
+            "id": enrollment_id,
+            "status": old.get("status", "draft"),
+        }
+        return SimpleNamespace(id=enrollment_id)
+
+    def submit_enrollment(self, enrollment_id: str) -> Any:
+        self._call("submit")
+        enrollment = self.enrollments[enrollment_id]
+        problems = validation.validate_enrollment(
+            {
+                k: v
+                for k, v in enrollment.items()
+                if k not in ("id", "status", "birth_date_override_reason")
+            }
+        )
+        if problems:
+            raise ValidationFailed(problems)
+        if self.find_active_by_nik(enrollment["nik"]) not in (None, enrollment):
+            raise DuplicateNik()
+        enrollment["status"] = "submitted"
+        self.ops += 1
+        return SimpleNamespace(id=enrollment_id, status="submitted")
+
+    def get_enrollment(self, enrollment_id: str) -> Any:
+        return dict(self.enrollments[enrollment_id])
+
+    def needing_correction(self) -> list[Any]:
+        self._call("needing_correction")
+        return [dict(e) for e in self.enrollments.values() if e["status"] == "needs_correction"]
+
+    def find_active_by_nik(self, nik: str) -> Any:
+        for e in self.enrollments.values():
+            if e.get("nik") == nik and e["status"] != "draft":
+                return e
+        return None
+
+    def followups_due(self, on: dt.date) -> list[Any]:
+        self._call("followups_due")
+        rows = []
+        for b in self.businesses.values():
+            due = self._next_follow_up(b.id)
+            if due and due <= on:
+                last = [v for v in self.visits if v.business_id == b.id][-1]
+                rows.append(
+                    SimpleNamespace(
+                        business_id=b.id,
+                        business_name=b.name,
+                        owner_name=b.owner_name,
+                        phone=b.phone,
+                        next_follow_up=due,
+                        outcome=last.outcome,
+                        reason=last.reason,
+                    )
+                )
+        return sorted(rows, key=lambda r: r.next_follow_up)
+
+    def dashboard(self, on: dt.date, event_id: str | None) -> Any:
+        self._call("dashboard")
+        return {
+            "visits_today": sum(1 for v in self.visits if v.visited_at.date() == on),
+            "enrollments_today": 3,
+            "businesses_today": 2,
+            "followups_due": len(self.followups_due(on)),
+            "event_visits": 41,
+            "event_enrollments": 27,
+            "event_businesses": 19,
+            "targets": [
+                {"metric": "employers", "goal": 1441, "reached": 722},
+                {"metric": "enrollments", "goal": 100, "reached": 27},
+            ],
+            "daily": [
+                {
+                    "day": EVENT.starts_on + dt.timedelta(days=i),
+                    "visits": 5 + i,
+                    "enrollments": 2 + i,
+                }
+                for i in range(3)
+            ],
+        }
+
+    def events(self) -> list[Any]:
+        return [EVENT]
+
+    def sync_status(self) -> SyncStatus:
+        return SyncStatus(pending_ops=self.ops, online=False, server_url="")
+
+    def sync_now(self) -> Any:
+        self._call("sync_now")
+        self.ops = 0
+        return {"pushed": 3, "pulled": 1}
+
+
+@dataclass
+class FakeShell:
+    keystore: FakeKeyStore = field(default_factory=FakeKeyStore)
+    settings: FakeSettings = field(default_factory=FakeSettings)
+    backend: FakeBackend = field(default_factory=FakeBackend)
+    log_location: str = "/tmp/perisai-test/logs"
+    connected: list[str] = field(default_factory=list)
+
+    def connect(self, unlocked: Unlocked) -> FakeBackend:
+        self.connected.append(unlocked.account.agent_code)
+        self.backend.actor = unlocked.account
+        return self.backend

@@ -1,0 +1,158 @@
+"""The shell: first run, login, navigation, status bar, switch user, idle lock, Op, funnel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from agent_app import errors
+from agent_app.domain.messages import Text
+from agent_app.ui import messages, ops
+from agent_app.ui.window import MainWindow
+
+from . import fakes
+
+
+def test_first_run_creates_account_and_opens_dashboard(qtbot: Any, shell: fakes.FakeShell):
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.first_run
+    assert window.root.currentWidget() is page
+    qtbot.keyClicks(page.agent_code, "PLG-001")
+    qtbot.keyClicks(page.name, "Siti Aminah")
+    qtbot.keyClicks(page.branch, "Palembang")
+    qtbot.keyClicks(page.password, "rahasia123")
+    qtbot.keyClicks(page.repeat, "rahasia12")
+    qtbot.keyClicks(page.server_url, "https://perisai.example.id")
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    assert "tidak sama" in page.error.text()
+    assert not shell.keystore.has_accounts()
+    qtbot.keyClicks(page.repeat, "3")
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    assert shell.keystore.has_accounts()
+    assert shell.settings.server_url == "https://perisai.example.id"
+    assert window.workspace is not None
+    assert window.root.currentWidget() is window.workspace
+    assert "Siti Aminah" in window.user_label.text()
+    assert window.online_label.text() == "Offline"
+    assert window.pending_label.text() == "Menunggu: 0"
+
+
+def test_wrong_password_then_right_one(qtbot: Any, shell: fakes.FakeShell):
+    shell.keystore.create_first_account("PLG-001", "Siti", "Palembang", "agent", "rahasia123")
+    window = MainWindow(shell)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.root.currentWidget() is window.login
+    qtbot.keyClicks(window.login.password, "salah")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.login.error.text() == "Kata sandi salah."
+    assert window.workspace is None
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.root.currentWidget() is window.workspace
+
+
+def test_lockout_message(qtbot: Any, shell: fakes.FakeShell):
+    shell.keystore.create_first_account("PLG-001", "Siti", "Palembang", "agent", "rahasia123")
+    shell.keystore.failures = 5
+    window = MainWindow(shell)
+    qtbot.addWidget(window)
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert "30 detik" in window.login.error.text()
+
+
+def test_navigation_by_keyboard(qtbot: Any, logged_in: MainWindow):
+    workspace = logged_in.workspace
+    for number, key in enumerate(workspace.pages, start=1):
+        qtbot.keyClick(
+            logged_in, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier
+        )
+        assert workspace.stack.currentWidget() is workspace.pages[key]
+    assert [workspace.nav.item(i).text() for i in range(6)] == [
+        "Beranda",
+        "Usaha (UMKM)",
+        "Pendaftaran",
+        "Tindak lanjut",
+        "Sinkronisasi",
+        "Pengaturan",
+    ]
+
+
+def test_switch_user_at_shared_booth(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+    shell.keystore.add_account(
+        object(), "PLG-002", "Budi Santoso", "Palembang", "agent", "budi12345"
+    )
+    logged_in.switch_action.trigger()
+    assert logged_in.locked
+    login = logged_in.login
+    assert login.account.count() == 2
+    login.account.setCurrentIndex(login.account.findData("PLG-002"))
+    qtbot.keyClicks(login.password, "budi12345")
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    assert not logged_in.locked
+    assert "Budi Santoso" in logged_in.user_label.text()
+    assert shell.backend.actor.agent_code == "PLG-002"
+
+
+def test_lock_and_escape_clears_password(qtbot: Any, logged_in: MainWindow):
+    qtbot.keyClick(logged_in, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert logged_in.locked
+    assert logged_in.login.account.currentData() == "PLG-001"
+    qtbot.keyClicks(logged_in.login.password, "abc")
+    qtbot.keyClick(logged_in.login.password, Qt.Key.Key_Escape)
+    assert logged_in.login.password.text() == ""
+    qtbot.keyClicks(logged_in.login.password, "rahasia123")
+    qtbot.keyClick(logged_in.login.password, Qt.Key.Key_Return)
+    assert not logged_in.locked
+
+
+def test_idle_lock(qtbot: Any, logged_in: MainWindow):
+    logged_in.idle.set_minutes(0.001)  # 60 ms
+    qtbot.waitUntil(lambda: logged_in.locked, timeout=3000)
+
+
+def test_event_shown_in_status_bar(qtbot: Any, logged_in: MainWindow):
+    assert logged_in.event_label.text() == "Belum ada acara dipilih"
+    logged_in.ctx.set_event(fakes.EVENT.id)
+    assert logged_in.event_label.text() == "Acara: Sumsel Marketing"
+
+
+def test_known_error_reaches_person_in_their_language(
+    qtbot: Any, shown_messages: list[messages.Message]
+):
+    class Full(errors.KnownError):
+        pass
+
+    def fail() -> None:
+        raise Full(Text("Disk penuh.", "Disk full."))
+
+    ops.Op(None, fail).run()
+    assert shown_messages[-1].kind == messages.ERROR
+    assert shown_messages[-1].text == "Disk penuh."
+
+
+def test_bug_goes_to_crash_dialog(
+    qtbot: Any, shown_messages: list[messages.Message], caplog: pytest.LogCaptureFixture
+):
+    ops.Op(None, lambda: 1 / 0).run()
+    assert shown_messages[-1].kind == messages.CRASH
+    assert "dukungan" in shown_messages[-1].text
+
+
+def test_thread_runner_runs_off_ui_thread(qtbot: Any):
+    import threading
+
+    runner = ops.ThreadRunner()
+    ops.set_runner(runner)
+    results: list[tuple[str, str]] = []
+    op = ops.Op(None, lambda: threading.current_thread().name)
+    op.success(lambda name: results.append((name, threading.current_thread().name)))
+    with qtbot.waitSignal(ops.hub().idle, timeout=5000):
+        op.run()
+    assert results and results[0][1] == threading.current_thread().name
+    assert op.thread_name != threading.current_thread().name
