@@ -1,0 +1,109 @@
+"""Fixtures of the central server's tests.
+
+`database_url` is parametrized: every test that uses it runs on SQLite and on a real
+PostgreSQL server (the latter only with TEST_DATABASE_URL; otherwise skipped with a reason).
+Each PostgreSQL session works in its own scratch database, emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from srv_support import World, cheap_settings
+
+from sync.server import config, db, migrate
+
+PG_SKIP = "TEST_DATABASE_URL not set: PostgreSQL tests not run"
+REPO = Path(__file__).resolve().parents[2]
+_TABLES = (
+    "ledger",
+    "active_nik",
+    "record",
+    "refresh_token",
+    "device_agent",
+    "device",
+    "agent",
+    "branch",
+)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip(PG_SKIP)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_scratch_url(pg_admin_url: str) -> Iterator[str]:
+    """A scratch database for this test session, migrated once."""
+    name = f"perisai_srv_{uuid.uuid4().hex[:10]}"
+    admin_engine = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = sa.engine.make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+    engine = db.make_engine(config.Settings(database_url=url))
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin_engine.dispose()
+
+
+def reset_pg(url: str) -> None:
+    engine = db.make_engine(config.Settings(database_url=url))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(_TABLES)} CASCADE")
+        conn.exec_driver_sql("UPDATE seq_counter SET value = 0")
+        conn.exec_driver_sql("UPDATE server_meta SET value = '0' WHERE key = 'cursor_horizon'")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "server.sqlite3"
+    engine = db.make_engine(config.Settings(database_url=f"sqlite:///{path}"))
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "server.sqlite3"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_scratch_url")
+    reset_pg(url)
+    return url
+
+
+@pytest.fixture
+def world(database_url: str) -> Iterator[World]:
+    created = World(cheap_settings(database_url))
+    yield created
+    created.close()
+
+
+@pytest.fixture
+def make_world(database_url: str) -> Iterator[Any]:
+    """Builds a World with changed settings (same database)."""
+    made: list[World] = []
+
+    def build(**changes: Any) -> World:
+        made.append(World(cheap_settings(database_url, **changes)))
+        return made[-1]
+
+    yield build
+    for item in made:
+        item.close()
