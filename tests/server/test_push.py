@@ -11,7 +11,6 @@ from srv_support import (
     business_fields,
     enrollment_fields,
     op,
-    synthetic_nik,
     visit_fields,
 )
 

@@ -1,0 +1,143 @@
+"""Accounts and devices: login, refresh, lockout, expired and foreign tokens, device binding."""
+
+from __future__ import annotations
+
+import uuid
+
+from srv_support import World, business_fields, op
+
+from sync.server import admin, security
+
+
+def test_login_answer(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    answer = laptop.login_answer
+    assert answer["agent"] == {"code": "A1", "name": "Agen A1", "branch": "PLG", "role": "agent"}
+    assert answer["expires_in"] == world.settings.access_token_seconds
+    assert answer["access_token"] and answer["refresh_token"]
+    assert len(answer["server_public_key"]) == 44  # base64 of 32 bytes
+    config = world.client.get("/v1/sync/config", headers=laptop.headers)
+    assert config.status_code == 200
+    assert set(config.json()) == {
+        "protocol_version",
+        "max_ops_per_batch",
+        "max_body_bytes",
+        "server_time",
+    }
+
+
+def test_wrong_password_and_unknown_agent_are_401(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    for code, password in (("A1", "salah-sekali"), ("NOBODY", "whatever-1")):
+        response = world.login_raw(code, password=password)
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "wrong_password"
+
+
+def test_lockout_after_repeated_wrong_passwords(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    for _ in range(world.settings.lockout_failures - 1):
+        assert world.login_raw("A1", password="salah-sekali").status_code == 401
+    locked = world.login_raw("A1", password="salah-sekali")
+    assert locked.status_code == 429
+    assert locked.json()["error"]["code"] == "account_locked"
+    assert int(locked.headers["Retry-After"]) > 0
+    # Even the right password waits for the lock to pass.
+    right = world.login_raw("A1")
+    assert right.status_code == 429 and right.json()["error"]["code"] == "account_locked"
+    admin.unlock_agent(world.engine, "A1")
+    assert world.login_raw("A1").status_code == 200
+
+
+def test_success_resets_the_failure_count(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    for _ in range(3):
+        world.login_raw("A1", password="salah-sekali")
+    assert world.login_raw("A1").status_code == 200
+    for _ in range(3):
+        assert world.login_raw("A1", password="salah-sekali").status_code == 401
+
+
+def test_tokens_missing_bad_expired(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    missing = world.client.get("/v1/sync/config")
+    assert missing.status_code == 401 and missing.json()["error"]["code"] == "missing_token"
+    bad = world.client.get("/v1/sync/config", headers={"Authorization": "Bearer abc.def"})
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_token"
+    expired = security.issue_access_token(world.token_secret(), "A1", laptop.device_id, -5)
+    response = world.client.get(
+        "/v1/sync/pull", headers={"Authorization": f"Bearer {expired}"}
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_expired"
+    forged = security.issue_access_token(b"x" * 32, "A1", laptop.device_id, 600)
+    response = world.client.get("/v1/sync/pull", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+    # A token naming a device the agent never logged in on is not accepted either.
+    unbound = security.issue_access_token(world.token_secret(), "A1", str(uuid.uuid4()), 600)
+    response = world.client.get("/v1/sync/pull", headers={"Authorization": f"Bearer {unbound}"})
+    assert response.status_code == 401
+
+
+def test_refresh_rotates_and_is_single_use(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    fresh = world.client.post("/v1/auth/refresh", json={"refresh_token": laptop.refresh_token})
+    assert fresh.status_code == 200
+    answer = fresh.json()
+    assert answer["agent"]["code"] == "A1" and answer["refresh_token"] != laptop.refresh_token
+    config = world.client.get(
+        "/v1/sync/config", headers={"Authorization": f"Bearer {answer['access_token']}"}
+    )
+    assert config.status_code == 200
+    reused = world.client.post("/v1/auth/refresh", json={"refresh_token": laptop.refresh_token})
+    assert reused.status_code == 401
+    assert reused.json()["error"]["code"] == "invalid_refresh_token"
+    garbage = world.client.post("/v1/auth/refresh", json={"refresh_token": "nope"})
+    assert garbage.status_code == 401
+
+
+def test_push_from_another_device_is_403(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    other = world.login("A1")
+    body = other.body([op("business", "create", None, business_fields())])
+    response = world.client.post("/v1/sync/push", json=body, headers=laptop.headers)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "wrong_device"
+
+
+def test_booth_laptop_bound_to_several_agents(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    world.agent("A2")
+    booth = str(uuid.uuid4())
+    first = world.login("A1", device_id=booth)
+    second = world.login("A2", device_id=booth)
+    assert first.push_one(op("business", "create", None, business_fields()))["status"] == (
+        "applied"
+    )
+    assert second.push_one(op("business", "create", None, business_fields()))["status"] == (
+        "applied"
+    )
+    # Both tokens stay valid: binding a second agent does not unbind the first.
+    assert world.client.get("/v1/sync/config", headers=first.headers).status_code == 200
+
+
+def test_login_validates_the_device_key(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    response = world.login_raw("A1", device_public_key="not base64!")
+    assert response.status_code == 400
+    response = world.login_raw("A1", device_public_key="AAAA")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_request"
