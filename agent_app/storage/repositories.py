@@ -400,7 +400,6 @@ class OutboxRepository:
                 tables.OutboxOp.entity_id == entity_id,
                 tables.OutboxOp.kind == "create",
                 tables.OutboxOp.status == "pending",
-                tables.OutboxOp.attempts == 0,
             )
         ).one_or_none()
         if row is None:
@@ -423,12 +422,16 @@ class OutboxRepository:
         )
         return [_op(r) for r in self.session.scalars(stmt)]
 
-    def unsettled(self, limit: int | None = None) -> list[rows.OutboxOp]:
+    def unsettled(
+        self, limit: int | None = None, after_seq: int | None = None
+    ) -> list[rows.OutboxOp]:
         stmt = (
             sa.select(tables.OutboxOp)
             .where(tables.OutboxOp.status.in_(UNSETTLED_OP))
             .order_by(tables.OutboxOp.op_seq)
         )
+        if after_seq is not None:
+            stmt = stmt.where(tables.OutboxOp.op_seq > after_seq)
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_op(r) for r in self.session.scalars(stmt)]

@@ -1,24 +1,26 @@
 """The local store as the sync engine sees it: ops out, results and pulled changes in.
 
-The sync engine (`sync/engine.py`) never imports `agent_app`; it talks to an object with these
-methods, which take and return plain JSON-like values in the wire form of SYNC_PROTOCOL.md:
+The sync engine (`sync/engine.py`) never imports `agent_app`; `LocalStore` here implements its
+`LocalStore` protocol (see that module's docstring for the contract). Ops go out as mappings in
+the wire form of SYNC_PROTOCOL.md; results and pulled changes come in as `sync.protocol` models
+or plain mappings:
 
-- `device_id() -> str`: the id this laptop pushes as.
-- `pending_ops(limit) -> list[dict]`: the next unsettled ops (`op_id, op_seq, entity,
-  entity_id, kind, base_version, fields, recorded_at`) in rising `op_seq`. An update whose
-  record has no server version yet (its create is still in flight) ends the list: it waits for
-  the create's result. Its `base_version` is filled in then and stored, so a resent op is
-  byte-for-byte the same op.
-- `mark_sent(op_ids)`: these ops left the laptop (they may come back as results or not).
-- `mark_results(results)`: per-op results of a push. `applied` and `duplicate` settle the op
-  and record the server's `entity_version`; `rejected` and `conflict` settle it and mark the
-  record with the error (a conflict keeps the server's `current`). An op missing from the
-  results stays unsettled and is sent again.
-- `apply_pulled(changes, cursor)`: applies one pulled page (`entity, entity_id, version,
-  deleted, fields, server_seq`) and stores the next cursor, in one transaction. A record with
-  an unsettled local op is not overwritten: the op goes first and the server's answer decides.
-- `get_cursor() -> str | None`, `reset_cursor()` (after `410 cursor_expired`),
-  `record_success(server_time, clock_offset_seconds)`.
+- `device_id` (property): the id this laptop pushes as (made once, kept in sync_state).
+- `pending_count()`, `pending_ops(limit, after_seq=None)`: the unsettled ops in rising
+  `op_seq`. Handing an op out marks it `sent`; from then on its payload never changes (a
+  later edit of the record becomes a new op instead of amending it), so a resent op is the
+  same op. An update whose record has no server version yet (its create is still unanswered)
+  ends the list; once the create's result arrives its `base_version` is filled in and stored.
+  If the create was refused, such an update is settled locally as `rejected`.
+- `mark_results(results)`: `applied` and `duplicate` settle the op and record the server's
+  `entity_version` (the record becomes `synced` when no other op of it is unsettled);
+  `rejected` and `conflict` settle it and mark the record with the error (the result, with a
+  conflict's `current`, is kept in the op). An op missing from the results stays unsettled.
+- `apply_pulled(changes, cursor)`: applies one pulled page and stores the cursor, in one
+  transaction. A record with an unsettled local op is not overwritten: the op goes first and
+  the server's answer decides. Pages are applied parents first (businesses before visits).
+- `get_cursor()`, `reset_cursor()` (after `410 cursor_expired`), `record_clock_offset(s)`,
+  `record_success(server_time)`.
 
 Each call is its own unit of work, so the sync engine may call it from its network thread.
 """
@@ -26,7 +28,7 @@ Each call is its own unit of work, so the sync engine may call it from its netwo
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +57,7 @@ class LocalStore:
     def _uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
 
+    @property
     def device_id(self) -> str:
         with self._uow() as uow:
             device = uow.sync_state.get().device_id
@@ -70,54 +73,53 @@ class LocalStore:
             uow.sync_state.set_cursor(None)
             uow.commit()
 
-    def record_success(self, server_time: str | None, clock_offset_seconds: float | None) -> None:
+    def record_clock_offset(self, seconds: float) -> None:
         with self._uow() as uow:
-            uow.sync_state.update(
-                last_success_at=server_time or now(), clock_offset_seconds=clock_offset_seconds
-            )
+            uow.sync_state.update(clock_offset_seconds=seconds)
             uow.commit()
 
-    def count_pending(self) -> int:
+    def record_success(self, server_time: str | None = None) -> None:
+        with self._uow() as uow:
+            uow.sync_state.update(last_success_at=server_time or now())
+            uow.commit()
+
+    def pending_count(self) -> int:
         with self._uow() as uow:
             return uow.outbox.count_unsettled()
 
-    def pending_ops(self, limit: int = 500) -> list[dict[str, Any]]:
+    def pending_ops(self, limit: int = 500, after_seq: int | None = None) -> list[dict[str, Any]]:
         ops: list[dict[str, Any]] = []
         with self._uow() as uow:
-            for op in uow.outbox.unsettled(limit):
+            for op in uow.outbox.unsettled(limit, after_seq=after_seq):
+                row = uow.outbox.get_row(op.op_id)
+                assert row is not None
                 if op.kind == keys.OpKind.UPDATE and op.base_version is None:
                     version = _entity_version(uow, op.entity, op.entity_id)
                     if version is None:
-                        break
-                    row = uow.outbox.get_row(op.op_id)
-                    assert row is not None
+                        if _create_unsettled(uow, op.entity_id):
+                            break  # wait for the create's answer
+                        row.status = "rejected"
+                        row.error_code = "unknown_reference"
+                        row.error_message = "the record's create was refused"
+                        continue
                     row.base_version = version
-                    wire_op = op.wire()
-                    wire_op["base_version"] = version
-                    ops.append(wire_op)
-                    continue
-                ops.append(op.wire())
+                row.status = "sent"
+                row.attempts += 1
+                uow.session.flush()
+                ops.append(_op_wire(row))
             uow.commit()
         return ops
 
-    def mark_sent(self, op_ids: Iterable[str]) -> None:
-        with self._uow() as uow:
-            for op_id in op_ids:
-                row = uow.outbox.get_row(op_id)
-                if row is not None and row.status in ("pending", "sent"):
-                    row.status = "sent"
-                    row.attempts += 1
-            uow.commit()
-
-    def mark_results(self, results: Sequence[Mapping[str, Any]]) -> None:
+    def mark_results(self, results: Sequence[Any]) -> None:
         with self._uow() as uow:
             for result in results:
-                _apply_result(uow, result)
+                _apply_result(uow, _plain(result))
             uow.commit()
 
-    def apply_pulled(self, changes: Sequence[Mapping[str, Any]], cursor: str | None) -> int:
+    def apply_pulled(self, changes: Sequence[Any], cursor: str | None) -> int:
         """Applies a page of pulled changes and stores `cursor`; returns how many applied."""
         applied = 0
+        changes = [_plain(c) for c in changes]
         ordered = sorted(
             changes, key=lambda c: (_PULL_ORDER.get(c.get("entity", ""), 9), c.get("server_seq", 0))
         )
@@ -132,6 +134,35 @@ class LocalStore:
             uow.commit()
         log.info("pulled %d changes, applied %d", len(changes), applied)
         return applied
+
+
+def _plain(value: Any) -> Mapping[str, Any]:
+    """A pydantic model (sync.protocol) or a mapping, as JSON-like values."""
+    dump = getattr(value, "model_dump", None)
+    if dump is not None:
+        plain: Mapping[str, Any] = dump(mode="json")
+        return plain
+    return value
+
+
+def _op_wire(row: tables.OutboxOp) -> dict[str, Any]:
+    return {
+        "op_id": row.op_id,
+        "op_seq": row.op_seq,
+        "entity": row.entity,
+        "entity_id": row.entity_id,
+        "kind": row.kind,
+        "base_version": row.base_version,
+        "fields": dict(row.fields),
+        "recorded_at": row.recorded_at,
+    }
+
+
+def _create_unsettled(uow: SqlUnitOfWork, entity_id: str) -> bool:
+    return any(
+        op.kind == keys.OpKind.CREATE and op.status in ("pending", "sent")
+        for op in uow.outbox.for_entity(entity_id)
+    )
 
 
 def _entity_row(uow: SqlUnitOfWork, entity: str, entity_id: str) -> Any:

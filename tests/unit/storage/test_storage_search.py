@@ -1,0 +1,153 @@
+"""Business and enrollment search in SQL: words of a name or owner in any case, filters, paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from agent_app.services import businesses, enrollments, visits
+from agent_app.services.actor import Actor
+from agent_app.storage.uow import SqlUnitOfWork
+
+EVENT = str(uuid.uuid4())
+
+NAMES = [
+    ("Pempek Cek Molek", "Molek Sari", "kuliner"),
+    ("Pempek Candy", "Candy Wijaya", "kuliner"),
+    ("Songket Cek Ipah", "Ipah Rohani", "kerajinan"),
+    ("Toko Kelontong Berkah", "Budi Santoso", "perdagangan"),
+    ("Bengkel Motor Jaya", "Agus Pempekno", "jasa"),
+    ("Kerupuk Kemplang Ikan", None, "kuliner"),
+    ("Café Ñyonya", "Dewi", "kuliner"),
+]
+
+
+@pytest.fixture
+def registered(uow: SqlUnitOfWork, actor: Actor) -> dict[str, str]:
+    ids = {}
+    for n, (name, owner, sector) in enumerate(NAMES):
+        fields: dict[str, Any] = {"name": name, "owner_name": owner, "sector": sector}
+        business = businesses.register_business(
+            uow, actor, fields, event_id=EVENT if n % 2 == 0 else None
+        )
+        ids[name] = business.id
+    return ids
+
+
+def _names(rows: list[Any]) -> list[str]:
+    return [r.name for r in rows]
+
+
+def test_search_by_prefix_and_substring_in_any_case(
+    uow: SqlUnitOfWork, registered: dict[str, str]
+) -> None:
+    assert _names(businesses.search(uow, text="pem")) == [
+        "Bengkel Motor Jaya",  # owner Agus Pempekno
+        "Pempek Candy",
+        "Pempek Cek Molek",
+    ]
+    assert _names(businesses.search(uow, text="PEMPEK cek")) == ["Pempek Cek Molek"]
+    assert _names(businesses.search(uow, text="ontong")) == ["Toko Kelontong Berkah"]
+    assert _names(businesses.search(uow, text="budi")) == ["Toko Kelontong Berkah"]
+    assert _names(businesses.search(uow, text="cek ipah")) == ["Songket Cek Ipah"]
+    assert _names(businesses.search(uow, text="nyonya")) == ["Café Ñyonya"]  # diacritics
+    assert businesses.search(uow, text="zzz") == []
+
+
+def test_short_words_search_by_substring(uow: SqlUnitOfWork, registered: dict[str, str]) -> None:
+    assert _names(businesses.search(uow, text="ce")) == [
+        "Pempek Cek Molek",
+        "Songket Cek Ipah",
+    ]
+    assert _names(businesses.search(uow, text="Pempek ca")) == ["Pempek Candy"]
+    assert businesses.count(uow, text="%") == 0
+    assert businesses.count(uow, text='"') == 0
+    assert businesses.count(uow, text='pem"pek') == 0
+
+
+def test_filters_by_status_sector_and_event(
+    uow: SqlUnitOfWork, actor: Actor, registered: dict[str, str]
+) -> None:
+    visits.record_visit(uow, actor, registered["Pempek Candy"], {"outcome": "enrolled"})
+    assert _names(businesses.search(uow, status="enrolled")) == ["Pempek Candy"]
+    assert businesses.count(uow, status="prospect") == len(NAMES) - 1
+    assert businesses.count(uow, sector="kuliner") == 4
+    assert _names(businesses.search(uow, text="pempek", sector="kuliner")) == [
+        "Pempek Candy",
+        "Pempek Cek Molek",
+    ]
+    assert businesses.count(uow, event_id=EVENT) == 4
+    assert _names(businesses.search(uow, text="cek", event_id=EVENT)) == [
+        "Pempek Cek Molek",
+        "Songket Cek Ipah",
+    ]
+
+
+def test_follow_up_due_filter(uow: SqlUnitOfWork, actor: Actor, registered: dict[str, str]) -> None:
+    day = dt.date(2026, 11, 21)
+    visits.record_visit(
+        uow,
+        actor,
+        registered["Songket Cek Ipah"],
+        {"outcome": "follow_up", "next_follow_up": day - dt.timedelta(days=2)},
+    )
+    visits.record_visit(
+        uow,
+        actor,
+        registered["Pempek Candy"],
+        {"outcome": "follow_up", "next_follow_up": day},
+    )
+    visits.record_visit(
+        uow,
+        actor,
+        registered["Toko Kelontong Berkah"],
+        {"outcome": "follow_up", "next_follow_up": day + dt.timedelta(days=1)},
+    )
+    assert _names(businesses.search(uow, follow_up_due_on=day)) == [
+        "Songket Cek Ipah",
+        "Pempek Candy",
+    ]
+    assert businesses.count(uow, follow_up_due_on=day) == 2
+    assert businesses.count(uow, text="songket", follow_up_due_on=day) == 1
+
+
+def test_paging_and_count_agree(uow: SqlUnitOfWork, actor: Actor) -> None:
+    for n in range(25):
+        businesses.register_business(uow, actor, {"name": f"Warung Makan {n:02d}"})
+    businesses.register_business(uow, actor, {"name": "Apotek"})
+    pages = [businesses.search(uow, text="warung", offset=o, limit=10) for o in (0, 10, 20)]
+    assert [len(p) for p in pages] == [10, 10, 5]
+    names = [r.name for p in pages for r in p]
+    assert names == sorted(names) and len(set(names)) == 25
+    assert businesses.count(uow, text="warung") == 25
+    assert businesses.count(uow) == 26
+    assert businesses.search(uow, text="warung", offset=30) == []
+
+
+def test_renamed_businesses_are_found_by_the_new_name(
+    uow: SqlUnitOfWork, actor: Actor, registered: dict[str, str]
+) -> None:
+    businesses.update_business(uow, actor, registered["Pempek Candy"], {"name": "Tekwan Candy"})
+    assert _names(businesses.search(uow, text="tekwan")) == ["Tekwan Candy"]
+    assert "Tekwan Candy" not in _names(businesses.search(uow, text="pempek"))
+
+
+def test_enrollment_search_by_name_and_nik(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Callable[..., dict[str, Any]]
+) -> None:
+    for serial, name in enumerate(["Siti Aminah", "Rina Marlina", "Aminah Zahra"], start=1):
+        draft = enrollments.save_draft(uow, actor, enrollment_fields(serial, full_name=name))
+        if serial < 3:
+            enrollments.submit(uow, actor, draft.id)
+    assert [r.full_name for r in enrollments.search(uow, text="aminah")] == [
+        "Aminah Zahra",
+        "Siti Aminah",
+    ]
+    assert [r.full_name for r in enrollments.search(uow, text="0002")] == ["Rina Marlina"]
+    assert enrollments.count(uow, text="aminah", status="submitted") == 1
+    assert enrollments.count(uow, status="draft") == 1
+    assert enrollments.count(uow) == 3
