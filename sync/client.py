@@ -107,8 +107,22 @@ class Tokens:
     expires_at: float
 
 
-def kind_for_status(status: int) -> ErrorKind:
-    """The error kind of an HTTP status that is not 2xx."""
+#: Error codes that are the person's business whatever their status (a locked account is
+#: answered 429 with a long Retry-After: not an overload to wait out).
+AUTH_ERROR_CODES = frozenset({"account_locked"})
+
+
+class SyncCancelled(SyncError):
+    """The call was given up because `SyncClient.cancel_event` was set while it waited."""
+
+    def __init__(self) -> None:
+        super().__init__("network", "cancelled", "Cancelled.")
+
+
+def kind_for_status(status: int, code: str | None = None) -> ErrorKind:
+    """The error kind of an HTTP status that is not 2xx (and the server's error code)."""
+    if code in AUTH_ERROR_CODES:
+        return "auth"
     if status in (401, 403):
         return "auth"
     if status == 409:
@@ -160,7 +174,7 @@ def _error_from_response(response: requests.Response) -> SyncError:
         code = parsed.error.code
         message = parsed.error.message
     return SyncError(
-        kind_for_status(status),
+        kind_for_status(status, code),
         code,
         message,
         status,
@@ -180,7 +194,8 @@ class SyncClient:
         max_retries: further tries after the first for a transient failure.
         backoff_base: the first backoff ceiling in seconds; it doubles at each try.
         backoff_cap: the largest backoff ceiling in seconds.
-        sleep: how to wait (tests pass a recorder).
+        sleep: how to wait (tests pass a recorder). With the default `time.sleep` and a
+            `cancel_event`, the wait is the event's `wait`, so a cancel cuts a backoff short.
         rng: a uniform [0, 1) source for the full jitter.
         max_retry_after: a `Retry-After` longer than this is not waited for: the call fails
             with `retry_after` set so the caller can come back later.
@@ -200,7 +215,7 @@ class SyncClient:
         max_retries: int = 5,
         backoff_base: float = 0.5,
         backoff_cap: float = 30,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Any] = time.sleep,
         rng: Callable[[], float] = random.random,
         max_retry_after: float = 120,
         gzip_min_bytes: int = GZIP_MIN_BYTES,
@@ -226,6 +241,9 @@ class SyncClient:
         #: The agent and the server's bundle key from the last login or refresh.
         self.agent: protocol.AgentInfo | None = None
         self.server_public_key: str | None = None
+        #: When set, a call waiting to retry gives up with `SyncCancelled`. `SyncEngine`
+        #: shares its cancel event here, and its default `sleep` wakes up when it is set.
+        self.cancel_event: threading.Event | None = None
 
     # --- tokens ---------------------------------------------------------------------------
 
@@ -482,14 +500,25 @@ class SyncClient:
                     return response
                 error = _error_from_response(response)
                 response.close()
-                if response.status_code not in RETRY_STATUSES:
+                if response.status_code not in RETRY_STATUSES or error.kind != "server":
                     raise error
             if attempt >= self.max_retries:
                 raise error
             if error.retry_after is not None and error.retry_after > self.max_retry_after:
                 raise error
-            self._sleep(self.backoff(attempt, error.retry_after))
+            self._wait(self.backoff(attempt, error.retry_after))
             attempt += 1
+
+    def _wait(self, seconds: float) -> None:
+        cancel = self.cancel_event
+        if cancel is not None and cancel.is_set():
+            raise SyncCancelled()
+        if cancel is not None and self._sleep is time.sleep:
+            cancel.wait(seconds)
+        else:
+            self._sleep(seconds)
+        if cancel is not None and cancel.is_set():
+            raise SyncCancelled()
 
     def _parse(self, response: requests.Response, model: type[ModelT]) -> ModelT:
         try:

@@ -67,7 +67,7 @@ from typing import Any, Protocol, runtime_checkable
 import pydantic
 
 from sync import protocol
-from sync.client import SyncClient, SyncError
+from sync.client import SyncCancelled, SyncClient, SyncError
 
 log = logging.getLogger("sync")
 
@@ -182,6 +182,8 @@ class SyncEngine:
         self.store = store
         self.clock = clock
         self.cancel_event = cancel if cancel is not None else threading.Event()
+        if client.cancel_event is None:
+            client.cancel_event = self.cancel_event
         self.pull_limit = pull_limit
         self.batch_size = batch_size
 
@@ -218,6 +220,9 @@ class SyncEngine:
             self._pull(report, notify)
             if self.cancelled:
                 report.cancelled = True
+            return report
+        except SyncCancelled:
+            report.cancelled = True
             return report
         except SyncError as error:
             error.report = report  # type: ignore[attr-defined]

@@ -37,6 +37,7 @@ AGENTS = (
     ("AG900", "JKT", "agent"),
     ("SV001", "PLG", "supervisor"),
     ("LOCK01", "PLG", "agent"),
+    ("LOCK02", "PLG", "agent"),
 )
 
 

@@ -51,6 +51,20 @@ def test_a_wrong_password_is_an_auth_error(make_client):
     assert not client.logged_in
 
 
+def test_a_locked_account_is_an_auth_error_and_not_retried(make_client):
+    client = make_client(None)
+    codes = []
+    for _ in range(6):
+        with pytest.raises(SyncError) as caught:
+            client.login("LOCK02", "still-not-the-password")
+        codes.append(caught.value.code)
+    assert codes[0] == "wrong_password"
+    assert codes[-1] == "account_locked"
+    assert caught.value.kind == "auth"
+    assert caught.value.status == 429
+    assert caught.value.retry_after is not None and caught.value.retry_after > 60
+
+
 def test_config_tells_the_limits_and_the_time(make_client):
     config = make_client().config()
     assert config.protocol_version == protocol.PROTOCOL_VERSION

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import threading
 import time
 
 import pytest
@@ -148,3 +149,22 @@ def test_a_server_on_another_protocol_version_is_refused():
         with pytest.raises(SyncError) as caught:
             engine_on(fake.base_url, store).run_cycle()
     assert (caught.value.kind, caught.value.code) == ("protocol", "protocol_version")
+
+
+def test_cancel_cuts_a_long_backoff_short():
+    store = MemoryStore()
+    store.add("business", "create", business())
+    overloaded = Reply(503, {"error": {"code": "busy", "message": "Busy."}}, {"Retry-After": "60"})
+    with fault_server() as fake:
+        fake.script(config(), overloaded)
+        client = SyncClient(fake.base_url, store.device_id, "Laptop uji")
+        client.set_tokens(sync_client.Tokens("a", "r", time.time() + 900))
+        engine = SyncEngine(client, store)
+        timer = threading.Timer(0.3, engine.cancel)
+        timer.start()
+        started = time.monotonic()
+        report = engine.run_cycle()
+        timer.join()
+    assert time.monotonic() - started < 10
+    assert report.cancelled is True
+    assert store.pending_count() == 1
