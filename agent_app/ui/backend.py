@@ -17,6 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from agent_app import errors
+from agent_app.domain.messages import Text
+
 
 def value(record: Any, name: str, default: Any = None) -> Any:
     """A field of a record that may be a dataclass, an object or a mapping."""
@@ -96,16 +99,11 @@ class ServicesBackend:
         self.server_url = server_url
 
     def _read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        uow = self.uow_factory()
-        with uow:
-            return fn(uow, *args, **kwargs)
+        """Services open, commit and close the unit of work themselves."""
+        return fn(self.uow_factory(), *args, **kwargs)
 
     def _write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        uow = self.uow_factory()
-        with uow:
-            result = fn(uow, self.actor, *args, **kwargs)
-            uow.commit()
-            return result
+        return fn(self.uow_factory(), self.actor, *args, **kwargs)
 
     def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]:
         businesses = _service("businesses")
@@ -136,38 +134,41 @@ class ServicesBackend:
         return self._read(_service("enrollments").get, enrollment_id)
 
     def needing_correction(self) -> list[Any]:
-        enrollments = _service("enrollments")
-        uow = self.uow_factory()
-        with uow:
-            return list(enrollments.list_needing_correction(uow, self.actor))
+        return list(self._write(_service("enrollments").list_needing_correction))
 
     def find_active_by_nik(self, nik: str) -> Any:
         return self._read(_service("enrollments").find_active_by_nik, nik)
 
     def followups_due(self, on: dt.date) -> list[Any]:
-        followups = _service("followups")
-        uow = self.uow_factory()
-        with uow:
-            return list(followups.due(uow, self.actor, on))
+        return list(self._write(_service("followups").due, on))
 
     def dashboard(self, on: dt.date, event_id: str | None) -> Any:
-        dashboard = _service("dashboard")
-        uow = self.uow_factory()
-        with uow:
-            return dashboard.summary(uow, self.actor, on, event_id=event_id)
+        return self._write(_service("dashboard").summary, on, event_id=event_id)
 
     def events(self) -> list[Any]:
         try:
             events = _service("events")
-        except ImportError:
-            return []
+        except ImportError:  # no events service yet: read the pulled events directly
+            uow = self.uow_factory()
+            with uow:
+                return list(uow.events.list())
         return list(self._read(events.list_events))
 
     def sync_status(self) -> SyncStatus:
         try:
             sync = _service("sync")
         except ImportError:
-            return SyncStatus(server_url=self.server_url())
+            uow = self.uow_factory()
+            with uow:
+                pending = uow.outbox.count_unsettled()
+                info = uow.sync_state.get()
+            last = value(info, "last_success_at")
+            return SyncStatus(
+                pending_ops=int(pending),
+                online=False,
+                last_success=dt.datetime.fromisoformat(last) if last else None,
+                server_url=self.server_url(),
+            )
         state = self._read(sync.status)
         return SyncStatus(
             pending_ops=int(value(state, "pending_ops", 0) or 0),
@@ -177,5 +178,22 @@ class ServicesBackend:
         )
 
     def sync_now(self) -> Any:
-        sync = _service("sync")
+        if not self.server_url():
+            raise errors.KnownError(
+                Text(
+                    "Alamat server belum diatur. Isi di Pengaturan.",
+                    "No server address is set. Fill it in under Settings.",
+                ),
+                "no_server",
+            )
+        try:
+            sync = _service("sync")
+        except ImportError:
+            raise errors.KnownError(
+                Text(
+                    "Sinkronisasi belum tersedia di versi ini.",
+                    "Sync is not available in this version yet.",
+                ),
+                "sync_unavailable",
+            ) from None
         return sync.run_cycle(self.uow_factory, self.actor, self.server_url())

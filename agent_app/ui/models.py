@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from agent_app.ui import i18n, labels, regions
+from agent_app.ui import i18n, labels
 from agent_app.ui.backend import Backend, BusinessFilter, value
 from agent_app.ui.ops import Op
 
@@ -47,7 +47,7 @@ class BusinessTableModel(QAbstractTableModel):
 
     loaded = Signal()  # a new filter's first page arrived
 
-    COLUMNS = ("name", "owner_name", "sector", "status", "region_code", "next_follow_up")
+    COLUMNS = ("name", "owner_name", "sector", "status", "last_visit_at", "next_follow_up")
 
     def __init__(self, backend: Callable[[], Backend], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,13 +62,12 @@ class BusinessTableModel(QAbstractTableModel):
         self._fetch_timer.setSingleShot(True)
         self._fetch_timer.setInterval(0)
         self._fetch_timer.timeout.connect(self._fetch_wanted)
-        self._region_names: dict[str, str] = {}
         self._headers = (
             self.tr("Business name"),
             self.tr("Owner"),
             self.tr("Sector"),
             self.tr("Status"),
-            self.tr("District"),
+            self.tr("Last visit"),
             self.tr("Follow-up"),
         )
 
@@ -208,8 +207,6 @@ class BusinessTableModel(QAbstractTableModel):
                     return QBrush(QColor("#b3261e"))
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column == "region_code":
-                return regions.path(value(obj, "region_code"))
             return None
         return self._display(obj, column)
 
@@ -219,15 +216,26 @@ class BusinessTableModel(QAbstractTableModel):
             return labels.sector(raw)
         if column == "status":
             return labels.of(labels.business_statuses(), raw)
-        if column == "region_code":
+        if column == "last_visit_at":
             if not raw:
                 return ""
-            if raw not in self._region_names:
-                self._region_names[raw] = regions.name(raw)
-            return self._region_names[raw]
+            day = _as_date(raw)
+            outcome = labels.of(labels.outcomes(), value(obj, "last_outcome"))
+            return f"{i18n.date(day)} · {outcome}" if outcome else i18n.date(day)
         if column == "next_follow_up":
             return i18n.date(raw) if isinstance(raw, dt.date) else ""
         return "" if raw is None else str(raw)
+
+
+def _as_date(raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.datetime.fromisoformat(str(raw)).date()
+    except ValueError:
+        return None
 
 
 class ListModel(QAbstractTableModel):

@@ -8,7 +8,7 @@ precise region chosen (e.g. `16.71.05.1004`).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -71,7 +71,7 @@ class RegionPicker(QWidget):
         self.results.setVisible(False)
         self.results.itemActivated.connect(self._pick)
         self.search.textEdited.connect(self._search)
-        self.search.returnPressed.connect(self._pick_first)
+        self.search.installEventFilter(self)
         self.combos: list[QComboBox] = [QComboBox() for _ in range(4)]
         captions = [
             self.tr("Province"),
@@ -93,6 +93,20 @@ class RegionPicker(QWidget):
         layout.addLayout(grid)
         self._filling = False
         self._fill(0, None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the search box picks the highlighted result (and does not press the
+        dialog's default button); the arrow keys move through the results."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results.isVisible():
+                self._pick_first()
+                return True
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.isVisible():
+                row = self.results.currentRow() + (1 if key == Qt.Key.Key_Down else -1)
+                self.results.setCurrentRow(max(0, min(row, self.results.count() - 1)))
+                return True
+        return super().eventFilter(watched, event)
 
     def _fill(self, level: int, parent_code: str | None) -> None:
         self._filling = True

@@ -221,8 +221,8 @@
         <translation>Status</translation>
     </message>
     <message>
-        <source>District</source>
-        <translation>Kecamatan</translation>
+        <source>Last visit</source>
+        <translation>Kunjungan terakhir</translation>
     </message>
     <message>
         <source>Follow-up</source>
@@ -260,16 +260,32 @@
         <translation>Acara saat ini</translation>
     </message>
     <message>
-        <source>Visits during the event</source>
-        <translation>Kunjungan selama acara</translation>
+        <source>Enrollment drafts</source>
+        <translation>Draf pendaftaran</translation>
     </message>
     <message>
-        <source>Enrollments during the event</source>
-        <translation>Pendaftaran selama acara</translation>
+        <source>Enrollments needing correction</source>
+        <translation>Pendaftaran perlu perbaikan</translation>
     </message>
     <message>
-        <source>Businesses registered during the event</source>
-        <translation>Usaha terdaftar selama acara</translation>
+        <source>Changes not yet synced</source>
+        <translation>Perubahan belum tersinkron</translation>
+    </message>
+    <message>
+        <source>Targets at a glance</source>
+        <translation>Sekilas target</translation>
+    </message>
+    <message>
+        <source>{venue}, {start} – {end}</source>
+        <translation>{venue}, {start} – {end}</translation>
+    </message>
+    <message>
+        <source>% of target</source>
+        <translation>% dari target</translation>
+    </message>
+    <message>
+        <source>Progress against targets, in percent</source>
+        <translation>Capaian terhadap target, dalam persen</translation>
     </message>
     <message>
         <source>Progress against targets</source>
@@ -280,20 +296,24 @@
         <translation>Belum ada target yang diterima dari server.</translation>
     </message>
     <message>
-        <source>Per day</source>
-        <translation>Per hari</translation>
-    </message>
-    <message>
         <source>Today</source>
         <translation>Hari ini</translation>
     </message>
     <message>
-        <source>Current event: {name}</source>
-        <translation>Acara saat ini: {name}</translation>
+        <source>Waiting for you</source>
+        <translation>Menunggu Anda</translation>
     </message>
     <message>
-        <source>Current event: none chosen (pick one in Settings)</source>
-        <translation>Acara saat ini: belum dipilih (pilih di Pengaturan)</translation>
+        <source>Current event: none chosen</source>
+        <translation>Acara saat ini: belum dipilih</translation>
+    </message>
+    <message>
+        <source>Pick the event of your booth in Settings; new records are tagged with it.</source>
+        <translation>Pilih acara booth Anda di Pengaturan; data baru akan ditandai dengan acara itu.</translation>
+    </message>
+    <message>
+        <source>Current event: {name}</source>
+        <translation>Acara saat ini: {name}</translation>
     </message>
     <message>
         <source>Enrollments</source>
@@ -312,16 +332,24 @@
         <translation>Pemberi kerja baru</translation>
     </message>
     <message>
+        <source>mine</source>
+        <translation>saya</translation>
+    </message>
+    <message>
+        <source>branch</source>
+        <translation>cabang</translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation>acara</translation>
+    </message>
+    <message>
+        <source>{metric} ({scope})</source>
+        <translation>{metric} ({scope})</translation>
+    </message>
+    <message>
         <source>{reached} of {goal} ({percent}%)</source>
         <translation>{reached} dari {goal} ({percent}%)</translation>
-    </message>
-    <message>
-        <source>Count</source>
-        <translation>Jumlah</translation>
-    </message>
-    <message>
-        <source>Visits and enrollments per day</source>
-        <translation>Kunjungan dan pendaftaran per hari</translation>
     </message>
 </context>
 <context>
@@ -425,12 +453,12 @@
         <translation>Nomor HP</translation>
     </message>
     <message>
-        <source>Last outcome</source>
-        <translation>Hasil terakhir</translation>
+        <source>Last visit</source>
+        <translation>Kunjungan terakhir</translation>
     </message>
     <message>
-        <source>Reason</source>
-        <translation>Alasan</translation>
+        <source>Last outcome</source>
+        <translation>Hasil terakhir</translation>
     </message>
     <message>
         <source>Refresh</source>

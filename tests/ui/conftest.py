@@ -85,6 +85,8 @@ def logged_in(qtbot: Any, shell: fakes.FakeShell) -> Any:
     window = MainWindow(shell, today=lambda: fakes.TODAY)
     qtbot.addWidget(window)
     window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
     window.login.password.setFocus()
     qtbot.keyClicks(window.login.password, "rahasia123")
     from PySide6.QtCore import Qt

@@ -17,6 +17,7 @@ from typing import Any
 from agent_app import errors
 from agent_app.domain import records, validation
 from agent_app.domain.messages import Text
+from agent_app.services import dashboard, followups
 from agent_app.ui.backend import BusinessFilter, SyncStatus
 
 TODAY = dt.date(2026, 9, 24)
@@ -122,6 +123,8 @@ class BusinessRow:
     next_follow_up: dt.date | None = None
     event_id: str | None = None
     nib: str | None = None
+    last_visit_at: str | None = None
+    last_outcome: str | None = None
 
 
 class ValidationFailed(errors.KnownError):
@@ -171,7 +174,7 @@ class FakeBackend:
         backend = cls()
         for n in range(count):
             business = records.Business(
-                id=f"b{n:06d}",
+                id=str(uuid.UUID(int=n + 1)),
                 name=f"Pempek Cek {n:05d}" if n % 2 == 0 else f"Songket Ibu {n:05d}",
                 owner_name=f"Pemilik {n}",
                 phone=f"+62812{n:07d}",
@@ -326,43 +329,54 @@ class FakeBackend:
         for b in self.businesses.values():
             due = self._next_follow_up(b.id)
             if due and due <= on:
-                last = [v for v in self.visits if v.business_id == b.id][-1]
+                row = self._row(b)
                 rows.append(
-                    SimpleNamespace(
-                        business_id=b.id,
-                        business_name=b.name,
-                        owner_name=b.owner_name,
-                        phone=b.phone,
-                        next_follow_up=due,
-                        outcome=last.outcome,
-                        reason=last.reason,
+                    followups.FollowUp(
+                        b.id,
+                        b.name,
+                        b.owner_name,
+                        b.phone,
+                        str(b.status),
+                        due,
+                        row.last_visit_at,
+                        row.last_outcome,
                     )
                 )
         return sorted(rows, key=lambda r: r.next_follow_up)
 
     def dashboard(self, on: dt.date, event_id: str | None) -> Any:
         self._call("dashboard")
-        return {
-            "visits_today": sum(1 for v in self.visits if v.visited_at.date() == on),
-            "enrollments_today": 3,
-            "businesses_today": 2,
-            "followups_due": len(self.followups_due(on)),
-            "event_visits": 41,
-            "event_enrollments": 27,
-            "event_businesses": 19,
-            "targets": [
-                {"metric": "employers", "goal": 1441, "reached": 722},
-                {"metric": "enrollments", "goal": 100, "reached": 27},
-            ],
-            "daily": [
-                {
-                    "day": EVENT.starts_on + dt.timedelta(days=i),
-                    "visits": 5 + i,
-                    "enrollments": 2 + i,
-                }
-                for i in range(3)
-            ],
-        }
+        targets = [
+            dashboard.TargetProgress(
+                records.Target(
+                    "t1", "event", EVENT.id, "employers", 1441, EVENT.starts_on, EVENT.ends_on
+                ),
+                722,
+            ),
+            dashboard.TargetProgress(
+                records.Target(
+                    "t2", "agent", "PLG-001", "enrollments", 100, EVENT.starts_on, EVENT.ends_on
+                ),
+                27,
+            ),
+            dashboard.TargetProgress(
+                records.Target(
+                    "t3", "branch", "PLG", "visits", 300, EVENT.starts_on, EVENT.ends_on
+                ),
+                41,
+            ),
+        ]
+        return dashboard.DashboardSummary(
+            on=on,
+            visits_today=sum(1 for v in self.visits if v.visited_at.date() == on),
+            enrollments_today=3,
+            businesses_today=2,
+            follow_ups_due=len(self.followups_due(on)),
+            drafts=sum(1 for e in self.enrollments.values() if e["status"] == "draft"),
+            needing_correction=len(self.needing_correction()),
+            unsynced_ops=self.ops,
+            targets=targets,
+        )
 
     def events(self) -> list[Any]:
         return [EVENT]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -460,10 +460,10 @@ class VisitDialog(QDialog):
             self.has_follow_up.setChecked(True)
 
     def fields(self) -> dict[str, Any]:
-        now = QDateTime.currentDateTime().toPython()
+        now = dt.datetime.now().astimezone()
         return {
             "business_id": str(value(self.business, "id")),
-            "visited_at": now.replace(microsecond=0).isoformat(),
+            "visited_at": now.isoformat(timespec="seconds"),
             "channel": self.channel.currentData(),
             "outcome": self.outcome.currentData(),
             "reason": self.reason.text().strip() or None,

@@ -8,7 +8,6 @@ drawn with pyqtgraph.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -70,20 +69,21 @@ class DashboardPage(QWidget):
             "visits_today": Tile(self.tr("Visits today")),
             "enrollments_today": Tile(self.tr("Enrollments today")),
             "businesses_today": Tile(self.tr("Businesses registered today")),
-            "followups_due": Tile(self.tr("Follow-ups due")),
+            "follow_ups_due": Tile(self.tr("Follow-ups due")),
         }
         today_row = QHBoxLayout()
         for tile in self.today_tiles.values():
             today_row.addWidget(tile)
 
         self.event_title = widgets.heading(self.tr("Current event"), 2)
-        self.event_tiles = {
-            "event_visits": Tile(self.tr("Visits during the event")),
-            "event_enrollments": Tile(self.tr("Enrollments during the event")),
-            "event_businesses": Tile(self.tr("Businesses registered during the event")),
+        self.event_info = widgets.hint()
+        self.work_tiles = {
+            "drafts": Tile(self.tr("Enrollment drafts")),
+            "needing_correction": Tile(self.tr("Enrollments needing correction")),
+            "unsynced_ops": Tile(self.tr("Changes not yet synced")),
         }
         event_row = QHBoxLayout()
-        for tile in self.event_tiles.values():
+        for tile in self.work_tiles.values():
             event_row.addWidget(tile)
 
         self.targets_title = widgets.heading(self.tr("Progress against targets"), 2)
@@ -92,7 +92,7 @@ class DashboardPage(QWidget):
         self.targets_grid.setColumnStretch(1, 1)
         self.no_targets = widgets.hint(self.tr("No targets have been received from the server."))
 
-        self.chart_title = widgets.heading(self.tr("Per day"), 2)
+        self.chart_title = widgets.heading(self.tr("Targets at a glance"), 2)
         self.chart_holder = QVBoxLayout()
 
         body = QWidget()
@@ -100,8 +100,10 @@ class DashboardPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(widgets.heading(self.tr("Today"), 2))
         layout.addLayout(today_row)
-        layout.addWidget(self.event_title)
+        layout.addWidget(widgets.heading(self.tr("Waiting for you"), 2))
         layout.addLayout(event_row)
+        layout.addWidget(self.event_title)
+        layout.addWidget(self.event_info)
         layout.addWidget(self.targets_title)
         layout.addWidget(self.no_targets)
         layout.addWidget(self.targets_box)
@@ -132,16 +134,28 @@ class DashboardPage(QWidget):
 
     def show_summary(self, summary: Any) -> None:
         self.summary = summary
-        for key, tile in {**self.today_tiles, **self.event_tiles}.items():
+        for key, tile in {**self.today_tiles, **self.work_tiles}.items():
             tile.set_value(value(summary, key, 0))
-        name = self.ctx.event_name()
-        self.event_title.setText(
-            self.tr("Current event: {name}").format(name=name)
-            if name
-            else self.tr("Current event: none chosen (pick one in Settings)")
-        )
-        self._show_targets(list(value(summary, "targets", []) or []))
-        self._show_chart(list(value(summary, "daily", []) or []))
+        event = next((e for e in self.ctx.events if value(e, "id") == self.ctx.event_id), None)
+        if event is None:
+            self.event_title.setText(self.tr("Current event: none chosen"))
+            self.event_info.setText(
+                self.tr("Pick the event of your booth in Settings; new records are tagged with it.")
+            )
+        else:
+            self.event_title.setText(
+                self.tr("Current event: {name}").format(name=value(event, "name", ""))
+            )
+            self.event_info.setText(
+                self.tr("{venue}, {start} – {end}").format(
+                    venue=value(event, "venue", "") or "-",
+                    start=i18n.date(value(event, "starts_on")),
+                    end=i18n.date(value(event, "ends_on")),
+                )
+            )
+        targets = [_Target.of(t) for t in (value(summary, "targets", []) or [])]
+        self._show_targets(targets)
+        self._show_chart(targets)
 
     def _metric_name(self, metric: str) -> str:
         return {
@@ -151,88 +165,100 @@ class DashboardPage(QWidget):
             "employers": self.tr("New employers"),
         }.get(metric, metric)
 
-    def _show_targets(self, targets: list[Any]) -> None:
+    def _scope_name(self, scope: str) -> str:
+        return {
+            "agent": self.tr("mine"),
+            "branch": self.tr("branch"),
+            "event": self.tr("event"),
+        }.get(scope, scope)
+
+    def _target_label(self, target: _Target) -> str:
+        return self.tr("{metric} ({scope})").format(
+            metric=self._metric_name(target.metric), scope=self._scope_name(target.scope)
+        )
+
+    def _show_targets(self, targets: list[_Target]) -> None:
         while self.targets_grid.count():
             item = self.targets_grid.takeAt(0)
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()
         self.no_targets.setVisible(not targets)
         self.targets_box.setVisible(bool(targets))
+        self.chart_title.setVisible(bool(targets))
         for row, target in enumerate(targets):
-            goal = int(value(target, "goal", 0) or 0)
-            reached = int(value(target, "reached", 0) or 0)
             bar = QProgressBar()
-            bar.setRange(0, max(goal, 1))
-            bar.setValue(min(reached, max(goal, 1)))
+            bar.setRange(0, max(target.goal, 1))
+            bar.setValue(min(target.reached, max(target.goal, 1)))
             bar.setTextVisible(False)
-            percent = round(100 * reached / goal) if goal else 0
-            self.targets_grid.addWidget(
-                QLabel(self._metric_name(str(value(target, "metric")))), row, 0
-            )
+            self.targets_grid.addWidget(QLabel(self._target_label(target)), row, 0)
             self.targets_grid.addWidget(bar, row, 1)
             self.targets_grid.addWidget(
                 QLabel(
                     self.tr("{reached} of {goal} ({percent}%)").format(
-                        reached=i18n.number(reached), goal=i18n.number(goal), percent=percent
+                        reached=i18n.number(target.reached),
+                        goal=i18n.number(target.goal),
+                        percent=target.percent,
                     )
                 ),
                 row,
                 2,
             )
 
-    def _show_chart(self, daily: list[Any]) -> None:
+    def _show_chart(self, targets: list[_Target]) -> None:
         import pyqtgraph as pg
 
         if self.chart is None:
             pg.setConfigOptions(antialias=True, background="w", foreground="#333")
             self.chart = pg.PlotWidget()
-            self.chart.setObjectName("dailyChart")
-            self.chart.setMinimumHeight(260)
+            self.chart.setObjectName("targetsChart")
+            self.chart.setMinimumHeight(240)
             self.chart.setMenuEnabled(False)
             self.chart.setMouseEnabled(x=False, y=False)
-            self.chart.showGrid(y=True, alpha=0.2)
-            self.chart.addLegend(offset=(10, 10))
+            self.chart.hideButtons()
+            self.chart.showGrid(y=True, alpha=0.25)
             self.chart_holder.addWidget(self.chart)
+        self.chart.setVisible(bool(targets))
         plot = self.chart.getPlotItem()
         plot.clear()
-        days = [value(d, "day") for d in daily]
-        xs = list(range(len(days)))
-        visits = [int(value(d, "visits", 0) or 0) for d in daily]
-        enrollments = [int(value(d, "enrollments", 0) or 0) for d in daily]
-        width = 0.38
+        xs = list(range(len(targets)))
+        percents = [min(t.percent, 100) for t in targets]
         plot.addItem(
-            pg.BarGraphItem(
-                x=[x - width / 2 for x in xs],
-                height=visits,
-                width=width,
-                brush="#8fb8de",
-                pen=None,
-                name=self.tr("Visits"),
-            )
+            pg.BarGraphItem(x=xs, height=[100] * len(xs), width=0.6, brush="#e3ece7", pen=None)
         )
-        plot.addItem(
-            pg.BarGraphItem(
-                x=[x + width / 2 for x in xs],
-                height=enrollments,
-                width=width,
-                brush="#1b7a43",
-                pen=None,
-                name=self.tr("Enrollments"),
-            )
+        plot.addItem(pg.BarGraphItem(x=xs, height=percents, width=0.6, brush="#1b7a43", pen=None))
+        for x, target in zip(xs, targets, strict=True):
+            text = pg.TextItem(f"{target.percent}%", color="#0f5132", anchor=(0.5, 1.0))
+            text.setPos(x, min(target.percent, 100) + 1)
+            plot.addItem(text)
+        plot.getAxis("bottom").setTicks(
+            [[(x, self._target_label(t)) for x, t in zip(xs, targets, strict=True)]]
         )
-        ticks = [
-            (x, _short_date(day))
-            for x, day in zip(xs, days, strict=True)
-            if isinstance(day, dt.date)
-        ]
-        plot.getAxis("bottom").setTicks([ticks])
-        plot.setLabel("left", self.tr("Count"))
+        plot.setLabel("left", self.tr("% of target"))
         if xs:
             plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
-        plot.setYRange(0, max([*visits, *enrollments, 1]) * 1.15, padding=0)
-        self.chart.setAccessibleName(self.tr("Visits and enrollments per day"))
+        plot.setYRange(0, 112, padding=0)
+        self.chart.setAccessibleName(self.tr("Progress against targets, in percent"))
 
 
-def _short_date(day: dt.date) -> str:
-    text = i18n.date(day)
-    return text.rsplit(" ", 1)[0]
+class _Target:
+    """A target's progress, read from the services' TargetProgress (or a mapping)."""
+
+    def __init__(self, metric: str, scope: str, goal: int, reached: int) -> None:
+        self.metric = metric
+        self.scope = scope
+        self.goal = goal
+        self.reached = reached
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.reached / self.goal) if self.goal else 0
+
+    @classmethod
+    def of(cls, progress: Any) -> _Target:
+        target = value(progress, "target", progress)
+        return cls(
+            str(value(target, "metric", "")),
+            str(value(target, "scope", "")),
+            int(value(progress, "goal", None) or value(target, "goal", 0) or 0),
+            int(value(progress, "achieved", None) or value(progress, "reached", 0) or 0),
+        )

@@ -5,6 +5,7 @@ Enter or a double click opens the business on the Businesses page.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,6 +25,15 @@ from agent_app.ui.models import ListModel
 from agent_app.ui.ops import Op
 
 
+def _day(raw: Any) -> str:
+    if not raw:
+        return ""
+    try:
+        return i18n.date(dt.datetime.fromisoformat(str(raw)).date())
+    except ValueError:
+        return ""
+
+
 class FollowUpsPage(QWidget):
     open_business = Signal(str)
 
@@ -36,16 +46,16 @@ class FollowUpsPage(QWidget):
                 self.tr("Business name"),
                 self.tr("Owner"),
                 self.tr("Mobile number"),
+                self.tr("Last visit"),
                 self.tr("Last outcome"),
-                self.tr("Reason"),
             ],
             [
                 lambda r: i18n.date(value(r, "next_follow_up") or value(r, "due_on")),
                 lambda r: value(r, "business_name") or value(r, "name") or "",
                 lambda r: value(r, "owner_name") or "",
                 lambda r: value(r, "phone") or "",
-                lambda r: labels.of(labels.outcomes(), value(r, "outcome")),
-                lambda r: value(r, "reason") or "",
+                lambda r: _day(value(r, "last_visit_at")),
+                lambda r: labels.of(labels.outcomes(), value(r, "last_outcome")),
             ],
             self,
         )

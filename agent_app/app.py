@@ -1,0 +1,93 @@
+"""The composition root (Cosmic Python's bootstrap): paths, logging, settings, the key store,
+the encrypted database and the services, handed to the window.
+
+Nothing else wires parts together. The database opens only after a login has unwrapped its
+key, so the heavy imports (SQLAlchemy, SQLCipher) happen then, off the UI thread, and the
+login page appears at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from agent_app import APP_NAME, __version__, paths
+from agent_app.security import keyslots
+from agent_app.settings import Settings
+
+log = logging.getLogger("app")
+
+
+def setup_logging(level: int = logging.INFO) -> str:
+    """Logs to a rotating file in the log folder (never personal data); returns its path."""
+    path = paths.log_dir() / "perisai-agent.log"
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(level)
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    return str(path)
+
+
+class AppShell:
+    """What the window needs from the rest of the app (agent_app.ui.context.Shell)."""
+
+    def __init__(self, settings: Settings, keystore: Any, log_location: str = "") -> None:
+        self.settings = settings
+        self.keystore = keystore
+        self.log_location = log_location
+        self._engine: Any = None
+
+    def connect(self, unlocked: Any) -> Any:
+        """Opens the database with the unwrapped key (once) and returns a backend acting as
+        the account that logged in. Runs on the database worker thread."""
+        from agent_app.services import actor as actor_mod
+        from agent_app.storage import engine as engine_mod
+        from agent_app.storage import uow as uow_mod
+        from agent_app.ui import backend
+
+        if self._engine is None:
+            self._engine = engine_mod.open_engine(paths.database_path(), unlocked.key)
+            log.info("database opened")
+        engine = self._engine
+
+        def new_uow() -> Any:
+            return uow_mod.SqlUnitOfWork(engine)
+
+        with new_uow() as uow:
+            device_id = uow.sync_state.get().device_id
+        account = unlocked.account
+        actor = actor_mod.Actor(
+            account.agent_code, account.name, account.branch, account.role, device_id
+        )
+        return backend.ServicesBackend(new_uow, actor, lambda: self.settings.server_url or "")
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def build_shell() -> AppShell:
+    log_location = setup_logging()
+    settings = Settings.load(paths.settings_path())
+    keystore = keyslots.KeyStore(paths.keystore_path())
+    log.info("%s %s starting", APP_NAME, __version__)
+    return AppShell(settings, keystore, log_location)
+
+
+def run(argv: list[str] | None = None, on_window: Callable[[Any], None] | None = None) -> int:
+    """Starts the desktop app; returns its exit code."""
+    from agent_app.ui import application
+
+    shell = build_shell()
+    try:
+        return application.run(shell, sys.argv if argv is None else argv, on_window=on_window)
+    finally:
+        shell.close()

@@ -1,0 +1,194 @@
+"""Businesses: lazy model, search as you type, filters, detail with visits, create, edit,
+record a visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from agent_app.ui import models
+from agent_app.ui.backend import BusinessFilter
+from agent_app.ui.window import MainWindow
+
+from . import fakes
+
+
+def businesses_page(qtbot: Any, window: MainWindow) -> Any:
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.workspace.pages["businesses"]
+    assert window.workspace.stack.currentWidget() is page
+    return page
+
+
+def test_model_passes_modeltester(qtmodeltester: Any, qtbot: Any):
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    model.set_filter(BusinessFilter())
+    assert model.rowCount() == 1000
+    qtmodeltester.check(model)
+    model.set_filter(BusinessFilter(text="songket"))
+    assert model.rowCount() == 500
+    qtmodeltester.check(model)
+
+
+def test_model_loads_pages_lazily(qtbot: Any):
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    model.set_filter(BusinessFilter())
+    assert backend.calls == ["count", "search"]
+    assert model.data(model.index(999, 0)) == "…"  # not loaded yet: asked for
+    with qtbot.waitSignal(model.dataChanged, timeout=2000):
+        pass
+    assert model.data(model.index(999, 0)).startswith("Songket Ibu")
+    assert backend.calls.count("search") == 2
+
+
+def test_failed_page_shows_disabled_rows(qtbot: Any, shown_messages: list[Any]):
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    model.set_filter(BusinessFilter())
+    backend.fail_next = RuntimeError("disk error")
+    model.data(model.index(700, 0))
+    qtbot.waitUntil(lambda: model.flags(model.index(700, 0)) == Qt.ItemFlag.NoItemFlags)
+    assert model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEnabled
+    assert not shown_messages
+
+
+def test_search_as_you_type_and_filters(qtbot: Any, logged_in: MainWindow):
+    page = businesses_page(qtbot, logged_in).list_page
+    assert page.model.rowCount() == 500
+    assert page.count_label.text() == "500 usaha"
+    qtbot.keyClicks(page.search, "Songket")
+    with qtbot.waitSignal(page.model.loaded, timeout=2000):
+        pass
+    assert page.model.rowCount() == 250
+    page.status.setCurrentIndex(page.status.findData("contacted"))
+    assert page.model.rowCount() == 125
+    assert page.count_label.text() == "125 usaha"
+    page.sector.setCurrentIndex(page.sector.findData("kerajinan"))
+    assert page.model.rowCount() == 125
+    page.search.clear()
+    with qtbot.waitSignal(page.model.loaded, timeout=2000):
+        pass
+    page.status.setCurrentIndex(0)
+    page.sector.setCurrentIndex(0)
+    logged_in.ctx.set_event(fakes.EVENT.id)
+    qtbot.mouseClick(page.this_event, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 167
+
+
+def test_open_business_and_record_visit(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, qtmodeltester: Any
+):
+    businesses = businesses_page(qtbot, logged_in)
+    page = businesses.list_page
+    qtbot.keyClicks(page.search, "Pempek Cek 00042")
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # Enter opens the first match
+    detail = businesses.detail_page
+    assert businesses.stack.currentWidget() is detail
+    assert detail.title.text() == "Pempek Cek 00042"
+    assert detail.fields["sector"].text() == "Perdagangan"
+    assert "Kota Palembang" in detail.fields["region_code"].text()
+    assert detail.visits.rowCount() == 0
+    qtbot.mouseClick(detail.visit_button, Qt.MouseButton.LeftButton)
+    dialog = businesses.dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("follow_up"))
+    assert dialog.has_follow_up.isChecked()
+    qtbot.keyClicks(dialog.reason, "Menunggu suami")
+    qtbot.keyClicks(dialog.notes, "Tertarik JHT")
+    dialog.follow_up.setDate(dialog.follow_up.date().addDays(-14))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert businesses.dialog is None
+    assert detail.visits.rowCount() == 1
+    qtmodeltester.check(detail.visits)
+    assert detail.visits.data(detail.visits.index(0, 2)) == "Perlu tindak lanjut"
+    assert detail.visits_title.text() == "Riwayat kunjungan (1)"
+    qtbot.keyClick(detail, Qt.Key.Key_Escape)
+    assert businesses.stack.currentWidget() is page
+    # the follow-up is now due
+    qtbot.keyClick(logged_in, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    followups = logged_in.workspace.pages["followups"]
+    assert followups.model.rowCount() == 1
+    qtmodeltester.check(followups.model)
+    assert followups.model.data(followups.model.index(0, 1)) == "Pempek Cek 00042"
+    qtbot.keyClick(followups.table, Qt.Key.Key_Return)
+    assert logged_in.workspace.stack.currentWidget() is businesses
+    assert businesses.stack.currentWidget() is detail
+
+
+def test_create_business_with_region_search(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
+):
+    businesses = businesses_page(qtbot, logged_in)
+    qtbot.keyClick(logged_in, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: businesses.dialog is not None)  # a shortcut animates the click
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Usaha baru"
+    qtbot.keyClicks(dialog.name, "Pempek Vico")
+    qtbot.keyClicks(dialog.owner, "Vico Saputra")
+    qtbot.keyClicks(dialog.phone, "0812-7788-9900")
+    dialog.sector.setCurrentIndex(dialog.sector.findData("kuliner"))
+    dialog.workers.setValue(4)
+    qtbot.keyClicks(dialog.region.search, "ilir timur satu")
+    assert dialog.region.results.isVisible()
+    qtbot.keyClick(dialog.region.search, Qt.Key.Key_Return)
+    assert dialog.region.code() == "16.71.05"
+    dialog.region.combos[3].setCurrentIndex(1)
+    assert dialog.region.code().startswith("16.71.05.")
+    qtbot.keyClicks(dialog.nib, "123")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "NIB harus 13 digit angka."
+    dialog.nib.clear()
+    qtbot.keyClicks(dialog.nib, "1234567890123")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert businesses.dialog is None
+    created = [b for b in shell.backend.businesses.values() if b.name == "Pempek Vico"]
+    assert created and created[0].phone == "+6281277889900"
+    assert businesses.stack.currentWidget() is businesses.detail_page
+    assert businesses.detail_page.title.text() == "Pempek Vico"
+    # edit it
+    qtbot.mouseClick(businesses.detail_page.edit_button, Qt.MouseButton.LeftButton)
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    assert dialog.region.code() == created[0].region_code
+    dialog.status.setCurrentIndex(dialog.status.findData("contacted"))
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert shell.backend.businesses[created[0].id].status == "contacted"
+    assert "update_business" in shell.backend.calls
+    assert businesses.detail_page.fields["status"].text() == "Sudah dihubungi"
+    assert not shown_messages
+
+
+def test_escape_cancels_business_dialog(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+    businesses = businesses_page(qtbot, logged_in)
+    businesses.list_page.new_button.click()
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Batal saja")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert businesses.dialog is None
+    assert "register_business" not in shell.backend.calls
+
+
+def test_dashboard_shows_figures_and_chart(qtbot: Any, logged_in: MainWindow):
+    page = logged_in.workspace.pages["dashboard"]
+    assert page.date_label.text() == "24 Sep 2026"
+    assert page.today_tiles["enrollments_today"].number.text() == "3"
+    assert page.chart is not None
+    assert page.targets_grid.count() == 9
+    texts = [page.targets_grid.itemAt(i).widget().text() for i in (0, 2)]
+    assert texts == ["Pemberi kerja baru (acara)", "722 dari 1.441 (50%)"]
+    logged_in.ctx.set_event(fakes.EVENT.id)
+    assert page.event_title.text() == "Acara saat ini: Sumsel Marketing"
+    assert page.event_info.text() == "Palembang Indah Mall, 22 Sep 2026 – 3 Okt 2026"
+    QApplication.processEvents()
+
+
+def test_today_is_injected():
+    assert dt.date(2026, 9, 24) == fakes.TODAY
