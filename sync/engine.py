@@ -49,6 +49,11 @@ The `LocalStore` contract (what the storage side implements; see the Protocol be
 - ``reset_cursor() -> None`` - forgets the cursor (the next pull starts from the beginning);
   keeps the outbox and the records.
 - ``record_clock_offset(seconds: float) -> None`` - remembers server time minus local time.
+- ``record_success(server_time: str | None = None) -> None`` - called once a cycle has pushed
+  everything it could and pulled to the end (not after a failure or a cancel), with the
+  server's time of the last pull page (ISO 8601): "last synced at".
+
+Return values of the writing methods are ignored (a store may return counts).
 """
 
 from __future__ import annotations
@@ -102,15 +107,17 @@ class LocalStore(Protocol):
         self, limit: int, after_seq: int | None = None
     ) -> Sequence[protocol.Op | Mapping[str, Any]]: ...
 
-    def mark_results(self, results: Sequence[protocol.OpResult]) -> None: ...
+    def mark_results(self, results: Sequence[protocol.OpResult]) -> object: ...
 
-    def apply_pulled(self, changes: Sequence[protocol.Change], cursor: str) -> None: ...
+    def apply_pulled(self, changes: Sequence[protocol.Change], cursor: str) -> object: ...
 
     def get_cursor(self) -> str | None: ...
 
-    def reset_cursor(self) -> None: ...
+    def reset_cursor(self) -> object: ...
 
-    def record_clock_offset(self, seconds: float) -> None: ...
+    def record_clock_offset(self, seconds: float) -> object: ...
+
+    def record_success(self, server_time: str | None = None) -> object: ...
 
 
 @dataclass
@@ -217,9 +224,11 @@ class SyncEngine:
             if self.cancelled:
                 report.cancelled = True
                 return report
-            self._pull(report, notify)
+            server_time = self._pull(report, notify)
             if self.cancelled:
                 report.cancelled = True
+            else:
+                self.store.record_success(server_time)
             return report
         except SyncCancelled:
             report.cancelled = True
@@ -421,7 +430,9 @@ class SyncEngine:
 
     # --- pull -----------------------------------------------------------------------------
 
-    def _pull(self, report: CycleReport, notify: Progress) -> None:
+    def _pull(self, report: CycleReport, notify: Progress) -> str | None:
+        """Pulls to the end (or a cancel); returns the server time of the last page."""
+        server_time: str | None = None
         cursor = self.store.get_cursor()
         notify("pull", 0, None)
         reset_done = False
@@ -439,12 +450,14 @@ class SyncEngine:
                 cursor = None
                 continue
             self.store.apply_pulled(page.changes, page.next_cursor)
+            server_time = page.server_time.isoformat()
             cursor = page.next_cursor
             report.pages += 1
             report.pulled += len(page.changes)
             notify("pull", report.pulled, None)
             if not page.has_more:
                 break
+        return server_time
 
     # --- offline bundle -------------------------------------------------------------------
 

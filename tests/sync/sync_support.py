@@ -42,6 +42,7 @@ class MemoryStore:
     pages: list[tuple[list[protocol.Change], str]] = field(default_factory=list)
     batches_marked: list[list[protocol.OpResult]] = field(default_factory=list)
     resets: int = 0
+    successes: list[str | None] = field(default_factory=list)
     next_seq: int = 1
 
     # --- writing ops (what the app's services do) ---------------------------------------
@@ -131,6 +132,9 @@ class MemoryStore:
 
     def record_clock_offset(self, seconds: float) -> None:
         self.clock_offsets.append(seconds)
+
+    def record_success(self, server_time: str | None = None) -> None:
+        self.successes.append(server_time)
 
 
 # --- records ---------------------------------------------------------------------------

@@ -32,6 +32,18 @@ def test_the_store_protocol_is_what_the_fake_implements():
     assert isinstance(MemoryStore(), sync_engine.LocalStore)
 
 
+def test_the_apps_store_has_every_member_of_the_protocol():
+    store_module = pytest.importorskip("agent_app.storage.store")
+    members = [
+        name
+        for name in dir(sync_engine.LocalStore)
+        if not name.startswith("_") and name not in dir(object)
+    ]
+    assert "pending_ops" in members and "device_id" in members
+    missing = [name for name in members if not hasattr(store_module.LocalStore, name)]
+    assert missing == []
+
+
 def test_pushes_in_batches_of_the_servers_max_ops(make_client):
     engine, store = engine_for(make_client)
     ops = [store.add("business", "create", business(f"Warung {n}")) for n in range(120)]
@@ -151,6 +163,9 @@ def test_pull_hands_each_page_with_its_cursor_to_the_store(make_client):
     again = reader.run_cycle()
     assert (again.pulled, again.pages) == (0, 1)
     assert store.pages[-1][0] == []
+    assert len(store.successes) == 2
+    last = dt.datetime.fromisoformat(store.successes[-1])
+    assert abs((last - dt.datetime.now(dt.UTC)).total_seconds()) < 60
 
 
 def test_an_expired_cursor_resets_and_pulls_from_the_start(make_client, server):
@@ -233,6 +248,7 @@ def test_progress_and_cancel_between_batches(make_client):
     assert report.applied == 20
     assert store.pending_count() == 15
     assert report.pages == 0
+    assert store.successes == []
     assert calls[:3] == [("config", 0, 1), ("config", 1, 1), ("push", 0, 35)]
     assert ("push", 10, 35) in calls
 
