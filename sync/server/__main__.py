@@ -18,7 +18,6 @@ prints what it did; bad input exits with status 2 and a clear message on standar
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -88,24 +87,13 @@ def _password() -> str:
     return password
 
 
-def _configure_logging(level: str) -> None:
-    from sync.server import app as server_app
-
-    handler = logging.StreamHandler()
-    handler.addFilter(server_app.RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-    )
-    logger = logging.getLogger("server")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level.upper())
-    logger.propagate = False
-
-
 def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
     import uvicorn
 
-    _configure_logging(args.log_level)
+    from sync.server import app as server_app
+
+    server_app.configure_logging(args.log_level)
+    os.environ["PERISAI_LOG_LEVEL"] = args.log_level
     if not args.no_migrate:
         engine = db.make_engine(settings)
         migrate.upgrade(engine)
@@ -121,8 +109,6 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
             log_level="warning",
         )
     else:
-        from sync.server import app as server_app
-
         uvicorn.run(
             server_app.create_app(settings),
             host=args.host,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import logging
+import os
 import re
 import threading
 import time
@@ -597,6 +598,20 @@ def create_app(
     return app
 
 
+def configure_logging(level: str = "info") -> None:
+    """One handler for the `server` logger whose lines carry the request id."""
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+    )
+    logger = logging.getLogger("server")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
+
+
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` (several worker processes)."""
+    """Factory for `uvicorn --factory` (each worker process of `serve --workers N`)."""
+    configure_logging(os.environ.get("PERISAI_LOG_LEVEL", "info"))
     return create_app(config.Settings.from_env())
