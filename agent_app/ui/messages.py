@@ -59,6 +59,7 @@ def describe(exc: BaseException) -> Message:
         text = exc.message(lang)  # type: ignore[attr-defined]
         problems = getattr(exc, "problems", None) or []
         details = [p.message(lang) for p in problems if hasattr(p, "message")]
+        details = [d for d in details if d not in text]
         if details:
             text = "\n".join([text, *("• " + d for d in details)])
         return Message(ERROR, QCoreApplication.translate("Messages", "Cannot continue"), text)

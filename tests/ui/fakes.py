@@ -259,6 +259,7 @@ class FakeBackend:
 
     def record_visit(self, business_id: str, fields: dict[str, Any]) -> Any:
         self._call("record_visit")
+        fields = {**fields, "business_id": business_id}
         problems = validation.validate_visit(fields)
         if problems:
             raise ValidationFailed(problems)

@@ -462,7 +462,6 @@ class VisitDialog(QDialog):
     def fields(self) -> dict[str, Any]:
         now = dt.datetime.now().astimezone()
         return {
-            "business_id": str(value(self.business, "id")),
             "visited_at": now.isoformat(timespec="seconds"),
             "channel": self.channel.currentData(),
             "outcome": self.outcome.currentData(),
@@ -480,7 +479,7 @@ class VisitDialog(QDialog):
             self.error.setText(self.tr("Choose the date of the next follow-up."))
             return
         backend = self.ctx.backend
-        business_id = fields["business_id"]
+        business_id = str(value(self.business, "id"))
         self.save_button.setEnabled(False)
         Op(self, lambda: backend.record_visit(business_id, fields)).success(self._saved).failure(
             self._failed

@@ -1,0 +1,78 @@
+"""The window over the real composition root: key slots, SQLCipher database, services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from agent_app import app, paths
+from agent_app.security import keyslots
+from agent_app.settings import Settings
+from agent_app.ui.window import MainWindow
+
+from . import fakes
+
+
+@pytest.fixture
+def real_shell(_home: Path) -> Any:
+    shell = app.AppShell(
+        Settings.load(paths.settings_path()),
+        keyslots.KeyStore(
+            paths.keystore_path(),
+            kdf=keyslots.KdfParams(time_cost=1, memory_cost_kib=8, parallelism=1),
+        ),
+        str(paths.log_dir()),
+    )
+    yield shell
+    shell.close()
+
+
+def test_first_run_business_and_visit_on_real_database(
+    qtbot: Any, real_shell: app.AppShell, shown_messages: list[Any]
+):
+    window = MainWindow(real_shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.first_run
+    for edit, text in (
+        (page.agent_code, "PLG-001"),
+        (page.name, "Siti Aminah"),
+        (page.branch, "PLG"),
+        (page.password, "rahasia123"),
+        (page.repeat, "rahasia123"),
+    ):
+        qtbot.keyClicks(edit, text)
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    assert window.workspace is not None, shown_messages
+    assert paths.database_path().exists()
+    businesses = window.workspace.show_page("businesses")
+    businesses.list_page.new_button.click()
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Pempek Candy")
+    qtbot.keyClicks(dialog.owner, "Candy Wijaya")
+    qtbot.keyClicks(dialog.phone, "081277889900")
+    dialog.sector.setCurrentIndex(dialog.sector.findData("kuliner"))
+    dialog.region.set_code("16.71.05")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert businesses.dialog is None, shown_messages
+    assert businesses.detail_page.title.text() == "Pempek Candy"
+    qtbot.mouseClick(businesses.detail_page.visit_button, Qt.MouseButton.LeftButton)
+    visit = businesses.dialog
+    qtbot.addWidget(visit)
+    visit.outcome.setCurrentIndex(visit.outcome.findData("interested"))
+    qtbot.keyClicks(visit.notes, "Minta brosur JHT")
+    qtbot.mouseClick(visit.save_button, Qt.MouseButton.LeftButton)
+    assert businesses.dialog is None, shown_messages
+    assert businesses.detail_page.visits.rowCount() == 1
+    qtbot.keyClick(businesses.detail_page, Qt.Key.Key_Escape)
+    listing = businesses.list_page
+    qtbot.keyClicks(listing.search, "candy")
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1)
+    assert listing.model.data(listing.model.index(0, 3)) == "Sudah dihubungi"
+    window.refresh_status()
+    assert window.pending_label.text() not in ("", "Menunggu: 0")
+    assert not shown_messages
