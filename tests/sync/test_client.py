@@ -202,3 +202,18 @@ def test_upload_bundle_goes_through_the_same_ledger(make_client):
     assert [result.status for result in second.results] == ["duplicate"] * 3
     online = client.push(batch_of(client, *ops))
     assert [result.status for result in online.results] == ["duplicate"] * 3
+
+
+def test_the_server_takes_our_request_id(make_client, caplog):
+    client = make_client()
+    echoed: list[tuple[str, str]] = []
+    client.session.hooks["response"].append(
+        lambda response, **_: echoed.append(
+            (response.request.headers["X-Request-ID"], response.headers.get("X-Request-ID", ""))
+        )
+    )
+    caplog.set_level("INFO", logger="sync")
+    client.config()
+    ((sent, answered),) = echoed
+    assert sent == answered
+    assert sent in caplog.text

@@ -140,6 +140,41 @@ def test_a_conflict_carries_the_servers_message_and_lets_the_rest_through(make_c
     assert result.current["branch"] == "PLG"
 
 
+def test_a_field_changed_conflict_carries_the_servers_current_record(make_client):
+    nik = fresh_nik()
+    agent, agent_store = engine_for(make_client, "AG001")
+    created = agent_store.add("enrollment", "create", enrollment(nik))
+    assert agent.run_cycle().applied == 1
+    entity_id = created["entity_id"]
+
+    supervisor, supervisor_store = engine_for(make_client, "SV001")
+    supervisor_store.add(
+        "enrollment",
+        "update",
+        {"full_name": "Siti Aminah Putri"},
+        entity_id=entity_id,
+        base_version=1,
+    )
+    assert supervisor.run_cycle().applied == 1
+
+    stale = agent_store.add(
+        "enrollment",
+        "update",
+        {"full_name": "Siti Aminah S."},
+        entity_id=entity_id,
+        base_version=1,
+    )
+    report = agent.run_cycle()
+    assert report.conflict == 1
+    result = agent_store.result_of(stale)
+    assert result is not None and result.error is not None
+    assert (result.error.code, result.error.field) == ("field_changed", "full_name")
+    assert result.error.message
+    assert result.entity_version == 2
+    assert result.current is not None
+    assert result.current["full_name"] == "Siti Aminah Putri"
+
+
 def test_pull_hands_each_page_with_its_cursor_to_the_store(make_client):
     writer, writer_store = engine_for(make_client, "AG900")
     ids = {
