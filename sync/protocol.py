@@ -55,13 +55,17 @@ class ErrorResponse(_Model):
 # --- auth -----------------------------------------------------------------------------------
 
 
+AGENT_CODE_PATTERN = r"^[A-Za-z0-9_.-]{1,64}$"
+
+
 class LoginRequest(_Model):
-    agent_code: str = Field(min_length=1, max_length=64)
+    agent_code: str = Field(pattern=AGENT_CODE_PATTERN, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
     device_id: uuid.UUID
-    device_name: str = Field(min_length=1, max_length=200)
+    device_name: str = Field(pattern=r"^[^\x00]+$", min_length=1, max_length=200)
     device_public_key: str | None = Field(
         default=None,
+        pattern=r"^[A-Za-z0-9+/]+={0,2}$",
         max_length=200,
         description="Base64 of the device's raw Ed25519 public key (32 bytes); it verifies "
         "the signature of the device's offline bundles.",
@@ -69,7 +73,7 @@ class LoginRequest(_Model):
 
 
 class RefreshRequest(_Model):
-    refresh_token: str = Field(min_length=1, max_length=512)
+    refresh_token: str = Field(pattern=r"^[A-Za-z0-9_-]{1,512}$", max_length=512)
 
 
 class AgentInfo(_Model):
