@@ -119,6 +119,11 @@ class SyncCancelled(SyncError):
         super().__init__("network", "cancelled", "Cancelled.")
 
 
+def encode_json(body: Any) -> bytes:
+    """A request body as the client sends it (before gzip): compact JSON, UTF-8."""
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def kind_for_status(status: int, code: str | None = None) -> ErrorKind:
     """The error kind of an HTTP status that is not 2xx (and the server's error code)."""
     if code in AUTH_ERROR_CODES:
@@ -428,7 +433,7 @@ class SyncClient:
     ) -> tuple[bytes | None, dict[str, str]]:
         headers: dict[str, str] = {"Accept": "application/json"}
         if json_body is not None:
-            data: bytes | None = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
+            data: bytes | None = encode_json(json_body)
             headers["Content-Type"] = "application/json"
         elif raw_body is not None:
             data = raw_body

@@ -59,7 +59,6 @@ Return values of the writing methods are ignored (a store may return counts).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import threading
 import time
@@ -71,6 +70,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import pydantic
 
+from sync import client as sync_client
 from sync import protocol
 from sync.client import SyncCancelled, SyncClient, SyncError
 
@@ -82,6 +82,10 @@ CLOCK_SKEW_WARNING_SECONDS = 300.0
 MAX_SENDS_PER_CYCLE = 3
 #: Share of `max_body_bytes` a batch body may fill (room for the envelope and rounding).
 BODY_MARGIN = 0.9
+
+#: Batch limits for offline bundles when the engine has not yet seen the server's config.
+BUNDLE_DEFAULT_MAX_OPS = 500
+BUNDLE_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
 #: Warning codes a `CycleReport` may carry.
 WARNING_CLOCK_SKEW = "clock_skew"
@@ -160,7 +164,8 @@ def _local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResul
 
 
 def _op_size(op: protocol.Op) -> int:
-    return len(op.model_dump_json()) + 1
+    """Bytes the op takes in a push body (as `sync.client` encodes it), with its comma."""
+    return len(sync_client.encode_json(op.model_dump(mode="json"))) + 1
 
 
 class SyncEngine:
@@ -193,6 +198,8 @@ class SyncEngine:
             client.cancel_event = self.cancel_event
         self.pull_limit = pull_limit
         self.batch_size = batch_size
+        #: The server's limits and time from the last cycle (None before the first).
+        self.last_config: protocol.SyncConfig | None = None
 
     def cancel(self) -> None:
         """Asks the running cycle to stop at the next batch or page boundary."""
@@ -265,6 +272,7 @@ class SyncEngine:
                 f"The server speaks protocol {config.protocol_version}, "
                 f"this laptop {protocol.PROTOCOL_VERSION}.",
             )
+        self.last_config = config
         local = before + (after - before) / 2
         offset = (config.server_time - local).total_seconds()
         report.clock_offset = offset
@@ -461,39 +469,90 @@ class SyncEngine:
 
     # --- offline bundle -------------------------------------------------------------------
 
-    def bundle_body(self, limit: int = 100_000) -> dict[str, Any] | None:
-        """The push body of every pending op (None when there is nothing to send)."""
-        ops = self._valid_ops(self.store.pending_ops(limit, None), CycleReport())
-        if not ops:
-            return None
-        request = protocol.PushRequest(
-            protocol_version=protocol.PROTOCOL_VERSION,
-            device_id=uuid.UUID(str(self.store.device_id)),
-            batch_id=uuid.uuid4(),
-            ops=sorted(ops, key=lambda op: op.op_seq),
-        )
-        body: dict[str, Any] = request.model_dump(mode="json")
-        return body
+    def bundle_bodies(
+        self, *, max_ops: int | None = None, max_body_bytes: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Push bodies holding every pending op, each within the server's batch limits.
 
-    def export_bundle(self, path: str | Path, seal: Callable[[dict[str, Any]], bytes]) -> int:
-        """Writes the pending ops to an offline bundle file; returns how many ops it holds.
+        The limits are the arguments, else those of the last `/v1/sync/config` this engine
+        saw, else `BUNDLE_DEFAULT_MAX_OPS` and `BUNDLE_DEFAULT_MAX_BODY_BYTES`. An op that
+        cannot be sent at all is settled locally as for a push.
+        """
+        config = self.last_config
+        ops_cap = max_ops or (config.max_ops_per_batch if config else BUNDLE_DEFAULT_MAX_OPS)
+        bytes_cap = max_body_bytes or (
+            config.max_body_bytes if config else BUNDLE_DEFAULT_MAX_BODY_BYTES
+        )
+        report = CycleReport()
+        ops: list[protocol.Op] = []
+        after_seq: int | None = None
+        while True:
+            raw = self.store.pending_ops(ops_cap, after_seq)
+            known = [seq for seq in map(_seq_of, raw) if seq is not None]
+            if not raw or not known:
+                break
+            after_seq = max(known) if after_seq is None else max(after_seq, *known)
+            ops.extend(self._valid_ops(raw, report))
+        ops.sort(key=lambda op: op.op_seq)
+        bodies: list[dict[str, Any]] = []
+        limit_bytes = max(1024, int(bytes_cap * BODY_MARGIN))
+        for sized in self._split_by_size(ops, limit_bytes, report):
+            for start in range(0, len(sized), max(1, ops_cap)):
+                request = protocol.PushRequest(
+                    protocol_version=protocol.PROTOCOL_VERSION,
+                    device_id=uuid.UUID(str(self.store.device_id)),
+                    batch_id=uuid.uuid4(),
+                    ops=sized[start : start + max(1, ops_cap)],
+                )
+                bodies.append(request.model_dump(mode="json"))
+        return bodies
+
+    def export_bundle(
+        self,
+        path: str | Path,
+        seal: Callable[[dict[str, Any]], bytes],
+        *,
+        max_ops: int | None = None,
+        max_body_bytes: int | None = None,
+    ) -> BundleExport:
+        """Writes the pending ops to offline bundle files.
 
         Args:
-            path: where to write (written to a temporary name, then renamed).
-            seal: turns the push body into the bundle's bytes; see `bundle_sealer`.
+            path: the file to write, e.g. ``E:/perisai-2026-11-21.perisai``. When the ops do
+                not fit one batch of the server, the files are ``<stem>-1of3<suffix>``...
+            seal: turns a push body into a bundle's bytes; see `bundle_sealer`.
+            max_ops, max_body_bytes: the server's limits; see `bundle_bodies`.
 
-        The ops stay in the outbox: the upload (or a later online push) settles them, and the
-        server's ledger makes sending them twice harmless.
+        Returns:
+            The files written (none when nothing is pending) and how many ops they hold.
+
+        The ops stay in the outbox: only the server's answer to a push settles them, and its
+        ledger makes sending them twice (bundle, then online) harmless. Each file is written
+        to a temporary name and then renamed, so a pulled USB stick leaves no half file.
         """
-        body = self.bundle_body()
-        if body is None:
-            return 0
-        data = seal(body)
+        bodies = self.bundle_bodies(max_ops=max_ops, max_body_bytes=max_body_bytes)
         target = Path(path)
-        temporary = target.with_name(target.name + ".part")
-        temporary.write_bytes(data)
-        temporary.replace(target)
-        return len(body["ops"])
+        if len(bodies) == 1:
+            targets = [target]
+        else:
+            targets = [
+                target.with_name(f"{target.stem}-{n}of{len(bodies)}{target.suffix}")
+                for n in range(1, len(bodies) + 1)
+            ]
+        for body, destination in zip(bodies, targets, strict=True):
+            data = seal(body)
+            temporary = destination.with_name(destination.name + ".part")
+            temporary.write_bytes(data)
+            temporary.replace(destination)
+        count = sum(len(body["ops"]) for body in bodies)
+        log.info("offline bundle: %d ops in %d file(s)", count, len(bodies))
+        return BundleExport(targets if bodies else [], count)
+
+
+@dataclass(frozen=True)
+class BundleExport:
+    paths: list[Path]
+    ops: int
 
 
 def bundle_sealer(
@@ -515,7 +574,7 @@ def bundle_sealer(
 
     def seal(body: dict[str, Any]) -> bytes:
         return bundle.seal(
-            json.dumps(body).encode("utf-8"),
+            sync_client.encode_json(body),
             agent_code=agent_code,
             server_public_key=server_public_key,
             device_private_key=device_private_key,

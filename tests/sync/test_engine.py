@@ -324,7 +324,8 @@ def test_export_bundle_then_upload_then_sync_changes_nothing_twice(make_client, 
         device_private_key=device_key,
     )
     path = tmp_path / "outbox.perisai"
-    assert engine.export_bundle(path, seal) == 5
+    export = engine.export_bundle(path, seal)
+    assert (export.paths, export.ops) == ([path], 5)
     assert bundle.read_header(path.read_bytes()).device_id == store.device_id
     assert store.pending_count() == 5  # the ops stay until the server's answer settles them
 
@@ -333,5 +334,40 @@ def test_export_bundle_then_upload_then_sync_changes_nothing_twice(make_client, 
     report = engine.run_cycle()
     assert (report.duplicate, report.applied) == (5, 0)
     assert all(store.state_of(op) == "done" for op in ops)
-    assert engine.export_bundle(tmp_path / "empty.perisai", seal) == 0
+    empty = engine.export_bundle(tmp_path / "empty.perisai", seal)
+    assert (empty.paths, empty.ops) == ([], 0)
     assert not (tmp_path / "empty.perisai").exists()
+
+
+def test_a_bundle_larger_than_one_batch_is_split_into_files(make_client, tmp_path):
+    device_key = Ed25519PrivateKey.generate()
+    store = MemoryStore()
+    client = make_client(None, device_id=store.device_id)
+    answer = client.login(
+        "AG001",
+        PASSWORD,
+        device_public_key=base64.b64encode(bundle.raw_public(device_key)).decode(),
+    )
+    assert answer.server_public_key is not None
+    engine = SyncEngine(client, store)
+    for n in range(5):
+        store.add("business", "create", business(f"Lapak {n}"))
+    seal = sync_engine.bundle_sealer(
+        agent_code="AG001",
+        server_public_key=base64.b64decode(answer.server_public_key),
+        device_private_key=device_key,
+    )
+    export = engine.export_bundle(tmp_path / "usb.perisai", seal, max_ops=2)
+    assert [p.name for p in export.paths] == [
+        "usb-1of3.perisai",
+        "usb-2of3.perisai",
+        "usb-3of3.perisai",
+    ]
+    assert export.ops == 5
+    statuses = [
+        result.status
+        for file in export.paths
+        for result in client.upload_bundle(file.read_bytes()).results
+    ]
+    assert statuses == ["applied"] * 5
+    assert not list(tmp_path.glob("*.part"))
