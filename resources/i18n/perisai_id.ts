@@ -353,10 +353,254 @@
     </message>
 </context>
 <context>
+    <name>EnrollmentForm</name>
+    <message>
+        <source>16 digits from the KTP</source>
+        <extracomment>The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).</extracomment>
+        <translation>16 digit dari KTP</translation>
+    </message>
+    <message>
+        <source>Reason to keep this birth date, e.g. the KTP was issued with an error</source>
+        <translation>Alasan tetap memakai tanggal lahir ini, mis. KTP salah cetak</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(pilih)</translation>
+    </message>
+    <message>
+        <source>08…</source>
+        <translation>08…</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>boleh kosong</translation>
+    </message>
+    <message>
+        <source>Mandatory for every BPU worker</source>
+        <translation>Wajib bagi setiap pekerja BPU</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>Pilihan</translation>
+    </message>
+    <message>
+        <source>Paid by the state or regional budget (APBN/APBD)</source>
+        <translation>Iuran dibayar APBN/APBD</translation>
+    </message>
+    <message>
+        <source>Contribution (monthly)</source>
+        <translation>Iuran (per bulan)</translation>
+    </message>
+    <message>
+        <source>Read or explain to the worker: BPJS Ketenagakerjaan keeps the data on this form (identity, contact, occupation and declared income) to register and serve the participant, for as long as the membership lasts and as the law requires. The worker may see, correct or ask to delete their data.</source>
+        <translation>Bacakan atau jelaskan kepada pekerja: BPJS Ketenagakerjaan menyimpan data pada formulir ini (identitas, kontak, pekerjaan dan penghasilan yang dilaporkan) untuk mendaftarkan dan melayani peserta, selama kepesertaan berlaku dan sesuai ketentuan hukum. Pekerja berhak melihat, memperbaiki, atau meminta penghapusan datanya.</translation>
+    </message>
+    <message>
+        <source>Consent text version: {version}</source>
+        <translation>Versi teks persetujuan: {version}</translation>
+    </message>
+    <message>
+        <source>The worker has heard this and agrees</source>
+        <translation>Pekerja sudah mendengar penjelasan ini dan setuju</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Persetujuan</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>Ajukan</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Save draft</source>
+        <translation>Simpan draf</translation>
+    </message>
+    <message>
+        <source>Ctrl+S</source>
+        <translation>Ctrl+S</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Esc: clear the form</source>
+        <translation>Esc: kosongkan formulir</translation>
+    </message>
+    <message>
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Nama lengkap</translation>
+    </message>
+    <message>
+        <source>Place of birth</source>
+        <translation>Tempat lahir</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Tanggal lahir</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Wilayah</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>Pekerjaan</translation>
+    </message>
+    <message>
+        <source>Declared income</source>
+        <translation>Penghasilan yang dilaporkan</translation>
+    </message>
+    <message>
+        <source>Programs</source>
+        <translation>Program</translation>
+    </message>
+    <message>
+        <source>Payment period</source>
+        <translation>Periode pembayaran</translation>
+    </message>
+    <message>
+        <source>1 month</source>
+        <translation>1 bulan</translation>
+    </message>
+    <message>
+        <source>{n} months</source>
+        <translation>{n} bulan</translation>
+    </message>
+    <message>
+        <source>Type the 16 digits of the NIK.</source>
+        <translation>Ketik 16 digit NIK.</translation>
+    </message>
+    <message>
+        <source>{n} of 16 digits</source>
+        <translation>{n} dari 16 digit</translation>
+    </message>
+    <message>
+        <source>Born {date} · {gender} · {region}</source>
+        <translation>Lahir {date} · {gender} · {region}</translation>
+    </message>
+    <message>
+        <source>This NIK is already enrolled on this laptop: {name} ({status}).</source>
+        <translation>NIK ini sudah terdaftar di laptop ini: {name} ({status}).</translation>
+    </message>
+    <message>
+        <source>{amount} per month</source>
+        <translation>{amount} per bulan</translation>
+    </message>
+    <message>
+        <source>To pay now for {months}: {amount}</source>
+        <translation>Dibayar sekarang untuk {months}: {amount}</translation>
+    </message>
+    <message>
+        <source>Discount: {label} ({regulation})</source>
+        <translation>Diskon: {label} ({regulation})</translation>
+    </message>
+    <message>
+        <source>The NIK is not valid.</source>
+        <translation>NIK tidak valid.</translation>
+    </message>
+    <message>
+        <source>Fill in the full name.</source>
+        <translation>Isi nama lengkap.</translation>
+    </message>
+    <message>
+        <source>The birth date differs from the NIK: give a reason.</source>
+        <translation>Tanggal lahir berbeda dengan NIK: tulis alasannya.</translation>
+    </message>
+    <message>
+        <source>Choose the gender.</source>
+        <translation>Pilih jenis kelamin.</translation>
+    </message>
+    <message>
+        <source>Fill in the mobile number.</source>
+        <translation>Isi nomor HP.</translation>
+    </message>
+    <message>
+        <source>Choose the occupation.</source>
+        <translation>Pilih pekerjaan.</translation>
+    </message>
+    <message>
+        <source>The worker&apos;s consent is needed.</source>
+        <translation>Persetujuan pekerja diperlukan.</translation>
+    </message>
+    <message>
+        <source>Draft saved.</source>
+        <translation>Draf tersimpan.</translation>
+    </message>
+    <message>
+        <source>Submitted: {name}, {amount} per month. Ready for the next person.</source>
+        <translation>Diajukan: {name}, {amount} per bulan. Siap untuk orang berikutnya.</translation>
+    </message>
+    <message>
+        <source>Sent back for correction: {reason}</source>
+        <translation>Dikembalikan untuk perbaikan: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>EnrollmentsPage</name>
     <message>
-        <source>Enrollments</source>
-        <translation>Pendaftaran</translation>
+        <source>Name</source>
+        <translation>Nama</translation>
+    </message>
+    <message>
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Enrollments the branch sent back, with the reason. Open one (Enter or double click), correct it and submit it again.</source>
+        <translation>Pendaftaran yang dikembalikan kantor cabang, beserta alasannya. Buka (Enter atau klik dua kali), perbaiki, lalu ajukan lagi.</translation>
+    </message>
+    <message>
+        <source>Enrollment form</source>
+        <translation>Formulir pendaftaran</translation>
+    </message>
+    <message>
+        <source>Needs correction</source>
+        <translation>Perlu perbaikan</translation>
+    </message>
+    <message>
+        <source>Enrollment of BPU workers</source>
+        <translation>Pendaftaran Pekerja Bukan Penerima Upah (BPU)</translation>
+    </message>
+    <message>
+        <source>Needs correction ({n})</source>
+        <translation>Perlu perbaikan ({n})</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from agent_app import errors
-from agent_app.domain import records, validation
+from agent_app.domain import contributions, records, validation
 from agent_app.domain.messages import Text
 from agent_app.services import dashboard, followups
 from agent_app.ui.backend import BusinessFilter, SyncStatus
@@ -141,7 +141,7 @@ class DuplicateNik(errors.KnownError):
 
 
 EVENT = records.Event(
-    id="ev-sumsel",
+    id="6f1c2a8e-5b1d-4a43-9d1e-2b7f3c9a0e11",
     name="Sumsel Marketing",
     branch="PLG",
     starts_on=dt.date(2026, 9, 22),
@@ -296,20 +296,31 @@ class FakeBackend:
     def submit_enrollment(self, enrollment_id: str) -> Any:
         self._call("submit")
         enrollment = self.enrollments[enrollment_id]
-        problems = validation.validate_enrollment(
-            {
-                k: v
-                for k, v in enrollment.items()
-                if k not in ("id", "status", "birth_date_override_reason")
-            }
+        quote = contributions.quote(
+            enrollment["declared_income"],
+            enrollment["programs"],
+            enrollment["period_months"],
+            TODAY,
+            enrollment["occupation"],
+            enrollment["paid_by_state"],
         )
+        wire = {
+            k: v
+            for k, v in enrollment.items()
+            if k not in ("id", "status", "birth_date_override_reason", "review_reason")
+        }
+        wire["monthly_contribution"] = quote.monthly_total
+        problems = validation.validate_enrollment(wire)
         if problems:
             raise ValidationFailed(problems)
         if self.find_active_by_nik(enrollment["nik"]) not in (None, enrollment):
             raise DuplicateNik()
         enrollment["status"] = "submitted"
+        enrollment["monthly_contribution"] = quote.monthly_total
         self.ops += 1
-        return SimpleNamespace(id=enrollment_id, status="submitted")
+        return SimpleNamespace(
+            id=enrollment_id, status="submitted", monthly_contribution=quote.monthly_total
+        )
 
     def get_enrollment(self, enrollment_id: str) -> Any:
         return dict(self.enrollments[enrollment_id])

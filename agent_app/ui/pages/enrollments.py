@@ -1,16 +1,732 @@
-"""Pendaftaran (placeholder until the form lands)."""
+"""Pendaftaran: the BPU enrollment form and the list of enrollments sent back for correction.
+
+The form reads the NIK as it is typed and shows the birth date, gender and region it encodes
+(or why it is invalid); a declared birth date that disagrees with the NIK is a warning that
+needs a reason. The contribution quote (domain.contributions) updates live with any discount.
+Before submitting, the form checks this laptop for an active enrollment with the same NIK.
+
+Booth mode: after a submit the form clears and the NIK field takes the focus for the next
+person. Enter submits (from any single-line field), Ctrl+S saves a draft, Esc clears the form.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import datetime as dt
+import itertools
+from typing import Any
 
-from agent_app.ui import widgets
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.domain import contributions, identity, keys
+from agent_app.domain.messages import DomainError
+from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui.backend import value
 from agent_app.ui.context import Context
+from agent_app.ui.models import ListModel
+from agent_app.ui.ops import Op
+
+#: The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).
+CONSENT_VERSION = "persetujuan-bpu-2026.1"
+DEFAULT_INCOME = 1_000_000
 
 
-class EnrollmentsPage(QWidget):
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+class DuplicateFound(Exception):
+    """Raised inside the submit Op: an active enrollment on this laptop has the NIK."""
+
+    def __init__(self, existing: Any) -> None:
+        super().__init__("duplicate nik")
+        self.existing = existing
+
+
+class EnrollmentForm(QWidget):
+    """One worker's enrollment."""
+
+    submitted = Signal(object)
+    saved = Signal(object)
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.enrollment_id: str | None = None
+        self.nik_info: identity.NikInfo | None = None
+        self.birth_date_touched = False
+        self.quote: contributions.Quote | None = None
+        self.duplicate: Any = None
+
+        # -- identity --
+        self.nik = QLineEdit()
+        self.nik.setPlaceholderText(self.tr("16 digits from the KTP"))
+        self.nik.setMaxLength(24)
+        self.nik_status = QLabel()
+        self.nik_status.setWordWrap(True)
+        self.full_name = QLineEdit()
+        self.birth_place = QLineEdit()
+        self.birth_date = QDateEdit()
+        self.birth_date.setDisplayFormat("dd-MM-yyyy")
+        self.birth_date.setCalendarPopup(True)
+        self.birth_date.setMinimumDate(QDate(1900, 1, 1))
+        self.birth_date.setDate(QDate(1990, 1, 1))
+        self.birth_warning = QLabel()
+        self.birth_warning.setObjectName("warning")
+        self.birth_warning.setWordWrap(True)
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText(
+            self.tr("Reason to keep this birth date, e.g. the KTP was issued with an error")
+        )
+        self.gender = QComboBox()
+        self.gender.addItem(self.tr("(choose)"), None)
+        for key, text in labels.genders().items():
+            self.gender.addItem(text, key)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("08…"))
+        self.email = QLineEdit()
+        self.email.setPlaceholderText(self.tr("optional"))
+        self.address = QLineEdit()
+        self.region = regions.RegionPicker()
+        self.occupation = widgets.key_combo("occupations", blank=self.tr("(choose)"))
+        self.income = QSpinBox()
+        self.income.setRange(0, 1_000_000_000)
+        self.income.setSingleStep(100_000)
+        self.income.setPrefix("Rp")
+        self.income.setGroupSeparatorShown(True)
+        self.income.setValue(DEFAULT_INCOME)
+        self.jkk = QCheckBox(labels.program_names()["JKK"])
+        self.jkm = QCheckBox(labels.program_names()["JKM"])
+        for box in (self.jkk, self.jkm):
+            box.setChecked(True)
+            box.setEnabled(False)
+            box.setToolTip(self.tr("Mandatory for every BPU worker"))
+        self.jht = QCheckBox(labels.program_names()["JHT"])
+        self.jht.setToolTip(self.tr("Optional"))
+        self.period = QComboBox()
+        for months in (1, 3, 6, 12):
+            self.period.addItem(self._months(months), months)
+        self.paid_by_state = QCheckBox(self.tr("Paid by the state or regional budget (APBN/APBD)"))
+
+        # -- quote --
+        self.quote_lines = QLabel()
+        self.quote_lines.setTextFormat(Qt.TextFormat.RichText)
+        self.quote_total = QLabel()
+        self.quote_total.setObjectName("quoteTotal")
+        self.quote_period = QLabel()
+        self.quote_discount = QLabel()
+        self.quote_discount.setObjectName("ok")
+        self.quote_discount.setWordWrap(True)
+        self.quote_error = QLabel()
+        self.quote_error.setObjectName("error")
+        self.quote_error.setWordWrap(True)
+        quote_box = QFrame()
+        quote_box.setObjectName("quote")
+        quote_layout = QVBoxLayout(quote_box)
+        quote_layout.addWidget(widgets.heading(self.tr("Contribution (monthly)"), 2))
+        quote_layout.addWidget(self.quote_lines)
+        quote_layout.addWidget(self.quote_total)
+        quote_layout.addWidget(self.quote_period)
+        quote_layout.addWidget(self.quote_discount)
+        quote_layout.addWidget(self.quote_error)
+
+        # -- consent --
+        self.consent_text = widgets.hint(
+            self.tr(
+                "Read or explain to the worker: BPJS Ketenagakerjaan keeps the data on this "
+                "form (identity, contact, occupation and declared income) to register and "
+                "serve the participant, for as long as the membership lasts and as the law "
+                "requires. The worker may see, correct or ask to delete their data."
+            )
+        )
+        self.consent_version = widgets.hint(
+            self.tr("Consent text version: {version}").format(version=CONSENT_VERSION)
+        )
+        self.consent = QCheckBox(self.tr("The worker has heard this and agrees"))
+        consent_box = QFrame()
+        consent_box.setObjectName("card")
+        consent_layout = QVBoxLayout(consent_box)
+        consent_layout.addWidget(widgets.heading(self.tr("Consent"), 2))
+        consent_layout.addWidget(self.consent_text)
+        consent_layout.addWidget(self.consent_version)
+        consent_layout.addWidget(self.consent)
+
+        # -- buttons --
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.submit_button = QPushButton(self.tr("Submit"))
+        self.submit_button.setDefault(True)
+        self.submit_button.setToolTip(self.tr("Enter"))
+        self.draft_button = QPushButton(self.tr("Save draft"))
+        self.draft_button.setToolTip(self.tr("Ctrl+S"))
+        self.clear_button = QPushButton(self.tr("Cancel"))
+        self.clear_button.setToolTip(self.tr("Esc: clear the form"))
+        self.submit_button.clicked.connect(self.submit)
+        self.draft_button.clicked.connect(self.save_draft)
+        self.clear_button.clicked.connect(self.clear)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.draft_button)
+        buttons.addWidget(self.submit_button)
+
+        self.correction_banner = QLabel()
+        self.correction_banner.setObjectName("warning")
+        self.correction_banner.setWordWrap(True)
+        self.correction_banner.setVisible(False)
+
+        form = QFormLayout()
+        form.addRow(self.tr("NIK"), self.nik)
+        form.addRow("", self.nik_status)
+        form.addRow(self.tr("Full name"), self.full_name)
+        form.addRow(self.tr("Place of birth"), self.birth_place)
+        form.addRow(self.tr("Date of birth"), self.birth_date)
+        form.addRow("", self.birth_warning)
+        self.override_label = QLabel(self.tr("Reason"))
+        form.addRow(self.override_label, self.override_reason)
+        form.addRow(self.tr("Gender"), self.gender)
+        form.addRow(self.tr("Mobile number"), self.phone)
+        form.addRow(self.tr("Email"), self.email)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Region"), self.region)
+        form.addRow(self.tr("Occupation"), self.occupation)
+        form.addRow(self.tr("Declared income"), self.income)
+        programs = QVBoxLayout()
+        for box in (self.jkk, self.jkm, self.jht):
+            programs.addWidget(box)
+        form.addRow(self.tr("Programs"), programs)
+        form.addRow(self.tr("Payment period"), self.period)
+        form.addRow("", self.paid_by_state)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.correction_banner)
+        left_layout.addLayout(form)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(left)
+        right = QVBoxLayout()
+        right.addWidget(quote_box)
+        right.addWidget(consent_box)
+        right.addStretch(1)
+        right.addWidget(self.message)
+        right.addLayout(buttons)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(scroll, 0, 0)
+        grid.addLayout(right, 0, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+
+        # -- behaviour --
+        self.dup_timer = QTimer(self)
+        self.dup_timer.setSingleShot(True)
+        self.dup_timer.setInterval(250)
+        self.dup_timer.timeout.connect(self.check_duplicate)
+        self.nik.textChanged.connect(self._nik_changed)
+        self.birth_date.dateChanged.connect(self._birth_date_changed)
+        for signal in (
+            self.income.valueChanged,
+            self.jht.toggled,
+            self.period.currentIndexChanged,
+            self.occupation.currentIndexChanged,
+            self.paid_by_state.toggled,
+        ):
+            signal.connect(self.update_quote)
+        for edit in (
+            self.nik,
+            self.full_name,
+            self.birth_place,
+            self.override_reason,
+            self.phone,
+            self.email,
+            self.address,
+        ):
+            edit.returnPressed.connect(self.submit)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear)
+        order = [
+            self.nik,
+            self.full_name,
+            self.birth_place,
+            self.birth_date,
+            self.override_reason,
+            self.gender,
+            self.phone,
+            self.email,
+            self.address,
+            self.region.search,
+            *self.region.combos,
+            self.occupation,
+            self.income,
+            self.jht,
+            self.period,
+            self.paid_by_state,
+            self.consent,
+            self.submit_button,
+            self.draft_button,
+            self.clear_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
+        self._nik_changed("")
+        self.update_quote()
+
+    def _months(self, months: int) -> str:
+        if months == 1:
+            return self.tr("1 month")
+        return self.tr("{n} months").format(n=months)
+
+    # -- NIK and birth date ---------------------------------------------------------------
+
+    def _nik_changed(self, text: str) -> None:
+        self.duplicate = None
+        self.nik_info = None
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if not text.strip():
+            self._status(self.nik_status, "hint", self.tr("Type the 16 digits of the NIK."))
+        else:
+            try:
+                self.nik_info = identity.parse_nik(text, today=self.ctx.today())
+            except DomainError as exc:
+                if len(digits) < 16 and exc.code == "format":
+                    self._status(
+                        self.nik_status,
+                        "hint",
+                        self.tr("{n} of 16 digits").format(n=len(digits)),
+                    )
+                else:
+                    self._status(self.nik_status, "error", exc.message(i18n.current_language()))
+        if self.nik_info is not None:
+            info = self.nik_info
+            gender = labels.genders()[str(info.gender.value)]
+            self._status(
+                self.nik_status,
+                "ok",
+                self.tr("Born {date} · {gender} · {region}").format(
+                    date=i18n.date(info.birth_date),
+                    gender=gender,
+                    region=regions.path(info.district_code) or info.province_name,
+                ),
+            )
+            if not self.birth_date_touched:
+                self.birth_date.blockSignals(True)
+                self.birth_date.setDate(_qdate(info.birth_date))
+                self.birth_date.blockSignals(False)
+            if self.gender.currentData() is None:
+                widgets.select_data(self.gender, str(info.gender.value))
+            self.dup_timer.start()
+        self._check_birth_date()
+
+    def _birth_date_changed(self) -> None:
+        self.birth_date_touched = True
+        self._check_birth_date()
+
+    def _check_birth_date(self) -> None:
+        warning = None
+        if self.nik_info is not None:
+            text = identity.birth_date_mismatch(self.nik_info, _pydate(self.birth_date.date()))
+            warning = text.in_language(i18n.current_language()) if text else None
+        self.birth_warning.setText(warning or "")
+        self.birth_warning.setVisible(bool(warning))
+        self.override_reason.setVisible(bool(warning))
+        self.override_label.setVisible(bool(warning))
+
+    @property
+    def birth_date_mismatch(self) -> bool:
+        return bool(self.birth_warning.text())
+
+    def check_duplicate(self) -> None:
+        """Asks this laptop's database for an active enrollment with the NIK."""
+        if self.nik_info is None:
+            return
+        nik = self.nik_info.nik
+        backend = self.ctx.backend
+        Op(self, lambda: backend.find_active_by_nik(nik)).success(
+            lambda found: self._show_duplicate(nik, found)
+        ).run()
+
+    def _show_duplicate(self, nik: str, found: Any) -> None:
+        if self.nik_info is None or self.nik_info.nik != nik:
+            return
+        if found is not None and str(value(found, "id")) == self.enrollment_id:
+            found = None
+        self.duplicate = found
+        if found is not None:
+            self._status(self.nik_status, "error", self._duplicate_text(found))
+
+    def _duplicate_text(self, found: Any) -> str:
+        return self.tr("This NIK is already enrolled on this laptop: {name} ({status}).").format(
+            name=value(found, "full_name", ""),
+            status=labels.of(labels.enrollment_statuses(), value(found, "status")),
+        )
+
+    @staticmethod
+    def _status(label: QLabel, kind: str, text: str) -> None:
+        label.setObjectName(kind)
+        label.setText(text)
+        label.style().unpolish(label)
+        label.style().polish(label)
+
+    # -- quote ----------------------------------------------------------------------------
+
+    def programs(self) -> list[str]:
+        return ["JKK", "JKM", *(["JHT"] if self.jht.isChecked() else [])]
+
+    def update_quote(self) -> None:
+        lang = i18n.current_language()
+        try:
+            quote = contributions.quote(
+                self.income.value(),
+                self.programs(),
+                int(self.period.currentData()),
+                self.ctx.today(),
+                occupation=self.occupation.currentData(),
+                paid_by_state=self.paid_by_state.isChecked(),
+            )
+        except DomainError as exc:
+            self.quote = None
+            self.quote_lines.setText("")
+            self.quote_total.setText("-")
+            self.quote_period.setText("")
+            self.quote_discount.setText("")
+            self.quote_error.setText(exc.message(lang))
+            return
+        self.quote = quote
+        self.quote_error.setText("")
+        lines = []
+        for program, amount in quote.per_program.items():
+            full = quote.full_per_program.get(program, amount)
+            shown = i18n.rupiah(amount)
+            if full != amount:
+                shown = f"<s>{i18n.rupiah(full)}</s> {shown}"
+            lines.append(f"{program}: {shown}")
+        self.quote_lines.setText("<br>".join(lines))
+        self.quote_total.setText(
+            self.tr("{amount} per month").format(amount=i18n.rupiah(quote.monthly_total))
+        )
+        self.quote_period.setText(
+            self.tr("To pay now for {months}: {amount}").format(
+                months=self._months(quote.period_months),
+                amount=i18n.rupiah(quote.period_total),
+            )
+        )
+        if quote.discount is not None:
+            self.quote_discount.setText(
+                self.tr("Discount: {label} ({regulation})").format(
+                    label=quote.discount.label.in_language(lang),
+                    regulation=quote.discount.regulation,
+                )
+            )
+        else:
+            self.quote_discount.setText("")
+
+    # -- fields ---------------------------------------------------------------------------
+
+    def fields(self, for_submit: bool) -> dict[str, Any]:
+        """The form in wire form (SYNC_PROTOCOL.md, enrollment). For a draft, a bad phone is
+        kept as typed; for a submit it raises DomainError."""
+        phone = self.phone.text().strip()
+        if phone:
+            try:
+                phone = identity.normalize_phone(phone)
+            except DomainError:
+                if for_submit:
+                    raise
+        nik = self.nik_info.nik if self.nik_info else "".join(self.nik.text().split())
+        fields: dict[str, Any] = {
+            "nik": nik,
+            "full_name": self.full_name.text().strip(),
+            "birth_place": self.birth_place.text().strip() or None,
+            "birth_date": _pydate(self.birth_date.date()).isoformat(),
+            "gender": self.gender.currentData(),
+            "phone": phone or None,
+            "email": self.email.text().strip() or None,
+            "address": self.address.text().strip() or None,
+            "region_code": self.region.code(),
+            "occupation": self.occupation.currentData(),
+            "declared_income": self.income.value(),
+            "programs": self.programs(),
+            "period_months": int(self.period.currentData()),
+            "paid_by_state": self.paid_by_state.isChecked(),
+            "event_id": self.ctx.event_id,
+        }
+        if self.birth_date_mismatch:
+            fields["birth_date_override_reason"] = self.override_reason.text().strip() or None
+        if self.consent.isChecked():
+            fields["consent"] = {
+                "text_version": CONSENT_VERSION,
+                "given_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            }
+        return fields
+
+    def problems(self) -> list[str]:
+        """What must be fixed before a submit, in the person's words."""
+        found = []
+        if self.nik_info is None:
+            found.append(self.tr("The NIK is not valid."))
+        if self.duplicate is not None:
+            found.append(self._duplicate_text(self.duplicate))
+        if not self.full_name.text().strip():
+            found.append(self.tr("Fill in the full name."))
+        if self.birth_date_mismatch and not self.override_reason.text().strip():
+            found.append(self.tr("The birth date differs from the NIK: give a reason."))
+        if self.gender.currentData() is None:
+            found.append(self.tr("Choose the gender."))
+        if not self.phone.text().strip():
+            found.append(self.tr("Fill in the mobile number."))
+        if self.occupation.currentData() is None:
+            found.append(self.tr("Choose the occupation."))
+        if self.quote is None:
+            found.append(self.quote_error.text())
+        if not self.consent.isChecked():
+            found.append(self.tr("The worker's consent is needed."))
+        return found
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _busy(self, busy: bool) -> None:
+        for button in (self.submit_button, self.draft_button, self.clear_button):
+            button.setEnabled(not busy)
+
+    def save_draft(self) -> None:
+        fields = self.fields(for_submit=False)
+        backend = self.ctx.backend
+        enrollment_id = self.enrollment_id
+        self._busy(True)
+        Op(self, lambda: backend.save_draft(fields, enrollment_id)).success(
+            self._draft_saved
+        ).failure(self._failed).run()
+
+    def _draft_saved(self, saved: Any) -> None:
+        self._busy(False)
+        self.enrollment_id = str(value(saved, "id"))
+        self._status(self.message, "ok", self.tr("Draft saved."))
+        self.ctx.enrollments_changed.emit()
+        self.saved.emit(saved)
+
+    def submit(self) -> None:
+        problems = self.problems()
+        if problems:
+            self._status(self.message, "error", "\n".join(problems))
+            return
+        lang = i18n.current_language()
+        try:
+            fields = self.fields(for_submit=True)
+        except DomainError as exc:
+            self._status(self.message, "error", exc.message(lang))
+            return
+        backend = self.ctx.backend
+        enrollment_id = self.enrollment_id
+        nik = fields["nik"]
+
+        def work() -> Any:
+            existing = backend.find_active_by_nik(nik)
+            if existing is not None and str(value(existing, "id")) != enrollment_id:
+                raise DuplicateFound(existing)
+            saved = backend.save_draft(fields, enrollment_id)
+            return backend.submit_enrollment(str(value(saved, "id")))
+
+        self._busy(True)
+        Op(self, work).success(self._submitted).failure(self._failed).run()
+
+    def _submitted(self, enrollment: Any) -> None:
+        self._busy(False)
+        name = self.full_name.text().strip()
+        amount = value(enrollment, "monthly_contribution")
+        self.clear()
+        self._status(
+            self.message,
+            "ok",
+            self.tr("Submitted: {name}, {amount} per month. Ready for the next person.").format(
+                name=name, amount=i18n.rupiah(amount) if amount else "-"
+            ),
+        )
+        self.ctx.enrollments_changed.emit()
+        self.submitted.emit(enrollment)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        if isinstance(exc, DuplicateFound):
+            self.duplicate = exc.existing
+            text = self._duplicate_text(exc.existing)
+            self._status(self.nik_status, "error", text)
+            self._status(self.message, "error", text)
+            return
+        if messages.is_known(exc):
+            self._status(self.message, "error", messages.describe(exc).text)
+            return
+        messages.show_error(self, exc)
+
+    def clear(self) -> None:
+        """Empties the form for the next person (Esc)."""
+        self.enrollment_id = None
+        self.duplicate = None
+        self.correction_banner.setVisible(False)
+        for edit in (
+            self.nik,
+            self.full_name,
+            self.birth_place,
+            self.override_reason,
+            self.phone,
+            self.email,
+            self.address,
+        ):
+            edit.clear()
+        self.birth_date.blockSignals(True)
+        self.birth_date.setDate(QDate(1990, 1, 1))
+        self.birth_date.blockSignals(False)
+        self.birth_date_touched = False
+        self.gender.setCurrentIndex(0)
+        self.region.set_code(None)
+        self.occupation.setCurrentIndex(0)
+        self.income.setValue(DEFAULT_INCOME)
+        self.jht.setChecked(False)
+        self.period.setCurrentIndex(0)
+        self.paid_by_state.setChecked(False)
+        self.consent.setChecked(False)
+        self.message.setText("")
+        self._nik_changed("")
+        self.update_quote()
+        self.nik.setFocus()
+
+    def load(self, enrollment: Any) -> None:
+        """Fills the form with a draft or an enrollment sent back for correction."""
+        self.clear()
+        self.enrollment_id = str(value(enrollment, "id"))
+        birth = value(enrollment, "birth_date")
+        self.nik.setText(value(enrollment, "nik") or "")
+        self.full_name.setText(value(enrollment, "full_name") or "")
+        self.birth_place.setText(value(enrollment, "birth_place") or "")
+        if isinstance(birth, str):
+            birth = dt.date.fromisoformat(birth)
+        if isinstance(birth, dt.date):
+            self.birth_date.setDate(_qdate(birth))
+        self.override_reason.setText(value(enrollment, "birth_date_override_reason") or "")
+        gender = value(enrollment, "gender")
+        widgets.select_data(self.gender, getattr(gender, "value", gender))
+        self.phone.setText(value(enrollment, "phone") or "")
+        self.email.setText(value(enrollment, "email") or "")
+        self.address.setText(value(enrollment, "address") or "")
+        self.region.set_code(value(enrollment, "region_code"))
+        widgets.select_data(self.occupation, value(enrollment, "occupation"))
+        self.income.setValue(int(value(enrollment, "declared_income") or DEFAULT_INCOME))
+        self.jht.setChecked("JHT" in (value(enrollment, "programs") or ()))
+        widgets.select_data(self.period, int(value(enrollment, "period_months") or 1))
+        self.paid_by_state.setChecked(bool(value(enrollment, "paid_by_state")))
+        reason = value(enrollment, "review_reason")
+        status = str(getattr(value(enrollment, "status"), "value", value(enrollment, "status")))
+        if status == keys.EnrollmentStatus.NEEDS_CORRECTION.value:
+            self.correction_banner.setText(
+                self.tr("Sent back for correction: {reason}").format(reason=reason or "-")
+            )
+            self.correction_banner.setVisible(True)
+        self.update_quote()
+        self.nik.setFocus()
+
+
+class EnrollmentsPage(QWidget):
+    """The form and the corrections list, in two tabs."""
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.form = EnrollmentForm(ctx)
+        self.corrections = ListModel(
+            [
+                self.tr("Name"),
+                self.tr("NIK"),
+                self.tr("Status"),
+                self.tr("Reason"),
+            ],
+            [
+                lambda e: value(e, "full_name") or "",
+                lambda e: value(e, "nik") or "",
+                lambda e: labels.of(labels.enrollment_statuses(), value(e, "status")),
+                lambda e: value(e, "review_reason") or "",
+            ],
+            self,
+        )
+        self.corrections_table = QTableView()
+        self.corrections_table.setModel(self.corrections)
+        self.corrections_table.verticalHeader().setVisible(False)
+        self.corrections_table.horizontalHeader().setStretchLastSection(True)
+        self.corrections_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for column, width in enumerate((220, 170, 140)):
+            self.corrections_table.setColumnWidth(column, width)
+        self.corrections_table.activated.connect(lambda index: self.open_correction(index.row()))
+        self.corrections_table.doubleClicked.connect(
+            lambda index: self.open_correction(index.row())
+        )
+        corrections_page = QWidget()
+        corrections_layout = QVBoxLayout(corrections_page)
+        corrections_layout.addWidget(
+            widgets.hint(
+                self.tr(
+                    "Enrollments the branch sent back, with the reason. Open one (Enter or "
+                    "double click), correct it and submit it again."
+                )
+            )
+        )
+        corrections_layout.addWidget(self.corrections_table)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.form, self.tr("Enrollment form"))
+        self.tabs.addTab(corrections_page, self.tr("Needs correction"))
+        self.title = widgets.heading(self.tr("Enrollment of BPU workers"))
         layout = QVBoxLayout(self)
-        layout.addWidget(widgets.heading(self.tr("Enrollments")))
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs)
+        ctx.enrollments_changed.connect(self.refresh)
+        ctx.account_changed.connect(self.refresh)
+
+    def activate(self) -> None:
+        self.refresh()
+        if self.tabs.currentWidget() is self.form:
+            self.form.nik.setFocus()
+
+    def refresh(self) -> None:
+        backend = self.ctx.backend
+        Op(self, backend.needing_correction).success(self._show_corrections).run()
+
+    def _show_corrections(self, records: list[Any]) -> None:
+        self.corrections.set_records(records)
+        self.tabs.setTabText(
+            1, self.tr("Needs correction ({n})").format(n=i18n.number(len(records)))
+        )
+
+    def open_correction(self, row: int) -> None:
+        record = self.corrections.record(row)
+        if record is None:
+            return
+        backend = self.ctx.backend
+        enrollment_id = str(value(record, "id"))
+        Op(self, lambda: backend.get_enrollment(enrollment_id)).success(self._load).run()
+
+    def _load(self, enrollment: Any) -> None:
+        self.tabs.setCurrentWidget(self.form)
+        self.form.load(enrollment)
