@@ -30,8 +30,15 @@ ACTIVE_ENROLLMENT = (
     keys.EnrollmentStatus.ACCEPTED.value,
     keys.EnrollmentStatus.NEEDS_CORRECTION.value,
 )
-CLOSED_BUSINESS = (keys.BusinessStatus.ENROLLED.value, keys.BusinessStatus.DECLINED.value)
 UNSETTLED_OP = ("pending", "sent")
+#: The partial indexes' WHERE terms, word for word (tables.LIVE_SQL, tables.OPEN_BUSINESS_SQL).
+OPEN_BUSINESS: sa.ColumnElement[bool] = sa.literal_column(tables.OPEN_BUSINESS_SQL, sa.Boolean)
+
+
+def _live(table: Any) -> sa.ColumnElement[bool]:
+    """`deleted = 0`, as the partial indexes say it."""
+    live: sa.ColumnElement[bool] = table.deleted == sa.false()
+    return live
 
 
 def now() -> str:
@@ -39,22 +46,36 @@ def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _text_filter(
     text: str, fts_table: str, pk: Any, columns: Sequence[Any]
 ) -> list[sa.ColumnElement[bool]]:
-    """Conditions for a search text: FTS5 trigram MATCH for long words, LIKE for short ones."""
+    """Conditions for a search text (every word must match).
+
+    A word of three or more characters is looked up in the trigram FTS5 index: it matches
+    anywhere in any of `columns`. A trigram index cannot look up fewer than three characters,
+    so a query made only of shorter words matches the start of the first column (the name, by
+    its index; "pe" finds "Pempek ..."), and short words beside a long one match anywhere in
+    the rows the long word found.
+    """
     conditions: list[sa.ColumnElement[bool]] = []
     words = text.split()
     long_words = [w for w in words if len(w) >= 3]
+    short_words = [w for w in words if len(w) < 3]
     if long_words:
         query = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
         match = sa.literal_column(fts_table).op("MATCH")(query)
         conditions.append(pk.in_(sa.select(fts.c.rowid).where(match)))
-    for word in words:
-        if len(word) < 3:
-            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(sa.or_(*(c.like(pattern, escape="\\") for c in columns)))
+    elif short_words:
+        first = short_words.pop(0)
+        conditions.append(columns[0].like(_like_escape(first) + "%", escape="\\"))
+    for word in short_words:
+        pattern = "%" + _like_escape(word) + "%"
+        conditions.append(sa.or_(*(c.like(pattern, escape="\\") for c in columns)))
     return conditions
 
 
@@ -96,7 +117,7 @@ class BusinessRepository:
         """Copies the latest visit's time, outcome and next follow-up onto the business."""
         latest = self.session.execute(
             sa.select(tables.Visit.visited_at, tables.Visit.outcome, tables.Visit.next_follow_up)
-            .where(tables.Visit.business_id == business_id, tables.Visit.deleted.is_(False))
+            .where(tables.Visit.business_id == business_id, _live(tables.Visit))
             .order_by(tables.Visit.visited_at.desc())
             .limit(1)
         ).one_or_none()
@@ -110,7 +131,7 @@ class BusinessRepository:
 
     def _where(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]]:
         t = tables.Business
-        where: list[sa.ColumnElement[bool]] = [t.deleted.is_(False)]
+        where: list[sa.ColumnElement[bool]] = [_live(t)]
         if flt.text.strip():
             where += _text_filter(flt.text, "businesses_fts", t.pk, (t.name, t.owner_name))
         if flt.status:
@@ -121,7 +142,7 @@ class BusinessRepository:
             where.append(t.event_id == flt.event_id)
         if flt.follow_up_due_on is not None:
             where.append(t.next_follow_up <= flt.follow_up_due_on)
-            where.append(t.status.not_in(CLOSED_BUSINESS))
+            where.append(OPEN_BUSINESS)
         return where
 
     def search(
@@ -155,7 +176,7 @@ class BusinessRepository:
         """Businesses registered on this laptop's records between two days (inclusive)."""
         t = tables.Business
         where: list[sa.ColumnElement[bool]] = [
-            t.deleted.is_(False),
+            _live(t),
             sa.func.substr(t.created_at, 1, 10).between(start.isoformat(), end.isoformat()),
         ]
         if registered_by:
@@ -168,7 +189,7 @@ class BusinessRepository:
         self, status: str, *, event_id: str | None = None, registered_by: str | None = None
     ) -> int:
         t = tables.Business
-        where: list[sa.ColumnElement[bool]] = [t.deleted.is_(False), t.status == status]
+        where: list[sa.ColumnElement[bool]] = [_live(t), t.status == status]
         if event_id:
             where.append(t.event_id == event_id)
         if registered_by:
@@ -199,7 +220,7 @@ class VisitRepository:
     def for_business(self, business_id: str, limit: int = 1000) -> list[records.Visit]:
         stmt = (
             sa.select(tables.Visit)
-            .where(tables.Visit.business_id == business_id, tables.Visit.deleted.is_(False))
+            .where(tables.Visit.business_id == business_id, _live(tables.Visit))
             .order_by(tables.Visit.visited_at.desc())
             .limit(limit)
         )
@@ -215,7 +236,7 @@ class VisitRepository:
     ) -> int:
         t = tables.Visit
         where: list[sa.ColumnElement[bool]] = [
-            t.deleted.is_(False),
+            _live(t),
             sa.func.substr(t.visited_at, 1, 10).between(start.isoformat(), end.isoformat()),
         ]
         if agent_code:
@@ -279,9 +300,7 @@ class EnrollmentRepository:
         self, nik: str, *, exclude_id: str | None = None
     ) -> list[records.Enrollment]:
         t = tables.Enrollment
-        stmt = sa.select(t).where(
-            t.nik == nik, t.status.in_(ACTIVE_ENROLLMENT), t.deleted.is_(False)
-        )
+        stmt = sa.select(t).where(t.nik == nik, t.status.in_(ACTIVE_ENROLLMENT), _live(t))
         if exclude_id:
             stmt = stmt.where(t.id != exclude_id)
         return [wire.enrollment_from_row(r) for r in self.session.scalars(stmt)]
@@ -290,7 +309,7 @@ class EnrollmentRepository:
         """Ids of enrollments sent back for correction or refused/in conflict on sync."""
         t = tables.Enrollment
         stmt = sa.select(t.id).where(
-            t.deleted.is_(False),
+            _live(t),
             sa.or_(
                 t.status == keys.EnrollmentStatus.NEEDS_CORRECTION.value,
                 t.sync_state.in_(("rejected", "conflict")),
@@ -302,7 +321,7 @@ class EnrollmentRepository:
 
     def _where(self, flt: rows.EnrollmentFilter) -> list[sa.ColumnElement[bool]]:
         t = tables.Enrollment
-        where: list[sa.ColumnElement[bool]] = [t.deleted.is_(False)]
+        where: list[sa.ColumnElement[bool]] = [_live(t)]
         if flt.text.strip():
             where += _text_filter(flt.text, "enrollments_fts", t.pk, (t.full_name, t.nik))
         if flt.status:
@@ -343,7 +362,7 @@ class EnrollmentRepository:
         """Enrollments submitted (not drafts) between two days, inclusive."""
         t = tables.Enrollment
         where: list[sa.ColumnElement[bool]] = [
-            t.deleted.is_(False),
+            _live(t),
             t.status.in_(ACTIVE_ENROLLMENT),
             sa.func.substr(t.submitted_at, 1, 10).between(start.isoformat(), end.isoformat()),
         ]
@@ -501,7 +520,7 @@ class EventRepository:
     def list(self, on: dt.date | None = None) -> list[records.Event]:
         """All events, or those running on a day; the latest first."""
         t = tables.Event
-        stmt = sa.select(t).where(t.deleted.is_(False)).order_by(t.starts_on.desc(), t.name)
+        stmt = sa.select(t).where(_live(t)).order_by(t.starts_on.desc(), t.name)
         if on is not None:
             stmt = stmt.where(t.starts_on <= on, t.ends_on >= on)
         return [_event(r) for r in self.session.scalars(stmt)]
@@ -531,7 +550,7 @@ class TargetRepository:
         pairs = [sa.and_(t.scope == s, t.scope_id == i) for s, i in scopes]
         if not pairs:
             return []
-        stmt = sa.select(t).where(t.deleted.is_(False), sa.or_(*pairs))
+        stmt = sa.select(t).where(_live(t), sa.or_(*pairs))
         if on is not None:
             stmt = stmt.where(t.period_start <= on, t.period_end >= on)
         stmt = stmt.order_by(t.scope, t.metric, t.id)

@@ -31,6 +31,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -52,6 +53,10 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
         return not name.startswith(SEARCH_TABLES)
     return True
 
+
+#: The WHERE terms of the partial indexes (and of the queries that use them).
+LIVE_SQL = "deleted = 0"
+OPEN_BUSINESS_SQL = "status NOT IN ('enrolled', 'declined')"
 
 #: Case-insensitive text: ORDER BY name and prefix LIKE use the index.
 NoCase = String(collation="NOCASE")
@@ -154,11 +159,17 @@ class Business(SyncedMixin, Base):
     next_follow_up: Mapped[dt.date | None] = mapped_column(Date)
 
     __table_args__ = (
-        Index(None, "name"),
+        # Partial indexes: the queries repeat these WHERE terms word for word (repositories).
+        Index("ix_businesses_live_name", "name", sqlite_where=text(LIVE_SQL)),
+        Index(
+            "ix_businesses_follow_up",
+            "next_follow_up",
+            "name",
+            sqlite_where=text(f"{LIVE_SQL} AND {OPEN_BUSINESS_SQL}"),
+        ),
         Index(None, "status", "name"),
         Index(None, "sector"),
         Index(None, "event_id"),
-        Index(None, "next_follow_up"),
         Index(None, "created_at"),
     )
 
@@ -220,7 +231,7 @@ class Enrollment(SyncedMixin, Base):
     __table_args__ = (
         Index(None, "nik", "status"),
         Index(None, "status", "full_name"),
-        Index(None, "full_name"),
+        Index("ix_enrollments_live_full_name", "full_name", sqlite_where=text(LIVE_SQL)),
         Index(None, "event_id"),
         Index(None, "business_id"),
         Index(None, "submitted_at"),

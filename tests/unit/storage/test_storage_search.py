@@ -58,12 +58,17 @@ def test_search_by_prefix_and_substring_in_any_case(
     assert businesses.search(uow, text="zzz") == []
 
 
-def test_short_words_search_by_substring(uow: SqlUnitOfWork, registered: dict[str, str]) -> None:
-    assert _names(businesses.search(uow, text="ce")) == [
-        "Pempek Cek Molek",
-        "Songket Cek Ipah",
-    ]
+def test_short_words_match_the_start_of_the_name(
+    uow: SqlUnitOfWork, registered: dict[str, str]
+) -> None:
+    # One or two letters: names that start with them (the owner "Agus Pempekno" does not count).
+    assert _names(businesses.search(uow, text="pe")) == ["Pempek Candy", "Pempek Cek Molek"]
+    assert _names(businesses.search(uow, text="P")) == ["Pempek Candy", "Pempek Cek Molek"]
+    assert _names(businesses.search(uow, text="ca")) == ["Café Ñyonya"]
+    assert businesses.count(uow, text="ce") == 0
+    # Beside a longer word, a short word matches anywhere in the rows found.
     assert _names(businesses.search(uow, text="Pempek ca")) == ["Pempek Candy"]
+    assert _names(businesses.search(uow, text="ce pempek")) == ["Pempek Cek Molek"]
     assert businesses.count(uow, text="%") == 0
     assert businesses.count(uow, text='"') == 0
     assert businesses.count(uow, text='pem"pek') == 0

@@ -106,9 +106,14 @@ def upgrade() -> None:
     with op.batch_alter_table("businesses", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_businesses_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_businesses_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_businesses_name"), ["name"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_businesses_next_follow_up"), ["next_follow_up"], unique=False
+            "ix_businesses_live_name", ["name"], unique=False, sqlite_where=sa.text("deleted = 0")
+        )
+        batch_op.create_index(
+            "ix_businesses_follow_up",
+            ["next_follow_up", "name"],
+            unique=False,
+            sqlite_where=sa.text("deleted = 0 AND status NOT IN ('enrolled', 'declined')"),
         )
         batch_op.create_index(batch_op.f("ix_businesses_sector"), ["sector"], unique=False)
         batch_op.create_index(
@@ -160,7 +165,12 @@ def upgrade() -> None:
             batch_op.f("ix_enrollments_business_id"), ["business_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_enrollments_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_enrollments_full_name"), ["full_name"], unique=False)
+        batch_op.create_index(
+            "ix_enrollments_live_full_name",
+            ["full_name"],
+            unique=False,
+            sqlite_where=sa.text("deleted = 0"),
+        )
         batch_op.create_index(
             batch_op.f("ix_enrollments_nik_status"), ["nik", "status"], unique=False
         )
@@ -310,7 +320,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_enrollments_submitted_at"))
         batch_op.drop_index(batch_op.f("ix_enrollments_status_full_name"))
         batch_op.drop_index(batch_op.f("ix_enrollments_nik_status"))
-        batch_op.drop_index(batch_op.f("ix_enrollments_full_name"))
+        batch_op.drop_index("ix_enrollments_live_full_name")
         batch_op.drop_index(batch_op.f("ix_enrollments_event_id"))
         batch_op.drop_index(batch_op.f("ix_enrollments_business_id"))
 
@@ -318,8 +328,8 @@ def downgrade() -> None:
     with op.batch_alter_table("businesses", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_businesses_status_name"))
         batch_op.drop_index(batch_op.f("ix_businesses_sector"))
-        batch_op.drop_index(batch_op.f("ix_businesses_next_follow_up"))
-        batch_op.drop_index(batch_op.f("ix_businesses_name"))
+        batch_op.drop_index("ix_businesses_follow_up")
+        batch_op.drop_index("ix_businesses_live_name")
         batch_op.drop_index(batch_op.f("ix_businesses_event_id"))
         batch_op.drop_index(batch_op.f("ix_businesses_created_at"))
 
