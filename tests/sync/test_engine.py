@@ -14,11 +14,13 @@ import uuid
 import pytest
 from conftest import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sync_support import MemoryStore, business, enrollment, fresh_nik, now_wib
 
 from sync import bundle, protocol
 from sync import engine as sync_engine
-from sync.client import SyncError
+from sync.client import SyncClient, SyncError
 from sync.engine import SyncEngine
 
 
@@ -371,3 +373,50 @@ def test_a_bundle_larger_than_one_batch_is_split_into_files(make_client, tmp_pat
     ]
     assert statuses == ["applied"] * 5
     assert not list(tmp_path.glob("*.part"))
+
+
+class LossyClient(SyncClient):
+    """The real client, but some results of the real server's answers never arrive."""
+
+    def __init__(self, *args, drop: list[bool], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.drop = drop
+        self.batches: list[list[int]] = []
+
+    def push(self, batch):
+        self.batches.append([op.op_seq for op in batch.ops])
+        answer = super().push(batch)
+        kept = [
+            result
+            for n, result in enumerate(answer.results)
+            if not self.drop[(len(self.batches) + n) % len(self.drop)]
+        ]
+        return answer.model_copy(update={"results": kept})
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    count=st.integers(1, 30),
+    batch_size=st.integers(1, 12),
+    drop=st.lists(st.booleans(), min_size=1, max_size=7),
+)
+def test_lost_results_are_resent_until_every_op_is_settled(server, count, batch_size, drop):
+    store = MemoryStore()
+    client = LossyClient(server.base_url, store.device_id, "Laptop uji", drop=drop)
+    client.login("AG002", PASSWORD)
+    engine = SyncEngine(client, store, batch_size=batch_size)
+    ops = [store.add("business", "create", business(f"Kedai {n}")) for n in range(count)]
+    for _ in range(20):
+        engine.run_cycle()
+        if store.pending_count() == 0 or all(drop):
+            break
+    for seqs in client.batches:
+        assert seqs == sorted(set(seqs))
+        assert len(seqs) <= batch_size
+    if all(drop):
+        assert store.pending_count() == count
+    else:
+        assert store.pending_count() == 0
+        assert {store.result_of(op).status for op in ops} <= {"applied", "duplicate"}
