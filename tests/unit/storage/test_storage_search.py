@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from agent_app.services import businesses, enrollments, visits
 from agent_app.services.actor import Actor
+from agent_app.storage import rows, tables
 from agent_app.storage.uow import SqlUnitOfWork
 
 EVENT = str(uuid.uuid4())
@@ -156,3 +158,25 @@ def test_enrollment_search_by_name_and_nik(
     assert enrollments.count(uow, text="aminah", status="submitted") == 1
     assert enrollments.count(uow, status="draft") == 1
     assert enrollments.count(uow) == 3
+
+
+def _plan(uow: SqlUnitOfWork, stmt: Any) -> str:
+    from sqlalchemy.dialects import sqlite
+
+    sql = str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+    with uow:
+        return " | ".join(r[3] for r in uow.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
+
+
+def test_list_queries_use_the_partial_indexes(uow: SqlUnitOfWork) -> None:
+    t = tables.Business
+    with uow:
+        repo = uow.businesses
+        due = rows.BusinessFilter(follow_up_due_on=dt.date(2026, 11, 21))
+        due_count = sa.select(sa.func.count()).select_from(t).where(*repo._where(due))
+        plain = sa.select(t.pk).where(*repo._where(rows.BusinessFilter())).order_by(t.name, t.pk)
+        short = sa.select(t.pk).where(*repo._where(rows.BusinessFilter(text="pe")))
+    assert "ix_businesses_follow_up" in _plan(uow, due_count)
+    assert "ix_businesses_live_name" in _plan(uow, plain)
+    assert "TEMP B-TREE" not in _plan(uow, plain)
+    assert "ix_businesses_live_name" in _plan(uow, short)
