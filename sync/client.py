@@ -86,6 +86,9 @@ class SyncError(Exception):
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        #: What was done before the failure, when the caller has such a thing to tell
+        #: (`SyncEngine.run_cycle` puts its partial `CycleReport` here).
+        self.report: Any = None
 
     def __repr__(self) -> str:
         return (
@@ -488,10 +491,15 @@ class SyncClient:
                     params=params,
                     timeout=self.timeout,
                 )
+            except requests.exceptions.SSLError as failure:
+                self._log(method, path, None, started, request_id, attempt, "tls")
+                raise SyncError(
+                    "network", "tls_failed", "The server's certificate could not be verified."
+                ) from failure
             except requests.Timeout:
                 self._log(method, path, None, started, request_id, attempt, "timeout")
                 error = SyncError("network", "timeout", "The server did not answer in time.")
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
                 self._log(method, path, None, started, request_id, attempt, "connection")
                 error = SyncError(
                     "network", "connection_failed", "Could not connect to the server."

@@ -95,7 +95,8 @@ WARNING_OPS_UNSENDABLE = "ops_unsendable"
 
 Progress = Callable[[str, int, "int | None"], None]
 """`progress(phase, done, total)`: phase is `config`, `push` or `pull`; `total` is None when
-unknown (pull: `done` counts changes applied so far)."""
+unknown (pull: `done` counts changes applied so far). It is called on the thread running the
+cycle: a Qt caller passes it on by signal."""
 
 
 @runtime_checkable
@@ -241,7 +242,7 @@ class SyncEngine:
             report.cancelled = True
             return report
         except SyncError as error:
-            error.report = report  # type: ignore[attr-defined]
+            error.report = report
             raise
         finally:
             report.duration = time.monotonic() - started

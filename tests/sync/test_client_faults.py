@@ -284,3 +284,12 @@ def test_the_log_has_method_path_status_and_no_bodies(caplog):
     assert "POST /v1/participants/check -> 200" in text
     for secret in ("rahasia-sekali", "1671034509990001", "access-1", "refresh-1"):
         assert secret not in text
+
+
+def test_a_tls_failure_is_not_retried():
+    with fault_server(Reply(200, {"status": "ok"})) as fake:
+        client, sleeper = make(fake.base_url.replace("http://", "https://"))
+        with pytest.raises(SyncError) as caught:
+            client.health()
+    assert (caught.value.kind, caught.value.code) == ("network", "tls_failed")
+    assert sleeper.calls == []

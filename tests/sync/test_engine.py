@@ -304,7 +304,7 @@ def test_a_failure_is_raised_with_the_partial_report(make_client):
     with pytest.raises(SyncError) as caught:
         engine.run_cycle()
     assert caught.value.kind == "auth"
-    assert isinstance(caught.value.report, sync_engine.CycleReport)  # type: ignore[attr-defined]
+    assert isinstance(caught.value.report, sync_engine.CycleReport)
     assert store.pending_count() == 1
 
 

@@ -129,7 +129,7 @@ def test_a_cursor_that_expires_again_after_the_reset_is_an_error():
     assert caught.value.kind == "cursor_expired"
     assert store.resets == 1
     assert "cursor=old" in pulls[0] and "cursor" not in pulls[1]
-    assert caught.value.report.cursor_reset is True  # type: ignore[attr-defined]
+    assert caught.value.report.cursor_reset is True
 
 
 def test_a_server_on_another_protocol_version_is_refused():
