@@ -363,7 +363,9 @@ class Batch:
             version=1,
             deleted=False,
             fields=fields,
-            field_versions={name: [1, caller.device_id] for name in fields},
+            # Marks are kept only for changes after the create: a field without one was set
+            # at version 1, which no update's base_version (>= 1) predates.
+            field_versions={},
             server_seq=seq,
             created_at=self.now,
             updated_at=self.now,
@@ -553,19 +555,20 @@ _MISSING = object()
 
 
 def _insert_ignoring_conflicts(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """Inserts pending ledger rows; returns the op_ids this transaction now owns."""
+    """Inserts pending ledger rows; returns the op_ids this transaction now owns.
+
+    One executemany with ON CONFLICT DO NOTHING RETURNING (SQLAlchemy batches it into
+    multi-row INSERTs): an op_id already in the ledger, or being written by a concurrent
+    transaction that then commits, returns no row and is not ours to apply.
+    """
     table = db.Ledger.__table__
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    owned: set[str] = set()
-    for start in range(0, len(rows), _CHUNK):
-        stmt = (
-            insert(table)
-            .values(rows[start : start + _CHUNK])
-            .on_conflict_do_nothing(index_elements=["op_id"])
-            .returning(table.c.op_id)
-        )
-        owned.update(conn.execute(stmt).scalars())
-    return owned
+    stmt = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["op_id"])
+        .returning(table.c.op_id)
+    )
+    return set(conn.execute(stmt, rows).scalars())
 
 
 def _stored(conn: Connection, op_ids: list[str]) -> dict[str, Any]:

@@ -1,0 +1,203 @@
+"""Benchmark: push throughput of the central server (issue 3).
+
+Starts `python -m sync.server serve` in its own process on a fresh database, creates a branch
+and an agent with the admin CLI, logs in, and pushes N enrollment creates (about 800 bytes of
+JSON each, valid synthetic NIKs unique per op) in batches of 500 from this, separate, client
+process; prints ops per second. Runs on SQLite (WAL, synchronous=FULL) and, when
+TEST_DATABASE_URL or --pg-url is given, on PostgreSQL (fsync on: the server's default).
+
+    .venv/bin/python tests/bench/bench_server_push.py --n 10000 50000 --batch 500
+    .venv/bin/python tests/bench/bench_server_push.py --pg-url postgresql+psycopg://...
+
+The last lines read `server_push db=... n=... batch=... seconds=... ops_per_s=...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+
+from agent_app.domain import contributions  # noqa: E402
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+PASSWORD = "rahasia-bench-1"
+
+
+def synthetic_nik(i: int) -> str:
+    """Valid-looking synthetic NIKs in district 16.71.03, unique per i."""
+    serial = 1 + i % 9999
+    rest = i // 9999
+    day = 1 + rest % 28 + (40 if i % 2 else 0)
+    month = 1 + (rest // 28) % 12
+    year = 60 + (rest // 336) % 40
+    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
+
+
+def enrollment_op(i: int, now: dt.datetime, monthly: int) -> dict[str, Any]:
+    nik = synthetic_nik(i)
+    female = i % 2 == 1
+    return {
+        "op_id": str(uuid.uuid4()),
+        "op_seq": i + 1,
+        "entity": "enrollment",
+        "entity_id": str(uuid.uuid4()),
+        "kind": "create",
+        "base_version": None,
+        "fields": {
+            "nik": nik,
+            "full_name": f"Peserta Sintetis Nomor {i:06d}",
+            "birth_place": "Palembang",
+            "birth_date": f"19{nik[10:12]}-{nik[8:10]}-{int(nik[6:8]) % 40:02d}",
+            "gender": "F" if female else "M",
+            "phone": f"+62812{i % 100_000_000:08d}",
+            "email": None,
+            "address": "Jl. Kolonel Atmo No. 12, RT 03 RW 01, Kelurahan 17 Ilir, Ilir Timur I",
+            "region_code": "16.71.03",
+            "occupation": "pedagang",
+            "declared_income": 2_000_000,
+            "programs": ["JKK", "JKM"],
+            "period_months": 1,
+            "paid_by_state": False,
+            "monthly_contribution": monthly,
+            "consent": {"text_version": "2026-01", "given_at": now.isoformat()},
+            "business_id": None,
+            "event_id": None,
+        },
+        "recorded_at": now.isoformat(),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "sync.server", *args],
+        cwd=REPO, env=env, input=stdin, text=True, check=True, capture_output=True,
+    )
+
+
+def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
+              workers: int) -> float:
+    home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PERISAI_SERVER_HOME": str(home),
+           "PYTHONPATH": str(REPO), "PERISAI_MAX_OPS_PER_BATCH": str(max(batch, 1000)),
+           "PERISAI_MAX_BODY_BYTES": str(64 * 1024 * 1024)}
+    run_cli(env, "migrate")
+    run_cli(env, "create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
+    run_cli(env, "create-agent", "BENCH", "--name", "Agen Bench", "--branch", "PLG",
+            "--role", "agent", stdin=PASSWORD + "\n")
+    log = (home / "server.log").open("wb")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sync.server", "serve", "--port", str(port), "--log-level",
+         "warning", "--workers", str(workers), "--no-migrate"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        device = str(uuid.uuid4())
+        client = httpx.Client(base_url=base, timeout=300)
+        token = client.post("/v1/auth/login", json={
+            "agent_code": "BENCH", "password": PASSWORD, "device_id": device,
+            "device_name": "bench"}).raise_for_status().json()["access_token"]
+        now = dt.datetime.now(WIB).replace(microsecond=0)
+        monthly = contributions.quote(2_000_000, ["JKK", "JKM"], 1, now.date(),
+                                      "pedagang").monthly_total
+        ops = [enrollment_op(i, now, monthly) for i in range(n)]
+        op_bytes = sum(len(json.dumps(o)) for o in ops[:1000]) / min(n, 1000)
+        bodies = []
+        for start in range(0, n, batch):
+            raw = json.dumps({"protocol_version": 1, "device_id": device,
+                              "batch_id": str(uuid.uuid4()),
+                              "ops": ops[start:start + batch]}).encode()
+            bodies.append(gzip.compress(raw, 5) if use_gzip else raw)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        if use_gzip:
+            headers["Content-Encoding"] = "gzip"
+        applied = 0
+        started = time.perf_counter()
+        for body in bodies:
+            response = client.post("/v1/sync/push", content=body, headers=headers)
+            response.raise_for_status()
+            applied += sum(r["status"] == "applied" for r in response.json()["results"])
+        seconds = time.perf_counter() - started
+        if applied != n:
+            raise SystemExit(f"only {applied} of {n} ops applied")
+        rate = n / seconds
+        print(f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
+              f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f}",
+              flush=True)
+        return rate
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL"))
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--gzip", action="store_true", help="gzip the request bodies")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    targets: list[tuple[str, Any]] = []
+    if not args.no_sqlite:
+        targets.append(("sqlite", None))
+    if args.pg_url:
+        targets.append(("postgresql", args.pg_url))
+    for label, pg_url in targets:
+        for n in args.n:
+            for _ in range(args.repeat):
+                if pg_url is None:
+                    folder = tempfile.mkdtemp(prefix="perisai-bench-db-")
+                    bench_one(f"sqlite:///{folder}/server.sqlite3", label, n, args.batch,
+                              args.gzip, args.workers)
+                    continue
+                import sqlalchemy as sa
+
+                name = f"perisai_bench_{uuid.uuid4().hex[:8]}"
+                admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+                with admin.connect() as conn:
+                    conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+                url = sa.engine.make_url(pg_url).set(database=name).render_as_string(
+                    hide_password=False)
+                try:
+                    bench_one(url, label, n, args.batch, args.gzip, args.workers)
+                finally:
+                    with admin.connect() as conn:
+                        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
