@@ -36,7 +36,10 @@ The `LocalStore` contract (what the storage side implements; see the Protocol be
   rising `op_seq`, only those with `op_seq > after_seq` when given. Ops marked `rejected` or
   `conflict` are settled: not returned again (a new op resolves them). Each op is a
   `sync.protocol.Op` or a mapping with its wire fields (`op_id, op_seq, entity, entity_id,
-  kind, base_version, fields, recorded_at`).
+  kind, base_version, fields, recorded_at`). It may answer fewer than `limit` (e.g. to hold
+  back an update until its create is answered); an empty answer ends the push for this cycle.
+  A resent op must be the same op (same `op_id`, same payload), or the server answers
+  `key_reuse`.
 - ``mark_results(results: Sequence[OpResult]) -> None`` - in one local transaction: `applied`
   and `duplicate` leave the outbox (the record's local version becomes `entity_version`);
   `rejected` and `conflict` stay, marked, with `error` (code, field, message) and, for a
@@ -53,7 +56,9 @@ The `LocalStore` contract (what the storage side implements; see the Protocol be
   everything it could and pulled to the end (not after a failure or a cancel), with the
   server's time of the last pull page (ISO 8601): "last synced at".
 
-Return values of the writing methods are ignored (a store may return counts).
+Return values of the writing methods are ignored (a store may return counts). Every call
+comes from the thread running the cycle, one at a time; each writing call is one local
+transaction.
 """
 
 from __future__ import annotations
