@@ -236,6 +236,11 @@ def main() -> None:
     print(f"open (key + migration check): {(time.perf_counter() - start) * 1000:.1f} ms")
 
     uow = SqlUnitOfWork(engine)
+    start = time.perf_counter()
+    businesses.search(uow, text="pempek")
+    businesses.count(uow, text="pempek")
+    cold = (time.perf_counter() - start) * 1000
+    print(f"first search after opening (cold page cache, page + count): {cold:.1f} ms")
     actor = Actor("AG001", "Agen", "PLG", Role.AGENT, str(uuid.uuid4()))
     today = dt.date(2026, 11, 21)
     drafts = []
