@@ -220,9 +220,12 @@ class SyncEngine:
     def run_cycle(self, progress: Progress | None = None) -> CycleReport:
         """Pushes the outbox, then pulls; see the module docstring.
 
+        A cycle starts uncancelled (the event is cleared): `cancel` stops the running cycle.
+
         Raises:
             SyncError: a failure the cycle cannot get past, with `.report` (partial).
         """
+        self.cancel_event.clear()
         report = CycleReport()
         started = time.monotonic()
         notify: Progress = progress if progress is not None else (lambda *_: None)
