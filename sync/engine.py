@@ -230,6 +230,12 @@ class SyncEngine:
         started = time.monotonic()
         notify: Progress = progress if progress is not None else (lambda *_: None)
         try:
+            if str(uuid.UUID(str(self.store.device_id))) != self.client.device_id:
+                raise SyncError(
+                    "protocol",
+                    "device_mismatch",
+                    "The store's device_id is not the one the client logged in with.",
+                )
             notify("config", 0, 1)
             config = self._config(report)
             notify("config", 1, 1)

@@ -168,3 +168,13 @@ def test_cancel_cuts_a_long_backoff_short():
     assert time.monotonic() - started < 10
     assert report.cancelled is True
     assert store.pending_count() == 1
+
+
+def test_a_store_of_another_device_is_refused_before_any_call():
+    store = MemoryStore()
+    with fault_server() as fake:
+        client = SyncClient(fake.base_url, "00000000-0000-4000-8000-000000000001", "Laptop")
+        with pytest.raises(SyncError) as caught:
+            SyncEngine(client, store).run_cycle()
+        assert fake.seen == []
+    assert (caught.value.kind, caught.value.code) == ("protocol", "device_mismatch")
