@@ -82,10 +82,14 @@ class RegionPicker(QWidget):
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         for row, (caption, combo) in enumerate(zip(captions, self.combos, strict=True)):
-            combo.setMinimumContentsLength(18)
+            combo.setMinimumContentsLength(12)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.currentIndexChanged.connect(lambda _=0, level=row: self._level_changed(level))
-            grid.addWidget(QLabel(caption), row // 2, (row % 2) * 2)
-            grid.addWidget(combo, row // 2, (row % 2) * 2 + 1)
+            grid.addWidget(QLabel(caption), row, 0)
+            grid.addWidget(combo, row, 1)
+        grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)

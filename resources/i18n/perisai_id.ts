@@ -520,8 +520,8 @@
         <translation>Dibayar sekarang untuk {months}: {amount}</translation>
     </message>
     <message>
-        <source>Discount: {label} ({regulation})</source>
-        <translation>Diskon: {label} ({regulation})</translation>
+        <source>Discount: {label}</source>
+        <translation>Diskon: {label}</translation>
     </message>
     <message>
         <source>The NIK is not valid.</source>

@@ -38,9 +38,25 @@ from . import fakes
 
 #: Words that are the same in both languages.
 SAME_IN_BOTH = {
-    "Online", "Offline", "NIK", "NIB", "Status", "Supervisor", "Email", "Server", "Booth",
-    "Esc", "Enter", "Ctrl+S", "08…", "Ctrl+{n}", "{name} ({code}) · {role}",
-    "{metric} ({scope})", "{venue}, {start} – {end}", "Bahasa Indonesia", "English",
+    "Online",
+    "Offline",
+    "NIK",
+    "NIB",
+    "Status",
+    "Supervisor",
+    "Email",
+    "Server",
+    "Booth",
+    "Esc",
+    "Enter",
+    "Ctrl+S",
+    "08…",
+    "Ctrl+{n}",
+    "{name} ({code}) · {role}",
+    "{metric} ({scope})",
+    "{venue}, {start} – {end}",
+    "Bahasa Indonesia",
+    "English",
 }
 
 
@@ -179,7 +195,12 @@ def test_english_is_the_source_language(qtbot: Any, qapp: Any, shell: fakes.Fake
     qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
     nav = window.workspace.nav
     assert [nav.item(i).text() for i in range(nav.count())] == [
-        "Dashboard", "Businesses (UMKM)", "Enrollments", "Follow-ups", "Sync", "Settings",
+        "Dashboard",
+        "Businesses (UMKM)",
+        "Enrollments",
+        "Follow-ups",
+        "Sync",
+        "Settings",
     ]
     assert i18n.date(fakes.TODAY) == "24 Sep 2026"
     form = window.workspace.pages["enrollments"].form

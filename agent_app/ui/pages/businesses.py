@@ -241,7 +241,7 @@ class BusinessDetailPage(QWidget):
         self.visits_table.verticalHeader().setVisible(False)
         self.visits_table.horizontalHeader().setStretchLastSection(True)
         self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for column, width in enumerate((140, 120, 150, 180, 260, 120)):
+        for column, width in enumerate((150, 150, 150, 200, 260, 170)):
             self.visits_table.setColumnWidth(column, width)
         self.visits_title = widgets.heading(self.tr("Visit history"), 2)
         layout = QVBoxLayout(self)
@@ -327,6 +327,7 @@ class BusinessDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(widgets.heading(self.windowTitle(), 2))
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -451,6 +452,7 @@ class VisitDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(widgets.heading(self.windowTitle(), 2))
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)

@@ -179,6 +179,7 @@ class EnrollmentForm(QWidget):
         self.message.setWordWrap(True)
         self.submit_button = QPushButton(self.tr("Submit"))
         self.submit_button.setDefault(True)
+        self.submit_button.setMinimumWidth(120)
         self.submit_button.setToolTip(self.tr("Enter"))
         self.draft_button = QPushButton(self.tr("Save draft"))
         self.draft_button.setToolTip(self.tr("Ctrl+S"))
@@ -229,6 +230,7 @@ class EnrollmentForm(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(left)
         right = QVBoxLayout()
         right.addWidget(quote_box)
@@ -242,6 +244,7 @@ class EnrollmentForm(QWidget):
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
+        grid.setColumnMinimumWidth(1, 380)
 
         # -- behaviour --
         self.dup_timer = QTimer(self)
@@ -437,12 +440,10 @@ class EnrollmentForm(QWidget):
             )
         )
         if quote.discount is not None:
-            self.quote_discount.setText(
-                self.tr("Discount: {label} ({regulation})").format(
-                    label=quote.discount.label.in_language(lang),
-                    regulation=quote.discount.regulation,
-                )
-            )
+            label = quote.discount.label.in_language(lang)
+            if quote.discount.regulation not in label:
+                label = f"{label} ({quote.discount.regulation})"
+            self.quote_discount.setText(self.tr("Discount: {label}").format(label=label))
         else:
             self.quote_discount.setText("")
 

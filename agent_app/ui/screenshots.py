@@ -1,0 +1,214 @@
+"""Starts the real app on a fresh demo database and saves a screenshot of every page.
+
+    python -m agent_app.ui.screenshots [--out docs/screenshots] [--lang id]
+
+Without a display it re-runs itself under `xvfb-run` (a real X server, real windows). The demo
+data (agent_app/ui/demo.py) goes into a temporary AGENT_APP_HOME, so your own data is never
+touched. The app is driven as a person would: log in, open each page, fill the enrollment
+form, open the dialogs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZE = (1366, 820)
+
+
+def _under_xvfb(argv: list[str]) -> int:
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        print("No display and no xvfb-run: falling back to the offscreen platform.")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return -1
+    env = {**os.environ, "PERISAI_SCREENSHOTS_CHILD": "1"}
+    env.pop("QT_QPA_PLATFORM", None)
+    command = [
+        xvfb,
+        "-a",
+        "-s",
+        "-screen 0 1600x1000x24",
+        sys.executable,
+        "-m",
+        "agent_app.ui.screenshots",
+        *argv,
+    ]
+    return subprocess.call(command, env=env)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--lang", default="id", choices=["id", "en"])
+    args = parser.parse_args(args_list)
+    if (
+        not os.environ.get("DISPLAY")
+        and not os.environ.get("PERISAI_SCREENSHOTS_CHILD")
+        and os.environ.get("QT_QPA_PLATFORM") != "offscreen"
+    ):
+        code = _under_xvfb(args_list)
+        if code >= 0:
+            return code
+    home = tempfile.mkdtemp(prefix="perisai-demo-")
+    os.environ["AGENT_APP_HOME"] = home
+    try:
+        return _run(Path(args.out), args.lang)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _run(out: Path, lang: str) -> int:
+    from PySide6.QtCore import QDate, QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from agent_app import app as app_mod
+    from agent_app.ui import application, demo, ops
+    from agent_app.ui.window import MainWindow
+
+    out.mkdir(parents=True, exist_ok=True)
+    today = dt.date.today()
+    shell = app_mod.build_shell()
+    shell.settings.language = lang
+    shell.settings.current_event_id = demo.EVENT_ID
+    shell.settings.server_url = "https://perisai.bpjsketenagakerjaan.example"
+    shell.settings.save()
+    unlocked = shell.keystore.create_first_account(*demo.AGENT, demo.PASSWORD)
+    shell.keystore.add_account(unlocked, *demo.SECOND_AGENT, demo.PASSWORD)
+    shell.connect(unlocked)
+    print("seeding the demo database…")
+    demo.seed(shell._engine, today)
+
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    application.prepare(qt_app, lang)  # type: ignore[arg-type]
+    window = MainWindow(shell, today=lambda: today)
+    window.resize(*SIZE)
+    window.move(0, 0)
+    window.show()
+
+    def settle(ms: int = 400) -> None:
+        deadline = time.monotonic() + 20
+        while ops.hub().running and time.monotonic() < deadline:
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+        while ops.hub().running and time.monotonic() < deadline:
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+    def shot(name: str, widget: QWidget | None = None) -> None:
+        settle()
+        if widget is None or widget is window:
+            image = window.grab()
+        else:
+            screen = qt_app.primaryScreen()
+            frame = window.frameGeometry()
+            image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+        path = out / f"{name}.png"
+        image.save(str(path))
+        print("saved", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    settle()
+    window.login.password.setText("••••••••")
+    window.login.password.clear()
+    window.login.password.setFocus()
+    shot("01-login")
+    window.login.password.setText(demo.PASSWORD)
+    window.login.submit()
+    settle(800)
+    workspace = window.workspace
+    assert workspace is not None
+    shot("02-beranda")
+
+    page: Any = workspace.show_page("businesses")
+    settle(600)
+    shot("03-usaha-daftar")
+    page.list_page.search.setText("pempek")
+    settle(600)
+    shot("04-usaha-cari")
+    page.list_page.search.clear()
+    settle()
+    busy = _busiest_business(shell)
+    page.open_business(busy)
+    settle(600)
+    shot("05-usaha-detail")
+    page.record_visit(page.detail_page.business)
+    dialog = page.dialog
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("follow_up"))
+    dialog.reason.setText("Menunggu pemilik pulang dari pasar")
+    dialog.notes.setPlainText("Tertarik JKK + JKM untuk 3 pekerja; minta datang Sabtu.")
+    shot("06-catat-kunjungan", dialog)
+    dialog.reject()
+    page.edit_business(page.detail_page.business)
+    shot("07-ubah-usaha", page.dialog)
+    page.dialog.reject()
+    page.show_list()
+
+    enroll: Any = workspace.show_page("enrollments")
+    form = enroll.form
+    form.nik.setText(
+        demo.synthetic_nik(__import__("random").Random(3), dt.date(1988, 4, 17), True, "16.71.05")
+    )
+    form.full_name.setText("Yuliana Safitri")
+    form.birth_place.setText("Palembang")
+    form.phone.setText("0812 7300 4512")
+    form.address.setText("Jl. Kapten Rivai Lr. Kenanga No. 12")
+    form.region.set_code("16.71.05")
+    combo = form.region.combos[3]
+    combo.setCurrentIndex(min(2, combo.count() - 1))
+    form.occupation.setCurrentIndex(form.occupation.findData("penjual_makanan"))
+    form.income.setValue(2_000_000)
+    form.jht.setChecked(True)
+    form.period.setCurrentIndex(form.period.findData(3))
+    form.consent.setChecked(True)
+    shot("08-pendaftaran-formulir")
+    form.birth_date.setDate(QDate(1988, 4, 18))
+    form.override_reason.setText("Tanggal di akta kelahiran 18 April; KTP salah cetak")
+    shot("09-pendaftaran-tanggal-lahir-beda")
+    form.clear()
+    enroll.tabs.setCurrentIndex(1)
+    shot("10-pendaftaran-perlu-perbaikan")
+    enroll.tabs.setCurrentIndex(0)
+
+    workspace.show_page("followups")
+    shot("11-tindak-lanjut")
+    workspace.show_page("sync")
+    shot("12-sinkronisasi")
+    workspace.show_page("settings")
+    shot("13-pengaturan")
+    workspace.show_page("dashboard")
+    window.lock("switch")
+    shot("14-ganti-pengguna")
+    window.close()
+    shell.close()
+    return 0
+
+
+def _busiest_business(shell: Any) -> str:
+    import sqlalchemy as sa
+
+    from agent_app.storage import tables
+
+    with shell._engine.connect() as conn:
+        return str(
+            conn.execute(
+                sa.select(tables.Visit.business_id)
+                .group_by(tables.Visit.business_id)
+                .order_by(sa.func.count().desc())
+                .limit(1)
+            ).scalar_one()
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
