@@ -6,7 +6,8 @@ record with the rules the server applies, computes the monthly contribution from
 a reason when the birth date disagrees with the NIK. The first submission writes the `create`
 op (status `submitted`); a resubmission after `needs_correction` writes an `update` op with
 the fields changed since the server's version. A submitted or accepted enrollment is frozen;
-one whose create the server rejected can be edited again (it goes back to draft).
+one whose create the server refused (rejected, or a conflict) can be edited again: it goes
+back to draft.
 """
 
 from __future__ import annotations
@@ -69,11 +70,12 @@ _DRAFT_BLOCKING = frozenset(
 def _editable_now(enrollment: records.Enrollment, sync_state: str | None) -> bool:
     if enrollment.status in (Status.DRAFT, Status.NEEDS_CORRECTION):
         return True
-    # The server refused the create: nothing exists there, the agent fixes and resubmits.
+    # The server refused the create (rejected, or a conflict such as a NIK already enrolled
+    # elsewhere): nothing exists there, so the agent may fix it and submit again.
     return (
         enrollment.status is Status.SUBMITTED
         and enrollment.version is None
-        and sync_state == "rejected"
+        and sync_state in ("rejected", "conflict")
     )
 
 

@@ -65,6 +65,9 @@ def _connect(path: Path, key: bytes) -> Any:
     """A fresh sqlcipher3 connection with the key set and the pragmas applied."""
     conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False)
     try:
+        # SQLCipher prints "ERROR CORE ... hmac check failed" to stderr for a wrong key; the
+        # WrongKey below says it better. (The log level is process-wide.)
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -72,6 +75,8 @@ def _connect(path: Path, key: bytes) -> Any:
             if "not a database" in str(error):
                 raise WrongKey() from None
             raise
+        finally:
+            conn.execute("PRAGMA cipher_log_level = WARN")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
@@ -150,6 +155,13 @@ def alembic_config(connection: Any = None) -> Config:
 
 
 def migrate_to_head(engine: Engine) -> None:
-    """Runs the Alembic migrations up to head, in one transaction."""
-    with engine.begin() as conn:
+    """Runs the Alembic migrations up to head, in one transaction.
+
+    The transaction is opened explicitly (`BEGIN IMMEDIATE`): Python's sqlite3 would otherwise
+    run each DDL statement in autocommit, and a failed migration would leave half a schema.
+    IMMEDIATE also makes a second process that opens the file at the same time wait its turn.
+    """
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
         command.upgrade(alembic_config(conn), "head")
+        conn.commit()

@@ -287,3 +287,28 @@ def test_no_personal_data_in_the_logs(
     assert submitted.id in caplog.text
     for secret in (fields["nik"], "Rahmawati", "6281234567890", "081234567890"):
         assert secret not in caplog.text
+
+
+def test_a_nik_conflict_on_create_can_be_fixed(
+    uow: SqlUnitOfWork, actor: Actor, engine: Engine, enrollment_fields: Fields
+) -> None:
+    store = LocalStore(engine)
+    submitted = _submit_new(uow, actor, enrollment_fields(4))
+    [create] = store.pending_ops(10)
+    store.mark_results(
+        [
+            {
+                "op_id": create["op_id"],
+                "status": "conflict",
+                "error": {"code": "nik_already_enrolled", "field": "nik", "message": "enrolled"},
+                "current": {"branch": "PLG", "enrolled_on": "2026-01-02"},
+            }
+        ]
+    )
+    [needing] = enrollments.list_needing_correction(uow, actor)
+    assert needing.id == submitted.id
+    fixed = enrollments.save_draft(uow, actor, {"nik": enrollment_fields(5)["nik"]}, submitted.id)
+    assert fixed.status is keys.EnrollmentStatus.DRAFT
+    enrollments.submit(uow, actor, submitted.id, today=TODAY)
+    [again] = store.pending_ops(10)
+    assert again["fields"]["nik"] == enrollment_fields(5)["nik"]

@@ -131,3 +131,74 @@ def test_the_file_holds_no_personal_data_in_clear(
             for encoding in ("utf-8", "utf-16-le"):
                 assert secret.encode(encoding) not in data, secret
         assert b"Rahmawati" not in data and b"Songket" not in data
+
+
+def test_a_failed_migration_leaves_no_half_schema(
+    db_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic.operations import Operations
+
+    def broken(self: Any, sqltext: Any, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("migration failed half-way")
+
+    monkeypatch.setattr(Operations, "execute", broken)  # the FTS5 DDL comes after the tables
+    with pytest.raises(RuntimeError):
+        open_engine(db_path, key)
+    monkeypatch.undo()
+    engine = open_engine(db_path, key, migrate=False)
+    with engine.connect() as conn:
+        assert list(conn.scalars(sa.text("SELECT name FROM sqlite_master"))) == []
+    engine.dispose()
+    open_engine(db_path, key).dispose()  # and it migrates fine afterwards
+
+
+def test_a_missing_folder_is_a_storage_error(tmp_path: Path, key: bytes) -> None:
+    with pytest.raises(storage_engine.StorageError) as caught:
+        open_engine(tmp_path / "no" / "such" / "agent.db", key)
+    assert isinstance(caught.value, KnownError)
+
+
+def test_two_threads_write_at_once(engine: Engine, actor: Actor) -> None:
+    import threading
+
+    from agent_app.storage.store import LocalStore
+
+    store = LocalStore(engine)
+    errors: list[BaseException] = []
+
+    def register() -> None:
+        try:
+            uow = SqlUnitOfWork(engine)
+            for n in range(40):
+                businesses.register_business(uow, actor, {"name": f"Usaha {n}"})
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    def push() -> None:
+        try:
+            for _ in range(40):
+                ops = store.pending_ops(5)
+                store.mark_results(
+                    [{"op_id": o["op_id"], "status": "applied", "entity_version": 1} for o in ops]
+                )
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=register), threading.Thread(target=push)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    while ops := store.pending_ops(50):
+        store.mark_results(
+            [{"op_id": o["op_id"], "status": "applied", "entity_version": 1} for o in ops]
+        )
+    assert businesses.count(SqlUnitOfWork(engine)) == 40
+    with engine.connect() as conn:
+        seqs = list(
+            conn.scalars(sa.select(tables.OutboxOp.op_seq).order_by(tables.OutboxOp.op_seq))
+        )
+        states = set(conn.scalars(sa.select(tables.Business.sync_state)))
+    assert seqs == list(range(1, 41))
+    assert states == {"synced"}
