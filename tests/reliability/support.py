@@ -1,0 +1,631 @@
+"""Shared helpers of the reliability tests: a restartable real server, laptops on the app's
+encrypted store, synthetic people, the end-of-scenario invariants and the figures.
+
+Nothing of the server or the app is mocked. A `ServerProc` is `python -m sync.server serve` on a
+copy of a template SQLite database (migrated, branches and agents made through
+`sync.server.admin`), on a fixed loopback port so it can be killed and restarted behind the same
+`FaultProxy`. A `Laptop` is the app's SQLCipher database (`open_engine`), its `LocalStore`, the
+services that write records and ops, and a real `SyncClient` + `SyncEngine`.
+
+`verify(server, laptops)` is the final check of every scenario:
+
+- no op is left unsettled in an outbox (nothing pending or sent after the drain);
+- an op the laptop holds as `applied`/`duplicate` has a ledger row on the server, and the ledger
+  holds no op of these devices that the laptops do not know;
+- an op held as `rejected`/`conflict` carries its error code, and agrees with the ledger;
+- no op took effect twice: a record's server version equals the number of `applied` ledger rows
+  of its ops (create = version 1, every applied update or delete + 1);
+- after a pull the laptops and the server agree on every record of theirs (version, deleted,
+  fields).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "kata-sandi-uji-panjang-7"
+KEY = bytes(range(32))
+#: (code, branch, role): agents of the template database.
+AGENTS = (
+    ("RA001", "PLG", "agent"),
+    ("RA002", "PLG", "agent"),
+    ("RA003", "PLG", "agent"),
+    ("RA004", "PLG", "agent"),
+    ("RA005", "PLG", "agent"),
+    ("RA006", "PLG", "agent"),
+    ("RA900", "JKT", "agent"),
+    ("RS001", "PLG", "supervisor"),
+    ("RLOCK1", "PLG", "agent"),
+)
+MAX_OPS_PER_BATCH = 100
+MAX_BODY_BYTES = 256 * 1024
+CHEAP_ENV = {
+    "PERISAI_ARGON2_TIME_COST": "1",
+    "PERISAI_ARGON2_MEMORY_KIB": "1024",
+    "PERISAI_ARGON2_PARALLELISM": "1",
+}
+LOCAL_ERROR_CODES = frozenset({"invalid_op", "too_large", "unknown_reference"})
+WIB = dt.timezone(dt.timedelta(hours=7))
+
+log = logging.getLogger("reliability")
+
+# --- synthetic people (every value registered for the log scan) ------------------------------
+
+#: Every NIK, name and phone number the reliability tests put into records.
+PII: set[str] = set()
+
+
+def synthetic_nik(i: int, female: bool = False) -> str:
+    """A made-up NIK of district 16.71.03, unique per `i` (< 9999 * 336)."""
+    serial = 1 + i % 9999
+    rest = i // 9999
+    day = 1 + rest % 28
+    month = 1 + (rest // 28) % 12
+    return f"167103{day + (40 if female else 0):02d}{month:02d}8{(rest // 336) % 10}{serial:04d}"
+
+
+def person(i: int) -> dict[str, Any]:
+    """Synthetic identity fields of person `i` (registered in PII)."""
+    female = i % 2 == 1
+    nik = synthetic_nik(i, female)
+    day = int(nik[6:8]) % 40
+    values = {
+        "nik": nik,
+        "full_name": f"Sitirel Uji {i:05d}",
+        "phone": f"+62813{(700000 + i) % 10_000_000:07d}",
+        "birth_date": f"19{nik[10:12]}-{nik[8:10]}-{day:02d}",
+        "gender": "F" if female else "M",
+    }
+    PII.update({values["nik"], values["full_name"], values["phone"]})
+    return values
+
+
+def owner(i: int) -> dict[str, str]:
+    values = {"owner_name": f"Pemilikrel Nomor {i:05d}", "phone": f"+62814{(500000 + i):07d}"}
+    PII.update(values.values())
+    return values
+
+
+def business_fields(i: int, **overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "name": f"Warung Uji {i}",
+        "sector": "kuliner",
+        "size_class": "mikro",
+        "workers_count": i % 7,
+        "address": f"Jl. Uji {i}",
+        "region_code": "16.71.03",
+        **owner(i),
+    }
+    fields.update(overrides)
+    return fields
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_template(path: Path) -> Path:
+    """A migrated server database with branches PLG, JKT and the agents of AGENTS."""
+    from sync.server import admin, config, db, migrate
+
+    settings = config.Settings(
+        database_url=f"sqlite:///{path}",
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        argon2_parallelism=1,
+    )
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    admin.create_branch(engine, "PLG", "Cabang Palembang", "16.71")
+    admin.create_branch(engine, "JKT", "Cabang Jakarta", "31.71")
+    for code, branch, role in AGENTS:
+        admin.create_agent(engine, settings, code, f"Agen {code}", branch, role, PASSWORD)
+    engine.dispose()
+    return path
+
+
+class ServerProc:
+    """The real server process on its own copy of the template database, restartable."""
+
+    def __init__(self, home: Path, template: Path, **settings: Any) -> None:
+        self.home = home
+        home.mkdir(parents=True, exist_ok=True)
+        self.database = home / "server.sqlite3"
+        shutil.copy(template, self.database)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = home / "server.log"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
+        self.env.update(
+            {
+                **CHEAP_ENV,
+                "DATABASE_URL": f"sqlite:///{self.database}",
+                "PERISAI_SERVER_HOME": str(home),
+                "PERISAI_MAX_OPS_PER_BATCH": str(MAX_OPS_PER_BATCH),
+                "PERISAI_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
+                "PERISAI_SQLITE_SYNCHRONOUS": "FULL",
+                "PYTHONPATH": str(ROOT),
+            }
+        )
+        for name, value in settings.items():
+            self.env["PERISAI_" + name.upper()] = str(value)
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> ServerProc:
+        with self.log_path.open("ab") as log_file:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "sync.server",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--no-migrate",
+                ],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        self.starts += 1
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited: " + self.log_path.read_text()[-3000:])
+            try:
+                if requests.get(self.url + "/v1/health", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("the server did not start within 60 s")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush; what was committed is what stays."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "sync.server", *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        with self.log_path.open("a") as log_file:
+            log_file.write(result.stdout + result.stderr)
+        return result
+
+    # --- reading the server's database directly -------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30)
+        conn.row_factory = sqlite3.Row
+        try:
+            return conn.execute(sql, tuple(params)).fetchall()
+        finally:
+            conn.close()
+
+    def ledger(self, op_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        ids = list(op_ids)
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.query(f"SELECT * FROM ledger WHERE op_id IN ({marks})", part):
+                found[row["op_id"]] = dict(row)
+        return found
+
+    def ledger_of_devices(self, devices: Iterable[str]) -> list[dict[str, Any]]:
+        ids = list(devices)
+        marks = ",".join("?" * len(ids))
+        return [
+            dict(row)
+            for row in self.query(f"SELECT * FROM ledger WHERE device_id IN ({marks})", ids)
+        ]
+
+    def records(self, entity_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        ids = list(entity_ids)
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in self.query(f"SELECT * FROM record WHERE entity_id IN ({marks})", part):
+                item = dict(row)
+                item["fields"] = json.loads(item["fields"]) if item["fields"] else {}
+                found[row["entity_id"]] = item
+        return found
+
+
+# --- a laptop ------------------------------------------------------------------------------
+
+
+class Laptop:
+    """The app's encrypted database, its services and a real sync engine against `url`."""
+
+    def __init__(self, path: Path, agent_code: str, url: str, *, branch: str = "PLG", **client):
+        from agent_app.domain.keys import Role
+        from agent_app.services.actor import Actor
+        from agent_app.storage import store as app_store
+        from agent_app.storage.engine import open_engine
+
+        self.path = path
+        self.agent_code = agent_code
+        self.url = url
+        self.engine = open_engine(path, KEY)
+        self.store = app_store.LocalStore(self.engine)
+        self.device_id = self.store.device_id
+        self.actor = Actor(agent_code, f"Agen {agent_code}", branch, Role.AGENT, self.device_id)
+        self.client_options: dict[str, Any] = {
+            "timeout": (2.0, 5.0),
+            "max_retries": 2,
+            "backoff_base": 0.02,
+            "backoff_cap": 0.2,
+        }
+        self.client_options.update(client)
+        self.client = self._new_client()
+        self.sync = self._new_engine()
+
+    def _new_client(self) -> Any:
+        from sync.client import SyncClient
+
+        client = SyncClient(self.url, self.device_id, f"Laptop {self.agent_code}",
+                            **self.client_options)
+        client.login(self.agent_code, PASSWORD)
+        return client
+
+    def _new_engine(self, **options: Any) -> Any:
+        from sync.engine import SyncEngine
+
+        return SyncEngine(self.client, self.store, **options)
+
+    def reopen(self) -> None:
+        """As after a crash of the app: a new engine on the same file, a new client."""
+        from agent_app.storage import store as app_store
+        from agent_app.storage.engine import open_engine
+
+        self.engine.dispose()
+        self.engine = open_engine(self.path, KEY)
+        self.store = app_store.LocalStore(self.engine)
+        self.client = self._new_client()
+        self.sync = self._new_engine()
+
+    def uow(self) -> Any:
+        from agent_app.storage.uow import SqlUnitOfWork
+
+        return SqlUnitOfWork(self.engine)
+
+    # --- writing through the app's services -----------------------------------------------
+
+    def add_business(self, i: int, **overrides: Any) -> str:
+        from agent_app.services import businesses
+
+        return businesses.register_business(
+            self.uow(), self.actor, business_fields(i, **overrides)
+        ).id
+
+    def edit_business(self, business_id: str, **changes: Any) -> None:
+        from agent_app.services import businesses
+
+        businesses.update_business(self.uow(), self.actor, business_id, changes)
+
+    def add_visit(self, business_id: str, **fields: Any) -> str:
+        from agent_app.services import visits
+
+        values = {"channel": "door_to_door", "outcome": "interested", "notes": "uji"}
+        values.update(fields)
+        return visits.record_visit(self.uow(), self.actor, business_id, values).id
+
+    def delete(self, entity: str, entity_id: str) -> None:
+        """Deletes a record locally and writes its delete op (the app has no service yet)."""
+        import sqlalchemy as sa
+
+        from agent_app.services import _input
+        from agent_app.storage import store as app_store
+
+        table = app_store._ENTITY_TABLES[entity]
+        with self.uow() as uow:
+            row = uow.session.scalars(sa.select(table).where(table.id == entity_id)).one()
+            row.deleted = True
+            row.sync_state = "pending"
+            _input.write_change(
+                uow,
+                actor_code=self.agent_code,
+                action=f"{entity}.delete",
+                entity=entity,
+                entity_id=entity_id,
+                kind="delete",
+                base_version=row.version,
+                fields={},
+            )
+            uow.commit()
+
+    def add_enrollment(self, i: int) -> str:
+        from agent_app.services import enrollments
+
+        who = person(i)
+        draft = enrollments.save_draft(
+            self.uow(),
+            self.actor,
+            {
+                **who,
+                "birth_place": "Palembang",
+                "address": "Jl. Uji Peserta 1",
+                "region_code": "16.71.03",
+                "occupation": "pedagang",
+                "declared_income": 2_000_000,
+                "programs": ["JKK", "JKM"],
+                "period_months": 1,
+                "consent": {
+                    "text_version": "2026-01",
+                    "given_at": dt.datetime.now(WIB).replace(microsecond=0).isoformat(),
+                },
+            },
+        )
+        return enrollments.submit(self.uow(), self.actor, draft.id).id
+
+    # --- syncing --------------------------------------------------------------------------
+
+    def pending(self) -> int:
+        return int(self.store.pending_count())
+
+    def drain(self, *, max_cycles: int = 40, max_seconds: float = 120.0) -> tuple[int, float]:
+        """Runs cycles until one ends cleanly with an empty outbox; (cycles, seconds)."""
+        from sync.client import SyncError
+
+        started = time.monotonic()
+        last: Exception | None = None
+        for cycle in range(1, max_cycles + 1):
+            if time.monotonic() - started > max_seconds:
+                break
+            try:
+                self.sync.run_cycle()
+            except SyncError as error:
+                last = error
+                if error.kind == "auth":
+                    self.client.login(self.agent_code, PASSWORD)
+                time.sleep(0.05)
+                continue
+            if self.pending() == 0:
+                return cycle, time.monotonic() - started
+        raise AssertionError(f"sync did not drain ({self.pending()} pending); last error {last!r}")
+
+    # --- reading the local database -------------------------------------------------------
+
+    def outbox(self) -> list[dict[str, Any]]:
+        import sqlalchemy as sa
+
+        from agent_app.storage import tables
+
+        with self.uow() as uow:
+            return [
+                {
+                    "op_id": row.op_id,
+                    "op_seq": row.op_seq,
+                    "entity": row.entity,
+                    "entity_id": row.entity_id,
+                    "kind": row.kind,
+                    "status": row.status,
+                    "error_code": row.error_code,
+                    "fields": dict(row.fields),
+                }
+                for row in uow.session.scalars(
+                    sa.select(tables.OutboxOp).order_by(tables.OutboxOp.op_seq)
+                )
+            ]
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """Every synced-kind record: {entity_id: {entity, version, deleted, sync_state, wire}}."""
+        import sqlalchemy as sa
+
+        from agent_app.storage import store as app_store
+        from agent_app.storage import tables, wire
+
+        found: dict[str, dict[str, Any]] = {}
+        readers = {
+            "business": wire.business_from_row,
+            "visit": wire.visit_from_row,
+            "enrollment": wire.enrollment_from_row,
+        }
+        with self.uow() as uow:
+            for entity, table in app_store._ENTITY_TABLES.items():
+                for row in uow.session.scalars(sa.select(table)):
+                    if entity == "enrollment" and row.status == "draft":
+                        continue
+                    try:
+                        values = wire.to_wire(readers[entity](row), entity)
+                    except (ValueError, TypeError):
+                        values = {}
+                    found[row.id] = {
+                        "entity": str(entity),
+                        "version": row.version,
+                        "deleted": bool(row.deleted),
+                        "sync_state": row.sync_state,
+                        "wire": values,
+                    }
+            del tables
+        return found
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+# --- the invariants ------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """What one scenario run measured (written to the reliability report)."""
+
+    scenario: str
+    ops_sent: int = 0
+    ops_lost: int = 0
+    ops_duplicated: int = 0
+    rejected: int = 0
+    conflict: int = 0
+    recovery_seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def verify(
+    server: ServerProc,
+    laptops: Sequence[Laptop],
+    figures: Figures | None = None,
+    *,
+    compare_records: bool = True,
+    foreign_ops: Iterable[str] = (),
+) -> Figures:
+    """The final check of a scenario (see the module docstring); raises AssertionError."""
+    figures = figures or Figures("adhoc")
+    problems: list[str] = []
+    ops: dict[str, dict[str, Any]] = {}
+    for laptop in laptops:
+        for item in laptop.outbox():
+            item["laptop"] = laptop
+            ops[item["op_id"]] = item
+    ledger = server.ledger(ops)
+    figures.ops_sent = len(ops)
+    lost = 0
+    for op_id, item in ops.items():
+        status = item["status"]
+        row = ledger.get(op_id)
+        if status in ("pending", "sent"):
+            lost += 1
+            problems.append(f"op {op_id} still {status} after the drain")
+        elif status in ("applied", "duplicate"):
+            if row is None or row["status"] not in ("applied", "duplicate"):
+                lost += 1
+                problems.append(f"op {op_id} is {status} locally but the ledger has {row}")
+        elif status in ("rejected", "conflict"):
+            figures.rejected += status == "rejected"
+            figures.conflict += status == "conflict"
+            if not item["error_code"]:
+                problems.append(f"op {op_id} is {status} without an error code")
+            if row is None:
+                if item["error_code"] not in LOCAL_ERROR_CODES:
+                    problems.append(f"op {op_id} {status} ({item['error_code']}) not in ledger")
+            elif row["status"] != status:
+                problems.append(f"op {op_id}: {status} locally, {row['status']} in the ledger")
+        else:
+            problems.append(f"op {op_id}: unknown local status {status!r}")
+    figures.ops_lost = lost
+    known = set(ops) | set(foreign_ops)
+    devices = {laptop.device_id for laptop in laptops}
+    for row in server.ledger_of_devices(devices):
+        if row["op_id"] not in known:
+            problems.append(f"ledger op {row['op_id']} ({row['status']}) unknown to the laptops")
+    # exactly-once effect: the record's version counts its applied ops
+    applied_per_entity: dict[str, int] = {}
+    for op_id, item in ops.items():
+        row = ledger.get(op_id)
+        applied_per_entity.setdefault(item["entity_id"], 0)
+        if row is not None and row["status"] == "applied":
+            applied_per_entity[item["entity_id"]] += 1
+    server_records = server.records(applied_per_entity)
+    duplicated = 0
+    for entity_id, applied in applied_per_entity.items():
+        rec = server_records.get(entity_id)
+        version = rec["version"] if rec else 0
+        if version != applied:
+            duplicated += max(0, version - applied)
+            problems.append(f"record {entity_id}: server version {version}, {applied} applied ops")
+    figures.ops_duplicated = duplicated
+    if compare_records:
+        for laptop in laptops:
+            local = laptop.records()
+            for entity_id, rec in server.records(local).items():
+                mine = local[entity_id]
+                if mine["sync_state"] in ("rejected", "conflict"):
+                    continue
+                if mine["version"] != rec["version"] or mine["deleted"] != bool(rec["deleted"]):
+                    problems.append(
+                        f"{laptop.agent_code} {entity_id}: local v{mine['version']} "
+                        f"deleted={mine['deleted']}, server v{rec['version']} "
+                        f"deleted={bool(rec['deleted'])}"
+                    )
+                    continue
+                if rec["deleted"]:
+                    continue
+                for name, value in rec["fields"].items():
+                    if name in mine["wire"] and mine["wire"][name] != value:
+                        problems.append(
+                            f"{laptop.agent_code} {entity_id}.{name}: "
+                            f"{mine['wire'][name]!r} locally, {value!r} on the server"
+                        )
+            for entity_id, mine in local.items():
+                if mine["sync_state"] in ("rejected", "conflict") or mine["version"] is None:
+                    continue
+                if entity_id not in server_records and not server.records([entity_id]):
+                    problems.append(f"{laptop.agent_code}: {entity_id} is not on the server")
+    if problems:
+        raise AssertionError(f"{len(problems)} problems:\n" + "\n".join(problems[:40]))
+    return figures
+
+
+# --- figures for docs/reliability.md -------------------------------------------------------
+
+
+def record_figures(figures: Figures) -> None:
+    """Appends the figures to the JSON-lines file named by PERISAI_RELIABILITY_REPORT."""
+    target = os.environ.get("PERISAI_RELIABILITY_REPORT")
+    if not target:
+        return
+    line = {
+        "scenario": figures.scenario,
+        "ops_sent": figures.ops_sent,
+        "ops_lost": figures.ops_lost,
+        "ops_duplicated": figures.ops_duplicated,
+        "rejected": figures.rejected,
+        "conflict": figures.conflict,
+        "recovery_seconds": round(figures.recovery_seconds, 3),
+        **figures.extra,
+    }
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line) + "\n")
+
+
+def soak() -> bool:
+    return os.environ.get("PERISAI_SOAK") == "1"
