@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import logscan
+import pytest
 from faultproxy import FaultProxy
 from support import Laptop, ServerProc, make_template
 

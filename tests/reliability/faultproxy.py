@@ -26,6 +26,7 @@ responses (Content-Length or chunked), so it can fault one request and leave the
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
 import struct
@@ -150,20 +151,16 @@ def read_message(sock: socket.socket, buffer: bytearray, *, response: bool = Fal
 
 def _reset(sock: socket.socket) -> None:
     """Closes with a TCP RST (SO_LINGER 0) instead of a FIN."""
-    try:
+    with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    except OSError:
-        pass
     _close(sock)
 
 
 def _close(sock: socket.socket | None) -> None:
     if sock is None:
         return
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass
 
 
 class FaultProxy:

@@ -32,7 +32,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,8 +311,9 @@ class Laptop:
     def _new_client(self) -> Any:
         from sync.client import SyncClient
 
-        client = SyncClient(self.url, self.device_id, f"Laptop {self.agent_code}",
-                            **self.client_options)
+        client = SyncClient(
+            self.url, self.device_id, f"Laptop {self.agent_code}", **self.client_options
+        )
         client.login(self.agent_code, PASSWORD)
         return client
 
