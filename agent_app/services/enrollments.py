@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import logging
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from agent_app.domain import contributions, identity, keys, records, validation
@@ -28,10 +29,13 @@ from agent_app.storage.rows import EnrollmentRow
 from agent_app.storage.uow import SqlUnitOfWork
 
 __all__ = [
+    "EnrollmentDetail",
     "EnrollmentRow",
     "count",
+    "discard_draft",
     "find_active_by_nik",
     "get",
+    "get_detail",
     "list_needing_correction",
     "save_draft",
     "search",
@@ -262,6 +266,67 @@ def submit(
         uow.commit()
     log.info("enrollment %s submitted (%s)", enrollment_id, kind)
     return new
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollmentDetail:
+    """An enrollment with its sync state and, after a refusal or conflict, the server's word.
+
+    `server_current` is what the server sent with a conflict: the record's current fields, or
+    for `nik_already_enrolled` only `{branch, enrolled_on}`.
+    """
+
+    enrollment: records.Enrollment
+    sync: rows.SyncMeta
+    error_code: str | None = None
+    error_field: str | None = None
+    error_message: str | None = None
+    server_current: dict[str, Any] | None = None
+
+
+def get_detail(uow: SqlUnitOfWork, enrollment_id: str) -> EnrollmentDetail:
+    """Raises NotFound when there is no such enrollment."""
+    with uow:
+        enrollment = uow.enrollments.get(enrollment_id)
+        meta = uow.enrollments.meta(enrollment_id)
+        if enrollment is None or meta is None:
+            raise NotFound(ENTITY, enrollment_id)
+        refused = [
+            op
+            for op in uow.outbox.for_entity(enrollment_id)
+            if op.status in ("rejected", "conflict")
+        ]
+        result = uow.outbox.result(refused[-1].op_id) if refused else None
+    if meta.sync_state not in ("rejected", "conflict") or result is None:
+        return EnrollmentDetail(enrollment, meta)
+    error = result.get("error") or {}
+    return EnrollmentDetail(
+        enrollment,
+        meta,
+        error.get("code"),
+        error.get("field"),
+        error.get("message"),
+        result.get("current"),
+    )
+
+
+def discard_draft(uow: SqlUnitOfWork, actor: Actor, enrollment_id: str) -> None:
+    """Deletes a draft for good (it never left the laptop, so nothing is sent).
+
+    Raises:
+        NotFound: no such enrollment.
+        Frozen: it is not a draft.
+    """
+    with uow:
+        enrollment = uow.enrollments.get(enrollment_id)
+        if enrollment is None:
+            raise NotFound(ENTITY, enrollment_id)
+        if enrollment.status is not Status.DRAFT or uow.outbox.for_entity(enrollment_id):
+            raise Frozen(enrollment_id, enrollment.status.value)
+        uow.enrollments.delete_draft(enrollment_id)
+        uow.audit.add(actor.agent_code, "enrollment.discard", ENTITY, enrollment_id)
+        uow.commit()
+    log.info("draft %s discarded", enrollment_id)
 
 
 def get(uow: SqlUnitOfWork, enrollment_id: str) -> records.Enrollment:

@@ -63,7 +63,8 @@ def _text_filter(
     the rows the long word found.
     """
     conditions: list[sa.ColumnElement[bool]] = []
-    words = text.split()
+    # Control characters (a NUL above all) cannot be typed and break FTS5 queries.
+    words = "".join(ch if ch.isprintable() else " " for ch in text).split()
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
     if long_words:
@@ -297,6 +298,15 @@ class EnrollmentRepository:
             row.submitted_at = row.updated_at
         self.session.flush()
 
+    def delete_draft(self, enrollment_id: str) -> None:
+        """Removes a draft row for good (drafts never reach the server)."""
+        row = self._row(enrollment_id)
+        if row is not None:
+            if row.status != keys.EnrollmentStatus.DRAFT.value:
+                raise ValueError("only drafts are deleted locally")
+            self.session.delete(row)
+            self.session.flush()
+
     def find_active_by_nik(
         self, nik: str, *, exclude_id: str | None = None
     ) -> list[records.Enrollment]:
@@ -455,6 +465,11 @@ class OutboxRepository:
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_op(r) for r in self.session.scalars(stmt)]
+
+    def result(self, op_id: str) -> dict[str, Any] | None:
+        """The server's stored answer to an op (with a conflict's `current`), if any."""
+        row = self.get_row(op_id)
+        return dict(row.result) if row is not None and row.result else None
 
     def count_unsettled(self) -> int:
         stmt = sa.select(sa.func.count()).where(tables.OutboxOp.status.in_(UNSETTLED_OP))

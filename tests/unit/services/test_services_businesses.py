@@ -224,3 +224,28 @@ def test_dashboard_summary(
     assert at_event.businesses_today == 1 and at_event.enrollments_today == 0
     other_day = dashboard.summary(uow, actor, today + dt.timedelta(days=1))
     assert other_day.visits_today == 0 and other_day.enrollments_today == 0
+
+
+def test_events_are_listed_for_a_day(uow: SqlUnitOfWork) -> None:
+    from agent_app.services import events
+
+    day = dt.date(2026, 11, 21)
+    with uow:
+        uow.events.upsert(
+            records.Event("e1", "Sumsel Marketing", "PLG", day, day + dt.timedelta(days=10), "PIM")
+        )
+        uow.events.upsert(
+            records.Event(
+                "e2",
+                "Pameran UMKM",
+                "PLG",
+                day - dt.timedelta(days=30),
+                day - dt.timedelta(days=20),
+            )
+        )
+        uow.commit()
+    assert [e.id for e in events.list_events(uow, day)] == ["e1"]
+    assert [e.id for e in events.list_events(uow)] == ["e1", "e2"]
+    assert events.get(uow, "e1").venue == "PIM"
+    with pytest.raises(NotFound):
+        events.get(uow, "nope")

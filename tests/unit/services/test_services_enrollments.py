@@ -312,3 +312,45 @@ def test_a_nik_conflict_on_create_can_be_fixed(
     enrollments.submit(uow, actor, submitted.id, today=TODAY)
     [again] = store.pending_ops(10)
     assert again["fields"]["nik"] == enrollment_fields(5)["nik"]
+
+
+def test_detail_shows_the_servers_word_on_a_conflict(
+    uow: SqlUnitOfWork, actor: Actor, engine: Engine, enrollment_fields: Fields
+) -> None:
+    store = LocalStore(engine)
+    submitted = _submit_new(uow, actor, enrollment_fields(6))
+    detail = enrollments.get_detail(uow, submitted.id)
+    assert detail.sync.sync_state == "pending" and detail.error_code is None
+    [create] = store.pending_ops(10)
+    store.mark_results(
+        [
+            {
+                "op_id": create["op_id"],
+                "status": "conflict",
+                "error": {"code": "nik_already_enrolled", "field": "nik", "message": "enrolled"},
+                "current": {"branch": "PLG", "enrolled_on": "2026-01-02"},
+            }
+        ]
+    )
+    detail = enrollments.get_detail(uow, submitted.id)
+    assert detail.sync.sync_state == "conflict"
+    assert (detail.error_code, detail.error_field) == ("nik_already_enrolled", "nik")
+    assert detail.server_current == {"branch": "PLG", "enrolled_on": "2026-01-02"}
+    with pytest.raises(NotFound):
+        enrollments.get_detail(uow, str(uuid.uuid4()))
+
+
+def test_a_draft_can_be_discarded_but_nothing_else(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Fields
+) -> None:
+    draft = enrollments.save_draft(uow, actor, {"full_name": "Sementara"})
+    enrollments.discard_draft(uow, actor, draft.id)
+    with pytest.raises(NotFound):
+        enrollments.get(uow, draft.id)
+    with pytest.raises(NotFound):
+        enrollments.discard_draft(uow, actor, draft.id)
+    submitted = _submit_new(uow, actor, enrollment_fields(9))
+    with pytest.raises(Frozen):
+        enrollments.discard_draft(uow, actor, submitted.id)
+    with uow:
+        assert uow.audit.list(draft.id)[0].action == "enrollment.discard"

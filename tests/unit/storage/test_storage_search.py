@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agent_app.services import businesses, enrollments, visits
 from agent_app.services.actor import Actor
@@ -180,3 +182,25 @@ def test_list_queries_use_the_partial_indexes(uow: SqlUnitOfWork) -> None:
     assert "ix_businesses_live_name" in _plan(uow, plain)
     assert "TEMP B-TREE" not in _plan(uow, plain)
     assert "ix_businesses_live_name" in _plan(uow, short)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=30))
+def test_any_typed_text_is_a_safe_search(
+    uow: SqlUnitOfWork, registered: dict[str, str], text: str
+) -> None:
+    # FTS5 syntax (quotes, AND, NEAR, *, ^, parentheses), LIKE wildcards, odd Unicode.
+    found = businesses.search(uow, text=text, limit=10)
+    assert businesses.count(uow, text=text) >= len(found)
+    assert all(r.id in registered.values() for r in found)
+
+
+@pytest.mark.parametrize(
+    "text", ['"', '""', "NOT", "pem NOT", "NEAR(pem cek)", "pem*", "^pem", "(pem", "a:b", "%_%"]
+)
+def test_fts_syntax_is_taken_literally(
+    uow: SqlUnitOfWork, registered: dict[str, str], text: str
+) -> None:
+    assert businesses.count(uow, text=text) == 0
