@@ -11,7 +11,8 @@ or plain mappings:
   later edit of the record becomes a new op instead of amending it), so a resent op is the
   same op. An update whose record has no server version yet (its create is still unanswered)
   ends the list; once the create's result arrives its `base_version` is filled in and stored.
-  If the create was refused, such an update is settled locally as `rejected`.
+  If the create was refused, such an update is settled locally as `rejected`. For an offline
+  bundle (`for_bundle=True`) such an update is not held back: it carries `base_version` 1.
 - `mark_results(results)`: `applied` and `duplicate` settle the op and record the server's
   `entity_version` (the record becomes `synced` when no other op of it is unsettled);
   `rejected` and `conflict` settle it and mark the record with the error (the result, with a
@@ -46,6 +47,8 @@ _ENTITY_TABLES: Mapping[str, type[Any]] = {
     keys.Entity.VISIT: tables.Visit,
     keys.Entity.ENROLLMENT: tables.Enrollment,
 }
+#: The entity version a create makes on the server (SYNC_PROTOCOL.md).
+CREATED_VERSION = 1
 # Pulled pages are applied parents first, so a visit finds its business.
 _PULL_ORDER = {"event": 0, "target": 0, "rate_table": 0, "business": 1, "visit": 2, "enrollment": 3}
 
@@ -87,7 +90,18 @@ class LocalStore:
         with self._uow() as uow:
             return uow.outbox.count_unsettled()
 
-    def pending_ops(self, limit: int = 500, after_seq: int | None = None) -> list[dict[str, Any]]:
+    def pending_ops(
+        self, limit: int = 500, after_seq: int | None = None, *, for_bundle: bool = False
+    ) -> list[dict[str, Any]]:
+        """The next unsettled ops (see the module docstring).
+
+        Args:
+            for_bundle: the ops go into an offline bundle, where a record's create travels in
+                front of its updates: an update whose create has left the laptop unanswered
+                gets `base_version` 1 (the version a create makes on the server) instead of
+                ending the list. That base is stored with the op, so the bundle and a later
+                online push send the same op.
+        """
         ops: list[dict[str, Any]] = []
         with self._uow() as uow:
             for op in uow.outbox.unsettled(limit, after_seq=after_seq):
@@ -97,11 +111,14 @@ class LocalStore:
                     version = _entity_version(uow, op.entity, op.entity_id)
                     if version is None:
                         if _create_unsettled(uow, op.entity_id):
-                            break  # wait for the create's answer
-                        row.status = "rejected"
-                        row.error_code = "unknown_reference"
-                        row.error_message = "the record's create was refused"
-                        continue
+                            if not for_bundle:
+                                break  # wait for the create's answer
+                            version = CREATED_VERSION
+                        else:
+                            row.status = "rejected"
+                            row.error_code = "unknown_reference"
+                            row.error_message = "the record's create was refused"
+                            continue
                     row.base_version = version
                 row.status = "sent"
                 row.attempts += 1

@@ -275,6 +275,18 @@ class SyncState(Base):
     last_op_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class SyncSecret(Base):
+    """Secrets of the sync link, kept only in the encrypted file: the server's tokens per agent,
+    the device's bundle-signing key, the server's bundle key. `name` says which; `value` is a
+    JSON object (services/sync.py reads and writes them)."""
+
+    __tablename__ = "sync_secrets"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
 class AuditEntry(Base):
     """Who did what to which record, and when. `details` never holds personal data."""
 
