@@ -29,7 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from agent_app.ui import i18n, labels
+from agent_app.ui import i18n, labels, messages
 from agent_app.ui.backend import Backend, BusinessFilter, value
 from agent_app.ui.ops import Op
 
@@ -38,8 +38,16 @@ log = logging.getLogger("ui")
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 20
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ID = int(getattr(ID_ROLE, "value", ID_ROLE))
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+_OVERDUE = QBrush(QColor("#b3261e"))
 
 
 class BusinessTableModel(QAbstractTableModel):
@@ -57,6 +65,7 @@ class BusinessTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[Any] | None] = OrderedDict()
         self._requested: set[int] = set()
         self._generation = 0
+        self._in_flight = False
         self._wanted: set[int] = set()
         self._fetch_timer = QTimer(self)
         self._fetch_timer.setSingleShot(True)
@@ -78,22 +87,43 @@ class BusinessTableModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, flt: BusinessFilter) -> None:
-        """Queries the count and the first page for `flt`; the view updates when both are in."""
+        """Queries the count and the first page for `flt`; the view updates when both are in.
+
+        While a query is running, newer filters only replace the wanted one: when it ends,
+        its answer (now stale) is dropped and the latest filter is queried. Keystrokes that
+        come faster than the database answers are thus coalesced (a debounce as long as a
+        query), and the list never shows an answer older than what is typed.
+        """
         self._filter = flt
         self._generation += 1
+        if self._in_flight:
+            return
+        self._query()
+
+    def _query(self) -> None:
+        self._in_flight = True
         generation = self._generation
+        flt = self._filter
         backend = self._backend()
 
         def query() -> tuple[int, list[Any]]:
             return backend.count_businesses(flt), backend.search_businesses(flt, 0, PAGE_SIZE)
 
-        Op(self, query).success(lambda result: self._reset(generation, *result)).run()
+        Op(self, query).success(lambda result: self._reset(generation, *result)).failure(
+            self._query_failed
+        ).run()
+
+    def _query_failed(self, exc: BaseException) -> None:
+        self._in_flight = False
+        messages.show_error(None, exc)
 
     def reload(self) -> None:
         self.set_filter(self._filter)
 
     def _reset(self, generation: int, count: int, first: list[Any]) -> None:
+        self._in_flight = False
         if generation != self._generation:
+            self._query()  # typed on meanwhile: ask for the latest filter
             return
         self.beginResetModel()
         self._count = count
@@ -176,37 +206,34 @@ class BusinessTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
+            return _NO_FLAGS
         page = index.row() // PAGE_SIZE
         if page in self._pages and self._pages[page] is None:
-            return Qt.ItemFlag.NoItemFlags  # failed to load: shown disabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS  # failed to load: shown disabled
+        return _ROW_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self._count):
+        role = int(getattr(role, "value", role))
+        if role != _DISPLAY and role != _ID and role != _FOREGROUND:
             return None
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            ID_ROLE,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.ForegroundRole,
-        ):
+        if not index.isValid():
             return None
-        obj = self.row_object(index.row())
+        row = index.row()
+        if not (0 <= row < self._count):
+            return None
+        obj = self.row_object(row)
         if obj is None:
-            if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            if role == _DISPLAY and index.column() == 0:
                 return "…"
             return None
-        if role == ID_ROLE:
+        if role == _ID:
             return str(value(obj, "id"))
         column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if column == "next_follow_up":
                 due = value(obj, "next_follow_up")
                 if isinstance(due, dt.date) and due <= dt.date.today():
-                    return QBrush(QColor("#b3261e"))
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+                    return _OVERDUE
             return None
         return self._display(obj, column)
 

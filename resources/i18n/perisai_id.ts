@@ -167,6 +167,7 @@
     <name>BusinessListPage</name>
     <message>
         <source>Search name, owner, phone or NIB</source>
+        <extracomment>Keystrokes within this many ms make one query; slower typing is coalesced by the model while a query runs (see BusinessTableModel.set_filter).</extracomment>
         <translation>Cari nama usaha, pemilik, nomor HP atau NIB</translation>
     </message>
     <message>
@@ -1187,6 +1188,25 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Ctrl+{n}</source>
         <translation>Ctrl+{n}</translation>
+    </message>
+</context>
+<context>
+    <name>printing</name>
+    <message>
+        <source>Print</source>
+        <translation>Cetak</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Simpan sebagai PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Berkas PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Tersimpan: {path}</translation>
     </message>
 </context>
 </TS>

@@ -42,7 +42,9 @@ from agent_app.ui.context import Context
 from agent_app.ui.models import ID_ROLE, BusinessTableModel, ListModel
 from agent_app.ui.ops import Op
 
-SEARCH_DEBOUNCE_MS = 30
+#: Keystrokes within this many ms make one query; slower typing is coalesced by the model
+#: while a query runs (see BusinessTableModel.set_filter).
+SEARCH_DEBOUNCE_MS = 0
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -97,7 +99,7 @@ class BusinessListPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((260, 180, 150, 110, 170)):
+        for column, width in enumerate((250, 170, 170, 130, 250)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated.connect(lambda index: self._open_row(index.row()))
