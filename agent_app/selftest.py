@@ -1,12 +1,128 @@
 """`perisai-agent --self-test`: a smoke test of an installed build, without a window.
 
-It starts, opens a temporary encrypted database, runs the migrations, and quits with status 0
-(or 1, saying what failed). It prints each step it did.
+It checks what a broken build would lose first: the resources (keys, contribution tables,
+translations), the key store (argon2id, AES-GCM), the encrypted database (SQLCipher) and its
+Alembic migrations, and Qt (an offscreen receipt PDF). Everything happens in a temporary
+folder that is removed afterwards; the person's own data is never opened. It prints one line
+per step and exits 0, or 1 naming the step that failed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import platform
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
 
-def main() -> int:
-    print("self-test: not implemented yet")
-    return 1
+from agent_app import APP_NAME, __version__
+
+#: The quote every build must give: JKK 1% of Rp1.000.000 + JKM Rp6.800, outside any discount.
+EXPECTED_MINIMUM_PACKAGE = 16_800
+
+
+def _resources() -> str:
+    from agent_app.domain import _resources, contributions, keys
+
+    folder = _resources.resources_dir()
+    qm = folder / "i18n" / "perisai_id.qm"
+    if not qm.is_file():
+        raise FileNotFoundError(f"translation missing: {qm}")
+    quote = contributions.quote(1_000_000, ["JKK", "JKM"], 1, dt.date(2027, 1, 4))
+    if quote.monthly_total != EXPECTED_MINIMUM_PACKAGE:
+        raise AssertionError(f"quote gave {quote.monthly_total}, not 16800")
+    return (
+        f"resources in {folder}: {len(keys.SECTORS)} sectors, {len(keys.OCCUPATIONS)} "
+        f"occupations, contribution table {quote.table_version or '?'} (JKK+JKM = Rp16.800), "
+        f"translation {qm.name}"
+    )
+
+
+def _database(folder: Path) -> str:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from agent_app.security import keyslots
+    from agent_app.storage import engine as engine_mod
+    from agent_app.storage import uow as uow_mod
+
+    store = keyslots.KeyStore(folder / "keys.json")
+    password = secrets.token_urlsafe(16)
+    created = store.create_first_account("SELFTEST", "Self-test", "-", "supervisor", password)
+    started = time.perf_counter()
+    unlocked = store.unlock("SELFTEST", password)
+    unlock_ms = (time.perf_counter() - started) * 1000
+    if unlocked.key != created.key:
+        raise AssertionError("the key slot gave back a different key")
+    path = folder / "perisai.db"
+    engine = engine_mod.open_engine(path, unlocked.key)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            tables = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            ).scalar()
+        head = ScriptDirectory.from_config(engine_mod.alembic_config()).get_current_head()
+        if current != head:
+            raise AssertionError(f"database at revision {current}, migrations head {head}")
+        uow = uow_mod.SqlUnitOfWork(engine)
+        with uow:
+            uow.audit.add("SELFTEST", "selftest")
+            uow.commit()
+        with uow:
+            entries = uow.audit.list()
+        if not entries or entries[0].action != "selftest":
+            raise AssertionError("the audit entry was not read back")
+    finally:
+        engine.dispose()
+    if path.read_bytes()[:16] == b"SQLite format 3\x00":
+        raise AssertionError("the database file is not encrypted")
+    try:
+        engine_mod.open_engine(path, secrets.token_bytes(32)).dispose()
+    except engine_mod.WrongKey:
+        pass
+    else:
+        raise AssertionError("a wrong key opened the database")
+    return (
+        f"temporary encrypted database created, migrated to {current} ({tables} tables), "
+        f"written and read back; a wrong key is refused; key slot unlocked in {unlock_ms:.0f} ms"
+    )
+
+
+def _qt(folder: Path) -> str:
+    from agent_app.ui import printing
+
+    return printing.self_check(folder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.getLogger().addHandler(logging.NullHandler())
+    frozen = "frozen" if getattr(sys, "frozen", False) else "from source"
+    print(
+        f"{APP_NAME} {__version__} self-test ({frozen}; Python {platform.python_version()}, "
+        f"{platform.system()} {platform.machine()})",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="perisai-selftest-") as tmp:
+        folder = Path(tmp)
+        steps: list[tuple[str, Callable[[], str]]] = [
+            ("resources", _resources),
+            ("database", lambda: _database(folder)),
+            ("qt", lambda: _qt(folder)),
+        ]
+        for name, step in steps:
+            try:
+                print(f"ok {name}: {step()}", flush=True)
+            except Exception as error:  # report any failure, whatever it is
+                print(f"FAILED {name}: {type(error).__name__}: {error}", flush=True)
+                return 1
+    print("self-test passed: temporary files removed", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
