@@ -28,12 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from agent_app.domain import contributions, validation
 from sync import protocol
-from sync.server import db
+from sync.server import bulk, db
 
 log = logging.getLogger("server")
 
@@ -105,6 +104,37 @@ class Outcome:
     server_seq: int | None = None
     error: dict[str, Any] | None = None
     current: dict[str, Any] | None = None
+
+
+@dataclass
+class Prepared:
+    """An op with what can be judged without the database (done outside the write lock)."""
+
+    op: protocol.Op
+    op_id: str
+    entity_id: str
+    digest: str
+    sent: dict[str, Any]
+    problem: Outcome | None  # the field rules (agent_app.domain.validation)
+    contribution: Outcome | None  # an enrollment create's quote check
+
+
+def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
+    server_set = protocol.SERVER_SET_FIELDS[op.entity]
+    sent = {k: v for k, v in op.fields.items() if k not in server_set}
+    problem = contribution = None
+    if op.kind != "delete":
+        problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
+        if problems:
+            first = problems[0]
+            problem = _rejected("invalid_field", first.field or None, first.message_en)
+        elif op.kind == "create" and op.entity == "enrollment":
+            contribution = check_contribution(
+                {"paid_by_state": False, **sent}, op.recorded_at, today_wib
+            )
+    return Prepared(
+        op, str(op.op_id), str(op.entity_id), payload_hash(op), sent, problem, contribution
+    )
 
 
 def payload_hash(op: protocol.Op) -> str:
@@ -229,13 +259,11 @@ class Batch:
 
     # --- judging ----------------------------------------------------------------------------
 
-    def apply(self, op: protocol.Op) -> Outcome:
-        entity_id = str(op.entity_id)
-        server_set = protocol.SERVER_SET_FIELDS[op.entity]
-        sent = {k: v for k, v in op.fields.items() if k not in server_set}
+    def apply(self, prep: Prepared) -> Outcome:
+        op, entity_id = prep.op, prep.entity_id
         rec = self.records.get(entity_id)
         if op.kind == "create":
-            return self._create(op, entity_id, sent, rec)
+            return self._create(prep, rec)
         if rec is None or rec.entity != op.entity:
             return _rejected("unknown_reference", "entity_id", "The server has no such record.")
         forbidden = self._may_change(rec)
@@ -243,7 +271,7 @@ class Batch:
             return forbidden
         if op.kind == "delete":
             return self._delete(rec)
-        return self._update(op, sent, rec)
+        return self._update(prep, rec)
 
     def _may_change(self, rec: Rec) -> Outcome | None:
         caller = self.caller
@@ -255,13 +283,6 @@ class Batch:
             and rec.owner_code != caller.agent_code
         ):
             return _rejected("forbidden", None, "The enrollment belongs to another agent.")
-        return None
-
-    def _validate(self, entity: str, fields: dict[str, Any], partial: bool) -> Outcome | None:
-        problems = _VALIDATORS[entity](fields, partial=partial)
-        if problems:
-            first = problems[0]
-            return _rejected("invalid_field", first.field or None, first.message_en)
         return None
 
     def _reference(self, fields: dict[str, Any], name: str, entity: str) -> Outcome | None:
@@ -310,9 +331,8 @@ class Batch:
             )
         return None
 
-    def _create(
-        self, op: protocol.Op, entity_id: str, sent: dict[str, Any], rec: Rec | None
-    ) -> Outcome:
+    def _create(self, prep: Prepared, rec: Rec | None) -> Outcome:
+        op, entity_id, sent = prep.op, prep.entity_id, prep.sent
         if rec is not None:
             if rec.entity != op.entity:
                 return _rejected(
@@ -323,9 +343,7 @@ class Batch:
             return Outcome("duplicate", entity_version=rec.version, server_seq=rec.server_seq)
         if op.base_version is not None:
             return _rejected("invalid_field", "base_version", "A create has no base_version.")
-        problem = self._validate(op.entity, sent, partial=False) or self._references(
-            op.entity, sent
-        )
+        problem = prep.problem or self._references(op.entity, sent)
         if problem is not None:
             return problem
         caller = self.caller
@@ -343,9 +361,8 @@ class Batch:
                 fields["status"] = "submitted"
             fields.setdefault("paid_by_state", False)
             fields["agent_code"] = caller.agent_code
-            problem = check_contribution(fields, op.recorded_at, self.today_wib)
-            if problem is not None:
-                return problem
+            if prep.contribution is not None:
+                return prep.contribution
             nik = fields["nik"]
             self.load_niks([nik])
             problem = self._nik_conflict(nik, entity_id, None)
@@ -374,7 +391,8 @@ class Batch:
         )
         return Outcome("applied", entity_version=1, server_seq=seq)
 
-    def _update(self, op: protocol.Op, sent: dict[str, Any], rec: Rec) -> Outcome:
+    def _update(self, prep: Prepared, rec: Rec) -> Outcome:
+        op, sent = prep.op, prep.sent
         if rec.deleted:
             return _rejected("deleted", None, "The record was deleted.")
         base = op.base_version
@@ -393,7 +411,7 @@ class Batch:
                 rec.version,
                 dict(rec.fields),
             )
-        problem = self._validate(op.entity, sent, partial=True) or self._references(op.entity, sent)
+        problem = prep.problem or self._references(op.entity, sent)
         if problem is not None:
             return problem
         if rec.entity == "enrollment":
@@ -483,92 +501,24 @@ class Batch:
     # --- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:
-        table = db.Record.__table__
-        new = [r for r in self.records.values() if r.dirty and r.is_new]
-        changed = [r for r in self.records.values() if r.dirty and not r.is_new]
-        if new:
-            self.conn.execute(
-                table.insert(),
-                [
-                    {
-                        "entity_id": r.entity_id,
-                        "entity": r.entity,
-                        "branch_code": r.branch_code,
-                        "owner_code": r.owner_code,
-                        "version": r.version,
-                        "deleted": r.deleted,
-                        "fields": r.fields,
-                        "field_versions": r.field_versions,
-                        "server_seq": r.server_seq,
-                        "created_at": r.created_at,
-                        "updated_at": r.updated_at,
-                    }
-                    for r in new
-                ],
-            )
-        if changed:
-            self.conn.execute(
-                table.update()
-                .where(table.c.entity_id == sa.bindparam("b_id"))
-                .values(
-                    version=sa.bindparam("b_version"),
-                    deleted=sa.bindparam("b_deleted"),
-                    fields=sa.bindparam("b_fields", type_=db.JSONType),
-                    field_versions=sa.bindparam("b_field_versions", type_=db.JSONType),
-                    server_seq=sa.bindparam("b_seq"),
-                    updated_at=sa.bindparam("b_updated"),
-                ),
-                [
-                    {
-                        "b_id": r.entity_id,
-                        "b_version": r.version,
-                        "b_deleted": r.deleted,
-                        "b_fields": r.fields,
-                        "b_field_versions": r.field_versions,
-                        "b_seq": r.server_seq,
-                        "b_updated": r.updated_at,
-                    }
-                    for r in changed
-                ],
-            )
-        nik_table = db.ActiveNik.__table__
-        gone = [n for n, row in self.niks.items() if self.niks_before.get(n) not in (None, row)]
-        added = [
-            {
-                "nik": n,
-                "entity_id": row.entity_id,
-                "branch_code": row.branch_code,
-                "enrolled_on": row.enrolled_on,
-            }
-            for n, row in self.niks.items()
-            if row is not None and self.niks_before.get(n) != row
-        ]
-        for start in range(0, len(gone), _CHUNK):
-            self.conn.execute(
-                nik_table.delete().where(nik_table.c.nik.in_(gone[start : start + _CHUNK]))
-            )
-        if added:
-            self.conn.execute(nik_table.insert(), added)
+        dirty = [r for r in self.records.values() if r.dirty]
+        bulk.insert_records(self.conn, [r for r in dirty if r.is_new])
+        bulk.update_records(self.conn, [r for r in dirty if not r.is_new])
+        bulk.delete_niks(
+            self.conn,
+            [n for n, row in self.niks.items() if self.niks_before.get(n) not in (None, row)],
+        )
+        bulk.insert_niks(
+            self.conn,
+            [
+                (n, row.entity_id, row.branch_code, row.enrolled_on)
+                for n, row in self.niks.items()
+                if row is not None and self.niks_before.get(n) != row
+            ],
+        )
 
 
 _MISSING = object()
-
-
-def _insert_ignoring_conflicts(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-    """Inserts pending ledger rows; returns the op_ids this transaction now owns.
-
-    One executemany with ON CONFLICT DO NOTHING RETURNING (SQLAlchemy batches it into
-    multi-row INSERTs): an op_id already in the ledger, or being written by a concurrent
-    transaction that then commits, returns no row and is not ours to apply.
-    """
-    table = db.Ledger.__table__
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=["op_id"])
-        .returning(table.c.op_id)
-    )
-    return set(conn.execute(stmt, rows).scalars())
 
 
 def _stored(conn: Connection, op_ids: list[str]) -> dict[str, Any]:
@@ -605,47 +555,41 @@ def _referenced_ids(ops: list[protocol.Op]) -> set[str]:
     return ids
 
 
-def _apply_once(
-    engine: Engine, caller: Caller, ops: list[protocol.Op]
-) -> list[tuple[str, Outcome]]:
+def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[tuple[str, Outcome]]:
     now = dt.datetime.now(dt.UTC)
-    digests = [payload_hash(op) for op in ops]
     with engine.connect() as conn, conn.begin():
+        # The write lock: every writer takes this row first (see the module docstring).
         seq = conn.execute(
             sa.text("UPDATE seq_counter SET value = value WHERE id = 1 RETURNING value")
         ).scalar_one()
         first: dict[str, int] = {}
         pending: list[dict[str, Any]] = []
-        for index, op in enumerate(ops):
-            op_id = str(op.op_id)
-            if op_id not in first:
-                first[op_id] = index
+        for index, prep in enumerate(preps):
+            if prep.op_id not in first:
+                first[prep.op_id] = index
                 pending.append(
                     {
-                        "op_id": op_id,
-                        "payload_hash": digests[index],
+                        "op_id": prep.op_id,
+                        "payload_hash": prep.digest,
                         "device_id": caller.device_id,
                         "agent_code": caller.agent_code,
                         "status": "pending",
                         "created_at": now,
                     }
                 )
-        owned = _insert_ignoring_conflicts(conn, pending) if pending else set()
+        owned = bulk.insert_pending_ledger(conn, pending)
         stored = _stored(conn, [i for i in first if i not in owned])
         batch = Batch(conn, caller, seq, now)
-        batch.load_records(_referenced_ids([op for op in ops if str(op.op_id) in owned]))
-        batch.load_niks(
-            op.fields.get("nik")
-            for op in ops
-            if op.entity == "enrollment" and str(op.op_id) in owned
-        )
+        mine = [prep.op for prep in preps if prep.op_id in owned]
+        batch.load_records(_referenced_ids(mine))
+        batch.load_niks(op.fields.get("nik") for op in mine if op.entity == "enrollment")
         results: list[tuple[str, Outcome]] = []
         decided: dict[str, Outcome] = {}
-        for index, op in enumerate(ops):
-            op_id = str(op.op_id)
+        for index, prep in enumerate(preps):
+            op_id = prep.op_id
             if first[op_id] != index:
                 earlier = decided[op_id]
-                if digests[first[op_id]] != digests[index]:
+                if preps[first[op_id]].digest != prep.digest:
                     outcome = _rejected(
                         "key_reuse", "op_id", "This op_id was used before for another op."
                     )
@@ -654,39 +598,21 @@ def _apply_once(
                 else:
                     outcome = earlier
             elif op_id in owned:
-                outcome = batch.apply(op)
+                outcome = batch.apply(prep)
                 decided[op_id] = outcome
             else:
-                outcome = _replayed(stored[op_id], digests[index])
+                outcome = _replayed(stored[op_id], prep.digest)
                 decided[op_id] = outcome
             results.append((op_id, outcome))
         batch.flush()
-        ledger = db.Ledger.__table__
-        owned_results = [
-            {
-                "b_op_id": op_id,
-                "b_status": outcome.status,
-                "b_version": outcome.entity_version,
-                "b_seq": outcome.server_seq,
-                "b_error": outcome.error,
-                "b_current": outcome.current,
-            }
-            for index, (op_id, outcome) in enumerate(results)
-            if op_id in owned and first[op_id] == index
-        ]
-        if owned_results:
-            conn.execute(
-                ledger.update()
-                .where(ledger.c.op_id == sa.bindparam("b_op_id"))
-                .values(
-                    status=sa.bindparam("b_status"),
-                    entity_version=sa.bindparam("b_version"),
-                    server_seq=sa.bindparam("b_seq"),
-                    error=sa.bindparam("b_error", type_=db.JSONType),
-                    current=sa.bindparam("b_current", type_=db.JSONType),
-                ),
-                owned_results,
-            )
+        bulk.update_ledger(
+            conn,
+            [
+                (op_id, outcome)
+                for index, (op_id, outcome) in enumerate(results)
+                if op_id in owned and first[op_id] == index
+            ],
+        )
         if batch.seq != seq:
             conn.execute(
                 sa.text("UPDATE seq_counter SET value = :value WHERE id = 1"),
@@ -710,9 +636,11 @@ def apply_batch(
     Raises:
         Busy: the database stayed locked or kept deadlocking.
     """
+    today_wib = dt.datetime.now(WIB).date()
+    preps = [prepare(op, today_wib) for op in ops]
     for attempt in range(_RETRIES):
         try:
-            return _apply_once(engine, caller, ops)
+            return _apply_once(engine, caller, preps)
         except sa.exc.OperationalError as error:
             if _retryable(error) and attempt + 1 < _RETRIES:
                 continue

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -97,7 +98,7 @@ def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
 
 
 def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
-              workers: int) -> float:
+              workers: int, clients: int = 1) -> float:
     home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PERISAI_SERVER_HOME": str(home),
@@ -141,16 +142,34 @@ def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
         if use_gzip:
             headers["Content-Encoding"] = "gzip"
         applied = 0
+        lock = threading.Lock()
+
+        def push_share(share: list[bytes]) -> None:
+            nonlocal applied
+            http = httpx.Client(base_url=base, timeout=300)
+            for body in share:
+                response = http.post("/v1/sync/push", content=body, headers=headers)
+                response.raise_for_status()
+                count = sum(r["status"] == "applied" for r in response.json()["results"])
+                with lock:
+                    applied += count
+
         started = time.perf_counter()
-        for body in bodies:
-            response = client.post("/v1/sync/push", content=body, headers=headers)
-            response.raise_for_status()
-            applied += sum(r["status"] == "applied" for r in response.json()["results"])
+        if clients == 1:
+            push_share(bodies)
+        else:
+            threads = [threading.Thread(target=push_share, args=(bodies[k::clients],))
+                       for k in range(clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
         seconds = time.perf_counter() - started
         if applied != n:
             raise SystemExit(f"only {applied} of {n} ops applied")
         rate = n / seconds
         print(f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
+              f"workers={workers} clients={clients} "
               f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f}",
               flush=True)
         return rate
@@ -167,7 +186,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--gzip", action="store_true", help="gzip the request bodies")
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--clients", type=int, default=1,
+                        help="concurrent connections pushing (1: one laptop, batch after batch)")
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     targets: list[tuple[str, Any]] = []
@@ -181,7 +202,7 @@ def main() -> None:
                 if pg_url is None:
                     folder = tempfile.mkdtemp(prefix="perisai-bench-db-")
                     bench_one(f"sqlite:///{folder}/server.sqlite3", label, n, args.batch,
-                              args.gzip, args.workers)
+                              args.gzip, args.workers, args.clients)
                     continue
                 import sqlalchemy as sa
 
@@ -192,7 +213,7 @@ def main() -> None:
                 url = sa.engine.make_url(pg_url).set(database=name).render_as_string(
                     hide_password=False)
                 try:
-                    bench_one(url, label, n, args.batch, args.gzip, args.workers)
+                    bench_one(url, label, n, args.batch, args.gzip, args.workers, args.clients)
                 finally:
                     with admin.connect() as conn:
                         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,234 @@
+"""Bulk writes of a push batch, one statement per table, in each database's fastest form.
+
+PostgreSQL: `INSERT ... SELECT ... FROM json_to_recordset(%s)` and `UPDATE ... FROM
+json_to_recordset(%s)`: the rows travel as one JSON document (made by the C json encoder,
+parsed by PostgreSQL in C), so 500 rows are one statement and one round trip. SQLite: the
+driver's executemany (a C loop in the same process). Values are written in the storage form
+of SQLAlchemy's column types, so Core reads them back unchanged (JSON as text, SQLite
+datetimes as naive UTC text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+_RECORD_COLUMNS = (
+    "entity_id, entity, branch_code, owner_code, version, deleted, fields, field_versions, "
+    "server_seq, created_at, updated_at"
+)
+
+
+def _pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, separators=(",", ":"))
+
+
+def _rows_json(rows: Any) -> str:
+    return json.dumps(list(rows), separators=(",", ":"), default=_iso)
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _record_row(r: Any) -> dict[str, Any]:
+    return {
+        "entity_id": r.entity_id,
+        "entity": r.entity,
+        "branch_code": r.branch_code,
+        "owner_code": r.owner_code,
+        "version": r.version,
+        "deleted": r.deleted,
+        "fields": r.fields,
+        "field_versions": r.field_versions,
+        "server_seq": r.server_seq,
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+    }
+
+
+def _sqlite_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def insert_pending_ledger(conn: Connection, rows: Sequence[dict[str, Any]]) -> set[str]:
+    """Inserts `pending` ledger rows, skipping op_ids already there; returns those inserted.
+
+    A concurrent transaction inserting the same op_id makes this statement wait for it; if
+    it commits, the op_id is skipped (ON CONFLICT DO NOTHING), so it is never applied twice.
+    """
+    if not rows:
+        return set()
+    if _pg(conn):
+        result = conn.exec_driver_sql(
+            "INSERT INTO ledger (op_id, payload_hash, device_id, agent_code, status, "
+            "created_at) SELECT * FROM json_to_recordset(%s::json) AS x(op_id varchar, "
+            "payload_hash varchar, device_id varchar, agent_code varchar, status varchar, "
+            "created_at timestamptz) ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+            (_rows_json(rows),),
+        )
+        return {row[0] for row in result}
+    owned: set[str] = set()
+    chunk = 300  # 6 values a row, well under SQLite's 32766 variables
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(part))
+        params: list[Any] = []
+        for r in part:
+            params += [
+                r["op_id"],
+                r["payload_hash"],
+                r["device_id"],
+                r["agent_code"],
+                r["status"],
+                _sqlite_time(r["created_at"]),
+            ]
+        result = conn.exec_driver_sql(
+            "INSERT INTO ledger (op_id, payload_hash, device_id, agent_code, status, "
+            f"created_at) VALUES {values} ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+            tuple(params),
+        )
+        owned.update(row[0] for row in result)
+    return owned
+
+
+def update_ledger(conn: Connection, results: Sequence[tuple[str, Any]]) -> None:
+    """Writes each owned op's result (`results`: op_id and an Outcome)."""
+    if not results:
+        return
+    if _pg(conn):
+        conn.exec_driver_sql(
+            "UPDATE ledger AS l SET status = u.status, entity_version = u.version, "
+            "server_seq = u.seq, error = u.error, current = u.current "
+            "FROM json_to_recordset(%s::json) AS u(op_id varchar, status varchar, "
+            "version int, seq bigint, error json, current json) WHERE l.op_id = u.op_id",
+            (
+                _rows_json(
+                    {
+                        "op_id": op_id,
+                        "status": o.status,
+                        "version": o.entity_version,
+                        "seq": o.server_seq,
+                        "error": o.error,
+                        "current": o.current,
+                    }
+                    for op_id, o in results
+                ),
+            ),
+        )
+        return
+    conn.exec_driver_sql(
+        "UPDATE ledger SET status = ?, entity_version = ?, server_seq = ?, error = ?, "
+        "current = ? WHERE op_id = ?",
+        [
+            (o.status, o.entity_version, o.server_seq, _json(o.error), _json(o.current), op_id)
+            for op_id, o in results
+        ],
+    )
+
+
+def insert_records(conn: Connection, recs: Sequence[Any]) -> None:
+    if not recs:
+        return
+    if _pg(conn):
+        conn.exec_driver_sql(
+            f"INSERT INTO record ({_RECORD_COLUMNS}) SELECT * FROM json_to_recordset(%s::json) "
+            "AS x(entity_id varchar, entity varchar, branch_code varchar, owner_code varchar, "
+            "version int, deleted bool, fields json, field_versions json, server_seq bigint, "
+            "created_at timestamptz, updated_at timestamptz)",
+            (_rows_json(_record_row(r) for r in recs),),
+        )
+        return
+    conn.exec_driver_sql(
+        f"INSERT INTO record ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.entity_id,
+                r.entity,
+                r.branch_code,
+                r.owner_code,
+                r.version,
+                int(r.deleted),
+                _json(r.fields),
+                _json(r.field_versions),
+                r.server_seq,
+                _sqlite_time(r.created_at),
+                _sqlite_time(r.updated_at),
+            )
+            for r in recs
+        ],
+    )
+
+
+def update_records(conn: Connection, recs: Sequence[Any]) -> None:
+    if not recs:
+        return
+    if _pg(conn):
+        conn.exec_driver_sql(
+            "UPDATE record AS r SET version = u.version, deleted = u.deleted, "
+            "fields = u.fields, field_versions = u.field_versions, server_seq = u.server_seq, "
+            "updated_at = u.updated_at FROM json_to_recordset(%s::json) AS u(entity_id varchar, "
+            "version int, deleted bool, fields json, field_versions json, server_seq bigint, "
+            "updated_at timestamptz) WHERE r.entity_id = u.entity_id",
+            (_rows_json(_record_row(r) for r in recs),),
+        )
+        return
+    conn.exec_driver_sql(
+        "UPDATE record SET version = ?, deleted = ?, fields = ?, field_versions = ?, "
+        "server_seq = ?, updated_at = ? WHERE entity_id = ?",
+        [
+            (
+                r.version,
+                int(r.deleted),
+                _json(r.fields),
+                _json(r.field_versions),
+                r.server_seq,
+                _sqlite_time(r.updated_at),
+                r.entity_id,
+            )
+            for r in recs
+        ],
+    )
+
+
+def delete_niks(conn: Connection, niks: Sequence[str]) -> None:
+    if not niks:
+        return
+    if _pg(conn):
+        conn.exec_driver_sql("DELETE FROM active_nik WHERE nik = ANY(%s::varchar[])", (list(niks),))
+        return
+    conn.exec_driver_sql("DELETE FROM active_nik WHERE nik = ?", [(n,) for n in niks])
+
+
+def insert_niks(conn: Connection, rows: Sequence[tuple[str, str, str, dt.date]]) -> None:
+    """Inserts (nik, entity_id, branch_code, enrolled_on) rows; the primary key on `nik`
+    is the guard (a duplicate raises IntegrityError and the batch is retried)."""
+    if not rows:
+        return
+    if _pg(conn):
+        conn.exec_driver_sql(
+            "INSERT INTO active_nik (nik, entity_id, branch_code, enrolled_on) "
+            "SELECT * FROM json_to_recordset(%s::json) AS x(nik varchar, entity_id varchar, "
+            "branch_code varchar, enrolled_on date)",
+            (
+                _rows_json(
+                    {"nik": r[0], "entity_id": r[1], "branch_code": r[2], "enrolled_on": r[3]}
+                    for r in rows
+                ),
+            ),
+        )
+        return
+    conn.exec_driver_sql(
+        "INSERT INTO active_nik (nik, entity_id, branch_code, enrolled_on) VALUES (?, ?, ?, ?)",
+        [(r[0], r[1], r[2], r[3].isoformat()) for r in rows],
+    )
