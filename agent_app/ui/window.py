@@ -9,8 +9,9 @@ underneath, so the next person starts where the booth left off.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -73,44 +74,62 @@ class IdleWatcher(QObject):
             app.removeEventFilter(self)
 
 
+class _Pages(Mapping[str, QWidget]):
+    """The workspace's pages, each built the first time it is needed (a faster login)."""
+
+    def __init__(self, workspace: Workspace, factories: dict[str, Callable[[], QWidget]]):
+        self._workspace = workspace
+        self._factories = factories
+        self._built: dict[str, QWidget] = {}
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key not in self._built:
+            page = self._factories[key]()
+            self._built[key] = page
+            self._workspace._install(key, page)
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._factories)
+
+    def __len__(self) -> int:
+        return len(self._factories)
+
+    def built(self, key: str) -> bool:
+        return key in self._built
+
+
 class Workspace(QWidget):
     """Navigation on the left, the current page on the right."""
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from agent_app.ui.pages import (
-            businesses,
-            dashboard,
-            enrollments,
-            followups,
-            settings,
-            sync,
-        )
-
         self.ctx = ctx
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(200)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        entries: list[tuple[str, str, Any]] = [
-            ("dashboard", self.tr("Dashboard"), dashboard.DashboardPage),
-            ("businesses", self.tr("Businesses (UMKM)"), businesses.BusinessesPage),
-            ("enrollments", self.tr("Enrollments"), enrollments.EnrollmentsPage),
-            ("followups", self.tr("Follow-ups"), followups.FollowUpsPage),
-            ("sync", self.tr("Sync"), sync.SyncPage),
-            ("settings", self.tr("Settings"), settings.SettingsPage),
+        entries: list[tuple[str, str, str]] = [
+            ("dashboard", self.tr("Dashboard"), "DashboardPage"),
+            ("businesses", self.tr("Businesses (UMKM)"), "BusinessesPage"),
+            ("enrollments", self.tr("Enrollments"), "EnrollmentsPage"),
+            ("followups", self.tr("Follow-ups"), "FollowUpsPage"),
+            ("sync", self.tr("Sync"), "SyncPage"),
+            ("settings", self.tr("Settings"), "SettingsPage"),
         ]
-        for number, (key, title, page_class) in enumerate(entries, start=1):
+        factories: dict[str, Callable[[], QWidget]] = {}
+        self._slots: dict[str, QWidget] = {}
+        for number, (key, title, class_name) in enumerate(entries, start=1):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(self.tr("Ctrl+{n}").format(n=number))
             self.nav.addItem(item)
-            page = page_class(ctx)
-            self.pages[key] = page
-            self.stack.addWidget(page)
+            factories[key] = lambda k=key, c=class_name: self._build(k, c)
+            slot = QWidget()
+            self._slots[key] = slot
+            self.stack.addWidget(slot)
+        self.pages = _Pages(self, factories)
         self.nav.currentRowChanged.connect(self._show_row)
-        self.pages["followups"].open_business.connect(self.open_business)  # type: ignore[attr-defined]
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -118,11 +137,29 @@ class Workspace(QWidget):
         layout.addWidget(self.stack, 1)
         self.nav.setCurrentRow(0)
 
+    def _build(self, key: str, class_name: str) -> QWidget:
+        module = importlib.import_module(f"agent_app.ui.pages.{key}")
+        page: QWidget = getattr(module, class_name)(self.ctx)
+        if key == "followups":
+            page.open_business.connect(self.open_business)  # type: ignore[attr-defined]
+        return page
+
+    def _install(self, key: str, page: QWidget) -> None:
+        slot = self._slots.pop(key)
+        index = self.stack.indexOf(slot)
+        current = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(slot)
+        slot.deleteLater()
+        if current:
+            self.stack.setCurrentWidget(page)
+
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        key = list(self.pages)[row]
+        page = self.pages[key]
+        self.stack.setCurrentWidget(page)
         activate = getattr(page, "activate", None)
         if callable(activate):
             activate()
@@ -133,7 +170,10 @@ class Workspace(QWidget):
 
     def show_page(self, key: str) -> QWidget:
         row = list(self.pages).index(key)
-        self.nav.setCurrentRow(row)
+        if self.nav.currentRow() == row:
+            self._show_row(row)
+        else:
+            self.nav.setCurrentRow(row)
         return self.pages[key]
 
 

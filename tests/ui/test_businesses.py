@@ -192,3 +192,38 @@ def test_dashboard_shows_figures_and_chart(qtbot: Any, logged_in: MainWindow):
 
 def test_today_is_injected():
     assert dt.date(2026, 9, 24) == fakes.TODAY
+
+
+class DeferredRunner:
+    """Holds tasks until `finish_next()`, like a busy database thread."""
+
+    def __init__(self) -> None:
+        self.queue: list[Any] = []
+
+    def submit(self, op: Any) -> None:
+        self.queue.append(op)
+
+    def finish_next(self) -> None:
+        op = self.queue.pop(0)
+        op._execute()
+        op._deliver()
+
+
+def test_keystrokes_during_a_query_are_coalesced(qtbot: Any):
+    from agent_app.ui import ops
+
+    runner = DeferredRunner()
+    ops.set_runner(runner)
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    model.set_filter(BusinessFilter(text="s"))
+    model.set_filter(BusinessFilter(text="so"))  # typed while "s" runs
+    model.set_filter(BusinessFilter(text="son"))
+    assert len(runner.queue) == 1
+    runner.finish_next()  # "s" answers: stale, so "son" is asked at once
+    assert model.rowCount() == 0
+    assert len(runner.queue) == 1
+    with qtbot.waitSignal(model.loaded):
+        runner.finish_next()
+    assert model.rowCount() == 500
+    assert backend.calls == ["count", "search", "count", "search"]

@@ -1,0 +1,244 @@
+"""Benchmark of the desktop app on a database of 100,000 businesses and 100,000 enrollments.
+
+Run:  .venv/bin/python tests/bench/bench_ui.py [--rows 100000]
+
+Prints (goals from issue 4):
+- start-up: process launch to the login window painted and taking keys (<= 1.0 s), and
+  password accepted to the workspace with the Beranda filled in (the password's key
+  derivation, argon2id, is timed on its own);
+- search: a keystroke in the business search to the updated list (count + first page,
+  repainted; keystrokes typed while a query runs are coalesced) (<= 50 ms, median);
+- open: a business with 20 visits, from Enter to its page painted (<= 100 ms, median);
+- peak memory of the process (resource.getrusage maxrss, <= 250 MB).
+
+Runs headless (QT_QPA_PLATFORM=offscreen) with the real threaded Op runner, the real key
+store, SQLCipher database and services. The fill function is the storage benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PASSWORD = "bench-password"
+
+
+def child_startup() -> None:
+    """Run in a fresh process: prints the wall clock when the login window is painted."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from agent_app import app as app_mod
+    from agent_app.ui import application
+    from agent_app.ui.window import MainWindow
+
+    shell = app_mod.build_shell()
+    qt_app = QApplication(sys.argv[:1])
+    application.prepare(qt_app, "id")
+    window = MainWindow(shell)
+    window.show()
+
+    def painted() -> None:
+        window.repaint()
+        ready = window.login.password.hasFocus() or window.login.isVisible()
+        print(f"PAINTED {time.time():.6f} {ready}", flush=True)
+        qt_app.quit()
+
+    QTimer.singleShot(0, painted)
+    qt_app.exec()
+
+
+def child_fill(rows: int) -> None:
+    """Run in a separate process so that the fill's memory does not count as the app's."""
+    from agent_app import app as app_mod
+    from agent_app import paths
+    from agent_app.services import businesses, visits
+    from agent_app.services.actor import Actor
+    from agent_app.storage import engine as engine_mod
+    from agent_app.storage.uow import SqlUnitOfWork
+    from tests.bench import bench_storage  # the storage agent's fill function
+
+    shell = app_mod.build_shell()
+    unlocked = shell.keystore.create_first_account(
+        "PLG-0123", "Siti Aminah", "PLG", "agent", PASSWORD
+    )
+    engine = engine_mod.open_engine(paths.database_path(), unlocked.key)
+    seconds = bench_storage.fill(engine, rows, random.Random(20261121))
+    print(f"fill: {rows:,} businesses + {rows:,} enrollments in {seconds:.1f} s")
+    actor = Actor("PLG-0123", "Siti Aminah", "PLG")
+    busy = businesses.register_business(
+        SqlUnitOfWork(engine),
+        actor,
+        {"name": "Pempek Bench Dua Puluh", "owner_name": "Candy", "sector": "kuliner"},
+    )
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    for n in range(20):
+        visits.record_visit(
+            SqlUnitOfWork(engine),
+            actor,
+            busy.id,
+            {
+                "visited_at": (now - dt.timedelta(days=n)).isoformat(),
+                "outcome": "follow_up",
+                "notes": f"Kunjungan ke-{n + 1}",
+                "next_follow_up": (now.date() + dt.timedelta(days=3)).isoformat(),
+            },
+        )
+    engine.dispose()
+
+
+def measure_startup(home: Path, runs: int = 5) -> float:
+    times = []
+    env = {**os.environ, "AGENT_APP_HOME": str(home)}
+    for _ in range(runs):
+        start = time.time()
+        out = subprocess.run(
+            [sys.executable, __file__, "--child-startup"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        line = next(x for x in out.splitlines() if x.startswith("PAINTED"))
+        times.append(float(line.split()[1]) - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child-startup", action="store_true")
+    parser.add_argument("--child-fill", type=int)
+    args = parser.parse_args()
+    if args.child_startup:
+        child_startup()
+        return
+    if args.child_fill:
+        child_fill(args.child_fill)
+        return
+
+    home = Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    os.environ["AGENT_APP_HOME"] = str(home)
+    subprocess.run([sys.executable, __file__, "--child-fill", str(args.rows)], check=True)
+
+    from agent_app import app as app_mod
+
+    shell = app_mod.build_shell()
+    startup = measure_startup(home)
+    print(
+        f"start-up to the login window (process launch -> painted), median of 5: "
+        f"{startup * 1000:.0f} ms"
+    )
+
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from agent_app.ui import application, ops
+    from agent_app.ui.window import MainWindow
+
+    qt_app = QApplication(sys.argv[:1])
+    application.prepare(qt_app, "id")
+
+    def wait_for(condition, timeout: float = 30.0) -> None:
+        deadline = time.perf_counter() + timeout
+        while not condition():
+            if time.perf_counter() > deadline:
+                raise TimeoutError
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+
+    start = time.perf_counter()
+    shell.keystore.unlock("PLG-0123", PASSWORD)
+    kdf = time.perf_counter() - start
+    print(f"password check (argon2id key derivation): {kdf * 1000:.0f} ms")
+
+    window = MainWindow(shell)
+    window.resize(1366, 820)
+    window.show()
+    wait_for(lambda: window.login.isVisible())
+    window.login.password.setText(PASSWORD)
+    start = time.perf_counter()
+    window.login.submit()
+    wait_for(
+        lambda: (
+            window.workspace is not None
+            and window.workspace.pages["dashboard"].summary is not None
+            and ops.hub().running == 0
+        )
+    )
+    window.repaint()
+    login = time.perf_counter() - start
+    print(
+        f"log in -> workspace with Beranda filled (incl. key derivation and opening the "
+        f"database): {login * 1000:.0f} ms"
+    )
+
+    page = window.workspace.show_page("businesses")
+    listing = page.list_page
+    wait_for(lambda: listing.model.rowCount() > 0 and ops.hub().running == 0)
+    print(f"business list: {listing.model.rowCount():,} rows")
+    listing.table.repaint()
+    search_times = []
+    for word in ("pempek", "songket cek", "kopi yuk s", "warung", "siti am"):
+        listing.search.clear()
+        wait_for(lambda: not listing.debounce.isActive() and ops.hub().running == 0)
+        listing.search.setFocus()
+        for char in word:
+            seen = []
+            listing.model.loaded.connect(lambda: seen.append(1))
+            start = time.perf_counter()
+            QTest.keyClick(listing.search, char)
+            wait_for(lambda s=seen: bool(s))
+            listing.table.repaint()  # the list as the person sees it
+            search_times.append((time.perf_counter() - start) * 1000)
+            listing.model.loaded.disconnect()
+    print(
+        f"search keystroke -> list updated and repainted: median "
+        f"{statistics.median(search_times):.1f} ms, p95 "
+        f"{sorted(search_times)[int(len(search_times) * 0.95)]:.1f} ms "
+        f"over {len(search_times)} keystrokes"
+    )
+
+    open_times = []
+    for _ in range(10):
+        page.show_list()
+        listing.search.setText("Pempek Bench Dua Puluh")
+        wait_for(
+            lambda: (
+                listing.model.rowCount() == 1
+                and not listing.debounce.isActive()
+                and ops.hub().running == 0
+            )
+        )
+        start = time.perf_counter()
+        QTest.keyClick(listing.search, Qt.Key.Key_Return)
+        wait_for(
+            lambda: (
+                page.stack.currentWidget() is page.detail_page
+                and page.detail_page.visits.rowCount() == 20
+            )
+        )
+        page.detail_page.repaint()
+        open_times.append((time.perf_counter() - start) * 1000)
+    print(f"open a business with 20 visits: median {statistics.median(open_times):.1f} ms")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (maxrss): {peak:.0f} MB")
+    window.close()
+    shell.close()
+
+
+if __name__ == "__main__":
+    main()
