@@ -131,6 +131,33 @@ class BusinessRepository:
         row.next_follow_up = latest.next_follow_up if latest else None
         self.session.flush()
 
+    def refresh_visit_summaries(self, business_ids: Iterable[str]) -> None:
+        """`refresh_visit_summary` for many businesses, one UPDATE per 500."""
+        wanted = sorted(set(business_ids))
+        v = tables.Visit
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+
+            def latest(column: Any) -> Any:
+                return (
+                    sa.select(column)
+                    .where(v.business_id == tables.Business.id, _live(v))
+                    .order_by(v.visited_at.desc())
+                    .limit(1)
+                    .scalar_subquery()
+                )
+
+            self.session.execute(
+                sa.update(tables.Business)
+                .where(tables.Business.id.in_(chunk))
+                .values(
+                    last_visit_at=latest(v.visited_at),
+                    last_outcome=latest(v.outcome),
+                    next_follow_up=latest(v.next_follow_up),
+                )
+                .execution_options(synchronize_session=False)
+            )
+
     def _where(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]]:
         t = tables.Business
         where: list[sa.ColumnElement[bool]] = [_live(t)]
@@ -470,6 +497,49 @@ class OutboxRepository:
         """The server's stored answer to an op (with a conflict's `current`), if any."""
         row = self.get_row(op_id)
         return dict(row.result) if row is not None and row.result else None
+
+    def unsettled_rows(
+        self, limit: int | None = None, after_seq: int | None = None
+    ) -> list[tables.OutboxOp]:
+        """The unsettled ops as rows of this session (for the sync store, which edits them)."""
+        stmt = (
+            sa.select(tables.OutboxOp)
+            .where(tables.OutboxOp.status.in_(UNSETTLED_OP))
+            .order_by(tables.OutboxOp.op_seq)
+        )
+        if after_seq is not None:
+            stmt = stmt.where(tables.OutboxOp.op_seq > after_seq)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return list(self.session.scalars(stmt))
+
+    def rows_by_op_id(self, op_ids: Iterable[str]) -> dict[str, tables.OutboxOp]:
+        wanted = sorted(set(op_ids))
+        found: dict[str, tables.OutboxOp] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            stmt = sa.select(tables.OutboxOp).where(tables.OutboxOp.op_id.in_(chunk))
+            found.update((row.op_id, row) for row in self.session.scalars(stmt))
+        return found
+
+    def entities_with_unsettled(
+        self, entity_ids: Iterable[str], *, kind: str | None = None
+    ) -> set[str]:
+        """Which of these records still have an op waiting for the server."""
+        wanted = sorted(set(entity_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            stmt = sa.select(tables.OutboxOp.entity_id).where(
+                tables.OutboxOp.entity_id.in_(chunk), tables.OutboxOp.status.in_(UNSETTLED_OP)
+            )
+            if kind is not None:
+                stmt = stmt.where(tables.OutboxOp.kind == kind)
+            found.update(self.session.scalars(stmt))
+        return found
+
+    def entities_with_unsettled_create(self, entity_ids: Iterable[str]) -> set[str]:
+        return self.entities_with_unsettled(entity_ids, kind="create")
 
     def count_unsettled(self) -> int:
         stmt = sa.select(sa.func.count()).where(tables.OutboxOp.status.in_(UNSETTLED_OP))

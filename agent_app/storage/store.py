@@ -29,7 +29,7 @@ Each call is its own unit of work, so the sync engine may call it from its netwo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,13 +104,19 @@ class LocalStore:
         """
         ops: list[dict[str, Any]] = []
         with self._uow() as uow:
-            for op in uow.outbox.unsettled(limit, after_seq=after_seq):
-                row = uow.outbox.get_row(op.op_id)
-                assert row is not None
-                if op.kind == keys.OpKind.UPDATE and op.base_version is None:
-                    version = _entity_version(uow, op.entity, op.entity_id)
+            rows = uow.outbox.unsettled_rows(limit, after_seq=after_seq)
+            waiting = [r for r in rows if r.kind == keys.OpKind.UPDATE and r.base_version is None]
+            versions: dict[str, int | None] = {}
+            creating: set[str] = set()
+            if waiting:
+                for entity, ids in _group(waiting).items():
+                    versions.update(_versions(uow, entity, ids))
+                creating = uow.outbox.entities_with_unsettled_create({r.entity_id for r in waiting})
+            for row in rows:
+                if row.kind == keys.OpKind.UPDATE and row.base_version is None:
+                    version = versions.get(row.entity_id)
                     if version is None:
-                        if _create_unsettled(uow, op.entity_id):
+                        if row.entity_id in creating:
                             if not for_bundle:
                                 break  # wait for the create's answer
                             version = CREATED_VERSION
@@ -122,15 +128,13 @@ class LocalStore:
                     row.base_version = version
                 row.status = "sent"
                 row.attempts += 1
-                uow.session.flush()
                 ops.append(_op_wire(row))
             uow.commit()
         return ops
 
     def mark_results(self, results: Sequence[Any]) -> None:
         with self._uow() as uow:
-            for result in results:
-                _apply_result(uow, _plain(result))
+            _apply_results(uow, [_plain(r) for r in results])
             uow.commit()
 
     def apply_pulled(self, changes: Sequence[Any], cursor: str | None) -> int:
@@ -141,12 +145,17 @@ class LocalStore:
             changes, key=lambda c: (_PULL_ORDER.get(c.get("entity", ""), 9), c.get("server_seq", 0))
         )
         with self._uow() as uow:
-            touched: set[str] = set()
-            for change in ordered:
-                if _apply_change(uow, change, touched):
-                    applied += 1
-            for business_id in touched:
-                uow.businesses.refresh_visit_summary(business_id)
+            page = _PulledPage(uow, ordered)
+            previous = None
+            with uow.session.no_autoflush:
+                for change in ordered:
+                    if change.get("entity") != previous:
+                        uow.session.flush()  # parents are written before their children
+                        previous = change.get("entity")
+                    if _apply_change(uow, page, change):
+                        applied += 1
+            uow.session.flush()
+            uow.businesses.refresh_visit_summaries(page.touched)
             uow.sync_state.set_cursor(cursor)
             uow.commit()
         log.info("pulled %d changes, applied %d", len(changes), applied)
@@ -175,68 +184,109 @@ def _op_wire(row: tables.OutboxOp) -> dict[str, Any]:
     }
 
 
-def _create_unsettled(uow: SqlUnitOfWork, entity_id: str) -> bool:
-    return any(
-        op.kind == keys.OpKind.CREATE and op.status in ("pending", "sent")
-        for op in uow.outbox.for_entity(entity_id)
-    )
+def _group(rows: Sequence[Any]) -> dict[str, set[str]]:
+    grouped: dict[str, set[str]] = {}
+    for row in rows:
+        grouped.setdefault(row.entity, set()).add(row.entity_id)
+    return grouped
 
 
-def _entity_row(uow: SqlUnitOfWork, entity: str, entity_id: str) -> Any:
+def _entity_rows(uow: SqlUnitOfWork, entity: str, ids: Iterable[str]) -> dict[str, Any]:
+    """The local rows of these records, by id (absent ids are left out)."""
     table = _ENTITY_TABLES.get(entity)
+    found: dict[str, Any] = {}
     if table is None:
-        return None
-    return uow.session.scalars(sa.select(table).where(table.id == entity_id)).one_or_none()
+        return found
+    for chunk in _chunks(sorted(set(ids))):
+        for row in uow.session.scalars(sa.select(table).where(table.id.in_(chunk))):
+            found[row.id] = row
+    return found
 
 
-def _entity_version(uow: SqlUnitOfWork, entity: str, entity_id: str) -> int | None:
-    row = _entity_row(uow, entity, entity_id)
-    return None if row is None else row.version
+def _versions(uow: SqlUnitOfWork, entity: str, ids: Iterable[str]) -> dict[str, int | None]:
+    return {i: row.version for i, row in _entity_rows(uow, entity, ids).items()}
 
 
-def _apply_result(uow: SqlUnitOfWork, result: Mapping[str, Any]) -> None:
-    op_id = str(result.get("op_id"))
-    row = uow.outbox.get_row(op_id)
-    if row is None:
-        log.warning("result for unknown op %s", op_id)
-        return
-    if row.status not in ("pending", "sent"):
-        return  # already settled
-    status = str(result.get("status"))
-    error = result.get("error") or {}
-    row.result = dict(result)
-    entity = _entity_row(uow, row.entity, row.entity_id)
-    if status in ("applied", "duplicate"):
-        row.status = status
-        row.error_code = row.error_message = None
-        uow.session.flush()
-        if entity is None:
-            return
-        version = result.get("entity_version")
-        if version is not None and (entity.version is None or version > entity.version):
-            entity.version = version
-        if isinstance(entity, tables.Enrollment):
-            entity.confirmed_fields = {**(entity.confirmed_fields or {}), **row.fields}
-        if not uow.outbox.has_unsettled(row.entity_id):
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> None:
+    """Settles the ops of one push answer, in one flush (see the module docstring)."""
+    ops = uow.outbox.rows_by_op_id(str(r.get("op_id")) for r in results)
+    entities: dict[str, dict[str, Any]] = {
+        entity: _entity_rows(uow, entity, ids) for entity, ids in _group(list(ops.values())).items()
+    }
+    done: dict[str, Any] = {}  # entity rows with an applied op, candidates for `synced`
+    refused: set[str] = set()
+    with uow.session.no_autoflush:
+        for result in results:
+            op_id = str(result.get("op_id"))
+            row = ops.get(op_id)
+            if row is None:
+                log.warning("result for unknown op %s", op_id)
+                continue
+            if row.status not in ("pending", "sent"):
+                continue  # already settled
+            status = str(result.get("status"))
+            error = result.get("error") or {}
+            entity = entities.get(row.entity, {}).get(row.entity_id)
+            if status in ("applied", "duplicate"):
+                row.status = status
+                row.result = dict(result)
+                row.error_code = row.error_message = None
+                if entity is None:
+                    continue
+                version = result.get("entity_version")
+                if version is not None and (entity.version is None or version > entity.version):
+                    entity.version = version
+                if isinstance(entity, tables.Enrollment):
+                    entity.confirmed_fields = {**(entity.confirmed_fields or {}), **row.fields}
+                done[row.entity_id] = entity
+            elif status in ("rejected", "conflict"):
+                row.status = status
+                row.result = dict(result)
+                row.error_code = error.get("code")
+                row.error_message = error.get("message")
+                if entity is not None:
+                    entity.sync_state = status
+                    entity.sync_error_code = error.get("code")
+                    entity.sync_error_message = error.get("message")
+                    refused.add(row.entity_id)
+                log.info("op %s %s: %s", op_id, status, error.get("code"))
+            else:
+                log.warning("op %s: unknown result status %r", op_id, status)
+    uow.session.flush()
+    still = uow.outbox.entities_with_unsettled(set(done))
+    for entity_id, entity in done.items():
+        if entity_id not in still and entity_id not in refused:
             entity.sync_state = "synced"
             entity.sync_error_code = entity.sync_error_message = None
-    elif status in ("rejected", "conflict"):
-        row.status = status
-        row.error_code = error.get("code")
-        row.error_message = error.get("message")
-        if entity is not None:
-            entity.sync_state = status
-            entity.sync_error_code = error.get("code")
-            entity.sync_error_message = error.get("message")
-            if status == "conflict" and result.get("entity_version") is not None:
-                log.info("conflict on %s %s", row.entity, row.entity_id)
-        log.info("op %s %s: %s", op_id, status, error.get("code"))
-    else:
-        log.warning("op %s: unknown result status %r", op_id, status)
     uow.session.flush()
 
 
-def _apply_change(uow: SqlUnitOfWork, change: Mapping[str, Any], touched: set[str]) -> bool:
+class _PulledPage:
+    """What applying one pulled page needs to know, fetched in a few queries up front."""
+
+    def __init__(self, uow: SqlUnitOfWork, changes: Sequence[Mapping[str, Any]]) -> None:
+        ids: dict[str, set[str]] = {}
+        parents: set[str] = set()
+        for change in changes:
+            entity = str(change.get("entity"))
+            if entity in _ENTITY_TABLES:
+                ids.setdefault(entity, set()).add(str(change.get("entity_id")))
+            if entity == keys.Entity.VISIT:
+                parents.add(str((change.get("fields") or {}).get("business_id")))
+        every = set().union(*ids.values()) if ids else set()
+        self.unsettled = uow.outbox.entities_with_unsettled(every)
+        self.rows = {entity: _entity_rows(uow, entity, group) for entity, group in ids.items()}
+        self.businesses = set(self.rows.get(keys.Entity.BUSINESS, {}))
+        self.businesses |= set(_entity_rows(uow, keys.Entity.BUSINESS, parents))
+        self.touched: set[str] = set()
+
+
+def _apply_change(uow: SqlUnitOfWork, page: _PulledPage, change: Mapping[str, Any]) -> bool:
     entity = str(change.get("entity"))
     entity_id = str(change.get("entity_id"))
     version = change.get("version")
@@ -293,10 +343,10 @@ def _apply_change(uow: SqlUnitOfWork, change: Mapping[str, Any], touched: set[st
     if table is None:
         log.warning("pulled an unknown entity %r", entity)
         return False
-    if uow.outbox.has_unsettled(entity_id):
+    if entity_id in page.unsettled:
         log.info("pulled %s %s kept: a local op is pending", entity, entity_id)
         return False
-    row = _entity_row(uow, entity, entity_id)
+    row = page.rows.get(entity, {}).get(entity_id)
     stamp = now()
     if deleted:
         if row is not None:
@@ -305,20 +355,21 @@ def _apply_change(uow: SqlUnitOfWork, change: Mapping[str, Any], touched: set[st
             row.sync_state = "synced"
             row.updated_at = stamp
             if entity == keys.Entity.VISIT:
-                touched.add(row.business_id)
+                page.touched.add(row.business_id)
         return row is not None
     values = wire.from_wire(entity, entity_id, fields)
     if entity == keys.Entity.VISIT:
-        business = uow.session.scalars(
-            sa.select(tables.Business.id).where(tables.Business.id == values.get("business_id"))
-        ).one_or_none()
-        if business is None:
+        business = str(values.get("business_id"))
+        if business not in page.businesses:
             log.warning("pulled visit %s of an unknown business; skipped", entity_id)
             return False
-        touched.add(business)
+        page.touched.add(business)
     if row is None:
         row = table(created_at=stamp)
         uow.session.add(row)
+        page.rows.setdefault(entity, {})[entity_id] = row
+        if entity == keys.Entity.BUSINESS:
+            page.businesses.add(entity_id)
     for name, value in values.items():
         setattr(row, name, value)
     row.version = version
@@ -330,5 +381,4 @@ def _apply_change(uow: SqlUnitOfWork, change: Mapping[str, Any], touched: set[st
         row.confirmed_fields = {k: v for k, v in fields.items() if k in wire.ENROLLMENT_FIELDS}
         if row.programs is None:
             row.programs = []
-    uow.session.flush()
     return True

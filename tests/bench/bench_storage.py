@@ -31,6 +31,7 @@ from agent_app.services import businesses, enrollments
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from agent_app.storage.engine import open_engine
+from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
 
 FIRST = [
@@ -314,6 +315,32 @@ def main() -> None:
         f"search enrollments 'siti am': page {enr:.2f} ms, count {enr_count:.2f} ms; "
         f"NIK prefix {nik:.2f} ms"
     )
+
+    store = LocalStore(engine)
+    start = time.perf_counter()
+    ops = store.pending_ops(500)
+    handed = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    store.mark_results(
+        [{"op_id": op["op_id"], "status": "applied", "entity_version": 1} for op in ops]
+    )
+    marked = (time.perf_counter() - start) * 1000
+    print(f"sync store: pending_ops({len(ops)}) {handed:.1f} ms, mark_results {marked:.1f} ms")
+    changes = [
+        {
+            "entity": "business",
+            "entity_id": str(uuid.uuid4()),
+            "version": 1,
+            "deleted": False,
+            "server_seq": n,
+            "fields": {"name": f"Usaha Tarik {n}", "status": "prospect", "sector": "kuliner"},
+        }
+        for n in range(1000)
+    ]
+    start = time.perf_counter()
+    store.apply_pulled(changes, "bench-cursor")
+    pulled = (time.perf_counter() - start) * 1000
+    print(f"sync store: apply_pulled(1000 new businesses) {pulled:.1f} ms")
     engine.dispose()
     print(f"file size at the end: {path.stat().st_size / 1e6:.1f} MB ({path})")
 
