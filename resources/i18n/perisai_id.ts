@@ -433,6 +433,22 @@
         <translation>Esc: kosongkan formulir</translation>
     </message>
     <message>
+        <source>Print receipt</source>
+        <translation>Cetak bukti pendaftaran</translation>
+    </message>
+    <message>
+        <source>Print the enrollment receipt of the last submit</source>
+        <translation>Cetak bukti pendaftaran dari pengajuan terakhir</translation>
+    </message>
+    <message>
+        <source>Receipt as PDF</source>
+        <translation>Bukti sebagai PDF</translation>
+    </message>
+    <message>
+        <source>Save the enrollment receipt of the last submit</source>
+        <translation>Simpan bukti pendaftaran dari pengajuan terakhir</translation>
+    </message>
+    <message>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>

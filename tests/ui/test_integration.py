@@ -76,3 +76,36 @@ def test_first_run_business_and_visit_on_real_database(
     window.refresh_status()
     assert window.pending_label.text() not in ("", "Menunggu: 0")
     assert not shown_messages
+
+
+def test_enrollment_submit_and_receipt_on_real_database(
+    qtbot: Any, real_shell: app.AppShell, shown_messages: list[Any], tmp_path: Path
+):
+    unlocked = real_shell.keystore.create_first_account(
+        "PLG-001", "Siti Aminah", "PLG", "agent", "rahasia123"
+    )
+    window = MainWindow(real_shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.workspace is not None and unlocked is not None
+    page = window.workspace.show_page("enrollments")
+    form = page.form
+    qtbot.keyClicks(form.nik, "1671055203850001")
+    qtbot.keyClicks(form.full_name, "Rina Marlina")
+    qtbot.keyClicks(form.phone, "081234567890")
+    form.occupation.setCurrentIndex(form.occupation.findData("pedagang"))
+    form.region.set_code("16.71.05")
+    form.consent.setChecked(True)
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    assert form.message.text().startswith("Diajukan: Rina Marlina"), form.message.text()
+    assert form.last_submitted
+    target = tmp_path / "bukti.pdf"
+    form.save_receipt(target)
+    assert target.exists() and target.read_bytes().startswith(b"%PDF")
+    # the same NIK again: caught on this laptop before anything is written
+    qtbot.keyClicks(form.nik, "1671055203850001")
+    qtbot.waitUntil(lambda: form.duplicate is not None)
+    assert "sudah terdaftar" in form.nik_status.text()
+    assert [m.kind for m in shown_messages] == ["info"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
@@ -185,6 +186,15 @@ class EnrollmentForm(QWidget):
         self.draft_button.setToolTip(self.tr("Ctrl+S"))
         self.clear_button = QPushButton(self.tr("Cancel"))
         self.clear_button.setToolTip(self.tr("Esc: clear the form"))
+        self.last_submitted: str | None = None
+        self.print_button = QPushButton(self.tr("Print receipt"))
+        self.print_button.setToolTip(self.tr("Print the enrollment receipt of the last submit"))
+        self.pdf_button = QPushButton(self.tr("Receipt as PDF"))
+        self.pdf_button.setToolTip(self.tr("Save the enrollment receipt of the last submit"))
+        for button in (self.print_button, self.pdf_button):
+            button.setVisible(False)
+        self.print_button.clicked.connect(self.print_receipt)
+        self.pdf_button.clicked.connect(lambda: self.save_receipt())
         self.submit_button.clicked.connect(self.submit)
         self.draft_button.clicked.connect(self.save_draft)
         self.clear_button.clicked.connect(self.clear)
@@ -237,6 +247,11 @@ class EnrollmentForm(QWidget):
         right.addWidget(consent_box)
         right.addStretch(1)
         right.addWidget(self.message)
+        receipt_row = QHBoxLayout()
+        receipt_row.addStretch(1)
+        receipt_row.addWidget(self.print_button)
+        receipt_row.addWidget(self.pdf_button)
+        right.addLayout(receipt_row)
         right.addLayout(buttons)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -568,8 +583,24 @@ class EnrollmentForm(QWidget):
                 name=name, amount=i18n.rupiah(amount) if amount else "-"
             ),
         )
+        self.last_submitted = str(value(enrollment, "id"))
+        for button in (self.print_button, self.pdf_button):
+            button.setVisible(True)
         self.ctx.enrollments_changed.emit()
         self.submitted.emit(enrollment)
+
+    def print_receipt(self) -> None:
+        """The receipt (Bukti pendaftaran) of the last submitted enrollment, to a printer."""
+        if self.last_submitted:
+            from agent_app.ui import printing
+
+            printing.print_receipt(self, self.ctx.backend, self.last_submitted)
+
+    def save_receipt(self, path: Path | None = None) -> None:
+        if self.last_submitted:
+            from agent_app.ui import printing
+
+            printing.save_receipt_pdf(self, self.ctx.backend, self.last_submitted, path)
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
