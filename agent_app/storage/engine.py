@@ -13,6 +13,7 @@ A wrong key makes SQLCipher answer "file is not a database"; here it is `WrongKe
 from __future__ import annotations
 
 import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +128,7 @@ def open_engine(path: Path, key: bytes, *, migrate: bool = True) -> Engine:
             conn.exec_driver_sql("SELECT 1")
         if migrate:
             migrate_to_head(engine)
+            _ensure_sync_state(engine)
     except WrongKey:
         engine.dispose()
         log.warning("wrong key for the local database %s", path.name)
@@ -144,6 +146,16 @@ def open_engine(path: Path, key: bytes, *, migrate: bool = True) -> Engine:
         raise
     log.info("opened local database %s", path.name)
     return engine
+
+
+def _ensure_sync_state(engine: Engine) -> None:
+    """Creates the sync_state row, and with it this laptop's device id, once and for good, so
+    that reading it never depends on a transaction that might be rolled back."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO sync_state (id, device_id, last_op_seq) VALUES (1, ?, 0)",
+            (str(uuid.uuid4()),),
+        )
 
 
 def alembic_config(connection: Any = None) -> Config:

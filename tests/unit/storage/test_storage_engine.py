@@ -202,3 +202,16 @@ def test_two_threads_write_at_once(engine: Engine, actor: Actor) -> None:
         states = set(conn.scalars(sa.select(tables.Business.sync_state)))
     assert seqs == list(range(1, 41))
     assert states == {"synced"}
+
+
+def test_the_device_id_is_made_once_and_kept(db_path: Path, key: bytes) -> None:
+    engine = open_engine(db_path, key)
+    with SqlUnitOfWork(engine) as uow:  # read without committing
+        first = uow.sync_state.get().device_id
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.sync_state.get().device_id == first
+    engine.dispose()
+    engine = open_engine(db_path, key)
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.sync_state.get().device_id == first
+    engine.dispose()
