@@ -254,6 +254,8 @@ class FaultProxy:
         with self._lock:
             conns = list(self._conns)
         for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
             _close(conn)
         self._acceptor.join(timeout=5)
         for thread in list(self._threads):

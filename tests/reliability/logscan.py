@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-NIK_RE = re.compile(r"(?<!\d)(1[1-9]|[2-8]\d|9[1-4])\d{14}(?!\d)")
-PHONE_RE = re.compile(r"(?<![\d\w])(\+628|08)\d{8,11}(?!\d)")
+NIK_RE = re.compile(r"(?<![\w-])(1[1-9]|[2-8]\d|9[1-4])\d{14}(?![\w-])")
+PHONE_RE = re.compile(r"(?<![\w+-])(\+628|08)\d{8,11}(?![\w-])")
 _extra: set[str] = set()
 _lock = threading.Lock()
 

@@ -42,3 +42,138 @@ def test_01_response_lost_after_the_server_committed(shared_server, make_proxy, 
     assert {row["status"] for row in ledger.values()} == {"applied"}
     statuses = {op["status"] for op in laptop.outbox()}
     assert "duplicate" in statuses  # the resent batch was answered from the ledger
+
+
+def test_04_one_batch_sent_twice_at_once(shared_server, make_proxy, make_laptop):
+    proxy = make_proxy(shared_server)
+    laptop = make_laptop("RA001", proxy.url)
+    ids = [laptop.add_business(1000 + i) for i in range(60)]
+    laptop.drain()
+    for business_id in ids[:30]:
+        laptop.edit_business(business_id, workers_count=42)
+    for business_id in ids[30:]:
+        laptop.add_visit(business_id)
+    waiting = laptop.pending()
+    proxy.fail_next("duplicate", times=2)
+    healed = time.monotonic()
+    report = laptop.sync.run_cycle()
+    assert proxy.stats["duplicate"] >= 1
+    assert report.applied + report.duplicate == waiting
+    proxy.heal()
+    finish("04 one batch sent twice at once", shared_server, [laptop], healed)
+
+
+def test_05_batches_arrive_out_of_order(shared_server, make_proxy, make_laptop):
+    """The first copy of each batch is held in the network and delivered after the later
+    batches (and after the batch's own resend); and batches pushed in reverse order."""
+    from sync import protocol
+
+    proxy = make_proxy(shared_server)
+    laptop = make_laptop("RA002", proxy.url)
+    ids = [laptop.add_business(2000 + i) for i in range(250)]
+    laptop.drain()
+    for business_id in ids[:150]:
+        laptop.edit_business(business_id, address=f"Jl. Baru {business_id[:4]}")
+    proxy.fail_next("stash", times=2)
+    report = laptop.sync.run_cycle()
+    assert report.applied == 150
+    assert len(proxy.stashed) == 2
+    statuses = proxy.release_stash()  # the stale copies arrive last
+    assert statuses == [200, 200]
+    # Reverse order: the last batch of the outbox first.
+    for business_id in ids[150:]:
+        laptop.edit_business(business_id, workers_count=6)
+    ops = laptop.store.pending_ops(500)
+    batches = [ops[i : i + 40] for i in range(0, len(ops), 40)]
+    healed = time.monotonic()
+    for batch in reversed(batches):
+        answer = laptop.client.push(
+            protocol.PushRequest.model_validate(
+                {
+                    "protocol_version": 1,
+                    "device_id": laptop.device_id,
+                    "batch_id": str(__import__("uuid").uuid4()),
+                    "ops": batch,
+                }
+            )
+        )
+        assert {r.status for r in answer.results} == {"applied"}
+        laptop.store.mark_results(answer.results)
+    proxy.heal()
+    finish("05 batches out of order", shared_server, [laptop], healed, batches=len(batches) + 2)
+
+
+def test_06_op_id_reused_with_a_different_payload(shared_server, make_proxy, make_laptop):
+    proxy = make_proxy(shared_server)
+    laptop = make_laptop("RA003", proxy.url)
+    business_id = laptop.add_business(3000)
+    laptop.drain()
+    sent = laptop.outbox()[0]
+    before = shared_server.records([business_id])[business_id]
+    forged = {
+        "protocol_version": 1,
+        "device_id": laptop.device_id,
+        "batch_id": str(__import__("uuid").uuid4()),
+        "ops": [
+            {
+                "op_id": sent["op_id"],
+                "op_seq": 10_000,
+                "entity": "business",
+                "entity_id": business_id,
+                "kind": "create",
+                "base_version": None,
+                "fields": {**sent["fields"], "name": "Nama Lain"},
+                "recorded_at": "2026-11-21T10:00:00+07:00",
+            }
+        ],
+    }
+    healed = time.monotonic()
+    for _ in range(2):  # and once more: the same judgement
+        answer = laptop.client.push(forged)
+        result = answer.results[0]
+        assert result.status == "rejected"
+        assert result.error is not None and result.error.code == "key_reuse"
+    after = shared_server.records([business_id])[business_id]
+    assert after["fields"] == before["fields"] and after["version"] == before["version"]
+    ledger = shared_server.ledger([sent["op_id"]])[sent["op_id"]]
+    assert ledger["status"] == "applied"
+    finish("06 op_id reused with another payload", shared_server, [laptop], healed)
+
+
+POISONS = {
+    "negative_workers": {"workers_count": -5},
+    "unknown_field": {"favourite_colour": "merah"},
+    "wrong_type": {"workers_count": "tiga"},
+    "bad_sector": {"sector": "'; DROP TABLE record; --"},
+}
+
+
+@pytest.mark.parametrize("poison", sorted(POISONS))
+def test_10_a_poison_op_at_position_3_of_500(shared_server, make_proxy, make_laptop, poison):
+    import sqlalchemy as sa
+
+    from agent_app.storage import tables
+
+    proxy = make_proxy(shared_server)
+    laptop = make_laptop("RA004", proxy.url)
+    ids = [laptop.add_business(4000 + i) for i in range(500)]
+    with laptop.uow() as uow:
+        row = uow.session.scalars(
+            sa.select(tables.OutboxOp).order_by(tables.OutboxOp.op_seq).offset(2).limit(1)
+        ).one()
+        row.fields = {**row.fields, **POISONS[poison]}
+        poisoned = row.op_id
+        uow.commit()
+    healed = time.monotonic()
+    report = laptop.sync.run_cycle()
+    assert report.applied == 499
+    assert report.rejected == 1
+    figures = finish(f"10 poison op at 3 of 500 ({poison})", shared_server, [laptop], healed)
+    assert figures.rejected == 1
+    bad = [op for op in laptop.outbox() if op["status"] == "rejected"]
+    assert [op["op_id"] for op in bad] == [poisoned]
+    assert bad[0]["error_code"]
+    assert shared_server.records([ids[2]]) == {}
+    records = laptop.records()
+    assert records[ids[2]]["sync_state"] == "rejected"
+    assert sum(records[i]["sync_state"] == "synced" for i in ids) == 499
