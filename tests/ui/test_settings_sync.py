@@ -1,0 +1,102 @@
+"""Settings (booth mode: the current event; idle lock; language; another account) and Sync."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from agent_app.ui.window import MainWindow
+
+from . import fakes
+
+
+def open_settings(qtbot: Any, window: MainWindow) -> Any:
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    return window.workspace.pages["settings"]
+
+
+def test_pick_current_event_for_booth(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+    page = open_settings(qtbot, logged_in)
+    assert page.event_combo.hasFocus()
+    texts = [page.event_combo.itemText(i) for i in range(page.event_combo.count())]
+    assert texts == [
+        "(tanpa acara)",
+        "Sumsel Marketing · Palembang Indah Mall (22 Sep 2026 – 3 Okt 2026)",
+    ]
+    page.event_combo.setCurrentIndex(1)
+    page.idle.setValue(5)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert shell.settings.current_event_id == fakes.EVENT.id
+    assert shell.settings.idle_lock_minutes == 5
+    assert shell.settings.saved >= 1
+    assert page.note.text() == "Tersimpan."
+    assert logged_in.event_label.text() == "Acara: Sumsel Marketing"
+    assert logged_in.idle.timer.interval() == 5 * 60_000
+    # new records are tagged with the event
+    businesses = logged_in.workspace.show_page("businesses")
+    businesses.list_page.new_button.click()
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Kopi Booth")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    created = [b for b in shell.backend.businesses.values() if b.name == "Kopi Booth"]
+    assert created[0].event_id == fakes.EVENT.id
+
+
+def test_language_change_applies_at_next_start(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    page = open_settings(qtbot, logged_in)
+    page.language.setCurrentIndex(page.language.findData("en"))
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert shell.settings.language == "en"
+    assert "saat aplikasi dibuka lagi" in page.note.text()
+
+
+def test_add_account_then_switch_to_it(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+    page = open_settings(qtbot, logged_in)
+    qtbot.keyClicks(page.new_code, "PLG-002")
+    qtbot.keyClicks(page.new_name, "Budi Santoso")
+    qtbot.keyClicks(page.new_branch, "Palembang")
+    qtbot.keyClicks(page.new_password, "pendek")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert "paling sedikit 8" in page.account_note.text()
+    qtbot.keyClicks(page.new_password, "12345")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.account_note.text() == "Akun ditambahkan."
+    assert len(shell.keystore.accounts()) == 2
+    logged_in.switch_action.trigger()
+    assert logged_in.login.account.count() == 2
+
+
+def test_sync_page_shows_pending_and_syncs(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    shell.backend.ops = 7
+    qtbot.keyClick(logged_in, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    page = logged_in.workspace.pages["sync"]
+    assert page.pending.text() == "7"
+    assert page.state.text() == "Offline"
+    assert page.last.text() == "Tidak pernah"
+    assert page.server.text() == "Server belum diatur (lihat Pengaturan)"
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert page.result.text() == "Sinkronisasi selesai: 3 terkirim, 1 diterima."
+    assert page.pending.text() == "0"
+    assert logged_in.pending_label.text() == "Menunggu: 0"
+
+
+def test_sync_failure_is_explained(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
+):
+    from agent_app import errors
+    from agent_app.domain.messages import Text
+
+    page = logged_in.workspace.show_page("sync")
+    shell.backend.fail_next = errors.KnownError(
+        Text("Server tidak dapat dihubungi.", "The server cannot be reached."), "network"
+    )
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert page.result.text() == "Sinkronisasi gagal."
+    assert shown_messages[-1].text == "Server tidak dapat dihubungi."
+    assert page.sync_button.isEnabled()
