@@ -19,6 +19,24 @@ from agent_app.storage import wire
 from agent_app.storage.uow import SqlUnitOfWork
 
 _SEPARATORS = re.compile(r"[\s.\-]")
+_INT_FIELDS = frozenset({"workers_count", "declared_income", "period_months"})
+_FLOAT_FIELDS = frozenset({"latitude", "longitude"})
+# "Rp1.500.000", "1,500,000", "1 500 000": thousands separators as typed in Indonesia.
+_MONEY = re.compile(r"(?i)^\s*(rp\.?)?\s*(\d{1,3}([.,\s]\d{3})+|\d+)\s*$")
+
+
+def _number(name: str, value: str) -> Any:
+    """A number typed as text, as a number (left as text when it is not one)."""
+    if name in _INT_FIELDS:
+        match = _MONEY.match(value)
+        if match:
+            return int(re.sub(r"\D", "", match.group(2)))
+    elif name in _FLOAT_FIELDS:
+        try:
+            return float(value.replace(",", "."))
+        except ValueError:
+            pass
+    return value
 
 
 def unknown_field(name: str) -> validation.Problem:
@@ -61,6 +79,8 @@ def clean(
             continue
         if isinstance(value, str):
             value = value.strip() or None
+        if isinstance(value, str) and name in _INT_FIELDS | _FLOAT_FIELDS:
+            value = _number(name, value)
         if value is not None and name in ("nik", "nib"):
             value = _SEPARATORS.sub("", str(value))
         if value is not None and name == "phone":

@@ -249,3 +249,29 @@ def test_events_are_listed_for_a_day(uow: SqlUnitOfWork) -> None:
     assert events.get(uow, "e1").venue == "PIM"
     with pytest.raises(NotFound):
         events.get(uow, "nope")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1500000", 1_500_000),
+        ("Rp1.500.000", 1_500_000),
+        ("1,500,000", 1_500_000),
+        ("rp 2 000 000", 2_000_000),
+    ],
+)
+def test_numbers_typed_as_text_are_read(
+    uow: SqlUnitOfWork, actor: Actor, typed: str, expected: int
+) -> None:
+    draft = enrollments.save_draft(uow, actor, {"declared_income": typed})
+    assert draft.declared_income == expected
+
+
+def test_text_that_is_no_number_is_refused(uow: SqlUnitOfWork, actor: Actor) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        enrollments.save_draft(uow, actor, {"declared_income": "1.5 juta"})
+    assert caught.value.fields() == ["declared_income"]
+    business = businesses.register_business(
+        uow, actor, {"name": "Usaha", "workers_count": "12", "latitude": "-2,97"}
+    )
+    assert (business.workers_count, business.latitude) == (12, -2.97)
