@@ -227,6 +227,7 @@ def main() -> None:
     key = os.urandom(32)
     rng = random.Random(20261121)
 
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     engine = open_engine(path, key)
     seconds = fill(engine, args.rows, rng)
     print(f"fill: {args.rows:,} businesses + {args.rows:,} enrollments in {seconds:.2f} s")
@@ -342,6 +343,7 @@ def main() -> None:
     pulled = (time.perf_counter() - start) * 1000
     print(f"sync store: apply_pulled(1000 new businesses) {pulled:.1f} ms")
     engine.dispose()
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     print(f"file size at the end: {path.stat().st_size / 1e6:.1f} MB ({path})")
 
 
