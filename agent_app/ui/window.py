@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -235,11 +234,19 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(30_000)
         self.status_timer.timeout.connect(self.refresh_status)
+        QTimer.singleShot(0, self._warm_up)
         if shell.keystore.has_accounts():
             self.login.prepare("login")
             self.root.setCurrentWidget(self.login)
         else:
             self.root.setCurrentWidget(self.first_run)
+
+    def _warm_up(self) -> None:
+        """While the person types their password, the database thread imports what the
+        login will need (SQLAlchemy, SQLCipher, the services, numpy for the chart)."""
+        Op(self, _import_heavy_modules).failure(
+            lambda exc: log.info("warm-up skipped: %s", type(exc).__name__)
+        ).run()
 
     # -- session ---------------------------------------------------------------------------
 
@@ -259,13 +266,17 @@ class MainWindow(QMainWindow):
             self._show_workspace()
             return
         shell = self.shell
-        Op(self, lambda: shell.connect(unlocked)).success(
-            lambda backend: self._open(account, backend)
-        ).run()
 
-    def _open(self, account: Any, backend: backend_mod.Backend) -> None:
+        def connect() -> tuple[backend_mod.Backend, list[Any]]:
+            backend = shell.connect(unlocked)
+            return backend, list(backend.events())
+
+        Op(self, connect).success(lambda result: self._open(account, *result)).run()
+
+    def _open(self, account: Any, backend: backend_mod.Backend, events: list[Any]) -> None:
         self.ctx = Context(self.shell, backend, account, today=self.today)
-        self.ctx.event_changed.connect(self.refresh_status)
+        self.ctx.events = events
+        self.ctx.event_changed.connect(self.refresh_labels)
         self.ctx.account_changed.connect(self.refresh_status)
         self.ctx.sync_changed.connect(self.refresh_status)
         self.ctx.businesses_changed.connect(self.refresh_status)
@@ -274,13 +285,6 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.workspace)
         self._show_workspace()
         self.status_timer.start()
-        ctx = self.ctx
-        Op(self, ctx.backend.events).success(self._events_loaded).run()
-
-    def _events_loaded(self, events: list[Any]) -> None:
-        assert self.ctx is not None
-        self.ctx.events = events
-        self.ctx.event_changed.emit()
 
     def _show_workspace(self) -> None:
         assert self.workspace is not None
@@ -311,6 +315,16 @@ class MainWindow(QMainWindow):
     # -- status bar ------------------------------------------------------------------------
 
     def refresh_status(self) -> None:
+        """The labels, and the pending count and connection from the database."""
+        if self.ctx is None:
+            return
+        self.refresh_labels()
+        ctx = self.ctx
+        Op(self, ctx.backend.sync_status).success(self._show_sync).failure(
+            lambda exc: log.warning("sync status unavailable: %s", type(exc).__name__)
+        ).run()
+
+    def refresh_labels(self) -> None:
         if self.ctx is None:
             return
         account = self.ctx.account
@@ -324,10 +338,6 @@ class MainWindow(QMainWindow):
         self.event_label.setText(
             self.tr("Event: {name}").format(name=name) if name else self.tr("No event chosen")
         )
-        ctx = self.ctx
-        Op(self, ctx.backend.sync_status).success(self._show_sync).failure(
-            lambda exc: log.warning("sync status unavailable: %s", type(exc).__name__)
-        ).run()
 
     def _show_sync(self, status: backend_mod.SyncStatus) -> None:
         self.online_label.setText(self.tr("Online") if status.online else self.tr("Offline"))
@@ -342,5 +352,18 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def page_title(widget: QWidget) -> QLabel:
-    return QLabel(widget.windowTitle())
+def _import_heavy_modules() -> None:
+    for name in (
+        "agent_app.storage.engine",
+        "agent_app.storage.uow",
+        "agent_app.services.businesses",
+        "agent_app.services.enrollments",
+        "agent_app.services.visits",
+        "agent_app.services.dashboard",
+        "agent_app.services.followups",
+        "agent_app.services.events",
+        "agent_app.services.sync",
+        "numpy",
+        "pyqtgraph",
+    ):
+        importlib.import_module(name)
