@@ -266,6 +266,19 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
     uow.session.flush()
 
 
+def _has_unsent_correction(row: Any) -> bool:
+    """Whether a local enrollment sent back for correction holds edits not yet resubmitted."""
+    if row is None or row.status != keys.EnrollmentStatus.NEEDS_CORRECTION.value:
+        return False
+    confirmed = row.confirmed_fields or {}
+    for name in wire.ENROLLMENT_FIELDS:
+        if name in wire.ENROLLMENT_PROTECTED or name not in confirmed:
+            continue
+        if wire.value_to_wire(getattr(row, name)) != confirmed[name]:
+            return True
+    return False
+
+
 class _PulledPage:
     """What applying one pulled page needs to know, fetched in a few queries up front."""
 
@@ -370,6 +383,11 @@ def _apply_change(uow: SqlUnitOfWork, page: _PulledPage, change: Mapping[str, An
         page.rows.setdefault(entity, {})[entity_id] = row
         if entity == keys.Entity.BUSINESS:
             page.businesses.add(entity_id)
+    if entity == keys.Entity.ENROLLMENT and _has_unsent_correction(row):
+        # The agent is correcting it (edits are saved without an op until resubmitted): keep
+        # the edits, take the server's status, review and version as the new diff base.
+        log.info("pulled enrollment %s: local corrections kept", entity_id)
+        values = {k: v for k, v in values.items() if k in wire.ENROLLMENT_PROTECTED}
     for name, value in values.items():
         setattr(row, name, value)
     row.version = version

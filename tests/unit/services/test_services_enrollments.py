@@ -354,3 +354,35 @@ def test_a_draft_can_be_discarded_but_nothing_else(
         enrollments.discard_draft(uow, actor, submitted.id)
     with uow:
         assert uow.audit.list(draft.id)[0].action == "enrollment.discard"
+
+
+def test_a_pull_keeps_corrections_not_yet_resubmitted(
+    uow: SqlUnitOfWork, actor: Actor, engine: Engine, enrollment_fields: Fields
+) -> None:
+    store = LocalStore(engine)
+    submitted = _submit_new(uow, actor, enrollment_fields())
+    [create] = store.pending_ops(10)
+    store.mark_results([{"op_id": create["op_id"], "status": "applied", "entity_version": 1}])
+
+    def sent_back(version: int, reason: str) -> dict[str, Any]:
+        fields = dict(create["fields"], status="needs_correction", review_reason=reason)
+        return {
+            "entity": "enrollment",
+            "entity_id": submitted.id,
+            "version": version,
+            "deleted": False,
+            "server_seq": version,
+            "fields": fields,
+        }
+
+    store.apply_pulled([sent_back(2, "Alamat kurang")], "c1")
+    enrollments.save_draft(uow, actor, {"address": "Jl. Baru 1"}, submitted.id)
+    store.apply_pulled([sent_back(3, "Alamat dan RT/RW kurang")], "c2")
+    kept = enrollments.get(uow, submitted.id)
+    assert kept.address == "Jl. Baru 1"
+    assert kept.review_reason == "Alamat dan RT/RW kurang"
+    assert kept.version == 3
+    enrollments.submit(uow, actor, submitted.id, today=TODAY)
+    [update] = store.pending_ops(10)
+    assert update["base_version"] == 3
+    assert update["fields"] == {"address": "Jl. Baru 1"}
