@@ -30,6 +30,7 @@ The UI calls these on its network thread; each opens its own units of work from 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import logging
 import socket
@@ -117,6 +118,8 @@ class SyncProblem:
     current: dict[str, Any] | None = None
     server_version: int | None = None
     resolvable: bool = False
+    #: The fields the op carried (the agent's values), to show beside `current`.
+    mine: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -659,6 +662,7 @@ def _problems(uow: SqlUnitOfWork) -> list[SyncProblem]:
                 current=dict(current) if isinstance(current, Mapping) else None,
                 server_version=result.get("entity_version"),
                 resolvable=row.status == "conflict" and code in _RESOLVABLE,
+                mine=dict(row.fields),
             )
         )
     return found
@@ -706,11 +710,15 @@ def resolve_conflict(
             raise CannotResolve(Text("Data tidak ditemukan.", "Record not found."))
         version = problem.server_version
         if choice == "mine":
-            local = _local_wire(row.entity, record)
-            fields = {name: local.get(name) for name in row.fields}
+            # The op holds the values the agent chose; the record may since show the server's
+            # (a pull after the conflict), so they are written back too.
+            fields = dict(row.fields)
             if row.entity == keys.Entity.ENROLLMENT:
                 for name in wire.ENROLLMENT_PROTECTED:
                     fields.pop(name, None)
+            for name, value in wire.from_wire(row.entity, row.entity_id, fields).items():
+                if name != "id":
+                    setattr(record, name, value)
             record.version = version
             record.sync_state = "pending"
             record.sync_error_code = record.sync_error_message = None
@@ -741,14 +749,6 @@ def resolve_conflict(
         uow.commit()
     log.info("conflict of op %s settled: %s", op_id, choice)
     return problem
-
-
-def _local_wire(entity: str, record: Any) -> dict[str, Any]:
-    if entity == keys.Entity.BUSINESS:
-        return wire.to_wire(wire.business_from_row(record), entity)
-    if entity == keys.Entity.VISIT:
-        return wire.to_wire(wire.visit_from_row(record), entity)
-    return wire.to_wire(wire.enrollment_from_row(record), entity)
 
 
 # --- offline bundles ------------------------------------------------------------------------

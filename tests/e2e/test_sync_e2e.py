@@ -1,0 +1,416 @@
+"""End to end: laptops running the app's services on encrypted databases, syncing through
+`agent_app.services.sync` with the real server in its own process (SYNC_PROTOCOL.md).
+
+Each test uses fresh records (new UUIDs, new NIKs), so they share one server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_support import FAST, PASSWORD, Cable, Laptop
+
+from agent_app.domain import records
+from agent_app.domain.keys import Role
+from agent_app.services import businesses, enrollments
+from agent_app.services import sync as sync_service
+from agent_app.storage import tables
+from sync import client as sync_client
+from sync import protocol
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+_serials = random.Random(uuid.uuid4().int).sample(range(1, 9999), 400)
+
+
+def fresh_nik() -> str:
+    """A valid synthetic NIK (Kota Palembang, a woman born 5 Sep 1999) not used before."""
+    return f"167103450999{_serials.pop():04d}"
+
+
+def enrollment_fields(nik: str, **changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "nik": nik,
+        "full_name": "Siti Aminah",
+        "birth_place": "Palembang",
+        "birth_date": dt.date(1999, 9, 5),
+        "gender": "F",
+        "phone": "0812-3456-7890",
+        "email": None,
+        "address": "Jl. Merdeka 10",
+        "region_code": "16.71.03",
+        "occupation": "penjual_makanan",
+        "declared_income": 1_500_000,
+        "programs": ["JKK", "JKM"],
+        "period_months": 1,
+        "paid_by_state": False,
+        "consent": {"text_version": "2026.1", "given_at": dt.datetime.now(WIB).isoformat()},
+    }
+    fields.update(changes)
+    return fields
+
+
+def submit_enrollment(laptop: Laptop, nik: str, **changes: Any) -> records.Enrollment:
+    draft = laptop.call(enrollments.save_draft, enrollment_fields(nik, **changes))
+    return laptop.call(enrollments.submit, draft.id)
+
+
+def supervisor_client(server: Any) -> sync_client.SyncClient:
+    client = sync_client.SyncClient(server.base_url, uuid.uuid4(), "Laptop supervisor", **FAST)
+    client.login("SV001", PASSWORD)
+    return client
+
+
+_supervisor_seq = iter(range(1, 1_000_000))
+
+
+def supervisor_update(
+    client: sync_client.SyncClient, enrollment_id: str, base_version: int, fields: dict[str, Any]
+) -> protocol.OpResult:
+    """A supervisor's review decision, pushed as an update op through the real client."""
+    op = protocol.Op(
+        op_id=uuid.uuid4(),
+        op_seq=next(_supervisor_seq),
+        entity="enrollment",
+        entity_id=uuid.UUID(enrollment_id),
+        kind="update",
+        base_version=base_version,
+        fields=fields,
+        recorded_at=dt.datetime.now(WIB),
+    )
+    answer = client.push(
+        protocol.PushRequest(
+            protocol_version=protocol.PROTOCOL_VERSION,
+            device_id=uuid.UUID(client.device_id),
+            batch_id=uuid.uuid4(),
+            ops=[op],
+        )
+    )
+    [result] = answer.results
+    return result
+
+
+def business_of(laptop: Laptop, business_id: str) -> tuple[records.Business, Any]:
+    detail = businesses.get_detail(laptop.uow(), business_id)
+    return detail.business, detail.sync
+
+
+# --- two laptops, one business edited on both -----------------------------------------------
+
+
+def test_two_laptops_register_then_edit_the_same_business_offline_and_converge(
+    make_laptop: Any, cable: Cable
+) -> None:
+    a = make_laptop("AG001")
+    b = make_laptop("AG002")
+    kopi = a.call(businesses.register_business, {"name": "Kopi Sumsel", "sector": "kuliner"})
+    pempek = b.call(businesses.register_business, {"name": "Pempek Bu Ani", "sector": "kuliner"})
+    assert (a.sync().applied, b.sync().applied) == (1, 1)
+    a.sync()
+    for laptop in (a, b):
+        assert business_of(laptop, kopi.id)[0].name == "Kopi Sumsel"
+        assert business_of(laptop, pempek.id)[0].name == "Pempek Bu Ani"
+
+    # Both edit Kopi Sumsel with no network: the same field (name) and different ones.
+    cable.unplug()
+    a.call(
+        businesses.update_business, kopi.id, {"name": "Kopi Sumsel Jaya", "phone": "0811-7100-200"}
+    )
+    b.call(businesses.update_business, kopi.id, {"name": "Kopi Sumsel Baru", "workers_count": 4})
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        a.sync()
+    assert failure.value.kind == "network"
+    assert a.status().pending_ops == 1
+    assert not a.status().online
+    cable.plug()
+
+    assert a.sync().applied == 1
+    assert b.sync().applied == 1  # a field-level merge on the server: b's name arrives later
+    a.sync()
+    mine, mine_meta = business_of(a, kopi.id)
+    theirs, theirs_meta = business_of(b, kopi.id)
+    assert mine == theirs
+    assert mine.name == "Kopi Sumsel Baru"
+    assert mine.phone == "+628117100200"
+    assert mine.workers_count == 4
+    assert mine_meta.version == theirs_meta.version == 3
+    assert mine_meta.sync_state == theirs_meta.sync_state == "synced"
+    assert a.status().online and a.status().pending_ops == 0 and a.status().problems == []
+
+
+# --- one NIK on two laptops -----------------------------------------------------------------
+
+
+def test_the_same_nik_on_two_laptops_is_applied_once_and_a_visible_conflict_on_the_second(
+    make_laptop: Any,
+) -> None:
+    a = make_laptop("AG001")
+    b = make_laptop("AG002")
+    nik = fresh_nik()
+    first = submit_enrollment(a, nik, full_name="Siti Aminah")
+    second = submit_enrollment(b, nik, full_name="Siti Aminah")
+    assert a.sync().applied == 1
+    report = b.sync()
+    assert (report.applied, report.conflict) == (0, 1)
+
+    [problem] = report.problems
+    assert problem.entity_id == second.id
+    assert (problem.status, problem.code) == ("conflict", "nik_already_enrolled")
+    assert problem.current == {"branch": "PLG", "enrolled_on": dt.date.today().isoformat()}
+    assert "PLG" in problem.advice.id and "PLG" in problem.advice.en
+    assert not problem.resolvable
+    assert b.status().problems == [problem]
+    # The agent sees it in the list of enrollments to deal with; the first laptop does not.
+    assert [e.id for e in b.call(enrollments.list_needing_correction)] == [second.id]
+    assert a.call(enrollments.list_needing_correction) == []
+    with pytest.raises(sync_service.CannotResolve):
+        sync_service.resolve_conflict(b.uow, b.actor, problem.op_id, "server")
+    assert enrollments.get(a.uow(), first.id).status.value == "submitted"
+
+    # Asked before submitting, the server already says so (only branch and date).
+    check = sync_service.check_participant(b.uow, b.actor, b.url, nik)
+    assert check.state == "enrolled" and check.enrolled is True
+    assert (check.branch, check.enrolled_on) == ("PLG", dt.date.today())
+    # The agent fixes a mistyped NIK: the record goes back to a draft and is submitted again.
+    other = fresh_nik()
+    enrollments.save_draft(b.uow(), b.actor, {"nik": other}, enrollment_id=second.id)
+    enrollments.submit(b.uow(), b.actor, second.id)
+    assert b.sync().applied == 1
+    assert b.status().problems == []
+
+
+def test_check_participant_online_offline_and_not_connected(make_laptop: Any, cable: Cable) -> None:
+    a = make_laptop("AG001")
+    nik = fresh_nik()
+    assert sync_service.check_participant(a.uow, a.actor, a.url, nik).state == "not_enrolled"
+    submit_enrollment(a, nik)
+    a.sync()
+    assert sync_service.check_participant(a.uow, a.actor, a.url, nik).enrolled is True
+    cable.unplug()
+    offline = sync_service.check_participant(a.uow, a.actor, a.url, nik)
+    assert offline.state == "unknown" and offline.enrolled is None
+    assert offline.reason == "connection_failed"
+    # Offline work goes on: a new enrollment is submitted and waits in the outbox.
+    submit_enrollment(a, fresh_nik())
+    assert a.status().pending_ops == 1
+    cable.plug()
+    never = make_laptop("AG002", connect=False)
+    assert sync_service.check_participant(never.uow, never.actor, never.url, nik).state == (
+        "unknown"
+    )
+    assert sync_service.check_participant(never.uow, never.actor, None, nik).reason == "no_server"
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        never.sync()
+    assert failure.value.kind == "not_connected"
+
+
+# --- a refused op in the middle of a batch --------------------------------------------------
+
+
+def test_a_rejected_op_in_the_middle_of_a_batch_does_not_hold_back_the_rest(
+    make_laptop: Any,
+) -> None:
+    a = make_laptop("AG001")
+    before = a.call(businesses.register_business, {"name": "Toko Sebelum"})
+    # A record an older app version let through: the server's rules refuse it.
+    bad_id = str(uuid.uuid4())
+    with a.uow() as uow:
+        uow.businesses.add(records.Business(id=bad_id, name="Toko Rusak"))
+        uow.outbox.add(
+            "business", bad_id, "create", None, {"name": "Toko Rusak", "workers_count": -3}
+        )
+        uow.commit()
+    after = a.call(businesses.register_business, {"name": "Toko Sesudah"})
+    report = a.sync()
+    assert (report.pushed, report.applied, report.rejected) == (3, 2, 1)
+    assert report.pending_ops == 0
+    [problem] = a.status().problems
+    assert (problem.entity_id, problem.status, problem.code) == (
+        bad_id,
+        "rejected",
+        "invalid_field",
+    )
+    assert problem.field == "workers_count"
+    assert "workers_count" in problem.advice.id and "workers_count" in problem.advice.en
+    assert business_of(a, before.id)[1].sync_state == "synced"
+    assert business_of(a, after.id)[1].sync_state == "synced"
+    assert business_of(a, bad_id)[1].sync_state == "rejected"
+    # The next cycle does not send it again.
+    assert a.sync().pushed == 0
+
+
+# --- the supervisor's review decisions ------------------------------------------------------
+
+
+def test_needs_correction_reaches_the_agent_and_the_correction_is_accepted(
+    make_laptop: Any, server: Any
+) -> None:
+    a = make_laptop("AG001")
+    enrollment = submit_enrollment(a, fresh_nik())
+    assert a.sync().applied == 1
+    supervisor = supervisor_client(server)
+    sent_back = supervisor_update(
+        supervisor,
+        enrollment.id,
+        1,
+        {"status": "needs_correction", "review_reason": "Alamat tidak lengkap"},
+    )
+    assert (sent_back.status, sent_back.entity_version) == ("applied", 2)
+
+    assert a.sync().pulled >= 1
+    [listed] = a.call(enrollments.list_needing_correction)
+    assert listed.id == enrollment.id
+    assert listed.status.value == "needs_correction"
+    assert listed.review_reason == "Alamat tidak lengkap"
+
+    enrollments.save_draft(
+        a.uow(), a.actor, {"address": "Jl. Merdeka 10 RT 02 RW 03"}, enrollment_id=enrollment.id
+    )
+    enrollments.submit(a.uow(), a.actor, enrollment.id)
+    with a.uow() as uow:
+        [op] = [o for o in uow.outbox.unsettled() if o.entity_id == enrollment.id]
+    assert (op.kind, op.base_version, op.fields) == (
+        "update",
+        2,
+        {"address": "Jl. Merdeka 10 RT 02 RW 03"},
+    )
+    report = a.sync()
+    assert (report.applied, report.rejected, report.conflict) == (1, 0, 0)
+    assert a.call(enrollments.list_needing_correction) == []
+    resubmitted = enrollments.get(a.uow(), enrollment.id)
+    assert resubmitted.status.value == "submitted"  # the server put it back to submitted
+    assert resubmitted.address == "Jl. Merdeka 10 RT 02 RW 03"
+
+    accepted = supervisor_update(
+        supervisor, enrollment.id, 3, {"status": "accepted", "membership_number": "BPU-0001"}
+    )
+    assert accepted.status == "applied"
+    a.sync()
+    final = enrollments.get(a.uow(), enrollment.id)
+    assert (final.status.value, final.membership_number) == ("accepted", "BPU-0001")
+    assert a.status().problems == []
+
+
+def test_a_field_changed_conflict_is_resolved_by_keeping_mine_or_taking_the_server_s(
+    make_laptop: Any, server: Any
+) -> None:
+    a = make_laptop("AG001")
+    supervisor = supervisor_client(server)
+    ids = []
+    for _ in range(2):
+        enrollment = submit_enrollment(a, fresh_nik())
+        ids.append(enrollment.id)
+    a.sync()
+    for enrollment_id in ids:
+        assert (
+            supervisor_update(
+                supervisor, enrollment_id, 1, {"status": "needs_correction", "review_reason": "HP?"}
+            ).status
+            == "applied"
+        )
+    a.sync()
+    for enrollment_id in ids:  # the agent corrects the phone while the supervisor does too
+        enrollments.save_draft(
+            a.uow(), a.actor, {"phone": "0813-1111-2222"}, enrollment_id=enrollment_id
+        )
+        enrollments.submit(a.uow(), a.actor, enrollment_id)
+        assert (
+            supervisor_update(supervisor, enrollment_id, 2, {"phone": "+6281399998888"}).status
+            == "applied"
+        )
+    report = a.sync()
+    assert report.conflict == 2
+    problems = {p.entity_id: p for p in a.status().problems}
+    assert set(problems) == set(ids)
+    keep, take = (problems[i] for i in ids)
+    assert keep.code == "field_changed" and keep.resolvable
+    assert keep.current is not None and keep.current["phone"] == "+6281399998888"
+
+    sync_service.resolve_conflict(a.uow, a.actor, keep.op_id, "mine")
+    sync_service.resolve_conflict(a.uow, a.actor, take.op_id, "server")
+    assert a.status().problems == []
+    assert enrollments.get(a.uow(), ids[1]).phone == "+6281399998888"
+    report = a.sync()
+    assert (report.applied, report.conflict, report.rejected) == (1, 0, 0)
+    assert enrollments.get(a.uow(), ids[0]).phone == "+6281311112222"
+    check = make_laptop("AG001")
+    check.sync()
+    assert enrollments.get(check.uow(), ids[0]).phone == "+6281311112222"
+    assert enrollments.get(check.uow(), ids[1]).phone == "+6281399998888"
+
+
+# --- offline bundles ------------------------------------------------------------------------
+
+
+def _server_view(laptop: Laptop) -> dict[str, tuple[int | None, str]]:
+    """Every business the laptop holds, with its version and name (after a pull)."""
+    with laptop.uow() as uow:
+        rows = uow.session.query(tables.Business).all()
+        return {r.id: (r.version, r.name) for r in rows}
+
+
+def test_a_bundle_uploaded_twice_and_synced_online_changes_nothing_more(
+    make_laptop: Any, cable: Cable, tmp_path: Path
+) -> None:
+    a = make_laptop("AG001")
+    desk = make_laptop("SV001", role=Role.SUPERVISOR)  # branch staff, at a connected desk
+    watcher = make_laptop("AG002")
+    cable.unplug()  # days without network
+    shop = a.call(businesses.register_business, {"name": "Songket Palembang"})
+    first = sync_service.export_bundle(a.uow, a.actor, tmp_path / "hari-1.perisai")
+    assert first.ops == 1
+    # An edit after the export: the create has left the laptop, so it is a new update op...
+    a.call(businesses.update_business, shop.id, {"name": "Songket Palembang Asli"})
+    later = a.call(businesses.register_business, {"name": "Kerupuk Kemplang"})
+    second = sync_service.export_bundle(a.uow, a.actor, tmp_path / "hari-2.perisai")
+    # ...and the second bundle still holds every unsettled op, the update on base version 1.
+    assert second.ops == 3
+    assert a.status().pending_ops == 3
+    cable.plug()
+
+    answers = [
+        sync_service.upload_bundle(desk.uow, desk.actor, desk.url, path)
+        for path in (*first.paths, *second.paths, *second.paths)
+    ]
+    assert [r.status for r in answers[0]] == ["applied"]
+    assert [r.status for r in answers[1]] == ["duplicate", "applied", "applied"]
+    assert [r.status for r in answers[2]] == ["duplicate", "duplicate", "duplicate"]
+    watcher.sync()
+    seen = _server_view(watcher)
+    assert seen[shop.id] == (2, "Songket Palembang Asli")
+    assert seen[later.id] == (1, "Kerupuk Kemplang")
+
+    report = a.sync()  # the same ops online: the ledger answers them as before
+    assert (report.pushed, report.duplicate, report.applied) == (3, 3, 0)
+    assert a.status().pending_ops == 0
+    assert business_of(a, shop.id)[1].version == 2
+    watcher.sync()
+    assert _server_view(watcher) == seen
+    # Nothing left to export.
+    assert sync_service.export_bundle(a.uow, a.actor, tmp_path / "hari-3.perisai").ops == 0
+
+
+def test_a_bundle_needs_a_laptop_that_logged_in_once(make_laptop: Any, tmp_path: Path) -> None:
+    never = make_laptop("AG003", connect=False)
+    never.call(businesses.register_business, {"name": "Tenun"})
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        sync_service.export_bundle(never.uow, never.actor, tmp_path / "x.perisai")
+    assert failure.value.kind == "not_connected"
+
+
+def test_tokens_and_keys_live_in_the_encrypted_database_only(make_laptop: Any) -> None:
+    a = make_laptop("AG001")
+    with a.uow() as uow:
+        names = {row.name for row in uow.session.query(tables.SyncSecret).all()}
+    assert {"tokens:AG001", "device_key", "server"} <= names
+    # A wrong password is an auth failure and stores nothing new.
+    b = make_laptop("AG002", connect=False)
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        sync_service.connect(b.uow, b.actor, b.url, "salah-kata-sandi", client_options=FAST)
+    assert failure.value.kind == "auth"
+    assert b.status().connected_agents == []
+    assert a.status().connected_agents == ["AG001"]
