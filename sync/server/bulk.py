@@ -11,6 +11,7 @@ datetimes as naive UTC text).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -28,7 +29,11 @@ def _pg(conn: Connection) -> bool:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, separators=(",", ":"))
+    if value is None:
+        return None
+    if not value:
+        return "{}" if isinstance(value, dict) else json.dumps(value)
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _rows_json(rows: Any) -> str:
@@ -57,6 +62,7 @@ def _record_row(r: Any) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=64)
 def _sqlite_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 

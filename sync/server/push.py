@@ -121,7 +121,13 @@ class Prepared:
 
 def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
     server_set = protocol.SERVER_SET_FIELDS[op.entity]
-    sent = {k: v for k, v in op.fields.items() if k not in server_set}
+    fields = op.fields
+    sent = (
+        fields
+        if server_set.isdisjoint(fields)
+        else {k: v for k, v in fields.items() if k not in server_set}
+    )
+    op_id, entity_id = str(op.op_id), str(op.entity_id)
     problem = contribution = None
     if op.kind != "delete":
         problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
@@ -133,12 +139,22 @@ def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
                 {"paid_by_state": False, **sent}, op.recorded_at, today_wib
             )
     return Prepared(
-        op, str(op.op_id), str(op.entity_id), payload_hash(op), sent, problem, contribution
+        op, op_id, entity_id, payload_hash(op, op_id, entity_id), sent, problem, contribution
     )
 
 
-def payload_hash(op: protocol.Op) -> str:
-    text = json.dumps(op.payload(), sort_keys=True, separators=(",", ":"), default=str)
+def payload_hash(op: protocol.Op, op_id: str | None = None, entity_id: str | None = None) -> str:
+    """SHA-256 of the op's canonical JSON without `op_seq` (SYNC_PROTOCOL.md "payload")."""
+    payload = {
+        "op_id": op_id or str(op.op_id),
+        "entity": op.entity,
+        "entity_id": entity_id or str(op.entity_id),
+        "kind": op.kind,
+        "base_version": op.base_version,
+        "fields": op.fields,
+        "recorded_at": op.recorded_at.isoformat(),
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -364,7 +380,8 @@ class Batch:
             if prep.contribution is not None:
                 return prep.contribution
             nik = fields["nik"]
-            self.load_niks([nik])
+            if nik not in self.niks:
+                self.load_niks([nik])
             problem = self._nik_conflict(nik, entity_id, None)
             if problem is not None:
                 return problem
