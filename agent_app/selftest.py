@@ -93,6 +93,20 @@ def _database(folder: Path) -> str:
     )
 
 
+#: The modules the window needs at start; importing them proves the build carries them (and
+#: what they import: pyqtgraph, numpy...).
+APP_MODULES = ("agent_app.app", "agent_app.ui.application", "agent_app.ui.window")
+
+
+def _modules() -> str:
+    import importlib
+
+    for name in APP_MODULES:
+        importlib.import_module(name)
+    loaded = sorted(n for n in sys.modules if n.startswith("agent_app."))
+    return f"{len(loaded)} agent_app modules loaded, including {', '.join(APP_MODULES)}"
+
+
 def _qt(folder: Path) -> str:
     from agent_app.ui import printing
 
@@ -113,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             ("resources", _resources),
             ("database", lambda: _database(folder)),
             ("qt", lambda: _qt(folder)),
+            ("modules", _modules),
         ]
         for name, step in steps:
             try:

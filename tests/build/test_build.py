@@ -1,0 +1,67 @@
+"""The installable build: PyInstaller runs build.spec into a temporary folder, then the built
+app runs `--self-test` offscreen and must exit 0 saying what it did."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agent_app import APP_ID, APP_NAME, __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@pytest.mark.slow
+def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
+    dist, work = tmp_path / "dist", tmp_path / "work"
+    started = time.monotonic()
+    built = subprocess.run(
+        [
+            sys.executable, "-m", "PyInstaller", str(ROOT / "build.spec"), "--noconfirm",
+            "--distpath", str(dist), "--workpath", str(work), "--log-level", "WARN",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    build_seconds = time.monotonic() - started
+    assert built.returncode == 0, built.stderr[-4000:]
+    assert f"build.spec: {APP_NAME} {__version__} -> {APP_ID}/" in built.stdout + built.stderr
+    folder = dist / APP_ID
+    exe = folder / (APP_ID + (".exe" if sys.platform == "win32" else ""))
+    assert exe.is_file()
+    internal = folder / "_internal"
+    assert (internal / "resources" / "keys.json").is_file()
+    assert (internal / "resources" / "contributions.json").is_file()
+    assert (internal / "resources" / "i18n" / "perisai_id.qm").is_file()
+    assert (internal / "agent_app" / "storage" / "migrations" / "env.py").is_file()
+    assert list((internal / "agent_app" / "storage" / "migrations" / "versions").glob("0001_*.py"))
+    assert not (internal / "fastapi").exists() and not (internal / "pytest").exists()
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "PYTHONPATH")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["AGENT_APP_HOME"] = str(tmp_path / "home")  # the self-test must not write here
+    ran = subprocess.run(
+        [str(exe), "--self-test"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    out = ran.stdout
+    assert f"{APP_NAME} {__version__} self-test (frozen;" in out
+    assert "ok resources: resources in " + str(internal / "resources") in out
+    assert "JKK+JKM = Rp16.800" in out
+    assert "ok database: temporary encrypted database created, migrated to " in out
+    assert "a wrong key is refused" in out
+    assert "ok qt: receipt PDF rendered" in out
+    assert "ok modules:" in out
+    assert "self-test passed" in out
+    assert not (tmp_path / "home").exists()
+    size_mb = _folder_size(folder) / 1e6
+    print(f"\nbuild: {build_seconds:.0f} s, {size_mb:.0f} MB in {folder}")
