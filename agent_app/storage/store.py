@@ -19,7 +19,10 @@ or plain mappings:
   conflict's `current`, is kept in the op). An op missing from the results stays unsettled.
 - `apply_pulled(changes, cursor)`: applies one pulled page and stores the cursor, in one
   transaction. A record with an unsettled local op is not overwritten: the op goes first and
-  the server's answer decides. Pages are applied parents first (businesses before visits).
+  the server's answer decides; an enrollment being corrected keeps the agent's unsent edits
+  and takes only the server's status, review, membership number and version. Pages are
+  applied parents first (businesses before visits); a visit whose business this laptop does
+  not have is skipped with a warning.
 - `get_cursor()`, `reset_cursor()` (after `410 cursor_expired`), `record_clock_offset(s)`,
   `record_success(server_time)`.
 
