@@ -56,6 +56,8 @@ class SyncStatus:
     online: bool = False
     last_success: dt.datetime | None = None
     server_url: str = ""
+    problems: tuple[Any, ...] = ()  # services.sync.SyncProblem: rejected or conflicting ops
+    last_error: str | None = None
 
 
 class Backend(Protocol):
@@ -78,7 +80,8 @@ class Backend(Protocol):
     def dashboard(self, on: dt.date, event_id: str | None) -> Any: ...
     def events(self) -> list[Any]: ...
     def sync_status(self) -> SyncStatus: ...
-    def sync_now(self) -> Any: ...
+    def sync_now(self, password: str | None = None) -> Any: ...
+    def resolve_conflict(self, op_id: str, choice: str) -> Any: ...
 
 
 def _service(name: str) -> Any:
@@ -175,9 +178,12 @@ class ServicesBackend:
             online=bool(value(state, "online", False)),
             last_success=value(state, "last_success"),
             server_url=self.server_url(),
+            problems=tuple(value(state, "problems", ()) or ()),
+            last_error=value(state, "last_error"),
         )
 
-    def sync_now(self) -> Any:
+    def sync_now(self, password: str | None = None) -> Any:
+        """One push-then-pull cycle; with `password`, logs in to the server first."""
         if not self.server_url():
             raise errors.KnownError(
                 Text(
@@ -196,4 +202,8 @@ class ServicesBackend:
                 ),
                 "sync_unavailable",
             ) from None
-        return sync.run_cycle(self.uow_factory, self.actor, self.server_url())
+        return sync.run_cycle(self.uow_factory, self.actor, self.server_url(), password=password)
+
+    def resolve_conflict(self, op_id: str, choice: str) -> Any:
+        sync = _service("sync")
+        return sync.resolve_conflict(self.uow_factory, self.actor, op_id, choice)

@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.workspace)
         self._show_workspace()
         self.status_timer.start()
+        from agent_app.ui.pages import sync
+
+        self.auto_sync = sync.AutoSync(self.ctx, self)
+        self.auto_sync.start()
 
     def _show_workspace(self) -> None:
         assert self.workspace is not None

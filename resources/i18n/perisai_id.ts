@@ -1092,12 +1092,72 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Sinkronkan sekarang</translation>
     </message>
     <message>
+        <source>Your password on the server</source>
+        <translation>Kata sandi Anda di server</translation>
+    </message>
+    <message>
+        <source>Log in to the server and sync</source>
+        <translation>Masuk ke server dan sinkronkan</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>Sync state</source>
+        <translation>Status sinkronisasi</translation>
+    </message>
+    <message>
+        <source>What to do</source>
+        <translation>Yang perlu dilakukan</translation>
+    </message>
+    <message>
+        <source>Keep my data</source>
+        <translation>Pakai data saya</translation>
+    </message>
+    <message>
+        <source>Take the server&apos;s data</source>
+        <translation>Pakai data server</translation>
+    </message>
+    <message>
         <source>Sync</source>
         <translation>Sinkronisasi</translation>
     </message>
     <message>
         <source>Everything is saved on this laptop first. When the laptop is online, changes are sent to the central server and review decisions come back.</source>
         <translation>Semua data disimpan dulu di laptop ini. Saat laptop online, perubahan dikirim ke server pusat dan hasil pemeriksaan diterima kembali.</translation>
+    </message>
+    <message>
+        <source>Refused or in conflict</source>
+        <translation>Ditolak atau konflik</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>Usaha</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Kunjungan</translation>
+    </message>
+    <message>
+        <source>Enrollment</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Menunggu</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Tersinkron</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Ditolak</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Konflik</translation>
     </message>
     <message>
         <source>No server set (see Settings)</source>
@@ -1116,12 +1176,20 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Tidak pernah</translation>
     </message>
     <message>
+        <source>Refused or in conflict ({n})</source>
+        <translation>Ditolak atau konflik ({n})</translation>
+    </message>
+    <message>
         <source>Syncing…</source>
         <translation>Menyinkronkan…</translation>
     </message>
     <message>
         <source>Sync finished: {sent} sent, {received} received.</source>
         <translation>Sinkronisasi selesai: {sent} terkirim, {received} diterima.</translation>
+    </message>
+    <message>
+        <source>This laptop is not logged in to the server yet: type your password.</source>
+        <translation>Laptop ini belum masuk ke server: ketik kata sandi Anda.</translation>
     </message>
     <message>
         <source>Sync failed.</source>

@@ -18,6 +18,7 @@ from agent_app import errors
 from agent_app.domain import contributions, records, validation
 from agent_app.domain.messages import Text
 from agent_app.services import dashboard, followups
+from agent_app.services import sync as sync_service
 from agent_app.ui.backend import BusinessFilter, SyncStatus
 
 TODAY = dt.date(2026, 9, 24)
@@ -162,6 +163,8 @@ class FakeBackend:
     calls: list[str] = field(default_factory=list)
     ops: int = 0
     fail_next: BaseException | None = None
+    needs_login: bool = False
+    problems: list[Any] = field(default_factory=list)
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -394,10 +397,19 @@ class FakeBackend:
         return [EVENT]
 
     def sync_status(self) -> SyncStatus:
-        return SyncStatus(pending_ops=self.ops, online=False, server_url="")
+        return SyncStatus(
+            pending_ops=self.ops, online=False, server_url="", problems=tuple(self.problems)
+        )
 
-    def sync_now(self) -> Any:
+    def resolve_conflict(self, op_id: str, choice: str) -> Any:
+        self._call(f"resolve:{op_id}:{choice}")
+        self.problems = [p for p in self.problems if p.op_id != op_id]
+
+    def sync_now(self, password: str | None = None) -> Any:
         self._call("sync_now")
+        if self.needs_login and password is None:
+            raise sync_service.SyncFailed("not_connected", "not_logged_in")
+        self.needs_login = False
         self.ops = 0
         return {"pushed": 3, "pulled": 1}
 

@@ -100,3 +100,52 @@ def test_sync_failure_is_explained(
     assert page.result.text() == "Sinkronisasi gagal."
     assert shown_messages[-1].text == "Server tidak dapat dihubungi."
     assert page.sync_button.isEnabled()
+
+
+def test_log_in_to_server_when_not_connected(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    shell.backend.needs_login = True
+    page = logged_in.workspace.show_page("sync")
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert page.connect_box.isVisibleTo(page)
+    assert "belum masuk ke server" in page.result.text()
+    qtbot.keyClicks(page.password, "rahasia123")
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    assert not page.connect_box.isVisibleTo(page)
+    assert page.result.text().startswith("Sinkronisasi selesai")
+
+
+def test_conflict_listed_and_settled(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, qtmodeltester: Any
+):
+    from agent_app.domain.messages import Text
+    from agent_app.services import sync as sync_service
+
+    shell.backend.problems = [
+        sync_service.SyncProblem(
+            op_id="op-1",
+            entity="business",
+            entity_id="b1",
+            kind="update",
+            status="conflict",
+            code="field_changed",
+            field="phone",
+            server_message="phone changed",
+            resolvable=True,
+            advice=Text(
+                "Nomor HP diubah orang lain. Pilih data yang dipakai.",
+                "Someone else changed the phone. Choose which to keep.",
+            ),
+        )
+    ]
+    page = logged_in.workspace.show_page("sync")
+    qtmodeltester.check(page.problems)
+    assert page.problems_title.text() == "Ditolak atau konflik (1)"
+    assert page.problems.data(page.problems.index(0, 1)) == "Konflik"
+    assert not page.keep_mine.isEnabled()
+    page.problems_table.selectRow(0)
+    assert page.keep_mine.isEnabled()
+    qtbot.mouseClick(page.keep_mine, Qt.MouseButton.LeftButton)
+    assert "resolve:op-1:mine" in shell.backend.calls
+    assert page.problems.rowCount() == 0
