@@ -233,8 +233,6 @@ def summary_html(summary: DailySummary) -> str:
         where = ", ".join(x for x in (s.event.name, s.event.venue) if x)
         head.append(("Acara", e(where)))
         head.append(("Kantor cabang", e(s.event.branch)))
-    else:
-        head.append(("Agen", e(s.title.removeprefix("Agen "))))
     visits = _count_table(
         "Kunjungan menurut hasil",
         [(OUTCOMES.get(k, k), v) for k, v in s.visits_by_outcome.items()],

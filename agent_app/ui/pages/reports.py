@@ -1,0 +1,275 @@
+"""Laporan (reports): the daily summary of the agent or of the current event, shown, printed
+or saved as PDF; and exports of businesses, visits and enrollments to Excel or CSV.
+
+The work runs in Ops on the database thread through `agent_app.reports` (over the backend's
+unit of work, as the logged-in actor). When the backend offers `daily_summary(on, event_id,
+agent_code)` and `export(request, path)` itself, those are used instead (tests' fakes).
+Printed documents are in Bahasa Indonesia whatever the screen language: they are handed to
+workers and branch staff. Personal data in exports is masked unless a supervisor ticks
+"unmasked"; the box is disabled for agents, and the service refuses them anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from agent_app.reports import daily, exports
+from agent_app.ui import i18n, messages, printing, widgets
+from agent_app.ui.context import Context
+from agent_app.ui.ops import Op
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def _is_supervisor(actor: Any) -> bool:
+    return bool(getattr(actor, "is_supervisor", False))
+
+
+def load_summary(
+    backend: Any, on: dt.date, event_id: str | None, agent_code: str | None
+) -> daily.DailySummary:
+    """Runs on the database thread."""
+    own = getattr(backend, "daily_summary", None)
+    if callable(own):
+        result: daily.DailySummary = own(on, event_id, agent_code)
+        return result
+    return daily.daily_summary(
+        backend.uow_factory(), backend.actor, on, event_id=event_id, agent_code=agent_code
+    )
+
+
+def run_export(backend: Any, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
+    """Runs on the database thread."""
+    own = getattr(backend, "export", None)
+    if callable(own):
+        result: exports.ExportResult = own(request, path)
+        return result
+    return exports.export(backend.uow_factory(), backend.actor, request, path)
+
+
+class ReportsPage(QWidget):
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.summary: daily.DailySummary | None = None
+
+        # -- daily summary --
+        self.day = QDateEdit()
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        self.day.setDate(_qdate(ctx.today()))
+        self.scope = QComboBox()
+        self.scope.addItem(self.tr("My day"), "agent")
+        self.scope.addItem(self.tr("Current event"), "event")
+        self.agent_code = QLineEdit()
+        self.agent_code.setPlaceholderText(self.tr("Agent code"))
+        self.agent_code.setMaximumWidth(120)
+        self.refresh_button = QPushButton(self.tr("Show"))
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.pdf_button = QPushButton(self.tr("Save as PDF…"))
+        self.view = QTextBrowser()
+        self.view.setOpenLinks(False)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.day.dateChanged.connect(lambda _d: self.refresh())
+        self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
+        self.agent_code.editingFinished.connect(self.refresh)
+        self.print_button.clicked.connect(self.print_summary)
+        self.pdf_button.clicked.connect(lambda: self.save_pdf())
+        bar = QHBoxLayout()
+        bar.addWidget(self.day)
+        bar.addWidget(self.scope)
+        bar.addWidget(self.agent_code)
+        bar.addWidget(self.refresh_button)
+        bar.addStretch(1)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.pdf_button)
+
+        # -- exports --
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Enrollments"), exports.Kind.ENROLLMENTS.value)
+        self.kind.addItem(self.tr("Visits"), exports.Kind.VISITS.value)
+        self.kind.addItem(self.tr("Businesses (UMKM)"), exports.Kind.BUSINESSES.value)
+        today = ctx.today()
+        self.start = QDateEdit()
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("dd-MM-yyyy")
+        self.start.setDate(_qdate(today.replace(day=1)))
+        self.end = QDateEdit()
+        self.end.setCalendarPopup(True)
+        self.end.setDisplayFormat("dd-MM-yyyy")
+        self.end.setDate(_qdate(today))
+        self.only_event = QCheckBox(self.tr("Only the current event"))
+        self.format = QComboBox()
+        self.format.addItem(self.tr("Excel (.xlsx)"), exports.Format.XLSX.value)
+        self.format.addItem(self.tr("CSV (.csv)"), exports.Format.CSV.value)
+        self.unmasked = QCheckBox(self.tr("Personal data unmasked (supervisors only)"))
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.clicked.connect(lambda: self.export())
+        self.export_hint = widgets.hint(
+            self.tr(
+                "NIK, names, phone numbers and incomes are masked. Every export is recorded "
+                "in the audit trail."
+            )
+        )
+        dates = QHBoxLayout()
+        dates.addWidget(self.start)
+        dates.addWidget(widgets.hint("–"))
+        dates.addWidget(self.end)
+        dates.addStretch(1)
+        form = QFormLayout()
+        form.addRow(self.tr("Data"), self.kind)
+        form.addRow(self.tr("From / to"), dates)
+        form.addRow("", self.only_event)
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow("", self.unmasked)
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.export_hint, 1)
+        export_row.addWidget(self.export_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(widgets.heading(self.tr("Daily summary")))
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(widgets.heading(self.tr("Export"), 2))
+        layout.addLayout(form)
+        layout.addLayout(export_row)
+
+        ctx.event_changed.connect(self._update_controls)
+        ctx.account_changed.connect(self._update_controls)
+        ctx.enrollments_changed.connect(self.refresh)
+        ctx.businesses_changed.connect(self.refresh)
+        self._update_controls()
+
+    # -- state --------------------------------------------------------------------------
+    def _actor(self) -> Any:
+        return getattr(self.ctx.backend, "actor", None)
+
+    def _update_controls(self) -> None:
+        actor = self._actor()
+        supervisor = _is_supervisor(actor)
+        has_event = bool(self.ctx.event_id)
+        self.scope.model().item(1).setEnabled(has_event)  # type: ignore[attr-defined]
+        if not has_event and self.scope.currentData() == "event":
+            self.scope.setCurrentIndex(0)
+        self.only_event.setEnabled(has_event)
+        if not has_event:
+            self.only_event.setChecked(False)
+        self.unmasked.setEnabled(supervisor)
+        if not supervisor:
+            self.unmasked.setChecked(False)
+            self.unmasked.setToolTip(self.tr("Only a supervisor may export unmasked data."))
+        self.agent_code.setVisible(supervisor)
+        if not self.agent_code.text() and actor is not None:
+            self.agent_code.setText(str(getattr(actor, "agent_code", "")))
+        self._scope_changed(refresh=False)
+
+    def _scope_changed(self, refresh: bool = True) -> None:
+        self.agent_code.setEnabled(self.scope.currentData() == "agent")
+        if refresh:
+            self.refresh()
+
+    def activate(self) -> None:
+        self._update_controls()
+        self.refresh()
+
+    # -- daily summary ------------------------------------------------------------------
+    def refresh(self) -> None:
+        on = _pydate(self.day.date())
+        event_id = self.ctx.event_id if self.scope.currentData() == "event" else None
+        agent_code = None
+        if event_id is None and _is_supervisor(self._actor()):
+            agent_code = self.agent_code.text().strip() or None
+        backend = self.ctx.backend
+        Op(self, lambda: load_summary(backend, on, event_id, agent_code)).success(
+            self._show
+        ).run()
+
+    def _show(self, summary: daily.DailySummary) -> None:
+        self.summary = summary
+        self.view.setHtml(daily.summary_html(summary))
+        self.print_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
+
+    def print_summary(self) -> None:
+        if self.summary is not None:
+            printing.print_summary(self, self.summary)
+
+    def save_pdf(self, path: Path | None = None) -> Path | None:
+        if self.summary is None:
+            return None
+        return printing.save_summary_pdf(self, self.summary, path)
+
+    # -- export -------------------------------------------------------------------------
+    def export_request(self) -> exports.ExportRequest:
+        event_id = self.ctx.event_id if self.only_event.isChecked() else None
+        return exports.ExportRequest(
+            kind=exports.Kind(self.kind.currentData()),
+            start=_pydate(self.start.date()),
+            end=_pydate(self.end.date()),
+            event_id=event_id,
+            format=exports.Format(self.format.currentData()),
+            unmasked=self.unmasked.isChecked(),
+        )
+
+    def _ask_path(self, request: exports.ExportRequest) -> Path | None:
+        suffix = request.format.value
+        name = f"{exports.SHEET_TITLES[request.kind].lower()}-{request.start}-{request.end}"
+        folder = Path.home() / "Documents"
+        start = str((folder if folder.is_dir() else Path.home()) / f"{name}.{suffix}")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export"),
+            start,
+            self.tr("Excel files (*.xlsx)") if suffix == "xlsx" else self.tr("CSV files (*.csv)"),
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == f".{suffix}" else path.with_suffix(f".{suffix}")
+
+    def export(self, path: Path | None = None) -> None:
+        request = self.export_request()
+        target = path or self._ask_path(request)
+        if target is None:
+            return
+        backend = self.ctx.backend
+        self.export_button.setEnabled(False)
+        Op(self, lambda: run_export(backend, request, target)).success(self._exported).failure(
+            self._export_failed
+        ).run()
+
+    def _exported(self, result: exports.ExportResult) -> None:
+        self.export_button.setEnabled(True)
+        text = self.tr("{n} rows exported to {path}.").format(
+            n=i18n.number(result.rows), path=result.path
+        )
+        if not result.masked:
+            text += " " + self.tr("Personal data is NOT masked: keep the file safe.")
+        messages.info(self, text)
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        messages.show_error(self, error)

@@ -1,0 +1,115 @@
+"""The Laporan page over the real services and database: the daily summary shown and saved as
+PDF, and an export, as an agent and as a supervisor. Also renders the screenshots
+(docs/screenshots/receipt.png, daily_summary*.png) when PERISAI_SCREENSHOTS=1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import openpyxl
+import pytest
+
+from agent_app.reports import exports, receipt
+from agent_app.services.actor import Actor
+from agent_app.ui import backend as backend_mod
+from agent_app.ui import i18n, messages, ops, printing
+from agent_app.ui.context import Context
+from agent_app.ui.pages.reports import ReportsPage
+
+from .conftest import EVENT_ID, World, synthetic_nik
+from .test_receipt import pdf_text
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = dt.date(2027, 1, 11)
+
+
+@pytest.fixture(autouse=True)
+def immediate(qapp: Any) -> Iterator[list[messages.Message]]:
+    ops.set_runner(ops.ImmediateRunner())
+    i18n.install(qapp, "id")
+    shown: list[messages.Message] = []
+    messages.set_sink(lambda _parent, message: shown.append(message))
+    yield shown
+    messages.set_sink(None)
+    ops.set_runner(None)
+
+
+def make_page(qtbot: Any, world: World, actor: Actor, event_id: str | None = EVENT_ID):
+    settings = SimpleNamespace(current_event_id=event_id, save=lambda: None)
+    shell = SimpleNamespace(keystore=None, settings=settings, log_location="")
+    backend = backend_mod.ServicesBackend(world.uow, actor)
+    ctx = Context(shell, backend, SimpleNamespace(agent_code=actor.agent_code), lambda: DAY)
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(900, 1000)
+    return page
+
+
+def test_agent_sees_their_day_and_saves_it_as_pdf(qtbot: Any, world: World, tmp_path: Path):
+    page = make_page(qtbot, world, world.agent)
+    page.activate()
+    assert page.summary is not None and page.summary.agent_code == "AG001"
+    text = page.view.toPlainText()
+    assert "Ringkasan harian" in text and "Agen Satu (AG001)" in text
+    assert not page.unmasked.isEnabled() and not page.agent_code.isVisible()
+    page.scope.setCurrentIndex(1)  # the current event
+    assert page.summary.scope == "event"
+    assert "Acara Sumsel Marketing" in page.view.toPlainText()
+    saved = page.save_pdf(tmp_path / "ringkasan.pdf")
+    assert saved is not None
+    assert "Acara Sumsel Marketing" in pdf_text(saved)
+
+
+def test_export_from_the_page(qtbot: Any, world: World, tmp_path: Path, immediate: list):
+    page = make_page(qtbot, world, world.supervisor)
+    page.activate()
+    page.start.setDate(page.start.date().addYears(-1))
+    page.end.setDate(page.end.date().addDays(30))
+    page.only_event.setChecked(True)
+    page.unmasked.setChecked(True)
+    page.export(tmp_path / "e.xlsx")
+    assert immediate[-1].kind == messages.INFO
+    assert "2" in immediate[-1].text and "e.xlsx" in immediate[-1].text
+    rows = list(openpyxl.load_workbook(tmp_path / "e.xlsx")["Pendaftaran"].values)[1:]
+    assert sorted(r[3] for r in rows) == [synthetic_nik(1), synthetic_nik(3)]
+
+
+def test_agent_export_from_the_page_is_masked(qtbot: Any, world: World, tmp_path: Path):
+    page = make_page(qtbot, world, world.agent, event_id=None)
+    page.activate()
+    assert not page.only_event.isEnabled()
+    page.start.setDate(page.start.date().addYears(-1))
+    page.end.setDate(page.end.date().addDays(30))
+    page.format.setCurrentIndex(1)  # CSV
+    request = page.export_request()
+    assert request.format is exports.Format.CSV and not request.unmasked
+    page.export(tmp_path / "e.csv")
+    text = (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
+    assert "1671********0001" in text and synthetic_nik(1) not in text
+
+
+def test_screenshots(qtbot: Any, world: World, tmp_path: Path) -> None:
+    """Renders the receipt and the daily summary to PNG (into docs/screenshots when asked)."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("PERISAI_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e2"])
+    png = printing.render_png(
+        receipt.receipt_html(r), folder / "receipt.png", printing.receipt_images(r)
+    )
+    assert png.stat().st_size > 10_000
+    page = make_page(qtbot, world, world.agent)
+    page.day.setDate(page.day.date().addDays(14))  # 25 Jan: a follow-up is due
+    page.activate()
+    assert page.summary is not None
+    from agent_app.reports import daily
+
+    printing.render_png(daily.summary_html(page.summary), folder / "daily_summary.png")
+    page.show()
+    qtbot.waitExposed(page)
+    page.grab().save(str(folder / "daily_summary_page.png"), "PNG")
+    assert (folder / "daily_summary_page.png").stat().st_size > 10_000
