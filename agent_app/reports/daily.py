@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -118,16 +119,16 @@ def daily_summary(
         event = uow.events.get(event_id) if event_id else None
         agent_name = actor.name if code == actor.agent_code else ""
         if code and not agent_name:
-            row = s.get(tables.Agent, code)
-            agent_name = row.name if row is not None else ""
+            agent_row = s.get(tables.Agent, code)
+            agent_name = agent_row.name if agent_row is not None else ""
 
-        visit_where = [V.deleted == sa.false(), _day(V.visited_at, on)]
-        enrollment_where = [
+        visit_where: list[Any] = [V.deleted == sa.false(), _day(V.visited_at, on)]
+        enrollment_where: list[Any] = [
             E.deleted == sa.false(),
             _day(sa.func.coalesce(E.submitted_at, E.created_at), on),
         ]
-        business_where = [B.deleted == sa.false(), _day(B.created_at, on)]
-        follow_where = [
+        business_where: list[Any] = [B.deleted == sa.false(), _day(B.created_at, on)]
+        follow_where: list[Any] = [
             B.deleted == sa.false(),
             B.next_follow_up <= on,
             sa.text(tables.OPEN_BUSINESS_SQL),
@@ -144,12 +145,13 @@ def daily_summary(
             visited = sa.select(V.business_id).where(V.agent_code == code)
             follow_where.append(sa.or_(B.registered_by == code, B.id.in_(visited)))
 
-        outcomes = Counter(
-            dict(
-                s.execute(
+        outcomes: Counter[str] = Counter(
+            {
+                str(outcome): int(n)
+                for outcome, n in s.execute(
                     sa.select(V.outcome, sa.func.count()).where(*visit_where).group_by(V.outcome)
                 ).all()
-            )
+            }
         )
         enrollment_rows = s.execute(
             sa.select(

@@ -221,6 +221,7 @@ def _day_between(column: Any, request: ExportRequest) -> list[sa.ColumnElement[b
 
 def _query(request: ExportRequest, actor: Actor) -> sa.Select[Any]:
     mine = None if actor.is_supervisor else actor.agent_code
+    stmt: sa.Select[Any]
     if request.kind is Kind.BUSINESSES:
         b = tables.Business
         stmt = sa.select(b).where(b.deleted == sa.false(), *_day_between(b.created_at, request))

@@ -110,7 +110,7 @@ def render_image(html: str, images: Images | None = None, width: int = 900) -> Q
 
 
 def render_png(html: str, path: Path, images: Images | None = None) -> Path:
-    render_image(html, images).save(str(path), "PNG")
+    render_image(html, images).save(str(path))
     return Path(path)
 
 

@@ -113,3 +113,34 @@ def test_screenshots(qtbot: Any, world: World, tmp_path: Path) -> None:
     qtbot.waitExposed(page)
     page.grab().save(str(folder / "daily_summary_page.png"), "PNG")
     assert (folder / "daily_summary_page.png").stat().st_size > 10_000
+
+
+def _receipt_audits(world: World, enrollment_id: str) -> list[dict]:
+    with world.uow() as u:
+        return [a.details for a in u.audit.list(enrollment_id) if a.action == "report.receipt"]
+
+
+def test_enrollment_page_helpers_save_and_print_the_receipt(
+    qtbot: Any, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, immediate: list
+) -> None:
+    """What the enrollment page's buttons call: printing.save_receipt_pdf / print_receipt."""
+    parent = make_page(qtbot, world, world.agent)
+    backend = parent.ctx.backend
+    enrollment_id = world.ids["e1"]
+    printing.save_receipt_pdf(parent, backend, enrollment_id, tmp_path / "bukti.pdf")
+    assert "Rp16.800" in pdf_text(tmp_path / "bukti.pdf")
+    assert immediate[-1].kind == messages.INFO and "bukti.pdf" in immediate[-1].text
+    printed: list[str] = []
+
+    def fake_print(_parent: Any, html: str, images: Any, title: str) -> bool:
+        printed.append(html)
+        return True
+
+    monkeypatch.setattr(printing, "print_html", fake_print)
+    printing.print_receipt(parent, backend, enrollment_id)
+    assert printed and "1671********0001" in printed[0] and synthetic_nik(1) not in printed[0]
+    assert _receipt_audits(world, enrollment_id) == [{"output": "print"}, {"output": "pdf"}]
+    # A draft: the funnel says why, nothing is written.
+    printing.save_receipt_pdf(parent, backend, world.ids["e4"], tmp_path / "draft.pdf")
+    assert immediate[-1].kind == messages.ERROR and "diajukan" in immediate[-1].text
+    assert not (tmp_path / "draft.pdf").exists()
