@@ -160,21 +160,37 @@ def receipt_file_name(r: receipt.Receipt) -> str:
     return f"bukti-pendaftaran-{r.enrollment_id[:8]}.pdf"
 
 
+def load_receipt(backend: Any, enrollment_id: str) -> receipt.Receipt:
+    """Runs on the database thread: the backend's own `receipt(id)` when it has one (fakes),
+    else `agent_app.reports.receipt` over its unit of work as its actor."""
+    own = getattr(backend, "receipt", None)
+    if callable(own):
+        result: receipt.Receipt = own(enrollment_id)
+        return result
+    return receipt.build_receipt(backend.uow_factory(), backend.actor, enrollment_id)
+
+
+def record_receipt_printed(backend: Any, r: receipt.Receipt, how: str) -> None:
+    """Runs on the database thread; audits a print ("print") or a saved PDF ("pdf")."""
+    own = getattr(backend, "record_receipt_printed", None)
+    if callable(own):
+        own(r, how)
+        return
+    receipt.record_printed(backend.uow_factory(), backend.actor, r, how)
+
+
 def _with_receipt(
     parent: QWidget, backend: Any, enrollment_id: str, then: Callable[[receipt.Receipt], None]
 ) -> None:
     from agent_app.ui.ops import Op
 
-    Op(
-        parent,
-        lambda: receipt.build_receipt(backend.uow_factory(), backend.actor, enrollment_id),
-    ).success(then).run()
+    Op(parent, lambda: load_receipt(backend, enrollment_id)).success(then).run()
 
 
 def _audit(parent: QWidget, backend: Any, r: receipt.Receipt, how: str) -> None:
     from agent_app.ui.ops import Op
 
-    Op(parent, lambda: receipt.record_printed(backend.uow_factory(), backend.actor, r, how)).run()
+    Op(parent, lambda: record_receipt_printed(backend, r, how)).run()
 
 
 def print_receipt(parent: QWidget, backend: Any, enrollment_id: str) -> None:
