@@ -517,7 +517,9 @@ def verify(
     *,
     compare_records: bool = True,
     foreign_ops: Iterable[str] = (),
+    purged: Iterable[str] = (),
 ) -> Figures:
+    """`purged`: entity ids whose tombstones the server compacted away (no record row)."""
     """The final check of a scenario (see the module docstring); raises AssertionError."""
     figures = figures or Figures("adhoc")
     problems: list[str] = []
@@ -566,7 +568,10 @@ def verify(
             applied_per_entity[item["entity_id"]] += 1
     server_records = server.records(applied_per_entity)
     duplicated = 0
+    gone = set(purged)
     for entity_id, applied in applied_per_entity.items():
+        if entity_id in gone:
+            continue
         rec = server_records.get(entity_id)
         version = rec["version"] if rec else 0
         if version != applied:
@@ -598,6 +603,8 @@ def verify(
             for entity_id, mine in local.items():
                 if mine["sync_state"] in ("rejected", "conflict") or mine["version"] is None:
                     continue
+                if mine["deleted"]:
+                    continue  # deleted here; on the server a tombstone or compacted away
                 if entity_id not in server_records and not server.records([entity_id]):
                     problems.append(f"{laptop.agent_code}: {entity_id} is not on the server")
     if problems:

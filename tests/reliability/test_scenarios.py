@@ -144,36 +144,68 @@ POISONS = {
     "negative_workers": {"workers_count": -5},
     "unknown_field": {"favourite_colour": "merah"},
     "wrong_type": {"workers_count": "tiga"},
-    "bad_sector": {"sector": "'; DROP TABLE record; --"},
+    "sql_in_a_key": {"sector": "'; DROP TABLE record; --"},
+    "huge_name": {"name": "x" * 100_000},
+    "null_name": {"name": None},
 }
 
 
-@pytest.mark.parametrize("poison", sorted(POISONS))
-def test_10_a_poison_op_at_position_3_of_500(shared_server, make_proxy, make_laptop, poison):
+def _poison(laptop, positions: dict[int, str]) -> dict[str, str]:
+    """Overwrites the ops at these 1-based positions of the outbox; {op_id: poison}."""
     import sqlalchemy as sa
 
     from agent_app.storage import tables
 
+    poisoned = {}
+    with laptop.uow() as uow:
+        rows = list(
+            uow.session.scalars(sa.select(tables.OutboxOp).order_by(tables.OutboxOp.op_seq))
+        )
+        for position, kind in positions.items():
+            row = rows[position - 1]
+            row.fields = {**row.fields, **POISONS[kind]}
+            poisoned[row.op_id] = kind
+        uow.commit()
+    return poisoned
+
+
+@pytest.mark.parametrize(
+    ("total", "positions"),
+    [
+        (500, {3: "negative_workers"}),
+        (
+            120,
+            {
+                3: "unknown_field",
+                40: "wrong_type",
+                41: "sql_in_a_key",
+                90: "huge_name",
+                120: "null_name",
+            },
+        ),
+    ],
+    ids=["3_of_500", "kinds"],
+)
+def test_10_a_poison_op_at_position_3_of_500(
+    shared_server, make_proxy, make_laptop, total, positions
+):
     proxy = make_proxy(shared_server)
     laptop = make_laptop("RA004", proxy.url)
-    ids = [laptop.add_business(4000 + i) for i in range(500)]
-    with laptop.uow() as uow:
-        row = uow.session.scalars(
-            sa.select(tables.OutboxOp).order_by(tables.OutboxOp.op_seq).offset(2).limit(1)
-        ).one()
-        row.fields = {**row.fields, **POISONS[poison]}
-        poisoned = row.op_id
-        uow.commit()
+    ids = [laptop.add_business(4000 + total + i) for i in range(total)]
+    poisoned = _poison(laptop, positions)
     healed = time.monotonic()
     report = laptop.sync.run_cycle()
-    assert report.applied == 499
-    assert report.rejected == 1
-    figures = finish(f"10 poison op at 3 of 500 ({poison})", shared_server, [laptop], healed)
-    assert figures.rejected == 1
+    assert report.applied == total - len(positions)
+    assert report.rejected == len(positions)
+    name = "10 poison op at 3 of 500" if total == 500 else "10 poison ops of 6 kinds among 120"
+    figures = finish(name, shared_server, [laptop], healed)
+    assert figures.rejected == len(positions)
     bad = [op for op in laptop.outbox() if op["status"] == "rejected"]
-    assert [op["op_id"] for op in bad] == [poisoned]
-    assert bad[0]["error_code"]
-    assert shared_server.records([ids[2]]) == {}
+    assert {op["op_id"] for op in bad} == set(poisoned)
+    assert all(op["error_code"] for op in bad)
     records = laptop.records()
-    assert records[ids[2]]["sync_state"] == "rejected"
-    assert sum(records[i]["sync_state"] == "synced" for i in ids) == 499
+    for position in positions:
+        assert shared_server.records([ids[position - 1]]) == {}
+        assert records[ids[position - 1]]["sync_state"] == "rejected"
+    synced = sum(records[i]["sync_state"] == "synced" for i in ids)
+    assert synced == total - len(positions)
