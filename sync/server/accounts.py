@@ -76,7 +76,9 @@ def _issue(
     )
     refresh, refresh_hash = security.new_refresh_token()
     conn.execute(
-        db.RefreshToken.__table__.insert().values(
+        db.table(db.RefreshToken)
+        .insert()
+        .values(
             token_hash=refresh_hash,
             agent_code=agent.code,
             device_id=device_id,
@@ -109,7 +111,7 @@ def login(
     engine: Engine, settings: config.Settings, request: protocol.LoginRequest
 ) -> dict[str, Any]:
     public_key = _device_key(request.device_public_key)
-    agents = db.Agent.__table__
+    agents = db.table(db.Agent)
     now = db.utcnow()
     with engine.connect() as conn, conn.begin():
         agent = conn.execute(sa.select(agents).where(agents.c.code == request.agent_code)).first()
@@ -151,8 +153,8 @@ def login(
             )
         raise AuthError(401, "wrong_password", "Wrong agent code or password.")
     device_id = str(request.device_id)
-    devices = db.Device.__table__
-    bindings = db.DeviceAgent.__table__
+    devices = db.table(db.Device)
+    bindings = db.table(db.DeviceAgent)
     with engine.connect() as conn, conn.begin():
         conn.execute(
             agents.update()
@@ -194,8 +196,8 @@ def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None
 
 
 def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, Any]:
-    tokens = db.RefreshToken.__table__
-    agents = db.Agent.__table__
+    tokens = db.table(db.RefreshToken)
+    agents = db.table(db.Agent)
     now = db.utcnow()
     with engine.connect() as conn, conn.begin():
         row = conn.execute(
@@ -222,8 +224,8 @@ def authenticate(conn: Connection, secret: bytes, authorization: str | None) -> 
         claims = security.read_access_token(secret, authorization[7:].strip())
     except security.TokenError as error:
         raise AuthError(401, error.code, error.message) from error
-    agents = db.Agent.__table__
-    bindings = db.DeviceAgent.__table__
+    agents = db.table(db.Agent)
+    bindings = db.table(db.DeviceAgent)
     row = conn.execute(
         sa.select(
             agents.c.code, agents.c.name, agents.c.branch_code, agents.c.role, agents.c.active
@@ -238,8 +240,8 @@ def authenticate(conn: Connection, secret: bytes, authorization: str | None) -> 
 
 def device_public_key(conn: Connection, device_id: str, agent_code: str) -> bytes | None:
     """The registered key of a device bound to the agent, or None."""
-    devices = db.Device.__table__
-    bindings = db.DeviceAgent.__table__
+    devices = db.table(db.Device)
+    bindings = db.table(db.DeviceAgent)
     key = conn.execute(
         sa.select(devices.c.public_key)
         .join(bindings, bindings.c.device_id == devices.c.device_id)
@@ -249,5 +251,5 @@ def device_public_key(conn: Connection, device_id: str, agent_code: str) -> byte
 
 
 def agent_info(conn: Connection, agent_code: str) -> Any:
-    agents = db.Agent.__table__
+    agents = db.table(db.Agent)
     return conn.execute(sa.select(agents).where(agents.c.code == agent_code)).first()

@@ -50,7 +50,7 @@ def create_branch(engine: Engine, code: str, name: str, region: str | None) -> s
         raise AdminError("--name must not be empty")
     if region is not None and not _REGION.match(region):
         raise AdminError(f"--region must be a Kemendagri code like 16.71, not {region!r}")
-    table = db.Branch.__table__
+    table = db.table(db.Branch)
     try:
         with engine.begin() as conn:
             conn.execute(table.insert().values(code=code, name=name.strip(), region_code=region))
@@ -74,16 +74,19 @@ def create_agent(
         raise AdminError(f"--role must be agent or supervisor, not {role!r}")
     if not name.strip():
         raise AdminError("--name must not be empty")
+    with engine.connect() as conn:
+        if conn.execute(sa.select(db.Branch.code).where(db.Branch.code == branch)).first() is None:
+            raise AdminError(f"no branch {branch}; create it first with create-branch")
     if len(password) < 8:
         raise AdminError("the password must have at least 8 characters")
     password_hash = security.hash_password(settings, password)
     with engine.begin() as conn:
-        if conn.execute(sa.select(db.Branch.code).where(db.Branch.code == branch)).first() is None:
-            raise AdminError(f"no branch {branch}; create it first with create-branch")
         try:
             with conn.begin_nested():
                 conn.execute(
-                    db.Agent.__table__.insert().values(
+                    db.table(db.Agent)
+                    .insert()
+                    .values(
                         code=code,
                         name=name.strip(),
                         branch_code=branch,
@@ -101,7 +104,7 @@ def create_agent(
 
 
 def unlock_agent(engine: Engine, code: str) -> str:
-    table = db.Agent.__table__
+    table = db.table(db.Agent)
     with engine.begin() as conn:
         done = conn.execute(
             table.update().where(table.c.code == code).values(failed_logins=0, locked_until=None)
@@ -121,7 +124,7 @@ def _put_record(
 ) -> tuple[int, int]:
     """Creates or replaces a pulled-only record; returns (version, server_seq)."""
     seq = _lock_seq(conn)
-    table = db.Record.__table__
+    table = db.table(db.Record)
     now = db.utcnow()
     row = conn.execute(sa.select(table).where(table.c.entity_id == entity_id)).first()
     if row is None:
@@ -209,7 +212,7 @@ def set_target(
     start, end = _date(period_start, "--period-start"), _date(period_end, "--period-end")
     if end < start:
         raise AdminError("--period-end is before --period-start")
-    records = db.Record.__table__
+    records = db.table(db.Record)
     with engine.begin() as conn:
         owner: str | None = None
         if scope == "branch":
@@ -255,7 +258,7 @@ def compact(engine: Engine, older_than_days: int) -> str:
     if older_than_days < 0:
         raise AdminError("--older-than-days must be 0 or more")
     cutoff = db.utcnow() - dt.timedelta(days=older_than_days)
-    table = db.Record.__table__
+    table = db.table(db.Record)
     with engine.begin() as conn:
         _lock_seq(conn)
         horizon = conn.execute(

@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import time
+import traceback
 import uuid
 import zlib
 from collections.abc import Iterator
@@ -61,6 +62,13 @@ def error_response(
     )
 
 
+def log_bug(error: BaseException) -> None:
+    """Logs an unexpected error: its type and where it happened, never its message (a
+    database error's message may quote a NIK or a name)."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s\n%s", type(error).__name__, frames.rstrip())
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
@@ -99,8 +107,23 @@ class RequestIdMiddleware:
                 ]
             await send(message)
 
+        started_response = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started_response
+            if message["type"] == "http.response.start":
+                started_response = True
+            await send_with_id(message)
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send_tracked)
+        except Exception as error:  # a bug: answer 500 and log it without personal data
+            log_bug(error)
+            status = 500
+            if not started_response:
+                await error_response(500, "internal", "Something went wrong on the server.")(
+                    scope, receive, send_with_id
+                )
         finally:
             log.info(
                 "%s %s %s %.1fms",
@@ -240,14 +263,24 @@ def _err(description: str) -> dict[str, Any]:
 
 
 _RETRY = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
-R400 = {400: _err("Malformed request (including what a framework would call 422).")}
-R401 = {401: _err("Missing, bad or expired access token.")}
-R403 = {403: _err("The device is not the token's, or the role is not allowed.")}
-R413 = {413: _err("Body over max_body_bytes after decompression, or too many ops.")}
-R429 = {429: {**_err("Overloaded; retry after Retry-After seconds."), "headers": _RETRY}}
-R503 = {503: {**_err("Busy or unavailable; retry after Retry-After seconds."), "headers": _RETRY}}
-R410 = {410: _err("cursor_expired: pull again from no cursor.")}
-R500 = {500: _err("A bug on the server.")}
+R400: dict[int | str, dict[str, Any]] = {
+    400: _err("Malformed request (including what a framework would call 422).")
+}
+R401: dict[int | str, dict[str, Any]] = {401: _err("Missing, bad or expired access token.")}
+R403: dict[int | str, dict[str, Any]] = {
+    403: _err("The device is not the token's, or the role is not allowed.")
+}
+R413: dict[int | str, dict[str, Any]] = {
+    413: _err("Body over max_body_bytes after decompression, or too many ops.")
+}
+R429: dict[int | str, dict[str, Any]] = {
+    429: {**_err("Overloaded; retry after Retry-After seconds."), "headers": _RETRY}
+}
+R503: dict[int | str, dict[str, Any]] = {
+    503: {**_err("Busy or unavailable; retry after Retry-After seconds."), "headers": _RETRY}
+}
+R410: dict[int | str, dict[str, Any]] = {410: _err("cursor_expired: pull again from no cursor.")}
+R500: dict[int | str, dict[str, Any]] = {500: _err("A bug on the server.")}
 
 
 def _now() -> dt.datetime:
@@ -331,7 +364,7 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def _bug(_: Request, error: Exception) -> JSONResponse:
-        log.error("unhandled %s", type(error).__name__, exc_info=error)
+        log_bug(error)
         return error_response(500, "internal", "Something went wrong on the server.")
 
     # --- dependencies -----------------------------------------------------------------------
@@ -498,7 +531,7 @@ def create_app(
     ) -> Any:
         if not _NIK.match(body.nik):
             raise ApiError(400, "invalid_nik", "A NIK is 16 digits.")
-        table = db.ActiveNik.__table__
+        table = db.table(db.ActiveNik)
         with engine.connect() as conn:
             row = conn.execute(sa.select(table).where(table.c.nik == body.nik)).first()
         if row is None:

@@ -10,7 +10,7 @@ lock orders every change; `server_meta` keeps the epoch, the token secret and th
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -139,6 +139,11 @@ class Ledger(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     current: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+def table(model: type[Base]) -> sa.Table:
+    """The Core table of a mapped class (for bulk statements)."""
+    return cast(sa.Table, model.__table__)
 
 
 def _sqlite_pragmas(synchronous: str) -> Any:

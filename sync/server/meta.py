@@ -14,12 +14,12 @@ from sync.server import db
 
 
 def read(conn: Connection) -> dict[str, str]:
-    table = db.ServerMeta.__table__
+    table = db.table(db.ServerMeta)
     return {row.key: row.value for row in conn.execute(sa.select(table))}
 
 
 def write(conn: Connection, key: str, value: str) -> None:
-    table = db.ServerMeta.__table__
+    table = db.table(db.ServerMeta)
     done = conn.execute(table.update().where(table.c.key == key).values(value=value))
     if done.rowcount == 0:
         conn.execute(table.insert().values(key=key, value=value))

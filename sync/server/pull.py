@@ -77,7 +77,7 @@ def read_cursor(secret: bytes, epoch: str, horizon: int, cursor: str | None) -> 
 
 
 def _visible(caller: Caller) -> Any:
-    table = db.Record.__table__
+    table = db.table(db.Record)
     c = table.c
     branch = c.branch_code == caller.branch_code
     own = sa.true() if caller.is_supervisor else c.owner_code == caller.agent_code
@@ -101,7 +101,7 @@ def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Pa
     # The counter first: every change with a seq up to it has committed (seq order is commit
     # order), so the rows read next can hold no gap below it.
     upto = conn.execute(sa.text("SELECT value FROM seq_counter WHERE id = 1")).scalar_one()
-    table = db.Record.__table__
+    table = db.table(db.Record)
     rows = conn.execute(
         sa.select(
             table.c.entity,

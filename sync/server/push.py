@@ -240,7 +240,7 @@ class Batch:
 
     def load_records(self, ids: Iterable[str]) -> None:
         wanted = sorted({i for i in ids if i not in self.records})
-        table = db.Record.__table__
+        table = db.table(db.Record)
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             for row in self.conn.execute(sa.select(table).where(table.c.entity_id.in_(chunk))):
@@ -258,11 +258,11 @@ class Batch:
                     updated_at=row.updated_at,
                 )
 
-    def load_niks(self, niks: Iterable[str]) -> None:
+    def load_niks(self, niks: Iterable[Any]) -> None:
         wanted = sorted({n for n in niks if isinstance(n, str) and n not in self.niks})
         for nik in wanted:
             self.niks[nik] = None
-        table = db.ActiveNik.__table__
+        table = db.table(db.ActiveNik)
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start : start + _CHUNK]
             for row in self.conn.execute(sa.select(table).where(table.c.nik.in_(chunk))):
@@ -460,7 +460,7 @@ class Batch:
                 problem = check_contribution(merged, op.recorded_at, self.today_wib)
                 if problem is not None:
                     return problem
-            old_nik, new_nik = rec.fields.get("nik"), merged.get("nik")
+            old_nik, new_nik = str(rec.fields.get("nik")), str(merged.get("nik"))
             if new_nik != old_nik:
                 self.load_niks([new_nik, old_nik])
                 problem = self._nik_conflict(new_nik, rec.entity_id, rec.version)
@@ -539,7 +539,7 @@ _MISSING = object()
 
 
 def _stored(conn: Connection, op_ids: list[str]) -> dict[str, Any]:
-    table = db.Ledger.__table__
+    table = db.table(db.Ledger)
     found: dict[str, Any] = {}
     for start in range(0, len(op_ids), _CHUNK):
         chunk = op_ids[start : start + _CHUNK]

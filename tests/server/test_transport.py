@@ -234,3 +234,42 @@ def test_unknown_content_encoding_is_400(world: World) -> None:
         **a1.headers, "Content-Encoding": "br", "Content-Type": "application/json"})
     assert response.status_code == 400
     uuid.UUID(response.headers["X-Request-ID"])
+
+
+def test_database_busy_is_503_with_retry_after(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sync.server import push
+
+    a1, _, _ = world.standard()
+
+    def locked(*_: object, **__: object) -> None:
+        raise push.Busy("database is locked")
+
+    monkeypatch.setattr(push, "apply_batch", locked)
+    response = a1.push_raw([op("business", "create", None, business_fields())])
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "busy"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_a_bug_is_500_with_error_body_and_no_message_in_logs(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sync.server import push
+
+    a1, _, _ = world.standard()
+    secret = enrollment_fields(66)["nik"]
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError(f"Key (nik)=({secret}) already exists")
+
+    monkeypatch.setattr(push, "apply_batch", broken)
+    with caplog.at_level(logging.INFO, logger="server"):
+        response = a1.push_raw([op("business", "create", None, business_fields())])
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {"code": "internal", "message": "Something went wrong on the server."}
+    }
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "unhandled RuntimeError" in text and secret not in text
