@@ -9,6 +9,7 @@
     set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
         --period-start DATE --period-end DATE
     unlock-agent CODE
+    publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
 
 The database is `DATABASE_URL` (a SQLite file in PERISAI_SERVER_HOME by default). Each command
@@ -21,6 +22,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from sync.server import admin, config, db, migrate
 
@@ -69,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("--goal", required=True, type=int)
     target.add_argument("--period-start", required=True)
     target.add_argument("--period-end", required=True)
+
+    rates = sub.add_parser("publish-rate-table", help="publish a contribution rate table")
+    rates.add_argument("file", help="a JSON file (the table), or - for standard input")
+    rates.add_argument("--version", required=True)
+    rates.add_argument("--effective-from", required=True)
 
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
@@ -169,6 +176,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.period_end,
                 )
             )
+        elif args.command == "publish-rate-table":
+            try:
+                text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+            except OSError as error:
+                raise admin.AdminError(f"cannot read {args.file}: {error.strerror}") from error
+            print(admin.publish_rate_table(engine, args.version, args.effective_from, text))
         elif args.command == "compact":
             print(admin.compact(engine, args.older_than_days))
         return 0

@@ -9,6 +9,7 @@ exits non-zero). Events and targets are records pulled by the laptops, so they t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import uuid
 from typing import Any
@@ -251,6 +252,24 @@ def set_target(
         f"set target {entity_id}: {scope} {scope_id} {metric} {goal} ({start} to {end}), "
         f"version {version}"
     )
+
+
+def publish_rate_table(engine: Engine, version: str, effective_from: str, table_json: str) -> str:
+    """Publishes a contribution rate table (pulled by every laptop) under `version`."""
+    if not version.strip():
+        raise AdminError("--version must not be empty")
+    start = _date(effective_from, "--effective-from")
+    try:
+        table = json.loads(table_json)
+    except ValueError as error:
+        raise AdminError(f"the rate table is not valid JSON: {error}") from error
+    if not isinstance(table, dict):
+        raise AdminError("the rate table must be a JSON object")
+    entity_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-rate-table:{version.strip()}"))
+    fields = {"version": version.strip(), "effective_from": start.isoformat(), "table": table}
+    with engine.begin() as conn:
+        record_version, _ = _put_record(conn, "rate_table", entity_id, None, None, fields)
+    return f"published rate table {version.strip()} ({entity_id}), version {record_version}"
 
 
 def compact(engine: Engine, older_than_days: int) -> str:

@@ -72,9 +72,7 @@ def test_tokens_missing_bad_expired(world: World) -> None:
     bad = world.client.get("/v1/sync/config", headers={"Authorization": "Bearer abc.def"})
     assert bad.status_code == 401 and bad.json()["error"]["code"] == "invalid_token"
     expired = security.issue_access_token(world.token_secret(), "A1", laptop.device_id, -5)
-    response = world.client.get(
-        "/v1/sync/pull", headers={"Authorization": f"Bearer {expired}"}
-    )
+    response = world.client.get("/v1/sync/pull", headers={"Authorization": f"Bearer {expired}"})
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "token_expired"
     forged = security.issue_access_token(b"x" * 32, "A1", laptop.device_id, 600)

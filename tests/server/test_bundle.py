@@ -21,44 +21,73 @@ def _device(world: World, agent: str) -> tuple[Laptop, Ed25519PrivateKey]:
 
 def _seal(laptop: Laptop, key: Ed25519PrivateKey, ops: list[dict]) -> bytes:
     server_key = base64.b64decode(laptop.login_answer["server_public_key"])
-    return bundle.seal(laptop.body(ops), agent_code=laptop.agent_code,
-                       server_public_key=server_key, device_private_key=key,
-                       created_at=now_wib().isoformat())
+    return bundle.seal(
+        laptop.body(ops),
+        agent_code=laptop.agent_code,
+        server_public_key=server_key,
+        device_private_key=key,
+        created_at=now_wib().isoformat(),
+    )
 
 
 def _upload(world: World, uploader: Laptop, data: bytes):  # type: ignore[no-untyped-def]
-    return world.client.post("/v1/sync/bundle", content=data,
-                             headers={**uploader.headers,
-                                      "Content-Type": "application/octet-stream"})
+    return world.client.post(
+        "/v1/sync/bundle",
+        content=data,
+        headers={**uploader.headers, "Content-Type": "application/octet-stream"},
+    )
 
 
 def test_seal_and_open_round_trip() -> None:
     server = X25519PrivateKey.generate()
     device = Ed25519PrivateKey.generate()
     body = {"protocol_version": 1, "device_id": str(uuid.uuid4()), "batch_id": "b", "ops": []}
-    data = bundle.seal(body, agent_code="A1", server_public_key=bundle.raw_public(server),
-                       device_private_key=device, created_at="2026-11-21T10:00:00+07:00")
+    data = bundle.seal(
+        body,
+        agent_code="A1",
+        server_public_key=bundle.raw_public(server),
+        device_private_key=device,
+        created_at="2026-11-21T10:00:00+07:00",
+    )
     header = bundle.read_header(data)
     assert header.agent_code == "A1" and header.device_id == body["device_id"]
-    opened = bundle.open_bundle(data, server_private_key=server,
-                                device_public_key=bundle.raw_public(device),
-                                max_body_bytes=10_000)
+    opened = bundle.open_bundle(
+        data,
+        server_private_key=server,
+        device_public_key=bundle.raw_public(device),
+        max_body_bytes=10_000,
+    )
     assert b'"ops": []' in opened
     with pytest.raises(bundle.BundleError):  # another device's key
-        bundle.open_bundle(data, server_private_key=server,
-                           device_public_key=bundle.raw_public(Ed25519PrivateKey.generate()),
-                           max_body_bytes=10_000)
+        bundle.open_bundle(
+            data,
+            server_private_key=server,
+            device_public_key=bundle.raw_public(Ed25519PrivateKey.generate()),
+            max_body_bytes=10_000,
+        )
     with pytest.raises(bundle.BundleError):  # sealed for another server
-        bundle.open_bundle(data, server_private_key=X25519PrivateKey.generate(),
-                           device_public_key=bundle.raw_public(device), max_body_bytes=10_000)
+        bundle.open_bundle(
+            data,
+            server_private_key=X25519PrivateKey.generate(),
+            device_public_key=bundle.raw_public(device),
+            max_body_bytes=10_000,
+        )
     with pytest.raises(bundle.BundleTooLarge):
-        bundle.open_bundle(data, server_private_key=server,
-                           device_public_key=bundle.raw_public(device), max_body_bytes=10)
+        bundle.open_bundle(
+            data,
+            server_private_key=server,
+            device_public_key=bundle.raw_public(device),
+            max_body_bytes=10,
+        )
     tampered = bytearray(data)
     tampered[-70] ^= 1
     with pytest.raises(bundle.BundleError):
-        bundle.open_bundle(bytes(tampered), server_private_key=server,
-                           device_public_key=bundle.raw_public(device), max_body_bytes=10_000)
+        bundle.open_bundle(
+            bytes(tampered),
+            server_private_key=server,
+            device_public_key=bundle.raw_public(device),
+            max_body_bytes=10_000,
+        )
     with pytest.raises(bundle.BundleError):
         bundle.read_header(b"not a bundle at all" * 10)
 
@@ -68,8 +97,10 @@ def test_bundle_applies_once_and_twice_changes_nothing(world: World) -> None:
     world.agent("A1")
     laptop, key = _device(world, "A1")
     biz = str(uuid.uuid4())
-    ops = [op("business", "create", biz, business_fields()),
-           op("enrollment", "create", None, enrollment_fields(60))]
+    ops = [
+        op("business", "create", biz, business_fields()),
+        op("enrollment", "create", None, enrollment_fields(60)),
+    ]
     data = _seal(laptop, key, ops)
     first = _upload(world, laptop, data)
     assert first.status_code == 200, first.text
@@ -123,8 +154,10 @@ def test_bundle_over_the_cap_is_413(make_world) -> None:
     world.branch()
     world.agent("A1")
     laptop, key = _device(world, "A1")
-    ops = [op("business", "create", None, business_fields(address="Jl. " + "a" * 300))
-           for _ in range(30)]
+    ops = [
+        op("business", "create", None, business_fields(address="Jl. " + "a" * 300))
+        for _ in range(30)
+    ]
     data = _seal(laptop, key, ops)
     assert len(data) < 4096  # small on the wire, large once decompressed
     response = _upload(world, laptop, data)

@@ -11,16 +11,23 @@ import pytest
 from srv_support import CHEAP_ENV, REPO
 
 
-def _cli(home: Path, *args: str, stdin: str | None = None, password: str | None = None
-         ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **CHEAP_ENV, "PERISAI_SERVER_HOME": str(home),
-           "PYTHONPATH": str(REPO)}
+def _cli(
+    home: Path, *args: str, stdin: str | None = None, password: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **CHEAP_ENV, "PERISAI_SERVER_HOME": str(home), "PYTHONPATH": str(REPO)}
     env.pop("DATABASE_URL", None)
     env.pop("PERISAI_PASSWORD", None)
     if password is not None:
         env["PERISAI_PASSWORD"] = password
-    return subprocess.run([sys.executable, "-m", "sync.server", *args], cwd=REPO, env=env,
-                          input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "sync.server", *args],
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.mark.slow
@@ -35,40 +42,150 @@ def test_administration_commands(tmp_path: Path) -> None:
     assert again.returncode != 0 and "already exists" in again.stderr
     bad_region = _cli(home, "create-branch", "X", "--name", "X", "--region", "sixteen")
     assert bad_region.returncode != 0 and "--region" in bad_region.stderr
-    agent = _cli(home, "create-agent", "A1", "--name", "Agen Satu", "--branch", "PLG",
-                 "--role", "agent", password="rahasia-123")
+    agent = _cli(
+        home,
+        "create-agent",
+        "A1",
+        "--name",
+        "Agen Satu",
+        "--branch",
+        "PLG",
+        "--role",
+        "agent",
+        password="rahasia-123",
+    )
     assert agent.returncode == 0 and "created agent A1" in agent.stdout
-    from_stdin = _cli(home, "create-agent", "S1", "--name", "Supervisor", "--branch", "PLG",
-                      "--role", "supervisor", stdin="rahasia-456\n")
+    from_stdin = _cli(
+        home,
+        "create-agent",
+        "S1",
+        "--name",
+        "Supervisor",
+        "--branch",
+        "PLG",
+        "--role",
+        "supervisor",
+        stdin="rahasia-456\n",
+    )
     assert from_stdin.returncode == 0, from_stdin.stderr
-    no_branch = _cli(home, "create-agent", "A9", "--name", "X", "--branch", "NOPE", "--role",
-                     "agent", password="rahasia-123")
+    no_branch = _cli(
+        home,
+        "create-agent",
+        "A9",
+        "--name",
+        "X",
+        "--branch",
+        "NOPE",
+        "--role",
+        "agent",
+        password="rahasia-123",
+    )
     assert no_branch.returncode != 0 and "no branch NOPE" in no_branch.stderr
-    short = _cli(home, "create-agent", "A8", "--name", "X", "--branch", "PLG", "--role",
-                 "agent", password="abc")
+    short = _cli(
+        home,
+        "create-agent",
+        "A8",
+        "--name",
+        "X",
+        "--branch",
+        "PLG",
+        "--role",
+        "agent",
+        password="abc",
+    )
     assert short.returncode != 0 and "at least 8" in short.stderr
-    bad_role = _cli(home, "create-agent", "A7", "--name", "X", "--branch", "PLG", "--role",
-                    "boss", password="rahasia-123")
+    bad_role = _cli(
+        home,
+        "create-agent",
+        "A7",
+        "--name",
+        "X",
+        "--branch",
+        "PLG",
+        "--role",
+        "boss",
+        password="rahasia-123",
+    )
     assert bad_role.returncode != 0 and "role" in bad_role.stderr
-    event = _cli(home, "create-event", "--name", "Sumsel Marketing", "--venue",
-                 "Palembang Indah Mall", "--branch", "PLG", "--starts-on", "2021-09-22",
-                 "--ends-on", "2021-10-03")
+    event = _cli(
+        home,
+        "create-event",
+        "--name",
+        "Sumsel Marketing",
+        "--venue",
+        "Palembang Indah Mall",
+        "--branch",
+        "PLG",
+        "--starts-on",
+        "2021-09-22",
+        "--ends-on",
+        "2021-10-03",
+    )
     assert event.returncode == 0 and "created event" in event.stdout
     event_id = event.stdout.split()[2]
-    bad_dates = _cli(home, "create-event", "--name", "X", "--branch", "PLG", "--starts-on",
-                     "2021-10-03", "--ends-on", "2021-09-22")
+    bad_dates = _cli(
+        home,
+        "create-event",
+        "--name",
+        "X",
+        "--branch",
+        "PLG",
+        "--starts-on",
+        "2021-10-03",
+        "--ends-on",
+        "2021-09-22",
+    )
     assert bad_dates.returncode != 0 and "before" in bad_dates.stderr
-    target = _cli(home, "set-target", "--scope", "event", "--scope-id", event_id, "--metric",
-                  "employers", "--goal", "1441", "--period-start", "2021-09-22",
-                  "--period-end", "2021-10-03")
+    target = _cli(
+        home,
+        "set-target",
+        "--scope",
+        "event",
+        "--scope-id",
+        event_id,
+        "--metric",
+        "employers",
+        "--goal",
+        "1441",
+        "--period-start",
+        "2021-09-22",
+        "--period-end",
+        "2021-10-03",
+    )
     assert target.returncode == 0 and "version 1" in target.stdout
-    target = _cli(home, "set-target", "--scope", "event", "--scope-id", event_id, "--metric",
-                  "employers", "--goal", "1500", "--period-start", "2021-09-22",
-                  "--period-end", "2021-10-03")
+    target = _cli(
+        home,
+        "set-target",
+        "--scope",
+        "event",
+        "--scope-id",
+        event_id,
+        "--metric",
+        "employers",
+        "--goal",
+        "1500",
+        "--period-start",
+        "2021-09-22",
+        "--period-end",
+        "2021-10-03",
+    )
     assert target.returncode == 0 and "version 2" in target.stdout
-    no_agent = _cli(home, "set-target", "--scope", "agent", "--scope-id", "ZZ", "--metric",
-                    "visits", "--goal", "5", "--period-start", "2021-09-22",
-                    "--period-end", "2021-10-03")
+    no_agent = _cli(
+        home,
+        "set-target",
+        "--scope",
+        "agent",
+        "--scope-id",
+        "ZZ",
+        "--metric",
+        "visits",
+        "--goal",
+        "5",
+        "--period-start",
+        "2021-09-22",
+        "--period-end",
+        "2021-10-03",
+    )
     assert no_agent.returncode != 0 and "no agent ZZ" in no_agent.stderr
     assert _cli(home, "unlock-agent", "A1").returncode == 0
     assert _cli(home, "compact", "--older-than-days", "30").returncode == 0

@@ -34,8 +34,9 @@ N_CLIENTS = 20
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[ServerProcess]:
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     home = tmp_path_factory.mktemp("live")
     workers = 1
     drop: Any = None
@@ -47,9 +48,7 @@ def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin_engine.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.engine.make_url(admin_url).set(database=name).render_as_string(
-            hide_password=False
-        )
+        url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
         workers = 2
 
         def drop() -> None:
@@ -76,9 +75,19 @@ class Client:
     def __init__(self, base: str, agent: str) -> None:
         self.http = httpx.Client(base_url=base, timeout=60)
         self.device_id = str(uuid.uuid4())
-        answer = self.http.post("/v1/auth/login", json={
-            "agent_code": agent, "password": PASSWORD, "device_id": self.device_id,
-            "device_name": "uji"}).raise_for_status().json()
+        answer = (
+            self.http.post(
+                "/v1/auth/login",
+                json={
+                    "agent_code": agent,
+                    "password": PASSWORD,
+                    "device_id": self.device_id,
+                    "device_name": "uji",
+                },
+            )
+            .raise_for_status()
+            .json()
+        )
         self.http.headers["Authorization"] = f"Bearer {answer['access_token']}"
         self.seq = 0
         self.retries = 0
@@ -87,8 +96,12 @@ class Client:
         for item in ops:
             self.seq += 1
             item["op_seq"] = self.seq
-        return {"protocol_version": 1, "device_id": self.device_id,
-                "batch_id": str(uuid.uuid4()), "ops": ops}
+        return {
+            "protocol_version": 1,
+            "device_id": self.device_id,
+            "batch_id": str(uuid.uuid4()),
+            "ops": ops,
+        }
 
     def post(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         while True:
@@ -142,9 +155,12 @@ def test_same_batch_twice_at_once(live: ServerProcess) -> None:
         barrier = threading.Barrier(2)
         answers: list[list[dict[str, Any]]] = []
 
-        def send(http: httpx.Client, body: dict[str, Any] = body,
-                 barrier: threading.Barrier = barrier,
-                 answers: list[list[dict[str, Any]]] = answers) -> None:
+        def send(
+            http: httpx.Client,
+            body: dict[str, Any] = body,
+            barrier: threading.Barrier = barrier,
+            answers: list[list[dict[str, Any]]] = answers,
+        ) -> None:
             barrier.wait()
             response = http.post("/v1/sync/push", json=body)
             assert response.status_code == 200, response.text
@@ -192,7 +208,8 @@ def test_twenty_clients_at_once_lose_and_duplicate_nothing(live: ServerProcess) 
         ).scalar_one()
         ledger = db.Ledger.__table__
         ledgered = conn.execute(
-            sa.select(sa.func.count()).select_from(ledger)
+            sa.select(sa.func.count())
+            .select_from(ledger)
             .where(ledger.c.op_id.in_(list(sent)), ledger.c.status == "applied")
         ).scalar_one()
     assert stored == ledgered == len(sent)

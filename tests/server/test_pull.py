@@ -26,14 +26,15 @@ def test_branch_visibility_and_own_enrollments(world: World) -> None:
         op("enrollment", "create", enr1, enrollment_fields(40)),
     )
     a2.push_one(op("enrollment", "create", enr2, enrollment_fields(41)))
-    event = admin.create_event(world.engine, "Sumsel Marketing", "PIM", "PLG",
-                               "2021-09-22", "2021-10-03").split()[2]
-    admin.set_target(world.engine, "branch", "PLG", "employers", 1441, "2021-09-22",
-                     "2021-10-03")
-    admin.set_target(world.engine, "agent", "A2", "enrollments", 30, "2021-09-22",
-                     "2021-10-03")
-    seen = {name: laptop.pull_all()[0] for name, laptop in
-            (("a1", a1), ("a2", a2), ("s1", s1), ("b1", b1), ("bs", bs))}
+    event = admin.create_event(
+        world.engine, "Sumsel Marketing", "PIM", "PLG", "2021-09-22", "2021-10-03"
+    ).split()[2]
+    admin.set_target(world.engine, "branch", "PLG", "employers", 1441, "2021-09-22", "2021-10-03")
+    admin.set_target(world.engine, "agent", "A2", "enrollments", 30, "2021-09-22", "2021-10-03")
+    seen = {
+        name: laptop.pull_all()[0]
+        for name, laptop in (("a1", a1), ("a2", a2), ("s1", s1), ("b1", b1), ("bs", bs))
+    }
     assert {biz, visit, enr1, event} <= _ids(seen["a1"])
     assert enr2 not in _ids(seen["a1"])  # agents never pull other agents' enrollments
     assert enr1 not in _ids(seen["a2"]) and enr2 in _ids(seen["a2"])
@@ -51,8 +52,9 @@ def test_branch_visibility_and_own_enrollments(world: World) -> None:
 def test_paging_never_skips_or_repeats(world: World) -> None:
     a1, _, _ = world.standard()
     ids = [str(uuid.uuid4()) for _ in range(23)]
-    a1.push(*[op("business", "create", i, business_fields(f"Usaha {n}"))
-              for n, i in enumerate(ids)])
+    a1.push(
+        *[op("business", "create", i, business_fields(f"Usaha {n}")) for n, i in enumerate(ids)]
+    )
     changes, cursor = a1.pull_all(limit=5)
     assert [c["entity_id"] for c in changes] == ids
     seqs = [c["server_seq"] for c in changes]
@@ -70,8 +72,7 @@ def test_pull_returns_latest_version_and_page_shape(world: World) -> None:
     biz = str(uuid.uuid4())
     a1.push_one(op("business", "create", biz, business_fields()))
     for version in range(1, 4):
-        a1.push_one(op("business", "update", biz, {"workers_count": version},
-                       base_version=version))
+        a1.push_one(op("business", "update", biz, {"workers_count": version}, base_version=version))
     response = a1.client.get("/v1/sync/pull", headers=a1.headers, params={"limit": 1})
     page = response.json()
     assert set(page) == {"changes", "next_cursor", "has_more", "server_time"}
@@ -83,8 +84,13 @@ def test_pull_returns_latest_version_and_page_shape(world: World) -> None:
 
 def test_bad_cursor_and_limit_are_400(world: World) -> None:
     a1, _, _ = world.standard()
-    for params in ({"cursor": "garbage"}, {"cursor": "eyJlIjoxfQ.abc"}, {"limit": 0},
-                   {"limit": 1001}, {"limit": "many"}):
+    for params in (
+        {"cursor": "garbage"},
+        {"cursor": "eyJlIjoxfQ.abc"},
+        {"limit": 0},
+        {"limit": 1001},
+        {"limit": "many"},
+    ):
         response = a1.client.get("/v1/sync/pull", headers=a1.headers, params=params)
         assert response.status_code == 400, params
         assert "error" in response.json()
@@ -114,8 +120,7 @@ def test_cursor_older_than_compacted_tombstones_is_410(world: World) -> None:
     a1.push_one(op("business", "delete", biz))
     _, recent_cursor = a1.pull_all(cursor=old_cursor)
     assert "purged 1" in admin.compact(world.engine, 0)
-    response = a1.client.get("/v1/sync/pull", headers=a1.headers,
-                             params={"cursor": old_cursor})
+    response = a1.client.get("/v1/sync/pull", headers=a1.headers, params={"cursor": old_cursor})
     assert response.status_code == 410
     assert response.json()["error"]["code"] == "cursor_expired"
     # A reader that had already seen the delete goes on; a fresh start works.
@@ -123,3 +128,18 @@ def test_cursor_older_than_compacted_tombstones_is_410(world: World) -> None:
     assert ok.status_code == 200
     fresh, _ = a1.pull_all()
     assert biz not in _ids(fresh)
+
+
+def test_rate_tables_are_pulled_by_everyone(world: World) -> None:
+    a1, _, _ = world.standard()
+    world.branch("LLG", "Lubuklinggau", "16.73")
+    world.agent("B1", branch="LLG")
+    b1 = world.login("B1")
+    admin.publish_rate_table(world.engine, "2026-04", "2026-04-01", '{"JKM": {"flat": 6800}}')
+    for laptop in (a1, b1):
+        (table,) = [c for c in laptop.pull_all()[0] if c["entity"] == "rate_table"]
+        assert table["fields"] == {
+            "version": "2026-04",
+            "effective_from": "2026-04-01",
+            "table": {"JKM": {"flat": 6800}},
+        }

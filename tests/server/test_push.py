@@ -92,12 +92,11 @@ def test_business_field_level_merge_and_later_arrival_wins(world: World) -> None
     biz = str(uuid.uuid4())
     a1.push_one(op("business", "create", biz, business_fields(name="Awal")))
     # Both laptops last saw version 1.
-    assert a2.push_one(op("business", "update", biz, {"name": "Dari A2"}, base_version=1))[
-        "status"
-    ] == "applied"
-    merged = a1.push_one(
-        op("business", "update", biz, {"workers_count": 7}, base_version=1)
+    assert (
+        a2.push_one(op("business", "update", biz, {"name": "Dari A2"}, base_version=1))["status"]
+        == "applied"
     )
+    merged = a1.push_one(op("business", "update", biz, {"workers_count": 7}, base_version=1))
     assert merged["status"] == "applied" and merged["entity_version"] == 3
     later = a1.push_one(op("business", "update", biz, {"name": "Dari A1"}, base_version=1))
     assert later["status"] == "applied"
@@ -126,12 +125,14 @@ def test_enrollment_field_changed_by_someone_else_is_conflict(world: World) -> N
     a1, _, s1 = world.standard()
     enr = str(uuid.uuid4())
     a1.push_one(op("enrollment", "create", enr, enrollment_fields(3)))
-    assert s1.push_one(
-        op("enrollment", "update", enr, {"address": "Alamat oleh supervisor"}, base_version=1)
-    )["status"] == "applied"
+    assert (
+        s1.push_one(
+            op("enrollment", "update", enr, {"address": "Alamat oleh supervisor"}, base_version=1)
+        )["status"]
+        == "applied"
+    )
     # A field nobody else changed merges.
-    ok = a1.push_one(op("enrollment", "update", enr, {"birth_place": "Prabumulih"},
-                        base_version=1))
+    ok = a1.push_one(op("enrollment", "update", enr, {"birth_place": "Prabumulih"}, base_version=1))
     assert ok["status"] == "applied" and ok["entity_version"] == 3
     clash = a1.push_one(
         op("enrollment", "update", enr, {"address": "Alamat oleh agen"}, base_version=1)
@@ -171,19 +172,31 @@ def test_protected_fields_and_review_cycle(world: World) -> None:
         assert result["status"] == "rejected", name
         assert result["error"]["code"] == "forbidden" and result["error"]["field"] == name
     sent_back = s1.push_one(
-        op("enrollment", "update", enr,
-           {"status": "needs_correction", "review_reason": "Foto KTP buram"}, base_version=1)
+        op(
+            "enrollment",
+            "update",
+            enr,
+            {"status": "needs_correction", "review_reason": "Foto KTP buram"},
+            base_version=1,
+        )
     )
     assert sent_back["status"] == "applied"
-    fixed = a1.push_one(op("enrollment", "update", enr, {"address": "Jl. Baru 2"},
-                           base_version=2))
+    fixed = a1.push_one(op("enrollment", "update", enr, {"address": "Jl. Baru 2"}, base_version=2))
     assert fixed["status"] == "applied"
     record = {c["entity_id"]: c for c in a1.pull_all()[0]}[enr]
     assert record["fields"]["status"] == "submitted"
-    assert s1.push_one(
-        op("enrollment", "update", enr, {"status": "accepted", "membership_number": "BPU-1"},
-           base_version=3)
-    )["status"] == "applied"
+    assert (
+        s1.push_one(
+            op(
+                "enrollment",
+                "update",
+                enr,
+                {"status": "accepted", "membership_number": "BPU-1"},
+                base_version=3,
+            )
+        )["status"]
+        == "applied"
+    )
     late = a1.push_one(op("enrollment", "update", enr, {"address": "Lagi"}, base_version=4))
     assert late["status"] == "conflict"
     assert late["error"]["code"] == "enrollment_accepted"
@@ -284,8 +297,9 @@ def test_validation_rejections(world: World) -> None:
         "no_jkm": op("enrollment", "create", None, enrollment_fields(13, programs=["JKK"])),
         "bad_sector": op("business", "create", None, business_fields(sector="luar_angkasa")),
         "base_on_create": op("business", "create", None, business_fields(), base_version=1),
-        "partial_update_bad": op("business", "update", str(uuid.uuid4()), {"name": 5},
-                                 base_version=1),
+        "partial_update_bad": op(
+            "business", "update", str(uuid.uuid4()), {"name": 5}, base_version=1
+        ),
     }
     results = dict(zip(cases, a1.push(*cases.values()), strict=True))
     for name, result in results.items():
@@ -308,22 +322,35 @@ def test_monthly_contribution_checked_against_quote_for_either_date(world: World
     today = contributions.quote(
         2_000_000, ["JKK", "JKM"], 1, dt.datetime.now(WIB).date(), "pedagang"
     )
-    ok_then = op("enrollment", "create", None,
-                 enrollment_fields(20, monthly_contribution=then.monthly_total),
-                 recorded_at=recorded)
-    ok_today = op("enrollment", "create", None,
-                  enrollment_fields(21, monthly_contribution=today.monthly_total),
-                  recorded_at=recorded)
-    wrong = op("enrollment", "create", None,
-               enrollment_fields(22, monthly_contribution=then.monthly_total + 1),
-               recorded_at=recorded)
+    ok_then = op(
+        "enrollment",
+        "create",
+        None,
+        enrollment_fields(20, monthly_contribution=then.monthly_total),
+        recorded_at=recorded,
+    )
+    ok_today = op(
+        "enrollment",
+        "create",
+        None,
+        enrollment_fields(21, monthly_contribution=today.monthly_total),
+        recorded_at=recorded,
+    )
+    wrong = op(
+        "enrollment",
+        "create",
+        None,
+        enrollment_fields(22, monthly_contribution=then.monthly_total + 1),
+        recorded_at=recorded,
+    )
     results = a1.push(ok_then, ok_today, wrong)
     assert [r["status"] for r in results] == ["applied", "applied", "rejected"]
     assert results[2]["error"]["field"] == "monthly_contribution"
     # An update that changes the income must carry the new quote.
     enr = ok_then["entity_id"]
-    bad = a1.push_one(op("enrollment", "update", enr, {"declared_income": 5_000_000},
-                         base_version=1))
+    bad = a1.push_one(
+        op("enrollment", "update", enr, {"declared_income": 5_000_000}, base_version=1)
+    )
     assert bad["status"] == "rejected" and bad["error"]["field"] == "monthly_contribution"
 
 
@@ -341,21 +368,26 @@ def test_references_and_permissions(world: World) -> None:
     assert other_branch["error"]["code"] == "forbidden"
     visit_other = b1.push_one(op("visit", "create", None, visit_fields(biz)))
     assert visit_other["error"]["code"] == "unknown_reference"
-    other_agent = a2.push_one(op("enrollment", "update", enr, {"address": "X"},
-                                 base_version=1))
+    other_agent = a2.push_one(op("enrollment", "update", enr, {"address": "X"}, base_version=1))
     assert other_agent["error"]["code"] == "forbidden"
-    assert s1.push_one(op("enrollment", "update", enr, {"address": "Y"}, base_version=1))[
-        "status"
-    ] == "applied"
-    same_branch = a2.push_one(op("business", "update", biz, {"status": "contacted"},
-                                 base_version=1))
+    assert (
+        s1.push_one(op("enrollment", "update", enr, {"address": "Y"}, base_version=1))["status"]
+        == "applied"
+    )
+    same_branch = a2.push_one(
+        op("business", "update", biz, {"status": "contacted"}, base_version=1)
+    )
     assert same_branch["status"] == "applied"
     unknown = a1.push_one(op("business", "delete", str(uuid.uuid4())))
     assert unknown["error"]["code"] == "unknown_reference"
-    bad_event = a1.push_one(op("business", "create", None,
-                               business_fields(event_id=str(uuid.uuid4()))))
-    assert bad_event["error"] == {"code": "unknown_reference", "field": "event_id",
-                                  "message": bad_event["error"]["message"]}
+    bad_event = a1.push_one(
+        op("business", "create", None, business_fields(event_id=str(uuid.uuid4())))
+    )
+    assert bad_event["error"] == {
+        "code": "unknown_reference",
+        "field": "event_id",
+        "message": bad_event["error"]["message"],
+    }
     wrong_kind = a1.push_one(op("visit", "update", biz, {"notes": "x"}, base_version=1))
     assert wrong_kind["error"]["code"] == "unknown_reference"
 
@@ -377,8 +409,9 @@ def test_batch_level_errors(world: World) -> None:
     malformed = a1.client.post("/v1/sync/push", json={"ops": "nope"}, headers=a1.headers)
     assert malformed.status_code == 400
     assert malformed.json()["error"]["code"] == "invalid_request"
-    not_json = a1.client.post("/v1/sync/push", content=b"{", headers={
-        **a1.headers, "Content-Type": "application/json"})
+    not_json = a1.client.post(
+        "/v1/sync/push", content=b"{", headers={**a1.headers, "Content-Type": "application/json"}
+    )
     assert not_json.status_code == 400
 
 
@@ -392,7 +425,8 @@ def test_too_many_ops_is_413(make_world) -> None:
 
 def test_batch_of_only_rejected_ops_is_200(world: World) -> None:
     a1, _, _ = world.standard()
-    response = a1.push_raw([op("business", "update", str(uuid.uuid4()), {"name": "x"},
-                               base_version=1)])
+    response = a1.push_raw(
+        [op("business", "update", str(uuid.uuid4()), {"name": "x"}, base_version=1)]
+    )
     assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "rejected"

@@ -76,8 +76,12 @@ def test_inflating_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
         sent.append(message)
 
     middleware = BodyLimitMiddleware(app, cap)
-    scope = {"type": "http", "method": "POST", "path": "/v1/sync/push",
-             "headers": [(b"content-encoding", b"gzip")]}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/v1/sync/push",
+        "headers": [(b"content-encoding", b"gzip")],
+    }
     monkeypatch.setattr(zlib, "decompressobj", Spy)
     asyncio.run(middleware(scope, receive, send))
     assert sent[0]["status"] == 413
@@ -87,8 +91,12 @@ def test_inflating_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_plain_body_over_the_cap_and_bad_gzip(world: World) -> None:
     a1, _, _ = world.standard()
     cap = world.settings.max_body_bytes
-    big = a1.body([op("business", "create", None, business_fields(address="x" * 400))
-                   for _ in range(cap // 400 + 10)])
+    big = a1.body(
+        [
+            op("business", "create", None, business_fields(address="x" * 400))
+            for _ in range(cap // 400 + 10)
+        ]
+    )
     response = world.client.post("/v1/sync/push", json=big, headers=a1.headers)
     assert response.status_code == 413
     broken = world.client.post(
@@ -160,15 +168,19 @@ def test_logs_carry_request_ids_and_no_personal_data(
             a1.push(op("enrollment", "create", None, fields))
             a1.push(op("enrollment", "create", None, dict(fields, full_name=7)))
             a1.check_nik(fields["nik"])
-            a1.client.post("/v1/participants/check", json={"nik": fields["nik"] + "x"},
-                           headers=a1.headers)
+            a1.client.post(
+                "/v1/participants/check", json={"nik": fields["nik"] + "x"}, headers=a1.headers
+            )
             a1.client.post("/v1/auth/login", json={"agent_code": fields["full_name"]})
     finally:
         caplog.handler.removeFilter(handler_filter)
     text = "\n".join(f"{r.getMessage()} {getattr(r, 'request_id', '')}" for r in caplog.records)
     assert "POST /v1/sync/push 200" in text
-    assert all(getattr(r, "request_id", "-") != "-" for r in caplog.records
-               if r.getMessage().startswith("POST"))
+    assert all(
+        getattr(r, "request_id", "-") != "-"
+        for r in caplog.records
+        if r.getMessage().startswith("POST")
+    )
     for secret in (fields["nik"], fields["full_name"], fields["phone"], fields["address"]):
         assert secret not in text
 
@@ -192,7 +204,14 @@ def test_openapi_lists_real_responses_and_never_422(world: World) -> None:
     assert push["responses"]["429"]["headers"]["Retry-After"]
     op_schema = schema["components"]["schemas"]["Op"]
     assert set(op_schema["properties"]) == {
-        "op_id", "op_seq", "entity", "entity_id", "kind", "base_version", "fields", "recorded_at"
+        "op_id",
+        "op_seq",
+        "entity",
+        "entity_id",
+        "kind",
+        "base_version",
+        "fields",
+        "recorded_at",
     }
 
 
@@ -204,14 +223,19 @@ def test_health_and_participant_check(world: World) -> None:
         assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_nik"
     unknown = a1.check_nik("1671034509990009")
     assert unknown.json() == {"enrolled": False, "branch": None, "enrolled_on": None}
-    assert world.client.post("/v1/participants/check", json={"nik": "1671034509990009"}
-                             ).status_code == 401
+    assert (
+        world.client.post("/v1/participants/check", json={"nik": "1671034509990009"}).status_code
+        == 401
+    )
 
 
 def test_server_imports_only_the_domain_of_the_app() -> None:
     allowed = "agent_app.domain"
-    files = [*sorted((REPO / "sync" / "server").rglob("*.py")), REPO / "sync" / "protocol.py",
-             REPO / "sync" / "bundle.py"]
+    files = [
+        *sorted((REPO / "sync" / "server").rglob("*.py")),
+        REPO / "sync" / "protocol.py",
+        REPO / "sync" / "bundle.py",
+    ]
     for path in files:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
@@ -224,14 +248,18 @@ def test_server_imports_only_the_domain_of_the_app() -> None:
                 if name.startswith("agent_app"):
                     assert name.startswith(allowed), f"{path}: imports {name}"
                     assert path.parent.name != "sync" or path.name not in (
-                        "protocol.py", "bundle.py"
+                        "protocol.py",
+                        "bundle.py",
                     ), f"{path} must not import agent_app"
 
 
 def test_unknown_content_encoding_is_400(world: World) -> None:
     a1, _, _ = world.standard()
-    response = world.client.post("/v1/sync/push", content=b"{}", headers={
-        **a1.headers, "Content-Encoding": "br", "Content-Type": "application/json"})
+    response = world.client.post(
+        "/v1/sync/push",
+        content=b"{}",
+        headers={**a1.headers, "Content-Encoding": "br", "Content-Type": "application/json"},
+    )
     assert response.status_code == 400
     uuid.UUID(response.headers["X-Request-ID"])
 
