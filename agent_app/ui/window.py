@@ -113,6 +113,7 @@ class Workspace(QWidget):
             ("businesses", self.tr("Businesses (UMKM)"), "BusinessesPage"),
             ("enrollments", self.tr("Enrollments"), "EnrollmentsPage"),
             ("followups", self.tr("Follow-ups"), "FollowUpsPage"),
+            ("reports", self.tr("Reports"), "ReportsPage"),
             ("sync", self.tr("Sync"), "SyncPage"),
             ("settings", self.tr("Settings"), "SettingsPage"),
         ]
@@ -141,6 +142,8 @@ class Workspace(QWidget):
         page: QWidget = getattr(module, class_name)(self.ctx)
         if key == "followups":
             page.open_business.connect(self.open_business)  # type: ignore[attr-defined]
+        if key == "businesses":
+            page.detail_page.enroll.connect(self.enroll_worker)  # type: ignore[attr-defined]
         return page
 
     def _install(self, key: str, page: QWidget) -> None:
@@ -166,6 +169,10 @@ class Workspace(QWidget):
     def open_business(self, business_id: str) -> None:
         page = self.show_page("businesses")
         page.open_business(business_id)  # type: ignore[attr-defined]
+
+    def enroll_worker(self, business: Any) -> None:
+        page = self.show_page("enrollments")
+        page.start_for_business(business)  # type: ignore[attr-defined]
 
     def show_page(self, key: str) -> QWidget:
         row = list(self.pages).index(key)
@@ -217,7 +224,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.lock_action)
         self.toolbar.setVisible(False)
         self.page_actions: list[QAction] = []
-        for number in range(1, 7):
+        for number in range(1, 8):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{number}"))
             action.triggered.connect(lambda _=False, n=number: self._go(n - 1))

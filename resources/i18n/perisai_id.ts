@@ -20,6 +20,14 @@
         <translation>Catat kunjungan</translation>
     </message>
     <message>
+        <source>Enroll a worker</source>
+        <translation>Daftarkan pekerja</translation>
+    </message>
+    <message>
+        <source>Open the enrollment form for a worker of this business</source>
+        <translation>Buka formulir pendaftaran untuk pekerja usaha ini</translation>
+    </message>
+    <message>
         <source>Owner</source>
         <translation>Pemilik usaha</translation>
     </message>
@@ -577,6 +585,10 @@
         <translation>Diajukan: {name}, {amount} per bulan. Siap untuk orang berikutnya.</translation>
     </message>
     <message>
+        <source>Worker of: {name}</source>
+        <translation>Pekerja dari: {name}</translation>
+    </message>
+    <message>
         <source>Sent back for correction: {reason}</source>
         <translation>Dikembalikan untuk perbaikan: {reason}</translation>
     </message>
@@ -971,6 +983,109 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     </message>
 </context>
 <context>
+    <name>ReportsPage</name>
+    <message>
+        <source>My day</source>
+        <translation>Hari saya</translation>
+    </message>
+    <message>
+        <source>Current event</source>
+        <translation>Acara saat ini</translation>
+    </message>
+    <message>
+        <source>Agent code</source>
+        <translation>Kode agen</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Tampilkan</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Cetak…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Simpan sebagai PDF…</translation>
+    </message>
+    <message>
+        <source>Enrollments</source>
+        <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Kunjungan</translation>
+    </message>
+    <message>
+        <source>Businesses (UMKM)</source>
+        <translation>Usaha (UMKM)</translation>
+    </message>
+    <message>
+        <source>Only the current event</source>
+        <translation>Hanya acara saat ini</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx)</source>
+        <translation>Excel (.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (.csv)</source>
+        <translation>CSV (.csv)</translation>
+    </message>
+    <message>
+        <source>Personal data unmasked (supervisors only)</source>
+        <translation>Data pribadi tanpa disamarkan (khusus supervisor)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Ekspor…</translation>
+    </message>
+    <message>
+        <source>NIK, names, phone numbers and incomes are masked. Every export is recorded in the audit trail.</source>
+        <translation>NIK, nama, nomor HP dan penghasilan disamarkan. Setiap ekspor dicatat dalam jejak audit.</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>From / to</source>
+        <translation>Dari / sampai</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Daily summary</source>
+        <translation>Ringkasan harian</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Ekspor</translation>
+    </message>
+    <message>
+        <source>Only a supervisor may export unmasked data.</source>
+        <translation>Hanya supervisor yang boleh mengekspor data tanpa disamarkan.</translation>
+    </message>
+    <message>
+        <source>Excel files (*.xlsx)</source>
+        <translation>Berkas Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Berkas CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>{n} rows exported to {path}.</source>
+        <translation>{n} baris diekspor ke {path}.</translation>
+    </message>
+    <message>
+        <source>Personal data is NOT masked: keep the file safe.</source>
+        <translation>Data pribadi TIDAK disamarkan: simpan berkas ini dengan aman.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <source> minutes</source>
@@ -1260,6 +1375,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Follow-ups</source>
         <translation>Tindak lanjut</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Laporan</translation>
     </message>
     <message>
         <source>Sync</source>

@@ -396,6 +396,27 @@ class FakeBackend:
     def events(self) -> list[Any]:
         return [EVENT]
 
+    def daily_summary(self, on: dt.date, event_id: str | None, agent_code: str | None) -> Any:
+        from agent_app.reports import daily
+
+        self._call("daily_summary")
+        return daily.DailySummary(
+            on=on,
+            scope="event" if event_id else "agent",
+            agent_code=agent_code,
+            agent_name=getattr(self.actor, "name", ""),
+            event=EVENT if event_id else None,
+            visits_by_outcome={"interested": 2, "follow_up": 1},
+            enrollments_by_status={"submitted": 3},
+            enrollments_by_program={"JKK": 3, "JKM": 3, "JHT": 1},
+            contributions_monthly=45_200,
+            contributions_period=95_600,
+            businesses_registered=2,
+            follow_ups_due=(),
+            follow_ups_due_count=0,
+            generated_at=dt.datetime(2026, 9, 24, 17, 0),
+        )
+
     def sync_status(self) -> SyncStatus:
         return SyncStatus(
             pending_ops=self.ops, online=False, server_url="", problems=tuple(self.problems)

@@ -209,3 +209,20 @@ def test_corrections_list_and_resubmit(
     assert shell.backend.enrollments["e9"]["status"] == "submitted", form.message.text()
     assert shell.backend.enrollments["e9"]["full_name"] == "Rina Marlina"
     assert page.tabs.tabText(1) == "Perlu perbaikan (0)"
+
+
+def test_enroll_a_worker_of_a_business(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+    businesses = logged_in.workspace.show_page("businesses")
+    business = next(iter(shell.backend.businesses.values()))
+    businesses.open_business(business.id)
+    qtbot.mouseClick(businesses.detail_page.enroll_button, Qt.MouseButton.LeftButton)
+    page = logged_in.workspace.pages["enrollments"]
+    assert logged_in.workspace.stack.currentWidget() is page
+    form = page.form
+    assert form.business_banner.text() == f"Pekerja dari: {business.name}"
+    fill(qtbot, form)
+    form.consent.setChecked(True)
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    saved = next(iter(shell.backend.enrollments.values()))
+    assert saved["business_id"] == business.id
+    assert not form.business_banner.isVisible()  # cleared for the next person

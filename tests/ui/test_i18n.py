@@ -38,6 +38,10 @@ from . import fakes
 
 #: Words that are the same in both languages.
 SAME_IN_BOTH = {
+    "Data",
+    "Format",
+    "Excel (.xlsx)",
+    "CSV (.csv)",
     "Online",
     "Offline",
     "NIK",

@@ -12,7 +12,7 @@ from . import fakes
 
 
 def open_settings(qtbot: Any, window: MainWindow) -> Any:
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     return window.workspace.pages["settings"]
 
 
@@ -74,7 +74,7 @@ def test_sync_page_shows_pending_and_syncs(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
 ):
     shell.backend.ops = 7
-    qtbot.keyClick(logged_in, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(logged_in, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
     page = logged_in.workspace.pages["sync"]
     assert page.pending.text() == "7"
     assert page.state.text() == "Offline"

@@ -73,7 +73,7 @@ def test_navigation_by_keyboard(qtbot: Any, logged_in: MainWindow):
             logged_in, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier
         )
         assert workspace.stack.currentWidget() is workspace.pages[key]
-    assert [workspace.nav.item(i).text() for i in range(6)] == [
+    assert [workspace.nav.item(i).text() for i in range(7)] == [
         "Beranda",
         "Usaha (UMKM)",
         "Pendaftaran",

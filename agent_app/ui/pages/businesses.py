@@ -178,6 +178,7 @@ class BusinessDetailPage(QWidget):
     back = Signal()
     edit = Signal(object)
     visit = Signal(object)
+    enroll = Signal(object)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -192,10 +193,16 @@ class BusinessDetailPage(QWidget):
         self.visit_button = QPushButton(self.tr("Record a visit"))
         self.visit_button.setShortcut(QKeySequence("Ctrl+K"))
         self.visit_button.clicked.connect(lambda: self.visit.emit(self.business))
+        self.enroll_button = QPushButton(self.tr("Enroll a worker"))
+        self.enroll_button.setToolTip(
+            self.tr("Open the enrollment form for a worker of this business")
+        )
+        self.enroll_button.clicked.connect(lambda: self.enroll.emit(self.business))
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.edit_button)
+        top.addWidget(self.enroll_button)
         top.addWidget(self.visit_button)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()

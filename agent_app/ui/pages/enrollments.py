@@ -204,6 +204,10 @@ class EnrollmentForm(QWidget):
         buttons.addWidget(self.draft_button)
         buttons.addWidget(self.submit_button)
 
+        self.business: Any = None
+        self.business_banner = QLabel()
+        self.business_banner.setObjectName("ok")
+        self.business_banner.setVisible(False)
         self.correction_banner = QLabel()
         self.correction_banner.setObjectName("warning")
         self.correction_banner.setWordWrap(True)
@@ -234,6 +238,7 @@ class EnrollmentForm(QWidget):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.business_banner)
         left_layout.addWidget(self.correction_banner)
         left_layout.addLayout(form)
         left_layout.addStretch(1)
@@ -492,6 +497,8 @@ class EnrollmentForm(QWidget):
             "paid_by_state": self.paid_by_state.isChecked(),
             "event_id": self.ctx.event_id,
         }
+        if self.business is not None:
+            fields["business_id"] = str(value(self.business, "id"))
         if self.birth_date_mismatch:
             fields["birth_date_override_reason"] = self.override_reason.text().strip() or None
         if self.consent.isChecked():
@@ -620,6 +627,7 @@ class EnrollmentForm(QWidget):
         self.enrollment_id = None
         self.duplicate = None
         self.correction_banner.setVisible(False)
+        self.set_business(None)
         for edit in (
             self.nik,
             self.full_name,
@@ -646,6 +654,15 @@ class EnrollmentForm(QWidget):
         self._nik_changed("")
         self.update_quote()
         self.nik.setFocus()
+
+    def set_business(self, business: Any) -> None:
+        """Ties the enrollment to a business (a worker of an UMKM the agent visited)."""
+        self.business = business
+        self.business_banner.setVisible(business is not None)
+        if business is not None:
+            self.business_banner.setText(
+                self.tr("Worker of: {name}").format(name=value(business, "name", ""))
+            )
 
     def load(self, enrollment: Any) -> None:
         """Fills the form with a draft or an enrollment sent back for correction."""
@@ -758,6 +775,12 @@ class EnrollmentsPage(QWidget):
         backend = self.ctx.backend
         enrollment_id = str(value(record, "id"))
         Op(self, lambda: backend.get_enrollment(enrollment_id)).success(self._load).run()
+
+    def start_for_business(self, business: Any) -> None:
+        self.tabs.setCurrentWidget(self.form)
+        self.form.clear()
+        self.form.set_business(business)
+        self.form.nik.setFocus()
 
     def _load(self, enrollment: Any) -> None:
         self.tabs.setCurrentWidget(self.form)
