@@ -203,6 +203,7 @@ def test_english_is_the_source_language(qtbot: Any, qapp: Any, shell: fakes.Fake
         "Businesses (UMKM)",
         "Enrollments",
         "Follow-ups",
+        "Reports",
         "Sync",
         "Settings",
     ]

@@ -78,6 +78,7 @@ def test_navigation_by_keyboard(qtbot: Any, logged_in: MainWindow):
         "Usaha (UMKM)",
         "Pendaftaran",
         "Tindak lanjut",
+        "Laporan",
         "Sinkronisasi",
         "Pengaturan",
     ]
