@@ -182,13 +182,18 @@ def _run(out: Path, lang: str) -> int:
 
     workspace.show_page("followups")
     shot("11-tindak-lanjut")
+    reports: Any = workspace.show_page("reports")
+    refresh = getattr(reports, "refresh", None)
+    if callable(refresh):
+        refresh()
+    shot("12-laporan")
     workspace.show_page("sync")
-    shot("12-sinkronisasi")
+    shot("13-sinkronisasi")
     workspace.show_page("settings")
-    shot("13-pengaturan")
+    shot("14-pengaturan")
     workspace.show_page("dashboard")
     window.lock("switch")
-    shot("14-ganti-pengguna")
+    shot("15-ganti-pengguna")
     window.close()
     shell.close()
     return 0

@@ -112,7 +112,6 @@ class DashboardPage(QWidget):
         left.addStretch(1)
         targets_row.addLayout(left, 1)
         right = QVBoxLayout()
-        right.addWidget(self.chart_title)
         right.addLayout(self.chart_holder)
         targets_row.addLayout(right, 1)
         layout.addLayout(targets_row)
@@ -191,7 +190,7 @@ class DashboardPage(QWidget):
                 item.widget().deleteLater()
         self.no_targets.setVisible(not targets)
         self.targets_box.setVisible(bool(targets))
-        self.chart_title.setVisible(bool(targets))
+        self.chart_title.setVisible(False)
         for row, target in enumerate(targets):
             bar = QProgressBar()
             bar.setRange(0, max(target.goal, 1))
@@ -218,7 +217,8 @@ class DashboardPage(QWidget):
             pg.setConfigOptions(antialias=True, background="w", foreground="#333")
             self.chart = pg.PlotWidget()
             self.chart.setObjectName("targetsChart")
-            self.chart.setMinimumHeight(230)
+            self.chart.setMinimumHeight(240)
+            self.chart.setMaximumHeight(270)
             self.chart.setMenuEnabled(False)
             self.chart.setMouseEnabled(x=False, y=False)
             self.chart.hideButtons()
@@ -238,8 +238,14 @@ class DashboardPage(QWidget):
             text.setPos(x, min(target.percent, 100) + 1)
             plot.addItem(text)
         plot.getAxis("bottom").setTicks(
-            [[(x, self._target_label(t)) for x, t in zip(xs, targets, strict=True)]]
+            [
+                [
+                    (x, f"{self._metric_name(t.metric)}\n({self._scope_name(t.scope)})")
+                    for x, t in zip(xs, targets, strict=True)
+                ]
+            ]
         )
+        plot.getAxis("bottom").setHeight(44)
         plot.setLabel("left", self.tr("% of target"))
         if xs:
             plot.setXRange(-0.6, len(xs) - 0.4, padding=0)

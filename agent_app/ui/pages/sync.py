@@ -78,7 +78,7 @@ class SyncPage(QWidget):
         self.problems_table.horizontalHeader().setStretchLastSection(True)
         self.problems_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.problems_table.setColumnWidth(0, 160)
-        self.problems_table.setColumnWidth(1, 120)
+        self.problems_table.setColumnWidth(1, 180)
         self.keep_mine = QPushButton(self.tr("Keep my data"))
         self.take_server = QPushButton(self.tr("Take the server's data"))
         self.keep_mine.clicked.connect(lambda: self.resolve("mine"))
