@@ -77,6 +77,8 @@ def test_supervisor_can_unmask_and_gets_everyone(world: World, tmp_path: Path) -
     assert sheet.cell(row=2, column=header.index("Iuran per bulan") + 1).number_format == (
         exports.RUPIAH
     )
+    assert sheet.freeze_panes == "A2"
+    assert sheet.cell(row=1, column=1).font.bold
     info = dict(book["Info"].values)
     assert info["Data pribadi"] == "tidak disamarkan"
     assert info["Jumlah baris"] == "4"
