@@ -1,6 +1,8 @@
 """Applying a pushed batch: the idempotency ledger, the conflict policy and server_seq.
 
-One database transaction per batch:
+Before any lock, each op's fields are judged by the domain's rules (`prepare`: validation,
+the contribution quote, the payload hash), since that needs no database. Then one database
+transaction per batch:
 
 1. lock the single `seq_counter` row (`UPDATE ... RETURNING`): every writer takes it first, so
    writers are serialized and `server_seq` order is commit order (a pull never skips a change);
@@ -12,7 +14,9 @@ One database transaction per batch:
    memory, and give each applied op the next `server_seq`;
 4. write the records, the NIK guard rows, the ledger results and the counter in bulk; commit.
 
-A crash before the commit leaves nothing behind; the laptop sends the batch again.
+A crash before the commit leaves nothing behind; the laptop sends the batch again. A deadlock
+or serialization failure (PostgreSQL) or a unique-constraint race is retried with the whole
+batch; a database that stays locked is `Busy` (503 with Retry-After).
 The conflict policy is SYNC_PROTOCOL.md's; the field rules are `agent_app.domain.validation`'s.
 """
 
