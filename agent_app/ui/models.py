@@ -54,6 +54,7 @@ class BusinessTableModel(QAbstractTableModel):
     """Businesses matching a filter: ids and a small cache of row objects."""
 
     loaded = Signal()  # a new filter's first page arrived
+    counted = Signal()  # ...and then its full count, when it is more than a page
 
     COLUMNS = ("name", "owner_name", "sector", "status", "last_visit_at", "next_follow_up")
 
@@ -87,7 +88,11 @@ class BusinessTableModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, flt: BusinessFilter) -> None:
-        """Queries the count and the first page for `flt`; the view updates when both are in.
+        """Queries the first page for `flt` and shows it; the total count follows.
+
+        The first page alone answers a selective search (fewer rows than a page: the count
+        is known). For a broad one the view shows the page at once and grows to the full
+        count when a second query answers.
 
         While a query is running, newer filters only replace the wanted one: when it ends,
         its answer (now stale) is dropped and the latest filter is queried. Keystrokes that
@@ -105,34 +110,52 @@ class BusinessTableModel(QAbstractTableModel):
         generation = self._generation
         flt = self._filter
         backend = self._backend()
-
-        def query() -> tuple[int, list[Any]]:
-            return backend.count_businesses(flt), backend.search_businesses(flt, 0, PAGE_SIZE)
-
-        Op(self, query).success(lambda result: self._reset(generation, *result)).failure(
-            self._query_failed
-        ).run()
+        Op(self, lambda: backend.search_businesses(flt, 0, PAGE_SIZE)).success(
+            lambda first: self._reset(generation, first)
+        ).failure(self._query_failed).run()
 
     def _query_failed(self, exc: BaseException) -> None:
         self._in_flight = False
         messages.show_error(None, exc)
 
+    def _ask_count(self) -> None:
+        generation = self._generation
+        flt = self._filter
+        backend = self._backend()
+
+        def count() -> int | None:
+            if generation != self._generation:
+                return None  # typed on meanwhile: not worth a scan
+            return backend.count_businesses(flt)
+
+        Op(self, count).success(lambda n: self._counted(generation, n)).run()
+
+    def _counted(self, generation: int, count: int | None) -> None:
+        if count is None or generation != self._generation or count <= self._count:
+            return
+        self.beginInsertRows(QModelIndex(), self._count, count - 1)
+        self._count = count
+        self.endInsertRows()
+        self.counted.emit()
+
     def reload(self) -> None:
         self.set_filter(self._filter)
 
-    def _reset(self, generation: int, count: int, first: list[Any]) -> None:
+    def _reset(self, generation: int, first: list[Any]) -> None:
         self._in_flight = False
         if generation != self._generation:
             self._query()  # typed on meanwhile: ask for the latest filter
             return
         self.beginResetModel()
-        self._count = count
+        self._count = len(first)
         self._pages.clear()
         self._requested.clear()
         self._wanted.clear()
         self._pages[0] = list(first)
         self.endResetModel()
         self.loaded.emit()
+        if len(first) >= PAGE_SIZE:
+            self._ask_count()
 
     # -- lazy rows -------------------------------------------------------------------------
 
