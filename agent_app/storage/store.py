@@ -525,6 +525,10 @@ def _apply_change(uow: SqlUnitOfWork, page: _PulledPage, change: Mapping[str, An
     row = page.rows.get(entity, {}).get(entity_id)
     stamp = now()
     if deleted:
+        created = page.new.get(entity, {}).pop(entity_id, None)  # made earlier in this page
+        if row is None and created is not None:
+            page.businesses.discard(entity_id)
+            return True
         if row is not None:
             row.deleted = True
             row.version = version
