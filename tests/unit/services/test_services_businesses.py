@@ -275,3 +275,32 @@ def test_text_that_is_no_number_is_refused(uow: SqlUnitOfWork, actor: Actor) -> 
         uow, actor, {"name": "Usaha", "workers_count": "12", "latitude": "-2,97"}
     )
     assert (business.workers_count, business.latitude) == (12, -2.97)
+
+
+def test_dashboard_event_targets_for_visits_and_employers(uow: SqlUnitOfWork, actor: Actor) -> None:
+    today = dt.date.today()
+    event_id = str(uuid.uuid4())
+    period = (today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    with uow:
+        for metric, goal in (("visits", 4), ("employers", 1441), ("unknown", 3)):
+            uow.targets.upsert(
+                records.Target(str(uuid.uuid4()), "event", event_id, metric, goal, *period)
+            )
+        uow.targets.upsert(
+            records.Target(str(uuid.uuid4()), "agent", actor.agent_code, "visits", 0, *period)
+        )
+        uow.commit()
+    at_event = businesses.register_business(uow, actor, {"name": "Di acara"}, event_id=event_id)
+    elsewhere = businesses.register_business(uow, actor, {"name": "Di luar"})
+    visits.record_visit(uow, actor, at_event.id, {"outcome": "enrolled", "event_id": event_id})
+    visits.record_visit(uow, actor, elsewhere.id, {"outcome": "enrolled"})
+
+    summary = dashboard.summary(uow, actor, today, event_id=event_id)
+    progress = {(p.target.scope, p.target.metric): p for p in summary.targets}
+    assert progress[("event", "visits")].achieved == 1
+    assert progress[("event", "employers")].achieved == 1
+    assert progress[("event", "unknown")].achieved == 0
+    assert progress[("agent", "visits")].achieved == 2
+    assert progress[("agent", "visits")].ratio == 0.0  # a goal of 0 never divides
+    assert progress[("event", "visits")].goal == 4
+    assert summary.visits_today == 1
