@@ -261,7 +261,7 @@ def submit(
             kind=kind,
             base_version=base_version,
             fields=op_fields,
-            details={"monthly_contribution": new.monthly_contribution},
+            details={"kind": str(kind)},  # no amounts: the contribution reveals the income
         )
         uow.commit()
     log.info("enrollment %s submitted (%s)", enrollment_id, kind)

@@ -386,3 +386,23 @@ def test_a_pull_keeps_corrections_not_yet_resubmitted(
     [update] = store.pending_ops(10)
     assert update["base_version"] == 3
     assert update["fields"] == {"address": "Jl. Baru 1"}
+
+
+def test_audit_entries_hold_no_personal_data(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Fields
+) -> None:
+    fields = enrollment_fields(12, full_name="Rahmawati Kusumadewi", declared_income=3_456_789)
+    submitted = _submit_new(uow, actor, fields)
+    with uow:
+        entries = uow.audit.list(submitted.id)
+    assert {e.action for e in entries} == {"enrollment.draft", "enrollment.submit"}
+    text = repr([e.details for e in entries])
+    for secret in (
+        fields["nik"],
+        "Rahmawati",
+        "81234567890",
+        "3456789",
+        "34568",
+        str(submitted.monthly_contribution),
+    ):
+        assert secret not in text
