@@ -111,7 +111,10 @@ def to_wire(record: Any, entity: str) -> dict[str, Any]:
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """The wire fields of `new` that differ from `old` (the `fields` of an update op)."""
+    """The wire fields of `new` that differ from `old` (the `fields` of an update op).
+
+    A field missing from `old` counts as null there.
+    """
     return {name: value for name, value in new.items() if old.get(name) != value}
 
 
