@@ -258,3 +258,32 @@ def test_reader_sees_every_change_exactly_once_while_others_commit(live: ServerP
     assert created <= set(ids), f"{len(created - set(ids))} changes were skipped"
     seqs = [c["server_seq"] for c in seen]
     assert seqs == sorted(seqs)
+
+
+def test_real_server_gzip_and_413(live: ServerProcess) -> None:
+    import gzip
+    import json
+
+    client = Client(live.url, "A0")
+    body = client.body(_ops(3))
+    response = client.http.post(
+        "/v1/sync/push",
+        content=gzip.compress(json.dumps(body).encode()),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    assert {r["status"] for r in response.json()["results"]} == {"applied"}
+    cap = client.http.get("/v1/sync/config").json()["max_body_bytes"]
+
+    def bomb() -> Iterator[bytes]:  # streamed in chunks, as a slow laptop would send it
+        data = gzip.compress(b" " * (cap * 3))
+        for start in range(0, len(data), 4096):
+            yield data[start : start + 4096]
+
+    response = client.http.post(
+        "/v1/sync/push",
+        content=bomb(),
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
