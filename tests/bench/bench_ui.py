@@ -48,6 +48,8 @@ def child_startup() -> None:
     shell = app_mod.build_shell()
     qt_app = QApplication(sys.argv[:1])
     application.prepare(qt_app, "id")
+    tick = QTimer()  # wakes the waits below now and then
+    tick.start(20)
     window = MainWindow(shell)
     window.show()
 
@@ -122,6 +124,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--child-startup", action="store_true")
     parser.add_argument("--child-fill", type=int)
+    parser.add_argument("--home", type=Path, help="reuse (or keep) a filled AGENT_APP_HOME")
     parser.add_argument(
         "--cache-kib", type=int, help="override the storage's SQLite page cache per connection"
     )
@@ -133,9 +136,12 @@ def main() -> None:
         child_fill(args.child_fill)
         return
 
-    home = Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="bench-ui-"))
     os.environ["AGENT_APP_HOME"] = str(home)
-    subprocess.run([sys.executable, __file__, "--child-fill", str(args.rows)], check=True)
+    if not (home / "data" / "perisai.db").exists():
+        subprocess.run([sys.executable, __file__, "--child-fill", str(args.rows)], check=True)
+    else:
+        print(f"reusing the database in {home}")
 
     from agent_app import app as app_mod
     from agent_app.storage import engine as engine_mod
@@ -150,7 +156,7 @@ def main() -> None:
         f"{startup * 1000:.0f} ms"
     )
 
-    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -159,13 +165,17 @@ def main() -> None:
 
     qt_app = QApplication(sys.argv[:1])
     application.prepare(qt_app, "id")
+    tick = QTimer()  # wakes the waits below now and then
+    tick.start(20)
 
     def wait_for(condition, timeout: float = 30.0) -> None:
         deadline = time.perf_counter() + timeout
         while not condition():
             if time.perf_counter() > deadline:
                 raise TimeoutError
-            qt_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+            # sleep until the next event, as the app's event loop does (a busy loop here
+            # would hold the GIL and slow the database thread down)
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
     start = time.perf_counter()
     shell.keystore.unlock("PLG-0123", PASSWORD)
