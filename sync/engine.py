@@ -14,8 +14,10 @@ The cycle:
    JSON body stays under `max_body_bytes`. Each batch's results go to `LocalStore.mark_results`
    in one call: `applied` and `duplicate` are done; `rejected` and `conflict` keep the op with
    the server's `error` (and `current`) for the person to see, and never hold back the ops
-   behind them. An op missing from the results is sent again in the next batch (at most
-   `MAX_SENDS_PER_CYCLE` times a cycle, then in the next cycle). An op the engine cannot send
+   behind them. One batch is in flight while the results of the previous one are settled
+   and the next ops are read (store calls stay on the cycle's thread). An op missing from the
+   results is sent again in a later batch (at most `MAX_SENDS_PER_CYCLE` times a cycle, then
+   in the next cycle). An op the engine cannot send
    at all (not a valid op, or alone larger than the server takes) gets a local `rejected`
    result with code `invalid_op` or `too_large`, so it never blocks the outbox.
 3. Pull: pages from `LocalStore.get_cursor()` until `has_more` is false; each page and its
@@ -69,6 +71,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -300,6 +303,12 @@ class SyncEngine:
     # --- push -----------------------------------------------------------------------------
 
     def _push(self, config: protocol.SyncConfig, report: CycleReport, notify: Progress) -> None:
+        """Sends the outbox batch by batch, one request in flight at a time.
+
+        While the server works on batch k (on a helper thread), this thread settles the
+        results of batch k-1 and reads the ops of batch k+1: the laptop's database work and
+        the server's overlap. Store calls stay on this thread, in order.
+        """
         max_ops = max(1, config.max_ops_per_batch)
         if self.batch_size is not None:
             max_ops = min(max_ops, max(1, self.batch_size))
@@ -309,36 +318,90 @@ class SyncEngine:
         carry: list[protocol.Op] = []
         sends: dict[uuid.UUID, int] = {}
         after_seq: int | None = None
-        while not self.cancelled:
-            room = max_ops - len(carry)
-            fresh: list[protocol.Op] = []
-            exhausted = False
-            if room > 0:
-                raw = self.store.pending_ops(room, after_seq)
-                exhausted = not raw
-                known = [seq for seq in map(_seq_of, raw) if seq is not None]
-                if raw and not known:
-                    log.error("the outbox answered ops without op_seq; stopping the push")
-                    exhausted = True
-                if known:
-                    after_seq = max(known) if after_seq is None else max(after_seq, *known)
-                fresh = self._valid_ops(raw, report)
-            ops = sorted([*carry, *fresh], key=lambda op: op.op_seq)
-            carry = []
-            if not ops:
-                if exhausted:
+        inflight: _InFlight | None = None
+
+        def finish(batch: _InFlight) -> None:
+            for op in self._finish_batch(batch, report):
+                sends[op.op_id] = sends.get(op.op_id, 1) + 1
+                if sends[op.op_id] <= MAX_SENDS_PER_CYCLE:
+                    carry.append(op)
+            notify("push", _settled(report), total)
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
+        try:
+            while not self.cancelled:
+                room = max_ops - len(carry)
+                fresh: list[protocol.Op] = []
+                exhausted = False
+                if room > 0:
+                    raw = self.store.pending_ops(room, after_seq)
+                    exhausted = not raw
+                    known = [seq for seq in map(_seq_of, raw) if seq is not None]
+                    if raw and not known:
+                        log.error("the outbox answered ops without op_seq; stopping the push")
+                        exhausted = True
+                    if known:
+                        after_seq = max(known) if after_seq is None else max(after_seq, *known)
+                    fresh = self._valid_ops(raw, report)
+                ops = sorted([*carry, *fresh], key=lambda op: op.op_seq)
+                carry = []
+                if not ops:
+                    if inflight is not None:
+                        # Its answer may free ops the store held back (an update waiting for
+                        # its create's version): ask the store again after settling it.
+                        batch, inflight = inflight, None
+                        finish(batch)
+                        continue
+                    if exhausted:
+                        break
+                    continue  # only unsendable ops in this slice, settled locally: go on
+                for batch_ops in self._split_by_size(ops, max_bytes, report):
+                    if self.cancelled:
+                        break
+                    request = self._push_request(batch_ops)
+                    started = _InFlight(batch_ops, pool.submit(self.client.push, request))
+                    if inflight is not None:
+                        previous, inflight = inflight, None
+                        try:
+                            finish(previous)
+                        finally:
+                            inflight = started
+                    inflight = started
+                if exhausted and not carry and inflight is None:
                     break
-                continue  # only unsendable ops in this slice, settled locally: go on
-            for batch in self._split_by_size(ops, max_bytes, report):
-                if self.cancelled:
-                    break
-                for op in self._send_batch(batch, report):
-                    sends[op.op_id] = sends.get(op.op_id, 1) + 1
-                    if sends[op.op_id] <= MAX_SENDS_PER_CYCLE:
-                        carry.append(op)
-                notify("push", _settled(report), total)
-            if exhausted and not carry:
-                break
+            if inflight is not None:
+                batch, inflight = inflight, None
+                finish(batch)
+        finally:
+            if inflight is not None:
+                # A failure or a cancel while a batch was out: keep its answer if one came.
+                self._settle_quietly(inflight, report)
+            pool.shutdown(wait=True)
+
+    def _push_request(self, ops: list[protocol.Op]) -> protocol.PushRequest:
+        return protocol.PushRequest(
+            protocol_version=protocol.PROTOCOL_VERSION,
+            device_id=uuid.UUID(str(self.store.device_id)),
+            batch_id=uuid.uuid4(),
+            ops=ops,
+        )
+
+    def _finish_batch(self, batch: _InFlight, report: CycleReport) -> list[protocol.Op]:
+        """Waits for a batch's answer and settles it; returns its ops left unanswered."""
+        try:
+            answer = batch.future.result()
+        except SyncError as error:
+            if error.kind != "too_large":
+                raise
+            return self._halve(batch.ops, error, report)
+        return self._settle(batch.ops, answer, report)
+
+    def _settle_quietly(self, batch: _InFlight, report: CycleReport) -> None:
+        try:
+            answer = batch.future.result()
+        except Exception:  # the failure being raised already says what went wrong
+            return
+        self._settle(batch.ops, answer, report)
 
     def _valid_ops(
         self, raw: Sequence[protocol.Op | Mapping[str, Any]], report: CycleReport
@@ -402,24 +465,32 @@ class SyncEngine:
         A 413 for a batch the server finds too large (its limits changed since the config
         call) halves it; a single op it refuses is settled locally as `too_large`.
         """
-        request = protocol.PushRequest(
-            protocol_version=protocol.PROTOCOL_VERSION,
-            device_id=uuid.UUID(str(self.store.device_id)),
-            batch_id=uuid.uuid4(),
-            ops=ops,
-        )
+        request = self._push_request(ops)
         try:
             answer = self.client.push(request)
         except SyncError as error:
             if error.kind != "too_large":
                 raise
-            if len(ops) == 1:
-                self.store.mark_results([_local_result(ops[0].op_id, "too_large", error.message)])
-                report.rejected += 1
-                report.warn(WARNING_OPS_UNSENDABLE)
-                return []
-            half = len(ops) // 2
-            return self._send_batch(ops[:half], report) + self._send_batch(ops[half:], report)
+            return self._halve(ops, error, report)
+        return self._settle(ops, answer, report)
+
+    def _halve(
+        self, ops: list[protocol.Op], error: SyncError, report: CycleReport
+    ) -> list[protocol.Op]:
+        """After a 413: sends each half on its own (synchronously); a lone op is settled
+        locally as `too_large`."""
+        if len(ops) == 1:
+            self.store.mark_results([_local_result(ops[0].op_id, "too_large", error.message)])
+            report.rejected += 1
+            report.warn(WARNING_OPS_UNSENDABLE)
+            return []
+        half = len(ops) // 2
+        return self._send_batch(ops[:half], report) + self._send_batch(ops[half:], report)
+
+    def _settle(
+        self, ops: list[protocol.Op], answer: protocol.PushResponse, report: CycleReport
+    ) -> list[protocol.Op]:
+        """Hands a batch's results to the store; returns the ops left unanswered."""
         report.batches += 1
         sent = {op.op_id for op in ops}
         results = [result for result in answer.results if result.op_id in sent]
@@ -562,6 +633,14 @@ class SyncEngine:
         count = sum(len(body["ops"]) for body in bodies)
         log.info("offline bundle: %d ops in %d file(s)", count, len(bodies))
         return BundleExport(targets if bodies else [], count)
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    """A batch whose push request is on its way (or answered, not yet settled)."""
+
+    ops: list[protocol.Op]
+    future: Future[protocol.PushResponse]
 
 
 @dataclass(frozen=True)

@@ -75,12 +75,13 @@ def test_ops_missing_from_the_answer_are_sent_again_in_the_next_batch():
         fake.script(
             config(),
             answer(ops[0], ops[2]),  # ops[1] left out: not processed
-            answer(ops[1], ops[3], ops[4]),
+            answer(ops[3], ops[4]),  # sent while the first answer was being settled
+            answer(ops[1]),
             page(),
         )
         report = engine_on(fake.base_url, store, batch_size=3).run_cycle()
-        assert pushed_seqs(fake) == [[1, 2, 3], [2, 4, 5]]
-    assert (report.applied, report.unanswered, report.batches) == (5, 1, 2)
+        assert pushed_seqs(fake) == [[1, 2, 3], [4, 5], [2]]
+    assert (report.applied, report.unanswered, report.batches) == (5, 1, 3)
     assert sync_engine.WARNING_OPS_UNANSWERED in report.warnings
     assert store.pending_count() == 0
 
