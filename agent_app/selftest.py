@@ -93,6 +93,25 @@ def _database(folder: Path) -> str:
     )
 
 
+def _reports(folder: Path) -> str:
+    from agent_app.reports import _format, exports, receipt
+
+    due = receipt.due_date(2026, 8)  # Saturday 15th, Monday 17th Independence Day
+    if due != dt.date(2026, 8, 18):
+        raise AssertionError(f"holiday calendar missing: August 2026 due date {due}")
+    words = _format.words(16_800)
+    if words != "Enam belas ribu delapan ratus rupiah":
+        raise AssertionError(f"terbilang gave {words!r}")
+    png = receipt.qr_png("selftest")
+    path = folder / "selftest.xlsx"
+    columns = exports.ENROLLMENT_COLUMNS[:2]
+    exports.write_xlsx(path, "Selftest", columns, [["a", "2027-01-04"]], [("Laporan", "x")])
+    return (
+        f"holiday calendar (due date of Aug 2026: {due}), terbilang ({words}), "
+        f"QR code ({len(png)} bytes PNG), XLSX writer ({path.stat().st_size} bytes)"
+    )
+
+
 #: The modules the window needs at start; importing them proves the build carries them (and
 #: what they import: pyqtgraph, numpy...).
 APP_MODULES = ("agent_app.app", "agent_app.ui.application", "agent_app.ui.window")
@@ -126,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         steps: list[tuple[str, Callable[[], str]]] = [
             ("resources", _resources),
             ("database", lambda: _database(folder)),
+            ("reports", lambda: _reports(folder)),
             ("qt", lambda: _qt(folder)),
             ("modules", _modules),
         ]

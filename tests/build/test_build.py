@@ -59,6 +59,8 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     assert "JKK+JKM = Rp16.800" in out
     assert "ok database: temporary encrypted database created, migrated to " in out
     assert "a wrong key is refused" in out
+    assert "ok reports: holiday calendar (due date of Aug 2026: 2026-08-18)" in out
+    assert "XLSX writer" in out
     assert "ok qt: receipt PDF rendered" in out
     assert "ok modules:" in out
     assert "self-test passed" in out
