@@ -525,32 +525,47 @@ class SyncEngine:
     # --- pull -----------------------------------------------------------------------------
 
     def _pull(self, report: CycleReport, notify: Progress) -> str | None:
-        """Pulls to the end (or a cancel); returns the server time of the last page."""
+        """Pulls to the end (or a cancel); returns the server time of the last page.
+
+        The next page is asked for (on a helper thread) while this thread applies the
+        current one; requests still go out one at a time, in order.
+        """
         server_time: str | None = None
         cursor = self.store.get_cursor()
         notify("pull", 0, None)
         reset_done = False
-        while not self.cancelled:
-            try:
-                page = self.client.pull(cursor, self.pull_limit)
-            except SyncError as error:
-                if error.kind != "cursor_expired" or reset_done or cursor is None:
-                    raise
-                log.info("the pull cursor expired; pulling from the start")
-                self.store.reset_cursor()
-                report.cursor_reset = True
-                report.warn(WARNING_CURSOR_RESET)
-                reset_done = True
-                cursor = None
-                continue
-            self.store.apply_pulled(page.changes, page.next_cursor)
-            server_time = page.server_time.isoformat()
-            cursor = page.next_cursor
-            report.pages += 1
-            report.pulled += len(page.changes)
-            notify("pull", report.pulled, None)
-            if not page.has_more:
-                break
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull")
+        try:
+            coming: Future[protocol.PullResponse] | None = pool.submit(
+                self.client.pull, cursor, self.pull_limit
+            )
+            while coming is not None and not self.cancelled:
+                try:
+                    page = coming.result()
+                except SyncError as error:
+                    if error.kind != "cursor_expired" or reset_done or cursor is None:
+                        raise
+                    log.info("the pull cursor expired; pulling from the start")
+                    self.store.reset_cursor()
+                    report.cursor_reset = True
+                    report.warn(WARNING_CURSOR_RESET)
+                    reset_done = True
+                    cursor = None
+                    coming = pool.submit(self.client.pull, None, self.pull_limit)
+                    continue
+                coming = (
+                    pool.submit(self.client.pull, page.next_cursor, self.pull_limit)
+                    if page.has_more
+                    else None
+                )
+                self.store.apply_pulled(page.changes, page.next_cursor)
+                server_time = page.server_time.isoformat()
+                cursor = page.next_cursor
+                report.pages += 1
+                report.pulled += len(page.changes)
+                notify("pull", report.pulled, None)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return server_time
 
     # --- offline bundle -------------------------------------------------------------------
