@@ -15,7 +15,7 @@ import random
 import uuid
 from typing import Any
 
-from agent_app.domain import records
+from agent_app.domain import keys, records
 
 PASSWORD = "demo-perisai"
 AGENT = ("PLG-0123", "Siti Aminah", "PLG", "agent")
@@ -206,7 +206,7 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
             )
         work.commit()
 
-    actors = [Actor(*AGENT[:3]), Actor(*SECOND_AGENT[:3])]  # type: ignore[arg-type]
+    actors = [Actor(*AGENT[:3]), Actor(*SECOND_AGENT[:3])]
     created: list[records.Business] = []
     for n in range(businesses_count):
         actor = actors[n % 5 == 0]
@@ -292,8 +292,11 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
             assert old is not None
             work.enrollments.update(
                 dataclasses.replace(
-                    old, status="needs_correction", review_reason=reason, version=1
-                ),  # type: ignore[arg-type]
+                    old,
+                    status=keys.EnrollmentStatus.NEEDS_CORRECTION,
+                    review_reason=reason,
+                    version=1,
+                ),
                 sync_state="synced",
             )
         work.commit()

@@ -182,11 +182,23 @@ class BusinessTableModel(QAbstractTableModel):
             if page in self._requested:
                 continue
             self._requested.add(page)
-            offset = page * PAGE_SIZE
-            Op(self, lambda o=offset: backend.search_businesses(flt, o, PAGE_SIZE)).success(
-                lambda rows, p=page: self._page_loaded(generation, p, rows)
-            ).failure(lambda exc, p=page: self._page_failed(generation, p, exc)).run()
+            self._fetch_page(backend, flt, generation, page)
         self._wanted.clear()
+
+    def _fetch_page(
+        self, backend: Backend, flt: BusinessFilter, generation: int, page: int
+    ) -> None:
+        offset = page * PAGE_SIZE
+
+        def loaded(rows: list[Any]) -> None:
+            self._page_loaded(generation, page, rows)
+
+        def failed(exc: BaseException) -> None:
+            self._page_failed(generation, page, exc)
+
+        Op(self, lambda: backend.search_businesses(flt, offset, PAGE_SIZE)).success(loaded).failure(
+            failed
+        ).run()
 
     def _page_loaded(self, generation: int, page: int, rows: list[Any] | None) -> None:
         if generation != self._generation:

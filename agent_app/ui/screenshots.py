@@ -111,7 +111,7 @@ def _run(out: Path, lang: str) -> int:
         if widget is None or widget is window:
             image = window.grab()
         else:
-            screen = qt_app.primaryScreen()
+            screen = QApplication.primaryScreen()
             frame = window.frameGeometry()
             image = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
         path = out / f"{name}.png"

@@ -9,6 +9,7 @@ underneath, so the next person starts where the booth left off.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -124,7 +125,7 @@ class Workspace(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(self.tr("Ctrl+{n}").format(n=number))
             self.nav.addItem(item)
-            factories[key] = lambda k=key, c=class_name: self._build(k, c)
+            factories[key] = functools.partial(self._build, key, class_name)
             slot = QWidget()
             self._slots[key] = slot
             self.stack.addWidget(slot)

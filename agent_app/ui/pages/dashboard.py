@@ -186,8 +186,9 @@ class DashboardPage(QWidget):
     def _show_targets(self, targets: list[_Target]) -> None:
         while self.targets_grid.count():
             item = self.targets_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.no_targets.setVisible(not targets)
         self.targets_box.setVisible(bool(targets))
         self.chart_title.setVisible(False)
