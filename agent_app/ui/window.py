@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -310,6 +311,9 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.locked:
             return
         current = self.ctx.account.agent_code if self.ctx else None
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()  # nothing of the last person's work stays on screen
         self.login.prepare(mode, current)
         self.toolbar.setVisible(False)
         self.root.setCurrentWidget(self.login)

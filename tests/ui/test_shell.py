@@ -157,3 +157,15 @@ def test_thread_runner_runs_off_ui_thread(qtbot: Any):
         op.run()
     assert results and results[0][1] == threading.current_thread().name
     assert op.thread_name != threading.current_thread().name
+
+
+def test_lock_closes_open_dialogs(qtbot: Any, logged_in: MainWindow):
+    businesses = logged_in.workspace.show_page("businesses")
+    businesses.list_page.new_button.click()
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible()
+    logged_in.idle.set_minutes(0.001)
+    qtbot.waitUntil(lambda: logged_in.locked, timeout=3000)
+    assert not dialog.isVisible()
+    assert businesses.dialog is None
