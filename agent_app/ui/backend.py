@@ -75,6 +75,8 @@ class Backend(Protocol):
     def submit_enrollment(self, enrollment_id: str) -> Any: ...
     def get_enrollment(self, enrollment_id: str) -> Any: ...
     def needing_correction(self) -> list[Any]: ...
+    def drafts(self) -> list[Any]: ...
+    def discard_draft(self, enrollment_id: str) -> None: ...
     def find_active_by_nik(self, nik: str) -> Any: ...
     def followups_due(self, on: dt.date) -> list[Any]: ...
     def dashboard(self, on: dt.date, event_id: str | None) -> Any: ...
@@ -138,6 +140,20 @@ class ServicesBackend:
 
     def needing_correction(self) -> list[Any]:
         return list(self._write(_service("enrollments").list_needing_correction))
+
+    def drafts(self) -> list[Any]:
+        """The actor's drafts (never sent), by name."""
+        return list(
+            self._read(
+                _service("enrollments").search,
+                status="draft",
+                agent_code=self.actor.agent_code,
+                limit=500,
+            )
+        )
+
+    def discard_draft(self, enrollment_id: str) -> None:
+        self._write(_service("enrollments").discard_draft, enrollment_id)
 
     def find_active_by_nik(self, nik: str) -> Any:
         return self._read(_service("enrollments").find_active_by_nik, nik)

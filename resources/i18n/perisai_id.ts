@@ -616,6 +616,22 @@
         <translation>Pendaftaran yang dikembalikan kantor cabang, beserta alasannya. Buka (Enter atau klik dua kali), perbaiki, lalu ajukan lagi.</translation>
     </message>
     <message>
+        <source>Last saved</source>
+        <translation>Terakhir disimpan</translation>
+    </message>
+    <message>
+        <source>(no name yet)</source>
+        <translation>(belum ada nama)</translation>
+    </message>
+    <message>
+        <source>Discard draft</source>
+        <translation>Buang draf</translation>
+    </message>
+    <message>
+        <source>Drafts stay on this laptop until they are submitted. Open one (Enter or double click) to finish it.</source>
+        <translation>Draf tetap di laptop ini sampai diajukan. Buka (Enter atau klik dua kali) untuk menyelesaikannya.</translation>
+    </message>
+    <message>
         <source>Enrollment form</source>
         <translation>Formulir pendaftaran</translation>
     </message>
@@ -624,8 +640,16 @@
         <translation>Perlu perbaikan</translation>
     </message>
     <message>
+        <source>Drafts</source>
+        <translation>Draf</translation>
+    </message>
+    <message>
         <source>Enrollment of BPU workers</source>
         <translation>Pendaftaran Pekerja Bukan Penerima Upah (BPU)</translation>
+    </message>
+    <message>
+        <source>Drafts ({n})</source>
+        <translation>Draf ({n})</translation>
     </message>
     <message>
         <source>Needs correction ({n})</source>

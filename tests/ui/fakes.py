@@ -332,6 +332,17 @@ class FakeBackend:
         self._call("needing_correction")
         return [dict(e) for e in self.enrollments.values() if e["status"] == "needs_correction"]
 
+    def drafts(self) -> list[Any]:
+        return [
+            {**e, "updated_at": "2026-09-24T09:30:00+07:00"}
+            for e in self.enrollments.values()
+            if e["status"] == "draft"
+        ]
+
+    def discard_draft(self, enrollment_id: str) -> None:
+        self._call("discard_draft")
+        del self.enrollments[enrollment_id]
+
     def find_active_by_nik(self, nik: str) -> Any:
         for e in self.enrollments.values():
             if e.get("nik") == nik and e["status"] != "draft":

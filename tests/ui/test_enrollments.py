@@ -226,3 +226,29 @@ def test_enroll_a_worker_of_a_business(qtbot: Any, logged_in: MainWindow, shell:
     saved = next(iter(shell.backend.enrollments.values()))
     assert saved["business_id"] == business.id
     assert not form.business_banner.isVisible()  # cleared for the next person
+
+
+def test_drafts_reopened_and_discarded(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, qtmodeltester: Any
+):
+    page = open_page(qtbot, logged_in)
+    form = page.form
+    qtbot.keyClicks(form.nik, NIK)
+    qtbot.keyClicks(form.full_name, "Dewi Lestari")
+    qtbot.keyClick(form.full_name, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Escape)
+    assert page.tabs.tabText(2) == "Draf (1)"
+    qtmodeltester.check(page.drafts)
+    page.tabs.setCurrentIndex(2)
+    page.drafts_table.setFocus()
+    page.drafts_table.setCurrentIndex(page.drafts.index(0, 0))
+    qtbot.keyClick(page.drafts_table, Qt.Key.Key_Return)
+    assert page.tabs.currentWidget() is form
+    assert form.full_name.text() == "Dewi Lestari"
+    assert form.nik_status.text().startswith("Lahir 12 Mar 1985")
+    page.tabs.setCurrentIndex(2)
+    page.drafts_table.selectRow(0)
+    qtbot.mouseClick(page.discard_button, Qt.MouseButton.LeftButton)
+    assert page.tabs.tabText(2) == "Draf (0)"
+    assert shell.backend.enrollments == {}
+    assert form.full_name.text() == ""

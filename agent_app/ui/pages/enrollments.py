@@ -59,6 +59,15 @@ def _pydate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
+def _when(raw: Any) -> str:
+    if not raw:
+        return ""
+    try:
+        return i18n.date_time(dt.datetime.fromisoformat(str(raw)))
+    except ValueError:
+        return ""
+
+
 class DuplicateFound(Exception):
     """Raised inside the submit Op: an active enrollment on this laptop has the NIK."""
 
@@ -743,9 +752,45 @@ class EnrollmentsPage(QWidget):
             )
         )
         corrections_layout.addWidget(self.corrections_table)
+        self.drafts = ListModel(
+            [self.tr("Name"), self.tr("NIK"), self.tr("Last saved")],
+            [
+                lambda e: value(e, "full_name") or self.tr("(no name yet)"),
+                lambda e: value(e, "nik") or "",
+                lambda e: _when(value(e, "updated_at")),
+            ],
+            self,
+        )
+        self.drafts_table = QTableView()
+        self.drafts_table.setModel(self.drafts)
+        self.drafts_table.verticalHeader().setVisible(False)
+        self.drafts_table.horizontalHeader().setStretchLastSection(True)
+        self.drafts_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.drafts_table.setColumnWidth(0, 260)
+        self.drafts_table.setColumnWidth(1, 180)
+        self.drafts_table.activated.connect(lambda index: self.open_draft(index.row()))
+        self.drafts_table.doubleClicked.connect(lambda index: self.open_draft(index.row()))
+        self.discard_button = QPushButton(self.tr("Discard draft"))
+        self.discard_button.clicked.connect(self.discard_selected)
+        drafts_page = QWidget()
+        drafts_layout = QVBoxLayout(drafts_page)
+        drafts_layout.addWidget(
+            widgets.hint(
+                self.tr(
+                    "Drafts stay on this laptop until they are submitted. Open one (Enter or "
+                    "double click) to finish it."
+                )
+            )
+        )
+        drafts_layout.addWidget(self.drafts_table)
+        discard_row = QHBoxLayout()
+        discard_row.addStretch(1)
+        discard_row.addWidget(self.discard_button)
+        drafts_layout.addLayout(discard_row)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.form, self.tr("Enrollment form"))
         self.tabs.addTab(corrections_page, self.tr("Needs correction"))
+        self.tabs.addTab(drafts_page, self.tr("Drafts"))
         self.title = widgets.heading(self.tr("Enrollment of BPU workers"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -761,6 +806,32 @@ class EnrollmentsPage(QWidget):
     def refresh(self) -> None:
         backend = self.ctx.backend
         Op(self, backend.needing_correction).success(self._show_corrections).run()
+        Op(self, backend.drafts).success(self._show_drafts).run()
+
+    def _show_drafts(self, records: list[Any]) -> None:
+        self.drafts.set_records(records)
+        self.tabs.setTabText(2, self.tr("Drafts ({n})").format(n=i18n.number(len(records))))
+
+    def open_draft(self, row: int) -> None:
+        record = self.drafts.record(row)
+        if record is None:
+            return
+        backend = self.ctx.backend
+        enrollment_id = str(value(record, "id"))
+        Op(self, lambda: backend.get_enrollment(enrollment_id)).success(self._load).run()
+
+    def discard_selected(self) -> None:
+        rows = self.drafts_table.selectionModel().selectedRows()
+        record = self.drafts.record(rows[0].row()) if rows else None
+        if record is None:
+            return
+        backend = self.ctx.backend
+        enrollment_id = str(value(record, "id"))
+        if self.form.enrollment_id == enrollment_id:
+            self.form.clear()
+        Op(self, lambda: backend.discard_draft(enrollment_id)).success(
+            lambda _r: self.ctx.enrollments_changed.emit()
+        ).run()
 
     def _show_corrections(self, records: list[Any]) -> None:
         self.corrections.set_records(records)
