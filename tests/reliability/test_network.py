@@ -52,14 +52,16 @@ def test_07_mall_wifi(shared_server, make_proxy, make_laptop):
     for i in range(5):
         laptop.add_enrollment(7000 + i)
     expected = len(laptop.outbox())
+    # small batches and pages: more calls, so more of them meet a fault
+    laptop.sync = laptop._new_engine(batch_size=20, pull_limit=50)
     proxy.set(
         latency=0.05,
         jitter=0.15,
         bandwidth=20_000,
         chunk=512,
-        p_reset=0.12,
+        p_reset=0.15,
         p_hang=0.08,
-        p_drop_response=0.08,
+        p_drop_response=0.1,
     )
     started = time.monotonic()
     cycles = failures = 0
@@ -172,7 +174,6 @@ def test_12_token_expires_in_the_middle_of_a_sync(make_server, make_proxy, make_
         laptop.add_business(12_000 + i)
     time.sleep(2.5)
     proxy.set(latency=0.3)
-    healed = time.monotonic()
     report = laptop.sync.run_cycle()  # config, 3 batches and pulls: several token lifetimes
     assert report.applied == 300
     refreshed = proxy.forwarded.count("/v1/auth/refresh")
@@ -185,6 +186,7 @@ def test_12_token_expires_in_the_middle_of_a_sync(make_server, make_proxy, make_
     proxy.set(latency=0.3)
     other.sync.run_cycle()
     proxy.heal()
+    healed = time.monotonic()
     _finish(
         "12 token expiry mid-sync",
         server,

@@ -197,7 +197,7 @@ def test_10_a_poison_op_at_position_3_of_500(
     report = laptop.sync.run_cycle()
     assert report.applied == total - len(positions)
     assert report.rejected == len(positions)
-    name = "10 poison op at 3 of 500" if total == 500 else "10 poison ops of 6 kinds among 120"
+    name = "10 poison op at 3 of 500" if total == 500 else "10 poison ops of 5 kinds among 120"
     figures = finish(name, shared_server, [laptop], healed)
     assert figures.rejected == len(positions)
     bad = [op for op in laptop.outbox() if op["status"] == "rejected"]
