@@ -109,3 +109,44 @@ def test_enrollment_submit_and_receipt_on_real_database(
     qtbot.waitUntil(lambda: form.duplicate is not None)
     assert "sudah terdaftar" in form.nik_status.text()
     assert [m.kind for m in shown_messages] == ["info"]
+
+
+def test_every_page_over_the_demo_database(
+    qtbot: Any, real_shell: app.AppShell, shown_messages: list[Any]
+):
+    import datetime as dt
+
+    from agent_app.ui import demo
+
+    today = dt.date.today()
+    unlocked = real_shell.keystore.create_first_account(*demo.AGENT, demo.PASSWORD)
+    real_shell.connect(unlocked)
+    demo.seed(real_shell._engine, today, businesses_count=30)
+    real_shell.settings.current_event_id = demo.EVENT_ID
+    window = MainWindow(real_shell, today=lambda: today)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, demo.PASSWORD)
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    workspace = window.workspace
+    assert workspace is not None
+    dashboard = workspace.pages["dashboard"]
+    assert dashboard.event_title.text() == "Acara saat ini: Sumsel Marketing"
+    assert dashboard.targets_grid.count() == 12  # four targets
+    businesses = workspace.show_page("businesses")
+    assert businesses.list_page.model.rowCount() == 30
+    businesses.list_page.table.selectRow(0)
+    qtbot.keyClick(businesses.list_page.table, Qt.Key.Key_Return)
+    assert businesses.stack.currentWidget() is businesses.detail_page
+    followups = workspace.show_page("followups")
+    assert followups.model.rowCount() > 0
+    enrollments = workspace.show_page("enrollments")
+    assert enrollments.corrections.rowCount() == 2
+    assert enrollments.drafts.rowCount() == 2
+    enrollments.open_correction(0)
+    assert enrollments.form.correction_banner.isVisible()
+    sync = workspace.show_page("sync")
+    assert sync.pending.text() not in ("", "0")
+    workspace.show_page("settings")
+    workspace.show_page("reports")
+    assert not shown_messages, shown_messages
