@@ -313,6 +313,10 @@
         <translation>Menunggu Anda</translation>
     </message>
     <message>
+        <source>Today at {event}</source>
+        <translation>Hari ini di {event}</translation>
+    </message>
+    <message>
         <source>Current event: none chosen</source>
         <translation>Acara saat ini: belum dipilih</translation>
     </message>

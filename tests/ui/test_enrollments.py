@@ -252,3 +252,18 @@ def test_drafts_reopened_and_discarded(
     assert page.tabs.tabText(2) == "Draf (0)"
     assert shell.backend.enrollments == {}
     assert form.full_name.text() == ""
+
+
+def test_enter_from_any_field_submits_once(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    form = open_page(qtbot, logged_in).form
+    fill(qtbot, form)
+    form.consent.setChecked(True)
+    form.income.setFocus()
+    qtbot.keyClick(form.income, Qt.Key.Key_Return)
+    assert shell.backend.calls.count("submit") == 1
+    fill(qtbot, form, nik="1671050101900002", name="Agus Pratama")
+    form.consent.setChecked(True)
+    qtbot.keyClick(form.phone, Qt.Key.Key_Enter)
+    assert shell.backend.calls.count("submit") == 2

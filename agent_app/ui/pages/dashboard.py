@@ -98,7 +98,8 @@ class DashboardPage(QWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(top)
-        layout.addWidget(widgets.heading(self.tr("Today"), 2))
+        self.today_title = widgets.heading(self.tr("Today"), 2)
+        layout.addWidget(self.today_title)
         layout.addLayout(today_row)
         layout.addWidget(widgets.heading(self.tr("Waiting for you"), 2))
         layout.addLayout(event_row)
@@ -143,6 +144,11 @@ class DashboardPage(QWidget):
         for key, tile in {**self.today_tiles, **self.work_tiles}.items():
             tile.set_value(value(summary, key, 0))
         event = next((e for e in self.ctx.events if value(e, "id") == self.ctx.event_id), None)
+        self.today_title.setText(
+            self.tr("Today at {event}").format(event=value(event, "name", ""))
+            if event is not None
+            else self.tr("Today")
+        )
         if event is None:
             self.event_title.setText(self.tr("Current event: none chosen"))
             self.event_info.setText(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -290,16 +290,6 @@ class EnrollmentForm(QWidget):
             self.paid_by_state.toggled,
         ):
             signal.connect(self.update_quote)
-        for edit in (
-            self.nik,
-            self.full_name,
-            self.birth_place,
-            self.override_reason,
-            self.phone,
-            self.email,
-            self.address,
-        ):
-            edit.returnPressed.connect(self.submit)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear)
         order = [
@@ -333,6 +323,13 @@ class EnrollmentForm(QWidget):
         if months == 1:
             return self.tr("1 month")
         return self.tr("{n} months").format(n=months)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter from any field (a line, a list, a number, a tick box) submits."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submit()
+            return
+        super().keyPressEvent(event)
 
     # -- NIK and birth date ---------------------------------------------------------------
 
