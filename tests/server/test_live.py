@@ -287,3 +287,56 @@ def test_real_server_gzip_and_413(live: ServerProcess) -> None:
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_real_server_overload_is_429_with_retry_after(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    home = tmp_path_factory.mktemp("overload")
+    url = f"sqlite:///{home / 'server.sqlite3'}"
+    server = ServerProcess(
+        url,
+        home,
+        env={
+            "PERISAI_MAX_CONCURRENT_PUSHES": "1",
+            "PERISAI_PUSH_QUEUE_SECONDS": "0",
+            "PERISAI_RETRY_AFTER_SECONDS": "3",
+        },
+    )
+    try:
+        settings = cheap_settings(url)
+        engine = db.make_engine(settings)
+        admin.create_branch(engine, "PLG", "Palembang", "16.71")
+        for n in range(6):
+            admin.create_agent(engine, settings, f"A{n}", "Agen", "PLG", "agent", PASSWORD)
+        engine.dispose()
+        clients = [Client(server.url, f"A{n}") for n in range(6)]
+        bodies = [c.body(_ops(200)) for c in clients]
+        answers: list[tuple[int, Any]] = []
+        barrier = threading.Barrier(len(bodies) + 2)
+
+        def send(index: int, body: dict[str, Any]) -> None:
+            barrier.wait()
+            answers.append((index, clients[index].http.post("/v1/sync/push", json=body)))
+
+        # Every laptop at once, and laptop 0 sends its batch three times.
+        jobs = [*enumerate(bodies), (0, bodies[0]), (0, bodies[0])]
+        threads = [threading.Thread(target=send, args=job) for job in jobs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        statuses = [response.status_code for _, response in answers]
+        assert set(statuses) <= {200, 429} and 429 in statuses and 200 in statuses
+        for _, response in answers:
+            if response.status_code == 429:
+                assert response.headers["Retry-After"] == "3"
+                assert response.json()["error"]["code"] == "overloaded"
+        # Refused batches are sent again (what a laptop does after Retry-After): every op of
+        # batch 0 is applied exactly once over all the answers it got.
+        results = [r.json()["results"] for i, r in answers if i == 0 and r.status_code == 200]
+        results.append(clients[0].post(bodies[0]))
+        for per_op in zip(*results, strict=True):
+            assert sorted(r["status"] for r in per_op).count("applied") == 1
+    finally:
+        server.stop()
