@@ -24,7 +24,11 @@ or plain mappings:
   applied parents first (businesses before visits); a visit whose business this laptop does
   not have is skipped with a warning.
 - `get_cursor()`, `reset_cursor()` (after `410 cursor_expired`), `record_clock_offset(s)`,
-  `record_success(server_time)`.
+  `record_success(server_time)`. `reset_cursor` also marks the synced businesses and visits
+  `stale`; the full pull that follows marks what it returns `synced` again, and the next
+  `record_success` (the pull reached its end) marks deleted whatever is still `stale`: the
+  server deleted it and compacted its tombstone, so no pull will ever say so. Enrollments are
+  left alone (a booth laptop holds other agents' enrollments, which this agent never pulls).
 
 Each call is its own unit of work, so the sync engine may call it from its network thread.
 """
@@ -54,6 +58,9 @@ _OUTBOX = cast(sa.Table, tables.OutboxOp.__table__)
 UNSETTLED_OP = ("pending", "sent")
 #: The entity version a create makes on the server (SYNC_PROTOCOL.md).
 CREATED_VERSION = 1
+#: Kinds a full pull after `reset_cursor` confirms one by one (see the module docstring).
+_RECONFIRMED = (tables.Business, tables.Visit)
+STALE = "stale"
 # Pulled pages are applied parents first, so a visit finds its business.
 _PULL_ORDER = {"event": 0, "target": 0, "rate_table": 0, "business": 1, "visit": 2, "enrollment": 3}
 
@@ -79,6 +86,12 @@ class LocalStore:
     def reset_cursor(self) -> None:
         with self._uow() as uow:
             uow.sync_state.set_cursor(None)
+            for table in _RECONFIRMED:
+                uow.session.execute(
+                    sa.update(table)
+                    .where(table.sync_state == "synced", table.deleted.is_(False))
+                    .values(sync_state=STALE)
+                )
             uow.commit()
 
     def record_clock_offset(self, seconds: float) -> None:
@@ -88,6 +101,7 @@ class LocalStore:
 
     def record_success(self, server_time: str | None = None) -> None:
         with self._uow() as uow:
+            _drop_unconfirmed(uow)
             uow.sync_state.update(last_success_at=server_time or now())
             uow.commit()
 
@@ -221,6 +235,27 @@ class LocalStore:
             uow.commit()
         log.info("pulled %d changes, applied %d", len(changes), applied)
         return applied
+
+
+def _drop_unconfirmed(uow: SqlUnitOfWork) -> None:
+    """After a full pull: records `reset_cursor` marked stale that it did not return are gone
+    from the server (tombstones compacted); they are marked deleted here."""
+    visits = tables.Visit
+    touched = set(
+        uow.session.scalars(sa.select(visits.business_id).where(visits.sync_state == STALE))
+    )
+    dropped = 0
+    stamp = now()
+    for table in _RECONFIRMED:
+        result = uow.session.execute(
+            sa.update(table)
+            .where(table.sync_state == STALE)
+            .values(deleted=True, sync_state="synced", updated_at=stamp)
+        )
+        dropped += int(getattr(result, "rowcount", 0) or 0)
+    if dropped:
+        uow.businesses.refresh_visit_summaries(touched)
+        log.info("%d records the server no longer has marked deleted", dropped)
 
 
 def _plain(value: Any) -> Mapping[str, Any]:
