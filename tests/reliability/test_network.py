@@ -240,14 +240,5 @@ def test_13_expired_cursor(make_server, make_laptop):
     _expired_cursor(make_server, make_laptop, seen_by_b=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after 410 cursor_expired the laptop pulls again from no cursor but keeps every "
-    "record it has, so records deleted on the server whose tombstones were compacted stay live "
-    "on the laptop forever (laptop and server disagree). Fix needs sync/engine.py (tell the "
-    "store a full re-pull finished) and agent_app/storage/store.py (drop synced records without "
-    "pending ops that the full re-pull did not return); both files were being edited by their "
-    "owners, so not fixed here.",
-)
 def test_13_expired_cursor_after_the_laptop_saw_the_deleted_records(make_server, make_laptop):
     _expired_cursor(make_server, make_laptop, seen_by_b=True)
