@@ -267,3 +267,17 @@ def test_enter_from_any_field_submits_once(
     form.consent.setChecked(True)
     qtbot.keyClick(form.phone, Qt.Key.Key_Enter)
     assert shell.backend.calls.count("submit") == 2
+
+
+def test_region_prefilled_from_nik_and_phone_checked(qtbot: Any, logged_in: MainWindow):
+    form = open_page(qtbot, logged_in).form
+    qtbot.keyClicks(form.nik, NIK)
+    assert form.region.code() == "16.71.05"
+    qtbot.keyClicks(form.phone, "0211234567")
+    form.phone.editingFinished.emit()  # leaving the field
+    assert form.phone_status.isVisibleTo(form)
+    assert form.phone_status.text().startswith("Nomor HP harus diawali 08")
+    form.phone.clear()
+    qtbot.keyClicks(form.phone, "081234567890")
+    form.phone.editingFinished.emit()
+    assert not form.phone_status.isVisibleTo(form)

@@ -117,6 +117,10 @@ class EnrollmentForm(QWidget):
             self.gender.addItem(text, key)
         self.phone = QLineEdit()
         self.phone.setPlaceholderText(self.tr("08…"))
+        self.phone_status = QLabel()
+        self.phone_status.setObjectName("error")
+        self.phone_status.setVisible(False)
+        self.phone.editingFinished.connect(self._check_phone)
         self.email = QLineEdit()
         self.email.setPlaceholderText(self.tr("optional"))
         self.address = QLineEdit()
@@ -233,6 +237,7 @@ class EnrollmentForm(QWidget):
         form.addRow(self.override_label, self.override_reason)
         form.addRow(self.tr("Gender"), self.gender)
         form.addRow(self.tr("Mobile number"), self.phone)
+        form.addRow("", self.phone_status)
         form.addRow(self.tr("Email"), self.email)
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Region"), self.region)
@@ -369,6 +374,8 @@ class EnrollmentForm(QWidget):
                 self.birth_date.blockSignals(False)
             if self.gender.currentData() is None:
                 widgets.select_data(self.gender, str(info.gender.value))
+            if self.region.code() is None:
+                self.region.set_code(info.district_code)  # where the KTP was issued
             self.dup_timer.start()
         self._check_birth_date()
 
@@ -385,6 +392,17 @@ class EnrollmentForm(QWidget):
         self.birth_warning.setVisible(bool(warning))
         self.override_reason.setVisible(bool(warning))
         self.override_label.setVisible(bool(warning))
+
+    def _check_phone(self) -> None:
+        text = self.phone.text().strip()
+        problem = ""
+        if text:
+            try:
+                identity.normalize_phone(text)
+            except DomainError as exc:
+                problem = exc.message(i18n.current_language())
+        self.phone_status.setText(problem)
+        self.phone_status.setVisible(bool(problem))
 
     @property
     def birth_date_mismatch(self) -> bool:
@@ -649,6 +667,7 @@ class EnrollmentForm(QWidget):
         self.birth_date.blockSignals(False)
         self.birth_date_touched = False
         self.gender.setCurrentIndex(0)
+        self.phone_status.setVisible(False)
         self.region.set_code(None)
         self.occupation.setCurrentIndex(0)
         self.income.setValue(DEFAULT_INCOME)
