@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-import lokal
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 log = logging.getLogger("ui")
@@ -70,6 +69,8 @@ def rupiah(amount: int | None) -> str:
     """Whole rupiah the Indonesian way: Rp16.800."""
     if amount is None:
         return "-"
+    import lokal  # imported on first use: it costs ~0.3 s, not needed for the login window
+
     return str(lokal.format_rupiah(int(amount)))
 
 

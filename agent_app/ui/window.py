@@ -37,6 +37,8 @@ from agent_app.ui.ops import Op
 
 log = logging.getLogger("ui")
 
+WARM_UP_DELAY_MS = 300
+
 
 class IdleWatcher(QObject):
     """Calls `on_idle` after `minutes` without a key press or mouse action in the app."""
@@ -243,7 +245,8 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(30_000)
         self.status_timer.timeout.connect(self.refresh_status)
-        QTimer.singleShot(0, self._warm_up)
+        # after the login window is painted; a person needs longer than this to type
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
         if shell.keystore.has_accounts():
             self.login.prepare("login")
             self.root.setCurrentWidget(self.login)
