@@ -358,10 +358,16 @@ class SyncClient:
     def push(self, batch: protocol.PushRequest | Mapping[str, Any]) -> protocol.PushResponse:
         """Sends a batch of ops; answers the per-op results (HTTP 200 whatever their fates)."""
         if isinstance(batch, protocol.PushRequest):
-            body: Any = batch.model_dump(mode="json")
+            # pydantic's own JSON encoder (compact, UTF-8): the same bytes as `encode_json`
+            # of its `model_dump(mode="json")`, made in one pass.
+            response = self._authed(
+                "POST",
+                "/v1/sync/push",
+                raw_body=batch.model_dump_json().encode("utf-8"),
+                content_type="application/json",
+            )
         else:
-            body = dict(batch)
-        response = self._authed("POST", "/v1/sync/push", json_body=body)
+            response = self._authed("POST", "/v1/sync/push", json_body=dict(batch))
         return self._parse(response, protocol.PushResponse)
 
     def pull(self, cursor: str | None = None, limit: int = 500) -> protocol.PullResponse:
@@ -443,7 +449,8 @@ class SyncClient:
             headers["Content-Type"] = content_type or "application/octet-stream"
         else:
             return None, headers
-        if data is not None and len(data) >= self.gzip_min_bytes and json_body is not None:
+        is_json = headers["Content-Type"] == "application/json"
+        if data is not None and len(data) >= self.gzip_min_bytes and is_json:
             data = gzip.compress(data, compresslevel=6)
             headers["Content-Encoding"] = "gzip"
         return data, headers

@@ -174,7 +174,7 @@ def _local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResul
 
 def _op_size(op: protocol.Op) -> int:
     """Bytes the op takes in a push body (as `sync.client` encodes it), with its comma."""
-    return len(sync_client.encode_json(op.model_dump(mode="json"))) + 1
+    return len(op.model_dump_json().encode("utf-8")) + 1
 
 
 class SyncEngine:

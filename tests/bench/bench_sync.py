@@ -1,0 +1,410 @@
+"""Benchmark: sync from the app (issue 5): push from the encrypted laptop database, pull into it.
+
+Starts `python -m sync.server serve` in its own process on a fresh, durable SQLite database
+(WAL, synchronous=FULL: the server's default) on loopback, then, in this process, runs the
+app's own sync service (`agent_app.services.sync.run_cycle`) over the app's SQLCipher store:
+
+- push: N pending enrollment creates (about 800 bytes of JSON each, valid synthetic NIKs)
+  written to a laptop database beforehand (not timed), pushed in batches of `--batch`. The
+  push phase is timed from the start of the cycle to the start of its pull (which then pulls
+  the agent's own N enrollments back; the whole cycle is printed too).
+- pull: M changes (businesses and visits of the branch) seeded into the server beforehand by a
+  seeding client pushing big gzip batches (not timed), then pulled into an empty laptop
+  database by a full cycle (pages of `--pull-limit`).
+
+    .venv/bin/python tests/bench/bench_sync.py --push-n 10000 --pull-n 100000 --batch 500
+
+The last lines read `sync_push n=... seconds=... ops_per_s=...` and
+`sync_pull n=... seconds=... changes_per_s=...`. `--profile DIR` writes pyinstrument HTML
+profiles of the timed parts (pip install pyinstrument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+import requests  # noqa: E402
+
+from agent_app.domain import contributions  # noqa: E402
+from agent_app.domain.keys import Role  # noqa: E402
+from agent_app.services import sync as sync_service  # noqa: E402
+from agent_app.services.actor import Actor  # noqa: E402
+from agent_app.storage import tables, wire  # noqa: E402
+from agent_app.storage.engine import open_engine  # noqa: E402
+from agent_app.storage.repositories import now  # noqa: E402
+from agent_app.storage.uow import SqlUnitOfWork  # noqa: E402
+from sync import client as sync_client  # noqa: E402
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+PASSWORD = "rahasia-bench-sync-1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def synthetic_nik(i: int) -> str:
+    """Valid synthetic NIKs in district 16.71.03, unique per i (women and men, many dates)."""
+    serial = 1 + i % 9999
+    rest = i // 9999
+    day = 1 + rest % 28 + (40 if i % 2 else 0)
+    month = 1 + (rest // 28) % 12
+    year = 60 + (rest // 336) % 40
+    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
+
+
+class Server:
+    """The central server in its own process on a fresh database."""
+
+    def __init__(self, home: Path, *, max_ops: int) -> None:
+        self.home = home
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            key: value for key, value in os.environ.items() if not key.startswith("PERISAI_")
+        }
+        self.env.update(
+            {
+                "DATABASE_URL": f"sqlite:///{home / 'server.sqlite3'}",
+                "PERISAI_SERVER_HOME": str(home),
+                "PERISAI_PASSWORD": PASSWORD,
+                "PERISAI_MAX_OPS_PER_BATCH": str(max_ops),
+                "PERISAI_MAX_BODY_BYTES": str(64 * 1024 * 1024),
+                "PYTHONPATH": str(REPO),
+            }
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def cli(self, *args: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "sync.server", *args],
+            cwd=REPO,
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> Server:
+        self.cli("migrate")
+        self.cli("create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
+        for code in ("AGPUSH", "AGPULL", "AGSEED"):
+            self.cli("create-agent", code, "--name", code, "--branch", "PLG", "--role", "agent")
+        log = (self.home / "server.log").open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sync.server",
+                "serve",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-migrate",
+            ],
+            cwd=REPO,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/v1/health", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise SystemExit("the server did not start")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+class Laptop:
+    def __init__(self, path: Path, agent_code: str, url: str) -> None:
+        self.engine = open_engine(path, os.urandom(32))
+        with SqlUnitOfWork(self.engine) as uow:
+            device = uow.sync_state.get().device_id
+            uow.commit()
+        self.actor = Actor(agent_code, agent_code, "PLG", Role.AGENT, device)
+        self.url = url
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+
+def seed_enrollments(laptop: Laptop, n: int) -> None:
+    """N submitted enrollments and their create ops, as `enrollments.submit` writes them."""
+    today = dt.datetime.now(WIB).replace(microsecond=0)
+    monthly = contributions.quote(2_000_000, ["JKK", "JKM"], 1, today.date(), "pedagang")
+    stamp = now()
+    with laptop.uow() as uow:
+        for i in range(n):
+            nik = synthetic_nik(i)
+            female = i % 2 == 1
+            day = int(nik[6:8]) - (40 if female else 0)
+            birth = f"19{nik[10:12]}-{nik[8:10]}-{day:02d}"
+            fields: dict[str, Any] = {
+                "nik": nik,
+                "full_name": f"Peserta Uji {i}",
+                "birth_place": "Palembang",
+                "birth_date": birth,
+                "gender": "F" if female else "M",
+                "phone": f"+62812{i:08d}",
+                "email": None,
+                "address": f"Jl. Merdeka No. {i}, Kelurahan 20 Ilir",
+                "region_code": "16.71.03",
+                "occupation": "pedagang",
+                "declared_income": 2_000_000,
+                "programs": ["JKK", "JKM"],
+                "period_months": 1,
+                "paid_by_state": False,
+                "monthly_contribution": monthly.monthly_total,
+                "consent": {"text_version": "2026.1", "given_at": today.isoformat()},
+                "business_id": None,
+                "event_id": None,
+                "status": "submitted",
+            }
+            entity_id = str(uuid.uuid4())
+            values = wire.from_wire("enrollment", entity_id, fields)
+            values["agent_code"] = laptop.actor.agent_code
+            uow.session.add(
+                tables.Enrollment(
+                    **values,
+                    sync_state="pending",
+                    created_at=stamp,
+                    updated_at=stamp,
+                    submitted_at=stamp,
+                )
+            )
+            uow.outbox.add("enrollment", entity_id, "create", None, fields)
+            if i % 1000 == 999:
+                uow.session.flush()
+        uow.commit()
+
+
+def seed_server(server: Server, n: int, batch: int = 1000) -> None:
+    """N changes of branch PLG (four businesses to one visit) pushed by a seeding client."""
+    client = sync_client.SyncClient(server.url, uuid.uuid4(), "seeder", timeout=(5, 600))
+    client.login("AGSEED", PASSWORD)
+    when = dt.datetime.now(WIB).replace(microsecond=0).isoformat()
+    ops: list[dict[str, Any]] = []
+    seq = 0
+    businesses: list[str] = []
+
+    def add(entity: str, entity_id: str, fields: dict[str, Any]) -> None:
+        nonlocal seq
+        seq += 1
+        ops.append(
+            {
+                "op_id": str(uuid.uuid4()),
+                "op_seq": seq,
+                "entity": entity,
+                "entity_id": entity_id,
+                "kind": "create",
+                "base_version": None,
+                "fields": fields,
+                "recorded_at": when,
+            }
+        )
+
+    for i in range(n):
+        if i % 5 == 4:
+            add(
+                "visit",
+                str(uuid.uuid4()),
+                {
+                    "business_id": businesses[i // 5],
+                    "visited_at": when,
+                    "channel": "door_to_door",
+                    "outcome": "interested",
+                    "reason": None,
+                    "notes": "Pemilik tertarik, minta brosur JKK dan JKM.",
+                    "next_follow_up": None,
+                    "event_id": None,
+                },
+            )
+        else:
+            business_id = str(uuid.uuid4())
+            businesses.append(business_id)
+            add(
+                "business",
+                business_id,
+                {
+                    "name": f"Usaha Uji {i}",
+                    "owner_name": f"Pemilik {i}",
+                    "phone": None,
+                    "sector": "kuliner",
+                    "size_class": "mikro",
+                    "workers_count": 1 + i % 7,
+                    "address": f"Jl. Sudirman No. {i}, Palembang",
+                    "region_code": "16.71.03",
+                    "nib": None,
+                    "latitude": None,
+                    "longitude": None,
+                    "status": "prospect",
+                    "event_id": None,
+                },
+            )
+    device = client.device_id
+    applied = 0
+    for start in range(0, len(ops), batch):
+        answer = client.push(
+            {
+                "protocol_version": 1,
+                "device_id": device,
+                "batch_id": str(uuid.uuid4()),
+                "ops": ops[start : start + batch],
+            }
+        )
+        applied += sum(r.status == "applied" for r in answer.results)
+    if applied != n:
+        raise SystemExit(f"seeding: only {applied} of {n} applied")
+
+
+@contextmanager
+def profiled(directory: str | None, name: str) -> Iterator[None]:
+    if not directory:
+        yield
+        return
+    if directory == "cprofile":  # CPU by function, this thread only
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            yield
+        finally:
+            profile.disable()
+            profile.dump_stats(f"/tmp/bench-sync-{name}.prof")
+            pstats.Stats(profile).sort_stats("tottime").print_stats(35)
+        return
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.005)
+    profiler.start()
+    try:
+        yield
+    finally:
+        profiler.stop()
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        Path(directory, f"{name}.html").write_text(profiler.output_html())
+        print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])
+
+
+def bench_push(server: Server, work: Path, n: int, batch: int, profile: str | None) -> None:
+    laptop = Laptop(work / "push.db", "AGPUSH", server.url)
+    started = time.perf_counter()
+    seed_enrollments(laptop, n)
+    print(f"(seeded {n} pending ops in {time.perf_counter() - started:.1f} s)", flush=True)
+    sync_service.connect(laptop.uow, laptop.actor, server.url, PASSWORD)
+    marks: dict[str, tuple[float, float, float]] = {}
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if phase not in marks:
+            marks[phase] = (time.perf_counter(), time.process_time(), server.cpu_seconds())
+
+    with profiled(profile, "push"):
+        started = time.perf_counter()
+        cpu, server_cpu = time.process_time(), server.cpu_seconds()
+        report = sync_service.run_cycle(
+            laptop.uow, laptop.actor, server.url, progress=progress, batch_size=batch
+        )
+        ended = time.perf_counter()
+    pull_wall, pull_cpu, pull_server_cpu = marks["pull"]
+    push_seconds = pull_wall - started
+    if report.applied != n or report.pending_ops != 0:
+        raise SystemExit(f"push: applied {report.applied} of {n}")
+    print(
+        f"sync_push_cycle n={n} batch={batch} cycle_seconds={ended - started:.2f} "
+        f"pulled_back={report.pulled}",
+        flush=True,
+    )
+    print(
+        f"sync_push n={n} batch={batch} seconds={push_seconds:.2f} "
+        f"ops_per_s={n / push_seconds:.0f} client_cpu_s={pull_cpu - cpu:.2f} "
+        f"server_cpu_s={pull_server_cpu - server_cpu:.2f}",
+        flush=True,
+    )
+    laptop.engine.dispose()
+
+
+def bench_pull(server: Server, work: Path, n: int, limit: int, profile: str | None) -> None:
+    started = time.perf_counter()
+    seed_server(server, n)
+    print(f"(seeded {n} changes on the server in {time.perf_counter() - started:.1f} s)")
+    laptop = Laptop(work / "pull.db", "AGPULL", server.url)
+    sync_service.connect(laptop.uow, laptop.actor, server.url, PASSWORD)
+    with profiled(profile, "pull"):
+        started = time.perf_counter()
+        cpu, server_cpu = time.process_time(), server.cpu_seconds()
+        report = sync_service.run_cycle(laptop.uow, laptop.actor, server.url, pull_limit=limit)
+        seconds = time.perf_counter() - started
+        cpu, server_cpu = time.process_time() - cpu, server.cpu_seconds() - server_cpu
+    with laptop.uow() as uow:
+        businesses = uow.session.query(tables.Business).count()
+        visits = uow.session.query(tables.Visit).count()
+    if report.pulled < n or businesses + visits < n:
+        raise SystemExit(f"pull: {report.pulled} pulled, {businesses + visits} stored of {n}")
+    print(
+        f"sync_pull n={report.pulled} limit={limit} seconds={seconds:.2f} "
+        f"changes_per_s={report.pulled / seconds:.0f} client_cpu_s={cpu:.2f} "
+        f"server_cpu_s={server_cpu:.2f} businesses={businesses} visits={visits}",
+        flush=True,
+    )
+    laptop.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--push-n", type=int, default=10_000)
+    parser.add_argument("--pull-n", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--pull-limit", type=int, default=1000)
+    parser.add_argument("--only", choices=("push", "pull"))
+    parser.add_argument(
+        "--profile",
+        help="write pyinstrument profiles to this folder ('cprofile': print cProfile stats)",
+    )
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="perisai-bench-sync-"))
+    server = Server(work / "server", max_ops=max(args.batch, 1000))
+    (work / "server").mkdir()
+    server.start()
+    try:
+        if args.only in (None, "push"):
+            bench_push(server, work, args.push_n, args.batch, args.profile)
+        if args.only in (None, "pull"):
+            bench_pull(server, work, args.pull_n, args.pull_limit, args.profile)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
