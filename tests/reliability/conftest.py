@@ -4,6 +4,8 @@ laptops on the app's encrypted database, and the session-wide log scan (logscan.
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from typing import Any
 import logscan
 import pytest
 from faultproxy import FaultProxy
-from support import Laptop, ServerProc, make_template
+from support import Laptop, ServerProc, make_template, prepare_database
 
 pytest.importorskip("sqlcipher3")
 
@@ -81,3 +83,42 @@ def make_laptop(tmp_path: Path) -> Iterator[Callable[..., Laptop]]:
     yield make
     for laptop in made:
         laptop.close()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL variants not run")
+    return url
+
+
+@pytest.fixture
+def make_pg_server(
+    tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str
+) -> Iterator[Callable[..., ServerProc]]:
+    """Starts a server on a new scratch PostgreSQL database (dropped afterwards)."""
+    import sqlalchemy as sa
+
+    made: list[tuple[ServerProc, str]] = []
+    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+
+    def make(**settings: Any) -> ServerProc:
+        name = f"perisai_rel_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = sa.engine.make_url(pg_admin_url).set(database=name)
+        rendered = url.render_as_string(hide_password=False)
+        prepare_database(rendered)
+        server = ServerProc(
+            tmp_path_factory.mktemp("pg-server"), None, database_url=rendered, **settings
+        )
+        made.append((server, name))
+        return server.start()
+
+    yield make
+    for server, name in made:
+        server.stop()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()

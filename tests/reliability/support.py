@@ -128,10 +128,16 @@ def free_port() -> int:
 
 def make_template(path: Path) -> Path:
     """A migrated server database with branches PLG, JKT and the agents of AGENTS."""
+    prepare_database(f"sqlite:///{path}")
+    return path
+
+
+def prepare_database(url: str) -> None:
+    """Migrates the database at `url` and adds the branches and agents of AGENTS."""
     from sync.server import admin, config, db, migrate
 
     settings = config.Settings(
-        database_url=f"sqlite:///{path}",
+        database_url=url,
         argon2_time_cost=1,
         argon2_memory_kib=1024,
         argon2_parallelism=1,
@@ -143,17 +149,31 @@ def make_template(path: Path) -> Path:
     for code, branch, role in AGENTS:
         admin.create_agent(engine, settings, code, f"Agen {code}", branch, role, PASSWORD)
     engine.dispose()
-    return path
+
+
+class Row(dict):  # type: ignore[type-arg]
+    """A result row readable by column name or position (sqlite3.Row-like)."""
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, int):
+            return list(self.values())[key]
+        return super().__getitem__(key)
 
 
 class ServerProc:
     """The real server process on its own copy of the template database, restartable."""
 
-    def __init__(self, home: Path, template: Path, **settings: Any) -> None:
+    def __init__(
+        self, home: Path, template: Path | None, *, database_url: str | None = None, **settings: Any
+    ) -> None:
+        """On a copy of `template` (SQLite), or on `database_url` (PostgreSQL, prepared)."""
         self.home = home
         home.mkdir(parents=True, exist_ok=True)
         self.database = home / "server.sqlite3"
-        shutil.copy(template, self.database)
+        self.pg_url = database_url
+        if database_url is None:
+            assert template is not None
+            shutil.copy(template, self.database)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = home / "server.log"
@@ -161,7 +181,7 @@ class ServerProc:
         self.env.update(
             {
                 **CHEAP_ENV,
-                "DATABASE_URL": f"sqlite:///{self.database}",
+                "DATABASE_URL": database_url or f"sqlite:///{self.database}",
                 "PERISAI_SERVER_HOME": str(home),
                 "PERISAI_MAX_OPS_PER_BATCH": str(MAX_OPS_PER_BATCH),
                 "PERISAI_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
@@ -240,11 +260,20 @@ class ServerProc:
 
     # --- reading the server's database directly -------------------------------------------
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Runs `sql` (`?` placeholders) on the server's database, read only."""
+        if self.pg_url is not None:
+            import psycopg
+            from psycopg.rows import dict_row
+
+            url = self.pg_url.replace("postgresql+psycopg://", "postgresql://")
+            with psycopg.connect(url, row_factory=dict_row) as conn:
+                rows = conn.execute(sql.replace("?", "%s"), tuple(params)).fetchall()
+            return [Row(row) for row in rows]
         conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30)
         conn.row_factory = sqlite3.Row
         try:
-            return conn.execute(sql, tuple(params)).fetchall()
+            return [Row(dict(row)) for row in conn.execute(sql, tuple(params)).fetchall()]
         finally:
             conn.close()
 
@@ -274,7 +303,8 @@ class ServerProc:
             marks = ",".join("?" * len(part))
             for row in self.query(f"SELECT * FROM record WHERE entity_id IN ({marks})", part):
                 item = dict(row)
-                item["fields"] = json.loads(item["fields"]) if item["fields"] else {}
+                raw = item["fields"]
+                item["fields"] = (json.loads(raw) if isinstance(raw, str) else raw) or {}
                 found[row["entity_id"]] = item
         return found
 
@@ -615,13 +645,17 @@ def verify(
 # --- figures for docs/reliability.md -------------------------------------------------------
 
 
+#: Added to scenario names in the report (the PostgreSQL variants set " (PostgreSQL)").
+SCENARIO_SUFFIX = ""
+
+
 def record_figures(figures: Figures) -> None:
     """Appends the figures to the JSON-lines file named by PERISAI_RELIABILITY_REPORT."""
     target = os.environ.get("PERISAI_RELIABILITY_REPORT")
     if not target:
         return
     line = {
-        "scenario": figures.scenario,
+        "scenario": figures.scenario + SCENARIO_SUFFIX,
         "ops_sent": figures.ops_sent,
         "ops_lost": figures.ops_lost,
         "ops_duplicated": figures.ops_duplicated,

@@ -45,7 +45,7 @@ def test_07_mall_wifi(shared_server, make_proxy, make_laptop):
     proxy = make_proxy(shared_server, seed=7, hang_seconds=30)
     laptop = make_laptop("RA006", proxy.url, timeout=(2.0, 3.0), max_retries=1)
     timer = CallTimer(laptop)
-    count = 400 if soak() else 120
+    count = 400 if soak() else 80
     ids = [laptop.add_business(7000 + i) for i in range(count)]
     for business_id in ids[:20]:
         laptop.add_visit(business_id, outcome="follow_up", next_follow_up="2026-12-01")
@@ -170,20 +170,21 @@ def test_12_token_expires_in_the_middle_of_a_sync(make_server, make_proxy, make_
     proxy = make_proxy(server)
     # The laptop's clock lags, so it believes its token fresh and meets the server's 401.
     laptop = make_laptop("RA001", proxy.url, clock=lambda: time.time() - 600)
-    for i in range(300):
+    for i in range(150):
         laptop.add_business(12_000 + i)
+    laptop.sync = laptop._new_engine(batch_size=25)
     time.sleep(2.5)
-    proxy.set(latency=0.3)
-    report = laptop.sync.run_cycle()  # config, 3 batches and pulls: several token lifetimes
-    assert report.applied == 300
+    proxy.set(latency=0.15)
+    report = laptop.sync.run_cycle()  # config, 6 batches and pulls: several token lifetimes
+    assert report.applied == 150
     refreshed = proxy.forwarded.count("/v1/auth/refresh")
     assert refreshed >= 1
     proxy.heal()
     # And with the right clock: the client refreshes ahead of expiry.
     other = make_laptop("RA002", proxy.url)
-    for i in range(120):
+    for i in range(60):
         other.add_business(12_500 + i)
-    proxy.set(latency=0.3)
+    proxy.set(latency=0.15)
     other.sync.run_cycle()
     proxy.heal()
     healed = time.monotonic()

@@ -1,0 +1,74 @@
+"""Scenarios again with the server on PostgreSQL (TEST_DATABASE_URL; skipped without it):
+a lost answer, one batch twice at once, the server killed mid-batch, and the hypothesis
+state machine's cousin for concurrency, several laptops pushing at once through faults."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import support
+import test_crashes
+import test_scenarios
+from support import Figures, record_figures, verify
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(autouse=True)
+def _named_postgres(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(support, "SCENARIO_SUFFIX", " (PostgreSQL)")
+
+
+def test_01_response_lost_after_commit_postgres(make_pg_server, make_proxy, make_laptop):
+    test_scenarios.test_01_response_lost_after_the_server_committed(
+        make_pg_server(), make_proxy, make_laptop
+    )
+
+
+def test_04_one_batch_twice_at_once_postgres(make_pg_server, make_proxy, make_laptop):
+    test_scenarios.test_04_one_batch_sent_twice_at_once(make_pg_server(), make_proxy, make_laptop)
+
+
+def test_03_server_killed_mid_batch_postgres(make_pg_server, make_proxy, make_laptop):
+    test_crashes.test_03_server_killed_mid_batch(make_pg_server, make_proxy, make_laptop)
+
+
+def test_laptops_pushing_at_once_through_faults_postgres(make_pg_server, make_proxy, make_laptop):
+    """Four laptops of one branch create, edit each other's businesses and push at the same
+    time through lost answers and duplicates."""
+    server = make_pg_server()
+    proxy = make_proxy(server, seed=4)
+    laptops = [make_laptop(f"RA00{i}", proxy.url) for i in range(1, 5)]
+    shared = [laptops[0].add_business(30_000 + i) for i in range(20)]
+    laptops[0].drain()
+    for n, laptop in enumerate(laptops):
+        laptop.drain()
+        for i in range(40):
+            laptop.add_business(31_000 + 100 * n + i)
+        for business_id in shared:
+            laptop.edit_business(business_id, workers_count=n + 10, address=f"Jl. {n}")
+    proxy.set(p_drop_response=0.2, p_reset=0.1)
+    proxy.fail_next("duplicate", times=4)
+    errors: list[BaseException] = []
+
+    def push(laptop):  # type: ignore[no-untyped-def]
+        try:
+            laptop.drain(max_seconds=90)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=push, args=(laptop,)) for laptop in laptops]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=150)
+    proxy.heal()
+    healed = time.monotonic()
+    for laptop in laptops + laptops:
+        laptop.drain()
+    figures = verify(server, laptops, Figures("14 four laptops pushing at once through faults"))
+    figures.recovery_seconds = time.monotonic() - healed
+    record_figures(figures)
+    assert figures.ops_sent == 20 + 4 * (40 + 20)
