@@ -175,6 +175,8 @@ class ServicesBackend:
 
     def sync_status(self) -> SyncStatus:
         try:
+            if not self.server_url():
+                raise ImportError("no server: the sync client is not needed")  # saves ~25 MB
             sync = _service("sync")
         except ImportError:
             uow = self.uow_factory()

@@ -256,7 +256,8 @@ class MainWindow(QMainWindow):
     def _warm_up(self) -> None:
         """While the person types their password, the database thread imports what the
         login will need (SQLAlchemy, SQLCipher, the services, numpy for the chart)."""
-        Op(self, _import_heavy_modules).failure(
+        with_sync = bool(getattr(self.shell.settings, "server_url", "") or "")
+        Op(self, lambda: _import_heavy_modules(with_sync)).failure(
             lambda exc: log.info("warm-up skipped: %s", type(exc).__name__)
         ).run()
 
@@ -371,7 +372,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def _import_heavy_modules() -> None:
+def _import_heavy_modules(with_sync: bool) -> None:
     for name in (
         "agent_app.storage.engine",
         "agent_app.storage.uow",
@@ -381,8 +382,8 @@ def _import_heavy_modules() -> None:
         "agent_app.services.dashboard",
         "agent_app.services.followups",
         "agent_app.services.events",
-        "agent_app.services.sync",
         "numpy",
         "pyqtgraph",
+        *(["agent_app.services.sync"] if with_sync else []),
     ):
         importlib.import_module(name)
