@@ -169,3 +169,17 @@ def test_lock_closes_open_dialogs(qtbot: Any, logged_in: MainWindow):
     qtbot.waitUntil(lambda: logged_in.locked, timeout=3000)
     assert not dialog.isVisible()
     assert businesses.dialog is None
+
+
+def test_switch_user_clears_the_enrollment_form(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    shell.keystore.add_account(object(), "PLG-002", "Budi", "Palembang", "agent", "budi12345")
+    form = logged_in.workspace.show_page("enrollments").form
+    qtbot.keyClicks(form.full_name, "Data pekerja sebelumnya")
+    logged_in.switch_action.trigger()
+    login = logged_in.login
+    login.account.setCurrentIndex(login.account.findData("PLG-002"))
+    qtbot.keyClicks(login.password, "budi12345")
+    qtbot.keyClick(login.password, Qt.Key.Key_Return)
+    assert form.full_name.text() == ""

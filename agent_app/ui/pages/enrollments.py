@@ -813,6 +813,8 @@ class EnrollmentsPage(QWidget):
         layout.addWidget(self.tabs)
         ctx.enrollments_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)
+        # the next person at the booth does not see (or submit as theirs) the last worker's data
+        ctx.account_changed.connect(self.form.clear)
 
     def activate(self) -> None:
         self.refresh()
