@@ -304,6 +304,8 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
 
     Core statements with executemany, not ORM objects: a push of 10,000 ops settles 10,000
     outbox rows and as many records, and the ORM's per-object cost was most of the push.
+    Each record is rewritten once (version, sync state and, for an enrollment, the fields the
+    server confirmed); a create's fields are copied from its op inside SQLite, not decoded.
     """
     t = _OUTBOX
     execute = uow.session.execute
@@ -311,14 +313,13 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
     ops: dict[str, Any] = {}
     for chunk in _chunks(wanted):
         stmt = sa.select(
-            t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.status, t.c.fields
+            t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status
         ).where(t.c.op_id.in_(chunk))
         ops.update((row.op_id, row) for row in execute(stmt))
     settled: list[dict[str, Any]] = []
-    versions: dict[str, dict[str, int]] = {}
-    done: dict[str, set[str]] = {}  # records with an applied op, candidates for `synced`
+    versions: dict[str, dict[str, int | None]] = {}
     refused: dict[str, dict[str, dict[str, Any]]] = {}
-    confirmed: dict[str, dict[str, Any]] = {}  # enrollment id -> fields the server took
+    confirmed: dict[str, list[Any]] = {}  # enrollment id -> its applied ops, in op_seq order
     for result in results:
         op_id = str(result.get("op_id"))
         row = ops.get(op_id)
@@ -340,12 +341,13 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
                 }
             )
             version = result.get("entity_version")
-            if version is not None:
-                known = versions.setdefault(row.entity, {})
-                known[row.entity_id] = max(version, known.get(row.entity_id, version))
-            done.setdefault(row.entity, set()).add(row.entity_id)
+            known = versions.setdefault(row.entity, {})
+            before = known.get(row.entity_id)
+            known[row.entity_id] = (
+                before if version is None else version if before is None else max(before, version)
+            )
             if row.entity == keys.Entity.ENROLLMENT:
-                confirmed[row.entity_id] = {**confirmed.get(row.entity_id, {}), **row.fields}
+                confirmed.setdefault(row.entity_id, []).append(row)
         elif status in ("rejected", "conflict"):
             settled.append(
                 {
@@ -377,37 +379,6 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
             ),
             settled,
         )
-    for entity, known in versions.items():
-        table = _ENTITY_TABLES.get(entity)
-        if table is None:
-            continue
-        c = table.__table__.c
-        newer: Any = sa.bindparam("b_version")
-        execute(
-            sa.update(_table(table))
-            .where(c.id == sa.bindparam("b_id"), sa.or_(c.version.is_(None), c.version < newer))
-            .values(version=newer),
-            [{"b_id": i, "b_version": v} for i, v in known.items()],
-        )
-    if confirmed:
-        e = tables.Enrollment.__table__
-        merged: list[dict[str, Any]] = []
-        for chunk in _chunks(sorted(confirmed)):
-            stmt = sa.select(e.c.id, e.c.confirmed_fields).where(e.c.id.in_(chunk))
-            for enrollment_id, before in execute(stmt):
-                merged.append(
-                    {
-                        "b_id": enrollment_id,
-                        "b_fields": {**(before or {}), **confirmed[enrollment_id]},
-                    }
-                )
-        if merged:
-            execute(
-                sa.update(_table(tables.Enrollment))
-                .where(e.c.id == sa.bindparam("b_id"))
-                .values(confirmed_fields=sa.bindparam("b_fields", type_=e.c.confirmed_fields.type)),
-                merged,
-            )
     for entity, marks in refused.items():
         table = _ENTITY_TABLES.get(entity)
         if table is None:
@@ -423,19 +394,85 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
             ),
             list(marks.values()),
         )
-    for entity, ids in done.items():
+    # An enrollment whose first applied op here is its create, and which has no confirmed
+    # fields yet, takes the create's fields as they are; the rest are merged below.
+    copied: dict[str, int] = {}
+    merged_later: dict[str, list[Any]] = {}
+    if confirmed:
+        e = _table(tables.Enrollment)
+        empty: set[str] = set()
+        for chunk in _chunks(sorted(confirmed)):
+            stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
+            empty.update(execute(stmt).scalars())
+        for enrollment_id, applied in confirmed.items():
+            applied.sort(key=lambda op: op.op_seq)
+            if enrollment_id in empty and applied[0].kind == keys.OpKind.CREATE:
+                copied[enrollment_id] = applied[0].op_seq
+                applied = applied[1:]
+            if applied:
+                merged_later[enrollment_id] = applied
+    for entity, known in versions.items():
         table = _ENTITY_TABLES.get(entity)
         if table is None:
             continue
-        still = uow.outbox.entities_with_unsettled(ids)
-        synced = sorted(ids - still - set(refused.get(entity, {})))
-        c = table.__table__.c
-        for chunk in _chunks(synced):
-            execute(
-                sa.update(_table(table))
-                .where(c.id.in_(chunk))
-                .values(sync_state="synced", sync_error_code=None, sync_error_message=None)
+        still = uow.outbox.entities_with_unsettled(known)
+        kept = refused.get(entity, {})
+        params = [
+            {
+                "b_id": entity_id,
+                "b_version": version,
+                "b_synced": entity_id not in still and entity_id not in kept,
+                "b_copy": copied.get(entity_id),
+            }
+            for entity_id, version in known.items()
+        ]
+        copy = ""
+        if entity == keys.Entity.ENROLLMENT:
+            copy = (
+                ", confirmed_fields = CASE WHEN :b_copy IS NULL THEN confirmed_fields "
+                "ELSE (SELECT o.fields FROM outbox AS o WHERE o.op_seq = :b_copy) END"
             )
+        execute(
+            sa.text(
+                f"UPDATE {table.__tablename__} SET "
+                "version = CASE WHEN :b_version IS NOT NULL "
+                "AND (version IS NULL OR version < :b_version) THEN :b_version ELSE version END, "
+                "sync_state = CASE WHEN :b_synced THEN 'synced' ELSE sync_state END, "
+                "sync_error_code = CASE WHEN :b_synced THEN NULL ELSE sync_error_code END, "
+                "sync_error_message = CASE WHEN :b_synced THEN NULL ELSE sync_error_message END"
+                f"{copy} WHERE id = :b_id"
+            ),
+            params,
+        )
+    if merged_later:
+        _merge_confirmed(uow, merged_later)
+
+
+def _merge_confirmed(uow: SqlUnitOfWork, applied: Mapping[str, Sequence[Any]]) -> None:
+    """Adds the fields of applied enrollment ops to what the server confirmed, in order."""
+    t = _OUTBOX
+    e = _table(tables.Enrollment)
+    execute = uow.session.execute
+    seqs = sorted(op.op_seq for ops in applied.values() for op in ops)
+    fields: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(seqs):
+        stmt = sa.select(t.c.op_seq, t.c.fields).where(t.c.op_seq.in_(chunk))
+        fields.update((seq, value) for seq, value in execute(stmt))
+    merged: list[dict[str, Any]] = []
+    for chunk in _chunks(sorted(applied)):
+        stmt = sa.select(e.c.id, e.c.confirmed_fields).where(e.c.id.in_(chunk))
+        for enrollment_id, before in execute(stmt):
+            value = dict(before or {})
+            for op in applied[enrollment_id]:
+                value.update(fields.get(op.op_seq) or {})
+            merged.append({"b_id": enrollment_id, "b_fields": value})
+    if merged:
+        execute(
+            sa.update(e)
+            .where(e.c.id == sa.bindparam("b_id"))
+            .values(confirmed_fields=sa.bindparam("b_fields", type_=e.c.confirmed_fields.type)),
+            merged,
+        )
 
 
 def _has_unsent_correction(row: Any) -> bool:
