@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
         self.root.setCurrentWidget(self.workspace)
         self.toolbar.setVisible(True)
         self.idle.set_minutes(float(getattr(self.shell.settings, "idle_lock_minutes", 0) or 0))
+        if getattr(self.shell.settings, "booth_mode", False):
+            self.workspace.show_page("enrollments")  # the next person at the booth
         self.refresh_status()
 
     def lock(self, mode: str = "locked") -> None:

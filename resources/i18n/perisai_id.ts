@@ -1144,6 +1144,14 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Kunci setelah tidak dipakai</translation>
     </message>
     <message>
+        <source>Booth mode: open on the enrollment form after each login</source>
+        <translation>Mode booth: buka formulir pendaftaran setiap kali masuk</translation>
+    </message>
+    <message>
+        <source>For a laptop shared at an event booth; visits are recorded as booth visits</source>
+        <translation>Untuk laptop yang dipakai bersama di booth acara; kunjungan dicatat sebagai kunjungan booth</translation>
+    </message>
+    <message>
         <source>Server address</source>
         <translation>Alamat server</translation>
     </message>

@@ -106,6 +106,7 @@ class FakeSettings:
     idle_lock_minutes: int = 10
     server_url: str = ""
     current_event_id: str | None = None
+    booth_mode: bool = False
     saved: int = 0
 
     def save(self) -> None:

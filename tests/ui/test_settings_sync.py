@@ -149,3 +149,18 @@ def test_conflict_listed_and_settled(
     qtbot.mouseClick(page.keep_mine, Qt.MouseButton.LeftButton)
     assert "resolve:op-1:mine" in shell.backend.calls
     assert page.problems.rowCount() == 0
+
+
+def test_booth_mode_opens_on_the_enrollment_form(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    page = open_settings(qtbot, logged_in)
+    page.booth.setChecked(True)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert shell.settings.booth_mode
+    logged_in.switch_action.trigger()
+    qtbot.keyClicks(logged_in.login.password, "rahasia123")
+    qtbot.keyClick(logged_in.login.password, Qt.Key.Key_Return)
+    enrollments = logged_in.workspace.pages["enrollments"]
+    assert logged_in.workspace.stack.currentWidget() is enrollments
+    assert logged_in.workspace.nav.currentItem().text() == "Pendaftaran"

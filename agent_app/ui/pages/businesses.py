@@ -424,7 +424,7 @@ class VisitDialog(QDialog):
         self.channel = QComboBox()
         for key, text in labels.channels().items():
             self.channel.addItem(text, key)
-        if ctx.event_id:
+        if ctx.event_id or getattr(ctx.settings, "booth_mode", False):
             widgets.select_data(self.channel, "booth")
         self.outcome = QComboBox()
         for key, text in labels.outcomes().items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLineEdit,
@@ -43,6 +44,11 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Current event"), self.event_combo)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Lock after idle"), self.idle)
+        self.booth = QCheckBox(self.tr("Booth mode: open on the enrollment form after each login"))
+        self.booth.setToolTip(
+            self.tr("For a laptop shared at an event booth; visits are recorded as booth visits")
+        )
+        form.addRow("", self.booth)
         form.addRow(self.tr("Server address"), self.server_url)
 
         self.new_code = QLineEdit()
@@ -85,6 +91,7 @@ class SettingsPage(QWidget):
         self._fill_events()
         widgets.select_data(self.language, getattr(settings, "language", "id"))
         self.idle.setValue(int(getattr(settings, "idle_lock_minutes", 0) or 0))
+        self.booth.setChecked(bool(getattr(settings, "booth_mode", False)))
         self.server_url.setText(getattr(settings, "server_url", "") or "")
         self.event_combo.setFocus()
 
@@ -109,6 +116,7 @@ class SettingsPage(QWidget):
         language_changed = self.language.currentData() != getattr(settings, "language", "id")
         settings.language = self.language.currentData()
         settings.idle_lock_minutes = self.idle.value()
+        settings.booth_mode = self.booth.isChecked()
         settings.server_url = self.server_url.text().strip()
         event_id = self.event_combo.currentData()
         if event_id != self.ctx.event_id:
