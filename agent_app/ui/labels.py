@@ -82,3 +82,12 @@ def of(table: dict[str, str], key: object) -> str:
         return ""
     text = str(getattr(key, "value", key))
     return table.get(text, text)
+
+
+def sync_states() -> dict[str, str]:
+    return {
+        "pending": QCoreApplication.translate("Labels", "Pending"),
+        "synced": QCoreApplication.translate("Labels", "Synced"),
+        "rejected": QCoreApplication.translate("Labels", "Rejected"),
+        "conflict": QCoreApplication.translate("Labels", "Conflict"),
+    }

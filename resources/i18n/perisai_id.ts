@@ -64,6 +64,10 @@
         <translation>Status</translation>
     </message>
     <message>
+        <source>Sync state</source>
+        <translation>Status sinkronisasi</translation>
+    </message>
+    <message>
         <source>Date</source>
         <translation>Tanggal</translation>
     </message>
@@ -864,6 +868,22 @@
         <source>Old-Age Savings (JHT)</source>
         <translation>Jaminan Hari Tua (JHT)</translation>
     </message>
+    <message>
+        <source>Pending</source>
+        <translation>Menunggu</translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation>Tersinkron</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Ditolak</translation>
+    </message>
+    <message>
+        <source>Conflict</source>
+        <translation>Konflik</translation>
+    </message>
 </context>
 <context>
     <name>LoginPage</name>
@@ -1360,6 +1380,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Plan a follow-up</source>
         <translation>Jadwalkan tindak lanjut</translation>
+    </message>
+    <message>
+        <source>Time of the visit</source>
+        <translation>Waktu kunjungan</translation>
     </message>
     <message>
         <source>Channel</source>

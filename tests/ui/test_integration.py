@@ -60,14 +60,23 @@ def test_first_run_business_and_visit_on_real_database(
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert businesses.dialog is None, shown_messages
     assert businesses.detail_page.title.text() == "Pempek Candy"
+    assert businesses.detail_page.fields["sync_state"].text() == "Menunggu"
     qtbot.mouseClick(businesses.detail_page.visit_button, Qt.MouseButton.LeftButton)
     visit = businesses.dialog
     qtbot.addWidget(visit)
     visit.outcome.setCurrentIndex(visit.outcome.findData("interested"))
+    visit.visited_at.setDateTime(visit.visited_at.dateTime().addDays(-1))  # recorded a day late
     qtbot.keyClicks(visit.notes, "Minta brosur JHT")
     qtbot.mouseClick(visit.save_button, Qt.MouseButton.LeftButton)
     assert businesses.dialog is None, shown_messages
     assert businesses.detail_page.visits.rowCount() == 1
+    import datetime as dt
+
+    from agent_app.ui import i18n
+
+    yesterday = i18n.date(dt.date.today() - dt.timedelta(days=1))
+    visits = businesses.detail_page.visits
+    assert visits.data(visits.index(0, 0)).startswith(yesterday)
     qtbot.keyClick(businesses.detail_page, Qt.Key.Key_Escape)
     listing = businesses.list_page
     qtbot.keyClicks(listing.search, "candy")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -217,6 +218,7 @@ class BusinessDetailPage(QWidget):
             ("region_code", self.tr("Region")),
             ("nib", self.tr("NIB")),
             ("status", self.tr("Status")),
+            ("sync_state", self.tr("Sync state")),
         ):
             label = QLabel()
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -275,6 +277,8 @@ class BusinessDetailPage(QWidget):
                 text = labels.of(labels.business_statuses(), raw)
             elif key == "region_code":
                 text = regions.path(raw)
+            elif key == "sync_state":
+                text = labels.of(labels.sync_states(), value(value(detail, "sync"), "sync_state"))
             else:
                 text = "" if raw is None else str(raw)
             label.setText(text or "-")
@@ -421,6 +425,10 @@ class VisitDialog(QDialog):
             self.tr("Record a visit: {name}").format(name=value(business, "name", ""))
         )
         self.setMinimumWidth(480)
+        self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
+        self.visited_at.setDisplayFormat("dd-MM-yyyy HH.mm")
+        self.visited_at.setCalendarPopup(True)
+        self.visited_at.setMaximumDateTime(QDateTime.currentDateTime().addSecs(300))
         self.channel = QComboBox()
         for key, text in labels.channels().items():
             self.channel.addItem(text, key)
@@ -443,6 +451,7 @@ class VisitDialog(QDialog):
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         form = QFormLayout()
+        form.addRow(self.tr("Time of the visit"), self.visited_at)
         form.addRow(self.tr("Channel"), self.channel)
         form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Reason"), self.reason)
@@ -472,9 +481,9 @@ class VisitDialog(QDialog):
             self.has_follow_up.setChecked(True)
 
     def fields(self) -> dict[str, Any]:
-        now = dt.datetime.now().astimezone()
+        when = self.visited_at.dateTime().toPython().astimezone()
         return {
-            "visited_at": now.isoformat(timespec="seconds"),
+            "visited_at": when.isoformat(timespec="seconds"),
             "channel": self.channel.currentData(),
             "outcome": self.outcome.currentData(),
             "reason": self.reason.text().strip() or None,
