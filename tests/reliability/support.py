@@ -155,7 +155,7 @@ class Row(dict):  # type: ignore[type-arg]
     """A result row readable by column name or position (sqlite3.Row-like)."""
 
     def __getitem__(self, key: Any) -> Any:
-        if isinstance(key, int):
+        if isinstance(key, (int, slice)):
             return list(self.values())[key]
         return super().__getitem__(key)
 
