@@ -652,8 +652,32 @@
         <translation>Draf</translation>
     </message>
     <message>
+        <source>Contribution (monthly)</source>
+        <translation>Iuran (per bulan)</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Diajukan</translation>
+    </message>
+    <message>
+        <source>Sync state</source>
+        <translation>Status sinkronisasi</translation>
+    </message>
+    <message>
+        <source>Search name or NIK</source>
+        <translation>Cari nama atau NIK</translation>
+    </message>
+    <message>
+        <source>My enrollments</source>
+        <translation>Pendaftaran saya</translation>
+    </message>
+    <message>
         <source>Enrollment of BPU workers</source>
         <translation>Pendaftaran Pekerja Bukan Penerima Upah (BPU)</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} enrollments</source>
+        <translation>{shown} dari {total} pendaftaran</translation>
     </message>
     <message>
         <source>Drafts ({n})</source>

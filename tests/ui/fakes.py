@@ -340,6 +340,14 @@ class FakeBackend:
             if e["status"] == "draft"
         ]
 
+    def my_enrollments(self, text: str, limit: int) -> tuple[int, list[Any]]:
+        rows = [
+            e
+            for e in self.enrollments.values()
+            if text.lower() in (e.get("full_name") or "").lower() or text in (e.get("nik") or "")
+        ]
+        return len(rows), rows[:limit]
+
     def discard_draft(self, enrollment_id: str) -> None:
         self._call("discard_draft")
         del self.enrollments[enrollment_id]

@@ -281,3 +281,24 @@ def test_region_prefilled_from_nik_and_phone_checked(qtbot: Any, logged_in: Main
     qtbot.keyClicks(form.phone, "081234567890")
     form.phone.editingFinished.emit()
     assert not form.phone_status.isVisibleTo(form)
+
+
+def test_my_enrollments_with_status_and_search(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, qtmodeltester: Any
+):
+    page = open_page(qtbot, logged_in)
+    form = page.form
+    fill(qtbot, form)
+    form.consent.setChecked(True)
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    fill(qtbot, form, nik="1671050101900002", name="Agus Pratama")
+    form.consent.setChecked(True)
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    qtmodeltester.check(page.mine)
+    assert page.mine.rowCount() == 2
+    assert page.mine_count.text() == "2 dari 2 pendaftaran"
+    assert page.mine.data(page.mine.index(0, 2)) == "Diajukan"
+    assert page.mine.data(page.mine.index(0, 3)).startswith("Rp")
+    qtbot.keyClicks(page.mine_search, "agus")
+    qtbot.waitUntil(lambda: page.mine.rowCount() == 1)
+    assert page.mine.data(page.mine.index(0, 0)) == "Agus Pratama"

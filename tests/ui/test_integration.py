@@ -152,6 +152,11 @@ def test_every_page_over_the_demo_database(
     enrollments = workspace.show_page("enrollments")
     assert enrollments.corrections.rowCount() == 2
     assert enrollments.drafts.rowCount() == 2
+    assert enrollments.mine.rowCount() > 30  # Siti's, all statuses
+    assert "Perlu perbaikan" in {
+        enrollments.mine.data(enrollments.mine.index(r, 2))
+        for r in range(enrollments.mine.rowCount())
+    }
     enrollments.open_correction(0)
     assert enrollments.form.correction_banner.isVisible()
     sync = workspace.show_page("sync")

@@ -49,6 +49,7 @@ from agent_app.ui.ops import Op
 #: The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).
 CONSENT_VERSION = "persetujuan-bpu-2026.1"
 DEFAULT_INCOME = 1_000_000
+MINE_LIMIT = 500
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -807,6 +808,51 @@ class EnrollmentsPage(QWidget):
         self.tabs.addTab(self.form, self.tr("Enrollment form"))
         self.tabs.addTab(corrections_page, self.tr("Needs correction"))
         self.tabs.addTab(drafts_page, self.tr("Drafts"))
+        self.mine = ListModel(
+            [
+                self.tr("Name"),
+                self.tr("NIK"),
+                self.tr("Status"),
+                self.tr("Contribution (monthly)"),
+                self.tr("Submitted"),
+                self.tr("Sync state"),
+            ],
+            [
+                lambda e: value(e, "full_name") or "",
+                lambda e: value(e, "nik") or "",
+                lambda e: labels.of(labels.enrollment_statuses(), value(e, "status")),
+                lambda e: (
+                    i18n.rupiah(value(e, "monthly_contribution"))
+                    if value(e, "monthly_contribution")
+                    else ""
+                ),
+                lambda e: _when(value(e, "submitted_at")),
+                lambda e: labels.of(labels.sync_states(), value(e, "sync_state")),
+            ],
+            self,
+        )
+        self.mine_search = QLineEdit()
+        self.mine_search.setPlaceholderText(self.tr("Search name or NIK"))
+        self.mine_search.setClearButtonEnabled(True)
+        self.mine_count = widgets.hint()
+        self.mine_table = QTableView()
+        self.mine_table.setModel(self.mine)
+        self.mine_table.verticalHeader().setVisible(False)
+        self.mine_table.horizontalHeader().setStretchLastSection(True)
+        self.mine_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for column, width in enumerate((240, 170, 130, 150, 150)):
+            self.mine_table.setColumnWidth(column, width)
+        self.mine_timer = QTimer(self)
+        self.mine_timer.setSingleShot(True)
+        self.mine_timer.setInterval(150)
+        self.mine_timer.timeout.connect(self.refresh_mine)
+        self.mine_search.textChanged.connect(lambda _t: self.mine_timer.start())
+        mine_page = QWidget()
+        mine_layout = QVBoxLayout(mine_page)
+        mine_layout.addWidget(self.mine_search)
+        mine_layout.addWidget(self.mine_table)
+        mine_layout.addWidget(self.mine_count)
+        self.tabs.addTab(mine_page, self.tr("My enrollments"))
         self.title = widgets.heading(self.tr("Enrollment of BPU workers"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -825,6 +871,21 @@ class EnrollmentsPage(QWidget):
         backend = self.ctx.backend
         Op(self, backend.needing_correction).success(self._show_corrections).run()
         Op(self, backend.drafts).success(self._show_drafts).run()
+        self.refresh_mine()
+
+    def refresh_mine(self) -> None:
+        backend = self.ctx.backend
+        text = self.mine_search.text().strip()
+        Op(self, lambda: backend.my_enrollments(text, MINE_LIMIT)).success(self._show_mine).run()
+
+    def _show_mine(self, result: tuple[int, list[Any]]) -> None:
+        total, rows = result
+        self.mine.set_records(rows)
+        self.mine_count.setText(
+            self.tr("{shown} of {total} enrollments").format(
+                shown=i18n.number(len(rows)), total=i18n.number(total)
+            )
+        )
 
     def _show_drafts(self, records: list[Any]) -> None:
         self.drafts.set_records(records)
