@@ -209,6 +209,7 @@ def test_english_is_the_source_language(qtbot: Any, qapp: Any, shell: fakes.Fake
     ]
     assert i18n.date(fakes.TODAY) == "24 Sep 2026"
     form = window.workspace.pages["enrollments"].form
+    assert form.income.text() == "Rp1.000.000"  # rupiah the Indonesian way in English too
     assert form.quote_total.text() == "Rp8,400 per month".replace(",", ".")
 
 

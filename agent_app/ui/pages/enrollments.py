@@ -16,7 +16,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -132,6 +132,8 @@ class EnrollmentForm(QWidget):
         self.income.setSingleStep(100_000)
         self.income.setPrefix("Rp")
         self.income.setGroupSeparatorShown(True)
+        # rupiah the Indonesian way in either language: Rp2.000.000
+        self.income.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
         self.income.setValue(DEFAULT_INCOME)
         self.jkk = QCheckBox(labels.program_names()["JKK"])
         self.jkm = QCheckBox(labels.program_names()["JKM"])
