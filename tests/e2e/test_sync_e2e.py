@@ -414,3 +414,16 @@ def test_tokens_and_keys_live_in_the_encrypted_database_only(make_laptop: Any) -
     assert failure.value.kind == "auth"
     assert b.status().connected_agents == []
     assert a.status().connected_agents == ["AG001"]
+
+
+def test_pulled_pages_leave_every_connection_durable_again(make_laptop: Any) -> None:
+    """A pulled page is committed without an fsync (it can be pulled again); the connection
+    goes back to `synchronous = FULL` for everything else."""
+    a = make_laptop("AG001")
+    b = make_laptop("AG002")
+    a.call(businesses.register_business, {"name": "Toko Sinkron"})
+    a.sync()
+    assert b.sync().pulled >= 1
+    with b.engine.connect() as first, b.engine.connect() as second:
+        for connection in (first, second):
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
