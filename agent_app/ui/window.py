@@ -270,21 +270,29 @@ class MainWindow(QMainWindow):
     def _logged_in(self, unlocked: Any) -> None:
         self.unlocked = unlocked
         account = unlocked.account
-        if self.ctx is not None:
-            if account.agent_code != self.ctx.account.agent_code:
-                log.info("user switched")
-                self.ctx.backend = self.shell.connect(unlocked)
-                self.ctx.account = account
-                self.ctx.account_changed.emit()
-            self._show_workspace()
-            return
         shell = self.shell
+        if self.ctx is not None:
+            if account.agent_code == self.ctx.account.agent_code:
+                self._show_workspace()
+            else:
+                Op(self, lambda: shell.connect(unlocked)).success(
+                    lambda backend: self._switched(account, backend)
+                ).run()
+            return
 
         def connect() -> tuple[backend_mod.Backend, list[Any]]:
             backend = shell.connect(unlocked)
             return backend, list(backend.events())
 
         Op(self, connect).success(lambda result: self._open(account, *result)).run()
+
+    def _switched(self, account: Any, backend: backend_mod.Backend) -> None:
+        assert self.ctx is not None
+        log.info("user switched")
+        self.ctx.backend = backend
+        self.ctx.account = account
+        self.ctx.account_changed.emit()
+        self._show_workspace()
 
     def _open(self, account: Any, backend: backend_mod.Backend, events: list[Any]) -> None:
         self.ctx = Context(self.shell, backend, account, today=self.today)
