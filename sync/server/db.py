@@ -120,7 +120,7 @@ class ActiveNik(Base):
 
     __tablename__ = "active_nik"
     nik: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
-    entity_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    entity_id: Mapped[str] = mapped_column(sa.String(36))
     branch_code: Mapped[str] = mapped_column(sa.String(32))
     enrolled_on: Mapped[dt.date] = mapped_column(sa.Date)
 
@@ -155,6 +155,8 @@ def _sqlite_pragmas(synchronous: str) -> Any:
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Indexes keyed by random UUIDs and NIKs: keep their pages in memory (64 MB).
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     return on_connect
