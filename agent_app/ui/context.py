@@ -64,7 +64,14 @@ class Context(QObject):
 
     def set_event(self, event_id: str | None) -> None:
         self.settings.current_event_id = event_id
-        save = getattr(self.settings, "save", None)
-        if callable(save):
-            save()
+        save_settings(self.settings)
         self.event_changed.emit()
+
+
+def save_settings(settings: Any) -> None:
+    """Writes the settings file on the database thread (it fsyncs: not on the UI thread)."""
+    from agent_app.ui.ops import Op
+
+    save = getattr(settings, "save", None)
+    if callable(save):
+        Op(None, save).run()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import APP_NAME
-from agent_app.ui import i18n, messages, widgets
+from agent_app.ui import context, i18n, messages, widgets
 from agent_app.ui.ops import Op
 
 MIN_PASSWORD = 8
@@ -127,9 +127,7 @@ class FirstRunPage(QWidget):
         url = self.server_url.text().strip()
         if url:
             self.shell.settings.server_url = url
-            save = getattr(self.shell.settings, "save", None)
-            if callable(save):
-                save()
+            context.save_settings(self.shell.settings)
         store = self.shell.keystore
         args = (
             self.agent_code.text().strip(),

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import i18n, messages, widgets
+from agent_app.ui import context, i18n, messages, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
@@ -122,9 +122,7 @@ class SettingsPage(QWidget):
         if event_id != self.ctx.event_id:
             self.ctx.set_event(event_id)
         else:
-            save = getattr(settings, "save", None)
-            if callable(save):
-                save()
+            context.save_settings(settings)
         self.note.setText(
             self.tr("Saved. The new language applies the next time the app starts.")
             if language_changed
