@@ -206,16 +206,21 @@ class LoginPage(QWidget):
                 ),
             }[mode]
         )
+        self.password.clear()
+        store = self.shell.keystore
+        Op(self, store.accounts).success(lambda accounts: self.fill(accounts, mode, current)).run()
+        self.error.setText("")
+        self.login_button.setEnabled(True)
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def fill(self, accounts: list[Any], mode: str = "login", current: str | None = None) -> None:
+        """The accounts of this laptop (read from the key file off the UI thread)."""
         self.account.clear()
-        for account in self.shell.keystore.accounts():
+        for account in accounts:
             code = account.agent_code
             self.account.addItem(f"{account.name} ({code})", code)
         if current is not None and mode == "locked":
             self.account.setCurrentIndex(max(self.account.findData(current), 0))
-        self.password.clear()
-        self.error.setText("")
-        self.login_button.setEnabled(True)
-        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def keyPressEvent(self, event: Any) -> None:
         if event.key() == Qt.Key.Key_Escape:

@@ -247,11 +247,15 @@ class MainWindow(QMainWindow):
         self.status_timer.timeout.connect(self.refresh_status)
         # after the login window is painted; a person needs longer than this to type
         QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
-        if shell.keystore.has_accounts():
-            self.login.prepare("login")
-            self.root.setCurrentWidget(self.login)
-        else:
+        self.root.setCurrentWidget(self.login)
+        self.login.prepare("login")
+        store = shell.keystore
+        Op(self, store.has_accounts).success(self._first_screen).run()
+
+    def _first_screen(self, has_accounts: bool) -> None:
+        if not has_accounts and self.workspace is None:
             self.root.setCurrentWidget(self.first_run)
+            self.first_run.agent_code.setFocus()
 
     def _warm_up(self) -> None:
         """While the person types their password, the database thread imports what the
