@@ -492,12 +492,14 @@ def create_app(
         tags=["sync"],
     )
     def sync_config(_: accounts.Principal = Depends(principal)) -> Any:  # noqa: B008
-        return {
-            "protocol_version": protocol.PROTOCOL_VERSION,
-            "max_ops_per_batch": settings.max_ops_per_batch,
-            "max_body_bytes": settings.max_body_bytes,
-            "server_time": _iso(_now()),
-        }
+        return JSONResponse(
+            {
+                "protocol_version": protocol.PROTOCOL_VERSION,
+                "max_ops_per_batch": settings.max_ops_per_batch,
+                "max_body_bytes": settings.max_body_bytes,
+                "server_time": _iso(_now()),
+            }
+        )
 
     @app.post(
         "/v1/sync/push",

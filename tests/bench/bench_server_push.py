@@ -168,9 +168,22 @@ def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
         if applied != n:
             raise SystemExit(f"only {applied} of {n} ops applied")
         rate = n / seconds
+        # Then a fresh laptop of the same agent pulls everything back (pages of 1,000).
+        started = time.perf_counter()
+        cursor, pulled = None, 0
+        while True:
+            params: dict[str, Any] = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+            page = client.get("/v1/sync/pull", params=params,
+                              headers={"Authorization": f"Bearer {token}"}).json()
+            pulled += len(page["changes"])
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                break
+        pull_seconds = time.perf_counter() - started
         print(f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
               f"workers={workers} clients={clients} "
-              f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f}",
+              f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f} "
+              f"pull_changes={pulled} pull_seconds={pull_seconds:.2f}",
               flush=True)
         return rate
     finally:
