@@ -451,9 +451,9 @@ class VisitDialog(QDialog):
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         form = QFormLayout()
+        form.addRow(self.tr("Outcome"), self.outcome)  # first: it takes the focus
         form.addRow(self.tr("Time of the visit"), self.visited_at)
         form.addRow(self.tr("Channel"), self.channel)
-        form.addRow(self.tr("Outcome"), self.outcome)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Notes"), self.notes)
         row = QHBoxLayout()
