@@ -229,3 +229,51 @@ def test_keystrokes_during_a_query_are_coalesced(qtbot: Any):
     runner.finish_next()
     assert model.rowCount() == 500
     assert backend.calls == ["search", "search", "count"]
+
+
+class HundredThousand:
+    """A backend with 100,000 businesses computed on demand: counts the queries it gets."""
+
+    total = 100_000
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[int, int]] = []
+
+    def count_businesses(self, flt: BusinessFilter) -> int:
+        return self.total
+
+    def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]:
+        self.queries.append((offset, limit))
+        end = min(offset + limit, self.total)
+        return [
+            fakes.BusinessRow(
+                id=f"id-{n}",
+                name=f"Usaha {n:06d}",
+                owner_name=None,
+                phone=None,
+                sector="kuliner",
+                status="prospect",
+                region_code=None,
+            )
+            for n in range(offset, end)
+        ]
+
+
+def test_view_over_100000_rows_loads_only_what_is_shown(qtbot: Any):
+    from PySide6.QtWidgets import QTableView
+
+    backend = HundredThousand()
+    model = models.BusinessTableModel(lambda: backend)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(800, 600)
+    view.show()
+    model.set_filter(BusinessFilter())
+    assert model.rowCount() == 100_000
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: model.data(model.index(99_999, 0)) == "Usaha 099999")
+    view.scrollTo(model.index(50_000, 0))
+    qtbot.waitUntil(lambda: model.data(model.index(50_000, 0)) == "Usaha 050000")
+    assert len(backend.queries) <= 6  # first page, the bottom page(s), the middle page(s)
+    assert all(limit == models.PAGE_SIZE for _offset, limit in backend.queries)
