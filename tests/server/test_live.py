@@ -311,7 +311,7 @@ def test_real_server_overload_is_429_with_retry_after(
             admin.create_agent(engine, settings, f"A{n}", "Agen", "PLG", "agent", PASSWORD)
         engine.dispose()
         clients = [Client(server.url, f"A{n}") for n in range(6)]
-        bodies = [c.body(_ops(200)) for c in clients]
+        bodies = [c.body(_ops(400)) for c in clients]
         answers: list[tuple[int, Any]] = []
         barrier = threading.Barrier(len(bodies) + 2)
 
