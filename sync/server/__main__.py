@@ -24,6 +24,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from sync.server import admin, config, db, migrate
 
 
@@ -103,8 +105,14 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
     os.environ["PERISAI_LOG_LEVEL"] = args.log_level
     if not args.no_migrate:
         engine = db.make_engine(settings)
-        migrate.upgrade(engine)
-        engine.dispose()
+        try:
+            migrate.upgrade(engine)
+        except sa.exc.DBAPIError as error:
+            first_line = str(error.orig).strip().splitlines()[0] if error.orig else type(error)
+            print(f"error: the database cannot be used: {first_line}", file=sys.stderr)
+            return 1
+        finally:
+            engine.dispose()
     if args.workers > 1:
         uvicorn.run(
             "sync.server.app:app_from_env",
@@ -188,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except admin.AdminError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except sa.exc.DBAPIError as error:
+        first_line = str(error.orig).strip().splitlines()[0] if error.orig else type(error)
+        print(f"error: the database cannot be used: {first_line}", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
 

@@ -254,3 +254,13 @@ def test_administration_commands(
     assert no_agent.returncode != 0 and "no agent ZZ" in no_agent.stderr
     assert _cli(home, "unlock-agent", "A1").returncode == 0
     assert _cli(home, "compact", "--older-than-days", "30").returncode == 0
+
+
+def test_unreachable_database_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = _InProcess(tmp_path, monkeypatch, capsys)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:1/none")
+    done = run("migrate")
+    assert done.returncode == 1
+    assert "the database cannot be used" in done.stderr and "secret" not in done.stderr
