@@ -83,14 +83,31 @@ def _run(out: Path, lang: str) -> int:
     shell.settings.current_event_id = demo.EVENT_ID
     shell.settings.server_url = "https://perisai.bpjsketenagakerjaan.example"
     shell.settings.save()
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
+    application.prepare(qt_app, lang)  # type: ignore[arg-type]
+    first = MainWindow(shell, today=lambda: today)
+    first.resize(*SIZE)
+    first.move(0, 0)
+    first.show()
+    _settle_plain(qt_app)
+    page = first.first_run
+    page.agent_code.setText(demo.AGENT[0])
+    page.name.setText(demo.AGENT[1])
+    page.branch.setText("Palembang")
+    page.password.setText(demo.PASSWORD)
+    page.repeat.setText(demo.PASSWORD)
+    page.server_url.setText(shell.settings.server_url)
+    _settle_plain(qt_app)
+    first.grab().save(str(out / "00-akun-pertama.png"))
+    print("saved", out / "00-akun-pertama.png")
+    first.close()
+    first.deleteLater()
     unlocked = shell.keystore.create_first_account(*demo.AGENT, demo.PASSWORD)
     shell.keystore.add_account(unlocked, *demo.SECOND_AGENT, demo.PASSWORD)
     shell.connect(unlocked)
     print("seeding the demo database…")
     demo.seed(shell._engine, today)
 
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1])
-    application.prepare(qt_app, lang)  # type: ignore[arg-type]
     window = MainWindow(shell, today=lambda: today)
     window.resize(*SIZE)
     window.move(0, 0)
@@ -197,6 +214,14 @@ def _run(out: Path, lang: str) -> int:
     window.close()
     shell.close()
     return 0
+
+
+def _settle_plain(qt_app: Any, ms: int = 400) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
 
 
 def _busiest_business(shell: Any) -> str:
