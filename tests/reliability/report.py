@@ -52,6 +52,9 @@ def run_tests(report_path: Path, extra_args: list[str]) -> tuple[str, float, int
     summary = next(
         (line for line in reversed(lines) if re.search(r"\d+ (passed|failed)", line)), "?"
     )
+    for line in lines:
+        if line.startswith(("FAILED", "ERROR", "XPASS")):
+            print(line)
     return summary.strip("= "), time.monotonic() - started, result.returncode
 
 

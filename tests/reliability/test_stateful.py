@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -56,6 +57,17 @@ class SyncMachine(RuleBasedStateMachine):
             and rec["sync_state"] not in ("rejected", "conflict")
             and (rec["version"] is not None or not synced)
         )
+
+    @initialize(first=st.integers(1, 12), second=st.integers(0, 12))
+    def some_businesses(self, first: int, second: int) -> None:
+        for who, count in ((0, first), (1, second)):
+            for _ in range(count):
+                self.created.add(self.laptops[who].add_business(next(_numbers)))
+
+    @rule(who=st.integers(0, 1), count=st.integers(2, 12))
+    def create_many(self, who: int, count: int) -> None:
+        for _ in range(count):
+            self.created.add(self.laptops[who].add_business(next(_numbers)))
 
     @rule(who=st.integers(0, 1))
     def create(self, who: int) -> None:
