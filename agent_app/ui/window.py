@@ -224,8 +224,15 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setToolTip(self.tr("Lock the window until you type your password"))
         self.lock_action.triggered.connect(lambda: self.lock("locked"))
+        self.logout_action = QAction(self.tr("Log out"), self)
+        self.logout_action.setToolTip(
+            self.tr("End your session: the form is emptied and the login page is shown")
+        )
+        self.logout_action.triggered.connect(self.log_out)
         self.toolbar.addAction(self.switch_action)
         self.toolbar.addAction(self.lock_action)
+        self.toolbar.addAction(self.logout_action)
+        self.toolbar.toggleViewAction().setEnabled(False)  # it cannot be hidden by mistake
         self.toolbar.setVisible(False)
         self.page_actions: list[QAction] = []
         for number in range(1, 8):
@@ -337,6 +344,14 @@ class MainWindow(QMainWindow):
         self.root.setCurrentWidget(self.login)
         self.idle.set_minutes(0)
         self.login.password.setFocus()
+
+    def log_out(self) -> None:
+        if self.workspace is None or self.locked:
+            return
+        if self.workspace.pages.built("enrollments"):  # type: ignore[attr-defined]
+            self.workspace.pages["enrollments"].form.clear()  # type: ignore[attr-defined]
+        log.info("logged out")
+        self.lock("login")
 
     def _idle(self) -> None:
         log.info("idle lock")

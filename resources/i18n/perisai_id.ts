@@ -963,6 +963,14 @@
         <translation>Kunci jendela sampai Anda mengetik kata sandi</translation>
     </message>
     <message>
+        <source>Log out</source>
+        <translation>Keluar</translation>
+    </message>
+    <message>
+        <source>End your session: the form is emptied and the login page is shown</source>
+        <translation>Akhiri sesi Anda: formulir dikosongkan dan halaman masuk ditampilkan</translation>
+    </message>
+    <message>
         <source>Supervisor</source>
         <translation>Supervisor</translation>
     </message>

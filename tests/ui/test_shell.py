@@ -183,3 +183,12 @@ def test_switch_user_clears_the_enrollment_form(
     qtbot.keyClicks(login.password, "budi12345")
     qtbot.keyClick(login.password, Qt.Key.Key_Return)
     assert form.full_name.text() == ""
+
+
+def test_log_out_empties_the_form_and_shows_login(qtbot: Any, logged_in: MainWindow):
+    form = logged_in.workspace.show_page("enrollments").form
+    qtbot.keyClicks(form.full_name, "Rina")
+    logged_in.logout_action.trigger()
+    assert logged_in.locked
+    assert logged_in.login.subtitle.text() == "Masuk untuk melanjutkan."
+    assert form.full_name.text() == ""
