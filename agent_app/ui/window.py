@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
     def log_out(self) -> None:
         if self.workspace is None or self.locked:
             return
-        if self.workspace.pages.built("enrollments"):  # type: ignore[attr-defined]
+        if self.workspace.pages.built("enrollments"):
             self.workspace.pages["enrollments"].form.clear()  # type: ignore[attr-defined]
         log.info("logged out")
         self.lock("login")

@@ -481,7 +481,8 @@ class VisitDialog(QDialog):
             self.has_follow_up.setChecked(True)
 
     def fields(self) -> dict[str, Any]:
-        when = self.visited_at.dateTime().toPython().astimezone()
+        picked: dt.datetime = self.visited_at.dateTime().toPython()  # type: ignore[assignment]
+        when = picked.astimezone()
         return {
             "visited_at": when.isoformat(timespec="seconds"),
             "channel": self.channel.currentData(),
