@@ -167,7 +167,7 @@ class BodyLimitMiddleware:
         self.max = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         encoding = ""
@@ -455,6 +455,7 @@ def create_app(
         tags=["meta"],
     )
     def health() -> Any:
+        """Liveness and database reachability; no token needed."""
         try:
             with engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
@@ -470,19 +471,23 @@ def create_app(
     @app.post(
         "/v1/auth/login",
         response_model=protocol.LoginResponse,
-        responses={**R400, **R401, **R429},
+        responses={**R400, **R401, **R413, **R429},
         tags=["auth"],
     )
     def login(body: protocol.LoginRequest) -> Any:
+        """Checks the password (argon2id), binds the device to the agent and issues an access
+        token and a single-use refresh token. Wrong passwords are counted: after too many in a
+        row the account is locked for a while (429 `account_locked`)."""
         return accounts.login(engine, settings, body)
 
     @app.post(
         "/v1/auth/refresh",
         response_model=protocol.LoginResponse,
-        responses={**R400, **R401},
+        responses={**R400, **R401, **R413},
         tags=["auth"],
     )
     def refresh(body: protocol.RefreshRequest) -> Any:
+        """Trades a refresh token (once) for a new access token and refresh token."""
         return accounts.refresh(engine, settings, body.refresh_token)
 
     @app.get(
@@ -492,6 +497,7 @@ def create_app(
         tags=["sync"],
     )
     def sync_config(_: accounts.Principal = Depends(principal)) -> Any:  # noqa: B008
+        """The limits a laptop must respect and the server's clock."""
         return JSONResponse(
             {
                 "protocol_version": protocol.PROTOCOL_VERSION,
@@ -519,6 +525,8 @@ def create_app(
         request: Request,
         who: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
+        """Applies a batch of ops: 200 with one result per op (applied, duplicate, conflict,
+        rejected) whatever their fates; the ledger makes a resent op an idempotent no-op."""
         # The body is parsed by pydantic-core straight from the bytes (a third faster than
         # FastAPI's json.loads + model validation for a 500-op batch).
         batch = parse_body(protocol.PushRequest, await request.body())
@@ -539,6 +547,8 @@ def create_app(
         limit: int = Query(default=500, ge=1, le=1000),
         who: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
+        """The changes the caller may see after `cursor`, in server order (410 when the cursor
+        can no longer be served: pull again from no cursor)."""
         with engine.connect() as conn, conn.begin():
             page = pull.pull(conn, who.caller(), cursor, limit)
         return JSONResponse(
@@ -553,13 +563,15 @@ def create_app(
     @app.post(
         "/v1/participants/check",
         response_model=protocol.ParticipantCheckResponse,
-        responses={**R400, **R401},
+        responses={**R400, **R401, **R413},
         tags=["participants"],
     )
     def participants_check(
         body: protocol.ParticipantCheckRequest,
         _: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
+        """Whether a NIK has an active enrollment in any branch (and only where and since
+        when)."""
         if not _NIK.match(body.nik):
             raise ApiError(400, "invalid_nik", "A NIK is 16 digits.")
         table = db.table(db.ActiveNik)
@@ -593,6 +605,8 @@ def create_app(
         request: Request,
         who: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
+        """Applies an offline bundle (sync.bundle) through the same ledger as a push; the
+        uploader is the bundle's agent or a supervisor of that agent's branch."""
         data = await request.body()
         return await run_in_threadpool(apply_bundle, data, who)
 
