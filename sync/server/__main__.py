@@ -9,6 +9,8 @@
     set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
         --period-start DATE --period-end DATE
     unlock-agent CODE
+    review-enrollment ID --status accepted|needs_correction [--reason R]
+        [--membership-number N]
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
 
@@ -73,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     target.add_argument("--goal", required=True, type=int)
     target.add_argument("--period-start", required=True)
     target.add_argument("--period-end", required=True)
+
+    review = sub.add_parser("review-enrollment", help="accept an enrollment or send it back")
+    review.add_argument("entity_id")
+    review.add_argument("--status", required=True, choices=admin.REVIEW_STATUSES)
+    review.add_argument("--reason")
+    review.add_argument("--membership-number")
 
     rates = sub.add_parser("publish-rate-table", help="publish a contribution rate table")
     rates.add_argument("file", help="a JSON file (the table), or - for standard input")
@@ -182,6 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     args.goal,
                     args.period_start,
                     args.period_end,
+                )
+            )
+        elif args.command == "review-enrollment":
+            print(
+                admin.review_enrollment(
+                    engine, args.entity_id, args.status, args.reason, args.membership_number
                 )
             )
         elif args.command == "publish-rate-table":

@@ -254,6 +254,58 @@ def set_target(
     )
 
 
+REVIEW_STATUSES = ("accepted", "needs_correction", "submitted")
+
+
+def review_enrollment(
+    engine: Engine,
+    entity_id: str,
+    status: str,
+    review_reason: str | None = None,
+    membership_number: str | None = None,
+) -> str:
+    """The central system's review of an enrollment (its protected fields), pulled by the
+    laptops like a supervisor's update."""
+    if status not in REVIEW_STATUSES:
+        raise AdminError(f"--status must be one of {', '.join(REVIEW_STATUSES)}")
+    if status == "accepted" and not membership_number:
+        raise AdminError("an accepted enrollment needs --membership-number")
+    try:
+        entity_id = str(uuid.UUID(entity_id))
+    except ValueError as error:
+        raise AdminError("the enrollment id must be a UUID") from error
+    table = db.table(db.Record)
+    with engine.begin() as conn:
+        seq = _lock_seq(conn)
+        row = conn.execute(sa.select(table).where(table.c.entity_id == entity_id)).first()
+        if row is None or row.entity != "enrollment":
+            raise AdminError(f"no enrollment {entity_id}")
+        if row.deleted:
+            raise AdminError(f"enrollment {entity_id} was deleted")
+        version = row.version + 1
+        changes: dict[str, Any] = {"status": status, "review_reason": review_reason}
+        if membership_number is not None:
+            changes["membership_number"] = membership_number
+        fields = dict(row.fields)
+        marks = dict(row.field_versions or {})
+        for name, value in changes.items():
+            if fields.get(name) != value:
+                marks[name] = [version, "central"]
+        fields.update(changes)
+        conn.execute(
+            table.update()
+            .where(table.c.entity_id == entity_id)
+            .values(
+                fields=fields,
+                field_versions=marks,
+                version=version,
+                server_seq=seq,
+                updated_at=db.utcnow(),
+            )
+        )
+    return f"enrollment {entity_id} is {status}, version {version}"
+
+
 def publish_rate_table(engine: Engine, version: str, effective_from: str, table_json: str) -> str:
     """Publishes a contribution rate table (pulled by every laptop) under `version`."""
     if not version.strip():

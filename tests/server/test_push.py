@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
 from srv_support import (
     WIB,
     World,
@@ -430,3 +431,24 @@ def test_batch_of_only_rejected_ops_is_200(world: World) -> None:
     )
     assert response.status_code == 200
     assert response.json()["results"][0]["status"] == "rejected"
+
+
+def test_central_review_then_agent_updates(world: World) -> None:
+    from sync.server import admin
+
+    a1, _, _ = world.standard()
+    enr = str(uuid.uuid4())
+    a1.push_one(op("enrollment", "create", enr, enrollment_fields(80)))
+    admin.review_enrollment(world.engine, enr, "needs_correction", "NIK tidak terbaca")
+    record = {c["entity_id"]: c for c in a1.pull_all()[0]}[enr]
+    assert record["version"] == 2 and record["fields"]["status"] == "needs_correction"
+    assert record["fields"]["review_reason"] == "NIK tidak terbaca"
+    # The agent's correction on the old base: status was the central system's change, the
+    # address was not, so it merges and the server puts the enrollment back to submitted.
+    fixed = a1.push_one(op("enrollment", "update", enr, {"address": "Jl. Benar 1"}, base_version=1))
+    assert fixed["status"] == "applied"
+    admin.review_enrollment(world.engine, enr, "accepted", None, "BPU-0001")
+    late = a1.push_one(op("enrollment", "update", enr, {"address": "X"}, base_version=4))
+    assert late["status"] == "conflict" and late["error"]["code"] == "enrollment_accepted"
+    with pytest.raises(admin.AdminError):
+        admin.review_enrollment(world.engine, enr, "accepted", None, None)
