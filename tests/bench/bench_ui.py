@@ -124,6 +124,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--child-startup", action="store_true")
     parser.add_argument("--child-fill", type=int)
+    parser.add_argument(
+        "--server-url", default="", help="a server address in the settings (loads the sync client)"
+    )
     parser.add_argument("--home", type=Path, help="reuse (or keep) a filled AGENT_APP_HOME")
     parser.add_argument(
         "--cache-kib", type=int, help="override the storage's SQLite page cache per connection"
@@ -150,6 +153,8 @@ def main() -> None:
         engine_mod.CACHE_KIB = args.cache_kib
     print(f"SQLite page cache per connection: {engine_mod.CACHE_KIB:,} KiB")
     shell = app_mod.build_shell()
+    shell.settings.server_url = args.server_url
+    print(f"server address: {args.server_url or '(none: offline)'}")
     startup = measure_startup(home)
     print(
         f"start-up to the login window (process launch -> painted), median of 5: "
