@@ -207,9 +207,13 @@ class LocalStore:
         return ops
 
     def mark_results(self, results: Sequence[Any]) -> None:
-        with self._uow() as uow:
-            _apply_results(uow, [_plain(r) for r in results])
-            uow.commit()
+        # Not flushed to the disk at once (`_no_fsync`): a result lost to a power cut leaves
+        # its op unsettled, and the resent op gets the server's stored answer again.
+        with self.engine.connect() as connection, _no_fsync(connection):
+            uow = SqlUnitOfWork(cast(Engine, connection))
+            with uow:
+                _apply_results(uow, [_plain(r) for r in results])
+                uow.commit()
 
     def apply_pulled(self, changes: Sequence[Any], cursor: str | None) -> int:
         """Applies a page of pulled changes and stores `cursor`; returns how many applied."""
@@ -249,12 +253,13 @@ class LocalStore:
 
 @contextlib.contextmanager
 def _no_fsync(connection: sa.Connection) -> Iterator[None]:
-    """`synchronous = NORMAL` on this connection while a pulled page is committed.
+    """`synchronous = NORMAL` on this connection for a commit a power cut may undo.
 
     In WAL mode that commit is atomic but not flushed to the disk at once (the next
-    `synchronous = FULL` commit, or a checkpoint, flushes it). A pulled page and its cursor
-    are committed together, so a power cut can only lose both: the laptop pulls them again.
-    Ops, results and the user's own changes keep `FULL`.
+    `synchronous = FULL` commit, or a checkpoint, flushes it). Used where losing the commit
+    is harmless: a pulled page and its cursor (pulled again), push results (the resent ops
+    get the server's stored answers again). Marking ops `sent` (their payload is frozen from
+    then on) and the user's own changes keep `FULL`.
     """
     connection.exec_driver_sql("PRAGMA synchronous = NORMAL")
     connection.commit()
