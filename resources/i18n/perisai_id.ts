@@ -183,6 +183,10 @@
         <translation>Cari nama usaha, pemilik, nomor HP atau NIB</translation>
     </message>
     <message>
+        <source>Ctrl+F</source>
+        <translation>Ctrl+F</translation>
+    </message>
+    <message>
         <source>All statuses</source>
         <translation>Semua status</translation>
     </message>

@@ -38,6 +38,7 @@ from . import fakes
 
 #: Words that are the same in both languages.
 SAME_IN_BOTH = {
+    "Ctrl+F",
     "Data",
     "Format",
     "Excel (.xlsx)",

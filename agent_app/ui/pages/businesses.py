@@ -69,6 +69,8 @@ class BusinessListPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("Search name, owner, phone or NIB"))
         self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(self.tr("Ctrl+F"))
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
         self.status = QComboBox()
         self.status.addItem(self.tr("All statuses"), None)
         for key, text in labels.business_statuses().items():
@@ -130,6 +132,10 @@ class BusinessListPage(QWidget):
         self.setTabOrder(self.this_event, self.new_button)
         self.setTabOrder(self.new_button, self.table)
         self._started = False
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
 
     def current_filter(self) -> BusinessFilter:
         return BusinessFilter(
