@@ -14,9 +14,13 @@ app's own sync service (`agent_app.services.sync.run_cycle`) over the app's SQLC
 
     .venv/bin/python tests/bench/bench_sync.py --push-n 10000 --pull-n 100000 --batch 500
 
-The last lines read `sync_push n=... seconds=... ops_per_s=...` and
-`sync_pull n=... seconds=... changes_per_s=...`. `--profile DIR` writes pyinstrument HTML
-profiles of the timed parts (pip install pyinstrument).
+Each is run `--reps` times (3): the push with a copy of the seeded laptop database against a
+new server each time, the pull into a new empty laptop database from the one seeded server.
+Each run prints its wall time and the CPU seconds of this process and of the server process
+(the machine is shared, so CPU time is the steadier figure); the last lines read
+`sync_push n=... seconds=... ops_per_s=... (medians)` and `sync_pull n=... seconds=...
+changes_per_s=... (medians)`. `--profile DIR` writes pyinstrument HTML profiles of the first
+run (pip install pyinstrument); `--profile cprofile` prints cProfile statistics instead.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -102,6 +108,7 @@ class Server:
         )
 
     def start(self) -> Server:
+        self.home.mkdir(exist_ok=True)
         self.cli("migrate")
         self.cli("create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
         for code in ("AGPUSH", "AGPULL", "AGSEED"):
@@ -146,8 +153,9 @@ class Server:
 
 
 class Laptop:
-    def __init__(self, path: Path, agent_code: str, url: str) -> None:
-        self.engine = open_engine(path, os.urandom(32))
+    def __init__(self, path: Path, agent_code: str, url: str, key: bytes | None = None) -> None:
+        self.key = key or os.urandom(32)
+        self.engine = open_engine(path, self.key)
         with SqlUnitOfWork(self.engine) as uow:
             device = uow.sync_state.get().device_id
             uow.commit()
@@ -318,11 +326,41 @@ def profiled(directory: str | None, name: str) -> Iterator[None]:
         print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])
 
 
-def bench_push(server: Server, work: Path, n: int, batch: int, profile: str | None) -> None:
-    laptop = Laptop(work / "push.db", "AGPUSH", server.url)
+def bench_push(work: Path, n: int, batch: int, reps: int, profile: str | None) -> None:
+    """Seeds one laptop database, then pushes a copy of it to a fresh server `reps` times."""
+    template = work / "push-template.db"
+    seeder = Laptop(template, "AGPUSH", "")
     started = time.perf_counter()
-    seed_enrollments(laptop, n)
+    seed_enrollments(seeder, n)
     print(f"(seeded {n} pending ops in {time.perf_counter() - started:.1f} s)", flush=True)
+    seeder.engine.dispose()
+    runs: list[tuple[float, float, float]] = []
+    for rep in range(1, reps + 1):
+        home = work / f"push-server-{rep}"
+        home.mkdir()
+        server = Server(home, max_ops=max(batch, 1000)).start()
+        try:
+            copy = work / f"push-{rep}.db"
+            for suffix in ("", "-wal"):
+                if Path(f"{template}{suffix}").exists():
+                    shutil.copyfile(f"{template}{suffix}", f"{copy}{suffix}")
+            laptop = Laptop(copy, "AGPUSH", server.url, seeder.key)
+            runs.append(push_once(server, laptop, n, batch, profile if rep == 1 else None))
+            laptop.engine.dispose()
+        finally:
+            server.stop()
+    seconds, client_cpu, server_cpu = (statistics.median(r[i] for r in runs) for i in range(3))
+    print(
+        f"sync_push n={n} batch={batch} reps={reps} seconds={seconds:.2f} "
+        f"ops_per_s={n / seconds:.0f} client_cpu_s={client_cpu:.2f} "
+        f"server_cpu_s={server_cpu:.2f} (medians)",
+        flush=True,
+    )
+
+
+def push_once(
+    server: Server, laptop: Laptop, n: int, batch: int, profile: str | None
+) -> tuple[float, float, float]:
     sync_service.connect(laptop.uow, laptop.actor, server.url, PASSWORD)
     marks: dict[str, tuple[float, float, float]] = {}
 
@@ -338,28 +376,46 @@ def bench_push(server: Server, work: Path, n: int, batch: int, profile: str | No
         )
         ended = time.perf_counter()
     pull_wall, pull_cpu, pull_server_cpu = marks["pull"]
-    push_seconds = pull_wall - started
     if report.applied != n or report.pending_ops != 0:
         raise SystemExit(f"push: applied {report.applied} of {n}")
+    run = (pull_wall - started, pull_cpu - cpu, pull_server_cpu - server_cpu)
     print(
-        f"sync_push_cycle n={n} batch={batch} cycle_seconds={ended - started:.2f} "
-        f"pulled_back={report.pulled}",
+        f"  push run: seconds={run[0]:.2f} ops_per_s={n / run[0]:.0f} "
+        f"client_cpu_s={run[1]:.2f} server_cpu_s={run[2]:.2f} "
+        f"(whole cycle {ended - started:.2f} s, pulling back {report.pulled})",
         flush=True,
     )
+    return run
+
+
+def bench_pull(work: Path, n: int, limit: int, reps: int, profile: str | None) -> None:
+    """Seeds one server, then pulls everything into a new, empty laptop `reps` times."""
+    home = work / "pull-server"
+    home.mkdir()
+    server = Server(home, max_ops=1000).start()
+    try:
+        started = time.perf_counter()
+        seed_server(server, n)
+        print(f"(seeded {n} changes on the server in {time.perf_counter() - started:.1f} s)")
+        runs = [
+            pull_once(server, work / f"pull-{rep}.db", n, limit, profile if rep == 1 else None)
+            for rep in range(1, reps + 1)
+        ]
+    finally:
+        server.stop()
+    seconds, client_cpu, server_cpu = (statistics.median(r[i] for r in runs) for i in range(3))
     print(
-        f"sync_push n={n} batch={batch} seconds={push_seconds:.2f} "
-        f"ops_per_s={n / push_seconds:.0f} client_cpu_s={pull_cpu - cpu:.2f} "
-        f"server_cpu_s={pull_server_cpu - server_cpu:.2f}",
+        f"sync_pull n={n} limit={limit} reps={reps} seconds={seconds:.2f} "
+        f"changes_per_s={n / seconds:.0f} client_cpu_s={client_cpu:.2f} "
+        f"server_cpu_s={server_cpu:.2f} (medians)",
         flush=True,
     )
-    laptop.engine.dispose()
 
 
-def bench_pull(server: Server, work: Path, n: int, limit: int, profile: str | None) -> None:
-    started = time.perf_counter()
-    seed_server(server, n)
-    print(f"(seeded {n} changes on the server in {time.perf_counter() - started:.1f} s)")
-    laptop = Laptop(work / "pull.db", "AGPULL", server.url)
+def pull_once(
+    server: Server, path: Path, n: int, limit: int, profile: str | None
+) -> tuple[float, float, float]:
+    laptop = Laptop(path, "AGPULL", server.url)
     sync_service.connect(laptop.uow, laptop.actor, server.url, PASSWORD)
     with profiled(profile, "pull"):
         started = time.perf_counter()
@@ -373,12 +429,13 @@ def bench_pull(server: Server, work: Path, n: int, limit: int, profile: str | No
     if report.pulled < n or businesses + visits < n:
         raise SystemExit(f"pull: {report.pulled} pulled, {businesses + visits} stored of {n}")
     print(
-        f"sync_pull n={report.pulled} limit={limit} seconds={seconds:.2f} "
+        f"  pull run: n={report.pulled} seconds={seconds:.2f} "
         f"changes_per_s={report.pulled / seconds:.0f} client_cpu_s={cpu:.2f} "
         f"server_cpu_s={server_cpu:.2f} businesses={businesses} visits={visits}",
         flush=True,
     )
     laptop.engine.dispose()
+    return seconds, cpu, server_cpu
 
 
 def main() -> None:
@@ -388,22 +445,18 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--pull-limit", type=int, default=1000)
     parser.add_argument("--only", choices=("push", "pull"))
+    parser.add_argument("--reps", type=int, default=3, help="runs of each; medians printed")
     parser.add_argument(
         "--profile",
         help="write pyinstrument profiles to this folder ('cprofile': print cProfile stats)",
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="perisai-bench-sync-"))
-    server = Server(work / "server", max_ops=max(args.batch, 1000))
-    (work / "server").mkdir()
-    server.start()
-    try:
-        if args.only in (None, "push"):
-            bench_push(server, work, args.push_n, args.batch, args.profile)
-        if args.only in (None, "pull"):
-            bench_pull(server, work, args.pull_n, args.pull_limit, args.profile)
-    finally:
-        server.stop()
+    if args.only in (None, "push"):
+        bench_push(work, args.push_n, args.batch, args.reps, args.profile)
+    if args.only in (None, "pull"):
+        bench_pull(work, args.pull_n, args.pull_limit, args.reps, args.profile)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
