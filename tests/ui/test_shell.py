@@ -192,3 +192,29 @@ def test_log_out_empties_the_form_and_shows_login(qtbot: Any, logged_in: MainWin
     assert logged_in.locked
     assert logged_in.login.subtitle.text() == "Masuk untuk melanjutkan."
     assert form.full_name.text() == ""
+
+
+def test_whole_flow_with_real_worker_threads(qtbot: Any, shell: fakes.FakeShell):
+    """The same window with the threaded runner: results come back by signal."""
+    runner = ops.ThreadRunner()
+    ops.set_runner(runner)
+    shell.keystore.create_first_account("PLG-001", "Siti", "Palembang", "agent", "rahasia123")
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.login.account.count() == 1)
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace is not None and not window.locked, timeout=10000)
+    dashboard = window.workspace.pages["dashboard"]
+    qtbot.waitUntil(lambda: dashboard.summary is not None)
+    businesses = window.workspace.show_page("businesses")
+    listing = businesses.list_page
+    qtbot.waitUntil(lambda: listing.model.rowCount() > 0)
+    qtbot.keyClicks(listing.search, "Songket Ibu 00101")
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1)
+    qtbot.keyClick(listing.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: businesses.stack.currentWidget() is businesses.detail_page)
+    assert businesses.detail_page.title.text() == "Songket Ibu 00101"
+    qtbot.waitUntil(lambda: ops.hub().running == 0, timeout=10000)
+    assert runner.wait(5000)
