@@ -430,3 +430,44 @@ def test_synthetic_people_are_registered_for_the_log_scan():
     assert logscan.find_leaks([("t", f"nik {who['nik']}")], {who["nik"]})
     assert logscan.find_leaks([("t", "call 081234567890 now")], set())
     assert not logscan.find_leaks([("t", "op 4db5e590-b8f6-43c9-9052-087017719006")], set())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"not a bundle", b"PERISAI" + b"\x00" * 64, _deep(10_000), b"\x1f\x8b" + b"\xff" * 100],
+    ids=["empty", "text", "fake_magic", "deep_json", "fake_gzip"],
+)
+def test_hostile_bundles_get_4xx_and_change_nothing(shared_server, data):
+    headers, _ = session(shared_server, "RA003")
+    before = fingerprint(shared_server)
+    answer = requests.post(
+        shared_server.url + "/v1/sync/bundle",
+        data=data,
+        headers={**headers, "Content-Type": "application/octet-stream"},
+        timeout=60,
+    )
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])
+    assert fingerprint(shared_server) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b'{"refresh_token": null}',
+        b'{"refresh_token": "' + b"A" * 200_000 + b'"}',
+        b'{"refresh_token": ["x"]}',
+        b'{"refresh_token": "\' OR 1=1 --"}',
+    ],
+    ids=["broken", "null", "huge", "list", "sql"],
+)
+def test_hostile_refresh_bodies_get_4xx(shared_server, body):
+    before = fingerprint(shared_server)
+    answer = requests.post(
+        shared_server.url + "/v1/auth/refresh",
+        data=body,
+        timeout=60,
+        headers={"Content-Type": "application/json"},
+    )
+    assert 400 <= answer.status_code < 500, answer.text[:300]
+    assert fingerprint(shared_server) == before
