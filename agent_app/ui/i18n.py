@@ -51,6 +51,10 @@ def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
         return _current
     app.installTranslator(ours)
     _installed.append(ours)
+    extra = QTranslator(app)
+    if extra.load(str(I18N_DIR / f"qt_extra_{lang}.qm")):
+        app.installTranslator(extra)
+        _installed.append(extra)
     qt_own = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if qt_own.load(f"qtbase_{lang}", qt_dir):

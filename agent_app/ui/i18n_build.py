@@ -3,7 +3,9 @@
 1. `pyside6-lupdate` collects every `self.tr(...)` / `QCoreApplication.translate(...)` string
    of agent_app/ui into `resources/i18n/perisai_id.ts` (existing translations are kept; new
    strings appear as unfinished for the translator, e.g. in `pyside6-linguist`).
-2. `pyside6-lrelease` compiles it into `perisai_id.qm`, which the app loads at start.
+2. `pyside6-lrelease` compiles it into `perisai_id.qm`, which the app loads at start, and
+   `qt_extra_id.ts` (Qt's own words: text field context menus, standard buttons; Qt ships
+   no Indonesian) into `qt_extra_id.qm`.
 
 English is the source language, so it needs no file. `--check` exits non-zero when a string
 has no Indonesian translation yet (CI can run it).
@@ -75,6 +77,12 @@ def build(check: bool = False) -> int:
         subprocess.run(
             [_tool("pyside6-lrelease"), str(ts), "-qm", str(i18n.qm_path(lang))], check=True
         )
+        extra = i18n.I18N_DIR / f"qt_extra_{lang}.ts"
+        if extra.exists():  # Qt's own words (context menus, standard buttons), by hand
+            subprocess.run(
+                [_tool("pyside6-lrelease"), str(extra), "-qm", str(extra.with_suffix(".qm"))],
+                check=True,
+            )
         missing = unfinished(lang)
         if missing:
             print(f"{lang}: {len(missing)} string(s) without a translation:")

@@ -228,3 +228,22 @@ def test_indonesian_dates():
     assert i18n.date(dt.date(2021, 10, 3)) == "3 Okt 2021"
     assert i18n.date(dt.date(2021, 8, 17)) == "17 Agu 2021"
     assert i18n.number(1441) == "1.441"
+
+
+def test_qt_own_words_are_indonesian(qtbot: Any):
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    for widget in (QLineEdit(), QPlainTextEdit()):
+        qtbot.addWidget(widget)
+        menu = widget.createStandardContextMenu()
+        texts = [a.text().split("\t")[0] for a in menu.actions() if a.text()]
+        assert texts == [
+            "&Urungkan",
+            "U&langi",
+            "&Potong",
+            "&Salin",
+            "&Tempel",
+            "Hapus",
+            "Pilih semua",
+        ]
+        menu.deleteLater()
