@@ -165,6 +165,7 @@ def test_draft_then_escape_clears(qtbot: Any, logged_in: MainWindow, shell: fake
     assert form.message.text() == "Draf tersimpan."
     draft = shell.backend.enrollments[form.enrollment_id]
     assert draft["status"] == "draft" and draft["nik"] == NIK[:10]
+    assert draft["birth_date"] is None  # not typed, not read from a NIK
     qtbot.keyClick(form.full_name, Qt.Key.Key_Escape)
     assert form.full_name.text() == "" and form.enrollment_id is None
 

@@ -511,7 +511,9 @@ class EnrollmentForm(QWidget):
             "nik": nik,
             "full_name": self.full_name.text().strip(),
             "birth_place": self.birth_place.text().strip() or None,
-            "birth_date": _pydate(self.birth_date.date()).isoformat(),
+            "birth_date": _pydate(self.birth_date.date()).isoformat()
+            if self.birth_date_touched or self.nik_info is not None
+            else None,  # the field's placeholder date is not the worker's
             "gender": self.gender.currentData(),
             "phone": phone or None,
             "email": self.email.text().strip() or None,
