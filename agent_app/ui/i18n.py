@@ -97,3 +97,13 @@ def number(value: int | None) -> str:
     if value is None:
         return "-"
     return f"{int(value):,}".replace(",", ".")
+
+
+def phone(e164: str | None) -> str:
+    """+6281277889900 as agents write and dial it: 0812-7788-9900."""
+    if not e164:
+        return ""
+    if not e164.startswith("+62"):
+        return e164
+    local = "0" + e164[3:]
+    return "-".join(part for part in (local[:4], local[4:8], local[8:]) if part)

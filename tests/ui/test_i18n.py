@@ -247,3 +247,9 @@ def test_qt_own_words_are_indonesian(qtbot: Any):
             "Pilih semua",
         ]
         menu.deleteLater()
+
+
+def test_phone_numbers_as_agents_dial_them():
+    assert i18n.phone("+6281277889900") == "0812-7788-9900"
+    assert i18n.phone("+62812345678") == "0812-3456-78"
+    assert i18n.phone(None) == ""

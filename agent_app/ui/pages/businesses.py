@@ -283,6 +283,8 @@ class BusinessDetailPage(QWidget):
                 text = labels.of(labels.business_statuses(), raw)
             elif key == "region_code":
                 text = regions.path(raw)
+            elif key == "phone":
+                text = i18n.phone(raw)
             elif key == "sync_state":
                 text = labels.of(labels.sync_states(), value(value(detail, "sync"), "sync_state"))
             else:
@@ -355,7 +357,7 @@ class BusinessDialog(QDialog):
         if business is not None:
             self.name.setText(value(business, "name") or "")
             self.owner.setText(value(business, "owner_name") or "")
-            self.phone.setText(value(business, "phone") or "")
+            self.phone.setText(i18n.phone(value(business, "phone")))
             widgets.select_data(self.sector, value(business, "sector"))
             widgets.select_data(self.size_class, str(value(business, "size_class") or "mikro"))
             self.workers.setValue(int(value(business, "workers_count") or 0))

@@ -53,7 +53,7 @@ class FollowUpsPage(QWidget):
                 lambda r: i18n.date(value(r, "next_follow_up") or value(r, "due_on")),
                 lambda r: value(r, "business_name") or value(r, "name") or "",
                 lambda r: value(r, "owner_name") or "",
-                lambda r: value(r, "phone") or "",
+                lambda r: i18n.phone(value(r, "phone")),
                 lambda r: _day(value(r, "last_visit_at")),
                 lambda r: labels.of(labels.outcomes(), value(r, "last_outcome")),
             ],
