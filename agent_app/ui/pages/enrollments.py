@@ -709,7 +709,7 @@ class EnrollmentForm(QWidget):
         self.override_reason.setText(value(enrollment, "birth_date_override_reason") or "")
         gender = value(enrollment, "gender")
         widgets.select_data(self.gender, getattr(gender, "value", gender))
-        self.phone.setText(value(enrollment, "phone") or "")
+        self.phone.setText(i18n.phone(value(enrollment, "phone")))
         self.email.setText(value(enrollment, "email") or "")
         self.address.setText(value(enrollment, "address") or "")
         self.region.set_code(value(enrollment, "region_code"))
