@@ -1,6 +1,6 @@
 """The real server (`python -m sync.server serve`) in its own process, over real HTTP.
 
-On PostgreSQL the server runs two worker processes, so nothing may live in one process's
+The server runs two worker processes, so nothing may live in one process's
 memory. Concurrency: the same batch twice at once, 20 clients pushing at once, and a reader
 pulling while others commit.
 """
@@ -38,7 +38,7 @@ def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     home = tmp_path_factory.mktemp("live")
-    workers = 1
+    workers = 2  # two processes: nothing may live in one process's memory
     drop: Any = None
     if request.param == "sqlite":
         url = f"sqlite:///{home / 'server.sqlite3'}"
@@ -49,7 +49,6 @@ def live(
         with admin_engine.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-        workers = 2
 
         def drop() -> None:
             with admin_engine.connect() as conn:
