@@ -101,6 +101,12 @@ def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Pa
     # The counter first: every change with a seq up to it has committed (seq order is commit
     # order), so the rows read next can hold no gap below it.
     upto = conn.execute(sa.text("SELECT value FROM seq_counter WHERE id = 1")).scalar_one()
+    if after > upto:
+        # A cursor from the future: the database was restored from a backup older than what
+        # this laptop has seen. Its later changes would be skipped; start again.
+        raise CursorError(
+            410, "cursor_expired", "The server's data is older than this cursor; pull again."
+        )
     table = db.table(db.Record)
     rows = conn.execute(
         sa.select(
@@ -128,5 +134,5 @@ def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Pa
         }
         for row in rows
     ]
-    last = rows[-1].server_seq if has_more else max(upto, after)
+    last = rows[-1].server_seq if has_more else upto
     return Page(changes, make_cursor(secret, values["epoch"], last), has_more)

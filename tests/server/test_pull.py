@@ -143,3 +143,14 @@ def test_rate_tables_are_pulled_by_everyone(world: World) -> None:
             "effective_from": "2026-04-01",
             "table": {"JKM": {"flat": 6800}},
         }
+
+
+def test_cursor_from_a_restored_older_database_is_410(world: World) -> None:
+    a1, _, _ = world.standard()
+    a1.push_one(op("business", "create", None, business_fields()))
+    _, cursor = a1.pull_all()
+    with world.engine.begin() as conn:  # as if a backup from before that push were restored
+        conn.exec_driver_sql("UPDATE seq_counter SET value = 0")
+    response = a1.client.get("/v1/sync/pull", headers=a1.headers, params={"cursor": cursor})
+    assert response.status_code == 410
+    assert response.json()["error"]["code"] == "cursor_expired"
