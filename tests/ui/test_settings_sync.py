@@ -164,3 +164,23 @@ def test_booth_mode_opens_on_the_enrollment_form(
     enrollments = logged_in.workspace.pages["enrollments"]
     assert logged_in.workspace.stack.currentWidget() is enrollments
     assert logged_in.workspace.nav.currentItem().text() == "Pendaftaran"
+
+
+def test_background_sync_runs_quietly(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
+):
+    auto = logged_in.auto_sync
+    auto.tick()
+    assert "sync_now" not in shell.backend.calls  # no server set: nothing to do
+    shell.settings.server_url = "https://perisai.example.id"
+    shell.backend.ops = 4
+    auto.tick()
+    assert "sync_now" in shell.backend.calls
+    assert logged_in.pending_label.text() == "Menunggu: 0"
+    from agent_app import errors
+    from agent_app.domain.messages import Text
+
+    shell.backend.fail_next = errors.KnownError(Text("Offline.", "Offline."), "network")
+    auto.tick()
+    assert not shown_messages  # offline at a mall is normal: no message box
+    assert not auto.running

@@ -30,6 +30,7 @@ from agent_app.ui.models import ListModel
 from agent_app.ui.ops import NETWORK, Op
 
 _NOT_CONNECTED = ("sync_not_connected", "sync_auth")
+FIRST_SYNC_DELAY_MS = 10_000
 
 
 class SyncPage(QWidget):
@@ -225,6 +226,7 @@ class AutoSync(QObject):
 
     def start(self) -> None:
         self.timer.start()
+        QTimer.singleShot(FIRST_SYNC_DELAY_MS, self.tick)  # review decisions soon after login
 
     def tick(self) -> None:
         if self.running or not (getattr(self.ctx.settings, "server_url", "") or ""):
