@@ -88,6 +88,9 @@ log = logging.getLogger("sync")
 CLOCK_SKEW_WARNING_SECONDS = 300.0
 #: How often one op is sent in one cycle when the server keeps leaving it out of its answer.
 MAX_SENDS_PER_CYCLE = 3
+#: Batches' worth of ops read from the store at a time: each read marks its ops `sent` in one
+#: durable local commit, so reading two batches at once halves those commits.
+READ_AHEAD_BATCHES = 2
 #: Share of `max_body_bytes` a batch body may fill (room for the envelope and rounding).
 BODY_MARGIN = 0.9
 
@@ -330,7 +333,7 @@ class SyncEngine:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
         try:
             while not self.cancelled:
-                room = max_ops - len(carry)
+                room = max_ops * READ_AHEAD_BATCHES - len(carry)
                 fresh: list[protocol.Op] = []
                 exhausted = False
                 if room > 0:
@@ -355,7 +358,7 @@ class SyncEngine:
                     if exhausted:
                         break
                     continue  # only unsendable ops in this slice, settled locally: go on
-                for batch_ops in self._split_by_size(ops, max_bytes, report):
+                for batch_ops in _by_count(self._split_by_size(ops, max_bytes, report), max_ops):
                     if self.cancelled:
                         break
                     request = self._push_request(batch_ops)
@@ -691,6 +694,15 @@ def bundle_sealer(
         )
 
     return seal
+
+
+def _by_count(batches: list[list[protocol.Op]], max_ops: int) -> list[list[protocol.Op]]:
+    """Batches cut again so none holds more than `max_ops` ops."""
+    return [
+        batch[start : start + max_ops]
+        for batch in batches
+        for start in range(0, len(batch), max_ops)
+    ]
 
 
 def _settled(report: CycleReport) -> int:
