@@ -300,7 +300,6 @@ R503: dict[int | str, dict[str, Any]] = {
     503: {**_err("Busy or unavailable; retry after Retry-After seconds."), "headers": _RETRY}
 }
 R410: dict[int | str, dict[str, Any]] = {410: _err("cursor_expired: pull again from no cursor.")}
-R500: dict[int | str, dict[str, Any]] = {500: _err("A bug on the server.")}
 
 
 def _now() -> dt.datetime:
@@ -314,6 +313,13 @@ def _iso(moment: dt.datetime) -> str:
 def create_app(
     settings: config.Settings | None = None, *, migrate_on_start: bool = False
 ) -> FastAPI:
+    """Builds the server application.
+
+    Args:
+        settings: defaults to `Settings.from_env()`.
+        migrate_on_start: bring the schema up to date when the app starts (for embedding; the
+            CLI's `serve` migrates before starting the workers instead).
+    """
     settings = settings or config.Settings.from_env()
     engine = db.make_engine(settings)
     gate = PushGate(settings.max_concurrent_pushes, settings.push_queue_seconds)
