@@ -45,7 +45,7 @@ def test_07_mall_wifi(shared_server, make_proxy, make_laptop):
     proxy = make_proxy(shared_server, seed=7, hang_seconds=30)
     laptop = make_laptop("RA006", proxy.url, timeout=(2.0, 3.0), max_retries=1)
     timer = CallTimer(laptop)
-    count = 400 if soak() else 80
+    count = 1000 if soak() else 80
     ids = [laptop.add_business(7000 + i) for i in range(count)]
     for business_id in ids[:20]:
         laptop.add_visit(business_id, outcome="follow_up", next_follow_up="2026-12-01")
@@ -67,7 +67,7 @@ def test_07_mall_wifi(shared_server, make_proxy, make_laptop):
     cycles = failures = 0
     from sync.client import SyncError
 
-    while laptop.pending() and time.monotonic() - started < (600 if soak() else 120):
+    while laptop.pending() and time.monotonic() - started < (900 if soak() else 120):
         cycles += 1
         try:
             laptop.sync.run_cycle()
