@@ -53,13 +53,61 @@ class StorageError(KnownError):
     """The database file cannot be used (disk full, read-only folder, locked...)."""
 
     def __init__(self, detail: str) -> None:
-        super().__init__(
-            Text(
-                f"Basis data lokal tidak dapat digunakan: {detail}",
-                f"The local database cannot be used: {detail}",
-            ),
-            code="storage",
+        self.detail = detail
+        known = _KNOWN_FAILURES.get(_failure_kind(detail))
+        text = known or Text(
+            f"Basis data lokal tidak dapat digunakan: {detail}",
+            f"The local database cannot be used: {detail}",
         )
+        super().__init__(text, code="storage")
+
+
+_KNOWN_FAILURES = {
+    "full": Text(
+        "Penyimpanan laptop penuh. Kosongkan ruang disk lalu coba lagi.",
+        "The laptop's disk is full. Free some space and try again.",
+    ),
+    "locked": Text(
+        "Basis data sedang dipakai proses lain. Tunggu sebentar lalu coba lagi.",
+        "The database is busy in another process. Wait a moment and try again.",
+    ),
+    "readonly": Text(
+        "Berkas basis data tidak dapat ditulis (hanya-baca). Periksa izin folder data.",
+        "The database file cannot be written (read-only). Check the data folder's permissions.",
+    ),
+    "io": Text(
+        "Kesalahan baca/tulis disk pada basis data lokal. Periksa disk laptop.",
+        "A disk read/write error on the local database. Check the laptop's disk.",
+    ),
+    "open": Text(
+        "Berkas basis data tidak dapat dibuka. Periksa folder data.",
+        "The database file cannot be opened. Check the data folder.",
+    ),
+}
+
+
+def _failure_kind(detail: str) -> str:
+    text = detail.lower()
+    if "full" in text:
+        return "full"
+    if "locked" in text or "busy" in text:
+        return "locked"
+    if "readonly" in text or "read-only" in text:
+        return "readonly"
+    if "disk i/o" in text:
+        return "io"
+    if "unable to open" in text:
+        return "open"
+    return ""
+
+
+def as_storage_error(error: BaseException) -> StorageError | None:
+    """The StorageError for an SQLite failure the person can act on (disk full, locked,
+    read-only, I/O, cannot open), or None for anything else (a bug)."""
+    cause = getattr(error, "orig", error)
+    if isinstance(cause, sqlcipher3.dbapi2.OperationalError) and _failure_kind(str(cause)):
+        return StorageError(str(cause))
+    return None
 
 
 def _connect(path: Path, key: bytes) -> Any:

@@ -8,7 +8,9 @@
 Leaving the block without `commit()` rolls everything back, so a change, its outbox op and its
 audit entry are written together or not at all. A `SqlUnitOfWork` can be entered again and
 again (each time with a fresh Session), but not from two threads at once: each thread makes its
-own. Repositories are attributes; see `agent_app.storage.repositories`.
+own. Repositories are attributes; see `agent_app.storage.repositories`. An SQLite failure the
+person can act on (disk full, database locked, read-only file) leaves the block as
+`engine.StorageError`, a KnownError with a message in both languages.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from agent_app.storage import repositories
+from agent_app.storage import engine, repositories
 
 
 class SqlUnitOfWork:
@@ -69,6 +71,10 @@ class SqlUnitOfWork:
                 session.rollback()
             finally:
                 session.close()
+        if exc is not None:
+            known = engine.as_storage_error(exc)
+            if known is not None:
+                raise known from exc
 
     def commit(self) -> None:
         self.session.commit()

@@ -232,3 +232,31 @@ def test_the_device_id_is_made_once_and_kept(db_path: Path, key: bytes) -> None:
     with SqlUnitOfWork(engine) as uow:
         assert uow.sync_state.get().device_id == first
     engine.dispose()
+
+
+def test_a_locked_database_is_a_known_error(
+    db_path: Path, key: bytes, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlcipher3
+
+    monkeypatch.setattr(storage_engine, "BUSY_TIMEOUT_MS", 50)
+    engine = open_engine(db_path, key)
+    other = sqlcipher3.dbapi2.connect(str(db_path), isolation_level=None)
+    other.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with pytest.raises(storage_engine.StorageError) as caught:
+            businesses.register_business(SqlUnitOfWork(engine), actor, {"name": "Terkunci"})
+        assert isinstance(caught.value, KnownError)
+        assert "busy" in caught.value.message("en")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert businesses.register_business(SqlUnitOfWork(engine), actor, {"name": "Bebas"}).name
+    assert businesses.count(SqlUnitOfWork(engine)) == 1
+    engine.dispose()
+
+
+def test_other_database_errors_stay_bugs(engine: Engine) -> None:
+    with pytest.raises(sa.exc.OperationalError), SqlUnitOfWork(engine) as uow:
+        uow.session.execute(sa.text("SELECT * FROM no_such_table"))
