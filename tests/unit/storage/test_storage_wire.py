@@ -18,7 +18,7 @@ texts = st.none() | st.text(min_size=1, max_size=40)
 businesses = st.builds(
     records.Business,
     id=st.uuids().map(str),
-    name=st.text(min_size=1, max_size=40),
+    name=st.text(min_size=1, max_size=40).filter(str.strip),
     owner_name=texts,
     phone=st.none() | st.just("+6281234567890"),
     sector=st.none() | st.sampled_from(keys.SECTORS),
