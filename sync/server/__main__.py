@@ -8,7 +8,8 @@
     create-event --name NAME --venue VENUE --branch CODE --starts-on DATE --ends-on DATE
     set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
         --period-start DATE --period-end DATE
-    unlock-agent CODE
+    unlock-agent CODE | disable-agent CODE | enable-agent CODE
+    revoke-device DEVICE_ID
     review-enrollment ID --status accepted|needs_correction [--reason R]
         [--membership-number N]
     publish-rate-table FILE --version V --effective-from DATE
@@ -59,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
 
     unlock = sub.add_parser("unlock-agent", help="lift a lockout after wrong passwords")
     unlock.add_argument("code")
+
+    disable = sub.add_parser("disable-agent", help="disable an account (tokens stop at once)")
+    disable.add_argument("code")
+    enable = sub.add_parser("enable-agent", help="enable a disabled account again")
+    enable.add_argument("code")
+
+    revoke = sub.add_parser("revoke-device", help="cut off a lost or stolen laptop")
+    revoke.add_argument("device_id")
 
     event = sub.add_parser("create-event", help="add an outreach event")
     event.add_argument("--name", required=True)
@@ -168,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         elif args.command == "unlock-agent":
             print(admin.unlock_agent(engine, args.code))
+        elif args.command in ("disable-agent", "enable-agent"):
+            print(admin.set_agent_active(engine, args.code, args.command == "enable-agent"))
+        elif args.command == "revoke-device":
+            print(admin.revoke_device(engine, args.device_id))
         elif args.command == "create-event":
             print(
                 admin.create_event(

@@ -214,6 +214,14 @@ def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, 
         agent = conn.execute(sa.select(agents).where(agents.c.code == row.agent_code)).first()
         if agent is None or not agent.active:
             raise AuthError(401, "invalid_refresh_token", "The account is disabled.")
+        bindings = db.table(db.DeviceAgent)
+        bound = conn.execute(
+            sa.select(bindings.c.device_id).where(
+                bindings.c.device_id == row.device_id, bindings.c.agent_code == agent.code
+            )
+        ).first()
+        if bound is None:
+            raise AuthError(401, "invalid_refresh_token", "This device was revoked; log in again.")
         return _issue(conn, settings, agent, row.device_id)
 
 

@@ -115,6 +115,49 @@ def unlock_agent(engine: Engine, code: str) -> str:
     return f"unlocked agent {code}"
 
 
+def set_agent_active(engine: Engine, code: str, active: bool) -> str:
+    """Disables an account (its tokens stop working at once) or enables it again."""
+    table = db.table(db.Agent)
+    with engine.begin() as conn:
+        done = conn.execute(table.update().where(table.c.code == code).values(active=active))
+        if done.rowcount == 0:
+            raise AdminError(f"no agent {code}")
+        if not active:
+            tokens = db.table(db.RefreshToken)
+            conn.execute(
+                tokens.update()
+                .where(tokens.c.agent_code == code, tokens.c.used_at.is_(None))
+                .values(used_at=db.utcnow())
+            )
+    return f"{'enabled' if active else 'disabled'} agent {code}"
+
+
+def revoke_device(engine: Engine, device_id: str) -> str:
+    """For a lost or stolen laptop: unbinds it from every agent (its access tokens stop working
+    at once, its refresh tokens are spent) and forgets its key (its bundles are refused).
+    Logging in on it again binds it anew."""
+    try:
+        device_id = str(uuid.UUID(device_id))
+    except ValueError as error:
+        raise AdminError("the device id must be a UUID") from error
+    devices = db.table(db.Device)
+    with engine.begin() as conn:
+        done = conn.execute(
+            devices.update().where(devices.c.device_id == device_id).values(public_key=None)
+        )
+        if done.rowcount == 0:
+            raise AdminError(f"no device {device_id}")
+        bindings = db.table(db.DeviceAgent)
+        unbound = conn.execute(bindings.delete().where(bindings.c.device_id == device_id)).rowcount
+        tokens = db.table(db.RefreshToken)
+        conn.execute(
+            tokens.update()
+            .where(tokens.c.device_id == device_id, tokens.c.used_at.is_(None))
+            .values(used_at=db.utcnow())
+        )
+    return f"revoked device {device_id} (unbound from {unbound} agent(s))"
+
+
 def _put_record(
     conn: sa.Connection,
     entity: str,

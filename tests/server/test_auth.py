@@ -139,3 +139,49 @@ def test_login_validates_the_device_key(world: World) -> None:
     response = world.login_raw("A1", device_public_key="AAAA")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
+
+
+def test_disabled_agent_is_cut_off_at_once(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    admin.set_agent_active(world.engine, "A1", False)
+    assert world.client.get("/v1/sync/config", headers=laptop.headers).status_code == 401
+    refreshed = world.client.post("/v1/auth/refresh", json={"refresh_token": laptop.refresh_token})
+    assert refreshed.status_code == 401
+    assert world.login_raw("A1").status_code == 401
+    admin.set_agent_active(world.engine, "A1", True)
+    assert world.login_raw("A1").status_code == 200
+
+
+def test_revoked_device_is_cut_off_and_its_bundles_refused(world: World) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sync import bundle
+
+    world.branch()
+    world.agent("A1")
+    key = Ed25519PrivateKey.generate()
+    lost = world.login("A1", device_public_key=bundle.b64(bundle.raw_public(key)))
+    other = world.login("A1")
+    sealed = bundle.seal(
+        lost.body([op("business", "create", None, business_fields())]),
+        agent_code="A1",
+        server_public_key=base64.b64decode(lost.login_answer["server_public_key"]),
+        device_private_key=key,
+        created_at="2026-11-21T10:00:00+07:00",
+    )
+    assert "revoked device" in admin.revoke_device(world.engine, lost.device_id)
+    assert world.client.get("/v1/sync/config", headers=lost.headers).status_code == 401
+    refreshed = world.client.post("/v1/auth/refresh", json={"refresh_token": lost.refresh_token})
+    assert refreshed.status_code == 401
+    upload = world.client.post(
+        "/v1/sync/bundle",
+        content=sealed,
+        headers={**other.headers, "Content-Type": "application/octet-stream"},
+    )
+    assert upload.status_code == 400 and upload.json()["error"]["code"] == "invalid_bundle"
+    # The agent's other laptop is untouched.
+    assert world.client.get("/v1/sync/config", headers=other.headers).status_code == 200

@@ -253,6 +253,10 @@ def test_administration_commands(
     )
     assert no_agent.returncode != 0 and "no agent ZZ" in no_agent.stderr
     assert _cli(home, "unlock-agent", "A1").returncode == 0
+    assert "disabled agent A1" in _cli(home, "disable-agent", "A1").stdout
+    assert "enabled agent A1" in _cli(home, "enable-agent", "A1").stdout
+    assert _cli(home, "disable-agent", "NOBODY").returncode == 2
+    assert "must be a UUID" in _cli(home, "revoke-device", "laptop-1").stderr
     assert _cli(home, "compact", "--older-than-days", "30").returncode == 0
 
 
