@@ -13,13 +13,12 @@ A wrong key makes SQLCipher answer "file is not a database"; here it is `WrongKe
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, pool
 
 from agent_app.domain.messages import Text
@@ -206,8 +205,10 @@ def _ensure_sync_state(engine: Engine) -> None:
         )
 
 
-def alembic_config(connection: Any = None) -> Config:
+def alembic_config(connection: Any = None) -> Any:
     """An Alembic config for our migrations, bound to an open connection."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
@@ -221,7 +222,44 @@ def migrate_to_head(engine: Engine) -> None:
     run each DDL statement in autocommit, and a failed migration would leave half a schema.
     IMMEDIATE also makes a second process that opens the file at the same time wait its turn.
     """
+    if _current_revision(engine) == head_revision():
+        return  # the usual start: nothing to do, and Alembic (about 11 MB) is never imported
+    from alembic import command
+
     with engine.connect() as conn:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
         command.upgrade(alembic_config(conn), "head")
         conn.commit()
+
+
+_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(
+    r"^down_revision(?:\s*:[^=]+)?\s*=\s*(?:None|[\"']([^\"']+)[\"'])", re.MULTILINE
+)
+
+
+def head_revision() -> str:
+    """The newest migration's revision id, read from the scripts' text without importing
+    Alembic (a test checks it equals Alembic's own answer). The scripts form one line."""
+    revisions: dict[str, str | None] = {}
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = script.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(text), _DOWN.search(text)
+        if revision and down:
+            revisions[revision.group(1)] = down.group(1)
+    parents = {down for down in revisions.values() if down}
+    heads = [rev for rev in revisions if rev not in parents]
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must have one head, found {heads}")
+    return heads[0]
+
+
+def _current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if not exists:
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return str(row[0]) if row else None
