@@ -83,8 +83,15 @@ class Backend(Protocol):
     def dashboard(self, on: dt.date, event_id: str | None) -> Any: ...
     def events(self) -> list[Any]: ...
     def sync_status(self) -> SyncStatus: ...
-    def sync_now(self, password: str | None = None) -> Any: ...
+    def sync_now(
+        self,
+        password: str | None = None,
+        progress: Callable[[str, int, int | None], None] | None = None,
+    ) -> Any: ...
     def resolve_conflict(self, op_id: str, choice: str) -> Any: ...
+    def check_participant(self, nik: str) -> Any: ...
+    def export_bundle(self, path: str) -> Any: ...
+    def upload_bundle(self, path: str) -> Any: ...
 
 
 def _service(name: str) -> Any:
@@ -209,8 +216,15 @@ class ServicesBackend:
             last_error=value(state, "last_error"),
         )
 
-    def sync_now(self, password: str | None = None) -> Any:
-        """One push-then-pull cycle; with `password`, logs in to the server first."""
+    def sync_now(
+        self,
+        password: str | None = None,
+        progress: Callable[[str, int, int | None], None] | None = None,
+    ) -> Any:
+        """One push-then-pull cycle; with `password`, logs in to the server first.
+
+        `progress(phase, done, total)` is called on the network thread (the page forwards it
+        to the UI thread by a signal)."""
         if not self.server_url():
             raise errors.KnownError(
                 Text(
@@ -229,8 +243,34 @@ class ServicesBackend:
                 ),
                 "sync_unavailable",
             ) from None
-        return sync.run_cycle(self.uow_factory, self.actor, self.server_url(), password=password)
+        return sync.run_cycle(
+            self.uow_factory, self.actor, self.server_url(), password=password, progress=progress
+        )
 
     def resolve_conflict(self, op_id: str, choice: str) -> Any:
         sync = _service("sync")
         return sync.resolve_conflict(self.uow_factory, self.actor, op_id, choice)
+
+    def check_participant(self, nik: str) -> Any:
+        """The server's word on a NIK (`ParticipantCheck`); `None` without a server: the
+        enrollment then goes on offline (never blocked)."""
+        if not self.server_url():
+            return None
+        sync = _service("sync")
+        return sync.check_participant(self.uow_factory, self.actor, self.server_url(), nik)
+
+    def export_bundle(self, path: str) -> Any:
+        """The unsettled changes to an offline bundle file (USB); `BundleExport`."""
+        return _service("sync").export_bundle(self.uow_factory, self.actor, path)
+
+    def upload_bundle(self, path: str) -> Any:
+        """Sends a bundle file (from a laptop without internet) to the server; op results."""
+        if not self.server_url():
+            raise errors.KnownError(
+                Text(
+                    "Alamat server belum diatur. Isi di Pengaturan.",
+                    "No server address is set. Fill it in under Settings.",
+                ),
+                "no_server",
+            )
+        return _service("sync").upload_bundle(self.uow_factory, self.actor, self.server_url(), path)

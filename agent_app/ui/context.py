@@ -33,6 +33,7 @@ class Context(QObject):
     event_changed = Signal()
     account_changed = Signal()
     sync_changed = Signal()
+    sync_wanted = Signal()  # a change worth sending soon (a submit): AutoSync runs a cycle
 
     def __init__(
         self,

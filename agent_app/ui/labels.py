@@ -86,8 +86,18 @@ def of(table: dict[str, str], key: object) -> str:
 
 def sync_states() -> dict[str, str]:
     return {
+        "draft": QCoreApplication.translate("Labels", "Draft"),
         "pending": QCoreApplication.translate("Labels", "Pending"),
         "synced": QCoreApplication.translate("Labels", "Synced"),
         "rejected": QCoreApplication.translate("Labels", "Rejected"),
         "conflict": QCoreApplication.translate("Labels", "Conflict"),
     }
+
+
+def record_sync_state(record: object) -> str:
+    """A record's sync state on screen: Draft (never sent), Pending, Synced, Rejected, Conflict."""
+    from agent_app.ui.backend import value
+
+    if str(getattr(value(record, "status"), "value", value(record, "status"))) == "draft":
+        return sync_states()["draft"]
+    return of(sync_states(), value(record, "sync_state"))

@@ -56,7 +56,15 @@ class BusinessTableModel(QAbstractTableModel):
     loaded = Signal()  # a new filter's first page arrived
     counted = Signal()  # ...and then its full count, when it is more than a page
 
-    COLUMNS = ("name", "owner_name", "sector", "status", "last_visit_at", "next_follow_up")
+    COLUMNS = (
+        "name",
+        "owner_name",
+        "sector",
+        "status",
+        "last_visit_at",
+        "next_follow_up",
+        "sync_state",
+    )
 
     def __init__(self, backend: Callable[[], Backend], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +87,7 @@ class BusinessTableModel(QAbstractTableModel):
             self.tr("Status"),
             self.tr("Last visit"),
             self.tr("Follow-up"),
+            self.tr("Sync state"),
         )
 
     # -- filtering -------------------------------------------------------------------------
@@ -286,6 +295,8 @@ class BusinessTableModel(QAbstractTableModel):
             return f"{i18n.date(day)} · {outcome}" if outcome else i18n.date(day)
         if column == "next_follow_up":
             return i18n.date(raw) if isinstance(raw, dt.date) else ""
+        if column == "sync_state":
+            return labels.of(labels.sync_states(), raw)
         return "" if raw is None else str(raw)
 
 

@@ -398,6 +398,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self.idle.detach()
         self.status_timer.stop()
+        auto_sync = getattr(self, "auto_sync", None)
+        if auto_sync is not None:
+            auto_sync.stop()
         super().closeEvent(event)
 
 

@@ -245,6 +245,129 @@
         <source>Follow-up</source>
         <translation>Tindak lanjut</translation>
     </message>
+    <message>
+        <source>Sync state</source>
+        <translation>Status sinkronisasi</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Conflict: {record}</source>
+        <translation>Konflik: {record}</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Isian</translation>
+    </message>
+    <message>
+        <source>On this laptop</source>
+        <translation>Di laptop ini</translation>
+    </message>
+    <message>
+        <source>On the server</source>
+        <translation>Di server</translation>
+    </message>
+    <message>
+        <source>Keep my data</source>
+        <translation>Pakai data saya</translation>
+    </message>
+    <message>
+        <source>Take the server&apos;s data</source>
+        <translation>Pakai data server</translation>
+    </message>
+    <message>
+        <source>Decide later</source>
+        <translation>Putuskan nanti</translation>
+    </message>
+    <message>
+        <source>Fields that differ are highlighted.</source>
+        <translation>Isian yang berbeda ditandai.</translation>
+    </message>
+    <message>
+        <source>Business name</source>
+        <translation>Nama usaha</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Pemilik usaha</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Sector</source>
+        <translation>Sektor</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Skala usaha</translation>
+    </message>
+    <message>
+        <source>Number of workers</source>
+        <translation>Jumlah pekerja</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Wilayah</translation>
+    </message>
+    <message>
+        <source>NIB</source>
+        <translation>NIB</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Nama lengkap</translation>
+    </message>
+    <message>
+        <source>NIK</source>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Tanggal lahir</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>Pekerjaan</translation>
+    </message>
+    <message>
+        <source>Declared income</source>
+        <translation>Penghasilan yang dilaporkan</translation>
+    </message>
+    <message>
+        <source>Programs</source>
+        <translation>Program</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Catatan</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Hasil</translation>
+    </message>
+    <message>
+        <source>Next follow-up</source>
+        <translation>Tindak lanjut berikutnya</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ya</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Tidak</translation>
+    </message>
 </context>
 <context>
     <name>DashboardPage</name>
@@ -591,6 +714,10 @@
     <message>
         <source>Draft saved.</source>
         <translation>Draf tersimpan.</translation>
+    </message>
+    <message>
+        <source>This NIK is already enrolled (branch {branch}, since {date}), according to the server. Do not enroll the person twice: check the NIK with them. Nothing was submitted.</source>
+        <translation>Menurut server, NIK ini sudah terdaftar (cabang {branch}, sejak {date}). Jangan daftarkan dua kali: periksa NIK dengan calon peserta. Tidak ada yang diajukan.</translation>
     </message>
     <message>
         <source>Submitted: {name}, {amount} per month. Ready for the next person.</source>
@@ -1280,6 +1407,7 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <name>SyncPage</name>
     <message>
         <source>Server</source>
+        <extracomment>After a failed cycle: 30 s, 1 min, 2 min... at most 15 min; a success resets it. A submit is sent this soon (a few submits in a row make one cycle). Fields the conflict dialog does not compare (bookkeeping, not the person&apos;s data). Asks where to write / what to read (tests replace these).</extracomment>
         <translation>Server</translation>
     </message>
     <message>
@@ -1299,6 +1427,22 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Sinkronkan sekarang</translation>
     </message>
     <message>
+        <source>Export for USB…</source>
+        <translation>Ekspor untuk USB…</translation>
+    </message>
+    <message>
+        <source>Write the changes waiting to be sent to a file, to take to the branch</source>
+        <translation>Tulis perubahan yang menunggu dikirim ke berkas, untuk dibawa ke kantor cabang</translation>
+    </message>
+    <message>
+        <source>Send a bundle file…</source>
+        <translation>Kirim berkas bundel…</translation>
+    </message>
+    <message>
+        <source>Send a file exported on a laptop without internet to the server</source>
+        <translation>Kirim ke server berkas yang diekspor dari laptop tanpa internet</translation>
+    </message>
+    <message>
         <source>Your password on the server</source>
         <translation>Kata sandi Anda di server</translation>
     </message>
@@ -1315,16 +1459,20 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Status sinkronisasi</translation>
     </message>
     <message>
+        <source>Server&apos;s message</source>
+        <translation>Pesan server</translation>
+    </message>
+    <message>
         <source>What to do</source>
         <translation>Yang perlu dilakukan</translation>
     </message>
     <message>
-        <source>Keep my data</source>
-        <translation>Pakai data saya</translation>
+        <source>Compare and choose…</source>
+        <translation>Bandingkan dan pilih…</translation>
     </message>
     <message>
-        <source>Take the server&apos;s data</source>
-        <translation>Pakai data server</translation>
+        <source>Show this laptop&apos;s data beside the server&apos;s and choose which to keep</source>
+        <translation>Tampilkan data laptop ini di samping data server, lalu pilih yang dipakai</translation>
     </message>
     <message>
         <source>Sync</source>
@@ -1391,6 +1539,26 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Menyinkronkan…</translation>
     </message>
     <message>
+        <source>Asking the server</source>
+        <translation>Menghubungi server</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Mengirim</translation>
+    </message>
+    <message>
+        <source>Receiving</source>
+        <translation>Menerima</translation>
+    </message>
+    <message>
+        <source>{phase}: {done} of {total}</source>
+        <translation>{phase}: {done} dari {total}</translation>
+    </message>
+    <message>
+        <source>Syncing… {phase}: {done}</source>
+        <translation>Menyinkronkan… {phase}: {done}</translation>
+    </message>
+    <message>
         <source>Sync finished: {sent} sent, {received} received.</source>
         <translation>Sinkronisasi selesai: {sent} terkirim, {received} diterima.</translation>
     </message>
@@ -1401,6 +1569,42 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Sync failed.</source>
         <translation>Sinkronisasi gagal.</translation>
+    </message>
+    <message>
+        <source>Your data is kept; it will be sent at the next sync.</source>
+        <translation>Data Anda dipakai; akan dikirim pada sinkronisasi berikutnya.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s data is now on this laptop.</source>
+        <translation>Data server sekarang ada di laptop ini.</translation>
+    </message>
+    <message>
+        <source>Export for USB</source>
+        <translation>Ekspor untuk USB</translation>
+    </message>
+    <message>
+        <source>Perisai bundle (*.bundle)</source>
+        <translation>Bundel Perisai (*.bundle)</translation>
+    </message>
+    <message>
+        <source>Send a bundle file</source>
+        <translation>Kirim berkas bundel</translation>
+    </message>
+    <message>
+        <source>{n} changes written to {files}. Take the file to the branch; the changes stay waiting here until the server answers.</source>
+        <translation>{n} perubahan ditulis ke {files}. Bawa berkas ke kantor cabang; perubahan tetap menunggu di sini sampai server menjawab.</translation>
+    </message>
+    <message>
+        <source>Export failed.</source>
+        <translation>Ekspor gagal.</translation>
+    </message>
+    <message>
+        <source>Bundle sent: the server took {taken} of {n} changes.</source>
+        <translation>Bundel terkirim: server menerima {taken} dari {n} perubahan.</translation>
+    </message>
+    <message>
+        <source>The bundle could not be sent.</source>
+        <translation>Bundel tidak dapat dikirim.</translation>
     </message>
 </context>
 <context>

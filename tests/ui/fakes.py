@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -166,6 +167,13 @@ class FakeBackend:
     fail_next: BaseException | None = None
     needs_login: bool = False
     problems: list[Any] = field(default_factory=list)
+    #: The engine's progress calls one sync makes: (phase, done, total).
+    progress_steps: list[tuple[str, int, int | None]] = field(default_factory=list)
+    seen_progress: list[tuple[str, int, int | None]] = field(default_factory=list)
+    #: What the server says of a NIK (`ParticipantCheck`); an exception: no answer.
+    participant: Any = None
+    exported: list[str] = field(default_factory=list)
+    online: bool = False
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -439,19 +447,45 @@ class FakeBackend:
 
     def sync_status(self) -> SyncStatus:
         return SyncStatus(
-            pending_ops=self.ops, online=False, server_url="", problems=tuple(self.problems)
+            pending_ops=self.ops, online=self.online, server_url="", problems=tuple(self.problems)
         )
+
+    def check_participant(self, nik: str) -> Any:
+        self._call(f"check:{nik}")
+        if isinstance(self.participant, BaseException):
+            raise self.participant
+        return self.participant or sync_service.ParticipantCheck("unknown", reason="no_server")
+
+    def export_bundle(self, path: str) -> Any:
+        self._call("export_bundle")
+        self.exported.append(path)
+        return sync_service.BundleExport([Path(path)], self.ops)
+
+    def upload_bundle(self, path: str) -> Any:
+        self._call(f"upload:{Path(path).name}")
+        return [
+            SimpleNamespace(op_id="x1", status="applied"),
+            SimpleNamespace(op_id="x2", status="rejected"),
+        ]
 
     def resolve_conflict(self, op_id: str, choice: str) -> Any:
         self._call(f"resolve:{op_id}:{choice}")
         self.problems = [p for p in self.problems if p.op_id != op_id]
 
-    def sync_now(self, password: str | None = None) -> Any:
+    def sync_now(self, password: str | None = None, progress: Any = None) -> Any:
         self._call("sync_now")
         if self.needs_login and password is None:
             raise sync_service.SyncFailed("not_connected", "not_logged_in")
+        for step in self.progress_steps:
+            if progress is not None:
+                progress(*step)
         self.needs_login = False
         self.ops = 0
+        self.online = True
+        for e in self.enrollments.values():  # the supervisor's decisions come down on pull
+            decided = e.pop("_review_on_pull", None)
+            if decided:
+                e["status"] = decided
         return {"pushed": 3, "pulled": 1}
 
 

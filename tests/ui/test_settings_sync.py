@@ -143,10 +143,11 @@ def test_conflict_listed_and_settled(
     qtmodeltester.check(page.problems)
     assert page.problems_title.text() == "Ditolak atau konflik (1)"
     assert page.problems.data(page.problems.index(0, 1)) == "Konflik"
-    assert not page.keep_mine.isEnabled()
+    assert not page.compare_button.isEnabled()
     page.problems_table.selectRow(0)
-    assert page.keep_mine.isEnabled()
-    qtbot.mouseClick(page.keep_mine, Qt.MouseButton.LeftButton)
+    assert page.compare_button.isEnabled()
+    qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.dialog.keep_mine, Qt.MouseButton.LeftButton)
     assert "resolve:op-1:mine" in shell.backend.calls
     assert page.problems.rowCount() == 0
 

@@ -102,7 +102,7 @@ class BusinessListPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((250, 170, 170, 130, 250)):
+        for column, width in enumerate((250, 170, 170, 130, 250, 120)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated.connect(lambda index: self._open_row(index.row()))

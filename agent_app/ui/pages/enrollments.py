@@ -44,7 +44,7 @@ from agent_app.ui import i18n, labels, messages, regions, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
-from agent_app.ui.ops import Op
+from agent_app.ui.ops import NETWORK, Op
 
 #: The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).
 CONSENT_VERSION = "persetujuan-bpu-2026.1"
@@ -87,6 +87,7 @@ class EnrollmentForm(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.enrollment_id: str | None = None
+        self.loaded_status: str | None = None
         self.nik_info: identity.NikInfo | None = None
         self.birth_date_touched = False
         self.quote: contributions.Quote | None = None
@@ -605,7 +606,46 @@ class EnrollmentForm(QWidget):
             return backend.submit_enrollment(str(value(saved, "id")))
 
         self._busy(True)
-        Op(self, work).success(self._submitted).failure(self._failed).run()
+        if not self._ask_server_first():
+            Op(self, work).success(self._submitted).failure(self._failed).run()
+            return
+
+        def checked(check: Any) -> None:
+            if str(value(check, "state", "")) == "enrolled":
+                self._busy(False)
+                self._enrolled_at_server(check)
+                return
+            Op(self, work).success(self._submitted).failure(self._failed).run()
+
+        # Online: the server knows every branch's enrollments. Offline or no answer: the
+        # submit goes on (offline work is never blocked); the server checks again on push.
+        Op(self, lambda: backend.check_participant(nik), kind=NETWORK).success(checked).failure(
+            lambda _exc: checked(None)
+        ).run()
+
+    def _ask_server_first(self) -> bool:
+        """A new person (or a draft): ask the server about the NIK when a server is set. A
+        correction is skipped: the server already holds that very enrollment."""
+        if not (getattr(self.ctx.settings, "server_url", "") or ""):
+            return False
+        if not callable(getattr(self.ctx.backend, "check_participant", None)):
+            return False
+        return self.loaded_status in (None, "draft")
+
+    def _enrolled_at_server(self, check: Any) -> None:
+        when = value(check, "enrolled_on")
+        if isinstance(when, str):
+            when = dt.date.fromisoformat(when[:10])
+        text = self.tr(
+            "This NIK is already enrolled (branch {branch}, since {date}), according to the "
+            "server. Do not enroll the person twice: check the NIK with them. Nothing was "
+            "submitted."
+        ).format(
+            branch=value(check, "branch") or "-",
+            date=i18n.date(when) if isinstance(when, dt.date) else "-",
+        )
+        self._status(self.nik_status, "error", text)
+        self._status(self.message, "error", text)
 
     def _submitted(self, enrollment: Any) -> None:
         self._busy(False)
@@ -623,6 +663,7 @@ class EnrollmentForm(QWidget):
         for button in (self.print_button, self.pdf_button):
             button.setVisible(True)
         self.ctx.enrollments_changed.emit()
+        self.ctx.sync_wanted.emit()  # sent soon when online
         self.submitted.emit(enrollment)
 
     def print_receipt(self) -> None:
@@ -654,6 +695,7 @@ class EnrollmentForm(QWidget):
     def clear(self) -> None:
         """Empties the form for the next person (Esc)."""
         self.enrollment_id = None
+        self.loaded_status = None
         self.duplicate = None
         self.correction_banner.setVisible(False)
         self.set_business(None)
@@ -698,6 +740,8 @@ class EnrollmentForm(QWidget):
         """Fills the form with a draft or an enrollment sent back for correction."""
         self.clear()
         self.enrollment_id = str(value(enrollment, "id"))
+        status = value(enrollment, "status")
+        self.loaded_status = str(getattr(status, "value", status)) if status else None
         birth = value(enrollment, "birth_date")
         self.nik.setText(value(enrollment, "nik") or "")
         self.full_name.setText(value(enrollment, "full_name") or "")
@@ -831,7 +875,7 @@ class EnrollmentsPage(QWidget):
                     else ""
                 ),
                 lambda e: _when(value(e, "submitted_at")),
-                lambda e: labels.of(labels.sync_states(), value(e, "sync_state")),
+                labels.record_sync_state,
             ],
             self,
         )

@@ -203,9 +203,7 @@ class ReportsPage(QWidget):
         if event_id is None and _is_supervisor(self._actor()):
             agent_code = self.agent_code.text().strip() or None
         backend = self.ctx.backend
-        Op(self, lambda: load_summary(backend, on, event_id, agent_code)).success(
-            self._show
-        ).run()
+        Op(self, lambda: load_summary(backend, on, event_id, agent_code)).success(self._show).run()
 
     def _show(self, summary: daily.DailySummary) -> None:
         self.summary = summary
