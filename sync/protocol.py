@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-PROTOCOL_VERSION = 1
+from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
 
 Entity = Literal["business", "visit", "enrollment"]
 PulledEntity = Literal["business", "visit", "enrollment", "event", "target", "rate_table"]
