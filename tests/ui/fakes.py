@@ -128,6 +128,7 @@ class BusinessRow:
     nib: str | None = None
     last_visit_at: str | None = None
     last_outcome: str | None = None
+    sync_state: str | None = "synced"
 
 
 class ValidationFailed(errors.KnownError):
@@ -174,6 +175,8 @@ class FakeBackend:
     participant: Any = None
     exported: list[str] = field(default_factory=list)
     online: bool = False
+    #: Per record: pending, synced, rejected, conflict (default: synced).
+    sync_states: dict[str, str] = field(default_factory=dict)
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -214,6 +217,7 @@ class FakeBackend:
             self._next_follow_up(b.id),
             b.event_id,
             b.nib,
+            sync_state=self.sync_states.get(b.id, "synced"),
         )
 
     def _matching(self, flt: BusinessFilter) -> list[BusinessRow]:
@@ -250,7 +254,11 @@ class FakeBackend:
     def business_detail(self, business_id: str) -> Any:
         self._call("detail")
         visits = [v for v in self.visits if v.business_id == business_id]
-        return SimpleNamespace(business=self.businesses[business_id], visits=visits)
+        return SimpleNamespace(
+            business=self.businesses[business_id],
+            visits=visits,
+            sync=SimpleNamespace(sync_state=self.sync_states.get(business_id, "synced")),
+        )
 
     def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any:
         self._call("register_business")
