@@ -427,3 +427,4 @@ def test_pulled_pages_leave_every_connection_durable_again(make_laptop: Any) -> 
     with b.engine.connect() as first, b.engine.connect() as second:
         for connection in (first, second):
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
