@@ -1,0 +1,221 @@
+"""The Sync page over the real services against the real central server (its own process,
+started by tests/sync/conftest.py): log in, sync with the progress bar, a supervisor's review
+decision arriving, a real conflict settled in the conflict dialog, the NIK asked of the
+server, and a USB bundle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import random
+import sys
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+pytest.importorskip("sqlcipher3")
+
+from agent_app.services.actor import Actor
+from agent_app.storage.engine import open_engine
+from agent_app.storage.uow import SqlUnitOfWork
+from agent_app.ui.backend import ServicesBackend
+from agent_app.ui.context import Context
+from agent_app.ui.pages.sync import SyncPage
+from sync import client as sync_client
+from sync import protocol
+
+from . import fakes
+
+_NAME = "_e2e_sync_server_fixtures"  # the module name tests/e2e gives the same file
+if _NAME in sys.modules:
+    sync_fixtures = sys.modules[_NAME]
+else:
+    _spec = importlib.util.spec_from_file_location(
+        _NAME, Path(__file__).resolve().parents[1] / "sync" / "conftest.py"
+    )
+    assert _spec is not None and _spec.loader is not None
+    sync_fixtures = importlib.util.module_from_spec(_spec)
+    sys.modules[_NAME] = sync_fixtures
+    _spec.loader.exec_module(sync_fixtures)
+
+#: The real server in its own process.
+server = sync_fixtures.server
+PASSWORD = sync_fixtures.PASSWORD
+
+
+class Laptop:
+    def __init__(self, path: Path, agent_code: str, url: str) -> None:
+        self.engine = open_engine(path, os.urandom(32))
+        self.actor = Actor(agent_code, f"Agen {agent_code}", "PLG")
+        self.backend = ServicesBackend(lambda: SqlUnitOfWork(self.engine), self.actor, lambda: url)
+        self.settings = fakes.FakeSettings(server_url=url)
+
+    def page(self, qtbot: Any) -> SyncPage:
+        shell = SimpleNamespace(settings=self.settings, keystore=None, log_location="")
+        ctx = Context(shell, self.backend, self.actor)
+        page = SyncPage(ctx)
+        qtbot.addWidget(page)
+        page._ctx_keepalive = ctx  # type: ignore[attr-defined]
+        page.show()
+        page.refresh()
+        return page
+
+    def register(self, name: str) -> Any:
+        return self.backend.register_business({"name": name, "sector": "kuliner"}, None)
+
+
+@pytest.fixture
+def laptops(tmp_path: Path, server: Any) -> Any:
+    made: list[Laptop] = []
+
+    def make(agent_code: str = "AG002") -> Laptop:
+        laptop = Laptop(tmp_path / f"laptop-{len(made)}.db", agent_code, server.base_url)
+        made.append(laptop)
+        return laptop
+
+    yield make
+    for laptop in made:
+        laptop.engine.dispose()
+
+
+def log_in_and_sync(qtbot: Any, page: SyncPage) -> None:
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert page.connect_box.isVisibleTo(page), page.result.text()
+    qtbot.keyClicks(page.password, PASSWORD)
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    assert page.result.text().startswith("Sinkronisasi selesai"), page.result.text()
+
+
+def test_sync_page_against_the_real_server(
+    qtbot: Any, laptops: Any, shown_messages: list[Any], tmp_path: Path
+):
+    a = laptops()
+    a.register("Pempek Live 1")
+    a.register("Pempek Live 2")
+    page = a.page(qtbot)
+    assert page.pending.text() == "2"
+    phases: list[tuple[str, int, int]] = []
+    page.controller.progress.connect(lambda *args: phases.append(args))
+    log_in_and_sync(qtbot, page)
+    assert page.result.text().startswith("Sinkronisasi selesai: 2 terkirim"), page.result.text()
+    assert ("push", 2, 2) in phases, phases
+    assert page.pending.text() == "0"
+    assert page.state.text() == "Online"
+    assert page.last.text() != "Tidak pernah"
+    assert not shown_messages
+
+    # the server is asked about a NIK (nobody enrolled it): the submit may go on
+    check = a.backend.check_participant("1671055203859999")
+    assert check.state == "not_enrolled"
+
+    # a USB bundle of what is waiting
+    a.register("Pempek Live 3")
+    target = tmp_path / "usb" / "perisai.bundle"
+    target.parent.mkdir()
+    page.ask_export_path = lambda: str(target)
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    assert page.result.text().startswith("1 perubahan ditulis ke"), (
+        page.result.text(),
+        shown_messages,
+    )
+    assert any(target.parent.iterdir())
+
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+_serials = random.Random(uuid.uuid4().int).sample(range(1, 9999), 50)
+
+
+def fresh_nik() -> str:
+    """A valid synthetic NIK (Kota Palembang, a woman born 5 Sep 1999) not used before."""
+    return f"167103450999{_serials.pop():04d}"
+
+
+def enrollment_fields(nik: str) -> dict[str, Any]:
+    return {
+        "nik": nik,
+        "full_name": "Siti Aminah",
+        "birth_place": "Palembang",
+        "birth_date": dt.date(1999, 9, 5),
+        "gender": "F",
+        "phone": "0812-3456-7890",
+        "email": None,
+        "address": "Jl. Merdeka 10",
+        "region_code": "16.71.03",
+        "occupation": "penjual_makanan",
+        "declared_income": 1_500_000,
+        "programs": ["JKK", "JKM"],
+        "period_months": 1,
+        "paid_by_state": False,
+        "consent": {"text_version": "2026.1", "given_at": dt.datetime.now(WIB).isoformat()},
+    }
+
+
+def supervisor_update(
+    server: Any, enrollment_id: str, base_version: int, fields: dict[str, Any]
+) -> str:
+    """A supervisor's review decision, pushed through the real client to the real server."""
+    client = sync_client.SyncClient(server.base_url, uuid.uuid4(), "Laptop supervisor")
+    client.login("SV001", PASSWORD)
+    op = protocol.Op(
+        op_id=uuid.uuid4(),
+        op_seq=1,
+        entity="enrollment",
+        entity_id=uuid.UUID(enrollment_id),
+        kind="update",
+        base_version=base_version,
+        fields=fields,
+        recorded_at=dt.datetime.now(WIB),
+    )
+    answer = client.push(
+        protocol.PushRequest(
+            protocol_version=protocol.PROTOCOL_VERSION,
+            device_id=uuid.UUID(client.device_id),
+            batch_id=uuid.uuid4(),
+            ops=[op],
+        )
+    )
+    client.session.close()
+    [result] = answer.results
+    return str(result.status)
+
+
+def test_review_decision_then_a_real_conflict_settled_in_the_dialog(
+    qtbot: Any, laptops: Any, server: Any, shown_messages: list[Any]
+):
+    a = laptops("AG002")
+    page = a.page(qtbot)
+    draft = a.backend.save_draft(enrollment_fields(fresh_nik()), None)
+    enrollment_id = str(draft.id)
+    a.backend.submit_enrollment(enrollment_id)
+    log_in_and_sync(qtbot, page)
+    # the supervisor sends it back: the decision arrives with the next sync
+    status = supervisor_update(
+        server, enrollment_id, 1, {"status": "needs_correction", "review_reason": "HP?"}
+    )
+    assert status == "applied"
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert [str(e.id) for e in a.backend.needing_correction()] == [enrollment_id]
+    # the agent corrects the phone while the supervisor does too: a conflict
+    a.backend.save_draft({"phone": "0813-1111-2222"}, enrollment_id)
+    a.backend.submit_enrollment(enrollment_id)
+    assert supervisor_update(server, enrollment_id, 2, {"phone": "+6281399998888"}) == "applied"
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    assert page.problems.rowCount() == 1, (page.result.text(), shown_messages)
+    assert page.problems.data(page.problems.index(0, 0)) == "Pendaftaran: Siti Aminah"
+    assert page.problems.data(page.problems.index(0, 1)) == "Konflik"
+    assert "phone" in page.problems.data(page.problems.index(0, 2))
+    page.problems_table.selectRow(0)
+    page.compare()
+    dialog = page.dialog
+    rows = {dialog.values(r)[0]: dialog.values(r)[1:] for r in range(dialog.table.rowCount())}
+    assert rows["Nomor HP"] == ("+6281311112222", "+6281399998888"), rows
+    assert "phone" in dialog.changed
+    qtbot.mouseClick(dialog.take_server, Qt.MouseButton.LeftButton)
+    assert page.problems.rowCount() == 0
+    assert a.backend.get_enrollment(enrollment_id).phone == "+6281399998888"
+    assert not shown_messages
