@@ -313,6 +313,65 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
                 if table is tables.Enrollment:
                     values["submitted_at"] = back
                 conn.execute(sa.update(table).where(table.id == row_id).values(**values))
+    _sync_problems(engine, submitted_ids[10])
+
+
+def _sync_problems(engine: Any, enrollment_id: str) -> None:
+    """Two answers of the server to show on the Sync page: a conflict on an enrollment the
+    supervisor corrected meanwhile (the phone), and a business the server refused (the NIB)."""
+    import sqlalchemy as sa
+
+    from agent_app.storage import tables
+
+    t = tables.OutboxOp
+    with engine.begin() as conn:
+        op = conn.execute(
+            sa.select(t).where(t.entity_id == enrollment_id).order_by(t.op_seq.desc()).limit(1)
+        ).one()
+        current = {**op.fields, "phone": "+6281373112090", "status": "needs_correction"}
+        message = "Someone else changed phone since version 1."
+        conn.execute(
+            sa.update(t)
+            .where(t.op_seq == op.op_seq)
+            .values(
+                status="conflict",
+                error_code="field_changed",
+                error_message=message,
+                result={
+                    "status": "conflict",
+                    "error": {"code": "field_changed", "field": "phone", "message": message},
+                    "current": current,
+                    "entity_version": 2,
+                },
+            )
+        )
+        conn.execute(
+            sa.update(tables.Enrollment)
+            .where(tables.Enrollment.id == enrollment_id)
+            .values(sync_state="conflict")
+        )
+        business_op = conn.execute(
+            sa.select(t).where(t.entity == "business").order_by(t.op_seq.desc()).limit(1)
+        ).one()
+        refused = "nib: the NIB is already registered to another business."
+        conn.execute(
+            sa.update(t)
+            .where(t.op_seq == business_op.op_seq)
+            .values(
+                status="rejected",
+                error_code="invalid_field",
+                error_message=refused,
+                result={
+                    "status": "rejected",
+                    "error": {"code": "invalid_field", "field": "nib", "message": refused},
+                },
+            )
+        )
+        conn.execute(
+            sa.update(tables.Business)
+            .where(tables.Business.id == business_op.entity_id)
+            .values(sync_state="rejected")
+        )
 
 
 def new_id() -> str:

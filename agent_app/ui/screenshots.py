@@ -204,8 +204,17 @@ def _run(out: Path, lang: str) -> int:
     if callable(refresh):
         refresh()
     shot("12-laporan")
-    workspace.show_page("sync")
+    sync_page: Any = workspace.show_page("sync")
+    settle()
+    sync_page.problems_table.resizeRowsToContents()
     shot("13-sinkronisasi")
+    for row in range(sync_page.problems.rowCount()):
+        if sync_page.problems.record(row).resolvable:
+            sync_page.problems_table.selectRow(row)
+            sync_page.compare()
+            shot("13b-sinkronisasi-konflik", sync_page.dialog)
+            sync_page.dialog.reject()
+            break
     workspace.show_page("settings")
     shot("14-pengaturan")
     workspace.show_page("dashboard")

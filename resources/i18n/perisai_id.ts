@@ -329,6 +329,58 @@
         <translation>Nama lengkap</translation>
     </message>
     <message>
+        <source>Birth place</source>
+        <translation>Tempat lahir</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Period (months)</source>
+        <translation>Periode (bulan)</translation>
+    </message>
+    <message>
+        <source>Paid by the state</source>
+        <translation>Dibayar pemerintah</translation>
+    </message>
+    <message>
+        <source>Contribution (monthly)</source>
+        <translation>Iuran (per bulan)</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Persetujuan</translation>
+    </message>
+    <message>
+        <source>Review note</source>
+        <translation>Catatan pemeriksaan</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>Usaha</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Acara</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Cara kunjungan</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Visit date</source>
+        <translation>Tanggal kunjungan</translation>
+    </message>
+    <message>
         <source>NIK</source>
         <translation>NIK</translation>
     </message>

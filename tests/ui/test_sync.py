@@ -37,10 +37,10 @@ def conflict(**overrides: Any) -> sync_service.SyncProblem:
             "Orang lain mengubah phone sejak Anda terakhir sinkron. Bandingkan, lalu pilih.",
             "Someone else changed phone since you last synced. Compare, then choose.",
         ),
-        "current": {"id": "b7", "name": "Pempek Cek Ani", "phone": "+6281111", "version": 4},
+        "current": {"id": "b7", "name": "Pempek Cek Ani", "phone": "+6281311112222", "version": 4},
         "server_version": 4,
         "resolvable": True,
-        "mine": {"name": "Pempek Cek Ani", "phone": "+6282222"},
+        "mine": {"name": "Pempek Cek Ani", "phone": "+6281277889900"},
     }
     values.update(overrides)
     return sync_service.SyncProblem(**values)
@@ -161,7 +161,7 @@ def test_conflict_dialog_side_by_side_and_choice(
     rows = {dialog.values(r)[0]: dialog.values(r)[1:] for r in range(dialog.table.rowCount())}
     assert rows == {
         "Nama usaha": ("Pempek Cek Ani", "Pempek Cek Ani"),
-        "Nomor HP": ("+6282222", "+6281111"),
+        "Nomor HP": ("0812-7788-9900", "0813-1111-2222"),
     }
     assert dialog.changed == ["phone"]
     phone_row = [dialog.values(r)[0] for r in range(dialog.table.rowCount())].index("Nomor HP")

@@ -213,7 +213,7 @@ def test_review_decision_then_a_real_conflict_settled_in_the_dialog(
     page.compare()
     dialog = page.dialog
     rows = {dialog.values(r)[0]: dialog.values(r)[1:] for r in range(dialog.table.rowCount())}
-    assert rows["Nomor HP"] == ("+6281311112222", "+6281399998888"), rows
+    assert rows["Nomor HP"] == ("0813-1111-2222", "0813-9999-8888"), rows
     assert "phone" in dialog.changed
     qtbot.mouseClick(dialog.take_server, Qt.MouseButton.LeftButton)
     assert page.problems.rowCount() == 0

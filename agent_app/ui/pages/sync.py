@@ -15,6 +15,7 @@ failures with a capped exponential backoff (30 s doubling to 15 min, reset on su
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import i18n, messages, widgets
+from agent_app.ui import i18n, labels, messages, widgets
 from agent_app.ui.backend import SyncStatus, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
@@ -183,7 +184,7 @@ class SyncPage(QWidget):
         self.problems_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.problems_table.setWordWrap(True)
         self.problems_table.setColumnWidth(0, 200)
-        self.problems_table.setColumnWidth(1, 110)
+        self.problems_table.setColumnWidth(1, 150)
         self.problems_table.setColumnWidth(2, 220)
         self.problems_table.activated.connect(lambda _i: self.compare())
         self.problems_table.doubleClicked.connect(lambda _i: self.compare())
@@ -467,6 +468,12 @@ class ConflictDialog(QDialog):
         mine = dict(value(problem, "mine") or {})
         server = dict(value(problem, "current") or {})
         names = [n for n in {**mine, **server} if n not in _HIDDEN_FIELDS]
+        self.changed = [
+            n
+            for n in names
+            if n in mine and n in server and _shown(n, mine[n]) != _shown(n, server[n])
+        ]
+        names = self.changed + [n for n in names if n not in self.changed]  # what differs first
         self.table = QTableWidget(len(names), 3)
         self.table.setHorizontalHeaderLabels(
             [self.tr("Field"), self.tr("On this laptop"), self.tr("On the server")]
@@ -474,15 +481,15 @@ class ConflictDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.changed: list[str] = []
         bold = QFont()
         bold.setBold(True)
         for row, name in enumerate(names):
-            a, b = mine.get(name), server.get(name)
-            differs = name in mine and name in server and _shown(a) != _shown(b)
-            if differs:
-                self.changed.append(name)
-            cells = [self._field_label(name), _shown(a) if name in mine else "—", _shown(b)]
+            differs = name in self.changed
+            cells = [
+                self._field_label(name),
+                _shown(name, mine.get(name)) if name in mine else "—",
+                _shown(name, server.get(name)),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if differs:
@@ -525,6 +532,19 @@ class ConflictDialog(QDialog):
             "nib": self.tr("NIB"),
             "status": self.tr("Status"),
             "full_name": self.tr("Full name"),
+            "birth_place": self.tr("Birth place"),
+            "gender": self.tr("Gender"),
+            "email": self.tr("Email"),
+            "period_months": self.tr("Period (months)"),
+            "paid_by_state": self.tr("Paid by the state"),
+            "monthly_contribution": self.tr("Contribution (monthly)"),
+            "consent": self.tr("Consent"),
+            "review_reason": self.tr("Review note"),
+            "business_id": self.tr("Business"),
+            "event_id": self.tr("Event"),
+            "channel": self.tr("Channel"),
+            "reason": self.tr("Reason"),
+            "visited_at": self.tr("Visit date"),
             "nik": self.tr("NIK"),
             "birth_date": self.tr("Birth date"),
             "occupation": self.tr("Occupation"),
@@ -635,12 +655,40 @@ def _network_information() -> Any:
         return None
 
 
-def _shown(raw: Any) -> str:
+def _shown(name: str, raw: Any) -> str:
+    """A field's value as the agent reads it elsewhere in the app."""
     if raw is None or raw == "":
         return "—"
     if isinstance(raw, bool):
         yes = QCoreApplication.translate("ConflictDialog", "Yes")
         return yes if raw else QCoreApplication.translate("ConflictDialog", "No")
+    try:
+        if name == "phone":
+            return i18n.phone(str(raw))
+        if name in ("declared_income", "monthly_contribution"):
+            return i18n.rupiah(int(raw))
+        if name in ("birth_date", "next_follow_up", "enrolled_on"):
+            return i18n.date(dt.date.fromisoformat(str(raw)[:10]))
+        if name == "gender":
+            return labels.of(labels.genders(), raw)
+        if name == "occupation":
+            return labels.occupation(str(raw))
+        if name == "sector":
+            return labels.sector(str(raw))
+        if name == "status":
+            return labels.of({**labels.business_statuses(), **labels.enrollment_statuses()}, raw)
+        if name == "size_class":
+            return labels.of(labels.size_classes(), raw)
+        if name == "outcome":
+            return labels.of(labels.outcomes(), raw)
+        if name == "channel":
+            return labels.of(labels.channels(), raw)
+        if name == "programs" and isinstance(raw, (list, tuple)):
+            return ", ".join(labels.of(labels.program_names(), p) for p in raw)
+    except (TypeError, ValueError):
+        pass
+    if isinstance(raw, dict):
+        return ", ".join(f"{k}: {v}" for k, v in raw.items())
     if isinstance(raw, (list, tuple)):
         return ", ".join(str(x) for x in raw)
     return str(raw)
