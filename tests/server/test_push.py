@@ -452,3 +452,32 @@ def test_central_review_then_agent_updates(world: World) -> None:
     assert late["status"] == "conflict" and late["error"]["code"] == "enrollment_accepted"
     with pytest.raises(admin.AdminError):
         admin.review_enrollment(world.engine, enr, "accepted", None, None)
+
+
+def test_bulk_writes_raise_sqlalchemy_integrity_errors(world: World) -> None:
+    """A duplicate key in a bulk write (COPY on PostgreSQL) is an IntegrityError like any other
+    statement's, so the batch is retried instead of answering 500."""
+    import sqlalchemy as sa
+
+    from sync.server import bulk, push
+
+    now = dt.datetime.now(dt.UTC)
+    rec = push.Rec(
+        str(uuid.uuid4()),
+        "business",
+        "PLG",
+        "A1",
+        1,
+        False,
+        {"name": "x"},
+        {},
+        1,
+        now,
+        now,
+        True,
+        True,
+    )
+    with world.engine.begin() as conn:
+        bulk.insert_records(conn, [rec])
+    with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
+        bulk.insert_records(conn, [rec])
