@@ -66,7 +66,7 @@ def test_02_client_killed_mid_batch_before_and_after_sending(
         proxy.heal()
     # Random moments: the child killed while batches go through a slow network.
     rng = random.Random(2)
-    for _ in range(20 if soak() else 2):
+    for _ in range(20 if soak() else 1):
         proxy.set(latency=0.05, jitter=0.1)
         child = _child("sync", str(laptop.path), proxy.url, "RA005", str(tmp_path / "child.log"))
         time.sleep(rng.uniform(1.0, 3.0))
@@ -96,7 +96,7 @@ def test_11_app_killed_right_after_a_local_commit(make_laptop, shared_server, tm
     rng = random.Random(11)
     committed: list[str] = []
     runs = 2
-    for _ in range(20 if soak() else 3):
+    for _ in range(20 if soak() else 2):
         child = _child("commit-loop", path, "RA005", str(tmp_path / "commit.log"))
         time.sleep(rng.uniform(1.5, 3.0))
         out = _kill(child)
@@ -146,7 +146,7 @@ def test_03_server_killed_mid_batch(make_server, make_proxy, make_laptop):
     runs = 1
     for i in range(300, 600):
         laptop.add_business(6000 + i)
-    for _ in range(10 if soak() else 2):
+    for _ in range(10 if soak() else 1):
         proxy.set(bandwidth=200_000, latency=0.02)
         worker = threading.Thread(target=lambda: _try(laptop.drain, AssertionError))
         worker.start()
