@@ -507,6 +507,9 @@ class ConflictDialog(QDialog):
         self.keep_mine.clicked.connect(lambda: self._choose("mine"))
         self.take_server.clicked.connect(lambda: self._choose("server"))
         self.cancel.clicked.connect(self.reject)
+        for button in (self.keep_mine, self.take_server):
+            button.setAutoDefault(False)  # Enter decides nothing: the person chooses
+        self.cancel.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.keep_mine)
