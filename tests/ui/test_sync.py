@@ -436,3 +436,45 @@ def test_upload_a_bundle_file(qtbot: Any, logged_in: MainWindow, shell: fakes.Fa
     qtbot.mouseClick(page.upload_button, Qt.MouseButton.LeftButton)
     assert "upload:perisai-PLG-002.bundle" in shell.backend.calls
     assert page.result.text() == "Bundel terkirim: server menerima 1 dari 2 perubahan."
+
+
+# -- real threads ----------------------------------------------------------------------------
+
+
+def test_sync_runs_off_the_ui_thread_and_progress_comes_back_by_signal(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    import threading
+
+    from agent_app.ui import ops
+
+    page = logged_in.workspace.show_page("sync")
+    runner = ops.ThreadRunner()
+    ops.set_runner(runner)
+    release = threading.Event()
+    threads: dict[str, str] = {}
+    plain_sync = shell.backend.sync_now
+
+    def slow_sync(password: str | None = None, progress: Any = None) -> Any:
+        threads["sync"] = threading.current_thread().name
+        progress("push", 1, 2)
+        assert release.wait(10)  # the window stays responsive meanwhile
+        return plain_sync(password, progress)
+
+    shell.backend.sync_now = slow_sync  # type: ignore[method-assign]
+    seen: list[tuple[str, int]] = []
+    page.controller.progress.connect(
+        lambda *_a: seen.append((threading.current_thread().name, page.progress.value()))
+    )
+    qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert not page.sync_button.isEnabled()
+    assert page.progress.isVisibleTo(page) and page.progress.value() == 1
+    assert page.result.text() == "Menyinkronkan… Mengirim: 1"
+    release.set()
+    qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=10000)
+    assert threads["sync"] != threading.main_thread().name
+    assert {name for name, _v in seen} == {threading.main_thread().name}
+    assert page.result.text() == "Sinkronisasi selesai: 3 terkirim, 1 diterima."
+    qtbot.waitUntil(lambda: ops.hub().running == 0, timeout=10000)
+    assert runner.wait(5000)
