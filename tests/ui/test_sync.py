@@ -365,6 +365,12 @@ def test_coming_online_syncs_at_once(qtbot: Any, logged_in: MainWindow, shell: f
     network.reachabilityChanged.emit(QNetworkInformation.Reachability.Online)
     assert shell.backend.calls.count("sync_now") == 1
     assert auto.failures == 0
+    network.reachabilityChanged.emit(QNetworkInformation.Reachability.Site)  # office LAN
+    assert shell.backend.calls.count("sync_now") == 2
+    auto.stop()  # the window closes: the signal no longer starts cycles
+    network.reachabilityChanged.emit(QNetworkInformation.Reachability.Online)
+    assert shell.backend.calls.count("sync_now") == 2
+    assert not auto.timer.isActive()
 
 
 def test_a_submit_asks_for_a_sync_soon(

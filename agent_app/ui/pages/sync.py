@@ -15,6 +15,7 @@ failures with a capped exponential backoff (30 s doubling to 15 min, reset on su
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -602,7 +603,12 @@ class AutoSync(QObject):
         self.timer.start(FIRST_SYNC_DELAY_MS)  # review decisions soon after login
 
     def stop(self) -> None:
+        """No more cycles from this object (the window closes, or a test takes over)."""
         self.timer.stop()
+        if self.network is not None:
+            with contextlib.suppress(RuntimeError, TypeError):  # already disconnected
+                self.network.reachabilityChanged.disconnect(self.reachability_changed)
+            self.network = None
 
     def next_delay_ms(self) -> int:
         if self.failures == 0:
@@ -621,7 +627,8 @@ class AutoSync(QObject):
     def reachability_changed(self, reachability: Any) -> None:
         from PySide6.QtNetwork import QNetworkInformation
 
-        if reachability == QNetworkInformation.Reachability.Online:
+        reach = QNetworkInformation.Reachability
+        if reachability in (reach.Online, reach.Site):  # the internet, or the office network
             self.failures = 0  # a new network: try at once
             self.tick()
 
