@@ -100,6 +100,10 @@
         <translation>Riwayat kunjungan</translation>
     </message>
     <message>
+        <source>{state} (see Sync): {message}</source>
+        <translation>{state} (lihat Sinkronisasi): {message}</translation>
+    </message>
+    <message>
         <source>Visit history ({n})</source>
         <translation>Riwayat kunjungan ({n})</translation>
     </message>

@@ -257,7 +257,10 @@ class FakeBackend:
         return SimpleNamespace(
             business=self.businesses[business_id],
             visits=visits,
-            sync=SimpleNamespace(sync_state=self.sync_states.get(business_id, "synced")),
+            sync=SimpleNamespace(
+                sync_state=self.sync_states.get(business_id, "synced"),
+                sync_error_message="field phone changed on the server",
+            ),
         )
 
     def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any:

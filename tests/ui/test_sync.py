@@ -220,7 +220,11 @@ def test_business_list_and_detail_show_the_sync_state(
     shown = [model.data(model.index(r, column)) for r in range(4)]
     assert shown == ["Menunggu", "Konflik", "Ditolak", "Tersinkron"]
     page.open_business(rows[1].id)
-    assert page.detail_page.fields["sync_state"].text() == "Konflik"
+    assert page.detail_page.fields["sync_state"].text() == (
+        "Konflik (lihat Sinkronisasi): field phone changed on the server"
+    )
+    page.open_business(rows[3].id)
+    assert page.detail_page.fields["sync_state"].text() == "Tersinkron"
 
 
 def test_enrollment_list_shows_draft_pending_synced(

@@ -286,7 +286,12 @@ class BusinessDetailPage(QWidget):
             elif key == "phone":
                 text = i18n.phone(raw)
             elif key == "sync_state":
-                text = labels.of(labels.sync_states(), value(value(detail, "sync"), "sync_state"))
+                sync = value(detail, "sync")
+                text = labels.of(labels.sync_states(), value(sync, "sync_state"))
+                if value(sync, "sync_state") in ("rejected", "conflict"):
+                    text = self.tr("{state} (see Sync): {message}").format(
+                        state=text, message=value(sync, "sync_error_message") or "-"
+                    )
             else:
                 text = "" if raw is None else str(raw)
             label.setText(text or "-")
