@@ -219,3 +219,36 @@ def test_review_decision_then_a_real_conflict_settled_in_the_dialog(
     assert page.problems.rowCount() == 0
     assert a.backend.get_enrollment(enrollment_id).phone == "+6281399998888"
     assert not shown_messages
+
+
+def test_a_nik_enrolled_on_another_laptop_blocks_the_submit(
+    qtbot: Any, laptops: Any, shown_messages: list[Any]
+):
+    from agent_app.ui.pages.enrollments import EnrollmentsPage
+
+    from .test_enrollments import fill
+
+    nik = fresh_nik()
+    a, b = laptops("AG002"), laptops("AG003")
+    draft = a.backend.save_draft(enrollment_fields(nik), None)
+    a.backend.submit_enrollment(str(draft.id))
+    log_in_and_sync(qtbot, a.page(qtbot))
+    log_in_and_sync(qtbot, b.page(qtbot))  # b is logged in to the server
+    shell = SimpleNamespace(settings=b.settings, keystore=None, log_location="")
+    ctx = Context(shell, b.backend, b.actor, today=lambda: dt.date.today())
+    page = EnrollmentsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    form = page.form
+    fill(qtbot, form, nik=nik, name="Siti Aminah")
+    form.consent.setChecked(True)
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    assert "sudah terdaftar (cabang PLG, sejak" in form.message.text(), form.message.text()
+    assert "Tidak ada yang diajukan" in form.message.text()
+    assert b.backend.my_enrollments("", 10)[0] == 0  # nothing submitted on b
+    # the server cannot be reached: the same person is submitted (offline work goes on)
+    b.settings.server_url = "http://127.0.0.1:9"
+    b.backend.server_url = lambda: "http://127.0.0.1:9"
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    assert form.message.text().startswith("Diajukan: Siti Aminah"), form.message.text()
+    assert not shown_messages
