@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from types import MappingProxyType
 from typing import Any
 
 from agent_app.domain import _resources, keys
@@ -215,6 +216,54 @@ def quote(
     """
     table = _table()
     chosen = list(dict.fromkeys(programs))
+    try:
+        key: tuple[Any, ...] | None = (
+            declared_income,
+            tuple(chosen),
+            period_months,
+            on,
+            occupation,
+            bool(paid_by_state),
+        )
+        hash(key)
+    except TypeError:
+        key = None  # odd input: let the checks below say what is wrong
+    memo = _memo_for(table)
+    if key is not None and (cached := memo.get(key)) is not None:
+        return cached
+    result = _quote(table, declared_income, chosen, period_months, on, occupation, paid_by_state)
+    if key is not None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = result
+    return result
+
+
+# The server re-quotes every enrollment op and the form re-quotes on every keystroke, with the
+# same few combinations again and again: quotes are memoised per table (a reloaded table gets a
+# fresh memo). Quotes are immutable, so sharing one is safe.
+_MEMO_SIZE = 4096
+_memo_state: tuple[Any, dict[tuple[Any, ...], Quote]] = (None, {})
+
+
+def _memo_for(table: Mapping[str, Any]) -> dict[tuple[Any, ...], Quote]:
+    global _memo_state
+    owner, memo = _memo_state
+    if owner is not table:
+        memo = {}
+        _memo_state = (table, memo)
+    return memo
+
+
+def _quote(
+    table: Mapping[str, Any],
+    declared_income: int,
+    chosen: list[str],
+    period_months: int,
+    on: dt.date,
+    occupation: str | None,
+    paid_by_state: bool,
+) -> Quote:
     _check(declared_income, chosen, period_months, table)
     if occupation is not None and occupation not in keys.OCCUPATIONS:
         raise _error(
@@ -244,11 +293,13 @@ def quote(
                 amounts[program] = full
         if discount is not None and discount.regulation not in regulations:
             regulations.append(discount.regulation)
-        months.append(MonthQuote(day, amounts, sum(amounts.values()), discount))
+        months.append(
+            MonthQuote(day, MappingProxyType(amounts), sum(amounts.values()), discount)
+        )
     first = months[0]
     return Quote(
         per_program=first.per_program,
-        full_per_program=full_first,
+        full_per_program=MappingProxyType(full_first),
         monthly_total=first.total,
         period_months=period_months,
         period_total=sum(month.total for month in months),

@@ -210,3 +210,22 @@ def test_more_income_never_pays_less(income, on, occupation):
     low = quote(income, ["JKK", "JKM", "JHT"], 1, on, occupation).monthly_total
     high = quote(income + 1_000, ["JKK", "JKM", "JHT"], 1, on, occupation).monthly_total
     assert high >= low
+
+
+def test_quotes_are_immutable_and_memoised():
+    first = quote(1_500_000, ["JKK", "JKM", "JHT"], 3, EVERYONE, "pedagang")
+    again = quote(1_500_000, ["JKK", "JKM", "JHT"], 3, EVERYONE, "pedagang")
+    assert again is first
+    with pytest.raises(TypeError):
+        first.per_program["JKK"] = 1  # type: ignore[index]
+    with pytest.raises(TypeError):
+        first.months[0].per_program["JHT"] = 1  # type: ignore[index]
+    # a different input is a different quote, never a memo hit
+    assert quote(1_500_000, ["JKK", "JKM", "JHT"], 3, EVERYONE, "pedagang", True) is not first
+    assert quote(1_500_000, ["JKK", "JKM"], 3, EVERYONE, "pedagang").monthly_total == 10_900
+
+
+def test_unhashable_input_still_gets_a_clear_error():
+    with pytest.raises(QuoteError) as caught:
+        quote([1_000_000], ["JKK", "JKM"], 1, AFTER)  # type: ignore[arg-type]
+    assert caught.value.code == "invalid_income"
