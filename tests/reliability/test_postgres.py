@@ -11,6 +11,7 @@ import pytest
 import support
 import test_crashes
 import test_scenarios
+import test_stateful
 from support import Figures, record_figures, verify
 
 pytestmark = pytest.mark.postgres
@@ -72,3 +73,14 @@ def test_laptops_pushing_at_once_through_faults_postgres(make_pg_server, make_pr
     figures.recovery_seconds = time.monotonic() - healed
     record_figures(figures)
     assert figures.ops_sent == 20 + 4 * (40 + 20)
+
+
+@pytest.mark.slow
+def test_sync_state_machine_postgres(make_pg_server, make_proxy, make_laptop):
+    test_stateful.run_machine(
+        make_pg_server(),
+        make_proxy,
+        make_laptop,
+        examples=30 if support.soak() else 4,
+        steps=40 if support.soak() else 15,
+    )

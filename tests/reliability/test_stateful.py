@@ -165,17 +165,18 @@ class SyncMachine(RuleBasedStateMachine):
                 laptop.close()
 
 
-@pytest.mark.slow
-def test_sync_state_machine(make_server, make_proxy, make_laptop):
-    server = make_server()
+def run_machine(server, make_proxy, make_laptop, *, examples: int, steps: int) -> None:
+    """Runs the state machine against `server` and records its figures."""
+    for key in TOTALS:
+        TOTALS[key] = 0
     SyncMachine.server = server
     SyncMachine.proxy = make_proxy(server, seed=6)
     SyncMachine.make_laptop = staticmethod(make_laptop)
     run_state_machine_as_test(
         SyncMachine,
         settings=settings(
-            max_examples=60 if soak() else 8,
-            stateful_step_count=40 if soak() else 20,
+            max_examples=examples,
+            stateful_step_count=steps,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
@@ -191,3 +192,14 @@ def test_sync_state_machine(make_server, make_proxy, make_laptop):
     )
     record_figures(figures)
     assert TOTALS["runs"] >= 1
+
+
+@pytest.mark.slow
+def test_sync_state_machine(make_server, make_proxy, make_laptop):
+    run_machine(
+        make_server(),
+        make_proxy,
+        make_laptop,
+        examples=60 if soak() else 8,
+        steps=40 if soak() else 20,
+    )
