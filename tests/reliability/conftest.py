@@ -15,7 +15,10 @@ import pytest
 from faultproxy import FaultProxy
 from support import Laptop, ServerProc, make_template, prepare_database
 
-pytest.importorskip("sqlcipher3")
+try:  # the laptops are the app's SQLCipher database: without it there is nothing to test
+    import sqlcipher3  # noqa: F401
+except ImportError:
+    collect_ignore_glob = ["test_*.py"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
