@@ -45,7 +45,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from agent_app.domain import keys
+from agent_app.domain import keys, validation
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 from agent_app.services.actor import Actor
@@ -610,19 +610,46 @@ _DEFAULT_ADVICE = Text(
 _RESOLVABLE = frozenset({"field_changed", "enrollment_accepted"})
 
 
-def _advice(code: str, field_name: str | None, message: str, current: Any) -> Text:
+def _advice(
+    code: str,
+    field_name: str | None,
+    message: str,
+    current: Any,
+    entity: str = "",
+    fields: Mapping[str, Any] | None = None,
+) -> Text:
+    """What to do about a refused or conflicting op, in both languages.
+
+    The server's message is English; where the laptop can judge the same field itself (the
+    domain rules are shared), the person reads the domain's message in their language.
+    """
     template = _ADVICE.get(code, _DEFAULT_ADVICE)
-    values = {
-        "field": field_name or "-",
-        "message": message or "",
-        "code": code,
-        "branch": "-",
-        "enrolled_on": "-",
-    }
-    if isinstance(current, Mapping):
-        values["branch"] = str(current.get("branch") or "-")
-        values["enrolled_on"] = str(current.get("enrolled_on") or "-")
-    return Text(template.id.format(**values), template.en.format(**values))
+    local = _local_problem(entity, field_name, fields or {}) if code == "invalid_field" else None
+    values: dict[str, dict[str, str]] = {}
+    for lang in ("id", "en"):
+        values[lang] = {
+            "field": keys.label("fields", field_name, lang) if field_name else "-",
+            "message": local.message(lang) if local else (message or ""),
+            "code": code,
+            "branch": "-",
+            "enrolled_on": "-",
+        }
+        if isinstance(current, Mapping):
+            values[lang]["branch"] = str(current.get("branch") or "-")
+            values[lang]["enrolled_on"] = str(current.get("enrolled_on") or "-")
+    return Text(template.id.format(**values["id"]), template.en.format(**values["en"]))
+
+
+def _local_problem(
+    entity: str, field_name: str | None, fields: Mapping[str, Any]
+) -> validation.Problem | None:
+    validate = validation.VALIDATORS.get(entity)
+    if validate is None or not field_name or field_name not in fields:
+        return None
+    for problem in validate({field_name: fields[field_name]}, partial=True):
+        if problem.field == field_name:
+            return problem
+    return None
 
 
 def _problems(uow: SqlUnitOfWork) -> list[SyncProblem]:
@@ -658,6 +685,8 @@ def _problems(uow: SqlUnitOfWork) -> list[SyncProblem]:
                     error.get("field"),
                     str(row.error_message or error.get("message") or ""),
                     current,
+                    row.entity,
+                    row.fields,
                 ),
                 current=dict(current) if isinstance(current, Mapping) else None,
                 server_version=result.get("entity_version"),

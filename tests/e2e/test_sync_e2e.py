@@ -235,7 +235,9 @@ def test_a_rejected_op_in_the_middle_of_a_batch_does_not_hold_back_the_rest(
         "invalid_field",
     )
     assert problem.field == "workers_count"
-    assert "workers_count" in problem.advice.id and "workers_count" in problem.advice.en
+    # named by its label, explained by the shared domain rule in each language
+    assert "Jumlah pekerja: Paling sedikit 0." in problem.advice.id
+    assert "Number of workers: At least 0." in problem.advice.en
     assert business_of(a, before.id)[1].sync_state == "synced"
     assert business_of(a, after.id)[1].sync_state == "synced"
     assert business_of(a, bad_id)[1].sync_state == "rejected"
