@@ -89,6 +89,8 @@ def sync_states() -> dict[str, str]:
         "draft": QCoreApplication.translate("Labels", "Draft"),
         "pending": QCoreApplication.translate("Labels", "Pending"),
         "synced": QCoreApplication.translate("Labels", "Synced"),
+        # synced, being re-confirmed by a full pull after an expired cursor (storage.store)
+        "stale": QCoreApplication.translate("Labels", "Synced"),
         "rejected": QCoreApplication.translate("Labels", "Rejected"),
         "conflict": QCoreApplication.translate("Labels", "Conflict"),
     }
