@@ -1,4 +1,4 @@
-"""Fixtures for storage tests: a real SQLCipher file per test in tmp_path."""
+"""Fixtures for storage and service tests: a real SQLCipher file per test in tmp_path."""
 
 from __future__ import annotations
 
