@@ -560,11 +560,11 @@ class ConflictDialog(QDialog):
         }.get(name, name)
 
     def values(self, row: int) -> tuple[str, str, str]:
-        return (
-            self.table.item(row, 0).text(),
-            self.table.item(row, 1).text(),
-            self.table.item(row, 2).text(),
-        )
+        texts = []
+        for column in range(3):
+            item = self.table.item(row, column)
+            texts.append(item.text() if item is not None else "")
+        return (texts[0], texts[1], texts[2])
 
     def _choose(self, choice: str) -> None:
         self.chosen.emit(choice)
