@@ -12,6 +12,7 @@ date, which the caller knows (`check_contribution`).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -129,8 +130,6 @@ def _datetime(value: Any) -> Text | None:
 
 
 def _uuid(value: Any) -> Text | None:
-    import uuid
-
     if isinstance(value, str):
         try:
             uuid.UUID(value)
@@ -331,33 +330,18 @@ def validate_enrollment(fields: Mapping[str, Any], *, partial: bool = False) -> 
     """Checks an enrollment record, and on a whole record that its quote can be computed."""
     problems = _validate(ENROLLMENT, fields, partial)
     if not partial and not problems:
-        try:
-            contributions.quote(
-                fields["declared_income"],
-                fields["programs"],
-                fields["period_months"],
-                dt.date.today(),
-                fields["occupation"],
-                bool(fields.get("paid_by_state", False)),
-            )
-        except contributions.QuoteError as error:
-            problems.append(Problem(error.field or "", error.code, error.text.id, error.text.en))
+        quoted = _quote_for(fields, dt.date.today())
+        if isinstance(quoted, Problem):
+            problems.append(quoted)
     return problems
 
 
 def check_contribution(fields: Mapping[str, Any], on: dt.date) -> Problem | None:
     """Whether `monthly_contribution` is the quote for the worker on the day `on`."""
-    try:
-        expected = contributions.quote(
-            fields["declared_income"],
-            fields["programs"],
-            fields["period_months"],
-            on,
-            fields.get("occupation"),
-            bool(fields.get("paid_by_state", False)),
-        ).monthly_total
-    except contributions.QuoteError as error:
-        return Problem(error.field or "", error.code, error.text.id, error.text.en)
+    quoted = _quote_for(fields, on)
+    if isinstance(quoted, Problem):
+        return quoted
+    expected = quoted.monthly_total
     if fields.get("monthly_contribution") != expected:
         return Problem(
             "monthly_contribution",
@@ -366,6 +350,21 @@ def check_contribution(fields: Mapping[str, Any], on: dt.date) -> Problem | None
             f"The monthly contribution should be Rp{expected:,}.",
         )
     return None
+
+
+def _quote_for(fields: Mapping[str, Any], on: dt.date) -> contributions.Quote | Problem:
+    """The worker's quote on the day `on`, or the problem that prevents one."""
+    try:
+        return contributions.quote(
+            fields["declared_income"],
+            fields["programs"],
+            fields["period_months"],
+            on,
+            fields.get("occupation"),
+            bool(fields.get("paid_by_state", False)),
+        )
+    except contributions.QuoteError as error:
+        return Problem(error.field or "", error.code, error.text.id, error.text.en)
 
 
 VALIDATORS: Mapping[str, Callable[..., list[Problem]]] = {

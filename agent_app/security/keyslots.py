@@ -272,11 +272,7 @@ class KeyStore:
             )
         salt = secrets.token_bytes(16)
         nonce = secrets.token_bytes(12)
-        kdf = {
-            "time_cost": self.kdf.time_cost,
-            "memory_cost_kib": self.kdf.memory_cost_kib,
-            "parallelism": self.kdf.parallelism,
-        }
+        kdf = _params(self.kdf)
         wrapping = _derive(password, salt, kdf)
         wrapped = AESGCM(wrapping).encrypt(nonce, key, account.agent_code.encode("utf-8"))
         return {

@@ -12,6 +12,7 @@ A wrong key makes SQLCipher answer "file is not a database"; here it is `WrongKe
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import uuid
@@ -238,6 +239,7 @@ _DOWN = re.compile(
 )
 
 
+@functools.cache
 def head_revision() -> str:
     """The newest migration's revision id, read from the scripts' text without importing
     Alembic (a test checks it equals Alembic's own answer). The scripts form one line."""
