@@ -78,7 +78,14 @@ td.n, th.n { text-align: right; }
 .words { font-style: italic; color: #333; }
 .total { font-weight: bold; }
 .note { color: #444; font-size: 8pt; }
+.code { font-family: 'DejaVu Sans Mono', 'Noto Sans Mono', monospace; }
 """
+
+
+def code(text: str) -> str:
+    """An identifier a person reads out or types back (a registration number): monospace,
+    so "ff" or "fi" is never drawn as a ligature and copying it from the PDF gives it back."""
+    return f'<span class="code">{esc(text)}</span>'
 
 
 def page(title: str, body: str) -> str:

@@ -258,7 +258,7 @@ def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
         ("Tanggal pengajuan", e(fmt.date(r.submitted_on))),
     ]
     if r.membership_number:
-        who.append(("Nomor kepesertaan", e(r.membership_number)))
+        who.append(("Nomor kepesertaan", fmt.code(r.membership_number)))
     agent = f"{r.agent_name} ({r.agent_code})" if r.agent_name else r.agent_code
     event = ", ".join(x for x in (r.event_name, r.event_venue) if x) or "-"
     body = f"""
@@ -266,7 +266,7 @@ def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
 <td valign="top">
 <h1>Bukti pendaftaran</h1>
 <div class="sub">BPJS Ketenagakerjaan &middot; Peserta Bukan Penerima Upah (BPU)</div>
-<div class="sub">Nomor pendaftaran: {e(r.enrollment_id)}</div>
+<div class="sub">Nomor pendaftaran: {fmt.code(r.enrollment_id)}</div>
 </td>
 <td align="right" valign="top" width="130"><img src="{e(qr_src)}" width="120" height="120"><br>
 <span class="note">Pindai: nomor pendaftaran</span></td>

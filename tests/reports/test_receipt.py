@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -75,6 +76,19 @@ def test_receipt_pdf_text_amounts_words_and_masked_nik(world: World, tmp_path: P
     assert "Sumsel Marketing, Palembang Indah Mall" in text
     assert world.ids["e1"] in text
     assert pdf_qr_codes(path) == [world.ids["e1"]]
+
+
+def test_registration_number_is_copied_back_exactly_even_with_ff(world: World, tmp_path, qapp):
+    """Hex ids contain "ff", which a proportional font draws as one ligature glyph: the PDF
+    then reads "\ufb00" and a person copying the number gets a wrong one (CI caught this
+    for 1 id in ~16)."""
+    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e1"])
+    number = "70117025-1105-40b9-9bc6-c574ffc93682"
+    r = dataclasses.replace(r, enrollment_id=number, membership_number="26110ff1")
+    text = pdf_text(printing.receipt_pdf(r, tmp_path / "ff.pdf"))
+    assert f"Nomor pendaftaran: {number}" in text
+    assert "Nomor kepesertaan 26110ff1" in text
+    assert "\ufb00" not in text
 
 
 def test_receipt_for_a_period_with_jht(world: World, tmp_path: Path, qapp):
