@@ -293,9 +293,7 @@ def _quote(
                 amounts[program] = full
         if discount is not None and discount.regulation not in regulations:
             regulations.append(discount.regulation)
-        months.append(
-            MonthQuote(day, MappingProxyType(amounts), sum(amounts.values()), discount)
-        )
+        months.append(MonthQuote(day, MappingProxyType(amounts), sum(amounts.values()), discount))
     first = months[0]
     return Quote(
         per_program=first.per_program,

@@ -340,9 +340,7 @@ def write_xlsx(
     book.save(path)
 
 
-def export(
-    uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path
-) -> ExportResult:
+def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) -> ExportResult:
     """Writes one export file and its audit entry.
 
     Raises:

@@ -93,26 +93,67 @@ def free_port() -> int:
 def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
     subprocess.run(
         [sys.executable, "-m", "sync.server", *args],
-        cwd=REPO, env=env, input=stdin, text=True, check=True, capture_output=True,
+        cwd=REPO,
+        env=env,
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
     )
 
 
-def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
-              workers: int, clients: int = 1) -> float:
+def bench_one(
+    database_url: str,
+    label: str,
+    n: int,
+    batch: int,
+    use_gzip: bool,
+    workers: int,
+    clients: int = 1,
+) -> float:
     home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PERISAI_SERVER_HOME": str(home),
-           "PYTHONPATH": str(REPO), "PERISAI_MAX_OPS_PER_BATCH": str(max(batch, 1000)),
-           "PERISAI_MAX_BODY_BYTES": str(64 * 1024 * 1024)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PERISAI_SERVER_HOME": str(home),
+        "PYTHONPATH": str(REPO),
+        "PERISAI_MAX_OPS_PER_BATCH": str(max(batch, 1000)),
+        "PERISAI_MAX_BODY_BYTES": str(64 * 1024 * 1024),
+    }
     run_cli(env, "migrate")
     run_cli(env, "create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
-    run_cli(env, "create-agent", "BENCH", "--name", "Agen Bench", "--branch", "PLG",
-            "--role", "agent", stdin=PASSWORD + "\n")
+    run_cli(
+        env,
+        "create-agent",
+        "BENCH",
+        "--name",
+        "Agen Bench",
+        "--branch",
+        "PLG",
+        "--role",
+        "agent",
+        stdin=PASSWORD + "\n",
+    )
     log = (home / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "sync.server", "serve", "--port", str(port), "--log-level",
-         "warning", "--workers", str(workers), "--no-migrate"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "sync.server",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(workers),
+            "--no-migrate",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -124,19 +165,35 @@ def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
                 time.sleep(0.1)
         device = str(uuid.uuid4())
         client = httpx.Client(base_url=base, timeout=300)
-        token = client.post("/v1/auth/login", json={
-            "agent_code": "BENCH", "password": PASSWORD, "device_id": device,
-            "device_name": "bench"}).raise_for_status().json()["access_token"]
+        token = (
+            client.post(
+                "/v1/auth/login",
+                json={
+                    "agent_code": "BENCH",
+                    "password": PASSWORD,
+                    "device_id": device,
+                    "device_name": "bench",
+                },
+            )
+            .raise_for_status()
+            .json()["access_token"]
+        )
         now = dt.datetime.now(WIB).replace(microsecond=0)
-        monthly = contributions.quote(2_000_000, ["JKK", "JKM"], 1, now.date(),
-                                      "pedagang").monthly_total
+        monthly = contributions.quote(
+            2_000_000, ["JKK", "JKM"], 1, now.date(), "pedagang"
+        ).monthly_total
         ops = [enrollment_op(i, now, monthly) for i in range(n)]
         op_bytes = sum(len(json.dumps(o)) for o in ops[:1000]) / min(n, 1000)
         bodies = []
         for start in range(0, n, batch):
-            raw = json.dumps({"protocol_version": 1, "device_id": device,
-                              "batch_id": str(uuid.uuid4()),
-                              "ops": ops[start:start + batch]}).encode()
+            raw = json.dumps(
+                {
+                    "protocol_version": 1,
+                    "device_id": device,
+                    "batch_id": str(uuid.uuid4()),
+                    "ops": ops[start : start + batch],
+                }
+            ).encode()
             bodies.append(gzip.compress(raw, 5) if use_gzip else raw)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         if use_gzip:
@@ -158,8 +215,10 @@ def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
         if clients == 1:
             push_share(bodies)
         else:
-            threads = [threading.Thread(target=push_share, args=(bodies[k::clients],))
-                       for k in range(clients)]
+            threads = [
+                threading.Thread(target=push_share, args=(bodies[k::clients],))
+                for k in range(clients)
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -173,18 +232,21 @@ def bench_one(database_url: str, label: str, n: int, batch: int, use_gzip: bool,
         cursor, pulled = None, 0
         while True:
             params: dict[str, Any] = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
-            page = client.get("/v1/sync/pull", params=params,
-                              headers={"Authorization": f"Bearer {token}"}).json()
+            page = client.get(
+                "/v1/sync/pull", params=params, headers={"Authorization": f"Bearer {token}"}
+            ).json()
             pulled += len(page["changes"])
             cursor = page["next_cursor"]
             if not page["has_more"]:
                 break
         pull_seconds = time.perf_counter() - started
-        print(f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
-              f"workers={workers} clients={clients} "
-              f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f} "
-              f"pull_changes={pulled} pull_seconds={pull_seconds:.2f}",
-              flush=True)
+        print(
+            f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
+            f"workers={workers} clients={clients} "
+            f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f} "
+            f"pull_changes={pulled} pull_seconds={pull_seconds:.2f}",
+            flush=True,
+        )
         return rate
     finally:
         server.terminate()
@@ -200,8 +262,12 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--gzip", action="store_true", help="gzip the request bodies")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
-    parser.add_argument("--clients", type=int, default=1,
-                        help="concurrent connections pushing (1: one laptop, batch after batch)")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=1,
+        help="concurrent connections pushing (1: one laptop, batch after batch)",
+    )
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     targets: list[tuple[str, Any]] = []
@@ -214,8 +280,15 @@ def main() -> None:
             for _ in range(args.repeat):
                 if pg_url is None:
                     folder = tempfile.mkdtemp(prefix="perisai-bench-db-")
-                    bench_one(f"sqlite:///{folder}/server.sqlite3", label, n, args.batch,
-                              args.gzip, args.workers, args.clients)
+                    bench_one(
+                        f"sqlite:///{folder}/server.sqlite3",
+                        label,
+                        n,
+                        args.batch,
+                        args.gzip,
+                        args.workers,
+                        args.clients,
+                    )
                     continue
                 import sqlalchemy as sa
 
@@ -223,8 +296,11 @@ def main() -> None:
                 admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
                 with admin.connect() as conn:
                     conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-                url = sa.engine.make_url(pg_url).set(database=name).render_as_string(
-                    hide_password=False)
+                url = (
+                    sa.engine.make_url(pg_url)
+                    .set(database=name)
+                    .render_as_string(hide_password=False)
+                )
                 try:
                     bench_one(url, label, n, args.batch, args.gzip, args.workers, args.clients)
                 finally:
