@@ -101,8 +101,9 @@ class SyncError(Exception):
 class Tokens:
     """What a login (or refresh) leaves us: enough to call the server until it expires.
 
-    `expires_at` is a Unix time (seconds). The refresh token is single-use: the server rotates
-    it at each refresh, so whoever persists tokens must persist every new pair (`on_tokens`).
+    `expires_at` is a Unix time (seconds). The server rotates the refresh token at each refresh
+    (the old one is honoured again only briefly, for an answer lost on the way), so whoever
+    persists tokens must persist every new pair (`on_tokens`).
     """
 
     access_token: str

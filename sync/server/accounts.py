@@ -2,7 +2,10 @@
 
 Login verifies the argon2id hash, binds the device to the agent (a booth laptop may be bound to
 several agents), records the device's Ed25519 public key when given, and issues an access token
-and a single-use refresh token. Wrong passwords are counted in the database; after
+and a refresh token. A refresh token is traded in once for a new pair (rotation); traded in
+again within `refresh_grace_seconds` (an answer lost on the way back) it gives another pair,
+and after that it is taken as stolen: every refresh token of that agent on that device is
+revoked and the person logs in again. Wrong passwords are counted in the database; after
 `lockout_failures` in a row the account is locked for `lockout_minutes` (429 account_locked).
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +24,8 @@ from sqlalchemy.engine import Connection, Engine
 from sync import bundle, protocol
 from sync.server import config, db, meta, security
 from sync.server.push import Caller
+
+log = logging.getLogger("server")
 
 
 class AuthError(Exception):
@@ -196,33 +202,87 @@ def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None
 
 
 def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, Any]:
+    with engine.connect() as conn, conn.begin():
+        answer = _refresh(conn, settings, security.refresh_token_hash(token))
+    # Refused after the transaction commits: a reuse past the grace window revokes for good.
+    if answer is None:
+        raise AuthError(401, "invalid_refresh_token", "The refresh token is not valid.")
+    return answer
+
+
+def _refresh(conn: Connection, settings: config.Settings, token_hash: str) -> dict[str, Any] | None:
     tokens = db.table(db.RefreshToken)
     agents = db.table(db.Agent)
     now = db.utcnow()
-    with engine.connect() as conn, conn.begin():
-        row = conn.execute(
-            tokens.update()
-            .where(
-                tokens.c.token_hash == security.refresh_token_hash(token),
-                tokens.c.used_at.is_(None),
-            )
-            .values(used_at=now)
-            .returning(tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at)
-        ).first()
-        if row is None or _as_utc(row.expires_at) <= now:  # type: ignore[operator]
-            raise AuthError(401, "invalid_refresh_token", "The refresh token is not valid.")
-        agent = conn.execute(sa.select(agents).where(agents.c.code == row.agent_code)).first()
-        if agent is None or not agent.active:
-            raise AuthError(401, "invalid_refresh_token", "The account is disabled.")
-        bindings = db.table(db.DeviceAgent)
-        bound = conn.execute(
-            sa.select(bindings.c.device_id).where(
-                bindings.c.device_id == row.device_id, bindings.c.agent_code == agent.code
-            )
-        ).first()
-        if bound is None:
-            raise AuthError(401, "invalid_refresh_token", "This device was revoked; log in again.")
-        return _issue(conn, settings, agent, row.device_id)
+    row = conn.execute(
+        tokens.update()
+        .where(tokens.c.token_hash == token_hash, tokens.c.used_at.is_(None))
+        .values(used_at=now)
+        .returning(tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at)
+    ).first()
+    if row is None:
+        row = _traded_in_again(conn, settings, token_hash, now)
+    if row is None or _as_utc(row.expires_at) <= now:  # type: ignore[operator]
+        return None
+    agent = conn.execute(sa.select(agents).where(agents.c.code == row.agent_code)).first()
+    if agent is None or not agent.active:
+        raise AuthError(401, "invalid_refresh_token", "The account is disabled.")
+    bindings = db.table(db.DeviceAgent)
+    bound = conn.execute(
+        sa.select(bindings.c.device_id).where(
+            bindings.c.device_id == row.device_id, bindings.c.agent_code == agent.code
+        )
+    ).first()
+    if bound is None:
+        raise AuthError(401, "invalid_refresh_token", "This device was revoked; log in again.")
+    return _issue(conn, settings, agent, row.device_id)
+
+
+def _traded_in_again(
+    conn: Connection, settings: config.Settings, token_hash: str, now: dt.datetime
+) -> Any:
+    """A refresh token presented after it was used: its row when within the grace window.
+
+    Later than that, a copy of it is in other hands (or the laptop restored an old backup):
+    every refresh token of that agent on that device expires now, spent ones too (so none
+    is honoured within the grace window either); committed with the caller's transaction,
+    which then refuses the call.
+    """
+    tokens = db.table(db.RefreshToken)
+    row = conn.execute(
+        sa.select(
+            tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at, tokens.c.used_at
+        ).where(tokens.c.token_hash == token_hash)
+    ).first()
+    if row is None or row.used_at is None:
+        return None
+    used_at = _as_utc(row.used_at)
+    assert used_at is not None
+    if now - used_at <= dt.timedelta(seconds=settings.refresh_grace_seconds):
+        log.info("refresh token of %s traded in again within the grace window", row.agent_code)
+        return row
+    revoked = revoke_refresh_tokens(
+        conn, tokens.c.agent_code == row.agent_code, tokens.c.device_id == row.device_id
+    )
+    log.warning(
+        "spent refresh token of %s reused after the grace window: %d refresh token(s) of that "
+        "device revoked",
+        row.agent_code,
+        revoked,
+    )
+    return None
+
+
+def revoke_refresh_tokens(conn: Connection, *where: Any) -> int:
+    """Makes the refresh tokens matching `where` expire now, spent ones too: a revoked token
+    is refused even within the grace window. Answers how many had not expired yet."""
+    tokens = db.table(db.RefreshToken)
+    now = db.utcnow()
+    return conn.execute(
+        tokens.update()
+        .where(*where, tokens.c.expires_at > now)
+        .values(used_at=sa.func.coalesce(tokens.c.used_at, now), expires_at=now)
+    ).rowcount
 
 
 def authenticate(conn: Connection, secret: bytes, authorization: str | None) -> Principal:

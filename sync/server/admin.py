@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from sync.server import config, db, meta, security
+from sync.server import accounts, config, db, meta, security
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -124,11 +124,7 @@ def set_agent_active(engine: Engine, code: str, active: bool) -> str:
             raise AdminError(f"no agent {code}")
         if not active:
             tokens = db.table(db.RefreshToken)
-            conn.execute(
-                tokens.update()
-                .where(tokens.c.agent_code == code, tokens.c.used_at.is_(None))
-                .values(used_at=db.utcnow())
-            )
+            accounts.revoke_refresh_tokens(conn, tokens.c.agent_code == code)
     return f"{'enabled' if active else 'disabled'} agent {code}"
 
 
@@ -150,11 +146,7 @@ def revoke_device(engine: Engine, device_id: str) -> str:
         bindings = db.table(db.DeviceAgent)
         unbound = conn.execute(bindings.delete().where(bindings.c.device_id == device_id)).rowcount
         tokens = db.table(db.RefreshToken)
-        conn.execute(
-            tokens.update()
-            .where(tokens.c.device_id == device_id, tokens.c.used_at.is_(None))
-            .values(used_at=db.utcnow())
-        )
+        accounts.revoke_refresh_tokens(conn, tokens.c.device_id == device_id)
     return f"revoked device {device_id} (unbound from {unbound} agent(s))"
 
 

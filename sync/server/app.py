@@ -482,8 +482,8 @@ def create_app(
     )
     def login(body: protocol.LoginRequest) -> Any:
         """Checks the password (argon2id), binds the device to the agent and issues an access
-        token and a single-use refresh token. Wrong passwords are counted: after too many in a
-        row the account is locked for a while (429 `account_locked`)."""
+        token and a refresh token (rotated at each refresh). Wrong passwords are counted: after
+        too many in a row the account is locked for a while (429 `account_locked`)."""
         return accounts.login(engine, settings, body)
 
     @app.post(
@@ -493,7 +493,9 @@ def create_app(
         tags=["auth"],
     )
     def refresh(body: protocol.RefreshRequest) -> Any:
-        """Trades a refresh token (once) for a new access token and refresh token."""
+        """Trades a refresh token for a new access token and refresh token. A token already
+        traded in is honoured again only within the grace window (an answer lost on the way);
+        later, every refresh token of that agent on that device is revoked (401)."""
         return accounts.refresh(engine, settings, body.refresh_token)
 
     @app.get(

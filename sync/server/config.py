@@ -35,6 +35,13 @@ class Settings:
     max_ops_per_batch: int = 1000
     access_token_seconds: int = 15 * 60
     refresh_token_days: int = 30
+    #: A refresh token already traded in is accepted again for this long (the laptop may have
+    #: lost the answer when the Wi-Fi dropped, and retries with the token it still holds). As
+    #: long as an access token lives: a copy used in that window gains no more than the access
+    #: token issued with it. Presented later, it revokes every refresh token of that agent on
+    #: that device (a copy is in someone else's hands); 0 makes refresh tokens strictly
+    #: single-use.
+    refresh_grace_seconds: int = 15 * 60
     #: Wrong passwords in a row before the account is locked, and for how long.
     lockout_failures: int = 5
     lockout_minutes: int = 15

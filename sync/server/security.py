@@ -3,7 +3,8 @@
 Passwords are argon2id hashes (checked only at login). An access token is a short-lived,
 HMAC-SHA256-signed statement `{agent, device, expiry}`; the secret lives in the database
 (`server_meta`), so any server process sharing the database accepts it. Refresh tokens are
-random, stored only as SHA-256 hashes, and single-use (rotated at each refresh).
+random, stored only as SHA-256 hashes, and rotated at each refresh (accounts.py: the grace
+window and reuse detection).
 """
 
 from __future__ import annotations

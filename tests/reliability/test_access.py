@@ -214,7 +214,8 @@ def test_nobody_writes_where_they_do_not_belong(shared_server, synced):
 
 
 def test_tokens_expire_and_refresh_tokens_are_single_use(make_server):
-    server = make_server(access_token_seconds=1)
+    """With no grace window (see test_14 for the window), a refresh token works once."""
+    server = make_server(access_token_seconds=1, refresh_grace_seconds=0)
     answer = login(server, "RA001")
     tokens = answer.json()
     headers = {"Authorization": "Bearer " + tokens["access_token"]}

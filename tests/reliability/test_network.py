@@ -200,6 +200,32 @@ def test_12_token_expires_in_the_middle_of_a_sync(make_server, make_proxy, make_
     )
 
 
+def test_15_refresh_answer_lost(make_server, make_proxy, make_laptop):
+    """The server rotates the refresh token and the answer is lost on the way back (the Wi-Fi
+    drops): the laptop's retry with the token it still holds gets a new pair within the grace
+    window, and sync goes on without asking the person to log in again."""
+    server = make_server(access_token_seconds=2)
+    proxy = make_proxy(server)
+    laptop = make_laptop("RA001", proxy.url)
+    for i in range(20):
+        laptop.add_business(15_000 + i)
+    time.sleep(2.5)  # the access token has expired
+    proxy.fail_next("drop_response", path="/v1/auth/refresh")
+    healed = time.monotonic()
+    report = laptop.sync.run_cycle()  # an auth error here would mean logging in again
+    assert proxy.stats["drop_response"] == 1
+    assert proxy.forwarded.count("/v1/auth/refresh") >= 2
+    assert report.applied == 20 and laptop.pending() == 0
+    proxy.heal()
+    _finish(
+        "15 refresh answer lost",
+        server,
+        [laptop],
+        healed,
+        refreshes=proxy.forwarded.count("/v1/auth/refresh"),
+    )
+
+
 def _expired_cursor(make_server, make_laptop, *, seen_by_b: bool) -> None:
     """A deletes 5 of its businesses, the server compacts their tombstones, and B, whose cursor
     is older, has pending edits and gets 410 on pull: it resets the cursor and keeps its outbox.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Any
 
+import sqlalchemy as sa
 from srv_support import World, business_fields, op
 
-from sync.server import admin, security
+from sync.server import admin, db, security
 
 
 def test_login_answer(world: World) -> None:
@@ -84,11 +87,27 @@ def test_tokens_missing_bad_expired(world: World) -> None:
     assert response.status_code == 401
 
 
-def test_refresh_rotates_and_is_single_use(world: World) -> None:
+def _refresh(world: World, token: str) -> Any:
+    return world.client.post("/v1/auth/refresh", json={"refresh_token": token})
+
+
+def _age_used_refresh_tokens(world: World, seconds: int) -> None:
+    """Moves every spent refresh token's `used_at` into the past (instead of sleeping)."""
+    tokens = db.table(db.RefreshToken)
+    with world.engine.begin() as conn:
+        for row in conn.execute(sa.select(tokens).where(tokens.c.used_at.is_not(None))):
+            conn.execute(
+                tokens.update()
+                .where(tokens.c.token_hash == row.token_hash)
+                .values(used_at=row.used_at - dt.timedelta(seconds=seconds))
+            )
+
+
+def test_refresh_rotates_and_garbage_is_refused(world: World) -> None:
     world.branch()
     world.agent("A1")
     laptop = world.login("A1")
-    fresh = world.client.post("/v1/auth/refresh", json={"refresh_token": laptop.refresh_token})
+    fresh = _refresh(world, laptop.refresh_token)
     assert fresh.status_code == 200
     answer = fresh.json()
     assert answer["agent"]["code"] == "A1" and answer["refresh_token"] != laptop.refresh_token
@@ -96,11 +115,57 @@ def test_refresh_rotates_and_is_single_use(world: World) -> None:
         "/v1/sync/config", headers={"Authorization": f"Bearer {answer['access_token']}"}
     )
     assert config.status_code == 200
-    reused = world.client.post("/v1/auth/refresh", json={"refresh_token": laptop.refresh_token})
+    garbage = _refresh(world, "nope")
+    assert garbage.status_code == 401
+    assert garbage.json()["error"]["code"] == "invalid_refresh_token"
+
+
+def test_a_refresh_whose_answer_was_lost_can_be_repeated_within_the_grace_window(
+    world: World,
+) -> None:
+    """The Wi-Fi drops after the server rotated the token: the laptop still holds the old one
+    and sends it again; it gets a new pair instead of having to log in again."""
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    lost = _refresh(world, laptop.refresh_token).json()  # the answer never reached the laptop
+    _age_used_refresh_tokens(world, world.settings.refresh_grace_seconds - 60)
+    again = _refresh(world, laptop.refresh_token)
+    assert again.status_code == 200
+    assert again.json()["refresh_token"] not in (laptop.refresh_token, lost["refresh_token"])
+    # The pair from the lost answer stays valid too (two threads may both have asked).
+    assert _refresh(world, lost["refresh_token"]).status_code == 200
+
+
+def test_a_spent_refresh_token_reused_after_the_grace_window_revokes_the_device(
+    world: World,
+) -> None:
+    """Reuse long after the rotation means a copy is in other hands: every refresh token of
+    that agent on that device stops working, so the thief and the laptop both log in again
+    (the laptop with its password), and other devices are left alone."""
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    other_laptop = world.login("A1")
+    current = _refresh(world, laptop.refresh_token).json()["refresh_token"]
+    _age_used_refresh_tokens(world, world.settings.refresh_grace_seconds + 1)
+    stolen = _refresh(world, laptop.refresh_token)
+    assert stolen.status_code == 401
+    assert stolen.json()["error"]["code"] == "invalid_refresh_token"
+    assert _refresh(world, current).status_code == 401  # the family is revoked
+    assert _refresh(world, other_laptop.refresh_token).status_code == 200
+    assert world.login("A1", laptop.device_id).refresh_token  # a password login still works
+
+
+def test_with_no_grace_window_refresh_tokens_are_single_use(make_world: Any) -> None:
+    world = make_world(refresh_grace_seconds=0)
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    assert _refresh(world, laptop.refresh_token).status_code == 200
+    reused = _refresh(world, laptop.refresh_token)
     assert reused.status_code == 401
     assert reused.json()["error"]["code"] == "invalid_refresh_token"
-    garbage = world.client.post("/v1/auth/refresh", json={"refresh_token": "nope"})
-    assert garbage.status_code == 401
 
 
 def test_push_from_another_device_is_403(world: World) -> None:
