@@ -34,6 +34,26 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PASSWORD = "bench-password"
+TRACE = False  # --memory: the resident memory at each step
+
+
+def memory(step: str) -> None:
+    """With --memory: resident memory now (anonymous / files), the peak so far, and the
+    threads, from /proc/self (Linux)."""
+    if not TRACE:
+        return
+    fields: dict[str, int] = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "RssAnon", "RssFile", "VmHWM", "Threads"):
+                fields[key] = int(rest.split()[0])
+    print(
+        f"  [memory] {step}: rss {fields['VmRSS'] // 1024} MB (anon {fields['RssAnon'] // 1024},"
+        f" files {fields['RssFile'] // 1024}), peak {fields['VmHWM'] // 1024} MB,"
+        f" {fields['Threads']} threads",
+        flush=True,
+    )
 
 
 def child_startup() -> None:
@@ -131,7 +151,12 @@ def main() -> None:
     parser.add_argument(
         "--cache-kib", type=int, help="override the storage's SQLite page cache per connection"
     )
+    parser.add_argument(
+        "--memory", action="store_true", help="print the resident memory at each step"
+    )
     args = parser.parse_args()
+    global TRACE
+    TRACE = args.memory
     if args.child_startup:
         child_startup()
         return
@@ -154,6 +179,7 @@ def main() -> None:
     print(f"SQLite page cache per connection: {engine_mod.CACHE_KIB:,} KiB")
     shell = app_mod.build_shell()
     shell.settings.server_url = args.server_url
+    memory("the shell built")
     print(f"server address: {args.server_url or '(none: offline)'}")
     startup = measure_startup(home)
     print(
@@ -172,6 +198,7 @@ def main() -> None:
     application.prepare(qt_app, "id")
     tick = QTimer()  # wakes the waits below now and then
     tick.start(20)
+    memory("Qt application")
 
     def wait_for(condition, timeout: float = 30.0) -> None:
         deadline = time.perf_counter() + timeout
@@ -191,10 +218,12 @@ def main() -> None:
     window.resize(1366, 820)
     window.show()
     wait_for(lambda: window.login.isVisible())
+    memory("login window shown")
     # the person types their password: meanwhile the warm-up imports run
     start = time.perf_counter()
     wait_for(lambda: "pyqtgraph" in sys.modules and ops.hub().running == 0)
     print(f"warm-up while the password is typed: {(time.perf_counter() - start) * 1000:.0f} ms")
+    memory("after the warm-up")
     window.login.password.setText(PASSWORD)
     start = time.perf_counter()
     window.login.submit()
@@ -211,11 +240,13 @@ def main() -> None:
         f"log in -> workspace with Beranda filled (incl. key derivation and opening the "
         f"database): {login * 1000:.0f} ms"
     )
+    memory("logged in, Beranda filled")
 
     page = window.workspace.show_page("businesses")
     listing = page.list_page
     wait_for(lambda: listing.model.rowCount() > 0 and ops.hub().running == 0)
     print(f"business list: {listing.model.rowCount():,} rows")
+    memory("business list shown")
     listing.table.repaint()
     search_times = []
     for word in ("pempek", "songket cek", "kopi yuk s", "warung", "siti am"):
@@ -237,6 +268,7 @@ def main() -> None:
         f"{sorted(search_times)[int(len(search_times) * 0.95)]:.1f} ms "
         f"over {len(search_times)} keystrokes"
     )
+    memory("after the searches")
 
     open_times = []
     for _ in range(10):
@@ -260,6 +292,7 @@ def main() -> None:
         page.detail_page.repaint()
         open_times.append((time.perf_counter() - start) * 1000)
     print(f"open a business with 20 visits: median {statistics.median(open_times):.1f} ms")
+    memory("after opening businesses")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (maxrss): {peak:.0f} MB")
     window.close()
