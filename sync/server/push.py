@@ -158,8 +158,12 @@ def payload_hash(op: protocol.Op, op_id: str | None = None, entity_id: str | Non
         "fields": op.fields,
         "recorded_at": op.recorded_at.isoformat(),
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(payload).encode("utf-8")).hexdigest()
+
+
+# json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str), with the encoder
+# built once instead of at every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _rejected(code: str, field_name: str | None, message: str) -> Outcome:
@@ -244,33 +248,27 @@ class Batch:
 
     def load_records(self, ids: Iterable[str]) -> None:
         wanted = sorted({i for i in ids if i not in self.records})
-        table = db.table(db.Record)
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            for row in self.conn.execute(sa.select(table).where(table.c.entity_id.in_(chunk))):
-                self.records[row.entity_id] = Rec(
-                    entity_id=row.entity_id,
-                    entity=row.entity,
-                    branch_code=row.branch_code,
-                    owner_code=row.owner_code,
-                    version=row.version,
-                    deleted=row.deleted,
-                    fields=dict(row.fields or {}),
-                    field_versions=dict(row.field_versions or {}),
-                    server_seq=row.server_seq,
-                    created_at=row.created_at,
-                    updated_at=row.updated_at,
-                )
+        for row in _select(self.conn, db.Record, "entity_id", wanted):
+            self.records[row.entity_id] = Rec(
+                entity_id=row.entity_id,
+                entity=row.entity,
+                branch_code=row.branch_code,
+                owner_code=row.owner_code,
+                version=row.version,
+                deleted=row.deleted,
+                fields=dict(row.fields or {}),
+                field_versions=dict(row.field_versions or {}),
+                server_seq=row.server_seq,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
+            )
 
     def load_niks(self, niks: Iterable[Any]) -> None:
         wanted = sorted({n for n in niks if isinstance(n, str) and n not in self.niks})
         for nik in wanted:
             self.niks[nik] = None
-        table = db.table(db.ActiveNik)
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
-            for row in self.conn.execute(sa.select(table).where(table.c.nik.in_(chunk))):
-                self.niks[row.nik] = NikRow(row.entity_id, row.branch_code, row.enrolled_on)
+        for row in _select(self.conn, db.ActiveNik, "nik", wanted):
+            self.niks[row.nik] = NikRow(row.entity_id, row.branch_code, row.enrolled_on)
         self.niks_before.update({n: self.niks[n] for n in wanted})
 
     def next_seq(self) -> int:
@@ -543,13 +541,20 @@ _MISSING = object()
 
 
 def _stored(conn: Connection, op_ids: list[str]) -> dict[str, Any]:
-    table = db.table(db.Ledger)
-    found: dict[str, Any] = {}
-    for start in range(0, len(op_ids), _CHUNK):
-        chunk = op_ids[start : start + _CHUNK]
-        for row in conn.execute(sa.select(table).where(table.c.op_id.in_(chunk))):
-            found[row.op_id] = row
-    return found
+    return {row.op_id: row for row in _select(conn, db.Ledger, "op_id", op_ids)}
+
+
+def _select(conn: Connection, model: type[db.Base], key: str, keys: list[str]) -> list[Any]:
+    """The rows whose `key` is one of `keys`: on PostgreSQL one array parameter; elsewhere
+    `IN (...)` in chunks (SQLAlchemy's result types turn SQLite's JSON and times back)."""
+    table = db.table(model)
+    if conn.dialect.name == "postgresql":
+        return bulk.select_by_keys(conn, table.name, key, keys)
+    rows: list[Any] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        rows += conn.execute(sa.select(table).where(table.c[key].in_(chunk)))
+    return rows
 
 
 def _replayed(row: Any, digest: str) -> Outcome:

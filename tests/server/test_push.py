@@ -481,3 +481,52 @@ def test_bulk_writes_raise_sqlalchemy_integrity_errors(world: World) -> None:
         bulk.insert_records(conn, [rec])
     with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
         bulk.insert_records(conn, [rec])
+
+
+def test_bulk_writes_keep_every_character(world: World) -> None:
+    """The COPY text built for new records (PostgreSQL) escapes what COPY treats specially:
+    the records read back exactly as written."""
+    from sync.server import bulk, push
+
+    now = dt.datetime.now(dt.UTC)
+    awkward = "a\\b\tc\nd\re \\N \\\\t 'x' \"y\" é ✓ \u2028 \x01"
+    recs = [
+        push.Rec(
+            str(uuid.uuid4()),
+            "business",
+            branch,
+            owner,
+            3,
+            deleted,
+            fields,
+            {"name": [2, "dev\\ice\t1"]},
+            7 + i,
+            now,
+            now,
+            True,
+            True,
+        )
+        for i, (branch, owner, deleted, fields) in enumerate(
+            [
+                ("PLG", "A1", False, {"name": awkward, "notes": ["\\", "\t"], "n": 1.5}),
+                ("P\\L\tG", None, True, {}),
+                ("\\N", "A\n1", False, {"nested": {"k": awkward, "none": None}}),
+            ]
+        )
+    ]
+    with world.engine.begin() as conn:
+        bulk.insert_records(conn, recs)
+    with world.engine.connect() as conn:
+        batch = push.Batch(conn, push.Caller("A1", "PLG", "agent", "d"), 0, now)
+        batch.load_records([r.entity_id for r in recs])
+    for rec in recs:
+        got = batch.records[rec.entity_id]
+        assert (got.branch_code, got.owner_code, got.deleted) == (
+            rec.branch_code,
+            rec.owner_code,
+            rec.deleted,
+        )
+        assert (got.fields, got.field_versions) == (rec.fields, rec.field_versions)
+        assert (got.version, got.server_seq) == (3, rec.server_seq)
+        for moment in (got.created_at, got.updated_at):  # SQLite's are naive UTC
+            assert moment.replace(tzinfo=moment.tzinfo or dt.UTC) == now
