@@ -101,9 +101,10 @@ _TABLES: Mapping[str, Any] = {
 class SyncProblem:
     """An op the server refused (`rejected`) or found in `conflict`, still to be dealt with.
 
-    `server_message` is the server's own (English) text; `advice` says what to do, in both
-    languages. `current` is the server's record for a conflict the agent may resolve
-    (`resolvable`); for `nik_already_enrolled` it holds only `branch` and `enrolled_on`.
+    `problem` says what is wrong and `advice` what to do, in both languages; `server_message`
+    is the server's own (English) text, kept as a detail for support. `current` is the
+    server's record for a conflict the agent may resolve (`resolvable`); for
+    `nik_already_enrolled` it holds only `branch` and `enrolled_on`.
     """
 
     op_id: str
@@ -114,6 +115,7 @@ class SyncProblem:
     code: str
     field: str | None
     server_message: str
+    problem: Text
     advice: Text
     current: dict[str, Any] | None = None
     server_version: int | None = None
@@ -552,92 +554,163 @@ def check_participant(
 
 # --- problems and their resolution ----------------------------------------------------------
 
-_ADVICE: Mapping[str, Text] = {
+#: What is wrong, by the server's error code, in the person's language. The server's own
+#: message is English and stays available as a detail (`SyncProblem.server_message`).
+_PROBLEM: Mapping[str, Text] = {
     "invalid_field": Text(
-        "Server menolak isian {field}: {message} Perbaiki datanya lalu kirim lagi.",
-        "The server refused the field {field}: {message} Correct the record and send it again.",
+        "Server menolak isian {field}.",
+        "The server refused the field {field}.",
     ),
     "forbidden": Text(
-        "Akun Anda tidak berhak membuat perubahan ini. Minta supervisor cabang.",
-        "Your account may not make this change. Ask the branch supervisor.",
+        "Akun Anda tidak berhak membuat perubahan ini.",
+        "Your account may not make this change.",
     ),
     "unknown_reference": Text(
-        "Data yang dirujuk (mis. usaha atau acara) tidak ada di server. Periksa pilihan "
-        "usaha/acara, lalu simpan lagi.",
-        "A record it refers to (a business or an event) is not on the server. Check the "
-        "business/event chosen, then save again.",
+        "Data yang dirujuk ({field}) tidak ada di server.",
+        "A record it refers to ({field}) is not on the server.",
     ),
-    "deleted": Text(
-        "Data ini sudah dihapus di server; perubahan Anda tidak dapat diterapkan.",
-        "This record was deleted on the server; your change cannot be applied.",
-    ),
+    "deleted": Text("Data ini sudah dihapus di server.", "This record was deleted on the server."),
     "key_reuse": Text(
-        "Kesalahan program (op dikirim ulang dengan isi berbeda). Kirim berkas log ke dukungan.",
-        "A program error (an op resent with other contents). Send the log file to support.",
+        "Perubahan dikirim ulang dengan isi berbeda.",
+        "A change was sent again with other contents.",
     ),
     "nik_already_enrolled": Text(
-        "NIK ini sudah terdaftar sebagai peserta (cabang {branch}, sejak {enrolled_on}). "
-        "Jangan daftarkan dua kali; periksa NIK dengan calon peserta. Jika NIK salah ketik, "
-        "perbaiki lalu ajukan lagi.",
-        "This NIK is already enrolled (branch {branch}, since {enrolled_on}). Do not enroll "
-        "the person twice; check the NIK with them. If it was mistyped, correct it and "
-        "submit again.",
+        "NIK ini sudah terdaftar sebagai peserta (cabang {branch}, sejak {enrolled_on}).",
+        "This NIK is already enrolled (branch {branch}, since {enrolled_on}).",
     ),
     "field_changed": Text(
-        "Orang lain mengubah {field} sejak Anda terakhir sinkron. Bandingkan, lalu pilih: "
-        "pakai data Anda, atau pakai data server.",
-        "Someone else changed {field} since you last synced. Compare, then choose: keep "
-        "yours, or take the server's.",
+        "{field} diubah orang lain di server sejak Anda terakhir sinkron.",
+        "Someone else changed {field} on the server since you last synced.",
     ),
     "enrollment_accepted": Text(
-        "Pendaftaran ini sudah diterima; perubahan tidak dapat dikirim lagi. Pakai data server.",
-        "This enrollment is already accepted; changes can no longer be sent. Take the server's.",
+        "Pendaftaran ini sudah diterima di server.",
+        "This enrollment was already accepted on the server.",
     ),
     "invalid_op": Text(
-        "Perubahan ini rusak dan tidak dapat dikirim. Kirim berkas log ke dukungan.",
-        "This change is damaged and cannot be sent. Send the log file to support.",
+        "Perubahan ini rusak dan tidak dapat dikirim.",
+        "This change is damaged and cannot be sent.",
     ),
     "too_large": Text(
-        "Perubahan ini terlalu besar untuk server. Kirim berkas log ke dukungan.",
-        "This change is too large for the server. Send the log file to support.",
+        "Perubahan ini terlalu besar untuk server.",
+        "This change is too large for the server.",
     ),
 }
+_DEFAULT_PROBLEM = Text(
+    "Server tidak menerima perubahan ini (kode {code}).",
+    "The server did not take this change (code {code}).",
+)
+#: Rules only the server can judge, by the field it names (`invalid_field`).
+_SERVER_FIELD_PROBLEM: Mapping[str, Text] = {
+    "monthly_contribution": Text(
+        "Iuran per bulan tidak sama dengan tarif yang berlaku di server (tarif mungkin sudah "
+        "berubah).",
+        "The monthly contribution differs from the server's current rates (they may have "
+        "changed).",
+    ),
+    "base_version": Text(
+        "Versi data tidak cocok dengan server.",
+        "The record's version does not match the server's.",
+    ),
+    "entity_id": Text(
+        "Nomor data ini dipakai data lain di server.",
+        "This record's id belongs to another record on the server.",
+    ),
+}
+
+_SUPPORT = Text(
+    "Kirim berkas log ke dukungan.",
+    "Send the log file to support.",
+)
+#: What to do about it.
+_ADVICE: Mapping[str, Text] = {
+    "invalid_field": Text(
+        "Buka datanya, perbaiki {field}, lalu simpan atau ajukan lagi.",
+        "Open the record, correct {field}, then save or submit it again.",
+    ),
+    "forbidden": Text(
+        "Minta supervisor cabang untuk membuat perubahan ini.",
+        "Ask the branch supervisor to make this change.",
+    ),
+    "unknown_reference": Text(
+        "Periksa pilihan usaha/acara, lalu simpan lagi.",
+        "Check the business/event chosen, then save again.",
+    ),
+    "deleted": Text(
+        "Perubahan Anda tidak dapat diterapkan. Jika data ini masih diperlukan, hubungi "
+        "supervisor cabang.",
+        "Your change cannot be applied. If the record is still needed, ask the branch "
+        "supervisor.",
+    ),
+    "key_reuse": _SUPPORT,
+    "nik_already_enrolled": Text(
+        "Jangan daftarkan dua kali; periksa NIK dengan calon peserta. Jika NIK salah ketik, "
+        "perbaiki lalu ajukan lagi.",
+        "Do not enroll the person twice; check the NIK with them. If it was mistyped, "
+        "correct it and submit again.",
+    ),
+    "field_changed": Text(
+        "Bandingkan, lalu pilih: pakai data Anda, atau pakai data server.",
+        "Compare, then choose: keep yours, or take the server's.",
+    ),
+    "enrollment_accepted": Text(
+        "Perubahan tidak dapat dikirim lagi. Pakai data server.",
+        "Changes can no longer be sent. Take the server's data.",
+    ),
+    "invalid_op": _SUPPORT,
+    "too_large": _SUPPORT,
+}
+_SERVER_FIELD_ADVICE: Mapping[str, Text] = {
+    "monthly_contribution": Text(
+        "Buka pendaftaran ini dan ajukan lagi: iuran dihitung ulang dengan tarif yang berlaku.",
+        "Open this enrollment and submit it again: the contribution is worked out anew with "
+        "the current rates.",
+    ),
+    "base_version": _SUPPORT,
+    "entity_id": _SUPPORT,
+}
 _DEFAULT_ADVICE = Text(
-    "Server tidak menerima perubahan ini ({code}): {message}",
-    "The server did not take this change ({code}): {message}",
+    "Hubungi supervisor cabang atau dukungan; pesan asli server ada di keterangan.",
+    "Ask the branch supervisor or support; the server's own message is in the details.",
 )
 #: Conflicts the person settles by choosing a side (`resolve_conflict`).
 _RESOLVABLE = frozenset({"field_changed", "enrollment_accepted"})
 
 
-def _advice(
+def _explain(
     code: str,
     field_name: str | None,
-    message: str,
     current: Any,
     entity: str = "",
     fields: Mapping[str, Any] | None = None,
-) -> Text:
-    """What to do about a refused or conflicting op, in both languages.
+) -> tuple[Text, Text]:
+    """What is wrong with a refused or conflicting op, and what to do, in both languages.
 
     The server's message is English; where the laptop can judge the same field itself (the
-    domain rules are shared), the person reads the domain's message in their language.
+    domain rules are shared), the person reads the domain's own message in their language,
+    and the rules only the server knows have their own texts here.
     """
-    template = _ADVICE.get(code, _DEFAULT_ADVICE)
-    local = _local_problem(entity, field_name, fields or {}) if code == "invalid_field" else None
-    values: dict[str, dict[str, str]] = {}
+    problem = _PROBLEM.get(code, _DEFAULT_PROBLEM)
+    advice = _ADVICE.get(code, _DEFAULT_ADVICE)
+    local = None
+    if code == "invalid_field":
+        local = _local_problem(entity, field_name, fields or {})
+        if local is None and field_name is not None and field_name in _SERVER_FIELD_PROBLEM:
+            problem = _SERVER_FIELD_PROBLEM[field_name]
+            advice = _SERVER_FIELD_ADVICE[field_name]
+    texts: dict[str, tuple[str, str]] = {}
     for lang in ("id", "en"):
-        values[lang] = {
-            "field": keys.label("fields", field_name, lang) if field_name else "-",
-            "message": local.message(lang) if local else (message or ""),
-            "code": code,
-            "branch": "-",
-            "enrolled_on": "-",
-        }
+        label = keys.label("fields", field_name, lang) if field_name else "-"
+        values = {"field": label, "code": code, "branch": "-", "enrolled_on": "-"}
         if isinstance(current, Mapping):
-            values[lang]["branch"] = str(current.get("branch") or "-")
-            values[lang]["enrolled_on"] = str(current.get("enrolled_on") or "-")
-    return Text(template.id.format(**values["id"]), template.en.format(**values["en"]))
+            values["branch"] = str(current.get("branch") or "-")
+            values["enrolled_on"] = str(current.get("enrolled_on") or "-")
+        said = (
+            f"{label}: {local.message(lang)}"
+            if local
+            else problem.in_language(lang).format(**values)
+        )
+        texts[lang] = (said, advice.in_language(lang).format(**values))
+    return Text(texts["id"][0], texts["en"][0]), Text(texts["id"][1], texts["en"][1])
 
 
 def _local_problem(
@@ -670,6 +743,7 @@ def _problems(uow: SqlUnitOfWork) -> list[SyncProblem]:
         error = dict(result.get("error") or {})
         code = str(row.error_code or error.get("code") or "unknown")
         current = result.get("current")
+        explained = _explain(code, error.get("field"), current, row.entity, row.fields)
         found.append(
             SyncProblem(
                 op_id=row.op_id,
@@ -680,14 +754,8 @@ def _problems(uow: SqlUnitOfWork) -> list[SyncProblem]:
                 code=code,
                 field=error.get("field"),
                 server_message=str(row.error_message or error.get("message") or ""),
-                advice=_advice(
-                    code,
-                    error.get("field"),
-                    str(row.error_message or error.get("message") or ""),
-                    current,
-                    row.entity,
-                    row.fields,
-                ),
+                problem=explained[0],
+                advice=explained[1],
                 current=dict(current) if isinstance(current, Mapping) else None,
                 server_version=result.get("entity_version"),
                 resolvable=row.status == "conflict" and code in _RESOLVABLE,

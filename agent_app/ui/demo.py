@@ -318,7 +318,8 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
 
 def _sync_problems(engine: Any, enrollment_id: str) -> None:
     """Two answers of the server to show on the Sync page: a conflict on an enrollment the
-    supervisor corrected meanwhile (the phone), and a business the server refused (the NIB)."""
+    supervisor corrected meanwhile (the phone), and a business the server refused (an event
+    it does not know)."""
     import sqlalchemy as sa
 
     from agent_app.storage import tables
@@ -353,17 +354,17 @@ def _sync_problems(engine: Any, enrollment_id: str) -> None:
         business_op = conn.execute(
             sa.select(t).where(t.entity == "business").order_by(t.op_seq.desc()).limit(1)
         ).one()
-        refused = "nib: the NIB is already registered to another business."
+        refused = "The server has no such event."
         conn.execute(
             sa.update(t)
             .where(t.op_seq == business_op.op_seq)
             .values(
                 status="rejected",
-                error_code="invalid_field",
+                error_code="unknown_reference",
                 error_message=refused,
                 result={
                     "status": "rejected",
-                    "error": {"code": "invalid_field", "field": "nib", "message": refused},
+                    "error": {"code": "unknown_reference", "field": "event_id", "message": refused},
                 },
             )
         )

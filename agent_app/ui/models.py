@@ -319,10 +319,13 @@ class ListModel(QAbstractTableModel):
         headers: list[str],
         cells: list[Callable[[Any], str]],
         parent: QObject | None = None,
+        *,
+        tooltip: Callable[[Any], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._headers = headers
         self._cells = cells
+        self._tooltip = tooltip
         self.records: list[Any] = []
 
     def set_records(self, records: list[Any]) -> None:
@@ -361,6 +364,8 @@ class ListModel(QAbstractTableModel):
         record = self.records[index.row()]
         if role == ID_ROLE:
             return str(value(record, "id"))
+        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
+            return self._tooltip(record)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells[index.column()](record)
         return None

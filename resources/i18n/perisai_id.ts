@@ -100,8 +100,8 @@
         <translation>Riwayat kunjungan</translation>
     </message>
     <message>
-        <source>{state} (see Sync): {message}</source>
-        <translation>{state} (lihat Sinkronisasi): {message}</translation>
+        <source>{state}: see the Sync page for what to do</source>
+        <translation>{state}: lihat halaman Sinkronisasi untuk langkah selanjutnya</translation>
     </message>
     <message>
         <source>Visit history ({n})</source>
@@ -1515,8 +1515,8 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Status sinkronisasi</translation>
     </message>
     <message>
-        <source>Server&apos;s message</source>
-        <translation>Pesan server</translation>
+        <source>Problem</source>
+        <translation>Masalah</translation>
     </message>
     <message>
         <source>What to do</source>
@@ -1553,6 +1553,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Enrollment</source>
         <translation>Pendaftaran</translation>
+    </message>
+    <message>
+        <source>Server&apos;s message: {message} (code {code})</source>
+        <translation>Pesan server: {message} (kode {code})</translation>
     </message>
     <message>
         <source>Pending</source>

@@ -161,7 +161,8 @@ def test_the_same_nik_on_two_laptops_is_applied_once_and_a_visible_conflict_on_t
     assert problem.entity_id == second.id
     assert (problem.status, problem.code) == ("conflict", "nik_already_enrolled")
     assert problem.current == {"branch": "PLG", "enrolled_on": dt.date.today().isoformat()}
-    assert "PLG" in problem.advice.id and "PLG" in problem.advice.en
+    assert "PLG" in problem.problem.id and "PLG" in problem.problem.en
+    assert problem.advice.id.startswith("Jangan daftarkan dua kali")
     assert not problem.resolvable
     assert b.status().problems == [problem]
     # The agent sees it in the list of enrollments to deal with; the first laptop does not.
@@ -236,8 +237,9 @@ def test_a_rejected_op_in_the_middle_of_a_batch_does_not_hold_back_the_rest(
     )
     assert problem.field == "workers_count"
     # named by its label, explained by the shared domain rule in each language
-    assert "Jumlah pekerja: Paling sedikit 0." in problem.advice.id
-    assert "Number of workers: At least 0." in problem.advice.en
+    assert "Jumlah pekerja: Paling sedikit 0." in problem.problem.id
+    assert "Number of workers: At least 0." in problem.problem.en
+    assert "perbaiki Jumlah pekerja" in problem.advice.id
     assert business_of(a, before.id)[1].sync_state == "synced"
     assert business_of(a, after.id)[1].sync_state == "synced"
     assert business_of(a, bad_id)[1].sync_state == "rejected"

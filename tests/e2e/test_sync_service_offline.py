@@ -79,8 +79,11 @@ def test_problems_come_from_refused_ops_until_a_newer_op_settles_them(laptop: La
         "invalid_field",
         "workers_count",
     )
-    # the laptop's copy of the field is valid, so the server's own words are shown
-    assert "Must be 0 or more." in problem.advice.en and "Jumlah pekerja" in problem.advice.id
+    # the laptop cannot judge it (its copy is valid): the field is named, in the person's
+    # language, and the server's own (English) words are kept as a detail for support
+    assert problem.problem.id == "Server menolak isian Jumlah pekerja."
+    assert problem.problem.en == "The server refused the field Number of workers."
+    assert problem.server_message == "Must be 0 or more."
     assert problem.mine["name"] == "Toko Konflik" and not problem.resolvable
     with pytest.raises(sync_service.CannotResolve):
         sync_service.resolve_conflict(uow, actor, problem.op_id, "mine")

@@ -133,6 +133,7 @@ def test_conflict_listed_and_settled(
             field="phone",
             server_message="phone changed",
             resolvable=True,
+            problem=Text("Nomor HP diubah orang lain.", "Someone else changed the phone."),
             advice=Text(
                 "Nomor HP diubah orang lain. Pilih data yang dipakai.",
                 "Someone else changed the phone. Choose which to keep.",

@@ -33,9 +33,13 @@ def conflict(**overrides: Any) -> sync_service.SyncProblem:
         "code": "field_changed",
         "field": "phone",
         "server_message": "field phone changed on the server",
+        "problem": Text(
+            "Nomor HP diubah orang lain di server sejak Anda terakhir sinkron.",
+            "Someone else changed Mobile number on the server since you last synced.",
+        ),
         "advice": Text(
-            "Orang lain mengubah phone sejak Anda terakhir sinkron. Bandingkan, lalu pilih.",
-            "Someone else changed phone since you last synced. Compare, then choose.",
+            "Bandingkan, lalu pilih: pakai data Anda, atau pakai data server.",
+            "Compare, then choose: keep yours, or take the server's.",
         ),
         "current": {"id": "b7", "name": "Pempek Cek Ani", "phone": "+6281311112222", "version": 4},
         "server_version": 4,
@@ -56,9 +60,13 @@ def rejected() -> sync_service.SyncProblem:
         code="nik_already_enrolled",
         field="nik",
         server_message="nik already enrolled",
-        advice=Text(
+        problem=Text(
             "NIK ini sudah terdaftar sebagai peserta (cabang PLG, sejak 2026-05-02).",
             "This NIK is already enrolled (branch PLG, since 2026-05-02).",
+        ),
+        advice=Text(
+            "Jangan daftarkan dua kali; periksa NIK dengan calon peserta.",
+            "Do not enroll the person twice; check the NIK with them.",
         ),
         current={"branch": "PLG", "enrolled_on": "2026-05-02"},
         mine={"full_name": "Rina Marlina", "nik": "1671055203850001"},
@@ -128,12 +136,16 @@ def test_problems_listed_with_server_message_and_what_to_do(
     model = page.problems
     assert page.problems_title.text() == "Ditolak atau konflik (2)"
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
-    assert headers == ["Data", "Status sinkronisasi", "Pesan server", "Yang perlu dilakukan"]
+    assert headers == ["Data", "Status sinkronisasi", "Masalah", "Yang perlu dilakukan"]
     row0 = [model.data(model.index(0, c)) for c in range(4)]
     assert row0[0] == "Pendaftaran: Rina Marlina"
     assert row0[1] == "Ditolak"
-    assert row0[2] == "nik already enrolled"
-    assert row0[3].startswith("NIK ini sudah terdaftar sebagai peserta (cabang PLG")
+    assert row0[2].startswith("NIK ini sudah terdaftar sebagai peserta (cabang PLG")
+    assert row0[3].startswith("Jangan daftarkan dua kali")
+    # The server's English stays out of the cells, available to support in the tooltip.
+    assert all("nik already enrolled" not in cell for cell in row0)
+    tooltip = model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    assert "Pesan server: nik already enrolled (kode nik_already_enrolled)" in tooltip
     assert model.data(model.index(1, 0)) == "Usaha: Pempek Cek Ani"
     assert model.data(model.index(1, 1)) == "Konflik"
     page.problems_table.selectRow(0)
@@ -221,8 +233,9 @@ def test_business_list_and_detail_show_the_sync_state(
     assert shown == ["Menunggu", "Konflik", "Ditolak", "Tersinkron"]
     page.open_business(rows[1].id)
     assert page.detail_page.fields["sync_state"].text() == (
-        "Konflik (lihat Sinkronisasi): field phone changed on the server"
+        "Konflik: lihat halaman Sinkronisasi untuk langkah selanjutnya"
     )
+    assert "changed on the server" not in page.detail_page.fields["sync_state"].text()
     page.open_business(rows[3].id)
     assert page.detail_page.fields["sync_state"].text() == "Tersinkron"
 

@@ -208,7 +208,9 @@ def test_review_decision_then_a_real_conflict_settled_in_the_dialog(
     assert page.problems.rowCount() == 1, (page.result.text(), shown_messages)
     assert page.problems.data(page.problems.index(0, 0)) == "Pendaftaran: Siti Aminah"
     assert page.problems.data(page.problems.index(0, 1)) == "Konflik"
-    assert "phone" in page.problems.data(page.problems.index(0, 2))
+    assert page.problems.data(page.problems.index(0, 2)) == (
+        "Nomor HP diubah orang lain di server sejak Anda terakhir sinkron."
+    )
     page.problems_table.selectRow(0)
     page.compare()
     dialog = page.dialog

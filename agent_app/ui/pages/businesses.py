@@ -289,9 +289,8 @@ class BusinessDetailPage(QWidget):
                 sync = value(detail, "sync")
                 text = labels.of(labels.sync_states(), value(sync, "sync_state"))
                 if value(sync, "sync_state") in ("rejected", "conflict"):
-                    text = self.tr("{state} (see Sync): {message}").format(
-                        state=text, message=value(sync, "sync_error_message") or "-"
-                    )
+                    # The server's words are English: the Sync page explains it in theirs.
+                    text = self.tr("{state}: see the Sync page for what to do").format(state=text)
             else:
                 text = "" if raw is None else str(raw)
             label.setText(text or "-")

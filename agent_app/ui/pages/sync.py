@@ -166,16 +166,17 @@ class SyncPage(QWidget):
             [
                 self.tr("Record"),
                 self.tr("Sync state"),
-                self.tr("Server's message"),
+                self.tr("Problem"),
                 self.tr("What to do"),
             ],
             [
                 lambda p: self._record_name(p),
                 lambda p: self._state_name(str(value(p, "status", ""))),
-                lambda p: str(value(p, "server_message", "") or value(p, "code", "") or ""),
-                lambda p: _text(value(p, "advice"), lang()) or str(value(p, "server_message", "")),
+                lambda p: _text(value(p, "problem"), lang()) or str(value(p, "code", "")),
+                lambda p: _text(value(p, "advice"), lang()),
             ],
             self,
+            tooltip=self._problem_details,
         )
         self.problems_table = QTableView()
         self.problems_table.setModel(self.problems)
@@ -249,6 +250,19 @@ class SyncPage(QWidget):
             if name:
                 break
         return f"{kind}: {name}" if name else kind
+
+    def _problem_details(self, problem: Any) -> str:
+        """The tooltip of a problem row: both texts, and the server's own words for support."""
+        lang = i18n.current_language()
+        lines = [_text(value(problem, "problem"), lang), _text(value(problem, "advice"), lang)]
+        original = str(value(problem, "server_message", "") or "")
+        if original:
+            lines.append(
+                self.tr("Server's message: {message} (code {code})").format(
+                    message=original, code=value(problem, "code", "")
+                )
+            )
+        return "\n".join(line for line in lines if line)
 
     def _state_name(self, state: str) -> str:
         return {
@@ -498,8 +512,10 @@ class ConflictDialog(QDialog):
                     item.setFont(bold)
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
-        advice = _text(value(problem, "advice"), i18n.current_language())
-        self.explain = widgets.hint(advice)
+        lang = i18n.current_language()
+        said = _text(value(problem, "problem"), lang)
+        advice = _text(value(problem, "advice"), lang)
+        self.explain = widgets.hint(f"{said} {advice}".strip())
         self.explain.setWordWrap(True)
         self.keep_mine = QPushButton(self.tr("Keep my data"))
         self.take_server = QPushButton(self.tr("Take the server's data"))

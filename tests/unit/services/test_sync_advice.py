@@ -1,38 +1,67 @@
-"""The Sync page's advice speaks the person's language: field names by their labels, and a
-refused field explained by the shared domain rules rather than the server's English text."""
+"""The Sync page speaks the person's language: field names by their labels, a refused field
+explained by the shared domain rules, and the rules only the server judges by their own texts,
+never by the server's English message."""
 
 from __future__ import annotations
+
+import pytest
 
 from agent_app.domain import keys
 from agent_app.services import sync as sync_service
 
 
 def test_a_refused_field_is_explained_in_indonesian_by_the_domain_rules():
-    advice = sync_service._advice(
+    problem, advice = sync_service._explain(
         "invalid_field",
         "phone",
-        "A mobile number starts with 08 (server text)",
         None,
         "business",
         {"name": "Pempek Cek Molek", "phone": "+62711123456"},
     )
-    assert "Nomor HP" in advice.id and "phone" not in advice.id
-    assert "server text" not in advice.id
-    assert "Mobile number" in advice.en
+    assert problem.id.startswith("Nomor HP: ") and "phone" not in problem.id
+    assert problem.en.startswith("Mobile number: ")
+    assert "perbaiki Nomor HP" in advice.id
 
 
-def test_the_servers_message_is_kept_when_the_laptop_cannot_judge_the_field():
-    advice = sync_service._advice(
-        "invalid_field", "event_id", "unknown event", None, "business", {"name": "X"}
+def test_a_rule_only_the_server_knows_has_its_own_text():
+    problem, advice = sync_service._explain(
+        "invalid_field", "monthly_contribution", None, "enrollment", {"declared_income": 1}
     )
-    assert "unknown event" in advice.id
-    assert "Acara" in advice.id
+    assert "tarif yang berlaku di server" in problem.id
+    assert "ajukan lagi" in advice.id and "submit it again" in advice.en
+
+
+def test_a_field_the_laptop_cannot_judge_is_named_by_its_label():
+    problem, _ = sync_service._explain(
+        "invalid_field", "event_id", None, "business", {"name": "X"}
+    )
+    assert problem.id == "Server menolak isian Acara."
+    assert problem.en == "The server refused the field Event."
 
 
 def test_a_changed_field_is_named_by_its_label():
-    advice = sync_service._advice("field_changed", "declared_income", "", None)
-    assert "Penghasilan yang dilaporkan" in advice.id
-    assert "Declared income" in advice.en
+    problem, advice = sync_service._explain("field_changed", "declared_income", None)
+    assert problem.id.startswith("Penghasilan yang dilaporkan diubah orang lain")
+    assert "Declared income" in problem.en
+    assert "pakai data server" in advice.id
+
+
+def test_nik_conflict_names_only_the_branch_and_date():
+    problem, _ = sync_service._explain(
+        "nik_already_enrolled", "nik", {"branch": "PLG", "enrolled_on": "2026-05-02"}
+    )
+    assert problem.id == "NIK ini sudah terdaftar sebagai peserta (cabang PLG, sejak 2026-05-02)."
+
+
+@pytest.mark.parametrize(
+    "code",
+    [*sync_service._PROBLEM, "something_new"],
+)
+def test_every_code_has_a_problem_and_advice_in_both_languages(code: str):
+    problem, advice = sync_service._explain(code, "name", {}, "business", {})
+    for text in (problem, advice):
+        assert text.id and text.en and text.id != text.en
+        assert "{" not in text.id + text.en
 
 
 def test_every_wire_field_has_a_label_in_both_languages():
