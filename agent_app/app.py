@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -43,10 +44,16 @@ class AppShell:
         self.keystore = keystore
         self.log_location = log_location
         self._engine: Any = None
+        self._network_engine: Any = None
+        self._network_lock = threading.Lock()
 
     def connect(self, unlocked: Any) -> Any:
         """Opens the database with the unwrapped key (once) and returns a backend acting as
-        the account that logged in. Runs on the database worker thread."""
+        the account that logged in. Runs on the database worker thread.
+
+        The sync thread gets an engine of its own, opened when it first needs one, whose
+        connections keep a small page cache: the database worker's connection keeps the
+        64 MiB that search as you type reads from, and is never handed to the sync thread."""
         from agent_app.services import actor as actor_mod
         from agent_app.storage import engine as engine_mod
         from agent_app.storage import uow as uow_mod
@@ -60,15 +67,33 @@ class AppShell:
         def new_uow() -> Any:
             return uow_mod.SqlUnitOfWork(engine)
 
+        def network_uow() -> Any:
+            with self._network_lock:
+                if self._network_engine is None:
+                    self._network_engine = engine_mod.open_engine(
+                        paths.database_path(),
+                        unlocked.key,
+                        migrate=False,  # the first engine did
+                        cache_kib=engine_mod.BACKGROUND_CACHE_KIB,
+                    )
+                network_engine = self._network_engine
+            return uow_mod.SqlUnitOfWork(network_engine)
+
         with new_uow() as uow:
             device_id = uow.sync_state.get().device_id
         account = unlocked.account
         actor = actor_mod.Actor(
             account.agent_code, account.name, account.branch, account.role, device_id
         )
-        return backend.ServicesBackend(new_uow, actor, lambda: self.settings.server_url or "")
+        return backend.ServicesBackend(
+            new_uow, actor, lambda: self.settings.server_url or "", network_uow
+        )
 
     def close(self) -> None:
+        with self._network_lock:
+            if self._network_engine is not None:
+                self._network_engine.dispose()
+                self._network_engine = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None

@@ -32,6 +32,9 @@ BUSY_TIMEOUT_MS = 10_000
 #: Page cache per connection, in KiB. Every page read from disk is decrypted, so a cache that
 #: holds the search indexes of 100,000 records keeps search as you type fast.
 CACHE_KIB = 65_536
+#: Page cache of the connections that do background work (the sync thread): what a sync cycle
+#: reads it reads once, so 8 MiB is plenty and the process does not hold a second 64 MiB.
+BACKGROUND_CACHE_KIB = 8_192
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -110,8 +113,9 @@ def as_storage_error(error: BaseException) -> StorageError | None:
     return None
 
 
-def _connect(path: Path, key: bytes) -> Any:
-    """A fresh sqlcipher3 connection with the key set and the pragmas applied."""
+def _connect(path: Path, key: bytes, cache_kib: int | None = None) -> Any:
+    """A fresh sqlcipher3 connection with the key set and the pragmas applied (a page cache
+    of `cache_kib`, by default `CACHE_KIB`)."""
     conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False)
     try:
         # SQLCipher prints "ERROR CORE ... hmac check failed" to stderr for a wrong key; the
@@ -131,20 +135,25 @@ def _connect(path: Path, key: bytes) -> Any:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB if cache_kib is None else cache_kib}")
     except BaseException:
         conn.close()
         raise
     return conn
 
 
-def open_engine(path: Path, key: bytes, *, migrate: bool = True) -> Engine:
+def open_engine(
+    path: Path, key: bytes, *, migrate: bool = True, cache_kib: int | None = None
+) -> Engine:
     """Opens (creating if needed) the encrypted database at `path` and migrates it to head.
 
     Args:
         path: the database file; its folder must exist.
         key: the raw 32-byte database key (from the account's key slot).
-        migrate: run the Alembic migrations to head (off only for migration tests).
+        migrate: run the Alembic migrations to head (off for migration tests, and for a
+            second engine on a file that is already open).
+        cache_kib: SQLite's page cache per connection (default `CACHE_KIB`, for search as
+            you type; `BACKGROUND_CACHE_KIB` for an engine that serves the sync thread).
 
     Returns:
         An Engine whose every connection is keyed; dispose it to close the file.
@@ -159,9 +168,9 @@ def open_engine(path: Path, key: bytes, *, migrate: bool = True) -> Engine:
     engine = create_engine(
         "sqlite://",
         module=sqlcipher3.dbapi2,
-        creator=lambda: _connect(path, key),
+        creator=lambda: _connect(path, key, cache_kib),
         poolclass=pool.QueuePool,
-        pool_size=2,  # the database worker and the sync thread
+        pool_size=2,  # two threads (the app gives its sync thread an engine of its own)
         max_overflow=4,
         pool_use_lifo=True,  # reuse the connection whose cache is warm
         pool_pre_ping=False,

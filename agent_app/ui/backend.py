@@ -6,6 +6,10 @@ unit of work (one per call, so per thread), runs the service function with the l
 actor, and commits. Records crossing back are the services' plain dataclasses; `value()` reads
 a field from a dataclass or a mapping alike.
 
+The calls that run on the network pool (a sync cycle, the NIK check, a bundle upload) use
+`network_uow_factory` when given: the app's opens them on an engine of their own, with a small
+page cache, so that the database worker's cache stays the search's.
+
 Tests use a fake at this boundary (tests/ui/fakes.py).
 """
 
@@ -106,10 +110,13 @@ class ServicesBackend:
         uow_factory: Callable[[], Any],
         actor: Any,
         server_url: Callable[[], str] = lambda: "",
+        network_uow_factory: Callable[[], Any] | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.actor = actor
         self.server_url = server_url
+        #: for the calls made on the network pool (see the module's docstring)
+        self.network_uow_factory = network_uow_factory or uow_factory
 
     def _read(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Services open, commit and close the unit of work themselves."""
@@ -244,7 +251,11 @@ class ServicesBackend:
                 "sync_unavailable",
             ) from None
         return sync.run_cycle(
-            self.uow_factory, self.actor, self.server_url(), password=password, progress=progress
+            self.network_uow_factory,
+            self.actor,
+            self.server_url(),
+            password=password,
+            progress=progress,
         )
 
     def resolve_conflict(self, op_id: str, choice: str) -> Any:
@@ -257,7 +268,7 @@ class ServicesBackend:
         if not self.server_url():
             return None
         sync = _service("sync")
-        return sync.check_participant(self.uow_factory, self.actor, self.server_url(), nik)
+        return sync.check_participant(self.network_uow_factory, self.actor, self.server_url(), nik)
 
     def export_bundle(self, path: str) -> Any:
         """The unsettled changes to an offline bundle file (USB); `BundleExport`."""
@@ -273,4 +284,6 @@ class ServicesBackend:
                 ),
                 "no_server",
             )
-        return _service("sync").upload_bundle(self.uow_factory, self.actor, self.server_url(), path)
+        return _service("sync").upload_bundle(
+            self.network_uow_factory, self.actor, self.server_url(), path
+        )

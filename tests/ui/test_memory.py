@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,3 +43,30 @@ def test_modules_imported_after_pyside_leave_no_source_in_linecache(tmp_path: Pa
         PYTHONPATH=str(tmp_path),
     )
     assert out == "0 -1 0"
+
+
+def test_the_sync_thread_has_its_own_engine_with_a_small_page_cache():
+    """The database worker's connection keeps the 64 MiB page cache that search reads from;
+    the calls made on the network pool (sync, NIK check, bundle upload) use other connections
+    that keep 8 MiB, so a sync cycle neither holds a second 64 MiB nor takes search's."""
+    from agent_app import app as app_mod
+    from agent_app.settings import Settings
+    from agent_app.storage import engine as engine_mod
+
+    shell = app_mod.AppShell(Settings(server_url="https://perisai.example.id"), keystore=None)
+    account = SimpleNamespace(agent_code="PLG-001", name="Siti", branch="PLG", role="agent")
+    unlocked = SimpleNamespace(key=secrets.token_bytes(32), account=account)
+    try:
+        backend = shell.connect(unlocked)
+        assert shell._network_engine is None  # opened when first needed
+        main, network = backend.uow_factory().engine, backend.network_uow_factory().engine
+        assert network is not main
+        assert backend.network_uow_factory().engine is network
+        for engine, kib in ((main, 65_536), (network, engine_mod.BACKGROUND_CACHE_KIB)):
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -kib
+            with engine.connect() as conn:  # and both see the same database
+                assert conn.exec_driver_sql("SELECT device_id FROM sync_state").scalar()
+    finally:
+        shell.close()
+    assert shell._network_engine is None
