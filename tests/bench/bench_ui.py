@@ -293,6 +293,23 @@ def main() -> None:
         open_times.append((time.perf_counter() - start) * 1000)
     print(f"open a business with 20 visits: median {statistics.median(open_times):.1f} ms")
     memory("after opening businesses")
+    if args.server_url:
+        # what the app does 10 s after login: one quiet cycle (without stored tokens, or with
+        # no server answering, it ends in a failure the status bar shows)
+        outcome: list[str] = []
+        auto = window.auto_sync
+        auto.controller.finished.connect(lambda *_: outcome.append("done"))
+        auto.controller.failed.connect(
+            lambda exc, _i: outcome.append(getattr(exc, "code", "") or type(exc).__name__)
+        )
+        start = time.perf_counter()
+        auto.tick()
+        wait_for(lambda: bool(outcome) and ops.hub().running == 0)
+        print(f"automatic sync cycle: {(time.perf_counter() - start) * 1000:.0f} ms ({outcome[0]})")
+        memory("after an automatic sync cycle")
+    if TRACE:
+        heavy = ("alembic", "pydantic", "requests", "cryptography", "numpy", "pyqtgraph", "lokal")
+        print(f"  [memory] loaded: {', '.join(m for m in heavy if m in sys.modules)}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (maxrss): {peak:.0f} MB")
     window.close()
