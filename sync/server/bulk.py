@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -86,78 +86,64 @@ def select_by_keys(conn: Connection, table: str, key: str, keys: Sequence[str]) 
     )
 
 
-def insert_pending_ledger(conn: Connection, rows: Sequence[dict[str, Any]]) -> set[str]:
-    """Inserts `pending` ledger rows, skipping op_ids already there; returns those inserted.
-
-    A concurrent transaction inserting the same op_id makes this statement wait for it; if
-    it commits, the op_id is skipped (ON CONFLICT DO NOTHING), so it is never applied twice.
-    """
-    if not rows:
-        return set()
-    if _pg(conn):
-        result = conn.exec_driver_sql(
-            "INSERT INTO ledger (op_id, payload_hash, device_id, agent_code, status, "
-            "created_at) SELECT * FROM json_to_recordset(%s::json) AS x(op_id varchar, "
-            "payload_hash varchar, device_id varchar, agent_code varchar, status varchar, "
-            "created_at timestamptz) ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
-            (_rows_json(rows),),
-        )
-        return {row[0] for row in result}
-    owned: set[str] = set()
-    chunk = 300  # 6 values a row, well under SQLite's 32766 variables
-    for start in range(0, len(rows), chunk):
-        part = rows[start : start + chunk]
-        values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(part))
-        params: list[Any] = []
-        for r in part:
-            params += [
-                r["op_id"],
-                r["payload_hash"],
-                r["device_id"],
-                r["agent_code"],
-                r["status"],
-                _sqlite_time(r["created_at"]),
-            ]
-        result = conn.exec_driver_sql(
-            "INSERT INTO ledger (op_id, payload_hash, device_id, agent_code, status, "
-            f"created_at) VALUES {values} ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
-            tuple(params),
-        )
-        owned.update(row[0] for row in result)
-    return owned
+_LEDGER_COLUMNS = (
+    "op_id, payload_hash, device_id, agent_code, status, entity_version, server_seq, error, "
+    "current, created_at"
+)
 
 
-def update_ledger(conn: Connection, results: Sequence[tuple[str, Any]]) -> None:
-    """Writes each owned op's result (`results`: op_id and an Outcome)."""
+def insert_ledger(
+    conn: Connection,
+    results: Sequence[tuple[str, str, Any]],
+    device_id: str,
+    agent_code: str,
+    created_at: dt.datetime,
+) -> None:
+    """Inserts the ledger rows of the ops a batch decided (`results`: op_id, payload hash and
+    an Outcome). A plain INSERT (COPY on PostgreSQL): an op_id already in the ledger violates
+    the unique key and raises IntegrityError, so the batch is retried, never applied twice."""
     if not results:
         return
     if _pg(conn):
-        conn.exec_driver_sql(
-            "UPDATE ledger AS l SET status = u.status, entity_version = u.version, "
-            "server_seq = u.seq, error = u.error, current = u.current "
-            "FROM json_to_recordset(%s::json) AS u(op_id varchar, status varchar, "
-            "version int, seq bigint, error json, current json) WHERE l.op_id = u.op_id",
+        _copy(
+            conn,
+            f"COPY ledger ({_LEDGER_COLUMNS}) FROM STDIN",
             (
-                _rows_json(
-                    {
-                        "op_id": op_id,
-                        "status": o.status,
-                        "version": o.entity_version,
-                        "seq": o.server_seq,
-                        "error": o.error,
-                        "current": o.current,
-                    }
-                    for op_id, o in results
-                ),
+                "\t".join(
+                    (
+                        _copy_text(op_id),
+                        _copy_text(digest),
+                        _copy_text(device_id),
+                        _copy_text(agent_code),
+                        _copy_text(o.status),
+                        "\\N" if o.entity_version is None else str(int(o.entity_version)),
+                        "\\N" if o.server_seq is None else str(int(o.server_seq)),
+                        _copy_json(o.error),
+                        _copy_json(o.current),
+                        created_at.isoformat(),
+                    )
+                )
+                for op_id, digest, o in results
             ),
         )
         return
+    created = _sqlite_time(created_at)
     conn.exec_driver_sql(
-        "UPDATE ledger SET status = ?, entity_version = ?, server_seq = ?, error = ?, "
-        "current = ? WHERE op_id = ?",
+        f"INSERT INTO ledger ({_LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (o.status, o.entity_version, o.server_seq, _json(o.error), _json(o.current), op_id)
-            for op_id, o in results
+            (
+                op_id,
+                digest,
+                device_id,
+                agent_code,
+                o.status,
+                o.entity_version,
+                o.server_seq,
+                _json(o.error),
+                _json(o.current),
+                created,
+            )
+            for op_id, digest, o in results
         ],
     )
 
@@ -191,15 +177,11 @@ def insert_records(conn: Connection, recs: Sequence[Any]) -> None:
 
 def _copy_records(conn: Connection, recs: Sequence[Any]) -> None:
     """PostgreSQL's COPY, the fastest way in for new rows (a third less time than
-    json_to_recordset for 500 enrollments), in the connection's open transaction. The rows
-    are written as one block of COPY text built here (psycopg's per-row `write_row` cost
-    twice as much Python time)."""
-    import psycopg
-
-    statement = f"COPY record ({_RECORD_COLUMNS}) FROM STDIN"
-    lines = []
-    for r in recs:
-        lines.append(
+    json_to_recordset for 500 enrollments)."""
+    _copy(
+        conn,
+        f"COPY record ({_RECORD_COLUMNS}) FROM STDIN",
+        (
             "\t".join(
                 (
                     _copy_text(r.entity_id),
@@ -215,13 +197,23 @@ def _copy_records(conn: Connection, recs: Sequence[Any]) -> None:
                     r.updated_at.isoformat(),
                 )
             )
-        )
-    lines.append("")
+            for r in recs
+        ),
+    )
+
+
+def _copy(conn: Connection, statement: str, lines: Iterable[str]) -> None:
+    """Runs `COPY ... FROM STDIN` in the connection's open transaction with `lines` (rows in
+    COPY's text format) sent as one block: psycopg's per-row `write_row` cost twice as much
+    Python time."""
+    import psycopg
+
+    data = "".join(line + "\n" for line in lines)
     driver_connection = conn.connection.driver_connection
     assert driver_connection is not None
     try:
         with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write("\n".join(lines))
+            copy.write(data)
     except psycopg.Error as error:
         # The same exception classes as every other statement (IntegrityError is retried).
         raise sa.exc.DBAPIError.instance(

@@ -6,14 +6,17 @@ transaction per batch:
 
 1. lock the single `seq_counter` row (`UPDATE ... RETURNING`): every writer takes it first, so
    writers are serialized and `server_seq` order is commit order (a pull never skips a change);
-2. insert a `pending` ledger row for every op of the batch with ON CONFLICT DO NOTHING: the
-   unique `op_id` decides which ops this transaction owns (a concurrent copy of the batch waits
-   on those rows and then finds them taken: `duplicate`); ops already in the ledger get their
-   stored answer (or `key_reuse` when the payload differs);
+2. read the ledger rows of the batch's op_ids: ops already there get their stored answer (or
+   `key_reuse` when the payload differs); the others are this transaction's (under the lock no
+   other writer is between reading the ledger and committing);
 3. judge each owned op against the records it touches (loaded once per batch), apply it in
    memory, and give each applied op the next `server_seq`;
-4. write the records, the NIK guard rows, the ledger results and the counter in bulk; commit.
+4. write the records, the NIK guard rows, the owned ops' ledger rows (their results) and the
+   counter in bulk; commit.
 
+The unique `op_id` still guards the ledger: its rows go in with a plain INSERT (COPY), so were
+a copy of the batch ever applied past the lock, the insert would fail and the batch be retried,
+then answered from the ledger (`duplicate`); never applied twice.
 A crash before the commit leaves nothing behind; the laptop sends the batch again. A deadlock
 or serialization failure (PostgreSQL) or a unique-constraint race is retried with the whole
 batch; a database that stays locked is `Busy` (503 with Retry-After).
@@ -589,22 +592,13 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
             sa.text("UPDATE seq_counter SET value = value WHERE id = 1 RETURNING value")
         ).scalar_one()
         first: dict[str, int] = {}
-        pending: list[dict[str, Any]] = []
         for index, prep in enumerate(preps):
-            if prep.op_id not in first:
-                first[prep.op_id] = index
-                pending.append(
-                    {
-                        "op_id": prep.op_id,
-                        "payload_hash": prep.digest,
-                        "device_id": caller.device_id,
-                        "agent_code": caller.agent_code,
-                        "status": "pending",
-                        "created_at": now,
-                    }
-                )
-        owned = bulk.insert_pending_ledger(conn, pending)
-        stored = _stored(conn, [i for i in first if i not in owned])
+            first.setdefault(prep.op_id, index)
+        # Under the lock no other writer is between its ledger read and its commit, so the
+        # op_ids not in the ledger are this transaction's; their rows go in at the end with
+        # a plain INSERT, which the unique op_id still guards (see the module docstring).
+        stored = _stored(conn, list(first))
+        owned = {op_id for op_id in first if op_id not in stored}
         batch = Batch(conn, caller, seq, now)
         mine = [prep.op for prep in preps if prep.op_id in owned]
         batch.load_records(_referenced_ids(mine))
@@ -631,13 +625,16 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
                 decided[op_id] = outcome
             results.append((op_id, outcome))
         batch.flush()
-        bulk.update_ledger(
+        bulk.insert_ledger(
             conn,
             [
-                (op_id, outcome)
+                (op_id, preps[index].digest, outcome)
                 for index, (op_id, outcome) in enumerate(results)
                 if op_id in owned and first[op_id] == index
             ],
+            caller.device_id,
+            caller.agent_code,
+            now,
         )
         if batch.seq != seq:
             conn.execute(

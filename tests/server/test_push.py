@@ -530,3 +530,24 @@ def test_bulk_writes_keep_every_character(world: World) -> None:
         assert (got.version, got.server_seq) == (3, rec.server_seq)
         for moment in (got.created_at, got.updated_at):  # SQLite's are naive UTC
             assert moment.replace(tzinfo=moment.tzinfo or dt.UTC) == now
+
+
+def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
+    """The ledger rows go in with a plain INSERT (COPY on PostgreSQL): an op_id already there
+    raises IntegrityError (the batch is retried and then answered from the ledger)."""
+    import sqlalchemy as sa
+
+    from sync.server import bulk, push
+
+    now = dt.datetime.now(dt.UTC)
+    op_id = str(uuid.uuid4())
+    row = (op_id, "0" * 64, push._rejected("invalid_field", "nik", "Bad\\ \t NIK."))
+    with world.engine.begin() as conn:
+        bulk.insert_ledger(conn, [row], "device-1", "A1", now)
+    with world.engine.connect() as conn:
+        stored = push._stored(conn, [op_id])[op_id]
+    assert (stored.status, stored.entity_version, stored.server_seq) == ("rejected", None, None)
+    assert stored.error == {"code": "invalid_field", "field": "nik", "message": "Bad\\ \t NIK."}
+    assert stored.current is None and stored.payload_hash == "0" * 64
+    with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
+        bulk.insert_ledger(conn, [row], "device-1", "A1", now)
