@@ -111,14 +111,23 @@ def write_change(
     base_version: int | None,
     fields: Mapping[str, Any],
     details: Mapping[str, Any] | None = None,
+    record: Mapping[str, Any] | None = None,
 ) -> None:
     """Writes the outbox op and the audit entry of a change already made in this uow.
 
     An update of a record whose create op has not left the laptop amends that create op
-    instead (an update needs a server version the record does not have yet).
+    instead (an update needs a server version the record does not have yet). If the server
+    refused the record's create, nothing of it exists there: the corrected record (`record`,
+    its whole wire form) goes as a new create, so following the Sync page's "correct it and
+    send it again" reaches the server. Without `record`, or while the create is still on its
+    way, the update waits for the create's answer (`LocalStore.pending_ops`).
     """
     if kind == "update" and base_version is None:
-        if not uow.outbox.fold_into_pending_create(entity_id, fields):
+        if uow.outbox.fold_into_pending_create(entity_id, fields):
+            pass
+        elif record is not None and not uow.outbox.entities_with_unsettled_create([entity_id]):
+            uow.outbox.add(entity, entity_id, "create", None, dict(record))
+        else:
             uow.outbox.add(entity, entity_id, kind, None, fields)
     else:
         uow.outbox.add(entity, entity_id, kind, base_version, fields)

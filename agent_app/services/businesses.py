@@ -114,6 +114,7 @@ def update_business(
             kind=keys.OpKind.UPDATE,
             base_version=meta.version,
             fields=changed,
+            record=wire.to_wire(new, ENTITY),
         )
         uow.commit()
     log.info("business %s updated (%s)", business_id, ", ".join(sorted(changed)))

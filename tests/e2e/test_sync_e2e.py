@@ -245,6 +245,16 @@ def test_a_rejected_op_in_the_middle_of_a_batch_does_not_hold_back_the_rest(
     assert business_of(a, bad_id)[1].sync_state == "rejected"
     # The next cycle does not send it again.
     assert a.sync().pushed == 0
+    # The person does what the Sync page says: corrects the field. Nothing of the record
+    # exists on the server, so the corrected record goes as a new create, and is taken.
+    a.call(businesses.update_business, bad_id, {"workers_count": 3})
+    report = a.sync()
+    assert (report.pushed, report.applied, report.rejected) == (1, 1, 0)
+    assert a.status().problems == []
+    assert business_of(a, bad_id)[1].sync_state == "synced"
+    b = make_laptop("AG001")
+    b.sync()
+    assert business_of(b, bad_id)[0].workers_count == 3
 
 
 # --- the supervisor's review decisions ------------------------------------------------------
