@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from agent_app.domain import keys, validation
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
+from agent_app.services import retention
 from agent_app.services.actor import Actor
 from agent_app.storage import store as local_store
 from agent_app.storage import tables, wire
@@ -457,6 +458,10 @@ def run_cycle(
     finally:
         client.session.close()
     _remember(device_id, True)
+    try:
+        retention.purge(uow_factory(), actor.agent_code)
+    except sa.exc.SQLAlchemyError:  # the sync itself succeeded; the next one purges
+        log.exception("retention purge failed")
     if sync.last_config is not None:
         with uow_factory() as uow:
             server = _get_secret(uow, _SERVER) or {"url": _normal_url(server_url)}
@@ -604,8 +609,7 @@ _SERVER_FIELD_PROBLEM: Mapping[str, Text] = {
     "monthly_contribution": Text(
         "Iuran per bulan tidak sama dengan tarif yang berlaku di server (tarif mungkin sudah "
         "berubah).",
-        "The monthly contribution differs from the server's current rates (they may have "
-        "changed).",
+        "The monthly contribution differs from the server's current rates (they may have changed).",
     ),
     "base_version": Text(
         "Versi data tidak cocok dengan server.",
@@ -638,8 +642,7 @@ _ADVICE: Mapping[str, Text] = {
     "deleted": Text(
         "Perubahan Anda tidak dapat diterapkan. Jika data ini masih diperlukan, hubungi "
         "supervisor cabang.",
-        "Your change cannot be applied. If the record is still needed, ask the branch "
-        "supervisor.",
+        "Your change cannot be applied. If the record is still needed, ask the branch supervisor.",
     ),
     "key_reuse": _SUPPORT,
     "nik_already_enrolled": Text(

@@ -1,0 +1,148 @@
+"""What the laptop stops keeping once the server has it (UU PDP 27/2022: personal data is kept
+no longer than needed; DOMAIN.md "Personal data").
+
+The laptop is a field tool, not the system of record: once the server has confirmed a change,
+the laptop's copy of it is only a convenience, and a laptop can be lost at a mall. So, after
+every successful sync (`purge`):
+
+- **Settled outbox ops** (`applied`, `duplicate`) recorded more than `SETTLED_OP_DAYS` ago are
+  deleted, with the refused or conflicting ops a newer op has since superseded (those are no
+  longer shown on the Sync page). Each op carries a whole copy of its record's fields (an
+  enrollment's NIK, name, income); without this every edit ever made stays on the laptop.
+  Ops still waiting (`pending`, `sent`) and refusals still to be dealt with are never
+  touched.
+- **Enrollments deleted on the server** (a supervisor's deletion, or erasure at the person's
+  request) are removed from the laptop with their settled ops, as soon as no local op of them
+  is waiting; before, the laptop kept the deleted person's data, only marked deleted.
+- **Accepted enrollments** (the final decision) untouched for `ACCEPTED_DAYS` are removed from
+  the laptop; the server keeps them, and a pull brings one back if the server changes it.
+
+Nothing is removed that the server does not hold: a record with a waiting op, a draft, an
+enrollment being corrected, or one the server has not confirmed (`sync_state` other than
+`synced`) stays. Each purge that removes something writes one audit entry with the counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from agent_app.domain import keys
+from agent_app.storage import tables
+from agent_app.storage.repositories import UNSETTLED_OP
+from agent_app.storage.uow import SqlUnitOfWork
+
+log = logging.getLogger("db")
+
+SETTLED_OP_DAYS = 30
+ACCEPTED_DAYS = 180
+
+_SETTLED = ("applied", "duplicate")
+_REFUSED = ("rejected", "conflict")
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    ops: int = 0
+    deleted_enrollments: int = 0
+    accepted_enrollments: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.ops or self.deleted_enrollments or self.accepted_enrollments)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """The storage's own timestamp form (local time with offset), for comparisons."""
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = None) -> Purged:
+    """Deletes what the laptop no longer needs (see the module); commits; answers the counts."""
+    moment = now or dt.datetime.now().astimezone()
+    op_cutoff = _stamp(moment - dt.timedelta(days=SETTLED_OP_DAYS))
+    accepted_cutoff = _stamp(moment - dt.timedelta(days=ACCEPTED_DAYS))
+    with uow:
+        session = uow.session
+        ops = tables.OutboxOp
+        enrollments = tables.Enrollment
+        waiting = sa.select(ops.entity_id).where(ops.status.in_(UNSETTLED_OP))
+        refused = sa.select(ops.entity_id).where(ops.status.in_(_REFUSED))
+
+        # Enrollments the server no longer has, or has settled for good and nobody touched.
+        settled_enrollment = sa.and_(
+            enrollments.sync_state == "synced",
+            enrollments.id.not_in(waiting),
+            enrollments.id.not_in(refused),
+        )
+        deleted_ids = list(
+            session.scalars(
+                sa.select(enrollments.id).where(enrollments.deleted.is_(True), settled_enrollment)
+            )
+        )
+        accepted_ids = list(
+            session.scalars(
+                sa.select(enrollments.id).where(
+                    enrollments.deleted.is_(False),
+                    enrollments.status == keys.EnrollmentStatus.ACCEPTED.value,
+                    enrollments.updated_at < accepted_cutoff,
+                    settled_enrollment,
+                )
+            )
+        )
+        gone = deleted_ids + accepted_ids
+        removed_ops = 0
+        for start in range(0, len(gone), 500):
+            chunk = gone[start : start + 500]
+            removed_ops += _rowcount(
+                session.execute(
+                    sa.delete(ops).where(ops.entity_id.in_(chunk), ops.status.in_(_SETTLED))
+                )
+            )
+            session.execute(sa.delete(enrollments).where(enrollments.id.in_(chunk)))
+
+        # Refusals a newer op has superseded, then settled ops: in this order, so that deleting
+        # a settled op never makes the refusal it superseded count as unresolved again.
+        newer = sa.orm.aliased(ops)
+        superseded = sa.select(ops.op_seq).where(
+            ops.status.in_(_REFUSED),
+            ops.recorded_at < op_cutoff,
+            sa.exists().where(newer.entity_id == ops.entity_id, newer.op_seq > ops.op_seq),
+        )
+        superseded_seqs = list(session.scalars(superseded))
+        for start in range(0, len(superseded_seqs), 500):
+            seqs = superseded_seqs[start : start + 500]
+            removed_ops += _rowcount(session.execute(sa.delete(ops).where(ops.op_seq.in_(seqs))))
+        removed_ops += _rowcount(
+            session.execute(
+                sa.delete(ops).where(ops.status.in_(_SETTLED), ops.recorded_at < op_cutoff)
+            )
+        )
+        purged = Purged(removed_ops, len(deleted_ids), len(accepted_ids))
+        if purged.anything:
+            uow.audit.add(
+                actor_code,
+                "retention_purge",
+                details={
+                    "outbox_ops": purged.ops,
+                    "deleted_enrollments": purged.deleted_enrollments,
+                    "accepted_enrollments": purged.accepted_enrollments,
+                    "settled_op_days": SETTLED_OP_DAYS,
+                    "accepted_days": ACCEPTED_DAYS,
+                },
+            )
+            log.info(
+                "retention: %d settled ops, %d deleted and %d accepted enrollments removed",
+                purged.ops,
+                purged.deleted_enrollments,
+                purged.accepted_enrollments,
+            )
+        uow.commit()
+        return purged
+
+
+def _rowcount(result: object) -> int:
+    return int(getattr(result, "rowcount", 0) or 0)
