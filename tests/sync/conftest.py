@@ -22,13 +22,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from sync_support import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD, ROOT
 
 from sync import client as sync_client
 
-ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "kata-sandi-yang-panjang-1"
-MAX_OPS_PER_BATCH = 50
-MAX_BODY_BYTES = 64 * 1024
 #: Agents made at start-up: (code, branch, role). Each test that logs in wrong uses its own.
 AGENTS = (
     ("AG001", "PLG", "agent"),

@@ -11,10 +11,17 @@ import itertools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agent_app.domain import contributions
 from sync import protocol
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The live server's settings in these tests (the conftest starts it with them).
+PASSWORD = "kata-sandi-yang-panjang-1"
+MAX_OPS_PER_BATCH = 50
+MAX_BODY_BYTES = 64 * 1024
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 

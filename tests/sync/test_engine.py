@@ -12,11 +12,19 @@ import datetime as dt
 import uuid
 
 import pytest
-from conftest import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sync_support import MemoryStore, business, enrollment, fresh_nik, now_wib
+from sync_support import (
+    MAX_BODY_BYTES,
+    MAX_OPS_PER_BATCH,
+    PASSWORD,
+    MemoryStore,
+    business,
+    enrollment,
+    fresh_nik,
+    now_wib,
+)
 
 from sync import bundle, protocol
 from sync import engine as sync_engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT
+from sync_support import ROOT
 
 
 def test_client_and_engine_load_nothing_of_the_app_nor_qt():
