@@ -12,6 +12,7 @@
     revoke-device DEVICE_ID
     review-enrollment ID --status accepted|needs_correction [--reason R]
         [--membership-number N]
+    erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
 
@@ -90,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--status", required=True, choices=admin.REVIEW_STATUSES)
     review.add_argument("--reason")
     review.add_argument("--membership-number")
+
+    erase = sub.add_parser(
+        "erase-enrollment", help="erase an enrollment at the worker's request (UU PDP)"
+    )
+    erase.add_argument("entity_id")
 
     rates = sub.add_parser("publish-rate-table", help="publish a contribution rate table")
     rates.add_argument("file", help="a JSON file (the table), or - for standard input")
@@ -211,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     engine, args.entity_id, args.status, args.reason, args.membership_number
                 )
             )
+        elif args.command == "erase-enrollment":
+            print(admin.erase_enrollment(engine, args.entity_id))
         elif args.command == "publish-rate-table":
             try:
                 text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")

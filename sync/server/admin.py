@@ -341,6 +341,62 @@ def review_enrollment(
     return f"enrollment {entity_id} is {status}, version {version}"
 
 
+def erase_enrollment(engine: Engine, entity_id: str) -> str:
+    """Erases an enrollment at the worker's request (UU PDP 27/2022): its fields are dropped
+    and it becomes a tombstone, which every laptop pulls and then removes with its own copy
+    (`agent_app.services.retention`); the NIK may be enrolled again; the server's stored
+    answers that showed the record to a laptop in a conflict (`current`) lose that copy.
+    Idempotent: erasing an erased enrollment changes nothing."""
+    try:
+        entity_id = str(uuid.UUID(entity_id))
+    except ValueError as error:
+        raise AdminError("the enrollment id must be a UUID") from error
+    records = db.table(db.Record)
+    niks = db.table(db.ActiveNik)
+    ledger = db.table(db.Ledger)
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(records).where(records.c.entity_id == entity_id)).first()
+        if row is None or row.entity != "enrollment":
+            raise AdminError(f"no enrollment {entity_id}")
+        if row.deleted:
+            return f"enrollment {entity_id} was already erased"
+        seq = _lock_seq(conn)
+        nik = row.fields.get("nik")
+        conn.execute(niks.delete().where(niks.c.entity_id == entity_id))
+        conn.execute(
+            records.update()
+            .where(records.c.entity_id == entity_id)
+            .values(
+                deleted=True,
+                fields={},
+                field_versions={},
+                version=row.version + 1,
+                server_seq=seq,
+                updated_at=db.utcnow(),
+            )
+        )
+        shown = [
+            answer.op_id
+            for answer in conn.execute(
+                sa.select(ledger.c.op_id, ledger.c.current).where(ledger.c.current.is_not(None))
+            )
+            if isinstance(answer.current, dict)
+            and (
+                answer.current.get("id") == entity_id or (nik and answer.current.get("nik") == nik)
+            )
+        ]
+        for start in range(0, len(shown), 500):
+            conn.execute(
+                ledger.update()
+                .where(ledger.c.op_id.in_(shown[start : start + 500]))
+                .values(current=None)
+            )
+    return (
+        f"erased enrollment {entity_id} (version {row.version + 1}; "
+        f"{len(shown)} stored answer(s) cleared)"
+    )
+
+
 def publish_rate_table(engine: Engine, version: str, effective_from: str, table_json: str) -> str:
     """Publishes a contribution rate table (pulled by every laptop) under `version`."""
     if not version.strip():

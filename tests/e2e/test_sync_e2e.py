@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from e2e_support import FAST, PASSWORD, Cable, Laptop
 
 from agent_app.domain import records
@@ -306,6 +307,33 @@ def test_needs_correction_reaches_the_agent_and_the_correction_is_accepted(
     a.sync()
     final = enrollments.get(a.uow(), enrollment.id)
     assert (final.status.value, final.membership_number) == ("accepted", "BPU-0001")
+    assert a.status().problems == []
+
+
+def test_an_enrollment_erased_at_the_workers_request_leaves_the_laptop(
+    make_laptop: Any, server: Any
+) -> None:
+    """The branch erases an enrollment on the server (`erase-enrollment`, UU PDP): at its next
+    sync the laptop removes the row and every op holding a copy of the person's data."""
+    a = make_laptop("AG001")
+    nik = fresh_nik()
+    erased = submit_enrollment(a, nik)
+    kept = submit_enrollment(a, fresh_nik())
+    assert a.sync().applied == 2
+    done = server.cli("erase-enrollment", erased.id)
+    assert "erased enrollment" in done.stdout
+    a.sync()
+    with a.uow() as uow:
+        ids = [e.id for e in uow.session.scalars(sa.select(tables.Enrollment))]
+        copies = [
+            o.op_id
+            for o in uow.session.scalars(sa.select(tables.OutboxOp))
+            if (o.fields or {}).get("nik") == nik
+        ]
+        [purge] = [e for e in uow.audit.list() if e.action == "retention_purge"]
+    assert ids == [kept.id]
+    assert copies == []
+    assert purge.details["deleted_enrollments"] == 1
     assert a.status().problems == []
 
 

@@ -32,9 +32,7 @@ def test_a_rule_only_the_server_knows_has_its_own_text():
 
 
 def test_a_field_the_laptop_cannot_judge_is_named_by_its_label():
-    problem, _ = sync_service._explain(
-        "invalid_field", "event_id", None, "business", {"name": "X"}
-    )
+    problem, _ = sync_service._explain("invalid_field", "event_id", None, "business", {"name": "X"})
     assert problem.id == "Server menolak isian Acara."
     assert problem.en == "The server refused the field Event."
 

@@ -1,0 +1,70 @@
+"""Erasure at the worker's request (UU PDP 27/2022): `erase-enrollment` leaves no copy of the
+person's data on the server and tells every laptop (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from srv_support import World, enrollment_fields, op
+
+from sync.server import admin, db
+
+
+def _everything(world: World) -> str:
+    """Every row of the tables that could hold a person's data, as one string."""
+    dumped = []
+    with world.engine.connect() as conn:
+        for model in (db.Record, db.ActiveNik, db.Ledger):
+            dumped += [str(tuple(row)) for row in conn.execute(sa.select(db.table(model)))]
+    return "\n".join(dumped)
+
+
+def test_an_erased_enrollment_leaves_no_copy_and_reaches_the_laptops(world: World) -> None:
+    a1, a2, supervisor = world.standard()
+    enr = str(uuid.uuid4())
+    fields = enrollment_fields(31)
+    nik, name = fields["nik"], fields["full_name"]
+    assert a1.push_one(op("enrollment", "create", enr, fields))["status"] == "applied"
+    assert supervisor.push_one(
+        op("enrollment", "update", enr, {"phone": "+6281399990000"}, base_version=1)
+    )["status"] == ("applied")
+    # The agent edits the phone on the old base: a conflict whose stored answer shows the
+    # agent the server's whole record (`current`), NIK and name included.
+    late = op("enrollment", "update", enr, {"phone": "+6281377770000"}, base_version=1)
+    answer = a1.push_one(late)
+    assert answer["status"] == "conflict" and answer["current"]["nik"] == nik
+    _, cursor = a1.pull_all()
+    assert nik in _everything(world)
+
+    said = admin.erase_enrollment(world.engine, enr)
+    assert "erased enrollment" in said and "1 stored answer(s) cleared" in said
+    everything = _everything(world)
+    assert nik not in everything and name not in everything
+    # Every laptop that may see it pulls the tombstone (and drops its own copy).
+    changes, _ = a1.pull_all(cursor=cursor)
+    [tombstone] = [c for c in changes if c["entity_id"] == enr]
+    assert tombstone["deleted"] is True and tombstone["fields"] == {}
+    assert tombstone["version"] == 3
+    # The conflict's replay repeats its verdict, without the erased copy.
+    replay = a1.push_one(late)
+    assert replay["status"] == "conflict" and replay.get("current") is None
+    # The NIK is free: the worker may enroll again later.
+    again = a2.push_one(op("enrollment", "create", str(uuid.uuid4()), enrollment_fields(31)))
+    assert again["status"] == "applied"
+    # Erasing twice changes nothing.
+    assert "already erased" in admin.erase_enrollment(world.engine, enr)
+
+
+def test_erasure_refuses_what_is_not_an_enrollment(world: World) -> None:
+    a1, _, _ = world.standard()
+    business = str(uuid.uuid4())
+    a1.push_one(op("business", "create", business, {"name": "Pempek Cek Molek"}))
+    for target, message in (
+        ("not-a-uuid", "must be a UUID"),
+        (str(uuid.uuid4()), "no enrollment"),
+        (business, "no enrollment"),
+    ):
+        with pytest.raises(admin.AdminError, match=message):
+            admin.erase_enrollment(world.engine, target)
