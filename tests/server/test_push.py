@@ -490,9 +490,10 @@ def test_bulk_writes_keep_every_character(world: World) -> None:
 
     now = dt.datetime.now(dt.UTC)
     awkward = "a\\b\tc\nd\re \\N \\\\t 'x' \"y\" é ✓ \u2028 \x01"
+    ids = [str(uuid.uuid4()), 'id, with "quotes" {x} \\ \t', str(uuid.uuid4())]
     recs = [
         push.Rec(
-            str(uuid.uuid4()),
+            ids[i],
             "business",
             branch,
             owner,
@@ -519,6 +520,7 @@ def test_bulk_writes_keep_every_character(world: World) -> None:
     with world.engine.connect() as conn:
         batch = push.Batch(conn, push.Caller("A1", "PLG", "agent", "d"), 0, now)
         batch.load_records([r.entity_id for r in recs])
+    assert sorted(batch.records) == sorted(ids)
     for rec in recs:
         got = batch.records[rec.entity_id]
         assert (got.branch_code, got.owner_code, got.deleted) == (
@@ -551,3 +553,20 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
     assert stored.current is None and stored.payload_hash == "0" * 64
     with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
         bulk.insert_ledger(conn, [row], "device-1", "A1", now)
+
+
+def test_nik_guard_rows_are_unique(world: World) -> None:
+    import sqlalchemy as sa
+
+    from sync.server import bulk, push
+
+    row = ("1671030101900001", str(uuid.uuid4()), "PLG", dt.date(2026, 1, 2))
+    with world.engine.begin() as conn:
+        bulk.insert_niks(conn, [row])
+    with world.engine.connect() as conn:
+        now = dt.datetime.now(dt.UTC)
+        batch = push.Batch(conn, push.Caller("A1", "PLG", "agent", "d"), 0, now)
+        batch.load_niks([row[0], "1671030101900002"])
+    assert batch.niks == {row[0]: push.NikRow(*row[1:]), "1671030101900002": None}
+    with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
+        bulk.insert_niks(conn, [row])
