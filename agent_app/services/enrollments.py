@@ -338,6 +338,19 @@ def get(uow: SqlUnitOfWork, enrollment_id: str) -> records.Enrollment:
     return enrollment
 
 
+def open_record(uow: SqlUnitOfWork, actor: Actor, enrollment_id: str) -> records.Enrollment:
+    """The whole enrollment (NIK, income, contact) for a person to see or edit, audited: who
+    opened whose record, and when, is traceable (UU PDP 27/2022; lists show less and are not
+    audited). Raises NotFound when there is no such enrollment."""
+    with uow:
+        enrollment = uow.enrollments.get(enrollment_id)
+        if enrollment is None:
+            raise NotFound(ENTITY, enrollment_id)
+        uow.audit.add(actor.agent_code, "enrollment.open", ENTITY, enrollment_id)
+        uow.commit()
+    return enrollment
+
+
 def find_active_by_nik(uow: SqlUnitOfWork, nik: str) -> records.Enrollment | None:
     """The active (submitted, accepted or in correction) enrollment with this NIK, if any."""
     with uow:

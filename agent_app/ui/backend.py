@@ -151,7 +151,8 @@ class ServicesBackend:
         return self._write(_service("enrollments").submit, enrollment_id)
 
     def get_enrollment(self, enrollment_id: str) -> Any:
-        return self._read(_service("enrollments").get, enrollment_id)
+        """Opens an enrollment in the form (the opening is audited)."""
+        return self._write(_service("enrollments").open_record, enrollment_id)
 
     def needing_correction(self) -> list[Any]:
         return list(self._write(_service("enrollments").list_needing_correction))

@@ -22,8 +22,6 @@ from agent_app.storage.engine import open_engine
 from agent_app.storage.uow import SqlUnitOfWork
 
 _SYNC_CONFTEST = Path(__file__).resolve().parents[1] / "sync" / "conftest.py"
-if str(_SYNC_CONFTEST.parent) not in sys.path:  # it imports its neighbour sync_support
-    sys.path.append(str(_SYNC_CONFTEST.parent))
 _spec = importlib.util.spec_from_file_location("_e2e_sync_server_fixtures", _SYNC_CONFTEST)
 assert _spec is not None and _spec.loader is not None
 sync_fixtures = importlib.util.module_from_spec(_spec)

@@ -22,6 +22,12 @@ from pathlib import Path
 
 import pytest
 import requests
+
+# tests/e2e and tests/ui load this file by its path for the live server fixture; its
+# neighbour must be importable for them too.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.append(str(Path(__file__).resolve().parent))
+
 from sync_support import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD, ROOT
 
 from sync import client as sync_client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import uuid
@@ -406,3 +407,20 @@ def test_audit_entries_hold_no_personal_data(
         str(submitted.monthly_contribution),
     ):
         assert secret not in text
+
+
+def test_opening_a_whole_enrollment_is_audited(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Fields
+) -> None:
+    """Who opened whose full record (NIK, income) is traceable: a breach must be reported
+    within 3 x 24 hours, so access must be traceable (DOMAIN.md)."""
+    submitted = _submit_new(uow, actor, enrollment_fields(13))
+    supervisor = dataclasses.replace(actor, agent_code="SV001")
+    opened = enrollments.open_record(uow, supervisor, submitted.id)
+    assert opened.nik == submitted.nik
+    with uow:
+        [entry] = [e for e in uow.audit.list(submitted.id) if e.action == "enrollment.open"]
+    assert (entry.actor, entry.entity, entry.entity_id) == ("SV001", "enrollment", submitted.id)
+    assert entry.details == {}
+    with pytest.raises(NotFound):
+        enrollments.open_record(uow, actor, "no-such-id")
