@@ -81,6 +81,9 @@ class AppShell:
 
         with new_uow() as uow:
             device_id = uow.sync_state.get().device_id
+        from agent_app.services import rates
+
+        rates.install(new_uow())
         account = unlocked.account
         actor = actor_mod.Actor(
             account.agent_code, account.name, account.branch, account.role, device_id

@@ -73,6 +73,57 @@ def _table() -> dict[str, Any]:
     return table
 
 
+#: Tables the central office published (`publish-rate-table`; laptops pull them as
+#: `rate_table` records), each with the day it takes over, oldest first.
+_published: tuple[tuple[dt.date, Mapping[str, Any]], ...] = ()
+
+
+class RateTableError(ValueError):
+    """A published contribution table that cannot be used (its shape, dates or amounts)."""
+
+
+def check_table(table: Any) -> None:
+    """Raises `RateTableError` unless `table` is a usable contribution table: the shape of
+    `resources/contributions.json`, and every program, period and discount quotes (at the
+    minimum income, from the day its rates start and on each discount's first day)."""
+    try:
+        if not isinstance(table, Mapping):
+            raise TypeError("not a JSON object")
+        minimum = int(table["income"]["minimum"])
+        programs = list(table["mandatory_programs"]) + list(table.get("optional_programs", []))
+        starts = [
+            dt.date.fromisoformat(rate["effective_from"])
+            for program in programs
+            for rate in table["rates"][program]
+        ]
+        days = {max(starts)} | {dt.date.fromisoformat(d["from"]) for d in table["discounts"]}
+        occupations = {None} | {o for d in table["discounts"] for o in d.get("occupations") or []}
+        for day in days:
+            for period in table["periods_months"]:
+                for occupation in occupations:
+                    for by_state in (False, True):
+                        _quote(table, minimum, programs, int(period), day, occupation, by_state)
+    except (KeyError, TypeError, ValueError, ArithmeticError, QuoteError) as error:
+        raise RateTableError(f"{type(error).__name__}: {error}") from error
+
+
+def install_tables(published: Iterable[tuple[dt.date, Mapping[str, Any]]]) -> None:
+    """Puts the central office's published tables in force (each checked by `check_table`
+    first): a quote for a day uses the latest table that took over on or before it, else
+    the table shipped in `resources/`. Replaces what was installed before."""
+    global _published
+    _published = tuple(sorted(published, key=lambda item: item[0]))
+
+
+def table_for(on: dt.date) -> Mapping[str, Any]:
+    """The contribution table in force on `on`."""
+    chosen: Mapping[str, Any] = _table()
+    for start, table in _published:
+        if start <= on:
+            chosen = table
+    return chosen
+
+
 def _error(code: str, field: str, id_text: str, en_text: str) -> QuoteError:
     return QuoteError(code, Text(id_text, en_text), field=field)
 
@@ -214,7 +265,7 @@ def quote(
     Raises:
         QuoteError: for an invalid combination, with the field and a bilingual message.
     """
-    table = _table()
+    table = table_for(on) if isinstance(on, dt.date) else _table()
     chosen = list(dict.fromkeys(programs))
     try:
         key: tuple[Any, ...] | None = (
@@ -243,16 +294,17 @@ def quote(
 # same few combinations again and again: quotes are memoised per table (a reloaded table gets a
 # fresh memo). Quotes are immutable, so sharing one is safe.
 _MEMO_SIZE = 4096
-_memo_state: tuple[Any, dict[tuple[Any, ...], Quote]] = (None, {})
+#: id(table) -> (table, its memo); the table is kept so its id is not reused.
+_memos: dict[int, tuple[Mapping[str, Any], dict[tuple[Any, ...], Quote]]] = {}
 
 
 def _memo_for(table: Mapping[str, Any]) -> dict[tuple[Any, ...], Quote]:
-    global _memo_state
-    owner, memo = _memo_state
-    if owner is not table:
-        memo = {}
-        _memo_state = (table, memo)
-    return memo
+    entry = _memos.get(id(table))
+    if entry is None or entry[0] is not table:
+        if len(_memos) >= 8:  # tables replaced by newer installs
+            _memos.clear()
+        entry = _memos[id(table)] = (table, {})
+    return entry[1]
 
 
 def _quote(

@@ -48,7 +48,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from agent_app.domain import keys, validation
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
-from agent_app.services import retention
+from agent_app.services import rates, retention
 from agent_app.services.actor import Actor
 from agent_app.storage import store as local_store
 from agent_app.storage import tables, wire
@@ -459,9 +459,11 @@ def run_cycle(
         client.session.close()
     _remember(device_id, True)
     try:
+        if cycle.pulled:
+            rates.install(uow_factory())  # a newly published contribution table
         retention.purge(uow_factory(), actor.agent_code)
-    except sa.exc.SQLAlchemyError:  # the sync itself succeeded; the next one purges
-        log.exception("retention purge failed")
+    except sa.exc.SQLAlchemyError:  # the sync itself succeeded; the next one does these
+        log.exception("after-sync housekeeping failed")
     if sync.last_config is not None:
         with uow_factory() as uow:
             server = _get_secret(uow, _SERVER) or {"url": _normal_url(server_url)}

@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from agent_app.domain import contributions
 from sync.server import accounts, config, db, meta, security
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -398,7 +399,9 @@ def erase_enrollment(engine: Engine, entity_id: str) -> str:
 
 
 def publish_rate_table(engine: Engine, version: str, effective_from: str, table_json: str) -> str:
-    """Publishes a contribution rate table (pulled by every laptop) under `version`."""
+    """Publishes a contribution table (the shape of resources/contributions.json, checked by
+    `contributions.check_table`) under `version`, in force from `effective_from`: every laptop
+    pulls it and quotes with it, and the push check uses it."""
     if not version.strip():
         raise AdminError("--version must not be empty")
     start = _date(effective_from, "--effective-from")
@@ -406,8 +409,10 @@ def publish_rate_table(engine: Engine, version: str, effective_from: str, table_
         table = json.loads(table_json)
     except ValueError as error:
         raise AdminError(f"the rate table is not valid JSON: {error}") from error
-    if not isinstance(table, dict):
-        raise AdminError("the rate table must be a JSON object")
+    try:
+        contributions.check_table(table)  # what the laptops and the push check will quote with
+    except contributions.RateTableError as error:
+        raise AdminError(f"the rate table cannot be used: {error}") from error
     entity_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-rate-table:{version.strip()}"))
     fields = {"version": version.strip(), "effective_from": start.isoformat(), "table": table}
     with engine.begin() as conn:

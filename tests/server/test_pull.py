@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 
+import pytest
 from srv_support import World, business_fields, enrollment_fields, op, visit_fields
 
 from sync.server import admin, meta
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _ids(changes: list[dict]) -> set[str]:
@@ -135,14 +140,18 @@ def test_rate_tables_are_pulled_by_everyone(world: World) -> None:
     world.branch("LLG", "Lubuklinggau", "16.73")
     world.agent("B1", branch="LLG")
     b1 = world.login("B1")
-    admin.publish_rate_table(world.engine, "2026-04", "2026-04-01", '{"JKM": {"flat": 6800}}')
+    shipped = json.loads((ROOT / "resources" / "contributions.json").read_text("utf-8"))
+    admin.publish_rate_table(world.engine, "2026-04", "2026-04-01", json.dumps(shipped))
     for laptop in (a1, b1):
         (table,) = [c for c in laptop.pull_all()[0] if c["entity"] == "rate_table"]
         assert table["fields"] == {
             "version": "2026-04",
             "effective_from": "2026-04-01",
-            "table": {"JKM": {"flat": 6800}},
+            "table": shipped,
         }
+    # A table the laptops could not quote with is refused before anyone pulls it.
+    with pytest.raises(admin.AdminError, match="cannot be used"):
+        admin.publish_rate_table(world.engine, "rusak", "2026-05-01", '{"JKM": {"flat": 6800}}')
 
 
 def test_cursor_from_a_restored_older_database_is_410(world: World) -> None:
