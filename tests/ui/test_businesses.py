@@ -61,18 +61,16 @@ def test_search_as_you_type_and_filters(qtbot: Any, logged_in: MainWindow):
     page = businesses_page(qtbot, logged_in).list_page
     assert page.model.rowCount() == 500
     assert page.count_label.text() == "500 usaha"
-    qtbot.keyClicks(page.search, "Songket")
     with qtbot.waitSignal(page.model.loaded, timeout=2000):
-        pass
+        qtbot.keyClicks(page.search, "Songket")
     assert page.model.rowCount() == 250
     page.status.setCurrentIndex(page.status.findData("contacted"))
     assert page.model.rowCount() == 125
     assert page.count_label.text() == "125 usaha"
     page.sector.setCurrentIndex(page.sector.findData("kerajinan"))
     assert page.model.rowCount() == 125
-    page.search.clear()
     with qtbot.waitSignal(page.model.loaded, timeout=2000):
-        pass
+        page.search.clear()
     page.status.setCurrentIndex(0)
     page.sector.setCurrentIndex(0)
     logged_in.ctx.set_event(fakes.EVENT.id)

@@ -44,7 +44,8 @@ from agent_app.ui.models import ID_ROLE, BusinessTableModel, ListModel
 from agent_app.ui.ops import Op
 
 #: Keystrokes within this many ms make one query; slower typing is coalesced by the model
-#: while a query runs (see BusinessTableModel.set_filter).
+#: while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once,
+#: before the search box repaints: the query runs on the database thread meanwhile.
 SEARCH_DEBOUNCE_MS = 0
 
 
@@ -115,7 +116,7 @@ class BusinessListPage(QWidget):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self.debounce.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _: self.debounce.start())
+        self.search.textChanged.connect(self._text_changed)
         self.search.returnPressed.connect(self._enter_in_search)
         self.status.currentIndexChanged.connect(lambda _: self.apply_filter())
         self.sector.currentIndexChanged.connect(lambda _: self.apply_filter())
@@ -151,6 +152,12 @@ class BusinessListPage(QWidget):
             self._started = True
             self.apply_filter()
         self.search.setFocus()
+
+    def _text_changed(self, _text: str) -> None:
+        if SEARCH_DEBOUNCE_MS > 0:
+            self.debounce.start()
+        else:
+            self.apply_filter()
 
     def apply_filter(self) -> None:
         self.debounce.stop()
