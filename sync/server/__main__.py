@@ -147,8 +147,10 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
             log_level="warning",
         )
     else:
+        application = server_app.create_app(settings)
+        server_app.freeze_gc()
         uvicorn.run(
-            server_app.create_app(settings),
+            application,
             host=args.host,
             port=args.port,
             access_log=False,
