@@ -6,8 +6,8 @@ database worker thread, when the view asks for a row it does not have. Filtering
 happen in SQL (STYLE.md: a proxy model took ~650 ms per filter on 100,000 rows). A page that
 fails to load shows its rows as disabled rather than crashing the view.
 
-A new filter replaces the count and the first page in one step; answers to older filters are
-dropped (each query carries a generation number).
+A new filter replaces the count and the first page in one step (one database operation, one
+model reset); answers to older filters are dropped (each query carries a generation number).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _ID = int(getattr(ID_ROLE, "value", ID_ROLE))
+_DUE = 7  # in a row's cells (see BusinessTableModel._cells_of): the next follow-up date...
+_ROW_ID = 8  # ...and the business id, after the seven displayed columns
+_PENDING: tuple[Any, ...] = ("…",) + (None,) * 8  # a row whose page is not loaded yet
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
@@ -53,8 +56,7 @@ _OVERDUE = QBrush(QColor("#b3261e"))
 class BusinessTableModel(QAbstractTableModel):
     """Businesses matching a filter: ids and a small cache of row objects."""
 
-    loaded = Signal()  # a new filter's first page arrived
-    counted = Signal()  # ...and then its full count, when it is more than a page
+    loaded = Signal()  # a new filter's first page and count arrived
 
     COLUMNS = (
         "name",
@@ -72,6 +74,9 @@ class BusinessTableModel(QAbstractTableModel):
         self._filter = BusinessFilter()
         self._count = 0
         self._pages: OrderedDict[int, list[Any] | None] = OrderedDict()
+        # row -> its formatted cells: a paint asks data() about 7 roles of every visible cell,
+        # and the view repaints the same rows often (scrolling, hover, selection, focus)
+        self._cells: dict[int, tuple[Any, ...]] = {}
         self._requested: set[int] = set()
         self._generation = 0
         self._in_flight = False
@@ -97,11 +102,13 @@ class BusinessTableModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, flt: BusinessFilter) -> None:
-        """Queries the first page for `flt` and shows it; the total count follows.
+        """Queries the first page for `flt` and its total count, and shows both in one reset.
 
         The first page alone answers a selective search (fewer rows than a page: the count
-        is known). For a broad one the view shows the page at once and grows to the full
-        count when a second query answers.
+        is known). For a broad one the count is asked in the same database operation (a few
+        ms in SQL): showing the page first and inserting the rest when a second query
+        answered cost two full repaints of the list on the UI thread, which delayed the
+        next keystroke's answer.
 
         While a query is running, newer filters only replace the wanted one: when it ends,
         its answer (now stale) is dropped and the latest filter is queried. Keystrokes that
@@ -119,52 +126,40 @@ class BusinessTableModel(QAbstractTableModel):
         generation = self._generation
         flt = self._filter
         backend = self._backend()
-        Op(self, lambda: backend.search_businesses(flt, 0, PAGE_SIZE)).success(
-            lambda first: self._reset(generation, first)
-        ).failure(self._query_failed).run()
+
+        def first_page() -> tuple[list[Any], int | None]:
+            rows = list(backend.search_businesses(flt, 0, PAGE_SIZE))
+            if len(rows) < PAGE_SIZE:
+                return rows, len(rows)
+            if generation != self._generation:
+                return rows, None  # typed on meanwhile: dropped, not worth a count
+            return rows, backend.count_businesses(flt)
+
+        Op(self, first_page).success(lambda answer: self._reset(generation, *answer)).failure(
+            self._query_failed
+        ).run()
 
     def _query_failed(self, exc: BaseException) -> None:
         self._in_flight = False
         messages.show_error(None, exc)
 
-    def _ask_count(self) -> None:
-        generation = self._generation
-        flt = self._filter
-        backend = self._backend()
-
-        def count() -> int | None:
-            if generation != self._generation:
-                return None  # typed on meanwhile: not worth a scan
-            return backend.count_businesses(flt)
-
-        Op(self, count).success(lambda n: self._counted(generation, n)).run()
-
-    def _counted(self, generation: int, count: int | None) -> None:
-        if count is None or generation != self._generation or count <= self._count:
-            return
-        self.beginInsertRows(QModelIndex(), self._count, count - 1)
-        self._count = count
-        self.endInsertRows()
-        self.counted.emit()
-
     def reload(self) -> None:
         self.set_filter(self._filter)
 
-    def _reset(self, generation: int, first: list[Any]) -> None:
+    def _reset(self, generation: int, first: list[Any], count: int | None) -> None:
         self._in_flight = False
-        if generation != self._generation:
+        if generation != self._generation or count is None:
             self._query()  # typed on meanwhile: ask for the latest filter
             return
         self.beginResetModel()
-        self._count = len(first)
+        self._count = max(count, len(first))
         self._pages.clear()
+        self._cells.clear()
         self._requested.clear()
         self._wanted.clear()
-        self._pages[0] = list(first)
+        self._pages[0] = first
         self.endResetModel()
         self.loaded.emit()
-        if len(first) >= PAGE_SIZE:
-            self._ask_count()
 
     # -- lazy rows -------------------------------------------------------------------------
 
@@ -214,6 +209,7 @@ class BusinessTableModel(QAbstractTableModel):
             return
         self._requested.discard(page)
         self._pages[page] = None if rows is None else list(rows)
+        self._cells.clear()  # pages may have been dropped below; the visible rows refill it
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
         first = page * PAGE_SIZE
@@ -257,29 +253,42 @@ class BusinessTableModel(QAbstractTableModel):
         return _ROW_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        role = int(getattr(role, "value", role))
-        if role != _DISPLAY and role != _ID and role != _FOREGROUND:
-            return None
-        if not index.isValid():
-            return None
+        # Called for every role of every visible cell at each paint: the three roles answered
+        # are looked up in the row's cells, formatted once per row (roles are ints or IntEnums).
+        if role == _DISPLAY:
+            cells = self._cells_of(index)
+            return None if cells is None else cells[index.column()]
+        if role == _FOREGROUND:
+            if index.column() != _DUE_COLUMN:
+                return None
+            cells = self._cells_of(index)
+            due = None if cells is None else cells[_DUE]
+            return _OVERDUE if due is not None and due <= dt.date.today() else None
+        if role == _ID:
+            cells = self._cells_of(index)
+            return None if cells is None else cells[_ROW_ID]
+        return None
+
+    def _cells_of(self, index: Index) -> tuple[Any, ...] | None:
+        """The row's displayed texts, its follow-up date and its id; `_PENDING` while its page
+        loads; None for an index outside the model."""
         row = index.row()
-        if not (0 <= row < self._count):
+        cells = self._cells.get(row)
+        if cells is not None:
+            return cells
+        if not index.isValid() or not (0 <= row < self._count):
             return None
         obj = self.row_object(row)
         if obj is None:
-            if role == _DISPLAY and index.column() == 0:
-                return "…"
-            return None
-        if role == _ID:
-            return str(value(obj, "id"))
-        column = self.COLUMNS[index.column()]
-        if role == _FOREGROUND:
-            if column == "next_follow_up":
-                due = value(obj, "next_follow_up")
-                if isinstance(due, dt.date) and due <= dt.date.today():
-                    return _OVERDUE
-            return None
-        return self._display(obj, column)
+            return _PENDING
+        due = value(obj, "next_follow_up")
+        cells = (
+            *(self._display(obj, column) for column in self.COLUMNS),
+            due if isinstance(due, dt.date) else None,
+            str(value(obj, "id")),
+        )
+        self._cells[row] = cells
+        return cells
 
     def _display(self, obj: Any, column: str) -> str:
         raw = value(obj, column)
@@ -298,6 +307,9 @@ class BusinessTableModel(QAbstractTableModel):
         if column == "sync_state":
             return labels.of(labels.sync_states(), raw)
         return "" if raw is None else str(raw)
+
+
+_DUE_COLUMN = BusinessTableModel.COLUMNS.index("next_follow_up")
 
 
 def _as_date(raw: Any) -> dt.date | None:
