@@ -1,9 +1,10 @@
 """Usaha (UMKM): the business list, a business's page with its visit history, the business
 form and the visit form.
 
-The list is a lazy model over the services' search (see ui/models.py): typing in the search
-box queries SQL after a short pause; the filters (status, sector, follow-up due, event) are
-SQL filters too. Enter or a double click opens a business; Esc goes back to the list.
+The list is a lazy model over the services' search (see ui/models.py): each keystroke in the
+search box queries SQL at once (keystrokes typed while a query runs are coalesced); the filters
+(status, sector, follow-up due, event) are SQL filters too. Enter or a double click opens a
+business; Esc goes back to the list.
 """
 
 from __future__ import annotations
