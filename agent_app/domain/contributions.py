@@ -111,8 +111,17 @@ def install_tables(published: Iterable[tuple[dt.date, Mapping[str, Any]]]) -> No
     """Puts the central office's published tables in force (each checked by `check_table`
     first): a quote for a day uses the latest table that took over on or before it, else
     the table shipped in `resources/`. Replaces what was installed before."""
-    global _published
+    global _published, _generation
     _published = tuple(sorted(published, key=lambda item: item[0]))
+    _generation += 1
+
+
+#: Counts `install_tables` calls: a cache of quotes keyed by it is never stale.
+_generation = 0
+
+
+def tables_generation() -> int:
+    return _generation
 
 
 def table_for(on: dt.date) -> Mapping[str, Any]:

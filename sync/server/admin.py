@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import contributions
-from sync.server import accounts, config, db, meta, security
+from sync.server import accounts, config, db, meta, rates, security
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -417,6 +417,7 @@ def publish_rate_table(engine: Engine, version: str, effective_from: str, table_
     fields = {"version": version.strip(), "effective_from": start.isoformat(), "table": table}
     with engine.begin() as conn:
         record_version, _ = _put_record(conn, "rate_table", entity_id, None, None, fields)
+        meta.write(conn, rates.META_KEY, str(uuid.uuid4()))  # the push check reloads
     return f"published rate table {version.strip()} ({entity_id}), version {record_version}"
 
 

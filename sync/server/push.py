@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from agent_app.domain import contributions, validation
 from sync import protocol
-from sync.server import bulk, db
+from sync.server import bulk, db, rates
 
 log = logging.getLogger("server")
 
@@ -186,6 +186,7 @@ def _conflict(
 
 @functools.lru_cache(maxsize=4096)
 def _quote_total(
+    generation: int,  # contributions.tables_generation(): a newly published table
     income: int,
     programs: tuple[str, ...],
     period: int,
@@ -219,8 +220,9 @@ def check_contribution(
     sent = fields.get("monthly_contribution")
     dates = {recorded_at.date(), recorded_at.astimezone(WIB).date(), today_wib}
     expected: list[int] = []
+    generation = contributions.tables_generation()
     for day in sorted(dates):
-        total = _quote_total(*key, day, occupation, paid_by_state)
+        total = _quote_total(generation, *key, day, occupation, paid_by_state)
         if isinstance(total, tuple):
             return _rejected("invalid_field", total[0], total[1])
         if total == sent:
@@ -660,6 +662,7 @@ def apply_batch(
         Busy: the database stayed locked or kept deadlocking.
     """
     today_wib = dt.datetime.now(WIB).date()
+    rates.refresh(engine)  # a contribution table published since the last batch
     preps = [prepare(op, today_wib) for op in ops]
     for attempt in range(_RETRIES):
         try:

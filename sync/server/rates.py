@@ -1,0 +1,80 @@
+"""The contribution tables the central office published, in force for the push check.
+
+`publish-rate-table` stores a table as a `rate_table` record (every laptop pulls it and quotes
+with it, `agent_app.services.rates`) and bumps `rate_tables` in `server_meta`. Before judging
+a batch, `refresh` compares that value (one primary-key read) with what this process last
+installed and, when it changed, puts the published tables in force in
+`agent_app.domain.contributions`, so the server checks `monthly_contribution` against the
+same rates the laptops quote with. Each server process refreshes on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from agent_app.domain import contributions
+from sync.server import db
+
+log = logging.getLogger("server")
+
+META_KEY = "rate_tables"
+
+_lock = threading.Lock()
+#: (id of the engine, its `rate_tables` value) of what is installed in this process.
+_installed: tuple[int, str | None] | None = None
+
+
+def refresh(engine: Engine) -> None:
+    """Installs the engine's published tables if they changed since the last call."""
+    global _installed
+    meta = db.table(db.ServerMeta)
+    with engine.connect() as conn:
+        stamp = conn.execute(sa.select(meta.c.value).where(meta.c.key == META_KEY)).scalar()
+        if _installed == (id(engine), stamp):
+            return
+        with _lock:
+            if _installed == (id(engine), stamp):
+                return
+            records = db.table(db.Record)
+            rows = conn.execute(
+                sa.select(records.c.fields).where(
+                    records.c.entity == "rate_table", records.c.deleted.is_(False)
+                )
+            ).all()
+            tables = []
+            for (fields,) in rows:
+                table = _usable(fields)
+                if table is not None:
+                    tables.append(table)
+            contributions.install_tables(tables)
+            _installed = (id(engine), stamp)
+    if tables:
+        log.info("contribution tables in force: %d published", len(tables))
+
+
+def _usable(fields: Any) -> tuple[dt.date, Any] | None:
+    try:
+        start = dt.date.fromisoformat(fields["effective_from"])
+        contributions.check_table(fields["table"])
+    except (KeyError, TypeError, ValueError) as error:  # RateTableError is a ValueError
+        log.warning("published rate table %s left out: %s", _version(fields), error)
+        return None
+    return start, fields["table"]
+
+
+def _version(fields: Any) -> str:
+    return str(fields.get("version")) if isinstance(fields, dict) else "?"
+
+
+def forget() -> None:
+    """Drops what this process installed (tests that switch databases)."""
+    global _installed
+    with _lock:
+        _installed = None
+        contributions.install_tables([])
