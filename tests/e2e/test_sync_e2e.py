@@ -6,7 +6,9 @@ Each test uses fresh records (new UUIDs, new NIKs), so they share one server.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import random
 import uuid
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from e2e_support import FAST, PASSWORD, Cable, Laptop
 
-from agent_app.domain import records
+from agent_app.domain import contributions, records
 from agent_app.domain.keys import Role
 from agent_app.services import businesses, enrollments
 from agent_app.services import sync as sync_service
@@ -335,6 +337,54 @@ def test_an_enrollment_erased_at_the_workers_request_leaves_the_laptop(
     assert copies == []
     assert purge.details["deleted_enrollments"] == 1
     assert a.status().problems == []
+
+
+def test_a_table_published_centrally_reaches_the_laptop_and_its_quotes_are_accepted(
+    make_laptop: Any, server: Any, tmp_path: Path
+) -> None:
+    """The central office publishes a new contribution table (here: a discount for fishers
+    from today); the laptop pulls it, quotes with it, and the server takes its submission.
+    Only fishers are affected, so the other tests sharing this server are not."""
+    today = dt.datetime.now(WIB).date()
+    table = copy.deepcopy(contributions._table())
+    table["version"] = "uji-nelayan"
+    table["discounts"].insert(
+        0,
+        {
+            "id": "uji_nelayan",
+            "regulation": "Uji 1/2026",
+            "programs": ["JKK", "JKM"],
+            "factor": "0.25",
+            "from": today.isoformat(),
+            "to": (today + dt.timedelta(days=60)).isoformat(),
+            "occupations": ["nelayan"],
+            "excludes_paid_by_state": True,
+            "label_id": "Diskon uji untuk nelayan",
+            "label_en": "Test discount for fishers",
+        },
+    )
+    path = tmp_path / "tabel.json"
+    path.write_text(json.dumps(table), "utf-8")
+    try:
+        done = server.cli(
+            "publish-rate-table",
+            str(path),
+            "--version",
+            "uji-nelayan",
+            "--effective-from",
+            today.isoformat(),
+        )
+        assert "published rate table uji-nelayan" in done.stdout
+        a = make_laptop("AG001")
+        a.sync()
+        expected = contributions.quote(1_500_000, ["JKK", "JKM"], 1, today, "nelayan")
+        assert expected.discount is not None and expected.discount.id == "uji_nelayan"
+        fisher = submit_enrollment(a, fresh_nik(), occupation="nelayan")
+        assert fisher.monthly_contribution == expected.monthly_total
+        report = a.sync()
+        assert (report.applied, report.rejected) == (1, 0)
+    finally:
+        contributions.install_tables([])  # this process's quotes, for the tests after
 
 
 def test_a_field_changed_conflict_is_resolved_by_keeping_mine_or_taking_the_server_s(
