@@ -62,6 +62,8 @@ class SyncStatus:
     server_url: str = ""
     problems: tuple[Any, ...] = ()  # services.sync.SyncProblem: rejected or conflicting ops
     last_error: str | None = None
+    #: False when a server is set but this account has not logged in to it on this laptop.
+    connected: bool = True
 
 
 class Backend(Protocol):
@@ -222,6 +224,7 @@ class ServicesBackend:
             server_url=self.server_url(),
             problems=tuple(value(state, "problems", ()) or ()),
             last_error=value(state, "last_error"),
+            connected=self.actor.agent_code in (value(state, "connected_agents", ()) or ()),
         )
 
     def sync_now(

@@ -175,6 +175,7 @@ class FakeBackend:
     participant: Any = None
     exported: list[str] = field(default_factory=list)
     online: bool = False
+    server_url: str = ""
     #: Per record: pending, synced, rejected, conflict (default: synced).
     sync_states: dict[str, str] = field(default_factory=dict)
 
@@ -458,7 +459,11 @@ class FakeBackend:
 
     def sync_status(self) -> SyncStatus:
         return SyncStatus(
-            pending_ops=self.ops, online=self.online, server_url="", problems=tuple(self.problems)
+            pending_ops=self.ops,
+            online=self.online,
+            server_url=self.server_url,
+            problems=tuple(self.problems),
+            connected=not self.needs_login,
         )
 
     def check_participant(self, nik: str) -> Any:

@@ -116,6 +116,24 @@ def test_log_in_to_server_when_not_connected(
     assert page.result.text().startswith("Sinkronisasi selesai")
 
 
+def test_a_laptop_not_logged_in_to_the_server_asks_for_the_password_at_once(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    """Before any sync has been tried: the page says so and offers the password field."""
+    shell.backend.needs_login = True
+    shell.backend.server_url = "https://perisai.example"
+    page = logged_in.workspace.show_page("sync")
+    qtbot.waitUntil(lambda: page.connect_box.isVisibleTo(page))
+    assert "belum masuk ke server" in page.result.text()
+    assert shell.backend.calls.count("sync_now") == 0
+    # With no server set there is nothing to log in to: the box stays hidden.
+    shell.backend.server_url = ""
+    page.connect_box.setVisible(False)
+    page.refresh()
+    qtbot.wait(50)
+    assert not page.connect_box.isVisibleTo(page)
+
+
 def test_conflict_listed_and_settled(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, qtmodeltester: Any
 ):

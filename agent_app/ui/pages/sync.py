@@ -187,7 +187,7 @@ class SyncPage(QWidget):
         self.problems_table.setWordWrap(True)
         self.problems_table.setColumnWidth(0, 200)
         self.problems_table.setColumnWidth(1, 150)
-        self.problems_table.setColumnWidth(2, 220)
+        self.problems_table.setColumnWidth(2, 380)
         self.problems_table.activated.connect(lambda _i: self.compare())
         self.problems_table.doubleClicked.connect(lambda _i: self.compare())
         self.compare_button = QPushButton(self.tr("Compare and choose…"))
@@ -286,6 +286,11 @@ class SyncPage(QWidget):
         self.last.setText(
             i18n.date_time(status.last_success) if status.last_success else self.tr("Never")
         )
+        if status.server_url and not status.connected and self.connect_box.isHidden():
+            self.connect_box.setVisible(True)
+            self.result.setText(
+                self.tr("This laptop is not logged in to the server yet: type your password.")
+            )
         self.problems.set_records(list(status.problems))
         self.problems_title.setText(
             self.tr("Refused or in conflict ({n})").format(n=i18n.number(len(status.problems)))
