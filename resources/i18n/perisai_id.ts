@@ -183,7 +183,7 @@
     <name>BusinessListPage</name>
     <message>
         <source>Search name, owner, phone or NIB</source>
-        <extracomment>Keystrokes within this many ms make one query; slower typing is coalesced by the model while a query runs (see BusinessTableModel.set_filter).</extracomment>
+        <extracomment>Keystrokes within this many ms make one query; slower typing is coalesced by the model while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once, before the search box repaints: the query runs on the database thread meanwhile.</extracomment>
         <translation>Cari nama usaha, pemilik, nomor HP atau NIB</translation>
     </message>
     <message>
