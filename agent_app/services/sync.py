@@ -436,7 +436,7 @@ def run_cycle(
     if password is not None:
         connect(uow_factory, actor, server_url, password, client_options=client_options)
     engine = uow_factory().engine
-    store = local_store.LocalStore(engine)
+    store = local_store.LocalStore(engine, actor.agent_code)  # the account's own cursor
     device_id = store.device_id
     client = _client(uow_factory, actor, server_url, device_id=device_id, options=client_options)
     if not client.logged_in:

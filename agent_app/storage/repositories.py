@@ -680,8 +680,23 @@ class SyncStateRepository:
         self.session.flush()
         return row.last_op_seq
 
-    def set_cursor(self, cursor: str | None) -> None:
-        self._row().cursor = cursor
+    def cursor_for(self, agent_code: str | None) -> str | None:
+        """The account's pull cursor (None: the laptop-wide one, for callers with no account)."""
+        if agent_code is None:
+            return self._row().cursor
+        row = self.session.get(tables.PullCursor, agent_code)
+        return row.cursor if row is not None else None
+
+    def set_cursor(self, cursor: str | None, agent_code: str | None = None) -> None:
+        if agent_code is None:
+            self._row().cursor = cursor
+        else:
+            row = self.session.get(tables.PullCursor, agent_code)
+            if row is None:
+                row = tables.PullCursor(agent_code=agent_code)
+                self.session.add(row)
+            row.cursor = cursor
+            row.updated_at = now()
         self.session.flush()
 
     def update(self, **values: Any) -> None:

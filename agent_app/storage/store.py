@@ -23,7 +23,9 @@ or plain mappings:
   and takes only the server's status, review, membership number and version. Pages are
   applied parents first (businesses before visits); a visit whose business this laptop does
   not have is skipped with a warning.
-- `get_cursor()`, `reset_cursor()` (after `410 cursor_expired`), `record_clock_offset(s)`,
+- `get_cursor()`, `reset_cursor()` (after `410 cursor_expired`): the cursor of the account
+  the store was made for (`LocalStore(engine, agent_code)`; agents sharing a booth laptop see
+  different records, so each pulls from its own), or the laptop-wide one. `record_clock_offset(s)`,
   `record_success(server_time)`. `reset_cursor` also marks the synced businesses and visits
   `stale`; the full pull that follows marks what it returns `synced` again, and the next
   `record_success` (the pull reached its end) marks deleted whatever is still `stale`: the
@@ -69,8 +71,11 @@ _PULL_ORDER = {"event": 0, "target": 0, "rate_table": 0, "business": 1, "visit":
 
 
 class LocalStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, agent_code: str | None = None) -> None:
+        """`agent_code`: the account syncing, whose own pull cursor is used (agents sharing a
+        booth laptop each see different records); None: the laptop-wide cursor."""
         self.engine = engine
+        self.agent_code = agent_code
 
     def _uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -84,11 +89,11 @@ class LocalStore:
 
     def get_cursor(self) -> str | None:
         with self._uow() as uow:
-            return uow.sync_state.get().cursor
+            return uow.sync_state.cursor_for(self.agent_code)
 
     def reset_cursor(self) -> None:
         with self._uow() as uow:
-            uow.sync_state.set_cursor(None)
+            uow.sync_state.set_cursor(None, self.agent_code)
             for table in _RECONFIRMED:
                 uow.session.execute(
                     sa.update(table)
@@ -248,7 +253,7 @@ class LocalStore:
         page.insert_new(uow)
         uow.session.flush()
         uow.businesses.refresh_visit_summaries(page.touched)
-        uow.sync_state.set_cursor(cursor)
+        uow.sync_state.set_cursor(cursor, self.agent_code)
         uow.commit()
         return applied
 

@@ -275,6 +275,18 @@ class SyncState(Base):
     last_op_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class PullCursor(Base):
+    """How far each account on this laptop has pulled: the server shows each agent different
+    records (their own enrollments), so a booth laptop shared by several agents keeps one
+    cursor per account (migration 0003)."""
+
+    __tablename__ = "pull_cursors"
+
+    agent_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
 class SyncSecret(Base):
     """Secrets of the sync link, kept only in the encrypted file: the server's tokens per agent,
     the device's bundle-signing key, the server's bundle key. `name` says which; `value` is a

@@ -22,6 +22,7 @@ from agent_app.domain import contributions, records
 from agent_app.domain.keys import Role
 from agent_app.services import businesses, enrollments
 from agent_app.services import sync as sync_service
+from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from sync import client as sync_client
 from sync import protocol
@@ -385,6 +386,40 @@ def test_a_table_published_centrally_reaches_the_laptop_and_its_quotes_are_accep
         assert (report.applied, report.rejected) == (1, 0)
     finally:
         contributions.install_tables([])  # this process's quotes, for the tests after
+
+
+def _second_account(laptop: Laptop, agent_code: str) -> Laptop:
+    """Another agent logged in on the same booth laptop: same database, same device."""
+    other = Laptop.__new__(Laptop)
+    other.engine, other.store, other.url = laptop.engine, laptop.store, laptop.url
+    other.actor = Actor(agent_code, f"Agen {agent_code}", "PLG", Role.AGENT, laptop.store.device_id)
+    other.connect()
+    return other
+
+
+def test_on_a_shared_booth_laptop_each_agent_gets_their_own_review_decisions(
+    make_laptop: Any, server: Any
+) -> None:
+    """Two agents share one laptop. A supervisor sends the first agent's enrollment back while
+    the second agent syncs: what the second agent may not see must not be skipped for the
+    first (each account pulls from its own cursor)."""
+    first = make_laptop("AG001")
+    second = _second_account(first, "AG002")
+    enrollment = submit_enrollment(first, fresh_nik())
+    assert first.sync().applied == 1
+    second.sync()
+    supervisor = supervisor_client(server)
+    sent_back = supervisor_update(
+        supervisor,
+        enrollment.id,
+        1,
+        {"status": "needs_correction", "review_reason": "Foto KTP buram"},
+    )
+    assert sent_back.status == "applied"
+    second.sync()  # pulls past the decision, which AG002 may not see
+    first.sync()
+    [listed] = first.call(enrollments.list_needing_correction)
+    assert (listed.id, listed.review_reason) == (enrollment.id, "Foto KTP buram")
 
 
 def test_a_field_changed_conflict_is_resolved_by_keeping_mine_or_taking_the_server_s(

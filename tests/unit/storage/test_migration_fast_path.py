@@ -61,6 +61,7 @@ def test_an_older_database_is_migrated_up(tmp_path):
         with e.begin() as c:
             c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
             c.exec_driver_sql("DROP TABLE sync_secrets")
+            c.exec_driver_sql("DROP TABLE pull_cursors")
         """,
         tmp_path,
     )

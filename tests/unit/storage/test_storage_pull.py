@@ -215,3 +215,15 @@ def test_a_pull_never_touches_drafts_or_pending_records(
     # A draft has no op, and the server has never seen it: an id collision is not possible in
     # practice; if it happens the server's record wins and the draft is replaced.
     assert store.get_cursor() == "f"
+
+
+def test_each_account_on_a_shared_laptop_pulls_from_its_own_cursor(engine: Engine) -> None:
+    """Agents see different records, so one agent's pull must not move another's cursor."""
+    first, second, laptop = LocalStore(engine, "AG001"), LocalStore(engine, "AG002"), None
+    first.apply_pulled([_change("business", str(uuid.uuid4()), 1, {"name": "A"})], "c-first")
+    assert (first.get_cursor(), second.get_cursor()) == ("c-first", None)
+    second.apply_pulled([], "c-second")
+    assert (first.get_cursor(), second.get_cursor()) == ("c-first", "c-second")
+    first.reset_cursor()  # after a 410, only that account starts again
+    assert (first.get_cursor(), second.get_cursor()) == (None, "c-second")
+    assert LocalStore(engine, laptop).get_cursor() is None  # the laptop-wide one is apart
