@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,7 @@ def run(
     sys.excepthook = _excepthook
     window = MainWindow(shell, today=today)
     window.show()
+    logging.getLogger("ui").info("window shown")
     if on_window is not None:
         on_window(window)
     return app.exec()
