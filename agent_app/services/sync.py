@@ -623,6 +623,13 @@ _SERVER_FIELD_PROBLEM: Mapping[str, Text] = {
     ),
 }
 
+#: `invalid_field` naming no field: the record as a whole.
+_WHOLE_RECORD_REFUSED = Text("Server menolak data ini.", "The server refused this record.")
+_WHOLE_RECORD_ADVICE = Text(
+    "Buka datanya, periksa semua isian, lalu simpan atau ajukan lagi.",
+    "Open the record, check every field, then save or submit it again.",
+)
+
 _SUPPORT = Text(
     "Kirim berkas log ke dukungan.",
     "Send the log file to support.",
@@ -702,6 +709,9 @@ def _explain(
         if local is None and field_name is not None and field_name in _SERVER_FIELD_PROBLEM:
             problem = _SERVER_FIELD_PROBLEM[field_name]
             advice = _SERVER_FIELD_ADVICE[field_name]
+        elif not field_name:
+            problem = _WHOLE_RECORD_REFUSED
+            advice = _WHOLE_RECORD_ADVICE
     texts: dict[str, tuple[str, str]] = {}
     for lang in ("id", "en"):
         label = keys.label("fields", field_name, lang) if field_name else "-"

@@ -37,6 +37,12 @@ def test_a_field_the_laptop_cannot_judge_is_named_by_its_label():
     assert problem.en == "The server refused the field Event."
 
 
+def test_a_refusal_naming_no_field_speaks_of_the_whole_record():
+    problem, advice = sync_service._explain("invalid_field", None, None, "business", {})
+    assert problem.id == "Server menolak data ini."
+    assert "periksa semua isian" in advice.id and "-" not in problem.id
+
+
 def test_a_changed_field_is_named_by_its_label():
     problem, advice = sync_service._explain("field_changed", "declared_income", None)
     assert problem.id.startswith("Penghasilan yang dilaporkan diubah orang lain")
