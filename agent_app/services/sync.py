@@ -623,6 +623,10 @@ _SERVER_FIELD_PROBLEM: Mapping[str, Text] = {
     ),
 }
 
+_UNKNOWN_RECORD = Text(
+    "Data ini belum ada di server (pembuatannya ditolak atau belum terkirim).",
+    "The server does not have this record (its creation was refused or not sent).",
+)
 #: `invalid_field` naming no field: the record as a whole.
 _WHOLE_RECORD_REFUSED = Text("Server menolak data ini.", "The server refused this record.")
 _WHOLE_RECORD_ADVICE = Text(
@@ -712,6 +716,8 @@ def _explain(
         elif not field_name:
             problem = _WHOLE_RECORD_REFUSED
             advice = _WHOLE_RECORD_ADVICE
+    elif code == "unknown_reference" and field_name not in ("business_id", "event_id"):
+        problem = _UNKNOWN_RECORD  # the record itself (or its refused create), not a reference
     texts: dict[str, tuple[str, str]] = {}
     for lang in ("id", "en"):
         label = keys.label("fields", field_name, lang) if field_name else "-"

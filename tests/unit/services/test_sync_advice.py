@@ -43,6 +43,19 @@ def test_a_refusal_naming_no_field_speaks_of_the_whole_record():
     assert "periksa semua isian" in advice.id and "-" not in problem.id
 
 
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("event_id", "Data yang dirujuk (Acara) tidak ada di server."),
+        ("entity_id", "Data ini belum ada di server"),
+        (None, "Data ini belum ada di server"),
+    ],
+)
+def test_an_unknown_reference_names_the_reference_or_the_record(field, expected):
+    problem, _ = sync_service._explain("unknown_reference", field, None, "visit", {})
+    assert problem.id.startswith(expected)
+
+
 def test_a_changed_field_is_named_by_its_label():
     problem, advice = sync_service._explain("field_changed", "declared_income", None)
     assert problem.id.startswith("Penghasilan yang dilaporkan diubah orang lain")
