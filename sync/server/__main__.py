@@ -15,6 +15,8 @@
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
+    admin-log [--limit N]   (every command above is recorded with who ran it; PERISAI_OPERATOR
+        names the operator, else the system account)
 
 The database is `DATABASE_URL` (a SQLite file in PERISAI_SERVER_HOME by default). Each command
 prints what it did; bad input exits with status 2 and a clear message on standard error.
@@ -104,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
 
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
+
+    trail = sub.add_parser("admin-log", help="who ran which administration command, newest first")
+    trail.add_argument("--limit", type=int, default=50)
     return parser
 
 
@@ -229,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(admin.publish_rate_table(engine, args.version, args.effective_from, text))
         elif args.command == "compact":
             print(admin.compact(engine, args.older_than_days))
+        elif args.command == "admin-log":
+            print("\n".join(admin.trail(engine, args.limit)) or "no administration yet")
         return 0
     except admin.AdminError as error:
         print(f"error: {error}", file=sys.stderr)

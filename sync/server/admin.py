@@ -9,7 +9,9 @@ exits non-zero). Events and targets are records pulled by the laptops, so they t
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import json
+import os
 import re
 import uuid
 from typing import Any
@@ -38,6 +40,46 @@ def _date(text: str, name: str) -> dt.date:
         raise AdminError(f"{name} must be a date YYYY-MM-DD, not {text!r}") from error
 
 
+def _operator() -> str:
+    """Who ran the command: PERISAI_OPERATOR when set (a name the office uses), else the
+    operating-system account."""
+    named = os.environ.get("PERISAI_OPERATOR", "").strip()
+    if named:
+        return named[:100]
+    try:
+        return getpass.getuser()[:100]
+    except (KeyError, OSError):  # no user name for this uid (a container)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _audit(conn: sa.Connection, action: str, target: str | None, **details: Any) -> None:
+    """One row of the administration trail, written in the command's own transaction (ids,
+    codes and settings only: no one's personal data)."""
+    conn.execute(
+        db.table(db.AdminAudit)
+        .insert()
+        .values(
+            at=db.utcnow(),
+            operator=_operator(),
+            action=action,
+            target=target,
+            details={k: v for k, v in details.items() if v is not None},
+        )
+    )
+
+
+def trail(engine: Engine, limit: int = 50) -> list[str]:
+    """The latest administration rows, newest first, one line each."""
+    table = db.table(db.AdminAudit)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(table).order_by(table.c.id.desc()).limit(limit)).all()
+    return [
+        f"{row.at:%Y-%m-%d %H:%M:%S} {row.operator} {row.action} {row.target or '-'}"
+        + (f" {json.dumps(row.details, sort_keys=True)}" if row.details else "")
+        for row in rows
+    ]
+
+
 def _lock_seq(conn: sa.Connection) -> int:
     value: int = conn.execute(
         sa.text("UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value")
@@ -55,6 +97,7 @@ def create_branch(engine: Engine, code: str, name: str, region: str | None) -> s
     table = db.table(db.Branch)
     try:
         with engine.begin() as conn:
+            _audit(conn, "create-branch", code)
             conn.execute(table.insert().values(code=code, name=name.strip(), region_code=region))
     except sa.exc.IntegrityError as error:
         raise AdminError(f"branch {code} already exists") from error
@@ -83,6 +126,7 @@ def create_agent(
         raise AdminError("the password must have at least 8 characters")
     password_hash = security.hash_password(settings, password)
     with engine.begin() as conn:
+        _audit(conn, "create-agent", code, role=role, branch=branch)
         try:
             with conn.begin_nested():
                 conn.execute(
@@ -108,6 +152,7 @@ def create_agent(
 def unlock_agent(engine: Engine, code: str) -> str:
     table = db.table(db.Agent)
     with engine.begin() as conn:
+        _audit(conn, "unlock-agent", code)
         done = conn.execute(
             table.update().where(table.c.code == code).values(failed_logins=0, locked_until=None)
         )
@@ -120,6 +165,7 @@ def set_agent_active(engine: Engine, code: str, active: bool) -> str:
     """Disables an account (its tokens stop working at once) or enables it again."""
     table = db.table(db.Agent)
     with engine.begin() as conn:
+        _audit(conn, "enable-agent" if active else "disable-agent", code)
         done = conn.execute(table.update().where(table.c.code == code).values(active=active))
         if done.rowcount == 0:
             raise AdminError(f"no agent {code}")
@@ -139,6 +185,7 @@ def revoke_device(engine: Engine, device_id: str) -> str:
         raise AdminError("the device id must be a UUID") from error
     devices = db.table(db.Device)
     with engine.begin() as conn:
+        _audit(conn, "revoke-device", device_id)
         done = conn.execute(
             devices.update().where(devices.c.device_id == device_id).values(public_key=None)
         )
@@ -218,6 +265,7 @@ def create_event(
     except ValueError as error:
         raise AdminError("--id must be a UUID") from error
     with engine.begin() as conn:
+        _audit(conn, "create-event", entity_id, branch=branch)
         if conn.execute(sa.select(db.Branch.code).where(db.Branch.code == branch)).first() is None:
             raise AdminError(f"no branch {branch}")
         fields = {
@@ -251,6 +299,7 @@ def set_target(
         raise AdminError("--period-end is before --period-start")
     records = db.table(db.Record)
     with engine.begin() as conn:
+        _audit(conn, "set-target", scope_id, scope=scope, metric=metric, goal=goal)
         owner: str | None = None
         if scope == "branch":
             found = conn.execute(sa.select(db.Branch.code).where(db.Branch.code == scope_id))
@@ -312,6 +361,7 @@ def review_enrollment(
         raise AdminError("the enrollment id must be a UUID") from error
     table = db.table(db.Record)
     with engine.begin() as conn:
+        _audit(conn, "review-enrollment", entity_id, status=status)
         seq = _lock_seq(conn)
         row = conn.execute(sa.select(table).where(table.c.entity_id == entity_id)).first()
         if row is None or row.entity != "enrollment":
@@ -356,6 +406,7 @@ def erase_enrollment(engine: Engine, entity_id: str) -> str:
     niks = db.table(db.ActiveNik)
     ledger = db.table(db.Ledger)
     with engine.begin() as conn:
+        _audit(conn, "erase-enrollment", entity_id)
         row = conn.execute(sa.select(records).where(records.c.entity_id == entity_id)).first()
         if row is None or row.entity != "enrollment":
             raise AdminError(f"no enrollment {entity_id}")
@@ -416,6 +467,7 @@ def publish_rate_table(engine: Engine, version: str, effective_from: str, table_
     entity_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-rate-table:{version.strip()}"))
     fields = {"version": version.strip(), "effective_from": start.isoformat(), "table": table}
     with engine.begin() as conn:
+        _audit(conn, "publish-rate-table", version.strip(), effective_from=start.isoformat())
         record_version, _ = _put_record(conn, "rate_table", entity_id, None, None, fields)
         meta.write(conn, rates.META_KEY, str(uuid.uuid4()))  # the push check reloads
     return f"published rate table {version.strip()} ({entity_id}), version {record_version}"
@@ -428,6 +480,7 @@ def compact(engine: Engine, older_than_days: int) -> str:
     cutoff = db.utcnow() - dt.timedelta(days=older_than_days)
     table = db.table(db.Record)
     with engine.begin() as conn:
+        _audit(conn, "compact", None, older_than_days=older_than_days)
         _lock_seq(conn)
         horizon = conn.execute(
             sa.select(sa.func.max(table.c.server_seq)).where(

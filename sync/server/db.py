@@ -141,6 +141,20 @@ class Ledger(Base):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
+class AdminAudit(Base):
+    """The administration trail: every command of `python -m sync.server` that changes
+    something (accounts, devices, reviews, erasures, rate tables, compaction), with who ran
+    it and when; written in the command's own transaction."""
+
+    __tablename__ = "admin_audit"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    operator: Mapped[str] = mapped_column(sa.String(100))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    target: Mapped[str | None] = mapped_column(sa.String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
 def table(model: type[Base]) -> sa.Table:
     """The Core table of a mapped class (for bulk statements)."""
     return cast(sa.Table, model.__table__)

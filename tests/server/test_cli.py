@@ -34,7 +34,7 @@ def _cli(
 def test_real_cli_process(tmp_path: Path) -> None:
     home = tmp_path / "home"
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0002" in done.stdout
+    assert done.returncode == 0 and "revision 0003" in done.stdout
     assert _cli(home, "create-branch", "PLG", "--name", "Palembang").returncode == 0
     from_stdin = _cli(
         home,
@@ -66,6 +66,7 @@ class _InProcess:
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("DATABASE_URL", raising=False)
         monkeypatch.delenv("PERISAI_PASSWORD", raising=False)
+        monkeypatch.setenv("PERISAI_OPERATOR", "petugas-uji")
 
     def __call__(
         self, *args: str, stdin: str | None = None, password: str | None = None
@@ -99,7 +100,7 @@ def test_administration_commands(
         return run(*args, stdin=stdin, password=password)
 
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0002" in done.stdout
+    assert done.returncode == 0 and "revision 0003" in done.stdout
     assert (home / "server.sqlite3").exists()
     done = _cli(home, "create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
     assert done.returncode == 0 and "created branch PLG" in done.stdout
@@ -258,6 +259,14 @@ def test_administration_commands(
     assert _cli(home, "disable-agent", "NOBODY").returncode == 2
     assert "must be a UUID" in _cli(home, "revoke-device", "laptop-1").stderr
     assert _cli(home, "compact", "--older-than-days", "30").returncode == 0
+    # Every command that changed something is in the administration trail, with who ran it;
+    # the refused ones (no agent NOBODY, a bad device id) are not.
+    trail = _cli(home, "admin-log", "--limit", "100").stdout.splitlines()
+    actions = [line.split()[3] for line in trail]
+    assert actions[:4] == ["compact", "enable-agent", "disable-agent", "unlock-agent"]
+    assert {"create-branch", "create-agent", "create-event", "set-target"} <= set(actions)
+    assert all(line.split()[2] == "petugas-uji" for line in trail)
+    assert "PLG" in " ".join(trail) and "rahasia-123" not in " ".join(trail)
 
 
 def test_unreachable_database_is_a_clear_error(

@@ -55,6 +55,10 @@ def test_an_erased_enrollment_leaves_no_copy_and_reaches_the_laptops(world: Worl
     assert again["status"] == "applied"
     # Erasing twice changes nothing.
     assert "already erased" in admin.erase_enrollment(world.engine, enr)
+    # The erasure is on record (who, when, which enrollment), without the person's data.
+    [latest] = admin.trail(world.engine, limit=1)
+    assert f"erase-enrollment {enr}" in latest
+    assert nik not in "\n".join(admin.trail(world.engine, limit=100))
 
 
 def test_erasure_refuses_what_is_not_an_enrollment(world: World) -> None:
