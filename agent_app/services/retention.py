@@ -32,7 +32,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.repositories import UNSETTLED_OP
+from agent_app.storage.repositories import UNSETTLED_OP, chunks, stamp
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -55,16 +55,11 @@ class Purged:
         return bool(self.ops or self.deleted_enrollments or self.accepted_enrollments)
 
 
-def _stamp(moment: dt.datetime) -> str:
-    """The storage's own timestamp form (local time with offset), for comparisons."""
-    return moment.astimezone().isoformat(timespec="seconds")
-
-
 def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = None) -> Purged:
     """Deletes what the laptop no longer needs (see the module); commits; answers the counts."""
     moment = now or dt.datetime.now().astimezone()
-    op_cutoff = _stamp(moment - dt.timedelta(days=SETTLED_OP_DAYS))
-    accepted_cutoff = _stamp(moment - dt.timedelta(days=ACCEPTED_DAYS))
+    op_cutoff = stamp(moment - dt.timedelta(days=SETTLED_OP_DAYS))
+    accepted_cutoff = stamp(moment - dt.timedelta(days=ACCEPTED_DAYS))
     with uow:
         session = uow.session
         ops = tables.OutboxOp
@@ -95,8 +90,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
         )
         gone = deleted_ids + accepted_ids
         removed_ops = 0
-        for start in range(0, len(gone), 500):
-            chunk = gone[start : start + 500]
+        for chunk in chunks(gone):
             removed_ops += _rowcount(
                 session.execute(
                     sa.delete(ops).where(ops.entity_id.in_(chunk), ops.status.in_(_SETTLED))
@@ -113,8 +107,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
             sa.exists().where(newer.entity_id == ops.entity_id, newer.op_seq > ops.op_seq),
         )
         superseded_seqs = list(session.scalars(superseded))
-        for start in range(0, len(superseded_seqs), 500):
-            seqs = superseded_seqs[start : start + 500]
+        for seqs in chunks(superseded_seqs):
             removed_ops += _rowcount(session.execute(sa.delete(ops).where(ops.op_seq.in_(seqs))))
         removed_ops += _rowcount(
             session.execute(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -44,7 +44,18 @@ def _live(table: Any) -> sa.ColumnElement[bool]:
 
 def now() -> str:
     """The current local time, ISO 8601 with offset, to the second."""
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    return stamp(dt.datetime.now())
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A moment in the storage's timestamp form (local time with offset, to the second)."""
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    """`items` in slices of `size`: SQLite allows only so many bound values per statement."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _like_escape(word: str) -> str:
@@ -135,8 +146,7 @@ class BusinessRepository:
         """`refresh_visit_summary` for many businesses, one UPDATE per 500."""
         wanted = sorted(set(business_ids))
         v = tables.Visit
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in chunks(wanted):
 
             def latest(column: Any) -> Any:
                 return (
@@ -516,8 +526,7 @@ class OutboxRepository:
     def rows_by_op_id(self, op_ids: Iterable[str]) -> dict[str, tables.OutboxOp]:
         wanted = sorted(set(op_ids))
         found: dict[str, tables.OutboxOp] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in chunks(wanted):
             stmt = sa.select(tables.OutboxOp).where(tables.OutboxOp.op_id.in_(chunk))
             found.update((row.op_id, row) for row in self.session.scalars(stmt))
         return found
@@ -528,8 +537,7 @@ class OutboxRepository:
         """Which of these records still have an op waiting for the server."""
         wanted = sorted(set(entity_ids))
         found: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in chunks(wanted):
             stmt = sa.select(tables.OutboxOp.entity_id).where(
                 tables.OutboxOp.entity_id.in_(chunk), tables.OutboxOp.status.in_(UNSETTLED_OP)
             )

@@ -47,7 +47,7 @@ from sqlalchemy import Engine
 
 from agent_app.domain import keys, records
 from agent_app.storage import tables, wire
-from agent_app.storage.repositories import now
+from agent_app.storage.repositories import chunks, now
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -194,7 +194,7 @@ class LocalStore:
                     .values(base_version=sa.bindparam("b_base")),
                     based,
                 )
-            for chunk in _chunks(sent):
+            for chunk in chunks(sent):
                 execute(
                     sa.update(t)
                     .where(t.c.op_seq.in_(chunk))
@@ -329,7 +329,7 @@ def _entity_rows(uow: SqlUnitOfWork, entity: str, ids: Iterable[str]) -> dict[st
     found: dict[str, Any] = {}
     if table is None:
         return found
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         for row in uow.session.scalars(sa.select(table).where(table.id.in_(chunk))):
             found[row.id] = row
     return found
@@ -339,18 +339,13 @@ def _business_ids(uow: SqlUnitOfWork, ids: Iterable[str]) -> set[str]:
     """Which of these businesses this laptop has (ids only, no rows loaded)."""
     t = _table(tables.Business)
     found: set[str] = set()
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in chunks(sorted(set(ids))):
         found.update(uow.session.execute(sa.select(t.c.id).where(t.c.id.in_(chunk))).scalars())
     return found
 
 
 def _versions(uow: SqlUnitOfWork, entity: str, ids: Iterable[str]) -> dict[str, int | None]:
     return {i: row.version for i, row in _entity_rows(uow, entity, ids).items()}
-
-
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> None:
@@ -365,7 +360,7 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
     execute = uow.session.execute
     wanted = sorted({str(r.get("op_id")) for r in results})
     ops: dict[str, Any] = {}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         stmt = sa.select(
             t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status
         ).where(t.c.op_id.in_(chunk))
@@ -455,7 +450,7 @@ def _apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> 
     if confirmed:
         e = _table(tables.Enrollment)
         empty: set[str] = set()
-        for chunk in _chunks(sorted(confirmed)):
+        for chunk in chunks(sorted(confirmed)):
             stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
             empty.update(execute(stmt).scalars())
         for enrollment_id, applied in confirmed.items():
@@ -509,11 +504,11 @@ def _merge_confirmed(uow: SqlUnitOfWork, applied: Mapping[str, Sequence[Any]]) -
     execute = uow.session.execute
     seqs = sorted(op.op_seq for ops in applied.values() for op in ops)
     fields: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(seqs):
+    for chunk in chunks(seqs):
         stmt = sa.select(t.c.op_seq, t.c.fields).where(t.c.op_seq.in_(chunk))
         fields.update((seq, value) for seq, value in execute(stmt))
     merged: list[dict[str, Any]] = []
-    for chunk in _chunks(sorted(applied)):
+    for chunk in chunks(sorted(applied)):
         stmt = sa.select(e.c.id, e.c.confirmed_fields).where(e.c.id.in_(chunk))
         for enrollment_id, before in execute(stmt):
             value = dict(before or {})
