@@ -13,7 +13,7 @@ the months inside the window.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
@@ -114,6 +114,32 @@ def install_tables(published: Iterable[tuple[dt.date, Mapping[str, Any]]]) -> No
     global _published, _generation
     _published = tuple(sorted(published, key=lambda item: item[0]))
     _generation += 1
+
+
+def install_published(
+    published: Iterable[Sequence[Any]],
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Checks each published table `(version, effective_from, table)` (the day as a date or
+    an ISO string) and puts the usable ones in force (`install_tables`). Answers the versions
+    in force, oldest first, and the `(version, reason)` of each table left out: a broken
+    table is skipped rather than quoted from, and the caller says so in its log."""
+    usable: list[tuple[dt.date, Mapping[str, Any], str]] = []
+    left_out: list[tuple[str, str]] = []
+    for version, effective_from, table in published:
+        try:
+            start = (
+                effective_from
+                if isinstance(effective_from, dt.date)
+                else dt.date.fromisoformat(effective_from)
+            )
+            check_table(table)
+        except (TypeError, ValueError) as error:  # RateTableError is a ValueError
+            left_out.append((str(version), str(error)))
+            continue
+        usable.append((start, table, str(version)))
+    usable.sort(key=lambda item: item[0])
+    install_tables((start, table) for start, table, _ in usable)
+    return [version for _, _, version in usable], left_out
 
 
 #: Counts `install_tables` calls: a cache of quotes keyed by it is never stale.

@@ -27,17 +27,9 @@ def install(uow: SqlUnitOfWork) -> list[str]:
     t = tables.RateTable
     with uow:
         rows = uow.session.execute(sa.select(t.version, t.effective_from, t.table)).all()
-    usable = []
-    for version, effective_from, table in rows:
-        try:
-            contributions.check_table(table)
-        except contributions.RateTableError as error:
-            log.warning("rate table %s left out: %s", version, error)
-            continue
-        usable.append((effective_from, table, version))
-    usable.sort(key=lambda item: item[0])
-    contributions.install_tables((start, table) for start, table, _ in usable)
-    versions = [version for _, _, version in usable]
+    versions, left_out = contributions.install_published(rows)
+    for version, reason in left_out:
+        log.warning("rate table %s left out: %s", version, reason)
     if versions:
         log.info("contribution tables in force: %s", ", ".join(versions))
     return versions

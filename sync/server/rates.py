@@ -10,10 +10,8 @@ same rates the laptops quote with. Each server process refreshes on its own.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -47,29 +45,15 @@ def refresh(engine: Engine) -> None:
                     records.c.entity == "rate_table", records.c.deleted.is_(False)
                 )
             ).all()
-            tables = []
-            for (fields,) in rows:
-                table = _usable(fields)
-                if table is not None:
-                    tables.append(table)
-            contributions.install_tables(tables)
+            versions, left_out = contributions.install_published(
+                (fields.get("version"), fields.get("effective_from"), fields.get("table"))
+                for (fields,) in rows
+            )
             _installed = (id(engine), stamp)
-    if tables:
-        log.info("contribution tables in force: %d published", len(tables))
-
-
-def _usable(fields: Any) -> tuple[dt.date, Any] | None:
-    try:
-        start = dt.date.fromisoformat(fields["effective_from"])
-        contributions.check_table(fields["table"])
-    except (KeyError, TypeError, ValueError) as error:  # RateTableError is a ValueError
-        log.warning("published rate table %s left out: %s", _version(fields), error)
-        return None
-    return start, fields["table"]
-
-
-def _version(fields: Any) -> str:
-    return str(fields.get("version")) if isinstance(fields, dict) else "?"
+    for version, reason in left_out:
+        log.warning("published rate table %s left out: %s", version, reason)
+    if versions:
+        log.info("contribution tables in force: %s", ", ".join(versions))
 
 
 def forget() -> None:

@@ -102,3 +102,19 @@ def test_a_broken_table_is_refused_by_the_check(change: str):
 def test_what_is_not_a_table_is_refused(table: Any):
     with pytest.raises(contributions.RateTableError):
         contributions.check_table(table)
+
+
+def test_install_published_checks_each_table_and_reports_what_it_left_out():
+    versions, left_out = contributions.install_published(
+        [
+            ("2027.3", "2027-10-01", new_table(9_000)),
+            ("2027.2", TAKES_OVER, new_table(8_000)),
+            ("rusak", TAKES_OVER, _broken("no rates")),
+            ("tanpa-tanggal", "1 Juli 2027", new_table()),
+        ]
+    )
+    assert versions == ["2027.2", "2027.3"]
+    assert [version for version, _ in left_out] == ["rusak", "tanpa-tanggal"]
+    assert contributions.quote(1_000_000, ["JKK", "JKM"], 1, TAKES_OVER).per_program["JKM"] == (
+        8_000
+    )
