@@ -3,9 +3,12 @@ and Qt runs offscreen unless a test asks for a real display."""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +20,29 @@ def app_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "app-home"
     monkeypatch.setenv("AGENT_APP_HOME", str(home))
     yield home
+
+
+@pytest.fixture
+def rate_table() -> Callable[..., dict[str, Any]]:
+    """Makes a publishable contribution table: the shipped one with JKM at `jkm` rupiah from
+    `start` on (what the central office publishes when a regulation changes)."""
+
+    def make(start: dt.date, jkm: int = 8_000, version: str = "2027.2") -> dict[str, Any]:
+        from agent_app.domain import contributions
+
+        table = copy.deepcopy(contributions._table())
+        table["version"] = version
+        table["rates"]["JKM"].append(
+            {
+                "effective_from": start.isoformat(),
+                "kind": "flat",
+                "amount": jkm,
+                "regulation": "PP uji 1/2027",
+            }
+        )
+        return table
+
+    return make
 
 
 @pytest.fixture(autouse=True)

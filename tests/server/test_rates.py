@@ -3,41 +3,25 @@ laptops (`sync.server.rates`), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from srv_support import World, enrollment_fields, now_wib, op
 
 from agent_app.domain import contributions
-from sync.server import admin, rates
+from sync.server import admin
 
 
-@pytest.fixture(autouse=True)
-def _forget_installed_tables() -> Iterator[None]:
-    rates.forget()
-    yield
-    rates.forget()
-
-
-def _new_table(start: dt.date) -> dict[str, Any]:
-    table = copy.deepcopy(contributions._table())
-    table["version"] = "uji-1"
-    table["rates"]["JKM"].append(
-        {"effective_from": start.isoformat(), "kind": "flat", "amount": 8_000, "regulation": "x"}
-    )
-    return table
-
-
-def test_the_push_check_uses_the_published_table_from_its_day_on(world: World) -> None:
+def test_the_push_check_uses_the_published_table_from_its_day_on(
+    world: World, rate_table: Callable[..., dict[str, Any]]
+) -> None:
     a1, _, _ = world.standard()
     today = now_wib().date()
     old = contributions.quote(2_000_000, ["JKK", "JKM"], 1, today, "pedagang").monthly_total
-    table = _new_table(today)
+    table = rate_table(today, version="uji-1")
     contributions.install_tables([(today, table)])  # what a laptop that pulled it quotes
     new = contributions.quote(2_000_000, ["JKK", "JKM"], 1, today, "pedagang").monthly_total
     contributions.install_tables([])
@@ -71,14 +55,15 @@ def test_the_push_check_uses_the_published_table_from_its_day_on(world: World) -
     assert fresh["status"] == "applied"
 
 
-def test_a_table_from_a_later_day_leaves_todays_quotes_alone(world: World) -> None:
+def test_a_table_from_a_later_day_leaves_todays_quotes_alone(
+    world: World, rate_table: Callable[..., dict[str, Any]]
+) -> None:
     a1, _, _ = world.standard()
     today = now_wib().date()
     later = today + dt.timedelta(days=40)
     old = contributions.quote(2_000_000, ["JKK", "JKM"], 1, today, "pedagang").monthly_total
-    admin.publish_rate_table(
-        world.engine, "uji-later", later.isoformat(), json.dumps(_new_table(later))
-    )
+    table = json.dumps(rate_table(later, version="uji-later"))
+    admin.publish_rate_table(world.engine, "uji-later", later.isoformat(), table)
     fields = enrollment_fields(47, monthly_contribution=old)
     assert a1.push_one(op("enrollment", "create", str(uuid.uuid4()), fields))["status"] == (
         "applied"

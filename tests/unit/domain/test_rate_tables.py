@@ -3,9 +3,8 @@ for the laptop's quotes and the server's check alike (`contributions.install_tab
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,33 +14,17 @@ from agent_app.domain import contributions
 TAKES_OVER = dt.date(2027, 7, 1)
 
 
-@pytest.fixture(autouse=True)
-def _nothing_installed() -> Iterator[None]:
-    contributions.install_tables([])
-    yield
-    contributions.install_tables([])
-
-
-def new_table(jkm: int = 8_000) -> dict[str, Any]:
-    """The shipped table with a new JKM amount from TAKES_OVER (and no discount windows)."""
-    table = copy.deepcopy(contributions._table())
-    table["version"] = "2027.2"
-    table["rates"]["JKM"].append(
-        {
-            "effective_from": TAKES_OVER.isoformat(),
-            "kind": "flat",
-            "amount": jkm,
-            "regulation": "PP uji 1/2027",
-        }
-    )
-    return table
+@pytest.fixture
+def new_table(rate_table: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """The shipped table with a new JKM amount from TAKES_OVER."""
+    return lambda jkm=8_000: rate_table(TAKES_OVER, jkm)
 
 
 def test_the_shipped_table_passes_the_check():
     contributions.check_table(contributions._table())
 
 
-def test_an_installed_table_is_in_force_from_its_day_on():
+def test_an_installed_table_is_in_force_from_its_day_on(new_table):
     before = contributions.quote(1_000_000, ["JKK", "JKM"], 1, TAKES_OVER)
     contributions.install_tables([(TAKES_OVER, new_table())])
     on_the_day = contributions.quote(1_000_000, ["JKK", "JKM"], 1, TAKES_OVER)
@@ -57,7 +40,7 @@ def test_an_installed_table_is_in_force_from_its_day_on():
     )
 
 
-def test_the_latest_table_that_took_over_wins():
+def test_the_latest_table_that_took_over_wins(new_table):
     later = dt.date(2027, 10, 1)
     contributions.install_tables([(later, new_table(9_000)), (TAKES_OVER, new_table(8_000))])
     assert contributions.table_for(TAKES_OVER)["rates"]["JKM"][-1]["amount"] == 8_000
@@ -65,8 +48,7 @@ def test_the_latest_table_that_took_over_wins():
     assert contributions.quote(1_000_000, ["JKK", "JKM"], 1, later).per_program["JKM"] == 9_000
 
 
-def _broken(change: str) -> dict[str, Any]:
-    table = new_table()
+def _broken(change: str, table: dict[str, Any]) -> dict[str, Any]:
     if change == "no rates":
         del table["rates"]
     elif change == "a bad date":
@@ -93,9 +75,9 @@ def _broken(change: str) -> dict[str, Any]:
         "a text income",
     ],
 )
-def test_a_broken_table_is_refused_by_the_check(change: str):
+def test_a_broken_table_is_refused_by_the_check(change: str, new_table):
     with pytest.raises(contributions.RateTableError):
-        contributions.check_table(_broken(change))
+        contributions.check_table(_broken(change, new_table()))
 
 
 @pytest.mark.parametrize("table", [None, [], "tabel", 3])
@@ -104,12 +86,12 @@ def test_what_is_not_a_table_is_refused(table: Any):
         contributions.check_table(table)
 
 
-def test_install_published_checks_each_table_and_reports_what_it_left_out():
+def test_install_published_checks_each_table_and_reports_what_it_left_out(new_table):
     versions, left_out = contributions.install_published(
         [
             ("2027.3", "2027-10-01", new_table(9_000)),
             ("2027.2", TAKES_OVER, new_table(8_000)),
-            ("rusak", TAKES_OVER, _broken("no rates")),
+            ("rusak", TAKES_OVER, _broken("no rates", new_table())),
             ("tanpa-tanggal", "1 Juli 2027", new_table()),
         ]
     )

@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,28 +18,6 @@ from agent_app.storage import store as app_store
 from agent_app.storage.uow import SqlUnitOfWork
 
 TAKES_OVER = dt.date(2027, 7, 1)
-
-
-def new_table() -> dict[str, Any]:
-    """The shipped table with JKM at Rp8.000 from TAKES_OVER."""
-    table = copy.deepcopy(contributions._table())
-    table["version"] = "2027.2"
-    table["rates"]["JKM"].append(
-        {
-            "effective_from": TAKES_OVER.isoformat(),
-            "kind": "flat",
-            "amount": 8_000,
-            "regulation": "PP uji 1/2027",
-        }
-    )
-    return table
-
-
-@pytest.fixture(autouse=True)
-def _nothing_installed() -> Iterator[None]:
-    contributions.install_tables([])
-    yield
-    contributions.install_tables([])
 
 
 def _pulled(version: str, table: object, seq: int) -> dict[str, object]:
@@ -55,12 +32,13 @@ def _pulled(version: str, table: object, seq: int) -> dict[str, object]:
 
 
 def test_a_pulled_table_is_put_in_force_and_a_broken_one_left_out(
-    engine: Engine, caplog: pytest.LogCaptureFixture
+    engine: Engine, caplog: pytest.LogCaptureFixture, rate_table: Callable[..., dict[str, Any]]
 ) -> None:
     store = app_store.LocalStore(engine)
-    broken = new_table()
+    broken = rate_table(TAKES_OVER)
     del broken["rates"]["JKK"]
-    store.apply_pulled([_pulled("2027.2", new_table(), 1), _pulled("rusak", broken, 2)], "c1")
+    good = rate_table(TAKES_OVER)
+    store.apply_pulled([_pulled("2027.2", good, 1), _pulled("rusak", broken, 2)], "c1")
     with caplog.at_level(logging.WARNING, logger="db"):
         installed = rates.install(SqlUnitOfWork(engine))
     assert installed == ["2027.2"]
