@@ -5,10 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from agent_app.domain import keys
-from agent_app.ui import i18n
+from agent_app.ui import i18n, regions
 
 
 def heading(text: str, level: int = 1) -> QLabel:
@@ -50,3 +63,75 @@ def key_combo(section: str, blank: str | None = None) -> QComboBox:
 def select_data(combo: QComboBox, data: Any) -> None:
     index = combo.findData(data)
     combo.setCurrentIndex(max(index, 0))
+
+
+def _inputs(root: QWidget) -> list[QWidget]:
+    """The input widgets under `root` in creation order (the same for two forms built alike);
+    a region picker counts as one input, and the line edits inside spin and combo boxes as
+    none."""
+    found: list[QWidget] = []
+    pickers = root.findChildren(regions.RegionPicker)
+    for widget in root.findChildren(QWidget):
+        if any(p is not widget and p.isAncestorOf(widget) for p in pickers):
+            continue
+        if isinstance(widget, QLineEdit) and isinstance(
+            widget.parent(), (QAbstractSpinBox, QComboBox)
+        ):
+            continue
+        if isinstance(
+            widget,
+            (
+                regions.RegionPicker,
+                QLineEdit,
+                QPlainTextEdit,
+                QComboBox,
+                QAbstractSpinBox,
+            ),
+        ) or (isinstance(widget, QAbstractButton) and widget.isCheckable()):
+            found.append(widget)
+    return found
+
+
+def form_state(root: QWidget) -> list[Any]:
+    """What is typed and chosen in a form, as plain values (kept in memory only, to give a
+    form back to the person who left it: see `window.MainWindow`)."""
+    state: list[Any] = []
+    for widget in _inputs(root):
+        if isinstance(widget, regions.RegionPicker):
+            state.append(widget.code())
+        elif isinstance(widget, QLineEdit):
+            state.append(widget.text())
+        elif isinstance(widget, QPlainTextEdit):
+            state.append(widget.toPlainText())
+        elif isinstance(widget, QComboBox):
+            state.append(widget.currentIndex())
+        elif isinstance(widget, QDateTimeEdit):
+            state.append(widget.dateTime())
+        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+            state.append(widget.value())
+        elif isinstance(widget, QAbstractButton):
+            state.append(widget.isChecked())
+        else:
+            state.append(None)
+    return state
+
+
+def restore_form_state(root: QWidget, state: list[Any]) -> None:
+    """Puts back what `form_state` took from a form built the same way."""
+    for widget, saved in zip(_inputs(root), state, strict=False):
+        if saved is None and not isinstance(widget, regions.RegionPicker):
+            continue
+        if isinstance(widget, regions.RegionPicker):
+            widget.set_code(saved)
+        elif isinstance(widget, QLineEdit):
+            widget.setText(saved)
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(saved)
+        elif isinstance(widget, QComboBox):
+            widget.setCurrentIndex(saved)
+        elif isinstance(widget, QDateTimeEdit):
+            widget.setDateTime(saved)
+        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+            widget.setValue(saved)
+        elif isinstance(widget, QAbstractButton):
+            widget.setChecked(saved)

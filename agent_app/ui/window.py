@@ -1,22 +1,31 @@
 """The main window: login / lock screen, the navigation between pages, and the status bar.
 
 The window starts on the first-run page (no account yet) or the login page; after a
-successful login it opens the database (in an Op) and builds the workspace. "Switch user" and
-the idle lock put the login page back in front; the workspace and its pages stay as they are
-underneath, so the next person starts where the booth left off.
+successful login it opens the database (in an Op) and builds the workspace.
+
+A session belongs to one person. "Kunci" (and the idle lock) put the login page in front and
+keep that person's workspace underneath for them. "Ganti pengguna", "Keluar", or another
+person unlocking a locked window end the session in one place (`_end_session`): the
+enrollment form being typed is saved as that person's draft (in the encrypted database, as
+every draft), an open business or visit form is kept in memory for that person only, and the
+workspace (every page, model, search text, detail page, dialog and receipt action) is
+destroyed; the next person gets a new one. The clipboard is emptied at every lock if it still
+holds what was copied in this app. When the person logs in again, their forms come back.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import importlib
 import logging
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -31,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, login
+from agent_app.ui import i18n, login, widgets
 from agent_app.ui.context import Context, Shell
 from agent_app.ui.ops import Op
 
@@ -75,6 +84,60 @@ class IdleWatcher(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+
+class ClipboardGuard(QObject):
+    """Remembers (as a hash, never the text) what was copied while this app had the focus, and
+    empties the clipboard at a lock if it still holds that: the next person at the laptop
+    cannot paste the last person's data, and what another program put there is left alone."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ours: dict[QClipboard.Mode, str] = {}
+        clipboard = QGuiApplication.clipboard()
+        clipboard.changed.connect(self._changed)
+
+    @staticmethod
+    def _digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @staticmethod
+    def _owns(clipboard: QClipboard, mode: QClipboard.Mode) -> bool:
+        if mode == QClipboard.Mode.Selection:
+            return bool(clipboard.ownsSelection())
+        return bool(clipboard.ownsClipboard())
+
+    def _changed(self, mode: QClipboard.Mode) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if QGuiApplication.focusWindow() is not None or self._owns(clipboard, mode):
+            self._ours[mode] = self._digest(clipboard.text(mode))
+
+    def clear(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        modes = [QClipboard.Mode.Clipboard]
+        if clipboard.supportsSelection():
+            modes.append(QClipboard.Mode.Selection)
+        for mode in modes:
+            ours = self._ours.pop(mode, None)
+            if self._owns(clipboard, mode) or (
+                ours is not None and ours == self._digest(clipboard.text(mode))
+            ):
+                clipboard.clear(mode)
+                self._ours.pop(mode, None)
+
+
+@dataclass
+class Parked:
+    """What a person left unfinished, given back at their next login (memory only)."""
+
+    dialogs: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
+    #: The enrollment form, saved as a draft: its id; reopened in the form.
+    enrollment_id: str | None = None
+    #: The enrollment form as typed, when saving it as a draft failed.
+    enrollment_form: list[Any] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.dialogs or self.enrollment_id or self.enrollment_form)
 
 
 class _Pages(Mapping[str, QWidget]):
@@ -249,6 +312,9 @@ class MainWindow(QMainWindow):
         for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
             bar.addPermanentWidget(label)
         self.idle = IdleWatcher(self._idle, self)
+        self.clipboard_guard = ClipboardGuard(self)
+        self.parked: dict[str, Parked] = {}
+        self.auto_sync: Any = None
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(30_000)
         self.status_timer.timeout.connect(self.refresh_status)
@@ -285,25 +351,15 @@ class MainWindow(QMainWindow):
         if self.ctx is not None:
             if account.agent_code == self.ctx.account.agent_code:
                 self._show_workspace()
-            else:
-                Op(self, lambda: shell.connect(unlocked)).success(
-                    lambda backend: self._switched(account, backend)
-                ).run()
-            return
+                self._give_back(account.agent_code)
+                return
+            self._end_session()  # another person unlocks a locked window
 
         def connect() -> tuple[backend_mod.Backend, list[Any]]:
             backend = shell.connect(unlocked)
             return backend, list(backend.events())
 
         Op(self, connect).success(lambda result: self._open(account, *result)).run()
-
-    def _switched(self, account: Any, backend: backend_mod.Backend) -> None:
-        assert self.ctx is not None
-        log.info("user switched")
-        self.ctx.backend = backend
-        self.ctx.account = account
-        self.ctx.account_changed.emit()
-        self._show_workspace()
 
     def _open(self, account: Any, backend: backend_mod.Backend, events: list[Any]) -> None:
         self.ctx = Context(self.shell, backend, account, today=self.today)
@@ -321,6 +377,7 @@ class MainWindow(QMainWindow):
 
         self.auto_sync = sync.AutoSync(self.ctx, self)
         self.auto_sync.start()
+        self._give_back(account.agent_code)
 
     def _show_workspace(self) -> None:
         assert self.workspace is not None
@@ -332,13 +389,15 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def lock(self, mode: str = "locked") -> None:
-        """Puts the login page in front ('locked': same person; 'switch': next person)."""
+        """Puts the login page in front: 'locked' keeps the session for the same person;
+        'switch' (next person) and 'login' (log out) end it."""
         if self.workspace is None or self.locked:
             return
         current = self.ctx.account.agent_code if self.ctx else None
-        for dialog in self.findChildren(QDialog):
-            if dialog.isVisible():
-                dialog.reject()  # nothing of the last person's work stays on screen
+        self._park_dialogs()
+        self.clipboard_guard.clear()
+        if mode != "locked":
+            self._end_session()
         self.login.prepare(mode, current)
         self.toolbar.setVisible(False)
         self.root.setCurrentWidget(self.login)
@@ -348,10 +407,91 @@ class MainWindow(QMainWindow):
     def log_out(self) -> None:
         if self.workspace is None or self.locked:
             return
-        if self.workspace.pages.built("enrollments"):
-            self.workspace.pages["enrollments"].form.clear()  # type: ignore[attr-defined]
         log.info("logged out")
         self.lock("login")
+
+    def _parked_for(self, agent_code: str) -> Parked:
+        return self.parked.setdefault(agent_code, Parked())
+
+    def _park_dialogs(self) -> None:
+        """Closes every dialog; the open business or visit form is kept for its person."""
+        if self.ctx is None or self.workspace is None:
+            return
+        if self.workspace.pages.built("businesses"):
+            page = self.workspace.pages["businesses"]
+            kept = page.park_dialog()  # type: ignore[attr-defined]
+            if kept is not None:
+                self._parked_for(self.ctx.account.agent_code).dialogs.append(kept)
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible():
+                dialog.reject()  # nothing of the last person's work stays on screen
+
+    def _end_session(self) -> None:
+        """The one place where a person's session ends (switch user, log out, another person
+        unlocking): their enrollment form becomes their draft, and their workspace with every
+        page, model, search text, dialog and receipt action is destroyed."""
+        ctx, workspace = self.ctx, self.workspace
+        if ctx is None or workspace is None:
+            return
+        self._park_dialogs()
+        self.clipboard_guard.clear()
+        if workspace.pages.built("enrollments"):
+            self._park_enrollment_form(ctx, workspace.pages["enrollments"].form)  # type: ignore[attr-defined]
+        if self.auto_sync is not None:
+            self.auto_sync.stop()
+            self.auto_sync.deleteLater()
+            self.auto_sync = None
+        self.status_timer.stop()
+        self.idle.set_minutes(0)
+        self.root.removeWidget(workspace)
+        workspace.hide()
+        workspace.deleteLater()
+        ctx.deleteLater()
+        self.ctx = None
+        self.workspace = None
+        self.unlocked = None
+        for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
+            label.clear()
+        self.toolbar.setVisible(False)
+        log.info("session ended")
+
+    def _park_enrollment_form(self, ctx: Context, form: Any) -> None:
+        if not form.touched():
+            return
+        parked = self._parked_for(ctx.account.agent_code)
+        state = widgets.form_state(form)
+        fields = form.fields(for_submit=False)
+        enrollment_id = form.enrollment_id
+        backend = ctx.backend
+
+        def saved(draft: Any) -> None:
+            parked.enrollment_id = str(backend_mod.value(draft, "id"))
+
+        def failed(exc: BaseException) -> None:
+            log.warning("form not saved as a draft, kept in memory: %s", type(exc).__name__)
+            parked.enrollment_form = state
+
+        Op(self, lambda: backend.save_draft(fields, enrollment_id)).success(saved).failure(
+            failed
+        ).run()
+        form.clear()
+
+    def _give_back(self, agent_code: str) -> None:
+        """Reopens what this person left unfinished (their draft, their business or visit
+        form), once their workspace is in front."""
+        parked = self.parked.pop(agent_code, None)
+        if not parked or self.workspace is None:
+            return
+        if parked.enrollment_id or parked.enrollment_form is not None:
+            page = self.workspace.show_page("enrollments")
+            if parked.enrollment_id:
+                page.open_enrollment(parked.enrollment_id)  # type: ignore[attr-defined]
+            else:
+                page.tabs.setCurrentWidget(page.form)  # type: ignore[attr-defined]
+                widgets.restore_form_state(page.form, parked.enrollment_form or [])  # type: ignore[attr-defined]
+        for dialog in parked.dialogs:
+            page = self.workspace.show_page("businesses")
+            page.restore_dialog(dialog)  # type: ignore[attr-defined]
 
     def _idle(self) -> None:
         log.info("idle lock")
@@ -398,9 +538,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: Any) -> None:
         self.idle.detach()
         self.status_timer.stop()
-        auto_sync = getattr(self, "auto_sync", None)
-        if auto_sync is not None:
-            auto_sync.stop()
+        if self.auto_sync is not None:
+            self.auto_sync.stop()
         super().closeEvent(event)
 
 

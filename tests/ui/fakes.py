@@ -314,6 +314,7 @@ class FakeBackend:
             **fields,
             "id": enrollment_id,
             "status": old.get("status", "draft"),
+            "agent_code": old.get("agent_code", getattr(self.actor, "agent_code", None)),
         }
         return SimpleNamespace(id=enrollment_id)
 
@@ -331,7 +332,8 @@ class FakeBackend:
         wire = {
             k: v
             for k, v in enrollment.items()
-            if k not in ("id", "status", "birth_date_override_reason", "review_reason")
+            if k
+            not in ("id", "status", "birth_date_override_reason", "review_reason", "agent_code")
         }
         wire["monthly_contribution"] = quote.monthly_total
         problems = validation.validate_enrollment(wire)
@@ -358,7 +360,8 @@ class FakeBackend:
             {**e, "updated_at": "2026-09-24T09:30:00+07:00"}
             for e in self.enrollments.values()
             if e["status"] == "draft"
-        ]
+            and e.get("agent_code") in (None, getattr(self.actor, "agent_code", None))
+        ]  # the actor's own drafts, as the real backend
 
     def my_enrollments(self, text: str, limit: int) -> tuple[int, list[Any]]:
         rows = [

@@ -587,6 +587,32 @@ class BusinessesPage(QWidget):
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
 
+    def park_dialog(self) -> tuple[str, Any, list[Any]] | None:
+        """The open form (new business, edit, visit) as plain values, to give back to the same
+        person later; None when no form is open. The caller closes the dialog."""
+        dialog = self.dialog
+        if dialog is None or not dialog.isVisible():
+            return None
+        if isinstance(dialog, VisitDialog):
+            kind = "visit"
+        elif isinstance(dialog, BusinessDialog):
+            kind = "edit" if dialog.business is not None else "new"
+        else:
+            return None
+        return kind, getattr(dialog, "business", None), widgets.form_state(dialog)
+
+    def restore_dialog(self, parked: tuple[str, Any, list[Any]]) -> None:
+        """Reopens a form `park_dialog` kept, with what was typed in it."""
+        kind, business, state = parked
+        if kind == "new":
+            self.new_business()
+        elif kind == "edit":
+            self.edit_business(business)
+        else:
+            self.record_visit(business)
+        if self.dialog is not None:
+            widgets.restore_form_state(self.dialog, state)
+
     def new_business(self) -> None:
         dialog = BusinessDialog(self.ctx, None, self)
         dialog.accepted.connect(

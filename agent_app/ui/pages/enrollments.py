@@ -727,6 +727,22 @@ class EnrollmentForm(QWidget):
         self.update_quote()
         self.nik.setFocus()
 
+    def touched(self) -> bool:
+        """Whether the form holds anything of a person: a loaded draft or correction, or text
+        typed in any field."""
+        if self.enrollment_id is not None:
+            return True
+        edits = (
+            self.nik,
+            self.full_name,
+            self.birth_place,
+            self.override_reason,
+            self.phone,
+            self.email,
+            self.address,
+        )
+        return any(edit.text().strip() for edit in edits)
+
     def set_business(self, business: Any) -> None:
         """Ties the enrollment to a business (a worker of an UMKM the agent visited)."""
         self.business = business
@@ -907,8 +923,6 @@ class EnrollmentsPage(QWidget):
         layout.addWidget(self.tabs)
         ctx.enrollments_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)
-        # the next person at the booth does not see (or submit as theirs) the last worker's data
-        ctx.account_changed.connect(self.form.clear)
 
     def activate(self) -> None:
         self.refresh()
@@ -979,6 +993,11 @@ class EnrollmentsPage(QWidget):
         self.form.clear()
         self.form.set_business(business)
         self.form.nik.setFocus()
+
+    def open_enrollment(self, enrollment_id: str) -> None:
+        """Opens a draft (or correction) in the form by its id."""
+        backend = self.ctx.backend
+        Op(self, lambda: backend.get_enrollment(enrollment_id)).success(self._load).run()
 
     def _load(self, enrollment: Any) -> None:
         self.tabs.setCurrentWidget(self.form)
