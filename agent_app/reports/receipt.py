@@ -173,7 +173,8 @@ def build_receipt(
     (`record_printed`).
 
     Raises:
-        NoReceipt: no such enrollment, or a draft (a draft has no receipt: submit it first).
+        NoReceipt: no such enrollment, or a draft (a draft has no receipt: submit it first), or
+            the enrollment of another agent (only its agent or a supervisor may print it).
     """
     with uow:
         enrollment = uow.enrollments.get(enrollment_id)
@@ -183,6 +184,17 @@ def build_receipt(
         if enrollment is None:
             raise NoReceipt(
                 Text("Pendaftaran tidak ditemukan.", "Enrollment not found."), code="not_found"
+            )
+        if enrollment.agent_code != actor.agent_code and not actor.is_supervisor:
+            # on a shared laptop, the next person cannot print the last one's receipt
+            raise NoReceipt(
+                Text(
+                    "Bukti pendaftaran ini hanya bisa dicetak oleh agen yang mendaftarkannya "
+                    "atau supervisor.",
+                    "Only the agent who made this enrollment, or a supervisor, can print its "
+                    "receipt.",
+                ),
+                code="not_yours",
             )
         if enrollment.status is keys.EnrollmentStatus.DRAFT or enrollment.consent is None:
             raise NoReceipt(

@@ -110,6 +110,15 @@ def test_a_draft_has_no_receipt(world: World):
         receipt.build_receipt(world.uow(), world.agent, "no-such-id")
 
 
+def test_only_its_agent_or_a_supervisor_gets_a_receipt(world: World):
+    """The next agent on a shared laptop cannot print or save the last one's receipt."""
+    with pytest.raises(receipt.NoReceipt) as refused:
+        receipt.build_receipt(world.uow(), world.other, world.ids["e1"])
+    assert refused.value.code == "not_yours"
+    assert receipt.build_receipt(world.uow(), world.agent, world.ids["e1"]).full_name
+    assert receipt.build_receipt(world.uow(), world.supervisor, world.ids["e1"]).full_name
+
+
 def test_printing_a_receipt_is_audited(world: World):
     r = receipt.build_receipt(world.uow(), world.agent, world.ids["e1"])
     receipt.record_printed(world.uow(), world.agent, r, "pdf")
