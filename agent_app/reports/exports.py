@@ -11,14 +11,32 @@ row count; never the data itself, nor the file name.
 The date of a record is the day it was registered (business), visited (visit) or submitted
 (enrollment; a draft counts from the day it was started), in the laptop's local time, as the
 stored ISO text says it.
+
+Every text goes through `cell_text` (OWASP "CSV injection"): control characters other than tab,
+newline and carriage return are removed (one of them made openpyxl refuse the whole XLSX), and
+a text starting with = + - @, tab or carriage return gets a leading apostrophe, so that a
+business named `=HYPERLINK(...)` stays text in Excel and LibreOffice. A failure never carries a
+cell value into the log: it is re-raised naming only its kind.
+
+The file is written in a private work folder (0700) made beside the destination, as a 0600
+file renamed onto the destination when it is complete; openpyxl's own temporary sheet files go
+into that folder too, not into the system temporary folder. The work folder is removed when an
+export fails or is cancelled, and a folder left by an export that was killed is removed by the
+next export into the same folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +46,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.domain.messages import Text
-from agent_app.errors import KnownError
+from agent_app.errors import BugError, KnownError
 from agent_app.reports import masking
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
@@ -53,6 +71,44 @@ class Format(StrEnum):
 
 class BadRequest(KnownError):
     pass
+
+
+class ExportFailed(KnownError):
+    """The file could not be written (disk full, no permission, folder gone)."""
+
+
+class ExportBug(BugError):
+    """Writing the file failed for a reason of ours; it names the kind of failure only (the
+    original message may hold a cell value: a person's name)."""
+
+
+#: Characters a cell may not hold: C0 controls other than tab, newline and carriage return
+#: (XML 1.0 forbids them; openpyxl raises IllegalCharacterError), DEL, the C1 controls, and
+#: lone surrogates (they cannot be written as UTF-8).
+_NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What makes a spreadsheet read a text as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+WORK_PREFIX = ".perisai-export-"
+#: Windows has no cheap "is this process alive" check: a work folder this old is stale.
+STALE_AFTER_SECONDS = 3600
+
+
+#: A plain signed number ("+6281234567001", "-5"): a spreadsheet reads it as a number, never
+#: as a formula, so it keeps its sign (a phone number in E.164 form starts with "+").
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9 .,]*")
+
+
+def cell_text(text: str) -> str:
+    """A text as it may stand in a CSV or XLSX cell: control characters removed, and an
+    apostrophe before a text a spreadsheet would read as a formula."""
+    text = _NOT_IN_A_CELL.sub("", text)
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _cell(value: Any) -> Any:
+    return cell_text(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,20 +343,79 @@ def _describe(request: ExportRequest, actor: Actor, rows: int) -> list[tuple[str
     ]
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep(folder: Path) -> None:
+    """Removes the work folders that exports killed before they finished left in `folder`."""
+    for stale in folder.glob(f"{WORK_PREFIX}*"):
+        try:
+            pid = int(stale.name[len(WORK_PREFIX) :].split("-", 1)[0])
+            age = time.time() - stale.stat().st_mtime
+        except (ValueError, OSError):
+            continue
+        if pid == os.getpid() or (_alive(pid) and age < STALE_AFTER_SECONDS):
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
+        log.info("removed the work folder of an unfinished export")
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[tuple[Path, Path]]:
+    """Yields (work folder, part file): the caller writes the part file (0600) in the private
+    work folder (0700) beside `path`; on success it becomes `path`; in every case the work
+    folder goes."""
+    path = Path(path)
+    folder = path.parent
+    _sweep(folder)
+    work = Path(tempfile.mkdtemp(prefix=f"{WORK_PREFIX}{os.getpid()}-", dir=folder))
+    try:
+        part = work / "export.part"
+        os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        yield work, part
+        with part.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(part, path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """UTF-8 with a byte-order mark and `;` separators, as Excel in Indonesia opens them."""
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+    with _atomic(path) as (_work, part), part.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
-        writer.writerow(header)
+        writer.writerow([_cell(h) for h in header])
         for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(["" if v is None else _cell(v) for v in row])
+
+
+def _sheet_writer_in(sheet: Any, work: Path) -> None:
+    """openpyxl's write-only sheet streams its rows to a temporary file, by default in the
+    system temporary folder (`openpyxl.worksheet._writer.create_temporary_file`), where a
+    killed export would leave them in clear text: this puts that file in the work folder."""
+    from openpyxl.worksheet import _writer
+
+    fd, name = tempfile.mkstemp(prefix="sheet-", suffix=".xml", dir=work)
+    os.close(fd)
+    _writer.ALL_TEMP_FILES.append(name)  # openpyxl's list: its cleanup removes it from there
+    sheet._writer = _writer.WorksheetWriter(sheet, out=name)
+    sheet._writer.write_top()
 
 
 def write_xlsx(
     path: Path,
     title: str,
     columns: Sequence[Column],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     about: Sequence[tuple[str, str]],
 ) -> None:
     """One sheet of data (bold header, frozen; amounts as numbers in rupiah) and one 'Info'
@@ -310,34 +425,74 @@ def write_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(columns, start=1):
-        width = max(10, min(40, len(column.header) + 4))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    formatted = [i for i, c in enumerate(columns) if c.number_format]
-    for row in rows:
-        out: list[Any] = list(row)
-        for i in formatted:
-            if isinstance(out[i], int):
-                cell = WriteOnlyCell(sheet, value=out[i])
-                cell.number_format = columns[i].number_format or "General"
-                out[i] = cell
-        sheet.append(out)
-    info = book.create_sheet("Info")
-    info.column_dimensions["A"].width = 20
-    info.column_dimensions["B"].width = 40
-    for key, value in about:
-        info.append([key, value])
-    book.save(path)
+    with _atomic(path) as (work, part):
+        book = Workbook(write_only=True)
+        try:
+            sheet = book.create_sheet(cell_text(title))
+            sheet.freeze_panes = "A2"
+            for index, column in enumerate(columns, start=1):
+                width = max(10, min(40, len(column.header) + 4))
+                sheet.column_dimensions[get_column_letter(index)].width = width
+            _sheet_writer_in(sheet, work)
+            bold = Font(bold=True)
+            header = []
+            for column in columns:
+                cell = WriteOnlyCell(sheet, value=_cell(column.header))
+                cell.font = bold
+                header.append(cell)
+            sheet.append(header)
+            formatted = [i for i, c in enumerate(columns) if c.number_format]
+            for row in rows:
+                out: list[Any] = [_cell(v) for v in row]
+                for i in formatted:
+                    if isinstance(out[i], int):
+                        cell = WriteOnlyCell(sheet, value=out[i])
+                        cell.number_format = columns[i].number_format or "General"
+                        out[i] = cell
+                sheet.append(out)
+            info = book.create_sheet("Info")
+            info.column_dimensions["A"].width = 20
+            info.column_dimensions["B"].width = 40
+            _sheet_writer_in(info, work)
+            for key, value in about:
+                info.append([cell_text(key), value if value == "-" else cell_text(value)])
+            book.save(part)
+        except BaseException:
+            for sheet_written in book.worksheets:  # close its streams before the folder goes
+                with contextlib.suppress(Exception):
+                    sheet_written.close()
+            raise
+
+
+def _write(request: ExportRequest, actor: Actor, out: Path, header: Any, rows: Any) -> None:
+    """Writes the file; a failure is re-raised without its message, which may quote a cell."""
+    try:
+        if request.format is Format.CSV:
+            write_csv(out, header, rows)
+        else:
+            write_xlsx(
+                out,
+                SHEET_TITLES[request.kind],
+                COLUMNS[request.kind],
+                rows,
+                _describe(request, actor, len(rows)),
+            )
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+        log.error("export %s not written: %s", request.kind.value, reason)
+        raise ExportFailed(
+            Text(
+                f"Berkas ekspor tidak bisa ditulis ({reason}). Periksa foldernya dan ruang "
+                "disk, lalu coba lagi.",
+                f"The export file could not be written ({reason}). Check the folder and the "
+                "free disk space, then try again.",
+            ),
+            code="write_failed",
+        ) from None
+    except Exception as exc:
+        kind = type(exc).__name__
+        log.error("export %s failed: %s", request.kind.value, kind)
+        raise ExportBug(f"export failed: {kind}") from None
 
 
 def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) -> ExportResult:
@@ -345,6 +500,8 @@ def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) 
 
     Raises:
         BadRequest: neither a range nor an event, or a range backwards.
+        ExportFailed: the file could not be written (nothing is left of it).
+        ExportBug: writing failed for a reason of ours (named without any cell value).
         UnmaskNotAllowed: someone other than a supervisor asked for unmasked data (the refusal
             is audited).
     """
@@ -367,16 +524,7 @@ def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) 
             log.warning("export refused: %s asked for unmasked data", actor.agent_code)
             raise
         header, rows = table_rows(uow, actor, request)
-        if request.format is Format.CSV:
-            write_csv(out, header, rows)
-        else:
-            write_xlsx(
-                out,
-                SHEET_TITLES[request.kind],
-                COLUMNS[request.kind],
-                rows,
-                _describe(request, actor, len(rows)),
-            )
+        _write(request, actor, out, header, rows)
         uow.audit.add(actor.agent_code, AUDIT_ACTION, details={**audit, "rows": len(rows)})
         uow.commit()
     log.info(

