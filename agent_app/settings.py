@@ -7,14 +7,18 @@ newer version's settings survive a downgrade.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
 import tempfile
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from agent_app.domain.messages import Text
 
 log = logging.getLogger("config")
 
@@ -101,3 +105,45 @@ def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
         version += 1
     data["version"] = version
     return data
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def server_url_problem(url: str) -> Text | None:
+    """Why the laptop must not use `url` as its server address, or None (empty: offline).
+
+    Plain http is refused except on this computer (loopback: development and tests): the
+    sync sends passwords, tokens and workers' NIKs, and an event's Wi-Fi is shared with
+    strangers. There is no "use it anyway": a server worth syncing with has a certificate.
+    """
+    url = url.strip()
+    if not url:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        host, parts = "", urllib.parse.urlsplit("")
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return Text(
+            "Alamat server tidak dikenali. Tulis lengkap, misalnya https://perisai.example.id",
+            "The server address is not recognised. Write it in full, e.g. "
+            "https://perisai.example.id",
+        )
+    if scheme == "http" and not _loopback(host):
+        return Text(
+            "Alamat server memakai http:// tanpa enkripsi: kata sandi, token dan data pribadi "
+            "bisa disadap siapa saja di jaringan yang sama. Pakai alamat https://.",
+            "The server address uses http:// without encryption: anyone on the same network "
+            "could read passwords, tokens and personal data. Use an https:// address.",
+        )
+    return None

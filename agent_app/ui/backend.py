@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from agent_app import errors
+from agent_app import settings as app_settings
 from agent_app.domain.messages import Text
 
 
@@ -227,6 +228,15 @@ class ServicesBackend:
             connected=self.actor.agent_code in (value(state, "connected_agents", ()) or ()),
         )
 
+    def _server(self) -> str:
+        """The server address, refused before anything is sent when it is plain http to
+        another computer (a settings file edited by hand gets no further than the form)."""
+        url = self.server_url()
+        problem = app_settings.server_url_problem(url)
+        if problem is not None:
+            raise errors.KnownError(problem, "insecure_server")
+        return url
+
     def sync_now(
         self,
         password: str | None = None,
@@ -257,7 +267,7 @@ class ServicesBackend:
         return sync.run_cycle(
             self.network_uow_factory,
             self.actor,
-            self.server_url(),
+            self._server(),
             password=password,
             progress=progress,
         )
@@ -272,7 +282,7 @@ class ServicesBackend:
         if not self.server_url():
             return None
         sync = _service("sync")
-        return sync.check_participant(self.network_uow_factory, self.actor, self.server_url(), nik)
+        return sync.check_participant(self.network_uow_factory, self.actor, self._server(), nik)
 
     def export_bundle(self, path: str) -> Any:
         """The unsettled changes to an offline bundle file (USB); `BundleExport`."""
@@ -289,5 +299,5 @@ class ServicesBackend:
                 "no_server",
             )
         return _service("sync").upload_bundle(
-            self.network_uow_factory, self.actor, self.server_url(), path
+            self.network_uow_factory, self.actor, self._server(), path
         )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import APP_NAME
+from agent_app import settings as app_settings
 from agent_app.ui import context, i18n, messages, widgets
 from agent_app.ui.ops import Op
 
@@ -115,6 +116,9 @@ class FirstRunPage(QWidget):
             return self.tr("The password needs at least {n} characters.").format(n=MIN_PASSWORD)
         if self.password.text() != self.repeat.text():
             return self.tr("The two passwords are not the same.")
+        bad_server = app_settings.server_url_problem(self.server_url.text())
+        if bad_server is not None:
+            return bad_server.in_language(i18n.current_language())
         return None
 
     def submit(self) -> None:

@@ -131,9 +131,9 @@ class Parked:
     """What a person left unfinished, given back at their next login (memory only)."""
 
     dialogs: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
-    #: The enrollment form, saved as a draft: its id; reopened in the form.
+    # The enrollment form, saved as a draft: its id; reopened in the form.
     enrollment_id: str | None = None
-    #: The enrollment form as typed, when saving it as a draft failed.
+    # The enrollment form as typed, when saving it as a draft failed.
     enrollment_form: list[Any] | None = None
 
     def __bool__(self) -> bool:

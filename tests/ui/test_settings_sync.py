@@ -204,3 +204,66 @@ def test_background_sync_runs_quietly(
     auto.tick()
     assert not shown_messages  # offline at a mall is normal: no message box
     assert not auto.running
+
+
+def test_plain_http_to_another_computer_is_refused_next_to_the_field(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, qapp: Any
+):
+    page = open_settings(qtbot, logged_in)
+    saved_before = shell.settings.saved
+    qtbot.keyClicks(page.server_url, "http://perisai.example.id")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.server_error.isVisibleTo(page)
+    assert page.server_error.text().startswith("Alamat server memakai http:// tanpa enkripsi")
+    assert "https://" in page.server_error.text()
+    assert shell.settings.server_url == "" and shell.settings.saved == saved_before
+    assert page.server_url.text() == "http://perisai.example.id"  # kept, to be corrected
+    from agent_app.ui import i18n
+
+    i18n.install(qapp, "en")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.server_error.text().startswith("The server address uses http:// without")
+    i18n.install(qapp, "id")
+    for good in ("http://127.0.0.1:8765", "https://perisai.example.id"):
+        page.server_url.setText(good)
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+        assert not page.server_error.isVisibleTo(page)
+        assert shell.settings.server_url == good
+
+
+def test_first_run_refuses_plain_http_to_another_computer(qtbot: Any, shell: fakes.FakeShell):
+    from agent_app.ui import login
+
+    page = login.FirstRunPage(shell)
+    qtbot.addWidget(page)
+    qtbot.keyClicks(page.agent_code, "PLG-001")
+    qtbot.keyClicks(page.name, "Siti Aminah")
+    qtbot.keyClicks(page.branch, "Palembang")
+    qtbot.keyClicks(page.password, "rahasia123")
+    qtbot.keyClicks(page.repeat, "rahasia123")
+    qtbot.keyClicks(page.server_url, "http://192.168.1.20:8765")
+    page.create_button.click()
+    assert page.error.text().startswith("Alamat server memakai http:// tanpa enkripsi")
+    assert not shell.keystore.has_accounts()
+    assert shell.settings.server_url == ""
+
+
+def test_a_hand_edited_http_address_sends_nothing(tmp_path: Any):
+    """The settings file edited by hand: the backend refuses before any request is made."""
+    import pytest
+
+    from agent_app import errors
+    from agent_app.ui.backend import ServicesBackend
+
+    def no_database() -> Any:
+        raise AssertionError("nothing may be read or sent")
+
+    backend = ServicesBackend(no_database, object(), lambda: "http://perisai.example.id")
+    for call in (
+        lambda: backend.sync_now(password="rahasia123"),
+        lambda: backend.check_participant("1671055203850001"),
+        lambda: backend.upload_bundle(str(tmp_path / "b.perisai")),
+    ):
+        with pytest.raises(errors.KnownError) as refused:
+            call()
+        assert refused.value.code == "insecure_server"

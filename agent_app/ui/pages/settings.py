@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app import settings as app_settings
 from agent_app.ui import context, i18n, messages, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
@@ -37,6 +38,10 @@ class SettingsPage(QWidget):
         self.idle.setSpecialValueText(self.tr("Never"))
         self.server_url = QLineEdit()
         self.server_url.setPlaceholderText(self.tr("e.g. https://perisai.example.id"))
+        self.server_error = widgets.hint()
+        self.server_error.setObjectName("error")
+        self.server_error.setVisible(False)
+        self.server_url.textEdited.connect(lambda _text: self.server_error.setVisible(False))
         self.save_button = QPushButton(self.tr("Save settings"))
         self.save_button.clicked.connect(self.save)
         self.note = widgets.hint()
@@ -50,6 +55,7 @@ class SettingsPage(QWidget):
         )
         form.addRow("", self.booth)
         form.addRow(self.tr("Server address"), self.server_url)
+        form.addRow("", self.server_error)
 
         self.new_code = QLineEdit()
         self.new_name = QLineEdit()
@@ -113,6 +119,14 @@ class SettingsPage(QWidget):
 
     def save(self) -> None:
         settings = self.ctx.settings
+        problem = app_settings.server_url_problem(self.server_url.text())
+        if problem is not None:  # nothing is saved; what was typed stays to be corrected
+            self.server_error.setText(problem.in_language(i18n.current_language()))
+            self.server_error.setVisible(True)
+            self.note.setText("")
+            self.server_url.setFocus()
+            return
+        self.server_error.setVisible(False)
         language_changed = self.language.currentData() != getattr(settings, "language", "id")
         settings.language = self.language.currentData()
         settings.idle_lock_minutes = self.idle.value()
