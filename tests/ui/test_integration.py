@@ -165,3 +165,50 @@ def test_every_page_over_the_demo_database(
     workspace.show_page("settings")
     workspace.show_page("reports")
     assert not shown_messages, shown_messages
+
+
+def test_switch_user_on_real_database_keeps_the_form_as_the_first_persons_draft(
+    qtbot: Any, real_shell: app.AppShell, shown_messages: list[Any]
+):
+    """Siti's half-typed enrollment becomes her draft in the encrypted database; Budi, next
+    at the laptop, neither sees it in the form nor among his drafts; Siti gets it back."""
+    window = MainWindow(real_shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.first_run
+    for edit, text in (
+        (page.agent_code, "PLG-001"),
+        (page.name, "Siti Aminah"),
+        (page.branch, "PLG"),
+        (page.password, "rahasia123"),
+        (page.repeat, "rahasia123"),
+    ):
+        qtbot.keyClicks(edit, text)
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    assert window.workspace is not None, shown_messages
+    real_shell.keystore.add_account(
+        window.unlocked, "PLG-002", "Budi Santoso", "PLG", "agent", "budi12345"
+    )
+    form = window.workspace.show_page("enrollments").form
+    qtbot.keyClicks(form.nik, "1671055203850001")
+    qtbot.keyClicks(form.full_name, "Rina Marlina")
+
+    def log_in(code: str, password: str) -> Any:
+        login = window.login
+        login.account.setCurrentIndex(login.account.findData(code))
+        qtbot.keyClicks(login.password, password)
+        qtbot.keyClick(login.password, Qt.Key.Key_Return)
+        assert not window.locked, shown_messages
+        return window.workspace.show_page("enrollments")
+
+    window.switch_action.trigger()
+    budi = log_in("PLG-002", "budi12345")
+    assert budi.form.full_name.text() == "" and budi.form.nik.text() == ""
+    assert budi.drafts.rowCount() == 0
+    assert budi.mine.rowCount() == 0
+    window.switch_action.trigger()
+    siti = log_in("PLG-001", "rahasia123")
+    assert siti.form.full_name.text() == "Rina Marlina"
+    assert siti.form.nik.text() == "1671055203850001"
+    assert siti.drafts.rowCount() == 1
+    assert not shown_messages
