@@ -94,13 +94,13 @@ class AppShell:
         def on_server_role(role: str, branch: str) -> None:
             """The server's word on this account at a login or refresh: recorded in its slot,
             and the session acts with it at once (a downgrade too)."""
-            session["unlocked"] = keystore.confirm(session["unlocked"], role, branch)
-            confirmed = session["unlocked"].account
-            services.actor = dataclasses.replace(
-                services.actor,
-                role=keyslots.acting_role(confirmed, server_set=True),
-                branch=confirmed.branch,
+            said = dataclasses.replace(
+                session["unlocked"].account, role=keyslots.Role(role), confirmed=True
             )
+            services.actor = dataclasses.replace(
+                services.actor, role=keyslots.acting_role(said, server_set=True), branch=branch
+            )
+            session["unlocked"] = keystore.confirm(session["unlocked"], role, branch)
 
         actor = actor_mod.Actor(
             account.agent_code,
