@@ -230,6 +230,27 @@ _KIND_TEXT: Mapping[str, Text] = {
 }
 
 
+#: Refusals at a login that logging in again does not cure (the server's error code).
+_CODE_TEXT: Mapping[str, Text] = {
+    "device_other_branch": Text(
+        "Laptop ini terdaftar di server untuk cabang lain. Hubungi administrator server.",
+        "This laptop is registered with the server for another branch. Contact the server "
+        "administrator.",
+    ),
+    "device_revoked": Text(
+        "Laptop ini dicabut aksesnya di server. Hubungi administrator server untuk "
+        "mengaktifkannya lagi.",
+        "This laptop was cut off by the server. Contact the server administrator to reset it.",
+    ),
+    "device_key_mismatch": Text(
+        "Server sudah menyimpan kunci tanda tangan lain untuk akun Anda di laptop ini. "
+        "Hubungi administrator server untuk mengatur ulang (reset-device).",
+        "The server holds another signing key for your account on this laptop. Contact the "
+        "server administrator to reset it (reset-device).",
+    ),
+}
+
+
 class SyncFailed(KnownError):
     """A sync call that could not be done; `kind` is what to do (see `sync.client.SyncError`).
 
@@ -237,7 +258,8 @@ class SyncFailed(KnownError):
     """
 
     def __init__(self, kind: str, code: str, report: SyncReport | None = None) -> None:
-        super().__init__(_KIND_TEXT.get(kind, _KIND_TEXT["server"]), code=f"sync_{kind}")
+        text = _CODE_TEXT.get(code) or _KIND_TEXT.get(kind, _KIND_TEXT["server"])
+        super().__init__(text, code=f"sync_{kind}")
         self.kind = kind
         self.error_code = code
         self.report = report

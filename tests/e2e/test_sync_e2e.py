@@ -619,3 +619,16 @@ def test_a_co_user_of_the_laptop_cannot_act_as_another_agent(
     genuine = sync_service.export_bundle(a.uow, a.actor, tmp_path / "asli.perisai")
     results = sync_service.upload_bundle(desk.uow, desk.actor, desk.url, genuine.paths[0])
     assert [r.status for r in results] == ["applied"]
+
+
+def test_a_revoked_laptop_is_told_to_ask_the_administrator(make_laptop: Any, server: Any) -> None:
+    """Issue 10 item 5: a refusal that logging in again does not cure says what to do."""
+    a = make_laptop("AG001")
+    server.cli("revoke-device", a.store.device_id)
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        a.connect()
+    assert failure.value.error_code == "device_revoked"
+    assert "administrator" in failure.value.message("id")
+    assert "administrator" in failure.value.message("en")
+    server.cli("reset-device", a.store.device_id)
+    assert a.connect().agent_code == "AG001"
