@@ -19,7 +19,7 @@ the laptop's owner (the first account of a laptop). Everything in a slot that gr
 key, so editing any of it in the file breaks the slot instead of granting the power. On a
 laptop that has a server set, an account acts as supervisor only once the server confirmed it
 (`acting_role`); only a confirmed supervisor adds accounts, or on a laptop never connected to a
-server its owner.
+server (no account on it confirmed yet) its owner.
 
 Each slot also wraps a random per-account key (`Unlocked.account_key`) that only that
 account's password opens: it seals the account's own secrets (server tokens, bundle-signing
@@ -312,10 +312,15 @@ class KeyStore:
         self._write(data)
         return account
 
-    def _may_add(self, adder: Account, data: dict[str, Any]) -> bool:
+    @staticmethod
+    def _may_add(adder: Account, data: dict[str, Any]) -> bool:
+        """A confirmed supervisor; or the owner while the laptop has never been connected (no
+        account on it was ever confirmed by a server: a server address typed at the first
+        run but never logged in to does not count, else nobody could add the first
+        supervisor's account)."""
         if adder.confirmed and adder.role == Role.SUPERVISOR:
             return True
-        connected = self._server_set() or any(s.get("confirmed") for s in data["accounts"])
+        connected = any(s.get("confirmed") for s in data["accounts"])
         return adder.owner and not connected
 
     def _verified_account(self, data: dict[str, Any], unlocked: Unlocked | None) -> Account | None:

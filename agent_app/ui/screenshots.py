@@ -102,12 +102,8 @@ def _run(out: Path, lang: str) -> int:
     print("saved", out / "00-akun-pertama.png")
     first.close()
     first.deleteLater()
-    # The demo laptop's owner adds the second account before the server address is set (with
-    # a server set, only a supervisor the server confirmed may add accounts).
-    server_url, shell.settings.server_url = shell.settings.server_url, ""
     unlocked = shell.keystore.create_first_account(*demo.AGENT, demo.PASSWORD)
     shell.keystore.add_account(unlocked, *demo.SECOND_AGENT, demo.PASSWORD)
-    shell.settings.server_url = server_url
     shell.connect(unlocked)
     print("seeding the demo database…")
     demo.seed(shell._engine, today)

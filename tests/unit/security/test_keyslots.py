@@ -202,16 +202,19 @@ def test_only_a_confirmed_supervisor_adds_accounts(tmp_path):
         store.add_account(sari, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
     assert refused.value.code == "forbidden"
     assert "supervisor" in refused.value.message("id")
-    # With a server set, the owner's word no longer counts either.
+    # A server address typed but never logged in to: the owner still may (the supervisor's
+    # own account must get onto the laptop somehow).
     server["set"] = True
-    with pytest.raises(keyslots.AccountError):
-        store.add_account(owner, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
+    store.add_account(owner, "SP01", "Budi", "PLG", "supervisor", "sandi-budi-22")
+    # Once the laptop has been connected (any account confirmed), the owner's word no
+    # longer counts, nor a confirmed agent's, nor an unconfirmed 'supervisor'.
     confirmed_agent = store.confirm(sari, "agent", "PLG")
-    with pytest.raises(keyslots.AccountError):
-        store.add_account(confirmed_agent, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
+    for adder in (owner, confirmed_agent, store.unlock("SP01", "sandi-budi-22")):
+        with pytest.raises(keyslots.AccountError):
+            store.add_account(adder, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
     supervisor = store.confirm(store.unlock("AG001", "kata-sandi-1"), "supervisor", "PLG")
     store.add_account(supervisor, "AG003", "Dewi", "PLG", "agent", "kata-sandi-3")
-    assert [a.agent_code for a in store.accounts()] == ["AG001", "AG002", "AG003"]
+    assert [a.agent_code for a in store.accounts()] == ["AG001", "AG002", "SP01", "AG003"]
 
 
 def test_a_session_whose_slot_was_edited_adds_nothing(store):
