@@ -8,6 +8,7 @@ login page appears at once.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import logging.handlers
 import sys
@@ -80,17 +81,40 @@ class AppShell:
             return uow_mod.SqlUnitOfWork(network_engine)
 
         with new_uow() as uow:
-            device_id = uow.sync_state.get().device_id
+            state = uow.sync_state.get()
+            device_id, server_known = state.device_id, bool(state.server_url)
         from agent_app.services import rates
 
         rates.install(new_uow())
         account = unlocked.account
+        keystore = self.keystore
+        server_set = server_known or keystore.server_set()
+        session = {"unlocked": unlocked}
+
+        def on_server_role(role: str, branch: str) -> None:
+            """The server's word on this account at a login or refresh: recorded in its slot,
+            and the session acts with it at once (a downgrade too)."""
+            said = dataclasses.replace(
+                session["unlocked"].account, role=keyslots.Role(role), confirmed=True
+            )
+            services.actor = dataclasses.replace(
+                services.actor, role=keyslots.acting_role(said, server_set=True), branch=branch
+            )
+            session["unlocked"] = keystore.confirm(session["unlocked"], role, branch)
+
         actor = actor_mod.Actor(
-            account.agent_code, account.name, account.branch, account.role, device_id
+            account.agent_code,
+            account.name,
+            account.branch,
+            keyslots.acting_role(account, server_set=server_set),
+            device_id,
+            account_key=unlocked.account_key,
+            on_server_role=on_server_role,
         )
-        return backend.ServicesBackend(
+        services = backend.ServicesBackend(
             new_uow, actor, lambda: self.settings.server_url or "", network_uow
         )
+        return services
 
     def close(self) -> None:
         with self._network_lock:
@@ -105,7 +129,9 @@ class AppShell:
 def build_shell() -> AppShell:
     log_location = setup_logging()
     settings = Settings.load(paths.settings_path())
-    keystore = keyslots.KeyStore(paths.keystore_path())
+    keystore = keyslots.KeyStore(
+        paths.keystore_path(), server_set=lambda: bool(settings.server_url)
+    )
     log.info("%s %s starting", APP_NAME, __version__)
     return AppShell(settings, keystore, log_location)
 

@@ -80,7 +80,12 @@ def run_export(args: argparse.Namespace) -> int:
     if not args.out.parent.is_dir():
         print(f"error: folder does not exist: {args.out.parent}", file=sys.stderr)
         return 2
-    keystore = keyslots.KeyStore(args.keys or paths.keystore_path())
+    from agent_app.settings import Settings
+
+    settings = Settings.load(paths.settings_path())
+    keystore = keyslots.KeyStore(
+        args.keys or paths.keystore_path(), server_set=lambda: bool(settings.server_url)
+    )
     if not keystore.has_accounts():
         print("error: no account on this laptop yet (open the app first)", file=sys.stderr)
         return 1
@@ -89,9 +94,12 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         uow = uow_mod.SqlUnitOfWork(engine)
         with uow:
-            device_id = uow.sync_state.get().device_id
+            state = uow.sync_state.get()
+            device_id, server_known = state.device_id, bool(state.server_url)
         account = unlocked.account
-        actor = Actor(account.agent_code, account.name, account.branch, account.role, device_id)
+        # The role the server confirmed, never the slot's claim (SYNC_PROTOCOL.md 1.1).
+        role = keyslots.acting_role(account, server_set=server_known or keystore.server_set())
+        actor = Actor(account.agent_code, account.name, account.branch, role, device_id)
         result = exports.export(uow_mod.SqlUnitOfWork(engine), actor, request, args.out)
     finally:
         engine.dispose()

@@ -12,12 +12,28 @@ the account is locked for `Policy.lock_seconds`. The counters live in the slot f
 survive a restart. (They guard the login screen; against someone who copies the file, the
 argon2id cost is what protects the key.)
 
+Roles come from the server (SYNC_PROTOCOL.md 1.1). A slot records the role and branch the
+server confirmed at the account's last login or refresh (`confirm`), and whether the account is
+the laptop's owner (the first account of a laptop). Everything in a slot that grants a power
+(code, name, branch, role, `confirmed`, `owner`) is the AES-GCM associated data of its wrapped
+key, so editing any of it in the file breaks the slot instead of granting the power. On a
+laptop that has a server set, an account acts as supervisor only once the server confirmed it
+(`acting_role`); only a confirmed supervisor adds accounts, or on a laptop never connected to a
+server (no account on it confirmed yet) its owner.
+
+Each slot also wraps a random per-account key (`Unlocked.account_key`) that only that
+account's password opens: it seals the account's own secrets (server tokens, bundle-signing
+key), which the shared database key must not open for a co-user. Slots of the first format
+(the database key alone, only the code as associated data) are upgraded at their next
+successful login, unconfirmed.
+
 The slot file holds no personal data beyond the account's code, name and branch.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -39,6 +55,8 @@ from agent_app.settings import atomic_write
 log = logging.getLogger("security")
 
 FORMAT = 1
+#: The slot layout: 2 wraps the database key and the account key, bound to the slot's powers.
+SLOT_VERSION = 2
 KEY_BYTES = 32
 MIN_PASSWORD_LENGTH = 8
 
@@ -64,18 +82,39 @@ class Policy:
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """An account as its slot holds it. `role` is the role the server confirmed when
+    `confirmed`, else the role given locally when the account was made (a claim only: see
+    `acting_role`). `owner`: the first account of the laptop."""
+
     agent_code: str
     name: str
     branch: str
     role: Role
+    confirmed: bool = False
+    owner: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Unlocked:
-    """A successful login: the account and the database key it unwrapped."""
+    """A successful login: the account, the database key and the account's own key.
+
+    `wrapping` (the password-derived key of the slot) stays in memory for the session so
+    that a role the server confirms can be bound into the slot without asking the password
+    again (`KeyStore.confirm`)."""
 
     account: Account
     key: bytes = field(repr=False)
+    account_key: bytes = field(default=b"", repr=False)
+    wrapping: bytes = field(default=b"", repr=False, compare=False)
+
+
+def acting_role(account: Account, *, server_set: bool) -> Role:
+    """The role an account acts with on this laptop: the server-confirmed one; on a laptop
+    with a server set, an unconfirmed account is an agent whatever its slot claims (on a
+    laptop never connected to a server, the role the owner gave it)."""
+    if account.confirmed or not server_set:
+        return account.role
+    return Role.AGENT
 
 
 class WrongPassword(KnownError):
@@ -115,6 +154,18 @@ class AccountError(KnownError):
     pass
 
 
+def _forbidden_to_add() -> AccountError:
+    return AccountError(
+        Text(
+            "Hanya supervisor yang sudah dikonfirmasi server yang boleh menambah akun di laptop "
+            "ini. Masuk ke server dulu.",
+            "Only a supervisor the server has confirmed may add accounts on this laptop. "
+            "Log in to the server first.",
+        ),
+        code="forbidden",
+    )
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -147,6 +198,8 @@ class KeyStore:
         kdf: argon2id cost for new slots (tests use a cheap one).
         policy: the slow-down and lock-out rules.
         clock: returns the current UTC time (tests move it).
+        server_set: whether this laptop has a server address set (the settings); a laptop
+            where any account was ever confirmed by a server counts as having one too.
     """
 
     def __init__(
@@ -155,11 +208,13 @@ class KeyStore:
         kdf: KdfParams | None = None,
         policy: Policy | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
+        server_set: Callable[[], bool] = lambda: False,
     ) -> None:
         self.path = path
         self.kdf = kdf or KdfParams()
         self.policy = policy or Policy()
         self.clock = clock
+        self._server_set = server_set
 
     # -- file ---------------------------------------------------------------------------
     def _read(self) -> dict[str, Any]:
@@ -193,6 +248,16 @@ class KeyStore:
     def accounts(self) -> list[Account]:
         return [_account(slot) for slot in self._read()["accounts"]]
 
+    def server_set(self) -> bool:
+        """Whether this laptop has (or ever had) a server: set in the settings, or an
+        account on it confirmed by one."""
+        if self._server_set():
+            return True
+        return any(slot.get("confirmed") for slot in self._read()["accounts"])
+
+    def acting_role(self, account: Account) -> Role:
+        return acting_role(account, server_set=self.server_set())
+
     # -- account management --------------------------------------------------------------
     def create_first_account(
         self, agent_code: str, name: str, branch: str, role: Role | str, password: str
@@ -205,11 +270,12 @@ class KeyStore:
                 code="exists",
             )
         key = secrets.token_bytes(KEY_BYTES)
-        account = self._new_account(agent_code, name, branch, role)
-        data["accounts"].append(self._make_slot(account, password, key))
+        account = self._new_account(agent_code, name, branch, role, owner=True)
+        slot, unlocked = self._make_slot(account, password, key, secrets.token_bytes(KEY_BYTES))
+        data["accounts"].append(slot)
         self._write(data)
         log.info("first account created")
-        return Unlocked(account, key)
+        return unlocked
 
     def add_account(
         self,
@@ -220,28 +286,98 @@ class KeyStore:
         role: Role | str,
         password: str,
     ) -> Account:
-        """Adds a slot for another person, wrapping the key the logged-in person unlocked."""
+        """Adds a slot for another person, wrapping the key the logged-in person unlocked.
+
+        Only a server-confirmed supervisor may, or the laptop's owner while the laptop has
+        no server; judged from the adder's slot as it is in the file now (and proved
+        untouched by unwrapping it), not from what the caller holds. The new account is
+        unconfirmed: its role is a claim until the server confirms it.
+
+        Raises:
+            AccountError: `forbidden`, `exists`, `required`, `weak_password`.
+        """
         data = self._read()
+        adder = self._verified_account(data, unlocked)
+        if adder is None or not self._may_add(adder, data):
+            log.info("adding an account refused: the adder holds no such power")
+            raise _forbidden_to_add()
         account = self._new_account(agent_code, name, branch, role)
         if self._find(data, account.agent_code) is not None:
             raise AccountError(
                 Text("Kode agen ini sudah punya akun.", "This agent code already has an account."),
                 code="exists",
             )
-        data["accounts"].append(self._make_slot(account, password, unlocked.key))
+        slot, _ = self._make_slot(account, password, unlocked.key, secrets.token_bytes(KEY_BYTES))
+        data["accounts"].append(slot)
         self._write(data)
         return account
+
+    @staticmethod
+    def _may_add(adder: Account, data: dict[str, Any]) -> bool:
+        """A confirmed supervisor; or the owner while the laptop has never been connected (no
+        account on it was ever confirmed by a server: a server address typed at the first
+        run but never logged in to does not count, else nobody could add the first
+        supervisor's account)."""
+        if adder.confirmed and adder.role == Role.SUPERVISOR:
+            return True
+        connected = any(s.get("confirmed") for s in data["accounts"])
+        return adder.owner and not connected
+
+    def _verified_account(self, data: dict[str, Any], unlocked: Unlocked | None) -> Account | None:
+        """The account of `unlocked` as its slot in the file says, if that slot still opens
+        with the session's wrapping key under its current fields (else None)."""
+        if unlocked is None or not unlocked.wrapping:
+            return None
+        slot = self._find(data, unlocked.account.agent_code)
+        if slot is None or slot.get("v") != SLOT_VERSION:
+            return None
+        try:
+            AESGCM(unlocked.wrapping).decrypt(
+                _unb64(slot["nonce"]), _unb64(slot["wrapped_key"]), _bound(slot)
+            )
+        except (InvalidTag, KeyError, ValueError):
+            return None
+        return _account(slot)
+
+    def confirm(self, unlocked: Unlocked, role: Role | str, branch: str) -> Unlocked:
+        """Records the role and branch the server answered at a login or refresh of this
+        account (a downgrade too), binding them into the slot. Returns the session's new
+        `Unlocked`; when the slot no longer opens with the session's key (its password was
+        changed meanwhile) nothing is written and the account is answered unconfirmed."""
+        data = self._read()
+        if self._verified_account(data, unlocked) is None:
+            log.warning("server role not recorded: the account's slot changed meanwhile")
+            return dataclasses.replace(
+                unlocked, account=dataclasses.replace(unlocked.account, confirmed=False)
+            )
+        slot = self._find(data, unlocked.account.agent_code)
+        assert slot is not None
+        account = dataclasses.replace(
+            _account(slot), role=Role(role), branch=branch.strip(), confirmed=True
+        )
+        slot.update(
+            self._seal_slot(account, unlocked.wrapping, unlocked.key, unlocked.account_key, slot)
+        )
+        self._write(data)
+        log.info("server-confirmed role recorded")
+        return dataclasses.replace(unlocked, account=account)
 
     def change_password(self, agent_code: str, old_password: str, new_password: str) -> None:
         unlocked = self.unlock(agent_code, old_password)
         data = self._read()
         slot = self._find(data, agent_code)
         assert slot is not None
-        slot.update(self._make_slot(unlocked.account, new_password, unlocked.key))
+        new_slot, _ = self._make_slot(
+            unlocked.account, new_password, unlocked.key, unlocked.account_key
+        )
+        slot.update(new_slot)
         self._write(data)
 
     def remove_account(self, unlocked: Unlocked, agent_code: str) -> None:
         data = self._read()
+        adder = self._verified_account(data, unlocked)
+        if adder is None or not self._may_add(adder, data):
+            raise _forbidden_to_add()
         if len(data["accounts"]) <= 1:
             raise AccountError(
                 Text("Akun terakhir tidak bisa dihapus.", "The last account cannot be removed."),
@@ -252,16 +388,21 @@ class KeyStore:
         ]
         self._write(data)
 
-    def _new_account(self, agent_code: str, name: str, branch: str, role: Role | str) -> Account:
+    def _new_account(
+        self, agent_code: str, name: str, branch: str, role: Role | str, *, owner: bool = False
+    ) -> Account:
         code = agent_code.strip()
         if not code or not name.strip():
             raise AccountError(
                 Text("Kode agen dan nama wajib diisi.", "Agent code and name are required."),
                 code="required",
             )
-        return Account(code, name.strip(), branch.strip(), Role(role))
+        return Account(code, name.strip(), branch.strip(), Role(role), owner=owner)
 
-    def _make_slot(self, account: Account, password: str, key: bytes) -> dict[str, Any]:
+    def _make_slot(
+        self, account: Account, password: str, key: bytes, account_key: bytes
+    ) -> tuple[dict[str, Any], Unlocked]:
+        """A new slot (fresh salt) for `account`, and the session it opens."""
         if len(password) < MIN_PASSWORD_LENGTH:
             raise AccountError(
                 Text(
@@ -271,22 +412,35 @@ class KeyStore:
                 code="weak_password",
             )
         salt = secrets.token_bytes(16)
-        nonce = secrets.token_bytes(12)
         kdf = _params(self.kdf)
         wrapping = _derive(password, salt, kdf)
-        wrapped = AESGCM(wrapping).encrypt(nonce, key, account.agent_code.encode("utf-8"))
-        return {
+        base = {"kdf": {"alg": "argon2id", **kdf}, "salt": _b64(salt)}
+        slot = self._seal_slot(account, wrapping, key, account_key, base)
+        slot["failures"] = 0
+        slot["next_attempt_at"] = None
+        return slot, Unlocked(account, key, account_key, wrapping)
+
+    @staticmethod
+    def _seal_slot(
+        account: Account, wrapping: bytes, key: bytes, account_key: bytes, base: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The slot's fields for `account`, its keys wrapped (fresh nonce) under `wrapping`
+        with every power-granting field as associated data; `base` gives kdf and salt."""
+        slot: dict[str, Any] = {
+            "v": SLOT_VERSION,
             "agent_code": account.agent_code,
             "name": account.name,
             "branch": account.branch,
             "role": account.role.value,
-            "kdf": {"alg": "argon2id", **kdf},
-            "salt": _b64(salt),
-            "nonce": _b64(nonce),
-            "wrapped_key": _b64(wrapped),
-            "failures": 0,
-            "next_attempt_at": None,
+            "confirmed": account.confirmed,
+            "owner": account.owner,
+            "kdf": base["kdf"],
+            "salt": base["salt"],
         }
+        nonce = secrets.token_bytes(12)
+        slot["nonce"] = _b64(nonce)
+        slot["wrapped_key"] = _b64(AESGCM(wrapping).encrypt(nonce, key + account_key, _bound(slot)))
+        return slot
 
     # -- login --------------------------------------------------------------------------
     def unlock(self, agent_code: str, password: str) -> Unlocked:
@@ -309,9 +463,12 @@ class KeyStore:
             if now < until:
                 raise LockedOut(max(1, int((until - now).total_seconds() + 0.999)))
         wrapping = _derive(password, _unb64(slot["salt"]), slot["kdf"])
+        legacy = slot.get("v") != SLOT_VERSION
         try:
-            key = AESGCM(wrapping).decrypt(
-                _unb64(slot["nonce"]), _unb64(slot["wrapped_key"]), slot["agent_code"].encode()
+            opened = AESGCM(wrapping).decrypt(
+                _unb64(slot["nonce"]),
+                _unb64(slot["wrapped_key"]),
+                slot["agent_code"].encode() if legacy else _bound(slot),
             )
         except InvalidTag:
             self._record_failure(data, slot, now)
@@ -320,11 +477,26 @@ class KeyStore:
             if left == 0:
                 raise LockedOut(self.policy.lock_seconds) from None
             raise WrongPassword(left) from None
+        if legacy:
+            # A first-format slot: its role, branch and name were bound to nothing, so they
+            # are kept as unconfirmed claims; it gets an account key of its own. The owner is
+            # the laptop's first account.
+            key, account_key = opened, secrets.token_bytes(KEY_BYTES)
+            owner = data["accounts"][0] is slot
+            account = dataclasses.replace(_account(slot), confirmed=False, owner=owner)
+            slot.update(self._seal_slot(account, wrapping, key, account_key, slot))
+            slot["failures"] = 0
+            slot["next_attempt_at"] = None
+            self._write(data)
+            log.info("key slot upgraded to format %d", SLOT_VERSION)
+            return Unlocked(account, key, account_key, wrapping)
+        if len(opened) != 2 * KEY_BYTES:
+            raise WrongPassword()
         if slot.get("failures") or slot.get("next_attempt_at"):
             slot["failures"] = 0
             slot["next_attempt_at"] = None
             self._write(data)
-        return Unlocked(_account(slot), key)
+        return Unlocked(_account(slot), opened[:KEY_BYTES], opened[KEY_BYTES:], wrapping)
 
     def _record_failure(self, data: dict[str, Any], slot: dict[str, Any], now: dt.datetime) -> None:
         slot["failures"] = int(slot.get("failures", 0)) + 1
@@ -351,5 +523,29 @@ def _params(kdf: KdfParams) -> dict[str, int]:
     }
 
 
+def _bound(slot: dict[str, Any]) -> bytes:
+    """The associated data of a slot's wrapped keys: every field that grants a power."""
+    return json.dumps(
+        {
+            "v": SLOT_VERSION,
+            "agent_code": slot["agent_code"],
+            "name": slot["name"],
+            "branch": slot["branch"],
+            "role": slot["role"],
+            "confirmed": slot.get("confirmed") is True,
+            "owner": slot.get("owner") is True,
+        },
+        sort_keys=True,
+        ensure_ascii=True,
+    ).encode("ascii")
+
+
 def _account(slot: dict[str, Any]) -> Account:
-    return Account(slot["agent_code"], slot["name"], slot["branch"], Role(slot["role"]))
+    return Account(
+        slot["agent_code"],
+        slot["name"],
+        slot["branch"],
+        Role(slot["role"]) if slot["role"] in tuple(Role) else Role.AGENT,
+        confirmed=slot.get("confirmed") is True,
+        owner=slot.get("owner") is True,
+    )

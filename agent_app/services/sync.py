@@ -4,9 +4,15 @@ The UI calls these on its network thread; each opens its own units of work from 
 (a callable returning a `SqlUnitOfWork`), so nothing here is shared between threads.
 
 - `connect(uow_factory, actor, server_url, password)`: logs in to the central server with the
-  agent's password, registering this laptop's bundle-signing key (Ed25519, made once). The
-  tokens, the device key and the server's bundle key are secrets: they live in the
-  `sync_secrets` table of the encrypted database, never in a file or a log.
+  agent's password, registering the agent's own bundle-signing key on this laptop (Ed25519,
+  made once per agent and laptop). The tokens and that signing key are the account's own
+  secrets: they live in the `sync_secrets` table of the encrypted database sealed
+  (AES-256-GCM) with the account's key (`Actor.account_key`, which only the account's password
+  unwraps), so a co-user of the laptop, who holds the database key, cannot act as this agent
+  against the server nor sign a bundle in the agent's name. The server's address and bundle
+  key are shared; nothing of it is ever in a file or a log. The role and branch the server
+  answers at each login and refresh go to `Actor.on_server_role` (roles come from the
+  server, SYNC_PROTOCOL.md 1.1).
 - `run_cycle(uow_factory, actor, server_url)`: one push-then-pull cycle with the stored tokens
   (refreshed tokens are stored again); returns a plain `SyncReport`. Failures are `SyncFailed`
   (a `KnownError` whose `kind` is the engine's: auth, network, server, protocol...).
@@ -32,7 +38,9 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
+import json
 import logging
+import secrets
 import socket
 import threading
 import time
@@ -43,7 +51,9 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 import sqlalchemy.orm
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from agent_app.domain import keys, validation
 from agent_app.domain.messages import Text
@@ -84,7 +94,6 @@ Progress = Callable[[str, int, "int | None"], None]
 
 #: Time-outs of the participant check: the enrollment form waits for it.
 CHECK_TIMEOUT = (3.0, 5.0)
-_DEVICE_KEY = "device_key"
 _SERVER = "server"
 _LAST_CYCLE = "last_cycle"
 _RESOLVED = "resolved"
@@ -221,6 +230,27 @@ _KIND_TEXT: Mapping[str, Text] = {
 }
 
 
+#: Refusals at a login that logging in again does not cure (the server's error code).
+_CODE_TEXT: Mapping[str, Text] = {
+    "device_other_branch": Text(
+        "Laptop ini terdaftar di server untuk cabang lain. Hubungi administrator server.",
+        "This laptop is registered with the server for another branch. Contact the server "
+        "administrator.",
+    ),
+    "device_revoked": Text(
+        "Laptop ini dicabut aksesnya di server. Hubungi administrator server untuk "
+        "mengaktifkannya lagi.",
+        "This laptop was cut off by the server. Contact the server administrator to reset it.",
+    ),
+    "device_key_mismatch": Text(
+        "Server sudah menyimpan kunci tanda tangan lain untuk akun Anda di laptop ini. "
+        "Hubungi administrator server untuk mengatur ulang (reset-device).",
+        "The server holds another signing key for your account on this laptop. Contact the "
+        "server administrator to reset it (reset-device).",
+    ),
+}
+
+
 class SyncFailed(KnownError):
     """A sync call that could not be done; `kind` is what to do (see `sync.client.SyncError`).
 
@@ -228,7 +258,8 @@ class SyncFailed(KnownError):
     """
 
     def __init__(self, kind: str, code: str, report: SyncReport | None = None) -> None:
-        super().__init__(_KIND_TEXT.get(kind, _KIND_TEXT["server"]), code=f"sync_{kind}")
+        text = _CODE_TEXT.get(code) or _KIND_TEXT.get(kind, _KIND_TEXT["server"])
+        super().__init__(text, code=f"sync_{kind}")
         self.kind = kind
         self.error_code = code
         self.report = report
@@ -263,25 +294,65 @@ def _tokens_name(agent_code: str) -> str:
     return f"tokens:{agent_code}"
 
 
+def _signing_name(agent_code: str) -> str:
+    return f"signing_key:{agent_code}"
+
+
+def _account_key(actor: Actor) -> bytes:
+    if len(actor.account_key) != 32:
+        raise SyncFailed("not_connected", "no_account_key")
+    return actor.account_key
+
+
+def _put_sealed(uow: SqlUnitOfWork, actor: Actor, name: str, value: Mapping[str, Any]) -> None:
+    """Stores an account's own secret sealed with its account key (the name is bound as
+    associated data, so a sealed value cannot be moved to another name)."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(_account_key(actor)).encrypt(
+        nonce, json.dumps(dict(value)).encode("utf-8"), name.encode("utf-8")
+    )
+    _put_secret(uow, name, {"sealed": sync_bundle.b64(nonce + sealed)})
+
+
+def _get_sealed(uow: SqlUnitOfWork, actor: Actor, name: str) -> dict[str, Any] | None:
+    """An account's own secret, or None when absent, of the first format (stored unsealed:
+    not trusted) or not sealed with this account's key."""
+    stored = _get_secret(uow, name)
+    if stored is None or not isinstance(stored.get("sealed"), str):
+        return None
+    try:
+        raw = sync_bundle.unb64(stored["sealed"])
+        opened = AESGCM(_account_key(actor)).decrypt(raw[:12], raw[12:], name.encode("utf-8"))
+        value = json.loads(opened)
+    except (InvalidTag, ValueError):
+        log.warning("a sealed secret of this account could not be opened")
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _normal_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _device_key(uow: SqlUnitOfWork) -> Ed25519PrivateKey:
-    """This laptop's bundle-signing key, made on first use (committed by the caller)."""
-    stored = _get_secret(uow, _DEVICE_KEY)
+def _signing_key(uow: SqlUnitOfWork, actor: Actor, *, make: bool) -> Ed25519PrivateKey | None:
+    """The agent's own bundle-signing key on this laptop, made on first use when `make`
+    (committed by the caller)."""
+    name = _signing_name(actor.agent_code)
+    stored = _get_sealed(uow, actor, name)
     if stored is not None:
         return Ed25519PrivateKey.from_private_bytes(sync_bundle.unb64(stored["private"]))
+    if not make:
+        return None
     key = Ed25519PrivateKey.generate()
-    _put_secret(uow, _DEVICE_KEY, {"private": sync_bundle.b64(sync_bundle.raw_private(key))})
+    _put_sealed(uow, actor, name, {"private": sync_bundle.b64(sync_bundle.raw_private(key))})
     return key
 
 
 def _load_tokens(
-    uow_factory: UowFactory, agent_code: str, server_url: str
+    uow_factory: UowFactory, actor: Actor, server_url: str
 ) -> sync_client.Tokens | None:
     with uow_factory() as uow:
-        stored = _get_secret(uow, _tokens_name(agent_code))
+        stored = _get_sealed(uow, actor, _tokens_name(actor.agent_code))
     if stored is None or stored.get("server_url") != _normal_url(server_url):
         return None
     return sync_client.Tokens(
@@ -290,13 +361,14 @@ def _load_tokens(
 
 
 def _token_saver(
-    uow_factory: UowFactory, agent_code: str, server_url: str
+    uow_factory: UowFactory, actor: Actor, server_url: str, client: sync_client.SyncClient
 ) -> Callable[[sync_client.Tokens], None]:
     def save(tokens: sync_client.Tokens) -> None:
         with uow_factory() as uow:
-            _put_secret(
+            _put_sealed(
                 uow,
-                _tokens_name(agent_code),
+                actor,
+                _tokens_name(actor.agent_code),
                 {
                     "access_token": tokens.access_token,
                     "refresh_token": tokens.refresh_token,
@@ -305,6 +377,13 @@ def _token_saver(
                 },
             )
             uow.commit()
+        agent = client.agent
+        if (
+            agent is not None
+            and actor.on_server_role is not None
+            and agent.code.casefold() == actor.agent_code.casefold()
+        ):
+            actor.on_server_role(str(agent.role), agent.branch)
 
     return save
 
@@ -329,10 +408,10 @@ def _client(
         _normal_url(server_url),
         device_id or _device_id(uow_factory),
         _device_name(),
-        on_tokens=_token_saver(uow_factory, actor.agent_code, server_url),
         **dict(options or {}),
     )
-    tokens = _load_tokens(uow_factory, actor.agent_code, server_url)
+    client.on_tokens = _token_saver(uow_factory, actor, server_url, client)
+    tokens = _load_tokens(uow_factory, actor, server_url)
     if tokens is not None:
         client.set_tokens(tokens)
     return client
@@ -366,16 +445,18 @@ def connect(
 ) -> ConnectResult:
     """Logs in to the server as `actor` with the agent's password, on this laptop.
 
-    Registers the laptop's bundle key with the server and keeps the tokens, the server's
-    bundle key and address in the encrypted database. The password is not kept.
+    Registers the agent's own bundle-signing key with the server and keeps the tokens and
+    that key sealed with the account's key, and the server's bundle key and address, in the
+    encrypted database. The password is not kept.
 
     Raises:
         SyncFailed: kind `auth` (wrong password, locked account, another agent's account
-            answered) or `network`/`server`.
+            answered, a device bound elsewhere) or `network`/`server`.
     """
     url = _normal_url(server_url)
     with uow_factory() as uow:
-        key = _device_key(uow)
+        key = _signing_key(uow, actor, make=True)
+        assert key is not None
         device_id = uow.sync_state.get().device_id
         uow.commit()
     client = _client(uow_factory, actor, url, device_id=device_id, options=client_options)
@@ -914,9 +995,9 @@ def export_bundle(uow_factory: UowFactory, actor: Actor, path: str | Path) -> Bu
     """
     with uow_factory() as uow:
         server = _get_secret(uow, _SERVER)
-        key = _device_key(uow)
-        uow.commit()
-    if not server or not server.get("public_key"):
+        key = _signing_key(uow, actor, make=False)
+    if not server or not server.get("public_key") or key is None:
+        # The agent's own signing key is made and registered at the agent's server login.
         raise SyncFailed("not_connected", "no_server_key")
     store = local_store.LocalStore(uow_factory().engine)
     client = sync_client.SyncClient(server["url"], store.device_id, _device_name())

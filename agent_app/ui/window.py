@@ -517,7 +517,9 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         account = self.ctx.account
-        role = self.tr("Supervisor") if str(account.role) == "supervisor" else self.tr("Agent")
+        # The role the session acts with (server-confirmed), not the key slot's own claim.
+        supervisor = bool(getattr(self.ctx.backend.actor, "is_supervisor", False))
+        role = self.tr("Supervisor") if supervisor else self.tr("Agent")
         self.user_label.setText(
             self.tr("{name} ({code}) · {role}").format(
                 name=account.name, code=account.agent_code, role=role

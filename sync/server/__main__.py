@@ -10,6 +10,7 @@
         --period-start DATE --period-end DATE
     unlock-agent CODE | disable-agent CODE | enable-agent CODE
     revoke-device DEVICE_ID
+    reset-device DEVICE_ID [--agent CODE]
     review-enrollment ID --status accepted|needs_correction [--reason R]
         [--membership-number N]
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
@@ -71,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
 
     revoke = sub.add_parser("revoke-device", help="cut off a lost or stolen laptop")
     revoke.add_argument("device_id")
+    reset = sub.add_parser(
+        "reset-device",
+        help="let a device bind again (after revoke-device) or register a new signing key",
+    )
+    reset.add_argument("device_id")
+    reset.add_argument("--agent", help="forget only this agent's signing key on the device")
 
     event = sub.add_parser("create-event", help="add an outreach event")
     event.add_argument("--name", required=True)
@@ -194,6 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(admin.set_agent_active(engine, args.code, args.command == "enable-agent"))
         elif args.command == "revoke-device":
             print(admin.revoke_device(engine, args.device_id))
+        elif args.command == "reset-device":
+            print(admin.reset_device(engine, args.device_id, args.agent))
         elif args.command == "create-event":
             print(
                 admin.create_event(

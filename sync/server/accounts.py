@@ -1,8 +1,10 @@
 """Accounts and devices: login, refresh, lockout and the check of every call's access token.
 
 Login verifies the argon2id hash, binds the device to the agent (a booth laptop may be bound to
-several agents), records the device's Ed25519 public key when given, and issues an access token
-and a refresh token. A refresh token is traded in once for a new pair (rotation); traded in
+several agents of its branch: a device belongs to the branch of its first login, and a revoked
+one binds nobody until `reset-device`), registers the agent's own Ed25519 bundle-signing key on
+that device once when given, and issues an access token and a refresh token.
+A refresh token is traded in once for a new pair (rotation); traded in
 again within `refresh_grace_seconds` (an answer lost on the way back) it gives another pair,
 and after that it is taken as stolen: every refresh token of that agent on that device is
 revoked and the person logs in again. Wrong passwords are counted in the database; after
@@ -159,37 +161,105 @@ def login(
             )
         raise AuthError(401, "wrong_password", "Wrong agent code or password.")
     device_id = str(request.device_id)
-    devices = db.table(db.Device)
-    bindings = db.table(db.DeviceAgent)
     with engine.connect() as conn, conn.begin():
         conn.execute(
             agents.update()
             .where(agents.c.code == agent.code)
             .values(failed_logins=0, locked_until=None)
         )
-        values: dict[str, Any] = {"name": request.device_name}
-        if public_key is not None:
-            values["public_key"] = public_key
-        if (
-            conn.execute(
-                devices.update().where(devices.c.device_id == device_id).values(**values)
-            ).rowcount
-            == 0
-        ):
-            _insert_once(
-                conn,
-                devices,
-                {
-                    "device_id": device_id,
-                    "created_at": now,
-                    "public_key": public_key,
-                    "name": request.device_name,
-                },
-            )
-        _insert_once(
-            conn, bindings, {"device_id": device_id, "agent_code": agent.code, "bound_at": now}
-        )
+        _bind_device(conn, agent, device_id, request.device_name, public_key, now)
         return _issue(conn, settings, agent, device_id)
+
+
+def _bind_device(
+    conn: Connection,
+    agent: Any,
+    device_id: str,
+    device_name: str,
+    public_key: str | None,
+    now: dt.datetime,
+) -> None:
+    """Binds the device to the agent at a login, or refuses (AuthError 403).
+
+    A device belongs to the branch of its first login: a login from another branch with its
+    id is refused, so nobody takes over a laptop by its id. A revoked device binds nobody until
+    `reset-device`. The agent's bundle-signing key on the device is registered once; another
+    key later is refused (only `reset-device` replaces it), so a login can never swap the key
+    that genuine bundles are checked against.
+    """
+    devices = db.table(db.Device)
+    bindings = db.table(db.DeviceAgent)
+
+    def read() -> Any:
+        return conn.execute(
+            sa.select(devices.c.branch_code, devices.c.revoked_at).where(
+                devices.c.device_id == device_id
+            )
+        ).first()
+
+    row = read()
+    if row is None:
+        _insert_once(
+            conn,
+            devices,
+            {
+                "device_id": device_id,
+                "created_at": now,
+                "name": device_name,
+                "branch_code": agent.branch_code,
+            },
+        )
+        row = read()  # a concurrent first login may have won: its branch decides
+    elif row.branch_code is None and row.revoked_at is None:  # reset by an administrator
+        conn.execute(
+            devices.update()
+            .where(devices.c.device_id == device_id, devices.c.branch_code.is_(None))
+            .values(branch_code=agent.branch_code)
+        )
+        row = read()
+    if row.revoked_at is not None:
+        log.warning("login of %s refused: device %s is revoked", agent.code, device_id)
+        raise AuthError(
+            403,
+            "device_revoked",
+            "This laptop was revoked; an administrator must reset it (reset-device).",
+        )
+    if row.branch_code != agent.branch_code:
+        log.warning(
+            "login of %s (branch %s) refused: device %s belongs to branch %s",
+            agent.code,
+            agent.branch_code,
+            device_id,
+            row.branch_code,
+        )
+        raise AuthError(403, "device_other_branch", "This laptop belongs to another branch.")
+    conn.execute(devices.update().where(devices.c.device_id == device_id).values(name=device_name))
+    _insert_once(
+        conn,
+        bindings,
+        {"device_id": device_id, "agent_code": agent.code, "bound_at": now, "public_key": None},
+    )
+    if public_key is None:
+        return
+    mine = (bindings.c.device_id == device_id, bindings.c.agent_code == agent.code)
+    conn.execute(
+        bindings.update()
+        .where(*mine, bindings.c.public_key.is_(None))
+        .values(public_key=public_key)
+    )
+    registered = conn.execute(sa.select(bindings.c.public_key).where(*mine)).scalar()
+    if registered != public_key:
+        log.warning(
+            "login of %s refused: another signing key is registered for it on device %s",
+            agent.code,
+            device_id,
+        )
+        raise AuthError(
+            403,
+            "device_key_mismatch",
+            "Another signing key is registered for this agent on this laptop; an "
+            "administrator must reset it (reset-device).",
+        )
 
 
 def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None:
@@ -307,13 +377,18 @@ def authenticate(conn: Connection, secret: bytes, authorization: str | None) -> 
 
 
 def device_public_key(conn: Connection, device_id: str, agent_code: str) -> bytes | None:
-    """The registered key of a device bound to the agent, or None."""
+    """The agent's own signing key registered on a device bound to it (not revoked), or
+    None. A bundle is checked against the key of the agent whose ops it carries."""
     devices = db.table(db.Device)
     bindings = db.table(db.DeviceAgent)
     key = conn.execute(
-        sa.select(devices.c.public_key)
-        .join(bindings, bindings.c.device_id == devices.c.device_id)
-        .where(devices.c.device_id == device_id, bindings.c.agent_code == agent_code)
+        sa.select(bindings.c.public_key)
+        .join(devices, bindings.c.device_id == devices.c.device_id)
+        .where(
+            bindings.c.device_id == device_id,
+            bindings.c.agent_code == agent_code,
+            devices.c.revoked_at.is_(None),
+        )
     ).scalar()
     return base64.b64decode(key) if key else None
 

@@ -175,19 +175,25 @@ def set_agent_active(engine: Engine, code: str, active: bool) -> str:
     return f"{'enabled' if active else 'disabled'} agent {code}"
 
 
-def revoke_device(engine: Engine, device_id: str) -> str:
-    """For a lost or stolen laptop: unbinds it from every agent (its access tokens stop working
-    at once, its refresh tokens are spent) and forgets its key (its bundles are refused).
-    Logging in on it again binds it anew."""
+def _device_uuid(device_id: str) -> str:
     try:
-        device_id = str(uuid.UUID(device_id))
+        return str(uuid.UUID(device_id))
     except ValueError as error:
         raise AdminError("the device id must be a UUID") from error
+
+
+def revoke_device(engine: Engine, device_id: str) -> str:
+    """For a lost or stolen laptop: unbinds it from every agent (its access tokens stop working
+    at once, its refresh tokens are spent) and forgets its keys (its bundles are refused).
+    Nobody can log in on it again until `reset_device`."""
+    device_id = _device_uuid(device_id)
     devices = db.table(db.Device)
     with engine.begin() as conn:
         _audit(conn, "revoke-device", device_id)
         done = conn.execute(
-            devices.update().where(devices.c.device_id == device_id).values(public_key=None)
+            devices.update()
+            .where(devices.c.device_id == device_id)
+            .values(public_key=None, revoked_at=db.utcnow())
         )
         if done.rowcount == 0:
             raise AdminError(f"no device {device_id}")
@@ -195,7 +201,47 @@ def revoke_device(engine: Engine, device_id: str) -> str:
         unbound = conn.execute(bindings.delete().where(bindings.c.device_id == device_id)).rowcount
         tokens = db.table(db.RefreshToken)
         accounts.revoke_refresh_tokens(conn, tokens.c.device_id == device_id)
-    return f"revoked device {device_id} (unbound from {unbound} agent(s))"
+    return (
+        f"revoked device {device_id} (unbound from {unbound} agent(s)); "
+        "it binds again only after reset-device"
+    )
+
+
+def reset_device(engine: Engine, device_id: str, agent_code: str | None = None) -> str:
+    """Lets a device register signing keys again (a reinstalled laptop, a lost key).
+
+    With `agent_code`: forgets only that agent's signing key on the device (registered anew at
+    the agent's next login). Without: lifts a revocation, forgets the device's branch (its
+    next login binds it to that login's branch) and every agent's signing key on it.
+    """
+    device_id = _device_uuid(device_id)
+    devices = db.table(db.Device)
+    bindings = db.table(db.DeviceAgent)
+    with engine.begin() as conn:
+        _audit(conn, "reset-device", device_id, agent=agent_code)
+        if agent_code is not None:
+            done = conn.execute(
+                bindings.update()
+                .where(bindings.c.device_id == device_id, bindings.c.agent_code == agent_code)
+                .values(public_key=None)
+            )
+            if done.rowcount == 0:
+                raise AdminError(f"agent {agent_code} is not bound to device {device_id}")
+            return f"reset the signing key of agent {agent_code} on device {device_id}"
+        done = conn.execute(
+            devices.update()
+            .where(devices.c.device_id == device_id)
+            .values(revoked_at=None, branch_code=None, public_key=None)
+        )
+        if done.rowcount == 0:
+            raise AdminError(f"no device {device_id}")
+        conn.execute(
+            bindings.update().where(bindings.c.device_id == device_id).values(public_key=None)
+        )
+    return (
+        f"reset device {device_id}: its next login binds it to that login's branch and "
+        "registers the signing keys anew"
+    )
 
 
 def _put_record(

@@ -478,13 +478,25 @@ def create_app(
     @app.post(
         "/v1/auth/login",
         response_model=protocol.LoginResponse,
-        responses={**R400, **R401, **R413, **R429},
+        responses={
+            **R400,
+            **R401,
+            403: _err(
+                "device_other_branch (the device belongs to another branch), device_revoked, "
+                "or device_key_mismatch (another signing key is registered for the agent on "
+                "this device; an administrator resets it)."
+            ),
+            **R413,
+            **R429,
+        },
         tags=["auth"],
     )
     def login(body: protocol.LoginRequest) -> Any:
         """Checks the password (argon2id), binds the device to the agent and issues an access
         token and a refresh token (rotated at each refresh). Wrong passwords are counted: after
-        too many in a row the account is locked for a while (429 `account_locked`)."""
+        too many in a row the account is locked for a while (429 `account_locked`). A device
+        belongs to the branch of its first login, and the agent's bundle-signing key on it
+        (`device_public_key`) is registered once (403 otherwise)."""
         return accounts.login(engine, settings, body)
 
     @app.post(

@@ -72,20 +72,30 @@ class Agent(Base):
 
 
 class Device(Base):
+    """A laptop. It belongs to the branch of its first login (`branch_code`); a revoked one
+    (`revoked_at`) binds nobody until `reset-device`. `public_key` is the shared device key
+    of the first format, no longer trusted for bundles (see `DeviceAgent.public_key`)."""
+
     __tablename__ = "device"
     device_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     public_key: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    branch_code: Mapped[str | None] = mapped_column(sa.String(32))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class DeviceAgent(Base):
-    """Login binds a device to an agent; a booth laptop may be bound to several."""
+    """Login binds a device to an agent; a booth laptop may be bound to several.
+
+    `public_key`: that agent's own bundle-signing key on that device (Ed25519), registered at
+    the first login that gives one and replaced only by `reset-device`."""
 
     __tablename__ = "device_agent"
     device_id: Mapped[str] = mapped_column(sa.ForeignKey("device.device_id"), primary_key=True)
     agent_code: Mapped[str] = mapped_column(sa.ForeignKey("agent.code"), primary_key=True)
     bound_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    public_key: Mapped[str | None] = mapped_column(sa.String(100))
 
 
 class RefreshToken(Base):

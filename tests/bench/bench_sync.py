@@ -159,7 +159,9 @@ class Laptop:
         with SqlUnitOfWork(self.engine) as uow:
             device = uow.sync_state.get().device_id
             uow.commit()
-        self.actor = Actor(agent_code, agent_code, "PLG", Role.AGENT, device)
+        self.actor = Actor(
+            agent_code, agent_code, "PLG", Role.AGENT, device, account_key=os.urandom(32)
+        )
         self.url = url
 
     def uow(self) -> SqlUnitOfWork:

@@ -111,7 +111,14 @@ class Laptop:
         self.engine = open_engine(path, os.urandom(32))
         self.store = app_store.LocalStore(self.engine)
         self.url = url
-        self.actor = Actor(agent_code, f"Agen {agent_code}", "PLG", role, self.store.device_id)
+        self.actor = Actor(
+            agent_code,
+            f"Agen {agent_code}",
+            "PLG",
+            role,
+            self.store.device_id,
+            account_key=os.urandom(32),  # what the account's key slot unwraps
+        )
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)

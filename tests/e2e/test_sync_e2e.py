@@ -6,9 +6,12 @@ Each test uses fresh records (new UUIDs, new NIKs), so they share one server.
 
 from __future__ import annotations
 
+import base64
 import copy
+import dataclasses
 import datetime as dt
 import json
+import os
 import random
 import uuid
 from pathlib import Path
@@ -24,6 +27,7 @@ from agent_app.services import businesses, enrollments
 from agent_app.services import sync as sync_service
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
+from sync import bundle as sync_bundle
 from sync import client as sync_client
 from sync import protocol
 
@@ -392,7 +396,14 @@ def _second_account(laptop: Laptop, agent_code: str) -> Laptop:
     """Another agent logged in on the same booth laptop: same database, same device."""
     other = Laptop.__new__(Laptop)
     other.engine, other.store, other.url = laptop.engine, laptop.store, laptop.url
-    other.actor = Actor(agent_code, f"Agen {agent_code}", "PLG", Role.AGENT, laptop.store.device_id)
+    other.actor = Actor(
+        agent_code,
+        f"Agen {agent_code}",
+        "PLG",
+        Role.AGENT,
+        laptop.store.device_id,
+        account_key=os.urandom(32),
+    )
     other.connect()
     return other
 
@@ -533,7 +544,8 @@ def test_tokens_and_keys_live_in_the_encrypted_database_only(make_laptop: Any) -
     a = make_laptop("AG001")
     with a.uow() as uow:
         names = {row.name for row in uow.session.query(tables.SyncSecret).all()}
-    assert {"tokens:AG001", "device_key", "server"} <= names
+    assert {"tokens:AG001", "signing_key:AG001", "server"} <= names
+    assert "device_key" not in names  # no key shared by every account on the laptop
     # A wrong password is an auth failure and stores nothing new.
     b = make_laptop("AG002", connect=False)
     with pytest.raises(sync_service.SyncFailed) as failure:
@@ -555,3 +567,68 @@ def test_pulled_pages_leave_every_connection_durable_again(make_laptop: Any) -> 
         for connection in (first, second):
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+
+
+def test_a_co_user_of_the_laptop_cannot_act_as_another_agent(
+    make_laptop: Any, tmp_path: Path
+) -> None:
+    """Issue 10 item 2: agent B on A's booth laptop holds the database key, but A's server
+    tokens and signing key are sealed with A's own key: B can neither sync as A, nor export a
+    bundle as A, nor make one in A's name that the server applies."""
+    a = make_laptop("AG001")
+    desk = make_laptop("SV001", role=Role.SUPERVISOR)
+    b = _second_account(a, "AG002")
+    with a.uow() as uow:
+        stored = {row.name: dict(row.value) for row in uow.session.query(tables.SyncSecret)}
+    tokens = sync_service._load_tokens(a.uow, a.actor, a.url)
+    assert tokens is not None
+    assert set(stored["tokens:AG001"]) == {"sealed"}
+    assert tokens.refresh_token not in json.dumps(stored)
+    posing = dataclasses.replace(b.actor, agent_code="AG001", name="Agen AG001")
+    a.call(businesses.register_business, {"name": "Toko Palsu"})
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        sync_service.run_cycle(a.uow, posing, a.url, client_options=FAST)
+    assert failure.value.kind == "not_connected"
+    with pytest.raises(sync_service.SyncFailed):
+        sync_service.export_bundle(a.uow, posing, tmp_path / "palsu.perisai")
+    # B signs with B's own key a bundle that says it carries A's ops: refused by the server.
+    with a.uow() as uow:
+        b_key = sync_service._signing_key(uow, b.actor, make=False)
+        server_key = stored["server"]["public_key"]
+    assert b_key is not None
+    body = {
+        "protocol_version": 1,
+        "device_id": a.store.device_id,
+        "batch_id": str(uuid.uuid4()),
+        "ops": a.store.pending_ops(100, for_bundle=True),
+    }
+    forged = tmp_path / "forged.perisai"
+    forged.write_bytes(
+        sync_bundle.seal(
+            body,
+            agent_code="AG001",
+            server_public_key=base64.b64decode(server_key),
+            device_private_key=b_key,
+            created_at=dt.datetime.now(dt.UTC).isoformat(),
+        )
+    )
+    with pytest.raises(sync_service.SyncFailed) as refused:
+        sync_service.upload_bundle(desk.uow, desk.actor, desk.url, forged)
+    assert refused.value.error_code == "invalid_bundle"
+    # A's own bundle goes through.
+    genuine = sync_service.export_bundle(a.uow, a.actor, tmp_path / "asli.perisai")
+    results = sync_service.upload_bundle(desk.uow, desk.actor, desk.url, genuine.paths[0])
+    assert [r.status for r in results] == ["applied"]
+
+
+def test_a_revoked_laptop_is_told_to_ask_the_administrator(make_laptop: Any, server: Any) -> None:
+    """Issue 10 item 5: a refusal that logging in again does not cure says what to do."""
+    a = make_laptop("AG001")
+    server.cli("revoke-device", a.store.device_id)
+    with pytest.raises(sync_service.SyncFailed) as failure:
+        a.connect()
+    assert failure.value.error_code == "device_revoked"
+    assert "administrator" in failure.value.message("id")
+    assert "administrator" in failure.value.message("en")
+    server.cli("reset-device", a.store.device_id)
+    assert a.connect().agent_code == "AG001"

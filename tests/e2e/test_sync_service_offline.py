@@ -28,7 +28,9 @@ Laptop = tuple[Any, app_store.LocalStore, Actor, Callable[[], SqlUnitOfWork]]
 def laptop(tmp_path: Path) -> Iterator[Laptop]:
     engine = open_engine(tmp_path / "laptop.db", os.urandom(32))
     store = app_store.LocalStore(engine)
-    actor = Actor("AG001", "Agen AG001", "PLG", Role.AGENT, store.device_id)
+    actor = Actor(
+        "AG001", "Agen AG001", "PLG", Role.AGENT, store.device_id, account_key=os.urandom(32)
+    )
     yield engine, store, actor, (lambda: SqlUnitOfWork(engine))
     engine.dispose()
 

@@ -12,6 +12,7 @@ Logging goes to LOG (scanned for personal data by logscan.py).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import signal
@@ -41,7 +42,15 @@ def _services(db: str, agent: str):  # type: ignore[no-untyped-def]
 
     engine = open_engine(Path(db), KEY)
     device = app_store.LocalStore(engine).device_id
-    actor = Actor(agent, f"Agen {agent}", "PLG", Role.AGENT, device)
+    actor = Actor(
+        agent,
+        f"Agen {agent}",
+        "PLG",
+        Role.AGENT,
+        device,
+        # the same account key as the test process (tests/reliability/support.py)
+        account_key=hashlib.sha256(f"account key {agent}".encode()).digest(),
+    )
 
     def register(i: int) -> str:
         return businesses.register_business(SqlUnitOfWork(engine), actor, business_fields(i)).id

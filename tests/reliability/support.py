@@ -22,6 +22,7 @@ services that write records and ops, and a real `SyncClient` + `SyncEngine`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -327,7 +328,14 @@ class Laptop:
         self.engine = open_engine(path, KEY)
         self.store = app_store.LocalStore(self.engine)
         self.device_id = self.store.device_id
-        self.actor = Actor(agent_code, f"Agen {agent_code}", branch, Role.AGENT, self.device_id)
+        self.actor = Actor(
+            agent_code,
+            f"Agen {agent_code}",
+            branch,
+            Role.AGENT,
+            self.device_id,
+            account_key=hashlib.sha256(f"account key {agent_code}".encode()).digest(),
+        )
         self.client_options: dict[str, Any] = {
             "timeout": (2.0, 5.0),
             "max_retries": 2,

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -470,3 +471,36 @@ def test_an_export_killed_midway_leaves_no_plaintext_in_the_system_temp_folder(
     # what the killed export left beside its destination goes with the next export there
     exports.write_csv(out_dir / "next.csv", ["Nama"], [["x"]])
     assert [p.name for p in out_dir.iterdir()] == ["next.csv"]
+
+
+def test_cli_unmasks_only_for_a_supervisor_the_server_confirmed(
+    world: World, app_home: Path, tmp_path: Path, keystore: Any
+) -> None:
+    """Issue 10 item 1: on a laptop with a server set, the slot's own word 'supervisor' (and
+    a slot edited to say so) unmasks nothing; the server's confirmation does."""
+    world.engine.dispose()
+    from agent_app import paths
+
+    paths.settings_path().write_text(json.dumps({"server_url": "https://perisai.example.id"}))
+    out = tmp_path / "all.xlsx"
+    base = ["--kind", "enrollments", "--from", "2027-01-01", "--to", "2027-01-31"]
+    args = [*base, "--out", str(out), "--unmasked"]
+    done = _cli(["--agent", "SPV01", *args], app_home)
+    assert done.returncode == 1 and "Only a supervisor" in done.stderr
+    assert not out.exists()
+    # An agent who edits the key-slot file to read 'supervisor', confirmed, breaks the slot.
+    data = json.loads(keystore.path.read_text())
+    for slot in data["accounts"]:
+        if slot["agent_code"] == "AG001":
+            slot.update(role="supervisor", confirmed=True)
+    keystore.path.write_text(json.dumps(data))
+    done = _cli(["--agent", "AG001", *args], app_home)
+    assert done.returncode == 1 and "Wrong agent code or password" in done.stderr
+    assert not out.exists()
+    # The server confirms the supervisor (at a login or refresh): now it may.
+    keystore.confirm(keystore.unlock("SPV01", PASSWORD), "supervisor", "PLG")
+    done = _cli(["--agent", "SPV01", *args], app_home)
+    assert done.returncode == 0 and "UNMASKED" in done.stdout, done.stderr
+    assert [(e.actor, e.details["masked"]) for e in audits(world) if not e.details["masked"]] == [
+        ("SPV01", False)
+    ]

@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from srv_support import World, business_fields, op
 
@@ -250,3 +251,150 @@ def test_revoked_device_is_cut_off_and_its_bundles_refused(world: World) -> None
     assert upload.status_code == 400 and upload.json()["error"]["code"] == "invalid_bundle"
     # The agent's other laptop is untouched.
     assert world.client.get("/v1/sync/config", headers=other.headers).status_code == 200
+
+
+# --- devices: bound to a branch, signing keys registered once (issue 10 items 2 and 5) ------
+
+
+def _key() -> Any:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.generate()
+
+
+def _public(key: Any) -> str:
+    from sync import bundle
+
+    return bundle.b64(bundle.raw_public(key))
+
+
+def _bundle(laptop: Any, key: Any, agent_code: str | None = None, **fields: Any) -> bytes:
+    import base64
+
+    from sync import bundle
+
+    return bundle.seal(
+        laptop.body([op("business", "create", None, business_fields(**fields))]),
+        agent_code=agent_code or laptop.agent_code,
+        server_public_key=base64.b64decode(laptop.login_answer["server_public_key"]),
+        device_private_key=key,
+        created_at="2026-11-21T10:00:00+07:00",
+    )
+
+
+def _upload(world: World, uploader: Any, data: bytes) -> Any:
+    return world.client.post(
+        "/v1/sync/bundle",
+        content=data,
+        headers={**uploader.headers, "Content-Type": "application/octet-stream"},
+    )
+
+
+def _two_branches(world: World) -> None:
+    world.standard()  # PLG: A1, A2, S1
+    world.branch("LLG", "Lubuklinggau", "16.73")
+    world.agent("B1", branch="LLG")
+
+
+def test_a_login_from_another_branch_cannot_take_over_a_device(world: World) -> None:
+    """The takeover: an agent of another branch logs in with a known laptop's device_id and a
+    key of their own. Refused (403); the laptop's genuine bundles still apply, forged ones
+    do not."""
+    _two_branches(world)
+    booth = str(uuid.uuid4())
+    genuine_key, forged_key = _key(), _key()
+    victim = world.login("A1", device_id=booth, device_public_key=_public(genuine_key))
+    taken = world.login_raw("B1", device_id=booth, device_public_key=_public(forged_key))
+    assert taken.status_code == 403
+    assert taken.json()["error"]["code"] == "device_other_branch"
+    forged = _upload(world, victim, _bundle(victim, forged_key))
+    assert forged.status_code == 400 and forged.json()["error"]["code"] == "invalid_bundle"
+    genuine = _upload(world, victim, _bundle(victim, genuine_key))
+    assert genuine.status_code == 200, genuine.text
+    assert genuine.json()["results"][0]["status"] == "applied"
+    # Agents of the device's own branch still share the booth laptop.
+    assert world.login_raw("A2", device_id=booth).status_code == 200
+    assert world.client.get("/v1/sync/config", headers=victim.headers).status_code == 200
+
+
+def test_a_signing_key_is_registered_once_and_replaced_only_by_an_administrator(
+    world: World,
+) -> None:
+    world.standard()
+    booth = str(uuid.uuid4())
+    first, second = _key(), _key()
+    laptop = world.login("A1", device_id=booth, device_public_key=_public(first))
+    # A login without a key, or with the same key, changes nothing.
+    assert world.login_raw("A1", device_id=booth).status_code == 200
+    again = world.login("A1", device_id=booth, device_public_key=_public(first))
+    replaced = world.login_raw("A1", device_id=booth, device_public_key=_public(second))
+    assert replaced.status_code == 403
+    assert replaced.json()["error"]["code"] == "device_key_mismatch"
+    assert _upload(world, again, _bundle(again, second)).status_code == 400
+    assert _upload(world, again, _bundle(again, first)).status_code == 200
+    done = admin.reset_device(world.engine, booth, "A1")
+    assert "reset the signing key of agent A1" in done
+    renewed = world.login("A1", device_id=booth, device_public_key=_public(second))
+    assert _upload(world, renewed, _bundle(renewed, first)).status_code == 400
+    assert _upload(world, renewed, _bundle(renewed, second)).status_code == 200
+    assert laptop.device_id == booth
+    assert any("reset-device" in line and "A1" in line for line in admin.trail(world.engine))
+    with pytest.raises(admin.AdminError):
+        admin.reset_device(world.engine, booth, "S1")  # not bound to it
+
+
+def test_a_revoked_device_binds_nobody_until_it_is_reset(world: World) -> None:
+    world.standard()
+    booth = str(uuid.uuid4())
+    world.login("A1", device_id=booth, device_public_key=_public(_key()))
+    admin.revoke_device(world.engine, booth)
+    for code in ("A1", "A2"):
+        refused = world.login_raw(code, device_id=booth, device_public_key=_public(_key()))
+        assert refused.status_code == 403
+        assert refused.json()["error"]["code"] == "device_revoked"
+    assert "reset device" in admin.reset_device(world.engine, booth)
+    new_key = _key()
+    back = world.login("A1", device_id=booth, device_public_key=_public(new_key))
+    assert _upload(world, back, _bundle(back, new_key)).status_code == 200
+    actions = [line.split()[3] for line in admin.trail(world.engine)]
+    assert actions[:2] == ["reset-device", "revoke-device"]
+
+
+def test_after_a_reset_the_next_login_binds_the_device_to_its_branch(world: World) -> None:
+    _two_branches(world)
+    booth = str(uuid.uuid4())
+    world.login("A1", device_id=booth)
+    assert world.login_raw("B1", device_id=booth).status_code == 403
+    admin.revoke_device(world.engine, booth)
+    admin.reset_device(world.engine, booth)  # the laptop moves to Lubuklinggau
+    assert world.login_raw("B1", device_id=booth).status_code == 200
+    assert world.login_raw("A1", device_id=booth).status_code == 403
+
+
+def test_a_co_user_of_a_booth_laptop_cannot_make_a_bundle_in_another_agents_name(
+    world: World,
+) -> None:
+    """Agents A1 and A2 share a laptop, each with their own signing key: a bundle that A2
+    signs but says it carries A1's ops is refused, whoever uploads it."""
+    _, _, supervisor = world.standard()
+    booth = str(uuid.uuid4())
+    key_a1, key_a2 = _key(), _key()
+    a1 = world.login("A1", device_id=booth, device_public_key=_public(key_a1))
+    a2 = world.login("A2", device_id=booth, device_public_key=_public(key_a2))
+    forged = _bundle(a2, key_a2, agent_code="A1", name="Toko Palsu")
+    for uploader in (supervisor, a1):
+        refused = _upload(world, uploader, forged)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["error"]["code"] == "invalid_bundle"
+    assert _upload(world, a2, forged).status_code == 403
+    names = [c["fields"].get("name") for c in supervisor.pull_all()[0]]
+    assert "Toko Palsu" not in names
+    # Each agent's own bundles apply, as that agent.
+    assert _upload(world, supervisor, _bundle(a2, key_a2, name="Toko A2")).status_code == 200
+    assert _upload(world, supervisor, _bundle(a1, key_a1, name="Toko A1")).status_code == 200
+    made = {
+        c["fields"]["name"]: c["fields"]["registered_by"]
+        for c in supervisor.pull_all()[0]
+        if c["entity"] == "business"
+    }
+    assert made == {"Toko A2": "A2", "Toko A1": "A1"}

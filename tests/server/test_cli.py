@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def _cli(
 def test_real_cli_process(tmp_path: Path) -> None:
     home = tmp_path / "home"
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0003" in done.stdout
+    assert done.returncode == 0 and "revision 0005" in done.stdout
     assert _cli(home, "create-branch", "PLG", "--name", "Palembang").returncode == 0
     from_stdin = _cli(
         home,
@@ -100,7 +101,7 @@ def test_administration_commands(
         return run(*args, stdin=stdin, password=password)
 
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0003" in done.stdout
+    assert done.returncode == 0 and "revision 0005" in done.stdout
     assert (home / "server.sqlite3").exists()
     done = _cli(home, "create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
     assert done.returncode == 0 and "created branch PLG" in done.stdout
@@ -258,6 +259,9 @@ def test_administration_commands(
     assert "enabled agent A1" in _cli(home, "enable-agent", "A1").stdout
     assert _cli(home, "disable-agent", "NOBODY").returncode == 2
     assert "must be a UUID" in _cli(home, "revoke-device", "laptop-1").stderr
+    assert "must be a UUID" in _cli(home, "reset-device", "laptop-1").stderr
+    unknown_device = str(uuid.uuid4())
+    assert "no device" in _cli(home, "reset-device", unknown_device).stderr
     assert _cli(home, "compact", "--older-than-days", "30").returncode == 0
     # Every command that changed something is in the administration trail, with who ran it;
     # the refused ones (no agent NOBODY, a bad device id) are not.

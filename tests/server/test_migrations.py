@@ -13,7 +13,7 @@ from sync.server import config, db, migrate
 def test_migrations_match_the_models_and_round_trip(database_url: str) -> None:
     engine = db.make_engine(config.Settings(database_url=database_url))
     try:
-        assert migrate.current_revision(engine) == "0003"
+        assert migrate.current_revision(engine) == "0005"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, db.Base.metadata) == []
@@ -22,5 +22,57 @@ def test_migrations_match_the_models_and_round_trip(database_url: str) -> None:
         migrate.upgrade(engine)
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT value FROM seq_counter")).scalar_one() == 0
+    finally:
+        engine.dispose()
+
+
+def test_0005_gives_existing_devices_their_branch_and_keeps_revoked_ones_revoked(
+    database_url: str,
+) -> None:
+    """Existing rows: a device takes the branch of the agent bound to it first; a device bound
+    to nobody was revoked and stays so; no shared device key is carried to the agents."""
+    engine = db.make_engine(config.Settings(database_url=database_url))
+    try:
+        migrate.downgrade(engine, "0003")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO branch (code, name) VALUES ('PLG', 'P'), ('LLG', 'L')")
+            )
+            for code, branch in (("A1", "PLG"), ("B1", "LLG")):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO agent (code, name, branch_code, role, password_hash,"
+                        " failed_logins, active, created_at) VALUES (:c, 'x', :b, 'agent', 'h',"
+                        " 0, true, CURRENT_TIMESTAMP)"
+                    ),
+                    {"c": code, "b": branch},
+                )
+            for device in ("d-bound", "d-revoked"):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO device (device_id, name, public_key, created_at)"
+                        " VALUES (:d, 'n', 'a2V5', CURRENT_TIMESTAMP)"
+                    ),
+                    {"d": device},
+                )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO device_agent (device_id, agent_code, bound_at) VALUES"
+                    " ('d-bound', 'A1', '2026-11-01 00:00:00'),"
+                    " ('d-bound', 'B1', '2026-11-02 00:00:00')"
+                )
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            rows = {
+                r.device_id: r
+                for r in conn.execute(
+                    sa.text("SELECT device_id, branch_code, revoked_at FROM device")
+                )
+            }
+            keys = conn.execute(sa.text("SELECT public_key FROM device_agent")).scalars().all()
+        assert rows["d-bound"].branch_code == "PLG" and rows["d-bound"].revoked_at is None
+        assert rows["d-revoked"].revoked_at is not None
+        assert keys == [None, None]
     finally:
         engine.dispose()

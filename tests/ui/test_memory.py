@@ -45,17 +45,21 @@ def test_modules_imported_after_pyside_leave_no_source_in_linecache(tmp_path: Pa
     assert out == "0 -1 0"
 
 
-def test_the_sync_thread_has_its_own_engine_with_a_small_page_cache():
+def test_the_sync_thread_has_its_own_engine_with_a_small_page_cache(tmp_path: Path):
     """The database worker's connection keeps the 64 MiB page cache that search reads from;
     the calls made on the network pool (sync, NIK check, bundle upload) use other connections
     that keep 8 MiB, so a sync cycle neither holds a second 64 MiB nor takes search's."""
     from agent_app import app as app_mod
+    from agent_app.security import keyslots
     from agent_app.settings import Settings
     from agent_app.storage import engine as engine_mod
 
-    shell = app_mod.AppShell(Settings(server_url="https://perisai.example.id"), keystore=None)
-    account = SimpleNamespace(agent_code="PLG-001", name="Siti", branch="PLG", role="agent")
-    unlocked = SimpleNamespace(key=secrets.token_bytes(32), account=account)
+    keystore = keyslots.KeyStore(tmp_path / "keys.json")
+    shell = app_mod.AppShell(Settings(server_url="https://perisai.example.id"), keystore=keystore)
+    account = keyslots.Account("PLG-001", "Siti", "PLG", keyslots.Role.AGENT)
+    unlocked = SimpleNamespace(
+        key=secrets.token_bytes(32), account=account, account_key=secrets.token_bytes(32)
+    )
     try:
         backend = shell.connect(unlocked)
         assert shell._network_engine is None  # opened when first needed

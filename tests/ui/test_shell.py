@@ -218,3 +218,29 @@ def test_whole_flow_with_real_worker_threads(qtbot: Any, shell: fakes.FakeShell)
     assert businesses.detail_page.title.text() == "Songket Ibu 00101"
     qtbot.waitUntil(lambda: ops.hub().running == 0, timeout=10000)
     assert runner.wait(5000)
+
+
+def test_the_status_bar_names_the_role_the_session_acts_with(
+    qtbot: Any, shell: fakes.FakeShell, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10 item 1: a key slot that says 'supervisor' is a claim; the status bar shows the
+    role the session acts with (the server-confirmed one), which the backend's actor holds."""
+    from types import SimpleNamespace
+
+    shell.keystore.create_first_account("PLG-001", "Siti", "Palembang", "supervisor", "rahasia123")
+    connect = shell.connect
+
+    def connect_unconfirmed(unlocked: Any) -> Any:
+        backend = connect(unlocked)
+        backend.actor = SimpleNamespace(agent_code="PLG-001", is_supervisor=False)
+        return backend
+
+    monkeypatch.setattr(shell, "connect", connect_unconfirmed)
+    window = MainWindow(shell)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.root.currentWidget() is window.workspace
+    assert "Supervisor" not in window.user_label.text()
+    assert "Agen" in window.user_label.text()

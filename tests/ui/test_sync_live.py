@@ -51,7 +51,7 @@ PASSWORD = sync_fixtures.PASSWORD
 class Laptop:
     def __init__(self, path: Path, agent_code: str, url: str) -> None:
         self.engine = open_engine(path, os.urandom(32))
-        self.actor = Actor(agent_code, f"Agen {agent_code}", "PLG")
+        self.actor = Actor(agent_code, f"Agen {agent_code}", "PLG", account_key=os.urandom(32))
         self.backend = ServicesBackend(lambda: SqlUnitOfWork(self.engine), self.actor, lambda: url)
         self.settings = fakes.FakeSettings(server_url=url)
 

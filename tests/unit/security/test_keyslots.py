@@ -146,3 +146,133 @@ def test_default_kdf_is_argon2id_with_real_cost(tmp_path):
     kdf = json.loads(store.path.read_text())["accounts"][0]["kdf"]
     assert kdf["alg"] == "argon2id"
     assert kdf["memory_cost_kib"] >= 65536 and kdf["time_cost"] >= 3
+
+
+# --- roles come from the server (SYNC_PROTOCOL.md 1.1) -------------------------------------
+
+
+def _edit(store, code, **changes):
+    data = json.loads(store.path.read_text())
+    for slot in data["accounts"]:
+        if slot["agent_code"] == code:
+            slot.update(changes)
+    store.path.write_text(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"role": "supervisor"}, {"confirmed": True}, {"owner": True}, {"branch": "LLG"}],
+)
+def test_editing_a_power_in_the_slot_file_breaks_the_slot(store, changes):
+    first = store.create_first_account("SP01", "Budi", "PLG", "supervisor", "sandi-budi-22")
+    store.add_account(first, "AG001", "Rina", "PLG", "agent", "kata-sandi-1")
+    _edit(store, "AG001", **changes)
+    with pytest.raises(WrongPassword):
+        store.unlock("AG001", "kata-sandi-1")
+
+
+def test_on_a_laptop_with_a_server_nobody_is_supervisor_until_the_server_confirms(tmp_path):
+    server = {"set": False}
+    store = KeyStore(tmp_path / "keys.json", kdf=CHEAP, server_set=lambda: server["set"])
+    first = store.create_first_account("SP01", "Budi", "PLG", "supervisor", "sandi-budi-22")
+    assert store.acting_role(first.account) == "supervisor"  # never connected: the owner's word
+    server["set"] = True
+    assert store.acting_role(store.unlock("SP01", "sandi-budi-22").account) == "agent"
+    confirmed = store.confirm(first, "supervisor", "PLG")
+    assert confirmed.account.confirmed
+    again = store.unlock("SP01", "sandi-budi-22")
+    assert store.acting_role(again.account) == "supervisor"
+    # A downgrade applies at once, and sticks.
+    downgraded = store.confirm(again, "agent", "PLG")
+    assert store.acting_role(downgraded.account) == "agent"
+    assert store.acting_role(store.unlock("SP01", "sandi-budi-22").account) == "agent"
+    # Once any account was confirmed, clearing the server address does not bring powers back.
+    server["set"] = False
+    assert store.server_set()
+
+
+def test_only_a_confirmed_supervisor_adds_accounts(tmp_path):
+    server = {"set": False}
+    store = KeyStore(tmp_path / "keys.json", kdf=CHEAP, server_set=lambda: server["set"])
+    owner = store.create_first_account("AG001", "Rina", "PLG", "agent", "kata-sandi-1")
+    agent = store.add_account(owner, "AG002", "Sari", "PLG", "agent", "kata-sandi-2")
+    assert not agent.confirmed and not agent.owner
+    sari = store.unlock("AG002", "kata-sandi-2")
+    with pytest.raises(keyslots.AccountError) as refused:
+        store.add_account(sari, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
+    assert refused.value.code == "forbidden"
+    assert "supervisor" in refused.value.message("id")
+    # A server address typed but never logged in to: the owner still may (the supervisor's
+    # own account must get onto the laptop somehow).
+    server["set"] = True
+    store.add_account(owner, "SP01", "Budi", "PLG", "supervisor", "sandi-budi-22")
+    # Once the laptop has been connected (any account confirmed), the owner's word no
+    # longer counts, nor a confirmed agent's, nor an unconfirmed 'supervisor'.
+    confirmed_agent = store.confirm(sari, "agent", "PLG")
+    for adder in (owner, confirmed_agent, store.unlock("SP01", "sandi-budi-22")):
+        with pytest.raises(keyslots.AccountError):
+            store.add_account(adder, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
+    supervisor = store.confirm(store.unlock("AG001", "kata-sandi-1"), "supervisor", "PLG")
+    store.add_account(supervisor, "AG003", "Dewi", "PLG", "agent", "kata-sandi-3")
+    assert [a.agent_code for a in store.accounts()] == ["AG001", "AG002", "SP01", "AG003"]
+
+
+def test_a_session_whose_slot_was_edited_adds_nothing(store):
+    owner = store.create_first_account("AG001", "Rina", "PLG", "agent", "kata-sandi-1")
+    store.add_account(owner, "AG002", "Sari", "PLG", "agent", "kata-sandi-2")
+    sari = store.unlock("AG002", "kata-sandi-2")
+    _edit(store, "AG002", owner=True)
+    with pytest.raises(keyslots.AccountError):
+        store.add_account(sari, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
+
+
+def test_each_account_has_its_own_key_kept_across_a_password_change(store):
+    first = store.create_first_account("AG001", "Rina", "PLG", "agent", "kata-sandi-1")
+    store.add_account(first, "AG002", "Sari", "PLG", "agent", "kata-sandi-2")
+    sari = store.unlock("AG002", "kata-sandi-2")
+    assert len(first.account_key) == 32 and len(sari.account_key) == 32
+    assert first.account_key != sari.account_key
+    assert first.account_key not in store.path.read_bytes()
+    store.change_password("AG001", "kata-sandi-1", "sandi-baru-99")
+    assert store.unlock("AG001", "sandi-baru-99").account_key == first.account_key
+
+
+def test_a_first_format_slot_is_upgraded_unconfirmed_at_its_next_login(tmp_path):
+    """A slot of the first format (only the code bound): its claimed role stays a claim."""
+    import secrets as _secrets
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = _secrets.token_bytes(32)
+    slots = []
+    for code, role in (("AG001", "agent"), ("AG002", "supervisor")):
+        salt, nonce = _secrets.token_bytes(16), _secrets.token_bytes(12)
+        kdf = {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1}
+        wrapping = keyslots._derive("kata-sandi-1", salt, kdf)
+        slots.append(
+            {
+                "agent_code": code,
+                "name": "X",
+                "branch": "PLG",
+                "role": role,
+                "kdf": {"alg": "argon2id", **kdf},
+                "salt": keyslots._b64(salt),
+                "nonce": keyslots._b64(nonce),
+                "wrapped_key": keyslots._b64(AESGCM(wrapping).encrypt(nonce, key, code.encode())),
+                "failures": 0,
+                "next_attempt_at": None,
+            }
+        )
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps({"format": 1, "accounts": slots}))
+    store = KeyStore(path, kdf=CHEAP, server_set=lambda: True)
+    upgraded = store.unlock("AG002", "kata-sandi-1")
+    assert upgraded.key == key and len(upgraded.account_key) == 32
+    assert not upgraded.account.confirmed and not upgraded.account.owner
+    assert store.acting_role(upgraded.account) == "agent"
+    assert store.unlock("AG002", "kata-sandi-1").account_key == upgraded.account_key
+    assert store.unlock("AG001", "kata-sandi-1").account.owner
+    # The upgraded slot is bound like a new one.
+    _edit(store, "AG002", confirmed=True)
+    with pytest.raises(WrongPassword):
+        store.unlock("AG002", "kata-sandi-1")

@@ -260,3 +260,32 @@ def test_a_locked_database_is_a_known_error(
 def test_other_database_errors_stay_bugs(engine: Engine) -> None:
     with pytest.raises(sa.exc.OperationalError), SqlUnitOfWork(engine) as uow:
         uow.session.execute(sa.text("SELECT * FROM no_such_table"))
+
+
+def test_0005_drops_the_unsealed_account_secrets_and_keeps_the_rest(
+    tmp_path: Path, key: bytes
+) -> None:
+    """Issue 10 item 2: server tokens and the laptop-wide signing key stored under the shared
+    database key alone are dropped (each agent logs in to the server again); the server's
+    address and bundle key stay."""
+    from alembic import command
+
+    db_path = tmp_path / "old.db"
+    engine = open_engine(db_path, key, migrate=False)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        command.upgrade(storage_engine.alembic_config(conn), "0003")
+        for name in ("tokens:AG001", "tokens:AG002", "device_key", "server"):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO sync_secrets (name, value, updated_at) VALUES (:n, :v, 'now')"
+                ),
+                {"n": name, "v": '{"access_token": "x"}'},
+            )
+        conn.exec_driver_sql("COMMIT")
+    engine.dispose()
+    engine = open_engine(db_path, key)
+    with engine.connect() as conn:
+        names = set(conn.scalars(sa.text("SELECT name FROM sync_secrets")))
+    engine.dispose()
+    assert names == {"server"}
