@@ -177,3 +177,50 @@ def test_the_cli_lists_the_gaps(
     assert len(out) == 1 and "seq 4" in out[0] and "CHAIN gap" in out[0]
     assert main(["audit-events", "--device", "not-a-device"]) == 2
     assert "--device" in capsys.readouterr().err
+
+
+def _laptop_trail(tmp_path: Any, actor_code: str) -> tuple[Any, Any]:
+    """A real laptop database (SQLCipher) with three audit entries; its audit-trail store."""
+    pytest.importorskip("sqlcipher3")
+    from agent_app.storage import engine as storage_engine
+    from agent_app.storage import store as app_store
+    from agent_app.storage.uow import SqlUnitOfWork
+
+    engine = storage_engine.open_engine(tmp_path / "laptop.db", bytes(range(32)))
+    for n in range(3):
+        with SqlUnitOfWork(engine) as uow:
+            uow.audit.add(actor_code, "enrollment.open", "enrollment", str(uuid.uuid4()), {"n": n})
+            uow.commit()
+    return engine, app_store.LocalStore(engine, audit_trail=True)
+
+
+def test_a_laptop_chain_reaches_the_server_whole(world: World, tmp_path: Any) -> None:
+    world.standard()
+    engine, trail = _laptop_trail(tmp_path, "A1")
+    a1 = world.login("A1", device_id=trail.device_id)
+    ops = trail.pending_ops(10)
+    trail.mark_results(a1.push(*ops))
+    assert trail.pending_count() == 0
+    assert [(r.seq, r.chain_ok) for r in stored(world)] == [(1, True), (2, True), (3, True)]
+    engine.dispose()
+
+
+def test_an_entry_a_co_user_deleted_on_the_laptop_shows_as_a_gap(
+    world: World, tmp_path: Any
+) -> None:
+    from agent_app.storage import tables
+
+    world.standard()
+    engine, trail = _laptop_trail(tmp_path, "A1")
+    a1 = world.login("A1", device_id=trail.device_id)
+    with engine.begin() as conn:  # the co-user removes entry 2 and the op that carries it
+        op_id = conn.execute(sa.select(tables.AuditEntry.op_id).where(tables.AuditEntry.seq == 2))
+        doomed = op_id.scalar_one()
+        conn.execute(sa.delete(tables.AuditEntry).where(tables.AuditEntry.op_id == doomed))
+        conn.execute(sa.delete(tables.OutboxOp).where(tables.OutboxOp.op_id == doomed))
+    a1.push(*trail.pending_ops(10))
+    rows = stored(world)
+    assert [(r.seq, r.chain_problem) for r in rows] == [(1, None), (3, "gap")]
+    [line] = admin.laptop_audit(world.engine, trail.device_id, gaps_only=True)
+    assert "seq 3" in line and "CHAIN gap" in line
+    engine.dispose()
