@@ -589,7 +589,7 @@ class AuditRepository:
         """Records who did what; `details` must hold ids and codes only, no personal data."""
         at = now()
         kept = dict(details or {})
-        state = self.outbox.sync_state.audit_head()
+        seq, prev_hash = self.outbox.sync_state.next_audit_link()
         event: dict[str, Any] = {
             "action": action,
             "entity": str(entity) if entity else None,
@@ -597,8 +597,8 @@ class AuditRepository:
             "at": at,
             "agent_code": actor,
             "details": audit_wire_details(kept),
-            "seq": state.audit_seq + 1,
-            "prev_hash": state.audit_hash,
+            "seq": seq,
+            "prev_hash": prev_hash,
         }
         event["hash"] = protocol.audit_event_hash(event)
         op = self.outbox.add(
@@ -609,7 +609,7 @@ class AuditRepository:
             event,
             recorded_at=at,
         )
-        state.audit_seq, state.audit_hash = event["seq"], event["hash"]
+        self.outbox.sync_state.set_audit_hash(event["hash"])
         self.session.add(
             tables.AuditEntry(
                 at=at,
@@ -718,6 +718,9 @@ class TargetRepository:
         ]
 
 
+_SYNC_STATE = cast(sa.Table, tables.SyncState.__table__)
+
+
 class SyncStateRepository:
     """The single sync_state row: device id, pull cursor, op_seq counter."""
 
@@ -743,9 +746,26 @@ class SyncStateRepository:
             r.last_op_seq,
         )
 
-    def audit_head(self) -> tables.SyncState:
-        """The row holding the head of the audit chain (`audit_seq`, `audit_hash`)."""
-        return self._row()
+    def next_audit_link(self) -> tuple[int, str | None]:
+        """Takes the next seq of the audit chain; answers it with the hash of the entry before.
+
+        One UPDATE ... RETURNING: it takes the write lock first, so two threads writing audit
+        entries at once cannot both chain to the same entry (a fork the server would flag).
+        """
+        self._row()  # made if missing
+        table = _SYNC_STATE
+        found = self.session.execute(
+            sa.update(table)
+            .where(table.c.id == 1)
+            .values(audit_seq=table.c.audit_seq + 1)
+            .returning(table.c.audit_seq, table.c.audit_hash)
+        ).one()
+        return int(found.audit_seq), found.audit_hash
+
+    def set_audit_hash(self, value: str) -> None:
+        """Records the hash of the chain's newest entry (after `next_audit_link`)."""
+        table = _SYNC_STATE
+        self.session.execute(sa.update(table).where(table.c.id == 1).values(audit_hash=value))
 
     def next_op_seq(self) -> int:
         """The next op_seq: strictly rising for the life of the database, never reused."""
