@@ -143,3 +143,35 @@ def test_entries_from_before_the_chain_stay_on_the_laptop(
     far = dt.datetime.now().astimezone() + dt.timedelta(days=400)
     retention.purge(SqlUnitOfWork(engine), actor.agent_code, far)
     assert old.id in {row.id for row in _audit_rows(engine)}
+
+
+def test_two_threads_writing_audit_entries_keep_one_unbroken_chain(engine: Engine) -> None:
+    """Whatever the interleaving, each entry takes its own seq and chains to the one before
+    (the booth app writes from its database thread and its sync thread)."""
+    import threading
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def write(actor_code: str) -> None:
+        try:
+            start.wait()
+            for n in range(30):
+                with SqlUnitOfWork(engine) as uow:
+                    uow.sync_state.get()  # read first, as a use case does
+                    uow.audit.add(actor_code, "enrollment.open", details={"n": n})
+                    uow.commit()
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(code,)) for code in ("AG001", "AG002")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = sorted(_audit_rows(engine), key=lambda r: r.seq)
+    assert [r.seq for r in rows] == list(range(1, 61))
+    assert [r.prev_hash for r in rows[1:]] == [r.hash for r in rows[:-1]]
+    ops = _audit_ops(engine)
+    assert all(protocol.audit_event_hash(ops[r.op_id].fields) == r.hash for r in rows)
