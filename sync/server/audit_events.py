@@ -230,8 +230,11 @@ def listing(
     lines = []
     for row in rows:
         flag = "ok" if row.chain_ok else f"CHAIN {row.chain_problem}"
+        agent = row.agent_code
+        if row.laptop_agent_code != row.agent_code:
+            agent += f" (laptop: {row.laptop_agent_code or '-'})"
         lines.append(
             f"{row.at:%Y-%m-%d %H:%M:%S%z} device {row.device_id} seq {row.seq or '-'} "
-            f"{row.agent_code} {row.action} {row.entity or '-'} {row.entity_ref or '-'} {flag}"
+            f"{agent} {row.action} {row.entity or '-'} {row.entity_ref or '-'} {flag}"
         )
     return lines

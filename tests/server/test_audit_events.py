@@ -59,6 +59,8 @@ def test_events_are_stored_with_the_token_agent_and_never_pulled(world: World) -
     assert all(r.chain_ok for r in rows)
     assert rows[1].prev_hash == rows[0].hash == events[0]["fields"]["hash"]
     assert rows[2].details == {"fields": "name,phone", "n": 3}
+    # On a shared booth laptop the agent who synced sent them; the listing shows both.
+    assert "A1 (laptop: S1) business.create" in admin.laptop_audit(world.engine)[0]
     for laptop in (a1, a2, s1):
         changes, _ = laptop.pull_all()
         assert all(c["entity"] != "audit_event" for c in changes)
