@@ -282,6 +282,35 @@ class SyncEngine:
                 ", cancelled" if report.cancelled else "",
             )
 
+    def push_only(self, progress: Progress | None = None) -> CycleReport:
+        """Pushes the store's ops and stops: no pull, no `record_success`. For a second
+        stream of ops after a cycle (the laptop's audit trail, SYNC_PROTOCOL.md 1.1).
+
+        Raises:
+            SyncError: as `run_cycle`, with `.report` (partial).
+        """
+        self.cancel_event.clear()
+        report = CycleReport()
+        started = time.monotonic()
+        notify: Progress = progress if progress is not None else (lambda *_: None)
+        try:
+            if str(uuid.UUID(str(self.store.device_id))) != self.client.device_id:
+                raise SyncError(
+                    "protocol",
+                    "device_mismatch",
+                    "The store's device_id is not the one the client logged in with.",
+                )
+            self._push(self._config(report), report, notify)
+            report.cancelled = self.cancelled
+        except SyncCancelled:
+            report.cancelled = True
+        except SyncError as error:
+            error.report = report
+            raise
+        finally:
+            report.duration = time.monotonic() - started
+        return report
+
     def _config(self, report: CycleReport) -> protocol.SyncConfig:
         before = self.clock()
         config = self.client.config()

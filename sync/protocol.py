@@ -9,14 +9,17 @@ server, so they stay a free-form mapping here.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
 
-Entity = Literal["business", "visit", "enrollment"]
+Entity = Literal["business", "visit", "enrollment", "audit_event"]
 PulledEntity = Literal["business", "visit", "enrollment", "event", "target", "rate_table"]
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
@@ -31,6 +34,7 @@ SERVER_SET_FIELDS: dict[str, frozenset[str]] = {
     "business": frozenset({"registered_by"}),
     "visit": frozenset({"agent_code"}),
     "enrollment": frozenset({"agent_code"}),
+    "audit_event": frozenset({"agent_code"}),
 }
 
 
@@ -106,6 +110,55 @@ class SyncConfig(_Model):
 
 class Health(_Model):
     status: Literal["ok"]
+
+
+# --- the laptop's audit trail (1.1) ----------------------------------------------------------
+
+#: The entity of a laptop's audit entries on the wire (create only; append-only on the server).
+AUDIT_EVENT = "audit_event"
+#: The content of an `audit_event` that its `hash` covers: every field but `hash` itself.
+AUDIT_EVENT_FIELDS = (
+    "action",
+    "entity",
+    "entity_id",
+    "at",
+    "agent_code",
+    "details",
+    "seq",
+    "prev_hash",
+)
+
+
+class AuditEventFields(BaseModel):
+    """The `fields` of an `audit_event` create (SYNC_PROTOCOL.md 1.1), with the hash chain.
+
+    Each laptop numbers its audit events (`seq`, from 1) and chains them: `prev_hash` is the
+    `hash` of the laptop's previous event (null for the first) and `hash` is
+    `audit_event_hash(fields)`. The chain fields are optional so that an event without them
+    is still taken (and flagged unchained). `details` holds ids and codes only: scalars, never
+    a NIK, name, phone or income. `agent_code` is server-set (the server records the agent of
+    the token) but is covered by the hash as the laptop sent it.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    action: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    entity: str | None = Field(default=None, pattern=r"^[a-z_]{1,32}$")
+    entity_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
+    at: str = Field(max_length=40, description="ISO 8601 with offset.")
+    agent_code: Any = None
+    details: dict[str, Any] = Field(default_factory=dict)
+    seq: int | None = Field(default=None, ge=1, le=2**62)
+    prev_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+def audit_event_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of an audit event's canonical JSON: the `AUDIT_EVENT_FIELDS` it has
+    (sorted keys, no spaces, ASCII), `prev_hash` included, `hash` left out."""
+    content = {name: fields[name] for name in AUDIT_EVENT_FIELDS if name in fields}
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
 
 
 # --- push -----------------------------------------------------------------------------------

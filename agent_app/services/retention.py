@@ -11,6 +11,10 @@ every successful sync (`purge`):
   enrollment's NIK, name, income); without this every edit ever made stays on the laptop.
   Ops still waiting (`pending`, `sent`) and refusals still to be dealt with are never
   touched.
+- **Audit entries the server holds**: an entry whose `audit_event` op was settled (`applied`,
+  `duplicate`) more than `SETTLED_OP_DAYS` ago goes with that op; an entry whose op has not
+  reached the server (waiting, refused) and the entries from before the audit chain
+  (migration 0006, no op) stay.
 - **Enrollments deleted on the server** (a supervisor's deletion, or erasure at the person's
   request) are removed from the laptop with their settled ops, as soon as no local op of them
   is waiting; before, the laptop kept the deleted person's data, only marked deleted.
@@ -34,6 +38,7 @@ from agent_app.domain import keys
 from agent_app.storage import tables
 from agent_app.storage.repositories import UNSETTLED_OP, chunks, stamp
 from agent_app.storage.uow import SqlUnitOfWork
+from sync import protocol
 
 log = logging.getLogger("db")
 
@@ -49,10 +54,13 @@ class Purged:
     ops: int = 0
     deleted_enrollments: int = 0
     accepted_enrollments: int = 0
+    audit_entries: int = 0
 
     @property
     def anything(self) -> bool:
-        return bool(self.ops or self.deleted_enrollments or self.accepted_enrollments)
+        return bool(
+            self.ops or self.deleted_enrollments or self.accepted_enrollments or self.audit_entries
+        )
 
 
 def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = None) -> Purged:
@@ -109,12 +117,23 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
         superseded_seqs = list(session.scalars(superseded))
         for seqs in chunks(superseded_seqs):
             removed_ops += _rowcount(session.execute(sa.delete(ops).where(ops.op_seq.in_(seqs))))
+        # Audit entries whose op the server took, before that op (their link) goes.
+        reached = sa.select(ops.op_id).where(
+            ops.entity == protocol.AUDIT_EVENT,
+            ops.status.in_(_SETTLED),
+            ops.recorded_at < op_cutoff,
+        )
+        removed_audit = _rowcount(
+            session.execute(
+                sa.delete(tables.AuditEntry).where(tables.AuditEntry.op_id.in_(reached))
+            )
+        )
         removed_ops += _rowcount(
             session.execute(
                 sa.delete(ops).where(ops.status.in_(_SETTLED), ops.recorded_at < op_cutoff)
             )
         )
-        purged = Purged(removed_ops, len(deleted_ids), len(accepted_ids))
+        purged = Purged(removed_ops, len(deleted_ids), len(accepted_ids), removed_audit)
         if purged.anything:
             uow.audit.add(
                 actor_code,
@@ -123,6 +142,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
                     "outbox_ops": purged.ops,
                     "deleted_enrollments": purged.deleted_enrollments,
                     "accepted_enrollments": purged.accepted_enrollments,
+                    "audit_entries": purged.audit_entries,
                     "settled_op_days": SETTLED_OP_DAYS,
                     "accepted_days": ACCEPTED_DAYS,
                 },

@@ -527,6 +527,8 @@ def run_cycle(
     )
     try:
         cycle = sync.run_cycle(progress)
+        if not cycle.cancelled:
+            _push_audit_trail(client, engine, actor.agent_code, cancel, batch_size)
     except sync_client.SyncError as error:
         _remember(device_id, False, error.code)
         if error.kind == "auth":
@@ -553,6 +555,33 @@ def run_cycle(
             _put_secret(uow, _SERVER, server)
             uow.commit()
     return _report(uow_factory, cycle)
+
+
+def _push_audit_trail(
+    client: sync_client.SyncClient,
+    engine: sa.Engine,
+    agent_code: str,
+    cancel: threading.Event | None,
+    batch_size: int | None,
+) -> None:
+    """Sends the laptop's audit trail (`audit_event` ops, SYNC_PROTOCOL.md 1.1) after a
+    cycle, as a stream of its own: the cycle's report stays about people's records. A failure
+    here is logged, not raised; the events wait for the next sync."""
+    store = local_store.LocalStore(engine, agent_code, audit_trail=True)
+    if not store.pending_count():
+        return
+    pusher = sync_engine.SyncEngine(client, store, cancel=cancel, batch_size=batch_size)
+    try:
+        report = pusher.push_only()
+    except sync_client.SyncError as error:
+        log.info("audit trail not sent this time: %s", error.code)
+        return
+    log.info(
+        "audit trail: %d events sent (%d taken, %d refused)",
+        report.pushed,
+        report.applied + report.duplicate,
+        report.rejected + report.conflict,
+    )
 
 
 def _report(uow_factory: UowFactory, cycle: sync_engine.CycleReport) -> SyncReport:
@@ -835,6 +864,7 @@ def _problems(uow: SqlUnitOfWork) -> list[SyncProblem]:
         sa.select(t)
         .where(
             t.status.in_(("rejected", "conflict")),
+            t.entity != protocol.AUDIT_EVENT,  # nothing a person can correct: logged only
             ~sa.exists().where(newer.entity_id == t.entity_id, newer.op_seq > t.op_seq),
         )
         .order_by(t.op_seq)

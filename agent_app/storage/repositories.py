@@ -12,6 +12,7 @@ Lists are ordered in SQL and paged with LIMIT/OFFSET; `count()` takes the same f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from agent_app.domain import keys, records
 from agent_app.storage import rows, tables, wire
+from sync import protocol
 
 log = logging.getLogger("db")
 
@@ -490,11 +492,14 @@ class OutboxRepository:
         return [_op(r) for r in self.session.scalars(stmt)]
 
     def unsettled(
-        self, limit: int | None = None, after_seq: int | None = None
+        self, limit: int | None = None, after_seq: int | None = None, *, audit: bool = False
     ) -> list[rows.OutboxOp]:
+        """The unsettled changes to records (`audit`: the audit trail's ops instead)."""
         stmt = (
             sa.select(tables.OutboxOp)
-            .where(tables.OutboxOp.status.in_(UNSETTLED_OP))
+            .where(
+                tables.OutboxOp.status.in_(UNSETTLED_OP), audit_ops(tables.OutboxOp.entity, audit)
+            )
             .order_by(tables.OutboxOp.op_seq)
         )
         if after_seq is not None:
@@ -549,8 +554,12 @@ class OutboxRepository:
     def entities_with_unsettled_create(self, entity_ids: Iterable[str]) -> set[str]:
         return self.entities_with_unsettled(entity_ids, kind="create")
 
-    def count_unsettled(self) -> int:
-        stmt = sa.select(sa.func.count()).where(tables.OutboxOp.status.in_(UNSETTLED_OP))
+    def count_unsettled(self, *, audit: bool = False) -> int:
+        """The changes to records waiting for the server (`audit`: the audit trail's
+        `audit_event` ops waiting instead)."""
+        stmt = sa.select(sa.func.count()).where(
+            tables.OutboxOp.status.in_(UNSETTLED_OP), audit_ops(tables.OutboxOp.entity, audit)
+        )
         return int(self.session.scalar(stmt) or 0)
 
     def get_row(self, op_id: str) -> tables.OutboxOp | None:
@@ -560,8 +569,14 @@ class OutboxRepository:
 
 
 class AuditRepository:
-    def __init__(self, session: Session) -> None:
+    """The laptop's audit trail. Each entry is also an `audit_event` create in the outbox,
+    written in the same transaction, and a link of the laptop's hash chain (SYNC_PROTOCOL.md
+    1.1): a co-user who deletes or edits entries cannot undo what reached the server, and a
+    deleted entry that had not left yet shows there as a gap in the chain."""
+
+    def __init__(self, session: Session, outbox: OutboxRepository) -> None:
         self.session = session
+        self.outbox = outbox
 
     def add(
         self,
@@ -572,14 +587,41 @@ class AuditRepository:
         details: Mapping[str, Any] | None = None,
     ) -> None:
         """Records who did what; `details` must hold ids and codes only, no personal data."""
+        at = now()
+        kept = dict(details or {})
+        seq, prev_hash = self.outbox.sync_state.next_audit_link()
+        event: dict[str, Any] = {
+            "action": action,
+            "entity": str(entity) if entity else None,
+            "entity_id": entity_id,
+            "at": at,
+            "agent_code": actor,
+            "details": audit_wire_details(kept),
+            "seq": seq,
+            "prev_hash": prev_hash,
+        }
+        event["hash"] = protocol.audit_event_hash(event)
+        op = self.outbox.add(
+            protocol.AUDIT_EVENT,
+            str(uuid.uuid4()),
+            keys.OpKind.CREATE,
+            None,
+            event,
+            recorded_at=at,
+        )
+        self.outbox.sync_state.set_audit_hash(event["hash"])
         self.session.add(
             tables.AuditEntry(
-                at=now(),
+                at=at,
                 actor=actor,
                 action=action,
-                entity=str(entity) if entity else None,
+                entity=event["entity"],
                 entity_id=entity_id,
-                details=dict(details or {}),
+                details=kept,
+                seq=event["seq"],
+                prev_hash=event["prev_hash"],
+                hash=event["hash"],
+                op_id=op.op_id,
             )
         )
         self.session.flush()
@@ -593,6 +635,26 @@ class AuditRepository:
             rows.AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.details or {})
             for r in self.session.scalars(stmt)
         ]
+
+
+def audit_ops(entity: Any, audit: bool) -> sa.ColumnElement[bool]:
+    """The outbox's two streams: the audit trail's `audit_event` ops (`audit`), or the rest."""
+    return entity == protocol.AUDIT_EVENT if audit else entity != protocol.AUDIT_EVENT
+
+
+def audit_wire_details(details: Mapping[str, Any]) -> dict[str, Any]:
+    """An audit entry's details as the server takes them: scalars only (a list of field
+    names becomes one comma-separated text; anything else, its canonical JSON text)."""
+    wired: dict[str, Any] = {}
+    for key, value in details.items():
+        if value is None or isinstance(value, bool | int | str):
+            wired[str(key)] = value
+        elif isinstance(value, list | tuple | set | frozenset):
+            items = sorted(value) if isinstance(value, set | frozenset) else value
+            wired[str(key)] = ",".join(str(item) for item in items)
+        else:
+            wired[str(key)] = json.dumps(value, sort_keys=True, default=str)
+    return wired
 
 
 class EventRepository:
@@ -656,6 +718,9 @@ class TargetRepository:
         ]
 
 
+_SYNC_STATE = cast(sa.Table, tables.SyncState.__table__)
+
+
 class SyncStateRepository:
     """The single sync_state row: device id, pull cursor, op_seq counter."""
 
@@ -680,6 +745,27 @@ class SyncStateRepository:
             r.server_url,
             r.last_op_seq,
         )
+
+    def next_audit_link(self) -> tuple[int, str | None]:
+        """Takes the next seq of the audit chain; answers it with the hash of the entry before.
+
+        One UPDATE ... RETURNING: it takes the write lock first, so two threads writing audit
+        entries at once cannot both chain to the same entry (a fork the server would flag).
+        """
+        self._row()  # made if missing
+        table = _SYNC_STATE
+        found = self.session.execute(
+            sa.update(table)
+            .where(table.c.id == 1)
+            .values(audit_seq=table.c.audit_seq + 1)
+            .returning(table.c.audit_seq, table.c.audit_hash)
+        ).one()
+        return int(found.audit_seq), found.audit_hash
+
+    def set_audit_hash(self, value: str) -> None:
+        """Records the hash of the chain's newest entry (after `next_audit_link`)."""
+        table = _SYNC_STATE
+        self.session.execute(sa.update(table).where(table.c.id == 1).values(audit_hash=value))
 
     def next_op_seq(self) -> int:
         """The next op_seq: strictly rising for the life of the database, never reused."""

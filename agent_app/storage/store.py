@@ -7,7 +7,9 @@ or plain mappings:
 
 - `device_id` (property): the id this laptop pushes as (made once, kept in sync_state).
 - `pending_count()`, `pending_ops(limit, after_seq=None)`: the unsettled ops in rising
-  `op_seq`. Handing an op out marks it `sent`; from then on its payload never changes (a
+  `op_seq`: the changes to records, or with `LocalStore(..., audit_trail=True)` the audit
+  trail's `audit_event` ops (a stream of their own, pushed after the cycle). Handing an op
+  out marks it `sent`; from then on its payload never changes (a
   later edit of the record becomes a new op instead of amending it), so a resent op is the
   same op. An update whose record has no server version yet (its create is still unanswered)
   ends the list; once the create's result arrives its `base_version` is filled in and stored.
@@ -47,7 +49,7 @@ from sqlalchemy import Engine
 
 from agent_app.domain import keys, records
 from agent_app.storage import tables, wire
-from agent_app.storage.repositories import chunks, now
+from agent_app.storage.repositories import audit_ops, chunks, now
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -71,11 +73,16 @@ _PULL_ORDER = {"event": 0, "target": 0, "rate_table": 0, "business": 1, "visit":
 
 
 class LocalStore:
-    def __init__(self, engine: Engine, agent_code: str | None = None) -> None:
+    def __init__(
+        self, engine: Engine, agent_code: str | None = None, *, audit_trail: bool = False
+    ) -> None:
         """`agent_code`: the account syncing, whose own pull cursor is used (agents sharing a
-        booth laptop each see different records); None: the laptop-wide cursor."""
+        booth laptop each see different records); None: the laptop-wide cursor.
+        `audit_trail`: hand out and count the audit trail's `audit_event` ops instead of the
+        changes to records (the sync service pushes them in a pass of their own)."""
         self.engine = engine
         self.agent_code = agent_code
+        self.audit_trail = audit_trail
 
     def _uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -115,7 +122,7 @@ class LocalStore:
 
     def pending_count(self) -> int:
         with self._uow() as uow:
-            return uow.outbox.count_unsettled()
+            return uow.outbox.count_unsettled(audit=self.audit_trail)
 
     def pending_ops(
         self, limit: int = 500, after_seq: int | None = None, *, for_bundle: bool = False
@@ -142,7 +149,7 @@ class LocalStore:
                 t.c.fields,
                 t.c.recorded_at,
             )
-            .where(t.c.status.in_(UNSETTLED_OP))
+            .where(t.c.status.in_(UNSETTLED_OP), audit_ops(t.c.entity, self.audit_trail))
             .order_by(t.c.op_seq)
             .limit(limit)
         )

@@ -273,6 +273,9 @@ class SyncState(Base):
     clock_offset_seconds: Mapped[float | None] = mapped_column(Float)
     server_url: Mapped[str | None] = mapped_column(Text)
     last_op_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The head of the laptop's audit hash chain: the last entry's seq and hash (0006).
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class PullCursor(Base):
@@ -300,7 +303,12 @@ class SyncSecret(Base):
 
 
 class AuditEntry(Base):
-    """Who did what to which record, and when. `details` never holds personal data."""
+    """Who did what to which record, and when. `details` never holds personal data.
+
+    Since migration 0006 each entry is a link of the laptop's hash chain (`seq`, `prev_hash`,
+    `hash`: `sync.protocol.audit_event_hash` of its wire form) and goes to the server as the
+    `audit_event` op `op_id`, written in the same transaction. Entries from before 0006 have
+    null chain fields."""
 
     __tablename__ = "audit"
 
@@ -311,10 +319,15 @@ class AuditEntry(Base):
     entity: Mapped[str | None] = mapped_column(String(16))
     entity_id: Mapped[str | None] = mapped_column(String(36))
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+    op_id: Mapped[str | None] = mapped_column(String(36))
 
     __table_args__ = (
         Index(None, "at"),
         Index(None, "entity_id"),
+        Index(None, "op_id"),
     )
 
 

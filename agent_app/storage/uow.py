@@ -54,7 +54,7 @@ class SqlUnitOfWork:
         self.enrollments = repositories.EnrollmentRepository(session)
         self.sync_state = repositories.SyncStateRepository(session)
         self.outbox = repositories.OutboxRepository(session, self.sync_state)
-        self.audit = repositories.AuditRepository(session)
+        self.audit = repositories.AuditRepository(session, self.outbox)
         self.events = repositories.EventRepository(session)
         self.targets = repositories.TargetRepository(session)
         return self

@@ -16,6 +16,8 @@
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
+    audit-events [--device ID] [--gaps] [--limit N]   (the laptops' pushed audit trails;
+        --gaps: only events that break their device's hash chain)
     admin-log [--limit N]   (every command above is recorded with who ran it; PERISAI_OPERATOR
         names the operator, else the system account)
 
@@ -113,6 +115,11 @@ def _parser() -> argparse.ArgumentParser:
 
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
+
+    laptop = sub.add_parser("audit-events", help="the laptops' audit trails, newest first")
+    laptop.add_argument("--device", default=None, help="only this device id")
+    laptop.add_argument("--gaps", action="store_true", help="only breaks of a hash chain")
+    laptop.add_argument("--limit", type=int, default=200)
 
     trail = sub.add_parser("admin-log", help="who ran which administration command, newest first")
     trail.add_argument("--limit", type=int, default=50)
@@ -243,6 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(admin.publish_rate_table(engine, args.version, args.effective_from, text))
         elif args.command == "compact":
             print(admin.compact(engine, args.older_than_days))
+        elif args.command == "audit-events":
+            lines = admin.laptop_audit(engine, args.device, args.gaps, args.limit)
+            print("\n".join(lines) or "no audit events")
         elif args.command == "admin-log":
             print("\n".join(admin.trail(engine, args.limit)) or "no administration yet")
         return 0

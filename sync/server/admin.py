@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import contributions
-from sync.server import accounts, config, db, meta, rates, security
+from sync.server import accounts, audit_events, config, db, meta, rates, security
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -78,6 +78,24 @@ def trail(engine: Engine, limit: int = 50) -> list[str]:
         + (f" {json.dumps(row.details, sort_keys=True)}" if row.details else "")
         for row in rows
     ]
+
+
+def laptop_audit(
+    engine: Engine, device_id: str | None = None, gaps_only: bool = False, limit: int = 200
+) -> list[str]:
+    """The laptops' pushed audit events, newest first (`gaps_only`: those that break their
+    device's hash chain). Reading them is recorded in the administration trail."""
+    if device_id is not None:
+        try:
+            device_id = str(uuid.UUID(device_id))
+        except ValueError as error:
+            raise AdminError(f"--device must be a device id (UUID), not {device_id!r}") from error
+    if not 1 <= limit <= 10_000:
+        raise AdminError("--limit must be between 1 and 10000")
+    lines = audit_events.listing(engine, device_id, gaps_only, limit)
+    with engine.begin() as conn:
+        _audit(conn, "audit-events", device_id, gaps_only=gaps_only or None)
+    return lines
 
 
 def _lock_seq(conn: sa.Connection) -> int:

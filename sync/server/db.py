@@ -165,6 +165,33 @@ class AdminAudit(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONType)
 
 
+class AuditEvent(Base):
+    """The laptops' audit trails (SYNC_PROTOCOL.md 1.1 `audit_event`), append-only: rows are
+    only inserted (sync/server/audit_events.py); a trigger refuses UPDATE and DELETE. `agent_code`
+    is the pushing token's agent; `laptop_agent_code` is what the laptop wrote in the event.
+    `chain_ok` is false when the event does not follow the device's last stored one
+    (`chain_problem`: gap, mismatch, bad_hash, unchained)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    op_id: Mapped[str] = mapped_column(sa.String(36))
+    device_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    agent_code: Mapped[str] = mapped_column(sa.String(64))
+    laptop_agent_code: Mapped[str | None] = mapped_column(sa.String(64))
+    seq: Mapped[int | None] = mapped_column(sa.BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    hash: Mapped[str | None] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    entity: Mapped[str | None] = mapped_column(sa.String(32))
+    entity_ref: Mapped[str | None] = mapped_column(sa.String(64))
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    received_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    chain_ok: Mapped[bool] = mapped_column(sa.Boolean)
+    chain_problem: Mapped[str | None] = mapped_column(sa.String(16))
+
+
 def table(model: type[Base]) -> sa.Table:
     """The Core table of a mapped class (for bulk statements)."""
     return cast(sa.Table, model.__table__)

@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from agent_app.domain import contributions, validation
 from sync import protocol
-from sync.server import bulk, db, rates
+from sync.server import audit_events, bulk, db, rates
 
 log = logging.getLogger("server")
 
@@ -59,6 +59,7 @@ _VALIDATORS = {
     "business": validation.validate_business,
     "visit": validation.validate_visit,
     "enrollment": validation.validate_enrollment,
+    protocol.AUDIT_EVENT: audit_events.validate,
 }
 _CHUNK = 500
 _RETRIES = 5
@@ -248,6 +249,7 @@ class Batch:
         self.records: dict[str, Rec] = {}
         self.niks: dict[str, NikRow | None] = {}
         self.niks_before: dict[str, NikRow | None] = {}
+        self.audit = audit_events.AuditBatch(conn, caller.device_id, caller.agent_code, now)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -284,6 +286,8 @@ class Batch:
 
     def apply(self, prep: Prepared) -> Outcome:
         op, entity_id = prep.op, prep.entity_id
+        if op.entity == protocol.AUDIT_EVENT:
+            return self._audit_event(prep)
         rec = self.records.get(entity_id)
         if op.kind == "create":
             return self._create(prep, rec)
@@ -295,6 +299,15 @@ class Batch:
         if op.kind == "delete":
             return self._delete(rec)
         return self._update(prep, rec)
+
+    def _audit_event(self, prep: Prepared) -> Outcome:
+        """A laptop's audit event: append-only, chain-checked (sync/server/audit_events.py)."""
+        verdict = self.audit.apply(prep.op, prep.op_id, prep.entity_id, prep.problem is not None)
+        if verdict.status == "rejected":
+            if verdict.code is None and prep.problem is not None:
+                return prep.problem
+            return _rejected(verdict.code or "invalid_field", verdict.field, verdict.message)
+        return Outcome(verdict.status, entity_version=1)
 
     def _may_change(self, rec: Rec) -> Outcome | None:
         caller = self.caller
@@ -525,6 +538,7 @@ class Batch:
     # --- writing ----------------------------------------------------------------------------
 
     def flush(self) -> None:
+        self.audit.flush()
         dirty = [r for r in self.records.values() if r.dirty]
         bulk.insert_records(self.conn, [r for r in dirty if r.is_new])
         bulk.update_records(self.conn, [r for r in dirty if not r.is_new])

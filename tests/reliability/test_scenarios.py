@@ -151,15 +151,17 @@ POISONS = {
 
 
 def _poison(laptop, positions: dict[int, str]) -> dict[str, str]:
-    """Overwrites the ops at these 1-based positions of the outbox; {op_id: poison}."""
+    """Overwrites the ops at these 1-based positions of the outbox's records stream (not the
+    audit trail's); {op_id: poison}."""
     import sqlalchemy as sa
 
     from agent_app.storage import tables
 
     poisoned = {}
+    t = tables.OutboxOp
     with laptop.uow() as uow:
         rows = list(
-            uow.session.scalars(sa.select(tables.OutboxOp).order_by(tables.OutboxOp.op_seq))
+            uow.session.scalars(sa.select(t).where(t.entity != "audit_event").order_by(t.op_seq))
         )
         for position, kind in positions.items():
             row = rows[position - 1]

@@ -31,6 +31,7 @@ _TABLES = (
     "device",
     "agent",
     "branch",
+    "audit_event",
 )
 
 

@@ -62,6 +62,11 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
             c.exec_driver_sql("DROP TABLE sync_secrets")
             c.exec_driver_sql("DROP TABLE pull_cursors")
+            c.exec_driver_sql("DROP INDEX ix_audit_op_id")
+            for column in ("seq", "prev_hash", "hash", "op_id"):
+                c.exec_driver_sql(f"ALTER TABLE audit DROP COLUMN {column}")
+            for column in ("audit_seq", "audit_hash"):
+                c.exec_driver_sql(f"ALTER TABLE sync_state DROP COLUMN {column}")
         """,
         tmp_path,
     )

@@ -48,7 +48,7 @@ def test_a_change_its_op_and_its_audit_entry_are_one_transaction(
 
     business = businesses.register_business(uow, actor, {"name": "Pempek Cek Molek"})
     assert _count(engine, tables.Business) == 1
-    assert _count(engine, tables.OutboxOp) == 1
+    assert _count(engine, tables.OutboxOp) == 2  # the business's op and the audit entry's
     with uow:
         entries = uow.audit.list(business.id)
     assert [e.action for e in entries] == ["business.register"]
@@ -145,13 +145,16 @@ def test_op_seq_rises_strictly(uow: SqlUnitOfWork, actor: Actor, engine: Engine)
     made += [businesses.register_business(uow, actor, {"name": f"Warung {n}"}) for n in range(3, 6)]
     with engine.connect() as conn:
         found = conn.execute(
-            sa.select(tables.OutboxOp.op_seq, tables.OutboxOp.entity_id).order_by(
-                tables.OutboxOp.op_seq
-            )
+            sa.select(
+                tables.OutboxOp.op_seq, tables.OutboxOp.entity, tables.OutboxOp.entity_id
+            ).order_by(tables.OutboxOp.op_seq)
         ).all()
-    seqs = [seq for seq, _ in found]
-    assert seqs == list(range(1, 7))
-    assert [entity_id for _, entity_id in found] == [b.id for b in made]
+    # Each registration writes its business's op, then its audit entry's op.
+    assert [seq for seq, _, _ in found] == list(range(1, 13))
+    assert [entity for _, entity, _ in found] == ["business", "audit_event"] * 6
+    assert [entity_id for _, entity, entity_id in found if entity == "business"] == [
+        b.id for b in made
+    ]
 
 
 def test_an_update_before_the_create_leaves_amends_the_create(
