@@ -30,6 +30,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +63,7 @@ _VALIDATORS = {
 }
 _CHUNK = 500
 _RETRIES = 5
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}", re.ASCII)
 
 
 class Busy(Exception):
@@ -136,11 +138,20 @@ def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
     )
     op_id, entity_id = str(op.op_id), str(op.entity_id)
     problem = contribution = None
-    if op.kind != "delete":
+    if not validation.datetime_in_range(op.recorded_at):
+        problem = _rejected(
+            "invalid_field",
+            "recorded_at",
+            f"The op's time must lie between the years {validation.MIN_YEAR} and "
+            f"{validation.MAX_YEAR}.",
+        )
+    elif op.kind != "delete":
         problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
         if problems:
             first = problems[0]
-            problem = _rejected("invalid_field", first.field or None, first.message_en)
+            # The name of an unknown field is echoed only when it is a plain name.
+            name = first.field if _FIELD_NAME.fullmatch(first.field) else None
+            problem = _rejected("invalid_field", name, first.message_en)
         elif op.kind == "create" and op.entity == "enrollment":
             contribution = check_contribution(
                 {"paid_by_state": False, **sent}, op.recorded_at, today_wib
@@ -575,13 +586,17 @@ def _replayed(row: Any, digest: str) -> Outcome:
     )
 
 
-def _referenced_ids(ops: list[protocol.Op]) -> set[str]:
+def _referenced_ids(preps: list[Prepared]) -> set[str]:
+    """The records a batch's ops touch: their own, and those referenced by the fields of
+    the ops that passed the field rules (whatever a refused op holds is never a key)."""
     ids: set[str] = set()
-    for op in ops:
-        ids.add(str(op.entity_id))
+    for prep in preps:
+        ids.add(prep.entity_id)
+        if prep.problem is not None or prep.op.kind == "delete":
+            continue
         for name in ("business_id", "event_id"):
-            value = op.fields.get(name)
-            if isinstance(value, str) and len(value) <= 64:
+            value = prep.sent.get(name)
+            if isinstance(value, str):
                 ids.add(value)
     return ids
 
@@ -602,9 +617,13 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
         stored = _stored(conn, list(first))
         owned = {op_id for op_id in first if op_id not in stored}
         batch = Batch(conn, caller, seq, now)
-        mine = [prep.op for prep in preps if prep.op_id in owned]
+        mine = [prep for prep in preps if prep.op_id in owned]
         batch.load_records(_referenced_ids(mine))
-        batch.load_niks(op.fields.get("nik") for op in mine if op.entity == "enrollment")
+        batch.load_niks(
+            prep.sent.get("nik")
+            for prep in mine
+            if prep.op.entity == "enrollment" and prep.problem is None
+        )
         results: list[tuple[str, Outcome]] = []
         decided: dict[str, Outcome] = {}
         for index, prep in enumerate(preps):
