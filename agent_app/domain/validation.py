@@ -44,9 +44,7 @@ _LINE_BREAKS = frozenset("\n\r\t")
 # Bidirectional embedding, override and isolate marks: they make a shown text lie about
 # its own order (Trojan Source, CVE-2021-42574).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_CONTROL = Text(
-    "Berisi karakter kendali yang tidak boleh ada.", "Contains a control character."
-)
+_CONTROL = Text("Berisi karakter kendali yang tidak boleh ada.", "Contains a control character.")
 
 
 def _bad_character(value: str, multiline: bool) -> bool:
@@ -177,9 +175,7 @@ def _datetime(value: Any) -> Text | None:
     )
 
 
-_UUID = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
-)
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
 
 
 def _uuid(value: Any) -> Text | None:

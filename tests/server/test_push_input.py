@@ -16,9 +16,7 @@ from sync.server import db
 
 def _stored_fields(world: World) -> str:
     with world.engine.connect() as conn:
-        return "\n".join(
-            str(row.fields) for row in conn.execute(sa.select(db.table(db.Record)))
-        )
+        return "\n".join(str(row.fields) for row in conn.execute(sa.select(db.table(db.Record))))
 
 
 def test_a_nul_in_a_text_field_is_refused_and_never_breaks_a_later_batch(world: World) -> None:
@@ -109,8 +107,6 @@ def test_op_numbers_must_be_json_integers(world: World, change: dict[str, Any]) 
     response = a1.push_raw([item])
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_request"
-    body = a1.body([op("business", "create", None, business_fields())]) | {
-        "protocol_version": "1"
-    }
+    body = a1.body([op("business", "create", None, business_fields())]) | {"protocol_version": "1"}
     response = a1.client.post("/v1/sync/push", json=body, headers=a1.headers)
     assert response.status_code == 400
