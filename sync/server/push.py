@@ -649,7 +649,7 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
         bulk.insert_ledger(
             conn,
             [
-                (op_id, preps[index].digest, outcome)
+                (op_id, preps[index].entity_id, preps[index].digest, outcome)
                 for index, (op_id, outcome) in enumerate(results)
                 if op_id in owned and first[op_id] == index
             ],
