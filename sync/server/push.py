@@ -184,6 +184,10 @@ def _rejected(code: str, field_name: str | None, message: str) -> Outcome:
     return Outcome("rejected", error={"code": code, "field": field_name, "message": message})
 
 
+def _unknown_record() -> Outcome:
+    return _rejected("unknown_reference", "entity_id", "The server has no such record.")
+
+
 def _conflict(
     code: str, field_name: str | None, message: str, version: int | None, current: Any
 ) -> Outcome:
@@ -296,27 +300,54 @@ class Batch:
     def apply(self, prep: Prepared) -> Outcome:
         op, entity_id = prep.op, prep.entity_id
         rec = self.records.get(entity_id)
+        if rec is not None and not self._visible(rec):
+            # A record the caller may not pull is answered as if the server had none, for
+            # every kind of op: no version, kind, deletion or "exists" for another branch's
+            # (or, for an agent, another agent's enrollment's) id. An invalid create is
+            # judged on its fields first, as a create of a free id would be.
+            if op.kind == "create" and prep.problem is not None:
+                return prep.problem
+            return _unknown_record()
         if op.kind == "create":
             return self._create(prep, rec)
         if rec is None or rec.entity != op.entity:
-            return _rejected("unknown_reference", "entity_id", "The server has no such record.")
-        forbidden = self._may_change(rec)
-        if forbidden is not None:
-            return forbidden
+            return _unknown_record()
         if op.kind == "delete":
+            forbidden = self._may_delete(rec)
+            if forbidden is not None:
+                return forbidden
             return self._delete(rec)
         return self._update(prep, rec)
 
-    def _may_change(self, rec: Rec) -> Outcome | None:
+    def _visible(self, rec: Rec) -> bool:
+        """Whether the caller may pull the record (SYNC_PROTOCOL.md, "Pull")."""
         caller = self.caller
-        if rec.branch_code != caller.branch_code:
-            return _rejected("forbidden", None, "The record belongs to another branch.")
-        if (
-            rec.entity == "enrollment"
-            and not caller.is_supervisor
-            and rec.owner_code != caller.agent_code
-        ):
-            return _rejected("forbidden", None, "The enrollment belongs to another agent.")
+        if rec.entity in ("business", "visit", "enrollment", "event"):
+            if rec.branch_code != caller.branch_code:
+                return False
+        elif rec.branch_code is not None and rec.branch_code != caller.branch_code:
+            return False
+        return (
+            rec.entity != "enrollment"
+            or caller.is_supervisor
+            or rec.owner_code == caller.agent_code
+        )
+
+    def _may_delete(self, rec: Rec) -> Outcome | None:
+        """A business or visit is deleted by the agent who created it or a supervisor of its
+        branch (an enrollment's owner is checked by visibility)."""
+        caller = self.caller
+        if rec.entity in ("business", "visit") and not caller.is_supervisor:
+            creator = rec.owner_code or rec.fields.get(
+                "registered_by" if rec.entity == "business" else "agent_code"
+            )
+            if creator != caller.agent_code:
+                return _rejected(
+                    "forbidden",
+                    None,
+                    f"Only the agent who recorded this {rec.entity} or a supervisor may "
+                    "delete it.",
+                )
         return None
 
     def _reference(self, fields: dict[str, Any], name: str, entity: str) -> Outcome | None:

@@ -209,10 +209,10 @@ def test_protected_fields_and_review_cycle(world: World) -> None:
 
 
 def test_delete_wins(world: World) -> None:
-    a1, a2, _ = world.standard()
+    a1, _, s1 = world.standard()
     biz = str(uuid.uuid4())
     a1.push_one(op("business", "create", biz, business_fields()))
-    deleted = a2.push_one(op("business", "delete", biz, base_version=1))
+    deleted = s1.push_one(op("business", "delete", biz, base_version=1))
     assert deleted["status"] == "applied" and deleted["entity_version"] == 2
     late = a1.push_one(op("business", "update", biz, {"name": "X"}, base_version=1))
     assert late["status"] == "rejected" and late["error"]["code"] == "deleted"
@@ -365,12 +365,14 @@ def test_references_and_permissions(world: World) -> None:
         op("business", "create", biz, business_fields()),
         op("enrollment", "create", enr, enrollment_fields(30)),
     )
+    # Another branch's record, or another agent's enrollment, is answered as unknown
+    # (tests/server/test_push_permissions.py).
     other_branch = b1.push_one(op("business", "update", biz, {"name": "X"}, base_version=1))
-    assert other_branch["error"]["code"] == "forbidden"
+    assert other_branch["error"]["code"] == "unknown_reference"
     visit_other = b1.push_one(op("visit", "create", None, visit_fields(biz)))
     assert visit_other["error"]["code"] == "unknown_reference"
     other_agent = a2.push_one(op("enrollment", "update", enr, {"address": "X"}, base_version=1))
-    assert other_agent["error"]["code"] == "forbidden"
+    assert other_agent["error"]["code"] == "unknown_reference"
     assert (
         s1.push_one(op("enrollment", "update", enr, {"address": "Y"}, base_version=1))["status"]
         == "applied"
