@@ -77,7 +77,15 @@ def test_each_bad_value_is_a_per_op_rejection(
     assert good["status"] == "applied"
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-07:00"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+07:00",
+        "1900-01-01T00:00:00+07:00",  # 1899 in UTC
+        "2199-12-31T23:00:00-07:00",  # 2200 in UTC
+        "9999-12-31T23:59:59-07:00",
+    ],
+)
 @pytest.mark.parametrize("entity", ["business", "enrollment"])
 def test_an_extreme_recorded_at_is_a_per_op_rejection(
     world: World, entity: str, moment: str
@@ -110,3 +118,15 @@ def test_op_numbers_must_be_json_integers(world: World, change: dict[str, Any]) 
     body = a1.body([op("business", "create", None, business_fields())]) | {"protocol_version": "1"}
     response = a1.client.post("/v1/sync/push", json=body, headers=a1.headers)
     assert response.status_code == 400
+
+
+def test_an_old_but_possible_recorded_at_is_judged_by_the_quote(world: World) -> None:
+    """A laptop clock set to 1950 is refused by the quote (no rate table then), not by a
+    crash; a business recorded then is kept (the server decides order, not the clock)."""
+    a1, _, _ = world.standard()
+    old = "1950-06-01T10:00:00+07:00"
+    enrollment = op("enrollment", "create", None, enrollment_fields(44)) | {"recorded_at": old}
+    business = op("business", "create", None, business_fields()) | {"recorded_at": old}
+    refused, kept = a1.push(enrollment, business)
+    assert refused["status"] == "rejected" and refused["error"]["code"] == "invalid_field"
+    assert kept["status"] == "applied"
