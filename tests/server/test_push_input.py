@@ -130,3 +130,18 @@ def test_an_old_but_possible_recorded_at_is_judged_by_the_quote(world: World) ->
     refused, kept = a1.push(enrollment, business)
     assert refused["status"] == "rejected" and refused["error"]["code"] == "invalid_field"
     assert kept["status"] == "applied"
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "١٦٧١٠٣٠١٠١٧٠٠٠٠١",
+        "１６７１０３０１０１７０００１",
+        "1671030101700001\n",
+        "16710301\x0001700001",
+    ],
+)
+def test_a_participant_check_takes_only_ascii_digits(world: World, nik: str) -> None:
+    a1, _, _ = world.standard()
+    response = a1.check_nik(nik)
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_nik"
