@@ -322,10 +322,7 @@ class Batch:
     def _visible(self, rec: Rec) -> bool:
         """Whether the caller may pull the record (SYNC_PROTOCOL.md, "Pull")."""
         caller = self.caller
-        if rec.entity in ("business", "visit", "enrollment", "event"):
-            if rec.branch_code != caller.branch_code:
-                return False
-        elif rec.branch_code is not None and rec.branch_code != caller.branch_code:
+        if rec.branch_code not in (None, caller.branch_code):  # None: everyone's (rate tables)
             return False
         return (
             rec.entity != "enrollment"
