@@ -342,8 +342,7 @@ class Batch:
                 return _rejected(
                     "forbidden",
                     None,
-                    f"Only the agent who recorded this {rec.entity} or a supervisor may "
-                    "delete it.",
+                    f"Only the agent who recorded this {rec.entity} or a supervisor may delete it.",
                 )
         return None
 
