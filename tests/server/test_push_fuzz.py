@@ -1,5 +1,6 @@
 """Arbitrary JSON in every field of every pushed entity, and in the op's own fields (issue 10,
-item 6), against the real server on SQLite and PostgreSQL (hypothesis).
+item 6), against the real server in its own process, over HTTP on a loopback port, on SQLite
+and PostgreSQL (hypothesis).
 
 Each example sends one batch with, for every field of every entity, a create whose field holds
 an arbitrary JSON value and an update that sets the field to one; then single-op batches with
@@ -12,13 +13,25 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from srv_support import Laptop, World, business_fields, enrollment_fields, op, visit_fields
+from srv_support import (
+    PASSWORD,
+    Laptop,
+    ServerProcess,
+    World,
+    business_fields,
+    enrollment_fields,
+    op,
+    visit_fields,
+)
 
 from agent_app.domain import validation
 from sync import protocol
@@ -123,20 +136,42 @@ def _check_everything_stored_obeys_the_rules(world: World, refused: set[str]) ->
 
 
 @pytest.fixture
-def fuzz_world(world: World) -> dict[str, Any]:
-    a1, _, _ = world.standard()
-    biz, visit, enr = (str(uuid.uuid4()) for _ in range(3))
-    results = a1.push(
-        op("business", "create", biz, business_fields()),
-        op("visit", "create", visit, visit_fields(biz)),
-        op("enrollment", "create", enr, enrollment_fields(61)),
-    )
-    assert [r["status"] for r in results] == ["applied"] * 3
-    return {
-        "world": world,
-        "laptop": a1,
-        "ids": {"business": biz, "visit": visit, "enrollment": enr},
-    }
+def fuzz_world(world: World, database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The real server (`python -m sync.server serve`) in its own process on a loopback
+    port, over the test's database, and a laptop of agent A1 logged in to it over HTTP."""
+    world.branch()
+    world.agent("A1")
+    server = ServerProcess(database_url, tmp_path)
+    http = httpx.Client(base_url=server.url, timeout=60)
+    try:
+        device_id = str(uuid.uuid4())
+        response = http.post(
+            "/v1/auth/login",
+            json={
+                "agent_code": "A1",
+                "password": PASSWORD,
+                "device_id": device_id,
+                "device_name": "Laptop uji",
+            },
+        )
+        assert response.status_code == 200, response.text
+        answer = response.json()
+        a1 = Laptop(http, "A1", device_id, answer["access_token"], answer["refresh_token"], answer)
+        biz, visit, enr = (str(uuid.uuid4()) for _ in range(3))
+        results = a1.push(
+            op("business", "create", biz, business_fields()),
+            op("visit", "create", visit, visit_fields(biz)),
+            op("enrollment", "create", enr, enrollment_fields(61)),
+        )
+        assert [r["status"] for r in results] == ["applied"] * 3
+        yield {
+            "world": world,
+            "laptop": a1,
+            "ids": {"business": biz, "visit": visit, "enrollment": enr},
+        }
+    finally:
+        http.close()
+        server.stop()
 
 
 def _whole(entity: str, ids: dict[str, str], n: int) -> dict[str, Any]:
