@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
 
@@ -166,11 +166,12 @@ def audit_event_hash(fields: Mapping[str, Any]) -> str:
 
 class Op(_Model):
     op_id: uuid.UUID
-    op_seq: int = Field(ge=0, le=2**62)
+    # Numbers are JSON numbers: "1", 1.0 and true are not taken for an integer.
+    op_seq: StrictInt = Field(ge=0, le=2**62)
     entity: Entity
     entity_id: uuid.UUID
     kind: OpKind
-    base_version: int | None = Field(default=None, ge=0, le=2**62)
+    base_version: StrictInt | None = Field(default=None, ge=0, le=2**62)
     fields: dict[str, Any] = Field(default_factory=dict)
     recorded_at: AwareDatetime
 
@@ -188,7 +189,7 @@ class Op(_Model):
 
 
 class PushRequest(_Model):
-    protocol_version: int
+    protocol_version: StrictInt
     device_id: uuid.UUID
     batch_id: uuid.UUID
     ops: list[Op]

@@ -114,7 +114,7 @@ def birth_date_mismatch(info: NikInfo, declared: dt.date) -> Text | None:
 
 
 _PHONE_SEPARATORS = re.compile(r"[\s().-]")
-_MOBILE_LOCAL = re.compile(r"08\d{8,11}")  # 10 to 13 digits with the leading 0
+_MOBILE_LOCAL = re.compile(r"08\d{8,11}", re.ASCII)  # 10 to 13 digits with the leading 0
 
 
 def normalize_phone(text: str) -> str:
@@ -148,7 +148,7 @@ def normalize_phone(text: str) -> str:
     return "+62" + local[1:]
 
 
-_NIB = re.compile(r"\d{13}")
+_NIB = re.compile(r"\d{13}", re.ASCII)
 
 
 def check_nib(text: str) -> str:
@@ -159,7 +159,7 @@ def check_nib(text: str) -> str:
     return raw
 
 
-REGION_CODE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?")
+REGION_CODE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", re.ASCII)
 
 
 def is_region_code(text: str) -> bool:

@@ -12,7 +12,8 @@ date, which the caller knows (`check_contribution`).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,13 +37,39 @@ Check = Callable[[Any], Text | None]
 
 _REQUIRED = Text("Wajib diisi.", "Required.")
 
+#: Dates and times outside these years are refused: no person, visit or op is dated there,
+#: and at the edges of Python's range a time zone conversion overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+_LINE_BREAKS = frozenset("\n\r\t")
+# Bidirectional embedding, override and isolate marks: they make a shown text lie about
+# its own order (Trojan Source, CVE-2021-42574).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL = Text("Berisi karakter kendali yang tidak boleh ada.", "Contains a control character.")
 
-def _text(max_len: int = 200) -> Check:
+
+def _bad_character(value: str, multiline: bool) -> bool:
+    """A control character (Unicode Cc: NUL, ESC, DEL...), a lone surrogate, a line or
+    paragraph separator, or a bidi override; newline, CR and tab only in multi-line text."""
+    if value.isprintable():  # the common case, in C: no Cc, Cs, Zl, Zp, Cf, Co or Cn at all
+        return False
+    for char in value:
+        if multiline and char in _LINE_BREAKS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS:
+            return True
+    return False
+
+
+def _text(max_len: int = 200, *, multiline: bool = False) -> Check:
+    """Text of at most `max_len` characters; newline, CR and tab only when `multiline`."""
+
     def check(value: Any) -> Text | None:
         if not isinstance(value, str):
             return Text("Harus berupa teks.", "Must be text.")
         if len(value) > max_len:
             return Text(f"Paling banyak {max_len} karakter.", f"At most {max_len} characters.")
+        if _bad_character(value, multiline):
+            return _CONTROL
         return None
 
     return check
@@ -69,7 +96,8 @@ def _optional(check: Check) -> Check:
 
 def _choice(options: tuple[str, ...] | list[str]) -> Check:
     def check(value: Any) -> Text | None:
-        if value not in options:
+        # Same type and value: 1.0 and true are not the choice 1, nor "1" the choice 1.
+        if not any(type(value) is type(option) and value == option for option in options):
             return Text("Pilihan tidak dikenal.", "Unknown choice.")
         return None
 
@@ -104,38 +132,57 @@ def _bool(value: Any) -> Text | None:
     return None if isinstance(value, bool) else Text("Harus ya atau tidak.", "Must be true/false.")
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_OUT_OF_RANGE = Text(
+    f"Tahun harus antara {MIN_YEAR} dan {MAX_YEAR}.",
+    f"The year must be between {MIN_YEAR} and {MAX_YEAR}.",
+)
+
+
 def _date(value: Any) -> Text | None:
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
-            dt.date.fromisoformat(value)
-            if len(value) == 10:
-                return None
+            parsed = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            return None if MIN_YEAR <= parsed.year <= MAX_YEAR else _OUT_OF_RANGE
     return Text("Tanggal tidak valid (TTTT-BB-HH).", "Invalid date (YYYY-MM-DD).")
 
 
+def datetime_in_range(moment: dt.datetime) -> bool:
+    """Whether an aware time's year, as written and in UTC, is within MIN_YEAR..MAX_YEAR
+    (far enough from Python's limits that no time zone conversion of it can overflow)."""
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return False
+    return MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR
+
+
 def _datetime(value: Any) -> Text | None:
-    if isinstance(value, str):
+    if isinstance(value, str) and value.isascii() and _ISO_DATE.match(value):
         try:
             parsed = dt.datetime.fromisoformat(value)
-            if parsed.tzinfo is not None:
-                return None
         except ValueError:
             pass
+        else:
+            if parsed.tzinfo is not None and parsed.utcoffset() is not None:
+                return None if datetime_in_range(parsed) else _OUT_OF_RANGE
     return Text(
         "Waktu tidak valid (ISO 8601 dengan zona waktu).",
         "Invalid time (ISO 8601 with an offset).",
     )
 
 
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
+
+
 def _uuid(value: Any) -> Text | None:
-    if isinstance(value, str):
-        try:
-            uuid.UUID(value)
-            return None
-        except ValueError:
-            pass
+    # The canonical lowercase form only (what str(uuid.UUID) gives): uuid.UUID() also takes
+    # braces, "urn:uuid:", underscores and non-ASCII digits, stored as sent and matching nothing.
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return None
     return Text("Pengenal tidak valid.", "Invalid id.")
 
 
@@ -154,8 +201,18 @@ def _from_domain(fn: Callable[[str], Any]) -> Check:
 
 def _e164_phone(value: Any) -> Text | None:
     problem = _from_domain(identity.normalize_phone)(value)
-    if problem is None and not value.startswith("+62"):
+    if problem is None and identity.normalize_phone(value) != value:
         return Text("Nomor HP harus dalam bentuk +628....", "The mobile number must be +628....")
+    return problem
+
+
+_NIB_DIGITS = re.compile(r"[0-9]{13}", re.ASCII)
+
+
+def _nib(value: Any) -> Text | None:
+    problem = _from_domain(identity.check_nib)(value)
+    if problem is None and not _NIB_DIGITS.fullmatch(value):  # as stored: no spaces
+        return identity.InvalidNib().text
     return problem
 
 
@@ -167,6 +224,9 @@ def _region(value: Any) -> Text | None:
     )
 
 
+_PROGRAM_KEY = re.compile(r"[A-Z]{1,10}", re.ASCII)
+
+
 def _programs(value: Any) -> Text | None:
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
         return Text("Daftar program tidak valid.", "Invalid list of programs.")
@@ -174,6 +234,8 @@ def _programs(value: Any) -> Text | None:
         return Text("Program tercantum dua kali.", "A program is listed twice.")
     unknown = [p for p in value if p not in keys.PROGRAMS]
     if unknown:
+        if not all(_PROGRAM_KEY.fullmatch(p) for p in unknown):  # never echo arbitrary text
+            return Text("Daftar program tidak valid.", "Invalid list of programs.")
         return Text(
             f"Program {', '.join(unknown)} tidak tersedia untuk pekerja BPU.",
             f"Program {', '.join(unknown)} is not available to BPU workers.",
@@ -189,6 +251,7 @@ def _consent(value: Any) -> Text | None:
         and set(value) == {"text_version", "given_at"}
         and isinstance(value["text_version"], str)
         and value["text_version"].strip()
+        and _text(100)(value["text_version"]) is None
         and _datetime(value["given_at"]) is None
     ):
         return None
@@ -198,8 +261,12 @@ def _consent(value: Any) -> Text | None:
     )
 
 
+_NIK_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)
+
+
 def _nik(value: Any) -> Text | None:
-    if isinstance(value, str) and (len(value) != 16 or not value.isdigit()):
+    # ASCII digits only: str.isdigit() also takes Arabic-Indic or full-width digits.
+    if isinstance(value, str) and not _NIK_DIGITS.fullmatch(value):
         return Text("NIK harus 16 digit angka.", "A NIK must be 16 digits.")
     return _from_domain(identity.parse_nik)(value)
 
@@ -219,9 +286,9 @@ BUSINESS = _Spec(
         "sector": _optional(_choice(keys.SECTORS)),
         "size_class": _optional(_choice([s.value for s in keys.SizeClass])),
         "workers_count": _optional(_int(0, 1_000_000)),
-        "address": _optional(_text(500)),
+        "address": _optional(_text(500, multiline=True)),
         "region_code": _optional(_region),
-        "nib": _optional(_from_domain(identity.check_nib)),
+        "nib": _optional(_nib),
         "latitude": _optional(_number(-90, 90)),
         "longitude": _optional(_number(-180, 180)),
         "status": _choice([s.value for s in keys.BusinessStatus]),
@@ -237,8 +304,8 @@ VISIT = _Spec(
         "visited_at": _datetime,
         "channel": _optional(_choice([c.value for c in keys.VisitChannel])),
         "outcome": _optional(_choice([o.value for o in keys.VisitOutcome])),
-        "reason": _optional(_text(500)),
-        "notes": _optional(_text(4000)),
+        "reason": _optional(_text(500, multiline=True)),
+        "notes": _optional(_text(4000, multiline=True)),
         "next_follow_up": _optional(_date),
         "event_id": _optional(_uuid),
     },
@@ -255,7 +322,7 @@ ENROLLMENT = _Spec(
         "gender": _choice([g.value for g in keys.Gender]),
         "phone": _e164_phone,
         "email": _optional(_text(254)),
-        "address": _optional(_text(500)),
+        "address": _optional(_text(500, multiline=True)),
         "region_code": _optional(_region),
         "occupation": _choice(keys.OCCUPATIONS),
         "declared_income": _int(0, 10_000_000_000),
@@ -269,7 +336,7 @@ ENROLLMENT = _Spec(
         "status": _choice(
             [s.value for s in keys.EnrollmentStatus if s is not keys.EnrollmentStatus.DRAFT]
         ),
-        "review_reason": _optional(_text(1000)),
+        "review_reason": _optional(_text(1000, multiline=True)),
         "membership_number": _optional(_text(40)),
     },
     required=frozenset(

@@ -459,8 +459,10 @@ def review_enrollment(
 def erase_enrollment(engine: Engine, entity_id: str) -> str:
     """Erases an enrollment at the worker's request (UU PDP 27/2022): its fields are dropped
     and it becomes a tombstone, which every laptop pulls and then removes with its own copy
-    (`agent_app.services.retention`); the NIK may be enrolled again; the server's stored
-    answers that showed the record to a laptop in a conflict (`current`) lose that copy.
+    (`agent_app.services.retention`); the NIK may be enrolled again; every stored answer
+    that showed the record to a laptop in a conflict (`current`) loses that copy, whatever NIK
+    the record had then; and on SQLite the file is rewritten (VACUUM, then the write-ahead
+    log truncated), so the erased data does not linger in free pages or old log frames.
     Idempotent: erasing an erased enrollment changes nothing."""
     try:
         entity_id = str(uuid.UUID(entity_id))
@@ -468,7 +470,6 @@ def erase_enrollment(engine: Engine, entity_id: str) -> str:
         raise AdminError("the enrollment id must be a UUID") from error
     records = db.table(db.Record)
     niks = db.table(db.ActiveNik)
-    ledger = db.table(db.Ledger)
     with engine.begin() as conn:
         _audit(conn, "erase-enrollment", entity_id)
         row = conn.execute(sa.select(records).where(records.c.entity_id == entity_id)).first()
@@ -477,7 +478,6 @@ def erase_enrollment(engine: Engine, entity_id: str) -> str:
         if row.deleted:
             return f"enrollment {entity_id} was already erased"
         seq = _lock_seq(conn)
-        nik = row.fields.get("nik")
         conn.execute(niks.delete().where(niks.c.entity_id == entity_id))
         conn.execute(
             records.update()
@@ -491,26 +491,68 @@ def erase_enrollment(engine: Engine, entity_id: str) -> str:
                 updated_at=db.utcnow(),
             )
         )
-        shown = [
-            answer.op_id
-            for answer in conn.execute(
-                sa.select(ledger.c.op_id, ledger.c.current).where(ledger.c.current.is_not(None))
-            )
-            if isinstance(answer.current, dict)
-            and (
-                answer.current.get("id") == entity_id or (nik and answer.current.get("nik") == nik)
-            )
-        ]
-        for start in range(0, len(shown), 500):
-            conn.execute(
-                ledger.update()
-                .where(ledger.c.op_id.in_(shown[start : start + 500]))
-                .values(current=None)
-            )
+        cleared = _clear_stored_answers(conn, entity_id, dict(row.fields or {}))
+    purged = _purge_free_space(engine)
     return (
         f"erased enrollment {entity_id} (version {row.version + 1}; "
-        f"{len(shown)} stored answer(s) cleared)"
+        f"{cleared} stored answer(s) cleared{purged})"
     )
+
+
+def _clear_stored_answers(conn: sa.Connection, entity_id: str, fields: dict[str, Any]) -> int:
+    """Drops `current` (the record as a conflict showed it) from every ledger row about the
+    enrollment. Rows from before migration 0008 name no record: those are matched by the
+    record's NIK, or by its name and birth date (the NIK may have been corrected since)."""
+    ledger = db.table(db.Ledger)
+    cleared = conn.execute(
+        ledger.update()
+        .where(ledger.c.entity_id == entity_id, ledger.c.current.is_not(None))
+        .values(current=None)
+    ).rowcount
+    nik, name, born = fields.get("nik"), fields.get("full_name"), fields.get("birth_date")
+    legacy = [
+        answer.op_id
+        for answer in conn.execute(
+            sa.select(ledger.c.op_id, ledger.c.current).where(
+                ledger.c.entity_id.is_(None), ledger.c.current.is_not(None)
+            )
+        )
+        if isinstance(answer.current, dict)
+        and (
+            (nik and answer.current.get("nik") == nik)
+            or (
+                name
+                and answer.current.get("full_name") == name
+                and answer.current.get("birth_date") == born
+            )
+        )
+    ]
+    for start in range(0, len(legacy), 500):
+        conn.execute(
+            ledger.update()
+            .where(ledger.c.op_id.in_(legacy[start : start + 500]))
+            .values(current=None)
+        )
+    return int(cleared) + len(legacy)
+
+
+def _purge_free_space(engine: Engine) -> str:
+    """SQLite keeps deleted rows' bytes in free pages and earlier page images in the WAL:
+    VACUUM rewrites the file with live rows only, and a TRUNCATE checkpoint empties the log.
+    (PostgreSQL: a query never sees the dead row versions; autovacuum reclaims them.)"""
+    if not db.is_sqlite(engine):
+        return ""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("VACUUM")
+        busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    if busy:
+        return "; the write-ahead log was busy: run the command again when the server is idle"
+    return "; database file rewritten"
 
 
 def publish_rate_table(engine: Engine, version: str, effective_from: str, table_json: str) -> str:

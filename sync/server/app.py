@@ -41,7 +41,7 @@ from sync.server import accounts, config, db, meta, pull, push
 log = logging.getLogger("server")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-_NIK = re.compile(r"^\d{16}$")
+_NIK = re.compile(r"^[0-9]{16}\Z")  # ASCII digits only, and no trailing newline
 
 
 class ApiError(Exception):

@@ -97,21 +97,22 @@ def select_by_keys(conn: Connection, table: str, key: str, keys: Sequence[str]) 
 
 
 _LEDGER_COLUMNS = (
-    "op_id, payload_hash, device_id, agent_code, status, entity_version, server_seq, error, "
-    "current, created_at"
+    "op_id, entity_id, payload_hash, device_id, agent_code, status, entity_version, "
+    "server_seq, error, current, created_at"
 )
 
 
 def insert_ledger(
     conn: Connection,
-    results: Sequence[tuple[str, str, Any]],
+    results: Sequence[tuple[str, str, str, Any]],
     device_id: str,
     agent_code: str,
     created_at: dt.datetime,
 ) -> None:
-    """Inserts the ledger rows of the ops a batch decided (`results`: op_id, payload hash and
-    an Outcome). A plain INSERT (COPY on PostgreSQL): an op_id already in the ledger violates
-    the unique key and raises IntegrityError, so the batch is retried, never applied twice."""
+    """Inserts the ledger rows of the ops a batch decided (`results`: op_id, entity_id,
+    payload hash and an Outcome). A plain INSERT (COPY on PostgreSQL): an op_id already in
+    the ledger violates the unique key and raises IntegrityError, so the batch is retried,
+    never applied twice."""
     if not results:
         return
     if _pg(conn):
@@ -122,6 +123,7 @@ def insert_ledger(
                 "\t".join(
                     (
                         _copy_text(op_id),
+                        _copy_text(entity_id),
                         _copy_text(digest),
                         _copy_text(device_id),
                         _copy_text(agent_code),
@@ -133,16 +135,17 @@ def insert_ledger(
                         _pg_time(created_at),
                     )
                 )
-                for op_id, digest, o in results
+                for op_id, entity_id, digest, o in results
             ),
         )
         return
     created = _sqlite_time(created_at)
     conn.exec_driver_sql(
-        f"INSERT INTO ledger ({_LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO ledger ({_LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 op_id,
+                entity_id,
                 digest,
                 device_id,
                 agent_code,
@@ -153,7 +156,7 @@ def insert_ledger(
                 _json(o.current),
                 created,
             )
-            for op_id, digest, o in results
+            for op_id, entity_id, digest, o in results
         ],
     )
 

@@ -140,6 +140,9 @@ class Ledger(Base):
 
     __tablename__ = "ledger"
     op_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    #: The op's record (null on rows written before migration 0008): erasure finds by it
+    #: every stored answer that showed the record.
+    entity_id: Mapped[str | None] = mapped_column(sa.String(36), index=True)
     payload_hash: Mapped[str] = mapped_column(sa.String(64))
     device_id: Mapped[str] = mapped_column(sa.String(36))
     agent_code: Mapped[str] = mapped_column(sa.String(64))

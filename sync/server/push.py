@@ -30,6 +30,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,7 @@ _VALIDATORS = {
 }
 _CHUNK = 500
 _RETRIES = 5
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}", re.ASCII)
 
 
 class Busy(Exception):
@@ -137,11 +139,20 @@ def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
     )
     op_id, entity_id = str(op.op_id), str(op.entity_id)
     problem = contribution = None
-    if op.kind != "delete":
+    if not validation.datetime_in_range(op.recorded_at):
+        problem = _rejected(
+            "invalid_field",
+            "recorded_at",
+            f"The op's time must lie between the years {validation.MIN_YEAR} and "
+            f"{validation.MAX_YEAR}.",
+        )
+    elif op.kind != "delete":
         problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
         if problems:
             first = problems[0]
-            problem = _rejected("invalid_field", first.field or None, first.message_en)
+            # The name of an unknown field is echoed only when it is a plain name.
+            name = first.field if _FIELD_NAME.fullmatch(first.field) else None
+            problem = _rejected("invalid_field", name, first.message_en)
         elif op.kind == "create" and op.entity == "enrollment":
             contribution = check_contribution(
                 {"paid_by_state": False, **sent}, op.recorded_at, today_wib
@@ -172,6 +183,10 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str
 
 def _rejected(code: str, field_name: str | None, message: str) -> Outcome:
     return Outcome("rejected", error={"code": code, "field": field_name, "message": message})
+
+
+def _unknown_record() -> Outcome:
+    return _rejected("unknown_reference", "entity_id", "The server has no such record.")
 
 
 def _conflict(
@@ -289,14 +304,22 @@ class Batch:
         if op.entity == protocol.AUDIT_EVENT:
             return self._audit_event(prep)
         rec = self.records.get(entity_id)
+        if rec is not None and not self._visible(rec):
+            # A record the caller may not pull is answered as if the server had none, for
+            # every kind of op: no version, kind, deletion or "exists" for another branch's
+            # (or, for an agent, another agent's enrollment's) id. An invalid create is
+            # judged on its fields first, as a create of a free id would be.
+            if op.kind == "create" and prep.problem is not None:
+                return prep.problem
+            return _unknown_record()
         if op.kind == "create":
             return self._create(prep, rec)
         if rec is None or rec.entity != op.entity:
-            return _rejected("unknown_reference", "entity_id", "The server has no such record.")
-        forbidden = self._may_change(rec)
-        if forbidden is not None:
-            return forbidden
+            return _unknown_record()
         if op.kind == "delete":
+            forbidden = self._may_delete(rec)
+            if forbidden is not None:
+                return forbidden
             return self._delete(rec)
         return self._update(prep, rec)
 
@@ -309,16 +332,31 @@ class Batch:
             return _rejected(verdict.code or "invalid_field", verdict.field, verdict.message)
         return Outcome(verdict.status, entity_version=1)
 
-    def _may_change(self, rec: Rec) -> Outcome | None:
+    def _visible(self, rec: Rec) -> bool:
+        """Whether the caller may pull the record (SYNC_PROTOCOL.md, "Pull")."""
         caller = self.caller
-        if rec.branch_code != caller.branch_code:
-            return _rejected("forbidden", None, "The record belongs to another branch.")
-        if (
-            rec.entity == "enrollment"
-            and not caller.is_supervisor
-            and rec.owner_code != caller.agent_code
-        ):
-            return _rejected("forbidden", None, "The enrollment belongs to another agent.")
+        if rec.branch_code not in (None, caller.branch_code):  # None: everyone's (rate tables)
+            return False
+        return (
+            rec.entity != "enrollment"
+            or caller.is_supervisor
+            or rec.owner_code == caller.agent_code
+        )
+
+    def _may_delete(self, rec: Rec) -> Outcome | None:
+        """A business or visit is deleted by the agent who created it or a supervisor of its
+        branch (an enrollment's owner is checked by visibility)."""
+        caller = self.caller
+        if rec.entity in ("business", "visit") and not caller.is_supervisor:
+            creator = rec.owner_code or rec.fields.get(
+                "registered_by" if rec.entity == "business" else "agent_code"
+            )
+            if creator != caller.agent_code:
+                return _rejected(
+                    "forbidden",
+                    None,
+                    f"Only the agent who recorded this {rec.entity} or a supervisor may delete it.",
+                )
         return None
 
     def _reference(self, fields: dict[str, Any], name: str, entity: str) -> Outcome | None:
@@ -589,13 +627,17 @@ def _replayed(row: Any, digest: str) -> Outcome:
     )
 
 
-def _referenced_ids(ops: list[protocol.Op]) -> set[str]:
+def _referenced_ids(preps: list[Prepared]) -> set[str]:
+    """The records a batch's ops touch: their own, and those referenced by the fields of
+    the ops that passed the field rules (whatever a refused op holds is never a key)."""
     ids: set[str] = set()
-    for op in ops:
-        ids.add(str(op.entity_id))
+    for prep in preps:
+        ids.add(prep.entity_id)
+        if prep.problem is not None or prep.op.kind == "delete":
+            continue
         for name in ("business_id", "event_id"):
-            value = op.fields.get(name)
-            if isinstance(value, str) and len(value) <= 64:
+            value = prep.sent.get(name)
+            if isinstance(value, str):
                 ids.add(value)
     return ids
 
@@ -616,9 +658,13 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
         stored = _stored(conn, list(first))
         owned = {op_id for op_id in first if op_id not in stored}
         batch = Batch(conn, caller, seq, now)
-        mine = [prep.op for prep in preps if prep.op_id in owned]
+        mine = [prep for prep in preps if prep.op_id in owned]
         batch.load_records(_referenced_ids(mine))
-        batch.load_niks(op.fields.get("nik") for op in mine if op.entity == "enrollment")
+        batch.load_niks(
+            prep.sent.get("nik")
+            for prep in mine
+            if prep.op.entity == "enrollment" and prep.problem is None
+        )
         results: list[tuple[str, Outcome]] = []
         decided: dict[str, Outcome] = {}
         for index, prep in enumerate(preps):
@@ -644,7 +690,7 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
         bulk.insert_ledger(
             conn,
             [
-                (op_id, preps[index].digest, outcome)
+                (op_id, preps[index].entity_id, preps[index].digest, outcome)
                 for index, (op_id, outcome) in enumerate(results)
                 if op_id in owned and first[op_id] == index
             ],

@@ -4,10 +4,11 @@ person's data on the server and tells every laptop (on SQLite and PostgreSQL).""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from srv_support import World, enrollment_fields, op
+from srv_support import World, enrollment_fields, nik_birth_date, op
 
 from sync.server import admin, db
 
@@ -72,3 +73,77 @@ def test_erasure_refuses_what_is_not_an_enrollment(world: World) -> None:
     ):
         with pytest.raises(admin.AdminError, match=message):
             admin.erase_enrollment(world.engine, target)
+
+
+def _every_table_as_text(world: World) -> str:
+    """Every row of every table, as text (PostgreSQL: each row cast to text by the server)."""
+    dumped: list[str] = []
+    with world.engine.connect() as conn:
+        for name in sa.inspect(conn).get_table_names():
+            if conn.dialect.name == "postgresql":
+                query = f'SELECT t::text FROM "{name}" AS t'
+                dumped += [row[0] for row in conn.exec_driver_sql(query)]
+            else:
+                dumped += [
+                    str(tuple(row)) for row in conn.exec_driver_sql(f'SELECT * FROM "{name}"')
+                ]
+    return "\n".join(dumped)
+
+
+def _sqlite_bytes(world: World) -> bytes:
+    """The raw bytes of the SQLite database file and its write-ahead log."""
+    path = Path(world.engine.url.database or "")
+    wal = path.with_name(path.name + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+@pytest.mark.parametrize("before_0008", [False, True], ids=["ledger_names_record", "legacy_rows"])
+def test_erasure_removes_every_copy_even_after_a_nik_correction(
+    world: World, before_0008: bool
+) -> None:
+    """The NIK was corrected after a conflict: the stored conflict answer held the record
+    under its earlier NIK, and the earlier NIK's guard and the record's earlier versions lie
+    in the database's free pages. Afterwards neither the tables (PostgreSQL, by query) nor
+    the SQLite file and its WAL (byte scan) hold the name or either NIK. Ledger rows written
+    before migration 0008 name no record; they are found too."""
+    a1, _, supervisor = world.standard()
+    enr = str(uuid.uuid4())
+    fields = enrollment_fields(37, full_name="Rahmawati Erasable")
+    first_nik, name = fields["nik"], fields["full_name"]
+    assert a1.push_one(op("enrollment", "create", enr, fields))["status"] == "applied"
+    assert (
+        supervisor.push_one(
+            op("enrollment", "update", enr, {"phone": "+6281399990000"}, base_version=1)
+        )["status"]
+        == "applied"
+    )
+    late = op("enrollment", "update", enr, {"phone": "+6281377770000"}, base_version=1)
+    answer = a1.push_one(late)
+    assert answer["status"] == "conflict" and answer["current"]["nik"] == first_nik
+    if before_0008:
+        with world.engine.begin() as conn:
+            conn.execute(db.table(db.Ledger).update().values(entity_id=None))
+    corrected = enrollment_fields(38)["nik"]
+    fix = op(
+        "enrollment",
+        "update",
+        enr,
+        {"nik": corrected, "birth_date": nik_birth_date(corrected), "gender": "F"},
+        base_version=2,
+    )
+    assert a1.push_one(fix)["status"] == "applied"
+    assert first_nik in _every_table_as_text(world)
+
+    admin.erase_enrollment(world.engine, enr)
+
+    everything = _every_table_as_text(world)
+    for secret in (first_nik, corrected, name):
+        assert secret not in everything
+    if world.engine.dialect.name == "sqlite":
+        raw = _sqlite_bytes(world)
+        for secret in (first_nik, corrected, name):
+            assert secret.encode() not in raw, secret
+    # The stored verdicts stand, without the copy.
+    replay = a1.push_one(late)
+    assert replay["status"] == "conflict" and replay.get("current") is None
+    assert a1.push_one(fix)["status"] == "duplicate"

@@ -13,7 +13,7 @@ from sync.server import config, db, migrate
 def test_migrations_match_the_models_and_round_trip(database_url: str) -> None:
     engine = db.make_engine(config.Settings(database_url=database_url))
     try:
-        assert migrate.current_revision(engine) == "0007"
+        assert migrate.current_revision(engine) == "0008"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, db.Base.metadata) == []
@@ -76,3 +76,67 @@ def test_0005_gives_existing_devices_their_branch_and_keeps_revoked_ones_revoked
         assert keys == [None, None]
     finally:
         engine.dispose()
+
+
+def test_0008_keeps_existing_rows_and_removes_stored_nuls(database_url: str) -> None:
+    """An existing deployment upgrades cleanly: ledger rows written before 0008 get no
+    entity_id (nothing says which record they were about; erasure matches them by NIK, or
+    name and birth date), and a NUL stored before push refused it is removed from the
+    record's text and from stored conflict answers, every other character kept; afterwards
+    a push that touches that record works on PostgreSQL too."""
+    import uuid
+
+    from srv_support import World, business_fields, cheap_settings, op
+
+    engine = db.make_engine(config.Settings(database_url=database_url))
+    record_id, op_id = str(uuid.uuid4()), str(uuid.uuid4())
+    try:
+        migrate.downgrade(engine, "0003")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO record (entity_id, entity, branch_code, owner_code, version, "
+                    "deleted, fields, field_versions, server_seq, created_at, updated_at) "
+                    "VALUES (:id, 'business', 'PLG', 'A1', 1, false, :fields, '{}', 1, "
+                    ":now, :now)"
+                ),
+                {
+                    "id": record_id,
+                    "fields": '{"name":"Pempek\\u0000 Cek\\\\u0000 Molek \\u00e9\\n","status":'
+                    '"prospect","registered_by":"A1"}',
+                    "now": db.utcnow(),
+                },
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO ledger (op_id, payload_hash, device_id, agent_code, status, "
+                    "entity_version, server_seq, error, current, created_at) VALUES (:op, "
+                    "'h', 'd', 'A1', 'conflict', 1, NULL, NULL, :current, :now)"
+                ),
+                {"op": op_id, "current": '{"name":"A\\u0000B"}', "now": db.utcnow()},
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            fields = conn.execute(
+                sa.select(db.table(db.Record).c.fields).where(
+                    db.table(db.Record).c.entity_id == record_id
+                )
+            ).scalar_one()
+            ledger = db.table(db.Ledger)
+            stored = conn.execute(sa.select(ledger).where(ledger.c.op_id == op_id)).one()
+        assert fields["name"] == "Pempek Cek\\u0000 Molek é\n"
+        assert stored.current == {"name": "AB"} and stored.entity_id is None
+    finally:
+        engine.dispose()
+    world = World(cheap_settings(database_url))
+    try:
+        world.branch()
+        world.agent("A1")
+        laptop = world.login("A1")
+        update = op("business", "update", record_id, {"address": "Jl. Merdeka"}, base_version=1)
+        assert laptop.push_one(update)["status"] == "applied"
+        assert laptop.push_one(op("business", "create", None, business_fields()))["status"] == (
+            "applied"
+        )
+    finally:
+        world.close()

@@ -209,10 +209,10 @@ def test_protected_fields_and_review_cycle(world: World) -> None:
 
 
 def test_delete_wins(world: World) -> None:
-    a1, a2, _ = world.standard()
+    a1, _, s1 = world.standard()
     biz = str(uuid.uuid4())
     a1.push_one(op("business", "create", biz, business_fields()))
-    deleted = a2.push_one(op("business", "delete", biz, base_version=1))
+    deleted = s1.push_one(op("business", "delete", biz, base_version=1))
     assert deleted["status"] == "applied" and deleted["entity_version"] == 2
     late = a1.push_one(op("business", "update", biz, {"name": "X"}, base_version=1))
     assert late["status"] == "rejected" and late["error"]["code"] == "deleted"
@@ -365,12 +365,14 @@ def test_references_and_permissions(world: World) -> None:
         op("business", "create", biz, business_fields()),
         op("enrollment", "create", enr, enrollment_fields(30)),
     )
+    # Another branch's record, or another agent's enrollment, is answered as unknown
+    # (tests/server/test_push_permissions.py).
     other_branch = b1.push_one(op("business", "update", biz, {"name": "X"}, base_version=1))
-    assert other_branch["error"]["code"] == "forbidden"
+    assert other_branch["error"]["code"] == "unknown_reference"
     visit_other = b1.push_one(op("visit", "create", None, visit_fields(biz)))
     assert visit_other["error"]["code"] == "unknown_reference"
     other_agent = a2.push_one(op("enrollment", "update", enr, {"address": "X"}, base_version=1))
-    assert other_agent["error"]["code"] == "forbidden"
+    assert other_agent["error"]["code"] == "unknown_reference"
     assert (
         s1.push_one(op("enrollment", "update", enr, {"address": "Y"}, base_version=1))["status"]
         == "applied"
@@ -543,7 +545,8 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
 
     now = dt.datetime.now(dt.UTC)
     op_id = str(uuid.uuid4())
-    row = (op_id, "0" * 64, push._rejected("invalid_field", "nik", "Bad\\ \t NIK."))
+    entity_id = str(uuid.uuid4())
+    row = (op_id, entity_id, "0" * 64, push._rejected("invalid_field", "nik", "Bad\\ \t NIK."))
     with world.engine.begin() as conn:
         bulk.insert_ledger(conn, [row], "device-1", "A1", now)
     with world.engine.connect() as conn:
@@ -551,6 +554,7 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
     assert (stored.status, stored.entity_version, stored.server_seq) == ("rejected", None, None)
     assert stored.error == {"code": "invalid_field", "field": "nik", "message": "Bad\\ \t NIK."}
     assert stored.current is None and stored.payload_hash == "0" * 64
+    assert stored.entity_id == entity_id
     with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
         bulk.insert_ledger(conn, [row], "device-1", "A1", now)
 

@@ -129,3 +129,87 @@ def test_contribution_check_uses_the_given_date():
     )
     assert problem is not None and problem.field == "monthly_contribution"
     assert "40.900" in problem.message("id")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("full_name", "Siti\x00Aminah"),
+        ("full_name", "Siti\nAminah"),  # a name is one line
+        ("full_name", "Siti\x1b[31mAminah"),
+        ("full_name", "Siti\ud800"),  # a lone surrogate
+        ("full_name", "Siti \u202eharamiA"),  # a bidi override
+        ("birth_place", "Pale\u2028mbang"),
+        ("address", "Jl. Merdeka\x00 1"),
+        ("address", "Jl. Merdeka\x7f 1"),
+        ("email", "siti@example.test\r\n"),
+        ("membership_number", "12\t34"),
+        ("consent", {"text_version": "2026\x00.1", "given_at": "2026-11-21T10:00:00+07:00"}),
+        ("nik", "١٦٧١٠٣٤٥٠٩٩٩٠٠٠١"),  # Arabic-Indic digits: str.isdigit() takes them
+        ("nik", "１６７１０３４５０９９９０００１"),  # full-width digits
+        ("phone", "+62８１２３４５６７８９０"),
+        ("phone", "+62 812-3456-7890"),  # E.164 on the wire: no separators
+        ("region_code", "١٦.٧١.٠٣"),
+        ("period_months", 1.0),
+        ("period_months", True),
+        ("period_months", "3"),
+        ("declared_income", 1_500_000.0),
+        ("birth_date", "0001-01-01"),
+        ("birth_date", "9999-12-31"),
+        ("birth_date", "１９９９-09-05"),
+        ("consent", {"text_version": "1", "given_at": "0001-01-01T00:00:00+07:00"}),
+        ("consent", {"text_version": "1", "given_at": "9999-12-31T23:00:00-07:00"}),
+        ("business_id", "{6f1c2f7e-7a8b-4c2d-9e0f-1a2b3c4d5e6f}"),
+        ("business_id", "6f1c2f7e_7a8b_4c2d_9e0f_1a2b3c4d5e6f"),
+        ("programs", ["JKK", "JKM", "J\x00K"]),
+    ],
+)
+def test_control_characters_foreign_digits_and_extreme_dates_are_refused(field, value):
+    problems = validation.validate_enrollment({**ENROLLMENT, field: value})
+    assert fields_of(problems).get(field) == "invalid_field", problems
+    problem = next(p for p in problems if p.field == field)
+    assert problem.message("id") and problem.message("en")
+    assert "\x00" not in problem.message("en") and "\x00" not in problem.message("id")
+
+
+def test_control_characters_are_named_in_both_languages():
+    [problem] = validation.validate_business({"name": "Pempek\x00"})
+    assert problem.field == "name"
+    assert problem.message("id") == "Berisi karakter kendali yang tidak boleh ada."
+    assert problem.message("en") == "Contains a control character."
+
+
+@pytest.mark.parametrize(
+    ("validate", "fields"),
+    [
+        (validation.validate_visit, {"notes": "Baris satu\nbaris dua\r\n\ttab"}),
+        (validation.validate_visit, {"reason": "Belum ada uang\nbulan depan"}),
+        (validation.validate_business, {"address": "Jl. Merdeka 10\nRT 02 RW 03"}),
+        (validation.validate_enrollment, {"address": "Jl. Merdeka 1\nIlir Timur"}),
+        (validation.validate_enrollment, {"review_reason": "Foto KTP buram.\nUlangi."}),
+        (validation.validate_business, {"name": "Pempek Cek Molek 👩‍🍳 (ZWJ)"}),
+        (validation.validate_business, {"nib": "1234567890123"}),
+    ],
+)
+def test_multi_line_fields_take_newlines_and_tabs(validate, fields):
+    assert validate(fields, partial=True) == []
+
+
+@pytest.mark.parametrize(
+    ("validate", "fields"),
+    [
+        (validation.validate_business, {"name": "Pempek\nCek Molek"}),
+        (validation.validate_business, {"owner_name": "Pak\tBudi"}),
+        (validation.validate_business, {"nib": "١٢٣٤٥٦٧٨٩٠١٢٣"}),
+        (validation.validate_business, {"nib": "1234 5678 90123"}),
+        (validation.validate_business, {"workers_count": "3"}),
+        (validation.validate_business, {"workers_count": 3.0}),
+        (validation.validate_business, {"latitude": True}),
+        (validation.validate_visit, {"visited_at": "0001-01-01T00:00:00+00:00"}),
+        (validation.validate_visit, {"next_follow_up": "9999-12-31"}),
+        (validation.validate_visit, {"notes": "ok\x00"}),
+    ],
+)
+def test_single_line_fields_numbers_and_dates_refuse_the_rest(validate, fields):
+    [problem] = validate(fields, partial=True)
+    assert problem.field == next(iter(fields)) and problem.code == "invalid_field"

@@ -304,3 +304,26 @@ def test_dashboard_event_targets_for_visits_and_employers(uow: SqlUnitOfWork, ac
     assert progress[("agent", "visits")].ratio == 0.0  # a goal of 0 never divides
     assert progress[("event", "visits")].goal == 4
     assert summary.visits_today == 1
+
+
+def test_control_characters_and_foreign_digits_are_refused_next_to_the_field(
+    uow: SqlUnitOfWork, actor: Actor
+) -> None:
+    """The laptop judges text as the server does (issue 10, item 6): the form shows the
+    message by the field, in the person's language, and nothing is written."""
+    for fields, name in (
+        ({"name": "Pempek\x00 Cek Molek"}, "name"),
+        ({"name": "Pempek", "owner_name": "Bu\x1bdi"}, "owner_name"),
+        ({"name": "Pempek", "nib": "١٢٣٤٥٦٧٨٩٠١٢٣"}, "nib"),
+    ):
+        with pytest.raises(ValidationFailed) as caught:
+            businesses.register_business(uow, actor, fields)
+        assert caught.value.fields() == [name]
+        [problem] = caught.value.problems
+        assert problem.message("id") and problem.message("en") != problem.message("id")
+    assert businesses.search(uow, "Pempek") == []
+    business = businesses.register_business(
+        uow, actor, {"name": "Pempek", "address": "Jl. Merdeka 10\nRT 02 RW 03"}
+    )
+    visit = visits.record_visit(uow, actor, business.id, {"notes": "Baris satu\nbaris dua\tlagi"})
+    assert visit.notes == "Baris satu\nbaris dua\tlagi"

@@ -13,12 +13,15 @@ from agent_app.domain import keys, records, validation
 from agent_app.storage import wire
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-texts = st.none() | st.text(min_size=1, max_size=40)
+# Text as a person types it: control characters, lone surrogates, line separators and
+# format marks (bidi overrides) are refused by the field rules (validation._bad_character).
+typed = st.characters(blacklist_categories=["Cc", "Cs", "Cf", "Zl", "Zp"])
+texts = st.none() | st.text(typed, min_size=1, max_size=40)
 
 businesses = st.builds(
     records.Business,
     id=st.uuids().map(str),
-    name=st.text(min_size=1, max_size=40).filter(str.strip),
+    name=st.text(typed, min_size=1, max_size=40).filter(str.strip),
     owner_name=texts,
     phone=st.none() | st.just("+6281234567890"),
     sector=st.none() | st.sampled_from(keys.SECTORS),
