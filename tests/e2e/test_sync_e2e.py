@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from e2e_support import FAST, PASSWORD, Cable, Laptop
 
-from agent_app.domain import contributions, records
+from agent_app.domain import clock, contributions, records
 from agent_app.domain.keys import Role
 from agent_app.services import businesses, enrollments
 from agent_app.services import sync as sync_service
@@ -164,7 +164,9 @@ def test_the_same_nik_on_two_laptops_is_applied_once_and_a_visible_conflict_on_t
     [problem] = report.problems
     assert problem.entity_id == second.id
     assert (problem.status, problem.code) == ("conflict", "nik_already_enrolled")
-    assert problem.current == {"branch": "PLG", "enrolled_on": dt.date.today().isoformat()}
+    # The day is the branch's (PLG: WIB), whatever the machine's zone or the hour CI runs at.
+    enrolled_on = clock.today(clock.WIB)
+    assert problem.current == {"branch": "PLG", "enrolled_on": enrolled_on.isoformat()}
     assert "PLG" in problem.problem.id and "PLG" in problem.problem.en
     assert problem.advice.id.startswith("Jangan daftarkan dua kali")
     assert not problem.resolvable
@@ -179,7 +181,7 @@ def test_the_same_nik_on_two_laptops_is_applied_once_and_a_visible_conflict_on_t
     # Asked before submitting, the server already says so (only branch and date).
     check = sync_service.check_participant(b.uow, b.actor, b.url, nik)
     assert check.state == "enrolled" and check.enrolled is True
-    assert (check.branch, check.enrolled_on) == ("PLG", dt.date.today())
+    assert (check.branch, check.enrolled_on) == ("PLG", enrolled_on)
     # The agent fixes a mistyped NIK: the record goes back to a draft and is submitted again.
     other = fresh_nik()
     enrollments.save_draft(b.uow(), b.actor, {"nik": other}, enrollment_id=second.id)

@@ -7,11 +7,11 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import clock
 
 from agent_app.reports import exports, masking
 
@@ -197,7 +197,7 @@ def _cli(args: list[str], home: Path, password: str | None = PASSWORD, stdin: st
     if password is not None:
         env["PERISAI_PASSWORD"] = password
     return subprocess.run(
-        [sys.executable, "-m", "agent_app.reports", "export", *args],
+        [*clock.python(), "-m", "agent_app.reports", "export", *args],
         env=env,
         input=stdin,
         capture_output=True,

@@ -378,6 +378,9 @@ class FakeBackend:
                 return e
         return None
 
+    def today(self) -> dt.date:
+        return TODAY
+
     def followups_due(self, on: dt.date) -> list[Any]:
         self._call("followups_due")
         rows = []

@@ -62,6 +62,7 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
             c.exec_driver_sql("DROP TABLE sync_secrets")
             c.exec_driver_sql("DROP TABLE pull_cursors")
+            c.exec_driver_sql("ALTER TABLE branches DROP COLUMN time_zone")
         """,
         tmp_path,
     )
