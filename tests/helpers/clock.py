@@ -8,8 +8,9 @@ CI can put the suite on a day boundary:
     PERISAI_TEST_INSTANT=2026-11-30T23:30:00+07:00   (an ISO instant with its offset)
     TZ=Asia/Makassar                                  (the machine's zone, honoured as it is)
 
-With nothing set the instant is `DEFAULT_INSTANT` (23:30 WIB on the last day of a month, which
-is already the next day and month in WITA and WIT), so a developer's run is deterministic too.
+With nothing set the instant is `DEFAULT_INSTANT` (00:30 WIB on the first of a month, still the
+day and month before in UTC: the hours in which CI used to fail), so a developer's run is
+deterministic too. CI's two passes put it on the other boundaries (.ci/run).
 
 Processes the tests start see the same shifted clock when started through `python()` (the
 launcher `clocked.py`): the shift travels to them as an offset in seconds from the real clock
@@ -30,7 +31,7 @@ from pathlib import Path
 INSTANT_ENV = "PERISAI_TEST_INSTANT"
 # Not PERISAI_-prefixed: some fixtures hand their servers an environment without those.
 OFFSET_ENV = "TESTCLOCK_OFFSET_SECONDS"
-DEFAULT_INSTANT = "2026-11-30T23:30:00+07:00"
+DEFAULT_INSTANT = "2026-12-01T00:30:00+07:00"
 CLOCKED = Path(__file__).with_name("clocked.py")
 
 _traveller: object | None = None

@@ -107,3 +107,10 @@ def test_the_last_day_of_a_discount_window_ends_at_the_branch_s_midnight(
             full = enrollment_fields(42, monthly_contribution=without.monthly_total)
             again = m1.push_one(op("enrollment", "create", None, full, recorded_at=instant))
             assert again["status"] == "applied", again
+
+
+def test_the_openapi_documents_the_agent_s_time_zone(world: World) -> None:
+    schema = world.client.get("/openapi.json").json()
+    zone = schema["components"]["schemas"]["AgentInfo"]["properties"]["time_zone"]
+    assert "Asia/Makassar" in zone["description"] and "enrolled_on" in zone["description"]
+    assert "time_zone" not in schema["components"]["schemas"]["AgentInfo"].get("required", [])
