@@ -7,6 +7,7 @@ Each test uses fresh records (new UUIDs, new NIKs), so they share one server.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -20,7 +21,7 @@ from e2e_support import FAST, PASSWORD, Cable, Laptop
 
 from agent_app.domain import clock, contributions, records
 from agent_app.domain.keys import Role
-from agent_app.services import businesses, enrollments
+from agent_app.services import businesses, enrollments, zones
 from agent_app.services import sync as sync_service
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
@@ -557,3 +558,29 @@ def test_pulled_pages_leave_every_connection_durable_again(make_laptop: Any) -> 
         for connection in (first, second):
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
+
+
+def test_a_makassar_laptop_learns_its_branch_s_zone_and_agrees_with_the_server_on_the_day(
+    make_laptop: Any, server: Any
+) -> None:
+    """A WITA branch: the laptop takes the zone from the login answer, quotes and dates on
+    Makassar's calendar, and the server gives the same `enrolled_on` (on CI's first pass,
+    23:30 WIB, it is already the next day in Makassar)."""
+    server.cli("create-branch", "MKS", "--name", "Makassar", "--time-zone", "Asia/Makassar")
+    server.cli(
+        "create-agent", "MK001", "--name", "Agen MK001", "--branch", "MKS", "--role", "agent"
+    )
+    laptop = make_laptop("MK001", connect=False)
+    laptop.actor = dataclasses.replace(laptop.actor, branch="MKS")
+    assert zones.zone_of(laptop.uow(), "MKS") == clock.WIB  # before any login
+    laptop.connect()
+    assert zones.zone_of(laptop.uow(), "MKS") == clock.WITA
+
+    nik = fresh_nik()
+    day = clock.today(clock.WITA)
+    enrollment = submit_enrollment(laptop, nik)
+    expected = contributions.quote(1_500_000, ["JKK", "JKM"], 1, day, "penjual_makanan")
+    assert enrollment.monthly_contribution == expected.monthly_total
+    assert laptop.sync().applied == 1
+    check = sync_service.check_participant(laptop.uow, laptop.actor, laptop.url, nik)
+    assert (check.branch, check.enrolled_on) == ("MKS", day)

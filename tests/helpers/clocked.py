@@ -32,6 +32,8 @@ def main() -> None:
     offset = float(os.environ.get("TESTCLOCK_OFFSET_SECONDS", "0"))
     time_machine.travel(time.time() + offset, tick=True).start()
     _clock_spawned_children()
+    # tests/ itself, as pytest has it: test scripts run here import the tests' helpers
+    sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     args = sys.argv[1:]
     if not args:
         raise SystemExit("usage: clocked.py (-m MODULE | -c CODE | SCRIPT) [ARGS...]")

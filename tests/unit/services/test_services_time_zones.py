@@ -12,7 +12,7 @@ import pytest
 from helpers import clock as test_clock
 
 from agent_app.domain import clock, contributions, records
-from agent_app.reports import daily
+from agent_app.reports import daily, exports, receipt
 from agent_app.services import businesses, dashboard, enrollments, visits, zones
 from agent_app.services.actor import Actor
 from agent_app.storage.uow import SqlUnitOfWork
@@ -112,3 +112,27 @@ def test_a_target_s_period_ends_at_the_branch_s_midnight(
     [progress] = dashboard.summary(uow, actor, dt.date(2026, 11, 30)).targets
     assert progress.achieved == 1
     assert dashboard.summary(uow, actor, dt.date(2026, 12, 1)).visits_today == 1
+
+
+def test_a_receipt_s_date_and_due_date_and_an_export_s_days_are_the_branch_s(
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    enrollment_fields: Callable[..., dict[str, Any]],
+    makassar: None,
+) -> None:
+    """Submitted at 00:30 WITA on the 16th (23:30 on the 15th on the machine's WIB clock): the
+    receipt says the 16th, so the first payment is due by the 15th of the next month, and an
+    export of the 16th holds it."""
+    with test_clock.at("2026-12-16T00:30:00+08:00"):
+        draft = enrollments.save_draft(uow, actor, enrollment_fields(8))
+        submitted = enrollments.submit(uow, actor, draft.id)
+        made = receipt.build_receipt(uow, actor, submitted.id)
+    assert made.submitted_on == dt.date(2026, 12, 16)
+    assert made.due_on == receipt.due_date(2027, 1)
+
+    def exported(day: dt.date) -> int:
+        request = exports.ExportRequest(exports.Kind.ENROLLMENTS, start=day, end=day)
+        with uow:
+            return len(exports.table_rows(uow, actor, request)[1])
+
+    assert (exported(dt.date(2026, 12, 15)), exported(dt.date(2026, 12, 16))) == (0, 1)
