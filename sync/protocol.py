@@ -85,6 +85,15 @@ class AgentInfo(_Model):
     name: str
     branch: str
     role: Role
+    time_zone: str | None = Field(
+        default=None,
+        description="The branch's time zone (IANA: Asia/Jakarta, Asia/Makassar or "
+        "Asia/Jayapura). Every calendar day of the branch's work (the date a quote is for, "
+        "enrolled_on, target periods, daily summaries, due dates) is a day in this zone; "
+        "timestamps stay absolute. Absent from older servers: the laptop then keeps "
+        "Asia/Jakarta (WIB).",
+        examples=["Asia/Makassar"],
+    )
 
 
 class LoginResponse(_Model):

@@ -1,5 +1,6 @@
 """Shared fixtures. Every test gets its own app home folder (no real user data is touched),
-and Qt runs offscreen unless a test asks for a real display."""
+Qt runs offscreen unless a test asks for a real display, and the whole session runs on the test
+clock (tests/helpers/clock.py): a frozen instant, never the wall clock."""
 
 from __future__ import annotations
 
@@ -13,6 +14,26 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from helpers import clock
+
+    clock.start()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    import time
+
+    from helpers import clock
+
+    return f"test clock: {clock.frozen_instant().isoformat()} (TZ={time.tzname[0]})"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from helpers import clock
+
+    clock.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from agent_app.domain import contributions, identity, keys
+from agent_app.domain import clock, contributions, identity, keys
 from agent_app.domain.messages import DomainError, Text
 
 
@@ -393,11 +393,14 @@ def validate_visit(fields: Mapping[str, Any], *, partial: bool = False) -> list[
     return _validate(VISIT, fields, partial)
 
 
-def validate_enrollment(fields: Mapping[str, Any], *, partial: bool = False) -> list[Problem]:
-    """Checks an enrollment record, and on a whole record that its quote can be computed."""
+def validate_enrollment(
+    fields: Mapping[str, Any], *, partial: bool = False, today: dt.date | None = None
+) -> list[Problem]:
+    """Checks an enrollment record, and on a whole record that its quote can be computed for
+    `today` (the branch's day, docs/time.md; by default today in WIB)."""
     problems = _validate(ENROLLMENT, fields, partial)
     if not partial and not problems:
-        quoted = _quote_for(fields, dt.date.today())
+        quoted = _quote_for(fields, today or clock.today())
         if isinstance(quoted, Problem):
             problems.append(quoted)
     return problems

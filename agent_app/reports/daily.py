@@ -16,13 +16,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from agent_app.domain import contributions, keys, records
+from agent_app.domain import clock, contributions, keys, records
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 from agent_app.reports import _format as fmt
 from agent_app.reports._format import NT, N
+from agent_app.services import zones
 from agent_app.services.actor import Actor
-from agent_app.storage import tables
+from agent_app.storage import repositories, tables
 from agent_app.storage.uow import SqlUnitOfWork
 
 OUTCOMES = {
@@ -91,8 +92,9 @@ class DailySummary:
         return f"Agen {name}"
 
 
-def _day(column: object, on: dt.date) -> sa.ColumnElement[bool]:
-    return sa.func.substr(column, 1, 10) == on.isoformat()
+def _day(column: object, on: dt.date, zone: str) -> sa.ColumnElement[bool]:
+    """The stamp falls on `on` in the branch's zone (a Makassar agent's 23:30 is that day's)."""
+    return repositories.on_days(column, on, on, zone)
 
 
 def daily_summary(
@@ -116,18 +118,19 @@ def daily_summary(
     V, E, B = tables.Visit, tables.Enrollment, tables.Business
     with uow:
         s = uow.session
+        zone = zones.zone_in(uow, actor.branch)
         event = uow.events.get(event_id) if event_id else None
         agent_name = actor.name if code == actor.agent_code else ""
         if code and not agent_name:
             agent_row = s.get(tables.Agent, code)
             agent_name = agent_row.name if agent_row is not None else ""
 
-        visit_where: list[Any] = [V.deleted == sa.false(), _day(V.visited_at, on)]
+        visit_where: list[Any] = [V.deleted == sa.false(), _day(V.visited_at, on, zone)]
         enrollment_where: list[Any] = [
             E.deleted == sa.false(),
-            _day(sa.func.coalesce(E.submitted_at, E.created_at), on),
+            _day(sa.func.coalesce(E.submitted_at, E.created_at), on, zone),
         ]
-        business_where: list[Any] = [B.deleted == sa.false(), _day(B.created_at, on)]
+        business_where: list[Any] = [B.deleted == sa.false(), _day(B.created_at, on, zone)]
         follow_where: list[Any] = [
             B.deleted == sa.false(),
             B.next_follow_up <= on,
@@ -185,7 +188,11 @@ def daily_summary(
             continue
         monthly += int(row.monthly_contribution)
         try:
-            start = dt.datetime.fromisoformat(row.submitted_at).date() if row.submitted_at else on
+            start = (
+                clock.local_date(dt.datetime.fromisoformat(row.submitted_at), zone)
+                if row.submitted_at
+                else on
+            )
             period += contributions.quote(
                 row.declared_income,
                 row.programs,

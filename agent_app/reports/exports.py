@@ -44,12 +44,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from agent_app.domain import keys
+from agent_app.domain import clock, keys
 from agent_app.domain.messages import Text
 from agent_app.errors import BugError, KnownError
 from agent_app.reports import masking
+from agent_app.services import zones
 from agent_app.services.actor import Actor
-from agent_app.storage import tables
+from agent_app.storage import repositories, tables
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("reports")
@@ -265,22 +266,24 @@ def _enrollment_day(row: tables.Enrollment) -> str:
     return (row.submitted_at or row.created_at or "")[:10]
 
 
-def _day_between(column: Any, request: ExportRequest) -> list[sa.ColumnElement[bool]]:
-    day = sa.func.substr(column, 1, 10)
-    where: list[sa.ColumnElement[bool]] = []
-    if request.start is not None:
-        where.append(day >= request.start.isoformat())
-    if request.end is not None:
-        where.append(day <= request.end.isoformat())
-    return where
+def _day_between(
+    column: Any, request: ExportRequest, zone: str = clock.DEFAULT_ZONE
+) -> list[sa.ColumnElement[bool]]:
+    """The stamp falls on the requested days in the branch's zone (docs/time.md)."""
+    if request.start is None and request.end is None:
+        return []
+    start = request.start or dt.date(1900, 1, 1)
+    end = request.end or dt.date(9998, 12, 31)
+    return [repositories.on_days(column, start, end, zone)]
 
 
-def _query(request: ExportRequest, actor: Actor) -> sa.Select[Any]:
+def _query(request: ExportRequest, actor: Actor, zone: str = clock.DEFAULT_ZONE) -> sa.Select[Any]:
     mine = None if actor.is_supervisor else actor.agent_code
     stmt: sa.Select[Any]
     if request.kind is Kind.BUSINESSES:
         b = tables.Business
-        stmt = sa.select(b).where(b.deleted == sa.false(), *_day_between(b.created_at, request))
+        created = _day_between(b.created_at, request, zone)
+        stmt = sa.select(b).where(b.deleted == sa.false(), *created)
         if request.event_id:
             stmt = stmt.where(b.event_id == request.event_id)
         if mine:
@@ -291,7 +294,7 @@ def _query(request: ExportRequest, actor: Actor) -> sa.Select[Any]:
         stmt = (
             sa.select(v, tables.Business.name)
             .join(tables.Business, tables.Business.id == v.business_id, isouter=True)
-            .where(v.deleted == sa.false(), *_day_between(v.visited_at, request))
+            .where(v.deleted == sa.false(), *_day_between(v.visited_at, request, zone))
         )
         if request.event_id:
             stmt = stmt.where(v.event_id == request.event_id)
@@ -300,7 +303,7 @@ def _query(request: ExportRequest, actor: Actor) -> sa.Select[Any]:
         return stmt.order_by(v.visited_at, v.id)
     e = tables.Enrollment
     day_source = sa.func.coalesce(e.submitted_at, e.created_at)
-    stmt = sa.select(e).where(e.deleted == sa.false(), *_day_between(day_source, request))
+    stmt = sa.select(e).where(e.deleted == sa.false(), *_day_between(day_source, request, zone))
     if request.event_id:
         stmt = stmt.where(e.event_id == request.event_id)
     if mine:
@@ -313,7 +316,7 @@ def table_rows(
 ) -> tuple[list[str], list[list[Any]]]:
     """The header and the rows of an export, masked as the request says (inside a uow)."""
     columns = COLUMNS[request.kind]
-    stmt = _query(request, actor)
+    stmt = _query(request, actor, zones.zone_in(uow, actor.branch))
     result = uow.session.execute(stmt)
     records: Iterator[Any] = (
         iter(result.all()) if request.kind is Kind.VISITS else iter(result.scalars().all())

@@ -24,12 +24,13 @@ import lokal
 import segno
 import sqlalchemy as sa
 
-from agent_app.domain import contributions, keys, records
+from agent_app.domain import clock, contributions, keys, records
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 from agent_app.reports import _format as fmt
 from agent_app.reports import masking
 from agent_app.reports._format import NH, NT, N
+from agent_app.services import zones
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from agent_app.storage.uow import SqlUnitOfWork
@@ -204,7 +205,10 @@ def build_receipt(
                 ),
                 code="draft",
             )
-        submitted_on = dt.datetime.fromisoformat(row).date() if row else dt.date.today()
+        zone = zones.zone_in(uow, actor.branch)  # the receipt's date is the branch's day
+        submitted_on = (
+            clock.local_date(dt.datetime.fromisoformat(row), zone) if row else clock.today(zone)
+        )
         event = uow.events.get(enrollment.event_id) if enrollment.event_id else None
         agent_name = _agent_name(uow, enrollment.agent_code, actor)
     return from_enrollment(enrollment, submitted_on, agent_name, event, issued_at)

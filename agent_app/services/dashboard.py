@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agent_app.domain import keys, records
+from agent_app.services import zones
 from agent_app.services.actor import Actor
 from agent_app.storage import rows
 from agent_app.storage.uow import SqlUnitOfWork
@@ -44,15 +45,27 @@ class DashboardSummary:
 
 
 def _achieved(
-    uow: SqlUnitOfWork, target: records.Target, agent_code: str | None, event_id: str | None
+    uow: SqlUnitOfWork,
+    target: records.Target,
+    agent_code: str | None,
+    event_id: str | None,
+    zone: str,
 ) -> int:
+    """What counts towards the target: its period's days are the branch's, so the period ends
+    at the branch's midnight (docs/time.md)."""
     start, end = target.period_start, target.period_end
     if target.metric == "enrollments":
-        return uow.enrollments.count_submitted(start, end, agent_code=agent_code, event_id=event_id)
+        return uow.enrollments.count_submitted(
+            start, end, agent_code=agent_code, event_id=event_id, zone=zone
+        )
     if target.metric == "businesses":
-        return uow.businesses.count_created(start, end, registered_by=agent_code, event_id=event_id)
+        return uow.businesses.count_created(
+            start, end, registered_by=agent_code, event_id=event_id, zone=zone
+        )
     if target.metric == "visits":
-        return uow.visits.count_between(start, end, agent_code=agent_code, event_id=event_id)
+        return uow.visits.count_between(
+            start, end, agent_code=agent_code, event_id=event_id, zone=zone
+        )
     if target.metric == "employers":
         return uow.businesses.count_status(
             keys.BusinessStatus.ENROLLED.value, event_id=event_id, registered_by=agent_code
@@ -66,34 +79,37 @@ def summary(
     """Today's visits, enrollments and registrations, follow-ups due, and target progress.
 
     Args:
-        on: the day to report (the laptop's today).
+        on: the day to report (the branch's today, `zones.today`).
         event_id: restrict the day's figures to an event; its targets are included.
     """
     mine = None if actor.is_supervisor else actor.agent_code
     with uow:
+        zone = zones.zone_in(uow, actor.branch)
         scopes = [("agent", actor.agent_code), ("branch", actor.branch)]
         if event_id:
             scopes.append(("event", event_id))
         progress = []
         for target in uow.targets.for_scopes(scopes, on):
             if target.scope == "agent":
-                achieved = _achieved(uow, target, actor.agent_code, None)
+                achieved = _achieved(uow, target, actor.agent_code, None, zone)
             elif target.scope == "event":
-                achieved = _achieved(uow, target, None, target.scope_id)
+                achieved = _achieved(uow, target, None, target.scope_id, zone)
             else:
-                achieved = _achieved(uow, target, None, None)
+                achieved = _achieved(uow, target, None, None, zone)
             progress.append(TargetProgress(target, achieved))
         drafts = uow.enrollments.count(
             rows.EnrollmentFilter(status=keys.EnrollmentStatus.DRAFT.value, agent_code=mine)
         )
         return DashboardSummary(
             on=on,
-            visits_today=uow.visits.count_between(on, on, agent_code=mine, event_id=event_id),
+            visits_today=uow.visits.count_between(
+                on, on, agent_code=mine, event_id=event_id, zone=zone
+            ),
             enrollments_today=uow.enrollments.count_submitted(
-                on, on, agent_code=mine, event_id=event_id
+                on, on, agent_code=mine, event_id=event_id, zone=zone
             ),
             businesses_today=uow.businesses.count_created(
-                on, on, registered_by=mine, event_id=event_id
+                on, on, registered_by=mine, event_id=event_id, zone=zone
             ),
             follow_ups_due=uow.businesses.count(
                 rows.BusinessFilter(follow_up_due_on=on, event_id=event_id)

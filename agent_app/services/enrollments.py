@@ -21,7 +21,7 @@ from typing import Any
 
 from agent_app.domain import contributions, identity, keys, records, validation
 from agent_app.domain.messages import DomainError
-from agent_app.services import _input
+from agent_app.services import _input, zones
 from agent_app.services.actor import Actor
 from agent_app.services.errors import DuplicateNik, Frozen, NotFound, ValidationFailed
 from agent_app.storage import rows, wire
@@ -158,7 +158,7 @@ def save_draft(
 def _problems_for_submit(
     enrollment: records.Enrollment, fields: dict[str, Any], today: dt.date
 ) -> list[validation.Problem]:
-    problems = validation.validate_enrollment(fields)
+    problems = validation.validate_enrollment(fields, today=today)
     if not any(p.field == "monthly_contribution" for p in problems) and not problems:
         mismatch = validation.check_contribution(fields, today)
         if mismatch is not None:
@@ -196,7 +196,7 @@ def submit(
     """Submits a draft (or a corrected enrollment) for the server to review.
 
     Args:
-        today: the day of the quote (defaults to today).
+        today: the day of the quote (defaults to today in the actor's branch's zone).
 
     Returns:
         The enrollment, now `submitted` and frozen, with its monthly contribution.
@@ -208,7 +208,7 @@ def submit(
         ValidationFailed: the record breaks a rule (one problem per field), including a birth
             date that disagrees with the NIK without `birth_date_override_reason`.
     """
-    today = today or dt.date.today()
+    today = today or zones.today(uow, actor.branch)
     with uow:
         old = uow.enrollments.get(enrollment_id)
         meta = uow.enrollments.meta(enrollment_id)

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.repositories import UNSETTLED_OP, chunks, stamp
+from agent_app.storage.repositories import UNSETTLED_OP, before, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 from sync import protocol
 
@@ -65,9 +65,11 @@ class Purged:
 
 def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = None) -> Purged:
     """Deletes what the laptop no longer needs (see the module); commits; answers the counts."""
-    moment = now or dt.datetime.now().astimezone()
-    op_cutoff = stamp(moment - dt.timedelta(days=SETTLED_OP_DAYS))
-    accepted_cutoff = stamp(moment - dt.timedelta(days=ACCEPTED_DAYS))
+    # Ages are elapsed time between instants (30 and 180 times 24 hours), the same in every
+    # zone; the stamps are compared as instants whatever offset each row was written with.
+    moment = now or dt.datetime.now(dt.UTC)
+    op_cutoff = moment - dt.timedelta(days=SETTLED_OP_DAYS)
+    accepted_cutoff = moment - dt.timedelta(days=ACCEPTED_DAYS)
     with uow:
         session = uow.session
         ops = tables.OutboxOp
@@ -91,7 +93,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
                 sa.select(enrollments.id).where(
                     enrollments.deleted.is_(False),
                     enrollments.status == keys.EnrollmentStatus.ACCEPTED.value,
-                    enrollments.updated_at < accepted_cutoff,
+                    before(enrollments.updated_at, accepted_cutoff),
                     settled_enrollment,
                 )
             )
@@ -111,7 +113,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
         newer = sa.orm.aliased(ops)
         superseded = sa.select(ops.op_seq).where(
             ops.status.in_(_REFUSED),
-            ops.recorded_at < op_cutoff,
+            before(ops.recorded_at, op_cutoff),
             sa.exists().where(newer.entity_id == ops.entity_id, newer.op_seq > ops.op_seq),
         )
         superseded_seqs = list(session.scalars(superseded))
@@ -130,7 +132,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
         )
         removed_ops += _rowcount(
             session.execute(
-                sa.delete(ops).where(ops.status.in_(_SETTLED), ops.recorded_at < op_cutoff)
+                sa.delete(ops).where(ops.status.in_(_SETTLED), before(ops.recorded_at, op_cutoff))
             )
         )
         purged = Purged(removed_ops, len(deleted_ids), len(accepted_ids), removed_audit)

@@ -58,7 +58,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from agent_app.domain import keys, validation
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
-from agent_app.services import rates, retention
+from agent_app.services import rates, retention, zones
 from agent_app.services.actor import Actor
 from agent_app.storage import store as local_store
 from agent_app.storage import tables, wire
@@ -475,6 +475,7 @@ def connect(
         _put_secret(uow, _SERVER, server)
         uow.sync_state.update(server_url=url)
         uow.commit()
+    zones.remember(uow_factory(), answer.agent.branch, answer.agent.time_zone)
     _remember(device_id, True)
     log.info("connected to the server as %s", actor.agent_code)
     return ConnectResult(
@@ -541,6 +542,8 @@ def run_cycle(
     finally:
         client.session.close()
     _remember(device_id, True)
+    if client.agent is not None:  # a token refresh during the cycle: the branch's zone
+        zones.remember(uow_factory(), client.agent.branch, client.agent.time_zone)
     try:
         if cycle.pulled:
             rates.install(uow_factory())  # a newly published contribution table

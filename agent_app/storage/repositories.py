@@ -21,7 +21,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from agent_app.domain import keys, records
+from agent_app.domain import clock, keys, records
 from agent_app.storage import rows, tables, wire
 from sync import protocol
 
@@ -52,6 +52,29 @@ def now() -> str:
 def stamp(moment: dt.datetime) -> str:
     """A moment in the storage's timestamp form (local time with offset, to the second)."""
     return moment.astimezone().isoformat(timespec="seconds")
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    """`moment` in the form SQLite's datetime() gives (UTC, to the second)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def before(column: Any, moment: dt.datetime) -> sa.ColumnElement[bool]:
+    """`column` (a stored timestamp with its offset) is an instant before `moment`: compared
+    as instants, not as text, since rows carry different offsets (the machine's, the
+    server's UTC)."""
+    return sa.func.datetime(column) < _utc_text(moment)
+
+
+def on_days(
+    column: Any, start: dt.date, end: dt.date, zone: str = clock.DEFAULT_ZONE
+) -> sa.ColumnElement[bool]:
+    """`column` (a stored timestamp, ISO 8601 with its offset) falls on a day from `start` to
+    `end` (inclusive) in `zone`, the branch's: compared as instants, so a stamp written with
+    another offset (another machine zone, the server's UTC) still lands on the branch's day."""
+    low, high = (_utc_text(moment) for moment in clock.day_bounds(start, end, zone))
+    instant = sa.func.datetime(column)
+    return sa.and_(instant >= low, instant < high)
 
 
 def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -213,12 +236,13 @@ class BusinessRepository:
         *,
         registered_by: str | None = None,
         event_id: str | None = None,
+        zone: str = clock.DEFAULT_ZONE,
     ) -> int:
         """Businesses registered on this laptop's records between two days (inclusive)."""
         t = tables.Business
         where: list[sa.ColumnElement[bool]] = [
             _live(t),
-            sa.func.substr(t.created_at, 1, 10).between(start.isoformat(), end.isoformat()),
+            on_days(t.created_at, start, end, zone),
         ]
         if registered_by:
             where.append(t.registered_by == registered_by)
@@ -274,11 +298,12 @@ class VisitRepository:
         *,
         agent_code: str | None = None,
         event_id: str | None = None,
+        zone: str = clock.DEFAULT_ZONE,
     ) -> int:
         t = tables.Visit
         where: list[sa.ColumnElement[bool]] = [
             _live(t),
-            sa.func.substr(t.visited_at, 1, 10).between(start.isoformat(), end.isoformat()),
+            on_days(t.visited_at, start, end, zone),
         ]
         if agent_code:
             where.append(t.agent_code == agent_code)
@@ -408,13 +433,14 @@ class EnrollmentRepository:
         *,
         agent_code: str | None = None,
         event_id: str | None = None,
+        zone: str = clock.DEFAULT_ZONE,
     ) -> int:
         """Enrollments submitted (not drafts) between two days, inclusive."""
         t = tables.Enrollment
         where: list[sa.ColumnElement[bool]] = [
             _live(t),
             t.status.in_(ACTIVE_ENROLLMENT),
-            sa.func.substr(t.submitted_at, 1, 10).between(start.isoformat(), end.isoformat()),
+            on_days(t.submitted_at, start, end, zone),
         ]
         if agent_code:
             where.append(t.agent_code == agent_code)

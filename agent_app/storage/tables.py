@@ -84,6 +84,8 @@ class Branch(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     region_code: Mapped[str | None] = mapped_column(String(16))
+    # The branch's time zone as the server last said it (None: WIB); docs/time.md.
+    time_zone: Mapped[str | None] = mapped_column(String(32))
 
 
 class Agent(Base):

@@ -47,7 +47,7 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 def run(
     shell: Shell,
     argv: list[str],
-    today: Callable[[], dt.date] = dt.date.today,
+    today: Callable[[], dt.date] | None = None,
     on_window: Callable[[Any], None] | None = None,
 ) -> int:
     from agent_app.ui.window import MainWindow

@@ -40,13 +40,14 @@ class Context(QObject):
         shell: Shell,
         backend: backend_mod.Backend,
         account: Any,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] | None = None,
     ) -> None:
         super().__init__()
         self.shell = shell
         self.backend = backend
         self.account = account
-        self.today = today
+        #: which day it is: the account's branch's day (docs/time.md), unless a caller fixes it
+        self.today: Callable[[], dt.date] = today or backend.today
         self.events: list[Any] = []
 
     @property

@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from agent_app.domain import clock
 from agent_app.ui import i18n, labels, messages
 from agent_app.ui.backend import Backend, BusinessFilter, value
 from agent_app.ui.ops import Op
@@ -78,6 +79,9 @@ class BusinessTableModel(QAbstractTableModel):
         # and the view repaints the same rows often (scrolling, hover, selection, focus)
         self._cells: dict[int, tuple[Any, ...]] = {}
         self._requested: set[int] = set()
+        # the branch's today (docs/time.md), asked with each first page: data() runs at every
+        # paint and must not ask the database
+        self._today = clock.today()
         self._generation = 0
         self._in_flight = False
         self._wanted: set[int] = set()
@@ -128,6 +132,7 @@ class BusinessTableModel(QAbstractTableModel):
         backend = self._backend()
 
         def first_page() -> tuple[list[Any], int | None]:
+            self._today = backend.today()
             rows = list(backend.search_businesses(flt, 0, PAGE_SIZE))
             if len(rows) < PAGE_SIZE:
                 return rows, len(rows)
@@ -263,7 +268,7 @@ class BusinessTableModel(QAbstractTableModel):
                 return None
             cells = self._cells_of(index)
             due = None if cells is None else cells[_DUE]
-            return _OVERDUE if due is not None and due <= dt.date.today() else None
+            return _OVERDUE if due is not None and due <= self._today else None
         if role == _ID:
             cells = self._cells_of(index)
             return None if cells is None else cells[_ROW_ID]

@@ -260,7 +260,7 @@ def save_summary_pdf(
 def self_check(folder: Path | None = None) -> str:
     """Renders a sample receipt to PDF offscreen (the build's Qt, fonts and PDF writer work);
     returns a line saying what it did. Used by `--self-test`."""
-    from agent_app.domain import keys, records
+    from agent_app.domain import clock, keys, records
 
     ensure_gui()
     sample = records.Enrollment(
@@ -276,7 +276,7 @@ def self_check(folder: Path | None = None) -> str:
         status=keys.EnrollmentStatus.SUBMITTED,
         agent_code="SELFTEST",
     )
-    r = receipt.from_enrollment(sample, dt.date.today(), "Self-test", None)
+    r = receipt.from_enrollment(sample, clock.today(), "Self-test", None)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         path = receipt_pdf(r, Path(tmp) / "receipt.pdf")
         size = path.stat().st_size

@@ -73,11 +73,12 @@ def _run(out: Path, lang: str) -> int:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from agent_app import app as app_mod
+    from agent_app.domain import clock
     from agent_app.ui import application, demo, ops
     from agent_app.ui.window import MainWindow
 
     out.mkdir(parents=True, exist_ok=True)
-    today = dt.date.today()
+    today = clock.today()  # the demo branch's day (WIB: it never logged in to a server)
     shell = app_mod.build_shell()
     shell.settings.language = lang
     shell.settings.current_event_id = demo.EVENT_ID

@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         shell: Shell,
-        today: Callable[[], dt.date] = dt.date.today,
+        today: Callable[[], dt.date] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -1395,6 +1395,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Alamat server</translation>
     </message>
     <message>
+        <source>Time zone</source>
+        <translation>Zona waktu</translation>
+    </message>
+    <message>
         <source>Agent</source>
         <translation>Agen</translation>
     </message>
@@ -1437,6 +1441,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>At a shared booth laptop each person logs in with their own account.</source>
         <translation>Di laptop booth yang dipakai bersama, setiap orang masuk dengan akunnya sendiri.</translation>
+    </message>
+    <message>
+        <source>{abbreviation} ({zone}): dates, quotes, targets and summaries follow your branch&apos;s day. The server sets it at login.</source>
+        <translation>{abbreviation} ({zone}): tanggal, iuran, target dan ringkasan mengikuti hari di kantor cabang Anda. Server menetapkannya saat login.</translation>
     </message>
     <message>
         <source>(no event)</source>

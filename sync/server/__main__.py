@@ -2,7 +2,9 @@
 
     serve --host 127.0.0.1 --port 8765 [--workers N]
     migrate
-    create-branch CODE --name NAME [--region CODE]
+    create-branch CODE --name NAME [--region CODE] [--time-zone ZONE]
+    set-branch-time-zone CODE ZONE
+        (ZONE: Asia/Jakarta (WIB, the default), Asia/Makassar (WITA) or Asia/Jayapura (WIT))
     create-agent CODE --name NAME --branch CODE --role agent|supervisor
         (password from PERISAI_PASSWORD, else the first line of standard input)
     create-event --name NAME --venue VENUE --branch CODE --starts-on DATE --ends-on DATE
@@ -35,6 +37,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from agent_app.domain import clock
 from sync.server import admin, config, db, migrate
 
 
@@ -57,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     branch.add_argument("code")
     branch.add_argument("--name", required=True)
     branch.add_argument("--region")
+    branch.add_argument(
+        "--time-zone",
+        default=clock.DEFAULT_ZONE,
+        choices=clock.ZONES,
+        help="whose days the branch's work belongs to: WIB, WITA or WIT (default Asia/Jakarta)",
+    )
+
+    zone = sub.add_parser("set-branch-time-zone", help="change a branch's time zone")
+    zone.add_argument("code")
+    zone.add_argument("time_zone", choices=clock.ZONES)
 
     agent = sub.add_parser("create-agent", help="add an agent or supervisor")
     agent.add_argument("code")
@@ -195,7 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         migrate.upgrade(engine)
         if args.command == "create-branch":
-            print(admin.create_branch(engine, args.code, args.name, args.region))
+            print(admin.create_branch(engine, args.code, args.name, args.region, args.time_zone))
+        elif args.command == "set-branch-time-zone":
+            print(admin.set_branch_time_zone(engine, args.code, args.time_zone))
         elif args.command == "create-agent":
             print(
                 admin.create_agent(

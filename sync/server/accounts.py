@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from agent_app.domain import clock
 from sync import bundle, protocol
 from sync.server import config, db, meta, security
 from sync.server.push import Caller
@@ -71,8 +72,18 @@ def _as_utc(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _agent_json(agent: Any) -> dict[str, str]:
-    return {"code": agent.code, "name": agent.name, "branch": agent.branch_code, "role": agent.role}
+def _agent_json(conn: Connection, agent: Any) -> dict[str, str]:
+    branches = db.table(db.Branch)
+    zone = conn.execute(
+        sa.select(branches.c.time_zone).where(branches.c.code == agent.branch_code)
+    ).scalar()
+    return {
+        "code": agent.code,
+        "name": agent.name,
+        "branch": agent.branch_code,
+        "role": agent.role,
+        "time_zone": clock.zone_or_default(zone),
+    }
 
 
 def _issue(
@@ -98,7 +109,7 @@ def _issue(
         "access_token": access,
         "refresh_token": refresh,
         "expires_in": settings.access_token_seconds,
-        "agent": _agent_json(agent),
+        "agent": _agent_json(conn, agent),
         "server_public_key": bundle.b64(bundle.raw_public(meta.bundle_key(values))),
     }
 

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from agent_app.domain import contributions
+from agent_app.domain import clock, contributions
 from sync.server import accounts, audit_events, config, db, meta, rates, security
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -105,21 +105,55 @@ def _lock_seq(conn: sa.Connection) -> int:
     return value
 
 
-def create_branch(engine: Engine, code: str, name: str, region: str | None) -> str:
+def _time_zone(zone: str) -> str:
+    try:
+        return clock.check_zone(zone)
+    except clock.UnknownZone as error:
+        allowed = ", ".join(clock.ZONES)
+        raise AdminError(f"--time-zone must be one of {allowed}, not {zone!r}") from error
+
+
+def create_branch(
+    engine: Engine,
+    code: str,
+    name: str,
+    region: str | None,
+    time_zone: str = clock.DEFAULT_ZONE,
+) -> str:
     if not _CODE.match(code):
         raise AdminError("branch code: 1 to 32 letters, digits, '.', '_' or '-'")
     if not name.strip():
         raise AdminError("--name must not be empty")
     if region is not None and not _REGION.match(region):
         raise AdminError(f"--region must be a Kemendagri code like 16.71, not {region!r}")
+    zone = _time_zone(time_zone)
     table = db.table(db.Branch)
     try:
         with engine.begin() as conn:
-            _audit(conn, "create-branch", code)
-            conn.execute(table.insert().values(code=code, name=name.strip(), region_code=region))
+            _audit(conn, "create-branch", code, time_zone=zone)
+            conn.execute(
+                table.insert().values(
+                    code=code, name=name.strip(), region_code=region, time_zone=zone
+                )
+            )
     except sa.exc.IntegrityError as error:
         raise AdminError(f"branch {code} already exists") from error
-    return f"created branch {code} ({name.strip()})"
+    return f"created branch {code} ({name.strip()}, {zone})"
+
+
+def set_branch_time_zone(engine: Engine, code: str, time_zone: str) -> str:
+    """Changes the zone whose days the branch's work belongs to (from the next request on;
+    the laptops take it at their next login or token refresh). Days already stamped on
+    records (`enrolled_on`) stay as they were."""
+    zone = _time_zone(time_zone)
+    table = db.table(db.Branch)
+    with engine.begin() as conn:
+        before = conn.execute(sa.select(table.c.time_zone).where(table.c.code == code)).first()
+        if before is None:
+            raise AdminError(f"no branch {code}")
+        _audit(conn, "set-branch-time-zone", code, time_zone=zone, before=before.time_zone)
+        conn.execute(table.update().where(table.c.code == code).values(time_zone=zone))
+    return f"branch {code} now keeps its days in {zone} (was {before.time_zone})"
 
 
 def create_agent(

@@ -56,6 +56,10 @@ class Branch(Base):
     code: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     region_code: Mapped[str | None] = mapped_column(sa.String(32))
+    # The branch's day (docs/time.md): one of agent_app.domain.clock.ZONES.
+    time_zone: Mapped[str] = mapped_column(
+        sa.String(32), default="Asia/Jakarta", server_default="Asia/Jakarta"
+    )
 
 
 class Agent(Base):

@@ -38,13 +38,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from agent_app.domain import contributions, validation
+from agent_app.domain import clock, contributions, validation
 from sync import protocol
 from sync.server import audit_events, bulk, db, rates
 
 log = logging.getLogger("server")
 
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 PROTECTED_ENROLLMENT_FIELDS = ("status", "review_reason", "membership_number")
 QUOTE_FIELDS = frozenset(
     {
@@ -129,7 +128,8 @@ class Prepared:
     contribution: Outcome | None  # an enrollment create's quote check
 
 
-def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
+def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> Prepared:
+    """`today` is the day it is in `zone`, the caller's branch's (docs/time.md)."""
     server_set = protocol.SERVER_SET_FIELDS[op.entity]
     fields = op.fields
     sent = (
@@ -147,7 +147,12 @@ def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
             f"{validation.MAX_YEAR}.",
         )
     elif op.kind != "delete":
-        problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
+        if op.entity == "enrollment":
+            problems = validation.validate_enrollment(
+                sent, partial=op.kind == "update", today=today
+            )
+        else:
+            problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
         if problems:
             first = problems[0]
             # The name of an unknown field is echoed only when it is a plain name.
@@ -155,7 +160,7 @@ def prepare(op: protocol.Op, today_wib: dt.date) -> Prepared:
             problem = _rejected("invalid_field", name, first.message_en)
         elif op.kind == "create" and op.entity == "enrollment":
             contribution = check_contribution(
-                {"paid_by_state": False, **sent}, op.recorded_at, today_wib
+                {"paid_by_state": False, **sent}, op.recorded_at, today, zone
             )
     return Prepared(
         op, op_id, entity_id, payload_hash(op, op_id, entity_id), sent, problem, contribution
@@ -220,9 +225,16 @@ def _quote_total(
 
 
 def check_contribution(
-    fields: dict[str, Any], recorded_at: dt.datetime, today_wib: dt.date
+    fields: dict[str, Any],
+    recorded_at: dt.datetime,
+    today: dt.date,
+    zone: str = clock.DEFAULT_ZONE,
 ) -> Outcome | None:
-    """Rejects a `monthly_contribution` that is the quote neither for the op's date nor today."""
+    """Rejects a `monthly_contribution` that is the quote neither for the op's day nor today.
+
+    The op's day is the day `recorded_at` falls on in the branch's `zone` (or in the offset
+    the laptop wrote, for laptops that quoted on their own calendar); `today` is the branch's
+    day now (an op quoted offline and sent later)."""
     try:
         key = (
             int(fields["declared_income"]),
@@ -234,7 +246,7 @@ def check_contribution(
     occupation = fields.get("occupation")
     paid_by_state = bool(fields.get("paid_by_state", False))
     sent = fields.get("monthly_contribution")
-    dates = {recorded_at.date(), recorded_at.astimezone(WIB).date(), today_wib}
+    dates = {recorded_at.date(), clock.local_date(recorded_at, zone), today}
     expected: list[int] = []
     generation = contributions.tables_generation()
     for day in sorted(dates):
@@ -255,12 +267,20 @@ def check_contribution(
 class Batch:
     """One batch's transaction state: the records it touches and what it changed."""
 
-    def __init__(self, conn: Connection, caller: Caller, seq: int, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        caller: Caller,
+        seq: int,
+        now: dt.datetime,
+        zone: str = clock.DEFAULT_ZONE,
+    ) -> None:
         self.conn = conn
         self.caller = caller
         self.seq = seq
         self.now = now
-        self.today_wib = now.astimezone(WIB).date()
+        self.zone = zone  # the caller's branch's: its days (enrolled_on, quotes)
+        self.today = clock.today(zone, now)
         self.records: dict[str, Rec] = {}
         self.niks: dict[str, NikRow | None] = {}
         self.niks_before: dict[str, NikRow | None] = {}
@@ -444,7 +464,7 @@ class Batch:
             if problem is not None:
                 return problem
             self.niks[nik] = NikRow(
-                entity_id, caller.branch_code, op.recorded_at.astimezone(WIB).date()
+                entity_id, caller.branch_code, clock.local_date(op.recorded_at, self.zone)
             )
         seq = self.next_seq()
         self.records[entity_id] = Rec(
@@ -515,7 +535,7 @@ class Batch:
             if not self.caller.is_supervisor and rec.fields.get("status") == "needs_correction":
                 merged["status"] = "submitted"
             if QUOTE_FIELDS & sent.keys():
-                problem = check_contribution(merged, op.recorded_at, self.today_wib)
+                problem = check_contribution(merged, op.recorded_at, self.today, self.zone)
                 if problem is not None:
                     return problem
             old_nik, new_nik = str(rec.fields.get("nik")), str(merged.get("nik"))
@@ -529,7 +549,9 @@ class Batch:
                 self.niks[new_nik] = NikRow(
                     rec.entity_id,
                     rec.branch_code or self.caller.branch_code,
-                    before.enrolled_on if before else op.recorded_at.astimezone(WIB).date(),
+                    before.enrolled_on
+                    if before
+                    else clock.local_date(op.recorded_at, self.zone),
                 )
         version = rec.version + 1
         for name, value in merged.items():
@@ -642,7 +664,18 @@ def _referenced_ids(preps: list[Prepared]) -> set[str]:
     return ids
 
 
-def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[tuple[str, Outcome]]:
+def branch_zone(conn: Connection, branch_code: str) -> str:
+    """The branch's time zone (WIB for a branch the database does not know)."""
+    branches = db.table(db.Branch)
+    zone = conn.execute(
+        sa.select(branches.c.time_zone).where(branches.c.code == branch_code)
+    ).scalar()
+    return clock.zone_or_default(zone)
+
+
+def _apply_once(
+    engine: Engine, caller: Caller, preps: list[Prepared], zone: str = clock.DEFAULT_ZONE
+) -> list[tuple[str, Outcome]]:
     now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn, conn.begin():
         # The write lock: every writer takes this row first (see the module docstring).
@@ -657,7 +690,7 @@ def _apply_once(engine: Engine, caller: Caller, preps: list[Prepared]) -> list[t
         # a plain INSERT, which the unique op_id still guards (see the module docstring).
         stored = _stored(conn, list(first))
         owned = {op_id for op_id in first if op_id not in stored}
-        batch = Batch(conn, caller, seq, now)
+        batch = Batch(conn, caller, seq, now, zone)
         mine = [prep for prep in preps if prep.op_id in owned]
         batch.load_records(_referenced_ids(mine))
         batch.load_niks(
@@ -721,12 +754,14 @@ def apply_batch(
     Raises:
         Busy: the database stayed locked or kept deadlocking.
     """
-    today_wib = dt.datetime.now(WIB).date()
+    with engine.connect() as conn:
+        zone = branch_zone(conn, caller.branch_code)
+    today = clock.today(zone)
     rates.refresh(engine)  # a contribution table published since the last batch
-    preps = [prepare(op, today_wib) for op in ops]
+    preps = [prepare(op, today, zone) for op in ops]
     for attempt in range(_RETRIES):
         try:
-            return _apply_once(engine, caller, preps)
+            return _apply_once(engine, caller, preps, zone)
         except sa.exc.OperationalError as error:
             if _retryable(error) and attempt + 1 < _RETRIES:
                 continue

@@ -21,9 +21,9 @@ import pytest
 import sqlalchemy as sa
 from e2e_support import FAST, PASSWORD, Cable, Laptop
 
-from agent_app.domain import contributions, records
+from agent_app.domain import clock, contributions, records
 from agent_app.domain.keys import Role
-from agent_app.services import businesses, enrollments
+from agent_app.services import businesses, enrollments, zones
 from agent_app.services import sync as sync_service
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
@@ -168,7 +168,9 @@ def test_the_same_nik_on_two_laptops_is_applied_once_and_a_visible_conflict_on_t
     [problem] = report.problems
     assert problem.entity_id == second.id
     assert (problem.status, problem.code) == ("conflict", "nik_already_enrolled")
-    assert problem.current == {"branch": "PLG", "enrolled_on": dt.date.today().isoformat()}
+    # The day is the branch's (PLG: WIB), whatever the machine's zone or the hour CI runs at.
+    enrolled_on = clock.today(clock.WIB)
+    assert problem.current == {"branch": "PLG", "enrolled_on": enrolled_on.isoformat()}
     assert "PLG" in problem.problem.id and "PLG" in problem.problem.en
     assert problem.advice.id.startswith("Jangan daftarkan dua kali")
     assert not problem.resolvable
@@ -183,7 +185,7 @@ def test_the_same_nik_on_two_laptops_is_applied_once_and_a_visible_conflict_on_t
     # Asked before submitting, the server already says so (only branch and date).
     check = sync_service.check_participant(b.uow, b.actor, b.url, nik)
     assert check.state == "enrolled" and check.enrolled is True
-    assert (check.branch, check.enrolled_on) == ("PLG", dt.date.today())
+    assert (check.branch, check.enrolled_on) == ("PLG", enrolled_on)
     # The agent fixes a mistyped NIK: the record goes back to a draft and is submitted again.
     other = fresh_nik()
     enrollments.save_draft(b.uow(), b.actor, {"nik": other}, enrollment_id=second.id)
@@ -632,3 +634,29 @@ def test_a_revoked_laptop_is_told_to_ask_the_administrator(make_laptop: Any, ser
     assert "administrator" in failure.value.message("en")
     server.cli("reset-device", a.store.device_id)
     assert a.connect().agent_code == "AG001"
+
+
+def test_a_makassar_laptop_learns_its_branch_s_zone_and_agrees_with_the_server_on_the_day(
+    make_laptop: Any, server: Any
+) -> None:
+    """A WITA branch: the laptop takes the zone from the login answer, quotes and dates on
+    Makassar's calendar, and the server gives the same `enrolled_on` (on CI's first pass,
+    23:30 WIB, it is already the next day in Makassar)."""
+    server.cli("create-branch", "MKS", "--name", "Makassar", "--time-zone", "Asia/Makassar")
+    server.cli(
+        "create-agent", "MK001", "--name", "Agen MK001", "--branch", "MKS", "--role", "agent"
+    )
+    laptop = make_laptop("MK001", connect=False)
+    laptop.actor = dataclasses.replace(laptop.actor, branch="MKS")
+    assert zones.zone_of(laptop.uow(), "MKS") == clock.WIB  # before any login
+    laptop.connect()
+    assert zones.zone_of(laptop.uow(), "MKS") == clock.WITA
+
+    nik = fresh_nik()
+    day = clock.today(clock.WITA)
+    enrollment = submit_enrollment(laptop, nik)
+    expected = contributions.quote(1_500_000, ["JKK", "JKM"], 1, day, "penjual_makanan")
+    assert enrollment.monthly_contribution == expected.monthly_total
+    assert laptop.sync().applied == 1
+    check = sync_service.check_participant(laptop.uow, laptop.actor, laptop.url, nik)
+    assert (check.branch, check.enrolled_on) == ("MKS", day)

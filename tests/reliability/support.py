@@ -31,7 +31,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from helpers import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-uji-panjang-7"
@@ -199,7 +199,7 @@ class ServerProc:
         with self.log_path.open("ab") as log_file:
             self.proc = subprocess.Popen(
                 [
-                    sys.executable,
+                    *clock.python(),
                     "-m",
                     "sync.server",
                     "serve",
@@ -248,7 +248,7 @@ class ServerProc:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [sys.executable, "-m", "sync.server", *args],
+            [*clock.python(), "-m", "sync.server", *args],
             env=self.env,
             cwd=ROOT,
             capture_output=True,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import contextlib
 import random
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from helpers import clock
 from support import ROOT, Figures, record_figures, soak, verify
 
 CHILD = Path(__file__).resolve().parent / "child.py"
@@ -19,7 +19,7 @@ CHILD = Path(__file__).resolve().parent / "child.py"
 
 def _child(*args: str, log: Path | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, str(CHILD), *args],
+        [*clock.python(), str(CHILD), *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -85,7 +85,7 @@ def test_11_app_killed_right_after_a_local_commit(make_laptop, shared_server, tm
     laptop.engine.dispose()
     for how in ("exit", "kill"):
         out = subprocess.run(
-            [sys.executable, str(CHILD), "commit", path, "RA005", "3", how],
+            [*clock.python(), str(CHILD), "commit", path, "RA005", "3", how],
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -7,12 +7,12 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from helpers import clock
 
 from agent_app.reports import exports, masking
 
@@ -198,7 +198,7 @@ def _cli(args: list[str], home: Path, password: str | None = PASSWORD, stdin: st
     if password is not None:
         env["PERISAI_PASSWORD"] = password
     return subprocess.run(
-        [sys.executable, "-m", "agent_app.reports", "export", *args],
+        [*clock.python(), "-m", "agent_app.reports", "export", *args],
         env=env,
         input=stdin,
         capture_output=True,
@@ -457,7 +457,7 @@ def test_an_export_killed_midway_leaves_no_plaintext_in_the_system_temp_folder(
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_EXPORT, str(out_dir / "e.xlsx"), MARKER],
+        [*clock.python(), "-c", KILLED_EXPORT, str(out_dir / "e.xlsx"), MARKER],
         env={**os.environ, "TMPDIR": str(system_tmp)},
         stdout=subprocess.PIPE,
         text=True,

@@ -13,7 +13,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from helpers import clock
 
 from agent_app.domain import contributions
 from sync.server import admin, config
@@ -230,8 +230,14 @@ class World:
         self.engine = self.app.state.engine
         self.client = TestClient(self.app)
 
-    def branch(self, code: str = "PLG", name: str = "Palembang", region: str = "16.71") -> str:
-        admin.create_branch(self.engine, code, name, region)
+    def branch(
+        self,
+        code: str = "PLG",
+        name: str = "Palembang",
+        region: str = "16.71",
+        time_zone: str = "Asia/Jakarta",
+    ) -> str:
+        admin.create_branch(self.engine, code, name, region, time_zone)
         return code
 
     def agent(self, code: str, branch: str = "PLG", role: str = "agent") -> str:
@@ -309,7 +315,7 @@ class ServerProcess:
         self.log = (home / "server.log").open("wb")
         self.proc = subprocess.Popen(
             [
-                sys.executable,
+                *clock.python(),
                 "-m",
                 "sync.server",
                 "serve",
@@ -344,7 +350,7 @@ class ServerProcess:
 
     def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "sync.server", *args],
+            [*clock.python(), "-m", "sync.server", *args],
             cwd=REPO,
             env=self.env,
             input=stdin,

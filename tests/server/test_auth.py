@@ -18,7 +18,13 @@ def test_login_answer(world: World) -> None:
     world.agent("A1")
     laptop = world.login("A1")
     answer = laptop.login_answer
-    assert answer["agent"] == {"code": "A1", "name": "Agen A1", "branch": "PLG", "role": "agent"}
+    assert answer["agent"] == {
+        "code": "A1",
+        "name": "Agen A1",
+        "branch": "PLG",
+        "role": "agent",
+        "time_zone": "Asia/Jakarta",
+    }
     assert answer["expires_in"] == world.settings.access_token_seconds
     assert answer["access_token"] and answer["refresh_token"]
     assert len(answer["server_public_key"]) == 44  # base64 of 32 bytes

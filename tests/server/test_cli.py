@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from helpers import clock
 from srv_support import CHEAP_ENV, REPO
 
 
@@ -21,7 +22,7 @@ def _cli(
     if password is not None:
         env["PERISAI_PASSWORD"] = password
     return subprocess.run(
-        [sys.executable, "-m", "sync.server", *args],
+        [*clock.python(), "-m", "sync.server", *args],
         cwd=REPO,
         env=env,
         input=stdin,
@@ -281,3 +282,21 @@ def test_unreachable_database_is_a_clear_error(
     done = run("migrate")
     assert done.returncode == 1
     assert "the database cannot be used" in done.stderr and "secret" not in done.stderr
+
+
+def test_branch_time_zone_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = _InProcess(tmp_path / "home", monkeypatch, capsys)
+    made = run("create-branch", "MKS", "--name", "Makassar", "--time-zone", "Asia/Makassar")
+    assert made.returncode == 0 and "Asia/Makassar" in made.stdout
+    wib = run("create-branch", "PLG", "--name", "Palembang")
+    assert wib.returncode == 0 and "Asia/Jakarta" in wib.stdout
+    wrong = run("create-branch", "SG", "--name", "Singapura", "--time-zone", "Asia/Singapore")
+    assert wrong.returncode == 2 and "Asia/Jayapura" in wrong.stderr
+    moved = run("set-branch-time-zone", "MKS", "Asia/Jayapura")
+    assert moved.returncode == 0 and "Asia/Jayapura (was Asia/Makassar)" in moved.stdout
+    missing = run("set-branch-time-zone", "NOPE", "Asia/Jayapura")
+    assert missing.returncode != 0 and "no branch NOPE" in missing.stderr
+    trail = run("admin-log")
+    assert "set-branch-time-zone" in trail.stdout and "petugas-uji" in trail.stdout

@@ -140,3 +140,18 @@ def test_0008_keeps_existing_rows_and_removes_stored_nuls(database_url: str) -> 
         )
     finally:
         world.close()
+
+
+def test_branches_made_before_time_zones_keep_their_days_in_wib(database_url: str) -> None:
+    """0004 gives existing branches WIB, the zone the server assumed for everyone before."""
+    engine = db.make_engine(config.Settings(database_url=database_url))
+    try:
+        migrate.downgrade(engine, "0003")
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO branch (code, name) VALUES ('OLD', 'Lama')"))
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            zone = conn.execute(sa.text("SELECT time_zone FROM branch WHERE code = 'OLD'"))
+            assert zone.scalar_one() == "Asia/Jakarta"
+    finally:
+        engine.dispose()

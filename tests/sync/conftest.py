@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from helpers import clock
 
 # tests/e2e and tests/ui load this file by its path for the live server fixture; its
 # neighbour must be importable for them too.
@@ -60,7 +61,7 @@ class ServerProcess:
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Runs an administration command of the server on the same database."""
         result = subprocess.run(
-            [sys.executable, "-m", "sync.server", *args],
+            [*clock.python(), "-m", "sync.server", *args],
             env=self.env,
             cwd=ROOT,
             capture_output=True,
@@ -109,7 +110,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     with proc_info.log_path.open("wb") as log_file:
         process = subprocess.Popen(
             [
-                sys.executable,
+                *clock.python(),
                 "-m",
                 "sync.server",
                 "serve",

@@ -176,6 +176,8 @@ class FakeBackend:
     exported: list[str] = field(default_factory=list)
     online: bool = False
     server_url: str = ""
+    #: The account's branch's zone, as the server said at login.
+    zone: str = "Asia/Jakarta"
     #: Per record: pending, synced, rejected, conflict (default: synced).
     sync_states: dict[str, str] = field(default_factory=dict)
 
@@ -380,6 +382,12 @@ class FakeBackend:
             if e.get("nik") == nik and e["status"] != "draft":
                 return e
         return None
+
+    def today(self) -> dt.date:
+        return TODAY
+
+    def time_zone(self) -> str:
+        return self.zone
 
     def followups_due(self, on: dt.date) -> list[Any]:
         self._call("followups_due")

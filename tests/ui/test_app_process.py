@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
+
+from helpers import clock
 
 
 def test_python_m_agent_app_starts_on_a_fresh_machine(tmp_path: Path) -> None:
@@ -18,7 +19,7 @@ def test_python_m_agent_app_starts_on_a_fresh_machine(tmp_path: Path) -> None:
         "QT_QPA_PLATFORM": "offscreen",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "agent_app"],
+        [*clock.python(), "-m", "agent_app"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -239,6 +239,9 @@ class HundredThousand:
     def count_businesses(self, flt: BusinessFilter) -> int:
         return self.total
 
+    def today(self) -> dt.date:
+        return fakes.TODAY
+
     def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]:
         self.queries.append((offset, limit))
         end = min(offset + limit, self.total)

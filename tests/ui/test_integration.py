@@ -123,11 +123,11 @@ def test_enrollment_submit_and_receipt_on_real_database(
 def test_every_page_over_the_demo_database(
     qtbot: Any, real_shell: app.AppShell, shown_messages: list[Any]
 ):
-    import datetime as dt
 
+    from agent_app.domain import clock
     from agent_app.ui import demo
 
-    today = dt.date.today()
+    today = clock.today()  # the demo branch's day (WIB: it never logged in to a server)
     unlocked = real_shell.keystore.create_first_account(*demo.AGENT, demo.PASSWORD)
     real_shell.connect(unlocked)
     demo.seed(real_shell._engine, today, businesses_count=30)

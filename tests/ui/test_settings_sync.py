@@ -44,6 +44,14 @@ def test_pick_current_event_for_booth(qtbot: Any, logged_in: MainWindow, shell: 
     assert created[0].event_id == fakes.EVENT.id
 
 
+def test_settings_show_the_branch_s_time_zone(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    shell.backend.zone = "Asia/Makassar"  # what the server said at login
+    page = open_settings(qtbot, logged_in)
+    assert page.time_zone.text().startswith("WITA (Asia/Makassar): tanggal, iuran, target")
+
+
 def test_language_change_applies_at_next_start(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
 ):

@@ -237,7 +237,7 @@ def test_a_nik_enrolled_on_another_laptop_blocks_the_submit(
     log_in_and_sync(qtbot, a.page(qtbot))
     log_in_and_sync(qtbot, b.page(qtbot))  # b is logged in to the server
     shell = SimpleNamespace(settings=b.settings, keystore=None, log_location="")
-    ctx = Context(shell, b.backend, b.actor, today=lambda: dt.date.today())
+    ctx = Context(shell, b.backend, b.actor)  # the branch's day
     page = EnrollmentsPage(ctx)
     qtbot.addWidget(page)
     page.show()

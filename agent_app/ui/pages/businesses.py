@@ -10,6 +10,7 @@ business; Esc goes back to the list.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTimer, Signal
@@ -444,10 +445,12 @@ class VisitDialog(QDialog):
             self.tr("Record a visit: {name}").format(name=value(business, "name", ""))
         )
         self.setMinimumWidth(480)
-        self.visited_at = QDateTimeEdit(QDateTime.currentDateTime())
+        # Python's clock, as everywhere else in the app (Qt's own would be a second clock)
+        now = QDateTime.fromSecsSinceEpoch(int(time.time()))
+        self.visited_at = QDateTimeEdit(now)
         self.visited_at.setDisplayFormat("dd-MM-yyyy HH.mm")
         self.visited_at.setCalendarPopup(True)
-        self.visited_at.setMaximumDateTime(QDateTime.currentDateTime().addSecs(300))
+        self.visited_at.setMaximumDateTime(now.addSecs(300))
         self.channel = QComboBox()
         for key, text in labels.channels().items():
             self.channel.addItem(text, key)

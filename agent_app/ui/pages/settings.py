@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app import settings as app_settings
+from agent_app.domain import clock
 from agent_app.ui import context, i18n, messages, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
@@ -56,6 +58,9 @@ class SettingsPage(QWidget):
         form.addRow("", self.booth)
         form.addRow(self.tr("Server address"), self.server_url)
         form.addRow("", self.server_error)
+        self.time_zone = QLabel()
+        self.time_zone.setWordWrap(True)
+        form.addRow(self.tr("Time zone"), self.time_zone)
 
         self.new_code = QLineEdit()
         self.new_name = QLineEdit()
@@ -99,6 +104,13 @@ class SettingsPage(QWidget):
         self.idle.setValue(int(getattr(settings, "idle_lock_minutes", 0) or 0))
         self.booth.setChecked(bool(getattr(settings, "booth_mode", False)))
         self.server_url.setText(getattr(settings, "server_url", "") or "")
+        zone = self.ctx.backend.time_zone()
+        self.time_zone.setText(
+            self.tr(
+                "{abbreviation} ({zone}): dates, quotes, targets and summaries follow your "
+                "branch's day. The server sets it at login."
+            ).format(abbreviation=clock.ABBREVIATIONS.get(zone, zone), zone=zone)
+        )
         self.event_combo.setFocus()
 
     def _fill_events(self) -> None:

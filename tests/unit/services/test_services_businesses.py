@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from agent_app.domain import keys, records
-from agent_app.services import businesses, dashboard, enrollments, followups, visits
+from agent_app.services import businesses, dashboard, enrollments, followups, visits, zones
 from agent_app.services.actor import Actor
 from agent_app.services.errors import NotFound, ValidationFailed
 from agent_app.storage.uow import SqlUnitOfWork
@@ -170,7 +170,7 @@ def test_follow_ups_due(uow: SqlUnitOfWork, actor: Actor) -> None:
 def test_dashboard_summary(
     uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Callable[..., dict[str, Any]]
 ) -> None:
-    today = dt.date.today()
+    today = zones.today(uow, actor.branch)  # the branch's day, as the product counts it
     event_id = str(uuid.uuid4())
     with uow:
         uow.targets.upsert(
@@ -278,7 +278,7 @@ def test_text_that_is_no_number_is_refused(uow: SqlUnitOfWork, actor: Actor) -> 
 
 
 def test_dashboard_event_targets_for_visits_and_employers(uow: SqlUnitOfWork, actor: Actor) -> None:
-    today = dt.date.today()
+    today = zones.today(uow, actor.branch)  # the branch's day, as the product counts it
     event_id = str(uuid.uuid4())
     period = (today - dt.timedelta(days=1), today + dt.timedelta(days=1))
     with uow:

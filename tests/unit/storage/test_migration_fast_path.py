@@ -67,6 +67,7 @@ def test_an_older_database_is_migrated_up(tmp_path):
                 c.exec_driver_sql(f"ALTER TABLE audit DROP COLUMN {column}")
             for column in ("audit_seq", "audit_hash"):
                 c.exec_driver_sql(f"ALTER TABLE sync_state DROP COLUMN {column}")
+            c.exec_driver_sql("ALTER TABLE branches DROP COLUMN time_zone")
         """,
         tmp_path,
     )
