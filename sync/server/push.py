@@ -549,9 +549,7 @@ class Batch:
                 self.niks[new_nik] = NikRow(
                     rec.entity_id,
                     rec.branch_code or self.caller.branch_code,
-                    before.enrolled_on
-                    if before
-                    else clock.local_date(op.recorded_at, self.zone),
+                    before.enrolled_on if before else clock.local_date(op.recorded_at, self.zone),
                 )
         version = rec.version + 1
         for name, value in merged.items():

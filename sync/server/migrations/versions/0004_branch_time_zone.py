@@ -21,9 +21,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("branch") as batch:
         batch.add_column(
-            sa.Column(
-                "time_zone", sa.String(32), nullable=False, server_default="Asia/Jakarta"
-            )
+            sa.Column("time_zone", sa.String(32), nullable=False, server_default="Asia/Jakarta")
         )
 
 
