@@ -2,9 +2,10 @@
 
 Login verifies the argon2id hash, binds the device to the agent (a booth laptop may be bound to
 several agents), records the device's Ed25519 public key when given, and issues an access token
-and a refresh token. A refresh token is traded in once for a new pair (rotation); traded in
-again within `refresh_grace_seconds` (an answer lost on the way back) it gives another pair,
-and after that it is taken as stolen: every refresh token of that agent on that device is
+and a refresh token; each login starts a token family. A refresh token is traded in once for a
+new pair of the same family (rotation); traded in again within `refresh_grace_seconds` (an
+answer lost on the way back) it gives the same pair again (kept sealed under a key only that
+token gives), and after that it is taken as stolen: every refresh token of its family is
 revoked and the person logs in again. Wrong passwords are counted in the database; after
 `lockout_failures` in a row the account is locked for `lockout_minutes` (429 account_locked).
 """
@@ -15,6 +16,8 @@ import base64
 import binascii
 import datetime as dt
 import logging
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,7 +77,7 @@ def _agent_json(agent: Any) -> dict[str, str]:
 
 
 def _issue(
-    conn: Connection, settings: config.Settings, agent: Any, device_id: str
+    conn: Connection, settings: config.Settings, agent: Any, device_id: str, family_id: str
 ) -> dict[str, Any]:
     values = meta.read(conn)
     access = security.issue_access_token(
@@ -90,14 +93,37 @@ def _issue(
             device_id=device_id,
             expires_at=db.utcnow() + dt.timedelta(days=settings.refresh_token_days),
             used_at=None,
+            family_id=family_id,
+            successor=None,
         )
     )
+    return _answer(
+        values,
+        agent,
+        {
+            "access_token": access,
+            "refresh_token": refresh,
+            "access_expires_at": int(time.time()) + settings.access_token_seconds,
+        },
+    )
+
+
+def _answer(values: dict[str, str], agent: Any, pair: dict[str, Any]) -> dict[str, Any]:
+    """The login/refresh answer for a token pair (`access_expires_at` in Unix seconds)."""
     return {
-        "access_token": access,
-        "refresh_token": refresh,
-        "expires_in": settings.access_token_seconds,
+        "access_token": pair["access_token"],
+        "refresh_token": pair["refresh_token"],
+        "expires_in": max(0, int(pair["access_expires_at"]) - int(time.time())),
         "agent": _agent_json(agent),
         "server_public_key": bundle.b64(bundle.raw_public(meta.bundle_key(values))),
+    }
+
+
+def _pair(answer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "access_token": answer["access_token"],
+        "refresh_token": answer["refresh_token"],
+        "access_expires_at": int(time.time()) + int(answer["expires_in"]),
     }
 
 
@@ -189,7 +215,7 @@ def login(
         _insert_once(
             conn, bindings, {"device_id": device_id, "agent_code": agent.code, "bound_at": now}
         )
-        return _issue(conn, settings, agent, device_id)
+        return _issue(conn, settings, agent, device_id, uuid.uuid4().hex)
 
 
 def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None:
@@ -203,22 +229,33 @@ def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None
 
 def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, Any]:
     with engine.connect() as conn, conn.begin():
-        answer = _refresh(conn, settings, security.refresh_token_hash(token))
+        answer = _refresh(conn, settings, token)
     # Refused after the transaction commits: a reuse past the grace window revokes for good.
     if answer is None:
         raise AuthError(401, "invalid_refresh_token", "The refresh token is not valid.")
     return answer
 
 
-def _refresh(conn: Connection, settings: config.Settings, token_hash: str) -> dict[str, Any] | None:
+def _refresh(conn: Connection, settings: config.Settings, token: str) -> dict[str, Any] | None:
+    """Trades `token` in: a fresh pair the first time (sealed into the spent token's row), the
+    same pair again within the grace window, None (after revoking its family) later."""
     tokens = db.table(db.RefreshToken)
     agents = db.table(db.Agent)
+    token_hash = security.refresh_token_hash(token)
     now = db.utcnow()
+    # The conditional update is the guard: of two concurrent trades of one token, one spends
+    # it here and the other (which waits for that row) finds it spent, and its successor.
     row = conn.execute(
         tokens.update()
         .where(tokens.c.token_hash == token_hash, tokens.c.used_at.is_(None))
         .values(used_at=now)
-        .returning(tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at)
+        .returning(
+            tokens.c.agent_code,
+            tokens.c.device_id,
+            tokens.c.expires_at,
+            tokens.c.family_id,
+            tokens.c.successor,
+        )
     ).first()
     if row is None:
         row = _traded_in_again(conn, settings, token_hash, now)
@@ -235,7 +272,19 @@ def _refresh(conn: Connection, settings: config.Settings, token_hash: str) -> di
     ).first()
     if bound is None:
         raise AuthError(401, "invalid_refresh_token", "This device was revoked; log in again.")
-    return _issue(conn, settings, agent, row.device_id)
+    if row.successor is not None:
+        pair = security.open_successor(token, row.successor)
+        if pair is not None:
+            return _answer(meta.read(conn), agent, pair)
+    # First trade (or a token spent before successors were kept): a new pair, sealed into
+    # the spent token's row so that a replay gets this same pair.
+    answer = _issue(conn, settings, agent, row.device_id, row.family_id)
+    conn.execute(
+        tokens.update()
+        .where(tokens.c.token_hash == token_hash)
+        .values(successor=security.seal_successor(token, _pair(answer)))
+    )
+    return answer
 
 
 def _traded_in_again(
@@ -244,14 +293,19 @@ def _traded_in_again(
     """A refresh token presented after it was used: its row when within the grace window.
 
     Later than that, a copy of it is in other hands (or the laptop restored an old backup):
-    every refresh token of that agent on that device expires now, spent ones too (so none
-    is honoured within the grace window either); committed with the caller's transaction,
-    which then refuses the call.
+    every refresh token of its family (all that descend from the same login) expires now,
+    spent ones too (so none is honoured within the grace window either); committed with the
+    caller's transaction, which then refuses the call.
     """
     tokens = db.table(db.RefreshToken)
     row = conn.execute(
         sa.select(
-            tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at, tokens.c.used_at
+            tokens.c.agent_code,
+            tokens.c.device_id,
+            tokens.c.expires_at,
+            tokens.c.used_at,
+            tokens.c.family_id,
+            tokens.c.successor,
         ).where(tokens.c.token_hash == token_hash)
     ).first()
     if row is None or row.used_at is None:
@@ -261,12 +315,10 @@ def _traded_in_again(
     if now - used_at <= dt.timedelta(seconds=settings.refresh_grace_seconds):
         log.info("refresh token of %s traded in again within the grace window", row.agent_code)
         return row
-    revoked = revoke_refresh_tokens(
-        conn, tokens.c.agent_code == row.agent_code, tokens.c.device_id == row.device_id
-    )
+    revoked = revoke_refresh_tokens(conn, tokens.c.family_id == row.family_id)
     log.warning(
-        "spent refresh token of %s reused after the grace window: %d refresh token(s) of that "
-        "device revoked",
+        "spent refresh token of %s reused after the grace window: %d refresh token(s) of its "
+        "family revoked",
         row.agent_code,
         revoked,
     )

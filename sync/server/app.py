@@ -495,8 +495,9 @@ def create_app(
     )
     def refresh(body: protocol.RefreshRequest) -> Any:
         """Trades a refresh token for a new access token and refresh token. A token already
-        traded in is honoured again only within the grace window (an answer lost on the way);
-        later, every refresh token of that agent on that device is revoked (401)."""
+        traded in is answered with the same pair again within the grace window (an answer
+        lost on the way); later, every refresh token descended from the same login is
+        revoked (401)."""
         return accounts.refresh(engine, settings, body.refresh_token)
 
     @app.get(

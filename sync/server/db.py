@@ -95,6 +95,12 @@ class RefreshToken(Base):
     device_id: Mapped[str] = mapped_column(sa.ForeignKey("device.device_id"))
     expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The login this token descends from (every refresh keeps it): reuse of a spent token
+    #: after the grace window revokes the whole family.
+    family_id: Mapped[str] = mapped_column(sa.String(128), index=True)
+    #: The pair this token was traded for, sealed with a key derived from this token (so only
+    #: its holder opens it): a replay within the grace window is answered with the same pair.
+    successor: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class Record(Base):

@@ -124,7 +124,8 @@ def test_a_refresh_whose_answer_was_lost_can_be_repeated_within_the_grace_window
     world: World,
 ) -> None:
     """The Wi-Fi drops after the server rotated the token: the laptop still holds the old one
-    and sends it again; it gets a new pair instead of having to log in again."""
+    and sends it again; it gets the very pair it lost (not a second chain), as often as it
+    asks within the grace window."""
     world.branch()
     world.agent("A1")
     laptop = world.login("A1")
@@ -132,27 +133,55 @@ def test_a_refresh_whose_answer_was_lost_can_be_repeated_within_the_grace_window
     _age_used_refresh_tokens(world, world.settings.refresh_grace_seconds - 60)
     again = _refresh(world, laptop.refresh_token)
     assert again.status_code == 200
-    assert again.json()["refresh_token"] not in (laptop.refresh_token, lost["refresh_token"])
-    # The pair from the lost answer stays valid too (two threads may both have asked).
+    once_more = _refresh(world, laptop.refresh_token).json()
+    for answer in (again.json(), once_more):
+        assert answer["refresh_token"] == lost["refresh_token"]
+        assert answer["access_token"] == lost["access_token"]
+        assert 0 < answer["expires_in"] <= world.settings.access_token_seconds
+    config = world.client.get(
+        "/v1/sync/config", headers={"Authorization": f"Bearer {again.json()['access_token']}"}
+    )
+    assert config.status_code == 200
+    # No fork: the replays minted no token; the one chain goes on from the lost pair.
+    tokens = db.table(db.RefreshToken)
+    with world.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(tokens)).scalar_one() == 2
     assert _refresh(world, lost["refresh_token"]).status_code == 200
 
 
-def test_a_spent_refresh_token_reused_after_the_grace_window_revokes_the_device(
+def test_the_kept_successor_is_sealed_not_stored_in_clear(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    successor = _refresh(world, laptop.refresh_token).json()
+    tokens = db.table(db.RefreshToken)
+    with world.engine.connect() as conn:
+        stored = " ".join(str(value) for row in conn.execute(sa.select(tokens)) for value in row)
+    assert successor["refresh_token"] not in stored
+    assert successor["access_token"] not in stored
+    assert laptop.refresh_token not in stored
+
+
+def test_a_spent_refresh_token_reused_after_the_grace_window_revokes_its_family(
     world: World,
 ) -> None:
-    """Reuse long after the rotation means a copy is in other hands: every refresh token of
-    that agent on that device stops working, so the thief and the laptop both log in again
-    (the laptop with its password), and other devices are left alone."""
+    """Reuse long after the rotation means a copy is in other hands: every refresh token
+    descended from that login stops working, the newest too, so the thief and the laptop both
+    log in again (the laptop with its password); other logins are left alone."""
     world.branch()
     world.agent("A1")
     laptop = world.login("A1")
     other_laptop = world.login("A1")
-    current = _refresh(world, laptop.refresh_token).json()["refresh_token"]
+    second = _refresh(world, laptop.refresh_token).json()["refresh_token"]
+    # A thief replays the first token within the window: same pair, no independent chain.
+    assert _refresh(world, laptop.refresh_token).json()["refresh_token"] == second
+    newest = _refresh(world, second).json()["refresh_token"]
     _age_used_refresh_tokens(world, world.settings.refresh_grace_seconds + 1)
     stolen = _refresh(world, laptop.refresh_token)
     assert stolen.status_code == 401
     assert stolen.json()["error"]["code"] == "invalid_refresh_token"
-    assert _refresh(world, current).status_code == 401  # the family is revoked
+    assert _refresh(world, newest).status_code == 401  # the whole family is revoked
+    assert _refresh(world, second).status_code == 401
     assert _refresh(world, other_laptop.refresh_token).status_code == 200
     assert world.login("A1", laptop.device_id).refresh_token  # a password login still works
 
