@@ -6,8 +6,8 @@ and a refresh token; each login starts a token family. A refresh token is traded
 new pair of the same family (rotation); traded in again within `refresh_grace_seconds` (an
 answer lost on the way back) it gives the same pair again (kept sealed under a key only that
 token gives), and after that it is taken as stolen: every refresh token of its family is
-revoked and the person logs in again. Wrong passwords are counted in the database; after
-`lockout_failures` in a row the account is locked for `lockout_minutes` (429 account_locked).
+revoked and the person logs in again. Wrong passwords are counted in the database per agent
+code and client address, and logins are rate-limited (throttle.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from sync import bundle, protocol
-from sync.server import config, db, meta, security
+from sync.server import config, db, meta, security, throttle
 from sync.server.push import Caller
 
 log = logging.getLogger("server")
@@ -139,60 +139,94 @@ def _device_key(text: str | None) -> str | None:
     return base64.b64encode(raw).decode("ascii")
 
 
+def _unknown(agent_code: str, known: bool) -> str:
+    """The agent code for a log line: a code typed that names nobody may be anything (a
+    password typed in the wrong box), so it is not logged."""
+    return agent_code if known else "(unknown code)"
+
+
 def login(
-    engine: Engine, settings: config.Settings, request: protocol.LoginRequest
+    engine: Engine,
+    settings: config.Settings,
+    request: protocol.LoginRequest,
+    client: str = "-",
+    gate: throttle.HashGate | None = None,
 ) -> dict[str, Any]:
+    """Checks the password and binds the device; throttled per (agent code, client address),
+    known and unknown codes alike (same answers, same work: a dummy hash for nobody).
+
+    Args:
+        client: the caller's address (rate limits and the count of wrong passwords).
+        gate: bounds the password checks at once in this process.
+    """
     public_key = _device_key(request.device_public_key)
+    client = client[:64]
+    code = request.agent_code
+    for scope, subject, limit in (
+        ("login-client", client, settings.login_rate_per_client),
+        ("login-agent", code, settings.login_rate_per_agent),
+    ):
+        wait = throttle.hit(engine, settings, scope, subject, limit)
+        if wait:
+            log.warning("login: rate limit (%s) reached from %s", scope, client)
+            raise AuthError(429, "rate_limited", "Too many login requests; retry later.", wait)
     agents = db.table(db.Agent)
-    now = db.utcnow()
-    with engine.connect() as conn, conn.begin():
-        agent = conn.execute(sa.select(agents).where(agents.c.code == request.agent_code)).first()
-        if agent is None or not agent.active:
-            security.verify_password(settings, _dummy_hash(settings), request.password)
-            raise AuthError(401, "wrong_password", "Wrong agent code or password.")
-        locked_until = _as_utc(agent.locked_until)
-        if locked_until is not None and locked_until > now:
+    with (gate or throttle.HashGate(1, 0)).enter() as admitted:
+        if not admitted:
+            log.warning("login: password checks all busy; one from %s told to retry", client)
             raise AuthError(
-                429,
-                "account_locked",
-                "Too many wrong passwords; the account is locked for a while.",
-                retry_after=max(1, int((locked_until - now).total_seconds())),
+                503,
+                "busy",
+                "The server is busy; retry later.",
+                retry_after=settings.retry_after_seconds,
             )
-        ok = security.verify_password(settings, agent.password_hash, request.password)
-    if not ok:
-        with engine.connect() as conn, conn.begin():
-            failures = conn.execute(
-                agents.update()
-                .where(agents.c.code == agent.code)
-                .values(failed_logins=agents.c.failed_logins + 1)
-                .returning(agents.c.failed_logins)
-            ).scalar_one()
-            if failures >= settings.lockout_failures:
-                conn.execute(
-                    agents.update()
-                    .where(agents.c.code == agent.code)
-                    .values(
-                        failed_logins=0,
-                        locked_until=now + dt.timedelta(minutes=settings.lockout_minutes),
-                    )
-                )
-        if failures >= settings.lockout_failures:
+        with engine.connect() as conn:
+            agent = conn.execute(sa.select(agents).where(agents.c.code == code)).first()
+        known = agent is not None and agent.active
+        wait = throttle.reserve_attempt(engine, settings, code, client)
+        if wait:
+            log.warning(
+                "login: %s from %s refused: too many wrong passwords, %d s to wait",
+                _unknown(code, known),
+                client,
+                wait,
+            )
             raise AuthError(
                 429,
                 "account_locked",
-                "Too many wrong passwords; the account is locked for a while.",
-                retry_after=settings.lockout_minutes * 60,
+                "Too many wrong passwords from here; wait before trying again.",
+                retry_after=wait,
+            )
+        if agent is not None and agent.active:
+            ok = security.verify_password(settings, agent.password_hash, request.password)
+        else:
+            security.verify_password(settings, _dummy_hash(settings), request.password)
+            ok = False
+    if not ok:
+        with engine.connect() as conn:
+            failures = throttle.failures_of(conn, code, client)
+        log.warning(
+            "login: wrong password for %s from %s (%d in a row)",
+            _unknown(code, known),
+            client,
+            failures,
+        )
+        waiting = throttle.wait_after(settings, failures)
+        if waiting:
+            log.warning(
+                "login: %s locked out from %s for %d min",
+                _unknown(code, known),
+                client,
+                int(waiting.total_seconds() // 60),
             )
         raise AuthError(401, "wrong_password", "Wrong agent code or password.")
+    assert agent is not None
+    now = db.utcnow()
     device_id = str(request.device_id)
     devices = db.table(db.Device)
     bindings = db.table(db.DeviceAgent)
     with engine.connect() as conn, conn.begin():
-        conn.execute(
-            agents.update()
-            .where(agents.c.code == agent.code)
-            .values(failed_logins=0, locked_until=None)
-        )
+        throttle.release_attempt(conn, settings, agent.code, client)
         values: dict[str, Any] = {"name": request.device_name}
         if public_key is not None:
             values["public_key"] = public_key

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import contributions
-from sync.server import accounts, config, db, meta, rates, security
+from sync.server import accounts, config, db, meta, rates, security, throttle
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -158,6 +158,7 @@ def unlock_agent(engine: Engine, code: str) -> str:
         )
         if done.rowcount == 0:
             raise AdminError(f"no agent {code}")
+        throttle.forget_failures(conn, code)
     return f"unlocked agent {code}"
 
 

@@ -42,9 +42,27 @@ class Settings:
     #: that device (a copy is in someone else's hands); 0 makes refresh tokens strictly
     #: single-use.
     refresh_grace_seconds: int = 15 * 60
-    #: Wrong passwords in a row before the account is locked, and for how long.
+    #: Wrong passwords in a row from one client address for one agent code that are checked
+    #: at once; after them that address waits `lockout_minutes` before the next check, the
+    #: wait doubling with each further wrong password up to `lockout_max_minutes` (429
+    #: account_locked). Other addresses are not held up. Forgotten `lockout_forget_minutes`
+    #: after the last wrong password or the end of the wait it caused, whichever is later.
     lockout_failures: int = 5
     lockout_minutes: int = 15
+    lockout_max_minutes: int = 120
+    lockout_forget_minutes: int = 15
+    #: Password checks (argon2id, `argon2_memory_kib` each) at once in one process; more wait
+    #: up to `login_queue_seconds` for a turn, then get 503 with Retry-After. This bounds the
+    #: memory a flood of logins takes.
+    max_concurrent_logins: int = 2
+    login_queue_seconds: float = 10.0
+    #: Rate limits: requests per `rate_window_seconds` per client address and per agent (0:
+    #: no limit); past them 429 rate_limited with Retry-After. Counted in the database.
+    rate_window_seconds: int = 60
+    login_rate_per_client: int = 60
+    login_rate_per_agent: int = 20
+    check_rate_per_client: int = 240
+    check_rate_per_agent: int = 60
     #: Pushes (and bundle uploads) applied at once by one process; more wait up to
     #: `push_queue_seconds` for a slot, then get 429 with Retry-After.
     max_concurrent_pushes: int = 8

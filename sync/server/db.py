@@ -103,6 +103,28 @@ class RefreshToken(Base):
     successor: Mapped[str | None] = mapped_column(sa.Text)
 
 
+class LoginFailure(Base):
+    """Wrong passwords in a row per (agent code, client address), known codes or not; an
+    attempt is counted before its password is checked (throttle.py)."""
+
+    __tablename__ = "login_failure"
+    agent_code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    #: No password from this client is checked for this code before then.
+    next_allowed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_failure_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RateCount(Base):
+    """Requests per rate-limit key (`scope|subject|window`) in a fixed window."""
+
+    __tablename__ = "rate_count"
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.Integer)
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
 class Record(Base):
     __tablename__ = "record"
     entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)

@@ -23,6 +23,8 @@ from sync.server import config, db, migrate
 PG_SKIP = "TEST_DATABASE_URL not set: PostgreSQL tests not run"
 REPO = Path(__file__).resolve().parents[2]
 _TABLES = (
+    "login_failure",
+    "rate_count",
     "ledger",
     "active_nik",
     "record",

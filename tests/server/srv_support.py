@@ -218,6 +218,12 @@ CHEAP_ENV = {
     "PERISAI_ARGON2_TIME_COST": "1",
     "PERISAI_ARGON2_MEMORY_KIB": "1024",
     "PERISAI_ARGON2_PARALLELISM": "1",
+    # One loopback address serves the whole session's laptops: rate limits out of the way
+    # (tests/server/test_auth.py tests them).
+    "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
+    "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
+    "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
+    "PERISAI_CHECK_RATE_PER_AGENT": "100000",
 }
 
 
@@ -229,6 +235,7 @@ class World:
         self.app = server_app.create_app(settings)
         self.engine = self.app.state.engine
         self.client = TestClient(self.app)
+        self.extra_clients: list[TestClient] = []
 
     def branch(self, code: str = "PLG", name: str = "Palembang", region: str = "16.71") -> str:
         admin.create_branch(self.engine, code, name, region)
@@ -280,7 +287,8 @@ class World:
             return meta.token_secret(meta.read(conn))
 
     def close(self) -> None:
-        self.client.close()
+        for client in (self.client, *self.extra_clients):
+            client.close()
         self.engine.dispose()
 
 
