@@ -15,6 +15,8 @@
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
+    check-log [--nik NIK] [--agent CODE] [--limit N]   (who checked which NIK; the audit
+        keeps a keyed hash of the NIK, never the NIK)
     admin-log [--limit N]   (every command above is recorded with who ran it; PERISAI_OPERATOR
         names the operator, else the system account)
 
@@ -106,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
 
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
+
+    checks = sub.add_parser(
+        "check-log", help="who checked which NIK (/v1/participants/check), newest first"
+    )
+    checks.add_argument("--nik", help="only the checks of this NIK")
+    checks.add_argument("--agent", help="only the checks by this agent")
+    checks.add_argument("--limit", type=int, default=50)
 
     trail = sub.add_parser("admin-log", help="who ran which administration command, newest first")
     trail.add_argument("--limit", type=int, default=50)
@@ -234,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(admin.publish_rate_table(engine, args.version, args.effective_from, text))
         elif args.command == "compact":
             print(admin.compact(engine, args.older_than_days))
+        elif args.command == "check-log":
+            lines = admin.check_log(engine, args.nik, args.agent, args.limit)
+            print("\n".join(lines) or "no participant checks")
         elif args.command == "admin-log":
             print("\n".join(admin.trail(engine, args.limit)) or "no administration yet")
         return 0

@@ -80,6 +80,28 @@ def trail(engine: Engine, limit: int = 50) -> list[str]:
     ]
 
 
+def check_log(
+    engine: Engine, nik: str | None = None, agent_code: str | None = None, limit: int = 50
+) -> list[str]:
+    """The latest participant checks, newest first: of one NIK (hashed the way the audit keeps
+    it) and/or by one agent."""
+    table = db.table(db.ParticipantCheck)
+    query = sa.select(table).order_by(table.c.id.desc()).limit(limit)
+    with engine.connect() as conn:
+        if nik is not None:
+            if not re.fullmatch(r"\d{16}", nik):
+                raise AdminError("a NIK is 16 digits")
+            query = query.where(table.c.nik_hash == meta.nik_hash(meta.read(conn), nik))
+        if agent_code is not None:
+            query = query.where(table.c.agent_code == agent_code)
+        rows = conn.execute(query).all()
+    return [
+        f"{row.at:%Y-%m-%d %H:%M:%S} {row.agent_code} device {row.device_id} from {row.client}"
+        f" nik#{row.nik_hash[:12]} {'enrolled' if row.enrolled else 'not enrolled'}"
+        for row in rows
+    ]
+
+
 def _lock_seq(conn: sa.Connection) -> int:
     value: int = conn.execute(
         sa.text("UPDATE seq_counter SET value = value + 1 WHERE id = 1 RETURNING value")

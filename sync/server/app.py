@@ -360,6 +360,11 @@ def create_app(
             secret_cache["s"] = meta.token_secret(meta.read(conn))
         return secret_cache["s"]
 
+    def nik_key(conn: sa.Connection) -> dict[str, str]:
+        if "nik" not in secret_cache:
+            secret_cache["nik"] = meta.read(conn)["nik_audit_key"].encode()
+        return {"nik_audit_key": secret_cache["nik"].decode()}
+
     # --- errors -----------------------------------------------------------------------------
 
     @app.exception_handler(ApiError)
@@ -592,7 +597,8 @@ def create_app(
         who: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
         """Whether a NIK has an active enrollment in any branch (and only where and since
-        when). Rate-limited per agent and per client address (429 `rate_limited`)."""
+        when). Rate-limited per agent and per client address (429 `rate_limited`); every
+        check is recorded with who asked and a keyed hash of the NIK (never the NIK)."""
         client = client_address(request)
         for scope, subject, limit in (
             ("check-agent", who.agent_code, settings.check_rate_per_agent),
@@ -615,8 +621,20 @@ def create_app(
         if not _NIK.match(body.nik):
             raise ApiError(400, "invalid_nik", "A NIK is 16 digits.")
         table = db.table(db.ActiveNik)
-        with engine.connect() as conn:
+        with engine.connect() as conn, conn.begin():
             row = conn.execute(sa.select(table).where(table.c.nik == body.nik)).first()
+            conn.execute(
+                db.table(db.ParticipantCheck)
+                .insert()
+                .values(
+                    at=db.utcnow(),
+                    agent_code=who.agent_code,
+                    device_id=who.device_id,
+                    client=client[:64],
+                    nik_hash=meta.nik_hash(nik_key(conn), body.nik),
+                    enrolled=row is not None,
+                )
+            )
         if row is None:
             return {"enrolled": False, "branch": None, "enrolled_on": None}
         return {

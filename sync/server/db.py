@@ -125,6 +125,21 @@ class RateCount(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
 
 
+class ParticipantCheck(Base):
+    """Who asked `/v1/participants/check` about which NIK, and when. The NIK is kept only as
+    an HMAC-SHA256 under the server's `nik_audit_key`: the office can answer "who checked this
+    NIK" (hash the NIK it is asked about), the table alone names nobody."""
+
+    __tablename__ = "participant_check"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    agent_code: Mapped[str] = mapped_column(sa.String(64), index=True)
+    device_id: Mapped[str] = mapped_column(sa.String(36))
+    client: Mapped[str] = mapped_column(sa.String(64))
+    nik_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    enrolled: Mapped[bool] = mapped_column(sa.Boolean)
+
+
 class Record(Base):
     __tablename__ = "record"
     entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)

@@ -3,6 +3,8 @@ down and up again (batch mode, so SQLite can follow)."""
 
 from __future__ import annotations
 
+import base64
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -59,6 +61,10 @@ def test_upgrade_gives_existing_refresh_tokens_their_device_family(database_url:
         migrate.upgrade(engine)
         with engine.connect() as conn:
             row = conn.execute(sa.text("SELECT family_id, successor FROM refresh_token")).one()
+            audit_key = conn.execute(
+                sa.text("SELECT value FROM server_meta WHERE key = 'nik_audit_key'")
+            ).scalar_one()
         assert row.family_id == "A1:d1" and row.successor is None
+        assert len(base64.b64decode(audit_key)) == 32
     finally:
         engine.dispose()

@@ -9,7 +9,8 @@ token itself gives (accounts.py), so a replay within the grace window gets the s
 `login_failure` counts wrong passwords per agent code and client address (a stranger's
 guesses slow down only the stranger's address); `rate_count` holds the fixed-window request
 counters of the rate limits. Both start empty: the old per-account lock (`agent.locked_until`)
-is no longer consulted.
+is no longer consulted. `participant_check` records who asked about which NIK, the NIK kept
+only as an HMAC under a new random `nik_audit_key` in `server_meta`.
 
 Revision ID: 0006
 Revises: 0003
@@ -17,6 +18,9 @@ Create Date: 2026-12-03
 """
 
 from __future__ import annotations
+
+import base64
+import os
 
 import sqlalchemy as sa
 from alembic import op
@@ -54,9 +58,32 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_rate_count")),
     )
     op.create_index(op.f("ix_rate_count_expires_at"), "rate_count", ["expires_at"], unique=False)
+    op.create_table(
+        "participant_check",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("at", TZ, nullable=False),
+        sa.Column("agent_code", sa.String(64), nullable=False),
+        sa.Column("device_id", sa.String(36), nullable=False),
+        sa.Column("client", sa.String(64), nullable=False),
+        sa.Column("nik_hash", sa.String(64), nullable=False),
+        sa.Column("enrolled", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_participant_check")),
+    )
+    for column in ("at", "agent_code", "nik_hash"):
+        op.create_index(
+            op.f(f"ix_participant_check_{column}"), "participant_check", [column], unique=False
+        )
+    meta = sa.table("server_meta", sa.column("key", sa.String), sa.column("value", sa.Text))
+    op.bulk_insert(
+        meta, [{"key": "nik_audit_key", "value": base64.b64encode(os.urandom(32)).decode()}]
+    )
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM server_meta WHERE key = 'nik_audit_key'")
+    for column in ("at", "agent_code", "nik_hash"):
+        op.drop_index(op.f(f"ix_participant_check_{column}"), table_name="participant_check")
+    op.drop_table("participant_check")
     op.drop_index(op.f("ix_rate_count_expires_at"), table_name="rate_count")
     op.drop_table("rate_count")
     op.drop_table("login_failure")
