@@ -3,10 +3,13 @@
 Values come from environment variables (`Settings.from_env`); tests build `Settings` directly.
 `DATABASE_URL` picks the database: a SQLite file in the server's home folder by default
 (`PERISAI_SERVER_HOME`, else the platformdirs user data folder), PostgreSQL in production.
+The home folder is private to its owner (0o700) and so is the SQLite file (0o600): it holds
+every enrollment, the token secret and the bundle private key.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -14,12 +17,41 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "perisai-server"
+log = logging.getLogger("server")
+
+
+def make_private(path: Path, mode: int) -> None:
+    """Gives `path` (a folder 0o700, a file 0o600) no access for group or others, and logs
+    when an existing one had more. Nothing to do where POSIX modes do not exist."""
+    if os.name != "posix" or not path.exists():
+        return
+    current = path.stat().st_mode & 0o777
+    if current & 0o077 == 0:
+        return
+    try:
+        path.chmod(mode)
+    except OSError as error:
+        log.warning("cannot tighten %s (mode %o): %s", path, current, error.strerror)
+        return
+    log.warning("tightened %s from mode %o to %o", path, current, mode)
+
+
+def private_file(path: Path) -> None:
+    """Creates `path` readable and writable by its owner only (0o600) if it does not exist,
+    else tightens it: for the SQLite database, which then holds every record, the token
+    secret and the bundle private key (SQLite gives its -wal and -shm files the mode of the
+    database file)."""
+    if os.name == "posix":
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    make_private(path, 0o600)
 
 
 def server_home() -> Path:
+    """The server's folder (0o700; tightened, and logged, if it exists with more)."""
     override = os.environ.get("PERISAI_SERVER_HOME")
     home = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(home, 0o700)
     return home
 
 

@@ -10,6 +10,7 @@ lock orders every change; `server_meta` keeps the epoch, the token secret and th
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -219,9 +220,24 @@ def _sqlite_pragmas(synchronous: str) -> Any:
     return on_connect
 
 
+def _private_sqlite_files(url: str) -> None:
+    """Creates the SQLite file 0o600 (its -wal and -shm files then get the same mode) and
+    tightens existing ones."""
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite will answer that the folder is missing
+    config.private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        config.make_private(path.with_name(path.name + suffix), 0o600)
+
+
 def make_engine(settings: config.Settings) -> Engine:
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
         engine = sa.create_engine(
