@@ -202,6 +202,11 @@ def login(
         else:
             security.verify_password(settings, _dummy_hash(settings), request.password)
             ok = False
+        if ok:
+            # Taken back before the next check is let in, so right passwords never pile up
+            # counts (at most the checks at once are counted and not yet taken back).
+            with engine.connect() as conn, conn.begin():
+                throttle.release_attempt(conn, settings, code, client)
     if not ok:
         with engine.connect() as conn:
             failures = throttle.failures_of(conn, code, client)
@@ -226,7 +231,6 @@ def login(
     devices = db.table(db.Device)
     bindings = db.table(db.DeviceAgent)
     with engine.connect() as conn, conn.begin():
-        throttle.release_attempt(conn, settings, agent.code, client)
         values: dict[str, Any] = {"name": request.device_name}
         if public_key is not None:
             values["public_key"] = public_key

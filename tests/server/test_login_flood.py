@@ -1,9 +1,11 @@
-"""Login floods against the real server (`python -m sync.server serve`) over real HTTP.
+"""Login and refresh floods against the real server (`python -m sync.server serve`) over real
+HTTP.
 
 Forty logins at once: at most `lockout_failures` wrong passwords are checked whatever the
 concurrency (the count lives in the database, and the server runs two worker processes), and
 the password checks at once are bounded, so the server process stays small (argon2id takes
-64 MiB per check with the production parameters used here).
+64 MiB per check with the production parameters used here). One refresh token traded in by
+many at once gives them all the same successor: no fork.
 """
 
 from __future__ import annotations
@@ -159,3 +161,32 @@ def test_a_flood_of_logins_keeps_the_server_small(server_url: str, tmp_path: Pat
     print(f"server peak RSS: {before / MIB:.0f} MiB before, {peak / MIB:.0f} MiB after")
     assert [answer.status_code for answer in answers] == [200] * N_LOGINS
     assert peak < 300 * 1000 * 1000
+
+
+def test_one_refresh_token_traded_in_at_once_gives_everyone_the_same_pair(
+    server_url: str, tmp_path: Path
+) -> None:
+    """Ten copies of one refresh token at once (threads of a laptop, or a thief racing it):
+    one new pair, given to all ten, and a single token chain on the server."""
+    settings = cheap_settings(server_url)
+    server = _start(server_url, tmp_path, settings, env={}, workers=2)
+    try:
+        token = _login(server.url, PASSWORD).json()["refresh_token"]
+        answers = _at_once(
+            10,
+            lambda _: httpx.post(
+                f"{server.url}/v1/auth/refresh", json={"refresh_token": token}, timeout=60
+            ),
+        )
+    finally:
+        server.stop()
+    assert [answer.status_code for answer in answers] == [200] * 10
+    assert len({answer.json()["refresh_token"] for answer in answers}) == 1
+    assert len({answer.json()["access_token"] for answer in answers}) == 1
+    engine = db.make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            count = conn.execute(sa.text("SELECT count(*) FROM refresh_token")).scalar_one()
+    finally:
+        engine.dispose()
+    assert count == 2  # the login's token and its one successor
