@@ -97,6 +97,13 @@ def reserve_attempt(engine: Engine, settings: config.Settings, agent_code: str, 
                         )
                 except sa.exc.IntegrityError:
                     continue  # a concurrent first attempt made the row: count again
+                # Forget the counts whose time is over (codes sprayed by a guesser, too).
+                cutoff = now - dt.timedelta(minutes=settings.lockout_forget_minutes)
+                conn.execute(
+                    table.delete().where(
+                        table.c.last_failure_at < cutoff, table.c.next_allowed_at < cutoff
+                    )
+                )
                 return 0
             row = conn.execute(sa.select(table).where(*key)).one()
             failures = row.failures

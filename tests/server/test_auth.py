@@ -98,6 +98,26 @@ def test_the_wait_doubles_with_each_further_wrong_password(world: World) -> None
     assert [round(w / 60) for w in waits] == [2 * minutes, 4 * minutes, 8 * minutes]
 
 
+def test_counts_whose_time_is_over_are_forgotten(world: World) -> None:
+    """Codes a guesser sprayed leave no rows behind once their window is over."""
+    world.branch()
+    world.agent("A1")
+    for code in ("NOBODY1", "NOBODY2", "A1"):
+        world.login_raw(code, password="salah-sekali")
+    failures = db.table(db.LoginFailure)
+    past = db.utcnow() - dt.timedelta(minutes=world.settings.lockout_forget_minutes + 1)
+    with world.engine.begin() as conn:
+        conn.execute(
+            failures.update()
+            .where(failures.c.agent_code != "A1")
+            .values(next_allowed_at=past, last_failure_at=past)
+        )
+    world.login_raw("NOBODY3", password="salah-sekali")
+    with world.engine.connect() as conn:
+        left = set(conn.execute(sa.select(failures.c.agent_code)).scalars())
+    assert left == {"A1", "NOBODY3"}
+
+
 def test_known_and_unknown_codes_are_answered_alike(world: World) -> None:
     world.branch()
     world.agent("A1")
