@@ -77,12 +77,13 @@ def reserve_attempt(engine: Engine, settings: config.Settings, agent_code: str, 
     key = (table.c.agent_code == agent_code, table.c.client == client)
     for _ in range(50):
         with engine.connect() as conn, conn.begin():
-            now = db.utcnow()
             # Lock the row first (SQLite: take the write lock before reading; PostgreSQL:
-            # lock the row), so concurrent attempts are counted one after the other.
+            # lock the row), so concurrent attempts are counted one after the other; the
+            # time is read once the lock is held.
             locked = conn.execute(
                 table.update().where(*key).values(failures=table.c.failures)
             ).rowcount
+            now = db.utcnow()
             if not locked:
                 try:
                     with conn.begin_nested():
@@ -110,7 +111,7 @@ def reserve_attempt(engine: Engine, settings: config.Settings, agent_code: str, 
             quiet_since = max(_as_utc(row.last_failure_at), _as_utc(row.next_allowed_at))
             if now - quiet_since > dt.timedelta(minutes=settings.lockout_forget_minutes):
                 failures = 0
-            elif _as_utc(row.next_allowed_at) > now:
+            elif failures >= settings.lockout_failures and _as_utc(row.next_allowed_at) > now:
                 return max(1, math.ceil((_as_utc(row.next_allowed_at) - now).total_seconds()))
             failures += 1
             conn.execute(

@@ -98,6 +98,28 @@ def test_the_wait_doubles_with_each_further_wrong_password(world: World) -> None
     assert [round(w / 60) for w in waits] == [2 * minutes, 4 * minutes, 8 * minutes]
 
 
+def test_below_the_threshold_nobody_waits_whatever_the_clocks(world: World) -> None:
+    """Another server process (or host) whose clock runs a little ahead stamped the count:
+    under `lockout_failures` wrong passwords that never makes anyone wait."""
+    world.branch()
+    world.agent("A1")
+    ahead = db.utcnow() + dt.timedelta(seconds=5)
+    with world.engine.begin() as conn:
+        conn.execute(
+            db.table(db.LoginFailure)
+            .insert()
+            .values(
+                agent_code="A1",
+                client="testclient",
+                failures=2,
+                next_allowed_at=ahead,
+                last_failure_at=ahead,
+            )
+        )
+    assert world.login_raw("A1").status_code == 200
+    assert world.login_raw("A1", password="salah-sekali").status_code == 401
+
+
 def test_counts_whose_time_is_over_are_forgotten(world: World) -> None:
     """Codes a guesser sprayed leave no rows behind once their window is over."""
     world.branch()
