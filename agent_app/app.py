@@ -14,6 +14,7 @@ import logging.handlers
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from agent_app import APP_NAME, __version__, paths
@@ -23,12 +24,19 @@ from agent_app.settings import Settings
 log = logging.getLogger("app")
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files (the first and each new one after a rotation) are created
+    readable by their owner only."""
+
+    def _open(self) -> Any:
+        paths.private_file(Path(self.baseFilename))
+        return super()._open()
+
+
 def setup_logging(level: int = logging.INFO) -> str:
     """Logs to a rotating file in the log folder (never personal data); returns its path."""
     path = paths.log_dir() / "perisai-agent.log"
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
+    handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(level)
@@ -128,6 +136,7 @@ class AppShell:
 
 def build_shell() -> AppShell:
     log_location = setup_logging()
+    paths.tighten_all()
     settings = Settings.load(paths.settings_path())
     keystore = keyslots.KeyStore(
         paths.keystore_path(), server_set=lambda: bool(settings.server_url)

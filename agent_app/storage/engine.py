@@ -22,6 +22,7 @@ from typing import Any
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, pool
 
+from agent_app import paths
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 
@@ -165,6 +166,11 @@ def open_engine(
     if len(key) != KEY_BYTES:
         raise ValueError("the database key must be 32 bytes")
     path = Path(path)
+    if str(path) != ":memory:" and path.parent.is_dir():
+        # Created 0o600 before SQLCipher opens it, so its -wal and -shm get that mode too.
+        paths.private_file(path)
+        for suffix in ("-wal", "-shm", "-journal"):
+            paths.make_private(path.with_name(path.name + suffix), 0o600)
     engine = create_engine(
         "sqlite://",
         module=sqlcipher3.dbapi2,

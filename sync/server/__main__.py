@@ -20,6 +20,8 @@
     compact --older-than-days N
     audit-events [--device ID] [--gaps] [--limit N]   (the laptops' pushed audit trails;
         --gaps: only events that break their device's hash chain)
+    check-log [--nik NIK] [--agent CODE] [--limit N]   (who checked which NIK; the audit
+        keeps a keyed hash of the NIK, never the NIK)
     admin-log [--limit N]   (every command above is recorded with who ran it; PERISAI_OPERATOR
         names the operator, else the system account)
 
@@ -133,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     laptop.add_argument("--device", default=None, help="only this device id")
     laptop.add_argument("--gaps", action="store_true", help="only breaks of a hash chain")
     laptop.add_argument("--limit", type=int, default=200)
+    checks = sub.add_parser(
+        "check-log", help="who checked which NIK (/v1/participants/check), newest first"
+    )
+    checks.add_argument("--nik", help="only the checks of this NIK")
+    checks.add_argument("--agent", help="only the checks by this agent")
+    checks.add_argument("--limit", type=int, default=50)
 
     trail = sub.add_parser("admin-log", help="who ran which administration command, newest first")
     trail.add_argument("--limit", type=int, default=50)
@@ -268,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "audit-events":
             lines = admin.laptop_audit(engine, args.device, args.gaps, args.limit)
             print("\n".join(lines) or "no audit events")
+        elif args.command == "check-log":
+            lines = admin.check_log(engine, args.nik, args.agent, args.limit)
+            print("\n".join(lines) or "no participant checks")
         elif args.command == "admin-log":
             print("\n".join(admin.trail(engine, args.limit)) or "no administration yet")
         return 0

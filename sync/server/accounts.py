@@ -3,12 +3,13 @@
 Login verifies the argon2id hash, binds the device to the agent (a booth laptop may be bound to
 several agents of its branch: a device belongs to the branch of its first login, and a revoked
 one binds nobody until `reset-device`), registers the agent's own Ed25519 bundle-signing key on
-that device once when given, and issues an access token and a refresh token.
-A refresh token is traded in once for a new pair (rotation); traded in
-again within `refresh_grace_seconds` (an answer lost on the way back) it gives another pair,
-and after that it is taken as stolen: every refresh token of that agent on that device is
-revoked and the person logs in again. Wrong passwords are counted in the database; after
-`lockout_failures` in a row the account is locked for `lockout_minutes` (429 account_locked).
+that device once when given, and issues an access token and a refresh token; each login starts
+a token family. A refresh token is traded in once for a new pair of the same family
+(rotation); traded in again within `refresh_grace_seconds` (an answer lost on the way back) it
+gives the same pair again (kept sealed under a key only that token gives), and after that it
+is taken as stolen: every refresh token of its family is revoked and the person logs in again.
+Wrong passwords are counted in the database per agent code and client address, and logins are
+rate-limited (throttle.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import base64
 import binascii
 import datetime as dt
 import logging
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from agent_app.domain import clock
 from sync import bundle, protocol
-from sync.server import config, db, meta, security
+from sync.server import config, db, meta, security, throttle
 from sync.server.push import Caller
 
 log = logging.getLogger("server")
@@ -87,7 +90,7 @@ def _agent_json(conn: Connection, agent: Any) -> dict[str, str]:
 
 
 def _issue(
-    conn: Connection, settings: config.Settings, agent: Any, device_id: str
+    conn: Connection, settings: config.Settings, agent: Any, device_id: str, family_id: str
 ) -> dict[str, Any]:
     values = meta.read(conn)
     access = security.issue_access_token(
@@ -103,14 +106,40 @@ def _issue(
             device_id=device_id,
             expires_at=db.utcnow() + dt.timedelta(days=settings.refresh_token_days),
             used_at=None,
+            family_id=family_id,
+            successor=None,
         )
     )
+    return _answer(
+        conn,
+        values,
+        agent,
+        {
+            "access_token": access,
+            "refresh_token": refresh,
+            "access_expires_at": int(time.time()) + settings.access_token_seconds,
+        },
+    )
+
+
+def _answer(
+    conn: Connection, values: dict[str, str], agent: Any, pair: dict[str, Any]
+) -> dict[str, Any]:
+    """The login/refresh answer for a token pair (`access_expires_at` in Unix seconds)."""
     return {
-        "access_token": access,
-        "refresh_token": refresh,
-        "expires_in": settings.access_token_seconds,
+        "access_token": pair["access_token"],
+        "refresh_token": pair["refresh_token"],
+        "expires_in": max(0, int(pair["access_expires_at"]) - int(time.time())),
         "agent": _agent_json(conn, agent),
         "server_public_key": bundle.b64(bundle.raw_public(meta.bundle_key(values))),
+    }
+
+
+def _pair(answer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "access_token": answer["access_token"],
+        "refresh_token": answer["refresh_token"],
+        "access_expires_at": int(time.time()) + int(answer["expires_in"]),
     }
 
 
@@ -126,60 +155,98 @@ def _device_key(text: str | None) -> str | None:
     return base64.b64encode(raw).decode("ascii")
 
 
+def _unknown(agent_code: str, known: bool) -> str:
+    """The agent code for a log line: a code typed that names nobody may be anything (a
+    password typed in the wrong box), so it is not logged."""
+    return agent_code if known else "(unknown code)"
+
+
 def login(
-    engine: Engine, settings: config.Settings, request: protocol.LoginRequest
+    engine: Engine,
+    settings: config.Settings,
+    request: protocol.LoginRequest,
+    client: str = "-",
+    gate: throttle.HashGate | None = None,
 ) -> dict[str, Any]:
+    """Checks the password and binds the device; throttled per (agent code, client address),
+    known and unknown codes alike (same answers, same work: a dummy hash for nobody).
+
+    Args:
+        client: the caller's address (rate limits and the count of wrong passwords).
+        gate: bounds the password checks at once in this process.
+    """
     public_key = _device_key(request.device_public_key)
+    client = client[:64]
+    code = request.agent_code
+    for scope, subject, limit in (
+        ("login-client", client, settings.login_rate_per_client),
+        ("login-agent", code, settings.login_rate_per_agent),
+    ):
+        wait = throttle.hit(engine, settings, scope, subject, limit)
+        if wait:
+            log.warning("login: rate limit (%s) reached from %s", scope, client)
+            raise AuthError(429, "rate_limited", "Too many login requests; retry later.", wait)
     agents = db.table(db.Agent)
-    now = db.utcnow()
-    with engine.connect() as conn, conn.begin():
-        agent = conn.execute(sa.select(agents).where(agents.c.code == request.agent_code)).first()
-        if agent is None or not agent.active:
-            security.verify_password(settings, _dummy_hash(settings), request.password)
-            raise AuthError(401, "wrong_password", "Wrong agent code or password.")
-        locked_until = _as_utc(agent.locked_until)
-        if locked_until is not None and locked_until > now:
+    with (gate or throttle.HashGate(1, 0)).enter() as admitted:
+        if not admitted:
+            log.warning("login: password checks all busy; one from %s told to retry", client)
             raise AuthError(
-                429,
-                "account_locked",
-                "Too many wrong passwords; the account is locked for a while.",
-                retry_after=max(1, int((locked_until - now).total_seconds())),
+                503,
+                "busy",
+                "The server is busy; retry later.",
+                retry_after=settings.retry_after_seconds,
             )
-        ok = security.verify_password(settings, agent.password_hash, request.password)
-    if not ok:
-        with engine.connect() as conn, conn.begin():
-            failures = conn.execute(
-                agents.update()
-                .where(agents.c.code == agent.code)
-                .values(failed_logins=agents.c.failed_logins + 1)
-                .returning(agents.c.failed_logins)
-            ).scalar_one()
-            if failures >= settings.lockout_failures:
-                conn.execute(
-                    agents.update()
-                    .where(agents.c.code == agent.code)
-                    .values(
-                        failed_logins=0,
-                        locked_until=now + dt.timedelta(minutes=settings.lockout_minutes),
-                    )
-                )
-        if failures >= settings.lockout_failures:
+        with engine.connect() as conn:
+            agent = conn.execute(sa.select(agents).where(agents.c.code == code)).first()
+        known = agent is not None and agent.active
+        wait = throttle.reserve_attempt(engine, settings, code, client)
+        if wait:
+            log.warning(
+                "login: %s from %s refused: too many wrong passwords, %d s to wait",
+                _unknown(code, known),
+                client,
+                wait,
+            )
             raise AuthError(
                 429,
                 "account_locked",
-                "Too many wrong passwords; the account is locked for a while.",
-                retry_after=settings.lockout_minutes * 60,
+                "Too many wrong passwords from here; wait before trying again.",
+                retry_after=wait,
+            )
+        if agent is not None and agent.active:
+            ok = security.verify_password(settings, agent.password_hash, request.password)
+        else:
+            security.verify_password(settings, _dummy_hash(settings), request.password)
+            ok = False
+        if ok:
+            # Taken back before the next check is let in, so right passwords never pile up
+            # counts (at most the checks at once are counted and not yet taken back).
+            with engine.connect() as conn, conn.begin():
+                throttle.release_attempt(conn, settings, code, client)
+    if not ok:
+        with engine.connect() as conn:
+            failures = throttle.failures_of(conn, code, client)
+        log.warning(
+            "login: wrong password for %s from %s (%d in a row)",
+            _unknown(code, known),
+            client,
+            failures,
+        )
+        waiting = throttle.wait_after(settings, failures)
+        if waiting:
+            log.warning(
+                "login: %s locked out from %s for %d min",
+                _unknown(code, known),
+                client,
+                int(waiting.total_seconds() // 60),
             )
         raise AuthError(401, "wrong_password", "Wrong agent code or password.")
+    assert agent is not None
+    now = db.utcnow()
     device_id = str(request.device_id)
     with engine.connect() as conn, conn.begin():
-        conn.execute(
-            agents.update()
-            .where(agents.c.code == agent.code)
-            .values(failed_logins=0, locked_until=None)
-        )
         _bind_device(conn, agent, device_id, request.device_name, public_key, now)
-        return _issue(conn, settings, agent, device_id)
+        return _issue(conn, settings, agent, device_id, uuid.uuid4().hex)
 
 
 def _bind_device(
@@ -284,22 +351,33 @@ def _insert_once(conn: Connection, table: sa.Table, row: dict[str, Any]) -> None
 
 def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, Any]:
     with engine.connect() as conn, conn.begin():
-        answer = _refresh(conn, settings, security.refresh_token_hash(token))
+        answer = _refresh(conn, settings, token)
     # Refused after the transaction commits: a reuse past the grace window revokes for good.
     if answer is None:
         raise AuthError(401, "invalid_refresh_token", "The refresh token is not valid.")
     return answer
 
 
-def _refresh(conn: Connection, settings: config.Settings, token_hash: str) -> dict[str, Any] | None:
+def _refresh(conn: Connection, settings: config.Settings, token: str) -> dict[str, Any] | None:
+    """Trades `token` in: a fresh pair the first time (sealed into the spent token's row), the
+    same pair again within the grace window, None (after revoking its family) later."""
     tokens = db.table(db.RefreshToken)
     agents = db.table(db.Agent)
+    token_hash = security.refresh_token_hash(token)
     now = db.utcnow()
+    # The conditional update is the guard: of two concurrent trades of one token, one spends
+    # it here and the other (which waits for that row) finds it spent, and its successor.
     row = conn.execute(
         tokens.update()
         .where(tokens.c.token_hash == token_hash, tokens.c.used_at.is_(None))
         .values(used_at=now)
-        .returning(tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at)
+        .returning(
+            tokens.c.agent_code,
+            tokens.c.device_id,
+            tokens.c.expires_at,
+            tokens.c.family_id,
+            tokens.c.successor,
+        )
     ).first()
     if row is None:
         row = _traded_in_again(conn, settings, token_hash, now)
@@ -316,7 +394,19 @@ def _refresh(conn: Connection, settings: config.Settings, token_hash: str) -> di
     ).first()
     if bound is None:
         raise AuthError(401, "invalid_refresh_token", "This device was revoked; log in again.")
-    return _issue(conn, settings, agent, row.device_id)
+    if row.successor is not None:
+        pair = security.open_successor(token, row.successor)
+        if pair is not None:
+            return _answer(conn, meta.read(conn), agent, pair)
+    # First trade (or a token spent before successors were kept): a new pair, sealed into
+    # the spent token's row so that a replay gets this same pair.
+    answer = _issue(conn, settings, agent, row.device_id, row.family_id)
+    conn.execute(
+        tokens.update()
+        .where(tokens.c.token_hash == token_hash)
+        .values(successor=security.seal_successor(token, _pair(answer)))
+    )
+    return answer
 
 
 def _traded_in_again(
@@ -325,14 +415,19 @@ def _traded_in_again(
     """A refresh token presented after it was used: its row when within the grace window.
 
     Later than that, a copy of it is in other hands (or the laptop restored an old backup):
-    every refresh token of that agent on that device expires now, spent ones too (so none
-    is honoured within the grace window either); committed with the caller's transaction,
-    which then refuses the call.
+    every refresh token of its family (all that descend from the same login) expires now,
+    spent ones too (so none is honoured within the grace window either); committed with the
+    caller's transaction, which then refuses the call.
     """
     tokens = db.table(db.RefreshToken)
     row = conn.execute(
         sa.select(
-            tokens.c.agent_code, tokens.c.device_id, tokens.c.expires_at, tokens.c.used_at
+            tokens.c.agent_code,
+            tokens.c.device_id,
+            tokens.c.expires_at,
+            tokens.c.used_at,
+            tokens.c.family_id,
+            tokens.c.successor,
         ).where(tokens.c.token_hash == token_hash)
     ).first()
     if row is None or row.used_at is None:
@@ -342,12 +437,10 @@ def _traded_in_again(
     if now - used_at <= dt.timedelta(seconds=settings.refresh_grace_seconds):
         log.info("refresh token of %s traded in again within the grace window", row.agent_code)
         return row
-    revoked = revoke_refresh_tokens(
-        conn, tokens.c.agent_code == row.agent_code, tokens.c.device_id == row.device_id
-    )
+    revoked = revoke_refresh_tokens(conn, tokens.c.family_id == row.family_id)
     log.warning(
-        "spent refresh token of %s reused after the grace window: %d refresh token(s) of that "
-        "device revoked",
+        "spent refresh token of %s reused after the grace window: %d refresh token(s) of its "
+        "family revoked",
         row.agent_code,
         revoked,
     )

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import clock, contributions
-from sync.server import accounts, audit_events, config, db, meta, rates, security
+from sync.server import accounts, audit_events, config, db, meta, rates, security, throttle
 
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 _REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
@@ -96,6 +96,28 @@ def laptop_audit(
     with engine.begin() as conn:
         _audit(conn, "audit-events", device_id, gaps_only=gaps_only or None)
     return lines
+
+
+def check_log(
+    engine: Engine, nik: str | None = None, agent_code: str | None = None, limit: int = 50
+) -> list[str]:
+    """The latest participant checks, newest first: of one NIK (hashed the way the audit keeps
+    it) and/or by one agent."""
+    table = db.table(db.ParticipantCheck)
+    query = sa.select(table).order_by(table.c.id.desc()).limit(limit)
+    with engine.connect() as conn:
+        if nik is not None:
+            if not re.fullmatch(r"\d{16}", nik):
+                raise AdminError("a NIK is 16 digits")
+            query = query.where(table.c.nik_hash == meta.nik_hash(meta.read(conn), nik))
+        if agent_code is not None:
+            query = query.where(table.c.agent_code == agent_code)
+        rows = conn.execute(query).all()
+    return [
+        f"{row.at:%Y-%m-%d %H:%M:%S} {row.agent_code} device {row.device_id} from {row.client}"
+        f" nik#{row.nik_hash[:12]} {'enrolled' if row.enrolled else 'not enrolled'}"
+        for row in rows
+    ]
 
 
 def _lock_seq(conn: sa.Connection) -> int:
@@ -210,6 +232,7 @@ def unlock_agent(engine: Engine, code: str) -> str:
         )
         if done.rowcount == 0:
             raise AdminError(f"no agent {code}")
+        throttle.forget_failures(conn, code)
     return f"unlocked agent {code}"
 
 

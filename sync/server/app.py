@@ -36,7 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import bundle, protocol
-from sync.server import accounts, config, db, meta, pull, push
+from sync.server import accounts, config, db, meta, pull, push, throttle
 
 log = logging.getLogger("server")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -303,6 +303,11 @@ R503: dict[int | str, dict[str, Any]] = {
 R410: dict[int | str, dict[str, Any]] = {410: _err("cursor_expired: pull again from no cursor.")}
 
 
+def client_address(request: Request) -> str:
+    """The caller's address (behind a proxy, what uvicorn's --proxy-headers made of it)."""
+    return request.client.host if request.client else "-"
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -324,6 +329,7 @@ def create_app(
     settings = settings or config.Settings.from_env()
     engine = db.make_engine(settings)
     gate = PushGate(settings.max_concurrent_pushes, settings.push_queue_seconds)
+    hash_gate = throttle.HashGate(settings.max_concurrent_logins, settings.login_queue_seconds)
     bearer = HTTPBearer(auto_error=False, description="The access token from /v1/auth/login.")
 
     @asynccontextmanager
@@ -344,6 +350,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.push_gate = gate
+    app.state.hash_gate = hash_gate
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     secret_cache: dict[str, bytes] = {}
@@ -352,6 +359,11 @@ def create_app(
         if "s" not in secret_cache:
             secret_cache["s"] = meta.token_secret(meta.read(conn))
         return secret_cache["s"]
+
+    def nik_key(conn: sa.Connection) -> dict[str, str]:
+        if "nik" not in secret_cache:
+            secret_cache["nik"] = meta.read(conn)["nik_audit_key"].encode()
+        return {"nik_audit_key": secret_cache["nik"].decode()}
 
     # --- errors -----------------------------------------------------------------------------
 
@@ -488,16 +500,20 @@ def create_app(
             ),
             **R413,
             **R429,
+            **R503,
         },
         tags=["auth"],
     )
-    def login(body: protocol.LoginRequest) -> Any:
+    def login(body: protocol.LoginRequest, request: Request) -> Any:
         """Checks the password (argon2id), binds the device to the agent and issues an access
-        token and a refresh token (rotated at each refresh). Wrong passwords are counted: after
-        too many in a row the account is locked for a while (429 `account_locked`). A device
-        belongs to the branch of its first login, and the agent's bundle-signing key on it
-        (`device_public_key`) is registered once (403 otherwise)."""
-        return accounts.login(engine, settings, body)
+        token and a refresh token (rotated at each refresh). Wrong passwords are counted per
+        agent code and client address: after too many in a row that address waits, longer
+        each time (429 `account_locked`); logins are rate-limited per client address and per
+        agent code (429 `rate_limited`); 503 `busy` when too many passwords are being checked
+        at once. Every 429 and 503 carries Retry-After. A device belongs to the branch of its
+        first login, and the agent's bundle-signing key on it (`device_public_key`) is
+        registered once (403 otherwise)."""
+        return accounts.login(engine, settings, body, client_address(request), hash_gate)
 
     @app.post(
         "/v1/auth/refresh",
@@ -507,8 +523,9 @@ def create_app(
     )
     def refresh(body: protocol.RefreshRequest) -> Any:
         """Trades a refresh token for a new access token and refresh token. A token already
-        traded in is honoured again only within the grace window (an answer lost on the way);
-        later, every refresh token of that agent on that device is revoked (401)."""
+        traded in is answered with the same pair again within the grace window (an answer
+        lost on the way); later, every refresh token descended from the same login is
+        revoked (401)."""
         return accounts.refresh(engine, settings, body.refresh_token)
 
     @app.get(
@@ -584,20 +601,53 @@ def create_app(
     @app.post(
         "/v1/participants/check",
         response_model=protocol.ParticipantCheckResponse,
-        responses={**R400, **R401, **R413},
+        responses={**R400, **R401, **R413, **R429},
         tags=["participants"],
     )
     def participants_check(
         body: protocol.ParticipantCheckRequest,
-        _: accounts.Principal = Depends(principal),  # noqa: B008
+        request: Request,
+        who: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
         """Whether a NIK has an active enrollment in any branch (and only where and since
-        when)."""
+        when). Rate-limited per agent and per client address (429 `rate_limited`); every
+        check is recorded with who asked and a keyed hash of the NIK (never the NIK)."""
+        client = client_address(request)
+        for scope, subject, limit in (
+            ("check-agent", who.agent_code, settings.check_rate_per_agent),
+            ("check-client", client, settings.check_rate_per_client),
+        ):
+            wait = throttle.hit(engine, settings, scope, subject, limit)
+            if wait:
+                log.warning(
+                    "participants/check: rate limit (%s) reached by %s from %s",
+                    scope,
+                    who.agent_code,
+                    client,
+                )
+                raise ApiError(
+                    429,
+                    "rate_limited",
+                    "Too many participant checks; retry later.",
+                    {"Retry-After": str(wait)},
+                )
         if not _NIK.match(body.nik):
             raise ApiError(400, "invalid_nik", "A NIK is 16 digits.")
         table = db.table(db.ActiveNik)
-        with engine.connect() as conn:
+        with engine.connect() as conn, conn.begin():
             row = conn.execute(sa.select(table).where(table.c.nik == body.nik)).first()
+            conn.execute(
+                db.table(db.ParticipantCheck)
+                .insert()
+                .values(
+                    at=db.utcnow(),
+                    agent_code=who.agent_code,
+                    device_id=who.device_id,
+                    client=client[:64],
+                    nik_hash=meta.nik_hash(nik_key(conn), body.nik),
+                    enrolled=row is not None,
+                )
+            )
         if row is None:
             return {"enrolled": False, "branch": None, "enrolled_on": None}
         return {

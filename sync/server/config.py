@@ -3,10 +3,13 @@
 Values come from environment variables (`Settings.from_env`); tests build `Settings` directly.
 `DATABASE_URL` picks the database: a SQLite file in the server's home folder by default
 (`PERISAI_SERVER_HOME`, else the platformdirs user data folder), PostgreSQL in production.
+The home folder is private to its owner (0o700) and so is the SQLite file (0o600): it holds
+every enrollment, the token secret and the bundle private key.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -14,12 +17,41 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "perisai-server"
+log = logging.getLogger("server")
+
+
+def make_private(path: Path, mode: int) -> None:
+    """Gives `path` (a folder 0o700, a file 0o600) no access for group or others, and logs
+    when an existing one had more. Nothing to do where POSIX modes do not exist."""
+    if os.name != "posix" or not path.exists():
+        return
+    current = path.stat().st_mode & 0o777
+    if current & 0o077 == 0:
+        return
+    try:
+        path.chmod(mode)
+    except OSError as error:
+        log.warning("cannot tighten %s (mode %o): %s", path, current, error.strerror)
+        return
+    log.warning("tightened %s from mode %o to %o", path, current, mode)
+
+
+def private_file(path: Path) -> None:
+    """Creates `path` readable and writable by its owner only (0o600) if it does not exist,
+    else tightens it: for the SQLite database, which then holds every record, the token
+    secret and the bundle private key (SQLite gives its -wal and -shm files the mode of the
+    database file)."""
+    if os.name == "posix":
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    make_private(path, 0o600)
 
 
 def server_home() -> Path:
+    """The server's folder (0o700; tightened, and logged, if it exists with more)."""
     override = os.environ.get("PERISAI_SERVER_HOME")
     home = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private(home, 0o700)
     return home
 
 
@@ -42,9 +74,27 @@ class Settings:
     #: that device (a copy is in someone else's hands); 0 makes refresh tokens strictly
     #: single-use.
     refresh_grace_seconds: int = 15 * 60
-    #: Wrong passwords in a row before the account is locked, and for how long.
+    #: Wrong passwords in a row from one client address for one agent code that are checked
+    #: at once; after them that address waits `lockout_minutes` before the next check, the
+    #: wait doubling with each further wrong password up to `lockout_max_minutes` (429
+    #: account_locked). Other addresses are not held up. Forgotten `lockout_forget_minutes`
+    #: after the last wrong password or the end of the wait it caused, whichever is later.
     lockout_failures: int = 5
     lockout_minutes: int = 15
+    lockout_max_minutes: int = 120
+    lockout_forget_minutes: int = 15
+    #: Password checks (argon2id, `argon2_memory_kib` each) at once in one process; more wait
+    #: up to `login_queue_seconds` for a turn, then get 503 with Retry-After. This bounds the
+    #: memory a flood of logins takes.
+    max_concurrent_logins: int = 2
+    login_queue_seconds: float = 10.0
+    #: Rate limits: requests per `rate_window_seconds` per client address and per agent (0:
+    #: no limit); past them 429 rate_limited with Retry-After. Counted in the database.
+    rate_window_seconds: int = 60
+    login_rate_per_client: int = 60
+    login_rate_per_agent: int = 20
+    check_rate_per_client: int = 240
+    check_rate_per_agent: int = 60
     #: Pushes (and bundle uploads) applied at once by one process; more wait up to
     #: `push_queue_seconds` for a slot, then get 429 with Retry-After.
     max_concurrent_pushes: int = 8

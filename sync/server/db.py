@@ -10,6 +10,7 @@ lock orders every change; `server_meta` keeps the epoch, the token secret and th
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -109,6 +110,49 @@ class RefreshToken(Base):
     device_id: Mapped[str] = mapped_column(sa.ForeignKey("device.device_id"))
     expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     used_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The login this token descends from (every refresh keeps it): reuse of a spent token
+    #: after the grace window revokes the whole family.
+    family_id: Mapped[str] = mapped_column(sa.String(128), index=True)
+    #: The pair this token was traded for, sealed with a key derived from this token (so only
+    #: its holder opens it): a replay within the grace window is answered with the same pair.
+    successor: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class LoginFailure(Base):
+    """Wrong passwords in a row per (agent code, client address), known codes or not; an
+    attempt is counted before its password is checked (throttle.py)."""
+
+    __tablename__ = "login_failure"
+    agent_code: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    #: No password from this client is checked for this code before then.
+    next_allowed_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_failure_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RateCount(Base):
+    """Requests per rate-limit key (`scope|subject|window`) in a fixed window."""
+
+    __tablename__ = "rate_count"
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(sa.Integer)
+    expires_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+
+
+class ParticipantCheck(Base):
+    """Who asked `/v1/participants/check` about which NIK, and when. The NIK is kept only as
+    an HMAC-SHA256 under the server's `nik_audit_key`: the office can answer "who checked this
+    NIK" (hash the NIK it is asked about), the table alone names nobody."""
+
+    __tablename__ = "participant_check"
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    agent_code: Mapped[str] = mapped_column(sa.String(64), index=True)
+    device_id: Mapped[str] = mapped_column(sa.String(36))
+    client: Mapped[str] = mapped_column(sa.String(64))
+    nik_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    enrolled: Mapped[bool] = mapped_column(sa.Boolean)
 
 
 class Record(Base):
@@ -220,9 +264,24 @@ def _sqlite_pragmas(synchronous: str) -> Any:
     return on_connect
 
 
+def _private_sqlite_files(url: str) -> None:
+    """Creates the SQLite file 0o600 (its -wal and -shm files then get the same mode) and
+    tightens existing ones."""
+    database = sa.engine.make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite will answer that the folder is missing
+    config.private_file(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        config.make_private(path.with_name(path.name + suffix), 0o600)
+
+
 def make_engine(settings: config.Settings) -> Engine:
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
             raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
         engine = sa.create_engine(

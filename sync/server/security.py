@@ -4,7 +4,9 @@ Passwords are argon2id hashes (checked only at login). An access token is a shor
 HMAC-SHA256-signed statement `{agent, device, expiry}`; the secret lives in the database
 (`server_meta`), so any server process sharing the database accepts it. Refresh tokens are
 random, stored only as SHA-256 hashes, and rotated at each refresh (accounts.py: the grace
-window and reuse detection).
+window and reuse detection). The pair a refresh token was traded for is kept sealed
+(AES-256-GCM) under a key derived from that refresh token by HKDF: only a holder of the spent
+token can open it again, and the database alone holds no usable token.
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from sync.server import config
 
@@ -99,3 +106,34 @@ def new_refresh_token() -> tuple[str, str]:
 
 def refresh_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+_SUCCESSOR_INFO = b"perisai refresh-token successor v1"
+
+
+def _successor_key(token: str) -> bytes:
+    return HKDF(hashes.SHA256(), length=32, salt=None, info=_SUCCESSOR_INFO).derive(
+        token.encode("utf-8")
+    )
+
+
+def seal_successor(token: str, pair: dict[str, object]) -> str:
+    """The pair `token` was traded for, sealed so that only a holder of `token` opens it."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(_successor_key(token)).encrypt(
+        nonce, json.dumps(pair, separators=(",", ":")).encode(), refresh_token_hash(token).encode()
+    )
+    return _b64(nonce + sealed)
+
+
+def open_successor(token: str, sealed: str) -> dict[str, object] | None:
+    """The pair sealed by `seal_successor` for this token, or None if it does not open."""
+    try:
+        raw = _unb64(sealed)
+        plain = AESGCM(_successor_key(token)).decrypt(
+            raw[:12], raw[12:], refresh_token_hash(token).encode()
+        )
+        pair = json.loads(plain)
+    except (InvalidTag, ValueError):
+        return None
+    return pair if isinstance(pair, dict) else None

@@ -61,6 +61,12 @@ CHEAP_ENV = {
     "PERISAI_ARGON2_TIME_COST": "1",
     "PERISAI_ARGON2_MEMORY_KIB": "1024",
     "PERISAI_ARGON2_PARALLELISM": "1",
+    # One loopback address serves the whole session's laptops: rate limits out of the way
+    # (tests/server/test_auth.py tests them).
+    "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
+    "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
+    "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
+    "PERISAI_CHECK_RATE_PER_AGENT": "100000",
 }
 LOCAL_ERROR_CODES = frozenset({"invalid_op", "too_large", "unknown_reference"})
 WIB = dt.timezone(dt.timedelta(hours=7))

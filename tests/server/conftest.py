@@ -23,6 +23,9 @@ from sync.server import config, db, migrate
 PG_SKIP = "TEST_DATABASE_URL not set: PostgreSQL tests not run"
 REPO = Path(__file__).resolve().parents[2]
 _TABLES = (
+    "participant_check",
+    "login_failure",
+    "rate_count",
     "ledger",
     "active_nik",
     "record",

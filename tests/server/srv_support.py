@@ -209,6 +209,12 @@ def cheap_settings(database_url: str, **changes: Any) -> config.Settings:
         "argon2_memory_kib": 1024,
         "argon2_parallelism": 1,
         "max_body_bytes": 512 * 1024,
+        # Tests log in many times a minute from one address: rate limits out of the way
+        # unless a test sets them (test_auth.py).
+        "login_rate_per_client": 100_000,
+        "login_rate_per_agent": 100_000,
+        "check_rate_per_client": 100_000,
+        "check_rate_per_agent": 100_000,
     }
     values.update(changes)
     return config.Settings(**values)
@@ -218,6 +224,12 @@ CHEAP_ENV = {
     "PERISAI_ARGON2_TIME_COST": "1",
     "PERISAI_ARGON2_MEMORY_KIB": "1024",
     "PERISAI_ARGON2_PARALLELISM": "1",
+    # One loopback address serves the whole session's laptops: rate limits out of the way
+    # (tests/server/test_auth.py tests them).
+    "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
+    "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
+    "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
+    "PERISAI_CHECK_RATE_PER_AGENT": "100000",
 }
 
 
@@ -229,6 +241,7 @@ class World:
         self.app = server_app.create_app(settings)
         self.engine = self.app.state.engine
         self.client = TestClient(self.app)
+        self.extra_clients: list[TestClient] = []
 
     def branch(
         self,
@@ -286,7 +299,8 @@ class World:
             return meta.token_secret(meta.read(conn))
 
     def close(self) -> None:
-        self.client.close()
+        for client in (self.client, *self.extra_clients):
+            client.close()
         self.engine.dispose()
 
 

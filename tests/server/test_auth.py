@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from srv_support import World, business_fields, op
+from fastapi.testclient import TestClient
+from srv_support import PASSWORD, World, business_fields, op
 
 from sync.server import admin, db, security
 
@@ -47,30 +49,182 @@ def test_wrong_password_and_unknown_agent_are_401(world: World) -> None:
         assert response.json()["error"]["code"] == "wrong_password"
 
 
-def test_lockout_after_repeated_wrong_passwords(world: World) -> None:
+def _from(world: World, address: str) -> TestClient:
+    """A client of the same server calling from another address."""
+    client = TestClient(world.app, client=(address, 50000))
+    world.extra_clients.append(client)
+    return client
+
+
+def _login(client: TestClient, code: str, password: str = PASSWORD) -> Any:
+    return client.post(
+        "/v1/auth/login",
+        json={
+            "agent_code": code,
+            "password": password,
+            "device_id": str(uuid.uuid4()),
+            "device_name": "Laptop uji",
+        },
+    )
+
+
+def test_wrong_passwords_hold_up_the_address_they_come_from_not_the_agent(world: World) -> None:
+    """A stranger at another address types five wrong passwords for A1: the stranger's
+    address must wait (longer each time), A1 at the booth logs in as ever."""
     world.branch()
     world.agent("A1")
-    for _ in range(world.settings.lockout_failures - 1):
-        assert world.login_raw("A1", password="salah-sekali").status_code == 401
-    locked = world.login_raw("A1", password="salah-sekali")
-    assert locked.status_code == 429
-    assert locked.json()["error"]["code"] == "account_locked"
-    assert int(locked.headers["Retry-After"]) > 0
-    # Even the right password waits for the lock to pass.
-    right = world.login_raw("A1")
-    assert right.status_code == 429 and right.json()["error"]["code"] == "account_locked"
+    stranger, booth = _from(world, "10.9.9.9"), _from(world, "10.1.1.1")
+    for _ in range(world.settings.lockout_failures):
+        assert _login(stranger, "A1", "salah-sekali").status_code == 401
+    held = _login(stranger, "A1", "salah-sekali")
+    assert held.status_code == 429
+    assert held.json()["error"]["code"] == "account_locked"
+    wait = int(held.headers["Retry-After"])
+    assert 60 * world.settings.lockout_minutes - 60 < wait <= 60 * world.settings.lockout_minutes
+    # Even the right password waits, from that address only.
+    assert _login(stranger, "A1").status_code == 429
+    assert _login(booth, "A1").status_code == 200
     admin.unlock_agent(world.engine, "A1")
+    assert _login(stranger, "A1").status_code == 200
+
+
+def test_the_wait_doubles_with_each_further_wrong_password(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    for _ in range(world.settings.lockout_failures):
+        world.login_raw("A1", password="salah-sekali")
+    failures = db.table(db.LoginFailure)
+    waits = []
+    for _ in range(3):
+        with world.engine.begin() as conn:  # the wait has passed (instead of sleeping)
+            conn.execute(failures.update().values(next_allowed_at=db.utcnow()))
+        assert world.login_raw("A1", password="salah-sekali").status_code == 401
+        waits.append(int(world.login_raw("A1", password="x-salah").headers["Retry-After"]))
+    minutes = world.settings.lockout_minutes
+    assert [round(w / 60) for w in waits] == [2 * minutes, 4 * minutes, 8 * minutes]
+
+
+def test_below_the_threshold_nobody_waits_whatever_the_clocks(world: World) -> None:
+    """Another server process (or host) whose clock runs a little ahead stamped the count:
+    under `lockout_failures` wrong passwords that never makes anyone wait."""
+    world.branch()
+    world.agent("A1")
+    ahead = db.utcnow() + dt.timedelta(seconds=5)
+    with world.engine.begin() as conn:
+        conn.execute(
+            db.table(db.LoginFailure)
+            .insert()
+            .values(
+                agent_code="A1",
+                client="testclient",
+                failures=2,
+                next_allowed_at=ahead,
+                last_failure_at=ahead,
+            )
+        )
     assert world.login_raw("A1").status_code == 200
+    assert world.login_raw("A1", password="salah-sekali").status_code == 401
 
 
-def test_success_resets_the_failure_count(world: World) -> None:
+def test_counts_whose_time_is_over_are_forgotten(world: World) -> None:
+    """Codes a guesser sprayed leave no rows behind once their window is over."""
+    world.branch()
+    world.agent("A1")
+    for code in ("NOBODY1", "NOBODY2", "A1"):
+        world.login_raw(code, password="salah-sekali")
+    failures = db.table(db.LoginFailure)
+    past = db.utcnow() - dt.timedelta(minutes=world.settings.lockout_forget_minutes + 1)
+    with world.engine.begin() as conn:
+        conn.execute(
+            failures.update()
+            .where(failures.c.agent_code != "A1")
+            .values(next_allowed_at=past, last_failure_at=past)
+        )
+    world.login_raw("NOBODY3", password="salah-sekali")
+    with world.engine.connect() as conn:
+        left = set(conn.execute(sa.select(failures.c.agent_code)).scalars())
+    assert left == {"A1", "NOBODY3"}
+
+
+def test_known_and_unknown_codes_are_answered_alike(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    answers: dict[str, list[tuple[int, Any]]] = {}
+    for code in ("A1", "NOBODY"):
+        client = _from(world, f"10.0.0.{len(answers) + 1}")
+        answers[code] = []
+        for _ in range(world.settings.lockout_failures + 2):
+            response = _login(client, code, "salah-sekali")
+            answers[code].append((response.status_code, response.json()))
+    assert answers["A1"] == answers["NOBODY"]
+    assert [status for status, _ in answers["A1"]][-2:] == [429, 429]
+
+
+def test_failed_logins_and_lockouts_are_logged_with_the_address_never_the_password(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.branch()
+    world.agent("A1")
+    stranger = _from(world, "10.9.9.9")
+    with caplog.at_level(logging.INFO, logger="server"):
+        for _ in range(world.settings.lockout_failures + 1):
+            _login(stranger, "A1", "tebak-tebak-99")
+        _login(stranger, "PASSWORD-IN-THE-CODE-BOX", "tebak-tebak-99")
+    lines = [r.getMessage() for r in caplog.records]
+    assert any("wrong password for A1 from 10.9.9.9" in line for line in lines)
+    assert any("A1 locked out from 10.9.9.9" in line for line in lines)
+    assert any("A1 from 10.9.9.9 refused" in line for line in lines)
+    assert not any("tebak" in line or "PASSWORD-IN-THE" in line for line in lines)
+
+
+def test_logins_are_rate_limited_per_client_address_and_per_agent(make_world: Any) -> None:
+    world = make_world(login_rate_per_client=3, login_rate_per_agent=4)
+    world.branch()
+    for code in ("A1", "A2", "A3"):
+        world.agent(code)
+    here = _from(world, "10.0.0.1")
+    assert [_login(here, code).status_code for code in ("A1", "A2", "A3")] == [200] * 3
+    limited = _login(here, "A1")
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert 0 < int(limited.headers["Retry-After"]) <= world.settings.rate_window_seconds
+    assert _login(_from(world, "10.0.0.2"), "A2").status_code == 200  # another address
+    # Per agent: A1 (one login so far; the refused one was stopped by its address) from
+    # ever new addresses.
+    statuses = [_login(_from(world, f"10.0.1.{n}"), "A1").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_participant_checks_are_rate_limited_per_agent_and_per_client(make_world: Any) -> None:
+    world = make_world(check_rate_per_agent=3, check_rate_per_client=5)
+    a1, a2, _ = world.standard()
+    nik = "1671034509990009"
+    assert [a1.check_nik(nik).status_code for _ in range(3)] == [200] * 3
+    limited = a1.check_nik(nik)
+    assert limited.status_code == 429 and limited.json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
+    # Another agent, same address: the address's five (A1's refused one never reached them).
+    assert [a2.check_nik(nik).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_right_password_takes_back_only_its_own_count(world: World) -> None:
+    """Wrong passwords stay counted for their window after a right one (else a flood holding
+    the right password would get more guesses checked); the right one itself is not counted."""
     world.branch()
     world.agent("A1")
     for _ in range(3):
         world.login_raw("A1", password="salah-sekali")
     assert world.login_raw("A1").status_code == 200
-    for _ in range(3):
+    assert world.login_raw("A1").status_code == 200
+    for _ in range(world.settings.lockout_failures - 3):
         assert world.login_raw("A1", password="salah-sekali").status_code == 401
+    assert world.login_raw("A1", password="salah-sekali").status_code == 429
+    failures = db.table(db.LoginFailure)
+    with world.engine.begin() as conn:  # the window has passed (instead of sleeping)
+        past = db.utcnow() - dt.timedelta(minutes=world.settings.lockout_forget_minutes + 1)
+        conn.execute(failures.update().values(next_allowed_at=past, last_failure_at=past))
+    assert world.login_raw("A1", password="salah-sekali").status_code == 401
+    assert world.login_raw("A1").status_code == 200
 
 
 def test_tokens_missing_bad_expired(world: World) -> None:
@@ -131,7 +285,8 @@ def test_a_refresh_whose_answer_was_lost_can_be_repeated_within_the_grace_window
     world: World,
 ) -> None:
     """The Wi-Fi drops after the server rotated the token: the laptop still holds the old one
-    and sends it again; it gets a new pair instead of having to log in again."""
+    and sends it again; it gets the very pair it lost (not a second chain), as often as it
+    asks within the grace window."""
     world.branch()
     world.agent("A1")
     laptop = world.login("A1")
@@ -139,27 +294,55 @@ def test_a_refresh_whose_answer_was_lost_can_be_repeated_within_the_grace_window
     _age_used_refresh_tokens(world, world.settings.refresh_grace_seconds - 60)
     again = _refresh(world, laptop.refresh_token)
     assert again.status_code == 200
-    assert again.json()["refresh_token"] not in (laptop.refresh_token, lost["refresh_token"])
-    # The pair from the lost answer stays valid too (two threads may both have asked).
+    once_more = _refresh(world, laptop.refresh_token).json()
+    for answer in (again.json(), once_more):
+        assert answer["refresh_token"] == lost["refresh_token"]
+        assert answer["access_token"] == lost["access_token"]
+        assert 0 < answer["expires_in"] <= world.settings.access_token_seconds
+    config = world.client.get(
+        "/v1/sync/config", headers={"Authorization": f"Bearer {again.json()['access_token']}"}
+    )
+    assert config.status_code == 200
+    # No fork: the replays minted no token; the one chain goes on from the lost pair.
+    tokens = db.table(db.RefreshToken)
+    with world.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(tokens)).scalar_one() == 2
     assert _refresh(world, lost["refresh_token"]).status_code == 200
 
 
-def test_a_spent_refresh_token_reused_after_the_grace_window_revokes_the_device(
+def test_the_kept_successor_is_sealed_not_stored_in_clear(world: World) -> None:
+    world.branch()
+    world.agent("A1")
+    laptop = world.login("A1")
+    successor = _refresh(world, laptop.refresh_token).json()
+    tokens = db.table(db.RefreshToken)
+    with world.engine.connect() as conn:
+        stored = " ".join(str(value) for row in conn.execute(sa.select(tokens)) for value in row)
+    assert successor["refresh_token"] not in stored
+    assert successor["access_token"] not in stored
+    assert laptop.refresh_token not in stored
+
+
+def test_a_spent_refresh_token_reused_after_the_grace_window_revokes_its_family(
     world: World,
 ) -> None:
-    """Reuse long after the rotation means a copy is in other hands: every refresh token of
-    that agent on that device stops working, so the thief and the laptop both log in again
-    (the laptop with its password), and other devices are left alone."""
+    """Reuse long after the rotation means a copy is in other hands: every refresh token
+    descended from that login stops working, the newest too, so the thief and the laptop both
+    log in again (the laptop with its password); other logins are left alone."""
     world.branch()
     world.agent("A1")
     laptop = world.login("A1")
     other_laptop = world.login("A1")
-    current = _refresh(world, laptop.refresh_token).json()["refresh_token"]
+    second = _refresh(world, laptop.refresh_token).json()["refresh_token"]
+    # A thief replays the first token within the window: same pair, no independent chain.
+    assert _refresh(world, laptop.refresh_token).json()["refresh_token"] == second
+    newest = _refresh(world, second).json()["refresh_token"]
     _age_used_refresh_tokens(world, world.settings.refresh_grace_seconds + 1)
     stolen = _refresh(world, laptop.refresh_token)
     assert stolen.status_code == 401
     assert stolen.json()["error"]["code"] == "invalid_refresh_token"
-    assert _refresh(world, current).status_code == 401  # the family is revoked
+    assert _refresh(world, newest).status_code == 401  # the whole family is revoked
+    assert _refresh(world, second).status_code == 401
     assert _refresh(world, other_laptop.refresh_token).status_code == 200
     assert world.login("A1", laptop.device_id).refresh_token  # a password login still works
 

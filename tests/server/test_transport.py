@@ -193,12 +193,12 @@ def test_openapi_lists_real_responses_and_never_422(world: World) -> None:
     schema = world.client.get("/openapi.json").json()
     assert "HTTPValidationError" not in json.dumps(schema)
     expected = {
-        ("/v1/auth/login", "post"): {"200", "400", "401", "403", "413", "429"},
+        ("/v1/auth/login", "post"): {"200", "400", "401", "403", "413", "429", "503"},
         ("/v1/auth/refresh", "post"): {"200", "400", "401", "413"},
         ("/v1/sync/config", "get"): {"200", "401"},
         ("/v1/sync/push", "post"): {"200", "400", "401", "403", "413", "429", "503"},
         ("/v1/sync/pull", "get"): {"200", "400", "401", "410"},
-        ("/v1/participants/check", "post"): {"200", "400", "401", "413"},
+        ("/v1/participants/check", "post"): {"200", "400", "401", "413", "429"},
         ("/v1/sync/bundle", "post"): {"200", "400", "401", "403", "413", "429", "503"},
         ("/v1/health", "get"): {"200", "503"},
     }

@@ -86,6 +86,11 @@ def _server_env(home: Path) -> dict[str, str]:
             "PERISAI_ARGON2_MEMORY_KIB": "1024",
             "PERISAI_ARGON2_PARALLELISM": "1",
             "PERISAI_SQLITE_SYNCHRONOUS": "NORMAL",
+            # One loopback address serves the whole session: rate limits out of the way.
+            "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
+            "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
+            "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
+            "PERISAI_CHECK_RATE_PER_AGENT": "100000",
             "PYTHONPATH": str(ROOT),
         }
     )
