@@ -275,6 +275,10 @@ def _bind_device(
             )
         ).first()
 
+    # The first statement writes, so that on SQLite this transaction takes the write lock at
+    # once, waiting its turn (busy_timeout), instead of failing to upgrade a read lock when
+    # logins race (a refused login rolls the new name back).
+    conn.execute(devices.update().where(devices.c.device_id == device_id).values(name=device_name))
     row = read()
     if row is None:
         _insert_once(
@@ -311,7 +315,6 @@ def _bind_device(
             row.branch_code,
         )
         raise AuthError(403, "device_other_branch", "This laptop belongs to another branch.")
-    conn.execute(devices.update().where(devices.c.device_id == device_id).values(name=device_name))
     _insert_once(
         conn,
         bindings,
