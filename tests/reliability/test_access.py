@@ -214,13 +214,16 @@ def test_nobody_writes_where_they_do_not_belong(shared_server, synced):
 
 
 def test_tokens_expire_and_refresh_tokens_are_single_use(make_server):
-    """With no grace window (see test_14 for the window), a refresh token works once."""
-    server = make_server(access_token_seconds=1, refresh_grace_seconds=0)
+    """With no grace window (see test_14 for the window), a refresh token works once.
+
+    The token lives 3 s: its expiry is a whole second (issued at x.99 with 1 s it expired
+    0.01 s later, before the first request on a loaded machine)."""
+    server = make_server(access_token_seconds=3, refresh_grace_seconds=0)
     answer = login(server, "RA001")
     tokens = answer.json()
     headers = {"Authorization": "Bearer " + tokens["access_token"]}
     assert requests.get(server.url + "/v1/sync/config", headers=headers, timeout=TIMEOUT).ok
-    time.sleep(2.2)
+    time.sleep(4.2)
     expired = requests.get(server.url + "/v1/sync/config", headers=headers, timeout=TIMEOUT)
     assert expired.status_code == 401
     refresh = {"refresh_token": tokens["refresh_token"]}
