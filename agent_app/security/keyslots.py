@@ -312,6 +312,13 @@ class KeyStore:
         self._write(data)
         return account
 
+    def may_add_accounts(self, unlocked: Unlocked | None) -> bool:
+        """Whether the person of `unlocked` may add accounts now (the rule `add_account`
+        enforces), so a screen can say so before anyone types a whole new account."""
+        data = self._read()
+        adder = self._verified_account(data, unlocked)
+        return adder is not None and self._may_add(adder, data)
+
     @staticmethod
     def _may_add(adder: Account, data: dict[str, Any]) -> bool:
         """A confirmed supervisor; or the owner while the laptop has never been connected (no

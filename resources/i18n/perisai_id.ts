@@ -1459,6 +1459,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Tersimpan.</translation>
     </message>
     <message>
+        <source>Only a supervisor the server has confirmed may add accounts on this laptop.</source>
+        <translation>Hanya supervisor yang sudah dikonfirmasi server yang boleh menambah akun di laptop ini.</translation>
+    </message>
+    <message>
         <source>Fill in every field; the password needs at least 8 characters.</source>
         <translation>Isi semua kolom; kata sandi paling sedikit 8 karakter.</translation>
     </message>

@@ -76,6 +76,11 @@ class FakeKeyStore:
         self._accounts[agent_code] = (account, password)
         return Unlocked(self.key, account)
 
+    may_add = True
+
+    def may_add_accounts(self, unlocked: Unlocked | None) -> bool:
+        return self.may_add
+
     def add_account(
         self,
         unlocked: Unlocked,

@@ -78,6 +78,22 @@ def test_add_account_then_switch_to_it(qtbot: Any, logged_in: MainWindow, shell:
     assert logged_in.login.account.count() == 2
 
 
+def test_the_new_account_form_is_closed_to_who_may_not_add_accounts(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    """An agent sees why the form is closed before typing a whole account that the key
+    store would refuse (it checks again when adding)."""
+    shell.keystore.may_add = False
+    page = open_settings(qtbot, logged_in)
+    qtbot.waitUntil(lambda: not page.add_button.isEnabled())
+    assert not page.new_code.isEnabled() and not page.new_password.isEnabled()
+    assert "dikonfirmasi server" in page.account_note.text()
+    shell.keystore.may_add = True
+    page.activate()
+    qtbot.waitUntil(page.add_button.isEnabled)
+    assert page.new_code.isEnabled() and page.account_note.text() == ""
+
+
 def test_sync_page_shows_pending_and_syncs(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
 ):

@@ -104,6 +104,7 @@ class SettingsPage(QWidget):
         self.idle.setValue(int(getattr(settings, "idle_lock_minutes", 0) or 0))
         self.booth.setChecked(bool(getattr(settings, "booth_mode", False)))
         self.server_url.setText(getattr(settings, "server_url", "") or "")
+        self._show_account_power()
         zone = self.ctx.backend.time_zone()
         self.time_zone.setText(
             self.tr(
@@ -158,6 +159,32 @@ class SettingsPage(QWidget):
         idle = getattr(window, "idle", None)
         if idle is not None:
             idle.set_minutes(float(self.idle.value()))
+
+    def _show_account_power(self) -> None:
+        """The new-account fields are for those who may add accounts (a supervisor the server
+        confirmed, or the owner of a laptop never connected): others see why, before typing a
+        whole account that would be refused (the key store checks it again when adding)."""
+        unlocked = getattr(self.window(), "unlocked", None)
+        store = self.ctx.shell.keystore
+        Op(self, lambda: store.may_add_accounts(unlocked)).success(self._account_power).run()
+
+    def _account_power(self, allowed: bool) -> None:
+        for edit in (
+            self.new_code,
+            self.new_name,
+            self.new_branch,
+            self.new_role,
+            self.new_password,
+            self.add_button,
+        ):
+            edit.setEnabled(allowed)
+        self.account_note.setText(
+            ""
+            if allowed
+            else self.tr(
+                "Only a supervisor the server has confirmed may add accounts on this laptop."
+            )
+        )
 
     def add_account(self) -> None:
         unlocked = getattr(self.window(), "unlocked", None)

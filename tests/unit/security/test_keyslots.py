@@ -198,6 +198,7 @@ def test_only_a_confirmed_supervisor_adds_accounts(tmp_path):
     agent = store.add_account(owner, "AG002", "Sari", "PLG", "agent", "kata-sandi-2")
     assert not agent.confirmed and not agent.owner
     sari = store.unlock("AG002", "kata-sandi-2")
+    assert store.may_add_accounts(owner) and not store.may_add_accounts(sari)
     with pytest.raises(keyslots.AccountError) as refused:
         store.add_account(sari, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
     assert refused.value.code == "forbidden"
@@ -210,9 +211,11 @@ def test_only_a_confirmed_supervisor_adds_accounts(tmp_path):
     # longer counts, nor a confirmed agent's, nor an unconfirmed 'supervisor'.
     confirmed_agent = store.confirm(sari, "agent", "PLG")
     for adder in (owner, confirmed_agent, store.unlock("SP01", "sandi-budi-22")):
+        assert not store.may_add_accounts(adder)
         with pytest.raises(keyslots.AccountError):
             store.add_account(adder, "SP99", "Palsu", "PLG", "supervisor", "kata-sandi-9")
     supervisor = store.confirm(store.unlock("AG001", "kata-sandi-1"), "supervisor", "PLG")
+    assert store.may_add_accounts(supervisor) and not store.may_add_accounts(None)
     store.add_account(supervisor, "AG003", "Dewi", "PLG", "agent", "kata-sandi-3")
     assert [a.agent_code for a in store.accounts()] == ["AG001", "AG002", "SP01", "AG003"]
 
