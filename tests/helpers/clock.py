@@ -62,6 +62,10 @@ def start() -> dt.datetime:
     os.environ[OFFSET_ENV] = repr(_instant.timestamp() - real)
     traveller = time_machine.travel(_instant, tick=True)
     traveller.start()
+    # time-machine starts ticking at the first read of the clock, not at start(): read it now,
+    # or the time until the first read (seconds in a loaded worker) would put this process
+    # behind the children, which tick from the offset published above.
+    time.time()
     _traveller = traveller
     return _instant
 
@@ -90,6 +94,7 @@ def at(instant: dt.datetime | str) -> Iterator[dt.datetime]:
     if moment.tzinfo is None:
         raise ValueError("the instant must carry its UTC offset")
     with time_machine.travel(moment, tick=True):
+        time.time()  # ticking starts at the first read: start it here
         yield moment
 
 

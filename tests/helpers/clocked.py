@@ -31,6 +31,9 @@ def main() -> None:
 
     offset = float(os.environ.get("TESTCLOCK_OFFSET_SECONDS", "0"))
     time_machine.travel(time.time() + offset, tick=True).start()
+    # Ticking starts at the first read, not at start(): read now, or the seconds spent importing
+    # a server before its first read would leave it that far behind the test process.
+    time.time()
     _clock_spawned_children()
     # tests/ itself, as pytest has it: test scripts run here import the tests' helpers
     sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

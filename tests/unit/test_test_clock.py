@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import textwrap
+import time
 
 from helpers import clock
 
@@ -45,3 +46,25 @@ def test_a_child_process_and_its_spawned_workers_share_the_test_clock() -> None:
         """
     )
     assert abs(worker - parent) < dt.timedelta(minutes=10)
+
+
+def test_a_child_that_reads_the_clock_late_still_agrees_with_the_test_process() -> None:
+    # time-machine starts ticking at the first read of the clock: a server that spent seconds
+    # importing before its first read ran that far behind the tests (7.5 s seen in a loaded
+    # run, past the laptop's 5 s skew allowance). The launcher reads at once.
+    child = _child_now(
+        """
+        import datetime, time
+        time.sleep(2)
+        print(datetime.datetime.now(datetime.UTC).isoformat())
+        """
+    )
+    parent = dt.datetime.now(dt.UTC)
+    assert dt.timedelta(0) <= parent - child < dt.timedelta(seconds=1)
+
+
+def test_a_block_at_another_instant_ticks_from_its_start() -> None:
+    moment = dt.datetime(2027, 3, 1, 0, 0, tzinfo=dt.UTC)
+    with clock.at(moment):
+        time.sleep(0.5)
+        assert dt.datetime.now(dt.UTC) >= moment + dt.timedelta(seconds=0.5)
