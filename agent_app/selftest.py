@@ -2,7 +2,7 @@
 
 It checks what a broken build would lose first: the resources (keys, contribution tables,
 translations), the key store (argon2id, AES-GCM), the encrypted database (SQLCipher) and its
-Alembic migrations, Qt (an offscreen receipt PDF) and the app icon. Everything happens in a
+Alembic migrations, Qt (an offscreen receipt PDF) and the app icon. All but its log happens in a
 temporary folder that is removed afterwards; the person's own data is never opened. It prints
 one line per step and exits 0, or 1 naming the step that failed.
 
