@@ -40,8 +40,9 @@ def app_icon() -> QIcon:
 
 def _windows_taskbar_identity() -> None:
     """Started from Python (not the built .exe), Windows groups the window under python.exe
-    and shows its icon in the taskbar unless the process names its own app."""
-    if sys.platform == "win32":
+    and shows its icon in the taskbar unless the process names its own app. The built .exe
+    is its own app already (and its Start menu entry carries no such name to match)."""
+    if sys.platform == "win32" and not getattr(sys, "frozen", False):
         import ctypes
 
         ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(f"BPJSTK.{APP_ID}")

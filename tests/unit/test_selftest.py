@@ -67,3 +67,25 @@ def test_a_windowed_build_without_stdout_still_writes_the_log(
     monkeypatch.setattr(selftest, "STEPS", [("resources", _broken)])
     assert selftest.main() == 1
     assert "FAILED resources" in (paths.log_dir() / "self-test.log").read_text(encoding="utf-8")
+
+
+def test_the_command_exits_1_naming_the_broken_check_in_its_log(tmp_path: Path) -> None:
+    """`python -m agent_app --self-test` as a process, on a build whose resources are gone."""
+    import os
+    import subprocess
+
+    from helpers import clock
+
+    home, empty = tmp_path / "home", tmp_path / "no-resources"
+    empty.mkdir()
+    env = {**os.environ, "AGENT_APP_HOME": str(home), "PERISAI_RESOURCES": str(empty)}
+    ran = subprocess.run(
+        [*clock.python(), "-m", "agent_app", "--self-test"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    log = home / "logs" / "self-test.log"
+    text = log.read_text(encoding="utf-8")
+    assert text == ran.stdout
+    assert "FAILED resources: FileNotFoundError" in text
+    assert text.splitlines()[-1] == f"self-test FAILED at resources (exit status 1); log: {log}"
