@@ -52,3 +52,28 @@ def test_the_window_shows_the_app_icon_at_every_size(
     assert sorted(s.width() for s in icon.availableSizes()) == SIZES
     assert not icon.pixmap(32, 32).toImage().isNull()
     assert selftest._icon(tmp_path).startswith("app icon with 7 sizes")
+
+
+def test_the_committed_icons_are_made_from_the_svg(qapp: QApplication) -> None:
+    """Edit the SVG, run installer/make_icon.py: the .png and the .ico's largest image are
+    the SVG as Qt draws it now (a small tolerance for antialiasing)."""
+    import importlib.util
+    import io
+
+    from PIL import ImageChops, ImageStat
+
+    maker = Path(__file__).resolve().parents[2] / "installer" / "make_icon.py"
+    spec = importlib.util.spec_from_file_location("make_icon", maker)
+    assert spec is not None and spec.loader is not None
+    make_icon = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_icon)
+    fresh = Image.open(io.BytesIO(make_icon.render(256))).convert("RGBA")
+    icons = _resources.resources_dir() / "icons"
+    with (
+        Image.open(icons / "perisai-agent.png") as png,
+        Image.open(icons / "perisai-agent.ico") as ico,
+    ):
+        ico.size = (256, 256)
+        for committed in (png.convert("RGBA"), ico.convert("RGBA")):
+            difference = ImageStat.Stat(ImageChops.difference(fresh, committed)).mean
+            assert max(difference) < 1.0, difference
