@@ -2,9 +2,15 @@
 
 It checks what a broken build would lose first: the resources (keys, contribution tables,
 translations), the key store (argon2id, AES-GCM), the encrypted database (SQLCipher) and its
-Alembic migrations, and Qt (an offscreen receipt PDF). Everything happens in a temporary
-folder that is removed afterwards; the person's own data is never opened. It prints one line
-per step and exits 0, or 1 naming the step that failed.
+Alembic migrations, Qt (an offscreen receipt PDF) and the app icon. All but its log happens in a
+temporary folder that is removed afterwards; the person's own data is never opened. It prints
+one line per step and exits 0, or 1 naming the step that failed.
+
+The same lines go to `self-test.log` in the app's log folder (`paths.log_dir()`: on Windows
+`%LOCALAPPDATA%\\perisai-agent\\Logs`, on Linux `~/.local/state/perisai-agent/log`, under
+`AGENT_APP_HOME` its `logs/`), replaced at each run, because the Windows build is a windowed
+program: it has no console to print to, so the log and the exit status are its report. The
+first and last lines printed name the log file.
 """
 
 from __future__ import annotations
@@ -132,30 +138,68 @@ def _qt(folder: Path) -> str:
     return printing.self_check(folder)
 
 
+#: The sizes the window, taskbar and Start menu take from the icon.
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+def _icon(folder: Path) -> str:
+    """The window icon loads with every size (the .ico is shipped and Qt's ico plugin too)."""
+    from agent_app.ui import application, printing
+
+    printing.ensure_gui()
+    sizes = sorted({s.width() for s in application.app_icon().availableSizes()})
+    missing = sorted(set(ICON_SIZES) - set(sizes))
+    if missing:
+        raise AssertionError(f"the app icon lacks sizes {missing} (has {sizes})")
+    return f"app icon with {len(sizes)} sizes, {sizes[0]} to {sizes[-1]} px"
+
+
+#: The checks, in order: a name and a function of the temporary folder returning what it did.
+STEPS: list[tuple[str, Callable[[Path], str]]] = [
+    ("resources", lambda _folder: _resources()),
+    ("database", _database),
+    ("reports", _reports),
+    ("qt", _qt),
+    ("icon", _icon),
+    ("modules", lambda _folder: _modules()),
+]
+
+LOG_NAME = "self-test.log"
+
+
+def log_path() -> Path:
+    from agent_app import paths
+
+    return paths.log_dir() / LOG_NAME
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.getLogger().addHandler(logging.NullHandler())
-    frozen = "frozen" if getattr(sys, "frozen", False) else "from source"
-    print(
-        f"{APP_NAME} {__version__} self-test ({frozen}; Python {platform.python_version()}, "
-        f"{platform.system()} {platform.machine()})",
-        flush=True,
-    )
-    with tempfile.TemporaryDirectory(prefix="perisai-selftest-") as tmp:
-        folder = Path(tmp)
-        steps: list[tuple[str, Callable[[], str]]] = [
-            ("resources", _resources),
-            ("database", lambda: _database(folder)),
-            ("reports", lambda: _reports(folder)),
-            ("qt", lambda: _qt(folder)),
-            ("modules", _modules),
-        ]
-        for name, step in steps:
-            try:
-                print(f"ok {name}: {step()}", flush=True)
-            except Exception as error:  # report any failure, whatever it is
-                print(f"FAILED {name}: {type(error).__name__}: {error}", flush=True)
-                return 1
-    print("self-test passed: temporary files removed", flush=True)
+    from agent_app import paths
+
+    log_file = paths.private_file(log_path())
+    with log_file.open("w", encoding="utf-8") as log:
+
+        def report(line: str) -> None:
+            log.write(line + "\n")
+            log.flush()
+            if sys.stdout is not None:  # a windowed build on Windows has none
+                print(line, flush=True)
+
+        frozen = "frozen" if getattr(sys, "frozen", False) else "from source"
+        report(
+            f"{APP_NAME} {__version__} self-test ({frozen}; Python {platform.python_version()}, "
+            f"{platform.system()} {platform.machine()}); log: {log_file}"
+        )
+        with tempfile.TemporaryDirectory(prefix="perisai-selftest-") as tmp:
+            for name, step in STEPS:
+                try:
+                    report(f"ok {name}: {step(Path(tmp))}")
+                except Exception as error:  # report any failure, whatever it is
+                    report(f"FAILED {name}: {type(error).__name__}: {error}")
+                    report(f"self-test FAILED at {name} (exit status 1); log: {log_file}")
+                    return 1
+        report(f"self-test passed: temporary files removed (exit status 0); log: {log_file}")
     return 0
 
 

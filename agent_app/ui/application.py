@@ -11,10 +11,11 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication
 
 from agent_app import APP_ID, APP_NAME, __version__
+from agent_app.domain import _resources
 from agent_app.ui import i18n, messages
 from agent_app.ui.context import Shell
 
@@ -28,10 +29,31 @@ def style_sheet() -> str:
         return ""
 
 
+#: The app icon (resources/icons, made from the SVG by installer/make_icon.py): one .ico
+#: holding 16 to 256 px, which Qt reads whole on every system (its ico image plugin).
+ICON = ("icons", "perisai-agent.ico")
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(_resources.resources_dir().joinpath(*ICON)))
+
+
+def _windows_taskbar_identity() -> None:
+    """Started from Python (not the built .exe), Windows groups the window under python.exe
+    and shows its icon in the taskbar unless the process names its own app. The built .exe
+    is its own app already (and its Start menu entry carries no such name to match)."""
+    if sys.platform == "win32" and not getattr(sys, "frozen", False):
+        import ctypes
+
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(f"BPJSTK.{APP_ID}")
+
+
 def prepare(app: QApplication, language: str) -> None:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)
+    _windows_taskbar_identity()
+    app.setWindowIcon(app_icon())
     i18n.install(app, language)
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.0))

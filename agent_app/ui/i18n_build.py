@@ -27,8 +27,10 @@ LANGUAGES = ("id",)
 
 
 def _tool(name: str) -> str:
-    found = shutil.which(name) or str(Path(sys.executable).parent / name)
-    return found
+    """The Qt tool on PATH, else beside this Python (a venv's bin/ or Scripts\\, where
+    Windows adds `.exe`: `shutil.which` knows)."""
+    here = str(Path(sys.executable).parent)
+    return shutil.which(name) or shutil.which(name, path=here) or str(Path(here) / name)
 
 
 def sources() -> list[str]:

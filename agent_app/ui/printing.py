@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from agent_app import APP_NAME
 from agent_app.reports import daily, receipt
+from agent_app.ui import folders
 
 log = logging.getLogger("ui")
 
@@ -128,12 +129,10 @@ def print_html(parent: QWidget | None, html: str, images: Images | None, title: 
 
 
 def _ask_pdf_path(parent: QWidget | None, suggested: str) -> Path | None:
-    folder = Path.home() / "Documents"
-    start = str((folder if folder.is_dir() else Path.home()) / suggested)
     name, _ = QFileDialog.getSaveFileName(
         parent,
         QCoreApplication.translate("printing", "Save as PDF"),
-        start,
+        folders.proposed(suggested),
         QCoreApplication.translate("printing", "PDF files (*.pdf)"),
     )
     if not name:

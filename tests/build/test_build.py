@@ -47,7 +47,7 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
 
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "PYTHONPATH")}
     env["QT_QPA_PLATFORM"] = "offscreen"
-    env["AGENT_APP_HOME"] = str(tmp_path / "home")  # the self-test must not write here
+    env["AGENT_APP_HOME"] = str(tmp_path / "home")  # the self-test writes only its log here
     ran = subprocess.run(
         [str(exe), "--self-test"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
@@ -62,8 +62,13 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     assert "ok reports: holiday calendar (due date of Aug 2026: 2026-08-18)" in out
     assert "XLSX writer" in out
     assert "ok qt: receipt PDF rendered" in out
+    assert "ok icon: app icon with 7 sizes, 16 to 256 px" in out
     assert "ok modules:" in out
     assert "self-test passed" in out
-    assert not (tmp_path / "home").exists()
+    # what a windowed build on Windows cannot print, it leaves in its log file
+    log = tmp_path / "home" / "logs" / "self-test.log"
+    assert [p for p in (tmp_path / "home").rglob("*") if p.is_file()] == [log]
+    assert log.read_text(encoding="utf-8") == out
+    assert out.splitlines()[-1].endswith(f"(exit status 0); log: {log}")
     size_mb = _folder_size(folder) / 1e6
     print(f"\nbuild: {build_seconds:.0f} s, {size_mb:.0f} MB in {folder}")

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.reports import daily, exports
-from agent_app.ui import i18n, messages, printing, widgets
+from agent_app.ui import folders, i18n, messages, printing, widgets
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 
@@ -235,12 +235,10 @@ class ReportsPage(QWidget):
     def _ask_path(self, request: exports.ExportRequest) -> Path | None:
         suffix = request.format.value
         name = f"{exports.SHEET_TITLES[request.kind].lower()}-{request.start}-{request.end}"
-        folder = Path.home() / "Documents"
-        start = str((folder if folder.is_dir() else Path.home()) / f"{name}.{suffix}")
         chosen, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export"),
-            start,
+            folders.proposed(f"{name}.{suffix}"),
             self.tr("Excel files (*.xlsx)") if suffix == "xlsx" else self.tr("CSV files (*.csv)"),
         )
         if not chosen:

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import i18n, labels, messages, widgets
+from agent_app.ui import folders, i18n, labels, messages, widgets
 from agent_app.ui.backend import SyncStatus, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
@@ -414,14 +414,17 @@ class SyncPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export for USB"),
-            "perisai-bundle.bundle",
+            folders.proposed("perisai-bundle.bundle"),
             self.tr("Perisai bundle (*.bundle)"),
         )
         return path
 
     def _ask_bundle_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Send a bundle file"), "", self.tr("Perisai bundle (*.bundle)")
+            self,
+            self.tr("Send a bundle file"),
+            str(folders.documents_dir()),
+            self.tr("Perisai bundle (*.bundle)"),
         )
         return path
 
