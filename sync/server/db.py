@@ -294,7 +294,10 @@ def make_engine(settings: config.Settings) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # `execution_options(sqlite_begin="IMMEDIATE")` takes the write lock at once
+            # (the migration runner: a second writer waits instead of failing to upgrade).
+            mode = conn.get_execution_options().get("sqlite_begin", "")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
