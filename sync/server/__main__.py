@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -163,8 +165,9 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
     import uvicorn
 
     from sync.server import app as server_app
+    from sync.server import observe
 
-    server_app.configure_logging(args.log_level)
+    server_app.configure_logging(args.log_level, settings.access_log)
     os.environ["PERISAI_LOG_LEVEL"] = args.log_level
     if not args.no_migrate:
         engine = db.make_engine(settings)
@@ -177,15 +180,26 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
         finally:
             engine.dispose()
     if args.workers > 1:
-        uvicorn.run(
-            "sync.server.app:app_from_env",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            access_log=False,
-            log_level="warning",
-        )
+        # Each worker counts in its own files, summed at each scrape (observe.py).
+        made = None
+        metrics_dir = os.environ.get(observe.MULTIPROC_ENV)
+        if not metrics_dir:
+            made = metrics_dir = tempfile.mkdtemp(prefix="perisai-metrics-")
+            os.environ[observe.MULTIPROC_ENV] = metrics_dir
+        observe.prepare_multiprocess_dir(Path(metrics_dir))
+        try:
+            uvicorn.run(
+                "sync.server.app:app_from_env",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                access_log=False,
+                log_level="warning",
+            )
+        finally:
+            if made:
+                shutil.rmtree(made, ignore_errors=True)
     else:
         application = server_app.create_app(settings)
         server_app.freeze_gc()

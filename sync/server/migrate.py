@@ -10,6 +10,7 @@ first (busy timeout) instead of failing to upgrade a read lock.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,6 +49,14 @@ def _run(engine: Engine, step: Callable[[Config], object]) -> None:
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
             cfg.attributes["connection"] = connection
             step(cfg)
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The newest revision this code knows (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
