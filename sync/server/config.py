@@ -106,7 +106,11 @@ class Settings:
     argon2_parallelism: int = 4
     #: SQLite durability: FULL fsyncs the WAL at every commit.
     sqlite_synchronous: str = "FULL"
+    #: Database connections each process keeps (and may open beyond, briefly): see
+    #: docs/deploy.md for sizing them against the worker count and PostgreSQL's
+    #: max_connections.
     db_pool_size: int = 10
+    db_max_overflow: int = 20
     #: Who may read /metrics: with a token, a caller sending `Authorization: Bearer TOKEN`;
     #: empty, loopback clients only (docs/deploy.md).
     metrics_token: str = ""

@@ -288,7 +288,7 @@ def make_engine(settings: config.Settings) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=settings.db_pool_size,
-            max_overflow=20,
+            max_overflow=settings.db_max_overflow,
         )
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_synchronous.upper()))
 
@@ -303,7 +303,10 @@ def make_engine(settings: config.Settings) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=20, pool_pre_ping=True
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
     )
 
 
