@@ -161,11 +161,41 @@ def _password() -> str:
     return password
 
 
+#: prometheus-client's multiprocess directory (sync/server/observe.py).
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _metrics_dir(workers: int) -> str | None:
+    """Readies the metrics directory before prometheus-client is imported (it reads the
+    variable then): one the operator set is emptied of a previous run's files; with several
+    workers and none set, a fresh private one is made (returned, to be removed at exit)."""
+    given = os.environ.get(METRICS_DIR_ENV)
+    if given:
+        folder = Path(given)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for item in folder.glob("*.db"):
+            item.unlink()
+        return None
+    if workers > 1:
+        made = tempfile.mkdtemp(prefix="perisai-metrics-")
+        os.environ[METRICS_DIR_ENV] = made
+        return made
+    return None
+
+
 def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    made = _metrics_dir(args.workers)
+    try:
+        return _run_server(args, settings)
+    finally:
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _run_server(args: argparse.Namespace, settings: config.Settings) -> int:
     import uvicorn
 
     from sync.server import app as server_app
-    from sync.server import observe
 
     server_app.configure_logging(args.log_level, settings.access_log)
     os.environ["PERISAI_LOG_LEVEL"] = args.log_level
@@ -180,26 +210,16 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
         finally:
             engine.dispose()
     if args.workers > 1:
-        # Each worker counts in its own files, summed at each scrape (observe.py).
-        made = None
-        metrics_dir = os.environ.get(observe.MULTIPROC_ENV)
-        if not metrics_dir:
-            made = metrics_dir = tempfile.mkdtemp(prefix="perisai-metrics-")
-            os.environ[observe.MULTIPROC_ENV] = metrics_dir
-        observe.prepare_multiprocess_dir(Path(metrics_dir))
-        try:
-            uvicorn.run(
-                "sync.server.app:app_from_env",
-                factory=True,
-                host=args.host,
-                port=args.port,
-                workers=args.workers,
-                access_log=False,
-                log_level="warning",
-            )
-        finally:
-            if made:
-                shutil.rmtree(made, ignore_errors=True)
+        # Each worker counts in its own files in METRICS_DIR_ENV, summed at each scrape.
+        uvicorn.run(
+            "sync.server.app:app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,
+            log_level="warning",
+        )
     else:
         application = server_app.create_app(settings)
         server_app.freeze_gc()

@@ -30,7 +30,6 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,14 +125,6 @@ def scrape(engine: Engine) -> bytes:
     figures = CollectorRegistry()
     figures.register(DatabaseCollector(engine))
     return own + generate_latest(figures)
-
-
-def prepare_multiprocess_dir(path: Path) -> None:
-    """Empties a multiprocess directory of a previous run's files (prometheus-client's rule:
-    wipe it between runs)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for item in path.glob("*.db"):
-        item.unlink()
 
 
 def is_loopback(host: str) -> bool:
