@@ -121,6 +121,12 @@ class Health(_Model):
     status: Literal["ok"]
 
 
+class Ready(_Model):
+    status: Literal["ready"]
+    #: The schema's migration revision (the code's head).
+    revision: str
+
+
 # --- the laptop's audit trail (1.1) ----------------------------------------------------------
 
 #: The entity of a laptop's audit entries on the wire (create only; append-only on the server).

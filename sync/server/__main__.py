@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -159,12 +161,43 @@ def _password() -> str:
     return password
 
 
+#: prometheus-client's multiprocess directory (sync/server/observe.py).
+METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def _metrics_dir(workers: int) -> str | None:
+    """Readies the metrics directory before prometheus-client is imported (it reads the
+    variable then): one the operator set is emptied of a previous run's files; with several
+    workers and none set, a fresh private one is made (returned, to be removed at exit)."""
+    given = os.environ.get(METRICS_DIR_ENV)
+    if given:
+        folder = Path(given)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for item in folder.glob("*.db"):
+            item.unlink()
+        return None
+    if workers > 1:
+        made = tempfile.mkdtemp(prefix="perisai-metrics-")
+        os.environ[METRICS_DIR_ENV] = made
+        return made
+    return None
+
+
 def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    made = _metrics_dir(args.workers)
+    try:
+        return _run_server(args, settings)
+    finally:
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
+
+
+def _run_server(args: argparse.Namespace, settings: config.Settings) -> int:
     import uvicorn
 
     from sync.server import app as server_app
 
-    server_app.configure_logging(args.log_level)
+    server_app.configure_logging(args.log_level, settings.access_log)
     os.environ["PERISAI_LOG_LEVEL"] = args.log_level
     if not args.no_migrate:
         engine = db.make_engine(settings)
@@ -177,6 +210,7 @@ def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
         finally:
             engine.dispose()
     if args.workers > 1:
+        # Each worker counts in its own files in METRICS_DIR_ENV, summed at each scrape.
         uvicorn.run(
             "sync.server.app:app_from_env",
             factory=True,

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -36,9 +36,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync import bundle, protocol
-from sync.server import accounts, config, db, meta, pull, push, throttle
+from sync.server import accounts, config, db, meta, migrate, observe, pull, push, throttle
 
 log = logging.getLogger("server")
+access_log = logging.getLogger("server.access")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _NIK = re.compile(r"^[0-9]{16}\Z")  # ASCII digits only, and no trailing newline
@@ -100,10 +101,15 @@ class RequestIdFilter(logging.Filter):
 
 
 class RequestIdMiddleware:
-    """Names each request (`X-Request-ID`, echoed back) and logs method, path, status, time."""
+    """Names each request (`X-Request-ID`, echoed back), counts it in the metrics (route
+    template, method, status, latency) and logs it: method, path, status and time as text, or
+    with `access_json` one JSON access line (request id, method, route template, status,
+    duration, the agent code when a token named one; never a query string, body or address).
+    """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, access_json: bool = False) -> None:
         self.app = app
+        self.access_json = access_json
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,8 +121,37 @@ class RequestIdMiddleware:
                 given = value.decode("latin-1")
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        # Routes write the authenticated agent here (request.state.agent_code).
+        state = scope.setdefault("state", {})
         started = time.perf_counter()
         status = 500
+        recorded = False
+
+        def record() -> None:
+            """Counts and logs the request once, before its last byte leaves: whoever has the
+            whole answer finds it in /metrics and in the log."""
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            seconds = time.perf_counter() - started
+            route = observe.route_label(scope)
+            observe.observe_request(scope["method"], route, status, seconds)
+            if self.access_json:
+                access_log.info(
+                    "access",
+                    extra={
+                        "access": {
+                            "method": observe.method_label(scope["method"]),
+                            "route": route,
+                            "status": status,
+                            "duration_ms": round(seconds * 1000, 1),
+                            "agent": state.get("agent_code"),
+                        }
+                    },
+                )
+            else:
+                log.info("%s %s %s %.1fms", scope["method"], scope["path"], status, seconds * 1000)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
@@ -126,6 +161,8 @@ class RequestIdMiddleware:
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode("latin-1")),
                 ]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                record()
             await send(message)
 
         started_response = False
@@ -146,13 +183,7 @@ class RequestIdMiddleware:
                     scope, receive, send_with_id
                 )
         finally:
-            log.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                scope["path"],
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+            record()
             request_id_var.reset(token)
 
 
@@ -219,7 +250,8 @@ class BodyLimitMiddleware:
             )
             return
         headers.append((b"content-length", str(len(body)).encode()))
-        scope = dict(scope, headers=headers)
+        # In place: the outer middleware reads the matched route from this scope.
+        scope["headers"] = headers
         sent = False
 
         async def replay() -> Message:
@@ -352,7 +384,7 @@ def create_app(
     app.state.push_gate = gate
     app.state.hash_gate = hash_gate
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestIdMiddleware, access_json=settings.access_log == "json")
     secret_cache: dict[str, bytes] = {}
 
     def token_secret(conn: sa.Connection) -> bytes:
@@ -404,11 +436,14 @@ def create_app(
     # --- dependencies -----------------------------------------------------------------------
 
     def principal(
+        request: Request,
         credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
     ) -> accounts.Principal:
         header = f"Bearer {credentials.credentials}" if credentials else None
         with engine.connect() as conn:
-            return accounts.authenticate(conn, token_secret(conn), header)
+            who = accounts.authenticate(conn, token_secret(conn), header)
+        request.state.agent_code = who.agent_code  # for the access log
+        return who
 
     def overloaded() -> ApiError:
         return ApiError(
@@ -457,6 +492,8 @@ def create_app(
         counts: dict[str, int] = {}
         for _, outcome in results:
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        for result, count in counts.items():
+            observe.PUSHED_OPS.labels(result).inc(count)
         log.info("push: %d ops %s", len(results), counts)
         return JSONResponse(
             {
@@ -487,6 +524,70 @@ def create_app(
             ) from error
         return {"status": "ok"}
 
+    @app.get(
+        "/v1/ready",
+        response_model=protocol.Ready,
+        responses={
+            503: {
+                **_err(
+                    "database_unavailable, or schema_behind (the database is not at the "
+                    "code's migration head: run `migrate`)."
+                ),
+                "headers": _RETRY,
+            }
+        },
+        tags=["meta"],
+    )
+    def ready() -> Any:
+        """Readiness: the database answers and its schema is at the code's head (a load
+        balancer sends traffic only then); no token needed."""
+        retry = {"Retry-After": str(settings.retry_after_seconds)}
+        try:
+            current = migrate.current_revision(engine)
+        except sa.exc.DBAPIError as error:
+            raise ApiError(
+                503, "database_unavailable", "The database cannot be reached.", retry
+            ) from error
+        head = migrate.head_revision()
+        if current != head:
+            raise ApiError(
+                503,
+                "schema_behind",
+                f"The database schema is at {current or 'nothing'}, the server needs {head}.",
+                retry,
+            )
+        return {"status": "ready", "revision": current}
+
+    @app.get(
+        "/metrics",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "Prometheus text exposition format.",
+                "content": {"text/plain": {"schema": {"type": "string"}}},
+            },
+            401: _err("metrics_token is set and the bearer token is missing or wrong."),
+            403: _err("No metrics_token is set and the client is not on loopback."),
+        },
+        tags=["meta"],
+    )
+    def metrics(request: Request) -> Any:
+        """Prometheus metrics (sync/server/observe.py). With `metrics_token` set, scrapers
+        send it as a bearer token; without it, only loopback clients may scrape."""
+        allowed = observe.may_scrape(
+            settings.metrics_token, request.headers.get("authorization"), client_address(request)
+        )
+        if allowed is None:
+            raise ApiError(403, "forbidden", "Metrics are served to loopback clients only.")
+        if not allowed:
+            raise ApiError(
+                401,
+                "missing_token",
+                "The metrics token is required.",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        return Response(observe.scrape(engine), media_type=observe.CONTENT_TYPE)
+
     @app.post(
         "/v1/auth/login",
         response_model=protocol.LoginResponse,
@@ -513,7 +614,11 @@ def create_app(
         at once. Every 429 and 503 carries Retry-After. A device belongs to the branch of its
         first login, and the agent's bundle-signing key on it (`device_public_key`) is
         registered once (403 otherwise)."""
-        return accounts.login(engine, settings, body, client_address(request), hash_gate)
+        try:
+            return accounts.login(engine, settings, body, client_address(request), hash_gate)
+        except accounts.AuthError as error:
+            observe.LOGIN_FAILURES.labels(error.code).inc()
+            raise
 
     @app.post(
         "/v1/auth/refresh",
@@ -589,6 +694,7 @@ def create_app(
         can no longer be served: pull again from no cursor)."""
         with engine.connect() as conn, conn.begin():
             page = pull.pull(conn, who.caller(), cursor, limit)
+        observe.PULLED_CHANGES.inc(len(page.changes))
         return JSONResponse(
             {
                 "changes": page.changes,
@@ -753,13 +859,20 @@ def create_app(
     return app
 
 
-def configure_logging(level: str = "info") -> None:
-    """One handler for the `server` logger whose lines carry the request id."""
+def configure_logging(level: str = "info", access_log_format: str = "") -> None:
+    """One handler for the `server` logger whose lines carry the request id; with
+    `access_log_format` "json" every line is a JSON object and each request gets an access
+    line (whatever the level: they are asked for)."""
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
-    )
+    if access_log_format == "json":
+        handler.setFormatter(observe.JsonFormatter())
+        access_log.setLevel(logging.INFO)
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
+        access_log.setLevel(logging.NOTSET)
     logger = logging.getLogger("server")
     logger.handlers[:] = [handler]
     logger.setLevel(level.upper())
@@ -778,7 +891,8 @@ def freeze_gc() -> None:
 
 def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` (each worker process of `serve --workers N`)."""
-    configure_logging(os.environ.get("PERISAI_LOG_LEVEL", "info"))
-    app = create_app(config.Settings.from_env())
+    settings = config.Settings.from_env()
+    configure_logging(os.environ.get("PERISAI_LOG_LEVEL", "info"), settings.access_log)
+    app = create_app(settings)
     freeze_gc()
     return app

@@ -106,7 +106,18 @@ class Settings:
     argon2_parallelism: int = 4
     #: SQLite durability: FULL fsyncs the WAL at every commit.
     sqlite_synchronous: str = "FULL"
+    #: Database connections each process keeps (and may open beyond, briefly): see
+    #: docs/deploy.md for sizing them against the worker count and PostgreSQL's
+    #: max_connections.
     db_pool_size: int = 10
+    db_max_overflow: int = 20
+    #: Who may read /metrics: with a token, a caller sending `Authorization: Bearer TOKEN`;
+    #: empty, loopback clients only (docs/deploy.md).
+    metrics_token: str = ""
+    #: "json": one JSON object per line for each request (request id, method, route template,
+    #: status, duration, agent code) and for every other server log line; "" or "text": the
+    #: plain text lines (sync/server/observe.py).
+    access_log: str = ""
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
@@ -125,4 +136,7 @@ class Settings:
                     changes[item.name] = kind(raw)
                 except ValueError as error:
                     raise ValueError(f"{name}: not a valid {kind.__name__}: {raw!r}") from error
-        return replace(settings, **changes)  # type: ignore[arg-type]
+        result = replace(settings, **changes)  # type: ignore[arg-type]
+        if result.access_log not in ("", "text", "json"):
+            raise ValueError(f"PERISAI_ACCESS_LOG: json or text, not {result.access_log!r}")
+        return result

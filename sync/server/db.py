@@ -288,19 +288,25 @@ def make_engine(settings: config.Settings) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             pool_size=settings.db_pool_size,
-            max_overflow=20,
+            max_overflow=settings.db_max_overflow,
         )
         event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_synchronous.upper()))
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # `execution_options(sqlite_begin="IMMEDIATE")` takes the write lock at once
+            # (the migration runner: a second writer waits instead of failing to upgrade).
+            mode = conn.get_execution_options().get("sqlite_begin", "")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(
-        url, pool_size=settings.db_pool_size, max_overflow=20, pool_pre_ping=True
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_pre_ping=True,
     )
 
 

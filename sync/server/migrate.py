@@ -1,7 +1,17 @@
-"""Runs the server's Alembic migrations programmatically (no alembic.ini needed)."""
+"""Runs the server's Alembic migrations programmatically (no alembic.ini needed).
+
+Several processes may migrate at once (replicas of `serve` starting together, each migrating
+first, or two operators running `migrate`): `upgrade` runs under a lock so the others wait and
+then find the schema at head. On PostgreSQL it is a transaction-level advisory lock
+(`pg_advisory_xact_lock`, released when the migration's transaction ends); on SQLite the
+migration's transaction starts with `BEGIN IMMEDIATE`, so the second writer waits for the
+first (busy timeout) instead of failing to upgrade a read lock.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +19,8 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
+#: The advisory lock's key (any 64-bit number no other code of ours uses): "perisai1".
+MIGRATION_LOCK_KEY = 0x7065726973616931
 
 
 def alembic_config() -> Config:
@@ -18,18 +30,33 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Brings the database at `engine` to `revision` (idempotent)."""
-    cfg = alembic_config()
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
+    """Brings the database at `engine` to `revision` (idempotent; concurrent callers wait for
+    each other)."""
+    _run(engine, lambda cfg: command.upgrade(cfg, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    _run(engine, lambda cfg: command.downgrade(cfg, revision))
+
+
+def _run(engine: Engine, step: Callable[[Config], object]) -> None:
     cfg = alembic_config()
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, revision)
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
+        with connection.begin():
+            if engine.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+            cfg.attributes["connection"] = connection
+            step(cfg)
+
+
+@functools.cache
+def head_revision() -> str | None:
+    """The newest revision this code knows (what `upgrade` brings a database to)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
