@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -15,15 +14,14 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from agent_app import APP_ID, APP_NAME, __version__
+from agent_app.domain import _resources
 from agent_app.ui import i18n, messages
 from agent_app.ui.context import Shell
-
-STYLE = Path(__file__).resolve().parents[2] / "resources" / "style" / "app.qss"
 
 
 def style_sheet() -> str:
     try:
-        return STYLE.read_text(encoding="utf-8")
+        return _resources.read_text("style", "app.qss")
     except OSError:
         return ""
 
