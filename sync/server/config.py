@@ -15,6 +15,10 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import platformdirs
+from packaging.version import InvalidVersion, Version
+
+from agent_app import __version__
+from sync import protocol
 
 APP_NAME = "perisai-server"
 log = logging.getLogger("server")
@@ -107,6 +111,20 @@ class Settings:
     #: SQLite durability: FULL fsyncs the WAL at every commit.
     sqlite_synchronous: str = "FULL"
     db_pool_size: int = 10
+    #: The oldest app version served (`/v1/sync/config` min_app_version): a push whose
+    #: User-Agent names an older `perisai-agent/<version>` is refused (426 app_too_old).
+    min_app_version: str = protocol.OLDEST_APP_VERSION
+    #: The newest app release (`latest_app_version`): older apps show a quiet notice.
+    latest_app_version: str = __version__
+
+    def __post_init__(self) -> None:
+        for name in ("min_app_version", "latest_app_version"):
+            try:
+                Version(getattr(self, name))
+            except InvalidVersion as error:
+                raise ValueError(
+                    f"PERISAI_{name.upper()}: not a version: {getattr(self, name)!r}"
+                ) from error
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
