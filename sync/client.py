@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import gzip
-import importlib.metadata
 import json
 import logging
 import random
@@ -192,14 +191,6 @@ def _error_from_response(response: requests.Response) -> SyncError:
     )
 
 
-def _installed_version() -> str:
-    """The version of the installed app (this side of `sync` never imports `agent_app`)."""
-    try:
-        return importlib.metadata.version("perisai-agent")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"  # not a version: never taken for an old app
-
-
 class SyncClient:
     """The central server, as the laptop sees it.
 
@@ -248,7 +239,7 @@ class SyncClient:
         self.device_id = str(uuid.UUID(str(device_id)))
         self.device_name = device_name
         self.session = session if session is not None else requests.Session()
-        self.app_version = app_version or _installed_version()
+        self.app_version = app_version or protocol.installed_app_version()
         self.session.headers["User-Agent"] = protocol.user_agent(self.app_version)
         self.timeout = timeout
         self.max_retries = max_retries

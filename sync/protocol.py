@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 import platform
 import re
@@ -140,6 +141,17 @@ OLDEST_APP_VERSION = "0.1.0"
 #: Error code (HTTP 426) of a push from an app below the server's `min_app_version`.
 APP_TOO_OLD = "app_too_old"
 _APP_USER_AGENT = re.compile(rf"^{APP_PRODUCT}/(\S+)")
+
+
+def installed_app_version() -> str:
+    """The version of the installed distribution (`perisai-agent`, the app's and the server's
+    one package; `agent_app.__version__` is its source), or "unknown" outside an install.
+    `sync` reads it from the metadata: its laptop side never imports `agent_app`, the
+    server only `agent_app.domain`."""
+    try:
+        return importlib.metadata.version("perisai-agent")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"  # not a version: never taken for an old app
 
 
 def user_agent(app_version: str) -> str:

@@ -40,14 +40,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from agent_app import __version__
 from agent_app.domain import clock
+from sync import protocol
 from sync.server import admin, config, db, migrate
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="perisai-server", description=__doc__.split("\n")[0])
-    parser.add_argument("--version", action="version", version=f"perisai-server {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"perisai-server {protocol.installed_app_version()}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the HTTP server")

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import platformdirs
 from packaging.version import InvalidVersion, Version
 
-from agent_app import __version__
 from sync import protocol
 
 APP_NAME = "perisai-server"
@@ -115,10 +114,12 @@ class Settings:
     #: User-Agent names an older `perisai-agent/<version>` is refused (426 app_too_old).
     min_app_version: str = protocol.OLDEST_APP_VERSION
     #: The newest app release (`latest_app_version`): older apps show a quiet notice.
-    latest_app_version: str = __version__
+    latest_app_version: str = field(default_factory=protocol.installed_app_version)
 
     def __post_init__(self) -> None:
         for name in ("min_app_version", "latest_app_version"):
+            if name == "latest_app_version" and self.latest_app_version == "unknown":
+                continue  # not installed (a bare checkout): nothing newer is announced
             try:
                 Version(getattr(self, name))
             except InvalidVersion as error:
