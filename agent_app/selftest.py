@@ -35,9 +35,10 @@ def _resources() -> str:
     from agent_app.domain import _resources, contributions, keys
 
     folder = _resources.resources_dir()
-    qm = folder / "i18n" / "perisai_id.qm"
+    qm = _resources.path("i18n", "perisai_id.qm")
     if not qm.is_file():
         raise FileNotFoundError(f"translation missing: {qm}")
+    _resources.read_text("style", "app.qss")  # FileNotFoundError when the build lost it
     quote = contributions.quote(1_000_000, ["JKK", "JKM"], 1, dt.date(2027, 1, 4))
     if quote.monthly_total != EXPECTED_MINIMUM_PACKAGE:
         raise AssertionError(f"quote gave {quote.monthly_total}, not 16800")

@@ -211,6 +211,9 @@ class SyncClient:
         gzip_min_bytes: bodies at least this long are gzip-compressed.
         on_tokens: called with the new `Tokens` after every login and refresh (to persist them).
         clock: Unix time now (tests move it to expire tokens).
+        app_version: the app's version, sent in every request's `User-Agent`
+            (`perisai-agent/<version> (<platform>)`); by default the installed
+            distribution's.
     """
 
     def __init__(
@@ -230,11 +233,14 @@ class SyncClient:
         gzip_min_bytes: int = GZIP_MIN_BYTES,
         on_tokens: Callable[[Tokens], None] | None = None,
         clock: Callable[[], float] = time.time,
+        app_version: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.device_id = str(uuid.UUID(str(device_id)))
         self.device_name = device_name
         self.session = session if session is not None else requests.Session()
+        self.app_version = app_version or protocol.installed_app_version()
+        self.session.headers["User-Agent"] = protocol.user_agent(self.app_version)
         self.timeout = timeout
         self.max_retries = max_retries
         self.backoff_base = backoff_base

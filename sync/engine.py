@@ -7,7 +7,8 @@ It talks to the server through `sync.client.SyncClient` and to the laptop's data
 
 The cycle:
 
-1. `GET /v1/sync/config`: batch limits, and the server's clock. The offset
+1. `GET /v1/sync/config`: batch limits, the server's clock, and the app versions it serves
+   (an app below `min_app_version` stops here: `app_too_old`). The offset
    (server time - local time, seconds) goes to `LocalStore.record_clock_offset`; past five
    minutes the report carries the warning `clock_skew`.
 2. Push: pending ops in rising `op_seq`, in batches of at most `max_ops_per_batch` ops whose
@@ -321,6 +322,16 @@ class SyncEngine:
                 "protocol_version",
                 f"The server speaks protocol {config.protocol_version}, "
                 f"this laptop {protocol.PROTOCOL_VERSION}.",
+            )
+        if config.min_app_version and protocol.is_older(
+            self.client.app_version, config.min_app_version
+        ):
+            # The server would refuse the push (426 app_too_old): say so before sending.
+            raise SyncError(
+                "protocol",
+                protocol.APP_TOO_OLD,
+                f"The server serves the app from version {config.min_app_version}; "
+                f"this one is {self.client.app_version}.",
             )
         self.last_config = config
         local = before + (after - before) / 2

@@ -55,6 +55,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from agent_app import __version__
 from agent_app.domain import keys, validation
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
@@ -144,6 +145,14 @@ class SyncStatus:
     server_url: str | None = None
     connected_agents: list[str] = field(default_factory=list)
     last_error: str | None = None
+    #: The newest app the server announced (`latest_app_version`) when it is newer than this
+    #: one: the quiet update notice. None when this app is current or nothing was announced.
+    update_available: str | None = None
+
+    @property
+    def app_too_old(self) -> bool:
+        """The last sync was refused because this app is below the server's minimum."""
+        return self.last_error == protocol.APP_TOO_OLD
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,8 +239,15 @@ _KIND_TEXT: Mapping[str, Text] = {
 }
 
 
-#: Refusals at a login that logging in again does not cure (the server's error code).
+#: Refusals that logging in again does not cure (the server's error code).
 _CODE_TEXT: Mapping[str, Text] = {
+    protocol.APP_TOO_OLD: Text(
+        "Versi Perisai Agent di laptop ini terlalu lama untuk server: sinkronisasi ditolak. "
+        "Perbarui aplikasi (minta ke kantor cabang), lalu sinkronkan lagi. Data tetap "
+        "tersimpan di laptop.",
+        "This version of Perisai Agent is too old for the server: sync is refused. Update "
+        "the app (ask your branch office), then sync again. Your data stays on this laptop.",
+    ),
     "device_other_branch": Text(
         "Laptop ini terdaftar di server untuk cabang lain. Hubungi administrator server.",
         "This laptop is registered with the server for another branch. Contact the server "
@@ -408,7 +424,7 @@ def _client(
         _normal_url(server_url),
         device_id or _device_id(uow_factory),
         _device_name(),
-        **dict(options or {}),
+        **{"app_version": __version__, **dict(options or {})},
     )
     client.on_tokens = _token_saver(uow_factory, actor, server_url, client)
     tokens = _load_tokens(uow_factory, actor, server_url)
@@ -555,6 +571,7 @@ def run_cycle(
             server = _get_secret(uow, _SERVER) or {"url": _normal_url(server_url)}
             server["max_ops_per_batch"] = sync.last_config.max_ops_per_batch
             server["max_body_bytes"] = sync.last_config.max_body_bytes
+            server["latest_app_version"] = sync.last_config.latest_app_version
             _put_secret(uow, _SERVER, server)
             uow.commit()
     return _report(uow_factory, cycle)
@@ -614,6 +631,7 @@ def status(uow: SqlUnitOfWork) -> SyncStatus:
         info = uow.sync_state.get()
         pending = uow.outbox.count_unsettled()
         problems = _problems(uow)
+        server = _get_secret(uow, _SERVER) or {}
         agents = [
             name.split(":", 1)[1]
             for name in uow.session.scalars(
@@ -633,7 +651,12 @@ def status(uow: SqlUnitOfWork) -> SyncStatus:
         server_url=info.server_url,
         connected_agents=sorted(agents),
         last_error=outcome[2] if outcome and not outcome[1] else None,
+        update_available=_newer_app(server.get("latest_app_version")),
     )
+
+
+def _newer_app(latest: str | None) -> str | None:
+    return latest if latest and protocol.is_older(__version__, latest) else None
 
 
 def check_participant(
@@ -1033,7 +1056,9 @@ def export_bundle(uow_factory: UowFactory, actor: Actor, path: str | Path) -> Bu
         # The agent's own signing key is made and registered at the agent's server login.
         raise SyncFailed("not_connected", "no_server_key")
     store = local_store.LocalStore(uow_factory().engine)
-    client = sync_client.SyncClient(server["url"], store.device_id, _device_name())
+    client = sync_client.SyncClient(
+        server["url"], store.device_id, _device_name(), app_version=__version__
+    )
     engine = sync_engine.SyncEngine(client, _BundleStore(store))
     seal = sync_engine.bundle_sealer(
         agent_code=actor.agent_code,

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -19,12 +18,10 @@ from agent_app.domain import _resources
 from agent_app.ui import i18n, messages
 from agent_app.ui.context import Shell
 
-STYLE = Path(__file__).resolve().parents[2] / "resources" / "style" / "app.qss"
-
 
 def style_sheet() -> str:
     try:
-        return STYLE.read_text(encoding="utf-8")
+        return _resources.read_text("style", "app.qss")
     except OSError:
         return ""
 

@@ -65,6 +65,13 @@ class SyncStatus:
     last_error: str | None = None
     #: False when a server is set but this account has not logged in to it on this laptop.
     connected: bool = True
+    #: The newer app version the server announced (a quiet notice), else None.
+    update_available: str | None = None
+
+    @property
+    def app_too_old(self) -> bool:
+        """The last sync was refused: this app is below the server's min_app_version."""
+        return self.last_error == "app_too_old"
 
 
 class Backend(Protocol):
@@ -236,6 +243,7 @@ class ServicesBackend:
             problems=tuple(value(state, "problems", ()) or ()),
             last_error=value(state, "last_error"),
             connected=self.actor.agent_code in (value(state, "connected_agents", ()) or ()),
+            update_available=value(state, "update_available"),
         )
 
     def _server(self) -> str:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from agent_app.domain import _resources
+
 log = logging.getLogger("ui")
 
-I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
@@ -27,8 +28,13 @@ _installed: list[QTranslator] = []
 _current = DEFAULT_LANGUAGE
 
 
+def i18n_dir() -> Path:
+    """The translations' folder (`resources/i18n`), found by `agent_app.domain._resources`."""
+    return _resources.resources_dir() / "i18n"
+
+
 def qm_path(lang: str) -> Path:
-    return I18N_DIR / f"perisai_{lang}.qm"
+    return _resources.path("i18n", f"perisai_{lang}.qm")
 
 
 def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -52,7 +58,7 @@ def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
     app.installTranslator(ours)
     _installed.append(ours)
     extra = QTranslator(app)
-    if extra.load(str(I18N_DIR / f"qt_extra_{lang}.qm")):
+    if extra.load(str(_resources.path("i18n", f"qt_extra_{lang}.qm"))):
         app.installTranslator(extra)
         _installed.append(extra)
     qt_own = QTranslator(app)

@@ -38,7 +38,7 @@ def sources() -> list[str]:
 
 
 def ts_path(lang: str) -> Path:
-    return i18n.I18N_DIR / f"perisai_{lang}.ts"
+    return i18n.i18n_dir() / f"perisai_{lang}.ts"
 
 
 def unfinished(lang: str) -> list[str]:
@@ -59,7 +59,7 @@ def unfinished(lang: str) -> list[str]:
 
 
 def build(check: bool = False) -> int:
-    i18n.I18N_DIR.mkdir(parents=True, exist_ok=True)
+    i18n.i18n_dir().mkdir(parents=True, exist_ok=True)
     for lang in LANGUAGES:
         ts = ts_path(lang)
         subprocess.run(
@@ -79,7 +79,7 @@ def build(check: bool = False) -> int:
         subprocess.run(
             [_tool("pyside6-lrelease"), str(ts), "-qm", str(i18n.qm_path(lang))], check=True
         )
-        extra = i18n.I18N_DIR / f"qt_extra_{lang}.ts"
+        extra = i18n.i18n_dir() / f"qt_extra_{lang}.ts"
         if extra.exists():  # Qt's own words (context menus, standard buttons), by hand
             subprocess.run(
                 [_tool("pyside6-lrelease"), str(extra), "-qm", str(extra.with_suffix(".qm"))],

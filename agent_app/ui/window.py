@@ -309,7 +309,16 @@ class MainWindow(QMainWindow):
         self.event_label = login.status_label()
         self.online_label = login.status_label()
         self.pending_label = login.status_label()
-        for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
+        #: The app's version against the server's: too old to sync, or an update exists.
+        self.app_label = login.status_label()
+        self.app_label.setVisible(False)
+        for label in (
+            self.user_label,
+            self.event_label,
+            self.online_label,
+            self.pending_label,
+            self.app_label,
+        ):
             bar.addPermanentWidget(label)
         self.idle = IdleWatcher(self._idle, self)
         self.clipboard_guard = ClipboardGuard(self)
@@ -536,6 +545,14 @@ class MainWindow(QMainWindow):
         self.pending_label.setText(
             self.tr("Pending: {n}").format(n=i18n.number(status.pending_ops))
         )
+        if status.app_too_old:
+            notice = self.tr("App too old: update it to sync")
+        elif status.update_available:
+            notice = self.tr("Update available: {version}").format(version=status.update_available)
+        else:
+            notice = ""
+        self.app_label.setText(notice)
+        self.app_label.setVisible(bool(notice))
 
     def closeEvent(self, event: Any) -> None:
         self.idle.detach()

@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="id">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About {app}</source>
+        <translation>Tentang {app}</translation>
+    </message>
+    <message>
+        <source>Version {version}</source>
+        <translation>Versi {version}</translation>
+    </message>
+    <message>
+        <source>Syncs with: {url}</source>
+        <translation>Sinkron dengan: {url}</translation>
+    </message>
+    <message>
+        <source>No server set: everything stays on this laptop.</source>
+        <translation>Belum ada server: semua data tetap di laptop ini.</translation>
+    </message>
+    <message>
+        <source>Software it bundles, and its licences</source>
+        <translation>Perangkat lunak yang disertakan, dan lisensinya</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Komponen</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Versi</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Lisensi</translation>
+    </message>
+    <message>
+        <source>not declared</source>
+        <translation>tidak dinyatakan</translation>
+    </message>
+    <message>
+        <source>The list of bundled software is not available in this build.</source>
+        <translation>Daftar perangkat lunak yang disertakan tidak tersedia di build ini.</translation>
+    </message>
+</context>
+<context>
     <name>BusinessDetailPage</name>
     <message>
         <source>Back to the list</source>
@@ -1159,6 +1202,7 @@
     </message>
     <message>
         <source>Supervisor</source>
+        <extracomment>The app&apos;s version against the server&apos;s: too old to sync, or an update exists.</extracomment>
         <translation>Supervisor</translation>
     </message>
     <message>
@@ -1188,6 +1232,14 @@
     <message>
         <source>Pending: {n}</source>
         <translation>Menunggu: {n}</translation>
+    </message>
+    <message>
+        <source>App too old: update it to sync</source>
+        <translation>Aplikasi terlalu lama: perbarui untuk sinkron</translation>
+    </message>
+    <message>
+        <source>Update available: {version}</source>
+        <translation>Pembaruan tersedia: {version}</translation>
     </message>
 </context>
 <context>
@@ -1443,6 +1495,14 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Di laptop booth yang dipakai bersama, setiap orang masuk dengan akunnya sendiri.</translation>
     </message>
     <message>
+        <source>About Perisai Agent…</source>
+        <translation>Tentang Perisai Agent…</translation>
+    </message>
+    <message>
+        <source>The version, the server, and the licences of the software it bundles</source>
+        <translation>Versi, server, dan lisensi perangkat lunak yang disertakan</translation>
+    </message>
+    <message>
         <source>{abbreviation} ({zone}): dates, quotes, targets and summaries follow your branch&apos;s day. The server sets it at login.</source>
         <translation>{abbreviation} ({zone}): tanggal, iuran, target dan ringkasan mengikuti hari di kantor cabang Anda. Server menetapkannya saat login.</translation>
     </message>
@@ -1512,6 +1572,7 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     </message>
     <message>
         <source>Your password on the server</source>
+        <extracomment>Too old for the server, or a newer app exists (SYNC_PROTOCOL.md 1.1).</extracomment>
         <translation>Kata sandi Anda di server</translation>
     </message>
     <message>
@@ -1605,6 +1666,14 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Refused or in conflict ({n})</source>
         <translation>Ditolak atau konflik ({n})</translation>
+    </message>
+    <message>
+        <source>This version of Perisai Agent ({version}) is too old for the server: sync is refused until the app is updated. Ask your branch office for the update.</source>
+        <translation>Versi Perisai Agent ini ({version}) terlalu lama untuk server: sinkronisasi ditolak sampai aplikasi diperbarui. Minta pembaruan ke kantor cabang.</translation>
+    </message>
+    <message>
+        <source>A newer version of Perisai Agent is available ({latest}; this one is {version}). Ask your branch office for the update.</source>
+        <translation>Versi baru Perisai Agent tersedia ({latest}; versi ini {version}). Minta pembaruan ke kantor cabang.</translation>
     </message>
     <message>
         <source>Syncing…</source>

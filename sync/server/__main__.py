@@ -1,5 +1,6 @@
 """`python -m sync.server` (and `perisai-server`): run the central server and administer it.
 
+    --version
     serve --host 127.0.0.1 --port 8765 [--workers N]
     migrate
     create-branch CODE --name NAME [--region CODE] [--time-zone ZONE]
@@ -42,11 +43,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from agent_app.domain import clock
+from sync import protocol
 from sync.server import admin, config, db, migrate
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="perisai-server", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--version", action="version", version=f"perisai-server {protocol.installed_app_version()}"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the HTTP server")

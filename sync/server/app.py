@@ -30,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from packaging.version import Version
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -333,6 +334,9 @@ R503: dict[int | str, dict[str, Any]] = {
     503: {**_err("Busy or unavailable; retry after Retry-After seconds."), "headers": _RETRY}
 }
 R410: dict[int | str, dict[str, Any]] = {410: _err("cursor_expired: pull again from no cursor.")}
+R426: dict[int | str, dict[str, Any]] = {
+    426: _err("app_too_old: the User-Agent's app version is below min_app_version.")
+}
 
 
 def client_address(request: Request) -> str:
@@ -444,6 +448,19 @@ def create_app(
             who = accounts.authenticate(conn, token_secret(conn), header)
         request.state.agent_code = who.agent_code  # for the access log
         return who
+
+    oldest_served = Version(settings.min_app_version)
+
+    def check_app_version(request: Request) -> None:
+        version = protocol.app_version_of(request.headers.get("user-agent"))
+        if version is not None and version < oldest_served:
+            log.warning("push refused: app %s is below min_app_version %s", version, oldest_served)
+            raise ApiError(
+                426,
+                protocol.APP_TOO_OLD,
+                f"This server serves Perisai Agent {oldest_served} or newer; this app is "
+                f"{version}. Update the app.",
+            )
 
     def overloaded() -> ApiError:
         return ApiError(
@@ -640,20 +657,23 @@ def create_app(
         tags=["sync"],
     )
     def sync_config(_: accounts.Principal = Depends(principal)) -> Any:  # noqa: B008
-        """The limits a laptop must respect and the server's clock."""
+        """The limits a laptop must respect, the server's clock, and the app versions it
+        serves (min_app_version) and would rather see (latest_app_version)."""
         return JSONResponse(
             {
                 "protocol_version": protocol.PROTOCOL_VERSION,
                 "max_ops_per_batch": settings.max_ops_per_batch,
                 "max_body_bytes": settings.max_body_bytes,
                 "server_time": _iso(_now()),
+                "min_app_version": settings.min_app_version,
+                "latest_app_version": settings.latest_app_version,
             }
         )
 
     @app.post(
         "/v1/sync/push",
         response_model=protocol.PushResponse,
-        responses={**R400, **R401, **R403, **R413, **R429, **R503},
+        responses={**R400, **R401, **R403, **R413, **R426, **R429, **R503},
         tags=["sync"],
         openapi_extra={
             "requestBody": {
@@ -669,7 +689,9 @@ def create_app(
         who: accounts.Principal = Depends(principal),  # noqa: B008
     ) -> Any:
         """Applies a batch of ops: 200 with one result per op (applied, duplicate, conflict,
-        rejected) whatever their fates; the ledger makes a resent op an idempotent no-op."""
+        rejected) whatever their fates; the ledger makes a resent op an idempotent no-op.
+        An app below min_app_version (by its User-Agent) is refused: 426 app_too_old."""
+        check_app_version(request)
         # The body is parsed by pydantic-core straight from the bytes (a third faster than
         # FastAPI's json.loads + model validation for a 500-op batch).
         batch = parse_body(protocol.PushRequest, await request.body())

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import platformdirs
+from packaging.version import InvalidVersion, Version
+
+from sync import protocol
 
 APP_NAME = "perisai-server"
 log = logging.getLogger("server")
@@ -118,6 +121,22 @@ class Settings:
     #: status, duration, agent code) and for every other server log line; "" or "text": the
     #: plain text lines (sync/server/observe.py).
     access_log: str = ""
+    #: The oldest app version served (`/v1/sync/config` min_app_version): a push whose
+    #: User-Agent names an older `perisai-agent/<version>` is refused (426 app_too_old).
+    min_app_version: str = protocol.OLDEST_APP_VERSION
+    #: The newest app release (`latest_app_version`): older apps show a quiet notice.
+    latest_app_version: str = field(default_factory=protocol.installed_app_version)
+
+    def __post_init__(self) -> None:
+        for name in ("min_app_version", "latest_app_version"):
+            if name == "latest_app_version" and self.latest_app_version == "unknown":
+                continue  # not installed (a bare checkout): nothing newer is announced
+            try:
+                Version(getattr(self, name))
+            except InvalidVersion as error:
+                raise ValueError(
+                    f"PERISAI_{name.upper()}: not a version: {getattr(self, name)!r}"
+                ) from error
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

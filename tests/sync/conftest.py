@@ -9,6 +9,7 @@ mocked; the fault injector of `fault_server.py` only stands in for a broken netw
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import socket
@@ -97,10 +98,11 @@ def _server_env(home: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    home = tmp_path_factory.mktemp("sync-server")
-    env = _server_env(home)
+@contextlib.contextmanager
+def running_server(home: Path, extra_env: dict[str, str] | None = None) -> Iterator[ServerProcess]:
+    """The real server in its own process on a fresh SQLite database in `home`, with the
+    branches and agents of AGENTS; `extra_env` adds or overrides server settings."""
+    env = {**_server_env(home), **(extra_env or {})}
     port = free_port()
     proc_info = ServerProcess(
         f"http://127.0.0.1:{port}", env, home / "server.sqlite3", home / "server.log"
@@ -153,6 +155,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    with running_server(tmp_path_factory.mktemp("sync-server")) as started:
+        yield started
 
 
 _device_names = itertools.count(1)

@@ -157,6 +157,9 @@ def every_screen(qtbot: Any, window: MainWindow) -> list[QWidget]:
     form.jht.setChecked(True)
     form.period.setCurrentIndex(3)
     form.submit()
+    settings = workspace.pages["settings"]
+    settings.show_about()  # the About box (version, server, licences)
+    screens.append(settings.about)
     window.lock("switch")
     return screens
 

@@ -94,6 +94,13 @@ class SettingsPage(QWidget):
         layout.addLayout(accounts)
         layout.addWidget(self.add_button)
         layout.addWidget(self.account_note)
+        self.about_button = QPushButton(self.tr("About Perisai Agent…"))
+        self.about_button.setToolTip(
+            self.tr("The version, the server, and the licences of the software it bundles")
+        )
+        self.about_button.clicked.connect(self.show_about)
+        self.about: Any = None
+        layout.addWidget(self.about_button)
         layout.addStretch(1)
         ctx.event_changed.connect(self._fill_events)
 
@@ -113,6 +120,13 @@ class SettingsPage(QWidget):
             ).format(abbreviation=clock.ABBREVIATIONS.get(zone, zone), zone=zone)
         )
         self.event_combo.setFocus()
+
+    def show_about(self) -> None:
+        from agent_app.ui.about import AboutDialog
+
+        url = getattr(self.ctx.settings, "server_url", "") or None
+        self.about = AboutDialog(url, self)
+        self.about.open()
 
     def _fill_events(self) -> None:
         self.event_combo.blockSignals(True)

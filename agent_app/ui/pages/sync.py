@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app import __version__
 from agent_app.ui import folders, i18n, labels, messages, widgets
 from agent_app.ui.backend import SyncStatus, value
 from agent_app.ui.context import Context
@@ -148,6 +149,10 @@ class SyncPage(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setVisible(False)
         self.result = widgets.hint()
+        #: Too old for the server, or a newer app exists (SYNC_PROTOCOL.md 1.1).
+        self.app_notice = widgets.hint()
+        self.app_notice.setWordWrap(True)
+        self.app_notice.setVisible(False)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Your password on the server"))
@@ -221,6 +226,7 @@ class SyncPage(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.connect_box)
         layout.addWidget(self.result)
+        layout.addWidget(self.app_notice)
         self.problems_title = widgets.heading(self.tr("Refused or in conflict"), 2)
         layout.addWidget(self.problems_title)
         layout.addWidget(self.problems_table, 1)
@@ -291,12 +297,29 @@ class SyncPage(QWidget):
             self.result.setText(
                 self.tr("This laptop is not logged in to the server yet: type your password.")
             )
+        self._show_app_notice(status)
         self.problems.set_records(list(status.problems))
         self.problems_title.setText(
             self.tr("Refused or in conflict ({n})").format(n=i18n.number(len(status.problems)))
         )
         self.problems_table.resizeRowsToContents()
         self._selection()
+
+    def _show_app_notice(self, status: SyncStatus) -> None:
+        if status.app_too_old:
+            notice = self.tr(
+                "This version of Perisai Agent ({version}) is too old for the server: sync is "
+                "refused until the app is updated. Ask your branch office for the update."
+            ).format(version=__version__)
+        elif status.update_available:
+            notice = self.tr(
+                "A newer version of Perisai Agent is available ({latest}; this one is "
+                "{version}). Ask your branch office for the update."
+            ).format(latest=status.update_available, version=__version__)
+        else:
+            notice = ""
+        self.app_notice.setText(notice)
+        self.app_notice.setVisible(bool(notice))
 
     def _selected_problem(self) -> Any:
         rows = self.problems_table.selectionModel().selectedRows()
@@ -373,7 +396,11 @@ class SyncPage(QWidget):
             if interactive:
                 self.password.setFocus()
             return
-        self.result.setText(self.tr("Sync failed."))
+        if getattr(exc, "error_code", "") == "app_too_old" and hasattr(exc, "message"):
+            self.result.setText(exc.message(i18n.current_language()))
+            self.refresh()  # the notice and the status bar say it too
+        else:
+            self.result.setText(self.tr("Sync failed."))
         if interactive:
             messages.show_error(self, exc)
 
