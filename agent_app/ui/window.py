@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, login, widgets
+from agent_app.ui import i18n, labels, login, widgets
 from agent_app.ui.context import Context, Shell
 from agent_app.ui.ops import Op
 
@@ -309,7 +309,16 @@ class MainWindow(QMainWindow):
         self.event_label = login.status_label()
         self.online_label = login.status_label()
         self.pending_label = login.status_label()
-        for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
+        self.clock_label = login.status_label()
+        self.clock_label.setObjectName("statusWarning")
+        self.clock_label.setVisible(False)
+        for label in (
+            self.clock_label,
+            self.user_label,
+            self.event_label,
+            self.online_label,
+            self.pending_label,
+        ):
             bar.addPermanentWidget(label)
         self.idle = IdleWatcher(self._idle, self)
         self.clipboard_guard = ClipboardGuard(self)
@@ -452,6 +461,8 @@ class MainWindow(QMainWindow):
         self.unlocked = None
         for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
             label.clear()
+        self.clock_label.clear()
+        self.clock_label.setVisible(False)
         self.toolbar.setVisible(False)
         log.info("session ended")
 
@@ -536,6 +547,10 @@ class MainWindow(QMainWindow):
         self.pending_label.setText(
             self.tr("Pending: {n}").format(n=i18n.number(status.pending_ops))
         )
+        short, advice = labels.clock_skew(status.clock_offset)
+        self.clock_label.setText(short)
+        self.clock_label.setToolTip(advice)
+        self.clock_label.setVisible(bool(short))
 
     def closeEvent(self, event: Any) -> None:
         self.idle.detach()

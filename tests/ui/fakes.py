@@ -180,6 +180,8 @@ class FakeBackend:
     participant: Any = None
     exported: list[str] = field(default_factory=list)
     online: bool = False
+    #: Server time minus the laptop's, as the last sync measured it.
+    clock_offset: float | None = None
     server_url: str = ""
     #: The account's branch's zone, as the server said at login.
     zone: str = "Asia/Jakarta"
@@ -480,6 +482,7 @@ class FakeBackend:
             server_url=self.server_url,
             problems=tuple(self.problems),
             connected=not self.needs_login,
+            clock_offset=self.clock_offset,
         )
 
     def check_participant(self, nik: str) -> Any:

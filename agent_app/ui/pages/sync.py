@@ -148,6 +148,11 @@ class SyncPage(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setVisible(False)
         self.result = widgets.hint()
+        #: The laptop's clock, when it is more than five minutes off the server's.
+        self.clock_warning = QLabel()
+        self.clock_warning.setObjectName("warning")
+        self.clock_warning.setWordWrap(True)
+        self.clock_warning.setVisible(False)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Your password on the server"))
@@ -212,6 +217,7 @@ class SyncPage(QWidget):
             )
         )
         layout.addLayout(form)
+        layout.addWidget(self.clock_warning)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.progress, 1)
@@ -291,6 +297,9 @@ class SyncPage(QWidget):
             self.result.setText(
                 self.tr("This laptop is not logged in to the server yet: type your password.")
             )
+        _short, advice = labels.clock_skew(status.clock_offset)
+        self.clock_warning.setText(advice)
+        self.clock_warning.setVisible(bool(advice))
         self.problems.set_records(list(status.problems))
         self.problems_title.setText(
             self.tr("Refused or in conflict ({n})").format(n=i18n.number(len(status.problems)))
