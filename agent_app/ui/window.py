@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QClipboard, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -47,6 +47,8 @@ from agent_app.ui.ops import Op
 log = logging.getLogger("ui")
 
 WARM_UP_DELAY_MS = 300
+#: The window's size the first time (clamped to a smaller screen).
+DEFAULT_SIZE = QSize(1280, 800)
 
 
 class IdleWatcher(QObject):
@@ -266,7 +268,7 @@ class MainWindow(QMainWindow):
         self.unlocked: Any = None
         self.workspace: Workspace | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 800)
+        self._place()
         self.root = QStackedWidget()
         self.setCentralWidget(self.root)
         self.first_run = login.FirstRunPage(shell)
@@ -333,6 +335,36 @@ class MainWindow(QMainWindow):
         self.login.prepare("login")
         store = shell.keystore
         Op(self, store.has_accounts).success(self._first_screen).run()
+
+    def _place(self) -> None:
+        """Opens where this laptop last closed the window when that fits a screen now;
+        otherwise at the default size, clamped to the screen it starts on and centred there
+        (a remembered second monitor may be gone; a 768-pixel screen is shorter than 800)."""
+        settings = self.shell.settings
+        saved = getattr(settings, "window_geometry", None)
+        remembered = QRect(*saved) if isinstance(saved, list) and len(saved) == 4 else None
+        screen = QGuiApplication.screenAt(QCursor.pos()) or self.screen()
+        screen = screen or QGuiApplication.primaryScreen()
+        screens = [each.availableGeometry() for each in QGuiApplication.screens()]
+        placed = widgets.window_placement(
+            remembered, screens, screen.availableGeometry(), DEFAULT_SIZE
+        )
+        self.setGeometry(placed)
+        if getattr(settings, "window_maximized", False):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _remember_place(self) -> None:
+        settings = self.shell.settings
+        maximized = self.isMaximized()
+        rect = self.normalGeometry() if maximized else self.geometry()
+        if not rect.isValid():
+            return
+        settings.window_geometry = [rect.x(), rect.y(), rect.width(), rect.height()]
+        settings.window_maximized = maximized
+        try:
+            settings.save()
+        except OSError as exc:
+            log.info("window place not saved: %s", type(exc).__name__)
 
     def _first_screen(self, has_accounts: bool) -> None:
         if not has_accounts and self.workspace is None:
@@ -553,6 +585,7 @@ class MainWindow(QMainWindow):
         self.clock_label.setVisible(bool(short))
 
     def closeEvent(self, event: Any) -> None:
+        self._remember_place()
         self.idle.detach()
         self.status_timer.stop()
         if self.auto_sync is not None:

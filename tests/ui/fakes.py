@@ -113,6 +113,8 @@ class FakeSettings:
     server_url: str = ""
     current_event_id: str | None = None
     booth_mode: bool = False
+    window_geometry: list[int] | None = None
+    window_maximized: bool = False
     saved: int = 0
 
     def save(self) -> None:

@@ -24,7 +24,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -485,7 +484,7 @@ class SyncPage(QWidget):
         messages.show_error(self, exc)
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(widgets.FittingDialog):
     """This laptop's values beside the server's, field by field; changed fields highlighted."""
 
     chosen = Signal(str)  # "mine" or "server"
