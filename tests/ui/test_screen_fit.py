@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -251,3 +251,50 @@ def test_the_window_restores_its_remembered_geometry_and_refuses_an_off_screen_o
     frame = elsewhere.geometry().marginsAdded(widgets.FRAME_ALLOWANCE)
     assert available.contains(frame)
     assert abs(frame.center().x() - available.center().x()) <= 1
+
+
+# -- the field with the focus is always in view (issue 11 item 5) -----------------------------
+
+
+def _in_view(widget: QWidget) -> bool:
+    """The widget lies wholly inside the viewport of the scroll area that shows it."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, widgets.FormScroll):
+        parent = parent.parentWidget()
+    assert parent is not None, "not in a scrolling form"
+    viewport = parent.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def test_after_a_submit_the_nik_field_with_the_focus_is_in_view(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    from .test_enrollments import fill, open_page
+
+    logged_in.resize(client_area("1366x768@125%"))
+    form = open_page(qtbot, logged_in).form
+    fill(qtbot, form)
+    form.consent.setChecked(True)
+    # the person tabs down the form to the last fields and presses Enter there
+    form.paid_by_state.setFocus()
+    qtbot.waitUntil(lambda: _in_view(form.paid_by_state))
+    assert not _in_view(form.nik)
+    qtbot.keyClick(form.address, Qt.Key.Key_Return)
+    assert "submit" in shell.backend.calls, form.message.text()
+    assert form.nik.hasFocus()
+    qtbot.waitUntil(lambda: _in_view(form.nik))
+
+
+def test_a_dialog_field_with_the_focus_is_in_view(qtbot: Any, logged_in: MainWindow):
+    dialog = businesses.BusinessDialog(logged_in.ctx, None, logged_in)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.resize(dialog.width(), 240)  # a form taller than the dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.status.setFocus()
+    qtbot.waitUntil(lambda: _in_view(dialog.status))
+    assert not _in_view(dialog.name)
+    dialog.name.setFocus()
+    qtbot.waitUntil(lambda: _in_view(dialog.name))
+    dialog.reject()
