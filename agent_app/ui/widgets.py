@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QMargins, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -28,6 +29,14 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain import keys
 from agent_app.ui import i18n, regions
+
+
+def elided(widget: QWidget, text: str, width: int) -> str:
+    """`text` cut with an ellipsis to `width` pixels in the widget's font (a long name with
+    emoji never widens a row); the whole text goes to the widget's tooltip when cut."""
+    short = QFontMetrics(widget.font()).elidedText(text, Qt.TextElideMode.ElideRight, width)
+    widget.setToolTip(text if short != text else "")
+    return short
 
 
 def heading(text: str, level: int = 1) -> QLabel:

@@ -563,14 +563,19 @@ class MainWindow(QMainWindow):
         # The role the session acts with (server-confirmed), not the key slot's own claim.
         supervisor = bool(getattr(self.ctx.backend.actor, "is_supervisor", False))
         role = self.tr("Supervisor") if supervisor else self.tr("Agent")
+        # long names (with emoji) are cut, whole in the tooltip: the bar never widens the window
         self.user_label.setText(
             self.tr("{name} ({code}) · {role}").format(
-                name=account.name, code=account.agent_code, role=role
+                name=widgets.elided(self.user_label, account.name, 240),
+                code=account.agent_code,
+                role=role,
             )
         )
         name = self.ctx.event_name()
         self.event_label.setText(
-            self.tr("Event: {name}").format(name=name) if name else self.tr("No event chosen")
+            self.tr("Event: {name}").format(name=widgets.elided(self.event_label, name, 240))
+            if name
+            else self.tr("No event chosen")
         )
 
     def _show_sync(self, status: backend_mod.SyncStatus) -> None:

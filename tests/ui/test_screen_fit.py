@@ -298,3 +298,53 @@ def test_a_dialog_field_with_the_focus_is_in_view(qtbot: Any, logged_in: MainWin
     dialog.name.setFocus()
     qtbot.waitUntil(lambda: _in_view(dialog.name))
     dialog.reject()
+
+
+# -- long messages, long names and emoji (issue 11 item 8) ---------------------------------------
+
+LONG_MESSAGE = (
+    "Nomor (0711) 354-120 adalah telepon rumah, bukan nomor HP: isi nomor HP pekerja yang "
+    "diawali 08 atau +62 agar kode verifikasi dan pengingat iuran dapat dikirim. "
+) * 3
+LONG_NAME = "Warung Pempek & Model Cek Molek Sejahtera Abadi Jaya 🍜🐟✨ Cabang Plaju " * 3
+
+
+def test_long_messages_and_names_with_emoji_never_widen_the_window(
+    qtbot: Any, shell: fakes.FakeShell
+):
+    import dataclasses
+
+    assert len(LONG_MESSAGE) >= 300
+    shell.keystore.create_first_account("PLG-009", LONG_NAME, "Palembang", "agent", "rahasia123")
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert window.workspace is not None
+    size = client_area("1366x768")
+    business = next(iter(window.ctx.backend.businesses.values()))
+    business = dataclasses.replace(business, name=LONG_NAME)
+    page = window.workspace.show_page("enrollments")
+    form = page.form  # type: ignore[attr-defined]
+    form.set_business(business)
+    for label in (form.phone_status, form.nik_status, form.birth_warning, form.message):
+        label.setText(LONG_MESSAGE)
+        label.setVisible(True)
+    assert_fits(window, size, "enrollment form with long texts")
+    assert LONG_NAME[:20] in window.user_label.text()
+    assert window.user_label.toolTip() == LONG_NAME
+    assert form.business_banner.toolTip() == LONG_NAME
+    for dialog in (
+        businesses.BusinessDialog(window.ctx, business, window),
+        businesses.VisitDialog(window.ctx, business, window),
+    ):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.error.setText(LONG_MESSAGE)  # type: ignore[attr-defined]
+        qtbot.waitUntil(dialog.isVisible)
+        assert dialog.minimumSizeHint().width() <= size.width(), dialog.windowTitle()
+        hint = dialog.sizeHint().expandedTo(dialog.minimumSize()).boundedTo(size)
+        assert hint.width() < size.width(), "the dialog grew to the screen's width"
+        assert_fits(dialog, hint, "dialog with long texts")
+        dialog.reject()

@@ -120,6 +120,7 @@ class EnrollmentForm(QWidget):
         self.phone.setPlaceholderText(self.tr("08…"))
         self.phone_status = QLabel()
         self.phone_status.setObjectName("error")
+        self.phone_status.setWordWrap(True)
         self.phone_status.setVisible(False)
         self.phone.editingFinished.connect(self._check_phone)
         self.email = QLineEdit()
@@ -223,6 +224,7 @@ class EnrollmentForm(QWidget):
         self.business: Any = None
         self.business_banner = QLabel()
         self.business_banner.setObjectName("ok")
+        self.business_banner.setWordWrap(True)
         self.business_banner.setVisible(False)
         self.correction_banner = QLabel()
         self.correction_banner.setObjectName("warning")
@@ -752,9 +754,8 @@ class EnrollmentForm(QWidget):
         self.business = business
         self.business_banner.setVisible(business is not None)
         if business is not None:
-            self.business_banner.setText(
-                self.tr("Worker of: {name}").format(name=value(business, "name", ""))
-            )
+            name = widgets.elided(self.business_banner, str(value(business, "name", "")), 360)
+            self.business_banner.setText(self.tr("Worker of: {name}").format(name=name))
 
     def load(self, enrollment: Any) -> None:
         """Fills the form with a draft or an enrollment sent back for correction."""
