@@ -43,10 +43,12 @@ PAGES = ("dashboard", "businesses", "enrollments", "followups", "reports", "sync
 @pytest.fixture(autouse=True)
 def app_style(qapp: QApplication) -> Iterator[None]:
     """The app's own style sheet and font, as `application.prepare` sets them."""
-    font = qapp.font()
+    font, palette, style = qapp.font(), qapp.palette(), qapp.style().name()
     application.prepare(qapp, "id")
     yield
     qapp.setStyleSheet("")
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
     qapp.setFont(font)
 
 
