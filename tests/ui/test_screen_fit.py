@@ -350,3 +350,23 @@ def test_long_messages_and_names_with_emoji_never_widen_the_window(
         assert hint.width() < size.width(), "the dialog grew to the screen's width"
         assert_fits(dialog, hint, "dialog with long texts")
         dialog.reject()
+
+
+def test_the_screenshots_in_docs_show_the_1366x768_window_in_both_languages():
+    """docs/screenshots (Bahasa Indonesia) and docs/screenshots/en are taken at 1366x768 by
+    `python -m agent_app.ui.screenshots`; a dialog's shot is the dialog alone."""
+    from pathlib import Path
+
+    from PySide6.QtGui import QImage
+
+    from agent_app.ui import screenshots
+
+    assert screenshots.SIZE == (1366, 768)
+    folder = Path(screenshots.ROOT) / "docs" / "screenshots"
+    dialogs = {"06-catat-kunjungan", "07-ubah-usaha", "13b-sinkronisasi-konflik"}
+    for language in (folder, folder / "en"):
+        pages = sorted(p for p in language.glob("[01]*.png") if p.stem not in dialogs)
+        assert len(pages) >= 13, language
+        for page in pages:
+            image = QImage(str(page))
+            assert (image.width(), image.height()) == (1366, 768), page.name
