@@ -93,6 +93,13 @@ def test_every_op_carries_the_measured_offset_and_the_ledger_keeps_it(
         # Every op of the cycle (the businesses and the laptop's audit entries) carries it.
         assert offsets and set(business_ops) == set(offsets)
         assert len(made) == 3
+        # What the app's status bar and Sync page are given, and say (the source language).
+        from agent_app.ui import labels
+        from agent_app.ui.backend import ServicesBackend
+
+        shown = ServicesBackend(uow, actor, lambda: server.url).sync_status()
+        assert shown.clock_offset is not None
+        assert labels.clock_skew(shown.clock_offset)[0] == "Laptop clock 60 minutes slow"
     finally:
         laptop_db.dispose()
 
