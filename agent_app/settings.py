@@ -33,6 +33,11 @@ class Settings:
     current_event_id: str | None = None
     booth_mode: bool = False
     sync_interval_seconds: int = 300
+    # The main window on this laptop when it was last closed: [x, y, width, height] of its
+    # client area in logical pixels (None: never closed yet; reopened there only if that
+    # fits a screen), and whether it was maximised.
+    window_geometry: list[int] | None = None
+    window_maximized: bool = False
     path: Path | None = field(default=None, repr=False, compare=False)
     extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -63,6 +68,16 @@ class Settings:
             self.idle_lock_minutes = Settings.idle_lock_minutes
         if not isinstance(self.sync_interval_seconds, int) or self.sync_interval_seconds < 30:
             self.sync_interval_seconds = Settings.sync_interval_seconds
+        geometry = self.window_geometry
+        if geometry is not None and not (
+            isinstance(geometry, list)
+            and len(geometry) == 4
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in geometry)
+            and geometry[2] > 0
+            and geometry[3] > 0
+        ):
+            self.window_geometry = None
+        self.window_maximized = self.window_maximized is True
 
     def save(self) -> None:
         """Writes atomically (temp file, fsync, rename): a crash never leaves half a file."""

@@ -10,7 +10,8 @@ The cycle:
 1. `GET /v1/sync/config`: batch limits, the server's clock, and the app versions it serves
    (an app below `min_app_version` stops here: `app_too_old`). The offset
    (server time - local time, seconds) goes to `LocalStore.record_clock_offset`; past five
-   minutes the report carries the warning `clock_skew`.
+   minutes the report carries the warning `clock_skew`. Every op the cycle pushes carries
+   that offset as `clock_offset_seconds` (SYNC_PROTOCOL.md 1.1).
 2. Push: pending ops in rising `op_seq`, in batches of at most `max_ops_per_batch` ops whose
    JSON body stays under `max_body_bytes`. Each batch's results go to `LocalStore.mark_results`
    in one call: `applied` and `duplicate` are done; `rejected` and `conflict` keep the op with
@@ -451,12 +452,16 @@ class SyncEngine:
     ) -> list[protocol.Op]:
         ops: list[protocol.Op] = []
         broken: list[protocol.OpResult] = []
+        # Every op carries the offset this cycle measured (SYNC_PROTOCOL.md 1.1); it is not
+        # part of the op's payload, so a resent op with a newer measurement is the same op.
+        offset = None if report.clock_offset is None else round(report.clock_offset, 3)
         for item in raw:
             if isinstance(item, protocol.Op):
-                ops.append(item)
+                ops.append(item.model_copy(update={"clock_offset_seconds": offset}))
                 continue
             try:
-                ops.append(protocol.Op.model_validate(item))
+                op = protocol.Op.model_validate(item)
+                ops.append(op.model_copy(update={"clock_offset_seconds": offset}))
             except pydantic.ValidationError as error:
                 op_id = _op_id_of(item)
                 fields = sorted({str(part["loc"][0]) for part in error.errors() if part["loc"]})

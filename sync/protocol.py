@@ -255,9 +255,16 @@ class Op(_Model):
     base_version: StrictInt | None = Field(default=None, ge=0, le=2**62)
     fields: dict[str, Any] = Field(default_factory=dict)
     recorded_at: AwareDatetime
+    # 1.1: server time minus laptop time as the laptop last measured it when it sent the op
+    # (or null). A fact about the sending, not the op: a resent op may carry a newer
+    # measurement, so it is not part of the payload `key_reuse` compares.
+    clock_offset_seconds: float | None = Field(
+        default=None, ge=-(10**10), le=10**10, allow_inf_nan=False
+    )
 
     def payload(self) -> dict[str, Any]:
-        """Everything in the op but `op_seq` (what `key_reuse` compares)."""
+        """Everything in the op but `op_seq` and `clock_offset_seconds` (what `key_reuse`
+        compares)."""
         return {
             "op_id": str(self.op_id),
             "entity": self.entity,

@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from agent_app import APP_ID, APP_NAME, __version__
@@ -45,6 +45,49 @@ def _windows_taskbar_identity() -> None:
         ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(f"BPJSTK.{APP_ID}")
 
 
+#: The colours the style sheet (resources/style/app.qss) is drawn on: light surfaces, dark
+#: text. Every text has a contrast of at least 4.5:1 on them (WCAG AA).
+_ROLES = QPalette.ColorRole
+PALETTE = {
+    _ROLES.Window: "#f6f8f7",
+    _ROLES.WindowText: "#1d2521",
+    _ROLES.Base: "#ffffff",
+    _ROLES.AlternateBase: "#f3f7f5",
+    _ROLES.Text: "#1d2521",
+    _ROLES.Button: "#ffffff",
+    _ROLES.ButtonText: "#1d2521",
+    _ROLES.BrightText: "#ffffff",
+    _ROLES.Highlight: "#cfe8d8",
+    _ROLES.HighlightedText: "#1d2521",
+    _ROLES.ToolTipBase: "#ffffff",
+    _ROLES.ToolTipText: "#1d2521",
+    _ROLES.PlaceholderText: "#5c6862",
+    _ROLES.Link: "#0f5132",
+    _ROLES.LinkVisited: "#0f5132",
+    _ROLES.Light: "#ffffff",
+    _ROLES.Midlight: "#e8efeb",
+    _ROLES.Mid: "#b7c4bd",
+    _ROLES.Dark: "#7d8a83",
+    _ROLES.Shadow: "#4a544f",
+}
+#: Disabled text: dimmer, still readable (WCAG exempts inactive controls).
+DISABLED_TEXT = "#6f7a74"
+
+
+def palette() -> QPalette:
+    """The app's own palette, whatever the system's (a dark or high-contrast system palette
+    under our light style sheet gave dark text on dark surfaces)."""
+    made = QPalette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for role, colour in PALETTE.items():
+            made.setColor(group, role, QColor(colour))
+    for role, colour in PALETTE.items():
+        made.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
+    for role in (_ROLES.WindowText, _ROLES.Text, _ROLES.ButtonText):
+        made.setColor(QPalette.ColorGroup.Disabled, role, QColor(DISABLED_TEXT))
+    return made
+
+
 def prepare(app: QApplication, language: str) -> None:
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setOrganizationName(APP_ID)
@@ -55,6 +98,10 @@ def prepare(app: QApplication, language: str) -> None:
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 10.0))
     app.setFont(font)
+    # Fusion draws with the palette (a platform style may draw with the system's dark or
+    # high-contrast colours under our light style sheet).
+    app.setStyle("Fusion")
+    app.setPalette(palette())
     app.setStyleSheet(style_sheet())
 
 

@@ -65,6 +65,8 @@ class SyncStatus:
     last_error: str | None = None
     #: False when a server is set but this account has not logged in to it on this laptop.
     connected: bool = True
+    #: Server time minus the laptop's, seconds, as last measured (None: never measured).
+    clock_offset: float | None = None
     #: The newer app version the server announced (a quiet notice), else None.
     update_available: str | None = None
 
@@ -233,6 +235,7 @@ class ServicesBackend:
                 online=False,
                 last_success=dt.datetime.fromisoformat(last) if last else None,
                 server_url=self.server_url(),
+                clock_offset=value(info, "clock_offset_seconds"),
             )
         state = self._read(sync.status)
         return SyncStatus(
@@ -244,6 +247,7 @@ class ServicesBackend:
             last_error=value(state, "last_error"),
             connected=self.actor.agent_code in (value(state, "connected_agents", ()) or ()),
             update_available=value(state, "update_available"),
+            clock_offset=value(state, "clock_offset"),
         )
 
     def _server(self) -> str:

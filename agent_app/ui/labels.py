@@ -103,3 +103,38 @@ def record_sync_state(record: object) -> str:
     if str(getattr(value(record, "status"), "value", value(record, "status"))) == "draft":
         return sync_states()["draft"]
     return of(sync_states(), value(record, "sync_state"))
+
+
+#: Past this many seconds apart from the server's, the laptop's clock is shown as wrong (the
+#: sync engine warns from the same figure).
+CLOCK_SKEW_SECONDS = 5 * 60
+
+
+def clock_skew(offset: float | None) -> tuple[str, str]:
+    """What to show about the laptop's clock, given the last measured offset (server time
+    minus laptop time, seconds): a short text for the status bar and what to do; two empty
+    texts while the clock is within five minutes of the server's (or was never measured)."""
+    if offset is None or abs(offset) <= CLOCK_SKEW_SECONDS:
+        return "", ""
+    minutes = round(abs(offset) / 60)
+    if minutes >= 120:
+        amount = QCoreApplication.translate("Labels", "{n} hours").format(
+            n=i18n.number(round(minutes / 60))
+        )
+    else:
+        amount = QCoreApplication.translate("Labels", "{n} minutes").format(n=i18n.number(minutes))
+    if offset > 0:
+        short = QCoreApplication.translate("Labels", "Laptop clock {amount} slow").format(
+            amount=amount
+        )
+    else:
+        short = QCoreApplication.translate("Labels", "Laptop clock {amount} fast").format(
+            amount=amount
+        )
+    advice = QCoreApplication.translate(
+        "Labels",
+        "The laptop's clock is {amount} off the server's: new records would get a wrong time. "
+        "Set the date, time and time zone in the laptop's settings (Date & time: set time "
+        "automatically), then sync again.",
+    ).format(amount=amount)
+    return short, advice

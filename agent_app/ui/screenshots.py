@@ -1,6 +1,7 @@
 """Starts the real app on a fresh demo database and saves a screenshot of every page.
 
     python -m agent_app.ui.screenshots [--out docs/screenshots] [--lang id]
+    python -m agent_app.ui.screenshots --lang en       (into docs/screenshots/en)
 
 Without a display it re-runs itself under `xvfb-run` (a real X server, real windows). The demo
 data (agent_app/ui/demo.py) goes into a temporary AGENT_APP_HOME, so your own data is never
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZE = (1366, 820)
+#: The common budget-laptop screen (issue 11): every page is shown as it fits there.
+SIZE = (1366, 768)
 
 
 def _under_xvfb(argv: list[str]) -> int:
@@ -37,7 +39,7 @@ def _under_xvfb(argv: list[str]) -> int:
         xvfb,
         "-a",
         "-s",
-        "-screen 0 1600x1000x24",
+        f"-screen 0 {SIZE[0]}x{SIZE[1]}x24",
         sys.executable,
         "-m",
         "agent_app.ui.screenshots",
@@ -49,9 +51,12 @@ def _under_xvfb(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--out", default=None, help="docs/screenshots (en: its en/ folder)")
     parser.add_argument("--lang", default="id", choices=["id", "en"])
     args = parser.parse_args(args_list)
+    if args.out is None:
+        folder = ROOT / "docs" / "screenshots"
+        args.out = str(folder if args.lang == "id" else folder / args.lang)
     if (
         not os.environ.get("DISPLAY")
         and not os.environ.get("PERISAI_SCREENSHOTS_CHILD")
@@ -208,7 +213,16 @@ def _run(out: Path, lang: str) -> int:
     sync_page: Any = workspace.show_page("sync")
     settle()
     sync_page.problems_table.resizeRowsToContents()
+    # the laptop's clock 62 minutes fast, as a sync would have measured it (issue 11 item 14)
+    from agent_app.storage import store as store_mod
+
+    laptop = store_mod.LocalStore(shell._engine)
+    laptop.record_clock_offset(-62 * 60.0)
+    window.refresh_status()
+    sync_page.refresh()
     shot("13-sinkronisasi")
+    laptop.record_clock_offset(0.0)
+    window.refresh_status()
     for row in range(sync_page.problems.rowCount()):
         if sync_page.problems.record(row).resolvable:
             sync_page.problems_table.selectRow(row)

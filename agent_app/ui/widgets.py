@@ -1,20 +1,27 @@
-"""Small shared widgets and helpers: titled sections, form rows, key combo boxes."""
+"""Small shared widgets and helpers: titled sections, form rows, key combo boxes, scrolling
+forms that keep the focused field in view, and where windows and dialogs open on screen."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMargins, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDateTimeEdit,
+    QDialog,
     QDoubleSpinBox,
     QFrame,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,9 +31,18 @@ from agent_app.domain import keys
 from agent_app.ui import i18n, regions
 
 
+def elided(widget: QWidget, text: str, width: int) -> str:
+    """`text` cut with an ellipsis to `width` pixels in the widget's font (a long name with
+    emoji never widens a row); the whole text goes to the widget's tooltip when cut."""
+    short = QFontMetrics(widget.font()).elidedText(text, Qt.TextElideMode.ElideRight, width)
+    widget.setToolTip(text if short != text else "")
+    return short
+
+
 def heading(text: str, level: int = 1) -> QLabel:
     label = QLabel(text)
     label.setObjectName("h1" if level == 1 else "h2")
+    label.setWordWrap(True)  # a long title wraps on a narrow window instead of widening it
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
 
@@ -57,6 +73,9 @@ def key_combo(section: str, blank: str | None = None) -> QComboBox:
     source = keys.SECTORS if section == "sectors" else keys.OCCUPATIONS
     for key in source:
         combo.addItem(keys.label(section, key, lang), key)
+    # as narrow as 20 characters when the window is (the open list shows whole names)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(20)
     return combo
 
 
@@ -135,3 +154,107 @@ def restore_form_state(root: QWidget, state: list[Any]) -> None:
             widget.setValue(saved)
         elif isinstance(widget, QAbstractButton):
             widget.setChecked(saved)
+
+
+# -- fitting the screen ----------------------------------------------------------------------
+
+#: Room left around a window's client area for its frame (title bar above, borders around).
+FRAME_ALLOWANCE = QMargins(8, 32, 8, 8)
+
+
+def window_placement(
+    saved: QRect | None, screens: Sequence[QRect], start: QRect, default: QSize
+) -> QRect:
+    """Where a window opens (its client area): `saved` when that rectangle with its frame lies
+    wholly within one screen's available geometry (`screens`); otherwise `default`, clamped to
+    the available geometry of the screen it starts on (`start`) and centred on it."""
+    if saved is not None and saved.isValid():
+        framed = saved.marginsAdded(FRAME_ALLOWANCE)
+        if any(screen.contains(framed) for screen in screens):
+            return QRect(saved)
+    room = start.marginsRemoved(FRAME_ALLOWANCE)
+    size = default.boundedTo(room.size())
+    placed = QRect(0, 0, size.width(), size.height())
+    placed.moveCenter(room.center())
+    return placed
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """Shrinks and moves a top-level window (a dialog) so that it, with its frame, lies within
+    the available geometry of its screen."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    room = screen.availableGeometry().marginsRemoved(FRAME_ALLOWANCE)
+    geometry = window.geometry()
+    size = geometry.size().boundedTo(room.size())
+    if size != geometry.size():
+        window.resize(size)
+        geometry.setSize(size)
+    x = min(max(geometry.x(), room.left()), room.right() + 1 - size.width())
+    y = min(max(geometry.y(), room.top()), room.bottom() + 1 - size.height())
+    if (x, y) != (geometry.x(), geometry.y()):
+        window.move(x, y)
+
+
+class FittingDialog(QDialog):
+    """A dialog that never opens larger than its screen's free area, nor outside it."""
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        keep_on_screen(self)
+
+
+class FormScroll(QScrollArea):
+    """A scroll area for a form: frameless, no horizontal scrolling (the form wraps to the
+    width), and the field that gets the focus is always scrolled into view, whether the
+    person tabbed to it or the program put the focus there (after a submit, the NIK)."""
+
+    MARGIN = 24
+
+    def __init__(self, content: QWidget | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if content is not None:
+            self.setWidget(content)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def sizeHint(self) -> QSize:
+        """As large as the form (a plain scroll area asks for much less): a dialog opens
+        without a scroll bar when the screen has room."""
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the form's minimum (it never scrolls sideways), a few rows high."""
+        content = self.widget()
+        if content is None:
+            return super().minimumSizeHint()
+        width = content.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(width, min(content.minimumSizeHint().height(), 120))
+
+    def _focus_changed(self, _old: QObject | None, new: QObject | None) -> None:
+        content = self.widget()
+        if isinstance(new, QWidget) and content is not None and content.isAncestorOf(new):
+            # after the layout has settled (a cleared form may change its height first)
+            QTimer.singleShot(0, self, lambda: self.reveal(new))
+
+    def reveal(self, widget: QWidget) -> None:
+        content = self.widget()
+        if content is not None and content.isAncestorOf(widget) and widget.hasFocus():
+            self.ensureWidgetVisible(widget, self.MARGIN, self.MARGIN)
+
+
+def form_scroll(layout: QLayout) -> FormScroll:
+    """A form layout in a `FormScroll`, for a dialog whose buttons stay below it."""
+    content = QWidget()
+    content.setLayout(layout)
+    layout.setContentsMargins(0, 0, 0, 0)
+    return FormScroll(content)

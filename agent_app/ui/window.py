@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QClipboard, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QClipboard, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -40,13 +40,15 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, login, widgets
+from agent_app.ui import i18n, labels, login, widgets
 from agent_app.ui.context import Context, Shell
 from agent_app.ui.ops import Op
 
 log = logging.getLogger("ui")
 
 WARM_UP_DELAY_MS = 300
+#: The window's size the first time (clamped to a smaller screen).
+DEFAULT_SIZE = QSize(1280, 800)
 
 
 class IdleWatcher(QObject):
@@ -266,7 +268,7 @@ class MainWindow(QMainWindow):
         self.unlocked: Any = None
         self.workspace: Workspace | None = None
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 800)
+        self._place()
         self.root = QStackedWidget()
         self.setCentralWidget(self.root)
         self.first_run = login.FirstRunPage(shell)
@@ -312,7 +314,11 @@ class MainWindow(QMainWindow):
         #: The app's version against the server's: too old to sync, or an update exists.
         self.app_label = login.status_label()
         self.app_label.setVisible(False)
+        self.clock_label = login.status_label()
+        self.clock_label.setObjectName("statusWarning")
+        self.clock_label.setVisible(False)
         for label in (
+            self.clock_label,
             self.user_label,
             self.event_label,
             self.online_label,
@@ -333,6 +339,36 @@ class MainWindow(QMainWindow):
         self.login.prepare("login")
         store = shell.keystore
         Op(self, store.has_accounts).success(self._first_screen).run()
+
+    def _place(self) -> None:
+        """Opens where this laptop last closed the window when that fits a screen now;
+        otherwise at the default size, clamped to the screen it starts on and centred there
+        (a remembered second monitor may be gone; a 768-pixel screen is shorter than 800)."""
+        settings = self.shell.settings
+        saved = getattr(settings, "window_geometry", None)
+        remembered = QRect(*saved) if isinstance(saved, list) and len(saved) == 4 else None
+        screen = QGuiApplication.screenAt(QCursor.pos()) or self.screen()
+        screen = screen or QGuiApplication.primaryScreen()
+        screens = [each.availableGeometry() for each in QGuiApplication.screens()]
+        placed = widgets.window_placement(
+            remembered, screens, screen.availableGeometry(), DEFAULT_SIZE
+        )
+        self.setGeometry(placed)
+        if getattr(settings, "window_maximized", False):
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def _remember_place(self) -> None:
+        settings = self.shell.settings
+        maximized = self.isMaximized()
+        rect = self.normalGeometry() if maximized else self.geometry()
+        if not rect.isValid():
+            return
+        settings.window_geometry = [rect.x(), rect.y(), rect.width(), rect.height()]
+        settings.window_maximized = maximized
+        try:
+            settings.save()
+        except OSError as exc:
+            log.info("window place not saved: %s", type(exc).__name__)
 
     def _first_screen(self, has_accounts: bool) -> None:
         if not has_accounts and self.workspace is None:
@@ -461,6 +497,8 @@ class MainWindow(QMainWindow):
         self.unlocked = None
         for label in (self.user_label, self.event_label, self.online_label, self.pending_label):
             label.clear()
+        self.clock_label.clear()
+        self.clock_label.setVisible(False)
         self.toolbar.setVisible(False)
         log.info("session ended")
 
@@ -529,14 +567,19 @@ class MainWindow(QMainWindow):
         # The role the session acts with (server-confirmed), not the key slot's own claim.
         supervisor = bool(getattr(self.ctx.backend.actor, "is_supervisor", False))
         role = self.tr("Supervisor") if supervisor else self.tr("Agent")
+        # long names (with emoji) are cut, whole in the tooltip: the bar never widens the window
         self.user_label.setText(
             self.tr("{name} ({code}) · {role}").format(
-                name=account.name, code=account.agent_code, role=role
+                name=widgets.elided(self.user_label, account.name, 240),
+                code=account.agent_code,
+                role=role,
             )
         )
         name = self.ctx.event_name()
         self.event_label.setText(
-            self.tr("Event: {name}").format(name=name) if name else self.tr("No event chosen")
+            self.tr("Event: {name}").format(name=widgets.elided(self.event_label, name, 240))
+            if name
+            else self.tr("No event chosen")
         )
 
     def _show_sync(self, status: backend_mod.SyncStatus) -> None:
@@ -553,8 +596,13 @@ class MainWindow(QMainWindow):
             notice = ""
         self.app_label.setText(notice)
         self.app_label.setVisible(bool(notice))
+        short, advice = labels.clock_skew(status.clock_offset)
+        self.clock_label.setText(short)
+        self.clock_label.setToolTip(advice)
+        self.clock_label.setVisible(bool(short))
 
     def closeEvent(self, event: Any) -> None:
+        self._remember_place()
         self.idle.detach()
         self.status_timer.stop()
         if self.auto_sync is not None:

@@ -1138,6 +1138,27 @@
         <source>Conflict</source>
         <translation>Konflik</translation>
     </message>
+    <message>
+        <source>{n} hours</source>
+        <extracomment>Past this many seconds apart from the server&apos;s, the laptop&apos;s clock is shown as wrong (the sync engine warns from the same figure).</extracomment>
+        <translation>{n} jam</translation>
+    </message>
+    <message>
+        <source>{n} minutes</source>
+        <translation>{n} menit</translation>
+    </message>
+    <message>
+        <source>Laptop clock {amount} slow</source>
+        <translation>Jam laptop {amount} terlambat</translation>
+    </message>
+    <message>
+        <source>Laptop clock {amount} fast</source>
+        <translation>Jam laptop {amount} terlalu cepat</translation>
+    </message>
+    <message>
+        <source>The laptop&apos;s clock is {amount} off the server&apos;s: new records would get a wrong time. Set the date, time and time zone in the laptop&apos;s settings (Date &amp; time: set time automatically), then sync again.</source>
+        <translation>Jam laptop selisih {amount} dari jam server: data baru akan tercatat dengan waktu yang salah. Atur tanggal, jam dan zona waktu di pengaturan laptop (Tanggal &amp; waktu: atur waktu otomatis), lalu sinkronkan lagi.</translation>
+    </message>
 </context>
 <context>
     <name>LoginPage</name>
@@ -1572,7 +1593,7 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     </message>
     <message>
         <source>Your password on the server</source>
-        <extracomment>Too old for the server, or a newer app exists (SYNC_PROTOCOL.md 1.1).</extracomment>
+        <extracomment>Too old for the server, or a newer app exists (SYNC_PROTOCOL.md 1.1). The laptop&apos;s clock, when it is more than five minutes off the server&apos;s.</extracomment>
         <translation>Kata sandi Anda di server</translation>
     </message>
     <message>
@@ -1803,6 +1824,7 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <name>Workspace</name>
     <message>
         <source>Dashboard</source>
+        <extracomment>The window&apos;s size the first time (clamped to a smaller screen).</extracomment>
         <translation>Beranda</translation>
     </message>
     <message>

@@ -98,13 +98,13 @@ def select_by_keys(conn: Connection, table: str, key: str, keys: Sequence[str]) 
 
 _LEDGER_COLUMNS = (
     "op_id, entity_id, payload_hash, device_id, agent_code, status, entity_version, "
-    "server_seq, error, current, created_at"
+    "server_seq, error, current, created_at, clock_offset_seconds"
 )
 
 
 def insert_ledger(
     conn: Connection,
-    results: Sequence[tuple[str, str, str, Any]],
+    results: Sequence[tuple[str, str, str, Any, float | None]],
     device_id: str,
     agent_code: str,
     created_at: dt.datetime,
@@ -133,15 +133,16 @@ def insert_ledger(
                         _copy_json(o.error),
                         _copy_json(o.current),
                         _pg_time(created_at),
+                        "\\N" if offset is None else repr(float(offset)),
                     )
                 )
-                for op_id, entity_id, digest, o in results
+                for op_id, entity_id, digest, o, offset in results
             ),
         )
         return
     created = _sqlite_time(created_at)
     conn.exec_driver_sql(
-        f"INSERT INTO ledger ({_LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO ledger ({_LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 op_id,
@@ -155,8 +156,9 @@ def insert_ledger(
                 _json(o.error),
                 _json(o.current),
                 created,
+                offset,
             )
-            for op_id, entity_id, digest, o in results
+            for op_id, entity_id, digest, o, offset in results
         ],
     )
 

@@ -200,6 +200,10 @@ class Ledger(Base):
     error: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     current: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    #: Server time minus the laptop's time, as the laptop measured it when it sent the op
+    #: (SYNC_PROTOCOL.md 1.1; null from a 1.0 laptop or before migration 0009): a reviewer
+    #: tells a laptop clock that was hours off from a late entry.
+    clock_offset_seconds: Mapped[float | None] = mapped_column(sa.Float)
 
 
 class AdminAudit(Base):

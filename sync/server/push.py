@@ -721,7 +721,13 @@ def _apply_once(
         bulk.insert_ledger(
             conn,
             [
-                (op_id, preps[index].entity_id, preps[index].digest, outcome)
+                (
+                    op_id,
+                    preps[index].entity_id,
+                    preps[index].digest,
+                    outcome,
+                    preps[index].op.clock_offset_seconds,
+                )
                 for index, (op_id, outcome) in enumerate(results)
                 if op_id in owned and first[op_id] == index
             ],

@@ -546,7 +546,13 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
     now = dt.datetime.now(dt.UTC)
     op_id = str(uuid.uuid4())
     entity_id = str(uuid.uuid4())
-    row = (op_id, entity_id, "0" * 64, push._rejected("invalid_field", "nik", "Bad\\ \t NIK."))
+    row = (
+        op_id,
+        entity_id,
+        "0" * 64,
+        push._rejected("invalid_field", "nik", "Bad\\ \t NIK."),
+        -12.5,
+    )
     with world.engine.begin() as conn:
         bulk.insert_ledger(conn, [row], "device-1", "A1", now)
     with world.engine.connect() as conn:
@@ -554,7 +560,7 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
     assert (stored.status, stored.entity_version, stored.server_seq) == ("rejected", None, None)
     assert stored.error == {"code": "invalid_field", "field": "nik", "message": "Bad\\ \t NIK."}
     assert stored.current is None and stored.payload_hash == "0" * 64
-    assert stored.entity_id == entity_id
+    assert stored.entity_id == entity_id and stored.clock_offset_seconds == -12.5
     with pytest.raises(sa.exc.IntegrityError), world.engine.begin() as conn:
         bulk.insert_ledger(conn, [row], "device-1", "A1", now)
 

@@ -216,7 +216,9 @@ def test_openapi_lists_real_responses_and_never_422(world: World) -> None:
         "base_version",
         "fields",
         "recorded_at",
+        "clock_offset_seconds",  # 1.1: optional, the laptop's measured clock offset
     }
+    assert "clock_offset_seconds" not in op_schema.get("required", [])
 
 
 def test_health_and_participant_check(world: World) -> None:

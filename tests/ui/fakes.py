@@ -113,6 +113,8 @@ class FakeSettings:
     server_url: str = ""
     current_event_id: str | None = None
     booth_mode: bool = False
+    window_geometry: list[int] | None = None
+    window_maximized: bool = False
     saved: int = 0
 
     def save(self) -> None:
@@ -180,6 +182,8 @@ class FakeBackend:
     participant: Any = None
     exported: list[str] = field(default_factory=list)
     online: bool = False
+    #: Server time minus the laptop's, as the last sync measured it.
+    clock_offset: float | None = None
     server_url: str = ""
     #: The account's branch's zone, as the server said at login.
     zone: str = "Asia/Jakarta"
@@ -480,6 +484,7 @@ class FakeBackend:
             server_url=self.server_url,
             problems=tuple(self.problems),
             connected=not self.needs_login,
+            clock_offset=self.clock_offset,
         )
 
     def check_participant(self, nik: str) -> Any:

@@ -501,3 +501,37 @@ def test_sync_runs_off_the_ui_thread_and_progress_comes_back_by_signal(
     assert page.result.text() == "Sinkronisasi selesai: 3 terkirim, 1 diterima."
     qtbot.waitUntil(lambda: ops.hub().running == 0, timeout=10000)
     assert runner.wait(5000)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_laptop_clock_more_than_five_minutes_off_is_shown_with_what_to_do(
+    qtbot: Any, qapp: Any, logged_in: MainWindow, language: str
+):
+    """Issue 11 item 14: the offset the last sync measured is shown on the status bar and the
+    Sync page past five minutes, with what to do, in the person's language; not within."""
+    from agent_app.ui import i18n
+
+    i18n.install(qapp, language)
+    backend = logged_in.ctx.backend
+    backend.clock_offset = 240.0  # four minutes: nothing to say
+    logged_in.refresh_status()
+    page = logged_in.workspace.show_page("sync")
+    assert logged_in.clock_label.isHidden() and page.clock_warning.isHidden()
+    backend.clock_offset = -62 * 60.0  # the laptop is 62 minutes ahead of the server
+    logged_in.ctx.sync_changed.emit()
+    qtbot.waitUntil(lambda: logged_in.clock_label.isVisible())
+    assert page.clock_warning.isVisible()
+    short, advice = logged_in.clock_label.text(), page.clock_warning.text()
+    if language == "id":
+        assert short == "Jam laptop 62 menit terlalu cepat"
+        assert "Atur tanggal, jam dan zona waktu" in advice
+    else:
+        assert short == "Laptop clock 62 minutes fast"
+        assert "Set the date, time and time zone" in advice
+    assert logged_in.clock_label.toolTip() == advice
+    backend.clock_offset = 3 * 3600.0 + 100  # three hours slow
+    logged_in.ctx.sync_changed.emit()
+    qtbot.waitUntil(lambda: "3" in logged_in.clock_label.text())
+    assert logged_in.clock_label.text() == (
+        "Jam laptop 3 jam terlambat" if language == "id" else "Laptop clock 3 hours slow"
+    )

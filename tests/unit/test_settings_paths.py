@@ -52,3 +52,17 @@ def test_version_0_files_are_upgraded(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"locale": "en_US"}))
     assert Settings.load(path).language == "en"
+
+
+def test_the_window_place_round_trips_and_junk_is_dropped(tmp_path):
+    path = tmp_path / "settings.json"
+    settings = Settings.load(path)
+    assert settings.window_geometry is None and settings.window_maximized is False
+    settings.window_geometry = [40, 30, 1280, 690]
+    settings.window_maximized = True
+    settings.save()
+    again = Settings.load(path)
+    assert again.window_geometry == [40, 30, 1280, 690] and again.window_maximized is True
+    for junk in ([1, 2, 3], [0, 0, -5, 100], ["a", 0, 10, 10], [0, 0, True, 10], "0,0,10,10"):
+        path.write_text(json.dumps({"version": SETTINGS_VERSION, "window_geometry": junk}))
+        assert Settings.load(path).window_geometry is None, junk

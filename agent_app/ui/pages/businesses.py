@@ -311,7 +311,7 @@ class BusinessDetailPage(QWidget):
         self.visits_title.setText(self.tr("Visit history ({n})").format(n=i18n.number(len(visits))))
 
 
-class BusinessDialog(QDialog):
+class BusinessDialog(widgets.FittingDialog):
     """Create or edit a business."""
 
     def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
@@ -362,7 +362,7 @@ class BusinessDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.windowTitle(), 2))
-        layout.addLayout(form)
+        layout.addWidget(widgets.form_scroll(form), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.saved_id: str | None = None
@@ -434,7 +434,7 @@ def _plain(raw: Any) -> Any:
     return getattr(raw, "value", raw)
 
 
-class VisitDialog(QDialog):
+class VisitDialog(widgets.FittingDialog):
     """Record a visit: channel, outcome, reason, notes, next follow-up date."""
 
     def __init__(self, ctx: Context, business: Any, parent: QWidget | None = None) -> None:
@@ -494,7 +494,7 @@ class VisitDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.windowTitle(), 2))
-        layout.addLayout(form)
+        layout.addWidget(widgets.form_scroll(form), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -121,6 +120,7 @@ class EnrollmentForm(QWidget):
         self.phone.setPlaceholderText(self.tr("08…"))
         self.phone_status = QLabel()
         self.phone_status.setObjectName("error")
+        self.phone_status.setWordWrap(True)
         self.phone_status.setVisible(False)
         self.phone.editingFinished.connect(self._check_phone)
         self.email = QLineEdit()
@@ -224,6 +224,7 @@ class EnrollmentForm(QWidget):
         self.business: Any = None
         self.business_banner = QLabel()
         self.business_banner.setObjectName("ok")
+        self.business_banner.setWordWrap(True)
         self.business_banner.setVisible(False)
         self.correction_banner = QLabel()
         self.correction_banner.setObjectName("warning")
@@ -231,6 +232,8 @@ class EnrollmentForm(QWidget):
         self.correction_banner.setVisible(False)
 
         form = QFormLayout()
+        # a narrow window puts a long label above its field instead of cutting the field
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(self.tr("NIK"), self.nik)
         form.addRow("", self.nik_status)
         form.addRow(self.tr("Full name"), self.full_name)
@@ -260,15 +263,18 @@ class EnrollmentForm(QWidget):
         left_layout.addWidget(self.correction_banner)
         left_layout.addLayout(form)
         left_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(left)
+        scroll = widgets.FormScroll(left)
+        # The quote and the consent scroll too on a short screen; the message and the
+        # buttons stay below, always in view (a 768-pixel screen, issue 11 item 4).
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(quote_box)
+        side_layout.addWidget(consent_box)
+        side_layout.addStretch(1)
+        self.side_scroll = widgets.FormScroll(side)
         right = QVBoxLayout()
-        right.addWidget(quote_box)
-        right.addWidget(consent_box)
-        right.addStretch(1)
+        right.addWidget(self.side_scroll, 1)
         right.addWidget(self.message)
         receipt_row = QHBoxLayout()
         receipt_row.addStretch(1)
@@ -282,7 +288,7 @@ class EnrollmentForm(QWidget):
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
-        grid.setColumnMinimumWidth(1, 380)
+        grid.setColumnMinimumWidth(1, 320)
 
         # -- behaviour --
         self.dup_timer = QTimer(self)
@@ -748,9 +754,8 @@ class EnrollmentForm(QWidget):
         self.business = business
         self.business_banner.setVisible(business is not None)
         if business is not None:
-            self.business_banner.setText(
-                self.tr("Worker of: {name}").format(name=value(business, "name", ""))
-            )
+            name = widgets.elided(self.business_banner, str(value(business, "name", "")), 360)
+            self.business_banner.setText(self.tr("Worker of: {name}").format(name=name))
 
     def load(self, enrollment: Any) -> None:
         """Fills the form with a draft or an enrollment sent back for correction."""

@@ -80,8 +80,12 @@ class SettingsPage(QWidget):
         accounts.addRow(self.tr("Password"), self.new_password)
         self.account_note = widgets.hint()
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(widgets.heading(self.tr("Settings")))
+        outer = QVBoxLayout(self)
+        outer.addWidget(widgets.heading(self.tr("Settings")))
+        content = QWidget()
+        outer.addWidget(widgets.FormScroll(content), 1)  # a short screen scrolls the page
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
         layout.addWidget(self.save_button)
         layout.addWidget(self.note)

@@ -24,7 +24,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -153,6 +152,11 @@ class SyncPage(QWidget):
         self.app_notice = widgets.hint()
         self.app_notice.setWordWrap(True)
         self.app_notice.setVisible(False)
+        #: The laptop's clock, when it is more than five minutes off the server's.
+        self.clock_warning = QLabel()
+        self.clock_warning.setObjectName("warning")
+        self.clock_warning.setWordWrap(True)
+        self.clock_warning.setVisible(False)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(self.tr("Your password on the server"))
@@ -217,6 +221,7 @@ class SyncPage(QWidget):
             )
         )
         layout.addLayout(form)
+        layout.addWidget(self.clock_warning)
         buttons = QHBoxLayout()
         buttons.addWidget(self.sync_button)
         buttons.addWidget(self.progress, 1)
@@ -298,6 +303,9 @@ class SyncPage(QWidget):
                 self.tr("This laptop is not logged in to the server yet: type your password.")
             )
         self._show_app_notice(status)
+        _short, advice = labels.clock_skew(status.clock_offset)
+        self.clock_warning.setText(advice)
+        self.clock_warning.setVisible(bool(advice))
         self.problems.set_records(list(status.problems))
         self.problems_title.setText(
             self.tr("Refused or in conflict ({n})").format(n=i18n.number(len(status.problems)))
@@ -506,7 +514,7 @@ class SyncPage(QWidget):
         messages.show_error(self, exc)
 
 
-class ConflictDialog(QDialog):
+class ConflictDialog(widgets.FittingDialog):
     """This laptop's values beside the server's, field by field; changed fields highlighted."""
 
     chosen = Signal(str)  # "mine" or "server"
