@@ -155,6 +155,23 @@ def _icon(folder: Path) -> str:
     return f"app icon with {len(sizes)} sizes, {sizes[0]} to {sizes[-1]} px"
 
 
+def _licences() -> str:
+    """The About box can list what the app bundles: the distributions' metadata is shipped
+    (a PyInstaller build that forgot `copy_metadata` would show no licence at all)."""
+    from packaging.utils import canonicalize_name
+
+    from agent_app import licences
+
+    found = licences.bundled()
+    names = {canonicalize_name(item.name) for item in found}
+    if "pyside6-essentials" not in names:
+        raise AssertionError(
+            f"the licences of the bundled packages are not readable ({len(found)} found)"
+        )
+    unknown = sum(1 for item in found if not item.licence)
+    return f"{len(found)} bundled packages with their licences ({unknown} without a declared one)"
+
+
 #: The checks, in order: a name and a function of the temporary folder returning what it did.
 STEPS: list[tuple[str, Callable[[Path], str]]] = [
     ("resources", lambda _folder: _resources()),
@@ -163,6 +180,7 @@ STEPS: list[tuple[str, Callable[[Path], str]]] = [
     ("qt", _qt),
     ("icon", _icon),
     ("modules", lambda _folder: _modules()),
+    ("licences", lambda _folder: _licences()),
 ]
 
 LOG_NAME = "self-test.log"

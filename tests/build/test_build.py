@@ -64,6 +64,8 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     assert "ok qt: receipt PDF rendered" in out
     assert "ok icon: app icon with 7 sizes, 16 to 256 px" in out
     assert "ok modules:" in out
+    # the About box lists the bundled packages' licences from their shipped metadata
+    assert "ok licences: " in out and "bundled packages with their licences" in out
     assert "self-test passed" in out
     # what a windowed build on Windows cannot print, it leaves in its log file
     log = tmp_path / "home" / "logs" / "self-test.log"

@@ -36,6 +36,8 @@ def test_login_answer(world: World) -> None:
         "protocol_version",
         "max_ops_per_batch",
         "max_body_bytes",
+        "min_app_version",
+        "latest_app_version",
         "server_time",
     }
 

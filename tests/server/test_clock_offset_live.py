@@ -94,8 +94,13 @@ def test_every_op_carries_the_measured_offset_and_the_ledger_keeps_it(
         assert offsets and set(business_ops) == set(offsets)
         assert len(made) == 3
         # What the app's status bar and Sync page are given, and say (the source language).
-        from agent_app.ui import labels
+        from PySide6.QtCore import QCoreApplication
+
+        from agent_app.ui import i18n, labels
         from agent_app.ui.backend import ServicesBackend
+
+        if (app := QCoreApplication.instance()) is not None:
+            i18n.install(app, "en")  # an earlier test of this process may have left Indonesian
 
         shown = ServicesBackend(uow, actor, lambda: server.url).sync_status()
         assert shown.clock_offset is not None
