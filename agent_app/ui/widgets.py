@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -93,8 +94,9 @@ def _inputs(root: QWidget) -> list[QWidget]:
 
 
 def form_state(root: QWidget) -> list[Any]:
-    """What is typed and chosen in a form, as plain values (kept in memory only, to give a
-    form back to the person who left it: see `window.MainWindow`)."""
+    """What is typed and chosen in a form, as plain JSON values (to give a form back to the
+    person who left it: see `window.MainWindow`, and the autosaved drafts of
+    `services.form_drafts`)."""
     state: list[Any] = []
     for widget in _inputs(root):
         if isinstance(widget, regions.RegionPicker):
@@ -106,7 +108,7 @@ def form_state(root: QWidget) -> list[Any]:
         elif isinstance(widget, QComboBox):
             state.append(widget.currentIndex())
         elif isinstance(widget, QDateTimeEdit):
-            state.append(widget.dateTime())
+            state.append(widget.dateTime().toString(Qt.DateFormat.ISODate))
         elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
             state.append(widget.value())
         elif isinstance(widget, QAbstractButton):
@@ -130,8 +132,30 @@ def restore_form_state(root: QWidget, state: list[Any]) -> None:
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(saved)
         elif isinstance(widget, QDateTimeEdit):
+            if isinstance(saved, str):
+                saved = QDateTime.fromString(saved, Qt.DateFormat.ISODate)
             widget.setDateTime(saved)
         elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
             widget.setValue(saved)
         elif isinstance(widget, QAbstractButton):
             widget.setChecked(saved)
+
+
+def on_any_change(root: QWidget, slot: Callable[[], None]) -> None:
+    """Calls `slot` whenever anything typed or chosen in the form `root` changes."""
+    for widget in _inputs(root):
+        if isinstance(widget, regions.RegionPicker):
+            widget.changed.connect(lambda _code: slot())
+            widget.search.textEdited.connect(lambda _text: slot())
+        elif isinstance(widget, QLineEdit):
+            widget.textChanged.connect(lambda _text: slot())
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(slot)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda _index: slot())
+        elif isinstance(widget, QDateTimeEdit):
+            widget.dateTimeChanged.connect(lambda _value: slot())
+        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+            widget.textChanged.connect(lambda _text: slot())
+        elif isinstance(widget, QAbstractButton):
+            widget.toggled.connect(lambda _checked: slot())

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, login, widgets
+from agent_app.ui import i18n, login, ops, widgets
 from agent_app.ui.context import Context, Shell
 from agent_app.ui.ops import Op
 
@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.locked:
             return
         current = self.ctx.account.agent_code if self.ctx else None
+        self.save_forms()
         self._park_dialogs()
         self.clipboard_guard.clear()
         if mode != "locked":
@@ -409,6 +410,17 @@ class MainWindow(QMainWindow):
             return
         log.info("logged out")
         self.lock("login")
+
+    def save_forms(self) -> None:
+        """Autosaves every form being typed now (before a lock, a switch, a close)."""
+        if self.workspace is None:
+            return
+        if self.workspace.pages.built("enrollments"):
+            self.workspace.pages["enrollments"].form.save_now()  # type: ignore[attr-defined]
+        if self.workspace.pages.built("businesses"):
+            save = getattr(self.workspace.pages["businesses"], "save_forms", None)
+            if callable(save):
+                save()
 
     def _parked_for(self, agent_code: str) -> Parked:
         return self.parked.setdefault(agent_code, Parked())
@@ -466,6 +478,10 @@ class MainWindow(QMainWindow):
 
         def saved(draft: Any) -> None:
             parked.enrollment_id = str(backend_mod.value(draft, "id"))
+            # the form is the person's enrollment draft now: no second copy to offer
+            Op(None, lambda: backend.discard_form_draft("enrollment")).failure(
+                lambda exc: log.info("autosaved form kept: %s", type(exc).__name__)
+            ).run()
 
         def failed(exc: BaseException) -> None:
             log.warning("form not saved as a draft, kept in memory: %s", type(exc).__name__)
@@ -538,6 +554,10 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: Any) -> None:
+        self.save_forms()  # nothing typed is lost at a close: offered again at the next login
+        wait = getattr(ops.runner(), "wait", None)
+        if callable(wait):
+            wait(5000)
         self.idle.detach()
         self.status_timer.stop()
         if self.auto_sync is not None:

@@ -704,6 +704,14 @@
         <translation>Periode pembayaran</translation>
     </message>
     <message>
+        <source>Resume</source>
+        <translation>Lanjutkan</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Buang</translation>
+    </message>
+    <message>
         <source>1 month</source>
         <translation>1 bulan</translation>
     </message>
@@ -778,6 +786,34 @@
     <message>
         <source>Submitted: {name}, {amount} per month. Ready for the next person.</source>
         <translation>Diajukan: {name}, {amount} per bulan. Siap untuk orang berikutnya.</translation>
+    </message>
+    <message>
+        <source>An enrollment was left unfinished ({name}, saved {when}). Resume it?</source>
+        <translation>Ada pendaftaran yang belum selesai ({name}, disimpan {when}). Lanjutkan?</translation>
+    </message>
+    <message>
+        <source>no name yet</source>
+        <translation>belum ada nama</translation>
+    </message>
+    <message>
+        <source>Discard the unfinished enrollment? What was typed in it is lost.</source>
+        <translation>Buang pendaftaran yang belum selesai? Isian di dalamnya akan hilang.</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>Simpan saja</translation>
+    </message>
+    <message>
+        <source>Clear the form? What was typed is lost.</source>
+        <translation>Kosongkan formulir? Isian yang sudah diketik akan hilang.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Kosongkan</translation>
+    </message>
+    <message>
+        <source>Keep typing</source>
+        <translation>Lanjut mengisi</translation>
     </message>
     <message>
         <source>Worker of: {name}</source>

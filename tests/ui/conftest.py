@@ -69,6 +69,25 @@ def shown_messages() -> Iterator[list[messages.Message]]:
     messages.set_sink(None)
 
 
+class Confirmations(list[messages.Message]):
+    """The confirmations asked, answered with `answer` (default: keep what was typed)."""
+
+    answer = False
+
+
+@pytest.fixture(autouse=True)
+def confirmations() -> Iterator[Confirmations]:
+    asked = Confirmations()
+
+    def answer(_parent: Any, message: messages.Message) -> bool:
+        asked.append(message)
+        return asked.answer
+
+    messages.set_confirm(answer)
+    yield asked
+    messages.set_confirm(None)
+
+
 @pytest.fixture
 def shell() -> fakes.FakeShell:
     return fakes.FakeShell(backend=fakes.FakeBackend.with_businesses(500))

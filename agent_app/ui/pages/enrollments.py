@@ -6,13 +6,20 @@ needs a reason. The contribution quote (domain.contributions) updates live with 
 Before submitting, the form checks this laptop for an active enrollment with the same NIK.
 
 Booth mode: after a submit the form clears and the NIK field takes the focus for the next
-person. Enter submits (from any single-line field), Ctrl+S saves a draft, Esc clears the form.
+person. Enter submits (from any single-line field), Ctrl+S saves a draft, Esc (or Batal) clears
+the form, after a confirmation when anything is typed.
+
+Nothing typed is lost: the form is autosaved as the account's own draft
+(`services.form_drafts`) within 2 s of a change, and when the window is locked, switched or
+closed; the next time that account opens the form, it is offered to resume it. A submit is one
+call to one use case (`services.enrollments.submit_form`): all of it or nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +53,13 @@ from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
 from agent_app.ui.ops import NETWORK, Op
 
+log = logging.getLogger("ui")
+
+# The autosaved form's key (services.form_drafts.ENROLLMENT).
+FORM_KEY = "enrollment"
+# How long after the last change the form is autosaved (the issue asks within 2 s).
+AUTOSAVE_MS = 1500
+
 #: The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).
 CONSENT_VERSION = "persetujuan-bpu-2026.1"
 DEFAULT_INCOME = 1_000_000
@@ -67,14 +81,6 @@ def _when(raw: Any) -> str:
         return i18n.date_time(dt.datetime.fromisoformat(str(raw)))
     except ValueError:
         return ""
-
-
-class DuplicateFound(Exception):
-    """Raised inside the submit Op: an active enrollment on this laptop has the NIK."""
-
-    def __init__(self, existing: Any) -> None:
-        super().__init__("duplicate nik")
-        self.existing = existing
 
 
 class EnrollmentForm(QWidget):
@@ -214,7 +220,7 @@ class EnrollmentForm(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_receipt())
         self.submit_button.clicked.connect(self.submit)
         self.draft_button.clicked.connect(self.save_draft)
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
@@ -255,7 +261,25 @@ class EnrollmentForm(QWidget):
         form.addRow("", self.paid_by_state)
 
         left = QWidget()
+        # -- resume an autosaved form --
+        self.offered: dict[str, Any] | None = None
+        self.resume_label = QLabel()
+        self.resume_label.setWordWrap(True)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.clicked.connect(self.resume)
+        self.forget_button = QPushButton(self.tr("Discard"))
+        self.forget_button.clicked.connect(self.forget_offer)
+        self.resume_bar = QFrame()
+        self.resume_bar.setObjectName("card")
+        resume_layout = QHBoxLayout(self.resume_bar)
+        resume_layout.addWidget(self.resume_label, 1)
+        resume_layout.addWidget(self.resume_button)
+        resume_layout.addWidget(self.forget_button)
+        self.resume_bar.setVisible(False)
+
+        left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.resume_bar)
         left_layout.addWidget(self.business_banner)
         left_layout.addWidget(self.correction_banner)
         left_layout.addLayout(form)
@@ -300,7 +324,14 @@ class EnrollmentForm(QWidget):
         ):
             signal.connect(self.update_quote)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+        self._quiet = False  # filling the form by program: not a change to autosave
+        self._autosaved = False
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save_now)
+        widgets.on_any_change(self, self._form_changed)
         order = [
             self.nik,
             self.full_name,
@@ -598,12 +629,8 @@ class EnrollmentForm(QWidget):
         enrollment_id = self.enrollment_id
         nik = fields["nik"]
 
-        def work() -> Any:
-            existing = backend.find_active_by_nik(nik)
-            if existing is not None and str(value(existing, "id")) != enrollment_id:
-                raise DuplicateFound(existing)
-            saved = backend.save_draft(fields, enrollment_id)
-            return backend.submit_enrollment(str(value(saved, "id")))
+        def work() -> Any:  # one use case, one transaction: all of it or nothing
+            return backend.submit_form(fields, enrollment_id)
 
         self._busy(True)
         if not self._ask_server_first():
@@ -659,6 +686,7 @@ class EnrollmentForm(QWidget):
                 name=name, amount=i18n.rupiah(amount) if amount else "-"
             ),
         )
+        self.forget_draft()
         self.last_submitted = str(value(enrollment, "id"))
         for button in (self.print_button, self.pdf_button):
             button.setVisible(True)
@@ -681,19 +709,154 @@ class EnrollmentForm(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        if isinstance(exc, DuplicateFound):
-            self.duplicate = exc.existing
-            text = self._duplicate_text(exc.existing)
-            self._status(self.nik_status, "error", text)
-            self._status(self.message, "error", text)
+        if getattr(exc, "code", None) == "duplicate_nik" and self.nik_info is not None:
+            nik = self.nik_info.nik
+            backend = self.ctx.backend
+            Op(self, lambda: backend.find_active_by_nik(nik)).success(
+                lambda found: self._duplicate_at_submit(found, exc)
+            ).run()
             return
         if messages.is_known(exc):
             self._status(self.message, "error", messages.describe(exc).text)
             return
         messages.show_error(self, exc)
 
+    def _duplicate_at_submit(self, found: Any, exc: BaseException) -> None:
+        self.duplicate = found
+        text = messages.describe(exc).text if found is None else self._duplicate_text(found)
+        self._status(self.nik_status, "error", text)
+        self._status(self.message, "error", text)
+
+    # -- never lose typed work -------------------------------------------------------------
+
+    def _form_changed(self) -> None:
+        if not self._quiet:
+            self.autosave_timer.start()
+
+    def draft_state(self) -> dict[str, Any]:
+        """The form as plain values, for the autosaved draft."""
+        business = None
+        if self.business is not None:
+            business = {
+                "id": str(value(self.business, "id")),
+                "name": value(self.business, "name", ""),
+            }
+        return {
+            "fields": widgets.form_state(self),
+            "enrollment_id": self.enrollment_id,
+            "loaded_status": self.loaded_status,
+            "birth_date_touched": self.birth_date_touched,
+            "business": business,
+        }
+
+    def save_now(self) -> None:
+        """Autosaves the form as the account's draft (nothing when it holds nothing typed, or
+        while an older draft waits for the person's answer to the offer to resume it)."""
+        self.autosave_timer.stop()
+        if self.offered is not None or not self.touched():
+            return
+        state = self.draft_state()
+        backend = self.ctx.backend
+        self._autosaved = True
+        Op(self, lambda: backend.save_form_draft(FORM_KEY, state)).failure(
+            lambda exc: log.info("form not autosaved: %s", type(exc).__name__)
+        ).run()
+
+    def forget_draft(self) -> None:
+        """The autosaved draft is not needed any more (submitted, or cleared on purpose)."""
+        self.autosave_timer.stop()
+        self._autosaved = False
+        backend = self.ctx.backend
+        Op(self, lambda: backend.discard_form_draft(FORM_KEY)).failure(
+            lambda exc: log.info("autosaved form not discarded: %s", type(exc).__name__)
+        ).run()
+
+    def offer_resume(self) -> None:
+        """Asks for this account's autosaved form and, if there is one, offers to resume it."""
+        backend = self.ctx.backend
+        Op(self, lambda: backend.form_draft(FORM_KEY)).success(self._offer).failure(
+            lambda exc: log.info("autosaved form unavailable: %s", type(exc).__name__)
+        ).run()
+
+    def _offer(self, draft: Any) -> None:
+        state = value(draft, "state")
+        if not state or not state.get("fields"):
+            return
+        self.offered = dict(state)
+        fields = list(state["fields"])
+        name = fields[1] if len(fields) > 1 and isinstance(fields[1], str) else ""
+        self.resume_label.setText(
+            self.tr("An enrollment was left unfinished ({name}, saved {when}). Resume it?").format(
+                name=name.strip() or self.tr("no name yet"),
+                when=_when(value(draft, "updated_at")) or "-",
+            )
+        )
+        self.resume_bar.setVisible(True)
+        self.resume_button.setFocus()
+
+    def resume(self) -> None:
+        """Puts the offered autosaved form back, every field as it was typed."""
+        state, self.offered = self.offered, None
+        self.resume_bar.setVisible(False)
+        if state is None:
+            return
+        self.restore(state)
+
+    def forget_offer(self) -> None:
+        if not messages.confirm(
+            self,
+            self.tr("Discard the unfinished enrollment? What was typed in it is lost."),
+            self.tr("Discard"),
+            self.tr("Keep it"),
+        ):
+            return
+        self.offered = None
+        self.resume_bar.setVisible(False)
+        self.forget_draft()
+        self.nik.setFocus()
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Fills the form from `draft_state()`."""
+        self._quiet = True
+        try:
+            self.clear()
+            self._quiet = True
+            self.enrollment_id = state.get("enrollment_id")
+            self.loaded_status = state.get("loaded_status")
+            if state.get("business"):
+                self.set_business(state["business"])
+            widgets.restore_form_state(self, list(state.get("fields") or []))
+            self.birth_date_touched = bool(state.get("birth_date_touched"))
+            self._check_birth_date()
+            self._check_phone()
+            self.update_quote()
+        finally:
+            self._quiet = False
+        self._autosaved = True
+        self.nik.setFocus()
+
+    def cancel(self) -> None:
+        """Esc or Batal: empties the form, after a confirmation when anything is typed."""
+        if self.touched() and not messages.confirm(
+            self,
+            self.tr("Clear the form? What was typed is lost."),
+            self.tr("Clear"),
+            self.tr("Keep typing"),
+        ):
+            return
+        self.clear()
+        self.forget_draft()
+
     def clear(self) -> None:
-        """Empties the form for the next person (Esc)."""
+        """Empties the form for the next person (the autosaved draft is left alone)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            self._clear()
+        finally:
+            self._quiet = quiet
+        self.autosave_timer.stop()
+
+    def _clear(self) -> None:
         self.enrollment_id = None
         self.loaded_status = None
         self.duplicate = None
@@ -923,6 +1086,7 @@ class EnrollmentsPage(QWidget):
         layout.addWidget(self.tabs)
         ctx.enrollments_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)
+        self.form.offer_resume()
 
     def activate(self) -> None:
         self.refresh()
