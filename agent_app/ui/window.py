@@ -436,7 +436,9 @@ class MainWindow(QMainWindow):
                 self._parked_for(self.ctx.account.agent_code).dialogs.append(kept)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
-                dialog.reject()  # nothing of the last person's work stays on screen
+                # nothing of the last person's work stays on screen; a form is set aside
+                # without asking (it is parked above, and autosaved)
+                getattr(dialog, "set_aside", dialog.reject)()
 
     def _end_session(self) -> None:
         """The one place where a person's session ends (switch user, log out, another person

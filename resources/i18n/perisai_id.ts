@@ -1030,6 +1030,25 @@
     </message>
 </context>
 <context>
+    <name>GuardedDialog</name>
+    <message>
+        <source>What you typed here before was kept (saved {when}).</source>
+        <translation>Isian yang Anda ketik sebelumnya dipulihkan (disimpan {when}).</translation>
+    </message>
+    <message>
+        <source>Close this form? What was typed in it is lost.</source>
+        <translation>Tutup formulir ini? Isian yang sudah diketik akan hilang.</translation>
+    </message>
+    <message>
+        <source>Close and discard</source>
+        <translation>Tutup dan buang</translation>
+    </message>
+    <message>
+        <source>Keep typing</source>
+        <translation>Lanjut mengisi</translation>
+    </message>
+</context>
+<context>
     <name>Labels</name>
     <message>
         <source>Prospect</source>

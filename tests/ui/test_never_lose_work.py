@@ -14,7 +14,8 @@ from agent_app import app, paths
 from agent_app.security import keyslots
 from agent_app.settings import Settings
 from agent_app.storage import repositories
-from agent_app.ui.window import MainWindow
+from agent_app.ui.context import Context
+from agent_app.ui.window import MainWindow, Workspace
 
 from . import fakes
 
@@ -207,3 +208,80 @@ def test_esc_closes_the_region_list_only(qtbot: Any, logged_in: MainWindow, conf
     qtbot.keyClick(form.region.search, Qt.Key.Key_Escape)  # now Esc is for the form: it asks
     assert len(confirmations) == 1
     assert form.full_name.text() == "Rina Marlina"  # answered "keep typing"
+
+
+def _businesses(qtbot: Any, window: MainWindow) -> Any:
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    return window.workspace.pages["businesses"]
+
+
+def test_new_business_form_survives_a_crash_and_esc_in_its_region_list(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, confirmations: Any
+):
+    page = _businesses(qtbot, logged_in)
+    page.list_page.new_button.click()
+    dialog = page.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Pempek Candy")
+    qtbot.keyClicks(dialog.owner, "Candy Wijaya")
+    qtbot.keyClicks(dialog.phone, "081277889900")
+    dialog.sector.setCurrentIndex(dialog.sector.findData("kuliner"))
+    dialog.workers.setValue(3)
+    dialog.region.search.setFocus()
+    qtbot.keyClicks(dialog.region.search, "plaju")
+    assert dialog.region.results.isVisibleTo(dialog)
+    qtbot.keyClick(dialog.region.search, Qt.Key.Key_Escape)  # closes the list only
+    assert dialog.isVisible() and not dialog.region.results.isVisibleTo(dialog)
+    assert confirmations == []
+    dialog.region.set_code("16.71.05")
+    assert dialog.autosave_timer.isActive() and dialog.autosave_timer.interval() <= 2000
+    qtbot.waitUntil(lambda: not dialog.autosave_timer.isActive())
+    typed = [dialog.name.text(), dialog.owner.text(), dialog.phone.text()]
+
+    # crash: the window is dropped without closing; a new one starts for the same account
+    logged_in.hide()
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    page = _businesses(qtbot, window)
+    page.list_page.new_button.click()
+    again = page.dialog
+    qtbot.addWidget(again)
+    assert again.restored.isVisibleTo(again)
+    assert [again.name.text(), again.owner.text(), again.phone.text()] == typed
+    assert again.sector.currentData() == "kuliner" and again.workers.value() == 3
+    assert again.region.code() == "16.71.05"
+    qtbot.keyClick(again.name, Qt.Key.Key_Return)  # saved: the draft is gone
+    assert page.dialog is None
+    assert shell.backend.form_drafts == {}
+
+
+def test_another_account_is_not_given_the_form(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    page = _businesses(qtbot, logged_in)
+    page.list_page.new_button.click()
+    dialog = page.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Usaha Siti")
+    form_page = logged_in.workspace.show_page("enrollments")
+    qtbot.keyClicks(form_page.form.nik, NIK)
+    logged_in.save_forms()
+    assert set(shell.backend.form_drafts) == {
+        ("PLG-001", "business:new"),
+        ("PLG-001", "enrollment"),
+    }
+    # the next person's workspace over the same laptop database (as after a restart)
+    shell.backend.actor = fakes.Account("PLG-002", "Budi Santoso", "Palembang")
+    ctx = Context(shell, shell.backend, shell.backend.actor, today=lambda: fakes.TODAY)
+    workspace = Workspace(ctx)
+    qtbot.addWidget(workspace)
+    budi = workspace.show_page("enrollments")
+    assert not budi.form.resume_bar.isVisibleTo(budi.form)
+    businesses = workspace.show_page("businesses")
+    businesses.new_business()
+    qtbot.addWidget(businesses.dialog)
+    assert businesses.dialog.name.text() == ""
+    assert not businesses.dialog.restored.isVisibleTo(businesses.dialog)

@@ -10,6 +10,7 @@ business; Esc goes back to the list.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import Any
 
@@ -44,6 +45,8 @@ from agent_app.ui.backend import BusinessFilter, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ID_ROLE, BusinessTableModel, ListModel
 from agent_app.ui.ops import Op
+
+log = logging.getLogger("ui")
 
 #: Keystrokes within this many ms make one query; slower typing is coalesced by the model
 #: while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once,
@@ -311,11 +314,112 @@ class BusinessDetailPage(QWidget):
         self.visits_title.setText(self.tr("Visit history ({n})").format(n=i18n.number(len(visits))))
 
 
-class BusinessDialog(QDialog):
+class GuardedDialog(QDialog):
+    """A form dialog that never loses what was typed: it is autosaved as the account's draft
+    (`services.form_drafts`, under `form_key`) within 2 s of a change and given back the
+    next time the same form is opened; Esc or Batal with typed content asks first."""
+
+    AUTOSAVE_MS = 1500
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.initial: list[Any] = []
+        self.restored = widgets.hint()
+        self.restored.setVisible(False)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(self.AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save_now)
+        self._done = False
+
+    def form_key(self) -> str | None:
+        """Where the form is autosaved; None: it is not."""
+        return None
+
+    def _guard(self) -> None:
+        """Called at the end of a subclass's __init__: the form as it opened, the autosave, and
+        what this person left in the same form before."""
+        self.initial = widgets.form_state(self)
+        widgets.on_any_change(self, self.autosave_timer.start)
+        key = self.form_key()
+        if key is not None:
+            backend = self.ctx.backend
+            Op(self, lambda: backend.form_draft(key)).success(self._give_back).failure(
+                lambda exc: log.info("autosaved form unavailable: %s", type(exc).__name__)
+            ).run()
+
+    def _give_back(self, draft: Any) -> None:
+        state = value(draft, "state")
+        if not state or not state.get("fields"):
+            return
+        widgets.restore_form_state(self, list(state["fields"]))
+        self.autosave_timer.stop()
+        when = value(draft, "updated_at")
+        try:
+            shown = i18n.date_time(dt.datetime.fromisoformat(str(when)))
+        except ValueError:
+            shown = "-"
+        self.restored.setText(
+            self.tr("What you typed here before was kept (saved {when}).").format(when=shown)
+        )
+        self.restored.setVisible(True)
+
+    def has_typed(self) -> bool:
+        return widgets.form_state(self) != self.initial
+
+    def save_now(self) -> None:
+        """Autosaves the form now (nothing when nothing is typed)."""
+        self.autosave_timer.stop()
+        key = self.form_key()
+        if key is None or self._done or not self.has_typed():
+            return
+        state = {"fields": widgets.form_state(self)}
+        backend = self.ctx.backend
+        Op(self, lambda: backend.save_form_draft(key, state)).failure(
+            lambda exc: log.info("form not autosaved: %s", type(exc).__name__)
+        ).run()
+
+    def _forget(self) -> None:
+        self._done = True
+        self.autosave_timer.stop()
+        key = self.form_key()
+        if key is None:
+            return
+        backend = self.ctx.backend
+        Op(None, lambda: backend.discard_form_draft(key)).failure(
+            lambda exc: log.info("autosaved form not discarded: %s", type(exc).__name__)
+        ).run()
+
+    def reject(self) -> None:
+        """Esc, Batal or the window's close button: asks before typed content is lost."""
+        if self.has_typed() and not messages.confirm(
+            self,
+            self.tr("Close this form? What was typed in it is lost."),
+            self.tr("Close and discard"),
+            self.tr("Keep typing"),
+        ):
+            return
+        self._forget()
+        super().reject()
+
+    def set_aside(self) -> None:
+        """Closes the dialog without asking and without forgetting its autosaved draft (a
+        lock or a switch of user: the window keeps the form for its person)."""
+        self.save_now()
+        self._done = True
+        super().reject()
+
+    def accept(self) -> None:
+        self._forget()
+        super().accept()
+
+
+class BusinessDialog(GuardedDialog):
     """Create or edit a business."""
 
     def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
         self.business = business
         self.setWindowTitle(self.tr("Edit business") if business else self.tr("New business"))
@@ -362,6 +466,7 @@ class BusinessDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.windowTitle(), 2))
+        layout.addWidget(self.restored)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -377,6 +482,12 @@ class BusinessDialog(QDialog):
             self.region.set_code(value(business, "region_code"))
             self.nib.setText(value(business, "nib") or "")
             widgets.select_data(self.status, str(value(business, "status") or "prospect"))
+        self._guard()
+
+    def form_key(self) -> str | None:
+        if self.business is None:
+            return "business:new"
+        return f"business:{value(self.business, 'id')}"
 
     def fields(self) -> dict[str, Any]:
         """The form in wire form (SYNC_PROTOCOL.md, business); raises DomainError on a bad
@@ -434,11 +545,11 @@ def _plain(raw: Any) -> Any:
     return getattr(raw, "value", raw)
 
 
-class VisitDialog(QDialog):
+class VisitDialog(GuardedDialog):
     """Record a visit: channel, outcome, reason, notes, next follow-up date."""
 
     def __init__(self, ctx: Context, business: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
         self.business = business
         self.setWindowTitle(
@@ -494,9 +605,14 @@ class VisitDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.windowTitle(), 2))
+        layout.addWidget(self.restored)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self._guard()
+
+    def form_key(self) -> str | None:
+        return f"visit:{value(self.business, 'id')}"
 
     def _outcome_changed(self) -> None:
         if self.outcome.currentData() == "follow_up":
@@ -589,6 +705,11 @@ class BusinessesPage(QWidget):
         dialog.setModal(True)
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
+
+    def save_forms(self) -> None:
+        """Autosaves the open form now (before a lock, a switch of user, a close)."""
+        if isinstance(self.dialog, GuardedDialog) and self.dialog.isVisible():
+            self.dialog.save_now()
 
     def park_dialog(self) -> tuple[str, Any, list[Any]] | None:
         """The open form (new business, edit, visit) as plain values, to give back to the same
