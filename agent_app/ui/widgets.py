@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -159,3 +159,44 @@ def on_any_change(root: QWidget, slot: Callable[[], None]) -> None:
             widget.textChanged.connect(lambda _text: slot())
         elif isinstance(widget, QAbstractButton):
             widget.toggled.connect(lambda _checked: slot())
+
+
+class MoneyEdit(QLineEdit):
+    """Whole rupiah, typed as digits and shown the Indonesian way (Rp2.500.000) once the
+    field is left. Unlike a spin box it never drops a digit: what is typed stays, and a value
+    out of range is for the form to mark, visibly, under the field."""
+
+    valueChanged = Signal(object)  # a Python int: the amount may exceed 32 bits
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("Rp")
+        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
+        self.editingFinished.connect(self._tidy)
+
+    def digits(self) -> str:
+        return "".join(ch for ch in self.text() if ch.isdigit())
+
+    def has_junk(self) -> bool:
+        """Letters or other signs that are not part of a rupiah amount."""
+        rest = self.text().strip()
+        if rest[:2].lower() == "rp":
+            rest = rest[2:]
+        return any(not (ch.isdigit() or ch in ". ,") for ch in rest)
+
+    def value(self) -> int:
+        digits = self.digits()
+        return int(digits) if digits else 0
+
+    def setValue(self, amount: int) -> None:
+        self.setText(self.format(amount))
+
+    @staticmethod
+    def format(amount: int) -> str:
+        return "Rp" + f"{int(amount):,}".replace(",", ".")
+
+    def _tidy(self) -> None:
+        if self.digits() and not self.has_junk():
+            tidy = self.format(self.value())
+            if tidy != self.text():
+                self.setText(tidy)

@@ -649,6 +649,7 @@
     </message>
     <message>
         <source>NIK</source>
+        <extracomment>the values the NIK filled in (not the person): a new NIK may replace them the field labels, for messages that name a field</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
@@ -705,6 +706,7 @@
     </message>
     <message>
         <source>Resume</source>
+        <extracomment>each field&apos;s error, shown under it (issue 11, item 6)</extracomment>
         <translation>Lanjutkan</translation>
     </message>
     <message>
@@ -730,6 +732,18 @@
     <message>
         <source>Born {date} · {gender} · {region}</source>
         <translation>Lahir {date} · {gender} · {region}</translation>
+    </message>
+    <message>
+        <source>The NIK is of a {gender} person: check the gender, or the NIK.</source>
+        <translation>NIK ini milik seorang {gender}: periksa jenis kelamin atau NIK-nya.</translation>
+    </message>
+    <message>
+        <source>The NIK was issued in {region}; the address may differ (people move).</source>
+        <translation>NIK diterbitkan di {region}; alamat boleh berbeda (orang bisa pindah).</translation>
+    </message>
+    <message>
+        <source>Type the income in digits only, e.g. 2500000.</source>
+        <translation>Ketik penghasilan dengan angka saja, mis. 2500000.</translation>
     </message>
     <message>
         <source>This NIK is already enrolled on this laptop: {name} ({status}).</source>
@@ -774,6 +788,26 @@
     <message>
         <source>The worker&apos;s consent is needed.</source>
         <translation>Persetujuan pekerja diperlukan.</translation>
+    </message>
+    <message>
+        <source>Check the fields marked in red.</source>
+        <translation>Periksa isian yang ditandai merah.</translation>
+    </message>
+    <message>
+        <source>{warnings}
+
+Is this right?</source>
+        <translation>{warnings}
+
+Apakah ini benar?</translation>
+    </message>
+    <message>
+        <source>Yes, it is right</source>
+        <translation>Ya, sudah benar</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Periksa lagi</translation>
     </message>
     <message>
         <source>Draft saved.</source>

@@ -83,7 +83,8 @@ def test_birth_date_mismatch_needs_a_reason(
     assert form.override_reason.isVisible()
     qtbot.mouseClick(form.consent, Qt.MouseButton.LeftButton)
     qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
-    assert "tulis alasannya" in form.message.text()
+    assert "tulis alasannya" in form.errors["birth_date_override_reason"].text()
+    assert form.override_reason.hasFocus()  # the first field in error
     assert "submit_form" not in shell.backend.calls
     qtbot.keyClicks(form.override_reason, "KTP salah cetak, akta kelahiran 13 Maret")
     qtbot.keyClick(form.override_reason, Qt.Key.Key_Return)
@@ -100,7 +101,8 @@ def test_submit_by_enter_then_ready_for_next_person(
     form = open_page(qtbot, logged_in).form
     fill(qtbot, form)
     qtbot.keyClick(form.phone, Qt.Key.Key_Return)
-    assert "Persetujuan pekerja diperlukan." in form.message.text()
+    assert form.errors["consent"].text() == "Persetujuan pekerja diperlukan."
+    assert form.errors["consent"].isVisibleTo(form)
     assert "submit_form" not in shell.backend.calls
     form.consent.setFocus()
     qtbot.keyClick(form.consent, Qt.Key.Key_Space)
@@ -138,7 +140,7 @@ def test_duplicate_nik_is_caught_before_submit(
     form.consent.setChecked(True)
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
     assert "submit_form" not in shell.backend.calls
-    assert "sudah terdaftar" in form.message.text()
+    assert "sudah terdaftar" in form.errors["nik"].text()
 
 
 def test_duplicate_found_at_submit_time(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):

@@ -23,7 +23,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,14 +38,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from agent_app.domain import contributions, identity, keys
+from agent_app.domain import contributions, identity, keys, plausibility, validation
 from agent_app.domain.messages import DomainError
 from agent_app.ui import i18n, labels, messages, regions, widgets
 from agent_app.ui.backend import value
@@ -134,13 +133,8 @@ class EnrollmentForm(QWidget):
         self.address = QLineEdit()
         self.region = regions.RegionPicker()
         self.occupation = widgets.key_combo("occupations", blank=self.tr("(choose)"))
-        self.income = QSpinBox()
-        self.income.setRange(0, 1_000_000_000)
-        self.income.setSingleStep(100_000)
-        self.income.setPrefix("Rp")
-        self.income.setGroupSeparatorShown(True)
-        # rupiah the Indonesian way in either language: Rp2.000.000
-        self.income.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        # digits typed are never dropped (a spin box silently refused the tenth digit)
+        self.income = widgets.MoneyEdit()
         self.income.setValue(DEFAULT_INCOME)
         self.jkk = QCheckBox(labels.program_names()["JKK"])
         self.jkm = QCheckBox(labels.program_names()["JKM"])
@@ -236,28 +230,94 @@ class EnrollmentForm(QWidget):
         self.correction_banner.setWordWrap(True)
         self.correction_banner.setVisible(False)
 
+        # -- what the NIK says against what the form says, and plausibility --
+        self.gender_warning = self._note("warning")
+        self.region_note = self._note("hint")
+        self.age_warning = self._note("warning")
+        self.income_warning = self._note("warning")
+        #: the values the NIK filled in (not the person): a new NIK may replace them
+        self.auto_filled: dict[str, Any] = {}
+        #: the field labels, for messages that name a field
+        self.field_labels: dict[str, str] = {
+            "nik": self.tr("NIK"),
+            "full_name": self.tr("Full name"),
+            "birth_place": self.tr("Place of birth"),
+            "birth_date": self.tr("Date of birth"),
+            "birth_date_override_reason": self.tr("Reason"),
+            "gender": self.tr("Gender"),
+            "phone": self.tr("Mobile number"),
+            "email": self.tr("Email"),
+            "address": self.tr("Address"),
+            "region_code": self.tr("Region"),
+            "occupation": self.tr("Occupation"),
+            "declared_income": self.tr("Declared income"),
+            "programs": self.tr("Programs"),
+            "period_months": self.tr("Payment period"),
+            "consent": self.tr("Consent"),
+        }
+        #: each field's error, shown under it (issue 11, item 6)
+        self.errors: dict[str, QLabel] = {name: self._note("error") for name in self.field_labels}
+        consent_layout.addWidget(self.errors["consent"])
+        self.field_widgets: dict[str, QWidget] = {
+            "nik": self.nik,
+            "full_name": self.full_name,
+            "birth_place": self.birth_place,
+            "birth_date": self.birth_date,
+            "birth_date_override_reason": self.override_reason,
+            "gender": self.gender,
+            "phone": self.phone,
+            "email": self.email,
+            "address": self.address,
+            "region_code": self.region.search,
+            "occupation": self.occupation,
+            "declared_income": self.income,
+            "programs": self.jht,
+            "period_months": self.period,
+            "consent": self.consent,
+        }
+        self.confirmed_warnings: set[str] = set()
+
         form = QFormLayout()
-        form.addRow(self.tr("NIK"), self.nik)
+        label = self.field_labels
+        form.addRow(label["nik"], self.nik)
         form.addRow("", self.nik_status)
-        form.addRow(self.tr("Full name"), self.full_name)
-        form.addRow(self.tr("Place of birth"), self.birth_place)
-        form.addRow(self.tr("Date of birth"), self.birth_date)
+        form.addRow("", self.errors["nik"])
+        form.addRow(label["full_name"], self.full_name)
+        form.addRow("", self.errors["full_name"])
+        form.addRow(label["birth_place"], self.birth_place)
+        form.addRow("", self.errors["birth_place"])
+        form.addRow(label["birth_date"], self.birth_date)
         form.addRow("", self.birth_warning)
-        self.override_label = QLabel(self.tr("Reason"))
+        form.addRow("", self.age_warning)
+        form.addRow("", self.errors["birth_date"])
+        self.override_label = QLabel(label["birth_date_override_reason"])
         form.addRow(self.override_label, self.override_reason)
-        form.addRow(self.tr("Gender"), self.gender)
-        form.addRow(self.tr("Mobile number"), self.phone)
+        form.addRow("", self.errors["birth_date_override_reason"])
+        form.addRow(label["gender"], self.gender)
+        form.addRow("", self.gender_warning)
+        form.addRow("", self.errors["gender"])
+        form.addRow(label["phone"], self.phone)
         form.addRow("", self.phone_status)
-        form.addRow(self.tr("Email"), self.email)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Region"), self.region)
-        form.addRow(self.tr("Occupation"), self.occupation)
-        form.addRow(self.tr("Declared income"), self.income)
+        form.addRow("", self.errors["phone"])
+        form.addRow(label["email"], self.email)
+        form.addRow("", self.errors["email"])
+        form.addRow(label["address"], self.address)
+        form.addRow("", self.errors["address"])
+        form.addRow(label["region_code"], self.region)
+        form.addRow("", self.region_note)
+        form.addRow("", self.errors["region_code"])
+        form.addRow(label["occupation"], self.occupation)
+        form.addRow("", self.errors["occupation"])
+        form.addRow(label["declared_income"], self.income)
+        form.addRow("", self.income_warning)
+        form.addRow("", self.errors["declared_income"])
         programs = QVBoxLayout()
         for box in (self.jkk, self.jkm, self.jht):
             programs.addWidget(box)
-        form.addRow(self.tr("Programs"), programs)
-        form.addRow(self.tr("Payment period"), self.period)
+        form.addRow(label["programs"], programs)
+        form.addRow("", self.errors["programs"])
+        form.addRow(label["period_months"], self.period)
+        form.addRow("", self.errors["period_months"])
         form.addRow("", self.paid_by_state)
 
         left = QWidget()
@@ -315,6 +375,9 @@ class EnrollmentForm(QWidget):
         self.dup_timer.timeout.connect(self.check_duplicate)
         self.nik.textChanged.connect(self._nik_changed)
         self.birth_date.dateChanged.connect(self._birth_date_changed)
+        self.gender.currentIndexChanged.connect(lambda _i: self._check_nik_agreement())
+        self.region.changed.connect(lambda _code: self._check_nik_agreement())
+        self.income.valueChanged.connect(lambda _v: self._check_income())
         for signal in (
             self.income.valueChanged,
             self.jht.toggled,
@@ -407,16 +470,82 @@ class EnrollmentForm(QWidget):
                 self.birth_date.blockSignals(True)
                 self.birth_date.setDate(_qdate(info.birth_date))
                 self.birth_date.blockSignals(False)
-            if self.gender.currentData() is None:
-                widgets.select_data(self.gender, str(info.gender.value))
-            if self.region.code() is None:
+            # a value the NIK filled (or none) follows the NIK; one the person chose stays,
+            # and a disagreement shows under it
+            gender = str(info.gender.value)
+            if self.gender.currentData() in (None, self.auto_filled.get("gender")):
+                widgets.select_data(self.gender, gender)
+                self.auto_filled["gender"] = gender
+            if self.region.code() in (None, self.auto_filled.get("region")):
                 self.region.set_code(info.district_code)  # where the KTP was issued
+                self.auto_filled["region"] = self.region.code()
             self.dup_timer.start()
         self._check_birth_date()
+        self._check_nik_agreement()
 
     def _birth_date_changed(self) -> None:
         self.birth_date_touched = True
         self._check_birth_date()
+
+    @staticmethod
+    def _note(kind: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(kind)
+        label.setWordWrap(True)
+        label.setVisible(False)
+        return label
+
+    @staticmethod
+    def _show(label: QLabel, text: str | None) -> None:
+        label.setText(text or "")
+        label.setVisible(bool(text))
+
+    def _check_nik_agreement(self) -> None:
+        """The gender and region the form says against the NIK's: never silently apart."""
+        info = self.nik_info
+        gender_text = region_text = None
+        if info is not None:
+            nik_gender = str(info.gender.value)
+            chosen = self.gender.currentData()
+            if chosen is not None and chosen != nik_gender:
+                gender_text = self.tr(
+                    "The NIK is of a {gender} person: check the gender, or the NIK."
+                ).format(gender=labels.genders()[nik_gender].lower())
+            code = self.region.code()
+            if code and not (
+                code.startswith(info.district_code) or info.district_code.startswith(code)
+            ):
+                region_text = self.tr(
+                    "The NIK was issued in {region}; the address may differ (people move)."
+                ).format(region=regions.path(info.district_code) or info.province_name)
+        self._show(self.gender_warning, gender_text)
+        self._show(self.region_note, region_text)
+
+    def _check_income(self) -> None:
+        """An income out of range shows under the field; an unlikely one warns."""
+        lang = i18n.current_language()
+        error = None
+        if self.income.has_junk():
+            error = self.tr("Type the income in digits only, e.g. 2500000.")
+        else:
+            found = validation.validate_enrollment(
+                {"declared_income": self.income.value()}, partial=True
+            )
+            error = next((p.message(lang) for p in found if p.field == "declared_income"), None)
+        self._show(self.errors["declared_income"], error)
+        warning = plausibility.income_warning(self.income.value())
+        self._show(self.income_warning, warning.text.in_language(lang) if warning else None)
+
+    def _check_age(self) -> None:
+        birth = self._birth_date_value()
+        warning = plausibility.age_warning(birth, self.ctx.today()) if birth else None
+        lang = i18n.current_language()
+        self._show(self.age_warning, warning.text.in_language(lang) if warning else None)
+
+    def _birth_date_value(self) -> dt.date | None:
+        if self.birth_date_touched or self.nik_info is not None:
+            return _pydate(self.birth_date.date())
+        return None
 
     def _check_birth_date(self) -> None:
         warning = None
@@ -427,6 +556,7 @@ class EnrollmentForm(QWidget):
         self.birth_warning.setVisible(bool(warning))
         self.override_reason.setVisible(bool(warning))
         self.override_label.setVisible(bool(warning))
+        self._check_age()
 
     def _check_phone(self) -> None:
         text = self.phone.text().strip()
@@ -569,28 +699,92 @@ class EnrollmentForm(QWidget):
             }
         return fields
 
-    def problems(self) -> list[str]:
-        """What must be fixed before a submit, in the person's words."""
-        found = []
+    def problems(self) -> list[tuple[str, str]]:
+        """What must be fixed before a submit: (field, message in the person's words)."""
+        found: list[tuple[str, str]] = []
         if self.nik_info is None:
-            found.append(self.tr("The NIK is not valid."))
-        if self.duplicate is not None:
-            found.append(self._duplicate_text(self.duplicate))
+            found.append(("nik", self.tr("The NIK is not valid.")))
+        elif self.duplicate is not None:
+            found.append(("nik", self._duplicate_text(self.duplicate)))
         if not self.full_name.text().strip():
-            found.append(self.tr("Fill in the full name."))
+            found.append(("full_name", self.tr("Fill in the full name.")))
         if self.birth_date_mismatch and not self.override_reason.text().strip():
-            found.append(self.tr("The birth date differs from the NIK: give a reason."))
+            found.append(
+                (
+                    "birth_date_override_reason",
+                    self.tr("The birth date differs from the NIK: give a reason."),
+                )
+            )
         if self.gender.currentData() is None:
-            found.append(self.tr("Choose the gender."))
-        if not self.phone.text().strip():
-            found.append(self.tr("Fill in the mobile number."))
+            found.append(("gender", self.tr("Choose the gender.")))
+        phone = self.phone.text().strip()
+        if not phone:
+            found.append(("phone", self.tr("Fill in the mobile number.")))
+        else:
+            try:
+                identity.normalize_phone(phone)
+            except DomainError as exc:
+                found.append(("phone", exc.message(i18n.current_language())))
         if self.occupation.currentData() is None:
-            found.append(self.tr("Choose the occupation."))
-        if self.quote is None:
-            found.append(self.quote_error.text())
+            found.append(("occupation", self.tr("Choose the occupation.")))
+        if self.errors["declared_income"].text():
+            found.append(("declared_income", self.errors["declared_income"].text()))
+        elif self.quote is None:
+            found.append(("declared_income", self.quote_error.text()))
         if not self.consent.isChecked():
-            found.append(self.tr("The worker's consent is needed."))
+            found.append(("consent", self.tr("The worker's consent is needed.")))
         return found
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Each problem under its own field (a field the form has no place for: by its label
+        in the message area); the focus goes to the first field in error."""
+        self.clear_problems()
+        general = []
+        first: QWidget | None = None
+        for name, text in problems:
+            label = self.errors.get(name)
+            if label is None:
+                caption = self.field_labels.get(name)
+                general.append(f"{caption}: {text}" if caption else text)
+                continue
+            self._show(label, "\n".join(filter(None, [label.text(), text])))
+            if first is None:
+                first = self.field_widgets[name]
+        summary = self.tr("Check the fields marked in red.") if first is not None else ""
+        self._status(self.message, "error", "\n".join(filter(None, [summary, *general])))
+        if first is not None:
+            first.setFocus()
+            scroll = self.findChild(QScrollArea)
+            inner = scroll.widget() if scroll is not None else None
+            if scroll is not None and inner is not None and inner.isAncestorOf(first):
+                scroll.ensureWidgetVisible(first)
+
+    def clear_problems(self) -> None:
+        for name, label in self.errors.items():
+            if name == "declared_income":
+                continue  # kept live by _check_income
+            self._show(label, None)
+
+    def _plausible_or_confirmed(self) -> bool:
+        """Unlikely values (an income, an age) need the person's confirmation."""
+        lang = i18n.current_language()
+        warnings = plausibility.warnings(
+            self.income.value(), self._birth_date_value(), self.ctx.today()
+        )
+        pending = [w for w in warnings if f"{w.field}:{w.text.en}" not in self.confirmed_warnings]
+        if not pending:
+            return True
+        text = "\n".join(w.text.in_language(lang) for w in pending)
+        if not messages.confirm(
+            self,
+            self.tr("{warnings}\n\nIs this right?").format(warnings=text),
+            self.tr("Yes, it is right"),
+            self.tr("Check again"),
+        ):
+            self.field_widgets[pending[0].field].setFocus()
+            return False
+        self.confirmed_warnings.update(f"{w.field}:{w.text.en}" for w in pending)
+        return True
 
     # -- actions --------------------------------------------------------------------------
 
@@ -617,13 +811,16 @@ class EnrollmentForm(QWidget):
     def submit(self) -> None:
         problems = self.problems()
         if problems:
-            self._status(self.message, "error", "\n".join(problems))
+            self.show_problems(problems)
+            return
+        self.clear_problems()
+        if not self._plausible_or_confirmed():
             return
         lang = i18n.current_language()
         try:
             fields = self.fields(for_submit=True)
         except DomainError as exc:
-            self._status(self.message, "error", exc.message(lang))
+            self.show_problems([(exc.field or "phone", exc.message(lang))])
             return
         backend = self.ctx.backend
         enrollment_id = self.enrollment_id
@@ -715,6 +912,17 @@ class EnrollmentForm(QWidget):
             Op(self, lambda: backend.find_active_by_nik(nik)).success(
                 lambda found: self._duplicate_at_submit(found, exc)
             ).run()
+            return
+        problems = getattr(exc, "problems", None)
+        if problems:
+            lang = i18n.current_language()
+            self.show_problems(
+                [
+                    (str(getattr(p, "field", "") or ""), p.message(lang))
+                    for p in problems
+                    if hasattr(p, "message")
+                ]
+            )
             return
         if messages.is_known(exc):
             self._status(self.message, "error", messages.describe(exc).text)
@@ -857,6 +1065,10 @@ class EnrollmentForm(QWidget):
         self.autosave_timer.stop()
 
     def _clear(self) -> None:
+        self.auto_filled = {}
+        self.confirmed_warnings = set()
+        for label in (*self.errors.values(), self.gender_warning, self.region_note):
+            self._show(label, None)
         self.enrollment_id = None
         self.loaded_status = None
         self.duplicate = None
