@@ -162,3 +162,13 @@ def test_errors_in_english_by_label(qtbot: Any, logged_in: MainWindow, shell: fa
     assert "full_name" not in form.message.text() and "event_id" not in form.message.text()
     assert "Unknown event." in form.message.text()
     assert form.message.text().startswith("Check the fields marked in red.")
+
+
+def test_a_nik_with_a_digit_too_many_is_kept_and_marked(qtbot: Any, logged_in: MainWindow):
+    form = open_form(qtbot, logged_in)
+    pasted = "1671 0552 0385 0001 2345 6789 0"  # 25 digits, 31 characters pasted
+    form.nik.setFocus()
+    form.nik.insert(pasted)
+    assert form.nik.text() == pasted  # nothing cut off silently
+    assert form.nik_status.objectName() == "error" and form.nik_status.text()
+    assert form.nik_info is None

@@ -101,7 +101,6 @@ class EnrollmentForm(QWidget):
         # -- identity --
         self.nik = QLineEdit()
         self.nik.setPlaceholderText(self.tr("16 digits from the KTP"))
-        self.nik.setMaxLength(24)
         self.nik_status = QLabel()
         self.nik_status.setWordWrap(True)
         self.full_name = QLineEdit()
