@@ -553,6 +553,29 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <source>dd-mm-yyyy</source>
+        <translation>hh-bb-tttt</translation>
+    </message>
+    <message>
+        <source>Type the date, e.g. 05081990 or 5/8/1990; F4: calendar</source>
+        <translation>Ketik tanggalnya, mis. 05081990 atau 5/8/1990; F4: kalender</translation>
+    </message>
+    <message>
+        <source>Not a date: type the day, month and year, e.g. 05081990.</source>
+        <translation>Bukan tanggal: ketik tanggal, bulan dan tahun, mis. 05081990.</translation>
+    </message>
+    <message>
+        <source>The date is too early.</source>
+        <translation>Tanggalnya terlalu awal.</translation>
+    </message>
+    <message>
+        <source>The date is too late.</source>
+        <translation>Tanggalnya terlalu jauh ke depan.</translation>
+    </message>
+</context>
+<context>
     <name>EnrollmentForm</name>
     <message>
         <source>16 digits from the KTP</source>
@@ -768,6 +791,10 @@
     <message>
         <source>Fill in the full name.</source>
         <translation>Isi nama lengkap.</translation>
+    </message>
+    <message>
+        <source>Fill in the date of birth.</source>
+        <translation>Isi tanggal lahir.</translation>
     </message>
     <message>
         <source>The birth date differs from the NIK: give a reason.</source>
@@ -1769,6 +1796,21 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     </message>
 </context>
 <context>
+    <name>TimeField</name>
+    <message>
+        <source>hh.mm</source>
+        <translation>jj.mm</translation>
+    </message>
+    <message>
+        <source>Type the time, e.g. 1640 or 16.40</source>
+        <translation>Ketik jamnya, mis. 1640 atau 16.40</translation>
+    </message>
+    <message>
+        <source>Not a time: type hours and minutes, e.g. 1640.</source>
+        <translation>Bukan jam: ketik jam dan menit, mis. 1640.</translation>
+    </message>
+</context>
+<context>
     <name>VisitDialog</name>
     <message>
         <source>Record a visit: {name}</source>
@@ -1813,6 +1855,14 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Cancel</source>
         <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Fill in the date and time of the visit.</source>
+        <translation>Isi tanggal dan jam kunjungan.</translation>
+    </message>
+    <message>
+        <source>The time of the visit is in the future.</source>
+        <translation>Waktu kunjungan ada di masa depan.</translation>
     </message>
     <message>
         <source>Choose the date of the next follow-up.</source>

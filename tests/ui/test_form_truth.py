@@ -133,6 +133,7 @@ def test_errors_show_under_their_fields_and_focus_the_first(
     shown = {name: label.text() for name, label in form.errors.items() if label.isVisibleTo(form)}
     assert shown == {
         "nik": "NIK tidak valid.",
+        "birth_date": "Isi tanggal lahir.",
         "gender": "Pilih jenis kelamin.",
         "phone": "Isi nomor HP.",
         "occupation": "Pilih pekerjaan.",

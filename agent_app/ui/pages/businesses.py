@@ -10,6 +10,7 @@ business; Esc goes back to the list.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import time
 from typing import Any
@@ -20,8 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain import identity, validation
 from agent_app.domain.messages import DomainError
-from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui import datefields, i18n, labels, messages, regions, widgets
 from agent_app.ui.backend import BusinessFilter, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ID_ROLE, BusinessTableModel, ListModel
@@ -558,10 +557,14 @@ class VisitDialog(GuardedDialog):
         self.setMinimumWidth(480)
         # Python's clock, as everywhere else in the app (Qt's own would be a second clock)
         now = QDateTime.fromSecsSinceEpoch(int(time.time()))
-        self.visited_at = QDateTimeEdit(now)
-        self.visited_at.setDisplayFormat("dd-MM-yyyy HH.mm")
-        self.visited_at.setCalendarPopup(True)
-        self.visited_at.setMaximumDateTime(now.addSecs(300))
+        self.latest = now.addSecs(300)
+        # a date and a time, one tab stop each, that take typed digits (issue 11, item 3)
+        self.visit_date = datefields.DateField()
+        self.visit_date.today = ctx.today
+        self.visit_date.setDate(now.date())
+        self.visit_date.setMaximumDate(self.latest.date())
+        self.visit_time = datefields.TimeField()
+        self.visit_time.setTime(now.time())
         self.channel = QComboBox()
         for key, text in labels.channels().items():
             self.channel.addItem(text, key)
@@ -576,16 +579,18 @@ class VisitDialog(GuardedDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self.has_follow_up = QCheckBox(self.tr("Plan a follow-up"))
-        self.follow_up = QDateEdit()
-        self.follow_up.setCalendarPopup(True)
-        self.follow_up.setDisplayFormat("dd-MM-yyyy")
+        self.follow_up = datefields.DateField()
+        self.follow_up.today = ctx.today
         self.follow_up.setDate(_qdate(ctx.today() + dt.timedelta(days=7)))
         self.follow_up.setEnabled(False)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         form = QFormLayout()
         form.addRow(self.tr("Outcome"), self.outcome)  # first: it takes the focus
-        form.addRow(self.tr("Time of the visit"), self.visited_at)
+        when = QHBoxLayout()
+        when.addWidget(self.visit_date, 1)
+        when.addWidget(self.visit_time)
+        form.addRow(self.tr("Time of the visit"), when)
         form.addRow(self.tr("Channel"), self.channel)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Notes"), self.notes)
@@ -609,32 +614,64 @@ class VisitDialog(GuardedDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        order = [
+            self.outcome,
+            self.visit_date,
+            self.visit_time,
+            self.channel,
+            self.reason,
+            self.notes,
+            self.has_follow_up,
+            self.follow_up,
+            self.save_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
         self._guard()
 
     def form_key(self) -> str | None:
         return f"visit:{value(self.business, 'id')}"
+
+    def visited_at(self) -> dt.datetime | None:
+        """The time of the visit typed, on this laptop's clock; None when it does not parse."""
+        day, moment = self.visit_date.value(), self.visit_time.value()
+        if day is None or moment is None:
+            return None
+        return dt.datetime.combine(day, moment).astimezone()
 
     def _outcome_changed(self) -> None:
         if self.outcome.currentData() == "follow_up":
             self.has_follow_up.setChecked(True)
 
     def fields(self) -> dict[str, Any]:
-        picked: dt.datetime = self.visited_at.dateTime().toPython()  # type: ignore[assignment]
-        when = picked.astimezone()
+        when = self.visited_at()
+        follow_up = self.follow_up.value()
         return {
-            "visited_at": when.isoformat(timespec="seconds"),
+            "visited_at": when.isoformat(timespec="seconds") if when else None,
             "channel": self.channel.currentData(),
             "outcome": self.outcome.currentData(),
             "reason": self.reason.text().strip() or None,
             "notes": self.notes.toPlainText().strip() or None,
-            "next_follow_up": _pydate(self.follow_up.date()).isoformat()
-            if self.has_follow_up.isChecked()
+            "next_follow_up": follow_up.isoformat()
+            if follow_up and self.has_follow_up.isChecked()
             else None,
             "event_id": self.ctx.event_id,
         }
 
     def save(self) -> None:
         fields = self.fields()
+        problem = self.visit_date.problem() or self.visit_time.problem()
+        if problem is None and fields["visited_at"] is None:
+            problem = self.tr("Fill in the date and time of the visit.")
+        when = self.visited_at()
+        latest: dt.datetime = self.latest.toPython()  # type: ignore[assignment]
+        if problem is None and when is not None and when > latest.astimezone():
+            problem = self.tr("The time of the visit is in the future.")
+        if problem is None and self.has_follow_up.isChecked():
+            problem = self.follow_up.problem()
+        if problem is not None:
+            self.error.setText(problem)  # the typed value stays as it is, marked
+            return
         if fields["outcome"] == "follow_up" and not fields["next_follow_up"]:
             self.error.setText(self.tr("Choose the date of the next follow-up."))
             return

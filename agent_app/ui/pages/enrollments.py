@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -46,7 +45,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain import contributions, identity, keys, plausibility, validation
 from agent_app.domain.messages import DomainError
-from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui import datefields, i18n, labels, messages, regions, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
@@ -105,11 +104,10 @@ class EnrollmentForm(QWidget):
         self.nik_status.setWordWrap(True)
         self.full_name = QLineEdit()
         self.birth_place = QLineEdit()
-        self.birth_date = QDateEdit()
-        self.birth_date.setDisplayFormat("dd-MM-yyyy")
-        self.birth_date.setCalendarPopup(True)
+        # one tab stop that takes 05081990 or 5/8/1990, F4 for a calendar (issue 11, item 3)
+        self.birth_date = datefields.DateField()
+        self.birth_date.today = ctx.today
         self.birth_date.setMinimumDate(QDate(1900, 1, 1))
-        self.birth_date.setDate(QDate(1990, 1, 1))
         self.birth_warning = QLabel()
         self.birth_warning.setObjectName("warning")
         self.birth_warning.setWordWrap(True)
@@ -484,6 +482,7 @@ class EnrollmentForm(QWidget):
 
     def _birth_date_changed(self) -> None:
         self.birth_date_touched = True
+        self._show(self.errors["birth_date"], self.birth_date.problem())  # kept, and marked
         self._check_birth_date()
 
     @staticmethod
@@ -543,13 +542,14 @@ class EnrollmentForm(QWidget):
 
     def _birth_date_value(self) -> dt.date | None:
         if self.birth_date_touched or self.nik_info is not None:
-            return _pydate(self.birth_date.date())
+            return self.birth_date.value()
         return None
 
     def _check_birth_date(self) -> None:
         warning = None
         if self.nik_info is not None:
-            text = identity.birth_date_mismatch(self.nik_info, _pydate(self.birth_date.date()))
+            declared = self.birth_date.value()
+            text = identity.birth_date_mismatch(self.nik_info, declared) if declared else None
             warning = text.in_language(i18n.current_language()) if text else None
         self.birth_warning.setText(warning or "")
         self.birth_warning.setVisible(bool(warning))
@@ -672,9 +672,7 @@ class EnrollmentForm(QWidget):
             "nik": nik,
             "full_name": self.full_name.text().strip(),
             "birth_place": self.birth_place.text().strip() or None,
-            "birth_date": _pydate(self.birth_date.date()).isoformat()
-            if self.birth_date_touched or self.nik_info is not None
-            else None,  # the field's placeholder date is not the worker's
+            "birth_date": birth.isoformat() if (birth := self.birth_date.value()) else None,
             "gender": self.gender.currentData(),
             "phone": phone or None,
             "email": self.email.text().strip() or None,
@@ -707,6 +705,10 @@ class EnrollmentForm(QWidget):
             found.append(("nik", self._duplicate_text(self.duplicate)))
         if not self.full_name.text().strip():
             found.append(("full_name", self.tr("Fill in the full name.")))
+        if self.birth_date.value() is None:
+            found.append(
+                ("birth_date", self.birth_date.problem() or self.tr("Fill in the date of birth."))
+            )
         if self.birth_date_mismatch and not self.override_reason.text().strip():
             found.append(
                 (
@@ -1084,7 +1086,7 @@ class EnrollmentForm(QWidget):
         ):
             edit.clear()
         self.birth_date.blockSignals(True)
-        self.birth_date.setDate(QDate(1990, 1, 1))
+        self.birth_date.clear()
         self.birth_date.blockSignals(False)
         self.birth_date_touched = False
         self.gender.setCurrentIndex(0)
