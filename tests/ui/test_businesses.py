@@ -141,7 +141,7 @@ def test_create_business_with_region_search(
     assert dialog.region.code().startswith("16.71.05.")
     qtbot.keyClicks(dialog.nib, "123")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.error.text() == "NIB harus 13 digit angka."
+    assert dialog.errors["nib"].text() == "NIB harus 13 digit angka."  # under the NIB
     dialog.nib.clear()
     qtbot.keyClicks(dialog.nib, "1234567890123")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

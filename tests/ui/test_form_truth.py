@@ -173,3 +173,27 @@ def test_a_nik_with_a_digit_too_many_is_kept_and_marked(qtbot: Any, logged_in: M
     assert form.nik.text() == pasted  # nothing cut off silently
     assert form.nik_status.objectName() == "error" and form.nik_status.text()
     assert form.nik_info is None
+
+
+def test_business_form_errors_show_under_their_fields(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    qtbot.keyClick(logged_in, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = logged_in.workspace.pages["businesses"]
+    page.new_business()
+    dialog = page.dialog
+    qtbot.addWidget(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(dialog.phone, "0211234567")  # a landline
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    assert dialog.errors["phone"].isVisibleTo(dialog)
+    assert dialog.errors["phone"].text().startswith("Nomor HP harus diawali 08")
+    assert dialog.phone.hasFocus()
+    retype(qtbot, dialog.phone, "081277889900")
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    shown = {k: v.text() for k, v in dialog.errors.items() if v.isVisibleTo(dialog)}
+    assert shown == {"name": "Wajib diisi."}
+    assert dialog.name.hasFocus()  # the first field in error
+    assert "name" not in dialog.error.text()
+    assert "register_business" not in shell.backend.calls

@@ -442,17 +442,29 @@ class BusinessDialog(GuardedDialog):
             self.status.addItem(text, key)
         self.error = widgets.hint()
         self.error.setObjectName("error")
+        #: each field: its label, its widget, and its error shown under it (issue 11, item 6)
+        self.field_rows: dict[str, tuple[str, QWidget]] = {
+            "name": (self.tr("Business name"), self.name),
+            "owner_name": (self.tr("Owner"), self.owner),
+            "phone": (self.tr("Mobile number"), self.phone),
+            "sector": (self.tr("Sector"), self.sector),
+            "size_class": (self.tr("Size"), self.size_class),
+            "workers_count": (self.tr("Number of workers"), self.workers),
+            "address": (self.tr("Address"), self.address),
+            "region_code": (self.tr("Region"), self.region),
+            "nib": (self.tr("NIB"), self.nib),
+            "status": (self.tr("Status"), self.status),
+        }
+        self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
-        form.addRow(self.tr("Business name"), self.name)
-        form.addRow(self.tr("Owner"), self.owner)
-        form.addRow(self.tr("Mobile number"), self.phone)
-        form.addRow(self.tr("Sector"), self.sector)
-        form.addRow(self.tr("Size"), self.size_class)
-        form.addRow(self.tr("Number of workers"), self.workers)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Region"), self.region)
-        form.addRow(self.tr("NIB"), self.nib)
-        form.addRow(self.tr("Status"), self.status)
+        for name, (caption, widget) in self.field_rows.items():
+            form.addRow(caption, widget)
+            error = QLabel()
+            error.setObjectName("error")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            self.errors[name] = error
+            form.addRow("", error)
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
             self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -506,18 +518,56 @@ class BusinessDialog(GuardedDialog):
             "status": self.status.currentData(),
         }
 
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Each problem under its own field (one the form has no place for: by its label in
+        the message line); the focus goes to the first field in error."""
+        for shown in self.errors.values():
+            shown.setVisible(False)
+            shown.setText("")
+        general: list[str] = []
+        first: QWidget | None = None
+        for name, text in problems:
+            label = self.errors.get(name)
+            if label is None:
+                general.append(text)
+                continue
+            label.setText("\n".join(filter(None, [label.text(), text])))
+            label.setVisible(True)
+            if first is None:
+                widget = self.field_rows[name][1]
+                first = widget.search if isinstance(widget, regions.RegionPicker) else widget
+        self.error.setText("\n".join(general))
+        if first is not None:
+            first.setFocus()
+
+    def _field_problems(self) -> list[tuple[str, str]]:
+        """The phone and NIB as the form reads them (a bad one is a problem of its field)."""
+        lang = i18n.current_language()
+        found = []
+        for name, edit, check in (
+            ("phone", self.phone, identity.normalize_phone),
+            ("nib", self.nib, identity.check_nib),
+        ):
+            if edit.text().strip():
+                try:
+                    check(edit.text().strip())
+                except DomainError as exc:
+                    found.append((name, exc.message(lang)))
+        return found
+
     def save(self) -> None:
         lang = i18n.current_language()
-        try:
-            fields = self.fields()
-        except DomainError as exc:
-            self.error.setText(exc.message(lang))
+        typed = self._field_problems()
+        if typed:
+            self.show_problems(typed)
             return
+        fields = self.fields()
         fields = {k: v for k, v in fields.items() if v is not None or self.business is not None}
         problems = validation.validate_business(fields, partial=self.business is not None)
         if problems:
-            self.error.setText("\n".join(p.message(lang) for p in problems))
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
             return
+        self.show_problems([])
         backend = self.ctx.backend
         self.save_button.setEnabled(False)
         if self.business is None:
@@ -537,6 +587,11 @@ class BusinessDialog(GuardedDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        problems = getattr(exc, "problems", None)
+        if problems:
+            lang = i18n.current_language()
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
+            return
         messages.show_error(self, exc)
 
 
