@@ -285,3 +285,29 @@ def test_another_account_is_not_given_the_form(
     qtbot.addWidget(businesses.dialog)
     assert businesses.dialog.name.text() == ""
     assert not businesses.dialog.restored.isVisibleTo(businesses.dialog)
+
+
+def test_a_lock_saves_the_form_and_the_visit_at_once(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, confirmations: Any
+):
+    form_page = logged_in.workspace.show_page("enrollments")
+    qtbot.keyClicks(form_page.form.full_name, "Rina Marlina")
+    page = _businesses(qtbot, logged_in)
+    business = next(iter(shell.backend.businesses.values()))
+    page.record_visit(business)
+    visit = page.dialog
+    qtbot.addWidget(visit)
+    qtbot.keyClicks(visit.reason, "Menunggu suami")
+    assert shell.backend.form_drafts == {}  # the autosave's delay has not run out
+    logged_in.lock("locked")  # Kunci: nothing waits for the timer
+    assert set(shell.backend.form_drafts) == {
+        ("PLG-001", "enrollment"),
+        ("PLG-001", f"visit:{business.id}"),
+    }
+    assert confirmations == []  # setting the form aside for the lock asks nothing
+    page.record_visit(business)  # the visit form of the same business gives it back
+    again = page.dialog
+    qtbot.addWidget(again)
+    assert again.reason.text() == "Menunggu suami"
+    qtbot.keyClick(again.reason, Qt.Key.Key_Escape)
+    assert len(confirmations) == 1 and again.isVisible()
