@@ -161,16 +161,18 @@ def on_any_change(root: QWidget, slot: Callable[[], None]) -> None:
             widget.toggled.connect(lambda _checked: slot())
 
 
-class MoneyEdit(QLineEdit):
-    """Whole rupiah, typed as digits and shown the Indonesian way (Rp2.500.000) once the
-    field is left. Unlike a spin box it never drops a digit: what is typed stays, and a value
-    out of range is for the form to mark, visibly, under the field."""
+class NumberEdit(QLineEdit):
+    """A whole number typed as digits, shown with dot separators (and `prefix`) once the field
+    is left. Unlike a spin box it never drops a digit: what is typed stays, and a value out of
+    range is for the form to mark, visibly, under the field."""
 
     valueChanged = Signal(object)  # a Python int: the amount may exceed 32 bits
 
+    prefix = ""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("Rp")
+        self.setPlaceholderText(self.prefix)
         self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
         self.editingFinished.connect(self._tidy)
 
@@ -180,8 +182,8 @@ class MoneyEdit(QLineEdit):
     def has_junk(self) -> bool:
         """Letters or other signs that are not part of a rupiah amount."""
         rest = self.text().strip()
-        if rest[:2].lower() == "rp":
-            rest = rest[2:]
+        if self.prefix and rest.lower().startswith(self.prefix.lower()):
+            rest = rest[len(self.prefix) :]
         return any(not (ch.isdigit() or ch in ". ,") for ch in rest)
 
     def value(self) -> int:
@@ -191,12 +193,17 @@ class MoneyEdit(QLineEdit):
     def setValue(self, amount: int) -> None:
         self.setText(self.format(amount))
 
-    @staticmethod
-    def format(amount: int) -> str:
-        return "Rp" + f"{int(amount):,}".replace(",", ".")
+    def format(self, amount: int) -> str:
+        return self.prefix + f"{int(amount):,}".replace(",", ".")
 
     def _tidy(self) -> None:
         if self.digits() and not self.has_junk():
             tidy = self.format(self.value())
             if tidy != self.text():
                 self.setText(tidy)
+
+
+class MoneyEdit(NumberEdit):
+    """Whole rupiah, shown the Indonesian way once the field is left: Rp2.500.000."""
+
+    prefix = "Rp"

@@ -132,6 +132,7 @@
     </message>
     <message>
         <source>Business name</source>
+        <extracomment>each field: its label, its widget, and its error shown under it (issue 11, item 6)</extracomment>
         <translation>Nama usaha</translation>
     </message>
     <message>
@@ -177,6 +178,10 @@
     <message>
         <source>Cancel</source>
         <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Type the number of workers in digits.</source>
+        <translation>Ketik jumlah pekerja dengan angka.</translation>
     </message>
 </context>
 <context>

@@ -197,3 +197,20 @@ def test_business_form_errors_show_under_their_fields(
     assert dialog.name.hasFocus()  # the first field in error
     assert "name" not in dialog.error.text()
     assert "register_business" not in shell.backend.calls
+
+
+def test_number_of_workers_keeps_every_digit(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+):
+    qtbot.keyClick(logged_in, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = logged_in.workspace.pages["businesses"]
+    page.new_business()
+    dialog = page.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.name, "Pempek Candy")
+    qtbot.keyClicks(dialog.workers, "1500000")  # a spin box up to 100.000 took "150000"
+    assert dialog.workers.value() == 1_500_000
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+    assert dialog.errors["workers_count"].isVisibleTo(dialog)  # refused visibly
+    assert dialog.workers.value() == 1_500_000
+    assert "register_business" not in shell.backend.calls

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -431,8 +430,7 @@ class BusinessDialog(GuardedDialog):
         self.size_class = QComboBox()
         for key, text in labels.size_classes().items():
             self.size_class.addItem(text, key)
-        self.workers = QSpinBox()
-        self.workers.setRange(0, 100_000)
+        self.workers = widgets.NumberEdit()  # never drops a digit (a spin box did)
         self.address = QLineEdit()
         self.region = regions.RegionPicker()
         self.nib = QLineEdit()
@@ -541,9 +539,12 @@ class BusinessDialog(GuardedDialog):
             first.setFocus()
 
     def _field_problems(self) -> list[tuple[str, str]]:
-        """The phone and NIB as the form reads them (a bad one is a problem of its field)."""
+        """The phone and NIB as the form reads them (a bad one is a problem of its field), and
+        a number of workers that is not a number."""
         lang = i18n.current_language()
         found = []
+        if self.workers.has_junk():
+            found.append(("workers_count", self.tr("Type the number of workers in digits.")))
         for name, edit, check in (
             ("phone", self.phone, identity.normalize_phone),
             ("nib", self.nib, identity.check_nib),
