@@ -208,7 +208,7 @@ def test_number_of_workers_keeps_every_digit(
     dialog = page.dialog
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name, "Pempek Candy")
-    qtbot.keyClicks(dialog.workers, "1500000")  # a spin box up to 100.000 took "150000"
+    qtbot.keyClicks(dialog.workers, "1500000")  # the spin box (up to 100.000) dropped digits
     assert dialog.workers.value() == 1_500_000
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert dialog.errors["workers_count"].isVisibleTo(dialog)  # refused visibly

@@ -4,10 +4,15 @@ popups only; a failed submit leaves nothing behind and a second submit makes one
 
 from __future__ import annotations
 
+import os
+import select
+import subprocess
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import clock
 from PySide6.QtCore import QDate, Qt
 
 from agent_app import app, paths
@@ -311,3 +316,81 @@ def test_a_lock_saves_the_form_and_the_visit_at_once(
     assert again.reason.text() == "Menunggu suami"
     qtbot.keyClick(again.reason, Qt.Key.Key_Escape)
     assert len(confirmations) == 1 and again.isVisible()
+
+
+#: A real app process: logs in, types the enrollment form, waits for the autosave, says so,
+#: and keeps running until it is killed.
+TYPIST = textwrap.dedent(
+    """
+    from PySide6.QtCore import QDate, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from agent_app import app, paths
+    from agent_app.security import keyslots
+    from agent_app.settings import Settings
+    from agent_app.ui import i18n, ops
+    from agent_app.ui.window import MainWindow
+
+    qapp = QApplication([])
+    i18n.install(qapp, "id")
+    kdf = keyslots.KdfParams(time_cost=1, memory_cost_kib=8, parallelism=1)
+    shell = app.AppShell(
+        Settings.load(paths.settings_path()),
+        keyslots.KeyStore(paths.keystore_path(), kdf=kdf),
+        str(paths.log_dir()),
+    )
+    shell.keystore.create_first_account("PLG-001", "Siti Aminah", "PLG", "agent", "rahasia123")
+    window = MainWindow(shell)
+    window.show()
+    while window.login.account.count() == 0:  # the accounts are read in the background
+        qapp.processEvents()
+    QTest.keyClicks(window.login.password, "rahasia123")
+    QTest.keyClick(window.login.password, Qt.Key.Key_Return)
+    while window.workspace is None:
+        qapp.processEvents()
+    form = window.workspace.show_page("enrollments").form
+    QTest.keyClicks(form.nik, "1671055203850001")
+    QTest.keyClicks(form.full_name, "Rina Marlina")
+    QTest.keyClicks(form.phone, "0812 3456 7890")
+    form.occupation.setCurrentIndex(form.occupation.findData("pengrajin"))
+    form.jht.setChecked(True)
+    while form.autosave_timer.isActive() or ops.hub().running:
+        qapp.processEvents()
+    print("typed", flush=True)
+    qapp.exec()
+    """
+)
+
+
+def test_a_killed_app_process_loses_nothing_typed(
+    qtbot: Any, _home: Path, shown_messages: list[Any]
+):
+    env = {**os.environ, "AGENT_APP_HOME": str(_home), "QT_QPA_PLATFORM": "offscreen"}
+    child = subprocess.Popen(
+        [*clock.python(), "-c", TYPIST],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        ready, _, _ = select.select([child.stdout], [], [], 120)  # typed and autosaved?
+        line = child.stdout.readline() if ready else ""
+        assert line.strip() == "typed", "the app process did not get to type the form"
+    finally:
+        child.kill()  # SIGKILL: no closeEvent, no clean-up of any kind
+        child.communicate(timeout=30)
+    shell = _shell()
+    try:
+        window = _window(qtbot, shell)
+        form = _log_in(qtbot, window, "PLG-001", "rahasia123").form
+        assert form.resume_bar.isVisibleTo(form)
+        form.resume()
+        assert (form.nik.text(), form.full_name.text()) == (NIK, "Rina Marlina")
+        assert form.phone.text() == "0812 3456 7890"
+        assert form.occupation.currentData() == "pengrajin" and form.jht.isChecked()
+        window.close()
+    finally:
+        shell.close()
+    assert not shown_messages
