@@ -40,6 +40,7 @@ __all__ = [
     "save_draft",
     "search",
     "submit",
+    "submit_form",
 ]
 
 log = logging.getLogger("db")
@@ -83,20 +84,9 @@ def _editable_now(enrollment: records.Enrollment, sync_state: str | None) -> boo
     )
 
 
-def save_draft(
-    uow: SqlUnitOfWork,
-    actor: Actor,
-    fields: dict[str, Any],
-    enrollment_id: str | None = None,
-) -> records.Enrollment:
-    """Creates or changes a draft (or an enrollment sent back for correction); no op is written.
-
-    Raises:
-        NotFound: no such enrollment.
-        Frozen: the enrollment is submitted or accepted.
-        ValidationFailed: an unknown field, or a value of the wrong kind (a date that is not a
-            date, a non-numeric income...). Rules about content wait for `submit`.
-    """
+def _clean_draft(fields: dict[str, Any]) -> dict[str, Any]:
+    """The record changes of a form's fields; raises ValidationFailed for values a draft
+    cannot store."""
     cleaned, problems = _input.clean(fields, EDITABLE, lenient=True)
     problems += [
         p
@@ -112,44 +102,77 @@ def save_draft(
             changes[name] = ""
     if "programs" in changes and changes["programs"] is None:
         changes["programs"] = ("JKK", "JKM")
-    with uow:
-        if enrollment_id is None:
-            enrollment = dataclasses.replace(
-                records.Enrollment(
-                    id=str(uuid.uuid4()),
-                    nik="",
-                    full_name="",
-                    birth_date=None,  # type: ignore[arg-type]
-                    gender=None,  # type: ignore[arg-type]
-                    phone=None,  # type: ignore[arg-type]
-                    occupation=None,  # type: ignore[arg-type]
-                    declared_income=None,  # type: ignore[arg-type]
-                ),
-                **changes,
-                agent_code=actor.agent_code,
-            )
-            uow.enrollments.add(enrollment, sync_state=None)
+    return changes
+
+
+def _write_draft(
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    changes: dict[str, Any],
+    enrollment_id: str | None,
+    *,
+    audit: bool = True,
+) -> records.Enrollment:
+    """Creates or changes the draft inside the caller's open unit of work (no commit)."""
+    if enrollment_id is None:
+        enrollment = dataclasses.replace(
+            records.Enrollment(
+                id=str(uuid.uuid4()),
+                nik="",
+                full_name="",
+                birth_date=None,  # type: ignore[arg-type]
+                gender=None,  # type: ignore[arg-type]
+                phone=None,  # type: ignore[arg-type]
+                occupation=None,  # type: ignore[arg-type]
+                declared_income=None,  # type: ignore[arg-type]
+            ),
+            **changes,
+            agent_code=actor.agent_code,
+        )
+        uow.enrollments.add(enrollment, sync_state=None)
+        if audit:
             uow.audit.add(actor.agent_code, "enrollment.draft", ENTITY, enrollment.id)
-        else:
-            old = uow.enrollments.get(enrollment_id)
-            meta = uow.enrollments.meta(enrollment_id)
-            if old is None or meta is None:
-                raise NotFound(ENTITY, enrollment_id)
-            if not _editable_now(old, meta.sync_state):
-                raise Frozen(enrollment_id, old.status.value)
-            enrollment = dataclasses.replace(old, **changes)
-            state = meta.sync_state
-            if old.status is Status.SUBMITTED:  # rejected create: back to a draft
-                enrollment = dataclasses.replace(enrollment, status=Status.DRAFT)
-                state = None
-            uow.enrollments.update(enrollment, sync_state=state)
-            uow.audit.add(
-                actor.agent_code,
-                "enrollment.edit",
-                ENTITY,
-                enrollment_id,
-                {"fields": sorted(changes)},
-            )
+        return enrollment
+    old = uow.enrollments.get(enrollment_id)
+    meta = uow.enrollments.meta(enrollment_id)
+    if old is None or meta is None:
+        raise NotFound(ENTITY, enrollment_id)
+    if not _editable_now(old, meta.sync_state):
+        raise Frozen(enrollment_id, old.status.value)
+    enrollment = dataclasses.replace(old, **changes)
+    state = meta.sync_state
+    if old.status is Status.SUBMITTED:  # rejected create: back to a draft
+        enrollment = dataclasses.replace(enrollment, status=Status.DRAFT)
+        state = None
+    uow.enrollments.update(enrollment, sync_state=state)
+    if audit:
+        uow.audit.add(
+            actor.agent_code,
+            "enrollment.edit",
+            ENTITY,
+            enrollment_id,
+            {"fields": sorted(changes)},
+        )
+    return enrollment
+
+
+def save_draft(
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    fields: dict[str, Any],
+    enrollment_id: str | None = None,
+) -> records.Enrollment:
+    """Creates or changes a draft (or an enrollment sent back for correction); no op is written.
+
+    Raises:
+        NotFound: no such enrollment.
+        Frozen: the enrollment is submitted or accepted.
+        ValidationFailed: an unknown field, or a value of the wrong kind (a date that is not a
+            date, a non-numeric income...). Rules about content wait for `submit`.
+    """
+    changes = _clean_draft(fields)
+    with uow:
+        enrollment = _write_draft(uow, actor, changes, enrollment_id)
         uow.commit()
     log.info("enrollment %s saved (%s)", enrollment.id, enrollment.status.value)
     return enrollment
@@ -210,62 +233,94 @@ def submit(
     """
     today = today or zones.today(uow, actor.branch)
     with uow:
-        old = uow.enrollments.get(enrollment_id)
-        meta = uow.enrollments.meta(enrollment_id)
-        if old is None or meta is None:
-            raise NotFound(ENTITY, enrollment_id)
-        if old.status not in (Status.DRAFT, Status.NEEDS_CORRECTION):
-            raise Frozen(enrollment_id, old.status.value)
-        new = dataclasses.replace(
-            old, status=Status.SUBMITTED, monthly_contribution=_quote(old, today)
-        )
-        try:
-            fields = wire.to_wire(new, ENTITY)
-        except ValueError:
-            raise ValidationFailed([_input.required("consent")]) from None
-        for name in ("review_reason", "membership_number"):
-            fields.pop(name)
-        problems = _problems_for_submit(new, fields, today)
-        if problems:
-            raise ValidationFailed(problems)
-        duplicates = uow.enrollments.find_active_by_nik(new.nik, exclude_id=enrollment_id)
-        if duplicates:
-            raise DuplicateNik(duplicates[0].id)
-        if old.status is Status.NEEDS_CORRECTION and old.version is not None:
-            confirmed = uow.enrollments.confirmed_fields(enrollment_id)
-            changed = wire.diff(confirmed, fields)
-            for name in wire.ENROLLMENT_PROTECTED:
-                changed.pop(name, None)
-            if not changed:
-                raise ValidationFailed(
-                    [
-                        validation.Problem(
-                            "",
-                            "unchanged",
-                            "Belum ada yang diperbaiki.",
-                            "Nothing has been corrected yet.",
-                        )
-                    ]
-                )
-            kind, base_version, op_fields = keys.OpKind.UPDATE, old.version, changed
-            new = dataclasses.replace(new, review_reason=old.review_reason)
-        else:
-            kind, base_version, op_fields = keys.OpKind.CREATE, None, fields
-        uow.enrollments.update(new, sync_state="pending", submitted=True)
-        _input.write_change(
-            uow,
-            actor_code=actor.agent_code,
-            action="enrollment.submit",
-            entity=ENTITY,
-            entity_id=enrollment_id,
-            kind=kind,
-            base_version=base_version,
-            fields=op_fields,
-            details={"kind": str(kind)},  # no amounts: the contribution reveals the income
-        )
+        new, kind = _submit_in(uow, actor, enrollment_id, today)
         uow.commit()
     log.info("enrollment %s submitted (%s)", enrollment_id, kind)
     return new
+
+
+def submit_form(
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    fields: dict[str, Any],
+    enrollment_id: str | None = None,
+    today: dt.date | None = None,
+) -> records.Enrollment:
+    """The enrollment form's submit, as one use case in one transaction: the form's fields are
+    written (a new record, or the draft or correction `enrollment_id`), validated, checked for
+    a duplicate NIK, submitted with their outbox op and audit entry, and committed together. On
+    any failure nothing at all is written: no hidden draft is left behind, so submitting again
+    after fixing the problem makes exactly one record.
+
+    Raises:
+        As `save_draft` and `submit`.
+    """
+    changes = _clean_draft(fields)
+    today = today or zones.today(uow, actor.branch)
+    with uow:
+        draft = _write_draft(uow, actor, changes, enrollment_id, audit=enrollment_id is not None)
+        new, kind = _submit_in(uow, actor, draft.id, today)
+        uow.commit()
+    log.info("enrollment %s submitted from the form (%s)", new.id, kind)
+    return new
+
+
+def _submit_in(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_id: str, today: dt.date
+) -> tuple[records.Enrollment, keys.OpKind]:
+    """The submit inside the caller's open unit of work (no commit)."""
+    old = uow.enrollments.get(enrollment_id)
+    meta = uow.enrollments.meta(enrollment_id)
+    if old is None or meta is None:
+        raise NotFound(ENTITY, enrollment_id)
+    if old.status not in (Status.DRAFT, Status.NEEDS_CORRECTION):
+        raise Frozen(enrollment_id, old.status.value)
+    new = dataclasses.replace(old, status=Status.SUBMITTED, monthly_contribution=_quote(old, today))
+    try:
+        fields = wire.to_wire(new, ENTITY)
+    except ValueError:
+        raise ValidationFailed([_input.required("consent")]) from None
+    for name in ("review_reason", "membership_number"):
+        fields.pop(name)
+    problems = _problems_for_submit(new, fields, today)
+    if problems:
+        raise ValidationFailed(problems)
+    duplicates = uow.enrollments.find_active_by_nik(new.nik, exclude_id=enrollment_id)
+    if duplicates:
+        raise DuplicateNik(duplicates[0].id)
+    if old.status is Status.NEEDS_CORRECTION and old.version is not None:
+        confirmed = uow.enrollments.confirmed_fields(enrollment_id)
+        changed = wire.diff(confirmed, fields)
+        for name in wire.ENROLLMENT_PROTECTED:
+            changed.pop(name, None)
+        if not changed:
+            raise ValidationFailed(
+                [
+                    validation.Problem(
+                        "",
+                        "unchanged",
+                        "Belum ada yang diperbaiki.",
+                        "Nothing has been corrected yet.",
+                    )
+                ]
+            )
+        kind, base_version, op_fields = keys.OpKind.UPDATE, old.version, changed
+        new = dataclasses.replace(new, review_reason=old.review_reason)
+    else:
+        kind, base_version, op_fields = keys.OpKind.CREATE, None, fields
+    uow.enrollments.update(new, sync_state="pending", submitted=True)
+    _input.write_change(
+        uow,
+        actor_code=actor.agent_code,
+        action="enrollment.submit",
+        entity=ENTITY,
+        entity_id=enrollment_id,
+        kind=kind,
+        base_version=base_version,
+        fields=op_fields,
+        details={"kind": str(kind)},  # no amounts: the contribution reveals the income
+    )
+    return new, kind
 
 
 @dataclass(frozen=True, slots=True)

@@ -708,6 +708,33 @@ class EventRepository:
         return [_event(r) for r in self.session.scalars(stmt)]
 
 
+class FormDraftRepository:
+    """Autosaved forms, one per account and form (tables.FormDraft)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, agent_code: str, form: str, state: Mapping[str, Any]) -> None:
+        row = self.session.get(tables.FormDraft, (agent_code, form)) or tables.FormDraft(
+            agent_code=agent_code, form=form
+        )
+        row.state, row.updated_at = dict(state), now()
+        self.session.add(row)
+        self.session.flush()
+
+    def get(self, agent_code: str, form: str) -> rows.FormDraft | None:
+        row = self.session.get(tables.FormDraft, (agent_code, form))
+        if row is None:
+            return None
+        return rows.FormDraft(row.form, dict(row.state), row.updated_at)
+
+    def delete(self, agent_code: str, form: str) -> None:
+        row = self.session.get(tables.FormDraft, (agent_code, form))
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
+
+
 class TargetRepository:
     def __init__(self, session: Session) -> None:
         self.session = session

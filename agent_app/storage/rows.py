@@ -130,3 +130,12 @@ class SyncInfo:
     clock_offset_seconds: float | None
     server_url: str | None
     last_op_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormDraft:
+    """An autosaved form of one account: which form, its plain values, when it was saved."""
+
+    form: str
+    state: dict[str, Any]
+    updated_at: str

@@ -304,6 +304,21 @@ class SyncSecret(Base):
     updated_at: Mapped[str] = mapped_column(String(40))
 
 
+class FormDraft(Base):
+    """What a person was typing in a form (the enrollment form, a new business, a visit), saved
+    within seconds of each change so that a crash or a restart loses nothing (migration 0007).
+    One row per account and form; only that account is ever offered it. `state` is the form's
+    plain values (ui.widgets.form_state) plus what the form was about (a business id); it holds
+    personal data, so it lives only here, in the encrypted file, and never leaves the laptop."""
+
+    __tablename__ = "form_drafts"
+
+    agent_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    form: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[str] = mapped_column(String(40))
+
+
 class AuditEntry(Base):
     """Who did what to which record, and when. `details` never holds personal data.
 

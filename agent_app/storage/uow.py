@@ -32,6 +32,7 @@ class SqlUnitOfWork:
     events: repositories.EventRepository
     targets: repositories.TargetRepository
     sync_state: repositories.SyncStateRepository
+    form_drafts: repositories.FormDraftRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.audit = repositories.AuditRepository(session, self.outbox)
         self.events = repositories.EventRepository(session)
         self.targets = repositories.TargetRepository(session)
+        self.form_drafts = repositories.FormDraftRepository(session)
         return self
 
     def __exit__(

@@ -111,3 +111,32 @@ def info(parent: QWidget | None, text: str) -> None:
 
 def warning(parent: QWidget | None, text: str) -> None:
     show(parent, Message(WARNING, QCoreApplication.translate("Messages", "Attention"), text))
+
+
+Confirm = Callable[[QWidget | None, Message], bool]
+_confirm: Confirm | None = None
+
+
+def set_confirm(answer: Confirm | None) -> None:
+    """Tests answer confirmations themselves (and record them) instead of a modal box."""
+    global _confirm
+    _confirm = answer
+
+
+def confirm(parent: QWidget | None, text: str, yes: str, no: str) -> bool:
+    """Asks before something typed is thrown away; `no` (keep it) is the default button, so
+    a second Esc or Enter never loses work."""
+    message = Message(WARNING, QCoreApplication.translate("Messages", "Attention"), text)
+    log.info("confirmation asked")
+    if _confirm is not None:
+        return _confirm(parent, message)
+    box = QMessageBox(parent)
+    box.setWindowTitle(message.title)
+    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Question)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+    no_button = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no_button)
+    box.setEscapeButton(no_button)
+    box.exec()
+    return box.clickedButton() is yes_button

@@ -100,9 +100,21 @@ class RegionPicker(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Enter in the search box picks the highlighted result (and does not press the
-        dialog's default button); the arrow keys move through the results."""
+        dialog's default button); the arrow keys move through the results; Esc closes the
+        results only (never the form or dialog around the picker)."""
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_Escape  # type: ignore[attr-defined]
+            and self.results.isVisible()
+        ):
+            event.accept()  # Esc closes the result list, not the form around it
+            return True
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Escape and self.results.isVisible():
+                self.results.setVisible(False)
+                return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.results.isVisible():
                 self._pick_first()
                 return True

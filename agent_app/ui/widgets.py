@@ -3,10 +3,10 @@ forms that keep the focused field in view, and where windows and dialogs open on
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QMargins, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QDateTime, QMargins, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -112,8 +112,9 @@ def _inputs(root: QWidget) -> list[QWidget]:
 
 
 def form_state(root: QWidget) -> list[Any]:
-    """What is typed and chosen in a form, as plain values (kept in memory only, to give a
-    form back to the person who left it: see `window.MainWindow`)."""
+    """What is typed and chosen in a form, as plain JSON values (to give a form back to the
+    person who left it: see `window.MainWindow`, and the autosaved drafts of
+    `services.form_drafts`)."""
     state: list[Any] = []
     for widget in _inputs(root):
         if isinstance(widget, regions.RegionPicker):
@@ -125,7 +126,7 @@ def form_state(root: QWidget) -> list[Any]:
         elif isinstance(widget, QComboBox):
             state.append(widget.currentIndex())
         elif isinstance(widget, QDateTimeEdit):
-            state.append(widget.dateTime())
+            state.append(widget.dateTime().toString(Qt.DateFormat.ISODate))
         elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
             state.append(widget.value())
         elif isinstance(widget, QAbstractButton):
@@ -149,6 +150,8 @@ def restore_form_state(root: QWidget, state: list[Any]) -> None:
         elif isinstance(widget, QComboBox):
             widget.setCurrentIndex(saved)
         elif isinstance(widget, QDateTimeEdit):
+            if isinstance(saved, str):
+                saved = QDateTime.fromString(saved, Qt.DateFormat.ISODate)
             widget.setDateTime(saved)
         elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
             widget.setValue(saved)
@@ -258,3 +261,71 @@ def form_scroll(layout: QLayout) -> FormScroll:
     content.setLayout(layout)
     layout.setContentsMargins(0, 0, 0, 0)
     return FormScroll(content)
+
+
+def on_any_change(root: QWidget, slot: Callable[[], None]) -> None:
+    """Calls `slot` whenever anything typed or chosen in the form `root` changes."""
+    for widget in _inputs(root):
+        if isinstance(widget, regions.RegionPicker):
+            widget.changed.connect(lambda _code: slot())
+            widget.search.textEdited.connect(lambda _text: slot())
+        elif isinstance(widget, QLineEdit):
+            widget.textChanged.connect(lambda _text: slot())
+        elif isinstance(widget, QPlainTextEdit):
+            widget.textChanged.connect(slot)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(lambda _index: slot())
+        elif isinstance(widget, QDateTimeEdit):
+            widget.dateTimeChanged.connect(lambda _value: slot())
+        elif isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+            widget.textChanged.connect(lambda _text: slot())
+        elif isinstance(widget, QAbstractButton):
+            widget.toggled.connect(lambda _checked: slot())
+
+
+class NumberEdit(QLineEdit):
+    """A whole number typed as digits, shown with dot separators (and `prefix`) once the field
+    is left. Unlike a spin box it never drops a digit: what is typed stays, and a value out of
+    range is for the form to mark, visibly, under the field."""
+
+    valueChanged = Signal(object)  # a Python int: the amount may exceed 32 bits
+
+    prefix = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(self.prefix)
+        self.textChanged.connect(lambda _text: self.valueChanged.emit(self.value()))
+        self.editingFinished.connect(self._tidy)
+
+    def digits(self) -> str:
+        return "".join(ch for ch in self.text() if ch.isdigit())
+
+    def has_junk(self) -> bool:
+        """Letters or other signs that are not part of a rupiah amount."""
+        rest = self.text().strip()
+        if self.prefix and rest.lower().startswith(self.prefix.lower()):
+            rest = rest[len(self.prefix) :]
+        return any(not (ch.isdigit() or ch in ". ,") for ch in rest)
+
+    def value(self) -> int:
+        digits = self.digits()
+        return int(digits) if digits else 0
+
+    def setValue(self, amount: int) -> None:
+        self.setText(self.format(amount))
+
+    def format(self, amount: int) -> str:
+        return self.prefix + f"{int(amount):,}".replace(",", ".")
+
+    def _tidy(self) -> None:
+        if self.digits() and not self.has_junk():
+            tidy = self.format(self.value())
+            if tidy != self.text():
+                self.setText(tidy)
+
+
+class MoneyEdit(NumberEdit):
+    """Whole rupiah, shown the Indonesian way once the field is left: Rp2.500.000."""
+
+    prefix = "Rp"

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, labels, login, widgets
+from agent_app.ui import i18n, labels, login, ops, widgets
 from agent_app.ui.context import Context, Shell
 from agent_app.ui.ops import Op
 
@@ -439,6 +439,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.locked:
             return
         current = self.ctx.account.agent_code if self.ctx else None
+        self.save_forms()
         self._park_dialogs()
         self.clipboard_guard.clear()
         if mode != "locked":
@@ -455,6 +456,17 @@ class MainWindow(QMainWindow):
         log.info("logged out")
         self.lock("login")
 
+    def save_forms(self) -> None:
+        """Autosaves every form being typed now (before a lock, a switch, a close)."""
+        if self.workspace is None:
+            return
+        if self.workspace.pages.built("enrollments"):
+            self.workspace.pages["enrollments"].form.save_now()  # type: ignore[attr-defined]
+        if self.workspace.pages.built("businesses"):
+            save = getattr(self.workspace.pages["businesses"], "save_forms", None)
+            if callable(save):
+                save()
+
     def _parked_for(self, agent_code: str) -> Parked:
         return self.parked.setdefault(agent_code, Parked())
 
@@ -469,7 +481,9 @@ class MainWindow(QMainWindow):
                 self._parked_for(self.ctx.account.agent_code).dialogs.append(kept)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
-                dialog.reject()  # nothing of the last person's work stays on screen
+                # nothing of the last person's work stays on screen; a form is set aside
+                # without asking (it is parked above, and autosaved)
+                getattr(dialog, "set_aside", dialog.reject)()
 
     def _end_session(self) -> None:
         """The one place where a person's session ends (switch user, log out, another person
@@ -513,6 +527,10 @@ class MainWindow(QMainWindow):
 
         def saved(draft: Any) -> None:
             parked.enrollment_id = str(backend_mod.value(draft, "id"))
+            # the form is the person's enrollment draft now: no second copy to offer
+            Op(None, lambda: backend.discard_form_draft("enrollment")).failure(
+                lambda exc: log.info("autosaved form kept: %s", type(exc).__name__)
+            ).run()
 
         def failed(exc: BaseException) -> None:
             log.warning("form not saved as a draft, kept in memory: %s", type(exc).__name__)
@@ -603,6 +621,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: Any) -> None:
         self._remember_place()
+        self.save_forms()  # nothing typed is lost at a close: offered again at the next login
+        wait = getattr(ops.runner(), "wait", None)
+        if callable(wait):
+            wait(5000)
         self.idle.detach()
         self.status_timer.stop()
         if self.auto_sync is not None:

@@ -175,6 +175,7 @@
     </message>
     <message>
         <source>Business name</source>
+        <extracomment>each field: its label, its widget, and its error shown under it (issue 11, item 6)</extracomment>
         <translation>Nama usaha</translation>
     </message>
     <message>
@@ -220,6 +221,10 @@
     <message>
         <source>Cancel</source>
         <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Type the number of workers in digits.</source>
+        <translation>Ketik jumlah pekerja dengan angka.</translation>
     </message>
 </context>
 <context>
@@ -596,6 +601,29 @@
     </message>
 </context>
 <context>
+    <name>DateField</name>
+    <message>
+        <source>dd-mm-yyyy</source>
+        <translation>hh-bb-tttt</translation>
+    </message>
+    <message>
+        <source>Type the date, e.g. 05081990 or 5/8/1990; F4: calendar</source>
+        <translation>Ketik tanggalnya, mis. 05081990 atau 5/8/1990; F4: kalender</translation>
+    </message>
+    <message>
+        <source>Not a date: type the day, month and year, e.g. 05081990.</source>
+        <translation>Bukan tanggal: ketik tanggal, bulan dan tahun, mis. 05081990.</translation>
+    </message>
+    <message>
+        <source>The date is too early.</source>
+        <translation>Tanggalnya terlalu awal.</translation>
+    </message>
+    <message>
+        <source>The date is too late.</source>
+        <translation>Tanggalnya terlalu jauh ke depan.</translation>
+    </message>
+</context>
+<context>
     <name>EnrollmentForm</name>
     <message>
         <source>16 digits from the KTP</source>
@@ -692,6 +720,7 @@
     </message>
     <message>
         <source>NIK</source>
+        <extracomment>the values the NIK filled in (not the person): a new NIK may replace them the field labels, for messages that name a field</extracomment>
         <translation>NIK</translation>
     </message>
     <message>
@@ -747,6 +776,15 @@
         <translation>Periode pembayaran</translation>
     </message>
     <message>
+        <source>Resume</source>
+        <extracomment>each field&apos;s error, shown under it (issue 11, item 6)</extracomment>
+        <translation>Lanjutkan</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Buang</translation>
+    </message>
+    <message>
         <source>1 month</source>
         <translation>1 bulan</translation>
     </message>
@@ -765,6 +803,18 @@
     <message>
         <source>Born {date} · {gender} · {region}</source>
         <translation>Lahir {date} · {gender} · {region}</translation>
+    </message>
+    <message>
+        <source>The NIK is of a {gender} person: check the gender, or the NIK.</source>
+        <translation>NIK ini milik seorang {gender}: periksa jenis kelamin atau NIK-nya.</translation>
+    </message>
+    <message>
+        <source>The NIK was issued in {region}; the address may differ (people move).</source>
+        <translation>NIK diterbitkan di {region}; alamat boleh berbeda (orang bisa pindah).</translation>
+    </message>
+    <message>
+        <source>Type the income in digits only, e.g. 2500000.</source>
+        <translation>Ketik penghasilan dengan angka saja, mis. 2500000.</translation>
     </message>
     <message>
         <source>This NIK is already enrolled on this laptop: {name} ({status}).</source>
@@ -791,6 +841,10 @@
         <translation>Isi nama lengkap.</translation>
     </message>
     <message>
+        <source>Fill in the date of birth.</source>
+        <translation>Isi tanggal lahir.</translation>
+    </message>
+    <message>
         <source>The birth date differs from the NIK: give a reason.</source>
         <translation>Tanggal lahir berbeda dengan NIK: tulis alasannya.</translation>
     </message>
@@ -811,6 +865,26 @@
         <translation>Persetujuan pekerja diperlukan.</translation>
     </message>
     <message>
+        <source>Check the fields marked in red.</source>
+        <translation>Periksa isian yang ditandai merah.</translation>
+    </message>
+    <message>
+        <source>{warnings}
+
+Is this right?</source>
+        <translation>{warnings}
+
+Apakah ini benar?</translation>
+    </message>
+    <message>
+        <source>Yes, it is right</source>
+        <translation>Ya, sudah benar</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Periksa lagi</translation>
+    </message>
+    <message>
         <source>Draft saved.</source>
         <translation>Draf tersimpan.</translation>
     </message>
@@ -821,6 +895,34 @@
     <message>
         <source>Submitted: {name}, {amount} per month. Ready for the next person.</source>
         <translation>Diajukan: {name}, {amount} per bulan. Siap untuk orang berikutnya.</translation>
+    </message>
+    <message>
+        <source>An enrollment was left unfinished ({name}, saved {when}). Resume it?</source>
+        <translation>Ada pendaftaran yang belum selesai ({name}, disimpan {when}). Lanjutkan?</translation>
+    </message>
+    <message>
+        <source>no name yet</source>
+        <translation>belum ada nama</translation>
+    </message>
+    <message>
+        <source>Discard the unfinished enrollment? What was typed in it is lost.</source>
+        <translation>Buang pendaftaran yang belum selesai? Isian di dalamnya akan hilang.</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>Simpan saja</translation>
+    </message>
+    <message>
+        <source>Clear the form? What was typed is lost.</source>
+        <translation>Kosongkan formulir? Isian yang sudah diketik akan hilang.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Kosongkan</translation>
+    </message>
+    <message>
+        <source>Keep typing</source>
+        <translation>Lanjut mengisi</translation>
     </message>
     <message>
         <source>Worker of: {name}</source>
@@ -1034,6 +1136,25 @@
     <message>
         <source>No follow-ups are due. Well done.</source>
         <translation>Tidak ada tindak lanjut yang jatuh tempo. Bagus!</translation>
+    </message>
+</context>
+<context>
+    <name>GuardedDialog</name>
+    <message>
+        <source>What you typed here before was kept (saved {when}).</source>
+        <translation>Isian yang Anda ketik sebelumnya dipulihkan (disimpan {when}).</translation>
+    </message>
+    <message>
+        <source>Close this form? What was typed in it is lost.</source>
+        <translation>Tutup formulir ini? Isian yang sudah diketik akan hilang.</translation>
+    </message>
+    <message>
+        <source>Close and discard</source>
+        <translation>Tutup dan buang</translation>
+    </message>
+    <message>
+        <source>Keep typing</source>
+        <translation>Lanjut mengisi</translation>
     </message>
 </context>
 <context>
@@ -1770,6 +1891,21 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     </message>
 </context>
 <context>
+    <name>TimeField</name>
+    <message>
+        <source>hh.mm</source>
+        <translation>jj.mm</translation>
+    </message>
+    <message>
+        <source>Type the time, e.g. 1640 or 16.40</source>
+        <translation>Ketik jamnya, mis. 1640 atau 16.40</translation>
+    </message>
+    <message>
+        <source>Not a time: type hours and minutes, e.g. 1640.</source>
+        <translation>Bukan jam: ketik jam dan menit, mis. 1640.</translation>
+    </message>
+</context>
+<context>
     <name>VisitDialog</name>
     <message>
         <source>Record a visit: {name}</source>
@@ -1814,6 +1950,14 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Cancel</source>
         <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Fill in the date and time of the visit.</source>
+        <translation>Isi tanggal dan jam kunjungan.</translation>
+    </message>
+    <message>
+        <source>The time of the visit is in the future.</source>
+        <translation>Waktu kunjungan ada di masa depan.</translation>
     </message>
     <message>
         <source>Choose the date of the next follow-up.</source>

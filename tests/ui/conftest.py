@@ -27,7 +27,12 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 #: Noise of the offscreen platform plugin, not of our code.
-HARMLESS = {"This plugin does not support propagateSizeHints()"}
+HARMLESS = {
+    "This plugin does not support propagateSizeHints()",
+    # a popup (the date fields' calendar) on the offscreen platform
+    "This plugin does not support raise()",
+    "This plugin does not support grabbing the keyboard",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -67,6 +72,25 @@ def shown_messages() -> Iterator[list[messages.Message]]:
     messages.set_sink(lambda _parent, message: recorded.append(message))
     yield recorded
     messages.set_sink(None)
+
+
+class Confirmations(list[messages.Message]):
+    """The confirmations asked, answered with `answer` (default: keep what was typed)."""
+
+    answer = False
+
+
+@pytest.fixture(autouse=True)
+def confirmations() -> Iterator[Confirmations]:
+    asked = Confirmations()
+
+    def answer(_parent: Any, message: messages.Message) -> bool:
+        asked.append(message)
+        return asked.answer
+
+    messages.set_confirm(answer)
+    yield asked
+    messages.set_confirm(None)
 
 
 @pytest.fixture

@@ -189,6 +189,8 @@ class FakeBackend:
     zone: str = "Asia/Jakarta"
     #: Per record: pending, synced, rejected, conflict (default: synced).
     sync_states: dict[str, str] = field(default_factory=dict)
+    #: Autosaved forms by (agent code, form), as services.form_drafts keeps them.
+    form_drafts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -358,6 +360,39 @@ class FakeBackend:
         return SimpleNamespace(
             id=enrollment_id, status="submitted", monthly_contribution=quote.monthly_total
         )
+
+    def submit_form(self, fields: dict[str, Any], enrollment_id: str | None) -> Any:
+        """All or nothing, as services.enrollments.submit_form: a refused submit leaves no
+        draft behind."""
+        self._call("submit_form")
+        before = dict(self.enrollments)
+        old = dict(self.enrollments[enrollment_id]) if enrollment_id else None
+        saved = self.save_draft(fields, enrollment_id)
+        self.calls.pop()  # one call, not three
+        try:
+            result = self.submit_enrollment(str(saved.id))
+        except BaseException:
+            self.enrollments = before
+            if old is not None:
+                self.enrollments[str(enrollment_id)] = old
+            raise
+        finally:
+            self.calls.pop()
+        return result
+
+    def save_form_draft(self, form: str, state: dict[str, Any]) -> None:
+        self._call("save_form_draft")
+        self.form_drafts[(self.actor.agent_code, form)] = {
+            "form": form,
+            "state": state,
+            "updated_at": "2026-09-24T09:30:00+07:00",
+        }
+
+    def form_draft(self, form: str) -> Any:
+        return self.form_drafts.get((self.actor.agent_code, form))
+
+    def discard_form_draft(self, form: str) -> None:
+        self.form_drafts.pop((self.actor.agent_code, form), None)
 
     def get_enrollment(self, enrollment_id: str) -> Any:
         return dict(self.enrollments[enrollment_id])

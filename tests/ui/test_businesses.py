@@ -141,7 +141,7 @@ def test_create_business_with_region_search(
     assert dialog.region.code().startswith("16.71.05.")
     qtbot.keyClicks(dialog.nib, "123")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert dialog.error.text() == "NIB harus 13 digit angka."
+    assert dialog.errors["nib"].text() == "NIB harus 13 digit angka."  # under the NIB
     dialog.nib.clear()
     qtbot.keyClicks(dialog.nib, "1234567890123")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -163,15 +163,28 @@ def test_create_business_with_region_search(
     assert not shown_messages
 
 
-def test_escape_cancels_business_dialog(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+def test_escape_cancels_business_dialog_after_asking(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, confirmations: Any
+):
     businesses = businesses_page(qtbot, logged_in)
+    businesses.list_page.new_button.click()
+    dialog = businesses.dialog
+    qtbot.addWidget(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    assert businesses.dialog is None and confirmations == []
     businesses.list_page.new_button.click()
     dialog = businesses.dialog
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.name, "Batal saja")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert len(confirmations) == 1  # typed content: asked, and "keep typing" keeps it
+    assert businesses.dialog is dialog and dialog.isVisible()
+    assert dialog.name.text() == "Batal saja"
+    confirmations.answer = True
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert businesses.dialog is None
     assert "register_business" not in shell.backend.calls
+    assert shell.backend.form_drafts == {}  # discarded on purpose: not offered again
 
 
 def test_dashboard_shows_figures_and_chart(qtbot: Any, logged_in: MainWindow):

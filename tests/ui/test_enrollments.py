@@ -83,11 +83,12 @@ def test_birth_date_mismatch_needs_a_reason(
     assert form.override_reason.isVisible()
     qtbot.mouseClick(form.consent, Qt.MouseButton.LeftButton)
     qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
-    assert "tulis alasannya" in form.message.text()
-    assert "submit" not in shell.backend.calls
+    assert "tulis alasannya" in form.errors["birth_date_override_reason"].text()
+    assert form.override_reason.hasFocus()  # the first field in error
+    assert "submit_form" not in shell.backend.calls
     qtbot.keyClicks(form.override_reason, "KTP salah cetak, akta kelahiran 13 Maret")
     qtbot.keyClick(form.override_reason, Qt.Key.Key_Return)
-    assert "submit" in shell.backend.calls
+    assert "submit_form" in shell.backend.calls
     saved = next(iter(shell.backend.enrollments.values()))
     assert saved["birth_date"] == "1985-03-13"
     assert saved["birth_date_override_reason"].startswith("KTP salah cetak")
@@ -100,13 +101,14 @@ def test_submit_by_enter_then_ready_for_next_person(
     form = open_page(qtbot, logged_in).form
     fill(qtbot, form)
     qtbot.keyClick(form.phone, Qt.Key.Key_Return)
-    assert "Persetujuan pekerja diperlukan." in form.message.text()
-    assert "submit" not in shell.backend.calls
+    assert form.errors["consent"].text() == "Persetujuan pekerja diperlukan."
+    assert form.errors["consent"].isVisibleTo(form)
+    assert "submit_form" not in shell.backend.calls
     form.consent.setFocus()
     qtbot.keyClick(form.consent, Qt.Key.Key_Space)
     assert form.consent.isChecked()
     qtbot.keyClick(form.address, Qt.Key.Key_Return)
-    assert "submit" in shell.backend.calls, form.message.text()
+    assert "submit_form" in shell.backend.calls, form.message.text()
     saved = next(iter(shell.backend.enrollments.values()))
     assert saved["status"] == "submitted", form.message.text()
     assert saved["phone"] == "+6281234567890"
@@ -137,8 +139,8 @@ def test_duplicate_nik_is_caught_before_submit(
     assert form.nik_status.text() == ("NIK ini sudah terdaftar di laptop ini: Rina M (Diajukan).")
     form.consent.setChecked(True)
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
-    assert "submit" not in shell.backend.calls
-    assert "sudah terdaftar" in form.message.text()
+    assert "submit_form" not in shell.backend.calls
+    assert "sudah terdaftar" in form.errors["nik"].text()
 
 
 def test_duplicate_found_at_submit_time(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
@@ -153,11 +155,13 @@ def test_duplicate_found_at_submit_time(qtbot: Any, logged_in: MainWindow, shell
         "status": "accepted",
     }
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
-    assert "submit" not in shell.backend.calls
+    assert list(shell.backend.enrollments) == ["e1"]  # refused whole: no hidden draft
     assert form.message.text() == "NIK ini sudah terdaftar di laptop ini: Rina M (Diterima)."
 
 
-def test_draft_then_escape_clears(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
+def test_draft_then_escape_clears(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, confirmations: Any
+):
     form = open_page(qtbot, logged_in).form
     qtbot.keyClicks(form.nik, NIK[:10])
     qtbot.keyClicks(form.full_name, "Setengah Jalan")
@@ -166,6 +170,10 @@ def test_draft_then_escape_clears(qtbot: Any, logged_in: MainWindow, shell: fake
     draft = shell.backend.enrollments[form.enrollment_id]
     assert draft["status"] == "draft" and draft["nik"] == NIK[:10]
     assert draft["birth_date"] is None  # not typed, not read from a NIK
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Escape)
+    assert len(confirmations) == 1  # asked first; the answer "keep typing" keeps it all
+    assert form.full_name.text() == "Setengah Jalan"
+    confirmations.answer = True
     qtbot.keyClick(form.full_name, Qt.Key.Key_Escape)
     assert form.full_name.text() == "" and form.enrollment_id is None
 
@@ -263,11 +271,11 @@ def test_enter_from_any_field_submits_once(
     form.consent.setChecked(True)
     form.income.setFocus()
     qtbot.keyClick(form.income, Qt.Key.Key_Return)
-    assert shell.backend.calls.count("submit") == 1
+    assert shell.backend.calls.count("submit_form") == 1
     fill(qtbot, form, nik="1671050101900002", name="Agus Pratama")
     form.consent.setChecked(True)
     qtbot.keyClick(form.phone, Qt.Key.Key_Enter)
-    assert shell.backend.calls.count("submit") == 2
+    assert shell.backend.calls.count("submit_form") == 2
 
 
 def test_region_prefilled_from_nik_and_phone_checked(qtbot: Any, logged_in: MainWindow):

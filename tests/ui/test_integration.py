@@ -65,7 +65,7 @@ def test_first_run_business_and_visit_on_real_database(
     visit = businesses.dialog
     qtbot.addWidget(visit)
     visit.outcome.setCurrentIndex(visit.outcome.findData("interested"))
-    visit.visited_at.setDateTime(visit.visited_at.dateTime().addDays(-1))  # recorded a day late
+    visit.visit_date.setDate(visit.visit_date.date().addDays(-1))  # recorded a day late
     qtbot.keyClicks(visit.notes, "Minta brosur JHT")
     qtbot.mouseClick(visit.save_button, Qt.MouseButton.LeftButton)
     assert businesses.dialog is None, shown_messages

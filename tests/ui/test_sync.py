@@ -297,7 +297,7 @@ def test_enrolled_at_the_server_blocks_the_submit(
     form.consent.setChecked(True)
     qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
     assert "check:1671055203850001" in shell.backend.calls
-    assert "submit" not in shell.backend.calls
+    assert "submit_form" not in shell.backend.calls
     text = form.message.text()
     assert "sudah terdaftar (cabang Lubuklinggau, sejak 2 Mei 2026)" in text, text
     assert "Tidak ada yang diajukan" in text
@@ -324,7 +324,7 @@ def test_offline_or_unknown_submits(
     form.consent.setChecked(True)
     qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
     assert "check:1671055203850001" in shell.backend.calls
-    assert "submit" in shell.backend.calls
+    assert "submit_form" in shell.backend.calls
     assert form.message.text().startswith("Diajukan: Rina Marlina")
 
 
@@ -334,7 +334,7 @@ def test_no_server_no_question(qtbot: Any, logged_in: MainWindow, shell: fakes.F
     form.consent.setChecked(True)
     qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
     assert not any(c.startswith("check:") for c in shell.backend.calls)
-    assert "submit" in shell.backend.calls
+    assert "submit_form" in shell.backend.calls
 
 
 # -- auto-sync -------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ def test_a_submit_asks_for_a_sync_soon(
     fill(qtbot, form)
     form.consent.setChecked(True)
     qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
-    assert "submit" in shell.backend.calls
+    assert "submit_form" in shell.backend.calls
     assert auto.timer.interval() == 50
     qtbot.waitUntil(lambda: "sync_now" in shell.backend.calls, timeout=5000)
 

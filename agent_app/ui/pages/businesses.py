@@ -10,6 +10,8 @@ business; Esc goes back to the list.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import logging
 import time
 from typing import Any
 
@@ -19,8 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -39,11 +38,13 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain import identity, validation
 from agent_app.domain.messages import DomainError
-from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui import datefields, i18n, labels, messages, regions, widgets
 from agent_app.ui.backend import BusinessFilter, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ID_ROLE, BusinessTableModel, ListModel
 from agent_app.ui.ops import Op
+
+log = logging.getLogger("ui")
 
 #: Keystrokes within this many ms make one query; slower typing is coalesced by the model
 #: while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once,
@@ -311,11 +312,112 @@ class BusinessDetailPage(QWidget):
         self.visits_title.setText(self.tr("Visit history ({n})").format(n=i18n.number(len(visits))))
 
 
-class BusinessDialog(widgets.FittingDialog):
+class GuardedDialog(widgets.FittingDialog):
+    """A form dialog that never loses what was typed: it is autosaved as the account's draft
+    (`services.form_drafts`, under `form_key`) within 2 s of a change and given back the
+    next time the same form is opened; Esc or Batal with typed content asks first."""
+
+    AUTOSAVE_MS = 1500
+
+    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.initial: list[Any] = []
+        self.restored = widgets.hint()
+        self.restored.setVisible(False)
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(self.AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save_now)
+        self._done = False
+
+    def form_key(self) -> str | None:
+        """Where the form is autosaved; None: it is not."""
+        return None
+
+    def _guard(self) -> None:
+        """Called at the end of a subclass's __init__: the form as it opened, the autosave, and
+        what this person left in the same form before."""
+        self.initial = widgets.form_state(self)
+        widgets.on_any_change(self, self.autosave_timer.start)
+        key = self.form_key()
+        if key is not None:
+            backend = self.ctx.backend
+            Op(self, lambda: backend.form_draft(key)).success(self._give_back).failure(
+                lambda exc: log.info("autosaved form unavailable: %s", type(exc).__name__)
+            ).run()
+
+    def _give_back(self, draft: Any) -> None:
+        state = value(draft, "state")
+        if not state or not state.get("fields"):
+            return
+        widgets.restore_form_state(self, list(state["fields"]))
+        self.autosave_timer.stop()
+        when = value(draft, "updated_at")
+        try:
+            shown = i18n.date_time(dt.datetime.fromisoformat(str(when)))
+        except ValueError:
+            shown = "-"
+        self.restored.setText(
+            self.tr("What you typed here before was kept (saved {when}).").format(when=shown)
+        )
+        self.restored.setVisible(True)
+
+    def has_typed(self) -> bool:
+        return widgets.form_state(self) != self.initial
+
+    def save_now(self) -> None:
+        """Autosaves the form now (nothing when nothing is typed)."""
+        self.autosave_timer.stop()
+        key = self.form_key()
+        if key is None or self._done or not self.has_typed():
+            return
+        state = {"fields": widgets.form_state(self)}
+        backend = self.ctx.backend
+        Op(self, lambda: backend.save_form_draft(key, state)).failure(
+            lambda exc: log.info("form not autosaved: %s", type(exc).__name__)
+        ).run()
+
+    def _forget(self) -> None:
+        self._done = True
+        self.autosave_timer.stop()
+        key = self.form_key()
+        if key is None:
+            return
+        backend = self.ctx.backend
+        Op(None, lambda: backend.discard_form_draft(key)).failure(
+            lambda exc: log.info("autosaved form not discarded: %s", type(exc).__name__)
+        ).run()
+
+    def reject(self) -> None:
+        """Esc, Batal or the window's close button: asks before typed content is lost."""
+        if self.has_typed() and not messages.confirm(
+            self,
+            self.tr("Close this form? What was typed in it is lost."),
+            self.tr("Close and discard"),
+            self.tr("Keep typing"),
+        ):
+            return
+        self._forget()
+        super().reject()
+
+    def set_aside(self) -> None:
+        """Closes the dialog without asking and without forgetting its autosaved draft (a
+        lock or a switch of user: the window keeps the form for its person)."""
+        self.save_now()
+        self._done = True
+        super().reject()
+
+    def accept(self) -> None:
+        self._forget()
+        super().accept()
+
+
+class BusinessDialog(GuardedDialog):
     """Create or edit a business."""
 
     def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
         self.business = business
         self.setWindowTitle(self.tr("Edit business") if business else self.tr("New business"))
@@ -328,8 +430,7 @@ class BusinessDialog(widgets.FittingDialog):
         self.size_class = QComboBox()
         for key, text in labels.size_classes().items():
             self.size_class.addItem(text, key)
-        self.workers = QSpinBox()
-        self.workers.setRange(0, 100_000)
+        self.workers = widgets.NumberEdit()  # never drops a digit (a spin box did)
         self.address = QLineEdit()
         self.region = regions.RegionPicker()
         self.nib = QLineEdit()
@@ -339,17 +440,29 @@ class BusinessDialog(widgets.FittingDialog):
             self.status.addItem(text, key)
         self.error = widgets.hint()
         self.error.setObjectName("error")
+        #: each field: its label, its widget, and its error shown under it (issue 11, item 6)
+        self.field_rows: dict[str, tuple[str, QWidget]] = {
+            "name": (self.tr("Business name"), self.name),
+            "owner_name": (self.tr("Owner"), self.owner),
+            "phone": (self.tr("Mobile number"), self.phone),
+            "sector": (self.tr("Sector"), self.sector),
+            "size_class": (self.tr("Size"), self.size_class),
+            "workers_count": (self.tr("Number of workers"), self.workers),
+            "address": (self.tr("Address"), self.address),
+            "region_code": (self.tr("Region"), self.region),
+            "nib": (self.tr("NIB"), self.nib),
+            "status": (self.tr("Status"), self.status),
+        }
+        self.errors: dict[str, QLabel] = {}
         form = QFormLayout()
-        form.addRow(self.tr("Business name"), self.name)
-        form.addRow(self.tr("Owner"), self.owner)
-        form.addRow(self.tr("Mobile number"), self.phone)
-        form.addRow(self.tr("Sector"), self.sector)
-        form.addRow(self.tr("Size"), self.size_class)
-        form.addRow(self.tr("Number of workers"), self.workers)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Region"), self.region)
-        form.addRow(self.tr("NIB"), self.nib)
-        form.addRow(self.tr("Status"), self.status)
+        for name, (caption, widget) in self.field_rows.items():
+            form.addRow(caption, widget)
+            error = QLabel()
+            error.setObjectName("error")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            self.errors[name] = error
+            form.addRow("", error)
         self.buttons = QDialogButtonBox()
         self.save_button = self.buttons.addButton(
             self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -362,6 +475,7 @@ class BusinessDialog(widgets.FittingDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.windowTitle(), 2))
+        layout.addWidget(self.restored)
         layout.addWidget(widgets.form_scroll(form), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
@@ -377,6 +491,12 @@ class BusinessDialog(widgets.FittingDialog):
             self.region.set_code(value(business, "region_code"))
             self.nib.setText(value(business, "nib") or "")
             widgets.select_data(self.status, str(value(business, "status") or "prospect"))
+        self._guard()
+
+    def form_key(self) -> str | None:
+        if self.business is None:
+            return "business:new"
+        return f"business:{value(self.business, 'id')}"
 
     def fields(self) -> dict[str, Any]:
         """The form in wire form (SYNC_PROTOCOL.md, business); raises DomainError on a bad
@@ -396,18 +516,59 @@ class BusinessDialog(widgets.FittingDialog):
             "status": self.status.currentData(),
         }
 
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Each problem under its own field (one the form has no place for: by its label in
+        the message line); the focus goes to the first field in error."""
+        for shown in self.errors.values():
+            shown.setVisible(False)
+            shown.setText("")
+        general: list[str] = []
+        first: QWidget | None = None
+        for name, text in problems:
+            label = self.errors.get(name)
+            if label is None:
+                general.append(text)
+                continue
+            label.setText("\n".join(filter(None, [label.text(), text])))
+            label.setVisible(True)
+            if first is None:
+                widget = self.field_rows[name][1]
+                first = widget.search if isinstance(widget, regions.RegionPicker) else widget
+        self.error.setText("\n".join(general))
+        if first is not None:
+            first.setFocus()
+
+    def _field_problems(self) -> list[tuple[str, str]]:
+        """The phone and NIB as the form reads them (a bad one is a problem of its field), and
+        a number of workers that is not a number."""
+        lang = i18n.current_language()
+        found = []
+        if self.workers.has_junk():
+            found.append(("workers_count", self.tr("Type the number of workers in digits.")))
+        for name, edit, check in (
+            ("phone", self.phone, identity.normalize_phone),
+            ("nib", self.nib, identity.check_nib),
+        ):
+            if edit.text().strip():
+                try:
+                    check(edit.text().strip())
+                except DomainError as exc:
+                    found.append((name, exc.message(lang)))
+        return found
+
     def save(self) -> None:
         lang = i18n.current_language()
-        try:
-            fields = self.fields()
-        except DomainError as exc:
-            self.error.setText(exc.message(lang))
+        typed = self._field_problems()
+        if typed:
+            self.show_problems(typed)
             return
+        fields = self.fields()
         fields = {k: v for k, v in fields.items() if v is not None or self.business is not None}
         problems = validation.validate_business(fields, partial=self.business is not None)
         if problems:
-            self.error.setText("\n".join(p.message(lang) for p in problems))
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
             return
+        self.show_problems([])
         backend = self.ctx.backend
         self.save_button.setEnabled(False)
         if self.business is None:
@@ -427,6 +588,11 @@ class BusinessDialog(widgets.FittingDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        problems = getattr(exc, "problems", None)
+        if problems:
+            lang = i18n.current_language()
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
+            return
         messages.show_error(self, exc)
 
 
@@ -434,11 +600,11 @@ def _plain(raw: Any) -> Any:
     return getattr(raw, "value", raw)
 
 
-class VisitDialog(widgets.FittingDialog):
+class VisitDialog(GuardedDialog):
     """Record a visit: channel, outcome, reason, notes, next follow-up date."""
 
     def __init__(self, ctx: Context, business: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
         self.business = business
         self.setWindowTitle(
@@ -447,10 +613,14 @@ class VisitDialog(widgets.FittingDialog):
         self.setMinimumWidth(480)
         # Python's clock, as everywhere else in the app (Qt's own would be a second clock)
         now = QDateTime.fromSecsSinceEpoch(int(time.time()))
-        self.visited_at = QDateTimeEdit(now)
-        self.visited_at.setDisplayFormat("dd-MM-yyyy HH.mm")
-        self.visited_at.setCalendarPopup(True)
-        self.visited_at.setMaximumDateTime(now.addSecs(300))
+        self.latest = now.addSecs(300)
+        # a date and a time, one tab stop each, that take typed digits (issue 11, item 3)
+        self.visit_date = datefields.DateField()
+        self.visit_date.today = ctx.today
+        self.visit_date.setDate(now.date())
+        self.visit_date.setMaximumDate(self.latest.date())
+        self.visit_time = datefields.TimeField()
+        self.visit_time.setTime(now.time())
         self.channel = QComboBox()
         for key, text in labels.channels().items():
             self.channel.addItem(text, key)
@@ -465,16 +635,18 @@ class VisitDialog(widgets.FittingDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(90)
         self.has_follow_up = QCheckBox(self.tr("Plan a follow-up"))
-        self.follow_up = QDateEdit()
-        self.follow_up.setCalendarPopup(True)
-        self.follow_up.setDisplayFormat("dd-MM-yyyy")
+        self.follow_up = datefields.DateField()
+        self.follow_up.today = ctx.today
         self.follow_up.setDate(_qdate(ctx.today() + dt.timedelta(days=7)))
         self.follow_up.setEnabled(False)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
         form = QFormLayout()
         form.addRow(self.tr("Outcome"), self.outcome)  # first: it takes the focus
-        form.addRow(self.tr("Time of the visit"), self.visited_at)
+        when = QHBoxLayout()
+        when.addWidget(self.visit_date, 1)
+        when.addWidget(self.visit_time)
+        form.addRow(self.tr("Time of the visit"), when)
         form.addRow(self.tr("Channel"), self.channel)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Notes"), self.notes)
@@ -494,31 +666,68 @@ class VisitDialog(widgets.FittingDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.windowTitle(), 2))
+        layout.addWidget(self.restored)
         layout.addWidget(widgets.form_scroll(form), 1)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        order = [
+            self.outcome,
+            self.visit_date,
+            self.visit_time,
+            self.channel,
+            self.reason,
+            self.notes,
+            self.has_follow_up,
+            self.follow_up,
+            self.save_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
+        self._guard()
+
+    def form_key(self) -> str | None:
+        return f"visit:{value(self.business, 'id')}"
+
+    def visited_at(self) -> dt.datetime | None:
+        """The time of the visit typed, on this laptop's clock; None when it does not parse."""
+        day, moment = self.visit_date.value(), self.visit_time.value()
+        if day is None or moment is None:
+            return None
+        return dt.datetime.combine(day, moment).astimezone()
 
     def _outcome_changed(self) -> None:
         if self.outcome.currentData() == "follow_up":
             self.has_follow_up.setChecked(True)
 
     def fields(self) -> dict[str, Any]:
-        picked: dt.datetime = self.visited_at.dateTime().toPython()  # type: ignore[assignment]
-        when = picked.astimezone()
+        when = self.visited_at()
+        follow_up = self.follow_up.value()
         return {
-            "visited_at": when.isoformat(timespec="seconds"),
+            "visited_at": when.isoformat(timespec="seconds") if when else None,
             "channel": self.channel.currentData(),
             "outcome": self.outcome.currentData(),
             "reason": self.reason.text().strip() or None,
             "notes": self.notes.toPlainText().strip() or None,
-            "next_follow_up": _pydate(self.follow_up.date()).isoformat()
-            if self.has_follow_up.isChecked()
+            "next_follow_up": follow_up.isoformat()
+            if follow_up and self.has_follow_up.isChecked()
             else None,
             "event_id": self.ctx.event_id,
         }
 
     def save(self) -> None:
         fields = self.fields()
+        problem = self.visit_date.problem() or self.visit_time.problem()
+        if problem is None and fields["visited_at"] is None:
+            problem = self.tr("Fill in the date and time of the visit.")
+        when = self.visited_at()
+        latest: dt.datetime = self.latest.toPython()  # type: ignore[assignment]
+        if problem is None and when is not None and when > latest.astimezone():
+            problem = self.tr("The time of the visit is in the future.")
+        if problem is None and self.has_follow_up.isChecked():
+            problem = self.follow_up.problem()
+        if problem is not None:
+            self.error.setText(problem)  # the typed value stays as it is, marked
+            return
         if fields["outcome"] == "follow_up" and not fields["next_follow_up"]:
             self.error.setText(self.tr("Choose the date of the next follow-up."))
             return
@@ -589,6 +798,11 @@ class BusinessesPage(QWidget):
         dialog.setModal(True)
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
+
+    def save_forms(self) -> None:
+        """Autosaves the open form now (before a lock, a switch of user, a close)."""
+        if isinstance(self.dialog, GuardedDialog) and self.dialog.isVisible():
+            self.dialog.save_now()
 
     def park_dialog(self) -> tuple[str, Any, list[Any]] | None:
         """The open form (new business, edit, visit) as plain values, to give back to the same

@@ -6,23 +6,29 @@ needs a reason. The contribution quote (domain.contributions) updates live with 
 Before submitting, the form checks this laptop for an active enrollment with the same NIK.
 
 Booth mode: after a submit the form clears and the NIK field takes the focus for the next
-person. Enter submits (from any single-line field), Ctrl+S saves a draft, Esc clears the form.
+person. Enter submits (from any single-line field), Ctrl+S saves a draft, Esc (or Batal) clears
+the form, after a confirmation when anything is typed.
+
+Nothing typed is lost: the form is autosaved as the account's own draft
+(`services.form_drafts`) within 2 s of a change, and when the window is locked, switched or
+closed; the next time that account opens the form, it is offered to resume it. A submit is one
+call to one use case (`services.enrollments.submit_form`): all of it or nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -30,20 +36,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
+    QScrollArea,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from agent_app.domain import contributions, identity, keys
+from agent_app.domain import contributions, identity, keys, plausibility, validation
 from agent_app.domain.messages import DomainError
-from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui import datefields, i18n, labels, messages, regions, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
 from agent_app.ui.ops import NETWORK, Op
+
+log = logging.getLogger("ui")
+
+# The autosaved form's key (services.form_drafts.ENROLLMENT).
+FORM_KEY = "enrollment"
+# How long after the last change the form is autosaved (the issue asks within 2 s).
+AUTOSAVE_MS = 1500
 
 #: The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).
 CONSENT_VERSION = "persetujuan-bpu-2026.1"
@@ -68,14 +81,6 @@ def _when(raw: Any) -> str:
         return ""
 
 
-class DuplicateFound(Exception):
-    """Raised inside the submit Op: an active enrollment on this laptop has the NIK."""
-
-    def __init__(self, existing: Any) -> None:
-        super().__init__("duplicate nik")
-        self.existing = existing
-
-
 class EnrollmentForm(QWidget):
     """One worker's enrollment."""
 
@@ -95,16 +100,14 @@ class EnrollmentForm(QWidget):
         # -- identity --
         self.nik = QLineEdit()
         self.nik.setPlaceholderText(self.tr("16 digits from the KTP"))
-        self.nik.setMaxLength(24)
         self.nik_status = QLabel()
         self.nik_status.setWordWrap(True)
         self.full_name = QLineEdit()
         self.birth_place = QLineEdit()
-        self.birth_date = QDateEdit()
-        self.birth_date.setDisplayFormat("dd-MM-yyyy")
-        self.birth_date.setCalendarPopup(True)
+        # one tab stop that takes 05081990 or 5/8/1990, F4 for a calendar (issue 11, item 3)
+        self.birth_date = datefields.DateField()
+        self.birth_date.today = ctx.today
         self.birth_date.setMinimumDate(QDate(1900, 1, 1))
-        self.birth_date.setDate(QDate(1990, 1, 1))
         self.birth_warning = QLabel()
         self.birth_warning.setObjectName("warning")
         self.birth_warning.setWordWrap(True)
@@ -128,13 +131,8 @@ class EnrollmentForm(QWidget):
         self.address = QLineEdit()
         self.region = regions.RegionPicker()
         self.occupation = widgets.key_combo("occupations", blank=self.tr("(choose)"))
-        self.income = QSpinBox()
-        self.income.setRange(0, 1_000_000_000)
-        self.income.setSingleStep(100_000)
-        self.income.setPrefix("Rp")
-        self.income.setGroupSeparatorShown(True)
-        # rupiah the Indonesian way in either language: Rp2.000.000
-        self.income.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        # digits typed are never dropped (a spin box silently refused the tenth digit)
+        self.income = widgets.MoneyEdit()
         self.income.setValue(DEFAULT_INCOME)
         self.jkk = QCheckBox(labels.program_names()["JKK"])
         self.jkm = QCheckBox(labels.program_names()["JKM"])
@@ -214,7 +212,7 @@ class EnrollmentForm(QWidget):
         self.pdf_button.clicked.connect(lambda: self.save_receipt())
         self.submit_button.clicked.connect(self.submit)
         self.draft_button.clicked.connect(self.save_draft)
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
@@ -231,34 +229,118 @@ class EnrollmentForm(QWidget):
         self.correction_banner.setWordWrap(True)
         self.correction_banner.setVisible(False)
 
+        # -- what the NIK says against what the form says, and plausibility --
+        self.gender_warning = self._note("warning")
+        self.region_note = self._note("hint")
+        self.age_warning = self._note("warning")
+        self.income_warning = self._note("warning")
+        #: the values the NIK filled in (not the person): a new NIK may replace them
+        self.auto_filled: dict[str, Any] = {}
+        #: the field labels, for messages that name a field
+        self.field_labels: dict[str, str] = {
+            "nik": self.tr("NIK"),
+            "full_name": self.tr("Full name"),
+            "birth_place": self.tr("Place of birth"),
+            "birth_date": self.tr("Date of birth"),
+            "birth_date_override_reason": self.tr("Reason"),
+            "gender": self.tr("Gender"),
+            "phone": self.tr("Mobile number"),
+            "email": self.tr("Email"),
+            "address": self.tr("Address"),
+            "region_code": self.tr("Region"),
+            "occupation": self.tr("Occupation"),
+            "declared_income": self.tr("Declared income"),
+            "programs": self.tr("Programs"),
+            "period_months": self.tr("Payment period"),
+            "consent": self.tr("Consent"),
+        }
+        #: each field's error, shown under it (issue 11, item 6)
+        self.errors: dict[str, QLabel] = {name: self._note("error") for name in self.field_labels}
+        consent_layout.addWidget(self.errors["consent"])
+        self.field_widgets: dict[str, QWidget] = {
+            "nik": self.nik,
+            "full_name": self.full_name,
+            "birth_place": self.birth_place,
+            "birth_date": self.birth_date,
+            "birth_date_override_reason": self.override_reason,
+            "gender": self.gender,
+            "phone": self.phone,
+            "email": self.email,
+            "address": self.address,
+            "region_code": self.region.search,
+            "occupation": self.occupation,
+            "declared_income": self.income,
+            "programs": self.jht,
+            "period_months": self.period,
+            "consent": self.consent,
+        }
+        self.confirmed_warnings: set[str] = set()
+
         form = QFormLayout()
         # a narrow window puts a long label above its field instead of cutting the field
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.addRow(self.tr("NIK"), self.nik)
+        label = self.field_labels
+        form.addRow(label["nik"], self.nik)
         form.addRow("", self.nik_status)
-        form.addRow(self.tr("Full name"), self.full_name)
-        form.addRow(self.tr("Place of birth"), self.birth_place)
-        form.addRow(self.tr("Date of birth"), self.birth_date)
+        form.addRow("", self.errors["nik"])
+        form.addRow(label["full_name"], self.full_name)
+        form.addRow("", self.errors["full_name"])
+        form.addRow(label["birth_place"], self.birth_place)
+        form.addRow("", self.errors["birth_place"])
+        form.addRow(label["birth_date"], self.birth_date)
         form.addRow("", self.birth_warning)
-        self.override_label = QLabel(self.tr("Reason"))
+        form.addRow("", self.age_warning)
+        form.addRow("", self.errors["birth_date"])
+        self.override_label = QLabel(label["birth_date_override_reason"])
         form.addRow(self.override_label, self.override_reason)
-        form.addRow(self.tr("Gender"), self.gender)
-        form.addRow(self.tr("Mobile number"), self.phone)
+        form.addRow("", self.errors["birth_date_override_reason"])
+        form.addRow(label["gender"], self.gender)
+        form.addRow("", self.gender_warning)
+        form.addRow("", self.errors["gender"])
+        form.addRow(label["phone"], self.phone)
         form.addRow("", self.phone_status)
-        form.addRow(self.tr("Email"), self.email)
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow(self.tr("Region"), self.region)
-        form.addRow(self.tr("Occupation"), self.occupation)
-        form.addRow(self.tr("Declared income"), self.income)
+        form.addRow("", self.errors["phone"])
+        form.addRow(label["email"], self.email)
+        form.addRow("", self.errors["email"])
+        form.addRow(label["address"], self.address)
+        form.addRow("", self.errors["address"])
+        form.addRow(label["region_code"], self.region)
+        form.addRow("", self.region_note)
+        form.addRow("", self.errors["region_code"])
+        form.addRow(label["occupation"], self.occupation)
+        form.addRow("", self.errors["occupation"])
+        form.addRow(label["declared_income"], self.income)
+        form.addRow("", self.income_warning)
+        form.addRow("", self.errors["declared_income"])
         programs = QVBoxLayout()
         for box in (self.jkk, self.jkm, self.jht):
             programs.addWidget(box)
-        form.addRow(self.tr("Programs"), programs)
-        form.addRow(self.tr("Payment period"), self.period)
+        form.addRow(label["programs"], programs)
+        form.addRow("", self.errors["programs"])
+        form.addRow(label["period_months"], self.period)
+        form.addRow("", self.errors["period_months"])
         form.addRow("", self.paid_by_state)
 
         left = QWidget()
+        # -- resume an autosaved form --
+        self.offered: dict[str, Any] | None = None
+        self.resume_label = QLabel()
+        self.resume_label.setWordWrap(True)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.clicked.connect(self.resume)
+        self.forget_button = QPushButton(self.tr("Discard"))
+        self.forget_button.clicked.connect(self.forget_offer)
+        self.resume_bar = QFrame()
+        self.resume_bar.setObjectName("card")
+        resume_layout = QHBoxLayout(self.resume_bar)
+        resume_layout.addWidget(self.resume_label, 1)
+        resume_layout.addWidget(self.resume_button)
+        resume_layout.addWidget(self.forget_button)
+        self.resume_bar.setVisible(False)
+
+        left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.resume_bar)
         left_layout.addWidget(self.business_banner)
         left_layout.addWidget(self.correction_banner)
         left_layout.addLayout(form)
@@ -297,6 +379,9 @@ class EnrollmentForm(QWidget):
         self.dup_timer.timeout.connect(self.check_duplicate)
         self.nik.textChanged.connect(self._nik_changed)
         self.birth_date.dateChanged.connect(self._birth_date_changed)
+        self.gender.currentIndexChanged.connect(lambda _i: self._check_nik_agreement())
+        self.region.changed.connect(lambda _code: self._check_nik_agreement())
+        self.income.valueChanged.connect(lambda _v: self._check_income())
         for signal in (
             self.income.valueChanged,
             self.jht.toggled,
@@ -306,7 +391,14 @@ class EnrollmentForm(QWidget):
         ):
             signal.connect(self.update_quote)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+        self._quiet = False  # filling the form by program: not a change to autosave
+        self._autosaved = False
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save_now)
+        widgets.on_any_change(self, self._form_changed)
         order = [
             self.nik,
             self.full_name,
@@ -382,26 +474,95 @@ class EnrollmentForm(QWidget):
                 self.birth_date.blockSignals(True)
                 self.birth_date.setDate(_qdate(info.birth_date))
                 self.birth_date.blockSignals(False)
-            if self.gender.currentData() is None:
-                widgets.select_data(self.gender, str(info.gender.value))
-            if self.region.code() is None:
+            # a value the NIK filled (or none) follows the NIK; one the person chose stays,
+            # and a disagreement shows under it
+            gender = str(info.gender.value)
+            if self.gender.currentData() in (None, self.auto_filled.get("gender")):
+                widgets.select_data(self.gender, gender)
+                self.auto_filled["gender"] = gender
+            if self.region.code() in (None, self.auto_filled.get("region")):
                 self.region.set_code(info.district_code)  # where the KTP was issued
+                self.auto_filled["region"] = self.region.code()
             self.dup_timer.start()
         self._check_birth_date()
+        self._check_nik_agreement()
 
     def _birth_date_changed(self) -> None:
         self.birth_date_touched = True
+        self._show(self.errors["birth_date"], self.birth_date.problem())  # kept, and marked
         self._check_birth_date()
+
+    @staticmethod
+    def _note(kind: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(kind)
+        label.setWordWrap(True)
+        label.setVisible(False)
+        return label
+
+    @staticmethod
+    def _show(label: QLabel, text: str | None) -> None:
+        label.setText(text or "")
+        label.setVisible(bool(text))
+
+    def _check_nik_agreement(self) -> None:
+        """The gender and region the form says against the NIK's: never silently apart."""
+        info = self.nik_info
+        gender_text = region_text = None
+        if info is not None:
+            nik_gender = str(info.gender.value)
+            chosen = self.gender.currentData()
+            if chosen is not None and chosen != nik_gender:
+                gender_text = self.tr(
+                    "The NIK is of a {gender} person: check the gender, or the NIK."
+                ).format(gender=labels.genders()[nik_gender].lower())
+            code = self.region.code()
+            if code and not (
+                code.startswith(info.district_code) or info.district_code.startswith(code)
+            ):
+                region_text = self.tr(
+                    "The NIK was issued in {region}; the address may differ (people move)."
+                ).format(region=regions.path(info.district_code) or info.province_name)
+        self._show(self.gender_warning, gender_text)
+        self._show(self.region_note, region_text)
+
+    def _check_income(self) -> None:
+        """An income out of range shows under the field; an unlikely one warns."""
+        lang = i18n.current_language()
+        error = None
+        if self.income.has_junk():
+            error = self.tr("Type the income in digits only, e.g. 2500000.")
+        else:
+            found = validation.validate_enrollment(
+                {"declared_income": self.income.value()}, partial=True
+            )
+            error = next((p.message(lang) for p in found if p.field == "declared_income"), None)
+        self._show(self.errors["declared_income"], error)
+        warning = plausibility.income_warning(self.income.value())
+        self._show(self.income_warning, warning.text.in_language(lang) if warning else None)
+
+    def _check_age(self) -> None:
+        birth = self._birth_date_value()
+        warning = plausibility.age_warning(birth, self.ctx.today()) if birth else None
+        lang = i18n.current_language()
+        self._show(self.age_warning, warning.text.in_language(lang) if warning else None)
+
+    def _birth_date_value(self) -> dt.date | None:
+        if self.birth_date_touched or self.nik_info is not None:
+            return self.birth_date.value()
+        return None
 
     def _check_birth_date(self) -> None:
         warning = None
         if self.nik_info is not None:
-            text = identity.birth_date_mismatch(self.nik_info, _pydate(self.birth_date.date()))
+            declared = self.birth_date.value()
+            text = identity.birth_date_mismatch(self.nik_info, declared) if declared else None
             warning = text.in_language(i18n.current_language()) if text else None
         self.birth_warning.setText(warning or "")
         self.birth_warning.setVisible(bool(warning))
         self.override_reason.setVisible(bool(warning))
         self.override_label.setVisible(bool(warning))
+        self._check_age()
 
     def _check_phone(self) -> None:
         text = self.phone.text().strip()
@@ -518,9 +679,7 @@ class EnrollmentForm(QWidget):
             "nik": nik,
             "full_name": self.full_name.text().strip(),
             "birth_place": self.birth_place.text().strip() or None,
-            "birth_date": _pydate(self.birth_date.date()).isoformat()
-            if self.birth_date_touched or self.nik_info is not None
-            else None,  # the field's placeholder date is not the worker's
+            "birth_date": birth.isoformat() if (birth := self.birth_date.value()) else None,
             "gender": self.gender.currentData(),
             "phone": phone or None,
             "email": self.email.text().strip() or None,
@@ -544,28 +703,96 @@ class EnrollmentForm(QWidget):
             }
         return fields
 
-    def problems(self) -> list[str]:
-        """What must be fixed before a submit, in the person's words."""
-        found = []
+    def problems(self) -> list[tuple[str, str]]:
+        """What must be fixed before a submit: (field, message in the person's words)."""
+        found: list[tuple[str, str]] = []
         if self.nik_info is None:
-            found.append(self.tr("The NIK is not valid."))
-        if self.duplicate is not None:
-            found.append(self._duplicate_text(self.duplicate))
+            found.append(("nik", self.tr("The NIK is not valid.")))
+        elif self.duplicate is not None:
+            found.append(("nik", self._duplicate_text(self.duplicate)))
         if not self.full_name.text().strip():
-            found.append(self.tr("Fill in the full name."))
+            found.append(("full_name", self.tr("Fill in the full name.")))
+        if self.birth_date.value() is None:
+            found.append(
+                ("birth_date", self.birth_date.problem() or self.tr("Fill in the date of birth."))
+            )
         if self.birth_date_mismatch and not self.override_reason.text().strip():
-            found.append(self.tr("The birth date differs from the NIK: give a reason."))
+            found.append(
+                (
+                    "birth_date_override_reason",
+                    self.tr("The birth date differs from the NIK: give a reason."),
+                )
+            )
         if self.gender.currentData() is None:
-            found.append(self.tr("Choose the gender."))
-        if not self.phone.text().strip():
-            found.append(self.tr("Fill in the mobile number."))
+            found.append(("gender", self.tr("Choose the gender.")))
+        phone = self.phone.text().strip()
+        if not phone:
+            found.append(("phone", self.tr("Fill in the mobile number.")))
+        else:
+            try:
+                identity.normalize_phone(phone)
+            except DomainError as exc:
+                found.append(("phone", exc.message(i18n.current_language())))
         if self.occupation.currentData() is None:
-            found.append(self.tr("Choose the occupation."))
-        if self.quote is None:
-            found.append(self.quote_error.text())
+            found.append(("occupation", self.tr("Choose the occupation.")))
+        if self.errors["declared_income"].text():
+            found.append(("declared_income", self.errors["declared_income"].text()))
+        elif self.quote is None:
+            found.append(("declared_income", self.quote_error.text()))
         if not self.consent.isChecked():
-            found.append(self.tr("The worker's consent is needed."))
+            found.append(("consent", self.tr("The worker's consent is needed.")))
         return found
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Each problem under its own field (a field the form has no place for: by its label
+        in the message area); the focus goes to the first field in error."""
+        self.clear_problems()
+        general = []
+        first: QWidget | None = None
+        for name, text in problems:
+            label = self.errors.get(name)
+            if label is None:
+                caption = self.field_labels.get(name)
+                general.append(f"{caption}: {text}" if caption else text)
+                continue
+            self._show(label, "\n".join(filter(None, [label.text(), text])))
+            if first is None:
+                first = self.field_widgets[name]
+        summary = self.tr("Check the fields marked in red.") if first is not None else ""
+        self._status(self.message, "error", "\n".join(filter(None, [summary, *general])))
+        if first is not None:
+            first.setFocus()
+            scroll = self.findChild(QScrollArea)
+            inner = scroll.widget() if scroll is not None else None
+            if scroll is not None and inner is not None and inner.isAncestorOf(first):
+                scroll.ensureWidgetVisible(first)
+
+    def clear_problems(self) -> None:
+        for name, label in self.errors.items():
+            if name == "declared_income":
+                continue  # kept live by _check_income
+            self._show(label, None)
+
+    def _plausible_or_confirmed(self) -> bool:
+        """Unlikely values (an income, an age) need the person's confirmation."""
+        lang = i18n.current_language()
+        warnings = plausibility.warnings(
+            self.income.value(), self._birth_date_value(), self.ctx.today()
+        )
+        pending = [w for w in warnings if f"{w.field}:{w.text.en}" not in self.confirmed_warnings]
+        if not pending:
+            return True
+        text = "\n".join(w.text.in_language(lang) for w in pending)
+        if not messages.confirm(
+            self,
+            self.tr("{warnings}\n\nIs this right?").format(warnings=text),
+            self.tr("Yes, it is right"),
+            self.tr("Check again"),
+        ):
+            self.field_widgets[pending[0].field].setFocus()
+            return False
+        self.confirmed_warnings.update(f"{w.field}:{w.text.en}" for w in pending)
+        return True
 
     # -- actions --------------------------------------------------------------------------
 
@@ -592,24 +819,23 @@ class EnrollmentForm(QWidget):
     def submit(self) -> None:
         problems = self.problems()
         if problems:
-            self._status(self.message, "error", "\n".join(problems))
+            self.show_problems(problems)
+            return
+        self.clear_problems()
+        if not self._plausible_or_confirmed():
             return
         lang = i18n.current_language()
         try:
             fields = self.fields(for_submit=True)
         except DomainError as exc:
-            self._status(self.message, "error", exc.message(lang))
+            self.show_problems([(exc.field or "phone", exc.message(lang))])
             return
         backend = self.ctx.backend
         enrollment_id = self.enrollment_id
         nik = fields["nik"]
 
-        def work() -> Any:
-            existing = backend.find_active_by_nik(nik)
-            if existing is not None and str(value(existing, "id")) != enrollment_id:
-                raise DuplicateFound(existing)
-            saved = backend.save_draft(fields, enrollment_id)
-            return backend.submit_enrollment(str(value(saved, "id")))
+        def work() -> Any:  # one use case, one transaction: all of it or nothing
+            return backend.submit_form(fields, enrollment_id)
 
         self._busy(True)
         if not self._ask_server_first():
@@ -665,6 +891,7 @@ class EnrollmentForm(QWidget):
                 name=name, amount=i18n.rupiah(amount) if amount else "-"
             ),
         )
+        self.forget_draft()
         self.last_submitted = str(value(enrollment, "id"))
         for button in (self.print_button, self.pdf_button):
             button.setVisible(True)
@@ -687,19 +914,169 @@ class EnrollmentForm(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        if isinstance(exc, DuplicateFound):
-            self.duplicate = exc.existing
-            text = self._duplicate_text(exc.existing)
-            self._status(self.nik_status, "error", text)
-            self._status(self.message, "error", text)
+        if getattr(exc, "code", None) == "duplicate_nik" and self.nik_info is not None:
+            nik = self.nik_info.nik
+            backend = self.ctx.backend
+            Op(self, lambda: backend.find_active_by_nik(nik)).success(
+                lambda found: self._duplicate_at_submit(found, exc)
+            ).run()
+            return
+        problems = getattr(exc, "problems", None)
+        if problems:
+            lang = i18n.current_language()
+            self.show_problems(
+                [
+                    (str(getattr(p, "field", "") or ""), p.message(lang))
+                    for p in problems
+                    if hasattr(p, "message")
+                ]
+            )
             return
         if messages.is_known(exc):
             self._status(self.message, "error", messages.describe(exc).text)
             return
         messages.show_error(self, exc)
 
+    def _duplicate_at_submit(self, found: Any, exc: BaseException) -> None:
+        self.duplicate = found
+        text = messages.describe(exc).text if found is None else self._duplicate_text(found)
+        self._status(self.nik_status, "error", text)
+        self._status(self.message, "error", text)
+
+    # -- never lose typed work -------------------------------------------------------------
+
+    def _form_changed(self) -> None:
+        if not self._quiet:
+            self.autosave_timer.start()
+
+    def draft_state(self) -> dict[str, Any]:
+        """The form as plain values, for the autosaved draft."""
+        business = None
+        if self.business is not None:
+            business = {
+                "id": str(value(self.business, "id")),
+                "name": value(self.business, "name", ""),
+            }
+        return {
+            "fields": widgets.form_state(self),
+            "enrollment_id": self.enrollment_id,
+            "loaded_status": self.loaded_status,
+            "birth_date_touched": self.birth_date_touched,
+            "business": business,
+        }
+
+    def save_now(self) -> None:
+        """Autosaves the form as the account's draft (nothing when it holds nothing typed, or
+        while an older draft waits for the person's answer to the offer to resume it)."""
+        self.autosave_timer.stop()
+        if self.offered is not None or not self.touched():
+            return
+        state = self.draft_state()
+        backend = self.ctx.backend
+        self._autosaved = True
+        Op(self, lambda: backend.save_form_draft(FORM_KEY, state)).failure(
+            lambda exc: log.info("form not autosaved: %s", type(exc).__name__)
+        ).run()
+
+    def forget_draft(self) -> None:
+        """The autosaved draft is not needed any more (submitted, or cleared on purpose)."""
+        self.autosave_timer.stop()
+        self._autosaved = False
+        backend = self.ctx.backend
+        Op(self, lambda: backend.discard_form_draft(FORM_KEY)).failure(
+            lambda exc: log.info("autosaved form not discarded: %s", type(exc).__name__)
+        ).run()
+
+    def offer_resume(self) -> None:
+        """Asks for this account's autosaved form and, if there is one, offers to resume it."""
+        backend = self.ctx.backend
+        Op(self, lambda: backend.form_draft(FORM_KEY)).success(self._offer).failure(
+            lambda exc: log.info("autosaved form unavailable: %s", type(exc).__name__)
+        ).run()
+
+    def _offer(self, draft: Any) -> None:
+        state = value(draft, "state")
+        if not state or not state.get("fields"):
+            return
+        self.offered = dict(state)
+        fields = list(state["fields"])
+        name = fields[1] if len(fields) > 1 and isinstance(fields[1], str) else ""
+        self.resume_label.setText(
+            self.tr("An enrollment was left unfinished ({name}, saved {when}). Resume it?").format(
+                name=name.strip() or self.tr("no name yet"),
+                when=_when(value(draft, "updated_at")) or "-",
+            )
+        )
+        self.resume_bar.setVisible(True)
+        self.resume_button.setFocus()
+
+    def resume(self) -> None:
+        """Puts the offered autosaved form back, every field as it was typed."""
+        state, self.offered = self.offered, None
+        self.resume_bar.setVisible(False)
+        if state is None:
+            return
+        self.restore(state)
+
+    def forget_offer(self) -> None:
+        if not messages.confirm(
+            self,
+            self.tr("Discard the unfinished enrollment? What was typed in it is lost."),
+            self.tr("Discard"),
+            self.tr("Keep it"),
+        ):
+            return
+        self.offered = None
+        self.resume_bar.setVisible(False)
+        self.forget_draft()
+        self.nik.setFocus()
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Fills the form from `draft_state()`."""
+        self._quiet = True
+        try:
+            self.clear()
+            self._quiet = True
+            self.enrollment_id = state.get("enrollment_id")
+            self.loaded_status = state.get("loaded_status")
+            if state.get("business"):
+                self.set_business(state["business"])
+            widgets.restore_form_state(self, list(state.get("fields") or []))
+            self.birth_date_touched = bool(state.get("birth_date_touched"))
+            self._check_birth_date()
+            self._check_phone()
+            self.update_quote()
+        finally:
+            self._quiet = False
+        self._autosaved = True
+        self.nik.setFocus()
+
+    def cancel(self) -> None:
+        """Esc or Batal: empties the form, after a confirmation when anything is typed."""
+        if self.touched() and not messages.confirm(
+            self,
+            self.tr("Clear the form? What was typed is lost."),
+            self.tr("Clear"),
+            self.tr("Keep typing"),
+        ):
+            return
+        self.clear()
+        self.forget_draft()
+
     def clear(self) -> None:
-        """Empties the form for the next person (Esc)."""
+        """Empties the form for the next person (the autosaved draft is left alone)."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            self._clear()
+        finally:
+            self._quiet = quiet
+        self.autosave_timer.stop()
+
+    def _clear(self) -> None:
+        self.auto_filled = {}
+        self.confirmed_warnings = set()
+        for label in (*self.errors.values(), self.gender_warning, self.region_note):
+            self._show(label, None)
         self.enrollment_id = None
         self.loaded_status = None
         self.duplicate = None
@@ -716,7 +1093,7 @@ class EnrollmentForm(QWidget):
         ):
             edit.clear()
         self.birth_date.blockSignals(True)
-        self.birth_date.setDate(QDate(1990, 1, 1))
+        self.birth_date.clear()
         self.birth_date.blockSignals(False)
         self.birth_date_touched = False
         self.gender.setCurrentIndex(0)
@@ -928,6 +1305,7 @@ class EnrollmentsPage(QWidget):
         layout.addWidget(self.tabs)
         ctx.enrollments_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)
+        self.form.offer_resume()
 
     def activate(self) -> None:
         self.refresh()
