@@ -18,6 +18,9 @@ every successful sync (`purge`):
 - **Enrollments deleted on the server** (a supervisor's deletion, or erasure at the person's
   request) are removed from the laptop with their settled ops, as soon as no local op of them
   is waiting; before, the laptop kept the deleted person's data, only marked deleted.
+- **Autosaved forms nobody came back to** (`services.form_drafts`: what a person was typing,
+  with a worker's NIK and name) untouched for `FORM_DRAFT_DAYS` are deleted, whoever's they
+  are; a form still being worked on is saved again within seconds and stays.
 - **Accepted enrollments** (the final decision) untouched for `ACCEPTED_DAYS` are removed from
   the laptop; the server keeps them, and a pull brings one back if the server changes it.
 
@@ -44,6 +47,7 @@ log = logging.getLogger("db")
 
 SETTLED_OP_DAYS = 30
 ACCEPTED_DAYS = 180
+FORM_DRAFT_DAYS = 30
 
 _SETTLED = ("applied", "duplicate")
 _REFUSED = ("rejected", "conflict")
@@ -55,11 +59,16 @@ class Purged:
     deleted_enrollments: int = 0
     accepted_enrollments: int = 0
     audit_entries: int = 0
+    form_drafts: int = 0
 
     @property
     def anything(self) -> bool:
         return bool(
-            self.ops or self.deleted_enrollments or self.accepted_enrollments or self.audit_entries
+            self.ops
+            or self.deleted_enrollments
+            or self.accepted_enrollments
+            or self.audit_entries
+            or self.form_drafts
         )
 
 
@@ -135,7 +144,17 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
                 sa.delete(ops).where(ops.status.in_(_SETTLED), before(ops.recorded_at, op_cutoff))
             )
         )
-        purged = Purged(removed_ops, len(deleted_ids), len(accepted_ids), removed_audit)
+        drafts = tables.FormDraft
+        removed_forms = _rowcount(
+            session.execute(
+                sa.delete(drafts).where(
+                    before(drafts.updated_at, moment - dt.timedelta(days=FORM_DRAFT_DAYS))
+                )
+            )
+        )
+        purged = Purged(
+            removed_ops, len(deleted_ids), len(accepted_ids), removed_audit, removed_forms
+        )
         if purged.anything:
             uow.audit.add(
                 actor_code,
@@ -145,6 +164,7 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
                     "deleted_enrollments": purged.deleted_enrollments,
                     "accepted_enrollments": purged.accepted_enrollments,
                     "audit_entries": purged.audit_entries,
+                    "form_drafts": purged.form_drafts,
                     "settled_op_days": SETTLED_OP_DAYS,
                     "accepted_days": ACCEPTED_DAYS,
                 },

@@ -192,3 +192,24 @@ def test_a_purge_is_audited_with_counts_only(
     assert entry.actor == actor.agent_code
     assert entry.details["outbox_ops"] == 1
     assert enrollment_fields(1)["nik"] not in str(entry.details)
+
+
+def test_autosaved_forms_nobody_came_back_to_leave_after_30_days(
+    engine: Engine, actor: Actor, enrollment_fields: Any
+):
+    """An autosaved form holds what was typed (a worker's NIK and name): kept to lose nothing,
+    never for ever. A form saved again since stays."""
+    from agent_app.services import form_drafts
+
+    uow = _uow(engine)
+    typed = {"fields": [enrollment_fields(1)["nik"], "Budi Santoso"]}
+    form_drafts.save(uow(), actor, form_drafts.ENROLLMENT, typed)
+    later = _now() + dt.timedelta(days=retention.FORM_DRAFT_DAYS + 1)
+    assert retention.purge(uow(), actor.agent_code).form_drafts == 0  # being worked on
+    assert form_drafts.get(uow(), actor, form_drafts.ENROLLMENT) is not None
+    purged = retention.purge(uow(), actor.agent_code, later)
+    assert purged.form_drafts == 1
+    assert form_drafts.get(uow(), actor, form_drafts.ENROLLMENT) is None
+    with uow() as u:
+        [entry] = [e for e in u.audit.list() if e.action == "retention_purge"]
+    assert entry.details["form_drafts"] == 1
