@@ -15,6 +15,7 @@ has passed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -162,7 +163,7 @@ def from_enrollment(
         event_name=event.name if event else "",
         event_venue=event.venue if event else "",
         membership_number=enrollment.membership_number,
-        issued_at=issued_at or dt.datetime.now().astimezone(),
+        issued_at=issued_at or clock.now(),
         qr_png=qr_png(enrollment.id),
     )
 
@@ -205,13 +206,24 @@ def build_receipt(
                 ),
                 code="draft",
             )
-        zone = zones.zone_in(uow, actor.branch)  # the receipt's date is the branch's day
+        # Every date and time on the receipt is the branch's wall time (the day of
+        # submission, the consent, the printing): in the machine's zone, a receipt printed
+        # in WIB from a laptop set to UTC was dated the day before its submission.
+        zone = zones.zone_in(uow, actor.branch)
         submitted_on = (
             clock.local_date(dt.datetime.fromisoformat(row), zone) if row else clock.today(zone)
         )
         event = uow.events.get(enrollment.event_id) if enrollment.event_id else None
         agent_name = _agent_name(uow, enrollment.agent_code, actor)
-    return from_enrollment(enrollment, submitted_on, agent_name, event, issued_at)
+    consent = enrollment.consent
+    if consent is not None and consent.given_at is not None:
+        given = consent.given_at
+        given = (given if given.tzinfo else given.astimezone()).astimezone(clock.tzinfo(zone))
+        enrollment = dataclasses.replace(
+            enrollment, consent=dataclasses.replace(consent, given_at=given)
+        )
+    issued = (issued_at or clock.now(zone)).astimezone(clock.tzinfo(zone))
+    return from_enrollment(enrollment, submitted_on, agent_name, event, issued)
 
 
 def record_printed(uow: SqlUnitOfWork, actor: Actor, receipt: Receipt, how: str) -> None:

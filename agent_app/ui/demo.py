@@ -308,10 +308,15 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
             for n, row_id in enumerate(conn.scalars(sa.select(table.id)).all()):
                 if n % 4 == 0:
                     continue
-                back = (now - dt.timedelta(days=n % 3, hours=n % 5)).isoformat()
-                values = {"created_at": back}
+                back = now - dt.timedelta(days=n % 3, hours=n % 5)
+                values: dict[str, Any] = {"created_at": back.isoformat()}
                 if table is tables.Enrollment:
-                    values["submitted_at"] = back
+                    # the consent is given while the form is typed, just before the submit:
+                    # backdating only the submission dated the receipt before its consent
+                    consent = conn.scalar(sa.select(table.consent).where(table.id == row_id))
+                    values["submitted_at"] = back.isoformat()
+                    given = back - dt.timedelta(minutes=3)
+                    values["consent"] = {**consent, "given_at": given.isoformat()}
                 conn.execute(sa.update(table).where(table.id == row_id).values(**values))
     _sync_problems(engine, submitted_ids[10])
 

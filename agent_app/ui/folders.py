@@ -23,3 +23,19 @@ def documents_dir() -> Path:
 def proposed(name: str) -> str:
     """The path a save dialog proposes for a file called `name`."""
     return str(documents_dir() / name)
+
+
+def unused(path: Path) -> Path:
+    """`path`, or the first of `name-2.ext`, `name-3.ext`... that does not exist yet: a file
+    saved again (a receipt printed twice in a day) never overwrites the earlier one."""
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+    return candidate
+
+
+def proposed_new(name: str) -> str:
+    """The path a save dialog proposes for a new file called `name` (or `name-2`...) in the
+    Documents folder, never one that exists."""
+    return str(unused(documents_dir() / name))

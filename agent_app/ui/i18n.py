@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 
 from agent_app.domain import _resources
 
@@ -48,6 +48,12 @@ def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
         app.removeTranslator(translator)
     _installed.clear()
     _current = "en"
+    # The system's own file dialog speaks the system's language (English on most budget
+    # laptops): under Indonesian, Qt's own dialog, translated by qt_extra_id, is shown instead.
+    # (The print dialog of Windows is always the system's; Linux's is Qt's own.)
+    QCoreApplication.setAttribute(
+        Qt.ApplicationAttribute.AA_DontUseNativeDialogs, lang != "en" and not system_speaks(lang)
+    )
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return _current
@@ -69,6 +75,12 @@ def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
     QLocale.setDefault(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
     _current = lang
     return _current
+
+
+def system_speaks(lang: str) -> bool:
+    """Whether the system's own user interface is in `lang` (its first UI language)."""
+    languages = QLocale.system().uiLanguages()
+    return bool(languages) and languages[0].split("-")[0].split("_")[0].lower() == lang
 
 
 def current_language() -> str:

@@ -132,7 +132,7 @@ def _ask_pdf_path(parent: QWidget | None, suggested: str) -> Path | None:
     name, _ = QFileDialog.getSaveFileName(
         parent,
         QCoreApplication.translate("printing", "Save as PDF"),
-        folders.proposed(suggested),
+        folders.proposed_new(suggested),
         QCoreApplication.translate("printing", "PDF files (*.pdf)"),
     )
     if not name:
@@ -156,7 +156,11 @@ def receipt_pdf(r: receipt.Receipt, path: Path) -> Path:
 
 
 def receipt_file_name(r: receipt.Receipt) -> str:
-    return f"bukti-pendaftaran-{r.enrollment_id[:8]}.pdf"
+    """bukti-pendaftaran-<short id>-<day printed>[-diterima].pdf: one enrollment's receipts
+    of different days or states get different names (and `folders.proposed_new` adds -2,
+    -3... for a second one the same day)."""
+    accepted = "-diterima" if r.membership_number else ""
+    return f"bukti-pendaftaran-{r.enrollment_id[:8]}-{r.issued_at:%Y-%m-%d}{accepted}.pdf"
 
 
 def load_receipt(backend: Any, enrollment_id: str) -> receipt.Receipt:

@@ -1000,6 +1000,22 @@ Apakah ini benar?</translation>
         <translation>Cari nama atau NIK</translation>
     </message>
     <message>
+        <source>Print receipt</source>
+        <translation>Cetak bukti pendaftaran</translation>
+    </message>
+    <message>
+        <source>Print the receipt of the chosen enrollment</source>
+        <translation>Cetak bukti pendaftaran yang dipilih</translation>
+    </message>
+    <message>
+        <source>Receipt as PDF</source>
+        <translation>Bukti sebagai PDF</translation>
+    </message>
+    <message>
+        <source>Save the receipt of the chosen enrollment</source>
+        <translation>Simpan bukti pendaftaran yang dipilih sebagai PDF</translation>
+    </message>
+    <message>
         <source>My enrollments</source>
         <translation>Pendaftaran saya</translation>
     </message>

@@ -1293,11 +1293,25 @@ class EnrollmentsPage(QWidget):
         self.mine_timer.setInterval(150)
         self.mine_timer.timeout.connect(self.refresh_mine)
         self.mine_search.textChanged.connect(lambda _t: self.mine_timer.start())
+        # any of my submitted enrollments' receipts, again (with the membership number once
+        # accepted); build_receipt refuses another agent's
+        self.mine_print_button = QPushButton(self.tr("Print receipt"))
+        self.mine_print_button.setToolTip(self.tr("Print the receipt of the chosen enrollment"))
+        self.mine_pdf_button = QPushButton(self.tr("Receipt as PDF"))
+        self.mine_pdf_button.setToolTip(self.tr("Save the receipt of the chosen enrollment"))
+        self.mine_print_button.clicked.connect(self.print_selected_receipt)
+        self.mine_pdf_button.clicked.connect(lambda: self.save_selected_receipt())
+        self.mine_table.selectionModel().selectionChanged.connect(self._mine_selection)
+        self._mine_selection()
         mine_page = QWidget()
         mine_layout = QVBoxLayout(mine_page)
         mine_layout.addWidget(self.mine_search)
         mine_layout.addWidget(self.mine_table)
-        mine_layout.addWidget(self.mine_count)
+        mine_row = QHBoxLayout()
+        mine_row.addWidget(self.mine_count, 1)
+        mine_row.addWidget(self.mine_print_button)
+        mine_row.addWidget(self.mine_pdf_button)
+        mine_layout.addLayout(mine_row)
         self.tabs.addTab(mine_page, self.tr("My enrollments"))
         self.title = widgets.heading(self.tr("Enrollment of BPU workers"))
         layout = QVBoxLayout(self)
@@ -1326,11 +1340,40 @@ class EnrollmentsPage(QWidget):
     def _show_mine(self, result: tuple[int, list[Any]]) -> None:
         total, rows = result
         self.mine.set_records(rows)
+        self._mine_selection()
         self.mine_count.setText(
             self.tr("{shown} of {total} enrollments").format(
                 shown=i18n.number(len(rows)), total=i18n.number(total)
             )
         )
+
+    def selected_mine(self) -> str | None:
+        """The id of the chosen row of "My enrollments" when it has a receipt (not a draft)."""
+        rows = self.mine_table.selectionModel().selectedRows()
+        record = self.mine.record(rows[0].row()) if rows else None
+        status = value(record, "status") if record is not None else None
+        if record is None or str(getattr(status, "value", status)) == "draft":
+            return None
+        return str(value(record, "id"))
+
+    def _mine_selection(self, *_args: Any) -> None:
+        chosen = self.selected_mine() is not None
+        for button in (self.mine_print_button, self.mine_pdf_button):
+            button.setEnabled(chosen)
+
+    def print_selected_receipt(self) -> None:
+        enrollment_id = self.selected_mine()
+        if enrollment_id:
+            from agent_app.ui import printing
+
+            printing.print_receipt(self, self.ctx.backend, enrollment_id)
+
+    def save_selected_receipt(self, path: Path | None = None) -> None:
+        enrollment_id = self.selected_mine()
+        if enrollment_id:
+            from agent_app.ui import printing
+
+            printing.save_receipt_pdf(self, self.ctx.backend, enrollment_id, path)
 
     def _show_drafts(self, records: list[Any]) -> None:
         self.drafts.set_records(records)
