@@ -180,3 +180,20 @@ def test_next_worker_key_keeps_the_shared_fields(
     qtbot.keyClick(form.nik, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert form.nik.text() == ""
     assert form.business is not None
+
+
+def test_settings_chooses_an_event_pulled_after_the_login(qtbot: Any, booth_window: MainWindow):
+    window = booth_window
+    settings = window.workspace.show_page("settings")
+    assert settings.event_combo.findData(EVENT.id) == -1  # nothing pulled yet
+    uow = window.ctx.backend.uow_factory()
+    with uow:  # a sync pulls it while Settings is open... and offline afterwards
+        uow.events.upsert(EVENT, version=1)
+        uow.commit()
+    window.workspace.show_page("settings")
+    index = settings.event_combo.findData(EVENT.id)
+    assert index > 0
+    settings.event_combo.setCurrentIndex(index)
+    settings.save()
+    assert window.ctx.event_id == EVENT.id
+    assert window.shell.settings.current_event_id == EVENT.id
