@@ -31,6 +31,7 @@ class Context(QObject):
     businesses_changed = Signal()
     enrollments_changed = Signal()
     event_changed = Signal()
+    events_loaded = Signal()  # the list of pulled events changed
     account_changed = Signal()
     sync_changed = Signal()
     sync_wanted = Signal()  # a change worth sending soon (a submit): AutoSync runs a cycle
@@ -63,6 +64,20 @@ class Context(QObject):
             if backend_mod.value(event, "id") == self.event_id:
                 return str(backend_mod.value(event, "name", ""))
         return ""
+
+    def reload_events(self) -> None:
+        """Reads the events this laptop has pulled (offline: the local list), for the event
+        choosers; they follow a pull without a new login."""
+        from agent_app.ui.ops import Op
+
+        backend = self.backend
+        Op(self, lambda: list(backend.events())).success(self._events_loaded).run()
+
+    def _events_loaded(self, events: list[Any]) -> None:
+        ids = [backend_mod.value(e, "id") for e in events]
+        if ids != [backend_mod.value(e, "id") for e in self.events]:
+            self.events = events
+            self.events_loaded.emit()
 
     def set_event(self, event_id: str | None) -> None:
         self.settings.current_event_id = event_id

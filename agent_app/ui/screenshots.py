@@ -202,6 +202,20 @@ def _run(out: Path, lang: str) -> int:
     enroll.tabs.setCurrentIndex(1)
     shot("10-pendaftaran-perlu-perbaikan")
     enroll.tabs.setCurrentIndex(0)
+    # booth mode (issue 11 item 11): the booth bar, the workers of one business
+    shell.settings.booth_mode = True
+    workspace.show_page("enrollments")
+    enroll.start_for_business(page.detail_page.business)
+    form.keep_region.setChecked(True)
+    form.nik.setText(
+        demo.synthetic_nik(__import__("random").Random(5), dt.date(1992, 8, 5), False, "16.71.05")
+    )
+    form.full_name.setText("Ahmad Fauzi")
+    form.phone.setFocus()
+    shot("10b-mode-booth")
+    form.clear()
+    shell.settings.booth_mode = False
+    workspace.show_page("enrollments")
 
     workspace.show_page("followups")
     shot("11-tindak-lanjut")

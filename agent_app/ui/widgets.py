@@ -84,14 +84,22 @@ def select_data(combo: QComboBox, data: Any) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
+#: a widget property: what is under it is not part of the form's typed state
+NOT_FORM_STATE = "notFormState"
+
+
 def _inputs(root: QWidget) -> list[QWidget]:
     """The input widgets under `root` in creation order (the same for two forms built alike);
     a region picker counts as one input, and the line edits inside spin and combo boxes as
-    none."""
+    none; nothing under a widget whose `NOT_FORM_STATE` property is true (what is not the
+    person's, e.g. the booth bar)."""
     found: list[QWidget] = []
     pickers = root.findChildren(regions.RegionPicker)
+    outside = [w for w in root.findChildren(QWidget) if w.property(NOT_FORM_STATE)]
     for widget in root.findChildren(QWidget):
         if any(p is not widget and p.isAncestorOf(widget) for p in pickers):
+            continue
+        if any(o is widget or o.isAncestorOf(widget) for o in outside):
             continue
         if isinstance(widget, QLineEdit) and isinstance(
             widget.parent(), (QAbstractSpinBox, QComboBox)

@@ -412,6 +412,8 @@ class MainWindow(QMainWindow):
         self.ctx.event_changed.connect(self.refresh_labels)
         self.ctx.account_changed.connect(self.refresh_status)
         self.ctx.sync_changed.connect(self.refresh_status)
+        self.ctx.sync_changed.connect(self.ctx.reload_events)  # a pull may bring events
+        self.ctx.events_loaded.connect(self.refresh_labels)
         self.ctx.businesses_changed.connect(self.refresh_status)
         self.ctx.enrollments_changed.connect(self.refresh_status)
         self.workspace = Workspace(self.ctx)

@@ -785,12 +785,36 @@
         <translation>Buang</translation>
     </message>
     <message>
+        <source>Keep the region for the next worker</source>
+        <translation>Pertahankan wilayah untuk pekerja berikutnya</translation>
+    </message>
+    <message>
+        <source>End the business link</source>
+        <translation>Lepaskan kaitan usaha</translation>
+    </message>
+    <message>
+        <source>Enter: submit · Ctrl+P: print the receipt · Ctrl+N or F2: next worker</source>
+        <translation>Enter: ajukan · Ctrl+P: cetak bukti · Ctrl+N atau F2: pekerja berikutnya</translation>
+    </message>
+    <message>
+        <source>Booth: event</source>
+        <translation>Booth: acara</translation>
+    </message>
+    <message>
         <source>1 month</source>
         <translation>1 bulan</translation>
     </message>
     <message>
         <source>{n} months</source>
         <translation>{n} bulan</translation>
+    </message>
+    <message>
+        <source>Start the next worker? What was typed for this one is lost.</source>
+        <translation>Mulai pekerja berikutnya? Isian untuk pekerja ini akan hilang.</translation>
+    </message>
+    <message>
+        <source>Next worker</source>
+        <translation>Pekerja berikutnya</translation>
     </message>
     <message>
         <source>Type the 16 digits of the NIK.</source>

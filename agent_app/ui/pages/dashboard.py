@@ -125,6 +125,7 @@ class DashboardPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         ctx.event_changed.connect(self.refresh)
+        ctx.events_loaded.connect(self.refresh)
         ctx.businesses_changed.connect(self.refresh)
         ctx.enrollments_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)

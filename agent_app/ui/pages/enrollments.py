@@ -5,9 +5,15 @@ The form reads the NIK as it is typed and shows the birth date, gender and regio
 needs a reason. The contribution quote (domain.contributions) updates live with any discount.
 Before submitting, the form checks this laptop for an active enrollment with the same NIK.
 
-Booth mode: after a submit the form clears and the NIK field takes the focus for the next
-person. Enter submits (from any single-line field), Ctrl+S saves a draft, Esc (or Batal) clears
-the form, after a confirmation when anything is typed.
+Booth mode (Settings, or the booth bar above the form) makes the form a queue tool: the event
+of the day is chosen on the bar from the pulled events (offline), what the queue shares (the
+event, the business the workers come from, the region when "keep" is ticked) is carried to the
+next worker, the optional fields leave the Tab chain (a click still reaches them), and so do the
+birth date and gender while they are what the NIK says. After a submit the form clears the
+person's fields and the NIK field takes the focus. Enter submits (from any single-line field),
+Ctrl+P prints the receipt of the last submit, Ctrl+N or F2 starts the next worker (clears the
+person's fields, after a confirmation when anything is typed), Ctrl+S saves a draft, Esc (or
+Batal) clears the form, after a confirmation when anything is typed.
 
 Nothing typed is lost: the form is autosaved as the account's own draft
 (`services.form_drafts`) within 2 s of a change, and when the window is locked, switched or
@@ -338,8 +344,38 @@ class EnrollmentForm(QWidget):
         resume_layout.addWidget(self.forget_button)
         self.resume_bar.setVisible(False)
 
+        # -- booth mode: the queue's shared values and keys (issue 11, item 11) --
+        self.booth_event = QComboBox()
+        self.booth_event.setMinimumContentsLength(24)
+        self.booth_event.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.booth_event.activated.connect(self._booth_event_chosen)
+        self.keep_region = QCheckBox(self.tr("Keep the region for the next worker"))
+        self.drop_business = QPushButton(self.tr("End the business link"))
+        self.drop_business.clicked.connect(lambda: self.set_business(None))
+        self.drop_business.setVisible(False)
+        self.booth_keys = widgets.hint(
+            self.tr("Enter: submit · Ctrl+P: print the receipt · Ctrl+N or F2: next worker")
+        )
+        self.booth_bar = QFrame()
+        self.booth_bar.setObjectName("card")
+        booth_layout = QGridLayout(self.booth_bar)
+        booth_layout.addWidget(QLabel(self.tr("Booth: event")), 0, 0)
+        booth_layout.addWidget(self.booth_event, 0, 1)
+        booth_layout.addWidget(self.drop_business, 0, 2)
+        booth_layout.addWidget(self.keep_region, 1, 0, 1, 2)
+        booth_layout.addWidget(self.booth_keys, 2, 0, 1, 3)
+        booth_layout.setColumnStretch(1, 1)
+        self.booth_bar.setVisible(False)
+        self.booth_bar.setProperty(widgets.NOT_FORM_STATE, True)  # the queue's, not the person's
+        self.booth = False
+        ctx.event_changed.connect(self._fill_booth_events)
+        ctx.events_loaded.connect(self._fill_booth_events)
+
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.booth_bar)
         left_layout.addWidget(self.resume_bar)
         left_layout.addWidget(self.business_banner)
         left_layout.addWidget(self.correction_banner)
@@ -378,6 +414,7 @@ class EnrollmentForm(QWidget):
         self.dup_timer.setInterval(250)
         self.dup_timer.timeout.connect(self.check_duplicate)
         self.nik.textChanged.connect(self._nik_changed)
+        self.gender.currentIndexChanged.connect(lambda _i: self._booth_focus())
         self.birth_date.dateChanged.connect(self._birth_date_changed)
         self.gender.currentIndexChanged.connect(lambda _i: self._check_nik_agreement())
         self.region.changed.connect(lambda _code: self._check_nik_agreement())
@@ -391,6 +428,13 @@ class EnrollmentForm(QWidget):
         ):
             signal.connect(self.update_quote)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
+        for sequence, slot in (
+            ("Ctrl+P", self.print_receipt),
+            ("Ctrl+N", self.next_worker),
+            ("F2", self.next_worker),
+        ):
+            shortcut = QShortcut(QKeySequence(sequence), self, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
         self._quiet = False  # filling the form by program: not a change to autosave
         self._autosaved = False
@@ -437,6 +481,74 @@ class EnrollmentForm(QWidget):
             self.submit()
             return
         super().keyPressEvent(event)
+
+    # -- booth mode -----------------------------------------------------------------------
+
+    def optional_fields(self) -> list[QWidget]:
+        """Fields a booth worker rarely needs: out of the Tab chain in booth mode."""
+        return [
+            self.birth_place,
+            self.email,
+            self.address,
+            self.region.search,
+            *self.region.combos,
+            self.income,
+            self.jht,
+            self.period,
+            self.paid_by_state,
+            self.draft_button,
+            self.clear_button,
+        ]
+
+    def set_booth_mode(self, on: bool) -> None:
+        """Shows the booth bar and takes the optional fields out of the Tab chain (a click
+        still reaches them), or puts everything back."""
+        self.booth = on
+        self.booth_bar.setVisible(on)
+        policy = Qt.FocusPolicy.ClickFocus if on else Qt.FocusPolicy.StrongFocus
+        for widget in self.optional_fields():
+            widget.setFocusPolicy(policy)
+        self._fill_booth_events()
+        self._booth_focus()
+
+    def _booth_focus(self) -> None:
+        """In booth mode the birth date and gender the NIK filled in are skipped by Tab; one
+        to check or fill (no valid NIK, a changed value, a warning) is in the chain."""
+        info = self.nik_info
+        skip = (
+            self.booth
+            and info is not None
+            and not self.birth_date_touched
+            and self.gender.currentData() == str(info.gender.value)
+        )
+        policy = Qt.FocusPolicy.ClickFocus if skip else Qt.FocusPolicy.StrongFocus
+        self.birth_date.setFocusPolicy(policy)
+        self.gender.setFocusPolicy(policy)
+
+    def _fill_booth_events(self) -> None:
+        from agent_app.ui.pages.settings import fill_event_combo
+
+        fill_event_combo(self.booth_event, self.ctx)
+
+    def _booth_event_chosen(self, _index: int) -> None:
+        event_id = self.booth_event.currentData()
+        if event_id != self.ctx.event_id:
+            self.ctx.set_event(event_id)
+
+    def next_worker(self) -> None:
+        """Ctrl+N / F2: the person's fields are cleared (after a confirmation when anything
+        is typed), what the queue shares stays, and the NIK field takes the focus."""
+        if self.touched() and not messages.confirm(
+            self,
+            self.tr("Start the next worker? What was typed for this one is lost."),
+            self.tr("Next worker"),
+            self.tr("Keep typing"),
+        ):
+            return
+        if self.touched():
+            self.forget_draft()
+        self.clear(keep_shared=True)
+        self.message.setText("")
 
     # -- NIK and birth date ---------------------------------------------------------------
 
@@ -486,9 +598,11 @@ class EnrollmentForm(QWidget):
             self.dup_timer.start()
         self._check_birth_date()
         self._check_nik_agreement()
+        self._booth_focus()
 
     def _birth_date_changed(self) -> None:
         self.birth_date_touched = True
+        self._booth_focus()
         self._show(self.errors["birth_date"], self.birth_date.problem())  # kept, and marked
         self._check_birth_date()
 
@@ -883,7 +997,7 @@ class EnrollmentForm(QWidget):
         self._busy(False)
         name = self.full_name.text().strip()
         amount = value(enrollment, "monthly_contribution")
-        self.clear()
+        self.clear(keep_shared=self.booth)  # the queue's business and region stay
         self._status(
             self.message,
             "ok",
@@ -1063,11 +1177,18 @@ class EnrollmentForm(QWidget):
         self.clear()
         self.forget_draft()
 
-    def clear(self) -> None:
-        """Empties the form for the next person (the autosaved draft is left alone)."""
+    def clear(self, keep_shared: bool = False) -> None:
+        """Empties the form for the next person (the autosaved draft is left alone); with
+        `keep_shared`, the business and (when "keep" is ticked) the region stay."""
+        business = self.business if keep_shared else None
+        region = self.region.code() if keep_shared and self.keep_region.isChecked() else None
         quiet, self._quiet = self._quiet, True
         try:
             self._clear()
+            if business is not None:
+                self.set_business(business)
+            if region:
+                self.region.set_code(region)
         finally:
             self._quiet = quiet
         self.autosave_timer.stop()
@@ -1130,6 +1251,7 @@ class EnrollmentForm(QWidget):
         """Ties the enrollment to a business (a worker of an UMKM the agent visited)."""
         self.business = business
         self.business_banner.setVisible(business is not None)
+        self.drop_business.setVisible(business is not None)
         if business is not None:
             name = widgets.elided(self.business_banner, str(value(business, "name", "")), 360)
             self.business_banner.setText(self.tr("Worker of: {name}").format(name=name))
@@ -1322,6 +1444,7 @@ class EnrollmentsPage(QWidget):
         self.form.offer_resume()
 
     def activate(self) -> None:
+        self.form.set_booth_mode(bool(getattr(self.ctx.settings, "booth_mode", False)))
         self.refresh()
         if self.tabs.currentWidget() is self.form:
             self.form.nik.setFocus()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -107,10 +108,12 @@ class SettingsPage(QWidget):
         layout.addWidget(self.about_button)
         layout.addStretch(1)
         ctx.event_changed.connect(self._fill_events)
+        ctx.events_loaded.connect(self._fill_events)
 
     def activate(self) -> None:
         settings = self.ctx.settings
         self._fill_events()
+        self.ctx.reload_events()  # events pulled since the login are choosable too
         widgets.select_data(self.language, getattr(settings, "language", "id"))
         self.idle.setValue(int(getattr(settings, "idle_lock_minutes", 0) or 0))
         self.booth.setChecked(bool(getattr(settings, "booth_mode", False)))
@@ -133,20 +136,7 @@ class SettingsPage(QWidget):
         self.about.open()
 
     def _fill_events(self) -> None:
-        self.event_combo.blockSignals(True)
-        self.event_combo.clear()
-        self.event_combo.addItem(self.tr("(no event)"), None)
-        for event in self.ctx.events:
-            starts, ends = value(event, "starts_on"), value(event, "ends_on")
-            text = str(value(event, "name", ""))
-            venue = value(event, "venue")
-            if venue:
-                text += f" · {venue}"
-            if starts and ends:
-                text += f" ({i18n.date(starts)} – {i18n.date(ends)})"
-            self.event_combo.addItem(text, value(event, "id"))
-        widgets.select_data(self.event_combo, self.ctx.event_id)
-        self.event_combo.blockSignals(False)
+        fill_event_combo(self.event_combo, self.ctx)
 
     def save(self) -> None:
         settings = self.ctx.settings
@@ -227,3 +217,21 @@ class SettingsPage(QWidget):
         self.account_note.setText(self.tr("Account added."))
         for edit in (self.new_code, self.new_name, self.new_password):
             edit.clear()
+
+
+def fill_event_combo(combo: QComboBox, ctx: Context) -> None:
+    """The events this laptop has pulled (chosen offline), the current one selected."""
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(QCoreApplication.translate("SettingsPage", "(no event)"), None)
+    for event in ctx.events:
+        starts, ends = value(event, "starts_on"), value(event, "ends_on")
+        text = str(value(event, "name", ""))
+        venue = value(event, "venue")
+        if venue:
+            text += f" · {venue}"
+        if starts and ends:
+            text += f" ({i18n.date(starts)} – {i18n.date(ends)})"
+        combo.addItem(text, value(event, "id"))
+    widgets.select_data(combo, ctx.event_id)
+    combo.blockSignals(False)
