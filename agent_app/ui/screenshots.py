@@ -171,10 +171,10 @@ def _run(out: Path, lang: str) -> int:
     dialog.reason.setText("Menunggu pemilik pulang dari pasar")
     dialog.notes.setPlainText("Tertarik JKK + JKM untuk 3 pekerja; minta datang Sabtu.")
     shot("06-catat-kunjungan", dialog)
-    dialog.reject()
+    dialog.discard()  # filled by this script: Batal would ask first
     page.edit_business(page.detail_page.business)
     shot("07-ubah-usaha", page.dialog)
-    page.dialog.reject()
+    page.dialog.discard()
     page.show_list()
 
     enroll: Any = workspace.show_page("enrollments")

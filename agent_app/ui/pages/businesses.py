@@ -408,6 +408,12 @@ class GuardedDialog(widgets.FittingDialog):
         self._done = True
         super().reject()
 
+    def discard(self) -> None:
+        """Closes the dialog without asking and forgets what was typed (the program closing a
+        form it filled itself, as the screenshot tool does)."""
+        self._forget()
+        super().reject()
+
     def accept(self) -> None:
         self._forget()
         super().accept()
