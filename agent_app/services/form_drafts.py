@@ -22,6 +22,8 @@ log = logging.getLogger("db")
 #: The forms that autosave (a visit's key is `visit:<business id>`).
 ENROLLMENT = "enrollment"
 NEW_BUSINESS = "business:new"
+#: A business form's key: `business:new`, or `business:<id>` while editing one.
+BUSINESS_PREFIX = "business:"
 VISIT_PREFIX = "visit:"
 
 
@@ -36,6 +38,17 @@ def get(uow: SqlUnitOfWork, actor: Actor, form: str) -> rows.FormDraft | None:
     """The actor's own draft of `form`, if any (never another account's)."""
     with uow:
         return uow.form_drafts.get(actor.agent_code, form)
+
+
+def unfinished_business_forms(uow: SqlUnitOfWork, actor: Actor) -> list[rows.FormDraft]:
+    """The actor's autosaved business and visit forms, the most recent first (the enrollment
+    form offers its own): what the Usaha page offers to resume after a restart."""
+    with uow:
+        return [
+            draft
+            for draft in uow.form_drafts.list_for(actor.agent_code)
+            if draft.form.startswith((BUSINESS_PREFIX, VISIT_PREFIX)) and draft.state
+        ]
 
 
 def discard(uow: SqlUnitOfWork, actor: Actor, form: str) -> None:

@@ -728,6 +728,14 @@ class FormDraftRepository:
             return None
         return rows.FormDraft(row.form, dict(row.state), row.updated_at)
 
+    def list_for(self, agent_code: str) -> list[rows.FormDraft]:
+        """The account's autosaved forms, the most recently saved first."""
+        t = tables.FormDraft
+        found = self.session.scalars(
+            sa.select(t).where(t.agent_code == agent_code).order_by(t.updated_at.desc())
+        )
+        return [rows.FormDraft(row.form, dict(row.state), row.updated_at) for row in found]
+
     def delete(self, agent_code: str, form: str) -> None:
         row = self.session.get(tables.FormDraft, (agent_code, form))
         if row is not None:

@@ -303,6 +303,33 @@
     </message>
 </context>
 <context>
+    <name>BusinessesPage</name>
+    <message>
+        <source>Resume</source>
+        <translation>Lanjutkan</translation>
+    </message>
+    <message>
+        <source>A new business form</source>
+        <translation>Formulir usaha baru</translation>
+    </message>
+    <message>
+        <source>A visit record</source>
+        <translation>Catatan kunjungan</translation>
+    </message>
+    <message>
+        <source>A change to a business</source>
+        <translation>Perubahan data usaha</translation>
+    </message>
+    <message>
+        <source>{what} was left unfinished (saved {when}). Resume it?</source>
+        <translation>{what} belum selesai (disimpan {when}). Lanjutkan?</translation>
+    </message>
+    <message>
+        <source>({n} more after it)</source>
+        <translation>(dan {n} lagi setelahnya)</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>Conflict: {record}</source>

@@ -394,6 +394,14 @@ class FakeBackend:
     def discard_form_draft(self, form: str) -> None:
         self.form_drafts.pop((self.actor.agent_code, form), None)
 
+    def unfinished_business_forms(self) -> list[Any]:
+        mine = [
+            draft
+            for (agent, form), draft in self.form_drafts.items()
+            if agent == self.actor.agent_code and form.startswith(("business:", "visit:"))
+        ]
+        return sorted(mine, key=lambda draft: draft["updated_at"], reverse=True)
+
     def get_enrollment(self, enrollment_id: str) -> Any:
         return dict(self.enrollments[enrollment_id])
 

@@ -394,3 +394,43 @@ def test_a_killed_app_process_loses_nothing_typed(
     finally:
         shell.close()
     assert not shown_messages
+
+
+def test_after_a_crash_the_usaha_page_offers_the_unfinished_visit_to_its_account_only(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, confirmations: Any
+):
+    page = _businesses(qtbot, logged_in)
+    assert not page.resume_bar.isVisibleTo(page)  # nothing unfinished yet
+    business = next(iter(shell.backend.businesses.values()))
+    page.record_visit(business)
+    visit = page.dialog
+    qtbot.addWidget(visit)
+    qtbot.keyClicks(visit.reason, "Pemilik ke pasar")
+    qtbot.waitUntil(lambda: (shell.backend.actor.agent_code, f"visit:{business.id}")
+                    in shell.backend.form_drafts)  # fmt: skip
+
+    # crash: the window is dropped; a new one starts and the same person logs in
+    logged_in.hide()
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    page = _businesses(qtbot, window)
+    assert page.resume_bar.isVisibleTo(page)
+    assert "Catatan kunjungan belum selesai" in page.resume_label.text()
+    page.resume_button.click()
+    again = page.dialog
+    qtbot.addWidget(again)
+    assert again.business.id == business.id
+    assert again.reason.text() == "Pemilik ke pasar"
+    assert not page.resume_bar.isVisibleTo(page)
+    assert confirmations == []
+
+    # another account of the same laptop is offered nothing of it
+    shell.backend.actor = fakes.Account("PLG-002", "Budi Santoso", "Palembang")
+    ctx = Context(shell, shell.backend, shell.backend.actor, today=lambda: fakes.TODAY)
+    workspace = Workspace(ctx)
+    qtbot.addWidget(workspace)
+    budi = workspace.show_page("businesses")
+    assert not budi.resume_bar.isVisibleTo(budi)

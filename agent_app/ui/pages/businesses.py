@@ -764,8 +764,23 @@ class BusinessesPage(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.list_page)
         self.stack.addWidget(self.detail_page)
+        # A business or visit form left unfinished (a crash, a restart, a switch of user):
+        # offered back here, the most recent first; the form refills itself when it opens.
+        self.unfinished: list[Any] = []
+        self.resume_label = QLabel()
+        self.resume_label.setObjectName("warning")
+        self.resume_label.setWordWrap(True)
+        self.resume_button = QPushButton(self.tr("Resume"))
+        self.resume_button.clicked.connect(self.resume)
+        self.resume_bar = QWidget()
+        resume_row = QHBoxLayout(self.resume_bar)
+        resume_row.setContentsMargins(8, 4, 8, 4)
+        resume_row.addWidget(self.resume_label, 1)
+        resume_row.addWidget(self.resume_button)
+        self.resume_bar.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.resume_bar)
         layout.addWidget(self.stack)
         self.list_page.open_business.connect(self.open_business)
         self.list_page.new_business.connect(self.new_business)
@@ -775,6 +790,68 @@ class BusinessesPage(QWidget):
         self.current_id: str | None = None
         self.dialog: QDialog | None = None
         ctx.businesses_changed.connect(self._reload_detail)
+        ctx.account_changed.connect(self.offer_resume)
+        self.offer_resume()
+
+    def offer_resume(self) -> None:
+        """Asks for this account's unfinished business and visit forms and offers the most
+        recent (nothing while a form is open)."""
+        if self.dialog is not None:
+            return
+        backend = self.ctx.backend
+        Op(self, backend.unfinished_business_forms).success(self._offer).failure(
+            lambda exc: log.info("unfinished forms unavailable: %s", type(exc).__name__)
+        ).run()
+
+    def _offer(self, drafts: Any) -> None:
+        self.unfinished = list(drafts or [])
+        if not self.unfinished or self.dialog is not None:
+            self.resume_bar.setVisible(False)
+            return
+        latest = self.unfinished[0]
+        form = str(value(latest, "form"))
+        if form == "business:new":
+            what = self.tr("A new business form")
+        elif form.startswith("visit:"):
+            what = self.tr("A visit record")
+        else:
+            what = self.tr("A change to a business")
+        try:
+            when = i18n.date_time(dt.datetime.fromisoformat(str(value(latest, "updated_at"))))
+        except ValueError:
+            when = "-"
+        text = self.tr("{what} was left unfinished (saved {when}). Resume it?").format(
+            what=what, when=when
+        )
+        if len(self.unfinished) > 1:
+            text += " " + self.tr("({n} more after it)").format(
+                n=i18n.number(len(self.unfinished) - 1)
+            )
+        self.resume_label.setText(text)
+        self.resume_bar.setVisible(True)
+
+    def resume(self) -> None:
+        """Opens the offered form; it gives back what was typed in it."""
+        if not self.unfinished:
+            return
+        form = str(value(self.unfinished.pop(0), "form"))
+        self.resume_bar.setVisible(False)
+        if form == "business:new":
+            self.new_business()
+            return
+        kind, _, business_id = form.partition(":")
+        backend = self.ctx.backend
+
+        def reopen(detail: Any) -> None:
+            self.current_id = business_id
+            self._show_detail(detail)
+            business = value(detail, "business")
+            if kind == "visit":
+                self.record_visit(business)
+            else:
+                self.edit_business(business)
+
+        Op(self, lambda: backend.business_detail(business_id)).success(reopen).run()
 
     def activate(self) -> None:
         if self.stack.currentWidget() is self.list_page:
@@ -802,8 +879,13 @@ class BusinessesPage(QWidget):
     def _run(self, dialog: QDialog) -> None:
         self.dialog = dialog
         dialog.setModal(True)
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.finished.connect(lambda _: self._closed())
+        self.resume_bar.setVisible(False)
         dialog.open()
+
+    def _closed(self) -> None:
+        self.dialog = None
+        self.offer_resume()  # another unfinished form, if any
 
     def save_forms(self) -> None:
         """Autosaves the open form now (before a lock, a switch of user, a close)."""
