@@ -76,3 +76,17 @@ def test_an_unparsable_day_is_kept_marked_and_no_summary_runs(
     assert page.day_error.text().startswith("Bukan tanggal")
     assert "daily_summary" not in shell.backend.calls[calls:]
     assert page.summary.on == dt.date(2026, 11, 5)  # not a summary of some other day
+
+
+def test_a_day_picked_in_the_calendar_drives_the_summary(qtbot: Any, logged_in: MainWindow):
+    page = reports_page(logged_in)
+    type_into(qtbot, page.day, "05112026")
+    page.day.setFocus()
+    qtbot.keyClick(page.day, Qt.Key.Key_F4)
+    calendar = page.day.calendar
+    assert calendar is not None and calendar.isVisible()
+    grid = calendar.focusProxy() or calendar  # the calendar's day grid has the keys
+    qtbot.keyClick(grid, Qt.Key.Key_Right)  # the next day
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert page.day.text() == "06-11-2026"
+    assert page.summary is not None and page.summary.on == dt.date(2026, 11, 6)
