@@ -1597,6 +1597,10 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
         <translation>Hanya supervisor yang boleh mengekspor data tanpa disamarkan.</translation>
     </message>
     <message>
+        <source>Fill in the date, e.g. 01112026.</source>
+        <translation>Isi tanggalnya, mis. 01112026.</translation>
+    </message>
+    <message>
         <source>Excel files (*.xlsx)</source>
         <translation>Berkas Excel (*.xlsx)</translation>
     </message>

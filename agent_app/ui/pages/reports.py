@@ -5,8 +5,11 @@ The work runs in Ops on the database thread through `agent_app.reports` (over th
 unit of work, as the logged-in actor). When the backend offers `daily_summary(on, event_id,
 agent_code)` and `export(request, path)` itself, those are used instead (tests' fakes).
 Printed documents are in Bahasa Indonesia whatever the screen language: they are handed to
-workers and branch staff. Personal data in exports is masked unless a supervisor ticks
-"unmasked"; the box is disabled for agents, and the service refuses them anyway.
+workers and branch staff. The day and the period are `datefields.DateField`s, one tab stop each
+that take typed digits (issue 11, item 3): a value that does not parse is kept and marked, and
+no report or export runs on another date in its place. Personal data in exports is masked
+unless a supervisor ticks "unmasked"; the box is disabled for agents, and the service refuses
+them anyway.
 """
 
 from __future__ import annotations
@@ -15,14 +18,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTextBrowser,
@@ -31,17 +33,24 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.reports import daily, exports
-from agent_app.ui import folders, i18n, messages, printing, widgets
+from agent_app.ui import datefields, folders, i18n, messages, printing, widgets
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 
 
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
+def _date_field(ctx: Context, day: dt.date) -> datefields.DateField:
+    field = datefields.DateField()
+    field.today = ctx.today
+    field.setDate(day)
+    field.setMaximumWidth(140)
+    return field
 
 
-def _pydate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
+def _error() -> QLabel:
+    label = widgets.hint()
+    label.setObjectName("error")
+    label.setVisible(False)
+    return label
 
 
 def _is_supervisor(actor: Any) -> bool:
@@ -77,10 +86,8 @@ class ReportsPage(QWidget):
         self.summary: daily.DailySummary | None = None
 
         # -- daily summary --
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd-MM-yyyy")
-        self.day.setDate(_qdate(ctx.today()))
+        self.day = _date_field(ctx, ctx.today())
+        self.day_error = _error()
         self.scope = QComboBox()
         self.scope.addItem(self.tr("My day"), "agent")
         self.scope.addItem(self.tr("Current event"), "event")
@@ -93,7 +100,9 @@ class ReportsPage(QWidget):
         self.view = QTextBrowser()
         self.view.setOpenLinks(False)
         self.refresh_button.clicked.connect(self.refresh)
-        self.day.dateChanged.connect(lambda _d: self.refresh())
+        # typed: the report runs when the field is left; picked in the calendar: at once
+        self.day.dateChanged.connect(lambda _d: self._day_changed())
+        self.day.editingFinished.connect(self.refresh)
         self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
         self.agent_code.editingFinished.connect(self.refresh)
         self.print_button.clicked.connect(self.print_summary)
@@ -113,14 +122,11 @@ class ReportsPage(QWidget):
         self.kind.addItem(self.tr("Visits"), exports.Kind.VISITS.value)
         self.kind.addItem(self.tr("Businesses (UMKM)"), exports.Kind.BUSINESSES.value)
         today = ctx.today()
-        self.start = QDateEdit()
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("dd-MM-yyyy")
-        self.start.setDate(_qdate(today.replace(day=1)))
-        self.end = QDateEdit()
-        self.end.setCalendarPopup(True)
-        self.end.setDisplayFormat("dd-MM-yyyy")
-        self.end.setDate(_qdate(today))
+        self.start = _date_field(ctx, today.replace(day=1))
+        self.end = _date_field(ctx, today)
+        self.period_error = _error()
+        for field in (self.start, self.end):
+            field.editingFinished.connect(self._mark_period)
         self.only_event = QCheckBox(self.tr("Only the current event"))
         self.format = QComboBox()
         self.format.addItem(self.tr("Excel (.xlsx)"), exports.Format.XLSX.value)
@@ -142,6 +148,7 @@ class ReportsPage(QWidget):
         form = QFormLayout()
         form.addRow(self.tr("Data"), self.kind)
         form.addRow(self.tr("From / to"), dates)
+        form.addRow("", self.period_error)
         form.addRow("", self.only_event)
         form.addRow(self.tr("Format"), self.format)
         form.addRow("", self.unmasked)
@@ -152,6 +159,7 @@ class ReportsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.tr("Daily summary")))
         layout.addLayout(bar)
+        layout.addWidget(self.day_error)
         layout.addWidget(self.view, 1)
         layout.addWidget(widgets.heading(self.tr("Export"), 2))
         layout.addLayout(form)
@@ -196,8 +204,39 @@ class ReportsPage(QWidget):
         self.refresh()
 
     # -- daily summary ------------------------------------------------------------------
+    def _date_problem(self, field: datefields.DateField) -> str | None:
+        """Why the date typed in `field` cannot be used (it stays as typed), or None."""
+        problem = field.problem()
+        if problem is None and field.value() is None:
+            problem = self.tr("Fill in the date, e.g. 01112026.")
+        return problem
+
+    @staticmethod
+    def _mark(label: QLabel, problem: str | None) -> None:
+        label.setText(problem or "")
+        label.setVisible(bool(problem))
+
+    def _day_changed(self) -> None:
+        if not self.day.hasFocus():  # set, or picked in the calendar
+            self.refresh()
+        elif self._date_problem(self.day) is None:
+            self._mark(self.day_error, None)  # mended while typing
+
+    def period_problem(self) -> str | None:
+        """Why the export period cannot be used, or None; shown under the fields."""
+        problem = self._date_problem(self.start) or self._date_problem(self.end)
+        self._mark(self.period_error, problem)
+        return problem
+
+    def _mark_period(self) -> None:
+        self.period_problem()
+
     def refresh(self) -> None:
-        on = _pydate(self.day.date())
+        problem = self._date_problem(self.day)
+        self._mark(self.day_error, problem)
+        on = self.day.value()
+        if problem is not None or on is None:
+            return  # kept as typed and marked: no summary of another day
         event_id = self.ctx.event_id if self.scope.currentData() == "event" else None
         agent_code = None
         if event_id is None and _is_supervisor(self._actor()):
@@ -222,11 +261,16 @@ class ReportsPage(QWidget):
 
     # -- export -------------------------------------------------------------------------
     def export_request(self) -> exports.ExportRequest:
+        """The export the page describes; ValueError when the period is not usable."""
         event_id = self.ctx.event_id if self.only_event.isChecked() else None
+        problem = self.period_problem()
+        start, end = self.start.value(), self.end.value()
+        if problem is not None or start is None or end is None:
+            raise ValueError(problem)
         return exports.ExportRequest(
             kind=exports.Kind(self.kind.currentData()),
-            start=_pydate(self.start.date()),
-            end=_pydate(self.end.date()),
+            start=start,
+            end=end,
             event_id=event_id,
             format=exports.Format(self.format.currentData()),
             unmasked=self.unmasked.isChecked(),
@@ -247,6 +291,8 @@ class ReportsPage(QWidget):
         return path if path.suffix.lower() == f".{suffix}" else path.with_suffix(f".{suffix}")
 
     def export(self, path: Path | None = None) -> None:
+        if self.period_problem() is not None:
+            return  # the period stays as typed, marked under the fields
         request = self.export_request()
         target = path or self._ask_path(request)
         if target is None:
