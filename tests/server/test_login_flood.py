@@ -91,8 +91,8 @@ def _start(
 def test_forty_guesses_at_once_get_at_most_five_passwords_checked(
     server_url: str, tmp_path: Path
 ) -> None:
-    """The right password is among forty sent at once: no more than five are checked (the
-    rest wait), so a guesser cannot race the count."""
+    """The right password is among forty sent at once: no more than five wrong ones are
+    checked (the rest wait), so a guesser cannot race the count."""
     # A password check slow enough (16 MiB, two passes) for attempts to overlap, and a
     # bound on checks at once above five: the database count alone must hold the line.
     slow = {"argon2_time_cost": 2, "argon2_memory_kib": 16384, "argon2_parallelism": 1}
@@ -116,8 +116,12 @@ def test_forty_guesses_at_once_get_at_most_five_passwords_checked(
     finally:
         server.stop()
     statuses = [answer.status_code for answer in answers]
+    # At most five wrong passwords are checked. The right one takes back its own count
+    # (throttle.release_attempt), so when it arrives among the first five a fifth wrong one is
+    # still checked after it: six checks, of which five wrong (seen in a loaded run).
+    assert statuses.count(401) <= 5, statuses
+    assert statuses.count(200) <= 1, statuses
     checked = statuses.count(401) + statuses.count(200)
-    assert checked <= 5, statuses
     assert statuses.count(429) == N_LOGINS - checked, statuses
     for answer in answers:
         if answer.status_code == 429:
