@@ -95,7 +95,7 @@ class Cable:
                     if not data:
                         return
                     (b if sock is a else a).sendall(data)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: the proxy closed a socket (fd -1) meanwhile
             return
         finally:
             for sock in (a, b):
