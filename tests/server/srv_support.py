@@ -6,6 +6,7 @@ All data is synthetic: NIKs are made up in province 16 (Sumatera Selatan), distr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import itertools
@@ -15,10 +16,13 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from helpers import clock
 
@@ -381,3 +385,24 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+
+
+@contextlib.contextmanager
+def fresh_database(request: pytest.FixtureRequest, folder: Path, prefix: str) -> Iterator[str]:
+    """A fresh, empty database for a live server, by the fixture's param: a SQLite file in
+    `folder`, or ("postgres") a scratch PostgreSQL database named `prefix_<random>`, dropped
+    when the block ends."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{folder / 'server.sqlite3'}"
+        return
+    admin_url = request.getfixturevalue("pg_admin_url")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin_engine.dispose()

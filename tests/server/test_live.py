@@ -22,6 +22,7 @@ from srv_support import (
     business_fields,
     cheap_settings,
     enrollment_fields,
+    fresh_database,
     op,
 )
 
@@ -39,35 +40,18 @@ def live(
 ) -> Iterator[ServerProcess]:
     home = tmp_path_factory.mktemp("live")
     workers = 2  # two processes: nothing may live in one process's memory
-    drop: Any = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{home / 'server.sqlite3'}"
-    else:
-        admin_url = request.getfixturevalue("pg_admin_url")
-        name = f"perisai_live_{uuid.uuid4().hex[:10]}"
-        admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-        def drop() -> None:
-            with admin_engine.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin_engine.dispose()
-
-    server = ServerProcess(url, home, workers=workers)
-    settings = cheap_settings(url)
-    engine = db.make_engine(settings)
-    admin.create_branch(engine, "PLG", "Palembang", "16.71")
-    admin.create_agent(engine, settings, "S1", "Supervisor", "PLG", "supervisor", PASSWORD)
-    for n in range(N_CLIENTS):
-        admin.create_agent(engine, settings, f"A{n}", f"Agen {n}", "PLG", "agent", PASSWORD)
-    server.engine = engine  # type: ignore[attr-defined]
-    yield server
-    server.stop()
-    engine.dispose()
-    if drop:
-        drop()
+    with fresh_database(request, home, "perisai_live") as url:
+        server = ServerProcess(url, home, workers=workers)
+        settings = cheap_settings(url)
+        engine = db.make_engine(settings)
+        admin.create_branch(engine, "PLG", "Palembang", "16.71")
+        admin.create_agent(engine, settings, "S1", "Supervisor", "PLG", "supervisor", PASSWORD)
+        for n in range(N_CLIENTS):
+            admin.create_agent(engine, settings, f"A{n}", f"Agen {n}", "PLG", "agent", PASSWORD)
+        server.engine = engine  # type: ignore[attr-defined]
+        yield server
+        server.stop()
+        engine.dispose()
 
 
 class Client:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from srv_support import PASSWORD, ServerProcess, cheap_settings
+from srv_support import PASSWORD, ServerProcess, cheap_settings, fresh_database
 
 from sync.server import admin, config, db
 
@@ -31,18 +31,8 @@ MIB = 1024 * 1024
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def server_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database for one live server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
-        return
-    admin_url = request.getfixturevalue("pg_admin_url")
-    name = f"perisai_flood_{uuid.uuid4().hex[:10]}"
-    admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin_engine.dispose()
+    with fresh_database(request, tmp_path, "perisai_flood") as url:
+        yield url
 
 
 def _at_once(n: int, call: Callable[[int], httpx.Response]) -> list[httpx.Response]:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from helpers import clock
-from srv_support import REPO
+from srv_support import REPO, fresh_database
 
 from sync.server import config, db, migrate
 
@@ -24,18 +23,8 @@ HEAD = "0009"
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
-        return
-    admin_url = request.getfixturevalue("pg_admin_url")
-    name = f"perisai_race_{uuid.uuid4().hex[:10]}"
-    admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin_engine.dispose()
+    with fresh_database(request, tmp_path, "perisai_race") as url:
+        yield url
 
 
 def test_migrations_started_together_all_succeed(fresh_url: str, tmp_path: Path) -> None:

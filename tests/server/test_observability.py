@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from srv_support import (
@@ -22,6 +21,7 @@ from srv_support import (
     business_fields,
     cheap_settings,
     enrollment_fields,
+    fresh_database,
     op,
 )
 
@@ -42,33 +42,16 @@ def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
     home = tmp_path_factory.mktemp("observe")
-    drop: Any = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{home / 'server.sqlite3'}"
-    else:
-        admin_url = request.getfixturevalue("pg_admin_url")
-        name = f"perisai_obs_{uuid.uuid4().hex[:10]}"
-        admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-        def drop() -> None:
-            with admin_engine.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin_engine.dispose()
-
-    env = {"PERISAI_ACCESS_LOG": "json", "PERISAI_METRICS_TOKEN": TOKEN}
-    server = ServerProcess(url, home, workers=2, env=env)
-    settings = cheap_settings(url)
-    engine = db.make_engine(settings)
-    admin.create_branch(engine, "PLG", "Palembang", "16.71")
-    admin.create_agent(engine, settings, "A1", "Agen Satu", "PLG", "agent", PASSWORD)
-    engine.dispose()
-    yield server
-    server.stop()
-    if drop:
-        drop()
+    with fresh_database(request, home, "perisai_obs") as url:
+        env = {"PERISAI_ACCESS_LOG": "json", "PERISAI_METRICS_TOKEN": TOKEN}
+        server = ServerProcess(url, home, workers=2, env=env)
+        settings = cheap_settings(url)
+        engine = db.make_engine(settings)
+        admin.create_branch(engine, "PLG", "Palembang", "16.71")
+        admin.create_agent(engine, settings, "A1", "Agen Satu", "PLG", "agent", PASSWORD)
+        engine.dispose()
+        yield server
+        server.stop()
 
 
 def _scrape(base: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
