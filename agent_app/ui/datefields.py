@@ -19,17 +19,21 @@ from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 _SEPARATORS = re.compile(r"[\s/.\-:]+")
 
 
+def _digit_groups(text: str) -> list[str]:
+    """The runs of digits `text` is made of, split at separators; empty when it is empty or
+    holds anything else."""
+    parts = [p for p in _SEPARATORS.split(text.strip()) if p]
+    return parts if all(p.isdigit() for p in parts) else []
+
+
 def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
     """The date `text` means, or None when it means none (empty, or not a date).
 
     Day first, as written in Indonesia: `05081990`, `050890`, `5/8/1990`, `5-8-90`,
     `5.8.1990`; or ISO `1990-08-05`. A two-digit year is the latest such year not after
     `today`'s (`90` is 1990, `15` is 2015 in 2026)."""
-    raw = text.strip()
-    if not raw:
-        return None
-    parts = [p for p in _SEPARATORS.split(raw) if p]
-    if not all(p.isdigit() for p in parts):
+    parts = _digit_groups(text)
+    if not parts:
         return None
     if len(parts) == 1:
         digits = parts[0]
@@ -59,11 +63,8 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
 
 def parse_time(text: str) -> dt.time | None:
     """The time `text` means: `1640`, `940`, `16.40`, `16:40`, `9` (9.00); None otherwise."""
-    raw = text.strip()
-    if not raw:
-        return None
-    parts = [p for p in _SEPARATORS.split(raw) if p]
-    if not all(p.isdigit() for p in parts):
+    parts = _digit_groups(text)
+    if not parts:
         return None
     if len(parts) == 1:
         digits = parts[0]
