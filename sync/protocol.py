@@ -33,6 +33,7 @@ Role = Literal["agent", "supervisor"]
 REJECT_CODES = ("invalid_field", "forbidden", "unknown_reference", "key_reuse", "deleted")
 CONFLICT_CODES = ("nik_already_enrolled", "field_changed", "enrollment_accepted")
 
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from agent_app.domain import clock
 from sync import protocol
-from sync.server import bulk, db, rates
+from sync.server import branches, bulk, db, rates
 from sync.server.push.batch import Batch, select_rows
 from sync.server.push.prepare import Prepared, prepare
 from sync.server.push.records import Busy, Caller, Outcome, rejected
@@ -75,15 +75,6 @@ def _referenced_ids(preps: list[Prepared]) -> set[str]:
             if isinstance(value, str):
                 ids.add(value)
     return ids
-
-
-def branch_zone(conn: Connection, branch_code: str) -> str:
-    """The branch's time zone (WIB for a branch the database does not know)."""
-    branches = db.table(db.Branch)
-    zone = conn.execute(
-        sa.select(branches.c.time_zone).where(branches.c.code == branch_code)
-    ).scalar()
-    return clock.zone_or_default(zone)
 
 
 def _judge(
@@ -187,7 +178,7 @@ def apply_batch(
         Busy: the database stayed locked or kept deadlocking.
     """
     with engine.connect() as conn:
-        zone = branch_zone(conn, caller.branch_code)
+        zone = branches.time_zone(conn, caller.branch_code)
     today = clock.today(zone)
     rates.refresh(engine)  # a contribution table published since the last batch
     preps = [prepare(op, today, zone) for op in ops]
