@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from agent_app.domain import clock
+from agent_app.domain import clock, keys
 from sync.server import accounts, config, db, security, throttle
 from sync.server.admin.common import (
     CODE,
@@ -18,7 +18,7 @@ from sync.server.admin.common import (
     record_action,
 )
 
-ROLES = ("agent", "supervisor")
+ROLES = tuple(role.value for role in keys.Role)
 
 
 def create_branch(
