@@ -33,14 +33,6 @@ Role = Literal["agent", "supervisor"]
 REJECT_CODES = ("invalid_field", "forbidden", "unknown_reference", "key_reuse", "deleted")
 CONFLICT_CODES = ("nik_already_enrolled", "field_changed", "enrollment_accepted")
 
-#: Server-set fields: ignored when a laptop sends them.
-SERVER_SET_FIELDS: dict[str, frozenset[str]] = {
-    "business": frozenset({"registered_by"}),
-    "visit": frozenset({"agent_code"}),
-    "enrollment": frozenset({"agent_code"}),
-    "audit_event": frozenset({"agent_code"}),
-}
-
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")

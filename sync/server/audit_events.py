@@ -56,6 +56,10 @@ def _problem(field: str, en: str, id_: str) -> validation.Problem:
     return validation.Problem(field, "invalid_field", id_, en)
 
 
+#: Server-set: the pusher's agent code is the event's; what the laptop sent is kept apart.
+SERVER_SET = frozenset({"agent_code"})
+
+
 def validate(fields: Mapping[str, Any], *, partial: bool = False) -> list[validation.Problem]:
     """The problems of an `audit_event`'s fields (server-set `agent_code` already left out)."""
     try:

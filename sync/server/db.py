@@ -316,3 +316,9 @@ def make_engine(settings: config.Settings) -> Engine:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def ping(engine: Engine) -> None:
+    """Asks the database something trivial (raises sqlalchemy's DBAPIError if it cannot)."""
+    with engine.connect() as conn:
+        conn.execute(sa.text("SELECT 1"))

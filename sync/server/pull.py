@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from sync.server import db, meta
 from sync.server.push import Caller
@@ -136,3 +136,9 @@ def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Pa
     ]
     last = rows[-1].server_seq if has_more else upto
     return Page(changes, make_cursor(secret, values["epoch"], last), has_more)
+
+
+def pull_page(engine: Engine, caller: Caller, cursor: str | None, limit: int) -> Page:
+    """`pull` in a transaction of its own."""
+    with engine.connect() as conn, conn.begin():
+        return pull(conn, caller, cursor, limit)

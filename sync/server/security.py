@@ -3,7 +3,7 @@
 Passwords are argon2id hashes (checked only at login). An access token is a short-lived,
 HMAC-SHA256-signed statement `{agent, device, expiry}`; the secret lives in the database
 (`server_meta`), so any server process sharing the database accepts it. Refresh tokens are
-random, stored only as SHA-256 hashes, and rotated at each refresh (accounts.py: the grace
+random, stored only as SHA-256 hashes, and rotated at each refresh (accounts/tokens.py: the grace
 window and reuse detection). The pair a refresh token was traded for is kept sealed
 (AES-256-GCM) under a key derived from that refresh token by HKDF: only a holder of the spent
 token can open it again, and the database alone holds no usable token.

@@ -243,7 +243,7 @@ class World:
     def __init__(self, settings: config.Settings) -> None:
         self.settings = settings
         self.app = server_app.create_app(settings)
-        self.engine = self.app.state.engine
+        self.engine = self.app.state.server.engine
         self.client = TestClient(self.app)
         self.extra_clients: list[TestClient] = []
 

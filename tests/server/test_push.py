@@ -541,7 +541,8 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
     raises IntegrityError (the batch is retried and then answered from the ledger)."""
     import sqlalchemy as sa
 
-    from sync.server import bulk, push
+    from sync.server import bulk
+    from sync.server.push import ledger, records
 
     now = dt.datetime.now(dt.UTC)
     op_id = str(uuid.uuid4())
@@ -550,13 +551,13 @@ def test_ledger_rows_are_guarded_by_the_unique_op_id(world: World) -> None:
         op_id,
         entity_id,
         "0" * 64,
-        push._rejected("invalid_field", "nik", "Bad\\ \t NIK."),
+        records.rejected("invalid_field", "nik", "Bad\\ \t NIK."),
         -12.5,
     )
     with world.engine.begin() as conn:
         bulk.insert_ledger(conn, [row], "device-1", "A1", now)
     with world.engine.connect() as conn:
-        stored = push._stored(conn, [op_id])[op_id]
+        stored = ledger.stored(conn, [op_id])[op_id]
     assert (stored.status, stored.entity_version, stored.server_seq) == ("rejected", None, None)
     assert stored.error == {"code": "invalid_field", "field": "nik", "message": "Bad\\ \t NIK."}
     assert stored.current is None and stored.payload_hash == "0" * 64

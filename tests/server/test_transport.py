@@ -45,7 +45,7 @@ def test_inflating_stops_at_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     """The middleware never inflates more than the cap plus one byte."""
     import asyncio
 
-    from sync.server.app import BodyLimitMiddleware
+    from sync.server.api.body_limit import BodyLimitMiddleware
 
     produced: list[int] = []
     real = zlib.decompressobj
@@ -111,7 +111,7 @@ def test_plain_body_over_the_cap_and_bad_gzip(world: World) -> None:
 def test_overloaded_push_is_429_with_retry_after(make_world) -> None:
     world = make_world(max_concurrent_pushes=1, push_queue_seconds=0.05)
     a1, _, _ = world.standard()
-    gate = world.app.state.push_gate
+    gate = world.app.state.server.push_gate
     with gate.enter("someone else's batch") as admitted:
         assert admitted
         response = a1.push_raw([op("business", "create", None, business_fields())])
@@ -125,7 +125,7 @@ def test_copy_of_an_in_flight_batch_is_not_429(make_world) -> None:
     world = make_world(max_concurrent_pushes=1, push_queue_seconds=0.05)
     a1, _, _ = world.standard()
     body = a1.body([op("business", "create", None, business_fields())])
-    gate = world.app.state.push_gate
+    gate = world.app.state.server.push_gate
     # The first copy holds the only slot; the second copy is let through and waits for the
     # database instead of being refused.
     with gate.enter(f"{a1.device_id}/{body['batch_id']}") as admitted:
@@ -157,7 +157,7 @@ def test_request_id_is_echoed_or_made(world: World) -> None:
 def test_logs_carry_request_ids_and_no_personal_data(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from sync.server.app import RequestIdFilter
+    from sync.server.api.request_id import RequestIdFilter
 
     a1, _, _ = world.standard()
     fields = enrollment_fields(55)

@@ -1,0 +1,108 @@
+"""Error answers: `{"error": {"code", "message"}}` for every non-200, and their handlers."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync.server import accounts, pull
+
+log = logging.getLogger("server")
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
+
+
+def log_bug(error: BaseException) -> None:
+    """Logs an unexpected error: its type and where it happened, never its message (a
+    database error's message may quote a NIK or a name)."""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unhandled %s\n%s", type(error).__name__, frames.rstrip())
+
+
+def describe_errors(errors: Iterable[Mapping[str, Any]]) -> str:
+    """Where and what, never the input: it may hold a NIK, a name or a phone number."""
+    parts = []
+    for item in list(errors)[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ()))
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts) or "Invalid request."
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_body(model: type[ModelT], body: bytes) -> ModelT:
+    try:
+        return model.model_validate_json(body)
+    except ValidationError as error:
+        errors = [dict(e, loc=("body", *e.get("loc", ()))) for e in error.errors()]
+        raise ApiError(400, "invalid_request", describe_errors(errors)) from error
+
+
+async def _api_error(_: Request, error: ApiError) -> JSONResponse:
+    return error_response(error.status, error.code, error.message, error.headers)
+
+
+async def _auth_error(_: Request, error: accounts.AuthError) -> JSONResponse:
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    if error.status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    return error_response(error.status, error.code, error.message, headers)
+
+
+async def _cursor_error(_: Request, error: pull.CursorError) -> JSONResponse:
+    return error_response(error.status, error.code, error.message)
+
+
+async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+    return error_response(400, "invalid_request", describe_errors(error.errors()))
+
+
+async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    codes = {404: "not_found", 405: "method_not_allowed"}
+    return error_response(
+        error.status_code,
+        codes.get(error.status_code, "http_error"),
+        str(error.detail),
+        dict(error.headers or {}),
+    )
+
+
+async def _bug(_: Request, error: Exception) -> JSONResponse:
+    log_bug(error)
+    return error_response(500, "internal", "Something went wrong on the server.")
+
+
+def install_handlers(app: FastAPI) -> None:
+    """Answers every error as `{"error": {"code", "message"}}` (FastAPI's 422 as 400)."""
+    app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
+    app.add_exception_handler(accounts.AuthError, _auth_error)  # type: ignore[arg-type]
+    app.add_exception_handler(pull.CursorError, _cursor_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _bug)

@@ -1,0 +1,82 @@
+"""Offline bundles uploaded for the laptop that carried them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from sync import bundle, protocol
+from sync.server import accounts, bundles, push
+from sync.server.api.batches import check_batch, run_batch
+from sync.server.api.errors import ApiError
+from sync.server.api.openapi import R400, R401, R403, R413, R429, R503
+from sync.server.api.state import ServerState, principal, server_state
+
+router = APIRouter(tags=["sync"])
+
+
+@router.post(
+    "/v1/sync/bundle",
+    response_model=protocol.PushResponse,
+    responses={**R400, **R401, **R403, **R413, **R429, **R503},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "An offline bundle file (sync.bundle): the push body, gzip, "
+            "encrypted to the server's key and signed by the device's key.",
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        }
+    },
+)
+async def sync_bundle(
+    request: Request,
+    who: accounts.Principal = Depends(principal),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Any:
+    """Applies an offline bundle (sync.bundle) through the same ledger as a push; the
+    uploader is the bundle's agent or a supervisor of that agent's branch."""
+    data = await request.body()
+    return await run_in_threadpool(_apply_bundle, server, data, who)
+
+
+def _apply_bundle(server: ServerState, data: bytes, who: accounts.Principal) -> JSONResponse:
+    try:
+        header = bundle.read_header(data)
+    except bundle.BundleError as error:
+        raise ApiError(400, "invalid_bundle", str(error)) from error
+    sender = bundles.sender(server.engine, header)
+    if sender is None:
+        raise ApiError(
+            400,
+            "invalid_bundle",
+            "The bundle's device has no registered key for its agent (log in once with "
+            "device_public_key).",
+        )
+    owner = sender.owner
+    if owner.code != who.agent_code and not (
+        who.role == "supervisor" and who.branch_code == owner.branch_code
+    ):
+        raise ApiError(
+            403, "forbidden", "Only the agent or a supervisor of the branch may upload it."
+        )
+    try:
+        body = bundles.open_body(data, sender, server.settings.max_body_bytes)
+    except bundle.BundleTooLarge as error:
+        raise ApiError(413, "body_too_large", str(error)) from error
+    except bundle.BundleError as error:
+        raise ApiError(400, "invalid_bundle", str(error)) from error
+    try:
+        batch = protocol.PushRequest.model_validate_json(body)
+    except ValidationError as error:
+        raise ApiError(400, "invalid_bundle", "The bundle's push body is malformed.") from error
+    if str(batch.device_id) != header.device_id:
+        raise ApiError(400, "invalid_bundle", "The push body names another device.")
+    check_batch(server, batch, header.device_id)
+    caller = push.Caller(owner.code, owner.branch_code, owner.role, header.device_id)
+    return run_batch(server, batch, caller)

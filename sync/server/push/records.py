@@ -1,0 +1,87 @@
+"""The in-memory shapes of a batch: who pushes it, the records it touches, the NIK guard
+rows and each op's outcome (with the answers every judge gives)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+class Busy(Exception):
+    """The database could not take the batch now (lock timeout, repeated deadlocks)."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    agent_code: str
+    branch_code: str
+    role: str
+    device_id: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+@dataclass
+class Rec:
+    entity_id: str
+    entity: str
+    branch_code: str | None
+    owner_code: str | None
+    version: int
+    deleted: bool
+    fields: dict[str, Any]
+    field_versions: dict[str, Any]
+    server_seq: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    is_new: bool = False
+    dirty: bool = False
+
+
+@dataclass(frozen=True)
+class NikRow:
+    entity_id: str
+    branch_code: str
+    enrolled_on: dt.date
+
+
+@dataclass
+class Outcome:
+    status: str
+    entity_version: int | None = None
+    server_seq: int | None = None
+    error: dict[str, Any] | None = None
+    current: dict[str, Any] | None = None
+
+
+def rejected(code: str, field_name: str | None, message: str) -> Outcome:
+    return Outcome("rejected", error={"code": code, "field": field_name, "message": message})
+
+
+def unknown_record() -> Outcome:
+    return rejected("unknown_reference", "entity_id", "The server has no such record.")
+
+
+def conflict(
+    code: str, field_name: str | None, message: str, version: int | None, current: Any
+) -> Outcome:
+    return Outcome(
+        "conflict",
+        entity_version=version,
+        error={"code": code, "field": field_name, "message": message},
+        current=current,
+    )
+
+
+def outcome_json(op_id: str, outcome: Outcome) -> dict[str, Any]:
+    return {
+        "op_id": op_id,
+        "status": outcome.status,
+        "entity_version": outcome.entity_version,
+        "server_seq": outcome.server_seq,
+        "error": outcome.error,
+        "current": outcome.current,
+    }
