@@ -24,102 +24,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import sqlalchemy as sa
 
 from agent_app.domain.keys import Role
 from agent_app.services import businesses, enrollments
 from agent_app.services.actor import Actor
-from agent_app.storage import tables
 from agent_app.storage.engine import open_engine
 from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
+from devtools.seed import fill
 
-FIRST = [
-    "Pempek",
-    "Songket",
-    "Toko",
-    "Warung",
-    "Kopi",
-    "Martabak",
-    "Bengkel",
-    "Kerupuk",
-    "Tekwan",
-    "Model",
-    "Laksan",
-    "Celimpungan",
-    "Pindang",
-    "Apotek",
-    "Salon",
-    "Jahit",
-    "Kedai",
-    "Depot",
-    "Rumah Makan",
-    "Kios",
-]
-SECOND = ["Cek", "Bu", "Pak", "Mang", "Wak", "Yuk", "Kak", "Haji", "Mbak", "Koh"]
-THIRD = [
-    "Molek",
-    "Ipah",
-    "Candy",
-    "Berkah",
-    "Jaya",
-    "Sari",
-    "Makmur",
-    "Abadi",
-    "Lestari",
-    "Sentosa",
-    "Rezeki",
-    "Barokah",
-    "Mandiri",
-    "Sejahtera",
-    "Indah",
-    "Permai",
-    "Amanah",
-    "Bersama",
-    "Harapan",
-    "Sumber",
-]
-PEOPLE = [
-    "Siti",
-    "Rina",
-    "Ahmad",
-    "Budi",
-    "Dewi",
-    "Agus",
-    "Hendra",
-    "Yanti",
-    "Rudi",
-    "Ani",
-    "Wati",
-    "Joko",
-    "Sri",
-    "Eko",
-    "Fitri",
-    "Hasan",
-    "Indra",
-    "Lina",
-    "Maya",
-    "Nur",
-]
-FAMILY = [
-    "Aminah",
-    "Marlina",
-    "Santoso",
-    "Wijaya",
-    "Saputra",
-    "Rohani",
-    "Kusuma",
-    "Hidayat",
-    "Pratama",
-    "Lestari",
-    "Siregar",
-    "Nasution",
-    "Harahap",
-    "Putri",
-    "Setiawan",
-]
-SECTORS = ["kuliner", "kerajinan", "perdagangan", "jasa", "transportasi"]
-STATUSES = ["prospect", "contacted", "enrolled", "declined"]
 QUERIES = [
     "p",
     "pe",
@@ -146,71 +59,6 @@ def _median_ms(fn: Callable[[], Any], runs: int) -> float:
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
-
-
-def fill(engine: sa.Engine, rows: int, rng: random.Random) -> float:
-    stamp = "2026-11-20T09:00:00+07:00"
-    start = time.perf_counter()
-    business_rows = []
-    for n in range(rows):
-        name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {rng.choice(THIRD)} {n}"
-        business_rows.append(
-            {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "name": name,
-                "owner_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)}",
-                "phone": f"+62812{rng.randrange(10**7, 10**8)}",
-                "sector": rng.choice(SECTORS),
-                "size_class": "mikro",
-                "workers_count": rng.randrange(0, 20),
-                "status": rng.choice(STATUSES),
-                "registered_by": "AG001",
-                "version": 1,
-                "sync_state": "synced",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "deleted": False,
-                "next_follow_up": dt.date(2026, 11, 1) + dt.timedelta(days=rng.randrange(60)),
-            }
-        )
-    enrollment_rows = []
-    for n in range(rows):
-        birth = dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000)
-        day = birth.day + (40 if n % 2 else 0)
-        nik = f"167103{day:02d}{birth:%m%y}{(n // 15000) + 1:04d}"
-        enrollment_rows.append(
-            {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "nik": nik,
-                "full_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)} {n}",
-                "birth_date": birth,
-                "gender": "F" if n % 2 else "M",
-                "phone": f"+62813{rng.randrange(10**7, 10**8)}",
-                "occupation": "pedagang",
-                "declared_income": 1_500_000,
-                "programs": ["JKK", "JKM"],
-                "period_months": 1,
-                "paid_by_state": False,
-                "monthly_contribution": 10_900,
-                "consent": {"text_version": "2026.1", "given_at": stamp},
-                "status": "accepted",
-                "agent_code": "AG001",
-                "version": 1,
-                "sync_state": "synced",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "submitted_at": stamp,
-                "deleted": False,
-            }
-        )
-    with engine.begin() as conn:
-        conn.execute(sa.insert(tables.Business), business_rows)
-        conn.execute(sa.insert(tables.Enrollment), enrollment_rows)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -91,14 +91,14 @@ def child_fill(rows: int) -> None:
     from agent_app.services.actor import Actor
     from agent_app.storage import engine as engine_mod
     from agent_app.storage.uow import SqlUnitOfWork
-    from tests.bench import bench_storage  # the storage agent's fill function
+    from devtools import seed  # the one seeder's bulk fill
 
     shell = app_mod.build_shell()
     unlocked = shell.keystore.create_first_account(
         "PLG-0123", "Siti Aminah", "PLG", "agent", PASSWORD
     )
     engine = engine_mod.open_engine(paths.database_path(), unlocked.key)
-    seconds = bench_storage.fill(engine, rows, random.Random(20261121))
+    seconds = seed.fill(engine, rows, random.Random(20261121))
     print(f"fill: {rows:,} businesses + {rows:,} enrollments in {seconds:.1f} s")
     actor = Actor("PLG-0123", "Siti Aminah", "PLG")
     busy = businesses.register_business(

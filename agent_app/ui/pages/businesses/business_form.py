@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -44,12 +43,7 @@ class BusinessDialog(GuardedDialog):
         )
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(widgets.heading(self.windowTitle(), 2))
-        layout.addWidget(self.restored)
-        layout.addWidget(widgets.form_scroll(form), 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, self.error, self.buttons)
         self.saved_id: str | None = None
         self._fill(business)
         self._guard()

@@ -8,9 +8,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
 
 from agent_app.ui import i18n, messages, widgets
 from agent_app.ui.backend import value
@@ -38,6 +36,16 @@ class GuardedDialog(widgets.FittingDialog):
         self.autosave_timer.setInterval(self.AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save_now)
         self._done = False
+
+    def _lay_out(self, form: QFormLayout, error: QWidget, buttons: QWidget) -> None:
+        """The form's title, the note that what was typed came back, the form (scrolling on a
+        small screen), the error line and the buttons."""
+        layout = QVBoxLayout(self)
+        layout.addWidget(widgets.heading(self.windowTitle(), 2))
+        layout.addWidget(self.restored)
+        layout.addWidget(widgets.form_scroll(form), 1)
+        layout.addWidget(error)
+        layout.addWidget(buttons)
 
     def form_key(self) -> str | None:
         """Where the form is autosaved; None: it is not."""

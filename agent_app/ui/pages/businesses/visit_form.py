@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -55,12 +54,7 @@ class VisitDialog(GuardedDialog):
         self.buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(widgets.heading(self.windowTitle(), 2))
-        layout.addWidget(self.restored)
-        layout.addWidget(widgets.form_scroll(form), 1)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        self._lay_out(form, self.error, self.buttons)
         self._tab_order()
         self._guard()
 
