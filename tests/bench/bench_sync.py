@@ -218,11 +218,26 @@ def seed_enrollments(laptop: Laptop, n: int) -> None:
         uow.commit()
 
 
-def seed_server(server: Server, n: int, batch: int = 1000) -> None:
-    """N changes of branch PLG (four businesses to one visit) pushed by a seeding client."""
-    client = sync_client.SyncClient(server.url, uuid.uuid4(), "seeder", timeout=(5, 600))
-    client.login("AGSEED", PASSWORD)
-    when = dt.datetime.now(WIB).replace(microsecond=0).isoformat()
+def _seed_business(i: int) -> dict[str, Any]:
+    return {
+        "name": f"Usaha Uji {i}",
+        "owner_name": f"Pemilik {i}",
+        "phone": None,
+        "sector": "kuliner",
+        "size_class": "mikro",
+        "workers_count": 1 + i % 7,
+        "address": f"Jl. Sudirman No. {i}, Palembang",
+        "region_code": "16.71.03",
+        "nib": None,
+        "latitude": None,
+        "longitude": None,
+        "status": "prospect",
+        "event_id": None,
+    }
+
+
+def _seed_ops(n: int, when: str) -> list[dict[str, Any]]:
+    """N wire ops of branch PLG: four businesses to one visit (of one of them)."""
     ops: list[dict[str, Any]] = []
     seq = 0
     businesses: list[str] = []
@@ -265,22 +280,17 @@ def seed_server(server: Server, n: int, batch: int = 1000) -> None:
             add(
                 "business",
                 business_id,
-                {
-                    "name": f"Usaha Uji {i}",
-                    "owner_name": f"Pemilik {i}",
-                    "phone": None,
-                    "sector": "kuliner",
-                    "size_class": "mikro",
-                    "workers_count": 1 + i % 7,
-                    "address": f"Jl. Sudirman No. {i}, Palembang",
-                    "region_code": "16.71.03",
-                    "nib": None,
-                    "latitude": None,
-                    "longitude": None,
-                    "status": "prospect",
-                    "event_id": None,
-                },
+                _seed_business(i),
             )
+    return ops
+
+
+def seed_server(server: Server, n: int, batch: int = 1000) -> None:
+    """N changes of branch PLG (four businesses to one visit) pushed by a seeding client."""
+    client = sync_client.SyncClient(server.url, uuid.uuid4(), "seeder", timeout=(5, 600))
+    client.login("AGSEED", PASSWORD)
+    when = dt.datetime.now(WIB).replace(microsecond=0).isoformat()
+    ops = _seed_ops(n, when)
     device = client.device_id
     applied = 0
     for start in range(0, len(ops), batch):
