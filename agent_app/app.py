@@ -64,30 +64,9 @@ class AppShell:
         connections keep a small page cache: the database worker's connection keeps the
         64 MiB that search as you type reads from, and is never handed to the sync thread."""
         from agent_app.services import actor as actor_mod
-        from agent_app.storage import engine as engine_mod
-        from agent_app.storage import uow as uow_mod
         from agent_app.ui import backend
 
-        if self._engine is None:
-            self._engine = engine_mod.open_engine(paths.database_path(), unlocked.key)
-            log.info("database opened")
-        engine = self._engine
-
-        def new_uow() -> Any:
-            return uow_mod.SqlUnitOfWork(engine)
-
-        def network_uow() -> Any:
-            with self._network_lock:
-                if self._network_engine is None:
-                    self._network_engine = engine_mod.open_engine(
-                        paths.database_path(),
-                        unlocked.key,
-                        migrate=False,  # the first engine did
-                        cache_kib=engine_mod.BACKGROUND_CACHE_KIB,
-                    )
-                network_engine = self._network_engine
-            return uow_mod.SqlUnitOfWork(network_engine)
-
+        new_uow, network_uow = self._unit_of_work_factories(unlocked)
         with new_uow() as uow:
             state = uow.sync_state.get()
             device_id, server_known = state.device_id, bool(state.server_url)
@@ -123,6 +102,54 @@ class AppShell:
             new_uow, actor, lambda: self.settings.server_url or "", network_uow
         )
         return services
+
+    def _unit_of_work_factories(self, unlocked: Any) -> tuple[Callable[[], Any], Callable[[], Any]]:
+        """The database thread's units of work, and the sync thread's (its own engine, opened
+        when it first needs one, with a small page cache)."""
+        from agent_app.storage import engine as engine_mod
+        from agent_app.storage import uow as uow_mod
+
+        if self._engine is None:
+            self._engine = engine_mod.open_engine(paths.database_path(), unlocked.key)
+            log.info("database opened")
+        engine = self._engine
+
+        def new_uow() -> Any:
+            return uow_mod.SqlUnitOfWork(engine)
+
+        def network_uow() -> Any:
+            with self._network_lock:
+                if self._network_engine is None:
+                    self._network_engine = engine_mod.open_engine(
+                        paths.database_path(),
+                        unlocked.key,
+                        migrate=False,  # the first engine did
+                        cache_kib=engine_mod.BACKGROUND_CACHE_KIB,
+                    )
+                network_engine = self._network_engine
+            return uow_mod.SqlUnitOfWork(network_engine)
+
+        return new_uow, network_uow
+
+    def warm_up(self) -> None:
+        """Imports what the login will need (SQLAlchemy, SQLCipher, the services, numpy for
+        the chart; the sync service when a server is set) while the person types their
+        password: run by the window on the database thread once the login page is painted."""
+        import numpy  # noqa: F401
+        import pyqtgraph  # noqa: F401
+
+        from agent_app.services import (  # noqa: F401
+            businesses,
+            dashboard,
+            enrollments,
+            events,
+            followups,
+            visits,
+        )
+        from agent_app.storage import engine, uow  # noqa: F401
+
+        if self.settings.server_url:
+            from agent_app.services import sync  # noqa: F401
 
     def close(self) -> None:
         with self._network_lock:

@@ -24,6 +24,11 @@ class Shell(Protocol):
 
     def connect(self, unlocked: Any) -> backend_mod.Backend: ...
 
+    def warm_up(self) -> None:
+        """Imports what a login will need, on the database thread while the person types
+        their password (the login page is painted first)."""
+        ...
+
 
 class Context(QObject):
     """Shared state of a logged-in window."""

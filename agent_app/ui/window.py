@@ -16,22 +16,14 @@ holds what was copied in this app. When the person logs in again, their forms co
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import importlib
 import logging
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QClipboard, QCursor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QToolBar,
@@ -40,216 +32,17 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, labels, login, ops, widgets
+from agent_app.ui import i18n, labels, login, ops, parking, widgets
 from agent_app.ui.context import Context, Shell
+from agent_app.ui.guards import ClipboardGuard, IdleWatcher
 from agent_app.ui.ops import Op
+from agent_app.ui.workspace import Workspace
 
 log = logging.getLogger("ui")
 
 WARM_UP_DELAY_MS = 300
 #: The window's size the first time (clamped to a smaller screen).
 DEFAULT_SIZE = QSize(1280, 800)
-
-
-class IdleWatcher(QObject):
-    """Calls `on_idle` after `minutes` without a key press or mouse action in the app."""
-
-    _ACTIVITY = (
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-    )
-
-    def __init__(self, on_idle: Callable[[], None], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(on_idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-
-    def set_minutes(self, minutes: float) -> None:
-        if minutes and minutes > 0:
-            self.timer.setInterval(int(minutes * 60_000))
-            self.timer.start()
-        else:
-            self.timer.stop()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in self._ACTIVITY and self.timer.interval() > 0 and self.timer.isActive():
-            self.timer.start()
-        return False
-
-    def detach(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-
-class ClipboardGuard(QObject):
-    """Remembers (as a hash, never the text) what was copied while this app had the focus, and
-    empties the clipboard at a lock if it still holds that: the next person at the laptop
-    cannot paste the last person's data, and what another program put there is left alone."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._ours: dict[QClipboard.Mode, str] = {}
-        clipboard = QGuiApplication.clipboard()
-        clipboard.changed.connect(self._changed)
-
-    @staticmethod
-    def _digest(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-    @staticmethod
-    def _owns(clipboard: QClipboard, mode: QClipboard.Mode) -> bool:
-        if mode == QClipboard.Mode.Selection:
-            return bool(clipboard.ownsSelection())
-        return bool(clipboard.ownsClipboard())
-
-    def _changed(self, mode: QClipboard.Mode) -> None:
-        clipboard = QGuiApplication.clipboard()
-        if QGuiApplication.focusWindow() is not None or self._owns(clipboard, mode):
-            self._ours[mode] = self._digest(clipboard.text(mode))
-
-    def clear(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        modes = [QClipboard.Mode.Clipboard]
-        if clipboard.supportsSelection():
-            modes.append(QClipboard.Mode.Selection)
-        for mode in modes:
-            ours = self._ours.pop(mode, None)
-            if self._owns(clipboard, mode) or (
-                ours is not None and ours == self._digest(clipboard.text(mode))
-            ):
-                clipboard.clear(mode)
-                self._ours.pop(mode, None)
-
-
-@dataclass
-class Parked:
-    """What a person left unfinished, given back at their next login (memory only)."""
-
-    dialogs: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
-    # The enrollment form, saved as a draft: its id; reopened in the form.
-    enrollment_id: str | None = None
-    # The enrollment form as typed, when saving it as a draft failed.
-    enrollment_form: list[Any] | None = None
-
-    def __bool__(self) -> bool:
-        return bool(self.dialogs or self.enrollment_id or self.enrollment_form)
-
-
-class _Pages(Mapping[str, QWidget]):
-    """The workspace's pages, each built the first time it is needed (a faster login)."""
-
-    def __init__(self, workspace: Workspace, factories: dict[str, Callable[[], QWidget]]):
-        self._workspace = workspace
-        self._factories = factories
-        self._built: dict[str, QWidget] = {}
-
-    def __getitem__(self, key: str) -> QWidget:
-        if key not in self._built:
-            page = self._factories[key]()
-            self._built[key] = page
-            self._workspace._install(key, page)
-        return self._built[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._factories)
-
-    def __len__(self) -> int:
-        return len(self._factories)
-
-    def built(self, key: str) -> bool:
-        return key in self._built
-
-
-class Workspace(QWidget):
-    """Navigation on the left, the current page on the right."""
-
-    def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(200)
-        self.stack = QStackedWidget()
-        entries: list[tuple[str, str, str]] = [
-            ("dashboard", self.tr("Dashboard"), "DashboardPage"),
-            ("businesses", self.tr("Businesses (UMKM)"), "BusinessesPage"),
-            ("enrollments", self.tr("Enrollments"), "EnrollmentsPage"),
-            ("followups", self.tr("Follow-ups"), "FollowUpsPage"),
-            ("reports", self.tr("Reports"), "ReportsPage"),
-            ("sync", self.tr("Sync"), "SyncPage"),
-            ("settings", self.tr("Settings"), "SettingsPage"),
-        ]
-        factories: dict[str, Callable[[], QWidget]] = {}
-        self._slots: dict[str, QWidget] = {}
-        for number, (key, title, class_name) in enumerate(entries, start=1):
-            item = QListWidgetItem(title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(self.tr("Ctrl+{n}").format(n=number))
-            self.nav.addItem(item)
-            factories[key] = functools.partial(self._build, key, class_name)
-            slot = QWidget()
-            self._slots[key] = slot
-            self.stack.addWidget(slot)
-        self.pages = _Pages(self, factories)
-        self.nav.currentRowChanged.connect(self._show_row)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
-        self.nav.setCurrentRow(0)
-
-    def _build(self, key: str, class_name: str) -> QWidget:
-        module = importlib.import_module(f"agent_app.ui.pages.{key}")
-        page: QWidget = getattr(module, class_name)(self.ctx)
-        if key == "followups":
-            page.open_business.connect(self.open_business)  # type: ignore[attr-defined]
-        if key == "businesses":
-            page.detail_page.enroll.connect(self.enroll_worker)  # type: ignore[attr-defined]
-        return page
-
-    def _install(self, key: str, page: QWidget) -> None:
-        slot = self._slots.pop(key)
-        index = self.stack.indexOf(slot)
-        current = self.stack.currentIndex() == index
-        self.stack.insertWidget(index, page)
-        self.stack.removeWidget(slot)
-        slot.deleteLater()
-        if current:
-            self.stack.setCurrentWidget(page)
-
-    def _show_row(self, row: int) -> None:
-        if row < 0:
-            return
-        key = list(self.pages)[row]
-        page = self.pages[key]
-        self.stack.setCurrentWidget(page)
-        activate = getattr(page, "activate", None)
-        if callable(activate):
-            activate()
-
-    def open_business(self, business_id: str) -> None:
-        page = self.show_page("businesses")
-        page.open_business(business_id)  # type: ignore[attr-defined]
-
-    def enroll_worker(self, business: Any) -> None:
-        page = self.show_page("enrollments")
-        page.start_for_business(business)  # type: ignore[attr-defined]
-
-    def show_page(self, key: str) -> QWidget:
-        row = list(self.pages).index(key)
-        if self.nav.currentRow() == row:
-            self._show_row(row)
-        else:
-            self.nav.setCurrentRow(row)
-        return self.pages[key]
 
 
 class MainWindow(QMainWindow):
@@ -277,6 +70,57 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.login)
         self.first_run.created.connect(self._logged_in)
         self.login.unlocked.connect(self._logged_in)
+        self._session_toolbar()
+        self._page_shortcuts()
+        self._status_bar()
+        self.idle = IdleWatcher(self._idle, self)
+        self.clipboard_guard = ClipboardGuard(self)
+        self.parked: dict[str, parking.Parked] = {}
+        self.auto_sync: Any = None
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(30_000)
+        self.status_timer.timeout.connect(self.refresh_status)
+        # after the login window is painted; a person needs longer than this to type
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
+        self.root.setCurrentWidget(self.login)
+        self.login.prepare("login")
+        store = shell.keystore
+        Op(self, store.has_accounts).success(self._first_screen).run()
+
+    def _status_bar(self) -> None:
+        bar = self.statusBar()
+        self.user_label = login.status_label()
+        self.event_label = login.status_label()
+        self.online_label = login.status_label()
+        self.pending_label = login.status_label()
+        #: The app's version against the server's: too old to sync, or an update exists.
+        self.app_label = login.status_label()
+        self.app_label.setVisible(False)
+        self.clock_label = login.status_label()
+        self.clock_label.setObjectName("statusWarning")
+        self.clock_label.setVisible(False)
+        for label in (
+            self.clock_label,
+            self.user_label,
+            self.event_label,
+            self.online_label,
+            self.pending_label,
+            self.app_label,
+        ):
+            bar.addPermanentWidget(label)
+
+    def _page_shortcuts(self) -> None:
+        """Ctrl+1 ... Ctrl+7: the pages in the navigation's order."""
+        self.page_actions: list[QAction] = []
+        for number in range(1, 8):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, n=number: self._go(n - 1))
+            self.addAction(action)
+            self.page_actions.append(action)
+
+    def _session_toolbar(self) -> None:
+        """Switch user, Lock, Log out: shown while a session is in front."""
         self.toolbar = QToolBar(self.tr("Session"))
         self.toolbar.setObjectName("session")
         self.toolbar.setMovable(False)
@@ -299,46 +143,6 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.logout_action)
         self.toolbar.toggleViewAction().setEnabled(False)  # it cannot be hidden by mistake
         self.toolbar.setVisible(False)
-        self.page_actions: list[QAction] = []
-        for number in range(1, 8):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _=False, n=number: self._go(n - 1))
-            self.addAction(action)
-            self.page_actions.append(action)
-        bar = self.statusBar()
-        self.user_label = login.status_label()
-        self.event_label = login.status_label()
-        self.online_label = login.status_label()
-        self.pending_label = login.status_label()
-        #: The app's version against the server's: too old to sync, or an update exists.
-        self.app_label = login.status_label()
-        self.app_label.setVisible(False)
-        self.clock_label = login.status_label()
-        self.clock_label.setObjectName("statusWarning")
-        self.clock_label.setVisible(False)
-        for label in (
-            self.clock_label,
-            self.user_label,
-            self.event_label,
-            self.online_label,
-            self.pending_label,
-            self.app_label,
-        ):
-            bar.addPermanentWidget(label)
-        self.idle = IdleWatcher(self._idle, self)
-        self.clipboard_guard = ClipboardGuard(self)
-        self.parked: dict[str, Parked] = {}
-        self.auto_sync: Any = None
-        self.status_timer = QTimer(self)
-        self.status_timer.setInterval(30_000)
-        self.status_timer.timeout.connect(self.refresh_status)
-        # after the login window is painted; a person needs longer than this to type
-        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
-        self.root.setCurrentWidget(self.login)
-        self.login.prepare("login")
-        store = shell.keystore
-        Op(self, store.has_accounts).success(self._first_screen).run()
 
     def _place(self) -> None:
         """Opens where this laptop last closed the window when that fits a screen now;
@@ -377,9 +181,8 @@ class MainWindow(QMainWindow):
 
     def _warm_up(self) -> None:
         """While the person types their password, the database thread imports what the
-        login will need (SQLAlchemy, SQLCipher, the services, numpy for the chart)."""
-        with_sync = bool(getattr(self.shell.settings, "server_url", "") or "")
-        Op(self, lambda: _import_heavy_modules(with_sync)).failure(
+        login will need (the shell knows what: SQLAlchemy, SQLCipher, the services...)."""
+        Op(self, self.shell.warm_up).failure(
             lambda exc: log.info("warm-up skipped: %s", type(exc).__name__)
         ).run()
 
@@ -420,9 +223,9 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.workspace)
         self._show_workspace()
         self.status_timer.start()
-        from agent_app.ui.pages import sync
+        from agent_app.ui.pages.sync import AutoSync
 
-        self.auto_sync = sync.AutoSync(self.ctx, self)
+        self.auto_sync = AutoSync(self.ctx, self)
         self.auto_sync.start()
         self._give_back(account.agent_code)
 
@@ -469,9 +272,6 @@ class MainWindow(QMainWindow):
             if callable(save):
                 save()
 
-    def _parked_for(self, agent_code: str) -> Parked:
-        return self.parked.setdefault(agent_code, Parked())
-
     def _park_dialogs(self) -> None:
         """Closes every dialog; the open business or visit form is kept for its person."""
         if self.ctx is None or self.workspace is None:
@@ -480,7 +280,8 @@ class MainWindow(QMainWindow):
             page = self.workspace.pages["businesses"]
             kept = page.park_dialog()  # type: ignore[attr-defined]
             if kept is not None:
-                self._parked_for(self.ctx.account.agent_code).dialogs.append(kept)
+                code = self.ctx.account.agent_code
+                self.parked.setdefault(code, parking.Parked()).dialogs.append(kept)
         for dialog in self.findChildren(QDialog):
             if dialog.isVisible():
                 # nothing of the last person's work stays on screen; a form is set aside
@@ -497,7 +298,8 @@ class MainWindow(QMainWindow):
         self._park_dialogs()
         self.clipboard_guard.clear()
         if workspace.pages.built("enrollments"):
-            self._park_enrollment_form(ctx, workspace.pages["enrollments"].form)  # type: ignore[attr-defined]
+            form = workspace.pages["enrollments"].form  # type: ignore[attr-defined]
+            parking.park_enrollment_form(self, self.parked, ctx, form)
         if self.auto_sync is not None:
             self.auto_sync.stop()
             self.auto_sync.deleteLater()
@@ -518,47 +320,11 @@ class MainWindow(QMainWindow):
         self.toolbar.setVisible(False)
         log.info("session ended")
 
-    def _park_enrollment_form(self, ctx: Context, form: Any) -> None:
-        if not form.touched():
-            return
-        parked = self._parked_for(ctx.account.agent_code)
-        state = widgets.form_state(form)
-        fields = form.fields(for_submit=False)
-        enrollment_id = form.enrollment_id
-        backend = ctx.backend
-
-        def saved(draft: Any) -> None:
-            parked.enrollment_id = str(backend_mod.value(draft, "id"))
-            # the form is the person's enrollment draft now: no second copy to offer
-            Op(None, lambda: backend.discard_form_draft("enrollment")).failure(
-                lambda exc: log.info("autosaved form kept: %s", type(exc).__name__)
-            ).run()
-
-        def failed(exc: BaseException) -> None:
-            log.warning("form not saved as a draft, kept in memory: %s", type(exc).__name__)
-            parked.enrollment_form = state
-
-        Op(self, lambda: backend.save_draft(fields, enrollment_id)).success(saved).failure(
-            failed
-        ).run()
-        form.clear()
-
     def _give_back(self, agent_code: str) -> None:
-        """Reopens what this person left unfinished (their draft, their business or visit
-        form), once their workspace is in front."""
+        """Reopens what this person left unfinished, once their workspace is in front."""
         parked = self.parked.pop(agent_code, None)
-        if not parked or self.workspace is None:
-            return
-        if parked.enrollment_id or parked.enrollment_form is not None:
-            page = self.workspace.show_page("enrollments")
-            if parked.enrollment_id:
-                page.open_enrollment(parked.enrollment_id)  # type: ignore[attr-defined]
-            else:
-                page.tabs.setCurrentWidget(page.form)  # type: ignore[attr-defined]
-                widgets.restore_form_state(page.form, parked.enrollment_form or [])  # type: ignore[attr-defined]
-        for dialog in parked.dialogs:
-            page = self.workspace.show_page("businesses")
-            page.restore_dialog(dialog)  # type: ignore[attr-defined]
+        if parked and self.workspace is not None:
+            parking.give_back(self.workspace, parked)
 
     def _idle(self) -> None:
         log.info("idle lock")
@@ -632,20 +398,3 @@ class MainWindow(QMainWindow):
         if self.auto_sync is not None:
             self.auto_sync.stop()
         super().closeEvent(event)
-
-
-def _import_heavy_modules(with_sync: bool) -> None:
-    for name in (
-        "agent_app.storage.engine",
-        "agent_app.storage.uow",
-        "agent_app.services.businesses",
-        "agent_app.services.enrollments",
-        "agent_app.services.visits",
-        "agent_app.services.dashboard",
-        "agent_app.services.followups",
-        "agent_app.services.events",
-        "numpy",
-        "pyqtgraph",
-        *(["agent_app.services.sync"] if with_sync else []),
-    ):
-        importlib.import_module(name)

@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -50,7 +51,6 @@ def run(workers: int, tmp: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from agent_app import app as app_mod
-    from agent_app.domain import records
     from agent_app.ui import application
     from agent_app.ui.window import MainWindow
 
@@ -68,6 +68,39 @@ def run(workers: int, tmp: Path) -> None:
     window.login.password.setFocus()
     window.login.submit()
     booth.wait_until(lambda: window.workspace is not None, rounds=12_000)
+    form = _booth_ready(window)
+    backend = window.ctx.backend
+
+    keys = booth.Keyboard()
+    people = [booth.worker(i) for i in range(workers)]
+    for i, person in enumerate(people):
+        booth.enroll(keys, form, person, "pedagang", tmp / f"bukti-{i:02d}.pdf")
+    booth.wait_until(lambda: len(keys.printed) == workers)
+
+    _total, rows = backend.my_enrollments("", 1000)
+    stored = [str(getattr(r, "nik", "")) for r in rows]
+    typed = {p["nik"] for p in people}
+    lost = len(typed - set(stored))
+    duplicates = len(stored) - len(set(stored))
+    per_worker = (keys.data + keys.other) / workers
+    non_data = keys.other / workers
+    print(
+        f"booth workers={workers} keys_per_worker={per_worker:.1f} "
+        f"non_data_keys_per_worker={non_data:.1f} "
+        f"seconds_per_worker_at_2.5_keys_s={per_worker / 2.5:.1f} "
+        f"lost={lost} duplicates={duplicates}",
+        flush=True,
+    )
+    window.close()
+
+
+def _booth_ready(window: Any) -> Any:
+    """What a pull brings (today's booth event), the event chosen in the form, and the form
+    opened for one business's workers; returns the enrollment form, the NIK field focused."""
+    from helpers import booth
+
+    from agent_app.domain import records
+
     ctx = window.ctx
     backend = ctx.backend
     today = ctx.today()
@@ -104,28 +137,7 @@ def run(workers: int, tmp: Path) -> None:
     page.start_for_business(business)
     window.activateWindow()
     booth.wait_until(form.nik.hasFocus)
-
-    keys = booth.Keyboard()
-    people = [booth.worker(i) for i in range(workers)]
-    for i, person in enumerate(people):
-        booth.enroll(keys, form, person, "pedagang", tmp / f"bukti-{i:02d}.pdf")
-    booth.wait_until(lambda: len(keys.printed) == workers)
-
-    _total, rows = backend.my_enrollments("", 1000)
-    stored = [str(getattr(r, "nik", "")) for r in rows]
-    typed = {p["nik"] for p in people}
-    lost = len(typed - set(stored))
-    duplicates = len(stored) - len(set(stored))
-    per_worker = (keys.data + keys.other) / workers
-    non_data = keys.other / workers
-    print(
-        f"booth workers={workers} keys_per_worker={per_worker:.1f} "
-        f"non_data_keys_per_worker={non_data:.1f} "
-        f"seconds_per_worker_at_2.5_keys_s={per_worker / 2.5:.1f} "
-        f"lost={lost} duplicates={duplicates}",
-        flush=True,
-    )
-    window.close()
+    return form
 
 
 if __name__ == "__main__":

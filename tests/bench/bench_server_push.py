@@ -102,17 +102,8 @@ def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
     )
 
 
-def bench_one(
-    database_url: str,
-    label: str,
-    n: int,
-    batch: int,
-    use_gzip: bool,
-    workers: int,
-    clients: int = 1,
-) -> float:
-    home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
-    port = free_port()
+def _server_env(database_url: str, home: Path, batch: int) -> dict[str, str]:
+    """A fresh server: its database migrated, branch PLG and the agent BENCH created."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -135,8 +126,11 @@ def bench_one(
         "agent",
         stdin=PASSWORD + "\n",
     )
-    log = (home / "server.log").open("wb")
-    server = subprocess.Popen(
+    return env
+
+
+def _serve(env: dict[str, str], port: int, workers: int, log: Any) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -155,91 +149,129 @@ def bench_one(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+def _log_in(base: str, device: str) -> tuple[httpx.Client, str]:
+    """Waits for the server's health, then logs the agent in: the client and its token."""
+    for _ in range(300):
+        try:
+            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    client = httpx.Client(base_url=base, timeout=300)
+    token = (
+        client.post(
+            "/v1/auth/login",
+            json={
+                "agent_code": "BENCH",
+                "password": PASSWORD,
+                "device_id": device,
+                "device_name": "bench",
+            },
+        )
+        .raise_for_status()
+        .json()["access_token"]
+    )
+    return client, token
+
+
+def _bodies(n: int, batch: int, device: str, use_gzip: bool) -> tuple[list[bytes], float]:
+    """N enrollment creates in push bodies of `batch` ops, and an op's mean size in bytes."""
+    now = dt.datetime.now(WIB).replace(microsecond=0)
+    monthly = contributions.quote(
+        2_000_000, ["JKK", "JKM"], 1, now.date(), "pedagang"
+    ).monthly_total
+    ops = [enrollment_op(i, now, monthly) for i in range(n)]
+    op_bytes = sum(len(json.dumps(o)) for o in ops[:1000]) / min(n, 1000)
+    bodies = []
+    for start in range(0, n, batch):
+        raw = json.dumps(
+            {
+                "protocol_version": 1,
+                "device_id": device,
+                "batch_id": str(uuid.uuid4()),
+                "ops": ops[start : start + batch],
+            }
+        ).encode()
+        bodies.append(gzip.compress(raw, 5) if use_gzip else raw)
+    return bodies, op_bytes
+
+
+def _push_all(
+    base: str, bodies: list[bytes], headers: dict[str, str], clients: int
+) -> tuple[int, float]:
+    """Pushes the bodies from `clients` threads: the ops applied, and the seconds it took."""
+    applied = 0
+    lock = threading.Lock()
+
+    def push_share(share: list[bytes]) -> None:
+        nonlocal applied
+        http = httpx.Client(base_url=base, timeout=300)
+        for body in share:
+            response = http.post("/v1/sync/push", content=body, headers=headers)
+            response.raise_for_status()
+            count = sum(r["status"] == "applied" for r in response.json()["results"])
+            with lock:
+                applied += count
+
+    started = time.perf_counter()
+    if clients == 1:
+        push_share(bodies)
+    else:
+        threads = [
+            threading.Thread(target=push_share, args=(bodies[k::clients],)) for k in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return applied, time.perf_counter() - started
+
+
+def _pull_all(client: httpx.Client, token: str) -> tuple[int, float]:
+    """A fresh laptop of the same agent pulls everything back (pages of 1,000)."""
+    started = time.perf_counter()
+    cursor, pulled = None, 0
+    while True:
+        params: dict[str, Any] = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+        page = client.get(
+            "/v1/sync/pull", params=params, headers={"Authorization": f"Bearer {token}"}
+        ).json()
+        pulled += len(page["changes"])
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    return pulled, time.perf_counter() - started
+
+
+def bench_one(
+    database_url: str,
+    label: str,
+    n: int,
+    batch: int,
+    use_gzip: bool,
+    workers: int,
+    clients: int = 1,
+) -> float:
+    home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
+    port = free_port()
+    env = _server_env(database_url, home, batch)
+    log = (home / "server.log").open("wb")
+    server = _serve(env, port, workers, log)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
         device = str(uuid.uuid4())
-        client = httpx.Client(base_url=base, timeout=300)
-        token = (
-            client.post(
-                "/v1/auth/login",
-                json={
-                    "agent_code": "BENCH",
-                    "password": PASSWORD,
-                    "device_id": device,
-                    "device_name": "bench",
-                },
-            )
-            .raise_for_status()
-            .json()["access_token"]
-        )
-        now = dt.datetime.now(WIB).replace(microsecond=0)
-        monthly = contributions.quote(
-            2_000_000, ["JKK", "JKM"], 1, now.date(), "pedagang"
-        ).monthly_total
-        ops = [enrollment_op(i, now, monthly) for i in range(n)]
-        op_bytes = sum(len(json.dumps(o)) for o in ops[:1000]) / min(n, 1000)
-        bodies = []
-        for start in range(0, n, batch):
-            raw = json.dumps(
-                {
-                    "protocol_version": 1,
-                    "device_id": device,
-                    "batch_id": str(uuid.uuid4()),
-                    "ops": ops[start : start + batch],
-                }
-            ).encode()
-            bodies.append(gzip.compress(raw, 5) if use_gzip else raw)
+        client, token = _log_in(base, device)
+        bodies, op_bytes = _bodies(n, batch, device, use_gzip)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         if use_gzip:
             headers["Content-Encoding"] = "gzip"
-        applied = 0
-        lock = threading.Lock()
-
-        def push_share(share: list[bytes]) -> None:
-            nonlocal applied
-            http = httpx.Client(base_url=base, timeout=300)
-            for body in share:
-                response = http.post("/v1/sync/push", content=body, headers=headers)
-                response.raise_for_status()
-                count = sum(r["status"] == "applied" for r in response.json()["results"])
-                with lock:
-                    applied += count
-
-        started = time.perf_counter()
-        if clients == 1:
-            push_share(bodies)
-        else:
-            threads = [
-                threading.Thread(target=push_share, args=(bodies[k::clients],))
-                for k in range(clients)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        seconds = time.perf_counter() - started
+        applied, seconds = _push_all(base, bodies, headers, clients)
         if applied != n:
             raise SystemExit(f"only {applied} of {n} ops applied")
         rate = n / seconds
-        # Then a fresh laptop of the same agent pulls everything back (pages of 1,000).
-        started = time.perf_counter()
-        cursor, pulled = None, 0
-        while True:
-            params: dict[str, Any] = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
-            page = client.get(
-                "/v1/sync/pull", params=params, headers={"Authorization": f"Bearer {token}"}
-            ).json()
-            pulled += len(page["changes"])
-            cursor = page["next_cursor"]
-            if not page["has_more"]:
-                break
-        pull_seconds = time.perf_counter() - started
+        pulled, pull_seconds = _pull_all(client, token)
         print(
             f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
             f"workers={workers} clients={clients} "

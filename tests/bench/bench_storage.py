@@ -24,102 +24,15 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import sqlalchemy as sa
 
 from agent_app.domain.keys import Role
 from agent_app.services import businesses, enrollments
 from agent_app.services.actor import Actor
-from agent_app.storage import tables
 from agent_app.storage.engine import open_engine
 from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
+from devtools.seed import fill
 
-FIRST = [
-    "Pempek",
-    "Songket",
-    "Toko",
-    "Warung",
-    "Kopi",
-    "Martabak",
-    "Bengkel",
-    "Kerupuk",
-    "Tekwan",
-    "Model",
-    "Laksan",
-    "Celimpungan",
-    "Pindang",
-    "Apotek",
-    "Salon",
-    "Jahit",
-    "Kedai",
-    "Depot",
-    "Rumah Makan",
-    "Kios",
-]
-SECOND = ["Cek", "Bu", "Pak", "Mang", "Wak", "Yuk", "Kak", "Haji", "Mbak", "Koh"]
-THIRD = [
-    "Molek",
-    "Ipah",
-    "Candy",
-    "Berkah",
-    "Jaya",
-    "Sari",
-    "Makmur",
-    "Abadi",
-    "Lestari",
-    "Sentosa",
-    "Rezeki",
-    "Barokah",
-    "Mandiri",
-    "Sejahtera",
-    "Indah",
-    "Permai",
-    "Amanah",
-    "Bersama",
-    "Harapan",
-    "Sumber",
-]
-PEOPLE = [
-    "Siti",
-    "Rina",
-    "Ahmad",
-    "Budi",
-    "Dewi",
-    "Agus",
-    "Hendra",
-    "Yanti",
-    "Rudi",
-    "Ani",
-    "Wati",
-    "Joko",
-    "Sri",
-    "Eko",
-    "Fitri",
-    "Hasan",
-    "Indra",
-    "Lina",
-    "Maya",
-    "Nur",
-]
-FAMILY = [
-    "Aminah",
-    "Marlina",
-    "Santoso",
-    "Wijaya",
-    "Saputra",
-    "Rohani",
-    "Kusuma",
-    "Hidayat",
-    "Pratama",
-    "Lestari",
-    "Siregar",
-    "Nasution",
-    "Harahap",
-    "Putri",
-    "Setiawan",
-]
-SECTORS = ["kuliner", "kerajinan", "perdagangan", "jasa", "transportasi"]
-STATUSES = ["prospect", "contacted", "enrolled", "declined"]
 QUERIES = [
     "p",
     "pe",
@@ -148,69 +61,111 @@ def _median_ms(fn: Callable[[], Any], runs: int) -> float:
     return statistics.median(times)
 
 
-def fill(engine: sa.Engine, rows: int, rng: random.Random) -> float:
-    stamp = "2026-11-20T09:00:00+07:00"
+def _writes(uow: SqlUnitOfWork, actor: Actor, today: dt.date, runs: int) -> None:
+    """Submit, save a draft, register a business: the writes an agent waits for."""
+    drafts = []
+    for n in range(runs):
+        drafts.append(
+            enrollments.save_draft(
+                uow,
+                actor,
+                {
+                    "nik": f"167103450999{9000 + n:04d}",
+                    "full_name": f"Peserta Uji {n}",
+                    "birth_place": "Palembang",
+                    "birth_date": dt.date(1999, 9, 5),
+                    "gender": "F",
+                    "phone": "081234567890",
+                    "occupation": "penjual_makanan",
+                    "declared_income": 2_000_000,
+                    "programs": ["JKK", "JKM", "JHT"],
+                    "period_months": 1,
+                    "consent": {"text_version": "2026.1", "given_at": "2026-11-21T09:00:00+07:00"},
+                },
+            ).id
+        )
+    submit_times = []
+    for enrollment_id in drafts:
+        start = time.perf_counter()
+        enrollments.submit(uow, actor, enrollment_id, today=today)
+        submit_times.append((time.perf_counter() - start) * 1000)
+    print(
+        f"submit enrollment: median {statistics.median(submit_times):.2f} ms, "
+        f"p95 {sorted(submit_times)[int(len(submit_times) * 0.95)]:.2f} ms "
+        f"over {len(submit_times)} runs"
+    )
+    draft_ms = _median_ms(
+        lambda: enrollments.save_draft(uow, actor, {"full_name": "Draf"}), min(runs, 100)
+    )
+    print(f"save draft: median {draft_ms:.2f} ms")
+    register_ms = _median_ms(
+        lambda: businesses.register_business(uow, actor, {"name": "Pempek Baru"}),
+        min(runs, 100),
+    )
+    print(f"register business: median {register_ms:.2f} ms")
+
+
+def _searches(uow: SqlUnitOfWork, today: dt.date) -> None:
+    """Search as you type, the filters, the follow-ups due, a deep page, enrollments."""
+    page_all, count_all = [], []
+    print(f"{'query':<16}{'hits':>8}{'page ms':>10}{'count ms':>10}")
+    for query in QUERIES:
+        hits = businesses.count(uow, text=query)
+        page = _median_ms(lambda q=query: businesses.search(uow, text=q, limit=100), 15)
+        count = _median_ms(lambda q=query: businesses.count(uow, text=q), 15)
+        page_all.append(page)
+        count_all.append(count)
+        print(f"{query!r:<16}{hits:>8}{page:>10.2f}{count:>10.2f}")
+    print(
+        f"search businesses: median first page {statistics.median(page_all):.2f} ms "
+        f"(worst {max(page_all):.2f}), count {statistics.median(count_all):.2f} ms "
+        f"(worst {max(count_all):.2f})"
+    )
+    filtered = _median_ms(
+        lambda: businesses.search(uow, text="pempek", status="contacted", sector="kuliner"), 15
+    )
+    due = _median_ms(lambda: businesses.search(uow, follow_up_due_on=today), 15)
+    due_count = _median_ms(lambda: businesses.count(uow, follow_up_due_on=today), 15)
+    deep = _median_ms(lambda: businesses.search(uow, offset=50_000, limit=100), 15)
+    print(f"search 'pempek' + status + sector: {filtered:.2f} ms")
+    print(f"follow-ups due page: {due:.2f} ms, count {due_count:.2f} ms")
+    print(f"unfiltered page at offset 50,000: {deep:.2f} ms")
+    enr = _median_ms(lambda: enrollments.search(uow, text="siti am"), 15)
+    enr_count = _median_ms(lambda: enrollments.count(uow, text="siti am"), 15)
+    nik = _median_ms(lambda: enrollments.search(uow, text="16710345"), 15)
+    print(
+        f"search enrollments 'siti am': page {enr:.2f} ms, count {enr_count:.2f} ms; "
+        f"NIK prefix {nik:.2f} ms"
+    )
+
+
+def _sync_store(engine: Any) -> None:
+    """The sync store's bookkeeping: hand out 500 pending ops, mark them, apply a pull."""
+    store = LocalStore(engine)
     start = time.perf_counter()
-    business_rows = []
-    for n in range(rows):
-        name = f"{rng.choice(FIRST)} {rng.choice(SECOND)} {rng.choice(THIRD)} {n}"
-        business_rows.append(
-            {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "name": name,
-                "owner_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)}",
-                "phone": f"+62812{rng.randrange(10**7, 10**8)}",
-                "sector": rng.choice(SECTORS),
-                "size_class": "mikro",
-                "workers_count": rng.randrange(0, 20),
-                "status": rng.choice(STATUSES),
-                "registered_by": "AG001",
-                "version": 1,
-                "sync_state": "synced",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "deleted": False,
-                "next_follow_up": dt.date(2026, 11, 1) + dt.timedelta(days=rng.randrange(60)),
-            }
-        )
-    enrollment_rows = []
-    for n in range(rows):
-        birth = dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000)
-        day = birth.day + (40 if n % 2 else 0)
-        nik = f"167103{day:02d}{birth:%m%y}{(n // 15000) + 1:04d}"
-        enrollment_rows.append(
-            {
-                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                "nik": nik,
-                "full_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)} {n}",
-                "birth_date": birth,
-                "gender": "F" if n % 2 else "M",
-                "phone": f"+62813{rng.randrange(10**7, 10**8)}",
-                "occupation": "pedagang",
-                "declared_income": 1_500_000,
-                "programs": ["JKK", "JKM"],
-                "period_months": 1,
-                "paid_by_state": False,
-                "monthly_contribution": 10_900,
-                "consent": {"text_version": "2026.1", "given_at": stamp},
-                "status": "accepted",
-                "agent_code": "AG001",
-                "version": 1,
-                "sync_state": "synced",
-                "created_at": stamp,
-                "updated_at": stamp,
-                "submitted_at": stamp,
-                "deleted": False,
-            }
-        )
-    with engine.begin() as conn:
-        conn.execute(sa.insert(tables.Business), business_rows)
-        conn.execute(sa.insert(tables.Enrollment), enrollment_rows)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
-    return time.perf_counter() - start
+    ops = store.pending_ops(500)
+    handed = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    store.mark_results(
+        [{"op_id": op["op_id"], "status": "applied", "entity_version": 1} for op in ops]
+    )
+    marked = (time.perf_counter() - start) * 1000
+    print(f"sync store: pending_ops({len(ops)}) {handed:.1f} ms, mark_results {marked:.1f} ms")
+    changes = [
+        {
+            "entity": "business",
+            "entity_id": str(uuid.uuid4()),
+            "version": 1,
+            "deleted": False,
+            "server_seq": n,
+            "fields": {"name": f"Usaha Tarik {n}", "status": "prospect", "sector": "kuliner"},
+        }
+        for n in range(1000)
+    ]
+    start = time.perf_counter()
+    store.apply_pulled(changes, "bench-cursor")
+    pulled = (time.perf_counter() - start) * 1000
+    print(f"sync store: apply_pulled(1000 new businesses) {pulled:.1f} ms")
 
 
 def main() -> None:
@@ -245,103 +200,11 @@ def main() -> None:
     print(f"first search after opening (cold page cache, page + count): {cold:.1f} ms")
     actor = Actor("AG001", "Agen", "PLG", Role.AGENT, str(uuid.uuid4()))
     today = dt.date(2026, 11, 21)
-    drafts = []
-    for n in range(args.runs):
-        drafts.append(
-            enrollments.save_draft(
-                uow,
-                actor,
-                {
-                    "nik": f"167103450999{9000 + n:04d}",
-                    "full_name": f"Peserta Uji {n}",
-                    "birth_place": "Palembang",
-                    "birth_date": dt.date(1999, 9, 5),
-                    "gender": "F",
-                    "phone": "081234567890",
-                    "occupation": "penjual_makanan",
-                    "declared_income": 2_000_000,
-                    "programs": ["JKK", "JKM", "JHT"],
-                    "period_months": 1,
-                    "consent": {"text_version": "2026.1", "given_at": "2026-11-21T09:00:00+07:00"},
-                },
-            ).id
-        )
-    submit_times = []
-    for enrollment_id in drafts:
-        start = time.perf_counter()
-        enrollments.submit(uow, actor, enrollment_id, today=today)
-        submit_times.append((time.perf_counter() - start) * 1000)
-    print(
-        f"submit enrollment: median {statistics.median(submit_times):.2f} ms, "
-        f"p95 {sorted(submit_times)[int(len(submit_times) * 0.95)]:.2f} ms "
-        f"over {len(submit_times)} runs"
-    )
-    draft_ms = _median_ms(
-        lambda: enrollments.save_draft(uow, actor, {"full_name": "Draf"}), min(args.runs, 100)
-    )
-    print(f"save draft: median {draft_ms:.2f} ms")
-    register_ms = _median_ms(
-        lambda: businesses.register_business(uow, actor, {"name": "Pempek Baru"}),
-        min(args.runs, 100),
-    )
-    print(f"register business: median {register_ms:.2f} ms")
+    _writes(uow, actor, today, args.runs)
 
-    page_all, count_all = [], []
-    print(f"{'query':<16}{'hits':>8}{'page ms':>10}{'count ms':>10}")
-    for query in QUERIES:
-        hits = businesses.count(uow, text=query)
-        page = _median_ms(lambda q=query: businesses.search(uow, text=q, limit=100), 15)
-        count = _median_ms(lambda q=query: businesses.count(uow, text=q), 15)
-        page_all.append(page)
-        count_all.append(count)
-        print(f"{query!r:<16}{hits:>8}{page:>10.2f}{count:>10.2f}")
-    print(
-        f"search businesses: median first page {statistics.median(page_all):.2f} ms "
-        f"(worst {max(page_all):.2f}), count {statistics.median(count_all):.2f} ms "
-        f"(worst {max(count_all):.2f})"
-    )
-    filtered = _median_ms(
-        lambda: businesses.search(uow, text="pempek", status="contacted", sector="kuliner"), 15
-    )
-    due = _median_ms(lambda: businesses.search(uow, follow_up_due_on=today), 15)
-    due_count = _median_ms(lambda: businesses.count(uow, follow_up_due_on=today), 15)
-    deep = _median_ms(lambda: businesses.search(uow, offset=50_000, limit=100), 15)
-    print(f"search 'pempek' + status + sector: {filtered:.2f} ms")
-    print(f"follow-ups due page: {due:.2f} ms, count {due_count:.2f} ms")
-    print(f"unfiltered page at offset 50,000: {deep:.2f} ms")
-    enr = _median_ms(lambda: enrollments.search(uow, text="siti am"), 15)
-    enr_count = _median_ms(lambda: enrollments.count(uow, text="siti am"), 15)
-    nik = _median_ms(lambda: enrollments.search(uow, text="16710345"), 15)
-    print(
-        f"search enrollments 'siti am': page {enr:.2f} ms, count {enr_count:.2f} ms; "
-        f"NIK prefix {nik:.2f} ms"
-    )
+    _searches(uow, today)
 
-    store = LocalStore(engine)
-    start = time.perf_counter()
-    ops = store.pending_ops(500)
-    handed = (time.perf_counter() - start) * 1000
-    start = time.perf_counter()
-    store.mark_results(
-        [{"op_id": op["op_id"], "status": "applied", "entity_version": 1} for op in ops]
-    )
-    marked = (time.perf_counter() - start) * 1000
-    print(f"sync store: pending_ops({len(ops)}) {handed:.1f} ms, mark_results {marked:.1f} ms")
-    changes = [
-        {
-            "entity": "business",
-            "entity_id": str(uuid.uuid4()),
-            "version": 1,
-            "deleted": False,
-            "server_seq": n,
-            "fields": {"name": f"Usaha Tarik {n}", "status": "prospect", "sector": "kuliner"},
-        }
-        for n in range(1000)
-    ]
-    start = time.perf_counter()
-    store.apply_pulled(changes, "bench-cursor")
-    pulled = (time.perf_counter() - start) * 1000
-    print(f"sync store: apply_pulled(1000 new businesses) {pulled:.1f} ms")
+    _sync_store(engine)
     engine.dispose()
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     print(f"file size at the end: {path.stat().st_size / 1e6:.1f} MB ({path})")

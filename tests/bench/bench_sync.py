@@ -26,7 +26,6 @@ run (pip install pyinstrument); `--profile cprofile` prints cProfile statistics 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import socket
@@ -35,45 +34,32 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import requests  # noqa: E402
 
-from agent_app.domain import contributions  # noqa: E402
 from agent_app.domain.keys import Role  # noqa: E402
 from agent_app.services import sync as sync_service  # noqa: E402
 from agent_app.services.actor import Actor  # noqa: E402
-from agent_app.storage import tables, wire  # noqa: E402
+from agent_app.storage import tables  # noqa: E402
 from agent_app.storage.engine import open_engine  # noqa: E402
-from agent_app.storage.repositories import now  # noqa: E402
 from agent_app.storage.uow import SqlUnitOfWork  # noqa: E402
-from sync import client as sync_client  # noqa: E402
-
-WIB = dt.timezone(dt.timedelta(hours=7))
-PASSWORD = "rahasia-bench-sync-1"
+from tests.bench.sync_seeding import (  # noqa: E402
+    PASSWORD,
+    seed_enrollments,
+    seed_server,
+)
 
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def synthetic_nik(i: int) -> str:
-    """Valid synthetic NIKs in district 16.71.03, unique per i (women and men, many dates)."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28 + (40 if i % 2 else 0)
-    month = 1 + (rest // 28) % 12
-    year = 60 + (rest // 336) % 40
-    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
 
 
 class Server:
@@ -168,135 +154,6 @@ class Laptop:
         return SqlUnitOfWork(self.engine)
 
 
-def seed_enrollments(laptop: Laptop, n: int) -> None:
-    """N submitted enrollments and their create ops, as `enrollments.submit` writes them."""
-    today = dt.datetime.now(WIB).replace(microsecond=0)
-    monthly = contributions.quote(2_000_000, ["JKK", "JKM"], 1, today.date(), "pedagang")
-    stamp = now()
-    with laptop.uow() as uow:
-        for i in range(n):
-            nik = synthetic_nik(i)
-            female = i % 2 == 1
-            day = int(nik[6:8]) - (40 if female else 0)
-            birth = f"19{nik[10:12]}-{nik[8:10]}-{day:02d}"
-            fields: dict[str, Any] = {
-                "nik": nik,
-                "full_name": f"Peserta Uji {i}",
-                "birth_place": "Palembang",
-                "birth_date": birth,
-                "gender": "F" if female else "M",
-                "phone": f"+62812{i:08d}",
-                "email": None,
-                "address": f"Jl. Merdeka No. {i}, Kelurahan 20 Ilir",
-                "region_code": "16.71.03",
-                "occupation": "pedagang",
-                "declared_income": 2_000_000,
-                "programs": ["JKK", "JKM"],
-                "period_months": 1,
-                "paid_by_state": False,
-                "monthly_contribution": monthly.monthly_total,
-                "consent": {"text_version": "2026.1", "given_at": today.isoformat()},
-                "business_id": None,
-                "event_id": None,
-                "status": "submitted",
-            }
-            entity_id = str(uuid.uuid4())
-            values = wire.from_wire("enrollment", entity_id, fields)
-            values["agent_code"] = laptop.actor.agent_code
-            uow.session.add(
-                tables.Enrollment(
-                    **values,
-                    sync_state="pending",
-                    created_at=stamp,
-                    updated_at=stamp,
-                    submitted_at=stamp,
-                )
-            )
-            uow.outbox.add("enrollment", entity_id, "create", None, fields)
-            if i % 1000 == 999:
-                uow.session.flush()
-        uow.commit()
-
-
-def seed_server(server: Server, n: int, batch: int = 1000) -> None:
-    """N changes of branch PLG (four businesses to one visit) pushed by a seeding client."""
-    client = sync_client.SyncClient(server.url, uuid.uuid4(), "seeder", timeout=(5, 600))
-    client.login("AGSEED", PASSWORD)
-    when = dt.datetime.now(WIB).replace(microsecond=0).isoformat()
-    ops: list[dict[str, Any]] = []
-    seq = 0
-    businesses: list[str] = []
-
-    def add(entity: str, entity_id: str, fields: dict[str, Any]) -> None:
-        nonlocal seq
-        seq += 1
-        ops.append(
-            {
-                "op_id": str(uuid.uuid4()),
-                "op_seq": seq,
-                "entity": entity,
-                "entity_id": entity_id,
-                "kind": "create",
-                "base_version": None,
-                "fields": fields,
-                "recorded_at": when,
-            }
-        )
-
-    for i in range(n):
-        if i % 5 == 4:
-            add(
-                "visit",
-                str(uuid.uuid4()),
-                {
-                    "business_id": businesses[i // 5],
-                    "visited_at": when,
-                    "channel": "door_to_door",
-                    "outcome": "interested",
-                    "reason": None,
-                    "notes": "Pemilik tertarik, minta brosur JKK dan JKM.",
-                    "next_follow_up": None,
-                    "event_id": None,
-                },
-            )
-        else:
-            business_id = str(uuid.uuid4())
-            businesses.append(business_id)
-            add(
-                "business",
-                business_id,
-                {
-                    "name": f"Usaha Uji {i}",
-                    "owner_name": f"Pemilik {i}",
-                    "phone": None,
-                    "sector": "kuliner",
-                    "size_class": "mikro",
-                    "workers_count": 1 + i % 7,
-                    "address": f"Jl. Sudirman No. {i}, Palembang",
-                    "region_code": "16.71.03",
-                    "nib": None,
-                    "latitude": None,
-                    "longitude": None,
-                    "status": "prospect",
-                    "event_id": None,
-                },
-            )
-    device = client.device_id
-    applied = 0
-    for start in range(0, len(ops), batch):
-        answer = client.push(
-            {
-                "protocol_version": 1,
-                "device_id": device,
-                "batch_id": str(uuid.uuid4()),
-                "ops": ops[start : start + batch],
-            }
-        )
-        applied += sum(r.status == "applied" for r in answer.results)
-    if applied != n:
-        raise SystemExit(f"seeding: only {applied} of {n} applied")
-
-
 @contextmanager
 def profiled(directory: str | None, name: str) -> Iterator[None]:
     if not directory:
@@ -333,7 +190,7 @@ def bench_push(work: Path, n: int, batch: int, reps: int, profile: str | None) -
     template = work / "push-template.db"
     seeder = Laptop(template, "AGPUSH", "")
     started = time.perf_counter()
-    seed_enrollments(seeder, n)
+    seed_enrollments(seeder.uow, seeder.actor.agent_code, n)
     print(f"(seeded {n} pending ops in {time.perf_counter() - started:.1f} s)", flush=True)
     seeder.engine.dispose()
     runs: list[tuple[float, float, float]] = []
@@ -397,7 +254,7 @@ def bench_pull(work: Path, n: int, limit: int, reps: int, profile: str | None) -
     server = Server(home, max_ops=1000).start()
     try:
         started = time.perf_counter()
-        seed_server(server, n)
+        seed_server(server.url, n)
         print(f"(seeded {n} changes on the server in {time.perf_counter() - started:.1f} s)")
         runs = [
             pull_once(server, work / f"pull-{rep}.db", n, limit, profile if rep == 1 else None)

@@ -27,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -91,14 +93,14 @@ def child_fill(rows: int) -> None:
     from agent_app.services.actor import Actor
     from agent_app.storage import engine as engine_mod
     from agent_app.storage.uow import SqlUnitOfWork
-    from tests.bench import bench_storage  # the storage agent's fill function
+    from devtools import seed  # the one seeder's bulk fill
 
     shell = app_mod.build_shell()
     unlocked = shell.keystore.create_first_account(
         "PLG-0123", "Siti Aminah", "PLG", "agent", PASSWORD
     )
     engine = engine_mod.open_engine(paths.database_path(), unlocked.key)
-    seconds = bench_storage.fill(engine, rows, random.Random(20261121))
+    seconds = seed.fill(engine, rows, random.Random(20261121))
     print(f"fill: {rows:,} businesses + {rows:,} enrollments in {seconds:.1f} s")
     actor = Actor("PLG-0123", "Siti Aminah", "PLG")
     busy = businesses.register_business(
@@ -139,75 +141,28 @@ def measure_startup(home: Path, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--child-startup", action="store_true")
-    parser.add_argument("--child-fill", type=int)
-    parser.add_argument(
-        "--server-url", default="", help="a server address in the settings (loads the sync client)"
-    )
-    parser.add_argument("--home", type=Path, help="reuse (or keep) a filled AGENT_APP_HOME")
-    parser.add_argument(
-        "--cache-kib", type=int, help="override the storage's SQLite page cache per connection"
-    )
-    parser.add_argument(
-        "--memory", action="store_true", help="print the resident memory at each step"
-    )
-    args = parser.parse_args()
-    global TRACE
-    TRACE = args.memory
-    if args.child_startup:
-        child_startup()
-        return
-    if args.child_fill:
-        child_fill(args.child_fill)
-        return
+class _Waiter:
+    """Waits for a condition the way the app's event loop waits: asleep until the next event
+    (a busy loop here would hold the GIL and slow the database thread down)."""
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="bench-ui-"))
-    os.environ["AGENT_APP_HOME"] = str(home)
-    if not (home / "data" / "perisai.db").exists():
-        subprocess.run([sys.executable, __file__, "--child-fill", str(args.rows)], check=True)
-    else:
-        print(f"reusing the database in {home}")
+    def __init__(self, qt_app: Any) -> None:
+        self.qt_app = qt_app
 
-    from agent_app import app as app_mod
-    from agent_app.storage import engine as engine_mod
+    def __call__(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        from PySide6.QtCore import QEventLoop
 
-    if args.cache_kib:
-        engine_mod.CACHE_KIB = args.cache_kib
-    print(f"SQLite page cache per connection: {engine_mod.CACHE_KIB:,} KiB")
-    shell = app_mod.build_shell()
-    shell.settings.server_url = args.server_url
-    memory("the shell built")
-    print(f"server address: {args.server_url or '(none: offline)'}")
-    startup = measure_startup(home)
-    print(
-        f"start-up to the login window (process launch -> painted), median of 5: "
-        f"{startup * 1000:.0f} ms"
-    )
-
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
-
-    from agent_app.ui import application, ops
-    from agent_app.ui.window import MainWindow
-
-    qt_app = QApplication(sys.argv[:1])
-    application.prepare(qt_app, "id")
-    tick = QTimer()  # wakes the waits below now and then
-    tick.start(20)
-    memory("Qt application")
-
-    def wait_for(condition, timeout: float = 30.0) -> None:
         deadline = time.perf_counter() + timeout
         while not condition():
             if time.perf_counter() > deadline:
                 raise TimeoutError
-            # sleep until the next event, as the app's event loop does (a busy loop here
-            # would hold the GIL and slow the database thread down)
-            qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            self.qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+
+
+def _log_in(shell: Any, wait_for: _Waiter) -> Any:
+    """The password check, the login window, the warm-up while the password is typed, and
+    the login up to Beranda filled; returns the window."""
+    from agent_app.ui import ops
+    from agent_app.ui.window import MainWindow
 
     start = time.perf_counter()
     shell.keystore.unlock("PLG-0123", PASSWORD)
@@ -241,6 +196,14 @@ def main() -> None:
         f"database): {login * 1000:.0f} ms"
     )
     memory("logged in, Beranda filled")
+    return window
+
+
+def _search(window: Any, wait_for: _Waiter) -> Any:
+    """The business list, then search as you type; returns the Businesses page."""
+    from PySide6.QtTest import QTest
+
+    from agent_app.ui import ops
 
     page = window.workspace.show_page("businesses")
     listing = page.list_page
@@ -269,7 +232,17 @@ def main() -> None:
         f"over {len(search_times)} keystrokes"
     )
     memory("after the searches")
+    return page
 
+
+def _open_business(page: Any, wait_for: _Waiter) -> None:
+    """Enter in the search box opens the business with 20 visits."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from agent_app.ui import ops
+
+    listing = page.list_page
     open_times = []
     for _ in range(10):
         page.show_list()
@@ -293,20 +266,95 @@ def main() -> None:
         open_times.append((time.perf_counter() - start) * 1000)
     print(f"open a business with 20 visits: median {statistics.median(open_times):.1f} ms")
     memory("after opening businesses")
+
+
+def _auto_sync_cycle(window: Any, wait_for: _Waiter) -> None:
+    from agent_app.ui import ops
+
+    # what the app does 10 s after login: one quiet cycle (without stored tokens, or with
+    # no server answering, it ends in a failure the status bar shows)
+    outcome: list[str] = []
+    auto = window.auto_sync
+    auto.controller.finished.connect(lambda *_: outcome.append("done"))
+    auto.controller.failed.connect(
+        lambda exc, _i: outcome.append(getattr(exc, "code", "") or type(exc).__name__)
+    )
+    start = time.perf_counter()
+    auto.tick()
+    wait_for(lambda: bool(outcome) and ops.hub().running == 0)
+    print(f"automatic sync cycle: {(time.perf_counter() - start) * 1000:.0f} ms ({outcome[0]})")
+    memory("after an automatic sync cycle")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child-startup", action="store_true")
+    parser.add_argument("--child-fill", type=int)
+    parser.add_argument(
+        "--server-url", default="", help="a server address in the settings (loads the sync client)"
+    )
+    parser.add_argument("--home", type=Path, help="reuse (or keep) a filled AGENT_APP_HOME")
+    parser.add_argument(
+        "--cache-kib", type=int, help="override the storage's SQLite page cache per connection"
+    )
+    parser.add_argument(
+        "--memory", action="store_true", help="print the resident memory at each step"
+    )
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
+    global TRACE
+    TRACE = args.memory
+    if args.child_startup:
+        child_startup()
+        return
+    if args.child_fill:
+        child_fill(args.child_fill)
+        return
+
+    home = args.home or Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    os.environ["AGENT_APP_HOME"] = str(home)
+    if not (home / "data" / "perisai.db").exists():
+        subprocess.run([sys.executable, __file__, "--child-fill", str(args.rows)], check=True)
+    else:
+        print(f"reusing the database in {home}")
+
+    from agent_app import app as app_mod
+    from agent_app.storage import engine as engine_mod
+
+    if args.cache_kib:
+        engine_mod.CACHE_KIB = args.cache_kib
+    print(f"SQLite page cache per connection: {engine_mod.CACHE_KIB:,} KiB")
+    shell = app_mod.build_shell()
+    shell.settings.server_url = args.server_url
+    memory("the shell built")
+    print(f"server address: {args.server_url or '(none: offline)'}")
+    startup = measure_startup(home)
+    print(
+        f"start-up to the login window (process launch -> painted), median of 5: "
+        f"{startup * 1000:.0f} ms"
+    )
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from agent_app.ui import application
+
+    qt_app = QApplication(sys.argv[:1])
+    application.prepare(qt_app, "id")
+    tick = QTimer()  # wakes the waits below now and then
+    tick.start(20)
+    memory("Qt application")
+
+    wait_for = _Waiter(qt_app)
+    window = _log_in(shell, wait_for)
+    page = _search(window, wait_for)
+    _open_business(page, wait_for)
     if args.server_url:
-        # what the app does 10 s after login: one quiet cycle (without stored tokens, or with
-        # no server answering, it ends in a failure the status bar shows)
-        outcome: list[str] = []
-        auto = window.auto_sync
-        auto.controller.finished.connect(lambda *_: outcome.append("done"))
-        auto.controller.failed.connect(
-            lambda exc, _i: outcome.append(getattr(exc, "code", "") or type(exc).__name__)
-        )
-        start = time.perf_counter()
-        auto.tick()
-        wait_for(lambda: bool(outcome) and ops.hub().running == 0)
-        print(f"automatic sync cycle: {(time.perf_counter() - start) * 1000:.0f} ms ({outcome[0]})")
-        memory("after an automatic sync cycle")
+        _auto_sync_cycle(window, wait_for)
     if TRACE:
         heavy = ("alembic", "pydantic", "requests", "cryptography", "numpy", "pyqtgraph", "lokal")
         print(f"  [memory] loaded: {', '.join(m for m in heavy if m in sys.modules)}")

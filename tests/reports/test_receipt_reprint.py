@@ -203,7 +203,7 @@ def test_receipt_times_are_the_branchs_wall_time(world: World, tmp_path: Path, q
 
 
 def test_the_demos_receipts_are_dated_after_their_consent(keystore: keyslots.KeyStore, qapp: Any):
-    from agent_app.ui import demo
+    from devtools import seed as demo
 
     unlocked = keystore.create_first_account(*demo.AGENT, PASSWORD)
     engine = open_engine(paths.database_path(), unlocked.key)

@@ -581,3 +581,6 @@ class FakeShell:
         self.connected.append(unlocked.account.agent_code)
         self.backend.actor = unlocked.account
         return self.backend
+
+    def warm_up(self) -> None:
+        """Nothing to import ahead: the fake backend is in memory."""

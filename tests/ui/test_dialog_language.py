@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.ui import i18n, printing
+from agent_app.ui.pages.sync import bundle_paths
 from agent_app.ui.window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,9 +201,9 @@ def test_file_dialogs_speak_indonesian(window: MainWindow):
     assert reports._ask_path(reports.export_request()) is None
     sync = window.workspace.show_page("sync")
     when_shown(shown, check_file_dialog(english, "export bundle"))
-    assert sync._ask_export_path() == ""
+    assert bundle_paths.ask_export_path(sync) == ""
     when_shown(shown, check_file_dialog(english, "open bundle"))
-    assert sync._ask_bundle_path() == ""
+    assert bundle_paths.ask_bundle_path(sync) == ""
     assert shown == ["QFileDialog"] * 4
     assert english == {"save PDF": [], "export": [], "export bundle": [], "open bundle": []}
 

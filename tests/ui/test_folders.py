@@ -12,6 +12,7 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog
 
 from agent_app.ui import printing
+from agent_app.ui.pages.sync import bundle_paths
 from agent_app.ui.window import MainWindow
 
 
@@ -59,8 +60,8 @@ def test_save_dialogs_propose_the_documents_folder(
     reports = logged_in.workspace.show_page("reports")
     assert reports._ask_path(reports.export_request()) is None
     sync = logged_in.workspace.show_page("sync")
-    assert sync._ask_export_path() == ""
-    assert sync._ask_bundle_path() == ""
+    assert bundle_paths.ask_export_path(sync) == ""
+    assert bundle_paths.ask_bundle_path(sync) == ""
 
     receipt, export, bundle, bundle_folder = (Path(p) for p in asked)
     assert receipt == moved_documents / "bukti-pendaftaran-1234abcd.pdf"

@@ -125,7 +125,7 @@ def test_every_page_over_the_demo_database(
 ):
 
     from agent_app.domain import clock
-    from agent_app.ui import demo
+    from devtools import seed as demo
 
     today = clock.today()  # the demo branch's day (WIB: it never logged in to a server)
     unlocked = real_shell.keystore.create_first_account(*demo.AGENT, demo.PASSWORD)

@@ -354,12 +354,12 @@ def test_long_messages_and_names_with_emoji_never_widen_the_window(
 
 def test_the_screenshots_in_docs_show_the_1366x768_window_in_both_languages():
     """docs/screenshots (Bahasa Indonesia) and docs/screenshots/en are taken at 1366x768 by
-    `python -m agent_app.ui.screenshots`; a dialog's shot is the dialog alone."""
+    `python -m devtools.screenshots`; a dialog's shot is the dialog alone."""
     from pathlib import Path
 
     from PySide6.QtGui import QImage
 
-    from agent_app.ui import screenshots
+    from devtools import screenshots
 
     assert screenshots.SIZE == (1366, 768)
     folder = Path(screenshots.ROOT) / "docs" / "screenshots"

@@ -14,7 +14,7 @@ from PySide6.QtNetwork import QNetworkInformation
 from agent_app import errors
 from agent_app.domain.messages import Text
 from agent_app.services import sync as sync_service
-from agent_app.ui.pages import sync as sync_page
+from agent_app.ui.pages.sync import autosync, conflict_dialog
 from agent_app.ui.window import MainWindow
 
 from . import fakes
@@ -179,7 +179,7 @@ def test_conflict_dialog_side_by_side_and_choice(
     phone_row = [dialog.values(r)[0] for r in range(dialog.table.rowCount())].index("Nomor HP")
     name_row = 1 - phone_row
     assert dialog.table.item(phone_row, 1).font().bold()
-    assert dialog.table.item(phone_row, 2).background().color() == sync_page._HIGHLIGHT
+    assert dialog.table.item(phone_row, 2).background().color() == conflict_dialog.HIGHLIGHT
     assert not dialog.table.item(name_row, 1).font().bold()
     assert "Bandingkan" in dialog.explain.text()
     button = dialog.keep_mine if choice == "mine" else dialog.take_server
@@ -344,9 +344,9 @@ class FakeNetwork(QObject):
     reachabilityChanged = Signal(object)
 
 
-def make_auto(logged_in: MainWindow, network: Any = None) -> sync_page.AutoSync:
+def make_auto(logged_in: MainWindow, network: Any = None) -> autosync.AutoSync:
     logged_in.auto_sync.stop()
-    auto = sync_page.AutoSync(logged_in.ctx, logged_in, network=network)
+    auto = autosync.AutoSync(logged_in.ctx, logged_in, network=network)
     return auto
 
 
@@ -393,11 +393,11 @@ def test_coming_online_syncs_at_once(qtbot: Any, logged_in: MainWindow, shell: f
 def test_a_submit_asks_for_a_sync_soon(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(sync_page, "AFTER_SUBMIT_MS", 50)
+    monkeypatch.setattr(autosync, "AFTER_SUBMIT_MS", 50)
     shell.settings.server_url = SERVER
     auto = make_auto(logged_in)
     auto.start()
-    assert auto.timer.remainingTime() > sync_page.AFTER_SUBMIT_MS
+    assert auto.timer.remainingTime() > autosync.AFTER_SUBMIT_MS
     form = open_page(qtbot, logged_in).form
     fill(qtbot, form)
     form.consent.setChecked(True)
@@ -422,7 +422,7 @@ def test_network_information_may_be_missing(monkeypatch: pytest.MonkeyPatch):
         QNetworkInformation, "loadBackendByFeatures", staticmethod(lambda *_a: False)
     )
     monkeypatch.setattr(QNetworkInformation, "loadDefaultBackend", staticmethod(lambda: False))
-    assert sync_page._network_information() is None
+    assert autosync._network_information() is None
 
 
 # -- offline bundles -------------------------------------------------------------------------

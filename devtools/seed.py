@@ -1,10 +1,12 @@
-"""A demo database for screenshots and trying the app: Palembang businesses, a "Sumsel
-Marketing" booth event at Palembang Indah Mall, visits, enrollments (one sent back for
-correction), targets. Every name, phone number and NIK is synthetic.
+"""The one seeder of the developer tools: the demo database (screenshots, trying the app, the
+UI integration tests) and the benchmarks' bulk fill.
 
-Records go through the services, as the app would make them; the event and targets (which
-a laptop only ever pulls from the server) and the backdating of history are written directly.
-No Qt here.
+The demo: Palembang businesses, a "Sumsel Marketing" booth event at Palembang Indah Mall,
+visits, enrollments (two sent back for correction), targets, and two answers of the server on
+the Sync page. Records go through the services, as the app would make them; the event and
+targets (which a laptop only ever pulls from the server), the backdating of history and the
+server's answers are written directly. Every name, phone number and NIK is synthetic
+(devtools/synthetic.py). No Qt here.
 """
 
 from __future__ import annotations
@@ -12,154 +14,76 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
+import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from agent_app.domain import keys, records
+from agent_app.services import businesses, enrollments, visits
+from agent_app.services.actor import Actor
+from agent_app.storage import tables
+from agent_app.storage.uow import SqlUnitOfWork
+from devtools.synthetic import (
+    BULK_FIRST,
+    BULK_THIRD,
+    CALLS,
+    DISTRICTS,
+    FAMILY,
+    PEOPLE,
+    REASONS,
+    SECTORS,
+    STATUSES,
+    STREETS,
+    business_fields,
+    synthetic_nik,
+)
 
 PASSWORD = "demo-perisai"
 AGENT = ("PLG-0123", "Siti Aminah", "PLG", "agent")
 SECOND_AGENT = ("PLG-0456", "Budi Santoso", "PLG", "agent")
 EVENT_ID = "5a0e6c52-3f1b-4d7e-9a77-2f3c1d0b9e01"
-
-FOODS = ["Pempek", "Tekwan", "Model", "Laksan", "Martabak", "Pindang", "Kopi", "Kerupuk"]
-CRAFTS = ["Songket", "Tenun", "Jumputan", "Ukiran", "Batik"]
-SHOPS = ["Toko", "Warung", "Kios", "Bengkel", "Salon", "Jahit", "Depot"]
-CALLS = ["Cek", "Bu", "Pak", "Mang", "Wak", "Yuk", "Kak", "Haji", "Mbak", "Koh"]
-NAMES = [
-    "Molek",
-    "Ipah",
-    "Candy",
-    "Berkah",
-    "Jaya",
-    "Sari",
-    "Makmur",
-    "Abadi",
-    "Lestari",
-    "Vico",
-    "Rezeki",
-    "Amanah",
-    "Harapan",
-    "Sentosa",
-    "Dewi",
-    "Nona",
-    "Saga",
-    "Lince",
-]
-PEOPLE = [
-    "Siti",
-    "Rina",
-    "Ahmad",
-    "Budi",
-    "Dewi",
-    "Agus",
-    "Hendra",
-    "Yanti",
-    "Rudi",
-    "Ani",
-    "Wati",
-    "Joko",
-    "Sri",
-    "Eko",
-    "Fitri",
-    "Hasan",
-    "Indra",
-    "Lina",
-    "Maya",
-    "Nur",
-]
-FAMILY = [
-    "Aminah",
-    "Marlina",
-    "Santoso",
-    "Wijaya",
-    "Saputra",
-    "Rohani",
-    "Kusuma",
-    "Hidayat",
-    "Pratama",
-    "Lestari",
-    "Siregar",
-    "Nasution",
-    "Harahap",
-    "Putri",
-    "Setiawan",
-]
-DISTRICTS = [
-    "16.71.01",
-    "16.71.02",
-    "16.71.03",
-    "16.71.04",
-    "16.71.05",
-    "16.71.06",
-    "16.71.07",
-    "16.71.08",
-    "16.71.09",
-    "16.71.10",
-    "16.71.11",
-    "16.71.12",
-]
-STREETS = [
-    "Jl. Merdeka",
-    "Jl. Sudirman",
-    "Jl. Kapten Rivai",
-    "Jl. Veteran",
-    "Jl. Demang Lebar Daun",
-    "Jl. Kolonel Atmo",
-    "Jl. Basuki Rahmat",
-    "Jl. Mayor Ruslan",
-    "Lorong Pempek",
-]
-REASONS = [
-    "Menunggu suami pulang",
-    "Minta brosur JHT",
-    "Belum gajian",
-    "Mau tanya keluarga",
-    "Sudah ikut BPJS Kesehatan saja",
-    "Tertarik, minta datang lagi",
+OCCUPATIONS = [
+    "penjual_makanan",
+    "pedagang",
+    "pengrajin",
+    "pengemudi",
+    "penjahit",
+    "nelayan",
+    "buruh_harian",
 ]
 
-
-def business_fields(rng: random.Random, n: int) -> dict[str, Any]:
-    kind = rng.random()
-    if kind < 0.5:
-        name, sector = f"{rng.choice(FOODS)} {rng.choice(CALLS)} {rng.choice(NAMES)}", "kuliner"
-    elif kind < 0.7:
-        name, sector = f"{rng.choice(CRAFTS)} {rng.choice(CALLS)} {rng.choice(NAMES)}", "kerajinan"
-    else:
-        name = f"{rng.choice(SHOPS)} {rng.choice(NAMES)}"
-        sector = rng.choice(["perdagangan", "jasa", "transportasi"])
-    if n % 7 == 0:
-        name += f" {rng.choice(['Plaju', 'Seberang Ulu', '26 Ilir', 'Sako', 'Kertapati'])}"
-    return {
-        "name": name,
-        "owner_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)}",
-        "phone": f"+62812{rng.randrange(10**7, 10**8)}",
-        "sector": sector,
-        "size_class": rng.choice(["mikro"] * 6 + ["kecil"] * 2 + ["menengah"]),
-        "workers_count": rng.randrange(0, 15),
-        "address": f"{rng.choice(STREETS)} No. {rng.randrange(1, 200)}",
-        "region_code": rng.choice(DISTRICTS),
-    }
-
-
-def synthetic_nik(rng: random.Random, birth: dt.date, female: bool, district: str) -> str:
-    day = birth.day + (40 if female else 0)
-    return f"{district.replace('.', '')}{day:02d}{birth:%m%y}{rng.randrange(1, 9999):04d}"
+UnitOfWork = Callable[[], SqlUnitOfWork]
 
 
 def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: int = 7) -> None:
     """Fills an opened (empty) database with the demo data."""
-    from agent_app.services import businesses, enrollments, visits
-    from agent_app.services.actor import Actor
-    from agent_app.storage import tables
-    from agent_app.storage.uow import SqlUnitOfWork
-
     rng = random.Random(seed_value)
 
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine)
 
+    _events_and_targets(uow, today)
+    actors = [Actor(*AGENT[:3]), Actor(*SECOND_AGENT[:3])]
+    created: list[records.Business] = []
+    for n in range(businesses_count):
+        actor = actors[n % 5 == 0]
+        event = EVENT_ID if n % 3 == 0 else None
+        created.append(
+            businesses.register_business(uow(), actor, business_fields(rng, n), event_id=event)
+        )
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    _record_visits(uow, rng, actors, created[:160], now, today)
+    submitted_ids = _enroll_workers(uow, rng, actors, now, today)
+    _send_back(uow, submitted_ids)
+    _backdate(engine, now)
+    _sync_problems(engine, submitted_ids[10])
+
+
+def _events_and_targets(uow: UnitOfWork, today: dt.date) -> None:
+    """The booth event (now) and an earlier one, and this branch's targets (pulled data)."""
     with uow() as work:
         work.events.upsert(
             records.Event(
@@ -206,16 +130,17 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
             )
         work.commit()
 
-    actors = [Actor(*AGENT[:3]), Actor(*SECOND_AGENT[:3])]
-    created: list[records.Business] = []
-    for n in range(businesses_count):
-        actor = actors[n % 5 == 0]
-        event = EVENT_ID if n % 3 == 0 else None
-        created.append(
-            businesses.register_business(uow(), actor, business_fields(rng, n), event_id=event)
-        )
-    now = dt.datetime.now().astimezone().replace(microsecond=0)
-    for n, business in enumerate(created[:160]):
+
+def _record_visits(
+    uow: UnitOfWork,
+    rng: random.Random,
+    actors: list[Actor],
+    visited: list[records.Business],
+    now: dt.datetime,
+    today: dt.date,
+) -> None:
+    """One to twenty visits each, most on earlier days."""
+    for n, business in enumerate(visited):
         for k in range(1 + (n % 3 == 0) + (n % 11 == 0) * 18):
             outcome = rng.choice(
                 ["interested", "follow_up", "follow_up", "declined", "enrolled"]
@@ -246,16 +171,12 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
                     "event_id": EVENT_ID if n % 3 == 0 else None,
                 },
             )
-    # enrollments: submitted ones, two drafts, one sent back for correction
-    occupations = [
-        "penjual_makanan",
-        "pedagang",
-        "pengrajin",
-        "pengemudi",
-        "penjahit",
-        "nelayan",
-        "buruh_harian",
-    ]
+
+
+def _enroll_workers(
+    uow: UnitOfWork, rng: random.Random, actors: list[Actor], now: dt.datetime, today: dt.date
+) -> list[str]:
+    """48 enrollments: 46 submitted (their ids returned), two drafts."""
     submitted_ids = []
     for n in range(48):
         female = n % 2 == 0
@@ -270,7 +191,7 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
             "phone": f"+62813{rng.randrange(10**7, 10**8)}",
             "address": f"{rng.choice(STREETS)} No. {rng.randrange(1, 200)}",
             "region_code": district,
-            "occupation": rng.choice(occupations),
+            "occupation": rng.choice(OCCUPATIONS),
             "declared_income": rng.choice([1_000_000, 1_500_000, 2_000_000, 2_500_000]),
             "programs": ["JKK", "JKM", "JHT"] if n % 3 == 0 else ["JKK", "JKM"],
             "period_months": rng.choice([1, 1, 3, 6, 12]),
@@ -283,6 +204,11 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
             continue
         enrollments.submit(uow(), actor, draft.id, today=today)
         submitted_ids.append(draft.id)
+    return submitted_ids
+
+
+def _send_back(uow: UnitOfWork, submitted_ids: list[str]) -> None:
+    """Two submitted enrollments the supervisor sent back for correction (a pulled decision)."""
     with uow() as work:
         for enrollment_id, reason in (
             (submitted_ids[3], "Nama tidak sesuai KTP; foto KTP buram."),
@@ -300,10 +226,11 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
                 sync_state="synced",
             )
         work.commit()
-    # history: most records were made on earlier days
-    with engine.begin() as conn:
-        import sqlalchemy as sa
 
+
+def _backdate(engine: Any, now: dt.datetime) -> None:
+    """History: most records were made on earlier days."""
+    with engine.begin() as conn:
         for table in (tables.Business, tables.Enrollment):
             for n, row_id in enumerate(conn.scalars(sa.select(table.id)).all()):
                 if n % 4 == 0:
@@ -318,17 +245,12 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
                     given = back - dt.timedelta(minutes=3)
                     values["consent"] = {**consent, "given_at": given.isoformat()}
                 conn.execute(sa.update(table).where(table.id == row_id).values(**values))
-    _sync_problems(engine, submitted_ids[10])
 
 
 def _sync_problems(engine: Any, enrollment_id: str) -> None:
     """Two answers of the server to show on the Sync page: a conflict on an enrollment the
     supervisor corrected meanwhile (the phone), and a business the server refused (an event
     it does not know)."""
-    import sqlalchemy as sa
-
-    from agent_app.storage import tables
-
     t = tables.OutboxOp
     with engine.begin() as conn:
         op = conn.execute(
@@ -380,5 +302,78 @@ def _sync_problems(engine: Any, enrollment_id: str) -> None:
         )
 
 
-def new_id() -> str:
-    return str(uuid.uuid4())
+def fill(engine: sa.Engine, rows: int, rng: random.Random) -> float:
+    """Bulk rows for the benchmarks (tests/bench): `rows` synced businesses and as many
+    accepted enrollments, written straight into the tables; returns the seconds it took."""
+    stamp = "2026-11-20T09:00:00+07:00"
+    start = time.perf_counter()
+    business_rows = _bulk_businesses(rng, rows, stamp)
+    enrollment_rows = _bulk_enrollments(rng, rows, stamp)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(tables.Business), business_rows)
+        conn.execute(sa.insert(tables.Enrollment), enrollment_rows)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    return time.perf_counter() - start
+
+
+def _bulk_businesses(rng: random.Random, rows: int, stamp: str) -> list[dict[str, Any]]:
+    business_rows: list[dict[str, Any]] = []
+    for n in range(rows):
+        name = f"{rng.choice(BULK_FIRST)} {rng.choice(CALLS)} {rng.choice(BULK_THIRD)} {n}"
+        business_rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "name": name,
+                "owner_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)}",
+                "phone": f"+62812{rng.randrange(10**7, 10**8)}",
+                "sector": rng.choice(SECTORS),
+                "size_class": "mikro",
+                "workers_count": rng.randrange(0, 20),
+                "status": rng.choice(STATUSES),
+                "registered_by": "AG001",
+                "version": 1,
+                "sync_state": "synced",
+                "created_at": stamp,
+                "updated_at": stamp,
+                "deleted": False,
+                "next_follow_up": dt.date(2026, 11, 1) + dt.timedelta(days=rng.randrange(60)),
+            }
+        )
+    return business_rows
+
+
+def _bulk_enrollments(rng: random.Random, rows: int, stamp: str) -> list[dict[str, Any]]:
+    enrollment_rows: list[dict[str, Any]] = []
+    for n in range(rows):
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=n % 15000)
+        day = birth.day + (40 if n % 2 else 0)
+        nik = f"167103{day:02d}{birth:%m%y}{(n // 15000) + 1:04d}"
+        enrollment_rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "nik": nik,
+                "full_name": f"{rng.choice(PEOPLE)} {rng.choice(FAMILY)} {n}",
+                "birth_date": birth,
+                "gender": "F" if n % 2 else "M",
+                "phone": f"+62813{rng.randrange(10**7, 10**8)}",
+                "occupation": "pedagang",
+                "declared_income": 1_500_000,
+                "programs": ["JKK", "JKM"],
+                "period_months": 1,
+                "paid_by_state": False,
+                "monthly_contribution": 10_900,
+                "consent": {"text_version": "2026.1", "given_at": stamp},
+                "status": "accepted",
+                "agent_code": "AG001",
+                "version": 1,
+                "sync_state": "synced",
+                "created_at": stamp,
+                "updated_at": stamp,
+                "submitted_at": stamp,
+                "deleted": False,
+            }
+        )
+    return enrollment_rows

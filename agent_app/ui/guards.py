@@ -1,0 +1,88 @@
+"""What protects a window left alone: the idle lock's watcher (no key or mouse for a while)
+and the clipboard guard (what was copied in this app is emptied at a lock)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+
+class IdleWatcher(QObject):
+    """Calls `on_idle` after `minutes` without a key press or mouse action in the app."""
+
+    _ACTIVITY = (
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+    )
+
+    def __init__(self, on_idle: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(on_idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_minutes(self, minutes: float) -> None:
+        if minutes and minutes > 0:
+            self.timer.setInterval(int(minutes * 60_000))
+            self.timer.start()
+        else:
+            self.timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._ACTIVITY and self.timer.interval() > 0 and self.timer.isActive():
+            self.timer.start()
+        return False
+
+    def detach(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class ClipboardGuard(QObject):
+    """Remembers (as a hash, never the text) what was copied while this app had the focus, and
+    empties the clipboard at a lock if it still holds that: the next person at the laptop
+    cannot paste the last person's data, and what another program put there is left alone."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._ours: dict[QClipboard.Mode, str] = {}
+        clipboard = QGuiApplication.clipboard()
+        clipboard.changed.connect(self._changed)
+
+    @staticmethod
+    def _digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @staticmethod
+    def _owns(clipboard: QClipboard, mode: QClipboard.Mode) -> bool:
+        if mode == QClipboard.Mode.Selection:
+            return bool(clipboard.ownsSelection())
+        return bool(clipboard.ownsClipboard())
+
+    def _changed(self, mode: QClipboard.Mode) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if QGuiApplication.focusWindow() is not None or self._owns(clipboard, mode):
+            self._ours[mode] = self._digest(clipboard.text(mode))
+
+    def clear(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        modes = [QClipboard.Mode.Clipboard]
+        if clipboard.supportsSelection():
+            modes.append(QClipboard.Mode.Selection)
+        for mode in modes:
+            ours = self._ours.pop(mode, None)
+            if self._owns(clipboard, mode) or (
+                ours is not None and ours == self._digest(clipboard.text(mode))
+            ):
+                clipboard.clear(mode)
+                self._ours.pop(mode, None)

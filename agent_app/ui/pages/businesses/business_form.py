@@ -1,0 +1,214 @@
+"""The business form: create or edit a business, each problem shown under its field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from agent_app.domain import identity, validation
+from agent_app.domain.messages import DomainError
+from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui.backend import value
+from agent_app.ui.context import Context
+from agent_app.ui.ops import Op
+from agent_app.ui.pages.businesses.guarded_dialog import GuardedDialog
+
+
+class BusinessDialog(GuardedDialog):
+    """Create or edit a business."""
+
+    def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        self.ctx = ctx
+        self.business = business
+        self.setWindowTitle(self.tr("Edit business") if business else self.tr("New business"))
+        self.setMinimumWidth(560)
+        self._inputs()
+        form = self._form()
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton(
+            self.tr("Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(
+            self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self._lay_out(form, self.error, self.buttons)
+        self.saved_id: str | None = None
+        self._fill(business)
+        self._guard()
+
+    def _fill(self, business: Any) -> None:
+        if business is not None:
+            self.name.setText(value(business, "name") or "")
+            self.owner.setText(value(business, "owner_name") or "")
+            self.phone.setText(i18n.phone(value(business, "phone")))
+            widgets.select_data(self.sector, value(business, "sector"))
+            widgets.select_data(self.size_class, str(value(business, "size_class") or "mikro"))
+            self.workers.setValue(int(value(business, "workers_count") or 0))
+            self.address.setText(value(business, "address") or "")
+            self.region.set_code(value(business, "region_code"))
+            self.nib.setText(value(business, "nib") or "")
+            widgets.select_data(self.status, str(value(business, "status") or "prospect"))
+
+    def _form(self) -> QFormLayout:
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for name, (caption, widget) in self.field_rows.items():
+            form.addRow(caption, widget)
+            error = QLabel()
+            error.setObjectName("error")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            self.errors[name] = error
+            form.addRow("", error)
+        return form
+
+    def _inputs(self) -> None:
+        self.name = QLineEdit()
+        self.owner = QLineEdit()
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText(self.tr("08…"))
+        self.sector = widgets.key_combo("sectors", blank=self.tr("(choose)"))
+        self.size_class = QComboBox()
+        for key, text in labels.size_classes().items():
+            self.size_class.addItem(text, key)
+        self.workers = widgets.NumberEdit()  # never drops a digit (a spin box did)
+        self.address = QLineEdit()
+        self.region = regions.RegionPicker()
+        self.nib = QLineEdit()
+        self.nib.setPlaceholderText(self.tr("13 digits, optional"))
+        self.status = QComboBox()
+        for key, text in labels.business_statuses().items():
+            self.status.addItem(text, key)
+        self.error = widgets.hint()
+        self.error.setObjectName("error")
+        #: each field: its label, its widget, and its error shown under it (issue 11, item 6)
+        self.field_rows: dict[str, tuple[str, QWidget]] = {
+            "name": (self.tr("Business name"), self.name),
+            "owner_name": (self.tr("Owner"), self.owner),
+            "phone": (self.tr("Mobile number"), self.phone),
+            "sector": (self.tr("Sector"), self.sector),
+            "size_class": (self.tr("Size"), self.size_class),
+            "workers_count": (self.tr("Number of workers"), self.workers),
+            "address": (self.tr("Address"), self.address),
+            "region_code": (self.tr("Region"), self.region),
+            "nib": (self.tr("NIB"), self.nib),
+            "status": (self.tr("Status"), self.status),
+        }
+
+    def form_key(self) -> str | None:
+        if self.business is None:
+            return "business:new"
+        return f"business:{value(self.business, 'id')}"
+
+    def fields(self) -> dict[str, Any]:
+        """The form in wire form (SYNC_PROTOCOL.md, business); raises DomainError on a bad
+        phone or NIB."""
+        phone = self.phone.text().strip()
+        nib = self.nib.text().strip()
+        return {
+            "name": self.name.text().strip(),
+            "owner_name": self.owner.text().strip() or None,
+            "phone": identity.normalize_phone(phone) if phone else None,
+            "sector": self.sector.currentData(),
+            "size_class": self.size_class.currentData(),
+            "workers_count": self.workers.value(),
+            "address": self.address.text().strip() or None,
+            "region_code": self.region.code(),
+            "nib": identity.check_nib(nib) if nib else None,
+            "status": self.status.currentData(),
+        }
+
+    def show_problems(self, problems: list[tuple[str, str]]) -> None:
+        """Each problem under its own field (one the form has no place for: by its label in
+        the message line); the focus goes to the first field in error."""
+        for shown in self.errors.values():
+            shown.setVisible(False)
+            shown.setText("")
+        general: list[str] = []
+        first: QWidget | None = None
+        for name, text in problems:
+            label = self.errors.get(name)
+            if label is None:
+                general.append(text)
+                continue
+            label.setText("\n".join(filter(None, [label.text(), text])))
+            label.setVisible(True)
+            if first is None:
+                widget = self.field_rows[name][1]
+                first = widget.search if isinstance(widget, regions.RegionPicker) else widget
+        self.error.setText("\n".join(general))
+        if first is not None:
+            first.setFocus()
+
+    def _field_problems(self) -> list[tuple[str, str]]:
+        """The phone and NIB as the form reads them (a bad one is a problem of its field), and
+        a number of workers that is not a number."""
+        lang = i18n.current_language()
+        found = []
+        if self.workers.has_junk():
+            found.append(("workers_count", self.tr("Type the number of workers in digits.")))
+        for name, edit, check in (
+            ("phone", self.phone, identity.normalize_phone),
+            ("nib", self.nib, identity.check_nib),
+        ):
+            if edit.text().strip():
+                try:
+                    check(edit.text().strip())
+                except DomainError as exc:
+                    found.append((name, exc.message(lang)))
+        return found
+
+    def save(self) -> None:
+        lang = i18n.current_language()
+        typed = self._field_problems()
+        if typed:
+            self.show_problems(typed)
+            return
+        fields = self.fields()
+        fields = {k: v for k, v in fields.items() if v is not None or self.business is not None}
+        problems = validation.validate_business(fields, partial=self.business is not None)
+        if problems:
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
+            return
+        self.show_problems([])
+        backend = self.ctx.backend
+        self.save_button.setEnabled(False)
+        if self.business is None:
+            event_id = self.ctx.event_id
+            op = Op(self, lambda: backend.register_business(fields, event_id))
+        else:
+            business_id = str(value(self.business, "id"))
+            old = {k: value(self.business, k) for k in fields}
+            changes = {k: v for k, v in fields.items() if _plain(old[k]) != v}
+            op = Op(self, lambda: backend.update_business(business_id, changes))
+        op.success(self._saved).failure(self._failed).run()
+
+    def _saved(self, result: Any) -> None:
+        self.saved_id = str(value(result, "id", result)) if result is not None else None
+        self.ctx.businesses_changed.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        problems = getattr(exc, "problems", None)
+        if problems:
+            lang = i18n.current_language()
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
+            return
+        messages.show_error(self, exc)
+
+
+def _plain(raw: Any) -> Any:
+    return getattr(raw, "value", raw)

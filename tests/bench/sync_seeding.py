@@ -1,0 +1,168 @@
+"""The sync benchmark's seeders (tests/bench/bench_sync.py): a laptop database with N submitted
+enrollments waiting to be pushed, and a server holding N changes of branch PLG to pull. Every
+NIK, name and phone number is synthetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from agent_app.domain import contributions
+from agent_app.storage import tables, wire
+from agent_app.storage.repositories import now
+from agent_app.storage.uow import SqlUnitOfWork
+from sync import client as sync_client
+
+WIB = dt.timezone(dt.timedelta(hours=7))
+PASSWORD = "rahasia-bench-sync-1"
+
+
+def synthetic_nik(i: int) -> str:
+    """Valid synthetic NIKs in district 16.71.03, unique per i (women and men, many dates)."""
+    serial = 1 + i % 9999
+    rest = i // 9999
+    day = 1 + rest % 28 + (40 if i % 2 else 0)
+    month = 1 + (rest // 28) % 12
+    year = 60 + (rest // 336) % 40
+    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
+
+
+def seed_enrollments(uow_factory: Callable[[], SqlUnitOfWork], agent_code: str, n: int) -> None:
+    """N submitted enrollments and their create ops, as `enrollments.submit` writes them."""
+    today = dt.datetime.now(WIB).replace(microsecond=0)
+    monthly = contributions.quote(2_000_000, ["JKK", "JKM"], 1, today.date(), "pedagang")
+    stamp = now()
+    with uow_factory() as uow:
+        for i in range(n):
+            nik = synthetic_nik(i)
+            female = i % 2 == 1
+            day = int(nik[6:8]) - (40 if female else 0)
+            birth = f"19{nik[10:12]}-{nik[8:10]}-{day:02d}"
+            fields: dict[str, Any] = {
+                "nik": nik,
+                "full_name": f"Peserta Uji {i}",
+                "birth_place": "Palembang",
+                "birth_date": birth,
+                "gender": "F" if female else "M",
+                "phone": f"+62812{i:08d}",
+                "email": None,
+                "address": f"Jl. Merdeka No. {i}, Kelurahan 20 Ilir",
+                "region_code": "16.71.03",
+                "occupation": "pedagang",
+                "declared_income": 2_000_000,
+                "programs": ["JKK", "JKM"],
+                "period_months": 1,
+                "paid_by_state": False,
+                "monthly_contribution": monthly.monthly_total,
+                "consent": {"text_version": "2026.1", "given_at": today.isoformat()},
+                "business_id": None,
+                "event_id": None,
+                "status": "submitted",
+            }
+            entity_id = str(uuid.uuid4())
+            values = wire.from_wire("enrollment", entity_id, fields)
+            values["agent_code"] = agent_code
+            uow.session.add(
+                tables.Enrollment(
+                    **values,
+                    sync_state="pending",
+                    created_at=stamp,
+                    updated_at=stamp,
+                    submitted_at=stamp,
+                )
+            )
+            uow.outbox.add("enrollment", entity_id, "create", None, fields)
+            if i % 1000 == 999:
+                uow.session.flush()
+        uow.commit()
+
+
+def _seed_business(i: int) -> dict[str, Any]:
+    return {
+        "name": f"Usaha Uji {i}",
+        "owner_name": f"Pemilik {i}",
+        "phone": None,
+        "sector": "kuliner",
+        "size_class": "mikro",
+        "workers_count": 1 + i % 7,
+        "address": f"Jl. Sudirman No. {i}, Palembang",
+        "region_code": "16.71.03",
+        "nib": None,
+        "latitude": None,
+        "longitude": None,
+        "status": "prospect",
+        "event_id": None,
+    }
+
+
+def _seed_ops(n: int, when: str) -> list[dict[str, Any]]:
+    """N wire ops of branch PLG: four businesses to one visit (of one of them)."""
+    ops: list[dict[str, Any]] = []
+    seq = 0
+    businesses: list[str] = []
+
+    def add(entity: str, entity_id: str, fields: dict[str, Any]) -> None:
+        nonlocal seq
+        seq += 1
+        ops.append(
+            {
+                "op_id": str(uuid.uuid4()),
+                "op_seq": seq,
+                "entity": entity,
+                "entity_id": entity_id,
+                "kind": "create",
+                "base_version": None,
+                "fields": fields,
+                "recorded_at": when,
+            }
+        )
+
+    for i in range(n):
+        if i % 5 == 4:
+            add(
+                "visit",
+                str(uuid.uuid4()),
+                {
+                    "business_id": businesses[i // 5],
+                    "visited_at": when,
+                    "channel": "door_to_door",
+                    "outcome": "interested",
+                    "reason": None,
+                    "notes": "Pemilik tertarik, minta brosur JKK dan JKM.",
+                    "next_follow_up": None,
+                    "event_id": None,
+                },
+            )
+        else:
+            business_id = str(uuid.uuid4())
+            businesses.append(business_id)
+            add(
+                "business",
+                business_id,
+                _seed_business(i),
+            )
+    return ops
+
+
+def seed_server(url: str, n: int, batch: int = 1000) -> None:
+    """N changes of branch PLG (four businesses to one visit) pushed by a seeding client."""
+    client = sync_client.SyncClient(url, uuid.uuid4(), "seeder", timeout=(5, 600))
+    client.login("AGSEED", PASSWORD)
+    when = dt.datetime.now(WIB).replace(microsecond=0).isoformat()
+    ops = _seed_ops(n, when)
+    device = client.device_id
+    applied = 0
+    for start in range(0, len(ops), batch):
+        answer = client.push(
+            {
+                "protocol_version": 1,
+                "device_id": device,
+                "batch_id": str(uuid.uuid4()),
+                "ops": ops[start : start + batch],
+            }
+        )
+        applied += sum(r.status == "applied" for r in answer.results)
+    if applied != n:
+        raise SystemExit(f"seeding: only {applied} of {n} applied")
