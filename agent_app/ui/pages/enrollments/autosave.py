@@ -11,12 +11,12 @@ from agent_app.ui import messages, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.ops import Op
 from agent_app.ui.pages.enrollments.common import FORM_KEY, when
-from agent_app.ui.pages.enrollments.values import FormValues
+from agent_app.ui.pages.enrollments.problems import ProblemsView
 
 log = logging.getLogger("ui")
 
 
-class Autosave(FormValues):
+class Autosave(ProblemsView):
     """Autosaves the form and offers an unfinished one back."""
 
     def _form_changed(self) -> None:

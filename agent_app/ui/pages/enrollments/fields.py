@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.domain import contributions, identity
+from agent_app.domain import contributions, identity, validation
 from agent_app.ui import datefields, labels, regions, widgets
 from agent_app.ui.context import Context
 from agent_app.ui.pages.enrollments.common import AUTOSAVE_MS, DEFAULT_INCOME
@@ -65,7 +65,7 @@ class FormFields(QWidget):
         # one tab stop that takes 05081990 or 5/8/1990, F4 for a calendar (issue 11, item 3)
         self.birth_date = datefields.DateField()
         self.birth_date.today = self.ctx.today
-        self.birth_date.setMinimumDate(QDate(1900, 1, 1))
+        self.birth_date.setMinimumDate(QDate(validation.MIN_YEAR, 1, 1))
         self.birth_warning = QLabel()
         self.birth_warning.setObjectName("warning")
         self.birth_warning.setWordWrap(True)
@@ -104,7 +104,7 @@ class FormFields(QWidget):
         self.jht = QCheckBox(labels.program_names()["JHT"])
         self.jht.setToolTip(self.tr("Optional"))
         self.period = QComboBox()
-        for months in (1, 3, 6, 12):
+        for months in validation.PERIOD_MONTHS:
             self.period.addItem(self._months(months), months)
         self.paid_by_state = QCheckBox(self.tr("Paid by the state or regional budget (APBN/APBD)"))
 

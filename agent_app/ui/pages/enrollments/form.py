@@ -4,8 +4,8 @@
   consent, the buttons, the banners, the resume and booth bars, and the layout;
 - `quote`: the live contribution quote; `checks`: the live checks as the person types (the
   NIK against the form, the birth date, the phone, the income, a duplicate NIK);
-- `problems`: what must be fixed before a submit, under each field; `values`: the form in
-  wire form, filled from a record, or emptied;
+- `values`: the form in wire form, filled from a record, or emptied; `problems`: what must be
+  fixed before a submit (the required fields are domain.validation's), under each field;
 - `autosave`: nothing typed is lost; `booth`: booth mode; `actions`: save, submit, clear,
   print.
 

@@ -5,54 +5,64 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QScrollArea, QWidget
 
-from agent_app.domain import identity, plausibility
+from agent_app.domain import identity, plausibility, validation
 from agent_app.domain.messages import DomainError
 from agent_app.ui import i18n, messages
-from agent_app.ui.pages.enrollments.checks import LiveChecks
+from agent_app.ui.pages.enrollments.values import FormValues
 
 
-class ProblemsView(LiveChecks):
+class ProblemsView(FormValues):
     """The form's problems before a submit, each under its own field."""
 
     def problems(self) -> list[tuple[str, str]]:
-        """What must be fixed before a submit: (field, message in the person's words)."""
-        found: list[tuple[str, str]] = []
+        """What must be fixed before a submit: (field, message in the person's words), in the
+        form's order. Which fields are required is domain.validation's rule (the one the
+        services and the server apply); the form only says it in the person's words."""
+        found: dict[str, str] = {}
         if self.nik_info is None:
-            found.append(("nik", self.tr("The NIK is not valid.")))
+            found["nik"] = self.tr("The NIK is not valid.")
         elif self.duplicate is not None:
-            found.append(("nik", self._duplicate_text(self.duplicate)))
-        if not self.full_name.text().strip():
-            found.append(("full_name", self.tr("Fill in the full name.")))
-        if self.birth_date.value() is None:
-            found.append(
-                ("birth_date", self.birth_date.problem() or self.tr("Fill in the date of birth."))
-            )
+            found["nik"] = self._duplicate_text(self.duplicate)
+        for name in self.missing_fields():
+            found.setdefault(name, self._missing_text(name))
         if self.birth_date_mismatch and not self.override_reason.text().strip():
-            found.append(
-                (
-                    "birth_date_override_reason",
-                    self.tr("The birth date differs from the NIK: give a reason."),
-                )
+            found["birth_date_override_reason"] = self.tr(
+                "The birth date differs from the NIK: give a reason."
             )
-        if self.gender.currentData() is None:
-            found.append(("gender", self.tr("Choose the gender.")))
         phone = self.phone.text().strip()
-        if not phone:
-            found.append(("phone", self.tr("Fill in the mobile number.")))
-        else:
+        if phone:
             try:
                 identity.normalize_phone(phone)
             except DomainError as exc:
-                found.append(("phone", exc.message(i18n.current_language())))
-        if self.occupation.currentData() is None:
-            found.append(("occupation", self.tr("Choose the occupation.")))
+                found["phone"] = exc.message(i18n.current_language())
         if self.errors["declared_income"].text():
-            found.append(("declared_income", self.errors["declared_income"].text()))
+            found["declared_income"] = self.errors["declared_income"].text()
         elif self.quote is None:
-            found.append(("declared_income", self.quote_error.text()))
-        if not self.consent.isChecked():
-            found.append(("consent", self.tr("The worker's consent is needed.")))
-        return found
+            found["declared_income"] = self.quote_error.text()
+        return [(name, found[name]) for name in self.field_labels if name in found]
+
+    def missing_fields(self) -> list[str]:
+        """The required fields (validation.ENROLLMENT) the form has a place for and leaves
+        empty; the monthly contribution is the quote's, never typed."""
+        wire = self.fields(for_submit=False)
+        return [
+            name
+            for name in self.field_labels
+            if name in validation.ENROLLMENT.required and wire.get(name) in (None, "", [])
+        ]
+
+    def _missing_text(self, name: str) -> str:
+        """How the form asks for a missing field (the rule's own word for any other)."""
+        asks = {
+            "full_name": self.tr("Fill in the full name."),
+            "gender": self.tr("Choose the gender."),
+            "phone": self.tr("Fill in the mobile number."),
+            "occupation": self.tr("Choose the occupation."),
+            "consent": self.tr("The worker's consent is needed."),
+        }
+        if name == "birth_date":
+            return self.birth_date.problem() or self.tr("Fill in the date of birth.")
+        return asks.get(name) or validation.REQUIRED.in_language(i18n.current_language())
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:
         """Each problem under its own field (a field the form has no place for: by its label

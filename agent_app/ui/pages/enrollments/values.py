@@ -10,11 +10,11 @@ from agent_app.domain import identity, keys
 from agent_app.domain.messages import DomainError
 from agent_app.ui import i18n, widgets
 from agent_app.ui.backend import value
+from agent_app.ui.pages.enrollments.checks import LiveChecks
 from agent_app.ui.pages.enrollments.common import CONSENT_VERSION, DEFAULT_INCOME, qdate
-from agent_app.ui.pages.enrollments.problems import ProblemsView
 
 
-class FormValues(ProblemsView):
+class FormValues(LiveChecks):
     """Reads, fills and empties the form."""
 
     def fields(self, for_submit: bool) -> dict[str, Any]:
