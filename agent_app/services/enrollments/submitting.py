@@ -12,7 +12,7 @@ from typing import Any
 
 from agent_app.domain import contributions, identity, keys, records, validation
 from agent_app.domain.messages import DomainError
-from agent_app.services import _input, zones
+from agent_app.services import _input, form_drafts, zones
 from agent_app.services.actor import Actor
 from agent_app.services.enrollments.drafts import ENTITY, Status, clean_draft, write_draft
 from agent_app.services.errors import DuplicateNik, Frozen, NotFound, ValidationFailed
@@ -92,9 +92,11 @@ def submit_form(
 ) -> records.Enrollment:
     """The enrollment form's submit, as one use case in one transaction: the form's fields are
     written (a new record, or the draft or correction `enrollment_id`), validated, checked for
-    a duplicate NIK, submitted with their outbox op and audit entry, and committed together. On
-    any failure nothing at all is written: no hidden draft is left behind, so submitting again
-    after fixing the problem makes exactly one record.
+    a duplicate NIK, submitted with their outbox op and audit entry, and committed together with
+    the forgetting of the account's autosaved form (`form_drafts.ENROLLMENT`: what was typed is
+    now submitted). On any failure nothing at all is written: no hidden draft is left behind and
+    the autosaved form stays, so submitting again after fixing the problem makes exactly one
+    record.
 
     Raises:
         As `save_draft` and `submit`.
@@ -104,6 +106,7 @@ def submit_form(
     with uow:
         draft = write_draft(uow, actor, changes, enrollment_id, audit=enrollment_id is not None)
         new, kind = _submit_in(uow, actor, draft.id, today)
+        uow.form_drafts.delete(actor.agent_code, form_drafts.ENROLLMENT)
         uow.commit()
     log.info("enrollment %s submitted from the form (%s)", new.id, kind)
     return new

@@ -64,9 +64,13 @@ class FormActions(BoothMode):
         def work() -> Any:  # one use case, one transaction: all of it or nothing
             return backend.submit_form(fields, enrollment_id)
 
+        def send() -> None:
+            self.submitting = True  # the autosave waits: the submit forgets it
+            Op(self, work).success(self._submitted).failure(self._failed).run()
+
         self._busy(True)
         if not self._ask_server_first():
-            Op(self, work).success(self._submitted).failure(self._failed).run()
+            send()
             return
 
         def checked(check: Any) -> None:
@@ -74,7 +78,7 @@ class FormActions(BoothMode):
                 self._busy(False)
                 self._enrolled_at_server(check)
                 return
-            Op(self, work).success(self._submitted).failure(self._failed).run()
+            send()
 
         # Online: the server knows every branch's enrollments. Offline or no answer: the
         # submit goes on (offline work is never blocked); the server checks again on push.
@@ -107,6 +111,8 @@ class FormActions(BoothMode):
         self._status(self.message, "error", text)
 
     def _submitted(self, enrollment: Any) -> None:
+        """The submit forgot the autosaved form in its own transaction: nothing more to send."""
+        self.submitting = False
         self._busy(False)
         name = self.full_name.text().strip()
         amount = value(enrollment, "monthly_contribution")
@@ -118,7 +124,6 @@ class FormActions(BoothMode):
                 name=name, amount=i18n.rupiah(amount) if amount else "-"
             ),
         )
-        self.forget_draft()
         self.last_submitted = str(value(enrollment, "id"))
         for button in (self.print_button, self.pdf_button):
             button.setVisible(True)
@@ -140,6 +145,7 @@ class FormActions(BoothMode):
             printing.save_receipt_pdf(self, self.ctx.backend, self.last_submitted, path)
 
     def _failed(self, exc: BaseException) -> None:
+        self.submitting = False
         self._busy(False)
         if getattr(exc, "code", None) == "duplicate_nik" and self.nik_info is not None:
             nik = self.nik_info.nik

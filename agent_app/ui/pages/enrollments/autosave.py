@@ -41,8 +41,13 @@ class Autosave(ProblemsView):
 
     def save_now(self) -> None:
         """Autosaves the form as the account's draft (nothing when it holds nothing typed, or
-        while an older draft waits for the person's answer to the offer to resume it)."""
+        while an older draft waits for the person's answer to the offer to resume it). While a
+        submit is on its way it waits: the submit forgets the autosaved form, or fails and
+        leaves it to be saved."""
         self.autosave_timer.stop()
+        if self.submitting:
+            self.autosave_timer.start()
+            return
         if self.offered is not None or not self.touched():
             return
         state = self.draft_state()
@@ -52,7 +57,8 @@ class Autosave(ProblemsView):
         ).run()
 
     def forget_draft(self) -> None:
-        """The autosaved draft is not needed any more (submitted, or cleared on purpose)."""
+        """The autosaved draft is not needed any more (cleared on purpose; a submit forgets it in
+        its own transaction)."""
         self.autosave_timer.stop()
         backend = self.ctx.backend
         Op(self, lambda: backend.discard_form_draft(FORM_KEY)).failure(

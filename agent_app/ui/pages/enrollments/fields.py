@@ -42,6 +42,8 @@ class FormFields(QWidget):
         #: an autosaved form offered to resume, until the person answers
         self.offered: dict[str, Any] | None = None
         self.booth = False
+        #: a submit is on its way (it forgets the autosaved form in its own transaction)
+        self.submitting = False
         self._quiet = False  # filling the form by program: not a change to autosave
         self.dup_timer = QTimer(self)
         self.dup_timer.setSingleShot(True)
