@@ -940,7 +940,7 @@
     <name>FormFields</name>
     <message>
         <source>1 month</source>
-        <extracomment>the values the NIK filled in (not the person): a new NIK may replace them an autosaved form offered to resume, until the person answers a submit is on its way (it forgets the autosaved form in its own transaction)</extracomment>
+        <extracomment>the values the NIK filled in (not the person): a new NIK may replace them</extracomment>
         <translation>1 bulan</translation>
     </message>
     <message>

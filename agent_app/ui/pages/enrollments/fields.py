@@ -39,10 +39,10 @@ class FormFields(QWidget):
         #: the values the NIK filled in (not the person): a new NIK may replace them
         self.auto_filled: dict[str, Any] = {}
         self.confirmed_warnings: set[str] = set()
-        #: an autosaved form offered to resume, until the person answers
+        # an autosaved form offered to resume, until the person answers
         self.offered: dict[str, Any] | None = None
         self.booth = False
-        #: a submit is on its way (it forgets the autosaved form in its own transaction)
+        # a submit is on its way (it forgets the autosaved form in its own transaction)
         self.submitting = False
         self._quiet = False  # filling the form by program: not a change to autosave
         self.dup_timer = QTimer(self)
