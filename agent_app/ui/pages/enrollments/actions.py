@@ -91,8 +91,6 @@ class FormActions(BoothMode):
         correction is skipped: the server already holds that very enrollment."""
         if not (getattr(self.ctx.settings, "server_url", "") or ""):
             return False
-        if not callable(getattr(self.ctx.backend, "check_participant", None)):
-            return False
         return self.loaded_status in (None, "draft")
 
     def _enrolled_at_server(self, check: Any) -> None:
