@@ -12,7 +12,7 @@ from agent_app.domain import keys, records, validation
 from agent_app.services import _input
 from agent_app.services.actor import Actor
 from agent_app.services.errors import Frozen, NotFound
-from agent_app.storage import wire
+from agent_app.storage import rows, wire
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -54,6 +54,15 @@ def editable_now(enrollment: records.Enrollment, sync_state: str | None) -> bool
         and enrollment.version is None
         and sync_state in ("rejected", "conflict")
     )
+
+
+def existing(uow: SqlUnitOfWork, enrollment_id: str) -> tuple[records.Enrollment, rows.SyncMeta]:
+    """The enrollment and its sync state, in the caller's open unit of work; raises NotFound."""
+    enrollment = uow.enrollments.get(enrollment_id)
+    meta = uow.enrollments.meta(enrollment_id)
+    if enrollment is None or meta is None:
+        raise NotFound(ENTITY, enrollment_id)
+    return enrollment, meta
 
 
 def clean_draft(fields: dict[str, Any]) -> dict[str, Any]:
@@ -105,10 +114,7 @@ def write_draft(
         if audit:
             uow.audit.add(actor.agent_code, "enrollment.draft", ENTITY, enrollment.id)
         return enrollment
-    old = uow.enrollments.get(enrollment_id)
-    meta = uow.enrollments.meta(enrollment_id)
-    if old is None or meta is None:
-        raise NotFound(ENTITY, enrollment_id)
+    old, meta = existing(uow, enrollment_id)
     if not editable_now(old, meta.sync_state):
         raise Frozen(enrollment_id, old.status.value)
     enrollment = dataclasses.replace(old, **changes)

@@ -14,8 +14,14 @@ from agent_app.domain import contributions, identity, keys, records, validation
 from agent_app.domain.messages import DomainError
 from agent_app.services import _input, form_drafts, zones
 from agent_app.services.actor import Actor
-from agent_app.services.enrollments.drafts import ENTITY, Status, clean_draft, write_draft
-from agent_app.services.errors import DuplicateNik, Frozen, NotFound, ValidationFailed
+from agent_app.services.enrollments.drafts import (
+    ENTITY,
+    Status,
+    clean_draft,
+    existing,
+    write_draft,
+)
+from agent_app.services.errors import DuplicateNik, Frozen, ValidationFailed
 from agent_app.storage import wire
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -116,10 +122,7 @@ def _submit_in(
     uow: SqlUnitOfWork, actor: Actor, enrollment_id: str, today: dt.date
 ) -> tuple[records.Enrollment, keys.OpKind]:
     """The submit inside the caller's open unit of work (no commit)."""
-    old = uow.enrollments.get(enrollment_id)
-    meta = uow.enrollments.meta(enrollment_id)
-    if old is None or meta is None:
-        raise NotFound(ENTITY, enrollment_id)
+    old, _meta = existing(uow, enrollment_id)
     if old.status not in (Status.DRAFT, Status.NEEDS_CORRECTION):
         raise Frozen(enrollment_id, old.status.value)
     new = dataclasses.replace(old, status=Status.SUBMITTED, monthly_contribution=_quote(old, today))

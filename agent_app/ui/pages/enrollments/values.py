@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtWidgets import QLineEdit
+
 from agent_app.domain import identity, keys
 from agent_app.domain.messages import DomainError
 from agent_app.ui import i18n, widgets
@@ -127,15 +129,7 @@ class FormValues(LiveChecks):
         self.duplicate = None
         self.correction_banner.setVisible(False)
         self.set_business(None)
-        for edit in (
-            self.nik,
-            self.full_name,
-            self.birth_place,
-            self.override_reason,
-            self.phone,
-            self.email,
-            self.address,
-        ):
+        for edit in self._person_edits():
             edit.clear()
         self.birth_date.blockSignals(True)
         self.birth_date.clear()
@@ -160,7 +154,11 @@ class FormValues(LiveChecks):
         typed in any field."""
         if self.enrollment_id is not None:
             return True
-        edits = (
+        return any(edit.text().strip() for edit in self._person_edits())
+
+    def _person_edits(self) -> tuple[QLineEdit, ...]:
+        """The person's typed text fields."""
+        return (
             self.nik,
             self.full_name,
             self.birth_place,
@@ -169,4 +167,3 @@ class FormValues(LiveChecks):
             self.email,
             self.address,
         )
-        return any(edit.text().strip() for edit in edits)
