@@ -16,6 +16,8 @@ from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 
+from agent_app.domain import validation
+
 _SEPARATORS = re.compile(r"[\s/.\-:]+")
 
 
@@ -101,7 +103,7 @@ class DateField(_Field):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.today = dt.date.today
-        self.minimum: dt.date | None = dt.date(1900, 1, 1)
+        self.minimum: dt.date | None = dt.date(validation.MIN_YEAR, 1, 1)
         self.maximum: dt.date | None = None
         self.setPlaceholderText(self.tr("dd-mm-yyyy"))
         self.setToolTip(self.tr("Type the date, e.g. 05081990 or 5/8/1990; F4: calendar"))

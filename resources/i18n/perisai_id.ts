@@ -45,6 +45,44 @@
     </message>
 </context>
 <context>
+    <name>Autosave</name>
+    <message>
+        <source>An enrollment was left unfinished ({name}, saved {when}). Resume it?</source>
+        <translation>Ada pendaftaran yang belum selesai ({name}, disimpan {when}). Lanjutkan?</translation>
+    </message>
+    <message>
+        <source>no name yet</source>
+        <translation>belum ada nama</translation>
+    </message>
+    <message>
+        <source>Discard the unfinished enrollment? What was typed in it is lost.</source>
+        <translation>Buang pendaftaran yang belum selesai? Isian di dalamnya akan hilang.</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Buang</translation>
+    </message>
+    <message>
+        <source>Keep it</source>
+        <translation>Simpan saja</translation>
+    </message>
+</context>
+<context>
+    <name>BoothMode</name>
+    <message>
+        <source>Start the next worker? What was typed for this one is lost.</source>
+        <translation>Mulai pekerja berikutnya? Isian untuk pekerja ini akan hilang.</translation>
+    </message>
+    <message>
+        <source>Next worker</source>
+        <translation>Pekerja berikutnya</translation>
+    </message>
+    <message>
+        <source>Keep typing</source>
+        <translation>Lanjut mengisi</translation>
+    </message>
+</context>
+<context>
     <name>BusinessDetailPage</name>
     <message>
         <source>Back to the list</source>
@@ -651,340 +689,6 @@
     </message>
 </context>
 <context>
-    <name>EnrollmentForm</name>
-    <message>
-        <source>16 digits from the KTP</source>
-        <extracomment>The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).</extracomment>
-        <translation>16 digit dari KTP</translation>
-    </message>
-    <message>
-        <source>Reason to keep this birth date, e.g. the KTP was issued with an error</source>
-        <translation>Alasan tetap memakai tanggal lahir ini, mis. KTP salah cetak</translation>
-    </message>
-    <message>
-        <source>(choose)</source>
-        <translation>(pilih)</translation>
-    </message>
-    <message>
-        <source>08…</source>
-        <translation>08…</translation>
-    </message>
-    <message>
-        <source>optional</source>
-        <translation>boleh kosong</translation>
-    </message>
-    <message>
-        <source>Mandatory for every BPU worker</source>
-        <translation>Wajib bagi setiap pekerja BPU</translation>
-    </message>
-    <message>
-        <source>Optional</source>
-        <translation>Pilihan</translation>
-    </message>
-    <message>
-        <source>Paid by the state or regional budget (APBN/APBD)</source>
-        <translation>Iuran dibayar APBN/APBD</translation>
-    </message>
-    <message>
-        <source>Contribution (monthly)</source>
-        <translation>Iuran (per bulan)</translation>
-    </message>
-    <message>
-        <source>Read or explain to the worker: BPJS Ketenagakerjaan keeps the data on this form (identity, contact, occupation and declared income) to register and serve the participant, for as long as the membership lasts and as the law requires. The worker may see, correct or ask to delete their data.</source>
-        <translation>Bacakan atau jelaskan kepada pekerja: BPJS Ketenagakerjaan menyimpan data pada formulir ini (identitas, kontak, pekerjaan dan penghasilan yang dilaporkan) untuk mendaftarkan dan melayani peserta, selama kepesertaan berlaku dan sesuai ketentuan hukum. Pekerja berhak melihat, memperbaiki, atau meminta penghapusan datanya.</translation>
-    </message>
-    <message>
-        <source>Consent text version: {version}</source>
-        <translation>Versi teks persetujuan: {version}</translation>
-    </message>
-    <message>
-        <source>The worker has heard this and agrees</source>
-        <translation>Pekerja sudah mendengar penjelasan ini dan setuju</translation>
-    </message>
-    <message>
-        <source>Consent</source>
-        <translation>Persetujuan</translation>
-    </message>
-    <message>
-        <source>Submit</source>
-        <translation>Ajukan</translation>
-    </message>
-    <message>
-        <source>Enter</source>
-        <translation>Enter</translation>
-    </message>
-    <message>
-        <source>Save draft</source>
-        <translation>Simpan draf</translation>
-    </message>
-    <message>
-        <source>Ctrl+S</source>
-        <translation>Ctrl+S</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Batal</translation>
-    </message>
-    <message>
-        <source>Esc: clear the form</source>
-        <translation>Esc: kosongkan formulir</translation>
-    </message>
-    <message>
-        <source>Print receipt</source>
-        <translation>Cetak bukti pendaftaran</translation>
-    </message>
-    <message>
-        <source>Print the enrollment receipt of the last submit</source>
-        <translation>Cetak bukti pendaftaran dari pengajuan terakhir</translation>
-    </message>
-    <message>
-        <source>Receipt as PDF</source>
-        <translation>Bukti sebagai PDF</translation>
-    </message>
-    <message>
-        <source>Save the enrollment receipt of the last submit</source>
-        <translation>Simpan bukti pendaftaran dari pengajuan terakhir</translation>
-    </message>
-    <message>
-        <source>NIK</source>
-        <extracomment>the values the NIK filled in (not the person): a new NIK may replace them the field labels, for messages that name a field</extracomment>
-        <translation>NIK</translation>
-    </message>
-    <message>
-        <source>Full name</source>
-        <translation>Nama lengkap</translation>
-    </message>
-    <message>
-        <source>Place of birth</source>
-        <translation>Tempat lahir</translation>
-    </message>
-    <message>
-        <source>Date of birth</source>
-        <translation>Tanggal lahir</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>Alasan</translation>
-    </message>
-    <message>
-        <source>Gender</source>
-        <translation>Jenis kelamin</translation>
-    </message>
-    <message>
-        <source>Mobile number</source>
-        <translation>Nomor HP</translation>
-    </message>
-    <message>
-        <source>Email</source>
-        <translation>Email</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>Alamat</translation>
-    </message>
-    <message>
-        <source>Region</source>
-        <translation>Wilayah</translation>
-    </message>
-    <message>
-        <source>Occupation</source>
-        <translation>Pekerjaan</translation>
-    </message>
-    <message>
-        <source>Declared income</source>
-        <translation>Penghasilan yang dilaporkan</translation>
-    </message>
-    <message>
-        <source>Programs</source>
-        <translation>Program</translation>
-    </message>
-    <message>
-        <source>Payment period</source>
-        <translation>Periode pembayaran</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <extracomment>each field&apos;s error, shown under it (issue 11, item 6)</extracomment>
-        <translation>Lanjutkan</translation>
-    </message>
-    <message>
-        <source>Discard</source>
-        <translation>Buang</translation>
-    </message>
-    <message>
-        <source>Keep the region for the next worker</source>
-        <translation>Pertahankan wilayah untuk pekerja berikutnya</translation>
-    </message>
-    <message>
-        <source>End the business link</source>
-        <translation>Lepaskan kaitan usaha</translation>
-    </message>
-    <message>
-        <source>Enter: submit · Ctrl+P: print the receipt · Ctrl+N or F2: next worker</source>
-        <translation>Enter: ajukan · Ctrl+P: cetak bukti · Ctrl+N atau F2: pekerja berikutnya</translation>
-    </message>
-    <message>
-        <source>Booth: event</source>
-        <translation>Booth: acara</translation>
-    </message>
-    <message>
-        <source>1 month</source>
-        <translation>1 bulan</translation>
-    </message>
-    <message>
-        <source>{n} months</source>
-        <translation>{n} bulan</translation>
-    </message>
-    <message>
-        <source>Start the next worker? What was typed for this one is lost.</source>
-        <translation>Mulai pekerja berikutnya? Isian untuk pekerja ini akan hilang.</translation>
-    </message>
-    <message>
-        <source>Next worker</source>
-        <translation>Pekerja berikutnya</translation>
-    </message>
-    <message>
-        <source>Type the 16 digits of the NIK.</source>
-        <translation>Ketik 16 digit NIK.</translation>
-    </message>
-    <message>
-        <source>{n} of 16 digits</source>
-        <translation>{n} dari 16 digit</translation>
-    </message>
-    <message>
-        <source>Born {date} · {gender} · {region}</source>
-        <translation>Lahir {date} · {gender} · {region}</translation>
-    </message>
-    <message>
-        <source>The NIK is of a {gender} person: check the gender, or the NIK.</source>
-        <translation>NIK ini milik seorang {gender}: periksa jenis kelamin atau NIK-nya.</translation>
-    </message>
-    <message>
-        <source>The NIK was issued in {region}; the address may differ (people move).</source>
-        <translation>NIK diterbitkan di {region}; alamat boleh berbeda (orang bisa pindah).</translation>
-    </message>
-    <message>
-        <source>Type the income in digits only, e.g. 2500000.</source>
-        <translation>Ketik penghasilan dengan angka saja, mis. 2500000.</translation>
-    </message>
-    <message>
-        <source>This NIK is already enrolled on this laptop: {name} ({status}).</source>
-        <translation>NIK ini sudah terdaftar di laptop ini: {name} ({status}).</translation>
-    </message>
-    <message>
-        <source>{amount} per month</source>
-        <translation>{amount} per bulan</translation>
-    </message>
-    <message>
-        <source>To pay now for {months}: {amount}</source>
-        <translation>Dibayar sekarang untuk {months}: {amount}</translation>
-    </message>
-    <message>
-        <source>Discount: {label}</source>
-        <translation>Diskon: {label}</translation>
-    </message>
-    <message>
-        <source>The NIK is not valid.</source>
-        <translation>NIK tidak valid.</translation>
-    </message>
-    <message>
-        <source>Fill in the full name.</source>
-        <translation>Isi nama lengkap.</translation>
-    </message>
-    <message>
-        <source>Fill in the date of birth.</source>
-        <translation>Isi tanggal lahir.</translation>
-    </message>
-    <message>
-        <source>The birth date differs from the NIK: give a reason.</source>
-        <translation>Tanggal lahir berbeda dengan NIK: tulis alasannya.</translation>
-    </message>
-    <message>
-        <source>Choose the gender.</source>
-        <translation>Pilih jenis kelamin.</translation>
-    </message>
-    <message>
-        <source>Fill in the mobile number.</source>
-        <translation>Isi nomor HP.</translation>
-    </message>
-    <message>
-        <source>Choose the occupation.</source>
-        <translation>Pilih pekerjaan.</translation>
-    </message>
-    <message>
-        <source>The worker&apos;s consent is needed.</source>
-        <translation>Persetujuan pekerja diperlukan.</translation>
-    </message>
-    <message>
-        <source>Check the fields marked in red.</source>
-        <translation>Periksa isian yang ditandai merah.</translation>
-    </message>
-    <message>
-        <source>{warnings}
-
-Is this right?</source>
-        <translation>{warnings}
-
-Apakah ini benar?</translation>
-    </message>
-    <message>
-        <source>Yes, it is right</source>
-        <translation>Ya, sudah benar</translation>
-    </message>
-    <message>
-        <source>Check again</source>
-        <translation>Periksa lagi</translation>
-    </message>
-    <message>
-        <source>Draft saved.</source>
-        <translation>Draf tersimpan.</translation>
-    </message>
-    <message>
-        <source>This NIK is already enrolled (branch {branch}, since {date}), according to the server. Do not enroll the person twice: check the NIK with them. Nothing was submitted.</source>
-        <translation>Menurut server, NIK ini sudah terdaftar (cabang {branch}, sejak {date}). Jangan daftarkan dua kali: periksa NIK dengan calon peserta. Tidak ada yang diajukan.</translation>
-    </message>
-    <message>
-        <source>Submitted: {name}, {amount} per month. Ready for the next person.</source>
-        <translation>Diajukan: {name}, {amount} per bulan. Siap untuk orang berikutnya.</translation>
-    </message>
-    <message>
-        <source>An enrollment was left unfinished ({name}, saved {when}). Resume it?</source>
-        <translation>Ada pendaftaran yang belum selesai ({name}, disimpan {when}). Lanjutkan?</translation>
-    </message>
-    <message>
-        <source>no name yet</source>
-        <translation>belum ada nama</translation>
-    </message>
-    <message>
-        <source>Discard the unfinished enrollment? What was typed in it is lost.</source>
-        <translation>Buang pendaftaran yang belum selesai? Isian di dalamnya akan hilang.</translation>
-    </message>
-    <message>
-        <source>Keep it</source>
-        <translation>Simpan saja</translation>
-    </message>
-    <message>
-        <source>Clear the form? What was typed is lost.</source>
-        <translation>Kosongkan formulir? Isian yang sudah diketik akan hilang.</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>Kosongkan</translation>
-    </message>
-    <message>
-        <source>Keep typing</source>
-        <translation>Lanjut mengisi</translation>
-    </message>
-    <message>
-        <source>Worker of: {name}</source>
-        <translation>Pekerja dari: {name}</translation>
-    </message>
-    <message>
-        <source>Sent back for correction: {reason}</source>
-        <translation>Dikembalikan untuk perbaikan: {reason}</translation>
-    </message>
-</context>
-<context>
     <name>EnrollmentsPage</name>
     <message>
         <source>Name</source>
@@ -1206,6 +910,236 @@ Apakah ini benar?</translation>
     </message>
 </context>
 <context>
+    <name>FormActions</name>
+    <message>
+        <source>Draft saved.</source>
+        <translation>Draf tersimpan.</translation>
+    </message>
+    <message>
+        <source>This NIK is already enrolled (branch {branch}, since {date}), according to the server. Do not enroll the person twice: check the NIK with them. Nothing was submitted.</source>
+        <translation>Menurut server, NIK ini sudah terdaftar (cabang {branch}, sejak {date}). Jangan daftarkan dua kali: periksa NIK dengan calon peserta. Tidak ada yang diajukan.</translation>
+    </message>
+    <message>
+        <source>Submitted: {name}, {amount} per month. Ready for the next person.</source>
+        <translation>Diajukan: {name}, {amount} per bulan. Siap untuk orang berikutnya.</translation>
+    </message>
+    <message>
+        <source>Clear the form? What was typed is lost.</source>
+        <translation>Kosongkan formulir? Isian yang sudah diketik akan hilang.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Kosongkan</translation>
+    </message>
+    <message>
+        <source>Keep typing</source>
+        <translation>Lanjut mengisi</translation>
+    </message>
+</context>
+<context>
+    <name>FormFields</name>
+    <message>
+        <source>1 month</source>
+        <extracomment>the values the NIK filled in (not the person): a new NIK may replace them</extracomment>
+        <translation>1 bulan</translation>
+    </message>
+    <message>
+        <source>{n} months</source>
+        <translation>{n} bulan</translation>
+    </message>
+    <message>
+        <source>16 digits from the KTP</source>
+        <translation>16 digit dari KTP</translation>
+    </message>
+    <message>
+        <source>Reason to keep this birth date, e.g. the KTP was issued with an error</source>
+        <translation>Alasan tetap memakai tanggal lahir ini, mis. KTP salah cetak</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(pilih)</translation>
+    </message>
+    <message>
+        <source>08…</source>
+        <translation>08…</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>boleh kosong</translation>
+    </message>
+    <message>
+        <source>The worker has heard this and agrees</source>
+        <translation>Pekerja sudah mendengar penjelasan ini dan setuju</translation>
+    </message>
+    <message>
+        <source>Mandatory for every BPU worker</source>
+        <translation>Wajib bagi setiap pekerja BPU</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>Pilihan</translation>
+    </message>
+    <message>
+        <source>Paid by the state or regional budget (APBN/APBD)</source>
+        <translation>Iuran dibayar APBN/APBD</translation>
+    </message>
+    <message>
+        <source>NIK</source>
+        <extracomment>the field labels, for messages that name a field</extracomment>
+        <translation>NIK</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>Nama lengkap</translation>
+    </message>
+    <message>
+        <source>Place of birth</source>
+        <translation>Tempat lahir</translation>
+    </message>
+    <message>
+        <source>Date of birth</source>
+        <translation>Tanggal lahir</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Alasan</translation>
+    </message>
+    <message>
+        <source>Gender</source>
+        <translation>Jenis kelamin</translation>
+    </message>
+    <message>
+        <source>Mobile number</source>
+        <translation>Nomor HP</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Alamat</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Wilayah</translation>
+    </message>
+    <message>
+        <source>Occupation</source>
+        <translation>Pekerjaan</translation>
+    </message>
+    <message>
+        <source>Declared income</source>
+        <translation>Penghasilan yang dilaporkan</translation>
+    </message>
+    <message>
+        <source>Programs</source>
+        <translation>Program</translation>
+    </message>
+    <message>
+        <source>Payment period</source>
+        <translation>Periode pembayaran</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Persetujuan</translation>
+    </message>
+</context>
+<context>
+    <name>FormPanels</name>
+    <message>
+        <source>Contribution (monthly)</source>
+        <translation>Iuran (per bulan)</translation>
+    </message>
+    <message>
+        <source>Read or explain to the worker: BPJS Ketenagakerjaan keeps the data on this form (identity, contact, occupation and declared income) to register and serve the participant, for as long as the membership lasts and as the law requires. The worker may see, correct or ask to delete their data.</source>
+        <translation>Bacakan atau jelaskan kepada pekerja: BPJS Ketenagakerjaan menyimpan data pada formulir ini (identitas, kontak, pekerjaan dan penghasilan yang dilaporkan) untuk mendaftarkan dan melayani peserta, selama kepesertaan berlaku dan sesuai ketentuan hukum. Pekerja berhak melihat, memperbaiki, atau meminta penghapusan datanya.</translation>
+    </message>
+    <message>
+        <source>Consent text version: {version}</source>
+        <translation>Versi teks persetujuan: {version}</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Persetujuan</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>Ajukan</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Save draft</source>
+        <translation>Simpan draf</translation>
+    </message>
+    <message>
+        <source>Ctrl+S</source>
+        <translation>Ctrl+S</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Batal</translation>
+    </message>
+    <message>
+        <source>Esc: clear the form</source>
+        <translation>Esc: kosongkan formulir</translation>
+    </message>
+    <message>
+        <source>Print receipt</source>
+        <translation>Cetak bukti pendaftaran</translation>
+    </message>
+    <message>
+        <source>Print the enrollment receipt of the last submit</source>
+        <translation>Cetak bukti pendaftaran dari pengajuan terakhir</translation>
+    </message>
+    <message>
+        <source>Receipt as PDF</source>
+        <translation>Bukti sebagai PDF</translation>
+    </message>
+    <message>
+        <source>Save the enrollment receipt of the last submit</source>
+        <translation>Simpan bukti pendaftaran dari pengajuan terakhir</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Lanjutkan</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Buang</translation>
+    </message>
+    <message>
+        <source>Keep the region for the next worker</source>
+        <translation>Pertahankan wilayah untuk pekerja berikutnya</translation>
+    </message>
+    <message>
+        <source>End the business link</source>
+        <translation>Lepaskan kaitan usaha</translation>
+    </message>
+    <message>
+        <source>Enter: submit · Ctrl+P: print the receipt · Ctrl+N or F2: next worker</source>
+        <translation>Enter: ajukan · Ctrl+P: cetak bukti · Ctrl+N atau F2: pekerja berikutnya</translation>
+    </message>
+    <message>
+        <source>Booth: event</source>
+        <translation>Booth: acara</translation>
+    </message>
+</context>
+<context>
+    <name>FormValues</name>
+    <message>
+        <source>Worker of: {name}</source>
+        <translation>Pekerja dari: {name}</translation>
+    </message>
+    <message>
+        <source>Sent back for correction: {reason}</source>
+        <translation>Dikembalikan untuk perbaikan: {reason}</translation>
+    </message>
+</context>
+<context>
     <name>GuardedDialog</name>
     <message>
         <source>What you typed here before was kept (saved {when}).</source>
@@ -1349,6 +1283,37 @@ Apakah ini benar?</translation>
     </message>
 </context>
 <context>
+    <name>LiveChecks</name>
+    <message>
+        <source>Type the 16 digits of the NIK.</source>
+        <translation>Ketik 16 digit NIK.</translation>
+    </message>
+    <message>
+        <source>{n} of 16 digits</source>
+        <translation>{n} dari 16 digit</translation>
+    </message>
+    <message>
+        <source>Born {date} · {gender} · {region}</source>
+        <translation>Lahir {date} · {gender} · {region}</translation>
+    </message>
+    <message>
+        <source>The NIK is of a {gender} person: check the gender, or the NIK.</source>
+        <translation>NIK ini milik seorang {gender}: periksa jenis kelamin atau NIK-nya.</translation>
+    </message>
+    <message>
+        <source>The NIK was issued in {region}; the address may differ (people move).</source>
+        <translation>NIK diterbitkan di {region}; alamat boleh berbeda (orang bisa pindah).</translation>
+    </message>
+    <message>
+        <source>Type the income in digits only, e.g. 2500000.</source>
+        <translation>Ketik penghasilan dengan angka saja, mis. 2500000.</translation>
+    </message>
+    <message>
+        <source>This NIK is already enrolled on this laptop: {name} ({status}).</source>
+        <translation>NIK ini sudah terdaftar di laptop ini: {name} ({status}).</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>Log in to continue.</source>
@@ -1481,6 +1446,76 @@ Kirim file log dari {where} ke tim dukungan, beserta waktu {stamp} dan apa yang 
     <message>
         <source>Attention</source>
         <translation>Perhatian</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemsView</name>
+    <message>
+        <source>The NIK is not valid.</source>
+        <translation>NIK tidak valid.</translation>
+    </message>
+    <message>
+        <source>Fill in the full name.</source>
+        <translation>Isi nama lengkap.</translation>
+    </message>
+    <message>
+        <source>Fill in the date of birth.</source>
+        <translation>Isi tanggal lahir.</translation>
+    </message>
+    <message>
+        <source>The birth date differs from the NIK: give a reason.</source>
+        <translation>Tanggal lahir berbeda dengan NIK: tulis alasannya.</translation>
+    </message>
+    <message>
+        <source>Choose the gender.</source>
+        <translation>Pilih jenis kelamin.</translation>
+    </message>
+    <message>
+        <source>Fill in the mobile number.</source>
+        <translation>Isi nomor HP.</translation>
+    </message>
+    <message>
+        <source>Choose the occupation.</source>
+        <translation>Pilih pekerjaan.</translation>
+    </message>
+    <message>
+        <source>The worker&apos;s consent is needed.</source>
+        <translation>Persetujuan pekerja diperlukan.</translation>
+    </message>
+    <message>
+        <source>Check the fields marked in red.</source>
+        <translation>Periksa isian yang ditandai merah.</translation>
+    </message>
+    <message>
+        <source>{warnings}
+
+Is this right?</source>
+        <translation>{warnings}
+
+Apakah ini benar?</translation>
+    </message>
+    <message>
+        <source>Yes, it is right</source>
+        <translation>Ya, sudah benar</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>Periksa lagi</translation>
+    </message>
+</context>
+<context>
+    <name>QuoteView</name>
+    <message>
+        <source>{amount} per month</source>
+        <translation>{amount} per bulan</translation>
+    </message>
+    <message>
+        <source>To pay now for {months}: {amount}</source>
+        <translation>Dibayar sekarang untuk {months}: {amount}</translation>
+    </message>
+    <message>
+        <source>Discount: {label}</source>
+        <translation>Diskon: {label}</translation>
     </message>
 </context>
 <context>

@@ -187,6 +187,27 @@ def test_a_failed_submit_leaves_nothing_and_the_second_makes_one_record(
     assert total == 1 and rows[0].status == "submitted"
 
 
+def test_a_submit_forgets_the_autosaved_form_in_the_same_call(
+    qtbot: Any, real_shell: app.AppShell, shown_messages: list[Any]
+):
+    real_shell.keystore.create_first_account("PLG-001", "Siti Aminah", "PLG", "agent", "rahasia123")
+    window = _window(qtbot, real_shell)
+    form = _log_in(qtbot, window, "PLG-001", "rahasia123").form
+    _type_everything(qtbot, form)
+    form.save_now()  # the autosave of what is typed
+    backend = window.ctx.backend
+    assert backend.form_draft("enrollment") is not None
+    qtbot.keyClick(form.full_name, Qt.Key.Key_Return)
+    assert form.message.text().startswith("Diajukan: Rina Marlina"), form.message.text()
+    assert backend.form_draft("enrollment") is None  # one transaction: submitted and forgotten
+    assert not form.autosave_timer.isActive()
+    window.close()
+    window = _window(qtbot, real_shell)
+    form = _log_in(qtbot, window, "PLG-001", "rahasia123").form
+    assert not form.resume_bar.isVisibleTo(form)  # nothing offered again
+    assert not shown_messages
+
+
 def test_the_form_submits_with_one_call(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell):
     qtbot.keyClick(logged_in, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     form = logged_in.workspace.pages["enrollments"].form

@@ -105,3 +105,19 @@ def test_a_form_draft_belongs_to_its_account(uow: SqlUnitOfWork, actor: Actor) -
     assert audit == []  # autosaving every few seconds is not an audited action
     form_drafts.discard(uow, actor, form_drafts.ENROLLMENT)
     assert form_drafts.get(uow, actor, form_drafts.ENROLLMENT) is None
+
+
+def test_the_submit_forgets_the_autosaved_form_in_its_own_transaction(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Fields
+) -> None:
+    other = Actor("AG002", "Agen Lain", "PLG")
+    typed = {"fields": ["1671", "Siti Aminah"], "enrollment_id": None}
+    form_drafts.save(uow, actor, form_drafts.ENROLLMENT, typed)
+    form_drafts.save(uow, other, form_drafts.ENROLLMENT, typed)
+    fields = enrollment_fields()
+    with pytest.raises(ValidationFailed):
+        enrollments.submit_form(uow, actor, {**fields, "consent": None}, today=TODAY)
+    assert form_drafts.get(uow, actor, form_drafts.ENROLLMENT) is not None  # refused: kept
+    enrollments.submit_form(uow, actor, fields, today=TODAY)
+    assert form_drafts.get(uow, actor, form_drafts.ENROLLMENT) is None
+    assert form_drafts.get(uow, other, form_drafts.ENROLLMENT) is not None  # not another's

@@ -14,7 +14,7 @@ from agent_app.storage import wire
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 # Text as a person types it: control characters, lone surrogates, line separators and
-# format marks (bidi overrides) are refused by the field rules (validation._bad_character).
+# format marks (bidi overrides) are refused by the field rules (validation.checks.bad_character).
 typed = st.characters(blacklist_categories=["Cc", "Cs", "Cf", "Zl", "Zp"])
 texts = st.none() | st.text(typed, min_size=1, max_size=40)
 

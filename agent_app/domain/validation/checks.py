@@ -1,0 +1,251 @@
+"""The checks of one field's value in its wire form: each takes the value and returns why it
+is refused (a bilingual `Text`) or None. Text, numbers, choices, dates and times, ids, and the
+domain's own values (NIK, phone, NIB, region, programs, consent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from agent_app.domain import identity, keys
+from agent_app.domain.messages import DomainError, Text
+
+Check = Callable[[Any], Text | None]
+
+REQUIRED = Text("Wajib diisi.", "Required.")
+
+#: Dates and times outside these years are refused: no person, visit or op is dated there,
+#: and at the edges of Python's range a time zone conversion overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2199
+_LINE_BREAKS = frozenset("\n\r\t")
+# Bidirectional embedding, override and isolate marks: they make a shown text lie about
+# its own order (Trojan Source, CVE-2021-42574).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_CONTROL = Text("Berisi karakter kendali yang tidak boleh ada.", "Contains a control character.")
+
+
+def bad_character(value: str, multiline: bool) -> bool:
+    """A control character (Unicode Cc: NUL, ESC, DEL...), a lone surrogate, a line or
+    paragraph separator, or a bidi override; newline, CR and tab only in multi-line text."""
+    if value.isprintable():  # the common case, in C: no Cc, Cs, Zl, Zp, Cf, Co or Cn at all
+        return False
+    for char in value:
+        if multiline and char in _LINE_BREAKS:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in _BIDI_CONTROLS:
+            return True
+    return False
+
+
+def text(max_len: int = 200, *, multiline: bool = False) -> Check:
+    """Text of at most `max_len` characters; newline, CR and tab only when `multiline`."""
+
+    def check(value: Any) -> Text | None:
+        if not isinstance(value, str):
+            return Text("Harus berupa teks.", "Must be text.")
+        if len(value) > max_len:
+            return Text(f"Paling banyak {max_len} karakter.", f"At most {max_len} characters.")
+        if bad_character(value, multiline):
+            return _CONTROL
+        return None
+
+    return check
+
+
+def nonempty_text(max_len: int = 200) -> Check:
+    base = text(max_len)
+
+    def check(value: Any) -> Text | None:
+        problem = base(value)
+        if problem is None and not value.strip():
+            return REQUIRED
+        return problem
+
+    return check
+
+
+def optional(check: Check) -> Check:
+    def wrapped(value: Any) -> Text | None:
+        return None if value is None else check(value)
+
+    return wrapped
+
+
+def choice(options: tuple[str, ...] | list[str]) -> Check:
+    def check(value: Any) -> Text | None:
+        # Same type and value: 1.0 and true are not the choice 1, nor "1" the choice 1.
+        if not any(type(value) is type(option) and value == option for option in options):
+            return Text("Pilihan tidak dikenal.", "Unknown choice.")
+        return None
+
+    return check
+
+
+def whole_number(minimum: int | None = None, maximum: int | None = None) -> Check:
+    def check(value: Any) -> Text | None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return Text("Harus bilangan bulat.", "Must be a whole number.")
+        if minimum is not None and value < minimum:
+            return Text(f"Paling sedikit {minimum}.", f"At least {minimum}.")
+        if maximum is not None and value > maximum:
+            return Text(f"Paling banyak {maximum}.", f"At most {maximum}.")
+        return None
+
+    return check
+
+
+def number(low: float, high: float) -> Check:
+    def check(value: Any) -> Text | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return Text("Harus berupa angka.", "Must be a number.")
+        if not low <= value <= high:
+            return Text(f"Harus antara {low} dan {high}.", f"Must be between {low} and {high}.")
+        return None
+
+    return check
+
+
+def boolean(value: Any) -> Text | None:
+    return None if isinstance(value, bool) else Text("Harus ya atau tidak.", "Must be true/false.")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_OUT_OF_RANGE = Text(
+    f"Tahun harus antara {MIN_YEAR} dan {MAX_YEAR}.",
+    f"The year must be between {MIN_YEAR} and {MAX_YEAR}.",
+)
+
+
+def iso_date(value: Any) -> Text | None:
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            parsed = dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None if MIN_YEAR <= parsed.year <= MAX_YEAR else _OUT_OF_RANGE
+    return Text("Tanggal tidak valid (TTTT-BB-HH).", "Invalid date (YYYY-MM-DD).")
+
+
+def datetime_in_range(moment: dt.datetime) -> bool:
+    """Whether an aware time's year, as written and in UTC, is within MIN_YEAR..MAX_YEAR
+    (far enough from Python's limits that no time zone conversion of it can overflow)."""
+    try:
+        utc = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return False
+    return MIN_YEAR <= moment.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR
+
+
+def iso_datetime(value: Any) -> Text | None:
+    if isinstance(value, str) and value.isascii() and _ISO_DATE.match(value):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None and parsed.utcoffset() is not None:
+                return None if datetime_in_range(parsed) else _OUT_OF_RANGE
+    return Text(
+        "Waktu tidak valid (ISO 8601 dengan zona waktu).",
+        "Invalid time (ISO 8601 with an offset).",
+    )
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
+
+
+def canonical_uuid(value: Any) -> Text | None:
+    # The canonical lowercase form only (what str(uuid.UUID) gives): uuid.UUID() also takes
+    # braces, "urn:uuid:", underscores and non-ASCII digits, stored as sent and matching nothing.
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        return None
+    return Text("Pengenal tidak valid.", "Invalid id.")
+
+
+def from_domain(fn: Callable[[str], Any]) -> Check:
+    def check(value: Any) -> Text | None:
+        if not isinstance(value, str):
+            return Text("Harus berupa teks.", "Must be text.")
+        try:
+            fn(value)
+        except DomainError as error:
+            return error.text
+        return None
+
+    return check
+
+
+def e164_phone(value: Any) -> Text | None:
+    problem = from_domain(identity.normalize_phone)(value)
+    if problem is None and identity.normalize_phone(value) != value:
+        return Text("Nomor HP harus dalam bentuk +628....", "The mobile number must be +628....")
+    return problem
+
+
+_NIB_DIGITS = re.compile(r"[0-9]{13}", re.ASCII)
+
+
+def nib(value: Any) -> Text | None:
+    problem = from_domain(identity.check_nib)(value)
+    if problem is None and not _NIB_DIGITS.fullmatch(value):  # as stored: no spaces
+        return identity.InvalidNib().text
+    return problem
+
+
+def region_code(value: Any) -> Text | None:
+    if isinstance(value, str) and identity.is_region_code(value):
+        return None
+    return Text(
+        "Kode wilayah tidak valid (contoh 16.71.03).", "Invalid region code (e.g. 16.71.03)."
+    )
+
+
+_PROGRAM_KEY = re.compile(r"[A-Z]{1,10}", re.ASCII)
+
+
+def programs(value: Any) -> Text | None:
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        return Text("Daftar program tidak valid.", "Invalid list of programs.")
+    if len(set(value)) != len(value):
+        return Text("Program tercantum dua kali.", "A program is listed twice.")
+    unknown = [p for p in value if p not in keys.PROGRAMS]
+    if unknown:
+        if not all(_PROGRAM_KEY.fullmatch(p) for p in unknown):  # never echo arbitrary text
+            return Text("Daftar program tidak valid.", "Invalid list of programs.")
+        return Text(
+            f"Program {', '.join(unknown)} tidak tersedia untuk pekerja BPU.",
+            f"Program {', '.join(unknown)} is not available to BPU workers.",
+        )
+    if "JKK" not in value or "JKM" not in value:
+        return Text("JKK dan JKM wajib diikuti.", "JKK and JKM are mandatory.")
+    return None
+
+
+def consent(value: Any) -> Text | None:
+    if (
+        isinstance(value, dict)
+        and set(value) == {"text_version", "given_at"}
+        and isinstance(value["text_version"], str)
+        and value["text_version"].strip()
+        and text(100)(value["text_version"]) is None
+        and iso_datetime(value["given_at"]) is None
+    ):
+        return None
+    return Text(
+        "Persetujuan pekerja belum tercatat (versi teks dan waktunya).",
+        "The worker's consent is not recorded (text version and time).",
+    )
+
+
+_NIK_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)
+
+
+def nik(value: Any) -> Text | None:
+    # ASCII digits only: str.isdigit() also takes Arabic-Indic or full-width digits.
+    if isinstance(value, str) and not _NIK_DIGITS.fullmatch(value):
+        return Text("NIK harus 16 digit angka.", "A NIK must be 16 digits.")
+    return from_domain(identity.parse_nik)(value)

@@ -1,0 +1,106 @@
+"""The field rules of each entity's wire form (SYNC_PROTOCOL.md, "Entities"): which check
+judges each field, which fields are required, which the server sets, and the enrollment fields
+only a supervisor (or the central system) may change. The one home of these rules: the forms,
+the services, storage and the server read them here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from agent_app.domain import keys
+from agent_app.domain.validation import checks
+from agent_app.domain.validation.checks import Check
+
+#: The payment periods an enrollment may choose, in months.
+PERIOD_MONTHS = (1, 3, 6, 12)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRules:
+    fields: Mapping[str, Check]
+    required: frozenset[str]
+    server_set: frozenset[str]
+
+
+BUSINESS = FieldRules(
+    fields={
+        "name": checks.nonempty_text(200),
+        "owner_name": checks.optional(checks.text(200)),
+        "phone": checks.optional(checks.e164_phone),
+        "sector": checks.optional(checks.choice(keys.SECTORS)),
+        "size_class": checks.optional(checks.choice([s.value for s in keys.SizeClass])),
+        "workers_count": checks.optional(checks.whole_number(0, 1_000_000)),
+        "address": checks.optional(checks.text(500, multiline=True)),
+        "region_code": checks.optional(checks.region_code),
+        "nib": checks.optional(checks.nib),
+        "latitude": checks.optional(checks.number(-90, 90)),
+        "longitude": checks.optional(checks.number(-180, 180)),
+        "status": checks.choice([s.value for s in keys.BusinessStatus]),
+        "event_id": checks.optional(checks.canonical_uuid),
+    },
+    required=frozenset({"name"}),
+    server_set=frozenset({"registered_by"}),
+)
+
+VISIT = FieldRules(
+    fields={
+        "business_id": checks.canonical_uuid,
+        "visited_at": checks.iso_datetime,
+        "channel": checks.optional(checks.choice([c.value for c in keys.VisitChannel])),
+        "outcome": checks.optional(checks.choice([o.value for o in keys.VisitOutcome])),
+        "reason": checks.optional(checks.text(500, multiline=True)),
+        "notes": checks.optional(checks.text(4000, multiline=True)),
+        "next_follow_up": checks.optional(checks.iso_date),
+        "event_id": checks.optional(checks.canonical_uuid),
+    },
+    required=frozenset({"business_id", "visited_at"}),
+    server_set=frozenset({"agent_code"}),
+)
+
+ENROLLMENT = FieldRules(
+    fields={
+        "nik": checks.nik,
+        "full_name": checks.nonempty_text(200),
+        "birth_place": checks.optional(checks.text(100)),
+        "birth_date": checks.iso_date,
+        "gender": checks.choice([g.value for g in keys.Gender]),
+        "phone": checks.e164_phone,
+        "email": checks.optional(checks.text(254)),
+        "address": checks.optional(checks.text(500, multiline=True)),
+        "region_code": checks.optional(checks.region_code),
+        "occupation": checks.choice(keys.OCCUPATIONS),
+        "declared_income": checks.whole_number(0, 10_000_000_000),
+        "programs": checks.programs,
+        "period_months": checks.choice(PERIOD_MONTHS),  # type: ignore[arg-type]
+        "paid_by_state": checks.boolean,
+        "monthly_contribution": checks.whole_number(0, 10_000_000_000),
+        "consent": checks.consent,
+        "business_id": checks.optional(checks.canonical_uuid),
+        "event_id": checks.optional(checks.canonical_uuid),
+        "status": checks.choice(
+            [s.value for s in keys.EnrollmentStatus if s is not keys.EnrollmentStatus.DRAFT]
+        ),
+        "review_reason": checks.optional(checks.text(1000, multiline=True)),
+        "membership_number": checks.optional(checks.text(40)),
+    },
+    required=frozenset(
+        {
+            "nik",
+            "full_name",
+            "birth_date",
+            "gender",
+            "phone",
+            "occupation",
+            "declared_income",
+            "programs",
+            "period_months",
+            "monthly_contribution",
+            "consent",
+        }
+    ),
+    server_set=frozenset({"agent_code"}),
+)
+
+#: The protected enrollment fields only a supervisor (or the central system) may change.
+ENROLLMENT_PROTECTED = frozenset({"status", "review_reason", "membership_number"})
