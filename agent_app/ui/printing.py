@@ -5,9 +5,9 @@ with images (the receipt's QR code) registered as resources, and QPdfWriter or a
 QPrintDialog paginates it. The same HTML gives the PNG previews (`render_png`).
 
 The page-facing helpers (`print_receipt`, `save_receipt_pdf`, `print_summary`,
-`save_summary_pdf`) ask the database for the receipt in an Op, show the dialog, and audit the
-print. `write_pdf` and `ensure_gui` also work without a window (tests, `--self-test`): they make
-an offscreen QGuiApplication when there is none.
+`save_summary_pdf`) ask the backend for the receipt in an Op, show the dialog, and audit the
+print through it. `write_pdf` and `ensure_gui` also work without a window (tests,
+`--self-test`): they make an offscreen QGuiApplication when there is none.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QUrl
 from PySide6.QtGui import (
@@ -35,7 +34,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from agent_app import APP_NAME
 from agent_app.reports import daily, receipt
+from agent_app.services.daily_summary import DailySummary
 from agent_app.ui import folders
+from agent_app.ui.backend import Backend
 
 log = logging.getLogger("ui")
 
@@ -163,40 +164,21 @@ def receipt_file_name(r: receipt.Receipt) -> str:
     return f"bukti-pendaftaran-{r.enrollment_id[:8]}-{r.issued_at:%Y-%m-%d}{accepted}.pdf"
 
 
-def load_receipt(backend: Any, enrollment_id: str) -> receipt.Receipt:
-    """Runs on the database thread: the backend's own `receipt(id)` when it has one (fakes),
-    else `agent_app.reports.receipt` over its unit of work as its actor."""
-    own = getattr(backend, "receipt", None)
-    if callable(own):
-        result: receipt.Receipt = own(enrollment_id)
-        return result
-    return receipt.build_receipt(backend.uow_factory(), backend.actor, enrollment_id)
-
-
-def record_receipt_printed(backend: Any, r: receipt.Receipt, how: str) -> None:
-    """Runs on the database thread; audits a print ("print") or a saved PDF ("pdf")."""
-    own = getattr(backend, "record_receipt_printed", None)
-    if callable(own):
-        own(r, how)
-        return
-    receipt.record_printed(backend.uow_factory(), backend.actor, r, how)
-
-
 def _with_receipt(
-    parent: QWidget, backend: Any, enrollment_id: str, then: Callable[[receipt.Receipt], None]
+    parent: QWidget, backend: Backend, enrollment_id: str, then: Callable[[receipt.Receipt], None]
 ) -> None:
     from agent_app.ui.ops import Op
 
-    Op(parent, lambda: load_receipt(backend, enrollment_id)).success(then).run()
+    Op(parent, lambda: backend.receipt(enrollment_id)).success(then).run()
 
 
-def _audit(parent: QWidget, backend: Any, r: receipt.Receipt, how: str) -> None:
+def _audit(parent: QWidget, backend: Backend, r: receipt.Receipt, how: str) -> None:
     from agent_app.ui.ops import Op
 
-    Op(parent, lambda: record_receipt_printed(backend, r, how)).run()
+    Op(parent, lambda: backend.record_receipt_printed(r, how)).run()
 
 
-def print_receipt(parent: QWidget, backend: Any, enrollment_id: str) -> None:
+def print_receipt(parent: QWidget, backend: Backend, enrollment_id: str) -> None:
     """The enrollment page's "Print receipt": builds the receipt in an Op, then the print
     dialog; a print is audited."""
 
@@ -208,7 +190,7 @@ def print_receipt(parent: QWidget, backend: Any, enrollment_id: str) -> None:
 
 
 def save_receipt_pdf(
-    parent: QWidget, backend: Any, enrollment_id: str, path: Path | None = None
+    parent: QWidget, backend: Backend, enrollment_id: str, path: Path | None = None
 ) -> None:
     """The enrollment page's "Save receipt as PDF": asks where (unless `path`), writes it,
     audits it, and says where it went."""
@@ -233,22 +215,20 @@ def _saved(parent: QWidget, path: Path) -> None:
 # -- the daily summary -------------------------------------------------------------------
 
 
-def summary_pdf(s: daily.DailySummary, path: Path) -> Path:
+def summary_pdf(s: DailySummary, path: Path) -> Path:
     return write_pdf(daily.summary_html(s), path, None, "Ringkasan harian")
 
 
-def summary_file_name(s: daily.DailySummary) -> str:
+def summary_file_name(s: DailySummary) -> str:
     scope = s.agent_code if s.scope == "agent" else "acara"
     return f"ringkasan-harian-{s.on.isoformat()}-{scope}.pdf"
 
 
-def print_summary(parent: QWidget, s: daily.DailySummary) -> bool:
+def print_summary(parent: QWidget, s: DailySummary) -> bool:
     return print_html(parent, daily.summary_html(s), None, "Ringkasan harian")
 
 
-def save_summary_pdf(
-    parent: QWidget, s: daily.DailySummary, path: Path | None = None
-) -> Path | None:
+def save_summary_pdf(parent: QWidget, s: DailySummary, path: Path | None = None) -> Path | None:
     target = path or _ask_pdf_path(parent, summary_file_name(s))
     if target is None:
         return None

@@ -18,9 +18,12 @@ from typing import Any
 from agent_app import errors
 from agent_app.domain import contributions, records, validation
 from agent_app.domain.messages import Text
+from agent_app.reports.exports import ExportRequest, ExportResult
+from agent_app.reports.receipt import Receipt
 from agent_app.services import dashboard, followups
 from agent_app.services import sync as sync_service
-from agent_app.ui.backend import BusinessFilter, SyncStatus
+from agent_app.services.daily_summary import DailySummary
+from agent_app.ui.backend import Backend, BusinessFilter, SyncOverview
 
 TODAY = dt.date(2026, 9, 24)
 
@@ -31,6 +34,10 @@ class Account:
     name: str
     branch: str
     role: str = "agent"
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
 
 
 @dataclass
@@ -181,6 +188,8 @@ class FakeBackend:
     #: What the server says of a NIK (`ParticipantCheck`); an exception: no answer.
     participant: Any = None
     exported: list[str] = field(default_factory=list)
+    #: The receipts audited as printed: (enrollment id, "print" or "pdf").
+    printed: list[tuple[str, str]] = field(default_factory=list)
     online: bool = False
     #: Server time minus the laptop's, as the last sync measured it.
     clock_offset: float | None = None
@@ -277,7 +286,7 @@ class FakeBackend:
             ),
         )
 
-    def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any:
+    def register_business(self, fields: dict[str, Any], event_id: str | None) -> records.Business:
         self._call("register_business")
         problems = validation.validate_business(fields)
         if problems:
@@ -287,14 +296,14 @@ class FakeBackend:
         self.ops += 1
         return business
 
-    def update_business(self, business_id: str, changes: dict[str, Any]) -> Any:
+    def update_business(self, business_id: str, changes: dict[str, Any]) -> records.Business:
         self._call("update_business")
         business = dataclasses.replace(self.businesses[business_id], **changes)
         self.businesses[business_id] = business
         self.ops += 1
         return business
 
-    def record_visit(self, business_id: str, fields: dict[str, Any]) -> Any:
+    def record_visit(self, business_id: str, fields: dict[str, Any]) -> records.Visit:
         self._call("record_visit")
         fields = {**fields, "business_id": business_id}
         problems = validation.validate_visit(fields)
@@ -441,7 +450,7 @@ class FakeBackend:
     def time_zone(self) -> str:
         return self.zone
 
-    def followups_due(self, on: dt.date) -> list[Any]:
+    def followups_due(self, on: dt.date) -> list[followups.FollowUp]:
         self._call("followups_due")
         rows = []
         for b in self.businesses.values():
@@ -462,7 +471,7 @@ class FakeBackend:
                 )
         return sorted(rows, key=lambda r: r.next_follow_up)
 
-    def dashboard(self, on: dt.date, event_id: str | None) -> Any:
+    def dashboard(self, on: dt.date, event_id: str | None) -> dashboard.DashboardSummary:
         self._call("dashboard")
         targets = [
             dashboard.TargetProgress(
@@ -496,14 +505,14 @@ class FakeBackend:
             targets=targets,
         )
 
-    def events(self) -> list[Any]:
+    def events(self) -> list[records.Event]:
         return [EVENT]
 
-    def daily_summary(self, on: dt.date, event_id: str | None, agent_code: str | None) -> Any:
-        from agent_app.reports import daily
-
+    def daily_summary(
+        self, on: dt.date, event_id: str | None, agent_code: str | None
+    ) -> DailySummary:
         self._call("daily_summary")
-        return daily.DailySummary(
+        return DailySummary(
             on=on,
             scope="event" if event_id else "agent",
             agent_code=agent_code,
@@ -520,8 +529,51 @@ class FakeBackend:
             generated_at=dt.datetime(2026, 9, 24, 17, 0),
         )
 
-    def sync_status(self) -> SyncStatus:
-        return SyncStatus(
+    def receipt(self, enrollment_id: str) -> Receipt:
+        """A receipt of the fake's record (the real one is tested in tests/reports)."""
+        from agent_app.reports import receipt
+
+        self._call("receipt")
+        e = self.enrollments[enrollment_id]
+        monthly = int(e.get("monthly_contribution") or 0)
+        months = int(e.get("period_months") or 1)
+        return receipt.Receipt(
+            enrollment_id=enrollment_id,
+            status=str(e["status"]),
+            full_name=str(e.get("full_name", "")),
+            nik_masked=str(e.get("nik", ""))[:6] + "******",
+            occupation=str(e.get("occupation", "")),
+            programs=(),
+            monthly_total=monthly,
+            period_months=months,
+            period_total=monthly * months,
+            discount=None,
+            submitted_on=TODAY,
+            due_on=receipt.first_due_date(TODAY),
+            consent_version="fake",
+            consent_at=None,
+            agent_code=str(e.get("agent_code") or ""),
+            agent_name=str(getattr(self.actor, "name", "")),
+            event_name="",
+            event_venue="",
+            membership_number=None,
+            issued_at=dt.datetime(2026, 9, 24, 10, 0),
+            qr_png=receipt.qr_png(enrollment_id),
+        )
+
+    def record_receipt_printed(self, r: Receipt, how: str) -> None:
+        self._call(f"receipt_printed:{how}")
+        self.printed.append((r.enrollment_id, how))
+
+    def export(self, request: ExportRequest, path: Path) -> ExportResult:
+        from agent_app.reports import exports
+
+        self._call("export")
+        path.write_text("fake export\n", encoding="utf-8")
+        return exports.ExportResult(path, request.kind, request.format, 0, not request.unmasked)
+
+    def sync_status(self) -> SyncOverview:
+        return SyncOverview(
             pending_ops=self.ops,
             online=self.online,
             server_url=self.server_url,
@@ -530,13 +582,13 @@ class FakeBackend:
             clock_offset=self.clock_offset,
         )
 
-    def check_participant(self, nik: str) -> Any:
+    def check_participant(self, nik: str) -> sync_service.ParticipantCheck:
         self._call(f"check:{nik}")
         if isinstance(self.participant, BaseException):
             raise self.participant
         return self.participant or sync_service.ParticipantCheck("unknown", reason="no_server")
 
-    def export_bundle(self, path: str) -> Any:
+    def export_bundle(self, path: str) -> sync_service.BundleExport:
         self._call("export_bundle")
         self.exported.append(path)
         return sync_service.BundleExport([Path(path)], self.ops)
@@ -581,3 +633,8 @@ class FakeShell:
         self.connected.append(unlocked.account.agent_code)
         self.backend.actor = unlocked.account
         return self.backend
+
+
+def _implements_the_port(backend: FakeBackend) -> Backend:
+    """mypy checks here that the fake implements `agent_app.ui.backend.Backend`."""
+    return backend

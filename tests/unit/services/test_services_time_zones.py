@@ -12,8 +12,9 @@ import pytest
 from helpers import clock as test_clock
 
 from agent_app.domain import clock, contributions, records
-from agent_app.reports import daily, exports, receipt
+from agent_app.reports import exports, receipt
 from agent_app.services import businesses, dashboard, enrollments, visits, zones
+from agent_app.services import daily_summary as daily
 from agent_app.services.actor import Actor
 from agent_app.storage.uow import SqlUnitOfWork
 

@@ -1,0 +1,137 @@
+"""What happened on one day, read for the daily summary (`services.daily_summary`).
+
+One day of an event (everyone's work there) or of one agent, in the branch's zone: visits by
+outcome, the day's enrollments (for counts and the contributions quoted), businesses
+registered, and the open businesses whose follow-up is due. Plain rows only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from agent_app.storage import repositories, tables
+
+
+@dataclass(frozen=True, slots=True)
+class DayEnrollment:
+    status: str
+    programs: list[str] | None
+    monthly_contribution: int | None
+    declared_income: int | None
+    period_months: int | None
+    occupation: str | None
+    paid_by_state: bool | None
+    submitted_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpDue:
+    business_name: str
+    due_on: dt.date
+    last_outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DayActivity:
+    visits_by_outcome: dict[str, int]
+    enrollments: list[DayEnrollment]
+    businesses_registered: int
+    follow_ups_due: list[FollowUpDue]  # the first `limit`, by date then name
+    follow_ups_due_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    visits: list[Any]
+    enrollments: list[Any]
+    businesses: list[Any]
+    follow_ups: list[Any]
+
+
+def agent_name(session: Session, agent_code: str) -> str:
+    """The name of an agent the laptop knows (pulled), else ""."""
+    row = session.get(tables.Agent, agent_code)
+    return row.name if row is not None else ""
+
+
+def _where(on: dt.date, zone: str, event_id: str | None, agent_code: str | None) -> _Where:
+    V, E, B = tables.Visit, tables.Enrollment, tables.Business
+
+    def day(column: object) -> sa.ColumnElement[bool]:
+        """The stamp falls on `on` in the branch's zone (a Makassar 23:30 is that day's)."""
+        return repositories.on_days(column, on, on, zone)
+
+    where = _Where(
+        visits=[V.deleted == sa.false(), day(V.visited_at)],
+        enrollments=[
+            E.deleted == sa.false(),
+            day(sa.func.coalesce(E.submitted_at, E.created_at)),
+        ],
+        businesses=[B.deleted == sa.false(), day(B.created_at)],
+        follow_ups=[
+            B.deleted == sa.false(),
+            B.next_follow_up <= on,
+            sa.text(tables.OPEN_BUSINESS_SQL),
+        ],
+    )
+    if event_id:
+        where.visits.append(V.event_id == event_id)
+        where.enrollments.append(E.event_id == event_id)
+        where.businesses.append(B.event_id == event_id)
+        where.follow_ups.append(B.event_id == event_id)
+    else:
+        where.visits.append(V.agent_code == agent_code)
+        where.enrollments.append(E.agent_code == agent_code)
+        where.businesses.append(B.registered_by == agent_code)
+        visited = sa.select(V.business_id).where(V.agent_code == agent_code)
+        where.follow_ups.append(sa.or_(B.registered_by == agent_code, B.id.in_(visited)))
+    return where
+
+
+def day_activity(
+    session: Session,
+    on: dt.date,
+    zone: str,
+    *,
+    event_id: str | None,
+    agent_code: str | None,
+    limit: int,
+) -> DayActivity:
+    """The day `on` of event `event_id` when given, else of agent `agent_code`."""
+    V, E, B = tables.Visit, tables.Enrollment, tables.Business
+    where = _where(on, zone, event_id, agent_code)
+    outcomes = session.execute(
+        sa.select(V.outcome, sa.func.count()).where(*where.visits).group_by(V.outcome)
+    ).all()
+    enrollments = session.execute(
+        sa.select(
+            E.status,
+            E.programs,
+            E.monthly_contribution,
+            E.declared_income,
+            E.period_months,
+            E.occupation,
+            E.paid_by_state,
+            E.submitted_at,
+        ).where(*where.enrollments)
+    ).all()
+    businesses = session.scalar(sa.select(sa.func.count()).where(*where.businesses))
+    follow_count = session.scalar(sa.select(sa.func.count()).where(*where.follow_ups))
+    follow_rows = session.execute(
+        sa.select(B.name, B.next_follow_up, B.last_outcome)
+        .where(*where.follow_ups)
+        .order_by(B.next_follow_up, B.name)
+        .limit(limit)
+    ).all()
+    return DayActivity(
+        visits_by_outcome={str(outcome): int(n) for outcome, n in outcomes},
+        enrollments=[DayEnrollment(*row) for row in enrollments],
+        businesses_registered=int(businesses or 0),
+        follow_ups_due=[FollowUpDue(*row) for row in follow_rows],
+        follow_ups_due_count=int(follow_count or 0),
+    )
