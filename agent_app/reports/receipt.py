@@ -1,7 +1,8 @@
 """The printable enrollment receipt ("Bukti pendaftaran") handed to a BPU worker.
 
-`build_receipt` gathers what the receipt shows from the database: the worker's name and masked
-NIK, the programs and their monthly amounts, the monthly contribution and the total for the
+`from_enrollment` makes what the receipt shows of a submitted enrollment (the use case that
+reads it and audits the printing is `services.receipts`): the worker's name and masked NIK,
+the programs and their monthly amounts, the monthly contribution and the total for the
 payment period (in figures and in words), the due date of the first payment, the consent given
 (text version and time), the agent and the event, and a QR code of the enrollment id (segno).
 `receipt_html` lays it out in Bahasa Indonesia; `agent_app.ui.printing` prints it or saves it
@@ -15,7 +16,6 @@ has passed.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import logging
@@ -23,24 +23,17 @@ from dataclasses import dataclass
 
 import lokal
 import segno
-import sqlalchemy as sa
 
 from agent_app.domain import clock, contributions, keys, records
-from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 from agent_app.reports import _format as fmt
 from agent_app.reports import masking
 from agent_app.reports._format import NH, NT, N
-from agent_app.services import zones
-from agent_app.services.actor import Actor
-from agent_app.storage import tables
-from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("reports")
 
 DUE_DAY = 15
 QR_RESOURCE = "qr-enrollment.png"
-AUDIT_ACTION = "report.receipt"
 
 
 class NoReceipt(KnownError):
@@ -110,15 +103,6 @@ def qr_png(data: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def _agent_name(uow: SqlUnitOfWork, code: str | None, actor: Actor) -> str:
-    if not code:
-        return ""
-    if code == actor.agent_code:
-        return actor.name
-    row = uow.session.get(tables.Agent, code)
-    return row.name if row is not None else ""
-
-
 def from_enrollment(
     enrollment: records.Enrollment,
     submitted_on: dt.date,
@@ -168,77 +152,6 @@ def from_enrollment(
     )
 
 
-def build_receipt(
-    uow: SqlUnitOfWork, actor: Actor, enrollment_id: str, issued_at: dt.datetime | None = None
-) -> Receipt:
-    """Reads an enrollment and makes its receipt; the printing is audited by the caller
-    (`record_printed`).
-
-    Raises:
-        NoReceipt: no such enrollment, or a draft (a draft has no receipt: submit it first), or
-            the enrollment of another agent (only its agent or a supervisor may print it).
-    """
-    with uow:
-        enrollment = uow.enrollments.get(enrollment_id)
-        row = uow.session.scalar(
-            sa.select(tables.Enrollment.submitted_at).where(tables.Enrollment.id == enrollment_id)
-        )
-        if enrollment is None:
-            raise NoReceipt(
-                Text("Pendaftaran tidak ditemukan.", "Enrollment not found."), code="not_found"
-            )
-        if enrollment.agent_code != actor.agent_code and not actor.is_supervisor:
-            # on a shared laptop, the next person cannot print the last one's receipt
-            raise NoReceipt(
-                Text(
-                    "Bukti pendaftaran ini hanya bisa dicetak oleh agen yang mendaftarkannya "
-                    "atau supervisor.",
-                    "Only the agent who made this enrollment, or a supervisor, can print its "
-                    "receipt.",
-                ),
-                code="not_yours",
-            )
-        if enrollment.status is keys.EnrollmentStatus.DRAFT or enrollment.consent is None:
-            raise NoReceipt(
-                Text(
-                    "Bukti pendaftaran baru bisa dicetak setelah pendaftaran diajukan.",
-                    "A receipt can be printed only after the enrollment is submitted.",
-                ),
-                code="draft",
-            )
-        # Every date and time on the receipt is the branch's wall time (the day of
-        # submission, the consent, the printing): in the machine's zone, a receipt printed
-        # in WIB from a laptop set to UTC was dated the day before its submission.
-        zone = zones.zone_in(uow, actor.branch)
-        submitted_on = (
-            clock.local_date(dt.datetime.fromisoformat(row), zone) if row else clock.today(zone)
-        )
-        event = uow.events.get(enrollment.event_id) if enrollment.event_id else None
-        agent_name = _agent_name(uow, enrollment.agent_code, actor)
-    consent = enrollment.consent
-    if consent is not None and consent.given_at is not None:
-        given = consent.given_at
-        given = (given if given.tzinfo else given.astimezone()).astimezone(clock.tzinfo(zone))
-        enrollment = dataclasses.replace(
-            enrollment, consent=dataclasses.replace(consent, given_at=given)
-        )
-    issued = (issued_at or clock.now(zone)).astimezone(clock.tzinfo(zone))
-    return from_enrollment(enrollment, submitted_on, agent_name, event, issued)
-
-
-def record_printed(uow: SqlUnitOfWork, actor: Actor, receipt: Receipt, how: str) -> None:
-    """Audits that a receipt was printed or saved (`how`: print or pdf); no personal data."""
-    with uow:
-        uow.audit.add(
-            actor.agent_code,
-            AUDIT_ACTION,
-            keys.Entity.ENROLLMENT,
-            receipt.enrollment_id,
-            {"output": how},
-        )
-        uow.commit()
-
-
 STATUS = {
     "submitted": "Diajukan (menunggu pemeriksaan)",
     "accepted": "Diterima",
@@ -246,19 +159,20 @@ STATUS = {
 }
 
 
-def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
-    """The receipt as HTML (the subset QTextDocument renders). The QR image is referenced as
-    `qr_src`; the printer registers `receipt.qr_png` under that name."""
-    r = receipt
+def _programs(r: Receipt) -> str:
     e = fmt.esc
     program_rows = "".join(
         f"<tr><td>{e(p.name)} ({e(p.key)})</td><td {N}>{e(fmt.rupiah(p.monthly))}</td></tr>"
         for p in r.programs
     )
-    program_rows += (
+    return program_rows + (
         f"<tr><td class='total'>Jumlah per bulan</td>"
         f"<td {NT}>{e(fmt.rupiah(r.monthly_total))}</td></tr>"
     )
+
+
+def _amounts(r: Receipt) -> list[tuple[str, str]]:
+    e = fmt.esc
     amounts = [
         (
             "Iuran per bulan",
@@ -278,6 +192,11 @@ def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
     ]
     if r.discount:
         amounts.insert(1, ("Potongan iuran", e(r.discount)))
+    return amounts
+
+
+def _who(r: Receipt) -> list[tuple[str, str]]:
+    e = fmt.esc
     who = [
         ("Nama peserta", f"<b>{e(r.full_name)}</b>"),
         ("NIK", e(r.nik_masked)),
@@ -287,6 +206,14 @@ def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
     ]
     if r.membership_number:
         who.append(("Nomor kepesertaan", fmt.code(r.membership_number)))
+    return who
+
+
+def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
+    """The receipt as HTML (the subset QTextDocument renders). The QR image is referenced as
+    `qr_src`; the printer registers `receipt.qr_png` under that name."""
+    r = receipt
+    e = fmt.esc
     agent = f"{r.agent_name} ({r.agent_code})" if r.agent_name else r.agent_code
     event = ", ".join(x for x in (r.event_name, r.event_venue) if x) or "-"
     body = f"""
@@ -300,13 +227,13 @@ def receipt_html(receipt: Receipt, qr_src: str = QR_RESOURCE) -> str:
 <span class="note">Pindai: nomor pendaftaran</span></td>
 </tr></table>
 <h2>Peserta</h2>
-{fmt.kv(who)}
+{fmt.kv(_who(r))}
 <h2>Program dan iuran</h2>
 <table class="grid" width="100%" cellspacing="0">
 <tr><th>Program</th><th {NH}>Iuran per bulan</th></tr>
-{program_rows}
+{_programs(r)}
 </table>
-{fmt.kv(amounts)}
+{fmt.kv(_amounts(r))}
 <p class="note">Iuran dibayar paling lambat tanggal {DUE_DAY} setiap bulan; bila tanggal itu
 hari libur atau akhir pekan, pada hari kerja berikutnya. Tidak ada denda keterlambatan;
 kepesertaan menjadi tidak aktif setelah 3 bulan tidak membayar.</p>

@@ -1,7 +1,7 @@
 """The daily summary of an agent or of a branch event: visits by outcome, enrollments by
 status and program, contributions quoted, businesses registered and follow-ups due.
 
-`daily_summary` reads one day (in the branch's zone) through `storage.day_queries`;
+`daily_summary` reads one day (in the branch's zone) through `storage.report_queries`;
 `agent_app.reports.daily.summary_html` lays it out. An agent sees their own day or the day of
 an event (everyone's work there); a supervisor may also look at any agent's day. Follow-ups
 list business names and dates only, no personal data.
@@ -19,8 +19,8 @@ from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 from agent_app.services import zones
 from agent_app.services.actor import Actor
-from agent_app.storage import day_queries
-from agent_app.storage.day_queries import DayEnrollment, FollowUpDue
+from agent_app.storage import report_queries
+from agent_app.storage.report_queries import DayEnrollment, FollowUpDue
 from agent_app.storage.uow import SqlUnitOfWork
 
 FOLLOW_UP_LIMIT = 50
@@ -143,8 +143,8 @@ def daily_summary(
         event = uow.events.get(event_id) if event_id else None
         agent_name = actor.name if code == actor.agent_code else ""
         if code and not agent_name:
-            agent_name = day_queries.agent_name(uow.session, code)
-        day = day_queries.day_activity(
+            agent_name = report_queries.agent_name(uow.session, code)
+        day = report_queries.day_activity(
             uow.session, on, zone, event_id=event_id, agent_code=code, limit=FOLLOW_UP_LIMIT
         )
     statuses, programs = _counts(day.enrollments)

@@ -23,7 +23,6 @@ from agent_app.domain import records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
 from agent_app.reports import exports
-from agent_app.reports import receipt as receipts
 from agent_app.reports.receipt import Receipt
 from agent_app.services import (
     businesses,
@@ -33,6 +32,7 @@ from agent_app.services import (
     events,
     followups,
     form_drafts,
+    receipts,
     visits,
     zones,
 )

@@ -1,8 +1,11 @@
-"""What happened on one day, read for the daily summary (`services.daily_summary`).
+"""The reads the reports need that no repository offers; plain rows only.
 
-One day of an event (everyone's work there) or of one agent, in the branch's zone: visits by
-outcome, the day's enrollments (for counts and the contributions quoted), businesses
-registered, and the open businesses whose follow-up is due. Plain rows only.
+- `day_activity`: one day of an event (everyone's work there) or of one agent, in the branch's
+  zone: visits by outcome, the day's enrollments (for counts and the contributions quoted),
+  businesses registered, and the open businesses whose follow-up is due
+  (`services.daily_summary`).
+- `agent_name`, `submitted_at`: what a receipt names besides the enrollment
+  (`services.receipts`).
 """
 
 from __future__ import annotations
@@ -57,6 +60,13 @@ def agent_name(session: Session, agent_code: str) -> str:
     """The name of an agent the laptop knows (pulled), else ""."""
     row = session.get(tables.Agent, agent_code)
     return row.name if row is not None else ""
+
+
+def submitted_at(session: Session, enrollment_id: str) -> str | None:
+    """When the enrollment was submitted (its stored ISO stamp), None for a draft."""
+    return session.scalar(
+        sa.select(tables.Enrollment.submitted_at).where(tables.Enrollment.id == enrollment_id)
+    )
 
 
 def _where(on: dt.date, zone: str, event_id: str | None, agent_code: str | None) -> _Where:
