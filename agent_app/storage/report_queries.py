@@ -6,6 +6,8 @@
   (`services.daily_summary`).
 - `agent_name`, `submitted_at`: what a receipt names besides the enrollment
   (`services.receipts`).
+- `export_records`: the records of an export (`services.exports`), in a period of the
+  branch's days and/or of an event, an agent's own or (`agent_code` None) all.
 """
 
 from __future__ import annotations
@@ -145,3 +147,70 @@ def day_activity(
         follow_ups_due=[FollowUpDue(*row) for row in follow_rows],
         follow_ups_due_count=int(follow_count or 0),
     )
+
+
+def _between(column: Any, start: dt.date | None, end: dt.date | None, zone: str) -> list[Any]:
+    """The stamp falls on the requested days in the branch's zone (docs/time.md)."""
+    if start is None and end is None:
+        return []
+    low = start or dt.date(1900, 1, 1)
+    high = end or dt.date(9998, 12, 31)
+    return [repositories.on_days(column, low, high, zone)]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportScope:
+    """Which records an export holds: days (inclusive, either end open), event, agent."""
+
+    start: dt.date | None
+    end: dt.date | None
+    event_id: str | None
+    agent_code: str | None  # None: everyone's (a supervisor)
+    zone: str
+
+
+def _businesses(scope: ExportScope) -> sa.Select[Any]:
+    b = tables.Business
+    created = _between(b.created_at, scope.start, scope.end, scope.zone)
+    stmt = sa.select(b).where(b.deleted == sa.false(), *created)
+    if scope.event_id:
+        stmt = stmt.where(b.event_id == scope.event_id)
+    if scope.agent_code:
+        stmt = stmt.where(b.registered_by == scope.agent_code)
+    return stmt.order_by(b.created_at, b.pk)
+
+
+def _visits(scope: ExportScope) -> sa.Select[Any]:
+    v = tables.Visit
+    stmt = (
+        sa.select(v, tables.Business.name)
+        .join(tables.Business, tables.Business.id == v.business_id, isouter=True)
+        .where(v.deleted == sa.false(), *_between(v.visited_at, scope.start, scope.end, scope.zone))
+    )
+    if scope.event_id:
+        stmt = stmt.where(v.event_id == scope.event_id)
+    if scope.agent_code:
+        stmt = stmt.where(v.agent_code == scope.agent_code)
+    return stmt.order_by(v.visited_at, v.id)
+
+
+def _enrollments(scope: ExportScope) -> sa.Select[Any]:
+    e = tables.Enrollment
+    day_source = sa.func.coalesce(e.submitted_at, e.created_at)
+    days = _between(day_source, scope.start, scope.end, scope.zone)
+    stmt = sa.select(e).where(e.deleted == sa.false(), *days)
+    if scope.event_id:
+        stmt = stmt.where(e.event_id == scope.event_id)
+    if scope.agent_code:
+        stmt = stmt.where(e.agent_code == scope.agent_code)
+    return stmt.order_by(day_source, e.pk)
+
+
+def export_records(session: Session, kind: str, scope: ExportScope) -> list[Any]:
+    """The records of `kind` (businesses, visits, enrollments) in `scope`: table rows, and for
+    visits (visit, business name) pairs. Read them inside the unit of work."""
+    if kind == "businesses":
+        return list(session.execute(_businesses(scope)).scalars().all())
+    if kind == "visits":
+        return list(session.execute(_visits(scope)).all())
+    return list(session.execute(_enrollments(scope)).scalars().all())

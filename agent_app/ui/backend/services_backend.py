@@ -36,8 +36,9 @@ from agent_app.services import (
     visits,
     zones,
 )
+from agent_app.services import exports as export_service
 from agent_app.services.actor import Actor
-from agent_app.services.uow import UowFactory
+from agent_app.services.database import UowFactory
 from agent_app.ui.backend.port import Progress, SyncOverview
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ class ServicesBackend:
         )
 
     def export(self, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
-        return exports.export(self.uow_factory(), self.actor, request, path)
+        return export_service.export(self.uow_factory(), self.actor, request, path)
 
     # -- sync --------------------------------------------------------------------------------
     def sync_status(self) -> SyncOverview:

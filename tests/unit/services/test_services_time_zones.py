@@ -15,6 +15,7 @@ from agent_app.domain import clock, contributions, records
 from agent_app.reports import exports, receipt
 from agent_app.services import businesses, dashboard, enrollments, receipts, visits, zones
 from agent_app.services import daily_summary as daily
+from agent_app.services import exports as export_service
 from agent_app.services.actor import Actor
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -134,6 +135,6 @@ def test_a_receipt_s_date_and_due_date_and_an_export_s_days_are_the_branch_s(
     def exported(day: dt.date) -> int:
         request = exports.ExportRequest(exports.Kind.ENROLLMENTS, start=day, end=day)
         with uow:
-            return len(exports.table_rows(uow, actor, request)[1])
+            return len(export_service.table_rows(uow, actor, request)[1])
 
     assert (exported(dt.date(2026, 12, 15)), exported(dt.date(2026, 12, 16))) == (0, 1)
