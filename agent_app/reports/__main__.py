@@ -61,7 +61,6 @@ def _password() -> str:
 def run_export(args: argparse.Namespace) -> int:
     from agent_app.security import keyslots
     from agent_app.services import database
-    from agent_app.services import exports as export_service
     from agent_app.services.actor import Actor
 
     if not args.agent:
@@ -97,7 +96,7 @@ def run_export(args: argparse.Namespace) -> int:
         server_set = here.server_known or keystore.server_set()
         role = keyslots.acting_role(account, server_set=server_set)
         actor = Actor(account.agent_code, account.name, account.branch, role, here.device_id)
-        result = export_service.export(new_uow(), actor, request, args.out)
+        result = exports.export(new_uow(), actor, request, args.out)
     span = f"{request.start or '...'} .. {request.end or '...'}"
     if request.event_id:
         span += f", event {request.event_id}"

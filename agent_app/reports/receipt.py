@@ -1,7 +1,7 @@
 """The printable enrollment receipt ("Bukti pendaftaran") handed to a BPU worker.
 
-`from_enrollment` makes what the receipt shows of a submitted enrollment (the use case that
-reads it and audits the printing is `services.receipts`): the worker's name and masked NIK,
+`services.receipts` makes what the receipt shows of a submitted enrollment (and audits the
+printing): the worker's name and masked NIK,
 the programs and their monthly amounts, the monthly contribution and the total for the
 payment period (in figures and in words), the due date of the first payment, the consent given
 (text version and time), the agent and the event, and a QR code of the enrollment id (segno).
@@ -16,140 +16,11 @@ has passed.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import logging
-from dataclasses import dataclass
-
-import lokal
-import segno
-
-from agent_app.domain import clock, contributions, keys, records
-from agent_app.errors import KnownError
 from agent_app.reports import _format as fmt
-from agent_app.reports import masking
 from agent_app.reports._format import NH, NT, N
+from agent_app.services.receipts import DUE_DAY, Receipt
 
-log = logging.getLogger("reports")
-
-DUE_DAY = 15
 QR_RESOURCE = "qr-enrollment.png"
-
-
-class NoReceipt(KnownError):
-    pass
-
-
-def due_date(year: int, month: int) -> dt.date:
-    """The contribution due date of a month: the 15th, or the next working day after it."""
-    day = dt.date(year, month, DUE_DAY)
-    while not lokal.is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def first_due_date(on: dt.date) -> dt.date:
-    """The due date of the first payment of an enrollment submitted on `on`."""
-    this_month = due_date(on.year, on.month)
-    if on <= this_month:
-        return this_month
-    return due_date(on.year + on.month // 12, on.month % 12 + 1)
-
-
-@dataclass(frozen=True, slots=True)
-class ProgramLine:
-    key: str
-    name: str
-    monthly: int  # after any discount
-
-
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    enrollment_id: str
-    status: str
-    full_name: str
-    nik_masked: str
-    occupation: str
-    programs: tuple[ProgramLine, ...]
-    monthly_total: int
-    period_months: int
-    period_total: int
-    discount: str | None
-    submitted_on: dt.date
-    due_on: dt.date
-    consent_version: str
-    consent_at: dt.datetime | None
-    agent_code: str
-    agent_name: str
-    event_name: str
-    event_venue: str
-    membership_number: str | None
-    issued_at: dt.datetime
-    qr_png: bytes
-
-    @property
-    def monthly_words(self) -> str:
-        return fmt.words(self.monthly_total)
-
-    @property
-    def period_words(self) -> str:
-        return fmt.words(self.period_total)
-
-
-def qr_png(data: str, scale: int = 8) -> bytes:
-    """A QR code (error correction M, quiet zone 4) of `data` as PNG bytes."""
-    buffer = io.BytesIO()
-    segno.make_qr(data, error="m").save(buffer, kind="png", scale=scale, border=4)
-    return buffer.getvalue()
-
-
-def from_enrollment(
-    enrollment: records.Enrollment,
-    submitted_on: dt.date,
-    agent_name: str,
-    event: records.Event | None,
-    issued_at: dt.datetime | None = None,
-) -> Receipt:
-    """The receipt of a submitted enrollment (the quote of its submission day)."""
-    quote = contributions.quote(
-        enrollment.declared_income,
-        enrollment.programs,
-        enrollment.period_months,
-        submitted_on,
-        enrollment.occupation,
-        enrollment.paid_by_state,
-    )
-    if enrollment.monthly_contribution not in (None, quote.monthly_total):
-        # The stored figure is what the server checks; never print a different one.
-        log.warning("receipt quote differs from the stored contribution of %s", enrollment.id)
-    lines = tuple(
-        ProgramLine(key, keys.label("programs", key), amount)
-        for key, amount in quote.per_program.items()
-    )
-    consent = enrollment.consent
-    return Receipt(
-        enrollment_id=enrollment.id,
-        status=enrollment.status.value,
-        full_name=enrollment.full_name,
-        nik_masked=masking.nik(enrollment.nik),
-        occupation=keys.label("occupations", enrollment.occupation or ""),
-        programs=lines,
-        monthly_total=quote.monthly_total,
-        period_months=quote.period_months,
-        period_total=quote.period_total,
-        discount=quote.discount.label.id if quote.discount else None,
-        submitted_on=submitted_on,
-        due_on=first_due_date(submitted_on),
-        consent_version=consent.text_version if consent else "",
-        consent_at=consent.given_at if consent else None,
-        agent_code=enrollment.agent_code or "",
-        agent_name=agent_name,
-        event_name=event.name if event else "",
-        event_venue=event.venue if event else "",
-        membership_number=enrollment.membership_number,
-        issued_at=issued_at or clock.now(),
-        qr_png=qr_png(enrollment.id),
-    )
 
 
 STATUS = {
@@ -177,13 +48,13 @@ def _amounts(r: Receipt) -> list[tuple[str, str]]:
         (
             "Iuran per bulan",
             f"<b>{e(fmt.rupiah(r.monthly_total))}</b><br>"
-            f"<span class='words'>({e(r.monthly_words)})</span>",
+            f"<span class='words'>({e(fmt.words(r.monthly_total))})</span>",
         ),
         ("Periode pembayaran", f"{r.period_months} bulan"),
         (
             f"Jumlah untuk {r.period_months} bulan",
             f"<b>{e(fmt.rupiah(r.period_total))}</b><br>"
-            f"<span class='words'>({e(r.period_words)})</span>",
+            f"<span class='words'>({e(fmt.words(r.period_total))})</span>",
         ),
         (
             "Jatuh tempo pembayaran pertama",

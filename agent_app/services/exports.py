@@ -4,19 +4,19 @@ Who sees what: an agent exports the records they made (registered, visited, enro
 supervisor exports everything on this laptop. Every export, and every refused request to
 unmask, is written to the audit trail: who, which kind, the range or event, the format, masked
 or not and the row count; never the data itself, nor the file name. What the file holds and
-how it is written: `agent_app.reports.exports`.
+how it is written is the caller's `write` (`agent_app.reports.exports`, which calls this).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent_app.reports import masking
-from agent_app.reports.exports import ExportRequest, ExportResult, columns, files
-from agent_app.services import zones
+from agent_app.services import masking, zones
 from agent_app.services.actor import Actor
+from agent_app.services.export_request import ExportRequest, ExportResult, iso_date
 from agent_app.storage import report_queries
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -26,10 +26,12 @@ AUDIT_ACTION = "report.export"
 AUDIT_REFUSED = "report.export_refused"
 
 
-def table_rows(
-    uow: SqlUnitOfWork, actor: Actor, request: ExportRequest
-) -> tuple[list[str], list[list[Any]]]:
-    """The header and the rows of an export, masked as the request says (inside a uow)."""
+#: Writes the file of an export of some records: (request, agent code, path, records) -> rows.
+Write = Callable[[ExportRequest, str, Path, list[Any]], int]
+
+
+def records(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest) -> list[Any]:
+    """The records the actor may export for the request (inside a uow)."""
     scope = report_queries.ExportScope(
         start=request.start,
         end=request.end,
@@ -37,23 +39,24 @@ def table_rows(
         agent_code=None if actor.is_supervisor else actor.agent_code,
         zone=zones.zone_in(uow, actor.branch),
     )
-    records = report_queries.export_records(uow.session, request.kind.value, scope)
-    return columns.format_rows(request.kind, records, request.unmasked)
+    return report_queries.export_records(uow.session, request.kind.value, scope)
 
 
 def _audit_details(request: ExportRequest) -> dict[str, Any]:
     return {
         "kind": request.kind.value,
-        "from": columns.iso_date(request.start) or None,
-        "to": columns.iso_date(request.end) or None,
+        "from": iso_date(request.start) or None,
+        "to": iso_date(request.end) or None,
         "event_id": request.event_id,
         "format": request.format.value,
         "masked": not request.unmasked,
     }
 
 
-def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) -> ExportResult:
-    """Writes one export file and its audit entry.
+def export(
+    uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path, write: Write
+) -> ExportResult:
+    """Writes one export file (by `write`) and its audit entry, in one transaction.
 
     Raises:
         BadRequest: neither a range nor an event, or a range backwards.
@@ -73,15 +76,14 @@ def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) 
             uow.commit()
             log.warning("export refused: %s asked for unmasked data", actor.agent_code)
             raise
-        header, rows = table_rows(uow, actor, request)
-        files.write(request, actor.agent_code, out, header, rows)
-        uow.audit.add(actor.agent_code, AUDIT_ACTION, details={**audit, "rows": len(rows)})
+        rows = write(request, actor.agent_code, out, records(uow, actor, request))
+        uow.audit.add(actor.agent_code, AUDIT_ACTION, details={**audit, "rows": rows})
         uow.commit()
     log.info(
         "export %s (%s, %d rows, %s)",
         request.kind.value,
         request.format.value,
-        len(rows),
+        rows,
         "masked" if not request.unmasked else "unmasked",
     )
-    return ExportResult(out, request.kind, request.format, len(rows), not request.unmasked)
+    return ExportResult(out, request.kind, request.format, rows, not request.unmasked)

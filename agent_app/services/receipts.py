@@ -1,23 +1,144 @@
-"""The enrollment receipt's use cases: make the receipt of an enrollment (who may print it, the
-branch's dates) and audit that it was printed or saved. `agent_app.reports.receipt` holds what
-a receipt shows and lays it out; `agent_app.ui.printing` prints it."""
+"""The enrollment receipt: what it shows (`Receipt`, made by `from_enrollment`), the use case
+that makes it for an enrollment (who may print it, the branch's dates), and the audit of its
+printing. `agent_app.reports.receipt` lays it out; `agent_app.ui.printing` prints it.
+
+Due date (DOMAIN.md): contributions are due by the 15th of the month, or the next working day
+when the 15th is a weekend or a holiday (lokal-id's calendar, cuti bersama included). The first
+payment is due on the due date of the month of submission, or of the next month when that date
+has passed.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
+import logging
+from dataclasses import dataclass
 
-from agent_app.domain import clock, keys, records
+import lokal
+import segno
+
+from agent_app.domain import clock, contributions, keys, records
 from agent_app.domain.messages import Text
-from agent_app.reports.receipt import NoReceipt, Receipt, from_enrollment
-from agent_app.services import zones
+from agent_app.errors import KnownError
+from agent_app.services import masking, zones
 from agent_app.services.actor import Actor
 from agent_app.storage import report_queries
 from agent_app.storage.uow import SqlUnitOfWork
 
 AUDIT_ACTION = "report.receipt"
+log = logging.getLogger("reports")
 
-__all__ = ["AUDIT_ACTION", "NoReceipt", "Receipt", "build_receipt", "record_printed"]
+DUE_DAY = 15
+
+
+class NoReceipt(KnownError):
+    pass
+
+
+def due_date(year: int, month: int) -> dt.date:
+    """The contribution due date of a month: the 15th, or the next working day after it."""
+    day = dt.date(year, month, DUE_DAY)
+    while not lokal.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def first_due_date(on: dt.date) -> dt.date:
+    """The due date of the first payment of an enrollment submitted on `on`."""
+    this_month = due_date(on.year, on.month)
+    if on <= this_month:
+        return this_month
+    return due_date(on.year + on.month // 12, on.month % 12 + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramLine:
+    key: str
+    name: str
+    monthly: int  # after any discount
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    enrollment_id: str
+    status: str
+    full_name: str
+    nik_masked: str
+    occupation: str
+    programs: tuple[ProgramLine, ...]
+    monthly_total: int
+    period_months: int
+    period_total: int
+    discount: str | None
+    submitted_on: dt.date
+    due_on: dt.date
+    consent_version: str
+    consent_at: dt.datetime | None
+    agent_code: str
+    agent_name: str
+    event_name: str
+    event_venue: str
+    membership_number: str | None
+    issued_at: dt.datetime
+    qr_png: bytes
+
+
+def qr_png(data: str, scale: int = 8) -> bytes:
+    """A QR code (error correction M, quiet zone 4) of `data` as PNG bytes."""
+    buffer = io.BytesIO()
+    segno.make_qr(data, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
+
+
+def from_enrollment(
+    enrollment: records.Enrollment,
+    submitted_on: dt.date,
+    agent_name: str,
+    event: records.Event | None,
+    issued_at: dt.datetime | None = None,
+) -> Receipt:
+    """The receipt of a submitted enrollment (the quote of its submission day)."""
+    quote = contributions.quote(
+        enrollment.declared_income,
+        enrollment.programs,
+        enrollment.period_months,
+        submitted_on,
+        enrollment.occupation,
+        enrollment.paid_by_state,
+    )
+    if enrollment.monthly_contribution not in (None, quote.monthly_total):
+        # The stored figure is what the server checks; never print a different one.
+        log.warning("receipt quote differs from the stored contribution of %s", enrollment.id)
+    lines = tuple(
+        ProgramLine(key, keys.label("programs", key), amount)
+        for key, amount in quote.per_program.items()
+    )
+    consent = enrollment.consent
+    return Receipt(
+        enrollment_id=enrollment.id,
+        status=enrollment.status.value,
+        full_name=enrollment.full_name,
+        nik_masked=masking.nik(enrollment.nik),
+        occupation=keys.label("occupations", enrollment.occupation or ""),
+        programs=lines,
+        monthly_total=quote.monthly_total,
+        period_months=quote.period_months,
+        period_total=quote.period_total,
+        discount=quote.discount.label.id if quote.discount else None,
+        submitted_on=submitted_on,
+        due_on=first_due_date(submitted_on),
+        consent_version=consent.text_version if consent else "",
+        consent_at=consent.given_at if consent else None,
+        agent_code=enrollment.agent_code or "",
+        agent_name=agent_name,
+        event_name=event.name if event else "",
+        event_venue=event.venue if event else "",
+        membership_number=enrollment.membership_number,
+        issued_at=issued_at or clock.now(),
+        qr_png=qr_png(enrollment.id),
+    )
 
 
 def _agent_name(uow: SqlUnitOfWork, code: str | None, actor: Actor) -> str:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from agent_app import APP_NAME
 from agent_app.reports import daily, receipt
+from agent_app.services import receipts
 from agent_app.services.daily_summary import DailySummary
 from agent_app.ui import folders
 from agent_app.ui.backend import Backend
@@ -145,18 +146,18 @@ def _ask_pdf_path(parent: QWidget | None, suggested: str) -> Path | None:
 # -- the receipt -------------------------------------------------------------------------
 
 
-def receipt_images(r: receipt.Receipt) -> dict[str, bytes | QImage]:
+def receipt_images(r: receipts.Receipt) -> dict[str, bytes | QImage]:
     """The QR code as a 1-bit image: the PDF keeps it lossless (Qt writes colour images as
     JPEG, which blurs the modules)."""
     qr = QImage.fromData(r.qr_png).convertToFormat(QImage.Format.Format_Mono)
     return {receipt.QR_RESOURCE: qr}
 
 
-def receipt_pdf(r: receipt.Receipt, path: Path) -> Path:
+def receipt_pdf(r: receipts.Receipt, path: Path) -> Path:
     return write_pdf(receipt.receipt_html(r), path, receipt_images(r), "Bukti pendaftaran")
 
 
-def receipt_file_name(r: receipt.Receipt) -> str:
+def receipt_file_name(r: receipts.Receipt) -> str:
     """bukti-pendaftaran-<short id>-<day printed>[-diterima].pdf: one enrollment's receipts
     of different days or states get different names (and `folders.proposed_new` adds -2,
     -3... for a second one the same day)."""
@@ -165,14 +166,14 @@ def receipt_file_name(r: receipt.Receipt) -> str:
 
 
 def _with_receipt(
-    parent: QWidget, backend: Backend, enrollment_id: str, then: Callable[[receipt.Receipt], None]
+    parent: QWidget, backend: Backend, enrollment_id: str, then: Callable[[receipts.Receipt], None]
 ) -> None:
     from agent_app.ui.ops import Op
 
     Op(parent, lambda: backend.receipt(enrollment_id)).success(then).run()
 
 
-def _audit(parent: QWidget, backend: Backend, r: receipt.Receipt, how: str) -> None:
+def _audit(parent: QWidget, backend: Backend, r: receipts.Receipt, how: str) -> None:
     from agent_app.ui.ops import Op
 
     Op(parent, lambda: backend.record_receipt_printed(r, how)).run()
@@ -182,7 +183,7 @@ def print_receipt(parent: QWidget, backend: Backend, enrollment_id: str) -> None
     """The enrollment page's "Print receipt": builds the receipt in an Op, then the print
     dialog; a print is audited."""
 
-    def show(r: receipt.Receipt) -> None:
+    def show(r: receipts.Receipt) -> None:
         if print_html(parent, receipt.receipt_html(r), receipt_images(r), "Bukti pendaftaran"):
             _audit(parent, backend, r, "print")
 
@@ -195,7 +196,7 @@ def save_receipt_pdf(
     """The enrollment page's "Save receipt as PDF": asks where (unless `path`), writes it,
     audits it, and says where it went."""
 
-    def save(r: receipt.Receipt) -> None:
+    def save(r: receipts.Receipt) -> None:
         target = path or _ask_pdf_path(parent, receipt_file_name(r))
         if target is None:
             return
@@ -259,7 +260,7 @@ def self_check(folder: Path | None = None) -> str:
         status=keys.EnrollmentStatus.SUBMITTED,
         agent_code="SELFTEST",
     )
-    r = receipt.from_enrollment(sample, clock.today(), "Self-test", None)
+    r = receipts.from_enrollment(sample, clock.today(), "Self-test", None)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         path = receipt_pdf(r, Path(tmp) / "receipt.pdf")
         size = path.stat().st_size

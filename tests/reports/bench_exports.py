@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from agent_app.domain.keys import Role
 from agent_app.reports import exports
 from agent_app.services import daily_summary as daily
-from agent_app.services import exports as export_service
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from agent_app.storage.engine import open_engine
@@ -67,7 +66,7 @@ def main() -> None:
         for fmt in exports.Format:
             for unmasked in (False, True):
                 started = time.perf_counter()
-                result = export_service.export(
+                result = exports.export(
                     SqlUnitOfWork(engine),
                     supervisor,
                     exports.ExportRequest(

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from helpers import clock
 
-from agent_app.reports import exports, masking
+from agent_app.reports import exports
 from agent_app.reports.exports import files as export_files
-from agent_app.services import exports as export_service
+from agent_app.services import masking
 
 from .conftest import EVENT_ID, PASSWORD, World, synthetic_nik
 
@@ -29,7 +29,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh, delimiter=";"))
 
 
-def audits(world: World, action: str = export_service.AUDIT_ACTION) -> list:
+def audits(world: World, action: str = exports.AUDIT_ACTION) -> list:
     with world.uow() as u:
         return [a for a in u.audit.list(limit=1000) if a.action == action]
 
@@ -37,7 +37,7 @@ def audits(world: World, action: str = export_service.AUDIT_ACTION) -> list:
 def test_agent_export_is_masked_and_only_their_own(world: World, tmp_path: Path) -> None:
     out = tmp_path / "e.csv"
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, format=exports.Format.CSV, **JAN)
-    result = export_service.export(world.uow(), world.agent, request, out)
+    result = exports.export(world.uow(), world.agent, request, out)
     rows = read_csv(out)
     assert result.rows == len(rows) == 3  # AG001's e1, e2 and the draft e4; not AG002's e3
     assert {r["ID"] for r in rows} == {world.ids[k] for k in ("e1", "e2", "e4")}
@@ -63,7 +63,7 @@ def test_agent_export_is_masked_and_only_their_own(world: World, tmp_path: Path)
 def test_supervisor_can_unmask_and_gets_everyone(world: World, tmp_path: Path) -> None:
     out = tmp_path / "e.xlsx"
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
-    result = export_service.export(world.uow(), world.supervisor, request, out)
+    result = exports.export(world.uow(), world.supervisor, request, out)
     assert result.rows == 4 and not result.masked
     book = openpyxl.load_workbook(out)
     sheet = book["Pendaftaran"]
@@ -90,7 +90,7 @@ def test_supervisor_can_unmask_and_gets_everyone(world: World, tmp_path: Path) -
 
 def test_supervisor_export_is_masked_unless_asked(world: World, tmp_path: Path) -> None:
     out = tmp_path / "e.xlsx"
-    export_service.export(
+    exports.export(
         world.uow(), world.supervisor, exports.ExportRequest(exports.Kind.ENROLLMENTS, **JAN), out
     )
     rows = list(openpyxl.load_workbook(out)["Pendaftaran"].values)[1:]
@@ -103,9 +103,9 @@ def test_agent_cannot_unmask_and_the_refusal_is_audited(world: World, tmp_path: 
     out = tmp_path / "e.csv"
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
     with pytest.raises(masking.UnmaskNotAllowed):
-        export_service.export(world.uow(), world.agent, request, out)
+        exports.export(world.uow(), world.agent, request, out)
     assert not out.exists()
-    refused = audits(world, export_service.AUDIT_REFUSED)
+    refused = audits(world, exports.AUDIT_REFUSED)
     assert len(refused) == 1 and refused[0].actor == "AG001"
     assert refused[0].details["masked"] is False
     assert audits(world) == []
@@ -115,7 +115,7 @@ def test_every_export_is_audited_without_personal_data(world: World, tmp_path: P
     for kind in exports.Kind:
         for fmt in exports.Format:
             request = exports.ExportRequest(kind, format=fmt, unmasked=True, **JAN)
-            export_service.export(world.uow(), world.supervisor, request, tmp_path / f"x.{fmt}")
+            exports.export(world.uow(), world.supervisor, request, tmp_path / f"x.{fmt}")
     entries = audits(world)
     assert len(entries) == 6
     latest = entries[0]
@@ -138,7 +138,7 @@ def test_range_and_event_narrow_the_rows(world: World, tmp_path: Path) -> None:
     def ids(kind: exports.Kind, **kw: object) -> set[str]:
         out = tmp_path / "r.csv"
         request = exports.ExportRequest(kind, format=exports.Format.CSV, **kw)  # type: ignore[arg-type]
-        export_service.export(world.uow(), world.supervisor, request, out)
+        exports.export(world.uow(), world.supervisor, request, out)
         return {r["ID"] for r in read_csv(out)}
 
     i = world.ids
@@ -160,7 +160,7 @@ def test_range_and_event_narrow_the_rows(world: World, tmp_path: Path) -> None:
 def test_businesses_and_visits_content(world: World, tmp_path: Path) -> None:
     out = tmp_path / "b.csv"
     request = exports.ExportRequest(exports.Kind.BUSINESSES, format=exports.Format.CSV, **JAN)
-    export_service.export(world.uow(), world.agent, request, out)
+    exports.export(world.uow(), world.agent, request, out)
     (row,) = read_csv(out)
     assert row["Nama usaha"] == "Pempek Cek Mar"
     assert row["Pemilik usaha"] == "Mariam"
@@ -168,7 +168,7 @@ def test_businesses_and_visits_content(world: World, tmp_path: Path) -> None:
     assert row["Sektor"] == "Kuliner"
     assert "081277778888" not in out.read_text(encoding="utf-8-sig")
     out = tmp_path / "v.xlsx"
-    export_service.export(
+    exports.export(
         world.uow(),
         world.supervisor,
         exports.ExportRequest(exports.Kind.VISITS, **JAN),
@@ -184,14 +184,14 @@ def test_businesses_and_visits_content(world: World, tmp_path: Path) -> None:
 
 def test_a_request_needs_a_range_or_an_event(world: World, tmp_path: Path) -> None:
     with pytest.raises(exports.BadRequest):
-        export_service.export(
+        exports.export(
             world.uow(), world.agent, exports.ExportRequest(exports.Kind.VISITS), tmp_path / "x"
         )
     backwards = exports.ExportRequest(
         exports.Kind.VISITS, start=dt.date(2027, 2, 1), end=dt.date(2027, 1, 1)
     )
     with pytest.raises(exports.BadRequest):
-        export_service.export(world.uow(), world.agent, backwards, tmp_path / "x")
+        exports.export(world.uow(), world.agent, backwards, tmp_path / "x")
 
 
 def _cli(args: list[str], home: Path, password: str | None = PASSWORD, stdin: str = ""):
@@ -291,12 +291,12 @@ def _all_cells(path: Path) -> list[openpyxl.cell.cell.Cell]:
 def test_formulas_in_exported_text_stay_text(world: World, tmp_path: Path) -> None:
     _rename_business(world, FORMULA, "@SUM(1+1)")
     january = exports.ExportRequest(exports.Kind.BUSINESSES, format=exports.Format.CSV, **JAN)
-    export_service.export(world.uow(), world.supervisor, january, tmp_path / "b.csv")
+    exports.export(world.uow(), world.supervisor, january, tmp_path / "b.csv")
     (row,) = [r for r in read_csv(tmp_path / "b.csv") if "HYPERLINK" in r["Nama usaha"]]
     assert row["Nama usaha"] == "'" + FORMULA
     assert row["Pemilik usaha"] == "'@SUM(1+1)"
     as_xlsx = exports.ExportRequest(exports.Kind.BUSINESSES, format=exports.Format.XLSX, **JAN)
-    export_service.export(world.uow(), world.supervisor, as_xlsx, tmp_path / "b.xlsx")
+    exports.export(world.uow(), world.supervisor, as_xlsx, tmp_path / "b.xlsx")
     cells = _all_cells(tmp_path / "b.xlsx")
     assert not [c for c in cells if c.data_type == "f"]
     assert "'" + FORMULA in [c.value for c in cells]
@@ -332,7 +332,7 @@ def test_a_control_character_no_longer_breaks_the_xlsx_export(
     request = exports.ExportRequest(
         exports.Kind.BUSINESSES, format=exports.Format.XLSX, unmasked=True, **JAN
     )
-    result = export_service.export(world.uow(), world.supervisor, request, tmp_path / "b.xlsx")
+    result = exports.export(world.uow(), world.supervisor, request, tmp_path / "b.xlsx")
     assert result.rows == 2
     values = [c.value for c in _all_cells(tmp_path / "b.xlsx")]
     assert f"Pempek {MARKER}" in values and f"Owner{MARKER}" in values
@@ -351,7 +351,7 @@ def test_a_failed_export_logs_no_cell_value_and_leaves_no_file(
     out_dir.mkdir()
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
     with pytest.raises(exports.ExportBug) as failed:
-        export_service.export(world.uow(), world.supervisor, request, out_dir / "e.xlsx")
+        exports.export(world.uow(), world.supervisor, request, out_dir / "e.xlsx")
     assert "Aminah" not in str(failed.value)
     assert failed.value.__cause__ is None and failed.value.__suppress_context__
     assert "Aminah" not in caplog.text
@@ -369,7 +369,7 @@ def test_a_full_disk_is_a_clear_message(
     monkeypatch.setattr(export_files, "write_csv", full)
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, format=exports.Format.CSV, **JAN)
     with pytest.raises(exports.ExportFailed) as failed:
-        export_service.export(world.uow(), world.agent, request, tmp_path / "e.csv")
+        exports.export(world.uow(), world.agent, request, tmp_path / "e.csv")
     assert failed.value.code == "write_failed"
     assert "ruang disk" in failed.value.message("id")
     assert "disk space" in failed.value.message("en")

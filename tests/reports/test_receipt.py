@@ -10,7 +10,6 @@ import pypdf
 import pytest
 import zxingcpp
 
-from agent_app.reports import receipt
 from agent_app.services import receipts
 from agent_app.ui import printing
 
@@ -45,15 +44,15 @@ def pdf_qr_codes(path: Path) -> list[str]:
     ],
 )
 def test_due_date_is_the_15th_or_the_next_working_day(year: int, month: int, due: dt.date):
-    assert receipt.due_date(year, month) == due
+    assert receipts.due_date(year, month) == due
 
 
 def test_first_due_date_rolls_into_the_next_month_after_the_due_date():
-    assert receipt.first_due_date(dt.date(2027, 2, 1)) == dt.date(2027, 2, 15)
-    assert receipt.first_due_date(dt.date(2027, 2, 15)) == dt.date(2027, 2, 15)
-    assert receipt.first_due_date(dt.date(2027, 2, 16)) == dt.date(2027, 3, 16)  # Idulfitri
-    assert receipt.first_due_date(dt.date(2026, 8, 17)) == dt.date(2026, 8, 18)
-    assert receipt.first_due_date(dt.date(2026, 12, 20)) == dt.date(2027, 1, 15)
+    assert receipts.first_due_date(dt.date(2027, 2, 1)) == dt.date(2027, 2, 15)
+    assert receipts.first_due_date(dt.date(2027, 2, 15)) == dt.date(2027, 2, 15)
+    assert receipts.first_due_date(dt.date(2027, 2, 16)) == dt.date(2027, 3, 16)  # Idulfitri
+    assert receipts.first_due_date(dt.date(2026, 8, 17)) == dt.date(2026, 8, 18)
+    assert receipts.first_due_date(dt.date(2026, 12, 20)) == dt.date(2027, 1, 15)
 
 
 def test_receipt_pdf_text_amounts_words_and_masked_nik(world: World, tmp_path: Path, qapp):
@@ -105,15 +104,15 @@ def test_receipt_for_a_period_with_jht(world: World, tmp_path: Path, qapp):
 
 
 def test_a_draft_has_no_receipt(world: World):
-    with pytest.raises(receipt.NoReceipt):
+    with pytest.raises(receipts.NoReceipt):
         receipts.build_receipt(world.uow(), world.agent, world.ids["e4"])
-    with pytest.raises(receipt.NoReceipt):
+    with pytest.raises(receipts.NoReceipt):
         receipts.build_receipt(world.uow(), world.agent, "no-such-id")
 
 
 def test_only_its_agent_or_a_supervisor_gets_a_receipt(world: World):
     """The next agent on a shared laptop cannot print or save the last one's receipt."""
-    with pytest.raises(receipt.NoReceipt) as refused:
+    with pytest.raises(receipts.NoReceipt) as refused:
         receipts.build_receipt(world.uow(), world.other, world.ids["e1"])
     assert refused.value.code == "not_yours"
     assert receipts.build_receipt(world.uow(), world.agent, world.ids["e1"]).full_name
@@ -144,7 +143,7 @@ def test_discount_is_named_on_the_receipt(qapp, tmp_path: Path):
         status=keys.EnrollmentStatus.SUBMITTED,
         agent_code="AG001",
     )
-    r = receipt.from_enrollment(enrollment, dt.date(2026, 11, 2), "Agen Satu", None)
+    r = receipts.from_enrollment(enrollment, dt.date(2026, 11, 2), "Agen Satu", None)
     assert r.monthly_total == 10_000 + 3_400  # JKK 1% of 2.000.000 halved, JKM halved
     text = pdf_text(printing.receipt_pdf(r, tmp_path / "d.pdf"))
     assert "Diskon 50% JKK dan JKM untuk pekerja transportasi (PP 50/2025)" in text

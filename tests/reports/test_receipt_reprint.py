@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from agent_app import paths
 from agent_app.domain import clock, keys
 from agent_app.domain.keys import Role
-from agent_app.reports import receipt
 from agent_app.security import keyslots
 from agent_app.services import receipts
 from agent_app.services.actor import Actor
@@ -142,7 +141,7 @@ def test_another_agent_neither_lists_nor_prints_mine_but_a_supervisor_does(
     other = make_enrollments_page(qtbot, world, world.other)
     ids = {str(getattr(r, "id", "")) for r in other.mine.records}
     assert world.ids["e1"] not in ids and world.ids["e3"] in ids
-    with pytest.raises(receipt.NoReceipt):
+    with pytest.raises(receipts.NoReceipt):
         receipts.build_receipt(world.uow(), world.other, world.ids["e1"])
     supervisor = make_enrollments_page(qtbot, world, world.supervisor)
     choose(qtbot, supervisor, world.ids["e1"])

@@ -19,10 +19,10 @@ from agent_app import errors
 from agent_app.domain import contributions, records, validation
 from agent_app.domain.messages import Text
 from agent_app.reports.exports import ExportRequest, ExportResult
-from agent_app.reports.receipt import Receipt
 from agent_app.services import dashboard, followups
 from agent_app.services import sync as sync_service
 from agent_app.services.daily_summary import DailySummary
+from agent_app.services.receipts import Receipt
 from agent_app.ui.backend import Backend, BusinessFilter, SyncOverview
 
 TODAY = dt.date(2026, 9, 24)
@@ -531,13 +531,13 @@ class FakeBackend:
 
     def receipt(self, enrollment_id: str) -> Receipt:
         """A receipt of the fake's record (the real one is tested in tests/reports)."""
-        from agent_app.reports import receipt
+        from agent_app.services import receipts
 
         self._call("receipt")
         e = self.enrollments[enrollment_id]
         monthly = int(e.get("monthly_contribution") or 0)
         months = int(e.get("period_months") or 1)
-        return receipt.Receipt(
+        return receipts.Receipt(
             enrollment_id=enrollment_id,
             status=str(e["status"]),
             full_name=str(e.get("full_name", "")),
@@ -549,7 +549,7 @@ class FakeBackend:
             period_total=monthly * months,
             discount=None,
             submitted_on=TODAY,
-            due_on=receipt.first_due_date(TODAY),
+            due_on=receipts.first_due_date(TODAY),
             consent_version="fake",
             consent_at=None,
             agent_code=str(e.get("agent_code") or ""),
@@ -558,7 +558,7 @@ class FakeBackend:
             event_venue="",
             membership_number=None,
             issued_at=dt.datetime(2026, 9, 24, 10, 0),
-            qr_png=receipt.qr_png(enrollment_id),
+            qr_png=receipts.qr_png(enrollment_id),
         )
 
     def record_receipt_printed(self, r: Receipt, how: str) -> None:

@@ -21,9 +21,15 @@ into that folder too, not into the system temporary folder. The work folder is r
 export fails or is cancelled, and a folder left by an export that was killed is removed by the
 next export into the same folder.
 
-`request.py` holds what is asked and made, `columns.py` the columns and rows, `cells.py` the
-cell rule, `files.py` the writing.
+`export` runs the use case (`services.exports`: who may export what, the audit) with this
+package's writer: `columns.py` holds the columns and rows, `cells.py` the cell rule, `files.py`
+the writing. What is asked and made (`ExportRequest`...) is `services.export_request`.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 from agent_app.reports.exports.cells import FORMULA_START, cell_text, cell_value
 from agent_app.reports.exports.columns import (
@@ -32,17 +38,30 @@ from agent_app.reports.exports.columns import (
     RUPIAH,
     SHEET_TITLES,
     Column,
+    format_rows,
 )
-from agent_app.reports.exports.files import ExportBug, ExportFailed, write_csv, write_xlsx
-from agent_app.reports.exports.request import (
+from agent_app.reports.exports.files import (
+    ExportBug,
+    ExportFailed,
+    write_csv,
+    write_records,
+    write_xlsx,
+)
+from agent_app.services import exports as export_service
+from agent_app.services.actor import Actor
+from agent_app.services.database import SqlUnitOfWork
+from agent_app.services.export_request import (
     BadRequest,
     ExportRequest,
     ExportResult,
     Format,
     Kind,
 )
+from agent_app.services.exports import AUDIT_ACTION, AUDIT_REFUSED
 
 __all__ = [
+    "AUDIT_ACTION",
+    "AUDIT_REFUSED",
     "COLUMNS",
     "ENROLLMENT_COLUMNS",
     "FORMULA_START",
@@ -58,6 +77,20 @@ __all__ = [
     "Kind",
     "cell_text",
     "cell_value",
+    "export",
+    "table_rows",
     "write_csv",
     "write_xlsx",
 ]
+
+
+def export(uow: SqlUnitOfWork, actor: Actor, request: ExportRequest, out: Path) -> ExportResult:
+    """Writes one export file and its audit entry (see `services.exports.export`)."""
+    return export_service.export(uow, actor, request, out, write_records)
+
+
+def table_rows(
+    uow: SqlUnitOfWork, actor: Actor, request: ExportRequest
+) -> tuple[list[str], list[list[Any]]]:
+    """The header and the rows of an export, masked as the request says (inside a uow)."""
+    return format_rows(request.kind, export_service.records(uow, actor, request), request.unmasked)

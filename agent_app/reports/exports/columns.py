@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent_app.domain import keys
-from agent_app.reports import masking
-from agent_app.reports.exports.request import ExportRequest, Kind
+from agent_app.services import masking
+from agent_app.services.export_request import ExportRequest, Kind, iso_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,6 @@ ENROLLMENT_STATUS = {
 _SIZE = {"mikro": "Mikro", "kecil": "Kecil", "menengah": "Menengah"}
 _GENDER = {"M": "Laki-laki", "F": "Perempuan"}
 RUPIAH = '"Rp"#,##0'
-
-
-def iso_date(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else (str(value) if value else "")
 
 
 BUSINESS_COLUMNS: tuple[Column, ...] = (

@@ -17,8 +17,8 @@ from typing import Any
 from agent_app.domain.messages import Text
 from agent_app.errors import BugError, KnownError
 from agent_app.reports.exports.cells import cell_text, cell_value
-from agent_app.reports.exports.columns import COLUMNS, SHEET_TITLES, Column, describe
-from agent_app.reports.exports.request import ExportRequest, Format
+from agent_app.reports.exports.columns import COLUMNS, SHEET_TITLES, Column, describe, format_rows
+from agent_app.services.export_request import ExportRequest, Format
 
 log = logging.getLogger("reports")
 
@@ -186,3 +186,10 @@ def write(request: ExportRequest, agent_code: str, out: Path, header: Any, rows:
         kind = type(exc).__name__
         log.error("export %s failed: %s", request.kind.value, kind)
         raise ExportBug(f"export failed: {kind}") from None
+
+
+def write_records(request: ExportRequest, agent_code: str, out: Path, records: list[Any]) -> int:
+    """Writes the export of `records` (masked as the request says) to `out`; the row count."""
+    header, rows = format_rows(request.kind, records, request.unmasked)
+    write(request, agent_code, out, header, rows)
+    return len(rows)

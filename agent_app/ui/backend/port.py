@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from agent_app.domain import records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.reports import exports
-from agent_app.reports.receipt import Receipt
 from agent_app.services.actor import Actor
 from agent_app.services.businesses import BusinessDetail, BusinessRow
 from agent_app.services.daily_summary import DailySummary
@@ -28,6 +27,7 @@ from agent_app.services.dashboard import DashboardSummary
 from agent_app.services.enrollments import EnrollmentRow
 from agent_app.services.followups import FollowUp
 from agent_app.services.form_drafts import FormDraft
+from agent_app.services.receipts import Receipt
 
 if TYPE_CHECKING:
     from agent_app.services.sync import (

@@ -23,7 +23,6 @@ from agent_app.domain import records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
 from agent_app.reports import exports
-from agent_app.reports.receipt import Receipt
 from agent_app.services import (
     businesses,
     daily_summary,
@@ -36,9 +35,9 @@ from agent_app.services import (
     visits,
     zones,
 )
-from agent_app.services import exports as export_service
 from agent_app.services.actor import Actor
 from agent_app.services.database import UowFactory
+from agent_app.services.receipts import Receipt
 from agent_app.ui.backend.port import Progress, SyncOverview
 
 if TYPE_CHECKING:
@@ -193,7 +192,7 @@ class ServicesBackend:
         )
 
     def export(self, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
-        return export_service.export(self.uow_factory(), self.actor, request, path)
+        return exports.export(self.uow_factory(), self.actor, request, path)
 
     # -- sync --------------------------------------------------------------------------------
     def sync_status(self) -> SyncOverview:

@@ -12,10 +12,9 @@ import pytest
 from helpers import clock as test_clock
 
 from agent_app.domain import clock, contributions, records
-from agent_app.reports import exports, receipt
+from agent_app.reports import exports
 from agent_app.services import businesses, dashboard, enrollments, receipts, visits, zones
 from agent_app.services import daily_summary as daily
-from agent_app.services import exports as export_service
 from agent_app.services.actor import Actor
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -130,11 +129,11 @@ def test_a_receipt_s_date_and_due_date_and_an_export_s_days_are_the_branch_s(
         submitted = enrollments.submit(uow, actor, draft.id)
         made = receipts.build_receipt(uow, actor, submitted.id)
     assert made.submitted_on == dt.date(2026, 12, 16)
-    assert made.due_on == receipt.due_date(2027, 1)
+    assert made.due_on == receipts.due_date(2027, 1)
 
     def exported(day: dt.date) -> int:
         request = exports.ExportRequest(exports.Kind.ENROLLMENTS, start=day, end=day)
         with uow:
-            return len(export_service.table_rows(uow, actor, request)[1])
+            return len(exports.table_rows(uow, actor, request)[1])
 
     assert (exported(dt.date(2026, 12, 15)), exported(dt.date(2026, 12, 16))) == (0, 1)

@@ -1,5 +1,6 @@
 """What an export is asked for and what it made: the kind of records, the file format, the
-period or event, masked or not (`ExportRequest`), and the file written (`ExportResult`)."""
+period or event, masked or not (`ExportRequest`), and the file written (`ExportResult`).
+`agent_app.services.exports` runs it; `agent_app.reports.exports` says what the file holds."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
@@ -64,3 +66,8 @@ class ExportResult:
     format: Format
     rows: int
     masked: bool
+
+
+def iso_date(value: Any) -> str:
+    """A date as YYYY-MM-DD, anything else as text, nothing as ""."""
+    return value.isoformat() if isinstance(value, dt.date) else (str(value) if value else "")
