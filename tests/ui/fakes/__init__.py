@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agent_app.ui.backend import Backend
+from agent_app.ui.backend import Backend, BusinessFilter
 
 from .accounts import Account, FakeKeyStore, FakeSettings, LockedOut, Unlocked, WrongPassword
 from .backend import FakeBackend
@@ -30,6 +30,7 @@ __all__ = [
     "STATUSES",
     "TODAY",
     "Account",
+    "BusinessFilter",
     "BusinessRow",
     "DuplicateNik",
     "FakeBackend",
