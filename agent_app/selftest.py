@@ -101,15 +101,16 @@ def _database(folder: Path) -> str:
 
 
 def _reports(folder: Path) -> str:
-    from agent_app.reports import _format, exports, receipt
+    from agent_app.reports import _format, exports
+    from agent_app.services import receipts
 
-    due = receipt.due_date(2026, 8)  # Saturday 15th, Monday 17th Independence Day
+    due = receipts.due_date(2026, 8)  # Saturday 15th, Monday 17th Independence Day
     if due != dt.date(2026, 8, 18):
         raise AssertionError(f"holiday calendar missing: August 2026 due date {due}")
     words = _format.words(16_800)
     if words != "Enam belas ribu delapan ratus rupiah":
         raise AssertionError(f"terbilang gave {words!r}")
-    png = receipt.qr_png("selftest")
+    png = receipts.qr_png("selftest")
     path = folder / "selftest.xlsx"
     columns = exports.ENROLLMENT_COLUMNS[:2]
     exports.write_xlsx(path, "Selftest", columns, [["a", "2027-01-04"]], [("Laporan", "x")])

@@ -60,9 +60,8 @@ def _password() -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from agent_app.security import keyslots
+    from agent_app.services import database
     from agent_app.services.actor import Actor
-    from agent_app.storage import engine as engine_mod
-    from agent_app.storage import uow as uow_mod
 
     if not args.agent:
         print("error: give the agent code with --agent or PERISAI_AGENT", file=sys.stderr)
@@ -90,19 +89,14 @@ def run_export(args: argparse.Namespace) -> int:
         print("error: no account on this laptop yet (open the app first)", file=sys.stderr)
         return 1
     unlocked = keystore.unlock(args.agent, _password())
-    engine = engine_mod.open_engine(args.db or paths.database_path(), unlocked.key)
-    try:
-        uow = uow_mod.SqlUnitOfWork(engine)
-        with uow:
-            state = uow.sync_state.get()
-            device_id, server_known = state.device_id, bool(state.server_url)
+    with database.opened(args.db or paths.database_path(), unlocked.key) as new_uow:
+        here = database.laptop(new_uow())
         account = unlocked.account
         # The role the server confirmed, never the slot's claim (SYNC_PROTOCOL.md 1.1).
-        role = keyslots.acting_role(account, server_set=server_known or keystore.server_set())
-        actor = Actor(account.agent_code, account.name, account.branch, role, device_id)
-        result = exports.export(uow_mod.SqlUnitOfWork(engine), actor, request, args.out)
-    finally:
-        engine.dispose()
+        server_set = here.server_known or keystore.server_set()
+        role = keyslots.acting_role(account, server_set=server_set)
+        actor = Actor(account.agent_code, account.name, account.branch, role, here.device_id)
+        result = exports.export(new_uow(), actor, request, args.out)
     span = f"{request.start or '...'} .. {request.end or '...'}"
     if request.event_id:
         span += f", event {request.event_id}"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent_app.domain import keys, records, validation
+from agent_app.domain.filters import BusinessFilter
 from agent_app.services import _input
 from agent_app.services.actor import Actor
 from agent_app.services.errors import NotFound
@@ -127,8 +128,8 @@ def _filter(
     sector: str | None,
     event_id: str | None,
     follow_up_due_on: dt.date | None,
-) -> rows.BusinessFilter:
-    return rows.BusinessFilter(
+) -> BusinessFilter:
+    return BusinessFilter(
         text=text or "",
         status=str(status) if status else None,
         sector=sector,

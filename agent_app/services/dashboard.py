@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agent_app.domain import keys, records
+from agent_app.domain.filters import BusinessFilter
 from agent_app.services import zones
 from agent_app.services.actor import Actor
 from agent_app.storage import rows
@@ -112,7 +113,7 @@ def summary(
                 on, on, registered_by=mine, event_id=event_id, zone=zone
             ),
             follow_ups_due=uow.businesses.count(
-                rows.BusinessFilter(follow_up_due_on=on, event_id=event_id)
+                BusinessFilter(follow_up_due_on=on, event_id=event_id)
             ),
             drafts=drafts,
             needing_correction=len(uow.enrollments.needing_attention(mine)),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from agent_app.domain.filters import BusinessFilter
 from agent_app.services.actor import Actor
-from agent_app.storage import rows
 from agent_app.storage.uow import SqlUnitOfWork
 
 
@@ -30,7 +30,7 @@ def due(
 
     Every agent of the branch sees the branch's businesses (they are pulled for the branch).
     """
-    flt = rows.BusinessFilter(follow_up_due_on=on, event_id=event_id)
+    flt = BusinessFilter(follow_up_due_on=on, event_id=event_id)
     with uow:
         found = uow.businesses.search(flt, limit=limit)
     return [
@@ -50,4 +50,4 @@ def due(
 
 def count_due(uow: SqlUnitOfWork, actor: Actor, on: dt.date, event_id: str | None = None) -> int:
     with uow:
-        return uow.businesses.count(rows.BusinessFilter(follow_up_due_on=on, event_id=event_id))
+        return uow.businesses.count(BusinessFilter(follow_up_due_on=on, event_id=event_id))

@@ -14,7 +14,7 @@ import logging
 from typing import Any
 
 from agent_app.services.actor import Actor
-from agent_app.storage import rows
+from agent_app.storage.rows import FormDraft
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -34,13 +34,13 @@ def save(uow: SqlUnitOfWork, actor: Actor, form: str, state: dict[str, Any]) -> 
         uow.commit()
 
 
-def get(uow: SqlUnitOfWork, actor: Actor, form: str) -> rows.FormDraft | None:
+def get(uow: SqlUnitOfWork, actor: Actor, form: str) -> FormDraft | None:
     """The actor's own draft of `form`, if any (never another account's)."""
     with uow:
         return uow.form_drafts.get(actor.agent_code, form)
 
 
-def unfinished_business_forms(uow: SqlUnitOfWork, actor: Actor) -> list[rows.FormDraft]:
+def unfinished_business_forms(uow: SqlUnitOfWork, actor: Actor) -> list[FormDraft]:
     """The actor's autosaved business and visit forms, the most recent first (the enrollment
     form offers its own): what the Usaha page offers to resume after a restart."""
     with uow:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent_app.domain.filters import BusinessFilter as BusinessFilter  # its one home
+
 
 @dataclass(frozen=True, slots=True)
 class SyncMeta:
@@ -39,17 +41,6 @@ class BusinessRow:
     next_follow_up: dt.date | None
     sync_state: str | None
     updated_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class BusinessFilter:
-    """What a business list shows: text matches name or owner (substring, any case)."""
-
-    text: str = ""
-    status: str | None = None
-    sector: str | None = None
-    event_id: str | None = None
-    follow_up_due_on: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from agent_app.domain import records
 from agent_app.ui import backend as backend_mod
 
 
@@ -54,7 +55,7 @@ class Context(QObject):
         self.account = account
         #: which day it is: the account's branch's day (docs/time.md), unless a caller fixes it
         self.today: Callable[[], dt.date] = today or backend.today
-        self.events: list[Any] = []
+        self.events: list[records.Event] = []
 
     @property
     def settings(self) -> Any:
@@ -78,7 +79,7 @@ class Context(QObject):
         backend = self.backend
         Op(self, lambda: list(backend.events())).success(self._events_loaded).run()
 
-    def _events_loaded(self, events: list[Any]) -> None:
+    def _events_loaded(self, events: list[records.Event]) -> None:
         ids = [backend_mod.value(e, "id") for e in events]
         if ids != [backend_mod.value(e, "id") for e in self.events]:
             self.events = events

@@ -5,9 +5,9 @@ with images (the receipt's QR code) registered as resources, and QPdfWriter or a
 QPrintDialog paginates it. The same HTML gives the PNG previews (`render_png`).
 
 The page-facing helpers (`print_receipt`, `save_receipt_pdf`, `print_summary`,
-`save_summary_pdf`) ask the database for the receipt in an Op, show the dialog, and audit the
-print. `write_pdf` and `ensure_gui` also work without a window (tests, `--self-test`): they make
-an offscreen QGuiApplication when there is none.
+`save_summary_pdf`) ask the backend for the receipt in an Op, show the dialog, and audit the
+print through it. `write_pdf` and `ensure_gui` also work without a window (tests,
+`--self-test`): they make an offscreen QGuiApplication when there is none.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QUrl
 from PySide6.QtGui import (
@@ -35,7 +34,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from agent_app import APP_NAME
 from agent_app.reports import daily, receipt
+from agent_app.services import receipts
+from agent_app.services.daily_summary import DailySummary
 from agent_app.ui import folders
+from agent_app.ui.backend import Backend
 
 log = logging.getLogger("ui")
 
@@ -144,18 +146,18 @@ def _ask_pdf_path(parent: QWidget | None, suggested: str) -> Path | None:
 # -- the receipt -------------------------------------------------------------------------
 
 
-def receipt_images(r: receipt.Receipt) -> dict[str, bytes | QImage]:
+def receipt_images(r: receipts.Receipt) -> dict[str, bytes | QImage]:
     """The QR code as a 1-bit image: the PDF keeps it lossless (Qt writes colour images as
     JPEG, which blurs the modules)."""
     qr = QImage.fromData(r.qr_png).convertToFormat(QImage.Format.Format_Mono)
     return {receipt.QR_RESOURCE: qr}
 
 
-def receipt_pdf(r: receipt.Receipt, path: Path) -> Path:
+def receipt_pdf(r: receipts.Receipt, path: Path) -> Path:
     return write_pdf(receipt.receipt_html(r), path, receipt_images(r), "Bukti pendaftaran")
 
 
-def receipt_file_name(r: receipt.Receipt) -> str:
+def receipt_file_name(r: receipts.Receipt) -> str:
     """bukti-pendaftaran-<short id>-<day printed>[-diterima].pdf: one enrollment's receipts
     of different days or states get different names (and `folders.proposed_new` adds -2,
     -3... for a second one the same day)."""
@@ -163,44 +165,25 @@ def receipt_file_name(r: receipt.Receipt) -> str:
     return f"bukti-pendaftaran-{r.enrollment_id[:8]}-{r.issued_at:%Y-%m-%d}{accepted}.pdf"
 
 
-def load_receipt(backend: Any, enrollment_id: str) -> receipt.Receipt:
-    """Runs on the database thread: the backend's own `receipt(id)` when it has one (fakes),
-    else `agent_app.reports.receipt` over its unit of work as its actor."""
-    own = getattr(backend, "receipt", None)
-    if callable(own):
-        result: receipt.Receipt = own(enrollment_id)
-        return result
-    return receipt.build_receipt(backend.uow_factory(), backend.actor, enrollment_id)
-
-
-def record_receipt_printed(backend: Any, r: receipt.Receipt, how: str) -> None:
-    """Runs on the database thread; audits a print ("print") or a saved PDF ("pdf")."""
-    own = getattr(backend, "record_receipt_printed", None)
-    if callable(own):
-        own(r, how)
-        return
-    receipt.record_printed(backend.uow_factory(), backend.actor, r, how)
-
-
 def _with_receipt(
-    parent: QWidget, backend: Any, enrollment_id: str, then: Callable[[receipt.Receipt], None]
+    parent: QWidget, backend: Backend, enrollment_id: str, then: Callable[[receipts.Receipt], None]
 ) -> None:
     from agent_app.ui.ops import Op
 
-    Op(parent, lambda: load_receipt(backend, enrollment_id)).success(then).run()
+    Op(parent, lambda: backend.receipt(enrollment_id)).success(then).run()
 
 
-def _audit(parent: QWidget, backend: Any, r: receipt.Receipt, how: str) -> None:
+def _audit(parent: QWidget, backend: Backend, r: receipts.Receipt, how: str) -> None:
     from agent_app.ui.ops import Op
 
-    Op(parent, lambda: record_receipt_printed(backend, r, how)).run()
+    Op(parent, lambda: backend.record_receipt_printed(r, how)).run()
 
 
-def print_receipt(parent: QWidget, backend: Any, enrollment_id: str) -> None:
+def print_receipt(parent: QWidget, backend: Backend, enrollment_id: str) -> None:
     """The enrollment page's "Print receipt": builds the receipt in an Op, then the print
     dialog; a print is audited."""
 
-    def show(r: receipt.Receipt) -> None:
+    def show(r: receipts.Receipt) -> None:
         if print_html(parent, receipt.receipt_html(r), receipt_images(r), "Bukti pendaftaran"):
             _audit(parent, backend, r, "print")
 
@@ -208,12 +191,12 @@ def print_receipt(parent: QWidget, backend: Any, enrollment_id: str) -> None:
 
 
 def save_receipt_pdf(
-    parent: QWidget, backend: Any, enrollment_id: str, path: Path | None = None
+    parent: QWidget, backend: Backend, enrollment_id: str, path: Path | None = None
 ) -> None:
     """The enrollment page's "Save receipt as PDF": asks where (unless `path`), writes it,
     audits it, and says where it went."""
 
-    def save(r: receipt.Receipt) -> None:
+    def save(r: receipts.Receipt) -> None:
         target = path or _ask_pdf_path(parent, receipt_file_name(r))
         if target is None:
             return
@@ -233,22 +216,20 @@ def _saved(parent: QWidget, path: Path) -> None:
 # -- the daily summary -------------------------------------------------------------------
 
 
-def summary_pdf(s: daily.DailySummary, path: Path) -> Path:
+def summary_pdf(s: DailySummary, path: Path) -> Path:
     return write_pdf(daily.summary_html(s), path, None, "Ringkasan harian")
 
 
-def summary_file_name(s: daily.DailySummary) -> str:
+def summary_file_name(s: DailySummary) -> str:
     scope = s.agent_code if s.scope == "agent" else "acara"
     return f"ringkasan-harian-{s.on.isoformat()}-{scope}.pdf"
 
 
-def print_summary(parent: QWidget, s: daily.DailySummary) -> bool:
+def print_summary(parent: QWidget, s: DailySummary) -> bool:
     return print_html(parent, daily.summary_html(s), None, "Ringkasan harian")
 
 
-def save_summary_pdf(
-    parent: QWidget, s: daily.DailySummary, path: Path | None = None
-) -> Path | None:
+def save_summary_pdf(parent: QWidget, s: DailySummary, path: Path | None = None) -> Path | None:
     target = path or _ask_pdf_path(parent, summary_file_name(s))
     if target is None:
         return None
@@ -279,7 +260,7 @@ def self_check(folder: Path | None = None) -> str:
         status=keys.EnrollmentStatus.SUBMITTED,
         agent_code="SELFTEST",
     )
-    r = receipt.from_enrollment(sample, clock.today(), "Self-test", None)
+    r = receipts.from_enrollment(sample, clock.today(), "Self-test", None)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         path = receipt_pdf(r, Path(tmp) / "receipt.pdf")
         size = path.stat().st_size

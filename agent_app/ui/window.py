@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
             else self.tr("No event chosen")
         )
 
-    def _show_sync(self, status: backend_mod.SyncStatus) -> None:
+    def _show_sync(self, status: backend_mod.SyncOverview) -> None:
         self.online_label.setText(self.tr("Online") if status.online else self.tr("Offline"))
         self.online_label.setProperty("online", status.online)
         self.pending_label.setText(

@@ -269,7 +269,6 @@
     <name>BusinessListPage</name>
     <message>
         <source>Search name, owner, phone or NIB</source>
-        <extracomment>Keystrokes within this many ms make one query; slower typing is coalesced by the model while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once, before the search box repaints: the query runs on the database thread meanwhile.</extracomment>
         <translation>Cari nama usaha, pemilik, nomor HP atau NIB</translation>
     </message>
     <message>
@@ -302,6 +301,7 @@
     </message>
     <message>
         <source>Businesses (UMKM)</source>
+        <extracomment>Keystrokes within this many ms make one query; slower typing is coalesced by the model while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once, before the search box repaints: the query runs on the database thread meanwhile.</extracomment>
         <translation>Usaha (UMKM)</translation>
     </message>
     <message>
@@ -371,6 +371,7 @@
     <name>ConflictDialog</name>
     <message>
         <source>Conflict: {record}</source>
+        <extracomment>Fields the conflict dialog does not compare (bookkeeping, not the person&apos;s data).</extracomment>
         <translation>Konflik: {record}</translation>
     </message>
     <message>
@@ -1348,6 +1349,7 @@
     <name>MainWindow</name>
     <message>
         <source>Session</source>
+        <extracomment>The window&apos;s size the first time (clamped to a smaller screen). The app&apos;s version against the server&apos;s: too old to sync, or an update exists.</extracomment>
         <translation>Sesi</translation>
     </message>
     <message>
@@ -1376,7 +1378,6 @@
     </message>
     <message>
         <source>Supervisor</source>
-        <extracomment>The app&apos;s version against the server&apos;s: too old to sync, or an update exists.</extracomment>
         <translation>Supervisor</translation>
     </message>
     <message>
@@ -1783,7 +1784,7 @@ Apakah ini benar?</translation>
     <name>SyncPage</name>
     <message>
         <source>Server</source>
-        <extracomment>After a failed cycle: 30 s, 1 min, 2 min... at most 15 min; a success resets it. A submit is sent this soon (a few submits in a row make one cycle). Fields the conflict dialog does not compare (bookkeeping, not the person&apos;s data). Asks where to write / what to read (tests replace these).</extracomment>
+        <extracomment>Asks where to write / what to read (tests replace these).</extracomment>
         <translation>Server</translation>
     </message>
     <message>
@@ -2074,7 +2075,7 @@ Apakah ini benar?</translation>
     <name>Workspace</name>
     <message>
         <source>Dashboard</source>
-        <extracomment>The window&apos;s size the first time (clamped to a smaller screen).</extracomment>
+        <extracomment>The pages in the navigation&apos;s order (Ctrl+1 ... Ctrl+7): key -&gt; what builds the page.</extracomment>
         <translation>Beranda</translation>
     </message>
     <message>

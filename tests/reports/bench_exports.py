@@ -19,7 +19,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from agent_app.domain.keys import Role
-from agent_app.reports import daily, exports
+from agent_app.reports import exports
+from agent_app.services import daily_summary as daily
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from agent_app.storage.engine import open_engine

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_app.reports import daily
+from agent_app.services import daily_summary as daily_service
 from agent_app.ui import printing
 
 from .conftest import EVENT_ID, World
@@ -17,7 +17,7 @@ DAY = dt.date(2027, 1, 11)
 
 
 def test_agent_day(world: World) -> None:
-    s = daily.daily_summary(world.uow(), world.agent, DAY)
+    s = daily_service.daily_summary(world.uow(), world.agent, DAY)
     assert s.scope == "agent" and s.agent_code == "AG001" and s.agent_name == "Agen Satu"
     assert s.visits_by_outcome == {
         "interested": 0,
@@ -40,7 +40,7 @@ def test_agent_day(world: World) -> None:
 
 
 def test_follow_ups_due_and_contributions_over_a_period(world: World) -> None:
-    s = daily.daily_summary(world.uow(), world.agent, dt.date(2027, 1, 25))
+    s = daily_service.daily_summary(world.uow(), world.agent, dt.date(2027, 1, 25))
     assert s.enrollments_by_status["submitted"] == 1
     assert s.enrollments_by_program == {"JKK": 1, "JKM": 1, "JHT": 1}
     assert (s.contributions_monthly, s.contributions_period) == (36_800, 110_400)
@@ -52,7 +52,7 @@ def test_follow_ups_due_and_contributions_over_a_period(world: World) -> None:
 
 
 def test_event_day_counts_everyone_there(world: World) -> None:
-    s = daily.daily_summary(world.uow(), world.agent, DAY, event_id=EVENT_ID)
+    s = daily_service.daily_summary(world.uow(), world.agent, DAY, event_id=EVENT_ID)
     assert s.scope == "event" and s.event is not None and s.event.name == "Sumsel Marketing"
     assert s.visits_total == 1  # AG002's visit was not at the event
     assert s.enrollments_by_status["submitted"] == 2  # AG001's e1 and AG002's e3
@@ -62,16 +62,16 @@ def test_event_day_counts_everyone_there(world: World) -> None:
 
 
 def test_an_agent_sees_only_their_own_day_a_supervisor_anyones(world: World) -> None:
-    with pytest.raises(daily.NotYours):
-        daily.daily_summary(world.uow(), world.agent, DAY, agent_code="AG002")
-    s = daily.daily_summary(world.uow(), world.supervisor, DAY, agent_code="AG002")
+    with pytest.raises(daily_service.NotYours):
+        daily_service.daily_summary(world.uow(), world.agent, DAY, agent_code="AG002")
+    s = daily_service.daily_summary(world.uow(), world.supervisor, DAY, agent_code="AG002")
     assert s.visits_by_outcome["declined"] == 1
     assert s.enrollments_total == 1
     assert s.businesses_registered == 1
 
 
 def test_summary_pdf(world: World, tmp_path: Path, qapp) -> None:
-    s = daily.daily_summary(world.uow(), world.agent, dt.date(2027, 1, 25))
+    s = daily_service.daily_summary(world.uow(), world.agent, dt.date(2027, 1, 25))
     text = pdf_text(printing.summary_pdf(s, tmp_path / "ringkasan.pdf"))
     assert "Ringkasan harian" in text
     assert "Agen Satu (AG001)" in text

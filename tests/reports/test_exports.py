@@ -14,7 +14,9 @@ import openpyxl
 import pytest
 from helpers import clock
 
-from agent_app.reports import exports, masking
+from agent_app.reports import exports
+from agent_app.reports.exports import files as export_files
+from agent_app.services import masking
 
 from .conftest import EVENT_ID, PASSWORD, World, synthetic_nik
 
@@ -344,7 +346,7 @@ def test_a_failed_export_logs_no_cell_value_and_leaves_no_file(
         path.write_text("half an export")
         raise ValueError("Siti Aminah cannot be used in worksheets.")  # as openpyxl words it
 
-    monkeypatch.setattr(exports, "write_xlsx", breaks)
+    monkeypatch.setattr(export_files, "write_xlsx", breaks)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
@@ -364,7 +366,7 @@ def test_a_full_disk_is_a_clear_message(
     def full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(exports, "write_csv", full)
+    monkeypatch.setattr(export_files, "write_csv", full)
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, format=exports.Format.CSV, **JAN)
     with pytest.raises(exports.ExportFailed) as failed:
         exports.export(world.uow(), world.agent, request, tmp_path / "e.csv")

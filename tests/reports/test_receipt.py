@@ -10,7 +10,7 @@ import pypdf
 import pytest
 import zxingcpp
 
-from agent_app.reports import receipt
+from agent_app.services import receipts
 from agent_app.ui import printing
 
 from .conftest import World, synthetic_nik
@@ -44,19 +44,19 @@ def pdf_qr_codes(path: Path) -> list[str]:
     ],
 )
 def test_due_date_is_the_15th_or_the_next_working_day(year: int, month: int, due: dt.date):
-    assert receipt.due_date(year, month) == due
+    assert receipts.due_date(year, month) == due
 
 
 def test_first_due_date_rolls_into_the_next_month_after_the_due_date():
-    assert receipt.first_due_date(dt.date(2027, 2, 1)) == dt.date(2027, 2, 15)
-    assert receipt.first_due_date(dt.date(2027, 2, 15)) == dt.date(2027, 2, 15)
-    assert receipt.first_due_date(dt.date(2027, 2, 16)) == dt.date(2027, 3, 16)  # Idulfitri
-    assert receipt.first_due_date(dt.date(2026, 8, 17)) == dt.date(2026, 8, 18)
-    assert receipt.first_due_date(dt.date(2026, 12, 20)) == dt.date(2027, 1, 15)
+    assert receipts.first_due_date(dt.date(2027, 2, 1)) == dt.date(2027, 2, 15)
+    assert receipts.first_due_date(dt.date(2027, 2, 15)) == dt.date(2027, 2, 15)
+    assert receipts.first_due_date(dt.date(2027, 2, 16)) == dt.date(2027, 3, 16)  # Idulfitri
+    assert receipts.first_due_date(dt.date(2026, 8, 17)) == dt.date(2026, 8, 18)
+    assert receipts.first_due_date(dt.date(2026, 12, 20)) == dt.date(2027, 1, 15)
 
 
 def test_receipt_pdf_text_amounts_words_and_masked_nik(world: World, tmp_path: Path, qapp):
-    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e1"])
+    r = receipts.build_receipt(world.uow(), world.agent, world.ids["e1"])
     assert r.monthly_total == 16_800 and r.period_total == 16_800
     assert r.due_on == dt.date(2027, 1, 15)  # submitted Monday 11 Jan 2027
     path = printing.receipt_pdf(r, tmp_path / "bukti.pdf")
@@ -82,7 +82,7 @@ def test_registration_number_is_copied_back_exactly_even_with_ff(world: World, t
     """Hex ids contain "ff", which a proportional font draws as one ligature glyph: the PDF
     then reads "\ufb00" and a person copying the number gets a wrong one (CI caught this
     for 1 id in ~16)."""
-    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e1"])
+    r = receipts.build_receipt(world.uow(), world.agent, world.ids["e1"])
     number = "70117025-1105-40b9-9bc6-c574ffc93682"
     r = dataclasses.replace(r, enrollment_id=number, membership_number="26110ff1")
     text = pdf_text(printing.receipt_pdf(r, tmp_path / "ff.pdf"))
@@ -92,7 +92,7 @@ def test_registration_number_is_copied_back_exactly_even_with_ff(world: World, t
 
 
 def test_receipt_for_a_period_with_jht(world: World, tmp_path: Path, qapp):
-    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e2"])
+    r = receipts.build_receipt(world.uow(), world.agent, world.ids["e2"])
     assert (r.monthly_total, r.period_months, r.period_total) == (36_800, 3, 110_400)
     assert r.due_on == dt.date(2027, 2, 15)  # submitted 25 Jan, after January's due date
     text = pdf_text(printing.receipt_pdf(r, tmp_path / "b.pdf"))
@@ -104,24 +104,24 @@ def test_receipt_for_a_period_with_jht(world: World, tmp_path: Path, qapp):
 
 
 def test_a_draft_has_no_receipt(world: World):
-    with pytest.raises(receipt.NoReceipt):
-        receipt.build_receipt(world.uow(), world.agent, world.ids["e4"])
-    with pytest.raises(receipt.NoReceipt):
-        receipt.build_receipt(world.uow(), world.agent, "no-such-id")
+    with pytest.raises(receipts.NoReceipt):
+        receipts.build_receipt(world.uow(), world.agent, world.ids["e4"])
+    with pytest.raises(receipts.NoReceipt):
+        receipts.build_receipt(world.uow(), world.agent, "no-such-id")
 
 
 def test_only_its_agent_or_a_supervisor_gets_a_receipt(world: World):
     """The next agent on a shared laptop cannot print or save the last one's receipt."""
-    with pytest.raises(receipt.NoReceipt) as refused:
-        receipt.build_receipt(world.uow(), world.other, world.ids["e1"])
+    with pytest.raises(receipts.NoReceipt) as refused:
+        receipts.build_receipt(world.uow(), world.other, world.ids["e1"])
     assert refused.value.code == "not_yours"
-    assert receipt.build_receipt(world.uow(), world.agent, world.ids["e1"]).full_name
-    assert receipt.build_receipt(world.uow(), world.supervisor, world.ids["e1"]).full_name
+    assert receipts.build_receipt(world.uow(), world.agent, world.ids["e1"]).full_name
+    assert receipts.build_receipt(world.uow(), world.supervisor, world.ids["e1"]).full_name
 
 
 def test_printing_a_receipt_is_audited(world: World):
-    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e1"])
-    receipt.record_printed(world.uow(), world.agent, r, "pdf")
+    r = receipts.build_receipt(world.uow(), world.agent, world.ids["e1"])
+    receipts.record_printed(world.uow(), world.agent, r, "pdf")
     with world.uow() as u:
         (entry,) = [a for a in u.audit.list(world.ids["e1"]) if a.action == "report.receipt"]
     assert entry.actor == "AG001" and entry.details == {"output": "pdf"}
@@ -143,7 +143,7 @@ def test_discount_is_named_on_the_receipt(qapp, tmp_path: Path):
         status=keys.EnrollmentStatus.SUBMITTED,
         agent_code="AG001",
     )
-    r = receipt.from_enrollment(enrollment, dt.date(2026, 11, 2), "Agen Satu", None)
+    r = receipts.from_enrollment(enrollment, dt.date(2026, 11, 2), "Agen Satu", None)
     assert r.monthly_total == 10_000 + 3_400  # JKK 1% of 2.000.000 halved, JKM halved
     text = pdf_text(printing.receipt_pdf(r, tmp_path / "d.pdf"))
     assert "Diskon 50% JKK dan JKM untuk pekerja transportasi (PP 50/2025)" in text

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from agent_app import paths
 from agent_app.domain import clock, keys
 from agent_app.domain.keys import Role
-from agent_app.reports import receipt
 from agent_app.security import keyslots
+from agent_app.services import receipts
 from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from agent_app.storage.engine import open_engine
@@ -141,8 +141,8 @@ def test_another_agent_neither_lists_nor_prints_mine_but_a_supervisor_does(
     other = make_enrollments_page(qtbot, world, world.other)
     ids = {str(getattr(r, "id", "")) for r in other.mine.records}
     assert world.ids["e1"] not in ids and world.ids["e3"] in ids
-    with pytest.raises(receipt.NoReceipt):
-        receipt.build_receipt(world.uow(), world.other, world.ids["e1"])
+    with pytest.raises(receipts.NoReceipt):
+        receipts.build_receipt(world.uow(), world.other, world.ids["e1"])
     supervisor = make_enrollments_page(qtbot, world, world.supervisor)
     choose(qtbot, supervisor, world.ids["e1"])
     supervisor.save_selected_receipt(tmp_path / "spv.pdf")
@@ -192,7 +192,7 @@ def test_receipt_times_are_the_branchs_wall_time(world: World, tmp_path: Path, q
             .values(consent={"text_version": "2026.1", "given_at": "2027-01-10T18:30:00+00:00"})
         )
         u.commit()
-    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e1"])
+    r = receipts.build_receipt(world.uow(), world.agent, world.ids["e1"])
     assert r.submitted_on == dt.date(2027, 1, 11)
     assert r.consent_at is not None and r.consent_at.utcoffset() == dt.timedelta(hours=7)
     assert r.issued_at.utcoffset() == dt.timedelta(hours=7)
@@ -218,7 +218,7 @@ def test_the_demos_receipts_are_dated_after_their_consent(keystore: keyslots.Key
             ).all()
         assert len(rows) > 40
         for enrollment_id, submitted_at in rows:
-            r = receipt.build_receipt(_uow(engine), supervisor, enrollment_id)
+            r = receipts.build_receipt(_uow(engine), supervisor, enrollment_id)
             submitted = dt.datetime.fromisoformat(submitted_at)
             assert r.consent_at is not None and r.consent_at <= submitted, enrollment_id
             assert r.consent_at.date() <= r.submitted_on <= r.issued_at.date()

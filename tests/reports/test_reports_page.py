@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from agent_app.reports import exports, receipt
+from agent_app.services import receipts
 from agent_app.services.actor import Actor
 from agent_app.ui import backend as backend_mod
 from agent_app.ui import i18n, messages, ops, printing
@@ -97,7 +98,7 @@ def test_screenshots(qtbot: Any, world: World, tmp_path: Path) -> None:
     """Renders the receipt and the daily summary to PNG (into docs/screenshots when asked)."""
     folder = ROOT / "docs" / "screenshots" if os.environ.get("PERISAI_SCREENSHOTS") else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    r = receipt.build_receipt(world.uow(), world.agent, world.ids["e2"])
+    r = receipts.build_receipt(world.uow(), world.agent, world.ids["e2"])
     png = printing.render_png(
         receipt.receipt_html(r), folder / "receipt.png", printing.receipt_images(r)
     )

@@ -17,7 +17,7 @@ pytest.importorskip("sqlcipher3")
 from agent_app import APP_NAME, __version__, licences
 from agent_app.ui import i18n
 from agent_app.ui.about import AboutDialog
-from agent_app.ui.backend import SyncStatus
+from agent_app.ui.backend import SyncOverview
 
 from .test_sync_live import PASSWORD, Laptop, sync_fixtures
 
@@ -108,14 +108,14 @@ def test_a_newer_release_gives_a_quiet_notice(
 
 def test_the_status_bar_tells_too_old_and_update(qtbot: Any, qapp: Any, logged_in: Any) -> None:
     label = logged_in.app_label
-    logged_in._show_sync(SyncStatus())
+    logged_in._show_sync(SyncOverview())
     assert not label.isVisibleTo(logged_in)
-    logged_in._show_sync(SyncStatus(update_available="99.1"))
+    logged_in._show_sync(SyncOverview(update_available="99.1"))
     assert label.isVisibleTo(logged_in) and label.text() == "Pembaruan tersedia: 99.1"
-    logged_in._show_sync(SyncStatus(last_error="app_too_old", update_available="99.1"))
+    logged_in._show_sync(SyncOverview(last_error="app_too_old", update_available="99.1"))
     assert label.text() == "Aplikasi terlalu lama: perbarui untuk sinkron"
     i18n.install(qapp, "en")
-    logged_in._show_sync(SyncStatus(last_error="app_too_old"))
+    logged_in._show_sync(SyncOverview(last_error="app_too_old"))
     assert logged_in.app_label.text() == "App too old: update it to sync"
 
 

@@ -55,6 +55,17 @@ class DashboardPage(QWidget):
         self.ctx = ctx
         self.summary: Any = None
         self.chart: Any = None
+        top = self._top_bar()
+        today_row, event_row = self._tiles()
+        self._targets()
+        self._lay_out(top, today_row, event_row)
+        ctx.event_changed.connect(self.refresh)
+        ctx.events_loaded.connect(self.refresh)
+        ctx.businesses_changed.connect(self.refresh)
+        ctx.enrollments_changed.connect(self.refresh)
+        ctx.account_changed.connect(self.refresh)
+
+    def _top_bar(self) -> QHBoxLayout:
         self.title = widgets.heading(self.tr("Dashboard"))
         self.date_label = widgets.hint()
         self.refresh_button = QPushButton(self.tr("Refresh"))
@@ -64,7 +75,10 @@ class DashboardPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.date_label)
         top.addWidget(self.refresh_button)
+        return top
 
+    def _tiles(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """Today's counts, and the work waiting (drafts, corrections, unsynced changes)."""
         self.today_tiles = {
             "visits_today": Tile(self.tr("Visits today")),
             "enrollments_today": Tile(self.tr("Enrollments today")),
@@ -85,7 +99,10 @@ class DashboardPage(QWidget):
         event_row = QHBoxLayout()
         for tile in self.work_tiles.values():
             event_row.addWidget(tile)
+        return today_row, event_row
 
+    def _targets(self) -> None:
+        """Progress against targets: a grid of bars and a chart beside it."""
         self.targets_title = widgets.heading(self.tr("Progress against targets"), 2)
         self.targets_box = QWidget()
         self.targets_grid = QGridLayout(self.targets_box)
@@ -95,6 +112,7 @@ class DashboardPage(QWidget):
         self.chart_title = widgets.heading(self.tr("Targets at a glance"), 2)
         self.chart_holder = QVBoxLayout()
 
+    def _lay_out(self, top: QHBoxLayout, today_row: QHBoxLayout, event_row: QHBoxLayout) -> None:
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addLayout(top)
@@ -124,11 +142,6 @@ class DashboardPage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        ctx.event_changed.connect(self.refresh)
-        ctx.events_loaded.connect(self.refresh)
-        ctx.businesses_changed.connect(self.refresh)
-        ctx.enrollments_changed.connect(self.refresh)
-        ctx.account_changed.connect(self.refresh)
 
     def activate(self) -> None:
         self.refresh()

@@ -1,9 +1,8 @@
 """Laporan (reports): the daily summary of the agent or of the current event, shown, printed
 or saved as PDF; and exports of businesses, visits and enrollments to Excel or CSV.
 
-The work runs in Ops on the database thread through `agent_app.reports` (over the backend's
-unit of work, as the logged-in actor). When the backend offers `daily_summary(on, event_id,
-agent_code)` and `export(request, path)` itself, those are used instead (tests' fakes).
+The work runs in Ops on the database thread: one backend call each (`daily_summary`,
+`export`), as the logged-in actor.
 Printed documents are in Bahasa Indonesia whatever the screen language: they are handed to
 workers and branch staff. The day and the period are `datefields.DateField`s, one tab stop each
 that take typed digits (issue 11, item 3): a value that does not parse is kept and marked, and
@@ -16,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.reports import daily, exports
+from agent_app.services.daily_summary import DailySummary
 from agent_app.ui import datefields, folders, i18n, messages, printing, widgets
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
@@ -53,40 +52,24 @@ def _error() -> QLabel:
     return label
 
 
-def _is_supervisor(actor: Any) -> bool:
-    return bool(getattr(actor, "is_supervisor", False))
-
-
-def load_summary(
-    backend: Any, on: dt.date, event_id: str | None, agent_code: str | None
-) -> daily.DailySummary:
-    """Runs on the database thread."""
-    own = getattr(backend, "daily_summary", None)
-    if callable(own):
-        result: daily.DailySummary = own(on, event_id, agent_code)
-        return result
-    return daily.daily_summary(
-        backend.uow_factory(), backend.actor, on, event_id=event_id, agent_code=agent_code
-    )
-
-
-def run_export(backend: Any, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
-    """Runs on the database thread."""
-    own = getattr(backend, "export", None)
-    if callable(own):
-        result: exports.ExportResult = own(request, path)
-        return result
-    return exports.export(backend.uow_factory(), backend.actor, request, path)
-
-
 class ReportsPage(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.summary: daily.DailySummary | None = None
+        self.summary: DailySummary | None = None
 
-        # -- daily summary --
-        self.day = _date_field(ctx, ctx.today())
+        bar = self._summary_bar()
+        form, export_row = self._export_form()
+        self._lay_out(bar, form, export_row)
+        ctx.event_changed.connect(self._update_controls)
+        ctx.account_changed.connect(self._update_controls)
+        ctx.enrollments_changed.connect(self.refresh)
+        ctx.businesses_changed.connect(self.refresh)
+        self._update_controls()
+
+    def _summary_bar(self) -> QHBoxLayout:
+        """The daily summary's day, scope and agent, and its show, print and PDF buttons."""
+        self.day = _date_field(self.ctx, self.ctx.today())
         self.day_error = _error()
         self.scope = QComboBox()
         self.scope.addItem(self.tr("My day"), "agent")
@@ -115,15 +98,17 @@ class ReportsPage(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.print_button)
         bar.addWidget(self.pdf_button)
+        return bar
 
-        # -- exports --
+    def _export_form(self) -> tuple[QFormLayout, QHBoxLayout]:
+        """What to export (data, period, event, format, masking) and the export button."""
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Enrollments"), exports.Kind.ENROLLMENTS.value)
         self.kind.addItem(self.tr("Visits"), exports.Kind.VISITS.value)
         self.kind.addItem(self.tr("Businesses (UMKM)"), exports.Kind.BUSINESSES.value)
-        today = ctx.today()
-        self.start = _date_field(ctx, today.replace(day=1))
-        self.end = _date_field(ctx, today)
+        today = self.ctx.today()
+        self.start = _date_field(self.ctx, today.replace(day=1))
+        self.end = _date_field(self.ctx, today)
         self.period_error = _error()
         for field in (self.start, self.end):
             field.editingFinished.connect(self._mark_period)
@@ -155,7 +140,9 @@ class ReportsPage(QWidget):
         export_row = QHBoxLayout()
         export_row.addWidget(self.export_hint, 1)
         export_row.addWidget(self.export_button)
+        return form, export_row
 
+    def _lay_out(self, bar: QHBoxLayout, form: QFormLayout, export_row: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(widgets.heading(self.tr("Daily summary")))
         layout.addLayout(bar)
@@ -165,19 +152,10 @@ class ReportsPage(QWidget):
         layout.addLayout(form)
         layout.addLayout(export_row)
 
-        ctx.event_changed.connect(self._update_controls)
-        ctx.account_changed.connect(self._update_controls)
-        ctx.enrollments_changed.connect(self.refresh)
-        ctx.businesses_changed.connect(self.refresh)
-        self._update_controls()
-
     # -- state --------------------------------------------------------------------------
-    def _actor(self) -> Any:
-        return getattr(self.ctx.backend, "actor", None)
-
     def _update_controls(self) -> None:
-        actor = self._actor()
-        supervisor = _is_supervisor(actor)
+        actor = self.ctx.backend.actor
+        supervisor = actor.is_supervisor
         has_event = bool(self.ctx.event_id)
         self.scope.model().item(1).setEnabled(has_event)  # type: ignore[attr-defined]
         if not has_event and self.scope.currentData() == "event":
@@ -190,8 +168,8 @@ class ReportsPage(QWidget):
             self.unmasked.setChecked(False)
             self.unmasked.setToolTip(self.tr("Only a supervisor may export unmasked data."))
         self.agent_code.setVisible(supervisor)
-        if not self.agent_code.text() and actor is not None:
-            self.agent_code.setText(str(getattr(actor, "agent_code", "")))
+        if not self.agent_code.text():
+            self.agent_code.setText(actor.agent_code)
         self._scope_changed(refresh=False)
 
     def _scope_changed(self, refresh: bool = True) -> None:
@@ -239,12 +217,12 @@ class ReportsPage(QWidget):
             return  # kept as typed and marked: no summary of another day
         event_id = self.ctx.event_id if self.scope.currentData() == "event" else None
         agent_code = None
-        if event_id is None and _is_supervisor(self._actor()):
+        if event_id is None and self.ctx.backend.actor.is_supervisor:
             agent_code = self.agent_code.text().strip() or None
         backend = self.ctx.backend
-        Op(self, lambda: load_summary(backend, on, event_id, agent_code)).success(self._show).run()
+        Op(self, lambda: backend.daily_summary(on, event_id, agent_code)).success(self._show).run()
 
-    def _show(self, summary: daily.DailySummary) -> None:
+    def _show(self, summary: DailySummary) -> None:
         self.summary = summary
         self.view.setHtml(daily.summary_html(summary))
         self.print_button.setEnabled(True)
@@ -299,7 +277,7 @@ class ReportsPage(QWidget):
             return
         backend = self.ctx.backend
         self.export_button.setEnabled(False)
-        Op(self, lambda: run_export(backend, request, target)).success(self._exported).failure(
+        Op(self, lambda: backend.export(request, target)).success(self._exported).failure(
             self._export_failed
         ).run()
 

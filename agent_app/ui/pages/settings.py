@@ -30,6 +30,14 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        form = self._settings_form()
+        accounts = self._accounts_form()
+        self._lay_out(form, accounts)
+        ctx.event_changed.connect(self._fill_events)
+        ctx.events_loaded.connect(self._fill_events)
+
+    def _settings_form(self) -> QFormLayout:
+        """The laptop's settings: event, language, idle lock, booth mode, server, zone."""
         self.event_combo = QComboBox()
         self.event_combo.setMinimumContentsLength(30)
         self.language = QComboBox()
@@ -62,7 +70,10 @@ class SettingsPage(QWidget):
         self.time_zone = QLabel()
         self.time_zone.setWordWrap(True)
         form.addRow(self.tr("Time zone"), self.time_zone)
+        return form
 
+    def _accounts_form(self) -> QFormLayout:
+        """Another account on this laptop (a shared booth laptop holds several)."""
         self.new_code = QLineEdit()
         self.new_name = QLineEdit()
         self.new_branch = QLineEdit()
@@ -80,7 +91,9 @@ class SettingsPage(QWidget):
         accounts.addRow(self.tr("Role"), self.new_role)
         accounts.addRow(self.tr("Password"), self.new_password)
         self.account_note = widgets.hint()
+        return accounts
 
+    def _lay_out(self, form: QFormLayout, accounts: QFormLayout) -> None:
         outer = QVBoxLayout(self)
         outer.addWidget(widgets.heading(self.tr("Settings")))
         content = QWidget()
@@ -107,8 +120,6 @@ class SettingsPage(QWidget):
         self.about: Any = None
         layout.addWidget(self.about_button)
         layout.addStretch(1)
-        ctx.event_changed.connect(self._fill_events)
-        ctx.events_loaded.connect(self._fill_events)
 
     def activate(self) -> None:
         settings = self.ctx.settings

@@ -12,8 +12,9 @@ import pytest
 from helpers import clock as test_clock
 
 from agent_app.domain import clock, contributions, records
-from agent_app.reports import daily, exports, receipt
-from agent_app.services import businesses, dashboard, enrollments, visits, zones
+from agent_app.reports import exports
+from agent_app.services import businesses, dashboard, enrollments, receipts, visits, zones
+from agent_app.services import daily_summary as daily
 from agent_app.services.actor import Actor
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -126,9 +127,9 @@ def test_a_receipt_s_date_and_due_date_and_an_export_s_days_are_the_branch_s(
     with test_clock.at("2026-12-16T00:30:00+08:00"):
         draft = enrollments.save_draft(uow, actor, enrollment_fields(8))
         submitted = enrollments.submit(uow, actor, draft.id)
-        made = receipt.build_receipt(uow, actor, submitted.id)
+        made = receipts.build_receipt(uow, actor, submitted.id)
     assert made.submitted_on == dt.date(2026, 12, 16)
-    assert made.due_on == receipt.due_date(2027, 1)
+    assert made.due_on == receipts.due_date(2027, 1)
 
     def exported(day: dt.date) -> int:
         request = exports.ExportRequest(exports.Kind.ENROLLMENTS, start=day, end=day)

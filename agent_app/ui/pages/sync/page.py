@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import __version__
 from agent_app.ui import i18n, labels, messages, widgets
-from agent_app.ui.backend import SyncStatus, value
+from agent_app.ui.backend import SyncOverview, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
 from agent_app.ui.ops import NETWORK, Op
@@ -182,7 +182,7 @@ class SyncPage(QWidget):
     def refresh(self) -> None:
         Op(self, self.ctx.backend.sync_status).success(self.show_status).run()
 
-    def show_status(self, status: SyncStatus) -> None:
+    def show_status(self, status: SyncOverview) -> None:
         self.server.setText(status.server_url or self.tr("No server set (see Settings)"))
         self.state.setText(self.tr("Online") if status.online else self.tr("Offline"))
         self.pending.setText(i18n.number(status.pending_ops))
@@ -205,7 +205,7 @@ class SyncPage(QWidget):
         self.problems_table.resizeRowsToContents()
         self._selection()
 
-    def _show_app_notice(self, status: SyncStatus) -> None:
+    def _show_app_notice(self, status: SyncOverview) -> None:
         if status.app_too_old:
             notice = self.tr(
                 "This version of Perisai Agent ({version}) is too old for the server: sync is "

@@ -1,9 +1,5 @@
-"""Fakes at the UI's boundaries: an in-memory backend, key store, settings and shell.
-
-They follow the contracts of agent_app.services / agent_app.security closely enough to drive
-every page; the real services are tested on their own, and against the UI in
-test_integration.py once they exist.
-"""
+"""The in-memory backend the page tests drive (`FakeBackend`): businesses, visits, enrollments
+and autosaved forms here, the dashboard, reports and sync in reports_and_sync.py."""
 
 from __future__ import annotations
 
@@ -11,161 +7,19 @@ import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from agent_app import errors
 from agent_app.domain import contributions, records, validation
-from agent_app.domain.messages import Text
-from agent_app.services import dashboard, followups
-from agent_app.services import sync as sync_service
-from agent_app.ui.backend import BusinessFilter, SyncStatus
+from agent_app.services import followups
+from agent_app.ui.backend import BusinessFilter
 
-TODAY = dt.date(2026, 9, 24)
-
-
-@dataclass
-class Account:
-    agent_code: str
-    name: str
-    branch: str
-    role: str = "agent"
+from .data import EVENT, SECTORS, STATUSES, TODAY, BusinessRow, DuplicateNik, ValidationFailed
+from .reports_and_sync import FakeReportsAndSync
 
 
 @dataclass
-class Unlocked:
-    key: bytes
-    account: Account
-
-
-class WrongPassword(errors.KnownError):
-    def __init__(self) -> None:
-        super().__init__(Text("Kata sandi salah.", "Wrong password."), "wrong_password")
-
-
-class LockedOut(errors.KnownError):
-    def __init__(self, seconds_left: int) -> None:
-        super().__init__(
-            Text(
-                f"Terlalu banyak percobaan. Coba lagi dalam {seconds_left} detik.",
-                f"Too many attempts. Try again in {seconds_left} seconds.",
-            ),
-            "locked_out",
-        )
-        self.seconds_left = seconds_left
-
-
-class FakeKeyStore:
-    def __init__(self) -> None:
-        self._accounts: dict[str, tuple[Account, str]] = {}
-        self.failures = 0
-        self.key = b"k" * 32
-
-    def has_accounts(self) -> bool:
-        return bool(self._accounts)
-
-    def accounts(self) -> list[Account]:
-        return [a for a, _ in self._accounts.values()]
-
-    def create_first_account(
-        self, agent_code: str, name: str, branch: str, role: str, password: str
-    ) -> Unlocked:
-        assert not self._accounts
-        account = Account(agent_code, name, branch, role)
-        self._accounts[agent_code] = (account, password)
-        return Unlocked(self.key, account)
-
-    may_add = True
-
-    def may_add_accounts(self, unlocked: Unlocked | None) -> bool:
-        return self.may_add
-
-    def add_account(
-        self,
-        unlocked: Unlocked,
-        agent_code: str,
-        name: str,
-        branch: str,
-        role: str,
-        password: str,
-    ) -> Account:
-        assert unlocked is not None
-        account = Account(agent_code, name, branch, role)
-        self._accounts[agent_code] = (account, password)
-        return account
-
-    def unlock(self, agent_code: str, password: str) -> Unlocked:
-        if self.failures >= 5:
-            raise LockedOut(30)
-        account, expected = self._accounts[agent_code]
-        if password != expected:
-            self.failures += 1
-            raise WrongPassword()
-        self.failures = 0
-        return Unlocked(self.key, account)
-
-
-@dataclass
-class FakeSettings:
-    language: str = "id"
-    idle_lock_minutes: int = 10
-    server_url: str = ""
-    current_event_id: str | None = None
-    booth_mode: bool = False
-    window_geometry: list[int] | None = None
-    window_maximized: bool = False
-    saved: int = 0
-
-    def save(self) -> None:
-        self.saved += 1
-
-
-@dataclass(frozen=True)
-class BusinessRow:
-    id: str
-    name: str
-    owner_name: str | None
-    phone: str | None
-    sector: str | None
-    status: str
-    region_code: str | None
-    next_follow_up: dt.date | None = None
-    event_id: str | None = None
-    nib: str | None = None
-    last_visit_at: str | None = None
-    last_outcome: str | None = None
-    sync_state: str | None = "synced"
-
-
-class ValidationFailed(errors.KnownError):
-    def __init__(self, problems: list[validation.Problem]) -> None:
-        super().__init__(Text("Periksa isian berikut.", "Please check these fields."), "validation")
-        self.problems = problems
-
-
-class DuplicateNik(errors.KnownError):
-    def __init__(self) -> None:
-        super().__init__(
-            Text("NIK ini sudah terdaftar.", "This NIK is already enrolled."), "duplicate_nik"
-        )
-
-
-EVENT = records.Event(
-    id="6f1c2a8e-5b1d-4a43-9d1e-2b7f3c9a0e11",
-    name="Sumsel Marketing",
-    branch="PLG",
-    starts_on=dt.date(2026, 9, 22),
-    ends_on=dt.date(2026, 10, 3),
-    venue="Palembang Indah Mall",
-)
-
-SECTORS = ("kuliner", "kerajinan", "perdagangan", "jasa")
-STATUSES = ("prospect", "contacted", "enrolled", "declined")
-
-
-@dataclass
-class FakeBackend:
+class FakeBackend(FakeReportsAndSync):
     actor: Any = None
     businesses: dict[str, records.Business] = field(default_factory=dict)
     visits: list[records.Visit] = field(default_factory=list)
@@ -181,6 +35,8 @@ class FakeBackend:
     #: What the server says of a NIK (`ParticipantCheck`); an exception: no answer.
     participant: Any = None
     exported: list[str] = field(default_factory=list)
+    #: The receipts audited as printed: (enrollment id, "print" or "pdf").
+    printed: list[tuple[str, str]] = field(default_factory=list)
     online: bool = False
     #: Server time minus the laptop's, as the last sync measured it.
     clock_offset: float | None = None
@@ -277,7 +133,7 @@ class FakeBackend:
             ),
         )
 
-    def register_business(self, fields: dict[str, Any], event_id: str | None) -> Any:
+    def register_business(self, fields: dict[str, Any], event_id: str | None) -> records.Business:
         self._call("register_business")
         problems = validation.validate_business(fields)
         if problems:
@@ -287,14 +143,14 @@ class FakeBackend:
         self.ops += 1
         return business
 
-    def update_business(self, business_id: str, changes: dict[str, Any]) -> Any:
+    def update_business(self, business_id: str, changes: dict[str, Any]) -> records.Business:
         self._call("update_business")
         business = dataclasses.replace(self.businesses[business_id], **changes)
         self.businesses[business_id] = business
         self.ops += 1
         return business
 
-    def record_visit(self, business_id: str, fields: dict[str, Any]) -> Any:
+    def record_visit(self, business_id: str, fields: dict[str, Any]) -> records.Visit:
         self._call("record_visit")
         fields = {**fields, "business_id": business_id}
         problems = validation.validate_visit(fields)
@@ -441,7 +297,7 @@ class FakeBackend:
     def time_zone(self) -> str:
         return self.zone
 
-    def followups_due(self, on: dt.date) -> list[Any]:
+    def followups_due(self, on: dt.date) -> list[followups.FollowUp]:
         self._call("followups_due")
         rows = []
         for b in self.businesses.values():
@@ -462,125 +318,5 @@ class FakeBackend:
                 )
         return sorted(rows, key=lambda r: r.next_follow_up)
 
-    def dashboard(self, on: dt.date, event_id: str | None) -> Any:
-        self._call("dashboard")
-        targets = [
-            dashboard.TargetProgress(
-                records.Target(
-                    "t1", "event", EVENT.id, "employers", 1441, EVENT.starts_on, EVENT.ends_on
-                ),
-                722,
-            ),
-            dashboard.TargetProgress(
-                records.Target(
-                    "t2", "agent", "PLG-001", "enrollments", 100, EVENT.starts_on, EVENT.ends_on
-                ),
-                27,
-            ),
-            dashboard.TargetProgress(
-                records.Target(
-                    "t3", "branch", "PLG", "visits", 300, EVENT.starts_on, EVENT.ends_on
-                ),
-                41,
-            ),
-        ]
-        return dashboard.DashboardSummary(
-            on=on,
-            visits_today=sum(1 for v in self.visits if v.visited_at.date() == on),
-            enrollments_today=3,
-            businesses_today=2,
-            follow_ups_due=len(self.followups_due(on)),
-            drafts=sum(1 for e in self.enrollments.values() if e["status"] == "draft"),
-            needing_correction=len(self.needing_correction()),
-            unsynced_ops=self.ops,
-            targets=targets,
-        )
-
-    def events(self) -> list[Any]:
+    def events(self) -> list[records.Event]:
         return [EVENT]
-
-    def daily_summary(self, on: dt.date, event_id: str | None, agent_code: str | None) -> Any:
-        from agent_app.reports import daily
-
-        self._call("daily_summary")
-        return daily.DailySummary(
-            on=on,
-            scope="event" if event_id else "agent",
-            agent_code=agent_code,
-            agent_name=getattr(self.actor, "name", ""),
-            event=EVENT if event_id else None,
-            visits_by_outcome={"interested": 2, "follow_up": 1},
-            enrollments_by_status={"submitted": 3},
-            enrollments_by_program={"JKK": 3, "JKM": 3, "JHT": 1},
-            contributions_monthly=45_200,
-            contributions_period=95_600,
-            businesses_registered=2,
-            follow_ups_due=(),
-            follow_ups_due_count=0,
-            generated_at=dt.datetime(2026, 9, 24, 17, 0),
-        )
-
-    def sync_status(self) -> SyncStatus:
-        return SyncStatus(
-            pending_ops=self.ops,
-            online=self.online,
-            server_url=self.server_url,
-            problems=tuple(self.problems),
-            connected=not self.needs_login,
-            clock_offset=self.clock_offset,
-        )
-
-    def check_participant(self, nik: str) -> Any:
-        self._call(f"check:{nik}")
-        if isinstance(self.participant, BaseException):
-            raise self.participant
-        return self.participant or sync_service.ParticipantCheck("unknown", reason="no_server")
-
-    def export_bundle(self, path: str) -> Any:
-        self._call("export_bundle")
-        self.exported.append(path)
-        return sync_service.BundleExport([Path(path)], self.ops)
-
-    def upload_bundle(self, path: str) -> Any:
-        self._call(f"upload:{Path(path).name}")
-        return [
-            SimpleNamespace(op_id="x1", status="applied"),
-            SimpleNamespace(op_id="x2", status="rejected"),
-        ]
-
-    def resolve_conflict(self, op_id: str, choice: str) -> Any:
-        self._call(f"resolve:{op_id}:{choice}")
-        self.problems = [p for p in self.problems if p.op_id != op_id]
-
-    def sync_now(self, password: str | None = None, progress: Any = None) -> Any:
-        self._call("sync_now")
-        if self.needs_login and password is None:
-            raise sync_service.SyncFailed("not_connected", "not_logged_in")
-        for step in self.progress_steps:
-            if progress is not None:
-                progress(*step)
-        self.needs_login = False
-        self.ops = 0
-        self.online = True
-        for e in self.enrollments.values():  # the supervisor's decisions come down on pull
-            decided = e.pop("_review_on_pull", None)
-            if decided:
-                e["status"] = decided
-        return {"pushed": 3, "pulled": 1}
-
-
-@dataclass
-class FakeShell:
-    keystore: FakeKeyStore = field(default_factory=FakeKeyStore)
-    settings: FakeSettings = field(default_factory=FakeSettings)
-    backend: FakeBackend = field(default_factory=FakeBackend)
-    log_location: str = "/tmp/perisai-test/logs"
-    connected: list[str] = field(default_factory=list)
-
-    def connect(self, unlocked: Unlocked) -> FakeBackend:
-        self.connected.append(unlocked.account.agent_code)
-        self.backend.actor = unlocked.account
-        return self.backend
-
-    def warm_up(self) -> None:
-        """Nothing to import ahead: the fake backend is in memory."""

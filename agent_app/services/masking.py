@@ -1,4 +1,4 @@
-"""Masking of personal data in reports (UU PDP 27/2022; DOMAIN.md, "Personal data").
+"""Masking of personal data in reports and exports (UU PDP 27/2022; DOMAIN.md, "Personal data").
 
 A report shows just enough to recognise a person (3201********0001, 0812****7890, S*** A***)
 unless a supervisor asks for the full values. An agent cannot unmask: asking is refused (and

@@ -1,0 +1,281 @@
+"""`ServicesBackend`: the real `Backend`, over `agent_app.services` and a storage engine.
+
+Each call opens its own unit of work (one per call, so per thread), runs one service function
+with the logged-in actor, and the service commits. Records crossing back are the services'
+plain dataclasses.
+
+The calls that run on the network pool (a sync cycle, the NIK check, a bundle upload) use
+`network_uow_factory` when given: the app's opens them on an engine of their own, with a small
+page cache, so that the database worker's cache stays the search's. The sync service (and its
+HTTP client, ~25 MB) is imported inside the sync calls only once a server is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from agent_app import errors
+from agent_app import settings as app_settings
+from agent_app.domain import records
+from agent_app.domain.filters import BusinessFilter
+from agent_app.domain.messages import Text
+from agent_app.reports import exports
+from agent_app.services import (
+    businesses,
+    daily_summary,
+    dashboard,
+    enrollments,
+    events,
+    followups,
+    form_drafts,
+    receipts,
+    visits,
+    zones,
+)
+from agent_app.services.actor import Actor
+from agent_app.services.database import UowFactory
+from agent_app.services.receipts import Receipt
+from agent_app.ui.backend.port import Progress, SyncOverview
+
+if TYPE_CHECKING:
+    from agent_app.services.sync import BundleExport, ParticipantCheck, SyncProblem, SyncReport
+    from sync.protocol import OpResult
+
+_NO_SERVER = Text(
+    "Alamat server belum diatur. Isi di Pengaturan.",
+    "No server address is set. Fill it in under Settings.",
+)
+
+
+def _filter_kwargs(flt: BusinessFilter) -> dict[str, Any]:
+    return {
+        "text": flt.text,
+        "status": flt.status,
+        "sector": flt.sector,
+        "event_id": flt.event_id,
+        "follow_up_due_on": flt.follow_up_due_on,
+    }
+
+
+class ServicesBackend:
+    """The real backend over `agent_app.services` and a storage engine."""
+
+    def __init__(
+        self,
+        uow_factory: UowFactory,
+        actor: Actor,
+        server_url: Callable[[], str] = lambda: "",
+        network_uow_factory: UowFactory | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.actor = actor
+        self.server_url = server_url
+        #: for the calls made on the network pool (see the module's docstring)
+        self.network_uow_factory = network_uow_factory or uow_factory
+
+    # -- businesses and visits ---------------------------------------------------------------
+    def search_businesses(
+        self, flt: BusinessFilter, offset: int, limit: int
+    ) -> list[businesses.BusinessRow]:
+        found = businesses.search(
+            self.uow_factory(), offset=offset, limit=limit, **_filter_kwargs(flt)
+        )
+        return list(found)
+
+    def count_businesses(self, flt: BusinessFilter) -> int:
+        return businesses.count(self.uow_factory(), **_filter_kwargs(flt))
+
+    def business_detail(self, business_id: str) -> businesses.BusinessDetail:
+        return businesses.get_detail(self.uow_factory(), business_id)
+
+    def register_business(self, fields: dict[str, Any], event_id: str | None) -> records.Business:
+        return businesses.register_business(
+            self.uow_factory(), self.actor, fields, event_id=event_id
+        )
+
+    def update_business(self, business_id: str, changes: dict[str, Any]) -> records.Business:
+        return businesses.update_business(self.uow_factory(), self.actor, business_id, changes)
+
+    def record_visit(self, business_id: str, fields: dict[str, Any]) -> records.Visit:
+        return visits.record_visit(self.uow_factory(), self.actor, business_id, fields)
+
+    def followups_due(self, on: dt.date) -> list[followups.FollowUp]:
+        return list(followups.due(self.uow_factory(), self.actor, on))
+
+    # -- enrollments -------------------------------------------------------------------------
+    def save_draft(self, fields: dict[str, Any], enrollment_id: str | None) -> records.Enrollment:
+        return enrollments.save_draft(
+            self.uow_factory(), self.actor, fields, enrollment_id=enrollment_id
+        )
+
+    def submit_enrollment(self, enrollment_id: str) -> records.Enrollment:
+        return enrollments.submit(self.uow_factory(), self.actor, enrollment_id)
+
+    def submit_form(self, fields: dict[str, Any], enrollment_id: str | None) -> records.Enrollment:
+        """The form's submit in one transaction: all of it or nothing (no hidden draft)."""
+        return enrollments.submit_form(self.uow_factory(), self.actor, fields, enrollment_id)
+
+    def get_enrollment(self, enrollment_id: str) -> records.Enrollment:
+        """Opens an enrollment in the form (the opening is audited)."""
+        return enrollments.open_record(self.uow_factory(), self.actor, enrollment_id)
+
+    def needing_correction(self) -> list[records.Enrollment]:
+        return list(enrollments.list_needing_correction(self.uow_factory(), self.actor))
+
+    def drafts(self) -> list[enrollments.EnrollmentRow]:
+        """The actor's drafts (never sent), by name."""
+        found = enrollments.search(
+            self.uow_factory(), status="draft", agent_code=self.actor.agent_code, limit=500
+        )
+        return list(found)
+
+    def my_enrollments(self, text: str, limit: int) -> tuple[int, list[enrollments.EnrollmentRow]]:
+        """The actor's enrollments (a supervisor: all on this laptop) matching `text`."""
+        mine = None if self.actor.is_supervisor else self.actor.agent_code
+        total = enrollments.count(self.uow_factory(), text=text, agent_code=mine)
+        found = enrollments.search(self.uow_factory(), text=text, agent_code=mine, limit=limit)
+        return int(total), list(found)
+
+    def discard_draft(self, enrollment_id: str) -> None:
+        enrollments.discard_draft(self.uow_factory(), self.actor, enrollment_id)
+
+    def find_active_by_nik(self, nik: str) -> records.Enrollment | None:
+        return enrollments.find_active_by_nik(self.uow_factory(), nik)
+
+    # -- autosaved forms ---------------------------------------------------------------------
+    def save_form_draft(self, form: str, state: dict[str, Any]) -> None:
+        """Autosaves what the person is typing in `form` as their own draft."""
+        form_drafts.save(self.uow_factory(), self.actor, form, state)
+
+    def form_draft(self, form: str) -> form_drafts.FormDraft | None:
+        """The person's autosaved `form` (form, state, updated_at), if any."""
+        return form_drafts.get(self.uow_factory(), self.actor, form)
+
+    def discard_form_draft(self, form: str) -> None:
+        form_drafts.discard(self.uow_factory(), self.actor, form)
+
+    def unfinished_business_forms(self) -> list[form_drafts.FormDraft]:
+        """The person's autosaved business and visit forms, newest first."""
+        return list(form_drafts.unfinished_business_forms(self.uow_factory(), self.actor))
+
+    # -- the day, the dashboard, events ------------------------------------------------------
+    def today(self) -> dt.date:
+        """Which day it is in the account's branch (its zone, docs/time.md)."""
+        return zones.today(self.uow_factory(), self.actor.branch)
+
+    def time_zone(self) -> str:
+        """The account's branch's zone (WIB until the server has said otherwise)."""
+        return str(zones.zone_of(self.uow_factory(), self.actor.branch))
+
+    def dashboard(self, on: dt.date, event_id: str | None) -> dashboard.DashboardSummary:
+        return dashboard.summary(self.uow_factory(), self.actor, on, event_id=event_id)
+
+    def events(self) -> list[records.Event]:
+        return list(events.list_events(self.uow_factory()))
+
+    # -- reports -----------------------------------------------------------------------------
+    def receipt(self, enrollment_id: str) -> Receipt:
+        return receipts.build_receipt(self.uow_factory(), self.actor, enrollment_id)
+
+    def record_receipt_printed(self, r: Receipt, how: str) -> None:
+        """Audits a print ("print") or a saved PDF ("pdf") of a receipt."""
+        receipts.record_printed(self.uow_factory(), self.actor, r, how)
+
+    def daily_summary(
+        self, on: dt.date, event_id: str | None, agent_code: str | None
+    ) -> daily_summary.DailySummary:
+        return daily_summary.daily_summary(
+            self.uow_factory(), self.actor, on, event_id=event_id, agent_code=agent_code
+        )
+
+    def export(self, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
+        return exports.export(self.uow_factory(), self.actor, request, path)
+
+    # -- sync --------------------------------------------------------------------------------
+    def sync_status(self) -> SyncOverview:
+        if not self.server_url():  # no server: the sync client is not loaded (saves ~25 MB)
+            return self._offline_status()
+        from agent_app.services import sync
+
+        state = sync.status(self.uow_factory())
+        return SyncOverview(
+            pending_ops=state.pending_ops,
+            online=state.online,
+            last_success=state.last_success,
+            server_url=self.server_url(),
+            problems=tuple(state.problems),
+            last_error=state.last_error,
+            connected=self.actor.agent_code in state.connected_agents,
+            update_available=state.update_available,
+            clock_offset=state.clock_offset,
+        )
+
+    def _offline_status(self) -> SyncOverview:
+        uow = self.uow_factory()
+        with uow:
+            pending = uow.outbox.count_unsettled()
+            info = uow.sync_state.get()
+        last = info.last_success_at
+        return SyncOverview(
+            pending_ops=int(pending),
+            online=False,
+            last_success=dt.datetime.fromisoformat(last) if last else None,
+            server_url=self.server_url(),
+            clock_offset=info.clock_offset_seconds,
+        )
+
+    def _server(self) -> str:
+        """The server address, refused before anything is sent when it is not set, or plain
+        http to another computer (a settings file edited by hand gets no further than the
+        form)."""
+        url = self.server_url()
+        if not url:
+            raise errors.KnownError(_NO_SERVER, "no_server")
+        problem = app_settings.server_url_problem(url)
+        if problem is not None:
+            raise errors.KnownError(problem, "insecure_server")
+        return url
+
+    def sync_now(self, password: str | None = None, progress: Progress | None = None) -> SyncReport:
+        """One push-then-pull cycle; with `password`, logs in to the server first.
+
+        `progress(phase, done, total)` is called on the network thread (the page forwards it
+        to the UI thread by a signal)."""
+        server = self._server()
+        from agent_app.services import sync
+
+        return sync.run_cycle(
+            self.network_uow_factory, self.actor, server, password=password, progress=progress
+        )
+
+    def resolve_conflict(self, op_id: str, choice: str) -> SyncProblem | None:
+        from agent_app.services import sync
+
+        mine_or_server = cast(Literal["mine", "server"], choice)  # the service refuses others
+        return sync.resolve_conflict(self.uow_factory, self.actor, op_id, mine_or_server)
+
+    def check_participant(self, nik: str) -> ParticipantCheck | None:
+        """The server's word on a NIK; `None` without a server: the enrollment then goes on
+        offline (never blocked)."""
+        if not self.server_url():
+            return None
+        server = self._server()
+        from agent_app.services import sync
+
+        return sync.check_participant(self.network_uow_factory, self.actor, server, nik)
+
+    def export_bundle(self, path: str) -> BundleExport:
+        """The unsettled changes to an offline bundle file (USB)."""
+        from agent_app.services import sync
+
+        return sync.export_bundle(self.uow_factory, self.actor, path)
+
+    def upload_bundle(self, path: str) -> list[OpResult]:
+        """Sends a bundle file (from a laptop without internet) to the server; op results."""
+        server = self._server()
+        from agent_app.services import sync
+
+        return sync.upload_bundle(self.network_uow_factory, self.actor, server, path)
