@@ -32,6 +32,7 @@ class SqlUnitOfWork:
     events: repositories.EventRepository
     targets: repositories.TargetRepository
     sync_state: repositories.SyncStateRepository
+    sync_secrets: repositories.SyncSecretRepository
     form_drafts: repositories.FormDraftRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
         self.visits = repositories.VisitRepository(session)
         self.enrollments = repositories.EnrollmentRepository(session)
         self.sync_state = repositories.SyncStateRepository(session)
+        self.sync_secrets = repositories.SyncSecretRepository(session)
         self.outbox = repositories.OutboxRepository(session, self.sync_state)
         self.audit = repositories.AuditRepository(session, self.outbox)
         self.events = repositories.EventRepository(session)
