@@ -33,6 +33,7 @@ class SqlUnitOfWork:
     targets: repositories.TargetRepository
     sync_state: repositories.SyncStateRepository
     sync_secrets: repositories.SyncSecretRepository
+    synced_records: repositories.SyncedRecordRepository
     form_drafts: repositories.FormDraftRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -61,6 +62,9 @@ class SqlUnitOfWork:
         self.events = repositories.EventRepository(session)
         self.targets = repositories.TargetRepository(session)
         self.form_drafts = repositories.FormDraftRepository(session)
+        self.synced_records = repositories.SyncedRecordRepository(
+            session, self.outbox, self.businesses
+        )
         return self
 
     def __exit__(

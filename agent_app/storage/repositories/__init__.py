@@ -28,6 +28,7 @@ from agent_app.storage.repositories.sql import (
 )
 from agent_app.storage.repositories.sync_secrets import SyncSecretRepository
 from agent_app.storage.repositories.sync_state import SyncStateRepository
+from agent_app.storage.repositories.synced_records import SyncedRecordRepository
 from agent_app.storage.repositories.visits import VisitRepository
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "OutboxRepository",
     "SyncSecretRepository",
     "SyncStateRepository",
+    "SyncedRecordRepository",
     "TargetRepository",
     "VisitRepository",
     "audit_ops",

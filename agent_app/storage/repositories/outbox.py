@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from agent_app.storage import rows, tables
 from agent_app.storage.repositories.sql import (
@@ -19,6 +19,7 @@ from agent_app.storage.repositories.sql import (
     outbox_op,
 )
 from agent_app.storage.repositories.sync_state import SyncStateRepository
+from sync import protocol
 
 log = logging.getLogger("db")
 
@@ -166,3 +167,20 @@ class OutboxRepository:
         return self.session.scalars(
             sa.select(tables.OutboxOp).where(tables.OutboxOp.op_id == op_id)
         ).one_or_none()
+
+    def open_problems(self) -> list[tables.OutboxOp]:
+        """Refused and conflicting ops not yet resolved nor followed by a newer op of the
+        record, oldest first; the audit trail's ops are left out (nothing a person can
+        correct: logged only)."""
+        t = tables.OutboxOp
+        newer = aliased(t)
+        stmt = (
+            sa.select(t)
+            .where(
+                t.status.in_(("rejected", "conflict")),
+                t.entity != protocol.AUDIT_EVENT,
+                ~sa.exists().where(newer.entity_id == t.entity_id, newer.op_seq > t.op_seq),
+            )
+            .order_by(t.op_seq)
+        )
+        return list(self.session.scalars(stmt))

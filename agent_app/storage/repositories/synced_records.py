@@ -1,0 +1,80 @@
+"""A synced record (business, visit, enrollment) written from the wire when the agent settles
+a conflict: with the agent's own values, or with the server's record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+from agent_app.domain import keys
+from agent_app.storage import tables, wire
+from agent_app.storage.repositories.businesses import BusinessRepository
+from agent_app.storage.repositories.outbox import OutboxRepository
+
+SyncedRow = tables.Business | tables.Visit | tables.Enrollment
+_TABLES: Mapping[str, type[SyncedRow]] = {
+    keys.Entity.BUSINESS: tables.Business,
+    keys.Entity.VISIT: tables.Visit,
+    keys.Entity.ENROLLMENT: tables.Enrollment,
+}
+
+
+class SyncedRecordRepository:
+    def __init__(
+        self, session: Session, outbox: OutboxRepository, businesses: BusinessRepository
+    ) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.businesses = businesses
+
+    @staticmethod
+    def knows(entity: str) -> bool:
+        """`entity` is a kind of record a conflict can be settled for."""
+        return entity in _TABLES
+
+    def _row(self, entity: str, entity_id: str) -> SyncedRow | None:
+        found = self.session.get(_TABLES[entity], entity_id)
+        return cast("SyncedRow | None", found)  # get() joins the union to its base class
+
+    def exists(self, entity: str, entity_id: str) -> bool:
+        return self._row(entity, entity_id) is not None
+
+    def write_mine(
+        self, entity: str, entity_id: str, fields: Mapping[str, Any], version: int | None
+    ) -> None:
+        """The agent's values (wire `fields`) on the server's `version`, pending again."""
+        record = self._row(entity, entity_id)
+        assert record is not None
+        _assign_wire(record, entity, entity_id, fields)
+        record.version = version
+        record.sync_state = "pending"
+        record.sync_error_code = record.sync_error_message = None
+        self.session.flush()
+
+    def write_server(
+        self, entity: str, entity_id: str, current: Mapping[str, Any], version: int | None
+    ) -> None:
+        """The server's record (`current`, wire form) replaces the local one; synced when no
+        other op of the record waits."""
+        record = self._row(entity, entity_id)
+        assert record is not None
+        _assign_wire(record, entity, entity_id, current)
+        record.version = version
+        if isinstance(record, tables.Enrollment):
+            record.confirmed_fields = {
+                k: v for k, v in current.items() if k in wire.ENROLLMENT_FIELDS
+            }
+        if not self.outbox.has_unsettled(entity_id):
+            record.sync_state = "synced"
+            record.sync_error_code = record.sync_error_message = None
+        if isinstance(record, tables.Visit):
+            self.businesses.refresh_visit_summary(record.business_id)
+        self.session.flush()
+
+
+def _assign_wire(record: SyncedRow, entity: str, entity_id: str, fields: Mapping[str, Any]) -> None:
+    for name, value in wire.from_wire(entity, entity_id, fields).items():
+        if name != "id":
+            setattr(record, name, value)
