@@ -40,7 +40,7 @@ class OutboxRepository:
         fields: Mapping[str, Any],
         *,
         recorded_at: str | None = None,
-    ) -> rows.OutboxOp:
+    ) -> rows.OutboxRow:
         """Writes one op (uuid4 `op_id`, next `op_seq`) in the current transaction."""
         row = tables.OutboxOp(
             op_seq=self.sync_state.next_op_seq(),
@@ -84,7 +84,7 @@ class OutboxRepository:
         )
         return bool(self.session.scalar(stmt))
 
-    def for_entity(self, entity_id: str) -> list[rows.OutboxOp]:
+    def for_entity(self, entity_id: str) -> list[rows.OutboxRow]:
         stmt = (
             sa.select(tables.OutboxOp)
             .where(tables.OutboxOp.entity_id == entity_id)
@@ -94,7 +94,7 @@ class OutboxRepository:
 
     def unsettled(
         self, limit: int | None = None, after_seq: int | None = None, *, audit: bool = False
-    ) -> list[rows.OutboxOp]:
+    ) -> list[rows.OutboxRow]:
         """The unsettled changes to records (`audit`: the audit trail's ops instead)."""
         stmt = (
             sa.select(tables.OutboxOp)

@@ -123,8 +123,8 @@ def event_record(row: tables.Event) -> records.Event:
     return records.Event(row.id, row.name, row.branch, row.starts_on, row.ends_on, row.venue)
 
 
-def outbox_op(row: tables.OutboxOp) -> rows.OutboxOp:
-    return rows.OutboxOp(
+def outbox_op(row: tables.OutboxOp) -> rows.OutboxRow:
+    return rows.OutboxRow(
         op_seq=row.op_seq,
         op_id=row.op_id,
         entity=row.entity,

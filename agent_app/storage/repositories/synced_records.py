@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from agent_app.domain import keys
@@ -35,8 +36,9 @@ class SyncedRecordRepository:
         return entity in _TABLES
 
     def _row(self, entity: str, entity_id: str) -> SyncedRow | None:
-        found = self.session.get(_TABLES[entity], entity_id)
-        return cast("SyncedRow | None", found)  # get() joins the union to its base class
+        table = _TABLES[entity]  # `id` is not the primary key (the rowid is, for search)
+        found = self.session.scalars(sa.select(table).where(table.id == entity_id)).one_or_none()
+        return cast("SyncedRow | None", found)  # scalars() joins the union to its base class
 
     def exists(self, entity: str, entity_id: str) -> bool:
         return self._row(entity, entity_id) is not None
