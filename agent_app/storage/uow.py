@@ -34,6 +34,7 @@ class SqlUnitOfWork:
     sync_state: repositories.SyncStateRepository
     sync_secrets: repositories.SyncSecretRepository
     synced_records: repositories.SyncedRecordRepository
+    retention: repositories.RetentionRepository
     form_drafts: repositories.FormDraftRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
         self.events = repositories.EventRepository(session)
         self.targets = repositories.TargetRepository(session)
         self.form_drafts = repositories.FormDraftRepository(session)
+        self.retention = repositories.RetentionRepository(session)
         self.synced_records = repositories.SyncedRecordRepository(
             session, self.outbox, self.businesses
         )

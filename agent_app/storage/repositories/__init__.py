@@ -16,6 +16,7 @@ from agent_app.storage.repositories.enrollments import EnrollmentRepository
 from agent_app.storage.repositories.events import EventRepository, TargetRepository
 from agent_app.storage.repositories.form_drafts import FormDraftRepository
 from agent_app.storage.repositories.outbox import OutboxRepository
+from agent_app.storage.repositories.retention import RetentionRepository
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     UNSETTLED_OP,
@@ -40,6 +41,7 @@ __all__ = [
     "EventRepository",
     "FormDraftRepository",
     "OutboxRepository",
+    "RetentionRepository",
     "SyncSecretRepository",
     "SyncStateRepository",
     "SyncedRecordRepository",
