@@ -171,21 +171,7 @@ def open_engine(
         paths.private_file(path)
         for suffix in ("-wal", "-shm", "-journal"):
             paths.make_private(path.with_name(path.name + suffix), 0o600)
-    engine = create_engine(
-        "sqlite://",
-        module=sqlcipher3.dbapi2,
-        creator=lambda: _connect(path, key, cache_kib),
-        poolclass=pool.QueuePool,
-        pool_size=2,  # two threads (the app gives its sync thread an engine of its own)
-        max_overflow=4,
-        pool_use_lifo=True,  # reuse the connection whose cache is warm
-        pool_pre_ping=False,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
-        connection_record.info["path"] = str(path)
-
+    engine = _keyed_engine(path, key, cache_kib)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
@@ -208,6 +194,26 @@ def open_engine(
             raise StorageError(str(cause)) from error
         raise
     log.info("opened local database %s", path.name)
+    return engine
+
+
+def _keyed_engine(path: Path, key: bytes, cache_kib: int | None) -> Engine:
+    """An Engine over a pool of keyed connections to `path` (nothing opened yet)."""
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=lambda: _connect(path, key, cache_kib),
+        poolclass=pool.QueuePool,
+        pool_size=2,  # two threads (the app gives its sync thread an engine of its own)
+        max_overflow=4,
+        pool_use_lifo=True,  # reuse the connection whose cache is warm
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        connection_record.info["path"] = str(path)
+
     return engine
 
 
