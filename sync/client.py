@@ -298,8 +298,8 @@ class SyncClient(Transport):
         params: Mapping[str, Any] | None = None,
     ) -> requests.Response:
         """A call with the access token; on a 401, refreshes once and calls again."""
-        token = self._access_token()
-        try:
+
+        def send(token: str) -> requests.Response:
             return self._send(
                 method,
                 path,
@@ -309,16 +309,12 @@ class SyncClient(Transport):
                 params=params,
                 token=token,
             )
+
+        token = self._access_token()
+        try:
+            return send(token)
         except SyncError as error:
             if error.status != 401:
                 raise
         self.refresh(used_access_token=token)
-        return self._send(
-            method,
-            path,
-            json_body=json_body,
-            raw_body=raw_body,
-            content_type=content_type,
-            params=params,
-            token=self._access_token(),
-        )
+        return send(self._access_token())

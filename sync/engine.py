@@ -182,12 +182,7 @@ class SyncEngine:
         started = time.monotonic()
         notify: Progress = progress if progress is not None else (lambda *_: None)
         try:
-            if str(uuid.UUID(str(self.store.device_id))) != self.client.device_id:
-                raise SyncError(
-                    "protocol",
-                    "device_mismatch",
-                    "The store's device_id is not the one the client logged in with.",
-                )
+            self._check_device()
             notify("config", 0, 1)
             config = self._config(report)
             notify("config", 1, 1)
@@ -240,12 +235,7 @@ class SyncEngine:
         started = time.monotonic()
         notify: Progress = progress if progress is not None else (lambda *_: None)
         try:
-            if str(uuid.UUID(str(self.store.device_id))) != self.client.device_id:
-                raise SyncError(
-                    "protocol",
-                    "device_mismatch",
-                    "The store's device_id is not the one the client logged in with.",
-                )
+            self._check_device()
             self._push(self._config(report), report, notify)
             report.cancelled = self.cancelled
         except SyncCancelled:
@@ -256,6 +246,14 @@ class SyncEngine:
         finally:
             report.duration = time.monotonic() - started
         return report
+
+    def _check_device(self) -> None:
+        if str(uuid.UUID(str(self.store.device_id))) != self.client.device_id:
+            raise SyncError(
+                "protocol",
+                "device_mismatch",
+                "The store's device_id is not the one the client logged in with.",
+            )
 
     def _config(self, report: CycleReport) -> protocol.SyncConfig:
         before = self.clock()
