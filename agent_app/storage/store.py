@@ -1,9 +1,9 @@
 """The local store as the sync engine sees it: ops out, results and pulled changes in.
 
 The sync engine (`sync/engine.py`) never imports `agent_app`; `LocalStore` here implements its
-`LocalStore` protocol (see that module's docstring for the contract). Ops go out as mappings in
-the wire form of SYNC_PROTOCOL.md; results and pulled changes come in as `sync.protocol` models
-or plain mappings:
+`LocalStore` protocol (`sync/contract.py`; the contract is in `sync/engine.py`'s docstring).
+Ops go out as mappings in the wire form of SYNC_PROTOCOL.md; results and pulled changes come in
+as `sync.protocol` models or plain mappings:
 
 - `device_id` (property): the id this laptop pushes as (made once, kept in sync_state).
 - `pending_count()`, `pending_ops(limit, after_seq=None)`: the unsettled ops in rising
@@ -35,6 +35,8 @@ or plain mappings:
   left alone (a booth laptop holds other agents' enrollments, which this agent never pulls).
 
 Each call is its own unit of work, so the sync engine may call it from its network thread.
+The work is done in `push_results` (`mark_results`), `pulled_changes` (`apply_pulled`,
+`record_success`'s clean-up) and `bulk` (what they share).
 """
 
 from __future__ import annotations

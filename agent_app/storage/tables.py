@@ -295,7 +295,8 @@ class PullCursor(Base):
 class SyncSecret(Base):
     """Secrets of the sync link, kept only in the encrypted file: the server's tokens per agent,
     the device's bundle-signing key, the server's bundle key. `name` says which; `value` is a
-    JSON object (services/sync.py reads and writes them)."""
+    JSON object (`services/sync/credentials.py` reads and writes them through
+    `SyncSecretRepository`)."""
 
     __tablename__ = "sync_secrets"
 
