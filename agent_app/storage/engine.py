@@ -219,7 +219,8 @@ def _keyed_engine(path: Path, key: bytes, cache_kib: int | None) -> Engine:
 
 def _ensure_sync_state(engine: Engine) -> None:
     """Creates the sync_state row, and with it this laptop's device id, once and for good, so
-    that reading it never depends on a transaction that might be rolled back."""
+    that reading it never depends on a transaction that might be rolled back. (Raw SQL, as
+    the rest of this module: it runs at the engine level, without the ORM's tables.)"""
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO sync_state (id, device_id, last_op_seq) VALUES (1, ?, 0)",
@@ -276,6 +277,7 @@ def head_revision() -> str:
 
 
 def _current_revision(engine: Engine) -> str | None:
+    # Raw SQL: SQLite's catalogue and Alembic's own table have no ORM mapping here.
     with engine.connect() as conn:
         exists = conn.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
