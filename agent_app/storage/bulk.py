@@ -13,16 +13,10 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from agent_app.domain import keys
 from agent_app.storage import tables
 from agent_app.storage.repositories import chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
-ENTITY_TABLES: Mapping[str, type[Any]] = {
-    keys.Entity.BUSINESS: tables.Business,
-    keys.Entity.VISIT: tables.Visit,
-    keys.Entity.ENROLLMENT: tables.Enrollment,
-}
 OUTBOX = cast(sa.Table, tables.OutboxOp.__table__)
 #: WAL pages before a checkpoint during sync writes (SQLite's default, kept otherwise: 1000).
 SYNC_WAL_AUTOCHECKPOINT = 20_000
@@ -52,12 +46,13 @@ def group(rows: Sequence[Any]) -> dict[str, set[str]]:
 
 def entity_rows(uow: SqlUnitOfWork, entity: str, ids: Iterable[str]) -> dict[str, Any]:
     """The local rows of these records, by id (absent ids are left out)."""
-    table = ENTITY_TABLES.get(entity)
+    table = tables.SYNCED_TABLES.get(entity)
     found: dict[str, Any] = {}
     if table is None:
         return found
     for chunk in chunks(sorted(set(ids))):
-        for row in uow.session.scalars(sa.select(table).where(table.id.in_(chunk))):
+        stmt = sa.select(table).where(table.id.in_(chunk))
+        for row in cast("Sequence[tables.SyncedRow]", uow.session.scalars(stmt).all()):
             found[row.id] = row
     return found
 

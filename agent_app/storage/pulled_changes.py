@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys, records
 from agent_app.storage import tables, wire
-from agent_app.storage.bulk import ENTITY_TABLES, business_ids, entity_rows, insert_rows
+from agent_app.storage.bulk import business_ids, entity_rows, insert_rows
 from agent_app.storage.repositories import now
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -36,7 +36,7 @@ class PulledPage:
         parents: set[str] = set()
         for change in changes:
             entity = str(change.get("entity"))
-            if entity in ENTITY_TABLES:
+            if entity in tables.SYNCED_TABLES:
                 ids.setdefault(entity, set()).add(str(change.get("entity_id")))
             if entity == keys.Entity.VISIT:
                 parents.add(str((change.get("fields") or {}).get("business_id")))
@@ -55,7 +55,7 @@ class PulledPage:
     def insert_new(self, uow: SqlUnitOfWork) -> None:
         for entity, found in self.new.items():
             if found:
-                insert_rows(uow, ENTITY_TABLES[entity], list(found.values()))
+                insert_rows(uow, tables.SYNCED_TABLES[entity], list(found.values()))
         self.new = {}
 
 
@@ -68,7 +68,7 @@ def apply_change(uow: SqlUnitOfWork, page: PulledPage, change: Mapping[str, Any]
     fields = dict(change.get("fields") or {})
     if entity in _REFERENCE:
         return _REFERENCE[entity](uow, entity_id, version, deleted, fields)
-    if entity not in ENTITY_TABLES:
+    if entity not in tables.SYNCED_TABLES:
         log.warning("pulled an unknown entity %r", entity)
         return False
     if entity_id in page.unsettled:

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.bulk import ENTITY_TABLES, OUTBOX, table_of
+from agent_app.storage.bulk import OUTBOX, table_of
 from agent_app.storage.repositories import UNSETTLED_OP, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -129,7 +129,7 @@ def _settle_ops(uow: SqlUnitOfWork, settled: list[dict[str, Any]]) -> None:
 
 def _mark_refused(uow: SqlUnitOfWork, refused: Mapping[str, Mapping[str, Any]]) -> None:
     for entity, marks in refused.items():
-        table = ENTITY_TABLES.get(entity)
+        table = tables.SYNCED_TABLES.get(entity)
         if table is None:
             continue
         c = table_of(table).c
@@ -174,7 +174,7 @@ def _write_versions(uow: SqlUnitOfWork, answer: _Answer, copied: Mapping[str, in
     """Each applied record once: the server's version (never lowered), `synced` when no op of
     it waits nor was refused, and an enrollment's confirmed fields copied from its create."""
     for entity, known in answer.versions.items():
-        table = ENTITY_TABLES.get(entity)
+        table = tables.SYNCED_TABLES.get(entity)
         if table is None:
             continue
         still = uow.outbox.entities_with_unsettled(known)

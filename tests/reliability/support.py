@@ -408,9 +408,9 @@ class Laptop:
         import sqlalchemy as sa
 
         from agent_app.services import _input
-        from agent_app.storage import bulk
+        from agent_app.storage import tables
 
-        table = bulk.ENTITY_TABLES[entity]
+        table = tables.SYNCED_TABLES[entity]
         with self.uow() as uow:
             row = uow.session.scalars(sa.select(table).where(table.id == entity_id)).one()
             row.deleted = True
@@ -510,7 +510,7 @@ class Laptop:
         """Every synced-kind record: {entity_id: {entity, version, deleted, sync_state, wire}}."""
         import sqlalchemy as sa
 
-        from agent_app.storage import bulk, tables, wire
+        from agent_app.storage import tables, wire
 
         found: dict[str, dict[str, Any]] = {}
         readers = {
@@ -519,7 +519,7 @@ class Laptop:
             "enrollment": wire.enrollment_from_row,
         }
         with self.uow() as uow:
-            for entity, table in bulk.ENTITY_TABLES.items():
+            for entity, table in tables.SYNCED_TABLES.items():
                 for row in uow.session.scalars(sa.select(table)):
                     if entity == "enrollment" and row.status == "draft":
                         continue

@@ -9,17 +9,9 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from agent_app.domain import keys
 from agent_app.storage import tables, wire
 from agent_app.storage.repositories.businesses import BusinessRepository
 from agent_app.storage.repositories.outbox import OutboxRepository
-
-SyncedRow = tables.Business | tables.Visit | tables.Enrollment
-_TABLES: Mapping[str, type[SyncedRow]] = {
-    keys.Entity.BUSINESS: tables.Business,
-    keys.Entity.VISIT: tables.Visit,
-    keys.Entity.ENROLLMENT: tables.Enrollment,
-}
 
 
 class SyncedRecordRepository:
@@ -33,12 +25,14 @@ class SyncedRecordRepository:
     @staticmethod
     def knows(entity: str) -> bool:
         """`entity` is a kind of record a conflict can be settled for."""
-        return entity in _TABLES
+        return entity in tables.SYNCED_TABLES
 
-    def _row(self, entity: str, entity_id: str) -> SyncedRow | None:
-        table = _TABLES[entity]  # `id` is not the primary key (the rowid is, for search)
+    def _row(self, entity: str, entity_id: str) -> tables.SyncedRow | None:
+        table = tables.SYNCED_TABLES[
+            entity
+        ]  # `id` is not the primary key (the rowid is, for search)
         found = self.session.scalars(sa.select(table).where(table.id == entity_id)).one_or_none()
-        return cast("SyncedRow | None", found)  # scalars() joins the union to its base class
+        return cast("tables.SyncedRow | None", found)  # select() joins the union to its base
 
     def exists(self, entity: str, entity_id: str) -> bool:
         return self._row(entity, entity_id) is not None
@@ -76,7 +70,9 @@ class SyncedRecordRepository:
         self.session.flush()
 
 
-def _assign_wire(record: SyncedRow, entity: str, entity_id: str, fields: Mapping[str, Any]) -> None:
+def _assign_wire(
+    record: tables.SyncedRow, entity: str, entity_id: str, fields: Mapping[str, Any]
+) -> None:
     for name, value in wire.from_wire(entity, entity_id, fields).items():
         if name != "id":
             setattr(record, name, value)
