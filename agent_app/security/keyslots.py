@@ -32,158 +32,55 @@ The slot file holds no personal data beyond the account's code, name and branch.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
 import json
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from agent_app.domain.keys import Role
 from agent_app.domain.messages import Text
-from agent_app.errors import KnownError
+from agent_app.security.accounts import (
+    FORMAT,
+    KEY_BYTES,
+    MIN_PASSWORD_LENGTH,
+    SLOT_VERSION,
+    Account,
+    AccountError,
+    KdfParams,
+    LockedOut,
+    Policy,
+    Unlocked,
+    WrongPassword,
+    acting_role,
+    forbidden_to_add,
+)
+from agent_app.security.slots import account_of, b64, bound, derive, kdf_params, seal_slot, unb64
 from agent_app.settings import atomic_write
 
+__all__ = [
+    "KEY_BYTES",
+    "MIN_PASSWORD_LENGTH",
+    "SLOT_VERSION",
+    "Account",
+    "AccountError",
+    "KdfParams",
+    "KeyStore",
+    "LockedOut",
+    "Policy",
+    "Role",
+    "Unlocked",
+    "WrongPassword",
+    "acting_role",
+]
+
 log = logging.getLogger("security")
-
-FORMAT = 1
-#: The slot layout: 2 wraps the database key and the account key, bound to the slot's powers.
-SLOT_VERSION = 2
-KEY_BYTES = 32
-MIN_PASSWORD_LENGTH = 8
-
-
-@dataclass(frozen=True, slots=True)
-class KdfParams:
-    """argon2id cost. The default takes about 0.2 s on a 2-core laptop (OWASP's 2023 advice:
-    m=64 MiB, t=3, p=1 or more)."""
-
-    time_cost: int = 3
-    memory_cost_kib: int = 65536
-    parallelism: int = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    free_attempts: int = 3  # failures before each attempt must wait
-    base_delay_seconds: float = 2.0  # the first wait; doubles with each further failure
-    max_delay_seconds: float = 60.0
-    lock_after: int = 10  # failures in a row before the account is locked
-    lock_seconds: int = 15 * 60
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """An account as its slot holds it. `role` is the role the server confirmed when
-    `confirmed`, else the role given locally when the account was made (a claim only: see
-    `acting_role`). `owner`: the first account of the laptop."""
-
-    agent_code: str
-    name: str
-    branch: str
-    role: Role
-    confirmed: bool = False
-    owner: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Unlocked:
-    """A successful login: the account, the database key and the account's own key.
-
-    `wrapping` (the password-derived key of the slot) stays in memory for the session so
-    that a role the server confirms can be bound into the slot without asking the password
-    again (`KeyStore.confirm`)."""
-
-    account: Account
-    key: bytes = field(repr=False)
-    account_key: bytes = field(default=b"", repr=False)
-    wrapping: bytes = field(default=b"", repr=False, compare=False)
-
-
-def acting_role(account: Account, *, server_set: bool) -> Role:
-    """The role an account acts with on this laptop: the server-confirmed one; on a laptop
-    with a server set, an unconfirmed account is an agent whatever its slot claims (on a
-    laptop never connected to a server, the role the owner gave it)."""
-    if account.confirmed or not server_set:
-        return account.role
-    return Role.AGENT
-
-
-class WrongPassword(KnownError):
-    def __init__(self, attempts_left: int | None = None) -> None:
-        extra_id = extra_en = ""
-        if attempts_left is not None and attempts_left <= 3:
-            extra_id = f" Sisa {attempts_left} kali percobaan sebelum akun dikunci."
-            extra_en = f" {attempts_left} attempts left before the account is locked."
-        super().__init__(
-            Text(
-                "Kode agen atau kata sandi salah." + extra_id,
-                "Wrong agent code or password." + extra_en,
-            ),
-            code="wrong_password",
-        )
-        self.attempts_left = attempts_left
-
-
-class LockedOut(KnownError):
-    def __init__(self, seconds_left: int) -> None:
-        minutes = max(1, (seconds_left + 59) // 60)
-        if seconds_left >= 60:
-            wait_id, wait_en = f"{minutes} menit", f"{minutes} minutes"
-        else:
-            wait_id, wait_en = f"{seconds_left} detik", f"{seconds_left} seconds"
-        super().__init__(
-            Text(
-                f"Terlalu banyak percobaan yang salah. Coba lagi dalam {wait_id}.",
-                f"Too many wrong attempts. Try again in {wait_en}.",
-            ),
-            code="locked_out",
-        )
-        self.seconds_left = seconds_left
-
-
-class AccountError(KnownError):
-    pass
-
-
-def _forbidden_to_add() -> AccountError:
-    return AccountError(
-        Text(
-            "Hanya supervisor yang sudah dikonfirmasi server yang boleh menambah akun di laptop "
-            "ini. Masuk ke server dulu.",
-            "Only a supervisor the server has confirmed may add accounts on this laptop. "
-            "Log in to the server first.",
-        ),
-        code="forbidden",
-    )
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"))
-
-
-def _derive(password: str, salt: bytes, kdf: dict[str, int]) -> bytes:
-    return hash_secret_raw(
-        password.encode("utf-8"),
-        salt,
-        time_cost=kdf["time_cost"],
-        memory_cost=kdf["memory_cost_kib"],
-        parallelism=kdf["parallelism"],
-        hash_len=32,
-        type=Type.ID,
-    )
 
 
 def _utcnow() -> dt.datetime:
@@ -246,7 +143,7 @@ class KeyStore:
         return bool(self._read()["accounts"])
 
     def accounts(self) -> list[Account]:
-        return [_account(slot) for slot in self._read()["accounts"]]
+        return [account_of(slot) for slot in self._read()["accounts"]]
 
     def server_set(self) -> bool:
         """Whether this laptop has (or ever had) a server: set in the settings, or an
@@ -300,7 +197,7 @@ class KeyStore:
         adder = self._verified_account(data, unlocked)
         if adder is None or not self._may_add(adder, data):
             log.info("adding an account refused: the adder holds no such power")
-            raise _forbidden_to_add()
+            raise forbidden_to_add()
         account = self._new_account(agent_code, name, branch, role)
         if self._find(data, account.agent_code) is not None:
             raise AccountError(
@@ -340,11 +237,11 @@ class KeyStore:
             return None
         try:
             AESGCM(unlocked.wrapping).decrypt(
-                _unb64(slot["nonce"]), _unb64(slot["wrapped_key"]), _bound(slot)
+                unb64(slot["nonce"]), unb64(slot["wrapped_key"]), bound(slot)
             )
         except (InvalidTag, KeyError, ValueError):
             return None
-        return _account(slot)
+        return account_of(slot)
 
     def confirm(self, unlocked: Unlocked, role: Role | str, branch: str) -> Unlocked:
         """Records the role and branch the server answered at a login or refresh of this
@@ -360,11 +257,9 @@ class KeyStore:
         slot = self._find(data, unlocked.account.agent_code)
         assert slot is not None
         account = dataclasses.replace(
-            _account(slot), role=Role(role), branch=branch.strip(), confirmed=True
+            account_of(slot), role=Role(role), branch=branch.strip(), confirmed=True
         )
-        slot.update(
-            self._seal_slot(account, unlocked.wrapping, unlocked.key, unlocked.account_key, slot)
-        )
+        slot.update(seal_slot(account, unlocked.wrapping, unlocked.key, unlocked.account_key, slot))
         self._write(data)
         log.info("server-confirmed role recorded")
         return dataclasses.replace(unlocked, account=account)
@@ -384,7 +279,7 @@ class KeyStore:
         data = self._read()
         adder = self._verified_account(data, unlocked)
         if adder is None or not self._may_add(adder, data):
-            raise _forbidden_to_add()
+            raise forbidden_to_add()
         if len(data["accounts"]) <= 1:
             raise AccountError(
                 Text("Akun terakhir tidak bisa dihapus.", "The last account cannot be removed."),
@@ -419,35 +314,13 @@ class KeyStore:
                 code="weak_password",
             )
         salt = secrets.token_bytes(16)
-        kdf = _params(self.kdf)
-        wrapping = _derive(password, salt, kdf)
-        base = {"kdf": {"alg": "argon2id", **kdf}, "salt": _b64(salt)}
-        slot = self._seal_slot(account, wrapping, key, account_key, base)
+        kdf = kdf_params(self.kdf)
+        wrapping = derive(password, salt, kdf)
+        base = {"kdf": {"alg": "argon2id", **kdf}, "salt": b64(salt)}
+        slot = seal_slot(account, wrapping, key, account_key, base)
         slot["failures"] = 0
         slot["next_attempt_at"] = None
         return slot, Unlocked(account, key, account_key, wrapping)
-
-    @staticmethod
-    def _seal_slot(
-        account: Account, wrapping: bytes, key: bytes, account_key: bytes, base: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The slot's fields for `account`, its keys wrapped (fresh nonce) under `wrapping`
-        with every power-granting field as associated data; `base` gives kdf and salt."""
-        slot: dict[str, Any] = {
-            "v": SLOT_VERSION,
-            "agent_code": account.agent_code,
-            "name": account.name,
-            "branch": account.branch,
-            "role": account.role.value,
-            "confirmed": account.confirmed,
-            "owner": account.owner,
-            "kdf": base["kdf"],
-            "salt": base["salt"],
-        }
-        nonce = secrets.token_bytes(12)
-        slot["nonce"] = _b64(nonce)
-        slot["wrapped_key"] = _b64(AESGCM(wrapping).encrypt(nonce, key + account_key, _bound(slot)))
-        return slot
 
     # -- login --------------------------------------------------------------------------
     def unlock(self, agent_code: str, password: str) -> Unlocked:
@@ -461,7 +334,7 @@ class KeyStore:
         slot = self._find(data, agent_code)
         if slot is None:
             # Same cost as a real attempt, so timing does not reveal which codes exist.
-            _derive(password, secrets.token_bytes(16), _params(self.kdf))
+            derive(password, secrets.token_bytes(16), kdf_params(self.kdf))
             raise WrongPassword()
         now = self.clock()
         waiting_until = slot.get("next_attempt_at")
@@ -469,13 +342,13 @@ class KeyStore:
             until = dt.datetime.fromisoformat(waiting_until)
             if now < until:
                 raise LockedOut(max(1, int((until - now).total_seconds() + 0.999)))
-        wrapping = _derive(password, _unb64(slot["salt"]), slot["kdf"])
+        wrapping = derive(password, unb64(slot["salt"]), slot["kdf"])
         legacy = slot.get("v") != SLOT_VERSION
         try:
             opened = AESGCM(wrapping).decrypt(
-                _unb64(slot["nonce"]),
-                _unb64(slot["wrapped_key"]),
-                slot["agent_code"].encode() if legacy else _bound(slot),
+                unb64(slot["nonce"]),
+                unb64(slot["wrapped_key"]),
+                slot["agent_code"].encode() if legacy else bound(slot),
             )
         except InvalidTag:
             self._record_failure(data, slot, now)
@@ -490,8 +363,8 @@ class KeyStore:
             # the laptop's first account.
             key, account_key = opened, secrets.token_bytes(KEY_BYTES)
             owner = data["accounts"][0] is slot
-            account = dataclasses.replace(_account(slot), confirmed=False, owner=owner)
-            slot.update(self._seal_slot(account, wrapping, key, account_key, slot))
+            account = dataclasses.replace(account_of(slot), confirmed=False, owner=owner)
+            slot.update(seal_slot(account, wrapping, key, account_key, slot))
             slot["failures"] = 0
             slot["next_attempt_at"] = None
             self._write(data)
@@ -503,7 +376,7 @@ class KeyStore:
             slot["failures"] = 0
             slot["next_attempt_at"] = None
             self._write(data)
-        return Unlocked(_account(slot), opened[:KEY_BYTES], opened[KEY_BYTES:], wrapping)
+        return Unlocked(account_of(slot), opened[:KEY_BYTES], opened[KEY_BYTES:], wrapping)
 
     def _record_failure(self, data: dict[str, Any], slot: dict[str, Any], now: dt.datetime) -> None:
         slot["failures"] = int(slot.get("failures", 0)) + 1
@@ -520,39 +393,3 @@ class KeyStore:
         slot["next_attempt_at"] = (now + dt.timedelta(seconds=wait)).isoformat() if wait else None
         self._write(data)
         log.info("failed login attempt %d", failures)
-
-
-def _params(kdf: KdfParams) -> dict[str, int]:
-    return {
-        "time_cost": kdf.time_cost,
-        "memory_cost_kib": kdf.memory_cost_kib,
-        "parallelism": kdf.parallelism,
-    }
-
-
-def _bound(slot: dict[str, Any]) -> bytes:
-    """The associated data of a slot's wrapped keys: every field that grants a power."""
-    return json.dumps(
-        {
-            "v": SLOT_VERSION,
-            "agent_code": slot["agent_code"],
-            "name": slot["name"],
-            "branch": slot["branch"],
-            "role": slot["role"],
-            "confirmed": slot.get("confirmed") is True,
-            "owner": slot.get("owner") is True,
-        },
-        sort_keys=True,
-        ensure_ascii=True,
-    ).encode("ascii")
-
-
-def _account(slot: dict[str, Any]) -> Account:
-    return Account(
-        slot["agent_code"],
-        slot["name"],
-        slot["branch"],
-        Role(slot["role"]) if slot["role"] in tuple(Role) else Role.AGENT,
-        confirmed=slot.get("confirmed") is True,
-        owner=slot.get("owner") is True,
-    )

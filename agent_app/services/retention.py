@@ -35,22 +35,13 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
-from agent_app.domain import keys
-from agent_app.storage import tables
-from agent_app.storage.repositories import UNSETTLED_OP, before, chunks
 from agent_app.storage.uow import SqlUnitOfWork
-from sync import protocol
 
 log = logging.getLogger("db")
 
 SETTLED_OP_DAYS = 30
 ACCEPTED_DAYS = 180
 FORM_DRAFT_DAYS = 30
-
-_SETTLED = ("applied", "duplicate")
-_REFUSED = ("rejected", "conflict")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,106 +69,47 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
     # zone; the stamps are compared as instants whatever offset each row was written with.
     moment = now or dt.datetime.now(dt.UTC)
     op_cutoff = moment - dt.timedelta(days=SETTLED_OP_DAYS)
-    accepted_cutoff = moment - dt.timedelta(days=ACCEPTED_DAYS)
     with uow:
-        session = uow.session
-        ops = tables.OutboxOp
-        enrollments = tables.Enrollment
-        waiting = sa.select(ops.entity_id).where(ops.status.in_(UNSETTLED_OP))
-        refused = sa.select(ops.entity_id).where(ops.status.in_(_REFUSED))
-
+        kept = uow.retention
         # Enrollments the server no longer has, or has settled for good and nobody touched.
-        settled_enrollment = sa.and_(
-            enrollments.sync_state == "synced",
-            enrollments.id.not_in(waiting),
-            enrollments.id.not_in(refused),
+        deleted_ids, accepted_ids = kept.settled_enrollments(
+            moment - dt.timedelta(days=ACCEPTED_DAYS)
         )
-        deleted_ids = list(
-            session.scalars(
-                sa.select(enrollments.id).where(enrollments.deleted.is_(True), settled_enrollment)
-            )
-        )
-        accepted_ids = list(
-            session.scalars(
-                sa.select(enrollments.id).where(
-                    enrollments.deleted.is_(False),
-                    enrollments.status == keys.EnrollmentStatus.ACCEPTED.value,
-                    before(enrollments.updated_at, accepted_cutoff),
-                    settled_enrollment,
-                )
-            )
-        )
-        gone = deleted_ids + accepted_ids
-        removed_ops = 0
-        for chunk in chunks(gone):
-            removed_ops += _rowcount(
-                session.execute(
-                    sa.delete(ops).where(ops.entity_id.in_(chunk), ops.status.in_(_SETTLED))
-                )
-            )
-            session.execute(sa.delete(enrollments).where(enrollments.id.in_(chunk)))
-
+        removed_ops = kept.delete_enrollments(deleted_ids + accepted_ids)
         # Refusals a newer op has superseded, then settled ops: in this order, so that deleting
         # a settled op never makes the refusal it superseded count as unresolved again.
-        newer = sa.orm.aliased(ops)
-        superseded = sa.select(ops.op_seq).where(
-            ops.status.in_(_REFUSED),
-            before(ops.recorded_at, op_cutoff),
-            sa.exists().where(newer.entity_id == ops.entity_id, newer.op_seq > ops.op_seq),
-        )
-        superseded_seqs = list(session.scalars(superseded))
-        for seqs in chunks(superseded_seqs):
-            removed_ops += _rowcount(session.execute(sa.delete(ops).where(ops.op_seq.in_(seqs))))
+        removed_ops += kept.delete_superseded_refusals(op_cutoff)
         # Audit entries whose op the server took, before that op (their link) goes.
-        reached = sa.select(ops.op_id).where(
-            ops.entity == protocol.AUDIT_EVENT,
-            ops.status.in_(_SETTLED),
-            ops.recorded_at < op_cutoff,
-        )
-        removed_audit = _rowcount(
-            session.execute(
-                sa.delete(tables.AuditEntry).where(tables.AuditEntry.op_id.in_(reached))
-            )
-        )
-        removed_ops += _rowcount(
-            session.execute(
-                sa.delete(ops).where(ops.status.in_(_SETTLED), before(ops.recorded_at, op_cutoff))
-            )
-        )
-        drafts = tables.FormDraft
-        removed_forms = _rowcount(
-            session.execute(
-                sa.delete(drafts).where(
-                    before(drafts.updated_at, moment - dt.timedelta(days=FORM_DRAFT_DAYS))
-                )
-            )
-        )
+        removed_audit = kept.delete_reached_audit(op_cutoff)
+        removed_ops += kept.delete_settled_ops(op_cutoff)
+        removed_forms = kept.delete_form_drafts(moment - dt.timedelta(days=FORM_DRAFT_DAYS))
         purged = Purged(
             removed_ops, len(deleted_ids), len(accepted_ids), removed_audit, removed_forms
         )
         if purged.anything:
-            uow.audit.add(
-                actor_code,
-                "retention_purge",
-                details={
-                    "outbox_ops": purged.ops,
-                    "deleted_enrollments": purged.deleted_enrollments,
-                    "accepted_enrollments": purged.accepted_enrollments,
-                    "audit_entries": purged.audit_entries,
-                    "form_drafts": purged.form_drafts,
-                    "settled_op_days": SETTLED_OP_DAYS,
-                    "accepted_days": ACCEPTED_DAYS,
-                },
-            )
-            log.info(
-                "retention: %d settled ops, %d deleted and %d accepted enrollments removed",
-                purged.ops,
-                purged.deleted_enrollments,
-                purged.accepted_enrollments,
-            )
+            _record(uow, actor_code, purged)
         uow.commit()
         return purged
 
 
-def _rowcount(result: object) -> int:
-    return int(getattr(result, "rowcount", 0) or 0)
+def _record(uow: SqlUnitOfWork, actor_code: str | None, purged: Purged) -> None:
+    """One audit entry with the counts, and a log line."""
+    uow.audit.add(
+        actor_code,
+        "retention_purge",
+        details={
+            "outbox_ops": purged.ops,
+            "deleted_enrollments": purged.deleted_enrollments,
+            "accepted_enrollments": purged.accepted_enrollments,
+            "audit_entries": purged.audit_entries,
+            "form_drafts": purged.form_drafts,
+            "settled_op_days": SETTLED_OP_DAYS,
+            "accepted_days": ACCEPTED_DAYS,
+        },
+    )
+    log.info(
+        "retention: %d settled ops, %d deleted and %d accepted enrollments removed",
+        purged.ops,
+        purged.deleted_enrollments,
+        purged.accepted_enrollments,
+    )

@@ -171,21 +171,7 @@ def open_engine(
         paths.private_file(path)
         for suffix in ("-wal", "-shm", "-journal"):
             paths.make_private(path.with_name(path.name + suffix), 0o600)
-    engine = create_engine(
-        "sqlite://",
-        module=sqlcipher3.dbapi2,
-        creator=lambda: _connect(path, key, cache_kib),
-        poolclass=pool.QueuePool,
-        pool_size=2,  # two threads (the app gives its sync thread an engine of its own)
-        max_overflow=4,
-        pool_use_lifo=True,  # reuse the connection whose cache is warm
-        pool_pre_ping=False,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
-        connection_record.info["path"] = str(path)
-
+    engine = _keyed_engine(path, key, cache_kib)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
@@ -211,9 +197,30 @@ def open_engine(
     return engine
 
 
+def _keyed_engine(path: Path, key: bytes, cache_kib: int | None) -> Engine:
+    """An Engine over a pool of keyed connections to `path` (nothing opened yet)."""
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=lambda: _connect(path, key, cache_kib),
+        poolclass=pool.QueuePool,
+        pool_size=2,  # two threads (the app gives its sync thread an engine of its own)
+        max_overflow=4,
+        pool_use_lifo=True,  # reuse the connection whose cache is warm
+        pool_pre_ping=False,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        connection_record.info["path"] = str(path)
+
+    return engine
+
+
 def _ensure_sync_state(engine: Engine) -> None:
     """Creates the sync_state row, and with it this laptop's device id, once and for good, so
-    that reading it never depends on a transaction that might be rolled back."""
+    that reading it never depends on a transaction that might be rolled back. (Raw SQL, as
+    the rest of this module: it runs at the engine level, without the ORM's tables.)"""
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT OR IGNORE INTO sync_state (id, device_id, last_op_seq) VALUES (1, ?, 0)",
@@ -270,6 +277,7 @@ def head_revision() -> str:
 
 
 def _current_revision(engine: Engine) -> str | None:
+    # Raw SQL: SQLite's catalogue and Alembic's own table have no ORM mapping here.
     with engine.connect() as conn:
         exists = conn.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"

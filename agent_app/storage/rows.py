@@ -73,8 +73,9 @@ class EnrollmentFilter:
 
 
 @dataclass(frozen=True, slots=True)
-class OutboxOp:
-    """One op as stored; `wire()` is its form in a push batch (SYNC_PROTOCOL.md, "Push")."""
+class OutboxRow:
+    """One outbox op as stored (a frozen `tables.OutboxOp` row); `wire()` is its form in a push
+    batch (SYNC_PROTOCOL.md, "Push")."""
 
     op_seq: int
     op_id: str

@@ -18,6 +18,7 @@ record turns into its op without conversion and text comparison orders them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +35,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from agent_app.domain import keys
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -295,7 +298,8 @@ class PullCursor(Base):
 class SyncSecret(Base):
     """Secrets of the sync link, kept only in the encrypted file: the server's tokens per agent,
     the device's bundle-signing key, the server's bundle key. `name` says which; `value` is a
-    JSON object (services/sync.py reads and writes them)."""
+    JSON object (`services/sync/credentials.py` reads and writes them through
+    `SyncSecretRepository`)."""
 
     __tablename__ = "sync_secrets"
 
@@ -349,3 +353,13 @@ class AuditEntry(Base):
 
 
 metadata = Base.metadata
+
+
+#: A synced record's row: what the outbox's ops and the pulled changes are about.
+SyncedRow = Business | Visit | Enrollment
+#: The synced records' tables by the wire's entity name (SYNC_PROTOCOL.md).
+SYNCED_TABLES: Mapping[str, type[SyncedRow]] = {
+    keys.Entity.BUSINESS: Business,
+    keys.Entity.VISIT: Visit,
+    keys.Entity.ENROLLMENT: Enrollment,
+}

@@ -32,6 +32,9 @@ class SqlUnitOfWork:
     events: repositories.EventRepository
     targets: repositories.TargetRepository
     sync_state: repositories.SyncStateRepository
+    sync_secrets: repositories.SyncSecretRepository
+    synced_records: repositories.SyncedRecordRepository
+    retention: repositories.RetentionRepository
     form_drafts: repositories.FormDraftRepository
 
     def __init__(self, engine: Engine) -> None:
@@ -54,11 +57,16 @@ class SqlUnitOfWork:
         self.visits = repositories.VisitRepository(session)
         self.enrollments = repositories.EnrollmentRepository(session)
         self.sync_state = repositories.SyncStateRepository(session)
+        self.sync_secrets = repositories.SyncSecretRepository(session)
         self.outbox = repositories.OutboxRepository(session, self.sync_state)
         self.audit = repositories.AuditRepository(session, self.outbox)
         self.events = repositories.EventRepository(session)
         self.targets = repositories.TargetRepository(session)
         self.form_drafts = repositories.FormDraftRepository(session)
+        self.retention = repositories.RetentionRepository(session)
+        self.synced_records = repositories.SyncedRecordRepository(
+            session, self.outbox, self.businesses
+        )
         return self
 
     def __exit__(

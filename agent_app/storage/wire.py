@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
-from agent_app.domain import keys, records
+from agent_app.domain import keys, records, validation
 
 #: The fields a laptop sends, per entity, in wire order.
 BUSINESS_FIELDS = (
@@ -66,18 +66,19 @@ ENROLLMENT_FIELDS = (
     "membership_number",
 )
 #: Enrollment fields only a supervisor or the server changes: never in an agent's op, except
-#: `status` = submitted on create.
-ENROLLMENT_PROTECTED = ("status", "review_reason", "membership_number")
+#: `status` = submitted on create. The domain's list (`agent_app.domain.validation`).
+ENROLLMENT_PROTECTED = validation.ENROLLMENT_PROTECTED
 
 FIELDS: Mapping[str, tuple[str, ...]] = {
     keys.Entity.BUSINESS: BUSINESS_FIELDS,
     keys.Entity.VISIT: VISIT_FIELDS,
     keys.Entity.ENROLLMENT: ENROLLMENT_FIELDS,
 }
-SERVER_SET: Mapping[str, str] = {
-    keys.Entity.BUSINESS: "registered_by",
-    keys.Entity.VISIT: "agent_code",
-    keys.Entity.ENROLLMENT: "agent_code",
+#: The owner fields the server sets, per entity: the domain's (`validation`'s `server_set`).
+SERVER_SET: Mapping[str, frozenset[str]] = {
+    keys.Entity.BUSINESS: validation.BUSINESS.server_set,
+    keys.Entity.VISIT: validation.VISIT.server_set,
+    keys.Entity.ENROLLMENT: validation.ENROLLMENT.server_set,
 }
 
 
@@ -183,7 +184,7 @@ def record_values(record: Any) -> dict[str, Any]:
 
 def from_wire(entity: str, entity_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Pulled wire fields as column values (dates parsed; unknown fields dropped)."""
-    allowed = (*FIELDS[entity], SERVER_SET[entity])
+    allowed = (*FIELDS[entity], *sorted(SERVER_SET[entity]))
     values = {name: fields[name] for name in allowed if name in fields}
     for name in ("birth_date", "next_follow_up"):
         if name in values:

@@ -17,7 +17,7 @@ from e2e_support import PASSWORD, Cable
 
 from agent_app import app, paths
 from agent_app.security import keyslots
-from agent_app.services import sync as sync_service
+from agent_app.services.sync import connection, credentials
 from agent_app.settings import Settings
 
 CHEAP = keyslots.KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
@@ -26,9 +26,10 @@ CHEAP = keyslots.KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
 def _expire_access_token(backend: Any) -> None:
     """Makes the stored access token look expired, so the next cycle refreshes first."""
     actor = backend.actor
-    tokens = sync_service._load_tokens(backend.uow_factory, actor, backend.server_url())
+    with backend.uow_factory() as uow:
+        tokens = credentials.load_tokens(uow, actor, backend.server_url())
     assert tokens is not None
-    client = sync_service._client(backend.uow_factory, actor, backend.server_url())
+    client = connection.client_for(backend.uow_factory, actor, backend.server_url())
     assert client.on_tokens is not None
     client.on_tokens(dataclasses.replace(tokens, expires_at=0.0))
     client.session.close()

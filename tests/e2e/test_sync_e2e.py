@@ -26,6 +26,7 @@ from agent_app.domain.keys import Role
 from agent_app.services import businesses, enrollments, zones
 from agent_app.services import sync as sync_service
 from agent_app.services.actor import Actor
+from agent_app.services.sync import credentials
 from agent_app.storage import tables
 from sync import bundle as sync_bundle
 from sync import client as sync_client
@@ -582,7 +583,8 @@ def test_a_co_user_of_the_laptop_cannot_act_as_another_agent(
     b = _second_account(a, "AG002")
     with a.uow() as uow:
         stored = {row.name: dict(row.value) for row in uow.session.query(tables.SyncSecret)}
-    tokens = sync_service._load_tokens(a.uow, a.actor, a.url)
+    with a.uow() as uow:
+        tokens = credentials.load_tokens(uow, a.actor, a.url)
     assert tokens is not None
     assert set(stored["tokens:AG001"]) == {"sealed"}
     assert tokens.refresh_token not in json.dumps(stored)
@@ -595,7 +597,7 @@ def test_a_co_user_of_the_laptop_cannot_act_as_another_agent(
         sync_service.export_bundle(a.uow, posing, tmp_path / "palsu.perisai")
     # B signs with B's own key a bundle that says it carries A's ops: refused by the server.
     with a.uow() as uow:
-        b_key = sync_service._signing_key(uow, b.actor, make=False)
+        b_key = credentials.signing_key(uow, b.actor, make=False)
         server_key = stored["server"]["public_key"]
     assert b_key is not None
     body = {

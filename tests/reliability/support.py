@@ -408,9 +408,9 @@ class Laptop:
         import sqlalchemy as sa
 
         from agent_app.services import _input
-        from agent_app.storage import store as app_store
+        from agent_app.storage import tables
 
-        table = app_store._ENTITY_TABLES[entity]
+        table = tables.SYNCED_TABLES[entity]
         with self.uow() as uow:
             row = uow.session.scalars(sa.select(table).where(table.id == entity_id)).one()
             row.deleted = True
@@ -510,7 +510,6 @@ class Laptop:
         """Every synced-kind record: {entity_id: {entity, version, deleted, sync_state, wire}}."""
         import sqlalchemy as sa
 
-        from agent_app.storage import store as app_store
         from agent_app.storage import tables, wire
 
         found: dict[str, dict[str, Any]] = {}
@@ -520,7 +519,7 @@ class Laptop:
             "enrollment": wire.enrollment_from_row,
         }
         with self.uow() as uow:
-            for entity, table in app_store._ENTITY_TABLES.items():
+            for entity, table in tables.SYNCED_TABLES.items():
                 for row in uow.session.scalars(sa.select(table)):
                     if entity == "enrollment" and row.status == "draft":
                         continue

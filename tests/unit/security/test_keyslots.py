@@ -8,6 +8,7 @@ import json
 import pytest
 
 from agent_app.security import keyslots
+from agent_app.security import slots as key_slots
 from agent_app.security.keyslots import KdfParams, KeyStore, LockedOut, Policy, WrongPassword
 
 CHEAP = KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
@@ -251,7 +252,7 @@ def test_a_first_format_slot_is_upgraded_unconfirmed_at_its_next_login(tmp_path)
     for code, role in (("AG001", "agent"), ("AG002", "supervisor")):
         salt, nonce = _secrets.token_bytes(16), _secrets.token_bytes(12)
         kdf = {"time_cost": 1, "memory_cost_kib": 1024, "parallelism": 1}
-        wrapping = keyslots._derive("kata-sandi-1", salt, kdf)
+        wrapping = key_slots.derive("kata-sandi-1", salt, kdf)
         slots.append(
             {
                 "agent_code": code,
@@ -259,9 +260,9 @@ def test_a_first_format_slot_is_upgraded_unconfirmed_at_its_next_login(tmp_path)
                 "branch": "PLG",
                 "role": role,
                 "kdf": {"alg": "argon2id", **kdf},
-                "salt": keyslots._b64(salt),
-                "nonce": keyslots._b64(nonce),
-                "wrapped_key": keyslots._b64(AESGCM(wrapping).encrypt(nonce, key, code.encode())),
+                "salt": key_slots.b64(salt),
+                "nonce": key_slots.b64(nonce),
+                "wrapped_key": key_slots.b64(AESGCM(wrapping).encrypt(nonce, key, code.encode())),
                 "failures": 0,
                 "next_attempt_at": None,
             }

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from agent_app.domain import keys
-from agent_app.services import sync as sync_service
+from agent_app.services.sync import messages
 
 
 def test_a_refused_field_is_explained_in_indonesian_by_the_domain_rules():
-    problem, advice = sync_service._explain(
+    problem, advice = messages.explain(
         "invalid_field",
         "phone",
         None,
@@ -24,7 +24,7 @@ def test_a_refused_field_is_explained_in_indonesian_by_the_domain_rules():
 
 
 def test_a_rule_only_the_server_knows_has_its_own_text():
-    problem, advice = sync_service._explain(
+    problem, advice = messages.explain(
         "invalid_field", "monthly_contribution", None, "enrollment", {"declared_income": 1}
     )
     assert "tarif yang berlaku di server" in problem.id
@@ -32,13 +32,13 @@ def test_a_rule_only_the_server_knows_has_its_own_text():
 
 
 def test_a_field_the_laptop_cannot_judge_is_named_by_its_label():
-    problem, _ = sync_service._explain("invalid_field", "event_id", None, "business", {"name": "X"})
+    problem, _ = messages.explain("invalid_field", "event_id", None, "business", {"name": "X"})
     assert problem.id == "Server menolak isian Acara."
     assert problem.en == "The server refused the field Event."
 
 
 def test_a_refusal_naming_no_field_speaks_of_the_whole_record():
-    problem, advice = sync_service._explain("invalid_field", None, None, "business", {})
+    problem, advice = messages.explain("invalid_field", None, None, "business", {})
     assert problem.id == "Server menolak data ini."
     assert "periksa semua isian" in advice.id and "-" not in problem.id
 
@@ -52,19 +52,19 @@ def test_a_refusal_naming_no_field_speaks_of_the_whole_record():
     ],
 )
 def test_an_unknown_reference_names_the_reference_or_the_record(field, expected):
-    problem, _ = sync_service._explain("unknown_reference", field, None, "visit", {})
+    problem, _ = messages.explain("unknown_reference", field, None, "visit", {})
     assert problem.id.startswith(expected)
 
 
 def test_a_changed_field_is_named_by_its_label():
-    problem, advice = sync_service._explain("field_changed", "declared_income", None)
+    problem, advice = messages.explain("field_changed", "declared_income", None)
     assert problem.id.startswith("Penghasilan yang dilaporkan diubah orang lain")
     assert "Declared income" in problem.en
     assert "pakai data server" in advice.id
 
 
 def test_nik_conflict_names_only_the_branch_and_date():
-    problem, _ = sync_service._explain(
+    problem, _ = messages.explain(
         "nik_already_enrolled", "nik", {"branch": "PLG", "enrolled_on": "2026-05-02"}
     )
     assert problem.id == "NIK ini sudah terdaftar sebagai peserta (cabang PLG, sejak 2026-05-02)."
@@ -72,10 +72,10 @@ def test_nik_conflict_names_only_the_branch_and_date():
 
 @pytest.mark.parametrize(
     "code",
-    [*sync_service._PROBLEM, "something_new"],
+    [*messages.PROBLEM, "something_new"],
 )
 def test_every_code_has_a_problem_and_advice_in_both_languages(code: str):
-    problem, advice = sync_service._explain(code, "name", {}, "business", {})
+    problem, advice = messages.explain(code, "name", {}, "business", {})
     for text in (problem, advice):
         assert text.id and text.en and text.id != text.en
         assert "{" not in text.id + text.en

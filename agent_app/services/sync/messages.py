@@ -1,0 +1,261 @@
+"""What the sync service says, in Indonesian and English: why a sync call failed (by the
+engine's kind or the server's refusal code), and what is wrong with an op the server refused
+or found in conflict, with what to do about it (`explain`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from agent_app.domain import keys, validation
+from agent_app.domain.messages import Text
+from sync import protocol
+
+#: Why a sync call failed, by the engine's kind (`sync.client.SyncError.kind`).
+KIND_TEXT: Mapping[str, Text] = {
+    "auth": Text(
+        "Sesi server berakhir atau kata sandi ditolak. Masuk ke server lagi.",
+        "The server session ended or the password was refused. Log in to the server again.",
+    ),
+    "network": Text(
+        "Server tidak dapat dihubungi. Data tetap tersimpan di laptop; coba lagi nanti.",
+        "The server cannot be reached. Your data stays on this laptop; try again later.",
+    ),
+    "server": Text(
+        "Server sedang bermasalah atau sibuk. Coba lagi beberapa saat lagi.",
+        "The server has a problem or is busy. Try again in a while.",
+    ),
+    "protocol": Text(
+        "Laptop dan server tidak saling memahami (versi berbeda?). Hubungi dukungan.",
+        "The laptop and the server do not understand each other (another version?). "
+        "Contact support.",
+    ),
+    "too_large": Text(
+        "Data yang dikirim terlalu besar untuk server. Hubungi dukungan.",
+        "What was sent is too large for the server. Contact support.",
+    ),
+    "cursor_expired": Text(
+        "Server meminta sinkron ulang dari awal. Coba lagi.",
+        "The server asks to sync again from the start. Try again.",
+    ),
+    "conflict": Text("Terjadi konflik dengan server.", "A conflict with the server."),
+    "not_connected": Text(
+        "Laptop ini belum masuk ke server untuk akun ini. Masuk ke server dengan kata sandi "
+        "Anda dulu.",
+        "This laptop has not logged in to the server for this account. Log in to the server "
+        "with your password first.",
+    ),
+}
+
+
+#: Refusals that logging in again does not cure (the server's error code).
+CODE_TEXT: Mapping[str, Text] = {
+    protocol.APP_TOO_OLD: Text(
+        "Versi Perisai Agent di laptop ini terlalu lama untuk server: sinkronisasi ditolak. "
+        "Perbarui aplikasi (minta ke kantor cabang), lalu sinkronkan lagi. Data tetap "
+        "tersimpan di laptop.",
+        "This version of Perisai Agent is too old for the server: sync is refused. Update "
+        "the app (ask your branch office), then sync again. Your data stays on this laptop.",
+    ),
+    "device_other_branch": Text(
+        "Laptop ini terdaftar di server untuk cabang lain. Hubungi administrator server.",
+        "This laptop is registered with the server for another branch. Contact the server "
+        "administrator.",
+    ),
+    "device_revoked": Text(
+        "Laptop ini dicabut aksesnya di server. Hubungi administrator server untuk "
+        "mengaktifkannya lagi.",
+        "This laptop was cut off by the server. Contact the server administrator to reset it.",
+    ),
+    "device_key_mismatch": Text(
+        "Server sudah menyimpan kunci tanda tangan lain untuk akun Anda di laptop ini. "
+        "Hubungi administrator server untuk mengatur ulang (reset-device).",
+        "The server holds another signing key for your account on this laptop. Contact the "
+        "server administrator to reset it (reset-device).",
+    ),
+}
+
+
+#: What is wrong, by the server's error code, in the person's language. The server's own
+#: message is English and stays available as a detail (`SyncProblem.server_message`).
+PROBLEM: Mapping[str, Text] = {
+    "invalid_field": Text(
+        "Server menolak isian {field}.",
+        "The server refused the field {field}.",
+    ),
+    "forbidden": Text(
+        "Akun Anda tidak berhak membuat perubahan ini.",
+        "Your account may not make this change.",
+    ),
+    "unknown_reference": Text(
+        "Data yang dirujuk ({field}) tidak ada di server.",
+        "A record it refers to ({field}) is not on the server.",
+    ),
+    "deleted": Text("Data ini sudah dihapus di server.", "This record was deleted on the server."),
+    "key_reuse": Text(
+        "Perubahan dikirim ulang dengan isi berbeda.",
+        "A change was sent again with other contents.",
+    ),
+    "nik_already_enrolled": Text(
+        "NIK ini sudah terdaftar sebagai peserta (cabang {branch}, sejak {enrolled_on}).",
+        "This NIK is already enrolled (branch {branch}, since {enrolled_on}).",
+    ),
+    "field_changed": Text(
+        "{field} diubah orang lain di server sejak Anda terakhir sinkron.",
+        "Someone else changed {field} on the server since you last synced.",
+    ),
+    "enrollment_accepted": Text(
+        "Pendaftaran ini sudah diterima di server.",
+        "This enrollment was already accepted on the server.",
+    ),
+    "invalid_op": Text(
+        "Perubahan ini rusak dan tidak dapat dikirim.",
+        "This change is damaged and cannot be sent.",
+    ),
+    "too_large": Text(
+        "Perubahan ini terlalu besar untuk server.",
+        "This change is too large for the server.",
+    ),
+}
+_DEFAULT_PROBLEM = Text(
+    "Server tidak menerima perubahan ini (kode {code}).",
+    "The server did not take this change (code {code}).",
+)
+#: Rules only the server can judge, by the field it names (`invalid_field`).
+_SERVER_FIELD_PROBLEM: Mapping[str, Text] = {
+    "monthly_contribution": Text(
+        "Iuran per bulan tidak sama dengan tarif yang berlaku di server (tarif mungkin sudah "
+        "berubah).",
+        "The monthly contribution differs from the server's current rates (they may have changed).",
+    ),
+    "base_version": Text(
+        "Versi data tidak cocok dengan server.",
+        "The record's version does not match the server's.",
+    ),
+    "entity_id": Text(
+        "Nomor data ini dipakai data lain di server.",
+        "This record's id belongs to another record on the server.",
+    ),
+}
+
+_UNKNOWN_RECORD = Text(
+    "Data ini belum ada di server (pembuatannya ditolak atau belum terkirim).",
+    "The server does not have this record (its creation was refused or not sent).",
+)
+#: `invalid_field` naming no field: the record as a whole.
+_WHOLE_RECORD_REFUSED = Text("Server menolak data ini.", "The server refused this record.")
+_WHOLE_RECORD_ADVICE = Text(
+    "Buka datanya, periksa semua isian, lalu simpan atau ajukan lagi.",
+    "Open the record, check every field, then save or submit it again.",
+)
+
+_SUPPORT = Text(
+    "Kirim berkas log ke dukungan.",
+    "Send the log file to support.",
+)
+#: What to do about it.
+ADVICE: Mapping[str, Text] = {
+    "invalid_field": Text(
+        "Buka datanya, perbaiki {field}, lalu simpan atau ajukan lagi.",
+        "Open the record, correct {field}, then save or submit it again.",
+    ),
+    "forbidden": Text(
+        "Minta supervisor cabang untuk membuat perubahan ini.",
+        "Ask the branch supervisor to make this change.",
+    ),
+    "unknown_reference": Text(
+        "Periksa pilihan usaha/acara, lalu simpan lagi.",
+        "Check the business/event chosen, then save again.",
+    ),
+    "deleted": Text(
+        "Perubahan Anda tidak dapat diterapkan. Jika data ini masih diperlukan, hubungi "
+        "supervisor cabang.",
+        "Your change cannot be applied. If the record is still needed, ask the branch supervisor.",
+    ),
+    "key_reuse": _SUPPORT,
+    "nik_already_enrolled": Text(
+        "Jangan daftarkan dua kali; periksa NIK dengan calon peserta. Jika NIK salah ketik, "
+        "perbaiki lalu ajukan lagi.",
+        "Do not enroll the person twice; check the NIK with them. If it was mistyped, "
+        "correct it and submit again.",
+    ),
+    "field_changed": Text(
+        "Bandingkan, lalu pilih: pakai data Anda, atau pakai data server.",
+        "Compare, then choose: keep yours, or take the server's.",
+    ),
+    "enrollment_accepted": Text(
+        "Perubahan tidak dapat dikirim lagi. Pakai data server.",
+        "Changes can no longer be sent. Take the server's data.",
+    ),
+    "invalid_op": _SUPPORT,
+    "too_large": _SUPPORT,
+}
+_SERVER_FIELD_ADVICE: Mapping[str, Text] = {
+    "monthly_contribution": Text(
+        "Buka pendaftaran ini dan ajukan lagi: iuran dihitung ulang dengan tarif yang berlaku.",
+        "Open this enrollment and submit it again: the contribution is worked out anew with "
+        "the current rates.",
+    ),
+    "base_version": _SUPPORT,
+    "entity_id": _SUPPORT,
+}
+_DEFAULT_ADVICE = Text(
+    "Hubungi supervisor cabang atau dukungan; pesan asli server ada di keterangan.",
+    "Ask the branch supervisor or support; the server's own message is in the details.",
+)
+#: Conflicts the person settles by choosing a side (`resolve_conflict`).
+RESOLVABLE = frozenset({"field_changed", "enrollment_accepted"})
+
+
+def explain(
+    code: str,
+    field_name: str | None,
+    current: Any,
+    entity: str = "",
+    fields: Mapping[str, Any] | None = None,
+) -> tuple[Text, Text]:
+    """What is wrong with a refused or conflicting op, and what to do, in both languages.
+
+    The server's message is English; where the laptop can judge the same field itself (the
+    domain rules are shared), the person reads the domain's own message in their language,
+    and the rules only the server knows have their own texts here.
+    """
+    problem = PROBLEM.get(code, _DEFAULT_PROBLEM)
+    advice = ADVICE.get(code, _DEFAULT_ADVICE)
+    local = None
+    if code == "invalid_field":
+        local = _local_problem(entity, field_name, fields or {})
+        if local is None and field_name is not None and field_name in _SERVER_FIELD_PROBLEM:
+            problem = _SERVER_FIELD_PROBLEM[field_name]
+            advice = _SERVER_FIELD_ADVICE[field_name]
+        elif not field_name:
+            problem = _WHOLE_RECORD_REFUSED
+            advice = _WHOLE_RECORD_ADVICE
+    elif code == "unknown_reference" and field_name not in ("business_id", "event_id"):
+        problem = _UNKNOWN_RECORD  # the record itself (or its refused create), not a reference
+    texts: dict[str, tuple[str, str]] = {}
+    for lang in ("id", "en"):
+        label = keys.label("fields", field_name, lang) if field_name else "-"
+        values = {"field": label, "code": code, "branch": "-", "enrolled_on": "-"}
+        if isinstance(current, Mapping):
+            values["branch"] = str(current.get("branch") or "-")
+            values["enrolled_on"] = str(current.get("enrolled_on") or "-")
+        said = (
+            f"{label}: {local.message(lang)}"
+            if local
+            else problem.in_language(lang).format(**values)
+        )
+        texts[lang] = (said, advice.in_language(lang).format(**values))
+    return Text(texts["id"][0], texts["en"][0]), Text(texts["id"][1], texts["en"][1])
+
+
+def _local_problem(
+    entity: str, field_name: str | None, fields: Mapping[str, Any]
+) -> validation.Problem | None:
+    validate = validation.VALIDATORS.get(entity)
+    if validate is None or not field_name or field_name not in fields:
+        return None
+    for problem in validate({field_name: fields[field_name]}, partial=True):
+        if problem.field == field_name:
+            return problem
+    return None

@@ -1,0 +1,239 @@
+"""A push answer settled in the local store (`LocalStore.mark_results`).
+
+`applied` and `duplicate` settle the op and record the server's `entity_version` (the record
+becomes `synced` when no other op of it is unsettled); `rejected` and `conflict` settle it and
+mark the record with the error (the result, with a conflict's `current`, is kept in the op).
+An op missing from the results stays unsettled.
+
+Core statements with executemany, not ORM objects: a push of 10,000 ops settles 10,000 outbox
+rows and as many records, and the ORM's per-object cost was most of the push. Each record is
+rewritten once (version, sync state and, for an enrollment, the fields the server confirmed);
+a create's fields are copied from its op inside SQLite, not decoded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from agent_app.domain import keys
+from agent_app.storage import tables
+from agent_app.storage.bulk import OUTBOX, table_of
+from agent_app.storage.repositories import UNSETTLED_OP, chunks
+from agent_app.storage.uow import SqlUnitOfWork
+
+log = logging.getLogger("db")
+
+
+@dataclass
+class _Answer:
+    """One push answer sorted by what each statement writes."""
+
+    #: Outbox rows to settle (executemany parameters).
+    settled: list[dict[str, Any]] = field(default_factory=list)
+    #: The highest version the server answered, by entity and record id.
+    versions: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    #: Records to mark with the refusal, by entity and record id (executemany parameters).
+    refused: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Enrollment id -> its applied ops (outbox rows).
+    confirmed: dict[str, list[Any]] = field(default_factory=dict)
+
+    def take(self, row: Any, result: Mapping[str, Any]) -> None:
+        """Sorts the result of one unsettled op (`row`: its outbox columns)."""
+        status = str(result.get("status"))
+        error = result.get("error") or {}
+        refused = status in ("rejected", "conflict")
+        if status not in ("applied", "duplicate") and not refused:
+            log.warning("op %s: unknown result status %r", row.op_id, status)
+            return
+        self.settled.append(
+            {
+                "b_seq": row.op_seq,
+                "b_status": status,
+                "b_result": dict(result),
+                "b_code": error.get("code") if refused else None,
+                "b_message": error.get("message") if refused else None,
+            }
+        )
+        if refused:
+            self.refused.setdefault(row.entity, {})[row.entity_id] = {
+                "b_id": row.entity_id,
+                "b_state": status,
+                "b_code": error.get("code"),
+                "b_message": error.get("message"),
+            }
+            log.info("op %s %s: %s", row.op_id, status, error.get("code"))
+            return
+        version = result.get("entity_version")
+        known = self.versions.setdefault(row.entity, {})
+        before = known.get(row.entity_id)
+        known[row.entity_id] = (
+            before if version is None else version if before is None else max(before, version)
+        )
+        if row.entity == keys.Entity.ENROLLMENT:
+            self.confirmed.setdefault(row.entity_id, []).append(row)
+
+
+def apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> None:
+    """Settles the ops of one push answer in a few statements (see the module docstring)."""
+    ops = _outbox_rows(uow, results)
+    answer = _Answer()
+    for result in results:
+        op_id = str(result.get("op_id"))
+        row = ops.get(op_id)
+        if row is None:
+            log.warning("result for unknown op %s", op_id)
+        elif row.status in UNSETTLED_OP:  # else already settled
+            answer.take(row, result)
+    _settle_ops(uow, answer.settled)
+    _mark_refused(uow, answer.refused)
+    copied, merged_later = _confirmed_by_create(uow, answer.confirmed)
+    _write_versions(uow, answer, copied)
+    if merged_later:
+        _merge_confirmed(uow, merged_later)
+
+
+def _outbox_rows(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The outbox columns of the answered ops, by op id."""
+    t = OUTBOX
+    wanted = sorted({str(r.get("op_id")) for r in results})
+    ops: dict[str, Any] = {}
+    for chunk in chunks(wanted):
+        stmt = sa.select(
+            t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status
+        ).where(t.c.op_id.in_(chunk))
+        ops.update((row.op_id, row) for row in uow.session.execute(stmt))
+    return ops
+
+
+def _settle_ops(uow: SqlUnitOfWork, settled: list[dict[str, Any]]) -> None:
+    if not settled:
+        return
+    t = OUTBOX
+    uow.session.execute(
+        sa.update(t)
+        .where(t.c.op_seq == sa.bindparam("b_seq"))
+        .values(
+            status=sa.bindparam("b_status"),
+            result=sa.bindparam("b_result", type_=t.c.result.type),
+            error_code=sa.bindparam("b_code"),
+            error_message=sa.bindparam("b_message"),
+        ),
+        settled,
+    )
+
+
+def _mark_refused(uow: SqlUnitOfWork, refused: Mapping[str, Mapping[str, Any]]) -> None:
+    for entity, marks in refused.items():
+        table = tables.SYNCED_TABLES.get(entity)
+        if table is None:
+            continue
+        c = table_of(table).c
+        uow.session.execute(
+            sa.update(table_of(table))
+            .where(c.id == sa.bindparam("b_id"))
+            .values(
+                sync_state=sa.bindparam("b_state"),
+                sync_error_code=sa.bindparam("b_code"),
+                sync_error_message=sa.bindparam("b_message"),
+            ),
+            list(marks.values()),
+        )
+
+
+def _confirmed_by_create(
+    uow: SqlUnitOfWork, confirmed: Mapping[str, list[Any]]
+) -> tuple[dict[str, int], dict[str, list[Any]]]:
+    """An enrollment whose first applied op here is its create, and which has no confirmed
+    fields yet, takes the create's fields as they are (`copied`: enrollment id -> the
+    create's op_seq); the rest are merged after (`merged_later`)."""
+    copied: dict[str, int] = {}
+    merged_later: dict[str, list[Any]] = {}
+    if not confirmed:
+        return copied, merged_later
+    e = table_of(tables.Enrollment)
+    empty: set[str] = set()
+    for chunk in chunks(sorted(confirmed)):
+        stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
+        empty.update(uow.session.execute(stmt).scalars())
+    for enrollment_id, applied in confirmed.items():
+        applied.sort(key=lambda op: op.op_seq)
+        if enrollment_id in empty and applied[0].kind == keys.OpKind.CREATE:
+            copied[enrollment_id] = applied[0].op_seq
+            applied = applied[1:]
+        if applied:
+            merged_later[enrollment_id] = applied
+    return copied, merged_later
+
+
+def _write_versions(uow: SqlUnitOfWork, answer: _Answer, copied: Mapping[str, int]) -> None:
+    """Each applied record once: the server's version (never lowered), `synced` when no op of
+    it waits nor was refused, and an enrollment's confirmed fields copied from its create."""
+    for entity, known in answer.versions.items():
+        table = tables.SYNCED_TABLES.get(entity)
+        if table is None:
+            continue
+        still = uow.outbox.entities_with_unsettled(known)
+        kept = answer.refused.get(entity, {})
+        enrollment = entity == keys.Entity.ENROLLMENT
+        params = [
+            {
+                "b_id": entity_id,
+                "b_version": version,
+                "b_synced": entity_id not in still and entity_id not in kept,
+                **({"b_copy": copied.get(entity_id)} if enrollment else {}),
+            }
+            for entity_id, version in known.items()
+        ]
+        uow.session.execute(_version_update(table_of(table), copy_create=enrollment), params)
+
+
+def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
+    """The UPDATE `_write_versions` runs with executemany (parameters `b_id`, `b_version`,
+    `b_synced` and, with `copy_create`, `b_copy`: the op_seq of a create to copy, or None)."""
+    c = table.c
+    version = sa.bindparam("b_version", type_=sa.Integer)
+    synced = sa.bindparam("b_synced", type_=sa.Boolean)
+    newer = sa.and_(version.is_not(None), sa.or_(c.version.is_(None), c.version < version))
+    values: dict[str, Any] = {
+        "version": sa.case((newer, version), else_=c.version),
+        "sync_state": sa.case((synced, "synced"), else_=c.sync_state),
+        "sync_error_code": sa.case((synced, sa.null()), else_=c.sync_error_code),
+        "sync_error_message": sa.case((synced, sa.null()), else_=c.sync_error_message),
+    }
+    if copy_create:
+        copy = sa.bindparam("b_copy", type_=sa.Integer)
+        create = sa.select(OUTBOX.c.fields).where(OUTBOX.c.op_seq == copy).scalar_subquery()
+        values["confirmed_fields"] = sa.case((copy.is_(None), c.confirmed_fields), else_=create)
+    return sa.update(table).where(c.id == sa.bindparam("b_id")).values(values)
+
+
+def _merge_confirmed(uow: SqlUnitOfWork, applied: Mapping[str, Sequence[Any]]) -> None:
+    """Adds the fields of applied enrollment ops to what the server confirmed, in order."""
+    t = OUTBOX
+    e = table_of(tables.Enrollment)
+    execute = uow.session.execute
+    seqs = sorted(op.op_seq for ops in applied.values() for op in ops)
+    fields: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(seqs):
+        stmt = sa.select(t.c.op_seq, t.c.fields).where(t.c.op_seq.in_(chunk))
+        fields.update((seq, value) for seq, value in execute(stmt))
+    merged: list[dict[str, Any]] = []
+    for chunk in chunks(sorted(applied)):
+        stmt = sa.select(e.c.id, e.c.confirmed_fields).where(e.c.id.in_(chunk))
+        for enrollment_id, before in execute(stmt):
+            value = dict(before or {})
+            for op in applied[enrollment_id]:
+                value.update(fields.get(op.op_seq) or {})
+            merged.append({"b_id": enrollment_id, "b_fields": value})
+    if merged:
+        execute(
+            sa.update(e)
+            .where(e.c.id == sa.bindparam("b_id"))
+            .values(confirmed_fields=sa.bindparam("b_fields", type_=e.c.confirmed_fields.type)),
+            merged,
+        )

@@ -1,0 +1,169 @@
+"""Businesses: records in and out, search, counts, visit summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from agent_app.domain import clock, records
+from agent_app.storage import rows, tables, wire
+from agent_app.storage.repositories.sql import (
+    OPEN_BUSINESS,
+    assign,
+    chunks,
+    live,
+    now,
+    on_days,
+    row_columns,
+    sync_meta,
+    text_filter,
+)
+
+
+class BusinessRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _row(self, business_id: str) -> tables.Business | None:
+        return self.session.scalars(
+            sa.select(tables.Business).where(tables.Business.id == business_id)
+        ).one_or_none()
+
+    def get(self, business_id: str) -> records.Business | None:
+        row = self._row(business_id)
+        return None if row is None or row.deleted else wire.business_from_row(row)
+
+    def meta(self, business_id: str) -> rows.SyncMeta | None:
+        row = self._row(business_id)
+        return None if row is None else sync_meta(row)
+
+    def add(self, business: records.Business, *, sync_state: str | None = "pending") -> None:
+        stamp = now()
+        values = wire.record_values(business)
+        self.session.add(
+            tables.Business(**values, sync_state=sync_state, created_at=stamp, updated_at=stamp)
+        )
+        self.session.flush()
+
+    def update(self, business: records.Business) -> None:
+        row = self._row(business.id)
+        if row is None:
+            raise KeyError(business.id)
+        assign(row, wire.record_values(business))
+        row.sync_state = "pending"
+        row.updated_at = now()
+        self.session.flush()
+
+    def refresh_visit_summary(self, business_id: str) -> None:
+        """Copies the latest visit's time, outcome and next follow-up onto the business."""
+        latest = self.session.execute(
+            sa.select(tables.Visit.visited_at, tables.Visit.outcome, tables.Visit.next_follow_up)
+            .where(tables.Visit.business_id == business_id, live(tables.Visit))
+            .order_by(tables.Visit.visited_at.desc())
+            .limit(1)
+        ).one_or_none()
+        row = self._row(business_id)
+        if row is None:
+            return
+        row.last_visit_at = latest.visited_at if latest else None
+        row.last_outcome = latest.outcome if latest else None
+        row.next_follow_up = latest.next_follow_up if latest else None
+        self.session.flush()
+
+    def refresh_visit_summaries(self, business_ids: Iterable[str]) -> None:
+        """`refresh_visit_summary` for many businesses, one UPDATE per 500."""
+        wanted = sorted(set(business_ids))
+        v = tables.Visit
+        for chunk in chunks(wanted):
+
+            def latest(column: Any) -> Any:
+                return (
+                    sa.select(column)
+                    .where(v.business_id == tables.Business.id, live(v))
+                    .order_by(v.visited_at.desc())
+                    .limit(1)
+                    .scalar_subquery()
+                )
+
+            self.session.execute(
+                sa.update(tables.Business)
+                .where(tables.Business.id.in_(chunk))
+                .values(
+                    last_visit_at=latest(v.visited_at),
+                    last_outcome=latest(v.outcome),
+                    next_follow_up=latest(v.next_follow_up),
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    def _where(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]]:
+        t = tables.Business
+        where: list[sa.ColumnElement[bool]] = [live(t)]
+        if flt.text.strip():
+            where += text_filter(flt.text, "businesses_fts", t.pk, (t.name, t.owner_name))
+        if flt.status:
+            where.append(t.status == flt.status)
+        if flt.sector:
+            where.append(t.sector == flt.sector)
+        if flt.event_id:
+            where.append(t.event_id == flt.event_id)
+        if flt.follow_up_due_on is not None:
+            where.append(t.next_follow_up <= flt.follow_up_due_on)
+            where.append(OPEN_BUSINESS)
+        return where
+
+    def search(
+        self, flt: rows.BusinessFilter, offset: int = 0, limit: int = 100
+    ) -> list[rows.BusinessRow]:
+        t = tables.Business
+        order: list[Any] = [t.name, t.pk]
+        if flt.follow_up_due_on is not None:
+            order = [t.next_follow_up, t.name, t.pk]
+        stmt = (
+            sa.select(*row_columns(rows.BusinessRow, t))
+            .where(*self._where(flt))
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [rows.BusinessRow(*r) for r in self.session.execute(stmt)]
+
+    def count(self, flt: rows.BusinessFilter) -> int:
+        stmt = sa.select(sa.func.count()).select_from(tables.Business).where(*self._where(flt))
+        return int(self.session.scalar(stmt) or 0)
+
+    def count_created(
+        self,
+        start: dt.date,
+        end: dt.date,
+        *,
+        registered_by: str | None = None,
+        event_id: str | None = None,
+        zone: str = clock.DEFAULT_ZONE,
+    ) -> int:
+        """Businesses registered on this laptop's records between two days (inclusive)."""
+        t = tables.Business
+        where: list[sa.ColumnElement[bool]] = [
+            live(t),
+            on_days(t.created_at, start, end, zone),
+        ]
+        if registered_by:
+            where.append(t.registered_by == registered_by)
+        if event_id:
+            where.append(t.event_id == event_id)
+        return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)
+
+    def count_status(
+        self, status: str, *, event_id: str | None = None, registered_by: str | None = None
+    ) -> int:
+        t = tables.Business
+        where: list[sa.ColumnElement[bool]] = [live(t), t.status == status]
+        if event_id:
+            where.append(t.event_id == event_id)
+        if registered_by:
+            where.append(t.registered_by == registered_by)
+        return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)

@@ -1,0 +1,154 @@
+"""What the repositories share: timestamps, the SQL terms of the partial indexes and of
+search, and the ORM row to record mappings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, cast
+
+import sqlalchemy as sa
+
+from agent_app.domain import clock, keys, records
+from agent_app.storage import rows, tables
+from sync import protocol
+
+ACTIVE_ENROLLMENT = (
+    keys.EnrollmentStatus.SUBMITTED.value,
+    keys.EnrollmentStatus.ACCEPTED.value,
+    keys.EnrollmentStatus.NEEDS_CORRECTION.value,
+)
+UNSETTLED_OP = ("pending", "sent")
+#: The partial indexes' WHERE terms, word for word (tables.LIVE_SQL, tables.OPEN_BUSINESS_SQL).
+# (a TextClause: a Boolean literal_column would get "= 1" appended, which the index lacks)
+OPEN_BUSINESS = cast("sa.ColumnElement[bool]", sa.text(tables.OPEN_BUSINESS_SQL))
+
+
+def live(table: Any) -> sa.ColumnElement[bool]:
+    """`deleted = 0`, as the partial indexes say it."""
+    live: sa.ColumnElement[bool] = table.deleted == sa.false()
+    return live
+
+
+def now() -> str:
+    """The current local time, ISO 8601 with offset, to the second."""
+    return stamp(dt.datetime.now())
+
+
+def stamp(moment: dt.datetime) -> str:
+    """A moment in the storage's timestamp form (local time with offset, to the second)."""
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    """`moment` in the form SQLite's datetime() gives (UTC, to the second)."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def before(column: Any, moment: dt.datetime) -> sa.ColumnElement[bool]:
+    """`column` (a stored timestamp with its offset) is an instant before `moment`: compared
+    as instants, not as text, since rows carry different offsets (the machine's, the
+    server's UTC)."""
+    return sa.func.datetime(column) < _utc_text(moment)
+
+
+def on_days(
+    column: Any, start: dt.date, end: dt.date, zone: str = clock.DEFAULT_ZONE
+) -> sa.ColumnElement[bool]:
+    """`column` (a stored timestamp, ISO 8601 with its offset) falls on a day from `start` to
+    `end` (inclusive) in `zone`, the branch's: compared as instants, so a stamp written with
+    another offset (another machine zone, the server's UTC) still lands on the branch's day."""
+    low, high = (_utc_text(moment) for moment in clock.day_bounds(start, end, zone))
+    instant = sa.func.datetime(column)
+    return sa.and_(instant >= low, instant < high)
+
+
+def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    """`items` in slices of `size`: SQLite allows only so many bound values per statement."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def text_filter(
+    text: str, fts_table: str, pk: Any, columns: Sequence[Any]
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions for a search text (every word must match).
+
+    A word of three or more characters is looked up in the trigram FTS5 index: it matches
+    anywhere in any of `columns`. A trigram index cannot look up fewer than three characters,
+    so a query made only of shorter words matches the start of the first column (the name, by
+    its index; "pe" finds "Pempek ..."), and short words beside a long one match anywhere in
+    the rows the long word found.
+    """
+    conditions: list[sa.ColumnElement[bool]] = []
+    # Control characters (a NUL above all) cannot be typed and break FTS5 queries.
+    words = "".join(ch if ch.isprintable() else " " for ch in text).split()
+    long_words = [w for w in words if len(w) >= 3]
+    short_words = [w for w in words if len(w) < 3]
+    if long_words:
+        query = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
+        match = sa.literal_column(fts_table).op("MATCH")(query)
+        conditions.append(pk.in_(sa.select(fts.c.rowid).where(match)))
+    elif short_words:
+        first = short_words.pop(0)
+        conditions.append(columns[0].like(_like_escape(first) + "%", escape="\\"))
+    for word in short_words:
+        pattern = "%" + _like_escape(word) + "%"
+        conditions.append(sa.or_(*(c.like(pattern, escape="\\") for c in columns)))
+    return conditions
+
+
+def audit_ops(entity: Any, audit: bool) -> sa.ColumnElement[bool]:
+    """The outbox's two streams: the audit trail's `audit_event` ops (`audit`), or the rest."""
+    return entity == protocol.AUDIT_EVENT if audit else entity != protocol.AUDIT_EVENT
+
+
+def sync_meta(row: Any) -> rows.SyncMeta:
+    return rows.SyncMeta(
+        row.version,
+        row.sync_state,
+        row.sync_error_code,
+        row.sync_error_message,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def event_record(row: tables.Event) -> records.Event:
+    return records.Event(row.id, row.name, row.branch, row.starts_on, row.ends_on, row.venue)
+
+
+def outbox_op(row: tables.OutboxOp) -> rows.OutboxRow:
+    return rows.OutboxRow(
+        op_seq=row.op_seq,
+        op_id=row.op_id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        kind=row.kind,
+        base_version=row.base_version,
+        fields=dict(row.fields),
+        recorded_at=row.recorded_at,
+        status=row.status,
+        attempts=row.attempts,
+        error_code=row.error_code,
+        error_message=row.error_message,
+    )
+
+
+def assign(row: Any, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        if name in ("id", "version"):
+            continue
+        if hasattr(type(row), name):
+            setattr(row, name, value)
+
+
+def row_columns(row_type: type, table: Any) -> list[Any]:
+    import dataclasses
+
+    return [getattr(table, f.name) for f in dataclasses.fields(row_type)]

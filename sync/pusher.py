@@ -1,0 +1,219 @@
+"""The push of one cycle: the outbox sent batch by batch, one request in flight at a time.
+
+While the server works on batch k (on a helper thread), the cycle's thread settles the results
+of batch k-1 and reads the ops of batch k+1: the laptop's database work and the server's
+overlap. Store calls stay on the cycle's thread, in order. A 413 for a batch the server finds
+too large (its limits changed since the config call) halves it; a single op it refuses is
+settled locally as `too_large`. An op the server leaves out of its answer is sent again, at
+most `MAX_SENDS_PER_CYCLE` times a cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from sync import protocol
+from sync.batches import by_count, local_result, push_request, seq_of, split_by_size, valid_ops
+from sync.client import SyncClient, SyncError
+from sync.contract import (
+    BODY_MARGIN,
+    MAX_SENDS_PER_CYCLE,
+    READ_AHEAD_BATCHES,
+    WARNING_OPS_UNANSWERED,
+    WARNING_OPS_UNSENDABLE,
+    CycleReport,
+    LocalStore,
+    Progress,
+)
+
+log = logging.getLogger("sync")
+
+
+@dataclass(frozen=True)
+class _InFlight:
+    """A batch whose push request is on its way (or answered, not yet settled)."""
+
+    ops: list[protocol.Op]
+    future: Future[protocol.PushResponse]
+
+
+class Pusher:
+    """One cycle's push (see the module docstring); `run()` once."""
+
+    def __init__(
+        self,
+        client: SyncClient,
+        store: LocalStore,
+        cancel: threading.Event,
+        config: protocol.SyncConfig,
+        batch_size: int | None,
+        report: CycleReport,
+        notify: Progress,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.cancel = cancel
+        self.report = report
+        self.notify = notify
+        self.max_ops = max(1, config.max_ops_per_batch)
+        if batch_size is not None:
+            self.max_ops = min(self.max_ops, max(1, batch_size))
+        self.max_bytes = max(1024, int(config.max_body_bytes * BODY_MARGIN))
+        self.total = 0
+        self.carry: list[protocol.Op] = []
+        self.sends: dict[uuid.UUID, int] = {}
+        self.after_seq: int | None = None
+        self.inflight: _InFlight | None = None
+
+    def run(self) -> None:
+        self.total = self.store.pending_count()
+        self.notify("push", 0, self.total)
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
+        try:
+            while not self.cancel.is_set():
+                ops, exhausted = self._next_ops()
+                if not ops:
+                    if self.inflight is not None:
+                        # Its answer may free ops the store held back (an update waiting for
+                        # its create's version): ask the store again after settling it.
+                        batch, self.inflight = self.inflight, None
+                        self._finish(batch)
+                        continue
+                    if exhausted:
+                        break
+                    continue  # only unsendable ops in this slice, settled locally: go on
+                self._send_all(pool, ops)
+                if exhausted and not self.carry and self.inflight is None:
+                    break
+            if self.inflight is not None:
+                batch, self.inflight = self.inflight, None
+                self._finish(batch)
+        finally:
+            if self.inflight is not None:
+                # A failure or a cancel while a batch was out: keep its answer if one came.
+                self._settle_quietly(self.inflight)
+            pool.shutdown(wait=True)
+
+    def _next_ops(self) -> tuple[list[protocol.Op], bool]:
+        """The ops carried over and the next ones from the store, in rising `op_seq`; and
+        whether the store has no more."""
+        room = self.max_ops * READ_AHEAD_BATCHES - len(self.carry)
+        fresh: list[protocol.Op] = []
+        exhausted = False
+        if room > 0:
+            raw = self.store.pending_ops(room, self.after_seq)
+            exhausted = not raw
+            known = [seq for seq in map(seq_of, raw) if seq is not None]
+            if raw and not known:
+                log.error("the outbox answered ops without op_seq; stopping the push")
+                exhausted = True
+            if known:
+                after = self.after_seq
+                self.after_seq = max(known) if after is None else max(after, *known)
+            fresh = valid_ops(self.store, raw, self.report)
+        ops = sorted([*self.carry, *fresh], key=lambda op: op.op_seq)
+        self.carry = []
+        return ops, exhausted
+
+    def _send_all(self, pool: ThreadPoolExecutor, ops: list[protocol.Op]) -> None:
+        """Sends `ops` batch by batch, settling each batch's predecessor while it is out."""
+        batches = split_by_size(self.store, ops, self.max_bytes, self.report)
+        for batch_ops in by_count(batches, self.max_ops):
+            if self.cancel.is_set():
+                break
+            request = push_request(self.store, batch_ops)
+            started = _InFlight(batch_ops, pool.submit(self.client.push, request))
+            if self.inflight is not None:
+                previous, self.inflight = self.inflight, None
+                try:
+                    self._finish(previous)
+                finally:
+                    self.inflight = started
+            self.inflight = started
+
+    def _finish(self, batch: _InFlight) -> None:
+        """Settles a batch; its unanswered ops are carried to the next one."""
+        for op in self._finish_batch(batch):
+            self.sends[op.op_id] = self.sends.get(op.op_id, 1) + 1
+            if self.sends[op.op_id] <= MAX_SENDS_PER_CYCLE:
+                self.carry.append(op)
+        report = self.report
+        settled = report.applied + report.duplicate + report.rejected + report.conflict
+        self.notify("push", settled, self.total)
+
+    def _finish_batch(self, batch: _InFlight) -> list[protocol.Op]:
+        """Waits for a batch's answer and settles it; returns its ops left unanswered."""
+        try:
+            answer = batch.future.result()
+        except SyncError as error:
+            if error.kind != "too_large":
+                raise
+            return self._halve(batch.ops, error)
+        return self._settle(batch.ops, answer)
+
+    def _settle_quietly(self, batch: _InFlight) -> None:
+        try:
+            answer = batch.future.result()
+        except Exception:  # the failure being raised already says what went wrong
+            return
+        self._settle(batch.ops, answer)
+
+    def _send_batch(self, ops: list[protocol.Op]) -> list[protocol.Op]:
+        """Pushes one batch (synchronously), hands its results to the store; returns the ops
+        left unanswered."""
+        try:
+            answer = self.client.push(push_request(self.store, ops))
+        except SyncError as error:
+            if error.kind != "too_large":
+                raise
+            return self._halve(ops, error)
+        return self._settle(ops, answer)
+
+    def _halve(self, ops: list[protocol.Op], error: SyncError) -> list[protocol.Op]:
+        """After a 413: sends each half on its own (synchronously); a lone op is settled
+        locally as `too_large`."""
+        if len(ops) == 1:
+            self.store.mark_results([local_result(ops[0].op_id, "too_large", error.message)])
+            self.report.rejected += 1
+            self.report.warn(WARNING_OPS_UNSENDABLE)
+            return []
+        half = len(ops) // 2
+        return self._send_batch(ops[:half]) + self._send_batch(ops[half:])
+
+    def _settle(self, ops: list[protocol.Op], answer: protocol.PushResponse) -> list[protocol.Op]:
+        """Hands a batch's results to the store; returns the ops left unanswered."""
+        report = self.report
+        report.batches += 1
+        sent = {op.op_id for op in ops}
+        results = [result for result in answer.results if result.op_id in sent]
+        if len(results) != len(answer.results):
+            log.info(
+                "the server answered %d op(s) not in the batch", len(answer.results) - len(results)
+            )
+        seen: set[uuid.UUID] = set()
+        unique: list[protocol.OpResult] = []
+        for result in results:
+            if result.op_id not in seen:
+                seen.add(result.op_id)
+                unique.append(result)
+        if unique:
+            self.store.mark_results(unique)
+        for result in unique:
+            report.pushed += 1
+            if result.status == "applied":
+                report.applied += 1
+            elif result.status == "duplicate":
+                report.duplicate += 1
+            elif result.status == "rejected":
+                report.rejected += 1
+            else:
+                report.conflict += 1
+        missing = [op for op in ops if op.op_id not in seen]
+        if missing:
+            report.unanswered += len(missing)
+            report.warn(WARNING_OPS_UNANSWERED)
+        return missing
