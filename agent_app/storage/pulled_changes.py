@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from agent_app.domain import keys, records
+from agent_app.domain import keys, records, validation
 from agent_app.storage import tables, wire
 from agent_app.storage.bulk import business_ids, entity_rows, insert_rows
 from agent_app.storage.repositories import now
@@ -209,7 +209,7 @@ def _update(
         # The agent is correcting it (edits are saved without an op until resubmitted): keep
         # the edits, take the server's status, review and version as the new diff base.
         log.info("pulled enrollment %s: local corrections kept", entity_id)
-        values = {k: v for k, v in values.items() if k in wire.ENROLLMENT_PROTECTED}
+        values = {k: v for k, v in values.items() if k in validation.ENROLLMENT_PROTECTED}
     for name, value in values.items():
         setattr(row, name, value)
     row.version = version
@@ -229,7 +229,7 @@ def has_unsent_correction(row: Any) -> bool:
         return False
     confirmed = row.confirmed_fields or {}
     for name in wire.ENROLLMENT_FIELDS:
-        if name in wire.ENROLLMENT_PROTECTED or name not in confirmed:
+        if name in validation.ENROLLMENT_PROTECTED or name not in confirmed:
             continue
         if wire.value_to_wire(getattr(row, name)) != confirmed[name]:
             return True

@@ -65,10 +65,6 @@ ENROLLMENT_FIELDS = (
     "review_reason",
     "membership_number",
 )
-#: Enrollment fields only a supervisor or the server changes: never in an agent's op, except
-#: `status` = submitted on create. The domain's list (`agent_app.domain.validation`).
-ENROLLMENT_PROTECTED = validation.ENROLLMENT_PROTECTED
-
 FIELDS: Mapping[str, tuple[str, ...]] = {
     keys.Entity.BUSINESS: BUSINESS_FIELDS,
     keys.Entity.VISIT: VISIT_FIELDS,
