@@ -29,7 +29,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,8 +42,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
 import requests  # noqa: E402
+from helpers.niks import nik_birth_date, synthetic_nik  # noqa: E402
+from helpers.servers import free_port  # noqa: E402
 
 from agent_app.domain import contributions  # noqa: E402
 from agent_app.domain.keys import Role  # noqa: E402
@@ -58,22 +60,6 @@ from sync import client as sync_client  # noqa: E402
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-bench-sync-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def synthetic_nik(i: int) -> str:
-    """Valid synthetic NIKs in district 16.71.03, unique per i (women and men, many dates)."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28 + (40 if i % 2 else 0)
-    month = 1 + (rest // 28) % 12
-    year = 60 + (rest // 336) % 40
-    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
 
 
 class Server:
@@ -175,10 +161,9 @@ def seed_enrollments(laptop: Laptop, n: int) -> None:
     stamp = now()
     with laptop.uow() as uow:
         for i in range(n):
-            nik = synthetic_nik(i)
             female = i % 2 == 1
-            day = int(nik[6:8]) - (40 if female else 0)
-            birth = f"19{nik[10:12]}-{nik[8:10]}-{day:02d}"
+            nik = synthetic_nik(i, female)
+            birth = nik_birth_date(nik)
             fields: dict[str, Any] = {
                 "nik": nik,
                 "full_name": f"Peserta Uji {i}",

@@ -1,18 +1,18 @@
-"""Helpers of the end-to-end tests: the server fixture of tests/sync, a network cable that
-can be pulled, and a laptop running the app's services on its own encrypted database."""
+"""Helpers of the end-to-end tests (the live server is tests/helpers/live_server.py): a network
+cable that can be pulled, and a laptop running the app's services on its own encrypted database."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import select
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from helpers.live_server import PASSWORD
 
 from agent_app.domain.keys import Role
 from agent_app.services import sync as sync_service
@@ -20,15 +20,6 @@ from agent_app.services.actor import Actor
 from agent_app.storage import store as app_store
 from agent_app.storage.engine import open_engine
 from agent_app.storage.uow import SqlUnitOfWork
-
-_SYNC_CONFTEST = Path(__file__).resolve().parents[1] / "sync" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("_e2e_sync_server_fixtures", _SYNC_CONFTEST)
-assert _spec is not None and _spec.loader is not None
-sync_fixtures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = sync_fixtures
-_spec.loader.exec_module(sync_fixtures)
-
-PASSWORD: str = sync_fixtures.PASSWORD
 
 #: Short retries: a test that expects a failure should not wait for backoffs.
 FAST = {"max_retries": 1, "backoff_base": 0.05, "backoff_cap": 0.2}

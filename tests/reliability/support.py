@@ -39,6 +39,7 @@ from typing import Any
 
 import requests
 from helpers import clock
+from helpers.niks import nik_birth_date, synthetic_nik
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-uji-panjang-7"
@@ -79,25 +80,15 @@ log = logging.getLogger("reliability")
 PII: set[str] = set()
 
 
-def synthetic_nik(i: int, female: bool = False) -> str:
-    """A made-up NIK of district 16.71.03, unique per `i` (< 9999 * 336)."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28
-    month = 1 + (rest // 28) % 12
-    return f"167103{day + (40 if female else 0):02d}{month:02d}8{(rest // 336) % 10}{serial:04d}"
-
-
 def person(i: int) -> dict[str, Any]:
     """Synthetic identity fields of person `i` (registered in PII)."""
     female = i % 2 == 1
     nik = synthetic_nik(i, female)
-    day = int(nik[6:8]) % 40
     values = {
         "nik": nik,
         "full_name": f"Sitirel Uji {i:05d}",
         "phone": f"+62813{(700000 + i) % 10_000_000:07d}",
-        "birth_date": f"19{nik[10:12]}-{nik[8:10]}-{day:02d}",
+        "birth_date": nik_birth_date(nik),
         "gender": "F" if female else "M",
     }
     PII.update({values["nik"], values["full_name"], values["phone"]})

@@ -9,11 +9,12 @@ from pathlib import Path
 import pypdf
 import pytest
 import zxingcpp
+from helpers.niks import fixture_nik
 
 from agent_app.reports import receipt
 from agent_app.ui import printing
 
-from .conftest import World, synthetic_nik
+from .conftest import World
 
 
 def pdf_text(path: Path) -> str:
@@ -64,7 +65,7 @@ def test_receipt_pdf_text_amounts_words_and_masked_nik(world: World, tmp_path: P
     assert "Bukti pendaftaran" in text
     assert "Siti Aminah" in text
     assert "1671********0001" in text
-    assert synthetic_nik(1) not in text and synthetic_nik(1)[4:12] not in text
+    assert fixture_nik(1) not in text and fixture_nik(1)[4:12] not in text
     assert "Jaminan Kecelakaan Kerja (JKK) Rp10.000" in text
     assert "Jaminan Kematian (JKM) Rp6.800" in text
     assert "Rp16.800 (Enam belas ribu delapan ratus rupiah)" in text
@@ -132,7 +133,7 @@ def test_discount_is_named_on_the_receipt(qapp, tmp_path: Path):
 
     enrollment = records.Enrollment(
         id="3f0c2a1e-1111-4222-8333-444455556666",
-        nik=synthetic_nik(9),
+        nik=fixture_nik(9),
         full_name="Budi Santoso",
         birth_date=dt.date(1999, 9, 5),
         gender=keys.Gender.MALE,

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from srv_support import World, now_wib, op, synthetic_nik
+from helpers.niks import synthetic_nik
+from srv_support import World, now_wib, op
 
 from sync import protocol
 from sync.server import admin, db

@@ -12,7 +12,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from srv_support import REPO, World, business_fields, enrollment_fields, op
+from helpers.servers import REPO
+from srv_support import World, business_fields, enrollment_fields, op
 
 
 def test_gzip_body_is_accepted(world: World) -> None:

@@ -13,16 +13,14 @@ import uuid
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers.live_server import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD
+from helpers.niks import fresh_nik
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sync_support import (
-    MAX_BODY_BYTES,
-    MAX_OPS_PER_BATCH,
-    PASSWORD,
     MemoryStore,
     business,
     enrollment,
-    fresh_nik,
     now_wib,
 )
 

@@ -1,21 +1,20 @@
 """The Sync page over the real services against the real central server (its own process,
-started by tests/sync/conftest.py): log in, sync with the progress bar, a supervisor's review
-decision arriving, a real conflict settled in the conflict dialog, the NIK asked of the
-server, and a USB bundle."""
+the `server` fixture of tests/helpers/live_server.py): log in, sync with the progress bar, a
+supervisor's review decision arriving, a real conflict settled in the conflict dialog, the NIK
+asked of the server, and a USB bundle."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
-import random
-import sys
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from helpers.live_server import PASSWORD
+from helpers.niks import fresh_nik
 from PySide6.QtCore import Qt
 
 pytest.importorskip("sqlcipher3")
@@ -30,22 +29,6 @@ from sync import client as sync_client
 from sync import protocol
 
 from . import fakes
-
-_NAME = "_e2e_sync_server_fixtures"  # the module name tests/e2e gives the same file
-if _NAME in sys.modules:
-    sync_fixtures = sys.modules[_NAME]
-else:
-    _spec = importlib.util.spec_from_file_location(
-        _NAME, Path(__file__).resolve().parents[1] / "sync" / "conftest.py"
-    )
-    assert _spec is not None and _spec.loader is not None
-    sync_fixtures = importlib.util.module_from_spec(_spec)
-    sys.modules[_NAME] = sync_fixtures
-    _spec.loader.exec_module(sync_fixtures)
-
-#: The real server in its own process.
-server = sync_fixtures.server
-PASSWORD = sync_fixtures.PASSWORD
 
 
 class Laptop:
@@ -127,12 +110,6 @@ def test_sync_page_against_the_real_server(
 
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-_serials = random.Random(uuid.uuid4().int).sample(range(1, 9999), 50)
-
-
-def fresh_nik() -> str:
-    """A valid synthetic NIK (Kota Palembang, a woman born 5 Sep 1999) not used before."""
-    return f"167103450999{_serials.pop():04d}"
 
 
 def enrollment_fields(nik: str) -> dict[str, Any]:
