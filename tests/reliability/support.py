@@ -27,8 +27,6 @@ import json
 import logging
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -37,8 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-from helpers import clock
+from helpers import servers
 from helpers.niks import nik_birth_date, synthetic_nik
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,17 +55,6 @@ AGENTS = (
 )
 MAX_OPS_PER_BATCH = 100
 MAX_BODY_BYTES = 256 * 1024
-CHEAP_ENV = {
-    "PERISAI_ARGON2_TIME_COST": "1",
-    "PERISAI_ARGON2_MEMORY_KIB": "1024",
-    "PERISAI_ARGON2_PARALLELISM": "1",
-    # One loopback address serves the whole session's laptops: rate limits out of the way
-    # (tests/server/test_auth.py tests them).
-    "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
-    "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
-    "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
-    "PERISAI_CHECK_RATE_PER_AGENT": "100000",
-}
 LOCAL_ERROR_CODES = frozenset({"invalid_op", "too_large", "unknown_reference"})
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -118,12 +104,6 @@ def business_fields(i: int, **overrides: Any) -> dict[str, Any]:
 # --- the server ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def make_template(path: Path) -> Path:
     """A migrated server database with branches PLG, JKT and the agents of AGENTS."""
     prepare_database(f"sqlite:///{path}")
@@ -158,7 +138,7 @@ class Row(dict):  # type: ignore[type-arg]
         return super().__getitem__(key)
 
 
-class ServerProc:
+class ServerProc(servers.ServerProcess):
     """The real server process on its own copy of the template database, restartable."""
 
     def __init__(
@@ -172,86 +152,28 @@ class ServerProc:
         if database_url is None:
             assert template is not None
             shutil.copy(template, self.database)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = home / "server.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
-        self.env.update(
-            {
-                **CHEAP_ENV,
-                "DATABASE_URL": database_url or f"sqlite:///{self.database}",
-                "PERISAI_SERVER_HOME": str(home),
-                "PERISAI_MAX_OPS_PER_BATCH": str(MAX_OPS_PER_BATCH),
-                "PERISAI_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-                "PERISAI_SQLITE_SYNCHRONOUS": "FULL",
-                "PYTHONPATH": str(ROOT),
-            }
+        env = servers.server_env(
+            database_url or f"sqlite:///{self.database}",
+            home,
+            **{
+                "max_ops_per_batch": MAX_OPS_PER_BATCH,
+                "max_body_bytes": MAX_BODY_BYTES,
+                "sqlite_synchronous": "FULL",
+                **settings,
+            },
         )
-        for name, value in settings.items():
-            self.env["PERISAI_" + name.upper()] = str(value)
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
+        super().__init__(env, home / "server.log", serve_args=["--no-migrate"])
 
     def start(self) -> ServerProc:
-        with self.log_path.open("ab") as log_file:
-            self.proc = subprocess.Popen(
-                [
-                    *clock.python(),
-                    "-m",
-                    "sync.server",
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--no-migrate",
-                ],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        self.starts += 1
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("server exited: " + self.log_path.read_text()[-3000:])
-            try:
-                if requests.get(self.url + "/v1/health", timeout=1).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the server did not start within 60 s")
+        super().start()
+        return self
 
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush; what was committed is what stays."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-    def restart(self) -> None:
-        self.kill()
-        self.start()
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [*clock.python(), "-m", "sync.server", *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def cli(
+        self, *args: str, stdin: str | None = None, check: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """The administration command, its output added to the server's log (the log scan
+        reads it)."""
+        result = super().cli(*args, stdin=stdin, check=check)
         with self.log_path.open("a") as log_file:
             log_file.write(result.stdout + result.stderr)
         return result

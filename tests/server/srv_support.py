@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from helpers import servers
+from helpers.databases import scratch_database
 from helpers.niks import nik_birth_date, synthetic_nik
 
 from agent_app.domain import contributions
@@ -297,14 +297,5 @@ def fresh_database(request: pytest.FixtureRequest, folder: Path, prefix: str) ->
     if request.param == "sqlite":
         yield f"sqlite:///{folder / 'server.sqlite3'}"
         return
-    admin_url = request.getfixturevalue("pg_admin_url")
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin_engine.dispose()
+    with scratch_database(request.getfixturevalue("pg_admin_url"), prefix) as url:
+        yield url
