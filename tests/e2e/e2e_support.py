@@ -4,7 +4,6 @@ cable that can be pulled, and a laptop running the app's services on its own enc
 from __future__ import annotations
 
 import contextlib
-import os
 import select
 import socket
 import threading
@@ -12,14 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpers.laptops import LaptopBase
 from helpers.live_server import PASSWORD
 
 from agent_app.domain.keys import Role
 from agent_app.services import sync as sync_service
-from agent_app.services.actor import Actor
-from agent_app.storage import store as app_store
-from agent_app.storage.engine import open_engine
-from agent_app.storage.uow import SqlUnitOfWork
 
 #: Short retries: a test that expects a failure should not wait for backoffs.
 FAST = {"max_retries": 1, "backoff_base": 0.05, "backoff_cap": 0.2}
@@ -95,24 +91,12 @@ class Cable:
                 sock.close()
 
 
-class Laptop:
+class Laptop(LaptopBase):
     """One laptop: its own encrypted database, the agent logged in, the app's services."""
 
     def __init__(self, path: Path, agent_code: str, url: str, role: Role = Role.AGENT) -> None:
-        self.engine = open_engine(path, os.urandom(32))
-        self.store = app_store.LocalStore(self.engine)
+        super().__init__(path, agent_code, role=role)
         self.url = url
-        self.actor = Actor(
-            agent_code,
-            f"Agen {agent_code}",
-            "PLG",
-            role,
-            self.store.device_id,
-            account_key=os.urandom(32),  # what the account's key slot unwraps
-        )
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A write use case as the UI's backend calls it: fn(uow, actor, ...)."""
@@ -126,6 +110,3 @@ class Laptop:
 
     def status(self) -> sync_service.SyncStatus:
         return sync_service.status(self.uow())
-
-    def close(self) -> None:
-        self.engine.dispose()

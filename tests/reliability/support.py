@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import servers
+from helpers.laptops import LaptopBase
 from helpers.niks import nik_birth_date, synthetic_nik
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -232,29 +233,18 @@ class ServerProc(servers.ServerProcess):
 # --- a laptop ------------------------------------------------------------------------------
 
 
-class Laptop:
+class Laptop(LaptopBase):
     """The app's encrypted database, its services and a real sync engine against `url`."""
 
     def __init__(self, path: Path, agent_code: str, url: str, *, branch: str = "PLG", **client):
-        from agent_app.domain.keys import Role
-        from agent_app.services.actor import Actor
-        from agent_app.storage import store as app_store
-        from agent_app.storage.engine import open_engine
-
-        self.path = path
-        self.agent_code = agent_code
-        self.url = url
-        self.engine = open_engine(path, KEY)
-        self.store = app_store.LocalStore(self.engine)
-        self.device_id = self.store.device_id
-        self.actor = Actor(
+        super().__init__(
+            path,
             agent_code,
-            f"Agen {agent_code}",
-            branch,
-            Role.AGENT,
-            self.device_id,
+            branch=branch,
+            key=KEY,
             account_key=hashlib.sha256(f"account key {agent_code}".encode()).digest(),
         )
+        self.url = url
         self.client_options: dict[str, Any] = {
             "timeout": (2.0, 5.0),
             "max_retries": 2,
@@ -281,19 +271,9 @@ class Laptop:
 
     def reopen(self) -> None:
         """As after a crash of the app: a new engine on the same file, a new client."""
-        from agent_app.storage import store as app_store
-        from agent_app.storage.engine import open_engine
-
-        self.engine.dispose()
-        self.engine = open_engine(self.path, KEY)
-        self.store = app_store.LocalStore(self.engine)
+        self.reopen_database()
         self.client = self._new_client()
         self.sync = self._new_engine()
-
-    def uow(self) -> Any:
-        from agent_app.storage.uow import SqlUnitOfWork
-
-        return SqlUnitOfWork(self.engine)
 
     # --- writing through the app's services -----------------------------------------------
 
@@ -450,9 +430,6 @@ class Laptop:
                     }
             del tables
         return found
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 # --- the invariants ------------------------------------------------------------------------
