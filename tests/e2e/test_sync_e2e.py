@@ -565,6 +565,7 @@ def test_pulled_pages_leave_every_connection_durable_again(make_laptop: Any) -> 
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
 
 
+@pytest.mark.expect_warning_log(r"^sync: a sealed secret of this account could not be opened$")
 def test_a_co_user_of_the_laptop_cannot_act_as_another_agent(
     make_laptop: Any, tmp_path: Path
 ) -> None:

@@ -98,6 +98,7 @@ def test_supervisor_export_is_masked_unless_asked(world: World, tmp_path: Path) 
     assert "1671********0003" in flat
 
 
+@pytest.mark.expect_warning_log(r"export refused: AG001 asked for unmasked data")
 def test_agent_cannot_unmask_and_the_refusal_is_audited(world: World, tmp_path: Path) -> None:
     out = tmp_path / "e.csv"
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
@@ -357,6 +358,9 @@ def test_a_failed_export_logs_no_cell_value_and_leaves_no_file(
     assert "ValueError" in caplog.text
 
 
+@pytest.mark.expect_warning_log(
+    r"export enrollments not written: No space left on device", r"^ui: message shown: error$"
+)
 def test_a_full_disk_is_a_clear_message(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

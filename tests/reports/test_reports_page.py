@@ -121,6 +121,7 @@ def _receipt_audits(world: World, enrollment_id: str) -> list[dict]:
         return [a.details for a in u.audit.list(enrollment_id) if a.action == "report.receipt"]
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_enrollment_page_helpers_save_and_print_the_receipt(
     qtbot: Any, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, immediate: list
 ) -> None:

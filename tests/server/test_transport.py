@@ -271,6 +271,7 @@ def test_unknown_content_encoding_is_400(world: World) -> None:
     uuid.UUID(response.headers["X-Request-ID"])
 
 
+@pytest.mark.expect_warning_log(r"^server: push: database busy")
 def test_database_busy_is_503_with_retry_after(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -264,6 +264,7 @@ def test_an_op_larger_than_the_server_takes_is_settled_locally(make_client):
     assert sync_engine.WARNING_OPS_UNSENDABLE in report.warnings
 
 
+@pytest.mark.expect_warning_log(r"^sync: an outbox op is not a valid op")
 def test_an_op_that_is_not_an_op_is_settled_locally(make_client):
     engine, store = engine_for(make_client)
     broken = store.add("unicorn", "create", {"name": "?"})

@@ -48,6 +48,7 @@ def _log_in_and_sync(qtbot: Any, page: Any) -> None:
     qtbot.keyClick(page.password, Qt.Key.Key_Return)
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_an_app_below_the_server_minimum_is_told_and_sends_nothing(
     qtbot: Any, qapp: Any, tmp_path: Path, old_app_server: Any, shown_messages: list[Any]
 ) -> None:

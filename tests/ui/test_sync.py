@@ -442,6 +442,7 @@ def test_export_for_usb(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShel
     assert len(shell.backend.exported) == 1
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_export_without_a_server_login_is_explained(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
 ):
