@@ -6,30 +6,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-import pypdf
 import pytest
-import zxingcpp
 from helpers.niks import fixture_nik
 
 from agent_app.reports import receipt
 from agent_app.ui import printing
 
 from .conftest import World
-
-
-def pdf_text(path: Path) -> str:
-    """The text of every page, whitespace collapsed (Qt spaces words with tabs)."""
-    reader = pypdf.PdfReader(str(path))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def pdf_qr_codes(path: Path) -> list[str]:
-    reader = pypdf.PdfReader(str(path))
-    found = []
-    for page in reader.pages:
-        for image in page.images:
-            found += [b.text for b in zxingcpp.read_barcodes(image.image.convert("L"))]
-    return found
+from .pdf import pdf_qr_codes, pdf_text
 
 
 @pytest.mark.parametrize(

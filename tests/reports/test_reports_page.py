@@ -23,7 +23,7 @@ from agent_app.ui.context import Context
 from agent_app.ui.pages.reports import ReportsPage
 
 from .conftest import EVENT_ID, World
-from .test_receipt import pdf_text
+from .pdf import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = dt.date(2027, 1, 11)

@@ -20,7 +20,7 @@ from agent_app.ui import i18n
 from agent_app.ui.about import AboutDialog
 from agent_app.ui.backend import SyncStatus
 
-from .test_sync_live import Laptop
+from .live_laptop import Laptop
 
 pytestmark = pytest.mark.slow
 

@@ -8,29 +8,11 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication
 
-from agent_app.ui.pages.enrollments import CONSENT_VERSION, EnrollmentsPage
+from agent_app.ui.pages.enrollments import CONSENT_VERSION
 from agent_app.ui.window import MainWindow
 
 from . import fakes
-
-NIK = "1671055203850001"  # Palembang, Ilir Timur Satu; a woman born 12 Mar 1985
-
-
-def open_page(qtbot: Any, window: MainWindow) -> EnrollmentsPage:
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    page = window.workspace.pages["enrollments"]
-    assert window.workspace.stack.currentWidget() is page
-    return page
-
-
-def fill(qtbot: Any, form: Any, nik: str = NIK, name: str = "Rina Marlina") -> None:
-    qtbot.keyClicks(form.nik, nik)
-    qtbot.keyClicks(form.full_name, name)
-    qtbot.keyClicks(form.birth_place, "Palembang")
-    qtbot.keyClicks(form.phone, "0812 3456 7890")
-    qtbot.keyClicks(form.address, "Jl. Merdeka No. 10")
-    form.region.set_code("16.71.05")
-    form.occupation.setCurrentIndex(form.occupation.findData("penjual_makanan"))
+from .enrollment_form import NIK, fill, open_page
 
 
 def test_nik_shows_what_it_encodes_as_typed(qtbot: Any, logged_in: MainWindow):

@@ -18,36 +18,10 @@ from agent_app.ui.pages import sync as sync_page
 from agent_app.ui.window import MainWindow
 
 from . import fakes
-from .test_enrollments import fill, open_page
+from .enrollment_form import fill, open_page
+from .sync_problems import conflict
 
 SERVER = "https://perisai.example.id"
-
-
-def conflict(**overrides: Any) -> sync_service.SyncProblem:
-    values: dict[str, Any] = {
-        "op_id": "op-7",
-        "entity": "business",
-        "entity_id": "b7",
-        "kind": "update",
-        "status": "conflict",
-        "code": "field_changed",
-        "field": "phone",
-        "server_message": "field phone changed on the server",
-        "problem": Text(
-            "Nomor HP diubah orang lain di server sejak Anda terakhir sinkron.",
-            "Someone else changed Mobile number on the server since you last synced.",
-        ),
-        "advice": Text(
-            "Bandingkan, lalu pilih: pakai data Anda, atau pakai data server.",
-            "Compare, then choose: keep yours, or take the server's.",
-        ),
-        "current": {"id": "b7", "name": "Pempek Cek Ani", "phone": "+6281311112222", "version": 4},
-        "server_version": 4,
-        "resolvable": True,
-        "mine": {"name": "Pempek Cek Ani", "phone": "+6281277889900"},
-    }
-    values.update(overrides)
-    return sync_service.SyncProblem(**values)
 
 
 def rejected() -> sync_service.SyncProblem:

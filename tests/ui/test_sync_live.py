@@ -6,7 +6,6 @@ asked of the server, and a USB bundle."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,37 +18,12 @@ from PySide6.QtCore import Qt
 
 pytest.importorskip("sqlcipher3")
 
-from agent_app.services.actor import Actor
-from agent_app.storage.engine import open_engine
-from agent_app.storage.uow import SqlUnitOfWork
-from agent_app.ui.backend import ServicesBackend
 from agent_app.ui.context import Context
 from agent_app.ui.pages.sync import SyncPage
 from sync import client as sync_client
 from sync import protocol
 
-from . import fakes
-
-
-class Laptop:
-    def __init__(self, path: Path, agent_code: str, url: str) -> None:
-        self.engine = open_engine(path, os.urandom(32))
-        self.actor = Actor(agent_code, f"Agen {agent_code}", "PLG", account_key=os.urandom(32))
-        self.backend = ServicesBackend(lambda: SqlUnitOfWork(self.engine), self.actor, lambda: url)
-        self.settings = fakes.FakeSettings(server_url=url)
-
-    def page(self, qtbot: Any) -> SyncPage:
-        shell = SimpleNamespace(settings=self.settings, keystore=None, log_location="")
-        ctx = Context(shell, self.backend, self.actor)
-        page = SyncPage(ctx)
-        qtbot.addWidget(page)
-        page._ctx_keepalive = ctx  # type: ignore[attr-defined]
-        page.show()
-        page.refresh()
-        return page
-
-    def register(self, name: str) -> Any:
-        return self.backend.register_business({"name": name, "sector": "kuliner"}, None)
+from .live_laptop import Laptop
 
 
 @pytest.fixture
@@ -205,7 +179,7 @@ def test_a_nik_enrolled_on_another_laptop_blocks_the_submit(
 ):
     from agent_app.ui.pages.enrollments import EnrollmentsPage
 
-    from .test_enrollments import fill
+    from .enrollment_form import fill
 
     nik = fresh_nik()
     a, b = laptops("AG002"), laptops("AG003")
