@@ -7,9 +7,6 @@ collected record fails it. A test that expects a warning says so: it takes the `
 record whose "logger: message" matches one of the patterns (`re.search`) is expected, and with
 no pattern any record is. A module whose tests provoke the same warnings on purpose says so once
 (`pytestmark`). Loaded for the whole suite through `pytest_plugins` in tests/conftest.py.
-
-It fails tests only under the folders of `CHECKED` (those whose expected warnings are declared);
-in the others it is a PytestWarning in the session's warnings summary, for their turn.
 """
 
 from __future__ import annotations
@@ -21,9 +18,6 @@ from collections.abc import Iterator
 import pytest
 
 MARKER = "expect_warning_log"
-#: Folders (under tests/) whose tests fail on an undeclared WARNING.
-#: (build and shipping: not yet run with it; their warnings are PytestWarnings)
-CHECKED: tuple[str, ...] = ("unit", "reports", "server", "sync", "e2e", "ui", "reliability")
 
 
 class _Collector(logging.Handler):
@@ -74,10 +68,6 @@ def fail_on_warning_log(request: pytest.FixtureRequest) -> Iterator[None]:
         root.removeHandler(collector)
     unexpected = _unexpected(request, collector.records)
     if not unexpected:
-        return
-    folder = request.node.nodeid.split("/")[1] if request.node.nodeid.count("/") > 1 else ""
-    if folder not in CHECKED:
-        request.node.warn(pytest.PytestWarning(f"WARNING log not yet declared: {unexpected[0]}"))
         return
     lines = "\n".join(unexpected[:20])
     pytest.fail(
