@@ -19,7 +19,6 @@ import datetime as dt
 import gzip
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,8 +30,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
 import httpx  # noqa: E402
+from helpers.niks import nik_birth_date, synthetic_nik  # noqa: E402
+from helpers.servers import free_port  # noqa: E402
 
 from agent_app.domain import contributions  # noqa: E402
 
@@ -40,19 +42,9 @@ WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-bench-1"
 
 
-def synthetic_nik(i: int) -> str:
-    """Valid-looking synthetic NIKs in district 16.71.03, unique per i."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28 + (40 if i % 2 else 0)
-    month = 1 + (rest // 28) % 12
-    year = 60 + (rest // 336) % 40
-    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
-
-
 def enrollment_op(i: int, now: dt.datetime, monthly: int) -> dict[str, Any]:
-    nik = synthetic_nik(i)
     female = i % 2 == 1
+    nik = synthetic_nik(i, female)
     return {
         "op_id": str(uuid.uuid4()),
         "op_seq": i + 1,
@@ -64,7 +56,7 @@ def enrollment_op(i: int, now: dt.datetime, monthly: int) -> dict[str, Any]:
             "nik": nik,
             "full_name": f"Peserta Sintetis Nomor {i:06d}",
             "birth_place": "Palembang",
-            "birth_date": f"19{nik[10:12]}-{nik[8:10]}-{int(nik[6:8]) % 40:02d}",
+            "birth_date": nik_birth_date(nik),
             "gender": "F" if female else "M",
             "phone": f"+62812{i % 100_000_000:08d}",
             "email": None,
@@ -82,12 +74,6 @@ def enrollment_op(i: int, now: dt.datetime, monthly: int) -> dict[str, Any]:
         },
         "recorded_at": now.isoformat(),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,8 +39,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
 
 import requests  # noqa: E402
+from helpers.servers import free_port  # noqa: E402
 
 from agent_app.domain.keys import Role  # noqa: E402
 from agent_app.services import sync as sync_service  # noqa: E402
@@ -54,12 +55,6 @@ from tests.bench.sync_seeding import (  # noqa: E402
     seed_enrollments,
     seed_server,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from helpers.niks import nik_birth_date, synthetic_nik
+
 from agent_app.domain import contributions
 from agent_app.storage import tables, wire
 from agent_app.storage.repositories import now
@@ -19,16 +21,6 @@ WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-bench-sync-1"
 
 
-def synthetic_nik(i: int) -> str:
-    """Valid synthetic NIKs in district 16.71.03, unique per i (women and men, many dates)."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28 + (40 if i % 2 else 0)
-    month = 1 + (rest // 28) % 12
-    year = 60 + (rest // 336) % 40
-    return f"167103{day:02d}{month:02d}{year:02d}{serial:04d}"
-
-
 def seed_enrollments(uow_factory: Callable[[], SqlUnitOfWork], agent_code: str, n: int) -> None:
     """N submitted enrollments and their create ops, as `enrollments.submit` writes them."""
     today = dt.datetime.now(WIB).replace(microsecond=0)
@@ -36,10 +28,9 @@ def seed_enrollments(uow_factory: Callable[[], SqlUnitOfWork], agent_code: str, 
     stamp = now()
     with uow_factory() as uow:
         for i in range(n):
-            nik = synthetic_nik(i)
             female = i % 2 == 1
-            day = int(nik[6:8]) - (40 if female else 0)
-            birth = f"19{nik[10:12]}-{nik[8:10]}-{day:02d}"
+            nik = synthetic_nik(i, female)
+            birth = nik_birth_date(nik)
             fields: dict[str, Any] = {
                 "nik": nik,
                 "full_name": f"Peserta Uji {i}",

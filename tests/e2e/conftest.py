@@ -2,9 +2,9 @@
 encrypted database driven through `agent_app.services` (sync included), and a network cable
 that can be pulled.
 
-The server is the one `tests/sync/conftest.py` starts (`python -m sync.server serve` on a
-loopback port, SQLite, agents AG001-AG003 and supervisor SV001 of branch PLG); its fixture is
-loaded from that file (e2e_support.py), not copied. Nothing of the server or the app is mocked.
+The server is the suite's live server, the `server` fixture of tests/helpers/live_server.py
+(`python -m sync.server serve` on a loopback port, SQLite, agents AG001-AG003 and supervisor
+SV001 of branch PLG). Nothing of the server or the app is mocked.
 """
 
 from __future__ import annotations
@@ -18,13 +18,9 @@ import pytest
 
 pytest.importorskip("sqlcipher3")
 
-import e2e_support
 from e2e_support import Cable, Laptop
 
 from agent_app.domain.keys import Role
-
-#: The real server in its own process (tests/sync/conftest.py).
-server = e2e_support.sync_fixtures.server
 
 _laptop_numbers = itertools.count(1)
 

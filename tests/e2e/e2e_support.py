@@ -1,34 +1,21 @@
-"""Helpers of the end-to-end tests: the server fixture of tests/sync, a network cable that
-can be pulled, and a laptop running the app's services on its own encrypted database."""
+"""Helpers of the end-to-end tests (the live server is tests/helpers/live_server.py): a network
+cable that can be pulled, and a laptop running the app's services on its own encrypted database."""
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
-import os
 import select
 import socket
-import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from helpers.laptops import LaptopBase
+from helpers.live_server import PASSWORD
+
 from agent_app.domain.keys import Role
 from agent_app.services import sync as sync_service
-from agent_app.services.actor import Actor
-from agent_app.storage import store as app_store
-from agent_app.storage.engine import open_engine
-from agent_app.storage.uow import SqlUnitOfWork
-
-_SYNC_CONFTEST = Path(__file__).resolve().parents[1] / "sync" / "conftest.py"
-_spec = importlib.util.spec_from_file_location("_e2e_sync_server_fixtures", _SYNC_CONFTEST)
-assert _spec is not None and _spec.loader is not None
-sync_fixtures = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = sync_fixtures
-_spec.loader.exec_module(sync_fixtures)
-
-PASSWORD: str = sync_fixtures.PASSWORD
 
 #: Short retries: a test that expects a failure should not wait for backoffs.
 FAST = {"max_retries": 1, "backoff_base": 0.05, "backoff_cap": 0.2}
@@ -104,24 +91,12 @@ class Cable:
                 sock.close()
 
 
-class Laptop:
+class Laptop(LaptopBase):
     """One laptop: its own encrypted database, the agent logged in, the app's services."""
 
     def __init__(self, path: Path, agent_code: str, url: str, role: Role = Role.AGENT) -> None:
-        self.engine = open_engine(path, os.urandom(32))
-        self.store = app_store.LocalStore(self.engine)
+        super().__init__(path, agent_code, role=role)
         self.url = url
-        self.actor = Actor(
-            agent_code,
-            f"Agen {agent_code}",
-            "PLG",
-            role,
-            self.store.device_id,
-            account_key=os.urandom(32),  # what the account's key slot unwraps
-        )
-
-    def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
 
     def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """A write use case as the UI's backend calls it: fn(uow, actor, ...)."""
@@ -135,6 +110,3 @@ class Laptop:
 
     def status(self) -> sync_service.SyncStatus:
         return sync_service.status(self.uow())
-
-    def close(self) -> None:
-        self.engine.dispose()

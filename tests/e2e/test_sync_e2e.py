@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import random
 import uuid
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from e2e_support import FAST, PASSWORD, Cable, Laptop
+from helpers.niks import fresh_nik
 
 from agent_app.domain import clock, contributions, records
 from agent_app.domain.keys import Role
@@ -33,12 +33,6 @@ from sync import client as sync_client
 from sync import protocol
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-_serials = random.Random(uuid.uuid4().int).sample(range(1, 9999), 400)
-
-
-def fresh_nik() -> str:
-    """A valid synthetic NIK (Kota Palembang, a woman born 5 Sep 1999) not used before."""
-    return f"167103450999{_serials.pop():04d}"
 
 
 def enrollment_fields(nik: str, **changes: Any) -> dict[str, Any]:
@@ -572,6 +566,7 @@ def test_pulled_pages_leave_every_connection_durable_again(make_laptop: Any) -> 
             assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 1000
 
 
+@pytest.mark.expect_warning_log(r"^sync: a sealed secret of this account could not be opened$")
 def test_a_co_user_of_the_laptop_cannot_act_as_another_agent(
     make_laptop: Any, tmp_path: Path
 ) -> None:

@@ -3,22 +3,20 @@ login, and the problem list built from the outbox (no network, no server process
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.laptops import LaptopBase
 
 pytest.importorskip("sqlcipher3")
 
-from agent_app.domain.keys import Role
 from agent_app.services import businesses
 from agent_app.services import sync as sync_service
 from agent_app.services.actor import Actor
 from agent_app.storage import store as app_store
-from agent_app.storage.engine import open_engine
 from agent_app.storage.uow import SqlUnitOfWork
 
 Laptop = tuple[Any, app_store.LocalStore, Actor, Callable[[], SqlUnitOfWork]]
@@ -26,13 +24,9 @@ Laptop = tuple[Any, app_store.LocalStore, Actor, Callable[[], SqlUnitOfWork]]
 
 @pytest.fixture
 def laptop(tmp_path: Path) -> Iterator[Laptop]:
-    engine = open_engine(tmp_path / "laptop.db", os.urandom(32))
-    store = app_store.LocalStore(engine)
-    actor = Actor(
-        "AG001", "Agen AG001", "PLG", Role.AGENT, store.device_id, account_key=os.urandom(32)
-    )
-    yield engine, store, actor, (lambda: SqlUnitOfWork(engine))
-    engine.dispose()
+    made = LaptopBase(tmp_path / "laptop.db", "AG001")
+    yield made.engine, made.store, made.actor, made.uow
+    made.close()
 
 
 def test_before_the_first_login_nothing_blocks_and_everything_says_why(

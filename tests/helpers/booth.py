@@ -19,12 +19,7 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 
-
-def synthetic_nik(i: int, female: bool = False) -> str:
-    """A made-up NIK of district 16.71.03 (Palembang), born in 1980-1989, unique per `i`."""
-    serial = 1 + i % 9999
-    day = 1 + (i // 9999) % 28
-    return f"167103{day + (40 if female else 0):02d}0{1 + i % 9}8{i % 10}{serial:04d}"
+from helpers.niks import synthetic_nik
 
 
 def worker(i: int) -> dict[str, str]:

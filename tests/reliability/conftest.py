@@ -3,16 +3,17 @@ laptops on the app's encrypted database, and the session-wide log scan (logscan.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import logscan
 import pytest
+import support
 from faultproxy import FaultProxy
+from helpers.databases import scratch_database
 from support import Laptop, ServerProc, make_template, prepare_database
 
 try:  # the laptops are the app's SQLCipher database: without it there is nothing to test
@@ -88,40 +89,50 @@ def make_laptop(tmp_path: Path) -> Iterator[Callable[..., Laptop]]:
         laptop.close()
 
 
-@pytest.fixture(scope="session")
-def pg_admin_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("TEST_DATABASE_URL not set: PostgreSQL variants not run")
-    return url
-
-
 @pytest.fixture
 def make_pg_server(
     tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str
 ) -> Iterator[Callable[..., ServerProc]]:
     """Starts a server on a new scratch PostgreSQL database (dropped afterwards)."""
-    import sqlalchemy as sa
+    with contextlib.ExitStack() as stack:
 
-    made: list[tuple[ServerProc, str]] = []
-    admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+        def make(**settings: Any) -> ServerProc:
+            url = stack.enter_context(scratch_database(pg_admin_url, "perisai_rel"))
+            prepare_database(url)
+            home = tmp_path_factory.mktemp("pg-server")
+            server = ServerProc(home, None, database_url=url, **settings)
+            stack.callback(server.stop)
+            return server.start()
 
-    def make(**settings: Any) -> ServerProc:
-        name = f"perisai_rel_{uuid.uuid4().hex[:10]}"
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.engine.make_url(pg_admin_url).set(database=name)
-        rendered = url.render_as_string(hide_password=False)
-        prepare_database(rendered)
-        server = ServerProc(
-            tmp_path_factory.mktemp("pg-server"), None, database_url=rendered, **settings
-        )
-        made.append((server, name))
-        return server.start()
+        yield make
 
-    yield make
-    for server, name in made:
-        server.stop()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def server_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The database under `server` and `make_any_server`: SQLite, then PostgreSQL
+    (TEST_DATABASE_URL, each server on its own scratch database; skipped without it), whose
+    figures are named "(PostgreSQL)"."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_admin_url")
+        monkeypatch.setattr(support, "SCENARIO_SUFFIX", " (PostgreSQL)")
+    return str(request.param)
+
+
+@pytest.fixture
+def make_any_server(
+    request: pytest.FixtureRequest, server_database: str
+) -> Callable[..., ServerProc]:
+    """`make_server` or `make_pg_server`, by `server_database`."""
+    name = "make_server" if server_database == "sqlite" else "make_pg_server"
+    make: Callable[..., ServerProc] = request.getfixturevalue(name)
+    return make
+
+
+@pytest.fixture
+def server(request: pytest.FixtureRequest, server_database: str) -> ServerProc:
+    """A running server on `server_database`: on SQLite the session's shared one, on
+    PostgreSQL one of its own."""
+    if server_database == "sqlite":
+        shared: ServerProc = request.getfixturevalue("shared_server")
+        return shared
+    return request.getfixturevalue("make_any_server")()

@@ -27,8 +27,6 @@ import json
 import logging
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import time
@@ -37,8 +35,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-from helpers import clock
+from helpers import servers
+from helpers.laptops import LaptopBase
+from helpers.niks import nik_birth_date, synthetic_nik
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "kata-sandi-uji-panjang-7"
@@ -57,17 +56,6 @@ AGENTS = (
 )
 MAX_OPS_PER_BATCH = 100
 MAX_BODY_BYTES = 256 * 1024
-CHEAP_ENV = {
-    "PERISAI_ARGON2_TIME_COST": "1",
-    "PERISAI_ARGON2_MEMORY_KIB": "1024",
-    "PERISAI_ARGON2_PARALLELISM": "1",
-    # One loopback address serves the whole session's laptops: rate limits out of the way
-    # (tests/server/test_auth.py tests them).
-    "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
-    "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
-    "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
-    "PERISAI_CHECK_RATE_PER_AGENT": "100000",
-}
 LOCAL_ERROR_CODES = frozenset({"invalid_op", "too_large", "unknown_reference"})
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -79,25 +67,15 @@ log = logging.getLogger("reliability")
 PII: set[str] = set()
 
 
-def synthetic_nik(i: int, female: bool = False) -> str:
-    """A made-up NIK of district 16.71.03, unique per `i` (< 9999 * 336)."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28
-    month = 1 + (rest // 28) % 12
-    return f"167103{day + (40 if female else 0):02d}{month:02d}8{(rest // 336) % 10}{serial:04d}"
-
-
 def person(i: int) -> dict[str, Any]:
     """Synthetic identity fields of person `i` (registered in PII)."""
     female = i % 2 == 1
     nik = synthetic_nik(i, female)
-    day = int(nik[6:8]) % 40
     values = {
         "nik": nik,
         "full_name": f"Sitirel Uji {i:05d}",
         "phone": f"+62813{(700000 + i) % 10_000_000:07d}",
-        "birth_date": f"19{nik[10:12]}-{nik[8:10]}-{day:02d}",
+        "birth_date": nik_birth_date(nik),
         "gender": "F" if female else "M",
     }
     PII.update({values["nik"], values["full_name"], values["phone"]})
@@ -125,12 +103,6 @@ def business_fields(i: int, **overrides: Any) -> dict[str, Any]:
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_template(path: Path) -> Path:
@@ -167,7 +139,7 @@ class Row(dict):  # type: ignore[type-arg]
         return super().__getitem__(key)
 
 
-class ServerProc:
+class ServerProc(servers.ServerProcess):
     """The real server process on its own copy of the template database, restartable."""
 
     def __init__(
@@ -181,86 +153,28 @@ class ServerProc:
         if database_url is None:
             assert template is not None
             shutil.copy(template, self.database)
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = home / "server.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
-        self.env.update(
-            {
-                **CHEAP_ENV,
-                "DATABASE_URL": database_url or f"sqlite:///{self.database}",
-                "PERISAI_SERVER_HOME": str(home),
-                "PERISAI_MAX_OPS_PER_BATCH": str(MAX_OPS_PER_BATCH),
-                "PERISAI_MAX_BODY_BYTES": str(MAX_BODY_BYTES),
-                "PERISAI_SQLITE_SYNCHRONOUS": "FULL",
-                "PYTHONPATH": str(ROOT),
-            }
+        env = servers.server_env(
+            database_url or f"sqlite:///{self.database}",
+            home,
+            **{
+                "max_ops_per_batch": MAX_OPS_PER_BATCH,
+                "max_body_bytes": MAX_BODY_BYTES,
+                "sqlite_synchronous": "FULL",
+                **settings,
+            },
         )
-        for name, value in settings.items():
-            self.env["PERISAI_" + name.upper()] = str(value)
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
+        super().__init__(env, home / "server.log", serve_args=["--no-migrate"])
 
     def start(self) -> ServerProc:
-        with self.log_path.open("ab") as log_file:
-            self.proc = subprocess.Popen(
-                [
-                    *clock.python(),
-                    "-m",
-                    "sync.server",
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--no-migrate",
-                ],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        self.starts += 1
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("server exited: " + self.log_path.read_text()[-3000:])
-            try:
-                if requests.get(self.url + "/v1/health", timeout=1).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise AssertionError("the server did not start within 60 s")
+        super().start()
+        return self
 
-    def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush; what was committed is what stays."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-
-    def restart(self) -> None:
-        self.kill()
-        self.start()
-
-    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [*clock.python(), "-m", "sync.server", *args],
-            env=self.env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def cli(
+        self, *args: str, stdin: str | None = None, check: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """The administration command, its output added to the server's log (the log scan
+        reads it)."""
+        result = super().cli(*args, stdin=stdin, check=check)
         with self.log_path.open("a") as log_file:
             log_file.write(result.stdout + result.stderr)
         return result
@@ -319,29 +233,18 @@ class ServerProc:
 # --- a laptop ------------------------------------------------------------------------------
 
 
-class Laptop:
+class Laptop(LaptopBase):
     """The app's encrypted database, its services and a real sync engine against `url`."""
 
     def __init__(self, path: Path, agent_code: str, url: str, *, branch: str = "PLG", **client):
-        from agent_app.domain.keys import Role
-        from agent_app.services.actor import Actor
-        from agent_app.storage import store as app_store
-        from agent_app.storage.engine import open_engine
-
-        self.path = path
-        self.agent_code = agent_code
-        self.url = url
-        self.engine = open_engine(path, KEY)
-        self.store = app_store.LocalStore(self.engine)
-        self.device_id = self.store.device_id
-        self.actor = Actor(
+        super().__init__(
+            path,
             agent_code,
-            f"Agen {agent_code}",
-            branch,
-            Role.AGENT,
-            self.device_id,
+            branch=branch,
+            key=KEY,
             account_key=hashlib.sha256(f"account key {agent_code}".encode()).digest(),
         )
+        self.url = url
         self.client_options: dict[str, Any] = {
             "timeout": (2.0, 5.0),
             "max_retries": 2,
@@ -368,19 +271,9 @@ class Laptop:
 
     def reopen(self) -> None:
         """As after a crash of the app: a new engine on the same file, a new client."""
-        from agent_app.storage import store as app_store
-        from agent_app.storage.engine import open_engine
-
-        self.engine.dispose()
-        self.engine = open_engine(self.path, KEY)
-        self.store = app_store.LocalStore(self.engine)
+        self.reopen_database()
         self.client = self._new_client()
         self.sync = self._new_engine()
-
-    def uow(self) -> Any:
-        from agent_app.storage.uow import SqlUnitOfWork
-
-        return SqlUnitOfWork(self.engine)
 
     # --- writing through the app's services -----------------------------------------------
 
@@ -536,9 +429,6 @@ class Laptop:
                     }
             del tables
         return found
-
-    def close(self) -> None:
-        self.engine.dispose()
 
 
 # --- the invariants ------------------------------------------------------------------------

@@ -126,8 +126,8 @@ def test_11_app_killed_right_after_a_local_commit(make_laptop, shared_server, tm
     assert figures.ops_sent == len(businesses) >= 6
 
 
-def test_03_server_killed_mid_batch(make_server, make_proxy, make_laptop):
-    server = make_server()
+def test_03_server_killed_mid_batch(make_any_server, make_proxy, make_laptop):
+    server = make_any_server()
     proxy = make_proxy(server)
     laptop = make_laptop("RA001", proxy.url)
     for i in range(300):

@@ -1,6 +1,6 @@
-"""Scenarios again with the server on PostgreSQL (TEST_DATABASE_URL; skipped without it):
-a lost answer, one batch twice at once, the server killed mid-batch, and the hypothesis
-state machine's cousin for concurrency, several laptops pushing at once through faults."""
+"""Concurrency with the server on PostgreSQL (TEST_DATABASE_URL; skipped without it): several
+laptops pushing at once through faults. (Scenarios 1, 3, 4 and the state machine run on
+PostgreSQL too: the `[postgres]` variants of their `server_database` parameter.)"""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import time
 
 import pytest
 import support
-import test_crashes
-import test_scenarios
-import test_stateful
 from support import Figures, record_figures, verify
 
 pytestmark = pytest.mark.postgres
@@ -20,20 +17,6 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(autouse=True)
 def _named_postgres(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(support, "SCENARIO_SUFFIX", " (PostgreSQL)")
-
-
-def test_01_response_lost_after_commit_postgres(make_pg_server, make_proxy, make_laptop):
-    test_scenarios.test_01_response_lost_after_the_server_committed(
-        make_pg_server(), make_proxy, make_laptop
-    )
-
-
-def test_04_one_batch_twice_at_once_postgres(make_pg_server, make_proxy, make_laptop):
-    test_scenarios.test_04_one_batch_sent_twice_at_once(make_pg_server(), make_proxy, make_laptop)
-
-
-def test_03_server_killed_mid_batch_postgres(make_pg_server, make_proxy, make_laptop):
-    test_crashes.test_03_server_killed_mid_batch(make_pg_server, make_proxy, make_laptop)
 
 
 def test_laptops_pushing_at_once_through_faults_postgres(make_pg_server, make_proxy, make_laptop):
@@ -73,14 +56,3 @@ def test_laptops_pushing_at_once_through_faults_postgres(make_pg_server, make_pr
     figures.recovery_seconds = time.monotonic() - healed
     record_figures(figures)
     assert figures.ops_sent == 20 + 4 * (40 + 20)
-
-
-@pytest.mark.slow
-def test_sync_state_machine_postgres(make_pg_server, make_proxy, make_laptop):
-    test_stateful.run_machine(
-        make_pg_server(),
-        make_proxy,
-        make_laptop,
-        examples=30 if support.soak() else 4,
-        steps=40 if support.soak() else 15,
-    )

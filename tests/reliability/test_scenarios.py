@@ -22,8 +22,8 @@ def finish(scenario: str, server, laptops, healed_at: float, **extra) -> Figures
     return figures
 
 
-def test_01_response_lost_after_the_server_committed(shared_server, make_proxy, make_laptop):
-    proxy = make_proxy(shared_server)
+def test_01_response_lost_after_the_server_committed(server, make_proxy, make_laptop):
+    proxy = make_proxy(server)
     laptop = make_laptop("RA001", proxy.url)
     ids = [laptop.add_business(i) for i in range(120)]
     laptop.edit_business(ids[0], workers_count=9)
@@ -36,16 +36,16 @@ def test_01_response_lost_after_the_server_committed(shared_server, make_proxy, 
     assert laptop.pending() > 0
     proxy.heal()
     healed = time.monotonic()
-    figures = finish("01 response lost after commit", shared_server, [laptop], healed)
+    figures = finish("01 response lost after commit", server, [laptop], healed)
     assert figures.ops_sent == 120
-    ledger = shared_server.ledger(op["op_id"] for op in laptop.outbox())
+    ledger = server.ledger(op["op_id"] for op in laptop.outbox())
     assert {row["status"] for row in ledger.values()} == {"applied"}
     statuses = {op["status"] for op in laptop.outbox()}
     assert "duplicate" in statuses  # the resent batch was answered from the ledger
 
 
-def test_04_one_batch_sent_twice_at_once(shared_server, make_proxy, make_laptop):
-    proxy = make_proxy(shared_server)
+def test_04_one_batch_sent_twice_at_once(server, make_proxy, make_laptop):
+    proxy = make_proxy(server)
     laptop = make_laptop("RA001", proxy.url)
     ids = [laptop.add_business(1000 + i) for i in range(60)]
     laptop.drain()
@@ -60,7 +60,7 @@ def test_04_one_batch_sent_twice_at_once(shared_server, make_proxy, make_laptop)
     assert proxy.stats["duplicate"] >= 1
     assert report.applied + report.duplicate == waiting
     proxy.heal()
-    finish("04 one batch sent twice at once", shared_server, [laptop], healed)
+    finish("04 one batch sent twice at once", server, [laptop], healed)
 
 
 def test_05_batches_arrive_out_of_order(shared_server, make_proxy, make_laptop):

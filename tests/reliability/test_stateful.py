@@ -195,11 +195,9 @@ def run_machine(server, make_proxy, make_laptop, *, examples: int, steps: int) -
 
 
 @pytest.mark.slow
-def test_sync_state_machine(make_server, make_proxy, make_laptop):
-    run_machine(
-        make_server(),
-        make_proxy,
-        make_laptop,
-        examples=60 if soak() else 8,
-        steps=40 if soak() else 20,
-    )
+def test_sync_state_machine(server_database, make_any_server, make_proxy, make_laptop):
+    if server_database == "postgres":  # each example costs more on PostgreSQL
+        examples, steps = (30, 40) if soak() else (4, 15)
+    else:
+        examples, steps = (60, 40) if soak() else (8, 20)
+    run_machine(make_any_server(), make_proxy, make_laptop, examples=examples, steps=steps)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from helpers.niks import FIXTURE_BORN, fixture_nik
 from sqlalchemy import Engine
 
 from agent_app import paths
@@ -25,11 +26,6 @@ from agent_app.storage.uow import SqlUnitOfWork
 PASSWORD = "rahasia-booth-1"
 CHEAP_KDF = keyslots.KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
 EVENT_ID = "11111111-2222-4333-8444-555555555555"
-
-
-def synthetic_nik(serial: int) -> str:
-    """A valid synthetic NIK: Kota Palembang district 16.71.03, a woman born 1999-09-05."""
-    return f"167103450999{serial:04d}"
 
 
 @dataclass
@@ -52,10 +48,10 @@ def _stamp(day: dt.date, hour: int = 10) -> str:
 
 def enrollment_fields(serial: int, name: str, **changes: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
-        "nik": synthetic_nik(serial),
+        "nik": fixture_nik(serial),
         "full_name": name,
         "birth_place": "Palembang",
-        "birth_date": dt.date(1999, 9, 5),
+        "birth_date": FIXTURE_BORN,
         "gender": "F",
         "phone": f"0812-3456-{7000 + serial:04d}",
         "email": None,

@@ -11,7 +11,7 @@ from agent_app.services import daily_summary as daily_service
 from agent_app.ui import printing
 
 from .conftest import EVENT_ID, World
-from .test_receipt import pdf_text
+from .pdf import pdf_text
 
 DAY = dt.date(2027, 1, 11)
 

@@ -13,12 +13,13 @@ from typing import Any
 import openpyxl
 import pytest
 from helpers import clock
+from helpers.niks import fixture_nik
 
 from agent_app.reports import exports
 from agent_app.reports.exports import files as export_files
 from agent_app.services import masking
 
-from .conftest import EVENT_ID, PASSWORD, World, synthetic_nik
+from .conftest import EVENT_ID, PASSWORD, World
 
 JAN = {"start": dt.date(2027, 1, 1), "end": dt.date(2027, 1, 31)}
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def test_agent_export_is_masked_and_only_their_own(world: World, tmp_path: Path)
     assert by_id[world.ids["e4"]]["Status"] == "Draf"
     text = out.read_text(encoding="utf-8-sig")
     for serial in (1, 2, 4):
-        assert synthetic_nik(serial) not in text
+        assert fixture_nik(serial) not in text
     for name in ("Siti", "Aminah", "Rina", "Nur Hasanah", "Jl. Merdeka", "1000000"):
         assert name not in text
 
@@ -72,7 +73,7 @@ def test_supervisor_can_unmask_and_gets_everyone(world: World, tmp_path: Path) -
     assert header[:5] == ["ID", "Tanggal", "Status", "NIK", "Nama lengkap"]
     by_name = {r["Nama lengkap"]: r for r in rows}
     assert set(by_name) == {"Siti Aminah", "Rina Wati", "Dewi Lestari", "Nur Hasanah"}
-    assert by_name["Siti Aminah"]["NIK"] == synthetic_nik(1)
+    assert by_name["Siti Aminah"]["NIK"] == fixture_nik(1)
     assert by_name["Siti Aminah"]["Nomor HP"] == "+6281234567001"
     assert by_name["Siti Aminah"]["Penghasilan yang dilaporkan"] == 1_000_000
     assert by_name["Rina Wati"]["Iuran per bulan"] == 36_800
@@ -95,10 +96,11 @@ def test_supervisor_export_is_masked_unless_asked(world: World, tmp_path: Path) 
     )
     rows = list(openpyxl.load_workbook(out)["Pendaftaran"].values)[1:]
     flat = json.dumps([list(r) for r in rows], default=str)
-    assert synthetic_nik(3) not in flat and "Dewi" not in flat
+    assert fixture_nik(3) not in flat and "Dewi" not in flat
     assert "1671********0003" in flat
 
 
+@pytest.mark.expect_warning_log(r"export refused: AG001 asked for unmasked data")
 def test_agent_cannot_unmask_and_the_refusal_is_audited(world: World, tmp_path: Path) -> None:
     out = tmp_path / "e.csv"
     request = exports.ExportRequest(exports.Kind.ENROLLMENTS, unmasked=True, **JAN)
@@ -130,7 +132,7 @@ def test_every_export_is_audited_without_personal_data(world: World, tmp_path: P
         "rows": 4,
     }
     text = json.dumps([e.details for e in entries])
-    for secret in (synthetic_nik(1), "Siti", "Mariam", "0812", "x.csv", str(tmp_path)):
+    for secret in (fixture_nik(1), "Siti", "Mariam", "0812", "x.csv", str(tmp_path)):
         assert secret not in text
 
 
@@ -358,6 +360,9 @@ def test_a_failed_export_logs_no_cell_value_and_leaves_no_file(
     assert "ValueError" in caplog.text
 
 
+@pytest.mark.expect_warning_log(
+    r"export enrollments not written: No space left on device", r"^ui: message shown: error$"
+)
 def test_a_full_disk_is_a_clear_message(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,29 +6,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-import pypdf
 import pytest
-import zxingcpp
+from helpers.niks import fixture_nik
 
 from agent_app.services import receipts
 from agent_app.ui import printing
 
-from .conftest import World, synthetic_nik
-
-
-def pdf_text(path: Path) -> str:
-    """The text of every page, whitespace collapsed (Qt spaces words with tabs)."""
-    reader = pypdf.PdfReader(str(path))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def pdf_qr_codes(path: Path) -> list[str]:
-    reader = pypdf.PdfReader(str(path))
-    found = []
-    for page in reader.pages:
-        for image in page.images:
-            found += [b.text for b in zxingcpp.read_barcodes(image.image.convert("L"))]
-    return found
+from .conftest import World
+from .pdf import pdf_qr_codes, pdf_text
 
 
 @pytest.mark.parametrize(
@@ -64,7 +49,7 @@ def test_receipt_pdf_text_amounts_words_and_masked_nik(world: World, tmp_path: P
     assert "Bukti pendaftaran" in text
     assert "Siti Aminah" in text
     assert "1671********0001" in text
-    assert synthetic_nik(1) not in text and synthetic_nik(1)[4:12] not in text
+    assert fixture_nik(1) not in text and fixture_nik(1)[4:12] not in text
     assert "Jaminan Kecelakaan Kerja (JKK) Rp10.000" in text
     assert "Jaminan Kematian (JKM) Rp6.800" in text
     assert "Rp16.800 (Enam belas ribu delapan ratus rupiah)" in text
@@ -132,7 +117,7 @@ def test_discount_is_named_on_the_receipt(qapp, tmp_path: Path):
 
     enrollment = records.Enrollment(
         id="3f0c2a1e-1111-4222-8333-444455556666",
-        nik=synthetic_nik(9),
+        nik=fixture_nik(9),
         full_name="Budi Santoso",
         birth_date=dt.date(1999, 9, 5),
         gender=keys.Gender.MALE,

@@ -31,7 +31,7 @@ from agent_app.ui.context import Context
 from agent_app.ui.pages.enrollments import EnrollmentsPage
 
 from .conftest import PASSWORD, World
-from .test_receipt import pdf_text
+from .pdf import pdf_text
 
 DAY = dt.date(2027, 1, 11)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from helpers.niks import fixture_nik
 
 from agent_app.reports import exports, receipt
 from agent_app.services import receipts
@@ -22,8 +23,8 @@ from agent_app.ui import i18n, messages, ops, printing
 from agent_app.ui.context import Context
 from agent_app.ui.pages.reports import ReportsPage
 
-from .conftest import EVENT_ID, World, synthetic_nik
-from .test_receipt import pdf_text
+from .conftest import EVENT_ID, World
+from .pdf import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = dt.date(2027, 1, 11)
@@ -77,7 +78,7 @@ def test_export_from_the_page(qtbot: Any, world: World, tmp_path: Path, immediat
     assert immediate[-1].kind == messages.INFO
     assert "2" in immediate[-1].text and "e.xlsx" in immediate[-1].text
     rows = list(openpyxl.load_workbook(tmp_path / "e.xlsx")["Pendaftaran"].values)[1:]
-    assert sorted(r[3] for r in rows) == [synthetic_nik(1), synthetic_nik(3)]
+    assert sorted(r[3] for r in rows) == [fixture_nik(1), fixture_nik(3)]
 
 
 def test_agent_export_from_the_page_is_masked(qtbot: Any, world: World, tmp_path: Path):
@@ -91,7 +92,7 @@ def test_agent_export_from_the_page_is_masked(qtbot: Any, world: World, tmp_path
     assert request.format is exports.Format.CSV and not request.unmasked
     page.export(tmp_path / "e.csv")
     text = (tmp_path / "e.csv").read_text(encoding="utf-8-sig")
-    assert "1671********0001" in text and synthetic_nik(1) not in text
+    assert "1671********0001" in text and fixture_nik(1) not in text
 
 
 def test_screenshots(qtbot: Any, world: World, tmp_path: Path) -> None:
@@ -121,6 +122,7 @@ def _receipt_audits(world: World, enrollment_id: str) -> list[dict]:
         return [a.details for a in u.audit.list(enrollment_id) if a.action == "report.receipt"]
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_enrollment_page_helpers_save_and_print_the_receipt(
     qtbot: Any, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, immediate: list
 ) -> None:
@@ -139,7 +141,7 @@ def test_enrollment_page_helpers_save_and_print_the_receipt(
 
     monkeypatch.setattr(printing, "print_html", fake_print)
     printing.print_receipt(parent, backend, enrollment_id)
-    assert printed and "1671********0001" in printed[0] and synthetic_nik(1) not in printed[0]
+    assert printed and "1671********0001" in printed[0] and fixture_nik(1) not in printed[0]
     assert _receipt_audits(world, enrollment_id) == [{"output": "print"}, {"output": "pdf"}]
     # A draft: the funnel says why, nothing is written.
     printing.save_receipt_pdf(parent, backend, world.ids["e4"], tmp_path / "draft.pdf")

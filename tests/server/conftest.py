@@ -7,20 +7,17 @@ Each PostgreSQL session works in its own scratch database, emptied before each t
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
+from helpers.databases import scratch_database
 from srv_support import World, cheap_settings
 
 from sync.server import config, db, migrate
 
-PG_SKIP = "TEST_DATABASE_URL not set: PostgreSQL tests not run"
 REPO = Path(__file__).resolve().parents[2]
 _TABLES = (
     "participant_check",
@@ -39,28 +36,13 @@ _TABLES = (
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip(PG_SKIP)
-    return url
-
-
-@pytest.fixture(scope="session")
 def pg_scratch_url(pg_admin_url: str) -> Iterator[str]:
     """A scratch database for this test session, migrated once."""
-    name = f"perisai_srv_{uuid.uuid4().hex[:10]}"
-    admin_engine = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = db.make_engine(config.Settings(database_url=url))
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield url
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin_engine.dispose()
+    with scratch_database(pg_admin_url, "perisai_srv") as url:
+        engine = db.make_engine(config.Settings(database_url=url))
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
 
 
 def reset_pg(url: str) -> None:

@@ -11,10 +11,6 @@ import datetime as dt
 import gzip
 import itertools
 import json
-import os
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,33 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from helpers import clock
+from helpers import servers
+from helpers.databases import scratch_database
+from helpers.niks import nik_birth_date, synthetic_nik
 
 from agent_app.domain import contributions
 from sync.server import admin, config
 from sync.server import app as server_app
 
-REPO = Path(__file__).resolve().parents[2]
-
 WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-123"
-
-
-def synthetic_nik(i: int, female: bool = False) -> str:
-    """A valid-looking synthetic NIK, unique per `i` (i < 9999 * 336 * 20)."""
-    serial = 1 + i % 9999
-    rest = i // 9999
-    day = 1 + rest % 28
-    month = 1 + (rest // 28) % 12
-    year = 70 + (rest // 336) % 20
-    return f"167103{day + (40 if female else 0):02d}{month:02d}{year:02d}{serial:04d}"
-
-
-def nik_birth_date(nik: str) -> str:
-    day = int(nik[6:8]) % 40
-    return f"19{nik[10:12]}-{nik[8:10]}-{day:02d}"
 
 
 def now_wib() -> dt.datetime:
@@ -224,19 +204,6 @@ def cheap_settings(database_url: str, **changes: Any) -> config.Settings:
     return config.Settings(**values)
 
 
-CHEAP_ENV = {
-    "PERISAI_ARGON2_TIME_COST": "1",
-    "PERISAI_ARGON2_MEMORY_KIB": "1024",
-    "PERISAI_ARGON2_PARALLELISM": "1",
-    # One loopback address serves the whole session's laptops: rate limits out of the way
-    # (tests/server/test_auth.py tests them).
-    "PERISAI_LOGIN_RATE_PER_CLIENT": "100000",
-    "PERISAI_LOGIN_RATE_PER_AGENT": "100000",
-    "PERISAI_CHECK_RATE_PER_CLIENT": "100000",
-    "PERISAI_CHECK_RATE_PER_AGENT": "100000",
-}
-
-
 class World:
     """A server under test with helpers to set up branches, agents and laptops."""
 
@@ -308,83 +275,18 @@ class World:
         self.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class ServerProcess:
-    """`python -m sync.server serve` in a subprocess on a free loopback port."""
+class ServerProcess(servers.ServerProcess):
+    """`python -m sync.server serve` on `database_url` (migrated at start), started at once."""
 
     def __init__(
         self, database_url: str, home: Path, workers: int = 1, env: dict[str, str] | None = None
     ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            **CHEAP_ENV,
-            "DATABASE_URL": database_url,
-            "PERISAI_SERVER_HOME": str(home),
-            "PYTHONPATH": str(REPO),
-            **(env or {}),
-        }
-        self.log = (home / "server.log").open("wb")
-        self.proc = subprocess.Popen(
-            [
-                *clock.python(),
-                "-m",
-                "sync.server",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-            ],
-            cwd=REPO,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
+        super().__init__(
+            {**servers.server_env(database_url, home), **(env or {})},
+            home / "server.log",
+            serve_args=["--workers", str(workers)],
         )
-        self._wait()
-
-    def _wait(self) -> None:
-        import httpx
-
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}")
-            try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("server did not start")
-
-    def cli(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*clock.python(), "-m", "sync.server", *args],
-            cwd=REPO,
-            env=self.env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        self.start()
 
 
 @contextlib.contextmanager
@@ -395,14 +297,5 @@ def fresh_database(request: pytest.FixtureRequest, folder: Path, prefix: str) ->
     if request.param == "sqlite":
         yield f"sqlite:///{folder / 'server.sqlite3'}"
         return
-    admin_url = request.getfixturevalue("pg_admin_url")
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin_engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin_engine.dispose()
+    with scratch_database(request.getfixturevalue("pg_admin_url"), prefix) as url:
+        yield url

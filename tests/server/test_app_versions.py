@@ -50,6 +50,7 @@ def _push_as(laptop: Any, agent: str | None) -> Any:
     return laptop.client.post("/v1/sync/push", json=body, headers=headers)
 
 
+@pytest.mark.expect_warning_log(r"^server: push refused: app 0\.0\.9 is below min_app_version")
 def test_a_push_from_an_app_below_the_minimum_is_refused(make_world: Any) -> None:
     world = make_world(min_app_version="0.2.0")
     laptop = world.standard()[0]

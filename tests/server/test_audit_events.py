@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from srv_support import World, now_wib, op, synthetic_nik
+from helpers.niks import synthetic_nik
+from srv_support import World, now_wib, op
 
 from sync import protocol
 from sync.server import admin, db
@@ -83,6 +84,9 @@ def test_a_deleted_event_shows_as_a_gap(world: World, caplog: pytest.LogCaptureF
     assert "audit-events" in admin.trail(world.engine)[0]
 
 
+@pytest.mark.expect_warning_log(
+    r"^server: audit chain of device [-0-9a-f]+: (bad_hash|gap|mismatch) at seq"
+)
 def test_an_edited_or_replaced_event_breaks_the_chain(world: World) -> None:
     a1, _, _ = world.standard()
     events = chain(3)
@@ -164,6 +168,9 @@ def test_details_hold_ids_and_codes_only(world: World, change: dict[str, Any], f
     assert stored(world) == []
 
 
+@pytest.mark.expect_warning_log(
+    r"^server: audit chain of device [-0-9a-f]+: (bad_hash|gap|mismatch) at seq"
+)
 def test_the_cli_lists_the_gaps(
     world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -207,6 +214,9 @@ def test_a_laptop_chain_reaches_the_server_whole(world: World, tmp_path: Any) ->
     engine.dispose()
 
 
+@pytest.mark.expect_warning_log(
+    r"^server: audit chain of device [-0-9a-f]+: (bad_hash|gap|mismatch) at seq"
+)
 def test_an_entry_a_co_user_deleted_on_the_laptop_shows_as_a_gap(
     world: World, tmp_path: Any
 ) -> None:

@@ -14,6 +14,14 @@ from srv_support import PASSWORD, World, business_fields, op
 
 from sync.server import admin, db, security
 
+#: Refused logins, lock-outs, rate limits and reused refresh tokens are what these tests provoke;
+#: the server logs each at WARNING for its operators.
+pytestmark = pytest.mark.expect_warning_log(
+    r"^server: login",
+    r"^server: spent refresh token of \w+ reused",
+    r"^server: participants/check: rate limit",
+)
+
 
 def test_login_answer(world: World) -> None:
     world.branch()

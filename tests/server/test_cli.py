@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import clock
-from srv_support import CHEAP_ENV, REPO
+from helpers.servers import CHEAP_ENV, REPO
 
 
 def _cli(

@@ -24,7 +24,7 @@ import httpx
 import pytest
 import yaml
 from helpers import clock
-from srv_support import CHEAP_ENV, REPO, free_port
+from helpers.servers import CHEAP_ENV, REPO, free_port
 
 pytestmark = pytest.mark.slow
 DEPLOY = REPO / "deploy"

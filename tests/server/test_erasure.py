@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from srv_support import World, enrollment_fields, nik_birth_date, op
+from helpers.niks import nik_birth_date
+from srv_support import World, enrollment_fields, op
 
 from sync.server import admin, db
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from helpers import clock
-from srv_support import REPO, fresh_database
+from helpers.servers import REPO
+from srv_support import fresh_database
 
 from sync.server import config, db, migrate
 

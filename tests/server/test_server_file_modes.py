@@ -72,6 +72,7 @@ def test_existing_files_with_wider_modes_are_tightened_and_logged(
     assert len(tightened) == 3 and all("from mode 644 to 600" in t for t in tightened)
 
 
+@pytest.mark.expect_warning_log(r"^server: tightened .* to 700$")
 def test_an_existing_home_with_a_wider_mode_is_tightened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, open_umask: None
 ) -> None:

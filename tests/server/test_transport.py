@@ -12,7 +12,8 @@ import zlib
 from pathlib import Path
 
 import pytest
-from srv_support import REPO, World, business_fields, enrollment_fields, op
+from helpers.servers import REPO
+from srv_support import World, business_fields, enrollment_fields, op
 
 
 def test_gzip_body_is_accepted(world: World) -> None:
@@ -270,6 +271,7 @@ def test_unknown_content_encoding_is_400(world: World) -> None:
     uuid.UUID(response.headers["X-Request-ID"])
 
 
+@pytest.mark.expect_warning_log(r"^server: push: database busy")
 def test_database_busy_is_503_with_retry_after(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

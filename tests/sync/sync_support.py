@@ -7,7 +7,6 @@ implements the same Protocol); everything on the other side of the engine is the
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,10 +17,6 @@ from agent_app.domain import contributions
 from sync import protocol
 
 ROOT = Path(__file__).resolve().parents[2]
-#: The live server's settings in these tests (the conftest starts it with them).
-PASSWORD = "kata-sandi-yang-panjang-1"
-MAX_OPS_PER_BATCH = 50
-MAX_BODY_BYTES = 64 * 1024
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 
@@ -179,11 +174,3 @@ def enrollment(nik: str, **extra: Any) -> dict[str, Any]:
     }
     fields.update(extra)
     return fields
-
-
-_nik_serials = itertools.count(1 + uuid.uuid4().int % 5000)
-
-
-def fresh_nik() -> str:
-    """A well-formed NIK (Kota Palembang, a woman born 5 Sep 1999) not used before."""
-    return f"167103450999{next(_nik_serials):04d}"

@@ -11,7 +11,8 @@ import uuid
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sync_support import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD, MemoryStore, business, now_wib
+from helpers.live_server import MAX_BODY_BYTES, MAX_OPS_PER_BATCH, PASSWORD
+from sync_support import MemoryStore, business, now_wib
 
 from sync import bundle, protocol
 from sync.client import SyncClient, SyncError, Tokens

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.live_server import PASSWORD, running_server
 from PySide6.QtCore import Qt
 
 pytest.importorskip("sqlcipher3")
@@ -19,7 +20,7 @@ from agent_app.ui import i18n
 from agent_app.ui.about import AboutDialog
 from agent_app.ui.backend import SyncOverview
 
-from .test_sync_live import PASSWORD, Laptop, sync_fixtures
+from .live_laptop import Laptop
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 def old_app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A server that serves the app from 99.0 on: this app is too old for it."""
     env = {"PERISAI_MIN_APP_VERSION": "99.0", "PERISAI_LATEST_APP_VERSION": "99.1"}
-    with sync_fixtures.running_server(tmp_path_factory.mktemp("old-app"), env) as server:
+    with running_server(tmp_path_factory.mktemp("old-app"), env) as server:
         yield server
 
 
@@ -36,7 +37,7 @@ def old_app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 def newer_app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A server that serves this app but knows a newer release."""
     env = {"PERISAI_LATEST_APP_VERSION": "99.1"}
-    with sync_fixtures.running_server(tmp_path_factory.mktemp("newer-app"), env) as server:
+    with running_server(tmp_path_factory.mktemp("newer-app"), env) as server:
         yield server
 
 
@@ -47,6 +48,7 @@ def _log_in_and_sync(qtbot: Any, page: Any) -> None:
     qtbot.keyClick(page.password, Qt.Key.Key_Return)
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_an_app_below_the_server_minimum_is_told_and_sends_nothing(
     qtbot: Any, qapp: Any, tmp_path: Path, old_app_server: Any, shown_messages: list[Any]
 ) -> None:

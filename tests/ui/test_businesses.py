@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -46,6 +47,7 @@ def test_model_loads_pages_lazily(qtbot: Any):
     assert backend.calls.count("search") == 2
 
 
+@pytest.mark.expect_warning_log(r"^ui: business page failed to load: RuntimeError$")
 def test_failed_page_shows_disabled_rows(qtbot: Any, shown_messages: list[Any]):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)

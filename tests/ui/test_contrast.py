@@ -27,7 +27,7 @@ from agent_app.ui.pages import businesses, sync
 from agent_app.ui.window import MainWindow
 
 from . import fakes
-from .test_sync import conflict
+from .sync_problems import conflict
 
 WCAG_AA = 4.5
 PAGES = ("dashboard", "businesses", "enrollments", "followups", "reports", "sync", "settings")

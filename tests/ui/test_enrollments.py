@@ -6,35 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
 
-from agent_app.ui.pages.enrollments import CONSENT_VERSION, EnrollmentsPage
+from agent_app.ui.pages.enrollments import CONSENT_VERSION
 from agent_app.ui.window import MainWindow
 
 from . import fakes
-
-NIK = "1671055203850001"  # Palembang, Ilir Timur Satu; a woman born 12 Mar 1985
-
-
-def open_page(qtbot: Any, window: MainWindow) -> EnrollmentsPage:
-    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    page = window.workspace.pages["enrollments"]
-    assert window.workspace.stack.currentWidget() is page
-    return page
-
-
-def fill(qtbot: Any, form: Any, nik: str = NIK, name: str = "Rina Marlina") -> None:
-    qtbot.keyClicks(form.nik, nik)
-    qtbot.keyClicks(form.full_name, name)
-    qtbot.keyClicks(form.birth_place, "Palembang")
-    qtbot.keyClicks(form.phone, "0812 3456 7890")
-    qtbot.keyClicks(form.address, "Jl. Merdeka No. 10")
-    form.region.set_code("16.71.05")
-    form.occupation.setCurrentIndex(form.occupation.findData("penjual_makanan"))
+from .enrollment_form import NIK, fill, open_page
 
 
 def test_nik_shows_what_it_encodes_as_typed(qtbot: Any, logged_in: MainWindow):
     form = open_page(qtbot, logged_in).form
-    assert form.nik.hasFocus() or True
+    assert form.nik.hasFocus(), QApplication.focusWidget()
     qtbot.keyClicks(form.nik, "167105")
     assert form.nik_status.text() == "6 dari 16 digit"
     qtbot.keyClicks(form.nik, "5203850001")

@@ -155,6 +155,7 @@ def test_closing_the_window_saves_the_form(
     assert (form.nik.text(), form.full_name.text()) == (NIK[:8], "Rina")
 
 
+@pytest.mark.expect_warning_log(r"^ui: bug$", r"^ui: message shown: crash$")
 def test_a_failed_submit_leaves_nothing_and_the_second_makes_one_record(
     qtbot: Any,
     real_shell: app.AppShell,

@@ -31,7 +31,7 @@ from agent_app.ui.pages import businesses, sync
 from agent_app.ui.window import MainWindow
 
 from . import fakes
-from .test_sync import conflict
+from .sync_problems import conflict
 
 #: Screens (logical pixels); a maximised window's client area is the screen less a 40-pixel
 #: taskbar and a 31-pixel title bar.
@@ -272,7 +272,7 @@ def _in_view(widget: QWidget) -> bool:
 def test_after_a_submit_the_nik_field_with_the_focus_is_in_view(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
 ):
-    from .test_enrollments import fill, open_page
+    from .enrollment_form import fill, open_page
 
     logged_in.resize(client_area("1366x768@125%"))
     form = open_page(qtbot, logged_in).form

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from agent_app.ui.window import MainWindow
@@ -110,6 +111,7 @@ def test_sync_page_shows_pending_and_syncs(
     assert logged_in.pending_label.text() == "Menunggu: 0"
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_sync_failure_is_explained(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
 ):

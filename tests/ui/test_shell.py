@@ -123,6 +123,7 @@ def test_event_shown_in_status_bar(qtbot: Any, logged_in: MainWindow):
     assert logged_in.event_label.text() == "Acara: Sumsel Marketing"
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_known_error_reaches_person_in_their_language(
     qtbot: Any, shown_messages: list[messages.Message]
 ):

@@ -26,7 +26,7 @@ from agent_app.ui.window import MainWindow
 
 from . import fakes
 from .conftest import all_widgets
-from .test_enrollments import NIK, fill
+from .enrollment_form import NIK, fill
 
 SUBMITTED_NAME = "Rina Marlina"
 TYPED_NAME = "Dewi Sartika Pekerja"

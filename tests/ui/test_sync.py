@@ -18,36 +18,10 @@ from agent_app.ui.pages.sync import autosync, conflict_dialog
 from agent_app.ui.window import MainWindow
 
 from . import fakes
-from .test_enrollments import fill, open_page
+from .enrollment_form import fill, open_page
+from .sync_problems import conflict
 
 SERVER = "https://perisai.example.id"
-
-
-def conflict(**overrides: Any) -> sync_service.SyncProblem:
-    values: dict[str, Any] = {
-        "op_id": "op-7",
-        "entity": "business",
-        "entity_id": "b7",
-        "kind": "update",
-        "status": "conflict",
-        "code": "field_changed",
-        "field": "phone",
-        "server_message": "field phone changed on the server",
-        "problem": Text(
-            "Nomor HP diubah orang lain di server sejak Anda terakhir sinkron.",
-            "Someone else changed Mobile number on the server since you last synced.",
-        ),
-        "advice": Text(
-            "Bandingkan, lalu pilih: pakai data Anda, atau pakai data server.",
-            "Compare, then choose: keep yours, or take the server's.",
-        ),
-        "current": {"id": "b7", "name": "Pempek Cek Ani", "phone": "+6281311112222", "version": 4},
-        "server_version": 4,
-        "resolvable": True,
-        "mine": {"name": "Pempek Cek Ani", "phone": "+6281277889900"},
-    }
-    values.update(overrides)
-    return sync_service.SyncProblem(**values)
 
 
 def rejected() -> sync_service.SyncProblem:
@@ -442,6 +416,7 @@ def test_export_for_usb(qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShel
     assert len(shell.backend.exported) == 1
 
 
+@pytest.mark.expect_warning_log(r"^ui: message shown: error$")
 def test_export_without_a_server_login_is_explained(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
 ):

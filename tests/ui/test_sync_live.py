@@ -1,72 +1,29 @@
 """The Sync page over the real services against the real central server (its own process,
-started by tests/sync/conftest.py): log in, sync with the progress bar, a supervisor's review
-decision arriving, a real conflict settled in the conflict dialog, the NIK asked of the
-server, and a USB bundle."""
+the `server` fixture of tests/helpers/live_server.py): log in, sync with the progress bar, a
+supervisor's review decision arriving, a real conflict settled in the conflict dialog, the NIK
+asked of the server, and a USB bundle."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import os
-import random
-import sys
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from helpers.live_server import PASSWORD
+from helpers.niks import fresh_nik
 from PySide6.QtCore import Qt
 
 pytest.importorskip("sqlcipher3")
 
-from agent_app.services.actor import Actor
-from agent_app.storage.engine import open_engine
-from agent_app.storage.uow import SqlUnitOfWork
-from agent_app.ui.backend import ServicesBackend
 from agent_app.ui.context import Context
 from agent_app.ui.pages.sync import SyncPage
 from sync import client as sync_client
 from sync import protocol
 
-from . import fakes
-
-_NAME = "_e2e_sync_server_fixtures"  # the module name tests/e2e gives the same file
-if _NAME in sys.modules:
-    sync_fixtures = sys.modules[_NAME]
-else:
-    _spec = importlib.util.spec_from_file_location(
-        _NAME, Path(__file__).resolve().parents[1] / "sync" / "conftest.py"
-    )
-    assert _spec is not None and _spec.loader is not None
-    sync_fixtures = importlib.util.module_from_spec(_spec)
-    sys.modules[_NAME] = sync_fixtures
-    _spec.loader.exec_module(sync_fixtures)
-
-#: The real server in its own process.
-server = sync_fixtures.server
-PASSWORD = sync_fixtures.PASSWORD
-
-
-class Laptop:
-    def __init__(self, path: Path, agent_code: str, url: str) -> None:
-        self.engine = open_engine(path, os.urandom(32))
-        self.actor = Actor(agent_code, f"Agen {agent_code}", "PLG", account_key=os.urandom(32))
-        self.backend = ServicesBackend(lambda: SqlUnitOfWork(self.engine), self.actor, lambda: url)
-        self.settings = fakes.FakeSettings(server_url=url)
-
-    def page(self, qtbot: Any) -> SyncPage:
-        shell = SimpleNamespace(settings=self.settings, keystore=None, log_location="")
-        ctx = Context(shell, self.backend, self.actor)
-        page = SyncPage(ctx)
-        qtbot.addWidget(page)
-        page._ctx_keepalive = ctx  # type: ignore[attr-defined]
-        page.show()
-        page.refresh()
-        return page
-
-    def register(self, name: str) -> Any:
-        return self.backend.register_business({"name": name, "sector": "kuliner"}, None)
+from .live_laptop import Laptop
 
 
 @pytest.fixture
@@ -127,12 +84,6 @@ def test_sync_page_against_the_real_server(
 
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-_serials = random.Random(uuid.uuid4().int).sample(range(1, 9999), 50)
-
-
-def fresh_nik() -> str:
-    """A valid synthetic NIK (Kota Palembang, a woman born 5 Sep 1999) not used before."""
-    return f"167103450999{_serials.pop():04d}"
 
 
 def enrollment_fields(nik: str) -> dict[str, Any]:
@@ -228,7 +179,7 @@ def test_a_nik_enrolled_on_another_laptop_blocks_the_submit(
 ):
     from agent_app.ui.pages.enrollments import EnrollmentsPage
 
-    from .test_enrollments import fill
+    from .enrollment_form import fill
 
     nik = fresh_nik()
     a, b = laptops("AG002"), laptops("AG003")

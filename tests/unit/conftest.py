@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers.niks import FIXTURE_BORN, fixture_nik
 from sqlalchemy import Engine
 
 from agent_app.domain.keys import Role
@@ -43,19 +43,14 @@ def actor() -> Actor:
     return Actor("AG001", "Agen Uji", "PLG", Role.AGENT, "00000000-0000-4000-8000-000000000001")
 
 
-def synthetic_nik(serial: int = 1) -> str:
-    """A valid synthetic NIK: Kota Palembang district 16.71.03, a woman born 1999-09-05."""
-    return f"167103450999{serial:04d}"
-
-
 @pytest.fixture
 def enrollment_fields() -> Callable[..., dict[str, Any]]:
     def make(serial: int = 1, **changes: Any) -> dict[str, Any]:
         fields: dict[str, Any] = {
-            "nik": synthetic_nik(serial),
+            "nik": fixture_nik(serial),
             "full_name": "Siti Aminah",
             "birth_place": "Palembang",
-            "birth_date": dt.date(1999, 9, 5),
+            "birth_date": FIXTURE_BORN,
             "gender": "F",
             "phone": "0812-3456-7890",
             "email": None,

@@ -44,6 +44,7 @@ def test_a_failing_check_exits_1_and_the_log_names_it(
     assert lines[0].endswith(f"log: {log}")
 
 
+@pytest.mark.expect_warning_log(r"tightened self-test\.log from mode 644")
 def test_a_passing_run_exits_0_and_replaces_the_last_log(
     monkeypatch: pytest.MonkeyPatch, app_home: Path
 ) -> None:

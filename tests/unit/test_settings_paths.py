@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from agent_app import paths
 from agent_app.settings import SETTINGS_VERSION, Settings
 
@@ -30,6 +32,7 @@ def test_defaults_when_missing_and_round_trip(tmp_path):
     assert json.loads(path.read_text())["version"] == SETTINGS_VERSION
 
 
+@pytest.mark.expect_warning_log(r"settings file unreadable, using defaults")
 def test_broken_file_gives_defaults(tmp_path):
     path = tmp_path / "settings.json"
     path.write_text("{not json")

@@ -73,6 +73,7 @@ def test_opening_again_keeps_the_data_and_migrates_nothing(
         engine.dispose()
 
 
+@pytest.mark.expect_warning_log(r"wrong key for the local database")
 def test_a_wrong_key_opens_nothing(db_path: Path, key: bytes) -> None:
     open_engine(db_path, key).dispose()
     with pytest.raises(WrongKey) as caught:
@@ -87,6 +88,9 @@ def test_a_key_must_be_32_bytes(db_path: Path) -> None:
         open_engine(db_path, b"short")
 
 
+@pytest.mark.expect_warning_log(
+    r"wrong key for the local database plain\.db", r"tightened plain\.db from mode 644"
+)
 def test_a_plain_sqlite_file_is_not_opened(tmp_path: Path, key: bytes) -> None:
     import sqlite3
 

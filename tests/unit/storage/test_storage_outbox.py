@@ -203,6 +203,7 @@ def test_updates_after_sync_carry_only_changed_fields_and_the_version(
     assert update["base_version"] == 3
 
 
+@pytest.mark.expect_warning_log(r"result for unknown op")
 def test_rejected_and_conflict_results_mark_the_record(
     uow: SqlUnitOfWork, actor: Actor, engine: Engine
 ) -> None:
