@@ -1,4 +1,4 @@
-"""Every visible string goes through Qt's translation system, and Bahasa Indonesia is complete.
+"""Every visible string goes through the message catalogue, and Bahasa Indonesia is complete.
 
 The walk below visits every page and dialog with the Indonesian translator installed and
 collects what a person can read (labels, buttons, tooltips, placeholders, combo items, tab
@@ -9,14 +9,10 @@ of its patterns) was left untranslated, unless it is the same word in both langu
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -30,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import i18n, i18n_build
+from agent_app.domain import catalogue
+from agent_app.ui import i18n, i18n_build, i18n_po
 from agent_app.ui.pages import businesses
 from agent_app.ui.window import MainWindow
 
@@ -66,8 +63,8 @@ SAME_IN_BOTH = {
 
 
 def sources() -> set[str]:
-    root = ET.parse(i18n_build.ts_path("id")).getroot()
-    return {m.findtext("source") or "" for m in root.iter("message")}
+    """The English source of every message of the catalogue (tr(), Text.of, keys.json)."""
+    return {entry.source for entry in i18n_po.read(i18n_build.po_path("id"))}
 
 
 def patterns() -> list[tuple[str, re.Pattern[str]]]:
@@ -179,19 +176,69 @@ def test_the_walk_catches_an_untranslated_string(qtbot: Any, logged_in: MainWind
     assert untranslated(readable_texts(logged_in)) == ["Sync now"]
 
 
-def test_translation_file_is_complete_and_current(tmp_path: Path):
-    assert i18n_build.unfinished("id") == []
-    copy = tmp_path / "perisai_id.ts"
-    shutil.copy(i18n_build.ts_path("id"), copy)
-    tool = i18n_build._tool("pyside6-lupdate")
-    subprocess.run(
-        [tool, *i18n_build.sources(), "-no-obsolete", "-locations", "none", "-ts", str(copy)],
-        check=True,
-        capture_output=True,
+def test_translation_file_is_complete_and_current(capsys: pytest.CaptureFixture[str]):
+    """Every tr() string, Text.of message and keys.json name has Indonesian, and the .po
+    (no missing or unused entry) and its compiled .mo are what a build would write."""
+    assert i18n_build.build(check=True) == 0, capsys.readouterr().out
+    messages = i18n_build.collect()
+    assert len(messages.qt) > 300
+    assert ("occupations", "Farmer") in messages.core
+    extra_ts = i18n.i18n_dir() / "qt_extra_id.ts"
+    assert i18n.qm_path("id").stat().st_mtime >= extra_ts.stat().st_mtime - 1
+
+
+def test_the_check_fails_on_a_missing_translation_or_a_stale_catalogue(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    messages = i18n_build.collect()
+    messages.qt["Brand new words"] = {"SyncPage"}
+    monkeypatch.setattr(i18n_build, "collect", lambda: messages)
+    assert i18n_build.build(check=True) == 1
+    out = capsys.readouterr().out
+    assert "SyncPage: 'Brand new words'" in out
+    assert "id.po is stale" in out
+
+
+def test_the_catalogue_answers_qt_and_leaves_qt_own_words_to_qt(qapp: Any):
+    i18n.install(qapp, "id")
+    assert QCoreApplication.translate("SyncPage", "Sync") == "Sinkronisasi"
+    assert QCoreApplication.translate("Labels", "Needs follow-up") == catalogue.translate(
+        "Needs follow-up", "id"
     )
-    fresh = {m.findtext("source") for m in ET.parse(copy).getroot().iter("message")}
-    assert fresh == sources(), "run: python -m agent_app.ui.i18n_build"
-    assert i18n.qm_path("id").stat().st_mtime >= i18n_build.ts_path("id").stat().st_mtime - 1
+    assert QCoreApplication.translate("SyncPage", "Not in the catalogue") == (
+        "Not in the catalogue"
+    )
+    # Qt's own words come from qt_extra_id.qm (and Qt's), not from the catalogue
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Batal"
+    assert QCoreApplication.translate("QPlatformTheme", "Sync") == "Sync"
+    i18n.install(qapp, "en")
+    assert QCoreApplication.translate("SyncPage", "Sync") == "Sync"
+    i18n.install(qapp, "id")
+
+
+def test_a_page_in_indonesian_then_in_english(qtbot: Any, qapp: Any, shell: fakes.FakeShell):
+    shell.keystore.create_first_account("PLG-001", "Siti", "Palembang", "agent", "rahasia123")
+    seen = {}
+    for lang in ("id", "en"):
+        i18n.install(qapp, lang)
+        window = MainWindow(shell, today=lambda: fakes.TODAY)
+        qtbot.addWidget(window)
+        qtbot.keyClicks(window.login.password, "rahasia123")
+        qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+        nav = window.workspace.nav
+        seen[lang] = [nav.item(i).text() for i in range(nav.count())]
+    i18n.install(qapp, "id")
+    assert seen["id"] == [
+        "Beranda",
+        "Usaha (UMKM)",
+        "Pendaftaran",
+        "Tindak lanjut",
+        "Laporan",
+        "Sinkronisasi",
+        "Pengaturan",
+    ]
+    assert seen["en"][0] == "Dashboard"
+    assert seen["en"][5] == "Sync"
 
 
 def test_english_is_the_source_language(qtbot: Any, qapp: Any, shell: fakes.FakeShell):
