@@ -180,7 +180,8 @@ def _template(parts: list[Part], names: dict[str, str], formatted: bool) -> str:
 
 
 def _literal(text: str) -> str:
-    """`text` as Python source, split into implicitly joined pieces when long."""
+    """`text` as Python source, split into implicitly joined pieces (on separate lines, inside
+    the call's parentheses) when long."""
     if len(text) <= _CHUNK:
         return repr(text)
     pieces = [""]
@@ -188,7 +189,7 @@ def _literal(text: str) -> str:
         if pieces[-1] and len(pieces[-1]) + len(word) > _CHUNK:
             pieces.append("")
         pieces[-1] += word
-    return "(" + "\n".join(repr(p) for p in pieces) + ")"
+    return "\n".join(repr(p) for p in pieces)  # joined: it is a call's argument
 
 
 class Catalogue:

@@ -112,5 +112,5 @@ def test_running_it_twice_changes_nothing(tmp_path: Path):
 def test_long_messages_are_split_into_joined_pieces():
     text = "word " * 40 + " two  spaces and a tail"
     literal = i18n_codemod._literal(text)
-    assert eval(literal) == text
+    assert eval(f"({literal})") == text
     assert all(len(line) <= 70 for line in literal.splitlines())
