@@ -8,7 +8,9 @@ nothing, exit non-zero when a message lacks Indonesian or a compiled file is sta
 2. Merges them into `resources/i18n/id.po` (new ones appear untranslated for the translator;
    ones no longer used are dropped) and compiles it into `id.mo`, which the app and the server
    read (`agent_app.domain.catalogue`).
-3. Compiles `qt_extra_id.ts` (Qt's own words: text field context menus, standard buttons, file
+3. `--import-ts old/perisai_id.ts` fills untranslated messages from a Qt .ts file (a branch
+   written before the catalogue that added strings to the retired perisai_id.ts).
+4. Compiles `qt_extra_id.ts` (Qt's own words: text field context menus, standard buttons, file
    and print dialogs; Qt ships no Indonesian) into `qt_extra_id.qm` with `pyside6-lrelease`.
 """
 
@@ -197,13 +199,42 @@ def compile_qt_extra(lang: str) -> None:
         )
 
 
-def build(check: bool = False) -> int:
+def ts_translations(path: Path) -> dict[str, str]:
+    """The finished translations of a Qt .ts file (perisai_id.ts, before the catalogue)."""
+    found = {}
+    for message in ET.parse(path).getroot().iter("message"):
+        translation = message.find("translation")
+        if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
+            continue
+        if translation.text:
+            found[message.findtext("source") or ""] = translation.text
+    return found
+
+
+def import_ts(entries: list[i18n_po.Entry], path: Path) -> int:
+    """Fills the untranslated entries (without context) that a .ts translates; their count.
+
+    For a branch that still adds strings to the retired perisai_id.ts: run the build with
+    `--import-ts` on its copy of the file, then check what it filled in id.po.
+    """
+    known = ts_translations(path)
+    filled = 0
+    for entry in entries:
+        if entry.context is None and not entry.translated and entry.source in known:
+            entry.translation, entry.fuzzy = known[entry.source], False
+            filled += 1
+    return filled
+
+
+def build(check: bool = False, ts: Path | None = None) -> int:
     messages = collect()
     failed = bool(messages.problems)
     for problem in messages.problems:
         print(f"Text.of without a literal message: {problem}")
     for lang in LANGUAGES:
         entries = merge(i18n_po.read(po_path(lang)), messages)
+        if ts is not None:
+            print(f"{lang}: {import_ts(entries, ts)} translation(s) taken from {ts.name}")
         lacking = missing(entries, messages)
         if lacking:
             print(f"{lang}: {len(lacking)} message(s) without a translation:")
@@ -227,7 +258,14 @@ def main() -> None:
         action="store_true",
         help="change nothing; fail when a message has no translation or a file is stale",
     )
-    sys.exit(build(check=parser.parse_args().check))
+    parser.add_argument(
+        "--import-ts",
+        type=Path,
+        metavar="TS",
+        help="take the translations of a Qt .ts file for messages that have none yet",
+    )
+    options = parser.parse_args()
+    sys.exit(build(check=options.check, ts=options.import_ts))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ of its patterns) was left untranslated, unless it is the same word in both langu
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -303,3 +304,25 @@ def test_phone_numbers_as_agents_dial_them():
     assert i18n.phone("+6281277889900") == "0812-7788-9900"
     assert i18n.phone("+62812345678") == "0812-3456-78"
     assert i18n.phone(None) == ""
+
+
+def test_translations_of_a_retired_ts_file_can_be_taken_in(tmp_path: Path):
+    """A branch written before the catalogue brings its new strings in perisai_id.ts."""
+    ts = tmp_path / "perisai_id.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="id">'
+        "<context><name>SyncPage</name>"
+        "<message><source>Sync now</source><translation>Sinkronkan</translation></message>"
+        "<message><source>Later</source><translation type='unfinished'></translation></message>"
+        "<message><source>Kept</source><translation>Baru</translation></message>"
+        "</context></TS>",
+        encoding="utf-8",
+    )
+    entries = [
+        i18n_po.Entry("Sync now"),
+        i18n_po.Entry("Later"),
+        i18n_po.Entry("Kept", "Lama"),
+        i18n_po.Entry("Sync now", "", "keys"),
+    ]
+    assert i18n_build.import_ts(entries, ts) == 1
+    assert [e.translation for e in entries] == ["Sinkronkan", "", "Lama", ""]
