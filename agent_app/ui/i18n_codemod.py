@@ -222,8 +222,11 @@ def _is_text_pair(node: ast.AST) -> bool:
     if not isinstance(node, ast.Call) or node.keywords or len(node.args) != 2:
         return False
     func = node.func
+    # `Text` or `messages.Text` (not SQLAlchemy's `sa.Text(length, collation)`)
     return (isinstance(func, ast.Name) and func.id == "Text") or (
-        isinstance(func, ast.Attribute) and func.attr == "Text"
+        isinstance(func, ast.Attribute)
+        and func.attr == "Text"
+        and ast.unparse(func.value).split(".")[-1] == "messages"
     )
 
 

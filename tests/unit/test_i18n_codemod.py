@@ -31,6 +31,12 @@ def f(name: Text, count: int, code: str, agent: object) -> list[Text]:
         Text("Kata sandi salah." + code, "Wrong password." + code),
         Text(f"Sisa {count}", f"{count} left, {code}"),
     ]
+
+
+def column_type() -> object:
+    import sqlalchemy as sa
+
+    return sa.Text("utf8", "C")
 """
 
 
@@ -61,6 +67,7 @@ def test_pairs_move_into_the_catalogue_and_the_calls_say_the_same(tmp_path: Path
         "the two languages' placeholders do not pair up",
     ]
     assert 'Text.of("Open")' in converted.replace("'", '"')
+    assert 'sa.Text("utf8", "C")' in converted
     assert "ctx='pkg.sample'" in converted or 'ctx="pkg.sample"' in converted
     assert "name=name" in converted
     assert "name=messages.Text(agent.nama, agent.name)" in converted
