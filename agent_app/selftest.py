@@ -35,9 +35,9 @@ def _resources() -> str:
     from agent_app.domain import _resources, contributions, keys
 
     folder = _resources.resources_dir()
-    qm = _resources.path("i18n", "perisai_id.qm")
-    if not qm.is_file():
-        raise FileNotFoundError(f"translation missing: {qm}")
+    messages = _resources.path("i18n", "id.mo")  # the message catalogue (Bahasa Indonesia)
+    if not messages.is_file():
+        raise FileNotFoundError(f"translation missing: {messages}")
     _resources.read_text("style", "app.qss")  # FileNotFoundError when the build lost it
     quote = contributions.quote(1_000_000, ["JKK", "JKM"], 1, dt.date(2027, 1, 4))
     if quote.monthly_total != EXPECTED_MINIMUM_PACKAGE:
@@ -45,7 +45,7 @@ def _resources() -> str:
     return (
         f"resources in {folder}: {len(keys.SECTORS)} sectors, {len(keys.OCCUPATIONS)} "
         f"occupations, contribution table {quote.table_version or '?'} (JKK+JKM = Rp16.800), "
-        f"translation {qm.name}"
+        f"translation {messages.name}"
     )
 
 

@@ -3,6 +3,8 @@ server") and the closed enumerations of the data model.
 
 Open lists (sectors, occupations, programs) are read from `resources/keys.json`, so a new one
 needs no code change; closed ones (statuses, channels) are enums because code branches on them.
+keys.json names each key in English; its Indonesian name is in the message catalogue, under the
+section's name as context (`resources/i18n/id.po`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from agent_app.domain import _resources
+from agent_app.domain import _resources, catalogue
 
 
 class SizeClass(StrEnum):
@@ -88,5 +90,5 @@ def label(section: str, key: str, lang: str = "id") -> str:
     """The display name of a key (`section` is sectors, occupations or programs)."""
     for item in _keys(section):
         if item["key"] == key:
-            return str(item.get(lang) or item["id"])
+            return catalogue.translate(str(item["en"]), lang, context=section)
     return key

@@ -1,8 +1,10 @@
 """Translations and Indonesian formats for everything shown on screen.
 
 Source strings are English (`self.tr("...")` / `QCoreApplication.translate`); Bahasa Indonesia
-ships as `resources/i18n/perisai_id.qm` and is the default language. `install(app, lang)` loads
-it (and Qt's own translations when present); English needs no file. Rupiah and dates are
+is the default language. `install(app, lang)` installs `CatalogueTranslator`, which answers
+Qt from the app's one message catalogue (`agent_app.domain.catalogue`, `resources/i18n/id.po`),
+and Qt's own words (`qt_extra_id.qm`, Qt's dialogs; `qtbase_id` when present); English needs no
+file. Rupiah and dates are
 formatted the Indonesian way in both languages (Rp16.800; 22 Sep 2021), as agents read them.
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTranslator
 
-from agent_app.domain import _resources
+from agent_app.domain import _resources, catalogue
 
 log = logging.getLogger("ui")
 
@@ -34,7 +36,35 @@ def i18n_dir() -> Path:
 
 
 def qm_path(lang: str) -> Path:
-    return _resources.path("i18n", f"perisai_{lang}.qm")
+    """Qt's own words in `lang` (its dialogs' buttons and menus), compiled from a .ts."""
+    return _resources.path("i18n", f"qt_extra_{lang}.qm")
+
+
+class CatalogueTranslator(QTranslator):
+    """Answers `tr()` from the message catalogue; Qt's own classes' words (contexts `QLineEdit`,
+    `QFileDialog`...) are left to Qt's translators, as the app's .qm once did."""
+
+    def __init__(self, found: catalogue.Catalogue, parent: QCoreApplication) -> None:
+        super().__init__(parent)
+        self._catalogue = found
+
+    def translate(
+        self,
+        context: str,
+        sourceText: str,
+        disambiguation: str | None = None,
+        n: int = -1,
+    ) -> str | None:
+        if _is_qt_own(context):
+            return None
+        return self._catalogue.lookup(sourceText, context or None)
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def _is_qt_own(context: str) -> bool:
+    return len(context) > 1 and context[0] == "Q" and context[1].isupper()
 
 
 def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -57,14 +87,14 @@ def install(app: QCoreApplication, lang: str = DEFAULT_LANGUAGE) -> str:
     if lang == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return _current
-    ours = QTranslator(app)
-    if not ours.load(str(qm_path(lang))):
-        log.error("translation file missing: %s", qm_path(lang).name)
+    found = catalogue.catalogue(lang)
+    if found is None:
         return _current
+    ours = CatalogueTranslator(found, app)
     app.installTranslator(ours)
     _installed.append(ours)
     extra = QTranslator(app)
-    if extra.load(str(_resources.path("i18n", f"qt_extra_{lang}.qm"))):
+    if extra.load(str(qm_path(lang))):
         app.installTranslator(extra)
         _installed.append(extra)
     qt_own = QTranslator(app)

@@ -40,7 +40,7 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     internal = folder / "_internal"
     assert (internal / "resources" / "keys.json").is_file()
     assert (internal / "resources" / "contributions.json").is_file()
-    assert (internal / "resources" / "i18n" / "perisai_id.qm").is_file()
+    assert (internal / "resources" / "i18n" / "id.mo").is_file()
     assert (internal / "agent_app" / "storage" / "migrations" / "env.py").is_file()
     assert list((internal / "agent_app" / "storage" / "migrations" / "versions").glob("0001_*.py"))
     assert not (internal / "fastapi").exists() and not (internal / "pytest").exists()

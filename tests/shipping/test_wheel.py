@@ -39,7 +39,7 @@ def test_the_wheel_carries_resources_and_both_migration_trees(wheel: Path) -> No
         "resources/__init__.py",
         "resources/keys.json",
         "resources/contributions.json",
-        "resources/i18n/perisai_id.qm",
+        "resources/i18n/id.mo",
         "resources/i18n/qt_extra_id.qm",
         "resources/style/app.qss",
         "agent_app/storage/migrations/env.py",

@@ -1,4 +1,4 @@
-"""Every visible string goes through Qt's translation system, and Bahasa Indonesia is complete.
+"""Every visible string goes through the message catalogue, and Bahasa Indonesia is complete.
 
 The walk below visits every page and dialog with the Indonesian translator installed and
 collects what a person can read (labels, buttons, tooltips, placeholders, combo items, tab
@@ -9,14 +9,11 @@ of its patterns) was left untranslated, unless it is the same word in both langu
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -30,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import i18n, i18n_build
+from agent_app.domain import catalogue
+from agent_app.ui import i18n, i18n_build, i18n_po
 from agent_app.ui.pages import businesses
 from agent_app.ui.window import MainWindow
 
@@ -65,9 +63,21 @@ SAME_IN_BOTH = {
 }
 
 
+#: The navigation's entries, as the source code writes them.
+NAV_ENGLISH = [
+    "Dashboard",
+    "Businesses (UMKM)",
+    "Enrollments",
+    "Follow-ups",
+    "Reports",
+    "Sync",
+    "Settings",
+]
+
+
 def sources() -> set[str]:
-    root = ET.parse(i18n_build.ts_path("id")).getroot()
-    return {m.findtext("source") or "" for m in root.iter("message")}
+    """The English source of every message of the catalogue (tr(), Text.of, keys.json)."""
+    return {entry.source for entry in i18n_po.read(i18n_build.po_path("id"))}
 
 
 def patterns() -> list[tuple[str, re.Pattern[str]]]:
@@ -179,19 +189,53 @@ def test_the_walk_catches_an_untranslated_string(qtbot: Any, logged_in: MainWind
     assert untranslated(readable_texts(logged_in)) == ["Sync now"]
 
 
-def test_translation_file_is_complete_and_current(tmp_path: Path):
-    assert i18n_build.unfinished("id") == []
-    copy = tmp_path / "perisai_id.ts"
-    shutil.copy(i18n_build.ts_path("id"), copy)
-    tool = i18n_build._tool("pyside6-lupdate")
-    subprocess.run(
-        [tool, *i18n_build.sources(), "-no-obsolete", "-locations", "none", "-ts", str(copy)],
-        check=True,
-        capture_output=True,
+def test_translation_file_is_complete_and_current(capsys: pytest.CaptureFixture[str]):
+    """Every tr() string, Text.of message and keys.json name has Indonesian, and the .po
+    (no missing or unused entry) and its compiled .mo are what a build would write."""
+    assert i18n_build.build(check=True) == 0, capsys.readouterr().out
+    messages = i18n_build.collect()
+    assert len(messages.qt) > 300
+    assert ("occupations", "Farmer") in messages.core
+    extra_ts = i18n.i18n_dir() / "qt_extra_id.ts"
+    assert i18n.qm_path("id").stat().st_mtime >= extra_ts.stat().st_mtime - 1
+
+
+def test_the_check_fails_on_a_missing_translation_or_a_stale_catalogue(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    messages = i18n_build.collect()
+    messages.qt["Brand new words"] = {"SyncPage"}
+    monkeypatch.setattr(i18n_build, "collect", lambda: messages)
+    assert i18n_build.build(check=True) == 1
+    out = capsys.readouterr().out
+    assert "SyncPage: 'Brand new words'" in out
+    assert "id.po is stale" in out
+
+
+def test_the_catalogue_answers_qt_and_leaves_qt_own_words_to_qt(qapp: Any):
+    i18n.install(qapp, "id")
+    assert QCoreApplication.translate("SyncPage", "Sync") == "Sinkronisasi"
+    assert QCoreApplication.translate("Labels", "Needs follow-up") == catalogue.translate(
+        "Needs follow-up", "id"
     )
-    fresh = {m.findtext("source") for m in ET.parse(copy).getroot().iter("message")}
-    assert fresh == sources(), "run: python -m agent_app.ui.i18n_build"
-    assert i18n.qm_path("id").stat().st_mtime >= i18n_build.ts_path("id").stat().st_mtime - 1
+    assert QCoreApplication.translate("SyncPage", "Not in the catalogue") == (
+        "Not in the catalogue"
+    )
+    # Qt's own words come from qt_extra_id.qm (and Qt's), not from the catalogue
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Batal"
+    assert QCoreApplication.translate("QPlatformTheme", "Sync") == "Sync"
+    i18n.install(qapp, "en")
+    assert QCoreApplication.translate("SyncPage", "Sync") == "Sync"
+    i18n.install(qapp, "id")
+
+
+def test_a_page_in_indonesian_from_the_catalogue(logged_in: MainWindow):
+    """The same window that speaks English in the next test speaks the catalogue's Indonesian."""
+    nav = logged_in.workspace.nav
+    shown = [nav.item(i).text() for i in range(nav.count())]
+    assert shown == [catalogue.translate(english, "id") for english in NAV_ENGLISH]
+    assert set(shown).isdisjoint(NAV_ENGLISH)
+    assert shown[5] == "Sinkronisasi"
 
 
 def test_english_is_the_source_language(qtbot: Any, qapp: Any, shell: fakes.FakeShell):
@@ -202,15 +246,7 @@ def test_english_is_the_source_language(qtbot: Any, qapp: Any, shell: fakes.Fake
     qtbot.keyClicks(window.login.password, "rahasia123")
     qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
     nav = window.workspace.nav
-    assert [nav.item(i).text() for i in range(nav.count())] == [
-        "Dashboard",
-        "Businesses (UMKM)",
-        "Enrollments",
-        "Follow-ups",
-        "Reports",
-        "Sync",
-        "Settings",
-    ]
+    assert [nav.item(i).text() for i in range(nav.count())] == NAV_ENGLISH
     assert i18n.date(fakes.TODAY) == "24 Sep 2026"
     form = window.workspace.pages["enrollments"].form
     assert form.income.text() == "Rp1.000.000"  # rupiah the Indonesian way in English too
@@ -256,3 +292,25 @@ def test_phone_numbers_as_agents_dial_them():
     assert i18n.phone("+6281277889900") == "0812-7788-9900"
     assert i18n.phone("+62812345678") == "0812-3456-78"
     assert i18n.phone(None) == ""
+
+
+def test_translations_of_a_retired_ts_file_can_be_taken_in(tmp_path: Path):
+    """A branch written before the catalogue brings its new strings in perisai_id.ts."""
+    ts = tmp_path / "perisai_id.ts"
+    ts.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n<TS version="2.1" language="id">'
+        "<context><name>SyncPage</name>"
+        "<message><source>Sync now</source><translation>Sinkronkan</translation></message>"
+        "<message><source>Later</source><translation type='unfinished'></translation></message>"
+        "<message><source>Kept</source><translation>Baru</translation></message>"
+        "</context></TS>",
+        encoding="utf-8",
+    )
+    entries = [
+        i18n_po.Entry("Sync now"),
+        i18n_po.Entry("Later"),
+        i18n_po.Entry("Kept", "Lama"),
+        i18n_po.Entry("Sync now", "", "keys"),
+    ]
+    assert i18n_build.import_ts(entries, ts) == 1
+    assert [e.translation for e in entries] == ["Sinkronkan", "", "Lama", ""]
