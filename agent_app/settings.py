@@ -149,16 +149,14 @@ def server_url_problem(url: str) -> Text | None:
         host, parts = "", urllib.parse.urlsplit("")
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not host:
-        return Text(
-            "Alamat server tidak dikenali. Tulis lengkap, misalnya https://perisai.example.id",
-            "The server address is not recognised. Write it in full, e.g. "
-            "https://perisai.example.id",
+        return Text.of(
+            "The server address is not recognised. Write it in full, "
+            "e.g. https://perisai.example.id"
         )
     if scheme == "http" and not _loopback(host):
-        return Text(
-            "Alamat server memakai http:// tanpa enkripsi: kata sandi, token dan data pribadi "
-            "bisa disadap siapa saja di jaringan yang sama. Pakai alamat https://.",
-            "The server address uses http:// without encryption: anyone on the same network "
-            "could read passwords, tokens and personal data. Use an https:// address.",
+        return Text.of(
+            "The server address uses http:// without encryption: anyone "
+            "on the same network could read passwords, tokens and "
+            "personal data. Use an https:// address."
         )
     return None

@@ -39,9 +39,8 @@ def check_zone(name: str | None) -> str:
     allowed = ", ".join(ZONES)
     raise UnknownZone(
         "invalid_time_zone",
-        Text(
-            f"Zona waktu tidak dikenal: {name!r}. Pilih salah satu: {allowed}.",
-            f"Unknown time zone: {name!r}. Choose one of: {allowed}.",
+        Text.of(
+            "Unknown time zone: {name!r}. Choose one of: {allowed}.", name=name, allowed=allowed
         ),
         "time_zone",
     )

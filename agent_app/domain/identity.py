@@ -17,18 +17,11 @@ from agent_app.domain.keys import Gender
 from agent_app.domain.messages import DomainError, Text
 
 _NIK_REASONS: dict[str, Text] = {
-    "format": Text("NIK harus 16 digit angka.", "A NIK must be 16 digits."),
-    "province": Text(
-        "Kode provinsi pada NIK tidak dikenal.", "The NIK's province code is unknown."
-    ),
-    "wilayah": Text(
-        "Kode kabupaten/kota atau kecamatan pada NIK tidak boleh 00.",
-        "The NIK's regency or district code cannot be 00.",
-    ),
-    "birth_date": Text(
-        "Tanggal lahir pada NIK tidak mungkin.", "The birth date in the NIK is impossible."
-    ),
-    "serial": Text("Nomor urut NIK tidak boleh 0000.", "The NIK's serial number cannot be 0000."),
+    "format": Text.of("A NIK must be 16 digits."),
+    "province": Text.of("The NIK's province code is unknown."),
+    "wilayah": Text.of("The NIK's regency or district code cannot be 00."),
+    "birth_date": Text.of("The birth date in the NIK is impossible."),
+    "serial": Text.of("The NIK's serial number cannot be 0000."),
 }
 
 
@@ -48,9 +41,7 @@ class InvalidPhone(DomainError):
 
 class InvalidNib(DomainError):
     def __init__(self) -> None:
-        super().__init__(
-            "invalid_nib", Text("NIB harus 13 digit angka.", "A NIB must be 13 digits."), "nib"
-        )
+        super().__init__("invalid_nib", Text.of("A NIB must be 13 digits."), "nib")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +96,11 @@ def birth_date_mismatch(info: NikInfo, declared: dt.date) -> Text | None:
     """
     if declared == info.birth_date:
         return None
-    return Text(
-        f"Tanggal lahir berbeda dengan yang tertera di NIK ({info.birth_date:%d-%m-%Y}). "
-        "Periksa kembali, atau tulis alasannya untuk tetap melanjutkan.",
-        f"The birth date differs from the one in the NIK ({info.birth_date:%d-%m-%Y}). "
-        "Check it, or give a reason to continue anyway.",
+    return Text.of(
+        "The birth date differs from the one in the NIK "
+        "({birth_date:%d-%m-%Y}). Check it, or give a reason to "
+        "continue anyway.",
+        birth_date=info.birth_date,
     )
 
 
@@ -132,19 +123,11 @@ def normalize_phone(text: str) -> str:
         local = raw
     if not _MOBILE_LOCAL.fullmatch(local):
         raise InvalidPhone(
-            Text(
-                "Nomor HP harus diawali 08, 628 atau +628 dan berisi 10 sampai 13 digit.",
-                "A mobile number starts with 08, 628 or +628 and has 10 to 13 digits.",
-            )
+            Text.of("A mobile number starts with 08, 628 or +628 and has 10 to 13 digits.")
         )
     info = lokal.parse_phone(local)
     if not info.valid or info.type != "mobile":
-        raise InvalidPhone(
-            Text(
-                "Ini bukan nomor HP yang dikenal (mungkin nomor telepon rumah).",
-                "This is not a known mobile number (perhaps a landline).",
-            )
-        )
+        raise InvalidPhone(Text.of("This is not a known mobile number (perhaps a landline)."))
     return "+62" + local[1:]
 
 

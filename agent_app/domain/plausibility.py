@@ -37,11 +37,10 @@ def income_warning(income: int | None) -> Warning | None:
     shown = _rupiah(income)
     return Warning(
         "declared_income",
-        Text(
-            f"{shown} per bulan jauh di atas penghasilan pekerja BPU pada umumnya. "
-            "Pastikan jumlah digitnya benar.",
-            f"{shown} a month is far above what BPU workers usually earn. "
+        Text.of(
+            "{shown} a month is far above what BPU workers usually earn. "
             "Check the number of digits.",
+            shown=shown,
         ),
     )
 
@@ -60,10 +59,7 @@ def age_warning(birth_date: dt.date | None, today: dt.date) -> Warning | None:
         return None
     return Warning(
         "birth_date",
-        Text(
-            f"Usia {age} tahun: periksa lagi tanggal lahirnya.",
-            f"Aged {age}: check the birth date again.",
-        ),
+        Text.of("Aged {age}: check the birth date again.", age=age),
     )
 
 

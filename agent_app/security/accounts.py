@@ -96,9 +96,8 @@ class LockedOut(KnownError):
         else:
             wait_id, wait_en = f"{seconds_left} detik", f"{seconds_left} seconds"
         super().__init__(
-            Text(
-                f"Terlalu banyak percobaan yang salah. Coba lagi dalam {wait_id}.",
-                f"Too many wrong attempts. Try again in {wait_en}.",
+            Text.of(
+                "Too many wrong attempts. Try again in {wait_en}.", wait_en=Text(wait_id, wait_en)
             ),
             code="locked_out",
         )
@@ -111,11 +110,9 @@ class AccountError(KnownError):
 
 def forbidden_to_add() -> AccountError:
     return AccountError(
-        Text(
-            "Hanya supervisor yang sudah dikonfirmasi server yang boleh menambah akun di laptop "
-            "ini. Masuk ke server dulu.",
-            "Only a supervisor the server has confirmed may add accounts on this laptop. "
-            "Log in to the server first.",
+        Text.of(
+            "Only a supervisor the server has confirmed may add accounts "
+            "on this laptop. Log in to the server first."
         ),
         code="forbidden",
     )

@@ -120,10 +120,7 @@ class KeyStore:
         data: dict[str, Any] = json.loads(self.path.read_text(encoding="utf-8"))
         if data.get("format") != FORMAT:
             raise AccountError(
-                Text(
-                    "Berkas akun dibuat oleh versi aplikasi yang lebih baru.",
-                    "The accounts file was made by a newer version of the app.",
-                ),
+                Text.of("The accounts file was made by a newer version of the app."),
                 code="keystore_format",
             )
         return data
@@ -163,7 +160,7 @@ class KeyStore:
         data = self._read()
         if data["accounts"]:
             raise AccountError(
-                Text("Akun pertama sudah dibuat.", "The first account already exists."),
+                Text.of("The first account already exists."),
                 code="exists",
             )
         key = secrets.token_bytes(KEY_BYTES)
@@ -201,7 +198,7 @@ class KeyStore:
         account = self._new_account(agent_code, name, branch, role)
         if self._find(data, account.agent_code) is not None:
             raise AccountError(
-                Text("Kode agen ini sudah punya akun.", "This agent code already has an account."),
+                Text.of("This agent code already has an account."),
                 code="exists",
             )
         slot, _ = self._make_slot(account, password, unlocked.key, secrets.token_bytes(KEY_BYTES))
@@ -282,7 +279,7 @@ class KeyStore:
             raise forbidden_to_add()
         if len(data["accounts"]) <= 1:
             raise AccountError(
-                Text("Akun terakhir tidak bisa dihapus.", "The last account cannot be removed."),
+                Text.of("The last account cannot be removed."),
                 code="last_account",
             )
         data["accounts"] = [
@@ -296,7 +293,7 @@ class KeyStore:
         code = agent_code.strip()
         if not code or not name.strip():
             raise AccountError(
-                Text("Kode agen dan nama wajib diisi.", "Agent code and name are required."),
+                Text.of("Agent code and name are required."),
                 code="required",
             )
         return Account(code, name.strip(), branch.strip(), Role(role), owner=owner)
@@ -307,9 +304,9 @@ class KeyStore:
         """A new slot (fresh salt) for `account`, and the session it opens."""
         if len(password) < MIN_PASSWORD_LENGTH:
             raise AccountError(
-                Text(
-                    f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.",
-                    f"The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+                Text.of(
+                    "The password needs at least {MIN_PASSWORD_LENGTH} characters.",
+                    MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH,
                 ),
                 code="weak_password",
             )

@@ -31,10 +31,7 @@ __all__ = ["FOLLOW_UP_LIMIT", "DailySummary", "FollowUpDue", "NotYours", "daily_
 class NotYours(KnownError):
     def __init__(self) -> None:
         super().__init__(
-            Text(
-                "Agen hanya dapat melihat ringkasan harian miliknya sendiri.",
-                "An agent can only see their own daily summary.",
-            ),
+            Text.of("An agent can only see their own daily summary."),
             code="not_yours",
         )
 

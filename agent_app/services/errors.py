@@ -9,10 +9,10 @@ from agent_app.domain.validation import Problem
 from agent_app.errors import KnownError
 
 _ENTITY_NAMES = {
-    "business": Text("Usaha", "Business"),
-    "visit": Text("Kunjungan", "Visit"),
-    "enrollment": Text("Pendaftaran", "Enrollment"),
-    "event": Text("Acara", "Event"),
+    "business": Text.of("Business"),
+    "visit": Text.of("Visit"),
+    "enrollment": Text.of("Enrollment"),
+    "event": Text.of("Event"),
 }
 
 
@@ -25,7 +25,11 @@ class ValidationFailed(KnownError):
         first_id = self.problems[0].message_id if self.problems else ""
         first_en = self.problems[0].message_en if self.problems else ""
         super().__init__(
-            Text(f"Periksa isian: {names}. {first_id}", f"Check these fields: {names}. {first_en}"),
+            Text.of(
+                "Check these fields: {names}. {first_en}",
+                names=names,
+                first_en=Text(first_id, first_en),
+            ),
             code="validation_failed",
         )
 
@@ -38,9 +42,7 @@ class NotFound(KnownError):
         self.entity = entity
         self.entity_id = entity_id
         name = _ENTITY_NAMES.get(entity, Text(entity, entity))
-        super().__init__(
-            Text(f"{name.id} tidak ditemukan.", f"{name.en} not found."), code="not_found"
-        )
+        super().__init__(Text.of("{name} not found.", name=name), code="not_found")
 
 
 class DuplicateNik(KnownError):
@@ -49,10 +51,7 @@ class DuplicateNik(KnownError):
     def __init__(self, existing_id: str) -> None:
         self.existing_id = existing_id
         super().__init__(
-            Text(
-                "NIK ini sudah terdaftar pada pendaftaran lain yang aktif di laptop ini.",
-                "This NIK is already in another active enrollment on this laptop.",
-            ),
+            Text.of("This NIK is already in another active enrollment on this laptop."),
             code="duplicate_nik",
         )
 
@@ -64,11 +63,9 @@ class Frozen(KnownError):
         self.enrollment_id = enrollment_id
         self.status = status
         super().__init__(
-            Text(
-                "Pendaftaran yang sudah diajukan tidak dapat diubah sampai diterima atau "
-                "dikembalikan untuk perbaikan.",
-                "A submitted enrollment cannot be changed until it is accepted or sent back "
-                "for correction.",
+            Text.of(
+                "A submitted enrollment cannot be changed until it is "
+                "accepted or sent back for correction."
             ),
             code="frozen",
         )

@@ -43,18 +43,12 @@ class ExportRequest:
     def check(self) -> None:
         if self.start is None and self.end is None and not self.event_id:
             raise BadRequest(
-                Text(
-                    "Pilih rentang tanggal atau acara untuk diekspor.",
-                    "Choose a date range or an event to export.",
-                ),
+                Text.of("Choose a date range or an event to export."),
                 code="no_range",
             )
         if self.start and self.end and self.start > self.end:
             raise BadRequest(
-                Text(
-                    "Tanggal awal harus sebelum tanggal akhir.",
-                    "The start date must not be after the end date.",
-                ),
+                Text.of("The start date must not be after the end date."),
                 code="bad_range",
             )
 

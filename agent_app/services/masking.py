@@ -21,10 +21,7 @@ class UnmaskNotAllowed(KnownError):
 
     def __init__(self) -> None:
         super().__init__(
-            Text(
-                "Hanya supervisor yang boleh mengekspor data pribadi tanpa disamarkan.",
-                "Only a supervisor may export personal data unmasked.",
-            ),
+            Text.of("Only a supervisor may export personal data unmasked."),
             code="unmask_not_allowed",
         )
 

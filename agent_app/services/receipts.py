@@ -152,25 +152,18 @@ def _agent_name(uow: SqlUnitOfWork, code: str | None, actor: Actor) -> str:
 def _check_printable(enrollment: records.Enrollment | None, actor: Actor) -> records.Enrollment:
     """The enrollment when `actor` may print its receipt, else NoReceipt saying why."""
     if enrollment is None:
-        raise NoReceipt(
-            Text("Pendaftaran tidak ditemukan.", "Enrollment not found."), code="not_found"
-        )
+        raise NoReceipt(Text.of("Enrollment not found."), code="not_found")
     if enrollment.agent_code != actor.agent_code and not actor.is_supervisor:
         # on a shared laptop, the next person cannot print the last one's receipt
         raise NoReceipt(
-            Text(
-                "Bukti pendaftaran ini hanya bisa dicetak oleh agen yang mendaftarkannya "
-                "atau supervisor.",
-                "Only the agent who made this enrollment, or a supervisor, can print its receipt.",
+            Text.of(
+                "Only the agent who made this enrollment, or a supervisor, can print its receipt."
             ),
             code="not_yours",
         )
     if enrollment.status is keys.EnrollmentStatus.DRAFT or enrollment.consent is None:
         raise NoReceipt(
-            Text(
-                "Bukti pendaftaran baru bisa dicetak setelah pendaftaran diajukan.",
-                "A receipt can be printed only after the enrollment is submitted.",
-            ),
+            Text.of("A receipt can be printed only after the enrollment is submitted."),
             code="draft",
         )
     return enrollment

@@ -44,10 +44,8 @@ class WrongKey(KnownError):
 
     def __init__(self) -> None:
         super().__init__(
-            Text(
-                "Basis data tidak dapat dibuka dengan kunci ini (kata sandi salah atau berkas "
-                "rusak).",
-                "The database cannot be opened with this key (wrong password or damaged file).",
+            Text.of(
+                "The database cannot be opened with this key (wrong password or damaged file)."
             ),
             code="wrong_key",
         )
@@ -59,34 +57,18 @@ class StorageError(KnownError):
     def __init__(self, detail: str) -> None:
         self.detail = detail
         known = _KNOWN_FAILURES.get(_failure_kind(detail))
-        text = known or Text(
-            f"Basis data lokal tidak dapat digunakan: {detail}",
-            f"The local database cannot be used: {detail}",
-        )
+        text = known or Text.of("The local database cannot be used: {detail}", detail=detail)
         super().__init__(text, code="storage")
 
 
 _KNOWN_FAILURES = {
-    "full": Text(
-        "Penyimpanan laptop penuh. Kosongkan ruang disk lalu coba lagi.",
-        "The laptop's disk is full. Free some space and try again.",
+    "full": Text.of("The laptop's disk is full. Free some space and try again."),
+    "locked": Text.of("The database is busy in another process. Wait a moment and try again."),
+    "readonly": Text.of(
+        "The database file cannot be written (read-only). Check the data folder's permissions."
     ),
-    "locked": Text(
-        "Basis data sedang dipakai proses lain. Tunggu sebentar lalu coba lagi.",
-        "The database is busy in another process. Wait a moment and try again.",
-    ),
-    "readonly": Text(
-        "Berkas basis data tidak dapat ditulis (hanya-baca). Periksa izin folder data.",
-        "The database file cannot be written (read-only). Check the data folder's permissions.",
-    ),
-    "io": Text(
-        "Kesalahan baca/tulis disk pada basis data lokal. Periksa disk laptop.",
-        "A disk read/write error on the local database. Check the laptop's disk.",
-    ),
-    "open": Text(
-        "Berkas basis data tidak dapat dibuka. Periksa folder data.",
-        "The database file cannot be opened. Check the data folder.",
-    ),
+    "io": Text.of("A disk read/write error on the local database. Check the laptop's disk."),
+    "open": Text.of("The database file cannot be opened. Check the data folder."),
 }
 
 

@@ -15,7 +15,7 @@ from agent_app.domain.messages import DomainError, Text
 
 Check = Callable[[Any], Text | None]
 
-REQUIRED = Text("Wajib diisi.", "Required.")
+REQUIRED = Text.of("Required.")
 
 #: Dates and times outside these years are refused: no person, visit or op is dated there,
 #: and at the edges of Python's range a time zone conversion overflows.
@@ -24,7 +24,7 @@ _LINE_BREAKS = frozenset("\n\r\t")
 # Bidirectional embedding, override and isolate marks: they make a shown text lie about
 # its own order (Trojan Source, CVE-2021-42574).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_CONTROL = Text("Berisi karakter kendali yang tidak boleh ada.", "Contains a control character.")
+_CONTROL = Text.of("Contains a control character.")
 
 
 def bad_character(value: str, multiline: bool) -> bool:
@@ -45,9 +45,9 @@ def text(max_len: int = 200, *, multiline: bool = False) -> Check:
 
     def check(value: Any) -> Text | None:
         if not isinstance(value, str):
-            return Text("Harus berupa teks.", "Must be text.")
+            return Text.of("Must be text.")
         if len(value) > max_len:
-            return Text(f"Paling banyak {max_len} karakter.", f"At most {max_len} characters.")
+            return Text.of("At most {max_len} characters.", max_len=max_len)
         if bad_character(value, multiline):
             return _CONTROL
         return None
@@ -78,7 +78,7 @@ def choice(options: tuple[str, ...] | list[str]) -> Check:
     def check(value: Any) -> Text | None:
         # Same type and value: 1.0 and true are not the choice 1, nor "1" the choice 1.
         if not any(type(value) is type(option) and value == option for option in options):
-            return Text("Pilihan tidak dikenal.", "Unknown choice.")
+            return Text.of("Unknown choice.")
         return None
 
     return check
@@ -87,11 +87,11 @@ def choice(options: tuple[str, ...] | list[str]) -> Check:
 def whole_number(minimum: int | None = None, maximum: int | None = None) -> Check:
     def check(value: Any) -> Text | None:
         if isinstance(value, bool) or not isinstance(value, int):
-            return Text("Harus bilangan bulat.", "Must be a whole number.")
+            return Text.of("Must be a whole number.")
         if minimum is not None and value < minimum:
-            return Text(f"Paling sedikit {minimum}.", f"At least {minimum}.")
+            return Text.of("At least {minimum}.", minimum=minimum)
         if maximum is not None and value > maximum:
-            return Text(f"Paling banyak {maximum}.", f"At most {maximum}.")
+            return Text.of("At most {maximum}.", maximum=maximum)
         return None
 
     return check
@@ -100,22 +100,21 @@ def whole_number(minimum: int | None = None, maximum: int | None = None) -> Chec
 def number(low: float, high: float) -> Check:
     def check(value: Any) -> Text | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return Text("Harus berupa angka.", "Must be a number.")
+            return Text.of("Must be a number.")
         if not low <= value <= high:
-            return Text(f"Harus antara {low} dan {high}.", f"Must be between {low} and {high}.")
+            return Text.of("Must be between {low} and {high}.", low=low, high=high)
         return None
 
     return check
 
 
 def boolean(value: Any) -> Text | None:
-    return None if isinstance(value, bool) else Text("Harus ya atau tidak.", "Must be true/false.")
+    return None if isinstance(value, bool) else Text.of("Must be true/false.")
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_OUT_OF_RANGE = Text(
-    f"Tahun harus antara {MIN_YEAR} dan {MAX_YEAR}.",
-    f"The year must be between {MIN_YEAR} and {MAX_YEAR}.",
+_OUT_OF_RANGE = Text.of(
+    "The year must be between {MIN_YEAR} and {MAX_YEAR}.", MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
 )
 
 
@@ -127,7 +126,7 @@ def iso_date(value: Any) -> Text | None:
             pass
         else:
             return None if MIN_YEAR <= parsed.year <= MAX_YEAR else _OUT_OF_RANGE
-    return Text("Tanggal tidak valid (TTTT-BB-HH).", "Invalid date (YYYY-MM-DD).")
+    return Text.of("Invalid date (YYYY-MM-DD).")
 
 
 def datetime_in_range(moment: dt.datetime) -> bool:
@@ -149,10 +148,7 @@ def iso_datetime(value: Any) -> Text | None:
         else:
             if parsed.tzinfo is not None and parsed.utcoffset() is not None:
                 return None if datetime_in_range(parsed) else _OUT_OF_RANGE
-    return Text(
-        "Waktu tidak valid (ISO 8601 dengan zona waktu).",
-        "Invalid time (ISO 8601 with an offset).",
-    )
+    return Text.of("Invalid time (ISO 8601 with an offset).")
 
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
@@ -163,13 +159,13 @@ def canonical_uuid(value: Any) -> Text | None:
     # braces, "urn:uuid:", underscores and non-ASCII digits, stored as sent and matching nothing.
     if isinstance(value, str) and _UUID.fullmatch(value):
         return None
-    return Text("Pengenal tidak valid.", "Invalid id.")
+    return Text.of("Invalid id.")
 
 
 def from_domain(fn: Callable[[str], Any]) -> Check:
     def check(value: Any) -> Text | None:
         if not isinstance(value, str):
-            return Text("Harus berupa teks.", "Must be text.")
+            return Text.of("Must be text.")
         try:
             fn(value)
         except DomainError as error:
@@ -182,7 +178,7 @@ def from_domain(fn: Callable[[str], Any]) -> Check:
 def e164_phone(value: Any) -> Text | None:
     problem = from_domain(identity.normalize_phone)(value)
     if problem is None and identity.normalize_phone(value) != value:
-        return Text("Nomor HP harus dalam bentuk +628....", "The mobile number must be +628....")
+        return Text.of("The mobile number must be +628....")
     return problem
 
 
@@ -199,9 +195,7 @@ def nib(value: Any) -> Text | None:
 def region_code(value: Any) -> Text | None:
     if isinstance(value, str) and identity.is_region_code(value):
         return None
-    return Text(
-        "Kode wilayah tidak valid (contoh 16.71.03).", "Invalid region code (e.g. 16.71.03)."
-    )
+    return Text.of("Invalid region code (e.g. 16.71.03).")
 
 
 _PROGRAM_KEY = re.compile(r"[A-Z]{1,10}", re.ASCII)
@@ -209,19 +203,16 @@ _PROGRAM_KEY = re.compile(r"[A-Z]{1,10}", re.ASCII)
 
 def programs(value: Any) -> Text | None:
     if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
-        return Text("Daftar program tidak valid.", "Invalid list of programs.")
+        return Text.of("Invalid list of programs.")
     if len(set(value)) != len(value):
-        return Text("Program tercantum dua kali.", "A program is listed twice.")
+        return Text.of("A program is listed twice.")
     unknown = [p for p in value if p not in keys.PROGRAMS]
     if unknown:
         if not all(_PROGRAM_KEY.fullmatch(p) for p in unknown):  # never echo arbitrary text
-            return Text("Daftar program tidak valid.", "Invalid list of programs.")
-        return Text(
-            f"Program {', '.join(unknown)} tidak tersedia untuk pekerja BPU.",
-            f"Program {', '.join(unknown)} is not available to BPU workers.",
-        )
+            return Text.of("Invalid list of programs.")
+        return Text.of("Program {join} is not available to BPU workers.", join=", ".join(unknown))
     if "JKK" not in value or "JKM" not in value:
-        return Text("JKK dan JKM wajib diikuti.", "JKK and JKM are mandatory.")
+        return Text.of("JKK and JKM are mandatory.")
     return None
 
 
@@ -235,10 +226,7 @@ def consent(value: Any) -> Text | None:
         and iso_datetime(value["given_at"]) is None
     ):
         return None
-    return Text(
-        "Persetujuan pekerja belum tercatat (versi teks dan waktunya).",
-        "The worker's consent is not recorded (text version and time).",
-    )
+    return Text.of("The worker's consent is not recorded (text version and time).")
 
 
 _NIK_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)
@@ -247,5 +235,5 @@ _NIK_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)
 def nik(value: Any) -> Text | None:
     # ASCII digits only: str.isdigit() also takes Arabic-Indic or full-width digits.
     if isinstance(value, str) and not _NIK_DIGITS.fullmatch(value):
-        return Text("NIK harus 16 digit angka.", "A NIK must be 16 digits.")
+        return Text.of("A NIK must be 16 digits.")
     return from_domain(identity.parse_nik)(value)

@@ -174,11 +174,10 @@ def write(request: ExportRequest, agent_code: str, out: Path, header: Any, rows:
         reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
         log.error("export %s not written: %s", request.kind.value, reason)
         raise ExportFailed(
-            Text(
-                f"Berkas ekspor tidak bisa ditulis ({reason}). Periksa foldernya dan ruang "
-                "disk, lalu coba lagi.",
-                f"The export file could not be written ({reason}). Check the folder and the "
-                "free disk space, then try again.",
+            Text.of(
+                "The export file could not be written ({reason}). Check the "
+                "folder and the free disk space, then try again.",
+                reason=reason,
             ),
             code="write_failed",
         ) from None

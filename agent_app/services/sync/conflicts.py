@@ -19,10 +19,7 @@ from agent_app.storage.uow import SqlUnitOfWork
 log = logging.getLogger("sync")
 
 _RESOLVED = "resolved"
-_NOT_A_CHOICE = Text(
-    "Konflik ini tidak dapat diselesaikan dengan memilih salah satu data.",
-    "This conflict cannot be settled by choosing one side.",
-)
+_NOT_A_CHOICE = Text.of("This conflict cannot be settled by choosing one side.")
 
 
 def resolve_conflict(
@@ -76,7 +73,7 @@ def _settleable(uow: SqlUnitOfWork, op_id: str, choice: str) -> tuple[SyncProble
     if choice == "mine" and problem.code == "enrollment_accepted":
         raise CannotResolve(ADVICE["enrollment_accepted"])
     if not uow.synced_records.knows(row.entity):
-        raise CannotResolve(Text("Jenis data tidak dikenal.", "Unknown kind of record."))
+        raise CannotResolve(Text.of("Unknown kind of record."))
     if not uow.synced_records.exists(row.entity, row.entity_id):
-        raise CannotResolve(Text("Data tidak ditemukan.", "Record not found."))
+        raise CannotResolve(Text.of("Record not found."))
     return problem, row

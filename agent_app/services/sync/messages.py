@@ -13,65 +13,45 @@ from sync import protocol
 
 #: Why a sync call failed, by the engine's kind (`sync.client.SyncError.kind`).
 KIND_TEXT: Mapping[str, Text] = {
-    "auth": Text(
-        "Sesi server berakhir atau kata sandi ditolak. Masuk ke server lagi.",
-        "The server session ended or the password was refused. Log in to the server again.",
+    "auth": Text.of(
+        "The server session ended or the password was refused. Log in to the server again."
     ),
-    "network": Text(
-        "Server tidak dapat dihubungi. Data tetap tersimpan di laptop; coba lagi nanti.",
-        "The server cannot be reached. Your data stays on this laptop; try again later.",
+    "network": Text.of(
+        "The server cannot be reached. Your data stays on this laptop; try again later."
     ),
-    "server": Text(
-        "Server sedang bermasalah atau sibuk. Coba lagi beberapa saat lagi.",
-        "The server has a problem or is busy. Try again in a while.",
+    "server": Text.of("The server has a problem or is busy. Try again in a while."),
+    "protocol": Text.of(
+        "The laptop and the server do not understand each other "
+        "(another version?). Contact support."
     ),
-    "protocol": Text(
-        "Laptop dan server tidak saling memahami (versi berbeda?). Hubungi dukungan.",
-        "The laptop and the server do not understand each other (another version?). "
-        "Contact support.",
-    ),
-    "too_large": Text(
-        "Data yang dikirim terlalu besar untuk server. Hubungi dukungan.",
-        "What was sent is too large for the server. Contact support.",
-    ),
-    "cursor_expired": Text(
-        "Server meminta sinkron ulang dari awal. Coba lagi.",
-        "The server asks to sync again from the start. Try again.",
-    ),
-    "conflict": Text("Terjadi konflik dengan server.", "A conflict with the server."),
-    "not_connected": Text(
-        "Laptop ini belum masuk ke server untuk akun ini. Masuk ke server dengan kata sandi "
-        "Anda dulu.",
-        "This laptop has not logged in to the server for this account. Log in to the server "
-        "with your password first.",
+    "too_large": Text.of("What was sent is too large for the server. Contact support."),
+    "cursor_expired": Text.of("The server asks to sync again from the start. Try again."),
+    "conflict": Text.of("A conflict with the server."),
+    "not_connected": Text.of(
+        "This laptop has not logged in to the server for this "
+        "account. Log in to the server with your password first."
     ),
 }
 
 
 #: Refusals that logging in again does not cure (the server's error code).
 CODE_TEXT: Mapping[str, Text] = {
-    protocol.APP_TOO_OLD: Text(
-        "Versi Perisai Agent di laptop ini terlalu lama untuk server: sinkronisasi ditolak. "
-        "Perbarui aplikasi (minta ke kantor cabang), lalu sinkronkan lagi. Data tetap "
-        "tersimpan di laptop.",
-        "This version of Perisai Agent is too old for the server: sync is refused. Update "
-        "the app (ask your branch office), then sync again. Your data stays on this laptop.",
+    protocol.APP_TOO_OLD: Text.of(
+        "This version of Perisai Agent is too old for the server: "
+        "sync is refused. Update the app (ask your branch office), "
+        "then sync again. Your data stays on this laptop."
     ),
-    "device_other_branch": Text(
-        "Laptop ini terdaftar di server untuk cabang lain. Hubungi administrator server.",
-        "This laptop is registered with the server for another branch. Contact the server "
-        "administrator.",
+    "device_other_branch": Text.of(
+        "This laptop is registered with the server for another "
+        "branch. Contact the server administrator."
     ),
-    "device_revoked": Text(
-        "Laptop ini dicabut aksesnya di server. Hubungi administrator server untuk "
-        "mengaktifkannya lagi.",
-        "This laptop was cut off by the server. Contact the server administrator to reset it.",
+    "device_revoked": Text.of(
+        "This laptop was cut off by the server. Contact the server administrator to reset it."
     ),
-    "device_key_mismatch": Text(
-        "Server sudah menyimpan kunci tanda tangan lain untuk akun Anda di laptop ini. "
-        "Hubungi administrator server untuk mengatur ulang (reset-device).",
-        "The server holds another signing key for your account on this laptop. Contact the "
-        "server administrator to reset it (reset-device).",
+    "device_key_mismatch": Text.of(
+        "The server holds another signing key for your account on "
+        "this laptop. Contact the server administrator to reset it "
+        "(reset-device)."
     ),
 }
 
@@ -79,129 +59,65 @@ CODE_TEXT: Mapping[str, Text] = {
 #: What is wrong, by the server's error code, in the person's language. The server's own
 #: message is English and stays available as a detail (`SyncProblem.server_message`).
 PROBLEM: Mapping[str, Text] = {
-    "invalid_field": Text(
-        "Server menolak isian {field}.",
-        "The server refused the field {field}.",
+    "invalid_field": Text.of("The server refused the field {field}."),
+    "forbidden": Text.of("Your account may not make this change."),
+    "unknown_reference": Text.of("A record it refers to ({field}) is not on the server."),
+    "deleted": Text.of("This record was deleted on the server."),
+    "key_reuse": Text.of("A change was sent again with other contents."),
+    "nik_already_enrolled": Text.of(
+        "This NIK is already enrolled (branch {branch}, since {enrolled_on})."
     ),
-    "forbidden": Text(
-        "Akun Anda tidak berhak membuat perubahan ini.",
-        "Your account may not make this change.",
-    ),
-    "unknown_reference": Text(
-        "Data yang dirujuk ({field}) tidak ada di server.",
-        "A record it refers to ({field}) is not on the server.",
-    ),
-    "deleted": Text("Data ini sudah dihapus di server.", "This record was deleted on the server."),
-    "key_reuse": Text(
-        "Perubahan dikirim ulang dengan isi berbeda.",
-        "A change was sent again with other contents.",
-    ),
-    "nik_already_enrolled": Text(
-        "NIK ini sudah terdaftar sebagai peserta (cabang {branch}, sejak {enrolled_on}).",
-        "This NIK is already enrolled (branch {branch}, since {enrolled_on}).",
-    ),
-    "field_changed": Text(
-        "{field} diubah orang lain di server sejak Anda terakhir sinkron.",
-        "Someone else changed {field} on the server since you last synced.",
-    ),
-    "enrollment_accepted": Text(
-        "Pendaftaran ini sudah diterima di server.",
-        "This enrollment was already accepted on the server.",
-    ),
-    "invalid_op": Text(
-        "Perubahan ini rusak dan tidak dapat dikirim.",
-        "This change is damaged and cannot be sent.",
-    ),
-    "too_large": Text(
-        "Perubahan ini terlalu besar untuk server.",
-        "This change is too large for the server.",
-    ),
+    "field_changed": Text.of("Someone else changed {field} on the server since you last synced."),
+    "enrollment_accepted": Text.of("This enrollment was already accepted on the server."),
+    "invalid_op": Text.of("This change is damaged and cannot be sent."),
+    "too_large": Text.of("This change is too large for the server."),
 }
-_DEFAULT_PROBLEM = Text(
-    "Server tidak menerima perubahan ini (kode {code}).",
-    "The server did not take this change (code {code}).",
-)
+_DEFAULT_PROBLEM = Text.of("The server did not take this change (code {code}).")
 #: Rules only the server can judge, by the field it names (`invalid_field`).
 _SERVER_FIELD_PROBLEM: Mapping[str, Text] = {
-    "monthly_contribution": Text(
-        "Iuran per bulan tidak sama dengan tarif yang berlaku di server (tarif mungkin sudah "
-        "berubah).",
-        "The monthly contribution differs from the server's current rates (they may have changed).",
+    "monthly_contribution": Text.of(
+        "The monthly contribution differs from the server's current rates (they may have changed)."
     ),
-    "base_version": Text(
-        "Versi data tidak cocok dengan server.",
-        "The record's version does not match the server's.",
-    ),
-    "entity_id": Text(
-        "Nomor data ini dipakai data lain di server.",
-        "This record's id belongs to another record on the server.",
-    ),
+    "base_version": Text.of("The record's version does not match the server's."),
+    "entity_id": Text.of("This record's id belongs to another record on the server."),
 }
 
-_UNKNOWN_RECORD = Text(
-    "Data ini belum ada di server (pembuatannya ditolak atau belum terkirim).",
-    "The server does not have this record (its creation was refused or not sent).",
+_UNKNOWN_RECORD = Text.of(
+    "The server does not have this record (its creation was refused or not sent)."
 )
 #: `invalid_field` naming no field: the record as a whole.
-_WHOLE_RECORD_REFUSED = Text("Server menolak data ini.", "The server refused this record.")
-_WHOLE_RECORD_ADVICE = Text(
-    "Buka datanya, periksa semua isian, lalu simpan atau ajukan lagi.",
-    "Open the record, check every field, then save or submit it again.",
-)
+_WHOLE_RECORD_REFUSED = Text.of("The server refused this record.")
+_WHOLE_RECORD_ADVICE = Text.of("Open the record, check every field, then save or submit it again.")
 
-_SUPPORT = Text(
-    "Kirim berkas log ke dukungan.",
-    "Send the log file to support.",
-)
+_SUPPORT = Text.of("Send the log file to support.")
 #: What to do about it.
 ADVICE: Mapping[str, Text] = {
-    "invalid_field": Text(
-        "Buka datanya, perbaiki {field}, lalu simpan atau ajukan lagi.",
-        "Open the record, correct {field}, then save or submit it again.",
-    ),
-    "forbidden": Text(
-        "Minta supervisor cabang untuk membuat perubahan ini.",
-        "Ask the branch supervisor to make this change.",
-    ),
-    "unknown_reference": Text(
-        "Periksa pilihan usaha/acara, lalu simpan lagi.",
-        "Check the business/event chosen, then save again.",
-    ),
-    "deleted": Text(
-        "Perubahan Anda tidak dapat diterapkan. Jika data ini masih diperlukan, hubungi "
-        "supervisor cabang.",
-        "Your change cannot be applied. If the record is still needed, ask the branch supervisor.",
+    "invalid_field": Text.of("Open the record, correct {field}, then save or submit it again."),
+    "forbidden": Text.of("Ask the branch supervisor to make this change."),
+    "unknown_reference": Text.of("Check the business/event chosen, then save again."),
+    "deleted": Text.of(
+        "Your change cannot be applied. If the record is still needed, ask the branch supervisor."
     ),
     "key_reuse": _SUPPORT,
-    "nik_already_enrolled": Text(
-        "Jangan daftarkan dua kali; periksa NIK dengan calon peserta. Jika NIK salah ketik, "
-        "perbaiki lalu ajukan lagi.",
-        "Do not enroll the person twice; check the NIK with them. If it was mistyped, "
-        "correct it and submit again.",
+    "nik_already_enrolled": Text.of(
+        "Do not enroll the person twice; check the NIK with them. If "
+        "it was mistyped, correct it and submit again."
     ),
-    "field_changed": Text(
-        "Bandingkan, lalu pilih: pakai data Anda, atau pakai data server.",
-        "Compare, then choose: keep yours, or take the server's.",
-    ),
-    "enrollment_accepted": Text(
-        "Perubahan tidak dapat dikirim lagi. Pakai data server.",
-        "Changes can no longer be sent. Take the server's data.",
-    ),
+    "field_changed": Text.of("Compare, then choose: keep yours, or take the server's."),
+    "enrollment_accepted": Text.of("Changes can no longer be sent. Take the server's data."),
     "invalid_op": _SUPPORT,
     "too_large": _SUPPORT,
 }
 _SERVER_FIELD_ADVICE: Mapping[str, Text] = {
-    "monthly_contribution": Text(
-        "Buka pendaftaran ini dan ajukan lagi: iuran dihitung ulang dengan tarif yang berlaku.",
-        "Open this enrollment and submit it again: the contribution is worked out anew with "
-        "the current rates.",
+    "monthly_contribution": Text.of(
+        "Open this enrollment and submit it again: the contribution "
+        "is worked out anew with the current rates."
     ),
     "base_version": _SUPPORT,
     "entity_id": _SUPPORT,
 }
-_DEFAULT_ADVICE = Text(
-    "Hubungi supervisor cabang atau dukungan; pesan asli server ada di keterangan.",
-    "Ask the branch supervisor or support; the server's own message is in the details.",
+_DEFAULT_ADVICE = Text.of(
+    "Ask the branch supervisor or support; the server's own message is in the details."
 )
 #: Conflicts the person settles by choosing a side (`resolve_conflict`).
 RESOLVABLE = frozenset({"field_changed", "enrollment_accepted"})

@@ -44,10 +44,7 @@ if TYPE_CHECKING:
     from agent_app.services.sync import BundleExport, ParticipantCheck, SyncProblem, SyncReport
     from sync.protocol import OpResult
 
-_NO_SERVER = Text(
-    "Alamat server belum diatur. Isi di Pengaturan.",
-    "No server address is set. Fill it in under Settings.",
-)
+_NO_SERVER = Text.of("No server address is set. Fill it in under Settings.")
 
 
 def _filter_kwargs(flt: BusinessFilter) -> dict[str, Any]:
