@@ -159,8 +159,8 @@ def table_for(on: dt.date) -> Mapping[str, Any]:
     return chosen
 
 
-def _error(code: str, field: str, id_text: str, en_text: str) -> QuoteError:
-    return QuoteError(code, Text(id_text, en_text), field=field)
+def _error(code: str, field: str, text: Text) -> QuoteError:
+    return QuoteError(code, text, field=field)
 
 
 def _rate_on(program: str, on: dt.date, table: Mapping[str, Any]) -> dict[str, Any]:
@@ -173,8 +173,7 @@ def _rate_on(program: str, on: dt.date, table: Mapping[str, Any]) -> dict[str, A
         raise _error(
             "no_rate",
             "programs",
-            f"Belum ada tarif iuran {program} untuk tanggal {on:%d-%m-%Y}.",
-            f"There is no {program} rate for {on:%Y-%m-%d}.",
+            Text.of("There is no {program} rate for {on:%Y-%m-%d}.", program=program, on=on),
         )
     return max(applicable, key=lambda rate: rate["effective_from"])
 
@@ -232,46 +231,45 @@ def _check(
         raise _error(
             "invalid_income",
             "declared_income",
-            "Penghasilan harus angka rupiah utuh.",
-            "Income must be a whole number of rupiah.",
+            Text.of("Income must be a whole number of rupiah."),
         )
     minimum = int(table["income"]["minimum"])
     if declared_income < minimum:
+        rupiah_en = f"{minimum:,}"
+        rupiah_id = rupiah_en.replace(",", ".")
         raise _error(
             "income_below_minimum",
             "declared_income",
-            f"Penghasilan yang dilaporkan paling sedikit Rp{minimum:,}.".replace(",", "."),
-            f"The declared income must be at least Rp{minimum:,}.",
+            Text.of(
+                "The declared income must be at least Rp{rupiah_en}.",
+                rupiah_en=Text(rupiah_id, rupiah_en),
+            ),
         )
     for program in programs:
         if program in table["programs_not_for_bpu"]:
             raise _error(
                 "program_not_for_bpu",
                 "programs",
-                f"Pekerja BPU tidak dapat ikut program {program}.",
-                f"BPU workers cannot join {program}.",
+                Text.of("BPU workers cannot join {program}.", program=program),
             )
         if program not in table["rates"]:
             raise _error(
                 "unknown_program",
                 "programs",
-                f"Program {program} tidak dikenal.",
-                f"Unknown program {program}.",
+                Text.of("Unknown program {program}.", program=program),
             )
     missing = [p for p in table["mandatory_programs"] if p not in programs]
     if missing:
         raise _error(
             "mandatory_program_missing",
             "programs",
-            "JKK dan JKM wajib diikuti bersama.",
-            "JKK and JKM are mandatory and go together.",
+            Text.of("JKK and JKM are mandatory and go together."),
         )
     if period_months not in table["periods_months"]:
         raise _error(
             "invalid_period",
             "period_months",
-            "Periode pembayaran harus 1, 3, 6 atau 12 bulan.",
-            "The payment period must be 1, 3, 6 or 12 months.",
+            Text.of("The payment period must be 1, 3, 6 or 12 months."),
         )
 
 
@@ -356,8 +354,7 @@ def _quote(
         raise _error(
             "unknown_occupation",
             "occupation",
-            "Pekerjaan tidak dikenal.",
-            "Unknown occupation.",
+            Text.of("Unknown occupation."),
         )
     ordered = [p for p in keys.ALL_PROGRAMS if p in chosen]
     income = _income_base(declared_income, table)

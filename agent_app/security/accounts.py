@@ -74,17 +74,14 @@ def acting_role(account: Account, *, server_set: bool) -> Role:
 
 class WrongPassword(KnownError):
     def __init__(self, attempts_left: int | None = None) -> None:
-        extra_id = extra_en = ""
+        text = Text.of("Wrong agent code or password.")
         if attempts_left is not None and attempts_left <= 3:
-            extra_id = f" Sisa {attempts_left} kali percobaan sebelum akun dikunci."
-            extra_en = f" {attempts_left} attempts left before the account is locked."
-        super().__init__(
-            Text(
-                "Kode agen atau kata sandi salah." + extra_id,
-                "Wrong agent code or password." + extra_en,
-            ),
-            code="wrong_password",
-        )
+            text = Text.of(
+                "{text} {attempts_left} attempts left before the account is locked.",
+                text=text,
+                attempts_left=attempts_left,
+            )
+        super().__init__(text, code="wrong_password")
         self.attempts_left = attempts_left
 
 
@@ -92,13 +89,11 @@ class LockedOut(KnownError):
     def __init__(self, seconds_left: int) -> None:
         minutes = max(1, (seconds_left + 59) // 60)
         if seconds_left >= 60:
-            wait_id, wait_en = f"{minutes} menit", f"{minutes} minutes"
+            wait = Text.of("{minutes} minutes", minutes=minutes)
         else:
-            wait_id, wait_en = f"{seconds_left} detik", f"{seconds_left} seconds"
+            wait = Text.of("{seconds_left} seconds", seconds_left=seconds_left)
         super().__init__(
-            Text.of(
-                "Too many wrong attempts. Try again in {wait_en}.", wait_en=Text(wait_id, wait_en)
-            ),
+            Text.of("Too many wrong attempts. Try again in {wait}.", wait=wait),
             code="locked_out",
         )
         self.seconds_left = seconds_left

@@ -65,10 +65,13 @@ def test_text_of_takes_indonesian_from_the_catalogue(tmp_catalogue: Path):
     assert Text.of("{field} is required.", field="NIK").in_language("en") == "NIK is required."
 
 
-def test_a_missing_catalogue_leaves_english(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_missing_catalogue_leaves_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
     monkeypatch.setenv("PERISAI_RESOURCES", str(tmp_path))
     monkeypatch.setattr(catalogue, "_loaded", {})
     assert catalogue.translate("Open", "id") == "Open"
+    assert "translation file missing: id.mo" in caplog.text
 
 
 def test_keys_are_named_in_both_languages():
