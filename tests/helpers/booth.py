@@ -1,7 +1,7 @@
 """Drives the enrollment form in booth mode as a person at the keyboard: every key goes to the
 widget with the focus (QTest), and is counted as the person's data (NIK, name, phone, the
 letters that pick the occupation) or not (Tab, Space on the consent, Enter, Ctrl+P, the print
-dialog's Enter). Shared by tests/ui/test_booth_mode.py and tests/bench/bench_booth.py.
+dialog's Enter). Shared by tests/agent_app/ui/test_booth_mode.py and tests/bench/bench_booth.py.
 
 The print dialog is the real QPrintDialog: the driver writes the PDF path in its file field
 (the day's printer choice, not a key per worker) and presses Enter on it (a counted key).

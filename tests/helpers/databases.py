@@ -1,4 +1,4 @@
-"""PostgreSQL for the tests that run the server on it (tests/server, tests/reliability): the
+"""PostgreSQL for the tests that run the server on it (tests/sync/server, tests/reliability): the
 administrator URL from TEST_DATABASE_URL, and scratch databases made and dropped around a test.
 A pytest plugin (tests/conftest.py loads it): without TEST_DATABASE_URL, a test that needs
 PostgreSQL is skipped with the reason."""

@@ -1,5 +1,6 @@
-"""The live central server of the laptop-side tests (tests/sync, tests/e2e, tests/ui): the real
-server in its own process, once per session, as a pytest plugin (tests/conftest.py loads it).
+"""The live central server of the laptop-side tests (tests/sync, tests/e2e, tests/agent_app/ui):
+the real server in its own process, once per session, as a pytest plugin (tests/conftest.py
+loads it).
 
 `server` is `python -m sync.server serve` on a loopback port, on a temporary SQLite database
 prepared with the server's own CLI (`migrate`, `create-branch`, `create-agent`). Its limits are

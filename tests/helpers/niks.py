@@ -10,7 +10,7 @@ import random
 import uuid
 
 DISTRICT = "167103"
-#: The birth date of the fixtures' woman (tests/unit, tests/reports, the live sync tests).
+#: The birth date of the fixtures' woman (tests/unit, tests/agent_app/reports, the live sync tests).
 FIXTURE_BORN = dt.date(1999, 9, 5)
 
 

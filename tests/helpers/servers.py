@@ -1,5 +1,5 @@
 """The central server in its own process, for every test folder that needs a real one
-(tests/server, tests/sync, tests/e2e, tests/ui, tests/reliability, the benchmarks).
+(tests/sync/server, tests/sync, tests/e2e, tests/agent_app/ui, tests/reliability, the benchmarks).
 
 `ServerProcess` is `python -m sync.server serve` on the test clock (tests/helpers/clock.py) on a
 loopback port: started and waited for (`/v1/health`), stopped, killed and restarted on the same
@@ -25,7 +25,7 @@ from helpers import clock
 REPO = Path(__file__).resolve().parents[2]
 
 #: Cheap password hashing, and rate limits out of the way: one loopback address serves a whole
-#: session's laptops (tests/server/test_auth.py tests the limits).
+#: session's laptops (tests/sync/server/test_auth.py tests the limits).
 CHEAP_ENV = {
     "PERISAI_ARGON2_TIME_COST": "1",
     "PERISAI_ARGON2_MEMORY_KIB": "1024",

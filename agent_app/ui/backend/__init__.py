@@ -2,7 +2,7 @@
 
 Pages never open sessions or import storage: they call one `Backend` method (`port.py`) inside
 an `Op`. `ServicesBackend` (`services_backend.py`) is the real one; tests use a fake at this
-boundary (tests/ui/fakes.py). `value()` reads a field from a dataclass or a mapping alike.
+boundary (tests/agent_app/ui/fakes.py). `value()` reads a field from a dataclass or a mapping alike.
 """
 
 from agent_app.domain.filters import BusinessFilter

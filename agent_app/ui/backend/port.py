@@ -2,8 +2,9 @@
 
 A page calls one `Backend` method inside an `Op` (so on the database worker thread) for one
 user action: one call, one unit of work, one transaction. The real implementation is
-`ServicesBackend`; tests drive the pages with `tests/ui/fakes.FakeBackend`, which implements the
-same Protocol (mypy checks it). Production code never asks which one it is talking to.
+`ServicesBackend`; tests drive the pages with `tests/agent_app/ui/fakes.FakeBackend`, which
+implements the same Protocol (mypy checks it). Production code never asks which one it is
+talking to.
 
 The sync records (`SyncProblem`, `ParticipantCheck`, ...) are imported for their types only:
 the sync client is loaded when a server is set (it costs ~25 MB), see `ServicesBackend`.

@@ -366,7 +366,7 @@ def test_references_and_permissions(world: World) -> None:
         op("enrollment", "create", enr, enrollment_fields(30)),
     )
     # Another branch's record, or another agent's enrollment, is answered as unknown
-    # (tests/server/test_push_permissions.py).
+    # (tests/sync/server/test_push_permissions.py).
     other_branch = b1.push_one(op("business", "update", biz, {"name": "X"}, base_version=1))
     assert other_branch["error"]["code"] == "unknown_reference"
     visit_other = b1.push_one(op("visit", "create", None, visit_fields(biz)))

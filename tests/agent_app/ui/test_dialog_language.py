@@ -32,7 +32,7 @@ from agent_app.ui import i18n, printing
 from agent_app.ui.pages.sync import bundle_paths
 from agent_app.ui.window import MainWindow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 ENGLISH = {
     "look in",

@@ -62,7 +62,7 @@ def test_the_committed_icons_are_made_from_the_svg(qapp: QApplication) -> None:
 
     from PIL import ImageChops, ImageStat
 
-    maker = Path(__file__).resolve().parents[2] / "installer" / "make_icon.py"
+    maker = Path(__file__).resolve().parents[3] / "installer" / "make_icon.py"
     spec = importlib.util.spec_from_file_location("make_icon", maker)
     assert spec is not None and spec.loader is not None
     make_icon = importlib.util.module_from_spec(spec)

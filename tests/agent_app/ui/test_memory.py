@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def run(code: str, **env: str) -> str:

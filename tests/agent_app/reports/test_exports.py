@@ -22,7 +22,7 @@ from agent_app.services import masking
 from .conftest import EVENT_ID, PASSWORD, World
 
 JAN = {"start": dt.date(2027, 1, 1), "end": dt.date(2027, 1, 31)}
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

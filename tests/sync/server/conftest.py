@@ -18,7 +18,7 @@ from srv_support import World, cheap_settings
 
 from sync.server import config, db, migrate
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 _TABLES = (
     "participant_check",
     "login_failure",

@@ -11,7 +11,7 @@ from srv_support import World, business_fields, enrollment_fields, op, visit_fie
 
 from sync.server import admin, meta
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _ids(changes: list[dict]) -> set[str]:

@@ -1,6 +1,6 @@
 """`python migrate_racer.py BARRIER_DIR N`: `python -m sync.server migrate`, started only once N
 racers have imported everything (a file barrier), so they reach the migration together
-(tests/server/test_migrate_race.py). Tests only."""
+(tests/sync/server/test_migrate_race.py). Tests only."""
 
 from __future__ import annotations
 

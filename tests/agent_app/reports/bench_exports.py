@@ -1,6 +1,6 @@
 """Times the exports and the daily summary on a large encrypted database (not a test).
 
-    .venv/bin/python tests/reports/bench_exports.py [--rows 20000]
+    .venv/bin/python tests/agent_app/reports/bench_exports.py [--rows 20000]
 
 Fills a temporary SQLCipher database with N submitted enrollments (bulk insert), then times a
 masked and an unmasked export of all of them to CSV and XLSX, and one daily summary.

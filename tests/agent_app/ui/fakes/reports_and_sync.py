@@ -101,7 +101,7 @@ class FakeReportsAndSync:
         )
 
     def receipt(self, enrollment_id: str) -> Receipt:
-        """A receipt of the fake's record (the real one is tested in tests/reports)."""
+        """A receipt of the fake's record (the real one is tested in tests/agent_app/reports)."""
         from agent_app.services import receipts
 
         self._call("receipt")

@@ -26,7 +26,7 @@ from agent_app.ui.pages.reports import ReportsPage
 from .conftest import EVENT_ID, World
 from .pdf import pdf_text
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DAY = dt.date(2027, 1, 11)
 
 
