@@ -29,4 +29,4 @@ class Actor:
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR
+        return self.role.supervises
