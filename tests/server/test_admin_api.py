@@ -269,6 +269,12 @@ def test_bad_input_is_422_with_the_field_in_the_callers_language(
         response = world.client.request(method, url, json=body, headers=headers)
         assert response.status_code == 422, (url, body, response.text)
         assert response.json()["error"]["field"] == field, (url, response.text)
+    not_json = world.client.post(
+        f"{ADMIN}/{enr}/accept",
+        content=b"{not json",
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert not_json.status_code == 422 and not_json.json()["error"]["field"] == "body"
     assert record_fields(world, enr)["status"] == "submitted"
     assert trail(world, "review-enrollment", enr) == []
 

@@ -111,7 +111,12 @@ def _admin_invalid(request: Request, error: RequestValidationError) -> JSONRespo
     (never the input: it may be a NIK)."""
     first: Mapping[str, Any] = next(iter(error.errors()), {})
     where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
-    field = ".".join(where) or "body"
+    if first.get("type") == "json_invalid":  # its loc is a position in the text
+        where = []
+    return _admin_422(request, ".".join(where) or "body")
+
+
+def _admin_422(request: Request, field: str) -> JSONResponse:
     text = Text.of("This value is not valid: {field}.", field=field)
     return error_response(422, "invalid_field", text.in_language(language(request)), None, field)
 
@@ -125,7 +130,9 @@ async def _no_enrollment(request: Request, error: review.NoEnrollment) -> JSONRe
     return error_response(404, "not_found", error.text.in_language(language(request)))
 
 
-async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 400 and request.url.path.startswith(ADMIN_PREFIX):
+        return _admin_422(request, "body")  # a body that is not JSON
     codes = {404: "not_found", 405: "method_not_allowed"}
     return error_response(
         error.status_code,
