@@ -5,12 +5,15 @@ laptop's pull of the decision."""
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import json
 import uuid
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from srv_support import Laptop, World, enrollment_fields, op
+from srv_support import Laptop, World, cheap_settings, enrollment_fields, op
 
 from sync.server import admin, db
 
@@ -248,6 +251,8 @@ def test_bad_input_is_422_with_the_field_in_the_callers_language(
     people = setup_branches(world)
     enr = enroll(people["A1"], 9)
     headers = {**people["S1"].headers, "Accept-Language": lang}
+    forged = json.dumps(["2026-01-01T00:00:00+00:00", "a\x00"]).encode()
+    forged_cursor = base64.urlsafe_b64encode(forged).decode().rstrip("=")
     wrong = world.client.post(
         f"{ADMIN}/{enr}/send-back", json={"reason": "bored", "note": ""}, headers=headers
     )
@@ -264,6 +269,10 @@ def test_bad_input_is_422_with_the_field_in_the_callers_language(
         ("get", f"{ADMIN}?limit=0", None, "limit"),
         ("get", f"{ADMIN}?from=yesterday", None, "from"),
         ("post", f"{ADMIN}/accept", {"items": []}, "items"),
+        ("get", f"{ADMIN}?event=%00", None, "event"),
+        ("get", f"{ADMIN}?cursor={forged_cursor}", None, "cursor"),
+        ("get", f"{ADMIN}?agent=A%001", None, "agent"),
+        ("post", f"{ADMIN}/{enr}/send-back", {"reason": "incomplete", "note": "a\x00b"}, "note"),
     ]
     for method, url, body, field in cases:
         response = world.client.request(method, url, json=body, headers=headers)
@@ -282,3 +291,35 @@ def test_bad_input_is_422_with_the_field_in_the_callers_language(
 def test_an_admin_account_logs_in_as_admin(world: World) -> None:
     people = setup_branches(world)
     assert people["N1"].login_answer["agent"]["role"] == "admin"
+
+
+def test_the_queue_filters_by_event_and_by_the_day_received(world: World) -> None:
+    people = setup_branches(world)
+    event = str(uuid.uuid4())
+    today = dt.datetime.now(dt.UTC).date()
+    days = ((today - dt.timedelta(days=1)).isoformat(), (today + dt.timedelta(days=1)).isoformat())
+    admin.create_event(world.engine, "Booth Pasar 16 Ilir", "Pasar 16 Ilir", "PLG", *days, event)
+    at_booth = enroll(people["A1"], 30, event_id=event)
+    elsewhere = enroll(people["A1"], 31)
+    s1 = people["S1"]
+    by_event = world.client.get(ADMIN, params={"event": event}, headers=s1.headers).json()
+    assert [i["id"] for i in by_event["items"]] == [at_booth]
+    for days, expected in ((0, {at_booth, elsewhere}), (1, set()), (-1, set())):
+        day = (today + dt.timedelta(days=days)).isoformat()
+        page = world.client.get(ADMIN, params={"from": day, "to": day}, headers=s1.headers)
+        assert {i["id"] for i in page.json()["items"]} == expected, day
+
+
+@pytest.mark.expect_warning_log(r"^server: admin/reveal-nik: rate limit reached by S1$")
+def test_reveal_nik_is_rate_limited(database_url: str) -> None:
+    limited = World(cheap_settings(database_url, check_rate_per_agent=2))
+    try:
+        people = setup_branches(limited)
+        enr = enroll(people["A1"], 40)
+        url = f"{ADMIN}/{enr}/reveal-nik"
+        answers = [limited.client.post(url, headers=people["S1"].headers) for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        assert "Retry-After" in answers[2].headers
+        assert len(trail(limited, "reveal-nik", enr)) == 2
+    finally:
+        limited.close()

@@ -70,6 +70,15 @@ class Reviewer:
 COMMAND_LINE = Reviewer()
 
 
+def check_text(field: str, value: str, *, lines: bool = False) -> str:
+    """`value` unless it holds a control character (a tab or newline only in `lines` text):
+    no database stores a NUL, and none belongs in a code or a note."""
+    allowed = "\t\n\r" if lines else ""
+    if any(ord(ch) < 32 and ch not in allowed for ch in value):
+        raise ReviewError(field, Text.of("This value is not valid: {field}.", field=field))
+    return value
+
+
 def enrollment_uuid(entity_id: str) -> str:
     try:
         return str(uuid.UUID(entity_id))
@@ -172,7 +181,7 @@ def send_back_reason(reason_code: str, note: str) -> str:
             "reason",
             Text.of("The reason must be one of: {choices}.", choices=", ".join(SEND_BACK_REASONS)),
         )
-    note = note.strip()
+    note = check_text("note", note, lines=True).strip()
     if len(note) > NOTE_MAX:
         raise ReviewError(
             "note", Text.of("The note is at most {count} characters.", count=NOTE_MAX)

@@ -8,6 +8,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from sync.server.admin.review import (
     NoEnrollment,
     Reviewer,
     ReviewError,
+    check_text,
     enrollment_uuid,
     visible_row,
 )
@@ -58,8 +60,8 @@ def _read_cursor(cursor: str) -> tuple[dt.datetime, str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         at, entity_id = json.loads(raw)
         when = dt.datetime.fromisoformat(at)
-        return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)), str(entity_id)
-    except (ValueError, TypeError, binascii.Error) as error:
+        return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)), str(uuid.UUID(entity_id))
+    except (ValueError, TypeError, AttributeError, binascii.Error) as error:
         raise ReviewError("cursor", Text.of("This cursor is not one the server gave.")) from error
 
 
@@ -73,6 +75,8 @@ def _where(queue: QueueFilter, reviewer: Reviewer) -> list[sa.ColumnElement[bool
             "status",
             Text.of("The status must be one of: {choices}.", choices=", ".join(REVIEW_STATUSES)),
         )
+    for name, value in (("agent", queue.agent), ("event", queue.event), ("branch", queue.branch)):
+        check_text(name, value or "")
     c = db.table(db.Record).c
     where = [c.entity == "enrollment", c.deleted.is_(False)]
     where.append(c.fields["status"].as_string() == queue.status)
