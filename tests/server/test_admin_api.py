@@ -158,6 +158,11 @@ def test_the_detail_is_masked_and_the_reveal_is_audited(world: World) -> None:
     rows = trail(world, "reveal-nik", enr)
     assert [(r.operator, r.details) for r in rows] == [("S1", {"branch": "PLG"})]
     assert nik not in str(rows[0].details)
+    # Erased at the worker's request: nothing to open, nothing to reveal.
+    admin.erase_enrollment(world.engine, enr)
+    for method, url in (("get", f"{ADMIN}/{enr}"), ("post", f"{ADMIN}/{enr}/reveal-nik")):
+        assert world.client.request(method, url, headers=s1.headers).status_code == 404
+    assert len(trail(world, "reveal-nik", enr)) == 1
 
 
 def test_send_back_reaches_the_laptop_with_its_reason(world: World) -> None:

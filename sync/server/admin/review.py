@@ -226,5 +226,7 @@ def reveal_nik(engine: Engine, entity_id: str, reviewer: Reviewer) -> str:
     entity_id = enrollment_uuid(entity_id)
     with engine.begin() as conn:
         row = visible_row(conn, entity_id, reviewer)
+        if row.deleted:  # erased at the worker's request: nothing left to show
+            raise NoEnrollment(entity_id)
         record_action(conn, "reveal-nik", entity_id, by=reviewer.name, branch=row.branch_code)
         return str(row.fields.get("nik") or "")
