@@ -60,11 +60,6 @@ class Role(StrEnum):
     #: (and in the sync API) an admin acts as a supervisor of their own branch.
     ADMIN = "admin"
 
-    @property
-    def supervises(self) -> bool:
-        """A supervisor, or an admin (who supervises every branch)."""
-        return self in SUPERVISING
-
 
 #: The roles that supervise a branch (the sync API and the laptop treat them alike).
 SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
