@@ -27,7 +27,7 @@ Entity = Literal["business", "visit", "enrollment", "audit_event"]
 PulledEntity = Literal["business", "visit", "enrollment", "event", "target", "rate_table"]
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
-Role = Literal["agent", "supervisor"]
+Role = Literal["agent", "supervisor", "admin"]
 
 #: Per-op error codes (`OpError.code`).
 REJECT_CODES = ("invalid_field", "forbidden", "unknown_reference", "key_reuse", "deleted")
@@ -44,6 +44,11 @@ class _Model(BaseModel):
 class ErrorDetail(_Model):
     code: str = Field(description="A stable machine-readable code, e.g. `token_expired`.")
     message: str
+    field: str | None = Field(
+        default=None,
+        description="The request field the error concerns (`/v1/admin/` answers of 422; the "
+        "message is then in the Accept-Language's language, Indonesian unless English).",
+    )
 
 
 class ErrorResponse(_Model):

@@ -56,6 +56,13 @@ class Gender(StrEnum):
 class Role(StrEnum):
     AGENT = "agent"
     SUPERVISOR = "supervisor"
+    #: National office, all branches: the administration API sees every branch; on a laptop
+    #: (and in the sync API) an admin acts as a supervisor of their own branch.
+    ADMIN = "admin"
+
+
+#: The roles that supervise a branch (the sync API and the laptop treat them alike).
+SUPERVISING = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 class Entity(StrEnum):

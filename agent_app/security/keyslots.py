@@ -44,7 +44,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from agent_app.domain.keys import Role
+from agent_app.domain.keys import SUPERVISING, Role
 from agent_app.domain.messages import Text
 from agent_app.security.accounts import (
     FORMAT,
@@ -219,7 +219,7 @@ class KeyStore:
         account on it was ever confirmed by a server: a server address typed at the first
         run but never logged in to does not count, else nobody could add the first
         supervisor's account)."""
-        if adder.confirmed and adder.role == Role.SUPERVISOR:
+        if adder.confirmed and adder.role in SUPERVISING:
             return True
         connected = any(s.get("confirmed") for s in data["accounts"])
         return adder.owner and not connected

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from agent_app.domain.keys import Role
+from agent_app.domain.keys import SUPERVISING, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,4 +29,4 @@ class Actor:
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role == Role.SUPERVISOR
+        return self.role in SUPERVISING

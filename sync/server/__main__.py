@@ -6,7 +6,7 @@
     create-branch CODE --name NAME [--region CODE] [--time-zone ZONE]
     set-branch-time-zone CODE ZONE
         (ZONE: Asia/Jakarta (WIB, the default), Asia/Makassar (WITA) or Asia/Jayapura (WIT))
-    create-agent CODE --name NAME --branch CODE --role agent|supervisor
+    create-agent CODE --name NAME --branch CODE --role agent|supervisor|admin
         (password from PERISAI_PASSWORD, else the first line of standard input)
     create-event --name NAME --venue VENUE --branch CODE --starts-on DATE --ends-on DATE
     set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
@@ -15,7 +15,7 @@
     revoke-device DEVICE_ID
     reset-device DEVICE_ID [--agent CODE]
     review-enrollment ID --status accepted|needs_correction [--reason R]
-        [--membership-number N]
+        [--membership-number N]   (the same service as POST /v1/admin/enrollments/...)
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N

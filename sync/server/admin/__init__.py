@@ -18,12 +18,12 @@ from sync.server.admin.people import set_agent_active as set_agent_active
 from sync.server.admin.people import set_branch_time_zone as set_branch_time_zone
 from sync.server.admin.people import unlock_agent as unlock_agent
 from sync.server.admin.records import METRICS as METRICS
-from sync.server.admin.records import REVIEW_STATUSES as REVIEW_STATUSES
 from sync.server.admin.records import SCOPES as SCOPES
 from sync.server.admin.records import create_event as create_event
 from sync.server.admin.records import publish_rate_table as publish_rate_table
-from sync.server.admin.records import review_enrollment as review_enrollment
 from sync.server.admin.records import set_target as set_target
+from sync.server.admin.review import REVIEW_STATUSES as REVIEW_STATUSES
+from sync.server.admin.review import review_enrollment as review_enrollment
 from sync.server.admin.trails import check_log as check_log
 from sync.server.admin.trails import laptop_audit as laptop_audit
 from sync.server.admin.trails import trail as trail

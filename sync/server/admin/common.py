@@ -42,15 +42,18 @@ def operator() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def record_action(conn: sa.Connection, action: str, target: str | None, **details: Any) -> None:
+def record_action(
+    conn: sa.Connection, action: str, target: str | None, *, by: str | None = None, **details: Any
+) -> None:
     """One row of the administration trail, written in the command's own transaction (ids,
-    codes and settings only: no one's personal data)."""
+    codes and settings only: no one's personal data). `by`: who, when not the command line's
+    operator (the account calling the administration API)."""
     conn.execute(
         db.table(db.AdminAudit)
         .insert()
         .values(
             at=db.utcnow(),
-            operator=operator(),
+            operator=(by or operator())[:100],
             action=action,
             target=target,
             details={k: v for k, v in details.items() if v is not None},

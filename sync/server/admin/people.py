@@ -76,7 +76,7 @@ def create_agent(
     if not re.match(r"^[A-Za-z0-9_.-]{1,64}$", code):
         raise AdminError("agent code: 1 to 64 letters, digits, '.', '_' or '-'")
     if role not in ROLES:
-        raise AdminError(f"--role must be agent or supervisor, not {role!r}")
+        raise AdminError(f"--role must be one of {', '.join(ROLES)}, not {role!r}")
     if not name.strip():
         raise AdminError("--name must not be empty")
     with engine.connect() as conn:

@@ -1,11 +1,9 @@
-"""The records an administrator publishes to the laptops (events, targets, rate tables) and
-the review of enrollments."""
+"""The records an administrator publishes to the laptops (events, targets, rate tables)."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -14,7 +12,6 @@ from agent_app.domain import contributions
 from sync.server import db, meta, rates
 from sync.server.admin.common import (
     AdminError,
-    lock_seq,
     parse_date,
     put_record,
     record_action,
@@ -115,59 +112,6 @@ def set_target(
         f"set target {entity_id}: {scope} {scope_id} {metric} {goal} ({start} to {end}), "
         f"version {version}"
     )
-
-
-REVIEW_STATUSES = ("accepted", "needs_correction", "submitted")
-
-
-def review_enrollment(
-    engine: Engine,
-    entity_id: str,
-    status: str,
-    review_reason: str | None = None,
-    membership_number: str | None = None,
-) -> str:
-    """The central system's review of an enrollment (its protected fields), pulled by the
-    laptops like a supervisor's update."""
-    if status not in REVIEW_STATUSES:
-        raise AdminError(f"--status must be one of {', '.join(REVIEW_STATUSES)}")
-    if status == "accepted" and not membership_number:
-        raise AdminError("an accepted enrollment needs --membership-number")
-    try:
-        entity_id = str(uuid.UUID(entity_id))
-    except ValueError as error:
-        raise AdminError("the enrollment id must be a UUID") from error
-    table = db.table(db.Record)
-    with engine.begin() as conn:
-        record_action(conn, "review-enrollment", entity_id, status=status)
-        seq = lock_seq(conn)
-        row = conn.execute(sa.select(table).where(table.c.entity_id == entity_id)).first()
-        if row is None or row.entity != "enrollment":
-            raise AdminError(f"no enrollment {entity_id}")
-        if row.deleted:
-            raise AdminError(f"enrollment {entity_id} was deleted")
-        version = row.version + 1
-        changes: dict[str, Any] = {"status": status, "review_reason": review_reason}
-        if membership_number is not None:
-            changes["membership_number"] = membership_number
-        fields = dict(row.fields)
-        marks = dict(row.field_versions or {})
-        for name, value in changes.items():
-            if fields.get(name) != value:
-                marks[name] = [version, "central"]
-        fields.update(changes)
-        conn.execute(
-            table.update()
-            .where(table.c.entity_id == entity_id)
-            .values(
-                fields=fields,
-                field_versions=marks,
-                version=version,
-                server_seq=seq,
-                updated_at=db.utcnow(),
-            )
-        )
-    return f"enrollment {entity_id} is {status}, version {version}"
 
 
 def publish_rate_table(engine: Engine, version: str, effective_from: str, table_json: str) -> str:

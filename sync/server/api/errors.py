@@ -13,28 +13,49 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from agent_app.domain.messages import Text
 from sync.server import accounts, pull
+from sync.server.admin import review
 
 log = logging.getLogger("server")
 
 
+ADMIN_PREFIX = "/v1/admin/"
+
+
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.field = field
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    field: str | None = None,
 ) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
-    )
+    detail = {"code": code, "message": message}
+    if field is not None:
+        detail["field"] = field
+    return JSONResponse({"error": detail}, status_code=status, headers=headers)
+
+
+def language(request: Request) -> str:
+    """The caller's language: English when Accept-Language starts with it, else Indonesian."""
+    return "en" if request.headers.get("accept-language", "").lower().startswith("en") else "id"
 
 
 def log_bug(error: BaseException) -> None:
@@ -65,7 +86,7 @@ def parse_body(model: type[ModelT], body: bytes) -> ModelT:
 
 
 async def _api_error(_: Request, error: ApiError) -> JSONResponse:
-    return error_response(error.status, error.code, error.message, error.headers)
+    return error_response(error.status, error.code, error.message, error.headers, error.field)
 
 
 async def _auth_error(_: Request, error: accounts.AuthError) -> JSONResponse:
@@ -79,11 +100,39 @@ async def _cursor_error(_: Request, error: pull.CursorError) -> JSONResponse:
     return error_response(error.status, error.code, error.message)
 
 
-async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    if request.url.path.startswith(ADMIN_PREFIX):
+        return _admin_invalid(request, error)
     return error_response(400, "invalid_request", describe_errors(error.errors()))
 
 
-async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+def _admin_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    """The administration API's 422: the first field in error, in the caller's language
+    (never the input: it may be a NIK)."""
+    first: Mapping[str, Any] = next(iter(error.errors()), {})
+    where = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    if first.get("type") == "json_invalid":  # its loc is a position in the text
+        where = []
+    return _admin_422(request, ".".join(where) or "body")
+
+
+def _admin_422(request: Request, field: str) -> JSONResponse:
+    text = Text.of("This value is not valid: {field}.", field=field)
+    return error_response(422, "invalid_field", text.in_language(language(request)), None, field)
+
+
+async def _review_error(request: Request, error: review.ReviewError) -> JSONResponse:
+    message = error.text.in_language(language(request))
+    return error_response(422, "invalid_field", message, None, error.field)
+
+
+async def _no_enrollment(request: Request, error: review.NoEnrollment) -> JSONResponse:
+    return error_response(404, "not_found", error.text.in_language(language(request)))
+
+
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 400 and request.url.path.startswith(ADMIN_PREFIX):
+        return _admin_422(request, "body")  # a body that is not JSON
     codes = {404: "not_found", 405: "method_not_allowed"}
     return error_response(
         error.status_code,
@@ -99,10 +148,13 @@ async def _bug(_: Request, error: Exception) -> JSONResponse:
 
 
 def install_handlers(app: FastAPI) -> None:
-    """Answers every error as `{"error": {"code", "message"}}` (FastAPI's 422 as 400)."""
+    """Answers every error as `{"error": {"code", "message"}}` (FastAPI's 422 as 400, but
+    422 with the field under /v1/admin/)."""
     app.add_exception_handler(ApiError, _api_error)  # type: ignore[arg-type]
     app.add_exception_handler(accounts.AuthError, _auth_error)  # type: ignore[arg-type]
     app.add_exception_handler(pull.CursorError, _cursor_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
+    app.add_exception_handler(review.ReviewError, _review_error)  # type: ignore[arg-type]
+    app.add_exception_handler(review.NoEnrollment, _no_enrollment)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _bug)

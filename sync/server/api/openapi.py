@@ -27,6 +27,10 @@ R503: Responses = {
     503: {**err("Busy or unavailable; retry after Retry-After seconds."), "headers": RETRY}
 }
 R410: Responses = {410: err("cursor_expired: pull again from no cursor.")}
+R404: Responses = {404: err("not_found: no such record that the caller may see.")}
+R422: Responses = {
+    422: err("invalid_field: bad input; `field` names it, the message is in the caller's language.")
+}
 R426: Responses = {426: err("app_too_old: the User-Agent's app version is below min_app_version.")}
 
 
@@ -43,7 +47,9 @@ def document(app: FastAPI) -> dict[str, Any]:
     )
     for path_item in schema.get("paths", {}).values():
         for operation in path_item.values():
-            operation.get("responses", {}).pop("422", None)
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                responses.pop("422")  # FastAPI's own, answered as 400 (or our 422 below)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)

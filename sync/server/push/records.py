@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from agent_app.domain import keys
+
 
 class Busy(Exception):
     """The database could not take the batch now (lock timeout, repeated deadlocks)."""
@@ -21,7 +23,7 @@ class Caller:
 
     @property
     def is_supervisor(self) -> bool:
-        return self.role == "supervisor"
+        return self.role in keys.SUPERVISING
 
 
 @dataclass

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from agent_app.domain import keys
 from sync import bundle, protocol
 from sync.server import accounts, bundles, push
 from sync.server.api.batches import check_batch, run_batch
@@ -60,7 +61,7 @@ def _apply_bundle(server: ServerState, data: bytes, who: accounts.Principal) -> 
         )
     owner = sender.owner
     if owner.code != who.agent_code and not (
-        who.role == "supervisor" and who.branch_code == owner.branch_code
+        who.role in keys.SUPERVISING and who.branch_code == owner.branch_code
     ):
         raise ApiError(
             403, "forbidden", "Only the agent or a supervisor of the branch may upload it."
