@@ -150,7 +150,8 @@ def test_review_decision_then_a_real_conflict_settled_in_the_dialog(
     )
     assert status == "applied"
     qtbot.mouseClick(page.sync_button, Qt.MouseButton.LeftButton)
-    assert [str(e.id) for e in a.backend.needing_correction()] == [enrollment_id]
+    # (The session's live server is shared: other tests' records of AG002 may be listed too.)
+    assert enrollment_id in [str(e.id) for e in a.backend.needing_correction()]
     # the agent corrects the phone while the supervisor does too: a conflict
     a.backend.save_draft({"phone": "0813-1111-2222"}, enrollment_id)
     a.backend.submit_enrollment(enrollment_id)
