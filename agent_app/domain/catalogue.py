@@ -1,5 +1,5 @@
 """The one message catalogue of the app and the server: English source strings, Bahasa Indonesia
-in `resources/i18n/id.po`, compiled to `id.mo` (`python -m agent_app.ui.i18n_build`).
+in `resources/i18n/id.po`, compiled to `id.mo` (`python -m devtools.i18n_build`).
 
 Everything a person reads goes through it: the UI's `self.tr(...)` (through
 `agent_app.ui.i18n.CatalogueTranslator`), the domain's, services' and server's messages

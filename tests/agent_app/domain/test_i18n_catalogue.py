@@ -11,7 +11,7 @@ import pytest
 
 from agent_app.domain import catalogue, identity, keys
 from agent_app.domain.messages import DomainError, Text
-from agent_app.ui import i18n_po
+from devtools import i18n_po
 
 ENTRIES = [
     i18n_po.Entry("{field} is required.", "{field} wajib diisi."),

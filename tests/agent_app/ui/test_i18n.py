@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.domain import catalogue
-from agent_app.ui import i18n, i18n_build, i18n_po
+from agent_app.ui import i18n
 from agent_app.ui.pages import businesses
 from agent_app.ui.window import MainWindow
+from devtools import i18n_build, i18n_po
 
 from . import fakes
 

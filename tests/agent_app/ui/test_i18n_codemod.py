@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-from agent_app.ui import i18n_build, i18n_codemod, i18n_po
+from devtools import i18n_build, i18n_codemod, i18n_po
 
 SAMPLE = """\
 from agent_app.domain import messages
@@ -129,4 +129,4 @@ def test_no_text_pair_is_left_outside_the_catalogue():
     result = i18n_codemod.run(
         list(i18n_build.TEXT_ROOTS), i18n_build.REPO, i18n_build.po_path("id"), write=False
     )
-    assert result.rewrites == 0, "run: python -m agent_app.ui.i18n_codemod"
+    assert result.rewrites == 0, "run: python -m devtools.i18n_codemod"

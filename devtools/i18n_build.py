@@ -1,4 +1,4 @@
-"""Rebuilds the message catalogue: `python -m agent_app.ui.i18n_build` (`--check`: change
+"""Rebuilds the message catalogue: `python -m devtools.i18n_build` (`--check`: change
 nothing, exit non-zero when a message lacks Indonesian or a compiled file is stale).
 
 1. Collects every message a person can read, in English (the source language):
@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent_app.domain import _resources
-from agent_app.ui import i18n, i18n_po
+from agent_app.ui import i18n
+from devtools import i18n_po
 
-UI_DIR = Path(__file__).resolve().parent
-REPO = UI_DIR.parents[1]
+REPO = Path(__file__).resolve().parents[1]
+UI_DIR = REPO / "agent_app" / "ui"
 #: The trees whose `Text.of(...)` messages the catalogue carries.
 TEXT_ROOTS = (REPO / "agent_app", REPO / "sync")
 LANGUAGES = ("id",)
@@ -242,7 +243,7 @@ def build(check: bool = False, ts: Path | None = None) -> int:
             failed = True
         if check:
             for name in stale(lang, entries):
-                print(f"{name} is stale: run python -m agent_app.ui.i18n_build")
+                print(f"{name} is stale: run python -m devtools.i18n_build")
                 failed = True
             continue
         i18n_po.write(po_path(lang), entries, lang)

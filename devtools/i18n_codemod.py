@@ -1,5 +1,5 @@
 """Moves the inline `Text("indonesian", "english")` pairs into the message catalogue:
-`python -m agent_app.ui.i18n_codemod [paths...]` (default: agent_app and sync).
+`python -m devtools.i18n_codemod [paths...]` (default: agent_app and sync).
 
 Each call whose two arguments are string literals (plain, f-strings, implicitly or `+`
 concatenated, on any number of lines) becomes `Text.of("english template", name=value, ...)`
@@ -30,7 +30,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent_app.ui import i18n_build, i18n_po
+from devtools import i18n_build, i18n_po
 
 LANG = "id"
 _CHUNK = 60
