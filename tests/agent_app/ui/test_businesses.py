@@ -121,6 +121,16 @@ def test_open_business_and_record_visit(
     assert businesses.stack.currentWidget() is detail
 
 
+def test_the_visit_history_shows_each_column_name_whole(qtbot: Any, logged_in: MainWindow):
+    """In Bahasa Indonesia "Tindak lanjut berikutnya" was clipped by a fixed column width."""
+    detail = businesses_page(qtbot, logged_in).detail_page
+    table, header = detail.visits_table, detail.visits_table.horizontalHeader()
+    assert detail.visits.headerData(5, Qt.Orientation.Horizontal) == "Tindak lanjut berikutnya"
+    for column in range(detail.visits.columnCount() - 1):  # the last one stretches
+        name = detail.visits.headerData(column, Qt.Orientation.Horizontal)
+        assert table.columnWidth(column) >= header.sectionSizeHint(column), name
+
+
 def test_create_business_with_region_search(
     qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell, shown_messages: list[Any]
 ):

@@ -77,8 +77,10 @@ class BusinessDetailPage(QWidget):
         self.visits_table.verticalHeader().setVisible(False)
         self.visits_table.horizontalHeader().setStretchLastSection(True)
         self.visits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        for column, width in enumerate((150, 150, 150, 200, 260, 170)):
-            self.visits_table.setColumnWidth(column, width)
+        header = self.visits_table.horizontalHeader()
+        for column, width in enumerate((140, 150, 150, 190, 230, 150)):
+            # never narrower than the column's name in the person's language
+            self.visits_table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
 
     def _fields_form(self) -> QFormLayout:
         self.fields: dict[str, QLabel] = {}
