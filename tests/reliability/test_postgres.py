@@ -11,7 +11,11 @@ import pytest
 import support
 from support import Figures, record_figures, verify
 
-pytestmark = pytest.mark.postgres
+pytestmark = [
+    pytest.mark.postgres,
+    # as in test_scenarios: the scenarios' shared server (see SHARED_SERVER there)
+    pytest.mark.expect_warning_log(r"pulled visit \S+ of an unknown business; skipped"),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,12 @@ import time
 import pytest
 from support import Figures, record_figures, verify
 
+#: The scenarios share one server per session, so a fresh laptop also pulls what earlier
+#: scenarios left there, including a visit whose business that laptop never receives; the store
+#: skips it with this WARNING (seen in CI for tests 05, 06 and 10 in one order of the scenarios).
+SHARED_SERVER = pytest.mark.expect_warning_log(r"pulled visit \S+ of an unknown business; skipped")
+pytestmark = SHARED_SERVER
+
 
 def finish(scenario: str, server, laptops, healed_at: float, **extra) -> Figures:
     """Drains every laptop, pulls on each once more, verifies, records the figures."""
