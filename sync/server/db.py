@@ -74,6 +74,10 @@ class Agent(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: The password is a one-time code from a reset: the person chooses their own next.
+    must_change_password: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
 
 
 class Device(Base):
@@ -245,6 +249,19 @@ class AuditEvent(Base):
     received_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     chain_ok: Mapped[bool] = mapped_column(sa.Boolean)
     chain_problem: Mapped[str | None] = mapped_column(sa.String(16))
+
+
+class ConsoleSession(Base):
+    """A browser signed in to the branch console: the SHA-256 of its cookie (never the cookie),
+    the account, the CSRF token of its forms and its times (idle timeout, maximum age)."""
+
+    __tablename__ = "console_session"
+    token_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    agent_code: Mapped[str] = mapped_column(sa.ForeignKey("agent.code"), index=True)
+    csrf_token: Mapped[str] = mapped_column(sa.String(64))
+    lang: Mapped[str] = mapped_column(sa.String(8))
+    created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_seen_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
 def table(model: type[Base]) -> sa.Table:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from agent_app.domain import clock
+from agent_app.domain.messages import Text
 from sync.server import db
 
 CODE = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
@@ -21,6 +22,26 @@ REGION = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 class AdminError(Exception):
     pass
+
+
+class FieldError(AdminError):
+    """Bad input for one field of an administration form or request: the field's name and a
+    message in both languages (the console shows it beside the field, the API answers 422
+    with it, the command line prints the English)."""
+
+    def __init__(self, field: str, text: Text) -> None:
+        super().__init__(text.en)
+        self.field = field
+        self.text = text
+
+
+class NotFound(AdminError):
+    """No such record that this caller may see (another branch's is not found either: the
+    API answers 404, the console shows its not-found page)."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 def parse_date(text: str, name: str) -> dt.date:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from agent_app.domain.messages import Text
 from sync.server import db
-from sync.server.admin.common import AdminError, lock_seq, record_action
+from sync.server.admin.common import FieldError, NotFound, lock_seq, record_action
 
 REVIEW_STATUSES = ("accepted", "needs_correction", "submitted")
 
@@ -41,21 +41,16 @@ MEMBERSHIP_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9./-]{2,39}$")
 NOTE_MAX = 500
 
 
-class ReviewError(AdminError):
+class ReviewError(FieldError):
     """Bad input for a review: the field it concerns and a message in both languages."""
 
-    def __init__(self, field: str, text: Text) -> None:
-        super().__init__(text.en)
-        self.field = field
-        self.text = text
 
-
-class NoEnrollment(AdminError):
+class NoEnrollment(NotFound):
     """No enrollment with that id that this reviewer may see."""
 
     def __init__(self, entity_id: str) -> None:
-        super().__init__(f"no enrollment {entity_id}")
-        self.text = Text.of("There is no such enrollment.")
+        super().__init__(Text.of("There is no such enrollment."))
+        self.args = (f"no enrollment {entity_id}",)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_app.domain.messages import Text
 from sync.server import accounts, pull
-from sync.server.admin import review
+from sync.server.admin.common import FieldError, NotFound
 
 log = logging.getLogger("server")
 
@@ -121,12 +121,12 @@ def _admin_422(request: Request, field: str) -> JSONResponse:
     return error_response(422, "invalid_field", text.in_language(language(request)), None, field)
 
 
-async def _review_error(request: Request, error: review.ReviewError) -> JSONResponse:
+async def _field_error(request: Request, error: FieldError) -> JSONResponse:
     message = error.text.in_language(language(request))
     return error_response(422, "invalid_field", message, None, error.field)
 
 
-async def _no_enrollment(request: Request, error: review.NoEnrollment) -> JSONResponse:
+async def _not_found(request: Request, error: NotFound) -> JSONResponse:
     return error_response(404, "not_found", error.text.in_language(language(request)))
 
 
@@ -154,7 +154,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(accounts.AuthError, _auth_error)  # type: ignore[arg-type]
     app.add_exception_handler(pull.CursorError, _cursor_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
-    app.add_exception_handler(review.ReviewError, _review_error)  # type: ignore[arg-type]
-    app.add_exception_handler(review.NoEnrollment, _no_enrollment)  # type: ignore[arg-type]
+    app.add_exception_handler(FieldError, _field_error)  # type: ignore[arg-type]
+    app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _bug)
