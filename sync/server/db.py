@@ -92,6 +92,9 @@ class Device(Base):
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     branch_code: Mapped[str | None] = mapped_column(sa.String(32))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: The device's latest push or pull, and the app version its User-Agent named then.
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    app_version: Mapped[str | None] = mapped_column(sa.String(32))
 
 
 class DeviceAgent(Base):
@@ -262,6 +265,8 @@ class ConsoleSession(Base):
     lang: Mapped[str] = mapped_column(sa.String(8))
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     last_seen_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    #: A message for the next page (after a change and its redirect): {"id": ..., "en": ...}.
+    notice: Mapped[dict[str, str] | None] = mapped_column(JSONType)
 
 
 def table(model: type[Base]) -> sa.Table:

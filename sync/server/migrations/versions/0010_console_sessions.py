@@ -8,6 +8,9 @@ session, or the account being disabled ends it.
 `agent.must_change_password`: the password is a one-time code an administrator set (a reset);
 the person chooses their own at the next sign-in, on the laptop or in the console.
 
+`device.last_sync_at` and `device.app_version`: when the device last pushed or pulled and the
+app version its User-Agent named then (the console's list of devices).
+
 Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06
@@ -35,6 +38,7 @@ def upgrade() -> None:
         sa.Column("lang", sa.String(8), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("last_seen_at", TZ, nullable=False),
+        sa.Column("notice", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["agent_code"],
             ["agent.code"],
@@ -49,9 +53,13 @@ def upgrade() -> None:
         "agent",
         sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column("device", sa.Column("last_sync_at", TZ, nullable=True))
+    op.add_column("device", sa.Column("app_version", sa.String(32), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("device", "app_version")
+    op.drop_column("device", "last_sync_at")
     op.drop_column("agent", "must_change_password")
     op.drop_index("ix_console_session_agent_code", table_name="console_session")
     op.drop_table("console_session")
