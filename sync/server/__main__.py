@@ -12,6 +12,8 @@
     set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
         --period-start DATE --period-end DATE
     unlock-agent CODE | disable-agent CODE | enable-agent CODE
+    reset-password CODE   (prints a one-time code, once; the person chooses their own
+        password at the next sign-in)
     revoke-device DEVICE_ID
     reset-device DEVICE_ID [--agent CODE]
     review-enrollment ID --status accepted|needs_correction [--reason R]
@@ -77,6 +79,10 @@ COMMANDS: dict[str, Command] = {
         e, s, a.code, a.name, a.branch, a.role, _password()
     ),
     "unlock-agent": lambda e, s, a: admin.unlock_agent(e, a.code),
+    "reset-password": lambda e, s, a: (
+        f"one-time code for {a.code}: {admin.reset_password(e, s, a.code)} (give it to the "
+        "person alone; they choose their own password at their next sign-in)"
+    ),
     "disable-agent": lambda e, s, a: admin.set_agent_active(e, a.code, False),
     "enable-agent": lambda e, s, a: admin.set_agent_active(e, a.code, True),
     "revoke-device": lambda e, s, a: admin.revoke_device(e, a.device_id),

@@ -68,6 +68,11 @@ def _branches_agents_devices(sub: Subparsers) -> None:
     unlock = sub.add_parser("unlock-agent", help="lift a lockout after wrong passwords")
     unlock.add_argument("code")
 
+    reset = sub.add_parser(
+        "reset-password", help="replace a password by a one-time code (printed once)"
+    )
+    reset.add_argument("code")
+
     disable = sub.add_parser("disable-agent", help="disable an account (tokens stop at once)")
     disable.add_argument("code")
     enable = sub.add_parser("enable-agent", help="enable a disabled account again")

@@ -10,8 +10,9 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
+from sync import protocol
 from sync.server import db
 from sync.server.accounts.principal import AuthError
 
@@ -161,3 +162,15 @@ def device_public_key(conn: Connection, device_id: str, agent_code: str) -> byte
         )
     ).scalar()
     return base64.b64decode(key) if key else None
+
+
+def note_sync(engine: Engine, device_id: str, user_agent: str | None) -> None:
+    """Records the device's latest push or pull, and the app version its User-Agent names (kept
+    from before when this one names none): one UPDATE."""
+    version = protocol.app_version_of(user_agent)
+    devices = db.table(db.Device)
+    values: dict[str, Any] = {"last_sync_at": db.utcnow()}
+    if version is not None:
+        values["app_version"] = str(version)[:32]
+    with engine.begin() as conn:
+        conn.execute(devices.update().where(devices.c.device_id == device_id).values(**values))
