@@ -49,7 +49,9 @@ def login(
         gate: bounds the password checks at once in this process.
     """
     public_key = device_key(request.device_public_key)
-    agent = verified_agent(engine, settings, request.agent_code, request.password, client, gate)
+    agent = verify_password(
+        engine, settings, request.agent_code, request.password, client[:64], gate
+    )
     if agent.must_change_password:
         raise AuthError(
             403,
@@ -63,7 +65,7 @@ def login(
         return issue(conn, settings, agent, device_id, uuid.uuid4().hex)
 
 
-def verified_agent(
+def verify_password(
     engine: Engine,
     settings: config.Settings,
     code: str,
@@ -71,8 +73,9 @@ def verified_agent(
     client: str = "-",
     gate: throttle.HashGate | None = None,
 ) -> Any:
-    """The active agent's row whose password this is, under the login's rate limits and
-    throttle (AuthError 401 `wrong_password`, 429, 503 otherwise)."""
+    """The active agent whose code and password these are (its row), under the login's rate
+    limits, lockout and bound on password checks at once; AuthError otherwise (401, 429, 503).
+    The API's login and the console's sign-in both come through here."""
     client = client[:64]
     _check_rates(engine, settings, code, client)
     with (gate or throttle.HashGate(1, 0)).enter() as admitted:

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 
 from agent_app.domain.messages import Text
 from sync.server import config, db, security, throttle
-from sync.server.accounts.logins import verified_agent
+from sync.server.accounts.logins import verify_password
 from sync.server.admin.common import FieldError, check_password, record_action
 
 
@@ -28,7 +28,7 @@ def change_password(
         raise FieldError(
             "new_password", Text.of("Choose a new password, not the one you have now.")
         )
-    agent = verified_agent(engine, settings, code, password, client, gate)
+    agent = verify_password(engine, settings, code, password, client, gate)
     new_hash = security.hash_password(settings, new_password)
     agents = db.table(db.Agent)
     with engine.begin() as conn:
