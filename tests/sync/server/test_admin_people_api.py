@@ -6,6 +6,7 @@ disabling themselves, the devices' last sync and app version."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ DEVICES = "/v1/admin/devices"
 
 def setup_branches(world: World) -> dict[str, Laptop]:
     """PLG (agents A1, A2, supervisor S1, admin N1), LLG (agent B1, supervisor S2)."""
+    trail(world, "")  # the trail from here on is this test's
     a1, a2, s1 = world.standard()
     world.branch("LLG", "Lubuklinggau", "16.73")
     world.agent("B1", "LLG")
@@ -32,10 +34,18 @@ def setup_branches(world: World) -> dict[str, Laptop]:
     return {"A1": a1, "A2": a2, "S1": s1, **{c: world.login(c) for c in ("B1", "S2", "N1")}}
 
 
+#: The trail's last id before each world's test (PostgreSQL keeps the trail between tests).
+_SINCE: weakref.WeakKeyDictionary[World, int] = weakref.WeakKeyDictionary()
+
+
 def trail(world: World, action: str) -> list[Any]:
+    """This test's rows of the administration trail with `action`."""
     table = db.table(db.AdminAudit)
     with world.engine.connect() as conn:
-        return conn.execute(sa.select(table).where(table.c.action == action)).all()
+        if world not in _SINCE:
+            _SINCE[world] = conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0
+        where = (table.c.action == action, table.c.id > _SINCE[world])
+        return conn.execute(sa.select(table).where(*where).order_by(table.c.id)).all()
 
 
 def agent_row(world: World, code: str) -> Any:
