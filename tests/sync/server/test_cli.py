@@ -300,3 +300,19 @@ def test_branch_time_zone_commands(
     assert missing.returncode != 0 and "no branch NOPE" in missing.stderr
     trail = run("admin-log")
     assert "set-branch-time-zone" in trail.stdout and "petugas-uji" in trail.stdout
+
+
+def test_reset_password_prints_a_one_time_code_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = _InProcess(tmp_path / "home", monkeypatch, capsys)
+    run("create-branch", "PLG", "--name", "Palembang")
+    run("create-agent", "A1", "--name", "Agen", "--branch", "PLG", "--role", "agent",
+        password="rahasia-123")  # fmt: skip
+    done = run("reset-password", "A1")
+    assert done.returncode == 0, done.stderr
+    code = done.stdout.split("one-time code for A1: ")[1].split()[0]
+    assert len(code) == 10 and "next sign-in" in done.stdout
+    assert run("reset-password", "NOBODY").returncode == 2
+    trail = run("admin-log").stdout
+    assert "reset-password" in trail and code not in trail
