@@ -189,7 +189,9 @@ def unlock_agent(engine: Engine, code: str, who: Reviewer = COMMAND_LINE) -> str
     """Forgets the wrong passwords counted against the account, from every address."""
     table = db.table(db.Agent)
     with engine.begin() as conn:
-        visible_account(conn, code, who)
+        row = visible_account(conn, code, who)
+        if who.branch is not None and row.role == keys.Role.ADMIN:
+            raise FieldError("code", Text.of("Only an administrator can change an administrator."))
         record_action(conn, "unlock-agent", code, by=who.name)
         conn.execute(
             table.update().where(table.c.code == code).values(failed_logins=0, locked_until=None)

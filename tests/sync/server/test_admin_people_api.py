@@ -174,7 +174,8 @@ def test_a_reset_password_is_a_one_time_code_changed_at_the_next_sign_in(world: 
     assert code not in stored.password_hash and stored.must_change_password
     (row,) = trail(world, "reset-password")
     assert row.operator == "S1" and row.target == "A1" and code not in str(row.details)
-    # The old password is gone and the laptop's refresh token is revoked.
+    # The old password is gone, the laptop's access and refresh tokens end at once.
+    assert world.client.get("/v1/sync/pull", headers=a1.headers).status_code == 401
     assert world.login_raw("A1").status_code == 401
     refreshed = world.client.post("/v1/auth/refresh", json={"refresh_token": a1.refresh_token})
     assert refreshed.status_code == 401
