@@ -266,6 +266,12 @@ def test_devices_show_their_last_sync_app_version_and_agents(world: World) -> No
     assert world.client.get("/v1/sync/pull", headers=a1.headers).status_code == 200
     again = world.client.get(DEVICES, headers=s1.headers).json()["items"][0]
     assert again["app_version"] == "0.9.1" and again["last_sync_at"] >= after[0]["last_sync_at"]
+    # An updated app is seen at its first request (the stamp itself is kept to the minute).
+    newer = {**a1.headers, "User-Agent": protocol.user_agent("0.9.2")}
+    assert world.client.get("/v1/sync/pull", headers=newer).status_code == 200
+    assert (
+        world.client.get(DEVICES, headers=s1.headers).json()["items"][0]["app_version"] == "0.9.2"
+    )
     revoked = post(world, s1, f"{DEVICES}/{booth}/revoke")
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["agents"] == [] and revoked.json()["revoked_at"] is not None
