@@ -14,6 +14,7 @@
     unlock-agent CODE | disable-agent CODE | enable-agent CODE
     reset-password CODE   (prints a one-time code, once; the person chooses their own
         password at the next sign-in)
+    list-agents [--branch CODE] | list-devices [--branch CODE]
     revoke-device DEVICE_ID
     reset-device DEVICE_ID [--agent CODE]
     review-enrollment ID --status accepted|needs_correction [--reason R]
@@ -85,6 +86,8 @@ COMMANDS: dict[str, Command] = {
     ),
     "disable-agent": lambda e, s, a: admin.set_agent_active(e, a.code, False),
     "enable-agent": lambda e, s, a: admin.set_agent_active(e, a.code, True),
+    "list-agents": lambda e, s, a: _lines(admin.account_lines(e, s, a.branch), "no accounts"),
+    "list-devices": lambda e, s, a: _lines(admin.device_lines(e, a.branch), "no devices"),
     "revoke-device": lambda e, s, a: admin.revoke_device(e, a.device_id),
     "reset-device": lambda e, s, a: admin.reset_device(e, a.device_id, a.agent),
     "create-event": lambda e, s, a: admin.create_event(

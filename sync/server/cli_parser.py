@@ -78,6 +78,13 @@ def _branches_agents_devices(sub: Subparsers) -> None:
     enable = sub.add_parser("enable-agent", help="enable a disabled account again")
     enable.add_argument("code")
 
+    listed = sub.add_parser("list-agents", help="the accounts, their state and last sign-in")
+    listed.add_argument("--branch", help="only this branch's")
+    laptops = sub.add_parser(
+        "list-devices", help="the laptops: last sync, app version, agents bound"
+    )
+    laptops.add_argument("--branch", help="only this branch's")
+
     revoke = sub.add_parser("revoke-device", help="cut off a lost or stolen laptop")
     revoke.add_argument("device_id")
     reset = sub.add_parser(

@@ -7,11 +7,13 @@ exits non-zero). Events and targets are records pulled by the laptops, so they t
 """
 
 from sync.server.admin.agents import ROLES as ROLES
+from sync.server.admin.agents import account_lines as account_lines
 from sync.server.admin.agents import create_agent as create_agent
 from sync.server.admin.agents import reset_password as reset_password
 from sync.server.admin.agents import set_agent_active as set_agent_active
 from sync.server.admin.agents import unlock_agent as unlock_agent
 from sync.server.admin.common import AdminError as AdminError
+from sync.server.admin.devices import device_lines as device_lines
 from sync.server.admin.devices import reset_device as reset_device
 from sync.server.admin.devices import revoke_device as revoke_device
 from sync.server.admin.erasure import compact as compact

@@ -310,3 +310,17 @@ def _last_seen(
     ):
         seen[code] = max(seen.get(code, _utc(latest)), _utc(latest))
     return seen
+
+
+def account_lines(
+    engine: Engine, settings: config.Settings, branch: str | None = None
+) -> list[str]:
+    """The command line's `list-agents`: one line per account."""
+    lines = []
+    for row in list_accounts(engine, settings, COMMAND_LINE, branch):
+        state = "disabled" if not row.active else "locked" if row.locked else "active"
+        if row.must_change_password:
+            state += ", one-time code"
+        seen = row.last_seen_at.isoformat(timespec="minutes") if row.last_seen_at else "-"
+        lines.append(f"{row.branch}  {row.code}  {row.role}  {state}  last seen {seen}")
+    return lines

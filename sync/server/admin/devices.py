@@ -154,3 +154,17 @@ def reset_device(
         f"reset device {device_id}: its next login binds it to that login's branch and "
         "registers the signing keys anew"
     )
+
+
+def device_lines(engine: Engine, branch: str | None = None) -> list[str]:
+    """The command line's `list-devices`: one line per laptop."""
+    lines = []
+    for row in list_devices(engine, COMMAND_LINE, branch):
+        synced = row.last_sync_at.isoformat(timespec="minutes") if row.last_sync_at else "-"
+        state = "  revoked" if row.revoked_at else ""
+        agents = ",".join(row.agents) or "-"
+        lines.append(
+            f"{row.device_id}  {row.branch or '-'}  last sync {synced}  "
+            f"app {row.app_version or '-'}  agents {agents}{state}"
+        )
+    return lines

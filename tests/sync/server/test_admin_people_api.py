@@ -15,7 +15,7 @@ from srv_support import PASSWORD, Laptop, World, business_fields, op
 
 from sync import protocol
 from sync.server import db, security
-from sync.server.admin import agents
+from sync.server.admin import agents, devices
 
 pytestmark = pytest.mark.expect_warning_log(r"^server: login")
 
@@ -272,6 +272,8 @@ def test_devices_show_their_last_sync_app_version_and_agents(world: World) -> No
     assert (
         world.client.get(DEVICES, headers=s1.headers).json()["items"][0]["app_version"] == "0.9.2"
     )
+    [line] = [line for line in devices.device_lines(world.engine, "PLG") if booth in line]
+    assert "app 0.9.2  agents A1,A2" in line  # the command line's list-devices
     revoked = post(world, s1, f"{DEVICES}/{booth}/revoke")
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["agents"] == [] and revoked.json()["revoked_at"] is not None

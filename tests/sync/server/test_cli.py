@@ -314,5 +314,8 @@ def test_reset_password_prints_a_one_time_code_once(
     code = done.stdout.split("one-time code for A1: ")[1].split()[0]
     assert len(code) == 10 and "next sign-in" in done.stdout
     assert run("reset-password", "NOBODY").returncode == 2
+    listed = run("list-agents", "--branch", "PLG").stdout
+    assert "A1  agent  active, one-time code" in listed and code not in listed
+    assert run("list-devices").stdout.strip() == "no devices"
     trail = run("admin-log").stdout
     assert "reset-password" in trail and code not in trail
