@@ -277,17 +277,27 @@ def summary(row: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def assignable_businesses(engine: Engine, who: Reviewer, limit: int = 1000) -> list[Any]:
-    """(id, name, branch) of the businesses the caller may assign, by name."""
+def assignable_businesses(
+    engine: Engine, who: Reviewer, name: str = "", limit: int = 300
+) -> list[tuple[str, str, str | None]]:
+    """(id, name, branch) of the businesses the caller may assign whose name holds `name`
+    (any case), by name; at most `limit`."""
     c = db.table(db.Record).c
     where = [c.entity == "business", c.deleted.is_(False)]
     if who.branch is not None:
         where.append(c.branch_code == who.branch)
-    query = sa.select(c.entity_id, c.fields, c.branch_code).where(*where).limit(limit)
+    name = check_text("business_name", name.strip())[:100]
+    if name:
+        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(c.fields["name"].as_string().ilike(f"%{escaped}%", escape="\\"))
+    query = (
+        sa.select(c.entity_id, c.fields["name"].as_string().label("name"), c.branch_code)
+        .where(*where)
+        .order_by(sa.func.lower(c.fields["name"].as_string()), c.entity_id)
+        .limit(limit)
+    )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    found = [(r.entity_id, str((r.fields or {}).get("name") or ""), r.branch_code) for r in rows]
-    return sorted(found, key=lambda item: (item[1].casefold(), item[0]))
+        return [(r.entity_id, str(r.name or ""), r.branch_code) for r in conn.execute(query)]
 
 
 def assignable_agents(engine: Engine, who: Reviewer) -> list[tuple[str, str]]:

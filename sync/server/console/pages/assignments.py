@@ -31,6 +31,8 @@ STATUS_LABELS = {
     "cancelled": Text.of("Cancelled"),
 }
 FORM_FIELDS = ("business_id", "agent_code", "kind", "due_on", "note")
+#: The businesses the form's select offers at most (a name search narrows them).
+BUSINESS_CHOICES = 300
 
 
 def _labels(labels: Mapping[str, Text], lang: str) -> list[tuple[str, str]]:
@@ -52,9 +54,12 @@ def _page(
     who = user.reviewer
     items = assignments.list_assignments(server.engine, view, who, assignments.MAX_LIMIT)
     agents = assignments.assignable_agents(server.engine, who)
+    found = assignments.assignable_businesses(
+        server.engine, who, filters.get("find", ""), BUSINESS_CHOICES + 1
+    )
     businesses = [
         (entity_id, f"{name} ({branch})" if user.is_admin else name or entity_id)
-        for entity_id, name, branch in assignments.assignable_businesses(server.engine, who)
+        for entity_id, name, branch in found[:BUSINESS_CHOICES]
     ]
     today = clock.today(user.zone).isoformat()
     lang = user.lang
@@ -71,6 +76,7 @@ def _page(
         today=today,
         agents=[(code, f"{name} ({code})") for code, name in agents],
         businesses=businesses,
+        more_businesses=len(found) > BUSINESS_CHOICES,
         kinds=_labels(KIND_LABELS, lang),
         statuses=_labels(STATUS_LABELS, lang),
         kind_labels=dict(_labels(KIND_LABELS, lang)),
@@ -83,12 +89,16 @@ def listing(
     request: Request,
     agent: str = "",
     status: str = "open",
+    find: str = "",
     user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Response:
+    """The list (open ones unless another status is chosen) and the form; `find` narrows the
+    form's businesses to those whose name holds it."""
     filters = {
         "agent": agent.strip()[:64],
         "status": status if status in assignments.STATUSES else "",
+        "find": "".join(ch for ch in find if ch.isprintable()).strip()[:100],
     }
     return _page(request, user, server, filters)
 
@@ -107,7 +117,7 @@ def create(
         made = assignments.create(server.engine, form, user.reviewer)
     except FieldError as error:
         errors = render.field_errors(error, user.lang)
-        filters = {"agent": "", "status": "open"}
+        filters = {"agent": "", "status": "open", "find": change.form.get("find", "")[:100]}
         return _page(request, user, server, filters, typed=typed, errors=errors, status_code=422)
     notice = Text.of(
         "Assigned to {agent}: {business}.",
@@ -130,6 +140,6 @@ def cancel(
         assignments.cancel(server.engine, entity_id, user.reviewer)
     except FieldError as error:
         errors = {"cancel": error.text.in_language(user.lang)}
-        filters = {"agent": "", "status": ""}
+        filters = {"agent": "", "status": "", "find": ""}
         return _page(request, user, server, filters, errors=errors, status_code=422)
     return render.redirect(request, user, PATH, Text.of("The assignment was cancelled."))

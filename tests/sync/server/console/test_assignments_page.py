@@ -164,3 +164,24 @@ def test_an_overdue_assignment_is_marked(world: World, console: Callable[..., Co
         conn.execute(table.update().where(table.c.entity_id == row.entity_id).values(fields=fields))
     page = s1.get(PAGE)
     assert 'class="overdue"' in page.text and "lewat tenggat" in page.text
+
+
+def test_a_name_search_narrows_the_businesses_offered(
+    world: World, console: Callable[..., Console]
+) -> None:
+    ids = setup(world)
+    a1 = world.login("A1")
+    business(a1, "Songket 100% Asli")
+    s1 = console("S1")
+    found = s1.get(PAGE, find="songket")
+    assert ">Songket 100% Asli</option>" in found.text
+    assert "Pempek Cek Molek" not in found.text
+    literal = s1.get(PAGE, find="100%")  # % is a character, not a wildcard
+    assert "Songket 100% Asli" in literal.text and "Pempek" not in literal.text
+    assert "Pempek" not in s1.get(PAGE, find="_").text
+    nothing = s1.get(PAGE, find="Kopi Lubuk")  # another branch's: never offered
+    assert ">Kopi Lubuk</option>" not in nothing.text
+    assert "Tidak ada usaha di cabang ini dengan nama seperti itu." in nothing.text
+    # the search is kept when a form comes back refused
+    refused = s1.post(PAGE, {**form(ids["plg"], due_on="x"), "find": "songket"})
+    assert refused.status_code == 422 and 'value="songket"' in refused.text
