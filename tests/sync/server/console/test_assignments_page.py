@@ -185,3 +185,18 @@ def test_a_name_search_narrows_the_businesses_offered(
     # the search is kept when a form comes back refused
     refused = s1.post(PAGE, {**form(ids["plg"], due_on="x"), "find": "songket"})
     assert refused.status_code == 422 and 'value="songket"' in refused.text
+
+
+def test_an_admin_assigns_in_any_branch(world: World, console: Callable[..., Console]) -> None:
+    ids = setup(world)
+    world.agent("N1", "PLG", role="admin")
+    n1 = console("N1")
+    page = n1.get(PAGE)
+    assert "Kopi Lubuk (LLG)" in page.text and "Pempek Cek Molek (PLG)" in page.text
+    listed = n1.follow(n1.post(PAGE, form(ids["llg"], agent_code="B1")))
+    assert "Ditugaskan kepada B1: Kopi Lubuk." in listed.text
+    [row] = stored(world)
+    assert (row.branch_code, row.owner_code) == ("LLG", "B1")
+    # the LLG supervisor sees it; the PLG one does not
+    assert "Kopi Lubuk" in console("S2").get(PAGE).text
+    assert ">Kopi Lubuk<" not in console("S1").get(PAGE).text
