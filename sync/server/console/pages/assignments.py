@@ -52,7 +52,11 @@ def _page(
     errors = dict(errors or {})
     view = assignments.AssignmentFilter(filters["agent"] or None, filters["status"] or None)
     who = user.reviewer
-    items = assignments.list_assignments(server.engine, view, who, assignments.MAX_LIMIT)
+    try:
+        items = assignments.list_assignments(server.engine, view, who, assignments.MAX_LIMIT)
+    except FieldError as error:  # a filter typed into the address
+        errors.update(render.field_errors(error, user.lang))
+        items = []
     agents = assignments.assignable_agents(server.engine, who)
     found = assignments.assignable_businesses(
         server.engine, who, filters.get("find", ""), BUSINESS_CHOICES + 1

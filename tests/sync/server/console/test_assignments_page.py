@@ -200,3 +200,19 @@ def test_an_admin_assigns_in_any_branch(world: World, console: Callable[..., Con
     # the LLG supervisor sees it; the PLG one does not
     assert "Kopi Lubuk" in console("S2").get(PAGE).text
     assert ">Kopi Lubuk<" not in console("S1").get(PAGE).text
+
+
+def test_a_strange_filter_in_the_address_is_no_error_page(
+    world: World, console: Callable[..., Console]
+) -> None:
+    setup(world)
+    s1 = console("S1")
+    for params in (
+        {"agent": "A\x001"},
+        {"status": "lost"},
+        {"find": "\x00%"},
+        {"agent": "x" * 500},
+    ):
+        page = s1.get(PAGE, **params)
+        assert page.status_code == 200, (params, page.text[:200])
+        assert "<h1>Penugasan</h1>" in page.text
