@@ -28,6 +28,7 @@ class AssignmentsView(QWidget):
     (`mark_done` carries the chosen assignment's id)."""
 
     mark_done = Signal(str)
+    undo_done = Signal(str)
     open_business = Signal(str)
 
     def __init__(
@@ -68,12 +69,19 @@ class AssignmentsView(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         self.done_button: QPushButton | None = None
+        self.undo_button: QPushButton | None = None
+        self._last_done: str | None = None
         if can_mark_done:
             self.done_button = QPushButton(self.tr("Mark done"))
             self.done_button.setObjectName("markDone")
             self.done_button.clicked.connect(self._mark_done)
+            self.undo_button = QPushButton(self.tr("Undo: not done yet"))
+            self.undo_button.setObjectName("undoDone")
+            self.undo_button.clicked.connect(self._undo)
+            self.undo_button.setVisible(False)
             buttons = QHBoxLayout()
             buttons.addWidget(self.done_button)
+            buttons.addWidget(self.undo_button)
             buttons.addStretch(1)
             layout.addLayout(buttons)
         self.set_assignments([])
@@ -109,6 +117,16 @@ class AssignmentsView(QWidget):
         record = self.chosen()
         if record is not None:
             self.mark_done.emit(str(value(record, "id")))
+
+    def offer_undo(self, assignment_id: str | None) -> None:
+        """Shows "Undo" for the assignment just marked done (None: hides it)."""
+        self._last_done = assignment_id
+        if self.undo_button is not None:
+            self.undo_button.setVisible(assignment_id is not None)
+
+    def _undo(self) -> None:
+        if self._last_done is not None:
+            self.undo_done.emit(self._last_done)
 
     def _open(self, row: int) -> None:
         record = self.model.record(row)

@@ -75,6 +75,7 @@ class FollowUpsPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.assignments = AssignmentsView(lambda: ctx.today(), can_mark_done=True)
         self.assignments.mark_done.connect(self.mark_done)
+        self.assignments.undo_done.connect(self.undo_done)
         self.assignments.open_business.connect(self.open_business)
         top = QHBoxLayout()
         top.addWidget(widgets.heading(self.tr("Assignments from your supervisor")))
@@ -88,6 +89,7 @@ class FollowUpsPage(QWidget):
         layout.addWidget(self.table, 2)
         ctx.businesses_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)
+        ctx.account_changed.connect(lambda: self.assignments.offer_undo(None))
 
     def activate(self) -> None:
         self.refresh()
@@ -102,9 +104,19 @@ class FollowUpsPage(QWidget):
     def mark_done(self, assignment_id: str) -> None:
         """Marks the assignment done here; the next sync tells the supervisor."""
         backend = self.ctx.backend
-        Op(self, lambda: backend.mark_assignment_done(assignment_id)).success(self._marked).run()
+        Op(self, lambda: backend.mark_assignment_done(assignment_id)).success(
+            lambda _: self._changed(assignment_id)
+        ).run()
 
-    def _marked(self, _: Any) -> None:
+    def undo_done(self, assignment_id: str) -> None:
+        """Puts the assignment just marked done back to open (a slip of the finger)."""
+        backend = self.ctx.backend
+        Op(self, lambda: backend.undo_assignment_done(assignment_id)).success(
+            lambda _: self._changed(None)
+        ).run()
+
+    def _changed(self, undoable: str | None) -> None:
+        self.assignments.offer_undo(undoable)
         self.ctx.sync_changed.emit()  # one more change waiting to be sent
         self.refresh()
 

@@ -69,6 +69,17 @@ def test_beranda_and_tindak_lanjut_show_them_and_mark_one_done(
     assert backend.assigned[late.id].status == "done"
     assert backend.ops == ops_before + 1
     assert [row[1] for row in _cells(view)] == [later.business_name]
+    # a slip of the finger: "Undo" puts it back, once
+    assert view.undo_button is not None and view.undo_button.isVisibleTo(page)
+    assert view.undo_button.text() == "Batal: belum selesai"
+    qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
+    assert backend.assigned[late.id].status == "open"
+    assert backend.ops == ops_before + 2
+    assert not view.undo_button.isVisibleTo(page)
+    assert view.model.rowCount() == 2
+    view.table.selectRow(0)
+    qtbot.mouseClick(view.done_button, Qt.MouseButton.LeftButton)
+    assert backend.assigned[late.id].status == "done"
     # the last one, by keyboard: the button has the focus after a Tab from the table
     view.table.selectRow(0)
     view.done_button.setFocus()
