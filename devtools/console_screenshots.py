@@ -89,6 +89,12 @@ def _shoot(
             time.sleep(0.3)
         made.append(folder / f"console-{name}.png")
         driver.save_screenshot(str(made[-1]))
+    # The same queue on a phone (390x844 CSS pixels): the tables become one card per line.
+    driver.set_window_size(390, 844)
+    driver.get(f"{base}/console/review")
+    made.append(folder / "console-review-phone.png")
+    driver.save_screenshot(str(made[-1]))
+    driver.set_window_size(1366, 768)
     return made
 
 
