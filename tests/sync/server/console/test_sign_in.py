@@ -221,3 +221,23 @@ def test_a_bug_shows_a_plain_page_in_the_persons_language_not_json(
     assert answer.headers["x-frame-options"] == "DENY"
     api = world.client.get("/v1/nowhere")
     assert api.headers["content-type"] == "application/json"
+
+
+def test_a_form_posted_after_the_session_ended_comes_back_to_its_page(world: World) -> None:
+    """The sign-in page sends the person back to the page the form was on (where the browser
+    puts back what was typed), never to the POST address, and never to another site."""
+    _people(world)
+    browser = Console(world)
+    browser.sign_in("S1")
+    with world.engine.begin() as conn:
+        conn.execute(db.table(db.ConsoleSession).delete())
+    here = "http://testserver/console/review?status=accepted"
+    answer = browser.client.post(
+        "/console/review/accept", data={"csrf_token": browser.csrf}, headers={"referer": here}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console/sign-in?next=/console/review%3Fstatus%3Daccepted"
+    elsewhere = browser.client.post(
+        "/console/review/accept", data={}, headers={"referer": "https://evil.example/console/x"}
+    )
+    assert elsewhere.headers["location"] == "/console/sign-in?next=/console/review"
