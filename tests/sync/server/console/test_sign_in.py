@@ -241,3 +241,19 @@ def test_a_form_posted_after_the_session_ended_comes_back_to_its_page(world: Wor
         "/console/review/accept", data={}, headers={"referer": "https://evil.example/console/x"}
     )
     assert elsewhere.headers["location"] == "/console/sign-in?next=/console/review"
+
+
+@pytest.mark.expect_warning_log("login: ")
+def test_console_and_api_share_one_count_of_wrong_passwords(world: World) -> None:
+    """Guessing in the console is no way around the API's lockout (and the other way round):
+    both check passwords through `accounts.verify_password`, one count per code and address."""
+    _people(world)
+    browser = Console(world)
+    for _ in range(world.settings.lockout_failures):
+        assert browser.sign_in("S1", password="tebakan-salah").status_code == 401
+    locked = browser.sign_in("S1")  # the right password, but this address must wait
+    assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.text
+    assert int(locked.headers["retry-after"]) > 0
+    assert "perisai_console=" not in " ".join(locked.headers.get_list("set-cookie"))
+    api = world.login_raw("S1")
+    assert api.status_code == 429 and api.json()["error"]["code"] == "account_locked"
