@@ -17,7 +17,14 @@ from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
 from sync.server.api.routes import admin as admin_routes
-from sync.server.api.routes import admin_people, auth, bundles, meta, participants
+from sync.server.api.routes import (
+    admin_assignments,
+    admin_people,
+    auth,
+    bundles,
+    meta,
+    participants,
+)
 from sync.server.api.routes import sync as sync_routes
 from sync.server.api.state import ServerState
 
@@ -60,6 +67,7 @@ def create_app(
         participants.router,
         bundles.router,
         admin_routes.router,
+        admin_assignments.router,
         admin_people.router,
     ):
         app.include_router(router)

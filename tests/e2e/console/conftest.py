@@ -1,4 +1,4 @@
-"""Fixtures of the console's real-browser tests: headless chromium (tests/helpers/browser.py)
+"""Fixtures of the console's real-browser tests: headless chromium (devtools/browser.py)
 against the suite's live server process. CI installs chromium and chromium-driver; a machine
 without them fails these tests with the command that installs them (never a silent skip)."""
 
@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import browser as browsers
 from selenium import webdriver
+
+from devtools import browser as browsers
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from e2e_support import PASSWORD
 from helpers.enrollments import enrollment_fields
 from helpers.niks import fresh_nik
@@ -142,3 +143,36 @@ def test_the_whole_review_by_keyboard_alone(
     assert laptop.sync().pulled >= 1
     accepted = enrollments.get(laptop.uow(), entity_id)
     assert accepted.status == "accepted" and accepted.membership_number == "16071234567"
+
+
+def test_a_note_typed_when_the_session_ended_is_still_there_after_signing_in_again(
+    browser: WebDriver, server: Any, make_laptop: Any
+) -> None:
+    laptop, entity_id, _nik = submitted_enrollment(make_laptop)
+    sign_in(browser, server.base_url, "SV001", f"/console/review/{entity_id}")
+    Select(browser.find_element(By.ID, "f-reason")).select_by_value("other")
+    browser.find_element(By.ID, "f-note").send_keys("Foto usaha belum ada")
+    # The session ends (idle) while the note is on screen.
+    engine = sa.create_engine(f"sqlite:///{server.database}")
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE console_session SET last_seen_at = '2000-01-01 00:00:00'"))
+    engine.dispose()
+    browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
+    _wait(browser).until(expected_conditions.url_contains("/console/sign-in"))
+    assert "tanpa aktivitas" in browser.page_source
+    browser.find_element(By.ID, "f-agent_code").send_keys("SV001")
+    browser.find_element(By.ID, "f-password").send_keys(PASSWORD, Keys.ENTER)
+    _wait(browser).until(expected_conditions.url_contains(entity_id))
+    assert browser.find_element(By.ID, "f-note").get_attribute("value") == "Foto usaha belum ada"
+    assert (
+        Select(browser.find_element(By.ID, "f-reason")).first_selected_option.get_attribute("value")
+        == "other"
+    )
+    browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
+    _wait(browser).until(
+        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))
+    )
+    kept = browser.execute_script("return Object.keys(window.sessionStorage).length")
+    assert kept == 0
+    assert laptop.sync().pulled >= 1
+    assert enrollments.get(laptop.uow(), entity_id).review_reason.endswith("Foto usaha belum ada")

@@ -1,7 +1,7 @@
-"""A real browser for the console's tests: Debian's chromium, headless, driven by selenium
-through Debian's chromedriver (their versions match by construction; FACTS.md). The driver's
-path is given: Selenium Manager would try to download one, and nothing but the package
-registries can be reached. The window is 1366x768, the common laptop screen."""
+"""A real browser for the console's tests and screenshots: Debian's chromium, headless, driven
+by selenium through Debian's chromedriver (their versions match by construction; FACTS.md).
+The driver's path is given: Selenium Manager would try to download one, and nothing but the
+package registries can be reached. The window is 1366x768, the common laptop screen."""
 
 from __future__ import annotations
 
