@@ -17,7 +17,15 @@ from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
 from sync.server.api.routes import admin as admin_routes
-from sync.server.api.routes import auth, bundles, meta, participants
+from sync.server.api.routes import (
+    admin_audit,
+    admin_exports,
+    admin_targets,
+    auth,
+    bundles,
+    meta,
+    participants,
+)
 from sync.server.api.routes import sync as sync_routes
 from sync.server.api.state import ServerState
 
@@ -60,6 +68,9 @@ def create_app(
         participants.router,
         bundles.router,
         admin_routes.router,
+        admin_targets.router,
+        admin_audit.router,
+        admin_exports.router,
     ):
         app.include_router(router)
     openapi.install(app)
