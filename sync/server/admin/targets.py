@@ -24,6 +24,7 @@ from sync.server.admin.events import (
     branch_today,
     check_line,
     check_span,
+    list_events,
     parse_id,
     visible_branch,
     visible_record,
@@ -218,3 +219,26 @@ def list_targets(
         days = {code: branch_today(conn, code) for code in {row.branch_code for row in rows}}
     views = [target_view(row, days[row.branch_code]) for row in rows]
     return [v for v in views if not (current_only and v["ended"])]
+
+
+def subjects(engine: Engine, who: Reviewer) -> dict[str, list[tuple[str, str]]]:
+    """What `who` may set a target for, as (id, label) lists by scope: the branches, the
+    events not ended, the active agents (at most `MAX_LIST` of each)."""
+    branch_q = sa.select(db.Branch.code, db.Branch.name).order_by(db.Branch.code)
+    agent_q = (
+        sa.select(db.Agent.code, db.Agent.name)
+        .where(db.Agent.active.is_(True), db.Agent.role == "agent")
+        .order_by(db.Agent.code)
+    )
+    if who.branch is not None:
+        branch_q = branch_q.where(db.Branch.code == who.branch)
+        agent_q = agent_q.where(db.Agent.branch_code == who.branch)
+    with engine.connect() as conn:
+        branch_rows = conn.execute(branch_q.limit(MAX_LIST)).all()
+        agent_rows = conn.execute(agent_q.limit(MAX_LIST)).all()
+    events = list_events(engine, who, current_only=True)
+    return {
+        "branch": [(row.code, f"{row.code} {row.name}") for row in branch_rows],
+        "event": [(e["id"], f"{e['name']} ({e['branch']})") for e in events],
+        "agent": [(row.code, f"{row.code} {row.name}") for row in agent_rows],
+    }
