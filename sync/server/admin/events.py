@@ -21,7 +21,14 @@ from sqlalchemy.engine import Engine
 from agent_app.domain import clock
 from agent_app.domain.messages import Text
 from sync.server import branches, db
-from sync.server.admin.common import FieldError, NotFound, put_record, record_action
+from sync.server.admin.common import (
+    Conflict,
+    FieldError,
+    NotFound,
+    lock_seq,
+    put_record,
+    record_action,
+)
 from sync.server.admin.review import COMMAND_LINE, Reviewer
 
 NAME_MAX = 200
@@ -164,13 +171,26 @@ def create_event(
         return event_view(row, branch_today(conn, branch))
 
 
-def edit_event(engine: Engine, event_id: str, data: EventInput, who: Reviewer) -> dict[str, Any]:
-    """New name, venue and dates for the event (it stays in its branch)."""
+def check_version(row: Any, version: int | None) -> None:
+    """Conflict when the record is no longer the version the caller saw (None: not asked)."""
+    if version is not None and row.version != version:
+        raise Conflict(
+            Text.of("Someone else changed this since you opened it: here it is as it is now.")
+        )
+
+
+def edit_event(
+    engine: Engine, event_id: str, data: EventInput, who: Reviewer, version: int | None = None
+) -> dict[str, Any]:
+    """New name, venue and dates for the event (it stays in its branch); `version`: the one
+    the caller saw (Conflict if it changed since)."""
     entity_id = parse_id(event_id, NoEvent())
     with engine.begin() as conn:
+        lock_seq(conn)  # one change of a record at a time: the version check holds
         row = visible_record(conn, "event", entity_id, who)
         if row is None:
             raise NoEvent()
+        check_version(row, version)
         fields = _event_fields(data, row.branch_code)
         record_action(conn, "edit-event", entity_id, by=who.name, branch=row.branch_code)
         put_record(conn, "event", entity_id, row.branch_code, None, fields)

@@ -18,12 +18,13 @@ from sqlalchemy.engine import Engine
 
 from agent_app.domain.messages import Text
 from sync.server import db
-from sync.server.admin.common import FieldError, NotFound, put_record, record_action
+from sync.server.admin.common import FieldError, NotFound, lock_seq, put_record, record_action
 from sync.server.admin.events import (
     MAX_LIST,
     branch_today,
     check_line,
     check_span,
+    check_version,
     list_events,
     parse_id,
     visible_branch,
@@ -157,15 +158,20 @@ def set_target(engine: Engine, data: TargetInput, who: Reviewer = COMMAND_LINE) 
         return _write(conn, "set-target", entity_id, branch, fields, who.name)
 
 
-def edit_target(engine: Engine, target_id: str, data: TargetInput, who: Reviewer) -> dict[str, Any]:
-    """A new goal and period for the target (its scope and metric stay)."""
+def edit_target(
+    engine: Engine, target_id: str, data: TargetInput, who: Reviewer, version: int | None = None
+) -> dict[str, Any]:
+    """A new goal and period for the target (its scope and metric stay); `version`: the one
+    the caller saw (Conflict if it changed since)."""
     entity_id = parse_id(target_id, NoTarget())
     goal = check_goal(data.goal)
     start, end = check_span("period_start", data.period_start, "period_end", data.period_end)
     with engine.begin() as conn:
+        lock_seq(conn)  # one change of a record at a time: the version check holds
         row = visible_record(conn, "target", entity_id, who)
         if row is None:
             raise NoTarget()
+        check_version(row, version)
         fields = {
             **row.fields,
             "goal": goal,

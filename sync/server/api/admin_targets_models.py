@@ -28,6 +28,9 @@ class EventEdit(_Model):
     venue: str = Field(default="", max_length=400)
     starts_on: str = Field(max_length=32)
     ends_on: str = Field(max_length=32)
+    version: int | None = Field(
+        default=None, description="The version the caller saw: 409 if it changed since."
+    )
 
 
 class Event(_Model):
@@ -60,6 +63,9 @@ class TargetEdit(_Model):
     goal: int = Field(ge=0, le=10_000_000)
     period_start: str = Field(max_length=32)
     period_end: str = Field(max_length=32)
+    version: int | None = Field(
+        default=None, description="The version the caller saw: 409 if it changed since."
+    )
 
 
 class Target(_Model):

@@ -212,3 +212,23 @@ def test_a_future_event_cannot_end_and_an_ended_one_ends_once(world: World) -> N
     assert same["ends_on"] == end and same["version"] == 1
     assert trail(world, "end-event", past["id"]) == []
     assert dt.date.fromisoformat(same["ends_on"]) < today_wib()
+
+
+def test_an_edit_of_a_version_changed_since_is_409_and_changes_nothing(world: World) -> None:
+    people = two_branches(world)
+    s1 = people["S1"].headers
+    event = world.client.post(EVENTS, json=booth(), headers=s1).json()
+    first = world.client.put(
+        f"{EVENTS}/{event['id']}", json={**_edit(booth(name="Satu")), "version": 1}, headers=s1
+    )
+    assert first.status_code == 200 and first.json()["version"] == 2
+    late = world.client.put(
+        f"{EVENTS}/{event['id']}", json={**_edit(booth(name="Dua")), "version": 1}, headers=s1
+    )
+    assert late.status_code == 409 and late.json()["error"]["code"] == "conflict"
+    assert world.client.get(f"{EVENTS}/{event['id']}", headers=s1).json()["name"] == "Satu"
+    assert len(trail(world, "edit-event", event["id"])) == 1
+
+
+def _edit(body: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if k != "branch"}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from sync.server.admin import events, review, targets
 from sync.server.api import admin_targets_models as models
-from sync.server.api.openapi import R401, R403, R404, R422
+from sync.server.api.openapi import R401, R403, R404, R409, R422
 from sync.server.api.routes.admin import reviewer
 from sync.server.api.state import ServerState, server_state
 
@@ -46,7 +46,7 @@ def get_event(event_id: str, who: review.Reviewer = Who, server: ServerState = S
     return events.get_event(server.engine, event_id, who)
 
 
-@router.put("/events/{event_id}", response_model=models.Event, responses=ANSWERS)
+@router.put("/events/{event_id}", response_model=models.Event, responses={**ANSWERS, **R409})
 def edit_event(
     event_id: str,
     body: models.EventEdit,
@@ -55,7 +55,7 @@ def edit_event(
 ) -> Any:
     """New name, venue and dates (the event stays in its branch)."""
     data = events.EventInput(body.name, body.venue, "", body.starts_on, body.ends_on)
-    return events.edit_event(server.engine, event_id, data, who)
+    return events.edit_event(server.engine, event_id, data, who, body.version)
 
 
 @router.post("/events/{event_id}/end", response_model=models.Event, responses=ANSWERS)
@@ -92,7 +92,7 @@ def get_target(target_id: str, who: review.Reviewer = Who, server: ServerState =
     return targets.get_target(server.engine, target_id, who)
 
 
-@router.put("/targets/{target_id}", response_model=models.Target, responses=ANSWERS)
+@router.put("/targets/{target_id}", response_model=models.Target, responses={**ANSWERS, **R409})
 def edit_target(
     target_id: str,
     body: models.TargetEdit,
@@ -103,7 +103,7 @@ def edit_target(
     data = targets.TargetInput(
         goal=body.goal, period_start=body.period_start, period_end=body.period_end
     )
-    return targets.edit_target(server.engine, target_id, data, who)
+    return targets.edit_target(server.engine, target_id, data, who, body.version)
 
 
 @router.post("/targets/{target_id}/end", response_model=models.Target, responses=ANSWERS)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from agent_app.domain.messages import Text
 from sync.server.admin import events, targets
-from sync.server.admin.common import FieldError
+from sync.server.admin.common import Conflict, FieldError
 from sync.server.api.state import ServerState, server_state
 from sync.server.console import render, session
 from sync.server.console.session import Change, ConsoleUser
@@ -93,6 +93,12 @@ def _home(
 @router.get("/targets")
 def home(request: Request, user: ConsoleUser = Signed, server: ServerState = Server) -> Response:
     return _home(request, user, server)
+
+
+def _version(form: Mapping[str, str]) -> int | None:
+    """The version the edit page showed (None if the form had none)."""
+    typed = form.get("version", "")
+    return int(typed) if typed.isdigit() and len(typed) < 10 else None
 
 
 def _event_input(form: Mapping[str, str]) -> events.EventInput:
@@ -178,8 +184,12 @@ def edit_event(
     request: Request, event_id: str, change: Change = Changed, server: ServerState = Server
 ) -> Response:
     user = change.user
+    data = _event_input(change.form)
     try:
-        events.edit_event(server.engine, event_id, _event_input(change.form), user.reviewer)
+        events.edit_event(server.engine, event_id, data, user.reviewer, _version(change.form))
+    except Conflict as error:
+        errors = {"form": error.text.in_language(user.lang)}
+        return _event_page(request, user, server, event_id, errors=errors, status_code=409)
     except FieldError as error:
         return _event_page(
             request,
@@ -265,7 +275,10 @@ def edit_target(
         period_end=form.get("period_end", ""),
     )
     try:
-        targets.edit_target(server.engine, target_id, data, user.reviewer)
+        targets.edit_target(server.engine, target_id, data, user.reviewer, _version(form))
+    except Conflict as error:
+        errors = {"form": error.text.in_language(user.lang)}
+        return _target_page(request, user, server, target_id, errors=errors, status_code=409)
     except FieldError as error:
         return _target_page(
             request,

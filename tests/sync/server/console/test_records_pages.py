@@ -181,3 +181,22 @@ def test_exports_masked_unless_an_admin_asks_and_formula_safe(world: World, cons
     assert business_fields()["phone"] in whole.content.decode("utf-8-sig")
     done = [(r.operator, r.details["masked"], r.details["rows"]) for r in trail(world, "export")]
     assert done == [("S1", True, 1), ("S1", True, 1), ("N1", False, 1)]
+
+
+def test_two_supervisors_editing_one_event_the_later_save_is_refused(
+    world: World, console: Open
+) -> None:
+    _people(world)
+    event = _event(world, "PLG")
+    first, second = console("S1"), console("N1")
+    for browser in (first, second):
+        assert 'name="version" value="1"' in browser.get(f"/console/targets/events/{event}").text
+    start, end = days(-1, 5)
+    typed = {"venue": "Mall", "starts_on": start, "ends_on": end, "version": "1"}
+    assert (
+        first.post(f"/console/targets/events/{event}", {**typed, "name": "Satu"}).status_code == 303
+    )
+    late = second.post(f"/console/targets/events/{event}", {**typed, "name": "Dua"})
+    assert late.status_code == 409 and "Orang lain sudah mengubahnya" in late.text
+    assert 'value="Satu"' in late.text and 'name="version" value="2"' in late.text
+    assert events.get_event(world.engine, event, events.Reviewer())["name"] == "Satu"
