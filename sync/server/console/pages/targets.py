@@ -74,12 +74,14 @@ def _home(
     status_code: int = 200,
 ) -> Response:
     who = user.reviewer
+    listed = events.list_events(server.engine, who)
     return render.page(
         request,
         user,
         "targets.html",
         status_code=status_code,
-        events=events.list_events(server.engine, who),
+        events=listed,
+        event_names={event["id"]: event["name"] for event in listed},
         targets=targets.list_targets(server.engine, who),
         subjects=_subject_options(server, user),
         metrics=_labels(METRIC_LABELS, user.lang),

@@ -54,6 +54,19 @@ def test_a_supervisor_creates_edits_and_ends_an_event_in_the_console(
     listed = s1.follow(made)
     assert "Booth Palembang Icon" in listed.text and "laptop menerimanya" in listed.text
     (event,) = events.list_events(world.engine, events.Reviewer(None, "PLG"))
+    assert f'value="event:{event["id"]}"' in listed.text  # offered in the new target's form
+    goal = s1.post(
+        "/console/targets/goals",
+        {
+            "subject": f"event:{event['id']}",
+            "metric": "businesses",
+            "goal": "100",
+            "period_start": start,
+            "period_end": end,
+        },
+    )
+    table = s1.follow(goal).text.split('class="data goals"')[1].split("</table>")[0]
+    assert "Acara Booth Palembang Icon" in table and event["id"] not in table
     edited = s1.post(
         f"/console/targets/events/{event['id']}",
         {"name": "Booth PIM", "venue": "PIM", "starts_on": start, "ends_on": end},
