@@ -6,7 +6,8 @@ and days, with every event that breaks its laptop's hash chain flagged.
 
 A supervisor sees their branch: the laptop events of its agents and devices, and the trail
 rows about it (rows naming the branch, or whose target is one of its agents, devices or
-records, or done by one of its people); an admin sees everything. Both trails hold ids and
+records, or done by one of its people other than an admin, whose work spans branches); an
+admin sees everything. Both trails hold ids and
 codes only (no NIK, name or phone), so listing them writes nothing.
 """
 
@@ -22,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from agent_app.domain import clock
+from agent_app.domain import clock, keys
 from agent_app.domain.messages import Text
 from sync.server import branches, db
 from sync.server.admin.common import FieldError
@@ -142,7 +143,7 @@ def _server_where(audit: AuditFilter, scope: str | None, span: Any) -> list[Any]
                     t.c.target == branch,
                     t.c.target.in_(agents),
                     t.c.target.in_(devices),
-                    t.c.operator.in_(agents),
+                    t.c.operator.in_(agents.where(db.Agent.role != keys.Role.ADMIN)),
                     records,
                 )
             )

@@ -64,17 +64,22 @@ def test_the_audit_lists_both_trails_of_the_branch_with_chain_breaks_flagged(
         ("create-agent", code) for code in ("A1", "A2", "S1", "N1")
     }
     # LLG's supervisor sees their laptop and their own administration, not PLG's.
+    # An admin of PLG exporting LLG's data is LLG's business, not PLG's.
+    n1 = people["N1"].headers
+    assert world.client.get(f"{EXPORTS}/visits.csv?branch=LLG", headers=n1).status_code == 200
+    assert "export" not in {
+        i["action"] for i in world.client.get(AUDIT, headers=s1).json()["items"]
+    }
     theirs = world.client.get(AUDIT, headers=s2).json()
     assert {i["device_id"] for i in theirs["items"] if i["source"] == "laptop"} == {b1.device_id}
     theirs_about = {(i["action"], i["target"]) for i in theirs["items"] if i["source"] == "server"}
     assert {("create-branch", "LLG"), ("create-agent", "B1")} < theirs_about
-    assert "create-event" in {action for action, _ in theirs_about}
+    assert {"create-event", "export"} <= {action for action, _ in theirs_about}
     assert not {target for _, target in theirs_about} & {"PLG", "A1", "S1"}
     assert theirs["chain_breaks"] == []
     # Filters: only breaks; by agent; by trail; newest first across both; paged.
     gaps = world.client.get(AUDIT, params={"gaps": "true"}, headers=s1).json()["items"]
     assert [i["seq"] for i in gaps] == [3]
-    n1 = people["N1"].headers
     everything = world.client.get(AUDIT, params={"limit": 200}, headers=n1).json()["items"]
     moments = [dt.datetime.fromisoformat(i["at"]) for i in everything]
     assert moments == sorted(moments, reverse=True)
