@@ -23,8 +23,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
 
-Entity = Literal["business", "visit", "enrollment", "audit_event"]
-PulledEntity = Literal["business", "visit", "enrollment", "event", "target", "rate_table"]
+Entity = Literal["business", "visit", "enrollment", "audit_event", "assignment"]
+PulledEntity = Literal[
+    "business", "visit", "enrollment", "event", "target", "rate_table", "assignment"
+]
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 Role = Literal["agent", "supervisor", "admin"]

@@ -71,6 +71,27 @@ class Entity(StrEnum):
     ENROLLMENT = "enrollment"
 
 
+#: The entity of a supervisor's assignment on the wire (pulled; an agent pushes only an
+#: `update` of its `status`, SYNC_PROTOCOL.md 1.1).
+ASSIGNMENT = "assignment"
+
+
+class AssignmentKind(StrEnum):
+    VISIT = "visit"
+    FOLLOW_UP = "follow_up"
+    ENROLL = "enroll"
+
+
+class AssignmentStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+#: The longest note a supervisor writes on an assignment.
+ASSIGNMENT_NOTE_MAX = 500
+
+
 class OpKind(StrEnum):
     CREATE = "create"
     UPDATE = "update"

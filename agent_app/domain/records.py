@@ -58,6 +58,26 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Assignment:
+    """A business a supervisor gave this agent to visit, follow up or enroll by `due_on`
+    (pulled; the agent marks it done). `business_name` is None when this laptop does not
+    have the business (yet)."""
+
+    id: str
+    business_id: str
+    agent_code: str
+    kind: str  # visit | follow_up | enroll
+    due_on: dt.date
+    note: str | None
+    status: str  # open | done (a cancelled one is dropped)
+    version: int | None = None
+    business_name: str | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.status == "open" and self.due_on < today
+
+
+@dataclass(frozen=True, slots=True)
 class Business:
     id: str
     name: str

@@ -43,6 +43,8 @@ class DashboardSummary:
     needing_correction: int
     unsynced_ops: int
     targets: list[TargetProgress]
+    #: The account's open assignments from their supervisor, due soonest first.
+    assignments: tuple[records.Assignment, ...] = ()
 
 
 def _achieved(
@@ -119,4 +121,5 @@ def summary(
             needing_correction=len(uow.enrollments.needing_attention(mine)),
             unsynced_ops=uow.outbox.count_unsettled(),
             targets=progress,
+            assignments=tuple(uow.assignments.for_agent(actor.agent_code, ("open",), 50)),
         )

@@ -13,6 +13,7 @@ _ENTITY_NAMES = {
     "visit": Text.of("Visit"),
     "enrollment": Text.of("Enrollment"),
     "event": Text.of("Event"),
+    "assignment": Text.of("Assignment"),
 }
 
 

@@ -150,8 +150,39 @@ def _rate_table(
     return True
 
 
-#: The branch's reference data: events, targets, contribution tables.
-_REFERENCE = {"event": _event, "target": _target, "rate_table": _rate_table}
+def _assignment(
+    uow: SqlUnitOfWork, entity_id: str, version: Any, deleted: bool, fields: dict[str, Any]
+) -> bool:
+    """An agent's assignment: kept while its "done" (or undo) waits to be pushed; a cancelled
+    or deleted one disappears."""
+    if uow.outbox.has_unsettled(entity_id):
+        log.info("pulled assignment %s kept: a local op is pending", entity_id)
+        return False
+    if deleted or fields.get("status") not in ("open", "done"):
+        return uow.assignments.drop(entity_id)
+    uow.assignments.upsert(
+        records.Assignment(
+            id=entity_id,
+            business_id=str(fields["business_id"]),
+            agent_code=str(fields["agent_code"]),
+            kind=str(fields["kind"]),
+            due_on=wire.parse_date(fields["due_on"]),  # type: ignore[arg-type]
+            note=fields.get("note"),
+            status=str(fields["status"]),
+            version=version,
+        )
+    )
+    return True
+
+
+#: The branch's reference data (events, targets, contribution tables) and the agent's
+#: assignments.
+_REFERENCE = {
+    "event": _event,
+    "target": _target,
+    "rate_table": _rate_table,
+    "assignment": _assignment,
+}
 
 
 def _delete(page: PulledPage, entity: str, entity_id: str, row: Any, version: Any) -> bool:

@@ -129,6 +129,24 @@ class Target(Base):
     __table_args__ = (Index(None, "scope", "scope_id"),)
 
 
+class Assignment(Base):
+    """A supervisor's assignment pulled from the server (only the agent's own); `status` is
+    this laptop's (a "done" not yet pushed included)."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    business_id: Mapped[str] = mapped_column(String(36))
+    agent_code: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "agent_code", "status", "due_on"),)
+
+
 class RateTable(Base):
     __tablename__ = "rate_tables"
 

@@ -36,6 +36,7 @@ class SqlUnitOfWork:
     synced_records: repositories.SyncedRecordRepository
     retention: repositories.RetentionRepository
     form_drafts: repositories.FormDraftRepository
+    assignments: repositories.AssignmentRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.events = repositories.EventRepository(session)
         self.targets = repositories.TargetRepository(session)
         self.form_drafts = repositories.FormDraftRepository(session)
+        self.assignments = repositories.AssignmentRepository(session)
         self.retention = repositories.RetentionRepository(session)
         self.synced_records = repositories.SyncedRecordRepository(
             session, self.outbox, self.businesses

@@ -18,6 +18,7 @@ from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
 from sync.server.api.routes import admin as admin_routes
 from sync.server.api.routes import (
+    admin_assignments,
     admin_audit,
     admin_exports,
     admin_targets,
@@ -68,6 +69,7 @@ def create_app(
         participants.router,
         bundles.router,
         admin_routes.router,
+        admin_assignments.router,
         admin_targets.router,
         admin_audit.router,
         admin_exports.router,

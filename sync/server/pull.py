@@ -90,6 +90,8 @@ def _visible(caller: Caller) -> Any:
         sa.and_(c.entity.in_(("business", "visit", "event")), branch),
         sa.and_(c.entity == "enrollment", branch, own),
         sa.and_(c.entity == "target", branch, own_or_shared),
+        # An assignment is pulled by the one agent it is made to (a supervisor too).
+        sa.and_(c.entity == "assignment", branch, c.owner_code == caller.agent_code),
         sa.and_(c.entity == "rate_table", sa.or_(c.branch_code.is_(None), branch)),
     )
 

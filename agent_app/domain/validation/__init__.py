@@ -29,6 +29,7 @@ from agent_app.domain.validation.checks import (
     datetime_in_range,
 )
 from agent_app.domain.validation.rules import (
+    ASSIGNMENT,
     BUSINESS,
     ENROLLMENT,
     ENROLLMENT_PROTECTED,
@@ -38,6 +39,7 @@ from agent_app.domain.validation.rules import (
 )
 
 __all__ = [
+    "ASSIGNMENT",
     "BUSINESS",
     "ENROLLMENT",
     "ENROLLMENT_PROTECTED",
@@ -52,6 +54,7 @@ __all__ = [
     "Problem",
     "check_contribution",
     "datetime_in_range",
+    "validate_assignment",
     "validate_business",
     "validate_enrollment",
     "validate_visit",
@@ -99,6 +102,11 @@ def validate_business(fields: Mapping[str, Any], *, partial: bool = False) -> li
 def validate_visit(fields: Mapping[str, Any], *, partial: bool = False) -> list[Problem]:
     """Checks a visit record (whole on create, `partial=True` for the changed fields)."""
     return _validate(VISIT, fields, partial)
+
+
+def validate_assignment(fields: Mapping[str, Any], *, partial: bool = False) -> list[Problem]:
+    """Checks an assignment record (whole, or `partial=True` for an update's fields)."""
+    return _validate(ASSIGNMENT, fields, partial)
 
 
 def validate_enrollment(
@@ -149,4 +157,5 @@ VALIDATORS: Mapping[str, Callable[..., list[Problem]]] = {
     keys.Entity.BUSINESS: validate_business,
     keys.Entity.VISIT: validate_visit,
     keys.Entity.ENROLLMENT: validate_enrollment,
+    keys.ASSIGNMENT: validate_assignment,
 }

@@ -102,5 +102,18 @@ ENROLLMENT = FieldRules(
     server_set=frozenset({"agent_code"}),
 )
 
+ASSIGNMENT = FieldRules(
+    fields={
+        "business_id": checks.canonical_uuid,
+        "agent_code": checks.nonempty_text(64),
+        "kind": checks.choice([k.value for k in keys.AssignmentKind]),
+        "due_on": checks.iso_date,
+        "note": checks.optional(checks.text(keys.ASSIGNMENT_NOTE_MAX, multiline=True)),
+        "status": checks.choice([s.value for s in keys.AssignmentStatus]),
+    },
+    required=frozenset({"business_id", "agent_code", "kind", "due_on", "status"}),
+    server_set=frozenset(),
+)
+
 #: The protected enrollment fields only a supervisor (or the central system) may change.
 ENROLLMENT_PROTECTED = frozenset({"status", "review_reason", "membership_number"})

@@ -10,6 +10,7 @@ index (substring, any case, diacritics ignored), a shorter one to LIKE. All word
 Lists are ordered in SQL and paged with LIMIT/OFFSET; `count()` takes the same filter.
 """
 
+from agent_app.storage.repositories.assignments import AssignmentRepository
 from agent_app.storage.repositories.audit import AuditRepository, audit_wire_details
 from agent_app.storage.repositories.businesses import BusinessRepository
 from agent_app.storage.repositories.enrollments import EnrollmentRepository
@@ -35,6 +36,7 @@ from agent_app.storage.repositories.visits import VisitRepository
 __all__ = [
     "ACTIVE_ENROLLMENT",
     "UNSETTLED_OP",
+    "AssignmentRepository",
     "AuditRepository",
     "BusinessRepository",
     "EnrollmentRepository",

@@ -24,6 +24,7 @@ from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
 from agent_app.reports import exports
 from agent_app.services import (
+    assignments,
     businesses,
     daily_summary,
     dashboard,
@@ -101,6 +102,15 @@ class ServicesBackend:
 
     def followups_due(self, on: dt.date) -> list[followups.FollowUp]:
         return list(followups.due(self.uow_factory(), self.actor, on))
+
+    def assignments(self) -> list[records.Assignment]:
+        return assignments.open_assignments(self.uow_factory(), self.actor)
+
+    def mark_assignment_done(self, assignment_id: str) -> records.Assignment:
+        return assignments.mark_done(self.uow_factory(), self.actor, assignment_id)
+
+    def undo_assignment_done(self, assignment_id: str) -> records.Assignment:
+        return assignments.undo_done(self.uow_factory(), self.actor, assignment_id)
 
     # -- enrollments -------------------------------------------------------------------------
     def save_draft(self, fields: dict[str, Any], enrollment_id: str | None) -> records.Enrollment:

@@ -26,6 +26,7 @@ from agent_app.ui import i18n, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
+from agent_app.ui.pages.assignments import AssignmentsView
 
 
 class Tile(QFrame):
@@ -121,6 +122,10 @@ class DashboardPage(QWidget):
         layout.addLayout(today_row)
         layout.addWidget(widgets.heading(self.tr("Waiting for you"), 2))
         layout.addLayout(event_row)
+        layout.addWidget(widgets.heading(self.tr("Assignments from your supervisor"), 2))
+        self.assignments = AssignmentsView(lambda: self.ctx.today())
+        self.assignments.setMaximumHeight(220)
+        layout.addWidget(self.assignments)
         layout.addWidget(self.event_title)
         layout.addWidget(self.event_info)
         layout.addWidget(self.targets_title)
@@ -179,6 +184,7 @@ class DashboardPage(QWidget):
                     end=i18n.date(value(event, "ends_on")),
                 )
             )
+        self.assignments.set_assignments(list(value(summary, "assignments", ()) or ()))
         targets = [_Target.of(t) for t in (value(summary, "targets", []) or [])]
         self._show_targets(targets)
         self._show_chart(targets)

@@ -1,4 +1,5 @@
-"""Tindak lanjut: the visits whose next follow-up is due today or earlier, oldest first.
+"""Tindak lanjut: the assignments from the supervisor (due soonest first, "Mark done"), then
+the visits whose next follow-up is due today or earlier, oldest first.
 
 Enter or a double click opens the business on the Businesses page.
 """
@@ -23,6 +24,7 @@ from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
 from agent_app.ui.ops import Op
+from agent_app.ui.pages.assignments import AssignmentsView
 
 
 def _day(raw: Any) -> str:
@@ -71,16 +73,23 @@ class FollowUpsPage(QWidget):
         self.summary = widgets.hint()
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.assignments = AssignmentsView(lambda: ctx.today(), can_mark_done=True)
+        self.assignments.mark_done.connect(self.mark_done)
+        self.assignments.undo_done.connect(self.undo_done)
+        self.assignments.open_business.connect(self.open_business)
         top = QHBoxLayout()
-        top.addWidget(widgets.heading(self.tr("Follow-ups due")))
+        top.addWidget(widgets.heading(self.tr("Assignments from your supervisor")))
         top.addStretch(1)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.assignments, 1)
+        layout.addWidget(widgets.heading(self.tr("Follow-ups due"), 2))
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
         ctx.businesses_changed.connect(self.refresh)
         ctx.account_changed.connect(self.refresh)
+        ctx.account_changed.connect(lambda: self.assignments.offer_undo(None))
 
     def activate(self) -> None:
         self.refresh()
@@ -90,6 +99,26 @@ class FollowUpsPage(QWidget):
         on = self.ctx.today()
         backend = self.ctx.backend
         Op(self, lambda: backend.followups_due(on)).success(self._show).run()
+        Op(self, backend.assignments).success(self.assignments.set_assignments).run()
+
+    def mark_done(self, assignment_id: str) -> None:
+        """Marks the assignment done here; the next sync tells the supervisor."""
+        backend = self.ctx.backend
+        Op(self, lambda: backend.mark_assignment_done(assignment_id)).success(
+            lambda _: self._changed(assignment_id)
+        ).run()
+
+    def undo_done(self, assignment_id: str) -> None:
+        """Puts the assignment just marked done back to open (a slip of the finger)."""
+        backend = self.ctx.backend
+        Op(self, lambda: backend.undo_assignment_done(assignment_id)).success(
+            lambda _: self._changed(None)
+        ).run()
+
+    def _changed(self, undoable: str | None) -> None:
+        self.assignments.offer_undo(undoable)
+        self.ctx.sync_changed.emit()  # one more change waiting to be sent
+        self.refresh()
 
     def _show(self, rows: list[Any]) -> None:
         self.model.set_records(rows)

@@ -10,10 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from agent_app.domain import clock, validation
+from agent_app.domain import clock, keys, validation
 from sync import protocol
 from sync.server import audit_events, bulk, db
-from sync.server.push import edits
+from sync.server.push import assignments, edits
 from sync.server.push.prepare import Prepared
 from sync.server.push.records import (
     Caller,
@@ -100,6 +100,8 @@ class Batch:
             if op.kind == "create" and prep.problem is not None:
                 return prep.problem
             return unknown_record()
+        if op.entity == keys.ASSIGNMENT:
+            return assignments.judge(self, prep, rec)
         if op.kind == "create":
             return edits.create(self, prep, rec)
         if rec is None or rec.entity != op.entity:
@@ -125,6 +127,8 @@ class Batch:
         caller = self.caller
         if rec.branch_code not in (None, caller.branch_code):  # None: everyone's (rate tables)
             return False
+        if rec.entity == keys.ASSIGNMENT:  # made to one agent: nobody else's to see
+            return rec.owner_code == caller.agent_code
         return (
             rec.entity != "enrollment"
             or caller.is_supervisor

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from agent_app.domain import clock, contributions, validation
+from agent_app.domain import clock, contributions, keys, validation
 from sync import protocol
 from sync.server import audit_events
 from sync.server.push.records import Outcome, rejected
@@ -34,6 +34,7 @@ SERVER_SET_FIELDS: dict[str, frozenset[str]] = {
     "visit": validation.VISIT.server_set,
     "enrollment": validation.ENROLLMENT.server_set,
     protocol.AUDIT_EVENT: audit_events.SERVER_SET,
+    keys.ASSIGNMENT: validation.ASSIGNMENT.server_set,
 }
 _FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}", re.ASCII)
 

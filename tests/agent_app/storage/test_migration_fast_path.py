@@ -63,6 +63,7 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("DROP TABLE sync_secrets")
             c.exec_driver_sql("DROP TABLE pull_cursors")
             c.exec_driver_sql("DROP TABLE form_drafts")
+            c.exec_driver_sql("DROP TABLE assignments")
             c.exec_driver_sql("DROP INDEX ix_audit_op_id")
             for column in ("seq", "prev_hash", "hash", "op_id"):
                 c.exec_driver_sql(f"ALTER TABLE audit DROP COLUMN {column}")

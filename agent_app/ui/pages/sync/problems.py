@@ -17,6 +17,7 @@ def entity_name(entity: str) -> str:
         "business": QCoreApplication.translate("SyncPage", "Business"),
         "visit": QCoreApplication.translate("SyncPage", "Visit"),
         "enrollment": QCoreApplication.translate("SyncPage", "Enrollment"),
+        "assignment": QCoreApplication.translate("SyncPage", "Assignment"),
     }.get(entity, entity)
 
 

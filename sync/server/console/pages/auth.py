@@ -93,6 +93,29 @@ def _refusal(error: accounts.AuthError, lang: str) -> str:
     return text.in_language(lang)
 
 
+def _missing(code: str, password: str, lang: str) -> dict[str, str]:
+    errors = {}
+    if not code:
+        errors["agent_code"] = Text.of("Type your code.").in_language(lang)
+    if not password:
+        errors["password"] = Text.of("Type your password.").in_language(lang)
+    return errors
+
+
+def _refused(
+    request: Request, error: accounts.AuthError, next_path: str, code: str, lang: str
+) -> Response:
+    """The sign-in page again with why (401; 429 or 503 with Retry-After and the wait)."""
+    errors = {"password": _refusal(error, lang)}
+    status = error.status if error.status in (429, 503) else 401
+    response = _sign_in_page(
+        request, next_path=next_path, code=code, errors=errors, status_code=status
+    )
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 @router.post("/sign-in")
 async def sign_in(
     request: Request,
@@ -110,11 +133,7 @@ async def sign_in(
         return _sign_in_page(
             request, next_path=next_path, code=code, notice=message, status_code=403
         )
-    errors = {}
-    if not code:
-        errors["agent_code"] = Text.of("Type your code.").in_language(lang)
-    if not password:
-        errors["password"] = Text.of("Type your password.").in_language(lang)
+    errors = _missing(code, password, lang)
     if errors:
         return _sign_in_page(
             request, next_path=next_path, code=code, errors=errors, status_code=422
@@ -129,14 +148,7 @@ async def sign_in(
             server.hash_gate,
         )
     except accounts.AuthError as error:
-        errors = {"password": _refusal(error, lang)}
-        status = error.status if error.status in (429, 503) else 401
-        response = _sign_in_page(
-            request, next_path=next_path, code=code, errors=errors, status_code=status
-        )
-        if error.retry_after:
-            response.headers["Retry-After"] = str(error.retry_after)
-        return response
+        return _refused(request, error, next_path, code, lang)
     if agent.role not in keys.SUPERVISING:
         errors = {
             "agent_code": Text.of(

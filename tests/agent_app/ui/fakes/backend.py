@@ -47,6 +47,8 @@ class FakeBackend(FakeReportsAndSync):
     sync_states: dict[str, str] = field(default_factory=dict)
     #: Autosaved forms by (agent code, form), as services.form_drafts keeps them.
     form_drafts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: The account's assignments by id (open or done), as the laptop keeps them.
+    assigned: dict[str, records.Assignment] = field(default_factory=dict)
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -296,6 +298,32 @@ class FakeBackend(FakeReportsAndSync):
 
     def time_zone(self) -> str:
         return self.zone
+
+    def assignments(self) -> list[records.Assignment]:
+        self._call("assignments")
+        return self._open_assignments()
+
+    def _open_assignments(self) -> list[records.Assignment]:
+        found = [a for a in self.assigned.values() if a.status == "open"]
+        return sorted(found, key=lambda a: (a.due_on, a.id))
+
+    def mark_assignment_done(self, assignment_id: str) -> records.Assignment:
+        return self._move_assignment("mark_assignment_done", assignment_id, "open", "done")
+
+    def undo_assignment_done(self, assignment_id: str) -> records.Assignment:
+        return self._move_assignment("undo_assignment_done", assignment_id, "done", "open")
+
+    def _move_assignment(
+        self, call: str, assignment_id: str, before: str, after: str
+    ) -> records.Assignment:
+        self._call(call)
+        found = self.assigned.get(assignment_id)
+        if found is None or found.status != before:
+            raise KeyError(assignment_id)
+        moved = dataclasses.replace(found, status=after)
+        self.assigned[assignment_id] = moved
+        self.ops += 1
+        return moved
 
     def followups_due(self, on: dt.date) -> list[followups.FollowUp]:
         self._call("followups_due")

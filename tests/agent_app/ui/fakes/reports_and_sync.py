@@ -45,6 +45,9 @@ class FakeReportsAndSync:
     def needing_correction(self) -> list[Any]:
         raise NotImplementedError  # FakeBackend's
 
+    def _open_assignments(self) -> list[Any]:
+        raise NotImplementedError  # FakeBackend's
+
     def dashboard(self, on: dt.date, event_id: str | None) -> dashboard.DashboardSummary:
         self._call("dashboard")
         targets = [
@@ -76,6 +79,7 @@ class FakeReportsAndSync:
             drafts=sum(1 for e in self.enrollments.values() if e["status"] == "draft"),
             needing_correction=len(self.needing_correction()),
             unsynced_ops=self.ops,
+            assignments=tuple(self._open_assignments()),
             targets=targets,
         )
 
