@@ -20,6 +20,9 @@ from sync.server.api.routes import admin as admin_routes
 from sync.server.api.routes import (
     admin_assignments,
     admin_people,
+    admin_audit,
+    admin_exports,
+    admin_targets,
     auth,
     bundles,
     meta,
@@ -69,6 +72,9 @@ def create_app(
         admin_routes.router,
         admin_assignments.router,
         admin_people.router,
+        admin_targets.router,
+        admin_audit.router,
+        admin_exports.router,
     ):
         app.include_router(router)
     console.install(app)
