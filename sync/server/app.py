@@ -19,9 +19,9 @@ from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, acc
 from sync.server.api.routes import admin as admin_routes
 from sync.server.api.routes import (
     admin_assignments,
-    admin_people,
     admin_audit,
     admin_exports,
+    admin_people,
     admin_targets,
     auth,
     bundles,
