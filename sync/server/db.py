@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.server import config
+from sync.server import config, record_terms
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -178,6 +178,40 @@ class Record(Base):
     server_seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+#: The review queue's statuses: one partial index each, in the queue's order (migration 0011).
+QUEUE_STATUSES = ("submitted", "accepted", "needs_correction")
+
+
+def queue_terms(status: str) -> list[sa.ColumnElement[bool]]:
+    """The partial index's WHERE for a queue of `status`, word for word what the queue asks."""
+    return [
+        Record.entity == record_terms.word("enrollment"),
+        Record.deleted == sa.false(),
+        record_terms.field_text(Record.fields, "status") == record_terms.word(status),
+    ]
+
+
+for _status in QUEUE_STATUSES:
+    _where = sa.and_(*queue_terms(_status))
+    sa.Index(
+        f"ix_record_queue_{_status}",
+        Record.branch_code,
+        Record.created_at,
+        Record.entity_id,
+        sqlite_where=_where,
+        postgresql_where=_where,
+    )
+# What the coverage counts: a branch's records of an entity by the time the server got them.
+sa.Index(
+    "ix_record_branch_entity_created",
+    Record.branch_code,
+    Record.entity,
+    Record.created_at,
+    Record.owner_code,
+    Record.deleted,
+)
 
 
 class ActiveNik(Base):

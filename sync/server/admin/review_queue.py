@@ -78,8 +78,8 @@ def _where(queue: QueueFilter, reviewer: Reviewer) -> list[sa.ColumnElement[bool
     for name, value in (("agent", queue.agent), ("event", queue.event), ("branch", queue.branch)):
         check_text(name, value or "")
     c = db.table(db.Record).c
-    where = [c.entity == "enrollment", c.deleted.is_(False)]
-    where.append(c.fields["status"].as_string() == queue.status)
+    # Word for word the terms of the status's partial index (migration 0011).
+    where = db.queue_terms(queue.status)
     for branch in (reviewer.branch, queue.branch):
         if branch is not None:
             where.append(c.branch_code == branch)
