@@ -17,7 +17,7 @@ from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
 from sync.server.api.routes import admin as admin_routes
-from sync.server.api.routes import auth, bundles, meta, participants
+from sync.server.api.routes import admin_coverage, auth, bundles, meta, participants
 from sync.server.api.routes import sync as sync_routes
 from sync.server.api.state import ServerState
 
@@ -60,6 +60,7 @@ def create_app(
         participants.router,
         bundles.router,
         admin_routes.router,
+        admin_coverage.router,
     ):
         app.include_router(router)
     openapi.install(app)

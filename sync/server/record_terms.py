@@ -3,15 +3,16 @@
 `field_text(column, "status")` is the field as text with the key written into the SQL (never a
 bound parameter): SQLite uses a partial index only when the query's term is word for word the
 index's, and PostgreSQL plans a generic statement the same way.
-`instant_within(field_text(...), low, high)` reads an ISO 8601 stamp with its offset as an instant (visits' `visited_at`) and keeps those in
-a span of instants (SQLite compares `datetime()`'s UTC text, `utc_text`).
+`instant_within(field_text(...), low, high)` reads an ISO 8601 stamp with its offset as an
+instant (visits' `visited_at`) and keeps those in a span of instants (SQLite compares
+`datetime()`'s UTC text, `utc_text`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -27,7 +28,7 @@ class FieldText(ColumnElement[str]):
 
     type = sa.String()
     inherit_cache = True
-    _traverse_internals: ClassVar[Any] = [
+    _traverse_internals = [  # noqa: RUF012
         ("column", InternalTraversal.dp_clauseelement),
         ("key", InternalTraversal.dp_string),
     ]
@@ -44,7 +45,7 @@ class InstantWithin(ColumnElement[bool]):
 
     type = sa.Boolean()
     inherit_cache = True
-    _traverse_internals: ClassVar[Any] = [
+    _traverse_internals = [  # noqa: RUF012
         ("text", InternalTraversal.dp_clauseelement),
         ("low", InternalTraversal.dp_plain_obj),
         ("high", InternalTraversal.dp_plain_obj),

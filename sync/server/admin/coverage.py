@@ -1,0 +1,307 @@
+"""Coverage: what a branch, an event and an agent did against their targets.
+
+Each target (a pulled `target` record: scope branch|event|agent, metric, goal, period) is
+counted over its own period, the branch's days (`clock.day_bounds` in the branch's zone):
+
+- enrollments: the scope's live enrollments the server received in the period (a laptop
+  never sends a draft, so every one is submitted, accepted or needing correction);
+- businesses: the UMKM registered (business records the server received in the period);
+- employers: those businesses whose status is `enrolled` (the laptop's Beranda counts the
+  same status, without a period);
+- visits: the visits whose `visited_at` falls in the period.
+
+An event's scope is the records naming it (`event_id`), an agent's the records they made
+(`owner_code`). Counted in SQL, one GROUP BY per metric, scope and period, through the index of
+migration 0011; a supervisor sees their branch (another branch, or its event or agent, is "not
+found"), an admin every branch or one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from agent_app.domain import clock
+from agent_app.domain.messages import Text
+from sync.server import branches, db
+from sync.server.admin.common import FieldError, NotFound
+from sync.server.admin.records import METRICS, SCOPES
+from sync.server.admin.review import Reviewer, check_text
+from sync.server.record_terms import field_text, instant_within, word
+
+#: At most this many targets in one answer (the newest periods first are kept).
+MAX_TARGETS = 500
+ENTITY = {"enrollments": "enrollment", "businesses": "business", "employers": "business"}
+ENTITY["visits"] = "visit"
+
+
+@dataclass(frozen=True)
+class CoverageFilter:
+    """What to show: `branch` narrows an admin's view (a supervisor's is their own); `event`
+    and `agent` keep that event's or agent's targets; `period_from`/`period_to` (YYYY-MM-DD)
+    keep the targets whose period reaches into those days."""
+
+    branch: str | None = None
+    event: str | None = None
+    agent: str | None = None
+    period_from: str | None = None
+    period_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One target and what was done towards it."""
+
+    target_id: str
+    branch: str
+    scope: str
+    scope_id: str
+    scope_name: str
+    metric: str
+    goal: int
+    period_start: dt.date
+    period_end: dt.date
+    done: int
+
+    @property
+    def percent(self) -> float | None:
+        """Done as a percentage of the goal (None for a goal of 0)."""
+        return round(100 * self.done / self.goal, 1) if self.goal else None
+
+
+@dataclass(frozen=True)
+class _Target:
+    entity_id: str
+    branch: str
+    scope: str
+    scope_id: str
+    metric: str
+    goal: int
+    start: dt.date
+    end: dt.date
+
+
+def _day(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise FieldError(
+            field,
+            Text.of("Write the date as YYYY-MM-DD, for example {example}.", example="2026-12-31"),
+        ) from error
+
+
+def _check(wanted: CoverageFilter) -> tuple[dt.date | None, dt.date | None]:
+    for name, value in (("branch", wanted.branch), ("event", wanted.event)):
+        check_text(name, value or "")
+    check_text("agent", wanted.agent or "")
+    low, high = _day(wanted.period_from, "from"), _day(wanted.period_to, "to")
+    if low and high and high < low:
+        raise FieldError("to", Text.of("The last day is before the first day."))
+    return low, high
+
+
+def _visible_branches(conn: sa.Connection, wanted: CoverageFilter, who: Reviewer) -> list[str]:
+    """The branches in view; another branch than the supervisor's is not found."""
+    b = db.table(db.Branch).c
+    query = sa.select(b.code).order_by(b.code)
+    for code in (who.branch, wanted.branch):
+        if code is not None:
+            query = query.where(b.code == code)
+    found = list(conn.execute(query).scalars())
+    if wanted.branch and not found:
+        raise NotFound(Text.of("There is no such branch."))
+    return found
+
+
+def _check_event_and_agent(conn: sa.Connection, wanted: CoverageFilter, seen: list[str]) -> None:
+    r, a = db.table(db.Record).c, db.table(db.Agent).c
+    if wanted.event:
+        try:
+            event_id = str(uuid.UUID(wanted.event))
+        except ValueError:
+            event_id = ""
+        found = conn.execute(
+            sa.select(r.entity_id).where(
+                r.entity_id == event_id, r.entity == "event", r.branch_code.in_(seen)
+            )
+        ).first()
+        if found is None:
+            raise NotFound(Text.of("There is no such event."))
+    if wanted.agent:
+        found = conn.execute(
+            sa.select(a.code).where(a.code == wanted.agent, a.branch_code.in_(seen))
+        ).first()
+        if found is None:
+            raise NotFound(Text.of("There is no such agent."))
+
+
+def _targets(
+    conn: sa.Connection,
+    wanted: CoverageFilter,
+    seen: list[str],
+    low: dt.date | None,
+    high: dt.date | None,
+) -> list[_Target]:
+    r = db.table(db.Record).c
+    rows = conn.execute(
+        sa.select(r.entity_id, r.branch_code, r.fields)
+        .where(r.entity == "target", r.deleted == sa.false(), r.branch_code.in_(seen))
+        .order_by(r.server_seq.desc())
+        .limit(MAX_TARGETS)
+    ).all()
+    keep = []
+    for row in rows:
+        target = _target(row)
+        if target is None or (low and target.end < low) or (high and target.start > high):
+            continue
+        if wanted.event or wanted.agent:
+            wanted_scopes = {("event", wanted.event), ("agent", wanted.agent)}
+            if (target.scope, target.scope_id) not in wanted_scopes:
+                continue
+        keep.append(target)
+    return keep
+
+
+def _target(row: Any) -> _Target | None:
+    fields = row.fields or {}
+    try:
+        target = _Target(
+            row.entity_id,
+            row.branch_code,
+            str(fields["scope"]),
+            str(fields["scope_id"]),
+            str(fields["metric"]),
+            int(fields["goal"]),
+            dt.date.fromisoformat(fields["period_start"]),
+            dt.date.fromisoformat(fields["period_end"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # not a target the set-target service wrote
+    return target if target.scope in SCOPES and target.metric in METRICS else None
+
+
+def count_query(
+    branch: str,
+    zone: str,
+    metric: str,
+    scope: str,
+    scope_ids: Iterable[str],
+    days: tuple[dt.date, dt.date],
+) -> sa.Select[Any]:
+    """(scope id, count) of what the scopes `scope_ids` did of `metric` over `days` (first and
+    last, inclusive, the branch's days in `zone`): one GROUP BY."""
+    c = db.table(db.Record).c
+    low, high = clock.day_bounds(*days, zone)
+    where: list[sa.ColumnElement[bool]] = [
+        c.branch_code == branch,
+        c.entity == word(ENTITY[metric]),
+        c.deleted == sa.false(),
+    ]
+    if metric == "visits":
+        where.append(instant_within(field_text(c.fields, "visited_at"), low, high))
+    else:
+        where += [c.created_at >= low.astimezone(dt.UTC), c.created_at < high.astimezone(dt.UTC)]
+    if metric == "employers":
+        where.append(field_text(c.fields, "status") == word("enrolled"))
+    key: sa.ColumnElement[Any]
+    if scope == "branch":
+        key = c.branch_code
+    elif scope == "agent":
+        key = c.owner_code
+    else:
+        key = field_text(c.fields, "event_id")
+    if scope != "branch":
+        where.append(key.in_(sorted(set(scope_ids))))
+    return sa.select(key, sa.func.count()).where(*where).group_by(key)
+
+
+def count(
+    conn: sa.Connection,
+    branch: str,
+    metric: str,
+    scope: str,
+    scope_ids: Iterable[str],
+    days: tuple[dt.date, dt.date],
+) -> dict[str, int]:
+    """Scope id -> what it did of `metric` over `days` (`count_query`)."""
+    zone = branches.time_zone(conn, branch)
+    rows = conn.execute(count_query(branch, zone, metric, scope, scope_ids, days)).all()
+    return {str(scope_id): int(n) for scope_id, n in rows}
+
+
+def _names(conn: sa.Connection, targets: list[_Target]) -> dict[tuple[str, str], str]:
+    b, a, r = db.table(db.Branch).c, db.table(db.Agent).c, db.table(db.Record).c
+    ids: dict[str, set[str]] = defaultdict(set)
+    for target in targets:
+        ids[target.scope].add(target.scope_id)
+    names: dict[tuple[str, str], str] = {}
+    if ids["branch"]:
+        query = sa.select(b.code, b.name).where(b.code.in_(ids["branch"]))
+        names.update({("branch", code): name for code, name in conn.execute(query)})
+    if ids["agent"]:
+        query = sa.select(a.code, a.name).where(a.code.in_(ids["agent"]))
+        names.update({("agent", code): name for code, name in conn.execute(query)})
+    if ids["event"]:
+        query = sa.select(r.entity_id, r.fields).where(r.entity_id.in_(ids["event"]))
+        for entity_id, fields in conn.execute(query):
+            names[("event", entity_id)] = str((fields or {}).get("name") or entity_id)
+    return names
+
+
+SCOPE_ORDER = {scope: index for index, scope in enumerate(SCOPES)}
+
+
+def coverage(engine: Engine, wanted: CoverageFilter, who: Reviewer) -> list[Line]:
+    """The targets in view and what was done towards each, by branch, then branch, event and
+    agent targets, then name, metric and period."""
+    low, high = _check(wanted)
+    with engine.connect() as conn:
+        seen = _visible_branches(conn, wanted, who)
+        _check_event_and_agent(conn, wanted, seen)
+        targets = _targets(conn, wanted, seen, low, high)
+        groups: dict[tuple[str, str, str, dt.date, dt.date], list[_Target]] = defaultdict(list)
+        for target in targets:
+            key = (target.branch, target.metric, target.scope, target.start, target.end)
+            groups[key].append(target)
+        done: dict[str, int] = {}
+        for (branch, metric, scope, start, end), members in groups.items():
+            counts = count(conn, branch, metric, scope, [t.scope_id for t in members], (start, end))
+            for target in members:
+                done[target.entity_id] = counts.get(target.scope_id, 0)
+        names = _names(conn, targets)
+    lines = [
+        Line(
+            t.entity_id,
+            t.branch,
+            t.scope,
+            t.scope_id,
+            names.get((t.scope, t.scope_id), t.scope_id),
+            t.metric,
+            t.goal,
+            t.start,
+            t.end,
+            done[t.entity_id],
+        )
+        for t in targets
+    ]
+    lines.sort(
+        key=lambda x: (
+            x.branch,
+            SCOPE_ORDER[x.scope],
+            x.scope_name,
+            METRICS.index(x.metric),
+            x.period_start,
+            x.period_end,
+        )
+    )
+    return lines
