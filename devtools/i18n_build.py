@@ -4,6 +4,7 @@ nothing, exit non-zero when a message lacks Indonesian or a compiled file is sta
 1. Collects every message a person can read, in English (the source language):
    - `self.tr(...)` / `QCoreApplication.translate(...)` of agent_app/ui (via `pyside6-lupdate`);
    - `Text.of("...")` of agent_app and sync (the domain's, services' and server's messages);
+   - `_("...")` of the console's templates (sync/server/console/templates);
    - the names of the open lists in `resources/keys.json` (context: the list's name).
 2. Merges them into `resources/i18n/id.po` (new ones appear untranslated for the translator;
    ones no longer used are dropped) and compiles it into `id.mo`, which the app and the server
@@ -27,6 +28,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from agent_app.domain import _resources
 from agent_app.ui import i18n
 from devtools import i18n_po
@@ -36,6 +39,8 @@ UI_DIR = REPO / "agent_app" / "ui"
 #: The trees whose `Text.of(...)` messages the catalogue carries.
 TEXT_ROOTS = (REPO / "agent_app", REPO / "sync")
 LANGUAGES = ("id",)
+#: The branch console's templates (`{{ _("...") }}`).
+TEMPLATES = REPO / "sync" / "server" / "console" / "templates"
 
 
 def _tool(name: str) -> str:
@@ -130,6 +135,26 @@ def text_messages(
     return found, problems
 
 
+def template_messages(
+    folder: Path = TEMPLATES,
+) -> tuple[set[tuple[str | None, str]], list[str]]:
+    """The `_("...")` messages of the console's Jinja2 templates (Jinja's own extractor)."""
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+    found: set[tuple[str | None, str]] = set()
+    problems: list[str] = []
+    for path in sorted(folder.rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        for line, _function, message in env.extract_translations(source):  # type: ignore[attr-defined]
+            # A call with keyword values gives (text, None): the values are not messages.
+            texts = message if isinstance(message, tuple) else (message,)
+            texts = tuple(text for text in texts if text is not None)
+            if not texts or any(not isinstance(text, str) for text in texts):
+                problems.append(f"{path.relative_to(REPO)}:{line}: not a literal")
+                continue
+            found.update((None, text) for text in texts)
+    return found, problems
+
+
 def key_messages() -> set[tuple[str | None, str]]:
     """The names of the open lists of keys.json, each under its list's name."""
     data = json.loads(_resources.read_text("keys.json"))
@@ -143,7 +168,10 @@ def key_messages() -> set[tuple[str | None, str]]:
 
 def collect() -> Messages:
     core, problems = text_messages()
-    return Messages(qt=qt_messages(), core=core | key_messages(), problems=problems)
+    pages, page_problems = template_messages()
+    return Messages(
+        qt=qt_messages(), core=core | pages | key_messages(), problems=problems + page_problems
+    )
 
 
 def _used(entry: i18n_po.Entry, messages: Messages) -> bool:

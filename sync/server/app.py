@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import config, db, migrate, observe
+from sync.server import config, console, db, migrate, observe
 from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
@@ -63,6 +63,7 @@ def create_app(
         admin_coverage.router,
     ):
         app.include_router(router)
+    console.install(app)
     openapi.install(app)
     return app
 

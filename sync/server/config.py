@@ -126,6 +126,10 @@ class Settings:
     min_app_version: str = protocol.OLDEST_APP_VERSION
     #: The newest app release (`latest_app_version`): older apps show a quiet notice.
     latest_app_version: str = field(default_factory=protocol.installed_app_version)
+    #: The branch console: a session ends after this many minutes without a request, and
+    #: after `console_max_hours` whatever it does.
+    console_idle_minutes: int = 30
+    console_max_hours: int = 12
 
     def __post_init__(self) -> None:
         for name in ("min_app_version", "latest_app_version"):

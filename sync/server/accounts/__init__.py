@@ -14,6 +14,7 @@ rate-limited (throttle.py).
 
 from sync.server.accounts.devices import device_public_key as device_public_key
 from sync.server.accounts.logins import login as login
+from sync.server.accounts.logins import verify_password as verify_password
 from sync.server.accounts.principal import AuthError as AuthError
 from sync.server.accounts.principal import Principal as Principal
 from sync.server.accounts.principal import agent_info as agent_info

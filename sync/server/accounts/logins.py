@@ -49,8 +49,28 @@ def login(
         gate: bounds the password checks at once in this process.
     """
     public_key = device_key(request.device_public_key)
+    agent = verify_password(
+        engine, settings, request.agent_code, request.password, client[:64], gate
+    )
+    now = db.utcnow()
+    device_id = str(request.device_id)
+    with engine.connect() as conn, conn.begin():
+        bind_device(conn, agent, device_id, request.device_name, public_key, now)
+        return issue(conn, settings, agent, device_id, uuid.uuid4().hex)
+
+
+def verify_password(
+    engine: Engine,
+    settings: config.Settings,
+    code: str,
+    password: str,
+    client: str = "-",
+    gate: throttle.HashGate | None = None,
+) -> Any:
+    """The active agent whose code and password these are (its row), under the login's rate
+    limits, lockout and bound on password checks at once; AuthError otherwise (401, 429, 503).
+    The API's login and the console's sign-in both come through here."""
     client = client[:64]
-    code = request.agent_code
     _check_rates(engine, settings, code, client)
     with (gate or throttle.HashGate(1, 0)).enter() as admitted:
         if not admitted:
@@ -61,14 +81,10 @@ def login(
                 "The server is busy; retry later.",
                 retry_after=settings.retry_after_seconds,
             )
-        agent, known = _check_password(engine, settings, request, client)
+        agent, known = _check_password(engine, settings, code, password, client)
     if agent is None:
-        _wrong_password(engine, settings, request.agent_code, client, known)
-    now = db.utcnow()
-    device_id = str(request.device_id)
-    with engine.connect() as conn, conn.begin():
-        bind_device(conn, agent, device_id, request.device_name, public_key, now)
-        return issue(conn, settings, agent, device_id, uuid.uuid4().hex)
+        _wrong_password(engine, settings, code, client, known)
+    return agent
 
 
 def _check_rates(engine: Engine, settings: config.Settings, code: str, client: str) -> None:
@@ -84,12 +100,11 @@ def _check_rates(engine: Engine, settings: config.Settings, code: str, client: s
 
 
 def _check_password(
-    engine: Engine, settings: config.Settings, request: protocol.LoginRequest, client: str
+    engine: Engine, settings: config.Settings, code: str, password: str, client: str
 ) -> tuple[Any, bool]:
     """The agent whose password this is (its row; None for a wrong password) and whether the
     code names an active agent; AuthError 429 `account_locked` after too many wrong ones
     from this address."""
-    code = request.agent_code
     agents = db.table(db.Agent)
     with engine.connect() as conn:
         agent = conn.execute(sa.select(agents).where(agents.c.code == code)).first()
@@ -109,9 +124,9 @@ def _check_password(
             retry_after=wait,
         )
     if agent is not None and agent.active:
-        ok = security.verify_password(settings, agent.password_hash, request.password)
+        ok = security.verify_password(settings, agent.password_hash, password)
     else:
-        security.verify_password(settings, _dummy_hash(settings), request.password)
+        security.verify_password(settings, _dummy_hash(settings), password)
         ok = False
     if not ok:
         return None, known

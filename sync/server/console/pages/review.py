@@ -1,0 +1,296 @@
+"""The review queue: the branch's enrollments oldest first, one enrollment's record with its NIK
+masked (shown whole only by an audited "show NIK"), accept with the membership number, send
+back with a reason, accept several at once. Every decision goes through `admin.review`, the
+service the API and the command line use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from agent_app.domain import masking
+from agent_app.domain.messages import Text
+from sync.server.admin import review, review_queue
+from sync.server.admin.common import FieldError
+from sync.server.api.state import ServerState, server_state
+from sync.server.console import render, session
+from sync.server.console.session import Change, ConsoleUser
+
+router = APIRouter()
+PAGE_SIZE = 50
+STATUS_LABELS = {
+    "submitted": Text.of("Waiting for review"),
+    "accepted": Text.of("Accepted"),
+    "needs_correction": Text.of("Sent back"),
+}
+#: The record's fields shown on the detail page, in order, with their labels.
+FIELD_LABELS = (
+    ("full_name", Text.of("Full name")),
+    ("birth_place", Text.of("Place of birth")),
+    ("birth_date", Text.of("Date of birth")),
+    ("gender", Text.of("Gender")),
+    ("phone", Text.of("Phone")),
+    ("email", Text.of("Email")),
+    ("address", Text.of("Address")),
+    ("region_code", Text.of("Region code")),
+    ("occupation", Text.of("Occupation")),
+    ("declared_income", Text.of("Declared income (Rp)")),
+    ("programs", Text.of("Programs")),
+    ("period_months", Text.of("Months paid")),
+    ("enrolled_on", Text.of("Enrolled on")),
+    ("membership_number", Text.of("Membership number")),
+    ("review_reason", Text.of("Reason sent back")),
+)
+
+
+def _day(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@router.get("/review")
+def queue(
+    request: Request,
+    status: str = "submitted",
+    agent: str = "",
+    event: str = "",
+    branch: str = "",
+    received_from: str = "",
+    received_to: str = "",
+    cursor: str = "",
+    user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    filters = {
+        "status": status if status in review.REVIEW_STATUSES else "submitted",
+        "agent": agent.strip()[:64],
+        "event": event.strip()[:64],
+        "branch": branch.strip()[:32] if user.is_admin else "",
+        "received_from": received_from,
+        "received_to": received_to,
+    }
+    errors: dict[str, str] = {}
+    start, end = _day(received_from), _day(received_to)
+    for name, typed, parsed in (
+        ("received_from", received_from, start),
+        ("received_to", received_to, end),
+    ):
+        if typed and parsed is None:
+            errors[name] = Text.of("Type a date like 2026-12-01.").in_language(user.lang)
+    queue_filter = review_queue.QueueFilter(
+        filters["status"],
+        filters["agent"] or None,
+        filters["event"] or None,
+        filters["branch"] or None,
+        start,
+        end,
+    )
+    try:
+        page = review_queue.list_enrollments(
+            server.engine, queue_filter, user.reviewer, cursor or None, PAGE_SIZE
+        )
+    except FieldError as error:
+        errors.update(render.field_errors(error, user.lang))
+        page = review_queue.Page([], None)
+    return _queue_page(request, user, page, filters, errors)
+
+
+def _queue_page(
+    request: Request,
+    user: ConsoleUser,
+    page: review_queue.Page,
+    filters: dict[str, str],
+    errors: dict[str, str],
+    numbers: dict[str, str] | None = None,
+    chosen: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render.page(
+        request,
+        user,
+        "review.html",
+        status_code=status_code,
+        nav="review",
+        items=page.items,
+        next_cursor=page.next_cursor,
+        filters=filters,
+        errors=errors,
+        numbers=numbers or {},
+        chosen=set(chosen or []),
+        statuses=[(code, render.text_of(text, user.lang)) for code, text in STATUS_LABELS.items()],
+        status_labels={code: text.in_language(user.lang) for code, text in STATUS_LABELS.items()},
+    )
+
+
+@router.post("/review/accept")
+def accept_many(
+    request: Request,
+    change: Change = Depends(session.change),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    """Accepts the ticked enrollments, each with the number typed on its line: all or none."""
+    user = change.user
+    chosen = change.all("ids")
+    numbers = {
+        key[len("number:") :]: value
+        for key, value in change.form.items()
+        if key.startswith("number:")
+    }
+    errors: dict[str, str] = {}
+    if not chosen:
+        errors["ids"] = Text.of("Tick at least one enrollment to accept.").in_language(user.lang)
+    else:
+        decisions = [(entity_id, numbers.get(entity_id, "").strip()) for entity_id in chosen]
+        try:
+            review.accept_many(server.engine, decisions, user.reviewer)
+        except FieldError as error:
+            errors = _bulk_errors(error, chosen, user.lang)
+        else:
+            notice = Text.of("{count} enrollments accepted.", count=len(chosen))
+            return render.redirect(request, user, "/console/review", notice)
+    page = review_queue.list_enrollments(
+        server.engine, review_queue.QueueFilter(), user.reviewer, None, PAGE_SIZE
+    )
+    filters = {
+        "status": "submitted",
+        "agent": "",
+        "event": "",
+        "branch": "",
+        "received_from": "",
+        "received_to": "",
+    }
+    return _queue_page(request, user, page, filters, errors, numbers, chosen, status_code=422)
+
+
+def _bulk_errors(error: FieldError, chosen: list[str], lang: str) -> dict[str, str]:
+    """`items.3.membership_number` -> the message under line 3's number field."""
+    parts = error.field.split(".")
+    message = error.text.in_language(lang)
+    if (
+        len(parts) >= 2
+        and parts[0] == "items"
+        and parts[1].isdigit()
+        and int(parts[1]) < len(chosen)
+    ):
+        return {f"number:{chosen[int(parts[1])]}": message}
+    return {"ids": message}
+
+
+def _detail_page(
+    request: Request,
+    user: ConsoleUser,
+    server: ServerState,
+    entity_id: str,
+    *,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    nik: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    record = review_queue.get_enrollment(server.engine, entity_id, user.reviewer)
+    fields: dict[str, Any] = record["fields"]
+    shown = []
+    for name, label in FIELD_LABELS:
+        value = fields.get(name)
+        if value in (None, "", []):
+            continue
+        if name == "phone":
+            value = masking.phone(value)
+        if name == "programs" and isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        shown.append((label.in_language(user.lang), value))
+    return render.page(
+        request,
+        user,
+        "review_detail.html",
+        status_code=status_code,
+        nav="review",
+        record=record,
+        shown=shown,
+        nik=nik,
+        errors=errors or {},
+        typed=typed or {},
+        status_label=STATUS_LABELS.get(record["status"] or "", Text.of("Unknown")).in_language(
+            user.lang
+        ),
+        reasons=[
+            (code, text.in_language(user.lang)) for code, text in review.SEND_BACK_REASONS.items()
+        ],
+    )
+
+
+@router.get("/review/{entity_id}")
+def detail(
+    request: Request,
+    entity_id: str,
+    user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    return _detail_page(request, user, server, entity_id)
+
+
+@router.post("/review/{entity_id}/reveal-nik")
+def reveal_nik(
+    request: Request,
+    entity_id: str,
+    change: Change = Depends(session.change),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    """The detail page with the whole NIK, this once (the administration trail records it)."""
+    nik = review.reveal_nik(server.engine, entity_id, change.user.reviewer)
+    return _detail_page(request, change.user, server, entity_id, nik=nik)
+
+
+@router.post("/review/{entity_id}/accept")
+def accept(
+    request: Request,
+    entity_id: str,
+    change: Change = Depends(session.change),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    user, number = change.user, change.form.get("membership_number", "").strip()
+    try:
+        review.accept(server.engine, entity_id, number, user.reviewer)
+    except FieldError as error:
+        return _detail_page(
+            request,
+            user,
+            server,
+            entity_id,
+            errors=render.field_errors(error, user.lang),
+            typed=dict(change.form),
+            status_code=422,
+        )
+    return render.redirect(request, user, "/console/review", Text.of("Enrollment accepted."))
+
+
+@router.post("/review/{entity_id}/send-back")
+def send_back(
+    request: Request,
+    entity_id: str,
+    change: Change = Depends(session.change),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    user = change.user
+    reason, note = change.form.get("reason", ""), change.form.get("note", "")
+    try:
+        review.send_back(server.engine, entity_id, reason, note, user.reviewer)
+    except FieldError as error:
+        return _detail_page(
+            request,
+            user,
+            server,
+            entity_id,
+            errors=render.field_errors(error, user.lang),
+            typed=dict(change.form),
+            status_code=422,
+        )
+    notice = Text.of(
+        "Enrollment sent back to its agent; the laptop shows the reason at its next sync."
+    )
+    return render.redirect(request, user, "/console/review", notice)
