@@ -305,3 +305,38 @@ def coverage(engine: Engine, wanted: CoverageFilter, who: Reviewer) -> list[Line
         )
     )
     return lines
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a coverage filter may name: (value, label) pairs in view of the caller."""
+
+    branches: list[tuple[str, str]]
+    events: list[tuple[str, str]]
+    agents: list[tuple[str, str]]
+
+
+def choices(engine: Engine, who: Reviewer, branch: str | None = None) -> Choices:
+    """The branches, events and agents the caller may filter on (`branch` narrows an admin's
+    events and agents; an unknown or hidden branch gives empty lists)."""
+    b, a, r = db.table(db.Branch).c, db.table(db.Agent).c, db.table(db.Record).c
+    with engine.connect() as conn:
+        query = sa.select(b.code, b.name).order_by(b.code)
+        if who.branch is not None:
+            query = query.where(b.code == who.branch)
+        branch_rows = [(code, name) for code, name in conn.execute(query)]
+        seen = [code for code, _ in branch_rows if branch in (None, "", code)]
+        events = conn.execute(
+            sa.select(r.entity_id, r.fields)
+            .where(r.entity == "event", r.deleted == sa.false(), r.branch_code.in_(seen))
+            .order_by(r.server_seq.desc())
+            .limit(MAX_TARGETS)
+        ).all()
+        agents = conn.execute(
+            sa.select(a.code, a.name).where(a.branch_code.in_(seen)).order_by(a.code)
+        ).all()
+    return Choices(
+        branch_rows,
+        [(entity_id, str((fields or {}).get("name") or entity_id)) for entity_id, fields in events],
+        [(code, f"{name} ({code})") for code, name in agents],
+    )

@@ -37,6 +37,7 @@ from sync.server.admin.common import NotFound
 from sync.server.api import errors
 from sync.server.console import render, session
 from sync.server.console.pages import auth, review
+from sync.server.console.pages import coverage as coverage_page
 
 PREFIX = "/console"
 #: No inline script or style, nothing from elsewhere, never inside a frame.
@@ -160,7 +161,7 @@ async def _bug(request: Request, error: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Adds the console to the server's app."""
-    for page in (auth, review):
+    for page in (auth, review, coverage_page):
         app.include_router(page.router, prefix=PREFIX, include_in_schema=False)
     static = resources.files("sync.server.console").joinpath("static")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="console-static")
