@@ -10,6 +10,8 @@ import time
 import uuid
 from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sync.server import observe
@@ -86,6 +88,18 @@ class _Exchange:
         await self.send_with_id(message)
 
 
+def _bug_page(scope: Scope) -> Response | None:
+    """The 500 page of a part of the app that answers in HTML (the console registers one in
+    `app.state.bug_pages`: path prefix -> page), None for the JSON API."""
+    app = scope.get("app")
+    pages = getattr(getattr(app, "state", None), "bug_pages", {}) or {}
+    for prefix, page in pages.items():
+        if scope["path"].startswith(prefix):
+            answer: Response = page(Request(scope))
+            return answer
+    return None
+
+
 class RequestIdMiddleware:
     """Names each request (`X-Request-ID`, echoed back), counts it in the metrics (route
     template, method, status, latency) and logs it: method, path, status and time as text, or
@@ -114,9 +128,10 @@ class RequestIdMiddleware:
             log_bug(error)
             exchange.status = 500
             if not exchange.started_response:
-                await error_response(500, "internal", "Something went wrong on the server.")(
-                    scope, receive, exchange.send_with_id
+                answer = _bug_page(scope) or error_response(
+                    500, "internal", "Something went wrong on the server."
                 )
+                await answer(scope, receive, exchange.send_with_id)
         finally:
             exchange.record()
             request_id_var.reset(token)

@@ -10,7 +10,8 @@ admins (every branch). Agents cannot sign in. How a page is built:
   `FieldError`, the same page again with `errors=render.field_errors(error, user.lang)` and
   the values typed (status 422): nothing half-saved, nothing typed lost.
 - Templates in `templates/` extend `base.html` (`{% set nav = "<name>" %}`, blocks `title` and
-  `content`) and use the macros of `macros.html`; messages are `{{ _("English") }}`.
+  `content`) and use the macros of `macros.html`, imported `{% import "macros.html" as m with
+  context %}` (`m.csrf()` reads the page's token); messages are `{{ _("English") }}`.
 - A supervisor asking for another branch's record gets the not-found page (404): services
   raise `NotFound` for a record outside the caller's scope exactly as for a missing one.
 - No inline script or style (the Content-Security-Policy forbids both); assets are files in
@@ -34,7 +35,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent_app.domain.messages import Text
 from sync.server.admin.common import NotFound
-from sync.server.api import errors
 from sync.server.console import render, session
 from sync.server.console.pages import auth, review
 from sync.server.console.pages import coverage as coverage_page
@@ -149,8 +149,9 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> Respon
     )
 
 
-async def _bug(request: Request, error: Exception) -> Response:
-    errors.log_bug(error)
+def _bug_page(request: Request) -> Response:
+    """The 500 page (the bug itself is logged, without its message, by the request-id
+    middleware, which asks for this page: `app.state.bug_pages`)."""
     return _error_page(
         request,
         500,
@@ -170,9 +171,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(session.PasswordChangeRequired, _password)  # type: ignore[arg-type]
     app.add_exception_handler(session.BadCsrf, _bad_csrf)  # type: ignore[arg-type]
     handlers = app.exception_handlers
-    for kind, console in (
-        (NotFound, _not_found),
-        (StarletteHTTPException, _http_error),
-        (Exception, _bug),
-    ):
+    app.state.bug_pages = {PREFIX: _bug_page}
+    for kind, console in ((NotFound, _not_found), (StarletteHTTPException, _http_error)):
         app.add_exception_handler(kind, _wrap(handlers.get(kind), console))

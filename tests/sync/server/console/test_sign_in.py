@@ -11,6 +11,7 @@ from conftest import Console
 from srv_support import World
 
 from sync.server import db
+from sync.server.admin import review_queue
 
 CSP_MUST = ("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "default-src 'none'")
 
@@ -200,3 +201,23 @@ def test_a_one_time_password_leads_to_the_password_page_first(world: World) -> N
     assert answer.headers["location"] == "/console/password"
     review = browser.client.get("/console/review")
     assert review.status_code == 303 and review.headers["location"] == "/console/password"
+
+
+@pytest.mark.expect_warning_log("unhandled RuntimeError")
+def test_a_bug_shows_a_plain_page_in_the_persons_language_not_json(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _people(world)
+    browser = Console(world)
+    browser.sign_in("S1")
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(review_queue, "list_enrollments", broken)
+    answer = browser.client.get("/console/review")
+    assert answer.status_code == 500 and answer.headers["content-type"].startswith("text/html")
+    assert "tidak ada yang berubah" in answer.text and "a bug" not in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
+    api = world.client.get("/v1/nowhere")
+    assert api.headers["content-type"] == "application/json"
