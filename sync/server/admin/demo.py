@@ -153,37 +153,36 @@ def clock_now() -> dt.datetime:
 
 
 class _Pusher:
-    """Pushes records as the agents' laptops would (one device each)."""
+    """Pushes records as the agents' laptops would (one device each, one batch per agent)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.seq = 0
+        self.waiting: dict[str, list[protocol.Op]] = {}
 
-    def push(self, agent: str, entity: str, items: list[dict[str, Any]]) -> list[str]:
-        device = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo-device:{agent}"))
-        caller = push.Caller(agent, BRANCH[0], "agent", device)
-        ids, ops = [], []
-        for fields in items:
-            entity_id = str(uuid.uuid4())
-            self.seq += 1
-            ops.append(
-                protocol.Op.model_validate(
-                    {
-                        "op_id": str(uuid.uuid4()),
-                        "op_seq": self.seq,
-                        "entity": entity,
-                        "entity_id": entity_id,
-                        "kind": "create",
-                        "fields": fields,
-                        "recorded_at": clock_now().isoformat(),
-                    }
-                )
-            )
-            ids.append(entity_id)
-        for op_id, outcome in push.apply_batch(self.engine, caller, ops):
-            if outcome.status != "applied":
-                raise AdminError(f"demo op {op_id} was {outcome.status}: {outcome.error}")
-        return ids
+    def add(self, agent: str, entity: str, fields: dict[str, Any]) -> str:
+        entity_id = str(uuid.uuid4())
+        self.seq += 1
+        op = {
+            "op_id": str(uuid.uuid4()),
+            "op_seq": self.seq,
+            "entity": entity,
+            "entity_id": entity_id,
+            "kind": "create",
+            "fields": fields,
+            "recorded_at": clock_now().isoformat(),
+        }
+        self.waiting.setdefault(agent, []).append(protocol.Op.model_validate(op))
+        return entity_id
+
+    def flush(self) -> None:
+        for agent, ops in self.waiting.items():
+            device = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-demo-device:{agent}"))
+            caller = push.Caller(agent, BRANCH[0], "agent", device)
+            for op_id, outcome in push.apply_batch(self.engine, caller, ops):
+                if outcome.status != "applied":
+                    raise AdminError(f"demo op {op_id} was {outcome.status}: {outcome.error}")
+        self.waiting = {}
 
 
 def _accounts(engine: Engine, settings: config.Settings) -> dict[str, str]:
@@ -223,24 +222,26 @@ def seed_demo(engine: Engine, settings: config.Settings) -> Demo:
     passwords = _accounts(engine, settings)
     event_id = _event_and_targets(engine, today)
     pusher = _Pusher(engine)
-    booth: list[str] = []
+    booth = []
     for i in range(BOOTH_UMKM):
         status = "enrolled" if i < BOOTH_EMPLOYERS else "contacted"
         fields = _business(rng, i, event_id=event_id, status=status)
-        booth += pusher.push(AGENTS[i % len(AGENTS)], "business", [fields])
+        booth.append(pusher.add(AGENTS[i % len(AGENTS)], "business", fields))
     street = [
-        pusher.push(AGENTS[i % 2], "business", [_business(rng, BOOTH_UMKM + i)])[0]
+        pusher.add(AGENTS[i % 2], "business", _business(rng, BOOTH_UMKM + i))
         for i in range(STREET_UMKM)
     ]
+    pusher.flush()
     _visits(rng, pusher, event_id, booth, street)
     enrollments = [
-        pusher.push(
+        pusher.add(
             AGENTS[i % len(AGENTS)],
             "enrollment",
-            [_enrollment(rng, i, today, event_id=event_id if i % 2 == 0 else None)],
-        )[0]
+            _enrollment(rng, i, today, event_id=event_id if i % 2 == 0 else None),
+        )
         for i in range(WORKERS)
     ]
+    pusher.flush()
     supervisor = review.Reviewer(ACCOUNTS[0][0], BRANCH[0])
     for i, entity_id in enumerate(enrollments[:ACCEPTED]):
         review.accept(engine, entity_id, f"DEMO{i + 1:07d}", supervisor)
@@ -263,7 +264,7 @@ def _visits(
             "outcome": outcome,
             "event_id": event_id,
         }
-        pusher.push(AGENTS[i % len(AGENTS)], "visit", [fields])
+        pusher.add(AGENTS[i % len(AGENTS)], "visit", fields)
     for i, business_id in enumerate(street * 2):
         fields = {
             "business_id": business_id,
@@ -273,4 +274,4 @@ def _visits(
             "next_follow_up": (now + dt.timedelta(days=3)).date().isoformat(),
             "notes": "Minta datang lagi",
         }
-        pusher.push(AGENTS[i % 2], "visit", [fields])
+        pusher.add(AGENTS[i % 2], "visit", fields)
