@@ -1,11 +1,14 @@
-"""SQL terms on a record's JSON `fields` that an index can serve.
+"""SQL on a record's JSON `fields` that the database computes into columns of `record`
+(generated columns, migration 0011), so the console filters and counts through indexes
+instead of parsing each record's JSON.
 
-`field_text(column, "status")` is the field as text with the key written into the SQL (never a
-bound parameter): SQLite uses a partial index only when the query's term is word for word the
-index's, and PostgreSQL plans a generic statement the same way.
-`instant_within(field_text(...), low, high)` reads an ISO 8601 stamp with its offset as an
-instant (visits' `visited_at`) and keeps those in a span of instants (SQLite compares
-`datetime()`'s UTC text, `utc_text`).
+- `field_text(column, "status")`: the field as text (`fields ->> 'status'` on PostgreSQL,
+  `json_extract(fields, '$.status')` on SQLite), the key written into the SQL.
+- `utc_text(expression)`: an ISO 8601 stamp with its offset (a visit's `visited_at`) as the
+  instant's UTC text `YYYY-MM-DD HH:MM:SS`, which sorts and compares as time does (SQLite's
+  `datetime()`; on PostgreSQL the function `perisai_utc_text` of migration 0011, which gives
+  NULL for text it cannot read rather than refusing the row). `utc_bound(moment)` writes a
+  bound the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from sqlalchemy.sql import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 KEY = re.compile(r"^[a-z_]{1,40}$")
-WORD = re.compile(r"^[a-z_]{1,40}$")
+#: migration 0011's PostgreSQL function behind `utc_text`.
+PG_UTC_TEXT = "perisai_utc_text"
 
 
 class FieldText(ColumnElement[str]):
@@ -40,45 +44,29 @@ class FieldText(ColumnElement[str]):
         self.key = key
 
 
-class InstantWithin(ColumnElement[bool]):
-    """A text stamp with its offset, read as an instant, is in [low, high) (both aware)."""
+class UtcText(ColumnElement[str]):
+    """A stamp with its offset as its instant's UTC text."""
 
-    type = sa.Boolean()
+    type = sa.String()
     inherit_cache = True
-    _traverse_internals = [  # noqa: RUF012
-        ("text", InternalTraversal.dp_clauseelement),
-        ("low", InternalTraversal.dp_plain_obj),
-        ("high", InternalTraversal.dp_plain_obj),
-    ]
+    _traverse_internals = [("stamp", InternalTraversal.dp_clauseelement)]  # noqa: RUF012
 
-    def __init__(self, text: ColumnElement[str], low: dt.datetime, high: dt.datetime) -> None:
-        self.text = text
-        self.low = low
-        self.high = high
+    def __init__(self, stamp: ColumnElement[str]) -> None:
+        self.stamp = stamp
 
 
 def field_text(column: Any, key: str) -> ColumnElement[str]:
     return FieldText(column, key)
 
 
-def instant_within(
-    text: ColumnElement[str], low: dt.datetime, high: dt.datetime
-) -> ColumnElement[bool]:
-    """`text` (an ISO 8601 stamp with its offset) falls in [low, high), compared as instants."""
-    if low.tzinfo is None or high.tzinfo is None:
-        raise ValueError("the bounds need their time zone")
-    return InstantWithin(text, low, high)
+def utc_text(stamp: ColumnElement[str]) -> ColumnElement[str]:
+    return UtcText(stamp)
 
 
-def word(value: str) -> ColumnElement[str]:
-    """A fixed key (`'submitted'`) written into the SQL, for a partial index's term."""
-    if not WORD.match(value):
-        raise ValueError(f"not a key: {value!r}")
-    return sa.literal_column(f"'{value}'", sa.String())
-
-
-def utc_text(moment: dt.datetime) -> str:
-    """`moment` as SQLite's `datetime()` writes an instant (UTC, to the second)."""
+def utc_bound(moment: dt.datetime) -> str:
+    """`moment` (aware) as `utc_text` writes an instant."""
+    if moment.tzinfo is None:
+        raise ValueError("the moment needs its time zone")
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -92,15 +80,11 @@ def _field_text_sqlite(element: FieldText, compiler: Any, **kw: Any) -> str:
     return f"json_extract({compiler.process(element.column, **kw)}, '$.{element.key}')"
 
 
-@compiles(InstantWithin)
-def _within_default(element: InstantWithin, compiler: Any, **kw: Any) -> str:
-    moment = f"CAST({compiler.process(element.text, **kw)} AS TIMESTAMP WITH TIME ZONE)"
-    low, high = (f"'{utc_text(at)}+00'" for at in (element.low, element.high))
-    return f"({moment} >= {low} AND {moment} < {high})"
+@compiles(UtcText)
+def _utc_text_default(element: UtcText, compiler: Any, **kw: Any) -> str:
+    return f"{PG_UTC_TEXT}({compiler.process(element.stamp, **kw)})"
 
 
-@compiles(InstantWithin, "sqlite")
-def _within_sqlite(element: InstantWithin, compiler: Any, **kw: Any) -> str:
-    moment = f"datetime({compiler.process(element.text, **kw)})"
-    low, high = (f"'{utc_text(at)}'" for at in (element.low, element.high))
-    return f"({moment} >= {low} AND {moment} < {high})"
+@compiles(UtcText, "sqlite")
+def _utc_text_sqlite(element: UtcText, compiler: Any, **kw: Any) -> str:
+    return f"datetime({compiler.process(element.stamp, **kw)})"

@@ -11,9 +11,10 @@ counted over its own period, the branch's days (`clock.day_bounds` in the branch
 - visits: the visits whose `visited_at` falls in the period.
 
 An event's scope is the records naming it (`event_id`), an agent's the records they made
-(`owner_code`). Counted in SQL, one GROUP BY per metric, scope and period, through the index of
-migration 0011; a supervisor sees their branch (another branch, or its event or agent, is "not
-found"), an admin every branch or one.
+(`owner_code`). Counted in SQL: one GROUP BY (agent, event, status) per branch, kind of record
+and period, through the covering indexes of migration 0011 on its generated columns. A
+supervisor sees their branch (another branch, or its event or agent, is "not found"), an admin
+every branch or one.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from sync.server import branches, db
 from sync.server.admin.common import FieldError, NotFound
 from sync.server.admin.records import METRICS, SCOPES
 from sync.server.admin.review import Reviewer, check_text
-from sync.server.record_terms import field_text, instant_within, word
+from sync.server.record_terms import utc_bound
 
 #: At most this many targets in one answer (the newest periods first are kept).
 MAX_TARGETS = 500
@@ -190,53 +190,52 @@ def _target(row: Any) -> _Target | None:
     return target if target.scope in SCOPES and target.metric in METRICS else None
 
 
-def count_query(
-    branch: str,
-    zone: str,
-    metric: str,
-    scope: str,
-    scope_ids: Iterable[str],
-    days: tuple[dt.date, dt.date],
-) -> sa.Select[Any]:
-    """(scope id, count) of what the scopes `scope_ids` did of `metric` over `days` (first and
-    last, inclusive, the branch's days in `zone`): one GROUP BY."""
+@dataclass(frozen=True)
+class Tally:
+    """What a branch did of one kind of record over a period: (agent, event, status) -> count,
+    the database's GROUP BY (a few rows per agent and event, never the records)."""
+
+    groups: list[tuple[str | None, str | None, str | None, int]]
+
+    def done(self, metric: str, scope: str, scope_id: str) -> int:
+        """The count for a target of `metric` on `scope` `scope_id` (in the tally's branch)."""
+        total = 0
+        for owner, event, status, n in self.groups:
+            if metric == "employers" and status != "enrolled":
+                continue
+            if (scope == "agent" and owner != scope_id) or (scope == "event" and event != scope_id):
+                continue
+            total += n
+        return total
+
+
+def count_query(branch: str, zone: str, entity: str, days: tuple[dt.date, dt.date]) -> Any:
+    """(owner_code, event_id, status, count) of the branch's live `entity` records over `days`
+    (first and last, inclusive, the branch's days in `zone`): received by the server in them,
+    or for visits, visited in them. Read from migration 0011's covering indexes."""
     c = db.table(db.Record).c
     low, high = clock.day_bounds(*days, zone)
     where: list[sa.ColumnElement[bool]] = [
         c.branch_code == branch,
-        c.entity == word(ENTITY[metric]),
+        c.entity == entity,
         c.deleted == sa.false(),
     ]
-    if metric == "visits":
-        where.append(instant_within(field_text(c.fields, "visited_at"), low, high))
+    status: sa.ColumnElement[Any] = c.status
+    if entity == "visit":  # the computed UTC text of `visited_at`
+        where += [c.occurred_at >= utc_bound(low), c.occurred_at < utc_bound(high)]
+        status = sa.null()
     else:
         where += [c.created_at >= low.astimezone(dt.UTC), c.created_at < high.astimezone(dt.UTC)]
-    if metric == "employers":
-        where.append(field_text(c.fields, "status") == word("enrolled"))
-    key: sa.ColumnElement[Any]
-    if scope == "branch":
-        key = c.branch_code
-    elif scope == "agent":
-        key = c.owner_code
-    else:
-        key = field_text(c.fields, "event_id")
-    if scope != "branch":
-        where.append(key.in_(sorted(set(scope_ids))))
-    return sa.select(key, sa.func.count()).where(*where).group_by(key)
+    keys = [c.owner_code, c.event_id] + ([] if entity == "visit" else [status])
+    return (
+        sa.select(c.owner_code, c.event_id, status, sa.func.count()).where(*where).group_by(*keys)
+    )
 
 
-def count(
-    conn: sa.Connection,
-    branch: str,
-    metric: str,
-    scope: str,
-    scope_ids: Iterable[str],
-    days: tuple[dt.date, dt.date],
-) -> dict[str, int]:
-    """Scope id -> what it did of `metric` over `days` (`count_query`)."""
+def tally(conn: sa.Connection, branch: str, entity: str, days: tuple[dt.date, dt.date]) -> Tally:
     zone = branches.time_zone(conn, branch)
-    rows = conn.execute(count_query(branch, zone, metric, scope, scope_ids, days)).all()
-    return {str(scope_id): int(n) for scope_id, n in rows}
+    rows = conn.execute(count_query(branch, zone, entity, days)).all()
+    return Tally([(owner, event, status, int(n)) for owner, event, status, n in rows])
 
 
 def _names(conn: sa.Connection, targets: list[_Target]) -> dict[tuple[str, str], str]:
@@ -269,15 +268,14 @@ def coverage(engine: Engine, wanted: CoverageFilter, who: Reviewer) -> list[Line
         seen = _visible_branches(conn, wanted, who)
         _check_event_and_agent(conn, wanted, seen)
         targets = _targets(conn, wanted, seen, low, high)
-        groups: dict[tuple[str, str, str, dt.date, dt.date], list[_Target]] = defaultdict(list)
-        for target in targets:
-            key = (target.branch, target.metric, target.scope, target.start, target.end)
-            groups[key].append(target)
+        # One GROUP BY per branch, kind of record and period, whatever the scopes.
+        tallies: dict[tuple[str, str, dt.date, dt.date], Tally] = {}
         done: dict[str, int] = {}
-        for (branch, metric, scope, start, end), members in groups.items():
-            counts = count(conn, branch, metric, scope, [t.scope_id for t in members], (start, end))
-            for target in members:
-                done[target.entity_id] = counts.get(target.scope_id, 0)
+        for target in targets:
+            key = (target.branch, ENTITY[target.metric], target.start, target.end)
+            if key not in tallies:
+                tallies[key] = tally(conn, key[0], key[1], (key[2], key[3]))
+            done[target.entity_id] = tallies[key].done(target.metric, target.scope, target.scope_id)
         names = _names(conn, targets)
     lines = [
         Line(
