@@ -209,10 +209,19 @@ class Tally:
         return total
 
 
-def count_query(branch: str, zone: str, entity: str, days: tuple[dt.date, dt.date]) -> Any:
+def count_query(
+    branch: str,
+    zone: str,
+    entity: str,
+    days: tuple[dt.date, dt.date],
+    *,
+    by_event: bool = True,
+    by_status: bool = True,
+) -> Any:
     """(owner_code, event_id, status, count) of the branch's live `entity` records over `days`
     (first and last, inclusive, the branch's days in `zone`): received by the server in them,
-    or for visits, visited in them. Read from migration 0011's covering indexes."""
+    or for visits, visited in them. Through migration 0011's indexes; event_id and status only
+    when asked (`by_event`, `by_status`: SQLite computes them from the JSON of each row)."""
     c = db.table(db.Record).c
     low, high = clock.day_bounds(*days, zone)
     where: list[sa.ColumnElement[bool]] = [
@@ -220,21 +229,33 @@ def count_query(branch: str, zone: str, entity: str, days: tuple[dt.date, dt.dat
         c.entity == entity,
         c.deleted == sa.false(),
     ]
-    status: sa.ColumnElement[Any] = c.status
     if entity == "visit":  # the computed UTC text of `visited_at`
         where += [c.occurred_at >= utc_bound(low), c.occurred_at < utc_bound(high)]
-        status = sa.null()
     else:
         where += [c.created_at >= low.astimezone(dt.UTC), c.created_at < high.astimezone(dt.UTC)]
-    keys = [c.owner_code, c.event_id] + ([] if entity == "visit" else [status])
-    return (
-        sa.select(c.owner_code, c.event_id, status, sa.func.count()).where(*where).group_by(*keys)
-    )
+    keys: list[sa.ColumnElement[Any]] = [c.owner_code]
+    if by_event:
+        keys.append(c.event_id)
+    if by_status and entity != "visit":
+        keys.append(c.status)
+    shown = [
+        c.owner_code,
+        c.event_id if by_event else sa.null(),
+        c.status if by_status and entity != "visit" else sa.null(),
+    ]
+    return sa.select(*shown, sa.func.count()).where(*where).group_by(*keys)
 
 
-def tally(conn: sa.Connection, branch: str, entity: str, days: tuple[dt.date, dt.date]) -> Tally:
+def tally(
+    conn: sa.Connection, branch: str, entity: str, days: tuple[dt.date, dt.date], needs: set[str]
+) -> Tally:
+    """The tally of `entity` in `branch` over `days`; `needs` the metrics and scopes of its
+    targets (the grouping asks only for what they use)."""
     zone = branches.time_zone(conn, branch)
-    rows = conn.execute(count_query(branch, zone, entity, days)).all()
+    query = count_query(
+        branch, zone, entity, days, by_event="event" in needs, by_status="employers" in needs
+    )
+    rows = conn.execute(query).all()
     return Tally([(owner, event, status, int(n)) for owner, event, status, n in rows])
 
 
@@ -269,13 +290,20 @@ def coverage(engine: Engine, wanted: CoverageFilter, who: Reviewer) -> list[Line
         _check_event_and_agent(conn, wanted, seen)
         targets = _targets(conn, wanted, seen, low, high)
         # One GROUP BY per branch, kind of record and period, whatever the scopes.
-        tallies: dict[tuple[str, str, dt.date, dt.date], Tally] = {}
-        done: dict[str, int] = {}
+        needs: dict[tuple[str, str, dt.date, dt.date], set[str]] = defaultdict(set)
         for target in targets:
             key = (target.branch, ENTITY[target.metric], target.start, target.end)
-            if key not in tallies:
-                tallies[key] = tally(conn, key[0], key[1], (key[2], key[3]))
-            done[target.entity_id] = tallies[key].done(target.metric, target.scope, target.scope_id)
+            needs[key] |= {target.scope, target.metric}
+        tallies = {
+            key: tally(conn, key[0], key[1], (key[2], key[3]), wants)
+            for key, wants in needs.items()
+        }
+        done = {
+            t.entity_id: tallies[(t.branch, ENTITY[t.metric], t.start, t.end)].done(
+                t.metric, t.scope, t.scope_id
+            )
+            for t in targets
+        }
         names = _names(conn, targets)
     lines = [
         Line(
