@@ -4,12 +4,12 @@ the laptop's next pull shows the reason; an `admin` account on a laptop acts as 
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
 import requests
 from e2e_support import PASSWORD
+from helpers.enrollments import enrollment_fields
 from helpers.niks import fresh_nik
 
 from agent_app import app, paths
@@ -17,28 +17,7 @@ from agent_app.security import keyslots
 from agent_app.services import enrollments
 from agent_app.settings import Settings
 
-WIB = dt.timezone(dt.timedelta(hours=7))
 CHEAP = keyslots.KdfParams(time_cost=1, memory_cost_kib=1024, parallelism=1)
-
-
-def enrollment_fields(nik: str) -> dict[str, Any]:
-    return {
-        "nik": nik,
-        "full_name": "Siti Aminah",
-        "birth_place": "Palembang",
-        "birth_date": dt.date(1999, 9, 5),
-        "gender": "F",
-        "phone": "0812-3456-7890",
-        "email": None,
-        "address": "Jl. Merdeka 10",
-        "region_code": "16.71.03",
-        "occupation": "penjual_makanan",
-        "declared_income": 1_500_000,
-        "programs": ["JKK", "JKM"],
-        "period_months": 1,
-        "paid_by_state": False,
-        "consent": {"text_version": "2026.1", "given_at": dt.datetime.now(WIB).isoformat()},
-    }
 
 
 def bearer(base_url: str, agent_code: str) -> dict[str, str]:

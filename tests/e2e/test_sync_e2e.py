@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from e2e_support import FAST, PASSWORD, Cable, Laptop
+from helpers.enrollments import enrollment_fields
 from helpers.niks import fresh_nik
 
 from agent_app.domain import clock, contributions, records
@@ -33,28 +34,6 @@ from sync import client as sync_client
 from sync import protocol
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-
-
-def enrollment_fields(nik: str, **changes: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "nik": nik,
-        "full_name": "Siti Aminah",
-        "birth_place": "Palembang",
-        "birth_date": dt.date(1999, 9, 5),
-        "gender": "F",
-        "phone": "0812-3456-7890",
-        "email": None,
-        "address": "Jl. Merdeka 10",
-        "region_code": "16.71.03",
-        "occupation": "penjual_makanan",
-        "declared_income": 1_500_000,
-        "programs": ["JKK", "JKM"],
-        "period_months": 1,
-        "paid_by_state": False,
-        "consent": {"text_version": "2026.1", "given_at": dt.datetime.now(WIB).isoformat()},
-    }
-    fields.update(changes)
-    return fields
 
 
 def submit_enrollment(laptop: Laptop, nik: str, **changes: Any) -> records.Enrollment:

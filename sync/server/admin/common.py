@@ -35,6 +35,15 @@ class FieldError(AdminError):
         self.text = text
 
 
+class Conflict(AdminError):
+    """The record changed since the caller saw it (someone else decided first): the API
+    answers 409, the console shows the message and the record as it is now."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
 class NotFound(AdminError):
     """No such record that this caller may see (another branch's is not found either: the
     API answers 404, the console shows its not-found page)."""

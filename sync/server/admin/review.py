@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from agent_app.domain.messages import Text
 from sync.server import db
-from sync.server.admin.common import FieldError, NotFound, lock_seq, record_action
+from sync.server.admin.common import Conflict, FieldError, NotFound, lock_seq, record_action
 
 REVIEW_STATUSES = ("accepted", "needs_correction", "submitted")
 
@@ -119,8 +119,12 @@ def decide(
     review_reason: str | None,
     membership_number: str | None,
     reviewer: Reviewer,
+    from_status: str | None = None,
 ) -> int:
-    """One decision in the caller's transaction; returns the enrollment's new version."""
+    """One decision in the caller's transaction; returns the enrollment's new version.
+    `from_status`: the status the reviewer saw (Conflict when it is no longer that: two
+    supervisors on one enrollment, or a page left open); None, the command line, decides
+    whatever the status."""
     check_decision(status, membership_number)
     entity_id = enrollment_uuid(entity_id)
     record_action(conn, "review-enrollment", entity_id, by=reviewer.name, status=status)
@@ -128,6 +132,14 @@ def decide(
     row = visible_row(conn, entity_id, reviewer)
     if row.deleted:
         raise ReviewError("id", Text.of("This enrollment was deleted."))
+    now = row.fields.get("status")
+    if from_status is not None and now != from_status:
+        raise Conflict(
+            Text.of(
+                "This enrollment is no longer waiting for review (someone decided it, or its "
+                "agent is correcting it). Nothing was changed; see it as it is now."
+            )
+        )
     version: int = row.version + 1
     changes: dict[str, Any] = {"status": status, "review_reason": review_reason}
     if membership_number is not None:
@@ -191,12 +203,14 @@ def send_back(
 ) -> int:
     review_reason = send_back_reason(reason_code, note)
     with engine.begin() as conn:
-        return decide(conn, entity_id, "needs_correction", review_reason, None, reviewer)
+        return decide(
+            conn, entity_id, "needs_correction", review_reason, None, reviewer, "submitted"
+        )
 
 
 def accept(engine: Engine, entity_id: str, membership_number: str, reviewer: Reviewer) -> int:
     with engine.begin() as conn:
-        return decide(conn, entity_id, "accepted", None, membership_number, reviewer)
+        return decide(conn, entity_id, "accepted", None, membership_number, reviewer, "submitted")
 
 
 def accept_many(
@@ -210,7 +224,9 @@ def accept_many(
     with engine.begin() as conn:
         for index, (entity_id, number) in enumerate(decisions):
             try:
-                versions.append(decide(conn, entity_id, "accepted", None, number, reviewer))
+                versions.append(
+                    decide(conn, entity_id, "accepted", None, number, reviewer, "submitted")
+                )
             except ReviewError as error:
                 raise ReviewError(f"items.{index}.{error.field}", error.text) from error
     return versions

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from agent_app.domain.messages import Text
 from sync.server import accounts, pull
-from sync.server.admin.common import FieldError, NotFound
+from sync.server.admin.common import Conflict, FieldError, NotFound
 
 log = logging.getLogger("server")
 
@@ -126,6 +126,10 @@ async def _field_error(request: Request, error: FieldError) -> JSONResponse:
     return error_response(422, "invalid_field", message, None, error.field)
 
 
+async def _conflict(request: Request, error: Conflict) -> JSONResponse:
+    return error_response(409, "conflict", error.text.in_language(language(request)))
+
+
 async def _not_found(request: Request, error: NotFound) -> JSONResponse:
     return error_response(404, "not_found", error.text.in_language(language(request)))
 
@@ -156,5 +160,6 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(FieldError, _field_error)  # type: ignore[arg-type]
     app.add_exception_handler(NotFound, _not_found)  # type: ignore[arg-type]
+    app.add_exception_handler(Conflict, _conflict)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _bug)

@@ -28,6 +28,7 @@ R503: Responses = {
 }
 R410: Responses = {410: err("cursor_expired: pull again from no cursor.")}
 R404: Responses = {404: err("not_found: no such record that the caller may see.")}
+R409: Responses = {409: err("conflict: the record changed since the caller saw it; nothing done.")}
 R422: Responses = {
     422: err("invalid_field: bad input; `field` names it, the message is in the caller's language.")
 }

@@ -18,7 +18,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -160,9 +160,21 @@ def _as_utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def _back_to(request: Request) -> str:
+    """Where to come back after signing in again: the page itself for a GET; for a form
+    posted after the session ended, the page the form was on (its Referer, when that is a
+    console page of this server), where the browser gives back what was typed."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc == request.url.netloc and referer.path.startswith("/console/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return "/console/review"
+
+
 def current(request: Request, server: ServerState, *, take_notice: bool) -> ConsoleUser:
     token = request.cookies.get(COOKIE)
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    here = _back_to(request)
     if not token:
         raise SignInRequired(here)
     sessions, agents = db.table(db.ConsoleSession), db.table(db.Agent)

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from helpers.enrollments import enrollment_fields
 from helpers.live_server import PASSWORD
 from helpers.niks import fresh_nik
 from PySide6.QtCore import Qt
@@ -84,26 +85,6 @@ def test_sync_page_against_the_real_server(
 
 
 WIB = dt.timezone(dt.timedelta(hours=7))
-
-
-def enrollment_fields(nik: str) -> dict[str, Any]:
-    return {
-        "nik": nik,
-        "full_name": "Siti Aminah",
-        "birth_place": "Palembang",
-        "birth_date": dt.date(1999, 9, 5),
-        "gender": "F",
-        "phone": "0812-3456-7890",
-        "email": None,
-        "address": "Jl. Merdeka 10",
-        "region_code": "16.71.03",
-        "occupation": "penjual_makanan",
-        "declared_income": 1_500_000,
-        "programs": ["JKK", "JKM"],
-        "period_months": 1,
-        "paid_by_state": False,
-        "consent": {"text_version": "2026.1", "given_at": dt.datetime.now(WIB).isoformat()},
-    }
 
 
 def supervisor_update(

@@ -15,12 +15,13 @@ from sync.server import accounts, throttle
 from sync.server.admin import review, review_queue
 from sync.server.api import admin_models as models
 from sync.server.api.errors import ApiError
-from sync.server.api.openapi import R401, R403, R404, R422, R429
+from sync.server.api.openapi import R401, R403, R404, R409, R422, R429
 from sync.server.api.state import ServerState, principal, server_state
 
 log = logging.getLogger("server")
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 ANSWERS = {**R401, **R403, **R404, **R422}
+DECISION_ANSWERS = {**ANSWERS, **R409}
 
 
 def reviewer(who: accounts.Principal = Depends(principal)) -> review.Reviewer:  # noqa: B008
@@ -87,7 +88,7 @@ def reveal_nik(
     return {"id": review.enrollment_uuid(entity_id), "nik": nik}
 
 
-@router.post("/enrollments/accept", response_model=models.Decisions, responses=ANSWERS)
+@router.post("/enrollments/accept", response_model=models.Decisions, responses=DECISION_ANSWERS)
 def accept_many(
     body: models.BulkAcceptRequest,
     who: review.Reviewer = Depends(reviewer),  # noqa: B008
@@ -104,7 +105,9 @@ def accept_many(
     }
 
 
-@router.post("/enrollments/{entity_id}/accept", response_model=models.Decision, responses=ANSWERS)
+@router.post(
+    "/enrollments/{entity_id}/accept", response_model=models.Decision, responses=DECISION_ANSWERS
+)
 def accept(
     entity_id: str,
     body: models.AcceptRequest,
@@ -117,7 +120,9 @@ def accept(
 
 
 @router.post(
-    "/enrollments/{entity_id}/send-back", response_model=models.Decision, responses=ANSWERS
+    "/enrollments/{entity_id}/send-back",
+    response_model=models.Decision,
+    responses=DECISION_ANSWERS,
 )
 def send_back(
     entity_id: str,

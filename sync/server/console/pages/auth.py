@@ -130,9 +130,13 @@ async def sign_in(
         )
     except accounts.AuthError as error:
         errors = {"password": _refusal(error, lang)}
-        return _sign_in_page(
-            request, next_path=next_path, code=code, errors=errors, status_code=401
+        status = error.status if error.status in (429, 503) else 401
+        response = _sign_in_page(
+            request, next_path=next_path, code=code, errors=errors, status_code=status
         )
+        if error.retry_after:
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
     if agent.role not in keys.SUPERVISING:
         errors = {
             "agent_code": Text.of(

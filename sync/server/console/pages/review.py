@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from agent_app.domain import masking
 from agent_app.domain.messages import Text
 from sync.server.admin import review, review_queue
-from sync.server.admin.common import FieldError
+from sync.server.admin.common import Conflict, FieldError
 from sync.server.api.state import ServerState, server_state
 from sync.server.console import render, session
 from sync.server.console.session import Change, ConsoleUser
@@ -150,6 +150,8 @@ def accept_many(
             review.accept_many(server.engine, decisions, user.reviewer)
         except FieldError as error:
             errors = _bulk_errors(error, chosen, user.lang)
+        except Conflict as error:
+            errors = {"ids": error.text.in_language(user.lang)}
         else:
             notice = Text.of("{count} enrollments accepted.", count=len(chosen))
             return render.redirect(request, user, "/console/review", notice)
@@ -224,6 +226,25 @@ def _detail_page(
     )
 
 
+def _refused(
+    request: Request,
+    user: ConsoleUser,
+    server: ServerState,
+    entity_id: str,
+    error: FieldError | Conflict,
+    change: Change,
+) -> Response:
+    """The detail page again: the message beside its field (422), or, when someone decided
+    first, above the record as it is now (409); what was typed is kept."""
+    if isinstance(error, Conflict):
+        errors, status = {"decision": error.text.in_language(user.lang)}, 409
+    else:
+        errors, status = render.field_errors(error, user.lang), 422
+    return _detail_page(
+        request, user, server, entity_id, errors=errors, typed=dict(change.form), status_code=status
+    )
+
+
 @router.get("/review/{entity_id}")
 def detail(
     request: Request,
@@ -256,16 +277,8 @@ def accept(
     user, number = change.user, change.form.get("membership_number", "").strip()
     try:
         review.accept(server.engine, entity_id, number, user.reviewer)
-    except FieldError as error:
-        return _detail_page(
-            request,
-            user,
-            server,
-            entity_id,
-            errors=render.field_errors(error, user.lang),
-            typed=dict(change.form),
-            status_code=422,
-        )
+    except (FieldError, Conflict) as error:
+        return _refused(request, user, server, entity_id, error, change)
     return render.redirect(request, user, "/console/review", Text.of("Enrollment accepted."))
 
 
@@ -280,16 +293,8 @@ def send_back(
     reason, note = change.form.get("reason", ""), change.form.get("note", "")
     try:
         review.send_back(server.engine, entity_id, reason, note, user.reviewer)
-    except FieldError as error:
-        return _detail_page(
-            request,
-            user,
-            server,
-            entity_id,
-            errors=render.field_errors(error, user.lang),
-            typed=dict(change.form),
-            status_code=422,
-        )
+    except (FieldError, Conflict) as error:
+        return _refused(request, user, server, entity_id, error, change)
     notice = Text.of(
         "Enrollment sent back to its agent; the laptop shows the reason at its next sync."
     )

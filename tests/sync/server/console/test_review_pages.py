@@ -158,3 +158,27 @@ def test_a_date_filter_that_is_not_a_date_is_said_beside_it(world: World, consol
     _setup(world)
     page = console("S1").get("/console/review", received_from="kemarin")
     assert page.status_code == 200 and 'id="error-received_from"' in page.text
+
+
+def test_a_decision_on_a_page_left_open_after_someone_else_decided_changes_nothing(
+    world: World, console: Any
+) -> None:
+    laptops = _setup(world)
+    mine = _enroll(laptops["A1"], 1)
+    first: Console = console("S1")
+    second: Console = console("N1")
+    first.get(f"/console/review/{mine}")
+    second.get(f"/console/review/{mine}")
+    assert (
+        second.post(
+            f"/console/review/{mine}/accept", {"membership_number": "16071234567"}
+        ).status_code
+        == 303
+    )
+    late = first.post(
+        f"/console/review/{mine}/send-back", {"reason": "incomplete", "note": "cek alamat"}
+    )
+    assert late.status_code == 409 and "tidak lagi menunggu pemeriksaan" in late.text
+    assert "Diterima" in late.text and ">cek alamat</textarea>" not in late.text
+    fields = _fields(world, mine)
+    assert fields["status"] == "accepted" and fields["membership_number"] == "16071234567"

@@ -221,3 +221,39 @@ def test_a_bug_shows_a_plain_page_in_the_persons_language_not_json(
     assert answer.headers["x-frame-options"] == "DENY"
     api = world.client.get("/v1/nowhere")
     assert api.headers["content-type"] == "application/json"
+
+
+def test_a_form_posted_after_the_session_ended_comes_back_to_its_page(world: World) -> None:
+    """The sign-in page sends the person back to the page the form was on (where the browser
+    puts back what was typed), never to the POST address, and never to another site."""
+    _people(world)
+    browser = Console(world)
+    browser.sign_in("S1")
+    with world.engine.begin() as conn:
+        conn.execute(db.table(db.ConsoleSession).delete())
+    here = "http://testserver/console/review?status=accepted"
+    answer = browser.client.post(
+        "/console/review/accept", data={"csrf_token": browser.csrf}, headers={"referer": here}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/console/sign-in?next=/console/review%3Fstatus%3Daccepted"
+    elsewhere = browser.client.post(
+        "/console/review/accept", data={}, headers={"referer": "https://evil.example/console/x"}
+    )
+    assert elsewhere.headers["location"] == "/console/sign-in?next=/console/review"
+
+
+@pytest.mark.expect_warning_log("login: ")
+def test_console_and_api_share_one_count_of_wrong_passwords(world: World) -> None:
+    """Guessing in the console is no way around the API's lockout (and the other way round):
+    both check passwords through `accounts.verify_password`, one count per code and address."""
+    _people(world)
+    browser = Console(world)
+    for _ in range(world.settings.lockout_failures):
+        assert browser.sign_in("S1", password="tebakan-salah").status_code == 401
+    locked = browser.sign_in("S1")  # the right password, but this address must wait
+    assert locked.status_code == 429 and "Terlalu banyak percobaan" in locked.text
+    assert int(locked.headers["retry-after"]) > 0
+    assert "perisai_console=" not in " ".join(locked.headers.get_list("set-cookie"))
+    api = world.login_raw("S1")
+    assert api.status_code == 429 and api.json()["error"]["code"] == "account_locked"

@@ -1,0 +1,139 @@
+"""Screenshots of every page of the branch console at 1366x768, in Bahasa Indonesia and English:
+`python -m devtools.console_screenshots [--lang en] [--out docs/screenshots]`.
+
+The real server in its own process on a loopback port, over a new SQLite database filled by
+`seed-demo` (the Sumsel Marketing booth with 100 UMKM, the branch target of 1,441 employers, all
+people synthetic), and the real headless chromium of the browser tests (devtools/browser.py).
+Indonesian pages go to `<out>/console-<page>.png`, English ones to `<out>/en/console-<page>.png`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+
+from devtools import browser as browsers
+from sync.server import config, db, migrate
+from sync.server.admin import demo
+
+REPO = Path(__file__).resolve().parents[1]
+#: (file name, path under /console/, what to do on the page before the shot)
+PAGES = (
+    ("review", "review", None),
+    ("review-detail", "review", "open-first"),
+    ("coverage", "coverage", None),
+    ("targets", "targets", None),
+    ("assignments", "assignments", None),
+    ("people", "people", None),
+    ("audit", "audit", None),
+    ("exports", "exports", None),
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(home: Path, url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PERISAI_")}
+    env.update({"DATABASE_URL": url, "PERISAI_SERVER_HOME": str(home), "PYTHONPATH": str(REPO)})
+    command = [sys.executable, "-m", "sync.server", "serve", "--no-migrate"]
+    log = (home / "server.log").open("ab")
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"the server did not start; see {home / 'server.log'}")
+
+
+def _sign_in(driver: WebDriver, base: str, code: str, password: str, lang: str) -> None:
+    driver.get(f"{base}/console/sign-in?lang={lang}")
+    driver.find_element(By.ID, "f-agent_code").send_keys(code)
+    driver.find_element(By.ID, "f-password").send_keys(password, Keys.ENTER)
+    time.sleep(0.5)
+
+
+def _shoot(
+    driver: WebDriver, base: str, out: Path, lang: str, supervisor: tuple[str, str]
+) -> list[Path]:
+    folder = out if lang == "id" else out / "en"
+    folder.mkdir(parents=True, exist_ok=True)
+    driver.delete_all_cookies()
+    driver.get(f"{base}/console/sign-in?lang={lang}")
+    made = [folder / "console-sign-in.png"]
+    driver.save_screenshot(str(made[-1]))
+    _sign_in(driver, base, *supervisor, lang)
+    for name, path, action in PAGES:
+        driver.get(f"{base}/console/{path}")
+        if action == "open-first":
+            driver.find_element(By.CSS_SELECTOR, "table.data tbody a").click()
+            time.sleep(0.3)
+        made.append(folder / f"console-{name}.png")
+        driver.save_screenshot(str(made[-1]))
+    # The same queue on a phone (390x844 CSS pixels): the tables become one card per line.
+    driver.set_window_size(390, 844)
+    driver.get(f"{base}/console/review")
+    made.append(folder / "console-review-phone.png")
+    driver.save_screenshot(str(made[-1]))
+    driver.set_window_size(1366, 768)
+    return made
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=("id", "en", "both"), default="both")
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    args = parser.parse_args(argv)
+    why = browsers.missing()
+    if why:
+        raise SystemExit(why)
+    with tempfile.TemporaryDirectory(prefix="perisai-console-shots-") as folder:
+        home = Path(folder)
+        url = f"sqlite:///{home / 'server.sqlite3'}"
+        settings = config.Settings(database_url=url)
+        engine = db.make_engine(settings)
+        migrate.upgrade(engine)
+        seeded = demo.seed_demo(engine, settings)
+        engine.dispose()
+        code = next(code for code, _, role in demo.ACCOUNTS if role == "supervisor")
+        port = _free_port()
+        server = _serve(home, url, port)
+        driver = browsers.start()
+        try:
+            languages = ("id", "en") if args.lang == "both" else (args.lang,)
+            for lang in languages:
+                for path in _shoot(
+                    driver,
+                    f"http://127.0.0.1:{port}",
+                    args.out,
+                    lang,
+                    (code, seeded.passwords[code]),
+                ):
+                    print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+        finally:
+            driver.quit()
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
