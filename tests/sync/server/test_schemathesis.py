@@ -48,7 +48,7 @@ def test_api_matches_its_document(fuzz_world: World, mode: str) -> None:
     headers = fuzz_world.login("A1").headers
     generation = GenerationMode.POSITIVE if mode == "positive" else GenerationMode.NEGATIVE
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 16
+    assert len(operations) == 17
     for operation in operations:
         if mode == "negative" and operation.path in (
             "/v1/health",
@@ -84,7 +84,7 @@ def test_admin_api_matches_its_document_for_a_supervisor(fuzz_world: World, mode
         for result in schema.get_all_operations()
         if result.ok().path.startswith("/v1/admin/")
     ]
-    assert len(operations) == 6
+    assert len(operations) == 7
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=generation))
