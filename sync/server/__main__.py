@@ -22,6 +22,8 @@
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
+    seed-demo   (a new, empty database only: the demo branch PLG, its accounts with new
+        passwords printed once, the Sumsel Marketing booth with 100 UMKM; synthetic people)
     audit-events [--device ID] [--gaps] [--limit N]   (the laptops' pushed audit trails;
         --gaps: only events that break their device's hash chain)
     check-log [--nik NIK] [--agent CODE] [--limit N]   (who checked which NIK; the audit
@@ -45,6 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sync.server import admin, cli_parser, config, db, migrate, serve
+from sync.server.admin import demo
 
 
 def _password() -> str:
@@ -104,6 +107,7 @@ COMMANDS: dict[str, Command] = {
         e, a.version, a.effective_from, _rate_table_text(a.file)
     ),
     "compact": lambda e, s, a: admin.compact(e, a.older_than_days),
+    "seed-demo": lambda e, s, a: demo.seed_demo(e, s).report(),
     "audit-events": lambda e, s, a: _lines(
         admin.laptop_audit(e, a.device, a.gaps, a.limit), "no audit events"
     ),

@@ -20,6 +20,7 @@ from sync.server.api.routes import admin as admin_routes
 from sync.server.api.routes import (
     admin_assignments,
     admin_audit,
+    admin_coverage,
     admin_exports,
     admin_people,
     admin_targets,
@@ -75,6 +76,7 @@ def create_app(
         admin_targets.router,
         admin_audit.router,
         admin_exports.router,
+        admin_coverage.router,
     ):
         app.include_router(router)
     console.install(app)

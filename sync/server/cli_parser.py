@@ -132,6 +132,10 @@ def _records(sub: Subparsers) -> None:
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
 
+    sub.add_parser(
+        "seed-demo", help="fill a new, empty database with the demo example (synthetic people)"
+    )
+
 
 def _logs(sub: Subparsers) -> None:
     """The audit trails: the laptops', the participant checks' and the administrators'."""
