@@ -28,5 +28,6 @@ def browser(chromium: webdriver.Chrome, server: Any) -> Iterator[webdriver.Chrom
     """The module's browser, signed out and on a blank page at the start of each test."""
     chromium.get(f"{server.base_url}/console/sign-in")
     chromium.delete_all_cookies()
+    chromium.execute_script("window.sessionStorage.clear()")  # another test's typed drafts
     yield chromium
     chromium.delete_all_cookies()
