@@ -2,9 +2,11 @@
 
 The cursor is opaque to the laptop: the server's epoch and a sequence number, signed. A cursor
 from another database (another epoch), or older than the retention horizon (raised when
-tombstones are compacted), is answered 410 `cursor_expired`; a cursor the server did not make
-is 400. Every writer assigns `server_seq` under the lock of the single counter row, so seq
-order is commit order: reading the counter first and then the rows up to it never skips one.
+tombstones are compacted) and made before it was raised, is answered 410 `cursor_expired`
+(a pull that began after the compaction missed no deletion, so its pages go on); a cursor the
+server did not make is 400. Every writer assigns `server_seq` under the lock of the single
+counter row, so seq order is commit order: reading the counter first and then the rows up to
+it never skips one.
 
 Optional entities (`protocol.OPTIONAL_PULLED`, e.g. `assignment`) go only to a pull that
 declares them (`with`); a laptop from before them cannot parse them. They are left out in the
@@ -51,12 +53,17 @@ def _sign(secret: bytes, body: str) -> str:
     return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def make_cursor(secret: bytes, epoch: str, seq: int, covered: Collection[str] = ()) -> str:
+def make_cursor(
+    secret: bytes, epoch: str, seq: int, covered: Collection[str] = (), horizon: int = 0
+) -> str:
     """A signed cursor after `seq`; `covered`: the optional entities its pulls included
-    (left out of the cursor when none, so an old laptop's cursors look as they always did)."""
+    (left out of the cursor when none, so an old laptop's cursors look as they always did);
+    `horizon`: the retention horizon when it was made (left out when 0)."""
     data: dict[str, Any] = {"e": epoch, "s": seq}
     if covered:
         data["w"] = sorted(covered)
+    if horizon:
+        data["h"] = horizon
     body = (
         base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
         .decode()
@@ -75,7 +82,9 @@ def read_cursor(
     """The sequence number after which to pull (0 without a cursor).
 
     `declared`: the optional entities this pull asks for; one the cursor's pulls left out is
-    answered `cursor_expired` (its changes before the cursor would be skipped).
+    answered `cursor_expired` (its changes before the cursor would be skipped). A cursor below
+    the horizon is `cursor_expired` only when it was made before the horizon was last raised:
+    a pull that started after the compaction has missed no deletion, so its pages go on.
     """
     if not cursor:
         return 0
@@ -86,6 +95,7 @@ def read_cursor(
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         cursor_epoch, seq = str(data["e"]), int(data["s"])
         covered = {str(name) for name in data.get("w", ())}
+        made_at_horizon = int(data.get("h", 0))
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise CursorError(
             400, "invalid_cursor", "This cursor was not made by this server."
@@ -94,7 +104,7 @@ def read_cursor(
         raise CursorError(
             410, "cursor_expired", "The server's data was reset; pull again from the start."
         )
-    if seq < horizon:
+    if seq < horizon and made_at_horizon < horizon:
         raise CursorError(
             410, "cursor_expired", "The cursor is older than the server keeps; pull again."
         )
@@ -188,7 +198,7 @@ def pull(
         for row in rows
     ]
     last = rows[-1].server_seq if has_more else upto
-    return Page(changes, make_cursor(secret, values["epoch"], last, declared), has_more)
+    return Page(changes, make_cursor(secret, values["epoch"], last, declared, horizon), has_more)
 
 
 def pull_page(
