@@ -25,7 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from devtools import browser as browsers
 from sync.server import config, db, migrate
-from sync.server.admin import demo
+from sync.server.admin import demo as demo_seed
 
 REPO = Path(__file__).resolve().parents[1]
 #: (file name, path under /console/, what to do on the page before the shot)
@@ -112,9 +112,9 @@ def main(argv: list[str] | None = None) -> None:
         settings = config.Settings(database_url=url)
         engine = db.make_engine(settings)
         migrate.upgrade(engine)
-        seeded = demo.seed_demo(engine, settings)
+        seeded = demo_seed.seed_demo(engine, settings)
         engine.dispose()
-        code = next(code for code, _, role in demo.ACCOUNTS if role == "supervisor")
+        code = next(code for code, _, role in demo_seed.ACCOUNTS if role == "supervisor")
         port = _free_port()
         server = _serve(home, url, port)
         driver = browsers.start()

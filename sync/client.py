@@ -193,6 +193,19 @@ class SyncClient(Transport):
             self._store_login(answer)
         return answer
 
+    def change_password(self, agent_code: str, password: str, new_password: str) -> None:
+        """Replaces the agent's password on the server (after a reset, `password` is the
+        one-time code the server answers `password_change_required` to); log in after.
+
+        Raises:
+            SyncError: kind `auth` for a wrong password or a locked account; `protocol`
+                (`invalid_field`) when the server refuses the new password.
+        """
+        body = protocol.ChangePasswordRequest(
+            agent_code=agent_code, password=password, new_password=new_password
+        ).model_dump(mode="json")
+        self._send("POST", "/v1/auth/change-password", json_body=body, token=None)
+
     def refresh(self, *, used_access_token: str | None = None) -> None:
         """Trades the refresh token for new tokens.
 

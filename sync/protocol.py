@@ -83,6 +83,14 @@ class LoginRequest(_Model):
     )
 
 
+class ChangePasswordRequest(_Model):
+    """A person's own change of password (after a reset: the one-time code is `password`)."""
+
+    agent_code: str = Field(pattern=AGENT_CODE_PATTERN, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
 class RefreshRequest(_Model):
     refresh_token: str = Field(pattern=r"^[A-Za-z0-9_-]{1,512}$", max_length=512)
 

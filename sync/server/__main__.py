@@ -12,6 +12,9 @@
     set-target --scope branch|event|agent --scope-id ID --metric METRIC --goal N
         --period-start DATE --period-end DATE
     unlock-agent CODE | disable-agent CODE | enable-agent CODE
+    reset-password CODE   (prints a one-time code, once; the person chooses their own
+        password at the next sign-in)
+    list-agents [--branch CODE] | list-devices [--branch CODE]
     revoke-device DEVICE_ID
     reset-device DEVICE_ID [--agent CODE]
     review-enrollment ID --status accepted|needs_correction [--reason R]
@@ -19,6 +22,8 @@
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
+    seed-demo   (a new, empty database only: the demo branch PLG, its accounts with new
+        passwords printed once, the Sumsel Marketing booth with 100 UMKM; synthetic people)
     audit-events [--device ID] [--gaps] [--limit N]   (the laptops' pushed audit trails;
         --gaps: only events that break their device's hash chain)
     check-log [--nik NIK] [--agent CODE] [--limit N]   (who checked which NIK; the audit
@@ -42,6 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sync.server import admin, cli_parser, config, db, migrate, serve
+from sync.server.admin import demo
 
 
 def _password() -> str:
@@ -77,8 +83,14 @@ COMMANDS: dict[str, Command] = {
         e, s, a.code, a.name, a.branch, a.role, _password()
     ),
     "unlock-agent": lambda e, s, a: admin.unlock_agent(e, a.code),
+    "reset-password": lambda e, s, a: (
+        f"one-time code for {a.code}: {admin.reset_password(e, s, a.code)} (give it to the "
+        "person alone; they choose their own password at their next sign-in)"
+    ),
     "disable-agent": lambda e, s, a: admin.set_agent_active(e, a.code, False),
     "enable-agent": lambda e, s, a: admin.set_agent_active(e, a.code, True),
+    "list-agents": lambda e, s, a: _lines(admin.account_lines(e, s, a.branch), "no accounts"),
+    "list-devices": lambda e, s, a: _lines(admin.device_lines(e, a.branch), "no devices"),
     "revoke-device": lambda e, s, a: admin.revoke_device(e, a.device_id),
     "reset-device": lambda e, s, a: admin.reset_device(e, a.device_id, a.agent),
     "create-event": lambda e, s, a: admin.create_event(
@@ -95,6 +107,7 @@ COMMANDS: dict[str, Command] = {
         e, a.version, a.effective_from, _rate_table_text(a.file)
     ),
     "compact": lambda e, s, a: admin.compact(e, a.older_than_days),
+    "seed-demo": lambda e, s, a: demo.seed_demo(e, s).report(),
     "audit-events": lambda e, s, a: _lines(
         admin.laptop_audit(e, a.device, a.gaps, a.limit), "no audit events"
     ),

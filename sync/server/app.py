@@ -17,7 +17,18 @@ from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
 from sync.server.api.routes import admin as admin_routes
-from sync.server.api.routes import admin_assignments, auth, bundles, meta, participants
+from sync.server.api.routes import (
+    admin_assignments,
+    admin_audit,
+    admin_coverage,
+    admin_exports,
+    admin_people,
+    admin_targets,
+    auth,
+    bundles,
+    meta,
+    participants,
+)
 from sync.server.api.routes import sync as sync_routes
 from sync.server.api.state import ServerState
 
@@ -61,6 +72,11 @@ def create_app(
         bundles.router,
         admin_routes.router,
         admin_assignments.router,
+        admin_people.router,
+        admin_targets.router,
+        admin_audit.router,
+        admin_exports.router,
+        admin_coverage.router,
     ):
         app.include_router(router)
     console.install(app)

@@ -203,7 +203,8 @@ class AuditBatch:
                 "action": fields["action"],
                 "entity": fields.get("entity"),
                 "entity_ref": fields.get("entity_id"),
-                "at": dt.datetime.fromisoformat(fields["at"]),
+                # In UTC: SQLite keeps no offset, and the trails are compared by time.
+                "at": dt.datetime.fromisoformat(fields["at"]).astimezone(dt.UTC),
                 "details": dict(fields.get("details") or {}),
                 "received_at": self.now,
                 "chain_ok": flaw is None,

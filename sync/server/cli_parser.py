@@ -68,10 +68,22 @@ def _branches_agents_devices(sub: Subparsers) -> None:
     unlock = sub.add_parser("unlock-agent", help="lift a lockout after wrong passwords")
     unlock.add_argument("code")
 
+    reset = sub.add_parser(
+        "reset-password", help="replace a password by a one-time code (printed once)"
+    )
+    reset.add_argument("code")
+
     disable = sub.add_parser("disable-agent", help="disable an account (tokens stop at once)")
     disable.add_argument("code")
     enable = sub.add_parser("enable-agent", help="enable a disabled account again")
     enable.add_argument("code")
+
+    listed = sub.add_parser("list-agents", help="the accounts, their state and last sign-in")
+    listed.add_argument("--branch", help="only this branch's")
+    laptops = sub.add_parser(
+        "list-devices", help="the laptops: last sync, app version, agents bound"
+    )
+    laptops.add_argument("--branch", help="only this branch's")
 
     revoke = sub.add_parser("revoke-device", help="cut off a lost or stolen laptop")
     revoke.add_argument("device_id")
@@ -119,6 +131,10 @@ def _records(sub: Subparsers) -> None:
 
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
+
+    sub.add_parser(
+        "seed-demo", help="fill a new, empty database with the demo example (synthetic people)"
+    )
 
 
 def _logs(sub: Subparsers) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.server import config
+from sync.server import config, record_terms
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -162,6 +162,12 @@ class ParticipantCheck(Base):
     enrolled: Mapped[bool] = mapped_column(sa.Boolean)
 
 
+_FIELDS: sa.ColumnElement[Any] = sa.literal_column("fields")
+_STATUS = record_terms.field_text(_FIELDS, "status")
+_EVENT = record_terms.field_text(_FIELDS, "event_id")
+_OCCURRED = record_terms.utc_text(record_terms.field_text(_FIELDS, "visited_at"))
+
+
 class Record(Base):
     __tablename__ = "record"
     entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -178,6 +184,43 @@ class Record(Base):
     server_seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+    # Computed by the database from `fields` (migration 0011): never written by the code.
+    #: The review status of an enrollment, the status of a business.
+    status: Mapped[str | None] = mapped_column(sa.String(24), sa.Computed(_STATUS))
+    #: The event a business, visit or enrollment was made at.
+    event_id: Mapped[str | None] = mapped_column(sa.String(64), sa.Computed(_EVENT))
+    #: When a visit took place, as UTC text `YYYY-MM-DD HH:MM:SS` (record_terms.utc_text).
+    occurred_at: Mapped[str | None] = mapped_column(sa.String(19), sa.Computed(_OCCURRED))
+
+
+# What the console filters and counts on (migration 0011): the generated columns' indexes.
+sa.Index(
+    "ix_record_queue",
+    Record.branch_code,
+    Record.entity,
+    Record.status,
+    Record.created_at,
+    Record.entity_id,
+)
+sa.Index(
+    "ix_record_branch_entity_created",
+    Record.branch_code,
+    Record.entity,
+    Record.created_at,
+    Record.owner_code,
+    Record.event_id,
+    Record.status,
+    Record.deleted,
+)
+sa.Index(
+    "ix_record_branch_entity_occurred",
+    Record.branch_code,
+    Record.entity,
+    Record.occurred_at,
+    Record.owner_code,
+    Record.event_id,
+    Record.deleted,
+)
 
 
 class ActiveNik(Base):

@@ -31,7 +31,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agent_app.reports.exports.cells import FORMULA_START, cell_text, cell_value
+from agent_app.domain.cells import FORMULA_START, cell_text, cell_value
 from agent_app.reports.exports.columns import (
     COLUMNS,
     ENROLLMENT_COLUMNS,

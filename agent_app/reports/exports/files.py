@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from agent_app.domain.cells import cell_text, cell_value
 from agent_app.domain.messages import Text
 from agent_app.errors import BugError, KnownError
-from agent_app.reports.exports.cells import cell_text, cell_value
 from agent_app.reports.exports.columns import COLUMNS, SHEET_TITLES, Column, describe, format_rows
 from agent_app.services.export_request import ExportRequest, Format
 

@@ -13,6 +13,9 @@ The UI calls these on its network thread; each opens its own units of work from 
   key are shared; nothing of it is ever in a file or a log. The role and branch the server
   answers at each login and refresh go to `Actor.on_server_role` (roles come from the
   server, SYNC_PROTOCOL.md 1.1).
+- `change_password(uow_factory, actor, server_url, password, new_password)`: the first
+  sign-in after a reset: the server refuses the one-time code (`password_change_required`)
+  until the agent chooses their own password with it; then `connect` with the new one.
 - `run_cycle(uow_factory, actor, server_url)`: one push-then-pull cycle with the stored tokens
   (refreshed tokens are stored again); returns a plain `SyncReport`. Failures are `SyncFailed`
   (a `KnownError` whose `kind` is the engine's: auth, network, server, protocol...).
@@ -39,7 +42,12 @@ Modules: `connection` (login, the client), `credentials` (the stored tokens and 
 
 from agent_app.services.sync.bundles import BundleExport, export_bundle, upload_bundle
 from agent_app.services.sync.conflicts import resolve_conflict
-from agent_app.services.sync.connection import ConnectResult, connect, disconnect
+from agent_app.services.sync.connection import (
+    ConnectResult,
+    change_password,
+    connect,
+    disconnect,
+)
 from agent_app.services.sync.cycle import SyncReport, run_cycle
 from agent_app.services.sync.failures import CannotResolve, SyncFailed
 from agent_app.services.sync.participants import ParticipantCheck, check_participant
@@ -55,6 +63,7 @@ __all__ = [
     "SyncProblem",
     "SyncReport",
     "SyncStatus",
+    "change_password",
     "check_participant",
     "connect",
     "disconnect",

@@ -137,6 +137,32 @@ def connect(
     )
 
 
+def change_password(
+    uow_factory: UowFactory,
+    actor: Actor,
+    server_url: str,
+    password: str,
+    new_password: str,
+    *,
+    client_options: Mapping[str, Any] | None = None,
+) -> None:
+    """Replaces the agent's password on the server (the one-time code of a reset, which the
+    server refuses to log in with: `password_change_required`). Neither password is kept;
+    `connect` with the new one next.
+
+    Raises:
+        SyncFailed: kind `auth` (wrong code, locked), `protocol` (the server refused the new
+            password) or `network`/`server`.
+    """
+    url = credentials.normal_url(server_url)
+    client = client_for(uow_factory, actor, url, options=client_options)
+    try:
+        client.change_password(actor.agent_code, password, new_password)
+    except sync_client.SyncError as error:
+        raise failed(error) from None
+    log.info("changed the server password of %s", actor.agent_code)
+
+
 def disconnect(uow_factory: UowFactory, actor: Actor) -> None:
     """Forgets the actor's server tokens on this laptop (the server lets them expire)."""
     with uow_factory() as uow:

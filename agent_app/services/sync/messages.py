@@ -45,6 +45,9 @@ CODE_TEXT: Mapping[str, Text] = {
         "This laptop is registered with the server for another "
         "branch. Contact the server administrator."
     ),
+    "password_change_required": Text.of(
+        "Your password was reset: choose your own new password to log in to the server."
+    ),
     "device_revoked": Text.of(
         "This laptop was cut off by the server. Contact the server administrator to reset it."
     ),

@@ -258,6 +258,14 @@ class ServicesBackend:
             self.network_uow_factory, self.actor, server, password=password, progress=progress
         )
 
+    def change_server_password(self, password: str, new_password: str) -> None:
+        """The first sign-in after a reset: replaces the one-time code by the agent's own
+        password on the server (then `sync_now(new_password)` logs in)."""
+        server = self._server()
+        from agent_app.services import sync
+
+        sync.change_password(self.network_uow_factory, self.actor, server, password, new_password)
+
     def resolve_conflict(self, op_id: str, choice: str) -> SyncProblem | None:
         from agent_app.services import sync
 

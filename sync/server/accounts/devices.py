@@ -10,8 +10,9 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
+from sync import protocol
 from sync.server import db
 from sync.server.accounts.principal import AuthError
 
@@ -161,3 +162,29 @@ def device_public_key(conn: Connection, device_id: str, agent_code: str) -> byte
         )
     ).scalar()
     return base64.b64decode(key) if key else None
+
+
+#: The last sync is kept to this many seconds: a sync cycle's push and pulls write it once.
+SYNC_STAMP_SECONDS = 60
+
+
+def note_sync(engine: Engine, device_id: str, user_agent: str | None) -> None:
+    """Records the device's latest push or pull, and the app version its User-Agent names (kept
+    from before when this one names none): one UPDATE, which changes the row only when the
+    stamp is over `SYNC_STAMP_SECONDS` old or the version changed (most requests of a sync
+    cycle write nothing)."""
+    version = protocol.app_version_of(user_agent)
+    devices = db.table(db.Device)
+    now = db.utcnow()
+    stale = sa.or_(
+        devices.c.last_sync_at.is_(None),
+        devices.c.last_sync_at < now - dt.timedelta(seconds=SYNC_STAMP_SECONDS),
+    )
+    values: dict[str, Any] = {"last_sync_at": now}
+    if version is not None:
+        values["app_version"] = str(version)[:32]
+        stale = sa.or_(stale, devices.c.app_version.is_distinct_from(values["app_version"]))
+    with engine.begin() as conn:
+        conn.execute(
+            devices.update().where(devices.c.device_id == device_id, stale).values(**values)
+        )

@@ -52,6 +52,12 @@ def login(
     agent = verify_password(
         engine, settings, request.agent_code, request.password, client[:64], gate
     )
+    if agent.must_change_password:
+        raise AuthError(
+            403,
+            "password_change_required",
+            "This is a one-time code: choose a new password (POST /v1/auth/change-password).",
+        )
     now = db.utcnow()
     device_id = str(request.device_id)
     with engine.connect() as conn, conn.begin():

@@ -48,12 +48,19 @@ def authenticate(conn: Connection, secret: bytes, authorization: str | None) -> 
     bindings = db.table(db.DeviceAgent)
     row = conn.execute(
         sa.select(
-            agents.c.code, agents.c.name, agents.c.branch_code, agents.c.role, agents.c.active
+            agents.c.code,
+            agents.c.name,
+            agents.c.branch_code,
+            agents.c.role,
+            agents.c.active,
+            agents.c.must_change_password,
         )
         .join(bindings, bindings.c.agent_code == agents.c.code)
         .where(agents.c.code == claims.agent_code, bindings.c.device_id == claims.device_id)
     ).first()
-    if row is None or not row.active:
+    # A reset password (a one-time code pending) ends the access tokens at once, like a
+    # disabled account.
+    if row is None or not row.active or row.must_change_password:
         raise AuthError(401, "invalid_token", "The access token is no longer valid.")
     return Principal(row.code, row.name, row.branch_code, row.role, claims.device_id)
 

@@ -6,17 +6,20 @@ exits non-zero). Events and targets are records pulled by the laptops, so they t
 `seq_counter` lock like any push.
 """
 
+from sync.server.admin.agents import ROLES as ROLES
+from sync.server.admin.agents import account_lines as account_lines
+from sync.server.admin.agents import create_agent as create_agent
+from sync.server.admin.agents import reset_password as reset_password
+from sync.server.admin.agents import set_agent_active as set_agent_active
+from sync.server.admin.agents import unlock_agent as unlock_agent
 from sync.server.admin.common import AdminError as AdminError
+from sync.server.admin.devices import device_lines as device_lines
+from sync.server.admin.devices import reset_device as reset_device
+from sync.server.admin.devices import revoke_device as revoke_device
 from sync.server.admin.erasure import compact as compact
 from sync.server.admin.erasure import erase_enrollment as erase_enrollment
-from sync.server.admin.people import ROLES as ROLES
-from sync.server.admin.people import create_agent as create_agent
 from sync.server.admin.people import create_branch as create_branch
-from sync.server.admin.people import reset_device as reset_device
-from sync.server.admin.people import revoke_device as revoke_device
-from sync.server.admin.people import set_agent_active as set_agent_active
 from sync.server.admin.people import set_branch_time_zone as set_branch_time_zone
-from sync.server.admin.people import unlock_agent as unlock_agent
 from sync.server.admin.records import METRICS as METRICS
 from sync.server.admin.records import SCOPES as SCOPES
 from sync.server.admin.records import create_event as create_event

@@ -53,6 +53,21 @@ class NotFound(AdminError):
         self.text = text
 
 
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+
+
+def check_password(field: str, password: str) -> str:
+    """`password` if it satisfies the password rules (FieldError on `field` otherwise)."""
+    if len(password) < PASSWORD_MIN:
+        raise FieldError(
+            field, Text.of("A password needs at least {n} characters.", n=PASSWORD_MIN)
+        )
+    if len(password) > PASSWORD_MAX or "\x00" in password:
+        raise FieldError(field, Text.of("This password cannot be used; choose another."))
+    return password
+
+
 def parse_date(text: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

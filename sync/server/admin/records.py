@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 import uuid
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import contributions
-from sync.server import db, meta, rates
+from sync.server import meta, rates
+from sync.server.admin import events, targets
 from sync.server.admin.common import (
     AdminError,
     parse_date,
     put_record,
     record_action,
 )
-
-SCOPES = ("branch", "event", "agent")
-METRICS = ("enrollments", "businesses", "visits", "employers")
+from sync.server.admin.targets import METRICS as METRICS
+from sync.server.admin.targets import SCOPES as SCOPES
 
 
 def create_event(
@@ -30,28 +29,13 @@ def create_event(
     ends_on: str,
     event_id: str | None = None,
 ) -> str:
-    start, end = parse_date(starts_on, "--starts-on"), parse_date(ends_on, "--ends-on")
-    if end < start:
-        raise AdminError("--ends-on is before --starts-on")
-    if not name.strip():
-        raise AdminError("--name must not be empty")
-    try:
-        entity_id = str(uuid.UUID(event_id)) if event_id else str(uuid.uuid4())
-    except ValueError as error:
-        raise AdminError("--id must be a UUID") from error
-    with engine.begin() as conn:
-        record_action(conn, "create-event", entity_id, branch=branch)
-        if conn.execute(sa.select(db.Branch.code).where(db.Branch.code == branch)).first() is None:
-            raise AdminError(f"no branch {branch}")
-        fields = {
-            "name": name.strip(),
-            "venue": venue,
-            "branch": branch,
-            "starts_on": start.isoformat(),
-            "ends_on": end.isoformat(),
-        }
-        put_record(conn, "event", entity_id, branch, None, fields)
-    return f"created event {entity_id} ({name.strip()}, {branch}, {start} to {end})"
+    """The command line's `create-event` (`admin.events.create_event`)."""
+    data = events.EventInput(name, venue, branch, starts_on, ends_on)
+    view = events.create_event(engine, data, event_id=event_id)
+    return (
+        f"created event {view['id']} ({view['name']}, {view['branch']}, "
+        f"{view['starts_on']} to {view['ends_on']})"
+    )
 
 
 def set_target(
@@ -63,54 +47,13 @@ def set_target(
     period_start: str,
     period_end: str,
 ) -> str:
-    if scope not in SCOPES:
-        raise AdminError(f"--scope must be one of {', '.join(SCOPES)}")
-    if metric not in METRICS:
-        raise AdminError(f"--metric must be one of {', '.join(METRICS)}")
-    if goal < 0:
-        raise AdminError("--goal must be 0 or more")
-    start, end = parse_date(period_start, "--period-start"), parse_date(period_end, "--period-end")
-    if end < start:
-        raise AdminError("--period-end is before --period-start")
-    records = db.table(db.Record)
-    with engine.begin() as conn:
-        record_action(conn, "set-target", scope_id, scope=scope, metric=metric, goal=goal)
-        owner: str | None = None
-        if scope == "branch":
-            found = conn.execute(sa.select(db.Branch.code).where(db.Branch.code == scope_id))
-            branch = found.scalar()
-        elif scope == "agent":
-            agent = conn.execute(
-                sa.select(db.Agent.code, db.Agent.branch_code).where(db.Agent.code == scope_id)
-            ).first()
-            branch = agent.branch_code if agent else None
-            owner = scope_id
-        else:
-            branch = conn.execute(
-                sa.select(records.c.branch_code).where(
-                    records.c.entity_id == scope_id, records.c.entity == "event"
-                )
-            ).scalar()
-        if branch is None:
-            raise AdminError(f"no {scope} {scope_id}")
-        # One target per scope, metric and period: setting it again changes the goal.
-        entity_id = str(
-            uuid.uuid5(
-                uuid.NAMESPACE_URL, f"perisai-target:{scope}:{scope_id}:{metric}:{start}:{end}"
-            )
-        )
-        fields = {
-            "scope": scope,
-            "scope_id": scope_id,
-            "metric": metric,
-            "goal": goal,
-            "period_start": start.isoformat(),
-            "period_end": end.isoformat(),
-        }
-        version, _ = put_record(conn, "target", entity_id, branch, owner, fields)
+    """The command line's `set-target` (`admin.targets.set_target`)."""
+    data = targets.TargetInput(scope, scope_id, metric, goal, period_start, period_end)
+    view = targets.set_target(engine, data)
     return (
-        f"set target {entity_id}: {scope} {scope_id} {metric} {goal} ({start} to {end}), "
-        f"version {version}"
+        f"set target {view['id']}: {view['scope']} {view['scope_id']} {view['metric']} "
+        f"{view['goal']} ({view['period_start']} to {view['period_end']}), "
+        f"version {view['version']}"
     )
 
 

@@ -78,15 +78,15 @@ def _where(queue: QueueFilter, reviewer: Reviewer) -> list[sa.ColumnElement[bool
     for name, value in (("agent", queue.agent), ("event", queue.event), ("branch", queue.branch)):
         check_text(name, value or "")
     c = db.table(db.Record).c
-    where = [c.entity == "enrollment", c.deleted.is_(False)]
-    where.append(c.fields["status"].as_string() == queue.status)
+    # `status` is the enrollment's, computed from its fields (migration 0011's ix_record_queue).
+    where = [c.entity == "enrollment", c.deleted.is_(False), c.status == queue.status]
     for branch in (reviewer.branch, queue.branch):
         if branch is not None:
             where.append(c.branch_code == branch)
     if queue.agent:
         where.append(c.owner_code == queue.agent)
     if queue.event:
-        where.append(c.fields["event_id"].as_string() == queue.event)
+        where.append(c.event_id == queue.event)
     if queue.received_from:
         where.append(c.created_at >= _day_start(queue.received_from))
     if queue.received_to:

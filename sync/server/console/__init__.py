@@ -36,7 +36,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent_app.domain.messages import Text
 from sync.server.admin.common import NotFound
 from sync.server.console import render, session
-from sync.server.console.pages import assignments, auth, review
+from sync.server.console.pages import (
+    assignments,
+    audit,
+    auth,
+    coverage,
+    exports,
+    password,
+    people,
+    review,
+    targets,
+)
 
 PREFIX = "/console"
 #: No inline script or style, nothing from elsewhere, never inside a frame.
@@ -161,7 +171,7 @@ def _bug_page(request: Request) -> Response:
 
 def install(app: FastAPI) -> None:
     """Adds the console to the server's app."""
-    for page in (auth, review, assignments):
+    for page in (auth, review, coverage, targets, assignments, people, password, audit, exports):
         app.include_router(page.router, prefix=PREFIX, include_in_schema=False)
     static = resources.files("sync.server.console").joinpath("static")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="console-static")

@@ -32,6 +32,7 @@ _TABLES = (
     "agent",
     "branch",
     "audit_event",
+    "admin_audit",
 )
 
 

@@ -36,7 +36,7 @@ def _cli(
 def test_real_cli_process(tmp_path: Path) -> None:
     home = tmp_path / "home"
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0010" in done.stdout
+    assert done.returncode == 0 and "revision 0011" in done.stdout
     assert _cli(home, "create-branch", "PLG", "--name", "Palembang").returncode == 0
     from_stdin = _cli(
         home,
@@ -102,7 +102,7 @@ def test_administration_commands(
         return run(*args, stdin=stdin, password=password)
 
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0010" in done.stdout
+    assert done.returncode == 0 and "revision 0011" in done.stdout
     assert (home / "server.sqlite3").exists()
     done = _cli(home, "create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
     assert done.returncode == 0 and "created branch PLG" in done.stdout
@@ -300,3 +300,22 @@ def test_branch_time_zone_commands(
     assert missing.returncode != 0 and "no branch NOPE" in missing.stderr
     trail = run("admin-log")
     assert "set-branch-time-zone" in trail.stdout and "petugas-uji" in trail.stdout
+
+
+def test_reset_password_prints_a_one_time_code_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = _InProcess(tmp_path / "home", monkeypatch, capsys)
+    run("create-branch", "PLG", "--name", "Palembang")
+    run("create-agent", "A1", "--name", "Agen", "--branch", "PLG", "--role", "agent",
+        password="rahasia-123")  # fmt: skip
+    done = run("reset-password", "A1")
+    assert done.returncode == 0, done.stderr
+    code = done.stdout.split("one-time code for A1: ")[1].split()[0]
+    assert len(code) == 10 and "next sign-in" in done.stdout
+    assert run("reset-password", "NOBODY").returncode == 2
+    listed = run("list-agents", "--branch", "PLG").stdout
+    assert "A1  agent  active, one-time code" in listed and code not in listed
+    assert run("list-devices").stdout.strip() == "no devices"
+    trail = run("admin-log").stdout
+    assert "reset-password" in trail and code not in trail

@@ -19,7 +19,7 @@ from sync.server import config, db, migrate
 
 pytestmark = pytest.mark.slow
 RACERS = 3
-HEAD = "0010"
+HEAD = "0011"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -31,7 +31,7 @@ from sync.server import app as server_app
 pytestmark = pytest.mark.slow
 TOKEN = "metrics-token-uji"
 NIK_INDEX = 4242
-HEAD = "0010"
+HEAD = "0011"
 HEALTH_CHECKS = 20
 
 

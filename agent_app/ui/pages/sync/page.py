@@ -28,6 +28,7 @@ from agent_app.ui.ops import NETWORK, Op
 from agent_app.ui.pages.sync import bundle_paths, problems
 from agent_app.ui.pages.sync.conflict_dialog import ConflictDialog
 from agent_app.ui.pages.sync.controller import controller
+from agent_app.ui.pages.sync.new_password import NewPasswordBox
 
 _NOT_CONNECTED = ("sync_not_connected", "sync_auth")
 
@@ -104,6 +105,7 @@ class SyncPage(QWidget):
         connect_row.addWidget(self.password, 1)
         connect_row.addWidget(self.connect_button)
         self.connect_box.setVisible(False)
+        self.new_password = NewPasswordBox(self.ctx, self.sync_now)
 
     def _problems_table(self) -> QHBoxLayout:
         lang = i18n.current_language
@@ -168,6 +170,7 @@ class SyncPage(QWidget):
         buttons.addWidget(self.upload_button)
         layout.addLayout(buttons)
         layout.addWidget(self.connect_box)
+        layout.addWidget(self.new_password)
         layout.addWidget(self.result)
         layout.addWidget(self.app_notice)
         self.problems_title = widgets.heading(self.tr("Refused or in conflict"), 2)
@@ -189,7 +192,8 @@ class SyncPage(QWidget):
         self.last.setText(
             i18n.date_time(status.last_success) if status.last_success else self.tr("Never")
         )
-        if status.server_url and not status.connected and self.connect_box.isHidden():
+        asking = not (self.connect_box.isHidden() and self.new_password.isHidden())
+        if status.server_url and not status.connected and not asking:
             self.connect_box.setVisible(True)
             self.result.setText(
                 self.tr("This laptop is not logged in to the server yet: type your password.")
@@ -240,6 +244,7 @@ class SyncPage(QWidget):
         password = self.password.text()
         self.password.clear()
         if password:
+            self.new_password.remember(password)
             self.sync_now(password)
 
     def _started(self, interactive: bool) -> None:
@@ -278,6 +283,7 @@ class SyncPage(QWidget):
 
     def _done(self, outcome: Any, _interactive: bool) -> None:
         self._finish()
+        self.new_password.forget()
         self.connect_box.setVisible(False)
         self.result.setText(
             self.tr("Sync finished: {sent} sent, {received} received.").format(
@@ -288,6 +294,9 @@ class SyncPage(QWidget):
 
     def _failed(self, exc: BaseException, interactive: bool) -> None:
         self._finish()
+        if self.new_password.offer(exc, self.result):
+            self.connect_box.setVisible(False)
+            return
         if getattr(exc, "code", "") in _NOT_CONNECTED:
             self.connect_box.setVisible(True)
             self.result.setText(

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sync import protocol
 from sync.server import accounts, observe, pull
+from sync.server.accounts.devices import note_sync
 from sync.server.api.batches import check_batch, run_batch
 from sync.server.api.errors import parse_body
 from sync.server.api.openapi import R400, R401, R403, R410, R413, R426, R429, R503
@@ -69,14 +70,17 @@ async def sync_push(
     # The body is parsed by pydantic-core straight from the bytes (a third faster than
     # FastAPI's json.loads + model validation for a 500-op batch).
     batch = parse_body(protocol.PushRequest, await request.body())
-    return await run_in_threadpool(_push_batch, server, batch, who)
+    agent = request.headers.get("user-agent")
+    return await run_in_threadpool(_push_batch, server, batch, who, agent)
 
 
 def _push_batch(
-    server: ServerState, batch: protocol.PushRequest, who: accounts.Principal
+    server: ServerState, batch: protocol.PushRequest, who: accounts.Principal, agent: str | None
 ) -> JSONResponse:
     check_batch(server, batch, who.device_id)
-    return run_batch(server, batch, who.caller())
+    answer = run_batch(server, batch, who.caller())
+    note_sync(server.engine, who.device_id, agent)
+    return answer
 
 
 @router.get(
@@ -85,6 +89,7 @@ def _push_batch(
     responses={**R400, **R401, **R410},
 )
 def sync_pull(
+    request: Request,
     cursor: str | None = Query(default=None, max_length=512),
     limit: int = Query(default=500, ge=1, le=1000),
     with_: list[str] = Query(  # noqa: B008
@@ -108,6 +113,7 @@ def sync_pull(
     cursor."""
     declared = [name.strip() for value in with_ for name in value.split(",")]
     page = pull.pull_page(server.engine, who.caller(), cursor, limit, declared)
+    note_sync(server.engine, who.device_id, request.headers.get("user-agent"))
     observe.PULLED_CHANGES.inc(len(page.changes))
     return JSONResponse(
         {

@@ -28,6 +28,10 @@ class FakeBackend(FakeReportsAndSync):
     ops: int = 0
     fail_next: BaseException | None = None
     needs_login: bool = False
+    #: A one-time code from a password reset: the server refuses to log in with it until
+    #: a new password is chosen (`change_server_password`), then takes only that one.
+    one_time_code: str | None = None
+    server_password: str | None = None
     problems: list[Any] = field(default_factory=list)
     #: The engine's progress calls one sync makes: (phase, done, total).
     progress_steps: list[tuple[str, int, int | None]] = field(default_factory=list)

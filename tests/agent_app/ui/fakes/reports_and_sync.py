@@ -27,6 +27,8 @@ class FakeReportsAndSync:
     enrollments: dict[str, dict[str, Any]]
     ops: int
     needs_login: bool
+    one_time_code: str | None
+    server_password: str | None
     problems: list[Any]
     progress_steps: list[tuple[str, int, int | None]]
     participant: Any
@@ -179,10 +181,20 @@ class FakeReportsAndSync:
         self._call(f"resolve:{op_id}:{choice}")
         self.problems = [p for p in self.problems if p.op_id != op_id]
 
+    def change_server_password(self, password: str, new_password: str) -> None:
+        self._call("change_server_password")
+        if password != self.one_time_code:
+            raise sync_service.SyncFailed("auth", "wrong_password")
+        self.one_time_code, self.server_password = None, new_password
+
     def sync_now(self, password: str | None = None, progress: Any = None) -> Any:
         self._call("sync_now")
         if self.needs_login and password is None:
             raise sync_service.SyncFailed("not_connected", "not_logged_in")
+        if password is not None and password == self.one_time_code:
+            raise sync_service.SyncFailed("auth", "password_change_required")
+        if password is not None and self.server_password not in (None, password):
+            raise sync_service.SyncFailed("auth", "wrong_password")
         for step in self.progress_steps:
             if progress is not None:
                 progress(*step)

@@ -1,4 +1,5 @@
-"""What a text may be in a CSV or XLSX cell (OWASP "CSV injection"; see the package's doc)."""
+"""What a text may be in a CSV or XLSX cell (OWASP "CSV injection"): one rule for the laptop's
+exports (`agent_app.reports.exports`) and the server's (`sync.server.admin.exports`)."""
 
 from __future__ import annotations
 
