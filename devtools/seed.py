@@ -2,11 +2,11 @@
 UI integration tests) and the benchmarks' bulk fill.
 
 The demo: Palembang businesses, a "Sumsel Marketing" booth event at Palembang Indah Mall,
-visits, enrollments (two sent back for correction), targets, and two answers of the server on
-the Sync page. Records go through the services, as the app would make them; the event and
-targets (which a laptop only ever pulls from the server), the backdating of history and the
-server's answers are written directly. Every name, phone number and NIK is synthetic
-(devtools/synthetic.py). No Qt here.
+visits, enrollments (two sent back for correction), targets, three assignments, and two
+answers of the server on the Sync page. Records go through the services, as the app would
+make them; the event, targets and assignments (which a laptop only ever pulls from the
+server), the backdating of history and the server's answers are written directly. Every
+name, phone number and NIK is synthetic (devtools/synthetic.py). No Qt here.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def seed(engine: Any, today: dt.date, businesses_count: int = 240, seed_value: i
     _send_back(uow, submitted_ids)
     _backdate(engine, now)
     _sync_problems(engine, submitted_ids[10])
+    _assignments(uow, created, today)
 
 
 def _events_and_targets(uow: UnitOfWork, today: dt.date) -> None:
@@ -128,6 +129,22 @@ def _events_and_targets(uow: UnitOfWork, today: dt.date) -> None:
                 ),
                 version=1,
             )
+        work.commit()
+
+
+def _assignments(uow: UnitOfWork, created: list[records.Business], today: dt.date) -> None:
+    """Three businesses the supervisor gave Siti (pulled data): one overdue, one due today."""
+    given = [
+        (1, "follow_up", -1, "Tanyakan lagi jumlah pekerja yang mau didaftarkan"),
+        (2, "enroll", 0, "Pemilik minta didaftarkan bersama dua pekerjanya"),
+        (3, "visit", 4, None),
+    ]
+    with uow() as work:
+        for n, kind, days, note in given:
+            due = today + dt.timedelta(days=days)
+            entity_id = f"9c2f4e1a-0000-4000-8000-00000000000{n}"
+            found = records.Assignment(entity_id, created[n].id, AGENT[0], kind, due, note, "open")
+            work.assignments.upsert(dataclasses.replace(found, version=1))
         work.commit()
 
 

@@ -135,6 +135,9 @@ class SyncClient(Transport):
         self._clock = clock
         self._tokens: Tokens | None = None
         self._auth_lock = threading.Lock()
+        #: The optional pulled entities this build parses and applies, declared on every pull
+        #: (`with`); the server leaves the others out.
+        self.understands: tuple[str, ...] = protocol.OPTIONAL_PULLED
         #: The agent and the server's bundle key from the last login or refresh.
         self.agent: protocol.AgentInfo | None = None
         self.server_public_key: str | None = None
@@ -270,7 +273,8 @@ class SyncClient(Transport):
         return self._parse(response, protocol.PushResponse)
 
     def pull(self, cursor: str | None = None, limit: int = 500) -> protocol.PullResponse:
-        """One page of changes after `cursor` (None: from the start).
+        """One page of changes after `cursor` (None: from the start), declaring the optional
+        entities this build understands (`understands`, sent as `with`).
 
         Raises:
             SyncError: kind `cursor_expired` (410) when the server can no longer serve the
@@ -279,6 +283,8 @@ class SyncClient(Transport):
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
+        if self.understands:
+            params["with"] = ",".join(self.understands)
         response = self._authed("GET", "/v1/sync/pull", params=params)
         return self._parse(response, protocol.PullResponse)
 

@@ -25,7 +25,9 @@ The cycle:
 3. Pull: pages from `LocalStore.get_cursor()` until `has_more` is false; each page and its
    `next_cursor` go to `LocalStore.apply_pulled` in one call (one local transaction). On 410
    `cursor_expired` the engine calls `LocalStore.reset_cursor()` and pulls from the start; the
-   outbox is kept.
+   outbox is kept. Every pull declares the optional entities this build understands
+   (`SyncClient.understands`, sent as `with`); a cursor made by an older app that declared
+   fewer is answered 410, so an upgraded laptop pulls from the start once and skips nothing.
 
 A failure the cycle cannot get past (auth, network after retries, server, protocol) is raised
 as `sync.client.SyncError` carrying the partial `CycleReport` as `error.report`; whatever was

@@ -27,6 +27,10 @@ Entity = Literal["business", "visit", "enrollment", "audit_event", "assignment"]
 PulledEntity = Literal[
     "business", "visit", "enrollment", "event", "target", "rate_table", "assignment"
 ]
+#: Pulled entities a laptop receives only when its pull declares it understands them
+#: (`GET /v1/sync/pull?with=assignment`): a laptop from before one of them parses each change's
+#: `entity` against a fixed list and would fail on it. The rest of `PulledEntity` is always sent.
+OPTIONAL_PULLED: tuple[str, ...] = ("assignment",)
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 Role = Literal["agent", "supervisor", "admin"]

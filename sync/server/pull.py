@@ -2,9 +2,18 @@
 
 The cursor is opaque to the laptop: the server's epoch and a sequence number, signed. A cursor
 from another database (another epoch), or older than the retention horizon (raised when
-tombstones are compacted), is answered 410 `cursor_expired`; a cursor the server did not make
-is 400. Every writer assigns `server_seq` under the lock of the single counter row, so seq
-order is commit order: reading the counter first and then the rows up to it never skips one.
+tombstones are compacted) and made before it was raised, is answered 410 `cursor_expired`
+(a pull that began after the compaction missed no deletion, so its pages go on); a cursor the
+server did not make is 400. Every writer assigns `server_seq` under the lock of the single
+counter row, so seq order is commit order: reading the counter first and then the rows up to
+it never skips one.
+
+Optional entities (`protocol.OPTIONAL_PULLED`, e.g. `assignment`) go only to a pull that
+declares them (`with`); a laptop from before them cannot parse them. They are left out in the
+query itself, so a page is as full as the limit allows and `has_more` stays true while more
+is waiting. A cursor records the optional entities its pulls covered: a pull declaring one the
+cursor did not cover (a laptop upgraded past a cursor its old app made) is answered 410
+`cursor_expired`, and the laptop pulls again from the start, so no change is skipped for it.
 """
 
 from __future__ import annotations
@@ -13,12 +22,14 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from sync.protocol import OPTIONAL_PULLED
 from sync.server import db, meta
 from sync.server.push import Caller
 
@@ -42,17 +53,39 @@ def _sign(secret: bytes, body: str) -> str:
     return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def make_cursor(secret: bytes, epoch: str, seq: int) -> str:
+def make_cursor(
+    secret: bytes, epoch: str, seq: int, covered: Collection[str] = (), horizon: int = 0
+) -> str:
+    """A signed cursor after `seq`; `covered`: the optional entities its pulls included
+    (left out of the cursor when none, so an old laptop's cursors look as they always did);
+    `horizon`: the retention horizon when it was made (left out when 0)."""
+    data: dict[str, Any] = {"e": epoch, "s": seq}
+    if covered:
+        data["w"] = sorted(covered)
+    if horizon:
+        data["h"] = horizon
     body = (
-        base64.urlsafe_b64encode(json.dumps({"e": epoch, "s": seq}, separators=(",", ":")).encode())
+        base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
         .decode()
         .rstrip("=")
     )
     return f"{body}.{_sign(secret, body)}"
 
 
-def read_cursor(secret: bytes, epoch: str, horizon: int, cursor: str | None) -> int:
-    """The sequence number after which to pull (0 without a cursor)."""
+def read_cursor(
+    secret: bytes,
+    epoch: str,
+    horizon: int,
+    cursor: str | None,
+    declared: Collection[str] = (),
+) -> int:
+    """The sequence number after which to pull (0 without a cursor).
+
+    `declared`: the optional entities this pull asks for; one the cursor's pulls left out is
+    answered `cursor_expired` (its changes before the cursor would be skipped). A cursor below
+    the horizon is `cursor_expired` only when it was made before the horizon was last raised:
+    a pull that started after the compaction has missed no deletion, so its pages go on.
+    """
     if not cursor:
         return 0
     try:
@@ -61,7 +94,9 @@ def read_cursor(secret: bytes, epoch: str, horizon: int, cursor: str | None) -> 
             raise ValueError("bad signature")
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         cursor_epoch, seq = str(data["e"]), int(data["s"])
-    except (ValueError, KeyError, TypeError) as error:
+        covered = {str(name) for name in data.get("w", ())}
+        made_at_horizon = int(data.get("h", 0))
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise CursorError(
             400, "invalid_cursor", "This cursor was not made by this server."
         ) from error
@@ -69,14 +104,28 @@ def read_cursor(secret: bytes, epoch: str, horizon: int, cursor: str | None) -> 
         raise CursorError(
             410, "cursor_expired", "The server's data was reset; pull again from the start."
         )
-    if seq < horizon:
+    if seq < horizon and made_at_horizon < horizon:
         raise CursorError(
             410, "cursor_expired", "The cursor is older than the server keeps; pull again."
+        )
+    missing = sorted(set(declared) - covered)
+    if missing:
+        raise CursorError(
+            410,
+            "cursor_expired",
+            f"This cursor was made by pulls without {', '.join(missing)}; pull again from the "
+            "start.",
         )
     return seq
 
 
-def _visible(caller: Caller) -> Any:
+def understood(names: Collection[str]) -> frozenset[str]:
+    """The optional entities among `names` (a pull's `with`); unknown names are ignored, so a
+    newer laptop may declare an entity this server does not have yet."""
+    return frozenset(OPTIONAL_PULLED).intersection(names)
+
+
+def _visible(caller: Caller, declared: Collection[str]) -> Any:
     table = db.table(db.Record)
     c = table.c
     branch = c.branch_code == caller.branch_code
@@ -86,20 +135,32 @@ def _visible(caller: Caller) -> Any:
         if caller.is_supervisor
         else sa.or_(c.owner_code.is_(None), c.owner_code == caller.agent_code)
     )
-    return sa.or_(
+    shown = [
         sa.and_(c.entity.in_(("business", "visit", "event")), branch),
         sa.and_(c.entity == "enrollment", branch, own),
         sa.and_(c.entity == "target", branch, own_or_shared),
-        # An assignment is pulled by the one agent it is made to (a supervisor too).
-        sa.and_(c.entity == "assignment", branch, c.owner_code == caller.agent_code),
         sa.and_(c.entity == "rate_table", sa.or_(c.branch_code.is_(None), branch)),
-    )
+    ]
+    if "assignment" in declared:
+        # An assignment is pulled by the one agent it is made to (a supervisor too).
+        shown.append(sa.and_(c.entity == "assignment", branch, c.owner_code == caller.agent_code))
+    return sa.or_(*shown)
 
 
-def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Page:
+def pull(
+    conn: Connection,
+    caller: Caller,
+    cursor: str | None,
+    limit: int,
+    declared: Collection[str] = (),
+) -> Page:
+    """A page of changes after `cursor`; `declared`: the optional entities the caller
+    understands (`understood`); the others are left out of the page."""
+    declared = understood(declared)
     values = meta.read(conn)
     secret = meta.token_secret(values)
-    after = read_cursor(secret, values["epoch"], int(values["cursor_horizon"]), cursor)
+    horizon = int(values["cursor_horizon"])
+    after = read_cursor(secret, values["epoch"], horizon, cursor, declared)
     # The counter first: every change with a seq up to it has committed (seq order is commit
     # order), so the rows read next can hold no gap below it.
     upto = conn.execute(sa.text("SELECT value FROM seq_counter WHERE id = 1")).scalar_one()
@@ -119,7 +180,7 @@ def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Pa
             table.c.fields,
             table.c.server_seq,
         )
-        .where(table.c.server_seq > after, table.c.server_seq <= upto, _visible(caller))
+        .where(table.c.server_seq > after, table.c.server_seq <= upto, _visible(caller, declared))
         .order_by(table.c.server_seq)
         .limit(limit + 1)
     ).all()
@@ -137,10 +198,16 @@ def pull(conn: Connection, caller: Caller, cursor: str | None, limit: int) -> Pa
         for row in rows
     ]
     last = rows[-1].server_seq if has_more else upto
-    return Page(changes, make_cursor(secret, values["epoch"], last), has_more)
+    return Page(changes, make_cursor(secret, values["epoch"], last, declared, horizon), has_more)
 
 
-def pull_page(engine: Engine, caller: Caller, cursor: str | None, limit: int) -> Page:
+def pull_page(
+    engine: Engine,
+    caller: Caller,
+    cursor: str | None,
+    limit: int,
+    declared: Collection[str] = (),
+) -> Page:
     """`pull` in a transaction of its own."""
     with engine.connect() as conn, conn.begin():
-        return pull(conn, caller, cursor, limit)
+        return pull(conn, caller, cursor, limit, declared)

@@ -12,7 +12,7 @@ import gzip
 import itertools
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from helpers.databases import scratch_database
 from helpers.niks import nik_birth_date, synthetic_nik
 
 from agent_app.domain import contributions
+from sync import protocol
 from sync.server import admin, config
 from sync.server import app as server_app
 
@@ -164,12 +165,21 @@ class Laptop:
     def push_one(self, item: dict[str, Any]) -> dict[str, Any]:
         return self.push(item)[0]
 
-    def pull_all(self, limit: int = 1000, cursor: str | None = None) -> tuple[list[dict], str]:
+    def pull_all(
+        self,
+        limit: int = 1000,
+        cursor: str | None = None,
+        understands: Sequence[str] = protocol.OPTIONAL_PULLED,
+    ) -> tuple[list[dict], str]:
+        """Every page after `cursor`, declaring `understands` (`with`) as today's laptop does
+        (`()`: a laptop from before the optional entities)."""
         changes: list[dict[str, Any]] = []
         while True:
             params: dict[str, Any] = {"limit": limit}
             if cursor:
                 params["cursor"] = cursor
+            if understands:
+                params["with"] = list(understands)
             response = self.client.get("/v1/sync/pull", params=params, headers=self.headers)
             assert response.status_code == 200, response.text
             page = response.json()

@@ -92,12 +92,27 @@ def sync_pull(
     request: Request,
     cursor: str | None = Query(default=None, max_length=512),
     limit: int = Query(default=500, ge=1, le=1000),
+    with_: list[str] = Query(  # noqa: B008
+        default=[],
+        alias="with",
+        max_length=20,
+        description="The optional entities the laptop understands (`assignment`), repeated "
+        "or comma-separated; unknown names are ignored. Without it they are left out.",
+    ),
     who: accounts.Principal = Depends(principal),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Any:
     """The changes the caller may see after `cursor`, in server order (410 when the cursor
-    can no longer be served: pull again from no cursor)."""
-    page = pull.pull_page(server.engine, who.caller(), cursor, limit)
+    can no longer be served: pull again from no cursor).
+
+    Optional entities (`assignment`) come only to a pull that names them in `with`
+    (`with=assignment`): a laptop from before them cannot parse them. A page without them is
+    still as full as `limit` allows, and `has_more` stays true while more is waiting. A
+    cursor made by pulls without an entity that this pull now names is answered 410
+    `cursor_expired` (its earlier changes of that entity were left out): pull again from no
+    cursor."""
+    declared = [name.strip() for value in with_ for name in value.split(",")]
+    page = pull.pull_page(server.engine, who.caller(), cursor, limit, declared)
     note_sync(server.engine, who.device_id, request.headers.get("user-agent"))
     observe.PULLED_CHANGES.inc(len(page.changes))
     return JSONResponse(
