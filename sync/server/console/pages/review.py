@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from agent_app.domain import masking
 from agent_app.domain.messages import Text
-from sync.server.admin import review, review_queue
+from sync.server.admin import coverage, review, review_queue
 from sync.server.admin.common import Conflict, FieldError
 from sync.server.api.state import ServerState, server_state
 from sync.server.console import render, session
@@ -37,7 +37,7 @@ FIELD_LABELS = (
     ("address", Text.of("Address")),
     ("region_code", Text.of("Region code")),
     ("occupation", Text.of("Occupation")),
-    ("declared_income", Text.of("Declared income (Rp)")),
+    ("declared_income", Text.of("Declared income")),
     ("programs", Text.of("Programs")),
     ("period_months", Text.of("Months paid")),
     ("enrolled_on", Text.of("Enrolled on")),
@@ -123,6 +123,9 @@ def _queue_page(
         numbers=numbers or {},
         chosen=set(chosen or []),
         statuses=[(code, render.text_of(text, user.lang)) for code, text in STATUS_LABELS.items()],
+        options=coverage.choices(
+            server_state(request).engine, user.reviewer, filters["branch"] or None
+        ),
         status_labels={code: text.in_language(user.lang) for code, text in STATUS_LABELS.items()},
     )
 
@@ -201,8 +204,7 @@ def _detail_page(
         value = fields.get(name)
         if value in (None, "", []):
             continue
-        if name == "phone":
-            value = masking.phone(value)
+        value = _shown(name, value, user.lang)
         if name == "programs" and isinstance(value, list):
             value = ", ".join(str(item) for item in value)
         shown.append((label.in_language(user.lang), value))
@@ -243,6 +245,22 @@ def _refused(
     return _detail_page(
         request, user, server, entity_id, errors=errors, typed=dict(change.form), status_code=status
     )
+
+
+GENDERS = {"F": Text.of("Female"), "M": Text.of("Male")}
+
+
+def _shown(name: str, value: Any, lang: str) -> Any:
+    """A field as a person reads it: the phone masked, money and dates as they are written."""
+    if name == "phone":
+        return masking.phone(value)
+    if name == "declared_income" and isinstance(value, int | float):
+        return f"Rp {render.number(value, lang)}"
+    if name in ("birth_date", "enrolled_on"):
+        return render.day(value, lang)
+    if name == "gender" and value in GENDERS:
+        return GENDERS[value].in_language(lang)
+    return value
 
 
 @router.get("/review/{entity_id}")
