@@ -13,6 +13,8 @@ import pytest
 
 from agent_app import APP_ID, APP_NAME, __version__
 
+pytestmark = pytest.mark.clock_free
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -36,6 +37,19 @@ def scratch_database(admin_url: str, prefix: str) -> Iterator[str]:
     try:
         yield sa.engine.make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin_engine.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(admin_engine, name)
         admin_engine.dispose()
+
+
+def _drop(admin_engine: sa.Engine, name: str) -> None:
+    """Drops the scratch database. An autovacuum worker (a superuser's process, which our role
+    may not terminate) may still be in it right after a test wrote much: wait for it."""
+    for attempt in range(20):
+        try:
+            with admin_engine.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except sa.exc.ProgrammingError as error:
+            if "pg_signal_backend" not in str(error) or attempt == 19:
+                raise
+            time.sleep(0.5)

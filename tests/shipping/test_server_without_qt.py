@@ -16,7 +16,7 @@ from helpers import clock
 
 from shipping.support import REPO, clean_env, make_venv, pip_into, run, scripts_dir
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 
 
 def _time_machine_pin(tmp_path: Path) -> Path:

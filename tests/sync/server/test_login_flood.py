@@ -23,7 +23,7 @@ from srv_support import PASSWORD, ServerProcess, cheap_settings, fresh_database
 
 from sync.server import admin, config, db
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 N_LOGINS = 40
 MIB = 1024 * 1024
 

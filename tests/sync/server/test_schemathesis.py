@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from srv_support import World, cheap_settings
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
