@@ -17,7 +17,7 @@ from srv_support import fresh_database
 
 from sync.server import config, db, migrate
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 RACERS = 3
 HEAD = "0011"
 

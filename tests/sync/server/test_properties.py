@@ -21,7 +21,7 @@ from srv_support import World, cheap_settings, enrollment_fields, op
 
 from sync.server import db, migrate
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 RECORDS = [str(uuid.UUID(int=n + 1)) for n in range(6)]
 NIK_POOL = 4
 

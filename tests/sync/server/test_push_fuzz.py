@@ -37,7 +37,7 @@ from agent_app.domain import validation
 from sync import protocol
 from sync.server import db
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 
 SPECS = {
     "business": validation.BUSINESS,
