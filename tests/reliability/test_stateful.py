@@ -195,6 +195,10 @@ def run_machine(server, make_proxy, make_laptop, *, examples: int, steps: int) -
 
 
 @pytest.mark.slow
+# One laptop deletes a business while the other, not yet pulled, records a visit of it: the
+# visit reaches the server, and the first laptop's next pull brings a visit of a business it
+# no longer has, which it skips with this warning (the rules allow both changes).
+@pytest.mark.expect_warning_log(r"pulled visit .* of an unknown business; skipped")
 def test_sync_state_machine(server_database, make_any_server, make_proxy, make_laptop):
     if server_database == "postgres":  # each example costs more on PostgreSQL
         examples, steps = (30, 40) if soak() else (4, 15)

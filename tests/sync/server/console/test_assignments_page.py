@@ -72,7 +72,7 @@ def test_a_supervisor_assigns_a_business_and_sees_it(
     assert page.status_code == 200
     assert "Pempek Cek Molek" in page.text  # offered in the business select
     assert "Kopi Lubuk" not in page.text  # another branch's business is not offered
-    assert "Agen A1 (A1)" in page.text and "B1" not in page.text
+    assert "Agen A1 (A1)" in page.text and "(B1)" not in page.text  # not B1 of LLG
     answer = s1.post(PAGE, form(ids["plg"]))
     listed = s1.follow(answer)
     assert "Ditugaskan kepada A1: Pempek Cek Molek." in listed.text
