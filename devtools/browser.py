@@ -6,11 +6,17 @@ package registries can be reached. The window is 1366x768, the common laptop scr
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -43,3 +49,22 @@ def start(lang: str = "id", width: int = 1366, height: int = 768) -> webdriver.C
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     return driver
+
+
+def wait(driver: WebDriver, seconds: float = 15) -> WebDriverWait[WebDriver]:
+    return WebDriverWait(driver, seconds)
+
+
+@contextmanager
+def navigates(driver: WebDriver) -> Iterator[None]:
+    """Around an action that loads another page (a click on a link or a form's button, Enter
+    in a field): returns once the page it started on is gone and the next one has loaded.
+
+    A click returns before the browser leaves the page, so a wait for an element both pages
+    have (an `h1`, a notice) can find the old one and read it after it is gone
+    (StaleElementReferenceException, seen on CI); waiting for the old document to go first
+    closes that race."""
+    before = driver.find_element(By.TAG_NAME, "html")
+    yield
+    wait(driver).until(expected_conditions.staleness_of(before))
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")

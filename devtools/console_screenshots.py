@@ -68,8 +68,8 @@ def _serve(home: Path, url: str, port: int) -> subprocess.Popen[bytes]:
 def _sign_in(driver: WebDriver, base: str, code: str, password: str, lang: str) -> None:
     driver.get(f"{base}/console/sign-in?lang={lang}")
     driver.find_element(By.ID, "f-agent_code").send_keys(code)
-    driver.find_element(By.ID, "f-password").send_keys(password, Keys.ENTER)
-    time.sleep(0.5)
+    with browsers.navigates(driver):
+        driver.find_element(By.ID, "f-password").send_keys(password, Keys.ENTER)
 
 
 def _shoot(
@@ -85,8 +85,8 @@ def _shoot(
     for name, path, action in PAGES:
         driver.get(f"{base}/console/{path}")
         if action == "open-first":
-            driver.find_element(By.CSS_SELECTOR, "table.data tbody a").click()
-            time.sleep(0.3)
+            with browsers.navigates(driver):
+                driver.find_element(By.CSS_SELECTOR, "table.data tbody a").click()
         made.append(folder / f"console-{name}.png")
         driver.save_screenshot(str(made[-1]))
     # The same queue on a phone (390x844 CSS pixels): the tables become one card per line.

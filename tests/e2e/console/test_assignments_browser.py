@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from browsing import navigates, sign_in, text_of
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
-from test_console_browser import sign_in
+from selenium.webdriver.support.ui import Select
 
 from agent_app.domain import clock
 from agent_app.services import assignments, businesses
@@ -24,7 +23,7 @@ def test_assigned_in_the_browser_done_on_the_laptop(
     shop = laptop.call(businesses.register_business, {"name": "Toko Tugas Peramban"})
     assert laptop.sync().applied >= 1
     sign_in(browser, server.base_url, "SV001", "/console/assignments")
-    WebDriverWait(browser, 15).until(expected_conditions.url_contains("/console/assignments"))
+    assert "/console/assignments" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text == "Penugasan"
     Select(browser.find_element(By.ID, "f-business_id")).select_by_value(shop.id)
     Select(browser.find_element(By.ID, "f-agent_code")).select_by_value("AG003")
@@ -33,11 +32,9 @@ def test_assigned_in_the_browser_done_on_the_laptop(
     field = browser.find_element(By.ID, "f-due_on")
     browser.execute_script("arguments[0].value = arguments[1];", field, due.isoformat())
     browser.find_element(By.ID, "f-note").send_keys("Daftarkan dua pekerja")
-    browser.find_element(By.CSS_SELECTOR, "form.assign-form button.primary").click()
-    notice = WebDriverWait(browser, 15).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))
-    )
-    assert "Ditugaskan kepada AG003: Toko Tugas Peramban." in notice.text
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, "form.assign-form button.primary").click()
+    assert "Ditugaskan kepada AG003: Toko Tugas Peramban." in text_of(browser, "p.notice")
 
     laptop.sync()
     [pulled] = [a for a in laptop.call(assignments.open_assignments) if a.business_id == shop.id]

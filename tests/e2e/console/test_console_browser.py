@@ -9,27 +9,16 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from browsing import navigates, sign_in, text_of
 from e2e_support import PASSWORD
 from helpers.enrollments import enrollment_fields
 from helpers.niks import fresh_nik
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from agent_app.services import enrollments
-
-
-def _wait(browser: WebDriver) -> WebDriverWait[WebDriver]:
-    return WebDriverWait(browser, 15)
-
-
-def sign_in(browser: WebDriver, base_url: str, code: str, next_path: str = "") -> None:
-    browser.get(f"{base_url}/console/sign-in" + (f"?next={next_path}" if next_path else ""))
-    browser.find_element(By.ID, "f-agent_code").send_keys(code)
-    browser.find_element(By.ID, "f-password").send_keys(PASSWORD, Keys.ENTER)
-    _wait(browser).until(lambda b: "/console/sign-in" not in b.current_url)
 
 
 def submitted_enrollment(make_laptop: Any, agent: str = "AG003") -> tuple[Any, str, str]:
@@ -57,16 +46,15 @@ def test_a_supervisor_sends_back_in_the_browser_and_the_laptop_reads_why(
     laptop, entity_id, nik = submitted_enrollment(make_laptop)
     sign_in(browser, server.base_url, "SV001")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Antrean pemeriksaan"
-    browser.find_element(By.CSS_SELECTOR, f'a[href="/console/review/{entity_id}"]').click()
-    _wait(browser).until(expected_conditions.url_contains(entity_id))
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, f'a[href="/console/review/{entity_id}"]').click()
+    assert entity_id in browser.current_url
     assert nik not in browser.page_source
     Select(browser.find_element(By.ID, "f-reason")).select_by_value("incomplete")
     browser.find_element(By.ID, "f-note").send_keys("Alamat belum lengkap")
-    browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
-    notice = _wait(browser).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))
-    )
-    assert "dikembalikan" in notice.text
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
+    assert "dikembalikan" in text_of(browser, "p.notice")
     assert laptop.sync().pulled >= 1
     [listed] = [e for e in laptop.call(enrollments.list_needing_correction) if e.id == entity_id]
     assert listed.review_reason == "Data belum lengkap. Alamat belum lengkap"
@@ -81,11 +69,9 @@ def test_a_change_without_its_csrf_token_is_refused(
         "document.querySelectorAll('input[name=csrf_token]').forEach(e => e.remove());"
     )
     browser.find_element(By.ID, "f-membership_number").send_keys("16071234567")
-    browser.find_element(By.CSS_SELECTOR, 'form[action$="/accept"] button').click()
-    heading = _wait(browser).until(
-        expected_conditions.presence_of_element_located((By.TAG_NAME, "h1"))
-    )
-    assert heading.text == "Formulir ini sudah kedaluwarsa"
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, 'form[action$="/accept"] button').click()
+    assert text_of(browser, "h1") == "Formulir ini sudah kedaluwarsa"
     browser.get(f"{server.base_url}/console/review/{entity_id}")
     assert "Menunggu pemeriksaan" in browser.find_element(By.CSS_SELECTOR, "p.status").text
 
@@ -103,11 +89,9 @@ def test_another_branchs_supervisor_gets_not_found_by_url(
 def test_an_agent_cannot_sign_in(browser: WebDriver, server: Any) -> None:
     browser.get(f"{server.base_url}/console/sign-in")
     browser.find_element(By.ID, "f-agent_code").send_keys("AG001")
-    browser.find_element(By.ID, "f-password").send_keys(PASSWORD, Keys.ENTER)
-    error = _wait(browser).until(
-        expected_conditions.presence_of_element_located((By.ID, "error-agent_code"))
-    )
-    assert "Agen memakai aplikasi Perisai Agent" in error.text
+    with navigates(browser):
+        browser.find_element(By.ID, "f-password").send_keys(PASSWORD, Keys.ENTER)
+    assert "Agen memakai aplikasi Perisai Agent" in text_of(browser, "#error-agent_code")
     browser.get(f"{server.base_url}/console/review")
     assert "/console/sign-in" in browser.current_url
 
@@ -130,16 +114,17 @@ def test_the_whole_review_by_keyboard_alone(
     active = browser.switch_to.active_element  # the code field has the focus on arrival
     assert active.get_attribute("id") == "f-agent_code"
     active.send_keys("SV001", Keys.TAB)
-    browser.switch_to.active_element.send_keys(PASSWORD, Keys.ENTER)
-    _wait(browser).until(expected_conditions.url_contains("/console/review"))
+    with navigates(browser):
+        browser.switch_to.active_element.send_keys(PASSWORD, Keys.ENTER)
+    assert "/console/review" in browser.current_url
     _tab_to(browser, f'a[href="/console/review/{entity_id}"]')
-    browser.switch_to.active_element.send_keys(Keys.ENTER)
-    _wait(browser).until(expected_conditions.url_contains(entity_id))
+    with navigates(browser):
+        browser.switch_to.active_element.send_keys(Keys.ENTER)
+    assert entity_id in browser.current_url
     _tab_to(browser, "#f-membership_number")
-    browser.switch_to.active_element.send_keys("16071234567", Keys.ENTER)
-    _wait(browser).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))
-    )
+    with navigates(browser):
+        browser.switch_to.active_element.send_keys("16071234567", Keys.ENTER)
+    assert "diterima" in text_of(browser, "p.notice")
     assert laptop.sync().pulled >= 1
     accepted = enrollments.get(laptop.uow(), entity_id)
     assert accepted.status == "accepted" and accepted.membership_number == "16071234567"
@@ -157,21 +142,22 @@ def test_a_note_typed_when_the_session_ended_is_still_there_after_signing_in_aga
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE console_session SET last_seen_at = '2000-01-01 00:00:00'"))
     engine.dispose()
-    browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
-    _wait(browser).until(expected_conditions.url_contains("/console/sign-in"))
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
+    assert "/console/sign-in" in browser.current_url
     assert "tanpa aktivitas" in browser.page_source
     browser.find_element(By.ID, "f-agent_code").send_keys("SV001")
-    browser.find_element(By.ID, "f-password").send_keys(PASSWORD, Keys.ENTER)
-    _wait(browser).until(expected_conditions.url_contains(entity_id))
+    with navigates(browser):
+        browser.find_element(By.ID, "f-password").send_keys(PASSWORD, Keys.ENTER)
+    assert entity_id in browser.current_url
     assert browser.find_element(By.ID, "f-note").get_attribute("value") == "Foto usaha belum ada"
     assert (
         Select(browser.find_element(By.ID, "f-reason")).first_selected_option.get_attribute("value")
         == "other"
     )
-    browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
-    _wait(browser).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))
-    )
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, 'form[action$="/send-back"] button').click()
+    assert "dikembalikan" in text_of(browser, "p.notice")
     kept = browser.execute_script("return Object.keys(window.sessionStorage).length")
     assert kept == 0
     assert laptop.sync().pulled >= 1

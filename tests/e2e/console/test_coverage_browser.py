@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from browsing import navigates, sign_in
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
-from test_console_browser import sign_in
 
 
 def test_coverage_shows_the_branch_target_as_table_and_chart_and_filters_by_keyboard(
@@ -40,6 +39,7 @@ def test_coverage_shows_the_branch_target_as_table_and_chart_and_filters_by_keyb
     assert fits
     # The filter by keyboard: choose the agent with the keys, then Enter on the button.
     browser.find_element(By.ID, "f-agent").send_keys("Agen AG001")
-    browser.find_element(By.CSS_SELECTOR, "form.filters button").send_keys(Keys.ENTER)
-    WebDriverWait(browser, 15).until(lambda b: "agent=AG001" in b.current_url)
+    with navigates(browser):
+        browser.find_element(By.CSS_SELECTOR, "form.filters button").send_keys(Keys.ENTER)
+    assert "agent=AG001" in browser.current_url
     assert "1.441" not in browser.find_element(By.TAG_NAME, "main").text

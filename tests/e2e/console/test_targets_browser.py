@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from browsing import navigates, sign_in, text_of
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
-from test_console_browser import sign_in
 
 from agent_app.domain import clock
 from agent_app.services import events
@@ -23,13 +21,6 @@ def _type_date(field: WebElement, day: dt.date) -> None:
     """Types a day into a date field (chromium's segments in the browser's locale order,
     en-US here: month, day, year)."""
     field.send_keys(day.strftime("%m%d%Y"))
-
-
-def _notice(browser: WebDriver) -> str:
-    found = WebDriverWait(browser, 15).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "p.notice"))
-    )
-    return str(found.text)
 
 
 def test_an_event_made_and_ended_by_keyboard_reaches_the_laptop(
@@ -42,8 +33,9 @@ def test_an_event_made_and_ended_by_keyboard_reaches_the_laptop(
     browser.find_element(By.ID, "f-venue").send_keys("Pasar 16 Ilir")
     _type_date(browser.find_element(By.ID, "f-starts_on"), today - dt.timedelta(days=1))
     _type_date(browser.find_element(By.ID, "f-ends_on"), today + dt.timedelta(days=5))
-    browser.find_element(By.ID, "f-ends_on").send_keys(Keys.ENTER)  # submits its form
-    assert "Booth Keyboard Uji" in _notice(browser)
+    with navigates(browser):
+        browser.find_element(By.ID, "f-ends_on").send_keys(Keys.ENTER)  # submits its form
+    assert "Booth Keyboard Uji" in text_of(browser, "p.notice")
     laptop.sync()
     [event] = [e for e in events.list_events(laptop.uow()) if e.name == "Booth Keyboard Uji"]
     assert event.ends_on == today + dt.timedelta(days=5)
@@ -51,11 +43,13 @@ def test_an_event_made_and_ended_by_keyboard_reaches_the_laptop(
     link = browser.find_element(
         By.CSS_SELECTOR, f'a[href="/console/targets/events/{event.id}/end"]'
     )
-    link.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 15).until(expected_conditions.url_contains("/end"))
+    with navigates(browser):
+        link.send_keys(Keys.ENTER)
+    assert browser.current_url.endswith("/end")
     confirm = browser.find_element(By.CSS_SELECTOR, "form.confirm button.danger")
-    confirm.send_keys(Keys.ENTER)
-    assert _notice(browser)
+    with navigates(browser):
+        confirm.send_keys(Keys.ENTER)
+    assert text_of(browser, "p.notice") == "Acara berakhir hari ini."
     laptop.sync()
     [ended] = [e for e in events.list_events(laptop.uow()) if e.id == event.id]
     assert ended.ends_on == today
