@@ -25,18 +25,38 @@ from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the n
 
 Entity = Literal["business", "visit", "enrollment", "audit_event", "assignment"]
 PulledEntity = Literal[
-    "business", "visit", "enrollment", "event", "target", "rate_table", "assignment"
+    "business",
+    "visit",
+    "enrollment",
+    "event",
+    "target",
+    "rate_table",
+    "assignment",
+    "consent_text",
 ]
 #: Pulled entities a laptop receives only when its pull declares it understands them
 #: (`GET /v1/sync/pull?with=assignment`): a laptop from before one of them parses each change's
 #: `entity` against a fixed list and would fail on it. The rest of `PulledEntity` is always sent.
-OPTIONAL_PULLED: tuple[str, ...] = ("assignment",)
+OPTIONAL_PULLED: tuple[str, ...] = ("assignment", "consent_text")
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 Role = Literal["agent", "supervisor", "admin"]
 
 #: Per-op error codes (`OpError.code`).
-REJECT_CODES = ("invalid_field", "forbidden", "unknown_reference", "key_reuse", "deleted")
+REJECT_CODES = (
+    "invalid_field",
+    "forbidden",
+    "unknown_reference",
+    "key_reuse",
+    "deleted",
+    "attachment_missing",
+)
+#: 1.1: the one transient rejection. The op references an attachment the server does not
+#: have; the ledger keeps no answer for it, so the laptop uploads the blob and sends the same
+#: op again (same op_id).
+ATTACHMENT_MISSING = "attachment_missing"
+#: 1.1: the media types `PUT /v1/attachments/{sha256}` takes.
+ATTACHMENT_MEDIA_TYPES: tuple[str, ...] = ("image/jpeg", "image/png", "image/webp")
 CONFLICT_CODES = ("nik_already_enrolled", "field_changed", "enrollment_accepted")
 
 
@@ -127,8 +147,16 @@ class LoginResponse(_Model):
 
 class SyncConfig(_Model):
     protocol_version: int
+    protocol_minor: int | None = Field(
+        default=None, description="1.1: the protocol's minor version (1); absent from 1.0."
+    )
     max_ops_per_batch: int
     max_body_bytes: int = Field(description="The cap on the decompressed request body.")
+    max_attachment_bytes: int | None = Field(
+        default=None,
+        description="1.1: the largest attachment `PUT /v1/attachments/{sha256}` takes "
+        "(larger: 413). Absent from a 1.0 server, which takes no attachments.",
+    )
     server_time: AwareDatetime
     min_app_version: str | None = Field(
         default=None,
@@ -335,6 +363,22 @@ class PullResponse(_Model):
     next_cursor: str
     has_more: bool
     server_time: AwareDatetime
+
+
+class ConsentTextFields(_Model):
+    """The `fields` of a pulled `consent_text` (1.1): the text the laptop shows exactly as it
+    is, and the SHA-256 (hex) of its UTF-8 bytes, which the enrollment's consent records."""
+
+    version: str = Field(max_length=100)
+    language: Literal["id", "en"]
+    text: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    effective_from: dt.date
+
+
+def consent_text_sha256(text: str) -> str:
+    """The SHA-256 (lowercase hex) of a consent text's UTF-8 bytes, exactly as published."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --- participants ---------------------------------------------------------------------------

@@ -92,6 +92,41 @@ class AssignmentStatus(StrEnum):
 ASSIGNMENT_NOTE_MAX = 500
 
 
+class AttachmentKind(StrEnum):
+    """What an attachment shows (SYNC_PROTOCOL.md 1.1 "Attachments")."""
+
+    KTP_PHOTO = "ktp_photo"
+    STOREFRONT_PHOTO = "storefront_photo"
+    CONSENT_SIGNATURE = "consent_signature"
+    DOCUMENT = "document"
+
+
+#: The attachment kinds each entity's `attachments` may hold.
+ATTACHMENT_KINDS: dict[str, frozenset[str]] = {
+    "enrollment": frozenset(k.value for k in AttachmentKind),
+    "business": frozenset(k.value for k in AttachmentKind),
+    "visit": frozenset({AttachmentKind.STOREFRONT_PHOTO.value, AttachmentKind.DOCUMENT.value}),
+}
+#: The media types an attachment may have (the server checks the bytes are one of them).
+ATTACHMENT_MEDIA_TYPES: tuple[str, ...] = ("image/jpeg", "image/png", "image/webp")
+#: The most attachments one record references.
+MAX_ATTACHMENTS = 12
+#: The largest attachment a record may reference, in bytes (the server's
+#: `max_attachment_bytes` may be lower; the laptop's photos are about 300 KB).
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+class ConsentMethod(StrEnum):
+    """How a person gave consent: a tick on the screen, or a signature on the pad."""
+
+    TICK = "tick"
+    SIGNATURE = "signature"
+
+
+#: The entity of a published consent text on the wire (pulled only; SYNC_PROTOCOL.md 1.1).
+CONSENT_TEXT = "consent_text"
+
+
 class OpKind(StrEnum):
     CREATE = "create"
     UPDATE = "update"

@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from agent_app.domain.keys import (
+    AttachmentKind,
     BusinessStatus,
+    ConsentMethod,
     EnrollmentStatus,
     Gender,
     Role,
@@ -91,10 +93,13 @@ class Business:
     nib: str | None = None
     latitude: float | None = None
     longitude: float | None = None
+    #: The position's accuracy in metres (with latitude and longitude, or None).
+    accuracy_m: float | None = None
     status: BusinessStatus = BusinessStatus.PROSPECT
     event_id: str | None = None
     registered_by: str | None = None
     version: int | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +115,47 @@ class Visit:
     event_id: str | None = None
     agent_code: str | None = None
     version: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    accuracy_m: float | None = None
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or signature a record references by the SHA-256 of its bytes (lowercase hex);
+    the bytes themselves live apart (the laptop's `attachments` table, the server's blob
+    store)."""
+
+    kind: AttachmentKind
+    sha256: str
+    media_type: str
+    size: int
+    taken_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Consent:
+    """The worker's consent. `text_sha256` is the SHA-256 of the published text shown (None
+    in a 1.0 laptop's consent); `signature_sha256` the `consent_signature` attachment's, when
+    `method` is `signature`."""
+
     text_version: str
     given_at: dt.datetime
+    text_sha256: str | None = None
+    method: ConsentMethod = ConsentMethod.TICK
+    signature_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentText:
+    """A consent text the central office published (pulled): shown exactly as it is."""
+
+    version: str
+    language: str  # "id" or "en"
+    text: str
+    sha256: str
+    effective_from: dt.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +186,4 @@ class Enrollment:
     agent_code: str | None = None
     version: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()

@@ -29,6 +29,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -147,6 +148,38 @@ class Assignment(Base):
     __table_args__ = (Index(None, "agent_code", "status", "due_on"),)
 
 
+class StoredAttachment(Base):
+    """A photo or signature, its bytes inside the encrypted database (never a plain file on
+    disk), keyed by their SHA-256. `uploaded_at` is set once the server is known to hold it
+    (its HEAD said so, or it took the upload)."""
+
+    __tablename__ = "attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    taken_at: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[str] = mapped_column(String(40))
+    uploaded_at: Mapped[str | None] = mapped_column(String(40))
+
+
+class ConsentText(Base):
+    """A consent text the central office published, pulled: shown exactly as it is."""
+
+    __tablename__ = "consent_texts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(2))
+    text: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    pulled_version: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index(None, "language", "effective_from"),)
+
+
 class RateTable(Base):
     __tablename__ = "rate_tables"
 
@@ -173,6 +206,8 @@ class Business(SyncedMixin, Base):
     nib: Mapped[str | None] = mapped_column(String(13))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    attachments: Mapped[list[Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="prospect")
     event_id: Mapped[str | None] = mapped_column(String(36))
     registered_by: Mapped[str | None] = mapped_column(String(32))
@@ -210,6 +245,10 @@ class Visit(SyncedMixin, Base):
     next_follow_up: Mapped[dt.date | None] = mapped_column(Date)
     event_id: Mapped[str | None] = mapped_column(String(36))
     agent_code: Mapped[str | None] = mapped_column(String(32))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    attachments: Mapped[list[Any] | None] = mapped_column(JSON)
 
     __table_args__ = (
         Index(None, "business_id", "visited_at"),
@@ -244,6 +283,7 @@ class Enrollment(SyncedMixin, Base):
     review_reason: Mapped[str | None] = mapped_column(Text)
     membership_number: Mapped[str | None] = mapped_column(String(40))
     agent_code: Mapped[str | None] = mapped_column(String(32))
+    attachments: Mapped[list[Any] | None] = mapped_column(JSON)
     # Local only.
     birth_date_override_reason: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,7 +1,8 @@
 """Conversions between domain records, table rows and the wire form of SYNC_PROTOCOL.md.
 
 The wire form is what an op's `fields` hold: dates `YYYY-MM-DD`, times ISO 8601 with offset,
-money whole rupiah, enums as their keys, programs a list, consent a two-key object. Server-set
+money whole rupiah, enums as their keys, programs a list, consent an object (two keys in 1.0,
+five in 1.1), attachments a list of references (SYNC_PROTOCOL.md 1.1). Server-set
 fields (`registered_by`, `agent_code`) are never sent. The table columns have the wire names,
 so a row turns into a record (and back) field by field.
 """
@@ -29,8 +30,10 @@ BUSINESS_FIELDS = (
     "nib",
     "latitude",
     "longitude",
+    "accuracy_m",
     "status",
     "event_id",
+    "attachments",
 )
 VISIT_FIELDS = (
     "business_id",
@@ -41,6 +44,10 @@ VISIT_FIELDS = (
     "notes",
     "next_follow_up",
     "event_id",
+    "latitude",
+    "longitude",
+    "accuracy_m",
+    "attachments",
 )
 ENROLLMENT_FIELDS = (
     "nik",
@@ -64,6 +71,7 @@ ENROLLMENT_FIELDS = (
     "status",
     "review_reason",
     "membership_number",
+    "attachments",
 )
 FIELDS: Mapping[str, tuple[str, ...]] = {
     keys.Entity.BUSINESS: BUSINESS_FIELDS,
@@ -89,10 +97,33 @@ def value_to_wire(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, records.Consent):
-        return {"text_version": value.text_version, "given_at": value_to_wire(value.given_at)}
+        return consent_to_wire(value)
+    if isinstance(value, records.Attachment):
+        return {
+            "kind": value.kind.value,
+            "sha256": value.sha256,
+            "media_type": value.media_type,
+            "size": value.size,
+            "taken_at": value_to_wire(value.taken_at),
+        }
     if isinstance(value, tuple | list):
         return [value_to_wire(v) for v in value]
     return value
+
+
+def consent_to_wire(consent: records.Consent) -> dict[str, Any]:
+    """A 1.1 consent (with the shown text's hash) in its five keys; one recorded before 1.1
+    (no hash) in the two keys of 1.0, so that it stays the payload it was."""
+    given = value_to_wire(consent.given_at)
+    if consent.text_sha256 is None:
+        return {"text_version": consent.text_version, "given_at": given}
+    return {
+        "text_version": consent.text_version,
+        "text_sha256": consent.text_sha256,
+        "given_at": given,
+        "method": consent.method.value,
+        "signature_sha256": consent.signature_sha256,
+    }
 
 
 def value_to_db(value: Any) -> Any:
@@ -136,7 +167,27 @@ def _consent(value: Any) -> records.Consent | None:
         return None
     given = parse_datetime(value.get("given_at"))
     assert given is not None
-    return records.Consent(text_version=value["text_version"], given_at=given)
+    return records.Consent(
+        text_version=value["text_version"],
+        given_at=given,
+        text_sha256=value.get("text_sha256"),
+        method=keys.ConsentMethod(value.get("method") or keys.ConsentMethod.TICK),
+        signature_sha256=value.get("signature_sha256"),
+    )
+
+
+def attachments_from_wire(value: Any) -> tuple[records.Attachment, ...]:
+    """The wire (or column) list of attachments as records; None is none."""
+    return tuple(
+        records.Attachment(
+            kind=keys.AttachmentKind(item["kind"]),
+            sha256=item["sha256"],
+            media_type=item["media_type"],
+            size=item["size"],
+            taken_at=parse_datetime(item.get("taken_at")),
+        )
+        for item in value or ()
+    )
 
 
 def _columns(row: Any, record_type: type) -> dict[str, Any]:
@@ -151,6 +202,7 @@ def business_from_row(row: Any) -> records.Business:
     values = _columns(row, records.Business)
     values["size_class"] = _enum(keys.SizeClass, values["size_class"])
     values["status"] = keys.BusinessStatus(values["status"])
+    values["attachments"] = attachments_from_wire(values.get("attachments"))
     return records.Business(**values)
 
 
@@ -160,6 +212,7 @@ def visit_from_row(row: Any) -> records.Visit:
     values["channel"] = keys.VisitChannel(values["channel"])
     values["outcome"] = keys.VisitOutcome(values["outcome"])
     values["next_follow_up"] = parse_date(values["next_follow_up"])
+    values["attachments"] = attachments_from_wire(values.get("attachments"))
     return records.Visit(**values)
 
 
@@ -170,6 +223,7 @@ def enrollment_from_row(row: Any) -> records.Enrollment:
     values["programs"] = tuple(values["programs"] or ())
     values["consent"] = _consent(values["consent"])
     values["extra"] = dict(values.get("extra") or {})
+    values["attachments"] = attachments_from_wire(values.get("attachments"))
     return records.Enrollment(**values)
 
 
@@ -207,7 +261,7 @@ def record_changes(entity: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in fields.items():
         try:
             if value is None:
-                out[name] = None
+                out[name] = () if name == "attachments" else None
             elif name in enums:
                 out[name] = enums[name](value)
             elif name in ("birth_date", "next_follow_up"):
@@ -218,6 +272,8 @@ def record_changes(entity: str, fields: Mapping[str, Any]) -> dict[str, Any]:
                 out[name] = tuple(value)
             elif name == "consent":
                 out[name] = _consent(value)
+            elif name == "attachments":
+                out[name] = attachments_from_wire(value)
             else:
                 out[name] = value
         except (ValueError, TypeError, AttributeError, KeyError, AssertionError):

@@ -115,11 +115,35 @@ def validate_enrollment(
     """Checks an enrollment record, and on a whole record that its quote can be computed for
     `today` (the branch's day, docs/time.md; by default today in WIB)."""
     problems = _validate(ENROLLMENT, fields, partial)
+    if not problems:
+        unsigned = _unattached_signature(fields)
+        if unsigned is not None:
+            problems.append(unsigned)
     if not partial and not problems:
         quoted = _quote_for(fields, today or clock.today())
         if isinstance(quoted, Problem):
             problems.append(quoted)
     return problems
+
+
+def _unattached_signature(fields: Mapping[str, Any]) -> Problem | None:
+    """A signed consent's signature must be among the record's attachments (as its
+    `consent_signature`), so that the server holds it and erasure finds it."""
+    consent = fields.get("consent")
+    if not isinstance(consent, Mapping) or consent.get("signature_sha256") is None:
+        return None
+    if "attachments" not in fields:
+        return None  # an update that leaves the attachments as they are
+    signature = consent["signature_sha256"]
+    for item in fields["attachments"] or ():
+        if item["kind"] == keys.AttachmentKind.CONSENT_SIGNATURE and item["sha256"] == signature:
+            return None
+    return Problem(
+        "consent",
+        "invalid_field",
+        "Tanda tangan persetujuan tidak ada di lampiran.",
+        "The consent's signature is not among the attachments.",
+    )
 
 
 def check_contribution(fields: Mapping[str, Any], on: dt.date) -> Problem | None:

@@ -216,17 +216,79 @@ def programs(value: Any) -> Text | None:
     return None
 
 
-def consent(value: Any) -> Text | None:
-    if (
-        isinstance(value, dict)
-        and set(value) == {"text_version", "given_at"}
-        and isinstance(value["text_version"], str)
-        and value["text_version"].strip()
-        and text(100)(value["text_version"]) is None
-        and iso_datetime(value["given_at"]) is None
-    ):
+_SHA256 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+_CONSENT_1_0 = frozenset({"text_version", "given_at"})
+_CONSENT_1_1 = frozenset({"text_version", "text_sha256", "given_at", "method", "signature_sha256"})
+_NO_CONSENT = Text.of("The worker's consent is not recorded (text version and time).")
+
+
+def sha256_hex(value: Any) -> Text | None:
+    """A SHA-256 in lowercase hex (64 characters): an attachment's id, a text's hash."""
+    if isinstance(value, str) and _SHA256.fullmatch(value):
         return None
-    return Text.of("The worker's consent is not recorded (text version and time).")
+    return Text.of("Must be a SHA-256 (64 lowercase hexadecimal characters).")
+
+
+def consent(value: Any) -> Text | None:
+    """A 1.0 consent `{text_version, given_at}`, or a 1.1 one that adds `text_sha256` (the
+    published text's hash), `method` (`tick` | `signature`) and `signature_sha256` (the
+    `consent_signature` attachment's: required with `signature`, null with `tick`)."""
+    if not isinstance(value, dict) or set(value) not in (_CONSENT_1_0, _CONSENT_1_1):
+        return _NO_CONSENT
+    version = value["text_version"]
+    if not isinstance(version, str) or not version.strip() or text(100)(version) is not None:
+        return _NO_CONSENT
+    if iso_datetime(value["given_at"]) is not None:
+        return _NO_CONSENT
+    if set(value) == _CONSENT_1_0:
+        return None
+    if sha256_hex(value["text_sha256"]) is not None:
+        return Text.of("The consent text's hash is not a SHA-256.")
+    method, signature = value["method"], value["signature_sha256"]
+    if method == keys.ConsentMethod.SIGNATURE.value:
+        if sha256_hex(signature) is not None:
+            return Text.of("A signed consent needs its signature.")
+        return None
+    if method == keys.ConsentMethod.TICK.value and signature is None:
+        return None
+    return Text.of("Consent is given by a tick or a signature.")
+
+
+_ATTACHMENT_KEYS = frozenset({"kind", "sha256", "media_type", "size", "taken_at"})
+
+
+def attachments(entity: str) -> Check:
+    """The `attachments` of a record of `entity`: a list of at most `keys.MAX_ATTACHMENTS`
+    `{kind, sha256, media_type, size, taken_at}` (SYNC_PROTOCOL.md 1.1), each kind one the
+    entity may hold, no attachment twice."""
+    kinds = keys.ATTACHMENT_KINDS[entity]
+
+    def check(value: Any) -> Text | None:
+        if not isinstance(value, list) or len(value) > keys.MAX_ATTACHMENTS:
+            return Text.of("At most {count} attachments.", count=keys.MAX_ATTACHMENTS)
+        seen: set[tuple[str, str]] = set()
+        for item in value:
+            if not isinstance(item, dict) or set(item) != _ATTACHMENT_KEYS:
+                return Text.of("An attachment is not described in full.")
+            if item["kind"] not in kinds:
+                return Text.of("Unknown kind of attachment.")
+            if sha256_hex(item["sha256"]) is not None:
+                return Text.of("An attachment's id must be the SHA-256 of its bytes.")
+            if item["media_type"] not in keys.ATTACHMENT_MEDIA_TYPES:
+                return Text.of("An attachment must be a JPEG, PNG or WebP image.")
+            size = item["size"]
+            if isinstance(size, bool) or not isinstance(size, int):
+                return Text.of("An attachment's size must be a whole number of bytes.")
+            if not 1 <= size <= keys.MAX_ATTACHMENT_BYTES:
+                return Text.of("An attachment is too large.")
+            if item["taken_at"] is not None and iso_datetime(item["taken_at"]) is not None:
+                return Text.of("Invalid time (ISO 8601 with an offset).")
+            if (item["kind"], item["sha256"]) in seen:
+                return Text.of("The same attachment is listed twice.")
+            seen.add((item["kind"], item["sha256"]))
+        return None
+
+    return check
 
 
 _NIK_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)

@@ -64,6 +64,15 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("DROP TABLE pull_cursors")
             c.exec_driver_sql("DROP TABLE form_drafts")
             c.exec_driver_sql("DROP TABLE assignments")
+            c.exec_driver_sql("DROP TABLE attachments")
+            c.exec_driver_sql("DROP TABLE consent_texts")
+            for table, columns in (
+                ("businesses", ("accuracy_m", "attachments")),
+                ("visits", ("latitude", "longitude", "accuracy_m", "attachments")),
+                ("enrollments", ("attachments",)),
+            ):
+                for column in columns:
+                    c.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
             c.exec_driver_sql("DROP INDEX ix_audit_op_id")
             for column in ("seq", "prev_hash", "hash", "op_id"):
                 c.exec_driver_sql(f"ALTER TABLE audit DROP COLUMN {column}")
