@@ -37,6 +37,7 @@ class SqlUnitOfWork:
     retention: repositories.RetentionRepository
     form_drafts: repositories.FormDraftRepository
     assignments: repositories.AssignmentRepository
+    attachments: repositories.AttachmentRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.targets = repositories.TargetRepository(session)
         self.form_drafts = repositories.FormDraftRepository(session)
         self.assignments = repositories.AssignmentRepository(session)
+        self.attachments = repositories.AttachmentRepository(session)
         self.retention = repositories.RetentionRepository(session)
         self.synced_records = repositories.SyncedRecordRepository(
             session, self.outbox, self.businesses

@@ -11,6 +11,7 @@ Lists are ordered in SQL and paged with LIMIT/OFFSET; `count()` takes the same f
 """
 
 from agent_app.storage.repositories.assignments import AssignmentRepository
+from agent_app.storage.repositories.attachments import AttachmentRepository
 from agent_app.storage.repositories.audit import AuditRepository, audit_wire_details
 from agent_app.storage.repositories.businesses import BusinessRepository
 from agent_app.storage.repositories.enrollments import EnrollmentRepository
@@ -37,6 +38,7 @@ __all__ = [
     "ACTIVE_ENROLLMENT",
     "UNSETTLED_OP",
     "AssignmentRepository",
+    "AttachmentRepository",
     "AuditRepository",
     "BusinessRepository",
     "EnrollmentRepository",
