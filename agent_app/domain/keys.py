@@ -127,6 +127,19 @@ class ConsentMethod(StrEnum):
 CONSENT_TEXT = "consent_text"
 
 
+#: Why a reviewer sends an enrollment back (the enrollment's `review_reason_code`, set by the
+#: server with the reason's words in `review_reason`). `photo_unclear` leads the agent on the
+#: laptop straight to retaking the KTP photo.
+REVIEW_REASONS: tuple[str, ...] = (
+    "nik_unreadable",
+    "data_mismatch",
+    "incomplete",
+    "wrong_program",
+    "photo_unclear",
+    "other",
+)
+
+
 class OpKind(StrEnum):
     CREATE = "create"
     UPDATE = "update"

@@ -181,6 +181,8 @@ class Enrollment:
     event_id: str | None = None
     status: EnrollmentStatus = EnrollmentStatus.DRAFT
     review_reason: str | None = None
+    #: Why it was sent back, as a code (`keys.REVIEW_REASONS`): the laptop leads to the fix.
+    review_reason_code: str | None = None
     membership_number: str | None = None
     birth_date_override_reason: str | None = None
     agent_code: str | None = None

@@ -281,6 +281,7 @@ class Enrollment(SyncedMixin, Base):
     event_id: Mapped[str | None] = mapped_column(String(36))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     review_reason: Mapped[str | None] = mapped_column(Text)
+    review_reason_code: Mapped[str | None] = mapped_column(String(32))
     membership_number: Mapped[str | None] = mapped_column(String(40))
     agent_code: Mapped[str | None] = mapped_column(String(32))
     attachments: Mapped[list[Any] | None] = mapped_column(JSON)

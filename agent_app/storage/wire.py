@@ -70,6 +70,7 @@ ENROLLMENT_FIELDS = (
     "event_id",
     "status",
     "review_reason",
+    "review_reason_code",
     "membership_number",
     "attachments",
 )

@@ -88,6 +88,7 @@ ENROLLMENT = FieldRules(
             [s.value for s in keys.EnrollmentStatus if s is not keys.EnrollmentStatus.DRAFT]
         ),
         "review_reason": checks.optional(checks.text(1000, multiline=True)),
+        "review_reason_code": checks.optional(checks.choice(keys.REVIEW_REASONS)),
         "membership_number": checks.optional(checks.text(40)),
         "attachments": checks.attachments("enrollment"),
     },
@@ -123,4 +124,6 @@ ASSIGNMENT = FieldRules(
 )
 
 #: The protected enrollment fields only a supervisor (or the central system) may change.
-ENROLLMENT_PROTECTED = frozenset({"status", "review_reason", "membership_number"})
+ENROLLMENT_PROTECTED = frozenset(
+    {"status", "review_reason", "review_reason_code", "membership_number"}
+)

@@ -129,7 +129,9 @@ def _submit_in(
     fields = _checked_wire(uow, new, enrollment_id, today)
     kind, base_version, op_fields = _op_for(uow, old, enrollment_id, fields)
     if kind is keys.OpKind.UPDATE:
-        new = dataclasses.replace(new, review_reason=old.review_reason)
+        new = dataclasses.replace(
+            new, review_reason=old.review_reason, review_reason_code=old.review_reason_code
+        )
     uow.enrollments.update(new, sync_state="pending", submitted=True)
     _input.write_change(
         uow,
@@ -154,7 +156,7 @@ def _checked_wire(
         fields = wire.to_wire(new, ENTITY)
     except ValueError:
         raise ValidationFailed([_input.required("consent")]) from None
-    for name in ("review_reason", "membership_number"):
+    for name in ("review_reason", "review_reason_code", "membership_number"):
         fields.pop(name)
     problems = _problems_for_submit(new, fields, today)
     if problems:

@@ -57,10 +57,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
     with op.batch_alter_table("enrollments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("review_reason_code", sa.String(length=32), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("enrollments", schema=None) as batch_op:
+        batch_op.drop_column("review_reason_code")
         batch_op.drop_column("attachments")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_column("attachments")
