@@ -99,6 +99,18 @@ def at(instant: dt.datetime | str) -> Iterator[dt.datetime]:
 
 
 @contextlib.contextmanager
+def window_start(seconds: int) -> Iterator[dt.datetime]:
+    """Moves this process's clock to the start of the next `seconds`-long window of the epoch
+    (ticking): a test of a fixed-window counter (the server's rate limits) then runs wholly
+    inside one window, however slow the machine, instead of failing when it straddles a
+    boundary (seen on CI)."""
+    now = time.time()
+    start = (int(now // seconds) + 1) * seconds
+    with at(dt.datetime.fromtimestamp(start, dt.UTC)) as moment:
+        yield moment
+
+
+@contextlib.contextmanager
 def machine_zone(name: str) -> Iterator[None]:
     """Sets this process's local zone (`TZ`) for a block: for tests about a laptop whose
     machine runs in another zone than its branch. The zone before comes back after it."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import clock
 from helpers.databases import scratch_database
 from srv_support import World, cheap_settings
 
@@ -94,3 +95,11 @@ def make_world(database_url: str) -> Iterator[Any]:
     yield build
     for item in made:
         item.close()
+
+
+@pytest.fixture
+def rate_window() -> Iterator[None]:
+    """The test starts at the beginning of a rate-limit window (`clock.window_start`): its
+    counts all fall in one window, so a limit it expects to reach is reached."""
+    with clock.window_start(60):  # config.Settings.rate_window_seconds
+        yield

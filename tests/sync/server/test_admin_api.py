@@ -316,6 +316,7 @@ def test_the_queue_filters_by_event_and_by_the_day_received(world: World) -> Non
 
 
 @pytest.mark.expect_warning_log(r"^server: admin/reveal-nik: rate limit reached by S1$")
+@pytest.mark.usefixtures("rate_window")
 def test_reveal_nik_is_rate_limited(database_url: str) -> None:
     limited = World(cheap_settings(database_url, check_rate_per_agent=2))
     try:

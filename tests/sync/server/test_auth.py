@@ -187,6 +187,7 @@ def test_failed_logins_and_lockouts_are_logged_with_the_address_never_the_passwo
     assert not any("tebak" in line or "PASSWORD-IN-THE" in line for line in lines)
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_logins_are_rate_limited_per_client_address_and_per_agent(make_world: Any) -> None:
     world = make_world(login_rate_per_client=3, login_rate_per_agent=4)
     world.branch()
@@ -205,6 +206,7 @@ def test_logins_are_rate_limited_per_client_address_and_per_agent(make_world: An
     assert statuses == [200, 200, 200, 429]
 
 
+@pytest.mark.usefixtures("rate_window")
 def test_participant_checks_are_rate_limited_per_agent_and_per_client(make_world: Any) -> None:
     world = make_world(check_rate_per_agent=3, check_rate_per_client=5)
     a1, a2, _ = world.standard()
