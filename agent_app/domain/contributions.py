@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
 from agent_app.domain import _resources, keys
+from agent_app.domain.employer_contributions import quote_employer as quote_employer
 from agent_app.domain.messages import DomainError, Text
+from agent_app.domain.money import round_rupiah as round_rupiah
 
 
 class QuoteError(DomainError):
@@ -61,11 +63,6 @@ class Quote:
     @property
     def discounted(self) -> bool:
         return self.discount is not None
-
-
-def round_rupiah(amount: Decimal) -> int:
-    """Half up to the whole rupiah (DOMAIN.md)."""
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _table() -> dict[str, Any]:
@@ -280,6 +277,7 @@ def quote(
     on: dt.date,
     occupation: str | None = None,
     paid_by_state: bool = False,
+    is_employer: bool = False,
 ) -> Quote:
     """Quotes the contribution of a BPU worker.
 
@@ -291,6 +289,8 @@ def quote(
             first month, each later month uses its own first day).
         occupation: an occupation key (keys.OCCUPATIONS); drivers are transport workers.
         paid_by_state: contributions paid from the APBN/APBD get no PP 50/2025 discount.
+        is_employer: a BPU owner who employs workers gets no PP 50/2025 discount either (it
+            covers only those working on their own or outside an employment relationship).
 
     Returns:
         Monthly amounts per program, the monthly total and the total for the period.
@@ -308,6 +308,7 @@ def quote(
             on,
             occupation,
             bool(paid_by_state),
+            bool(is_employer),
         )
         hash(key)
     except TypeError:
@@ -315,7 +316,9 @@ def quote(
     memo = _memo_for(table)
     if key is not None and (cached := memo.get(key)) is not None:
         return cached
-    result = _quote(table, declared_income, chosen, period_months, on, occupation, paid_by_state)
+    result = _quote(
+        table, declared_income, chosen, period_months, on, occupation, paid_by_state, is_employer
+    )
     if key is not None:
         if len(memo) >= _MEMO_SIZE:
             memo.clear()
@@ -348,6 +351,7 @@ def _quote(
     on: dt.date,
     occupation: str | None,
     paid_by_state: bool,
+    is_employer: bool = False,
 ) -> Quote:
     _check(declared_income, chosen, period_months, table)
     if occupation is not None and occupation not in keys.OCCUPATIONS:
@@ -363,7 +367,7 @@ def _quote(
     regulations: list[str] = []
     for index in range(period_months):
         day = on if index == 0 else _add_months(on, index)
-        discount = _discount_on(day, occupation, paid_by_state, table)
+        discount = None if is_employer else _discount_on(day, occupation, paid_by_state, table)
         amounts: dict[str, int] = {}
         for program in ordered:
             rate = _rate_on(program, day, table)

@@ -19,6 +19,7 @@ class SizeClass(StrEnum):
     MIKRO = "mikro"
     KECIL = "kecil"
     MENENGAH = "menengah"
+    BESAR = "besar"
 
 
 class BusinessStatus(StrEnum):

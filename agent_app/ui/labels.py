@@ -42,6 +42,7 @@ def size_classes() -> dict[str, str]:
         "mikro": QCoreApplication.translate("Labels", "Micro"),
         "kecil": QCoreApplication.translate("Labels", "Small"),
         "menengah": QCoreApplication.translate("Labels", "Medium"),
+        "besar": QCoreApplication.translate("Labels", "Large"),
     }
 
 

@@ -44,7 +44,7 @@ ENROLLMENT_STATUS = {
     "accepted": "Diterima",
     "needs_correction": "Perlu perbaikan",
 }
-_SIZE = {"mikro": "Mikro", "kecil": "Kecil", "menengah": "Menengah"}
+_SIZE = {"mikro": "Mikro", "kecil": "Kecil", "menengah": "Menengah", "besar": "Besar"}
 _GENDER = {"M": "Laki-laki", "F": "Perempuan"}
 RUPIAH = '"Rp"#,##0'
 
