@@ -1,0 +1,105 @@
+"""Likely duplicates of a business (issue 18): the tuning set of realistic near-duplicates and
+look-alikes that are other businesses, and the NIB, phone and district rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent_app.domain import duplicates
+from agent_app.domain.duplicates import BusinessKey, Candidate
+
+#: Pairs that are one business written twice (typos, word order, a branch number, a missing
+#: honorific or product word).
+SAME = [
+    ("Pempek Cek Molek", "Pempek Cek Molek 2"),
+    ("Pempek Cek Molek", "Pempek Molek, Cek"),
+    ("Pempek Cek Molek", "PEMPEK CEK MOLEK"),
+    ("Pempek Cek Molek", "Pempek Cek Molex"),
+    ("Songket Fatimah", "Songket Hj. Fatimah"),
+    ("Warung Bu Sri", "Warung Makan Bu Sri"),
+    ("Toko Kelontong Berkah", "Toko Berkah Kelontong"),
+    ("Kerupuk Kemplang Ibu Ani", "Kemplang Ibu Ani"),
+    ("Tekwan Model Mang Dul", "Tekwan & Model Mang Dul"),
+    ("Bengkel Motor Jaya Abadi", "Bengkel Jaya Abadi Motor"),
+    ("Martabak HAR", "Martabak Har 2"),
+    ("Pindang Patin Pak Ucup", "Pindang Patin Pak Ucup Cabang 16 Ilir"),
+    ("Laundry Bersih Kilat", "Bersih Kilat Laundry"),
+    ("Salon Dewi", "Salon Dewi Cantik"),
+    ("Pempek Vico", "Empek-Empek Vico"),
+    ("Toko Sembako Rizki", "Sembako Rizky"),
+    ("Kain Tenun Zahrá", "Kain Tenun Zahra"),
+]
+#: Pairs that are two businesses that look alike (same trade, same honorific, one word apart).
+OTHER = [
+    ("Pempek Cek Molek", "Pempek Pak Raden"),
+    ("Pempek Cek Molek", "Pempek Candy"),
+    ("Songket Fatimah", "Songket Zainal"),
+    ("Warung Bu Sri", "Warung Bu Tini"),
+    ("Toko Kelontong Berkah", "Toko Kelontong Barokah Jaya"),
+    ("Martabak HAR", "Martabak Manis Mas Joko"),
+    ("Bengkel Motor Jaya Abadi", "Bengkel Motor Maju Jaya"),
+    ("Laundry Bersih Kilat", "Laundry Kilat Express"),
+    ("Kerupuk Kemplang Ibu Ani", "Kerupuk Kemplang Bu Yanti"),
+    ("Pindang Patin Pak Ucup", "Pindang Tulang Pak Ucok"),
+    ("Tekwan Model Mang Dul", "Model Gandum Mang Udin"),
+    ("Warung Kopi Sahabat", "Warung Kopi Sejati"),
+    ("Pempek Lenjer Mang Ujang", "Pempek Mang Udin"),
+    ("Salon Dewi", "Salon Citra"),
+]
+DISTRICT = "16.71.03"
+
+
+def _names(a: str, b: str) -> list[Candidate]:
+    return duplicates.find(
+        BusinessKey("new", a, region_code=DISTRICT),
+        [BusinessKey("old", b, region_code=f"{DISTRICT}.1001")],
+    )
+
+
+@pytest.mark.parametrize(("a", "b"), SAME)
+def test_the_same_business_written_otherwise_in_one_district_is_a_candidate(a: str, b: str):
+    [found] = _names(a, b)
+    assert (found.business_id, found.reason) == ("old", "name")
+    assert duplicates.similarity(a, b) == duplicates.similarity(b, a) >= duplicates.SAME_DISTRICT
+
+
+@pytest.mark.parametrize(("a", "b"), OTHER)
+def test_look_alikes_that_are_other_businesses_are_not(a: str, b: str):
+    assert _names(a, b) == []
+
+
+def test_the_tuning_leaves_a_margin_between_the_two_sets():
+    lowest_same = min(duplicates.similarity(a, b) for a, b in SAME)
+    highest_other = max(duplicates.similarity(a, b) for a, b in OTHER)
+    assert highest_other + 0.05 < duplicates.SAME_DISTRICT < lowest_same - 0.03
+
+
+def test_a_similar_name_elsewhere_is_not_a_candidate_but_nib_and_phone_are_anywhere():
+    new = BusinessKey("new", "Pempek Cek Molek", nib="1234567890123", phone="0812-3456-7890",
+                      region_code=DISTRICT)  # fmt: skip
+    existing = [
+        BusinessKey("name-elsewhere", "Pempek Cek Molek", region_code="16.71.05"),
+        BusinessKey("same-nib", "Toko Lain", nib="1234567890123", region_code="16.09.01"),
+        BusinessKey("same-phone", "Usaha Lain", phone="+6281234567890", region_code="16.09.01"),
+        BusinessKey("new", "Pempek Cek Molek", region_code=DISTRICT),  # itself
+    ]
+    found = duplicates.find(new, existing)
+    assert {(c.business_id, c.reason) for c in found} == {
+        ("same-nib", "nib"),
+        ("same-phone", "phone"),
+    }
+
+
+def test_without_a_district_only_a_very_similar_name_counts():
+    new = BusinessKey("new", "Pempek Cek Molek")
+    existing = [
+        BusinessKey("near", "Pempek Cek Molek 2", region_code=DISTRICT),
+        BusinessKey("typo", "Pempek Cek Molex", region_code=DISTRICT),
+        BusinessKey("same", "Pempek Molek Cek"),
+    ]
+    assert [c.business_id for c in duplicates.find(new, existing)] == ["same", "near"]
+
+
+def test_bad_phones_and_empty_names_find_nothing():
+    new = BusinessKey("new", "!!!", phone="12345")
+    assert duplicates.find(new, [BusinessKey("old", "...", phone="12345")]) == []
