@@ -144,7 +144,11 @@ def readable_media_type(
 
 def purge(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> int:
     """Deletes the blobs (rows, then bytes) nobody has referenced for `KEEP_UNREFERENCED`;
-    under the push write lock, so no batch in flight is counting on one. Returns how many."""
+    under the push write lock, so no batch in flight is counting on one. Returns how many.
+
+    A PUT of the same blob between the commit and the deletion of its bytes leaves a row
+    without bytes: HEAD then answers 404, so the laptop uploads again and `save` writes the
+    bytes back (a row whose bytes are missing is healed, not trusted)."""
     cutoff = (now or db.utcnow()) - KEEP_UNREFERENCED
     referenced = sa.exists().where(REF.c.sha256 == BLOB.c.sha256)
     with engine.connect() as conn, conn.begin():

@@ -171,3 +171,16 @@ def test_the_upload_rate_limit(make_world) -> None:  # type: ignore[no-untyped-d
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) >= 1
     assert put(a2, jpeg(3)).status_code == 201  # per agent
+
+
+def test_a_row_whose_bytes_went_missing_is_healed_by_the_next_upload(world: World) -> None:
+    a1, _, _ = world.standard()
+    data = jpeg(8)
+    url = f"/v1/attachments/{sha(data)}"
+    put(a1, data)
+    [file] = stored_files(world)
+    file.unlink()
+    assert a1.client.head(url, headers=a1.headers).status_code == 404  # the laptop re-sends
+    assert put(a1, data).status_code == 200
+    assert file.read_bytes() == data
+    assert a1.client.head(url, headers=a1.headers).status_code == 200
