@@ -49,7 +49,8 @@ class AcceptRequest(_Model):
 class SendBackRequest(_Model):
     reason: str = Field(
         max_length=40,
-        description="nik_unreadable, data_mismatch, incomplete, wrong_program or other.",
+        description="nik_unreadable, data_mismatch, incomplete, wrong_program, photo_unclear or "
+        "other.",
     )
     note: str = Field(default="", max_length=2000, description="Free text for the agent.")
 
