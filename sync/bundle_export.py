@@ -1,8 +1,13 @@
 """Offline bundles from the engine: every pending op in push bodies within the server's batch
-limits, each sealed (`bundle_sealer`, built on `sync.bundle.seal`) into a file of its own."""
+limits, each sealed (`bundle_sealer`, built on `sync.bundle.seal`) into a file of its own.
+
+A body carries the attachments its ops reference that the server is not known to hold, as
+``"attachments": [{"sha256", "media_type", "data" (base64)}]`` (SYNC_PROTOCOL.md 1.1); they
+count towards the body's size, so photos spread the ops over more files."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -12,8 +17,9 @@ from typing import Any
 
 from sync import client as sync_client
 from sync import protocol
-from sync.batches import push_request, seq_of, split_by_size, valid_ops
+from sync.batches import ENVELOPE_BYTES, op_size, push_request, seq_of, split_by_size, valid_ops
 from sync.contract import BODY_MARGIN, CycleReport, LocalStore, utc_now
+from sync.uploads import referenced, referenced_by
 
 log = logging.getLogger("sync")
 
@@ -58,14 +64,75 @@ def bundle_bodies(
         after_seq = max(known) if after_seq is None else max(after_seq, *known)
         ops.extend(valid_ops(store, raw, report))
     ops.sort(key=lambda op: op.op_seq)
-    bodies: list[dict[str, Any]] = []
     limit_bytes = max(1024, int(bytes_cap * BODY_MARGIN))
-    step = max(1, ops_cap)
-    for sized in split_by_size(store, ops, limit_bytes, report):
-        for start in range(0, len(sized), step):
-            request = push_request(store, sized[start : start + step])
-            bodies.append(request.model_dump(mode="json"))
+    sendable = [op for sized in split_by_size(store, ops, limit_bytes, report) for op in sized]
+    blobs = _Blobs(store)
+    bodies: list[dict[str, Any]] = []
+    for group in _groups(sendable, blobs, max(1, ops_cap), limit_bytes):
+        body = push_request(store, group).model_dump(mode="json")
+        body["attachments"] = blobs.wire(referenced_by(group))
+        bodies.append(body)
     return bodies
+
+
+class _Blobs:
+    """The attachments a bundle carries: those the ops reference that the laptop holds and
+    has not seen the server hold (one the laptop lacks is left to the server: it may hold
+    it, else it answers `attachment_missing` and the op stays for an online sync)."""
+
+    def __init__(self, store: LocalStore) -> None:
+        self.store = store
+        self.held: dict[str, tuple[str, bytes]] = {}
+        self.asked: set[str] = set()
+
+    def carried(self, shas: list[str]) -> list[str]:
+        fresh = [sha for sha in shas if sha not in self.asked]
+        if fresh:
+            self.asked.update(fresh)
+            for sha in self.store.attachments_to_upload(fresh):
+                held = self.store.attachment_bytes(sha)
+                if held is not None:
+                    self.held[sha] = held
+        return [sha for sha in shas if sha in self.held]
+
+    def size(self, sha: str) -> int:
+        """Bytes the attachment takes in a body (base64 and its keys)."""
+        return (len(self.held[sha][1]) + 2) // 3 * 4 + 140
+
+    def wire(self, shas: list[str]) -> list[dict[str, str]]:
+        return [
+            {
+                "sha256": sha,
+                "media_type": self.held[sha][0],
+                "data": base64.b64encode(self.held[sha][1]).decode("ascii"),
+            }
+            for sha in self.carried(shas)
+        ]
+
+
+def _groups(
+    ops: list[protocol.Op], blobs: _Blobs, max_ops: int, max_bytes: int
+) -> list[list[protocol.Op]]:
+    """Rising ops cut into bodies of at most `max_ops` ops whose JSON, with the attachments
+    they carry, stays under `max_bytes`. An op whose attachments alone pass that goes alone
+    in a body of its own (larger than the limit: the photos travel all the same)."""
+    groups: list[list[protocol.Op]] = []
+    current: list[protocol.Op] = []
+    inside: set[str] = set()
+    size = ENVELOPE_BYTES
+    for op in ops:
+        shas = blobs.carried(referenced(op.fields))
+        extra = op_size(op) + sum(blobs.size(sha) for sha in shas if sha not in inside)
+        if current and (len(current) >= max_ops or size + extra > max_bytes):
+            groups.append(current)
+            current, inside, size = [], set(), ENVELOPE_BYTES
+            extra = op_size(op) + sum(blobs.size(sha) for sha in shas)
+        current.append(op)
+        inside.update(shas)
+        size += extra
+    if current:
+        groups.append(current)
+    return groups
 
 
 def write_bundle(
