@@ -24,6 +24,7 @@ from sync.server.api.routes import (
     admin_exports,
     admin_people,
     admin_targets,
+    attachments,
     auth,
     bundles,
     meta,
@@ -61,7 +62,11 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.server = server
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        caps=((attachments.PREFIX, settings.max_attachment_bytes),),
+    )
     app.add_middleware(RequestIdMiddleware, access_json=settings.access_log == "json")
     errors.install_handlers(app)
     for router in (
@@ -70,6 +75,7 @@ def create_app(
         sync_routes.router,
         participants.router,
         bundles.router,
+        attachments.router,
         admin_routes.router,
         admin_assignments.router,
         admin_people.router,

@@ -17,6 +17,7 @@ from pathlib import Path
 import platformdirs
 from packaging.version import InvalidVersion, Version
 
+from agent_app.domain import keys
 from sync import protocol
 
 APP_NAME = "perisai-server"
@@ -130,6 +131,13 @@ class Settings:
     #: after `console_max_hours` whatever it does.
     console_idle_minutes: int = 30
     console_max_hours: int = 12
+    #: The largest attachment `PUT /v1/attachments/{sha256}` takes (413 past it; also in
+    #: /v1/sync/config). Its route's body cap is this, not `max_body_bytes`.
+    max_attachment_bytes: int = keys.MAX_ATTACHMENT_BYTES
+    #: Where attachment blobs are kept (sync/server/attachments): "" is `<home>/attachments`.
+    attachments_dir: str = ""
+    #: Attachment uploads per `rate_window_seconds` per agent (0: no limit).
+    upload_rate_per_agent: int = 600
 
     def __post_init__(self) -> None:
         for name in ("min_app_version", "latest_app_version"):
@@ -141,6 +149,10 @@ class Settings:
                 raise ValueError(
                     f"PERISAI_{name.upper()}: not a version: {getattr(self, name)!r}"
                 ) from error
+
+    def attachments_root(self) -> Path:
+        """The blob store's folder (created 0o700 when first written)."""
+        return Path(self.attachments_dir) if self.attachments_dir else server_home() / "attachments"
 
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()

@@ -387,3 +387,9 @@ def ping(engine: Engine) -> None:
     """Asks the database something trivial (raises sqlalchemy's DBAPIError if it cannot)."""
     with engine.connect() as conn:
         conn.execute(sa.text("SELECT 1"))
+
+
+# The attachments' tables (migration 0012) live beside their code; imported here so that
+# `Base.metadata` (migrations, tests) holds every table.
+from sync.server.attachments.tables import AttachmentBlob as AttachmentBlob  # noqa: E402
+from sync.server.attachments.tables import AttachmentRef as AttachmentRef  # noqa: E402

@@ -28,27 +28,43 @@ class BodyLimitMiddleware:
     small "gzip bomb" is stopped early instead of being expanded in memory.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, caps: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.app = app
         self.max = max_body_bytes
+        #: (path prefix, cap) of routes whose cap is not `max_body_bytes` (the attachments').
+        self.caps = caps
+
+    def cap(self, path: str) -> int:
+        for prefix, cap in self.caps:
+            if path.startswith(prefix):
+                return cap
+        return self.max
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
         encoding = ""
+        declared = -1
         headers = []
         for name, value in scope["headers"]:
             if name == b"content-encoding":
                 encoding = value.decode("latin-1").strip().lower()
             elif name != b"content-length":
                 headers.append((name, value))
+            elif value.isdigit():
+                declared = int(value)
+        cap = self.cap(scope["path"])
         try:
             if encoding not in ("", "identity", "gzip"):
                 raise _Refused(
                     400, "unsupported_encoding", "Request bodies may be gzip or uncompressed."
                 )
-            body = await self._read(receive, gzip=encoding == "gzip")
+            if declared > cap:  # refused before a byte of the body is read
+                raise self._too_large(cap)
+            body = await self._read(receive, cap, gzip=encoding == "gzip")
         except _Refused as refused:
             await refused.answer(scope, receive, send)
             return
@@ -68,7 +84,7 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _read(self, receive: Receive, *, gzip: bool) -> bytearray:
+    async def _read(self, receive: Receive, cap: int, *, gzip: bool) -> bytearray:
         """The whole body, inflated when `gzip`, never more than the cap plus one byte."""
         inflater = zlib.decompressobj(wbits=31) if gzip else None
         body = bytearray()
@@ -81,17 +97,17 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             more = message.get("more_body", False)
             raw_size += len(chunk)
-            if raw_size > self.max:
-                raise self._too_large()
+            if raw_size > cap:
+                raise self._too_large(cap)
             if inflater is None:
                 body += chunk
                 continue
             try:
                 pending = chunk
                 while pending and not inflater.eof:
-                    body += inflater.decompress(pending, self.max + 1 - len(body))
-                    if len(body) > self.max:
-                        raise self._too_large()
+                    body += inflater.decompress(pending, cap + 1 - len(body))
+                    if len(body) > cap:
+                        raise self._too_large(cap)
                     pending = inflater.unconsumed_tail
             except zlib.error as error:
                 raise _Refused(400, "bad_gzip", "The gzip body is damaged.") from error
@@ -99,9 +115,9 @@ class BodyLimitMiddleware:
             raise _Refused(400, "bad_gzip", "The gzip body is truncated.")
         return body
 
-    def _too_large(self) -> _Refused:
+    def _too_large(self, cap: int) -> _Refused:
         return _Refused(
             413,
             "body_too_large",
-            f"The request body is over {self.max} bytes (after decompression).",
+            f"The request body is over {cap} bytes (after decompression).",
         )

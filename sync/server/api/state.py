@@ -17,6 +17,7 @@ from sync import protocol
 from sync.server import accounts, config, meta, throttle
 from sync.server.api.errors import ApiError
 from sync.server.api.push_gate import PushGate
+from sync.server.attachments.store import BlobStore, FileStore
 
 log = logging.getLogger("server")
 bearer = HTTPBearer(auto_error=False, description="The access token from /v1/auth/login.")
@@ -32,6 +33,7 @@ class ServerState:
     hash_gate: throttle.HashGate
     oldest_served: Version
     _secrets: dict[str, bytes] = field(default_factory=dict)
+    _blobs: list[BlobStore] = field(default_factory=list)
 
     @classmethod
     def build(cls, settings: config.Settings, engine: Engine) -> ServerState:
@@ -42,6 +44,12 @@ class ServerState:
             throttle.HashGate(settings.max_concurrent_logins, settings.login_queue_seconds),
             Version(settings.min_app_version),
         )
+
+    def blobs(self) -> BlobStore:
+        """The attachments' blob store (made at first use: the home is not touched before)."""
+        if not self._blobs:
+            self._blobs.append(FileStore(self.settings.attachments_root()))
+        return self._blobs[0]
 
     def retry_after(self) -> dict[str, str]:
         return {"Retry-After": str(self.settings.retry_after_seconds)}

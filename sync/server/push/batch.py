@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from agent_app.domain import clock, keys, validation
 from sync import protocol
 from sync.server import audit_events, bulk, db
+from sync.server.attachments import refs
 from sync.server.push import assignments, edits
 from sync.server.push.prepare import Prepared
 from sync.server.push.records import (
@@ -53,6 +54,8 @@ class Batch:
         self.niks: dict[str, NikRow | None] = {}
         self.niks_before: dict[str, NikRow | None] = {}
         self.audit = audit_events.AuditBatch(conn, caller.device_id, caller.agent_code, now)
+        #: The attachments the batch's ops reference that the server holds (load_blobs).
+        self.blobs: set[str] = set()
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -81,6 +84,11 @@ class Batch:
             self.niks[row.nik] = NikRow(row.entity_id, row.branch_code, row.enrolled_on)
         self.niks_before.update({n: self.niks[n] for n in wanted})
 
+    def load_blobs(self, preps: Iterable[Prepared]) -> None:
+        """Which attachments the ops reference the server holds: one query per batch."""
+        wanted = {sha for prep in preps if prep.problem is None for sha in refs.shas_of(prep.sent)}
+        self.blobs = refs.present(self.conn, wanted) if wanted else set()
+
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
@@ -102,6 +110,10 @@ class Batch:
             return unknown_record()
         if op.entity == keys.ASSIGNMENT:
             return assignments.judge(self, prep, rec)
+        if op.kind == "update" or (op.kind == "create" and rec is None):
+            missing = self._missing_attachment(prep)
+            if missing is not None:
+                return missing
         if op.kind == "create":
             return edits.create(self, prep, rec)
         if rec is None or rec.entity != op.entity:
@@ -112,6 +124,20 @@ class Batch:
                 return forbidden
             return self._delete(rec)
         return edits.update(self, prep, rec)
+
+    def _missing_attachment(self, prep: Prepared) -> Outcome | None:
+        """`attachment_missing` (transient: the ledger keeps no answer) for an op that
+        references a blob the server does not hold."""
+        if prep.problem is not None:
+            return None
+        for sha in refs.shas_of(prep.sent):
+            if sha not in self.blobs:
+                return rejected(
+                    protocol.ATTACHMENT_MISSING,
+                    "attachments",
+                    f"Upload the attachment {sha} first, then send the op again.",
+                )
+        return None
 
     def _audit_event(self, prep: Prepared) -> Outcome:
         """A laptop's audit event: append-only, chain-checked (sync/server/audit_events.py)."""
@@ -235,6 +261,14 @@ class Batch:
         dirty = [r for r in self.records.values() if r.dirty]
         bulk.insert_records(self.conn, [r for r in dirty if r.is_new])
         bulk.update_records(self.conn, [r for r in dirty if not r.is_new])
+        refs.replace_refs(
+            self.conn,
+            [
+                (r.entity_id, r.entity, r.is_new, [] if r.deleted else refs.shas_of(r.fields))
+                for r in dirty
+            ],
+            self.now,
+        )
         bulk.delete_niks(
             self.conn,
             [n for n, row in self.niks.items() if self.niks_before.get(n) not in (None, row)],

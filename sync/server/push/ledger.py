@@ -127,6 +127,7 @@ def _apply_once(
         batch = Batch(conn, caller, seq, now, zone)
         mine = [prep for prep in preps if prep.op_id in owned]
         batch.load_records(_referenced_ids(mine))
+        batch.load_blobs(mine)
         batch.load_niks(
             prep.sent.get("nik")
             for prep in mine
@@ -155,11 +156,18 @@ def _write_ledger(
     seen: set[str] = set()
     rows = []
     for prep, (op_id, outcome) in zip(preps, results, strict=True):
-        if op_id not in owned or op_id in seen:
+        if op_id not in owned or op_id in seen or _transient(outcome):
             continue
         seen.add(op_id)
         rows.append((op_id, prep.entity_id, prep.digest, outcome, prep.op.clock_offset_seconds))
     bulk.insert_ledger(conn, rows, caller.device_id, caller.agent_code, now)
+
+
+def _transient(outcome: Outcome) -> bool:
+    """`attachment_missing`: the one answer the ledger does not keep (the laptop uploads the
+    blob and sends the same op_id again)."""
+    error = outcome.error or {}
+    return outcome.status == "rejected" and error.get("code") == protocol.ATTACHMENT_MISSING
 
 
 def _retryable(error: sa.exc.DBAPIError) -> bool:

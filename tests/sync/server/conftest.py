@@ -33,6 +33,8 @@ _TABLES = (
     "branch",
     "audit_event",
     "admin_audit",
+    "attachment_ref",
+    "attachment_blob",
 )
 
 

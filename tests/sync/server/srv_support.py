@@ -11,6 +11,7 @@ import datetime as dt
 import gzip
 import itertools
 import json
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -196,9 +197,18 @@ def gzip_json(data: Any) -> bytes:
     return gzip.compress(json.dumps(data).encode())
 
 
+def attachments_dir_for(database_url: str) -> str:
+    """A blob store beside a SQLite test database, else a fresh temporary folder (never the
+    real server home)."""
+    if database_url.startswith("sqlite:///"):
+        return str(Path(database_url.removeprefix("sqlite:///")).parent / "attachments")
+    return tempfile.mkdtemp(prefix="perisai-blobs-")
+
+
 def cheap_settings(database_url: str, **changes: Any) -> config.Settings:
     values: dict[str, Any] = {
         "database_url": database_url,
+        "attachments_dir": attachments_dir_for(database_url),
         "argon2_time_cost": 1,
         "argon2_memory_kib": 1024,
         "argon2_parallelism": 1,

@@ -36,6 +36,8 @@ def sync_config(
     return JSONResponse(
         {
             "protocol_version": protocol.PROTOCOL_VERSION,
+            "protocol_minor": 1,
+            "max_attachment_bytes": settings.max_attachment_bytes,
             "max_ops_per_batch": settings.max_ops_per_batch,
             "max_body_bytes": settings.max_body_bytes,
             "server_time": server_time(),
