@@ -17,9 +17,9 @@ import time
 from typing import Any
 
 import pytest
-from support import WIB, Figures, Laptop, person, record_figures, verify
+from support import PASSWORD, WIB, Figures, Laptop, person, record_figures, verify
 
-from sync.client import SyncError
+from sync.client import SyncClient, SyncError
 
 #: 1 Mbit/s, both ways.
 BANDWIDTH = 125_000
@@ -94,7 +94,7 @@ def test_16_photos_at_1_mbit_with_dropped_connections(shared_server, make_proxy,
         except SyncError as error:
             failures += 1
             if error.kind == "auth":
-                laptop.client.login("RA005", "kata-sandi-uji-panjang-7")
+                laptop.client.login("RA005", PASSWORD)
     seconds = time.monotonic() - started
     faults = sum(proxy.stats[k] for k in ("random_reset", "drop_response"))
     proxy.heal()
@@ -106,8 +106,9 @@ def test_16_photos_at_1_mbit_with_dropped_connections(shared_server, make_proxy,
     assert outbox[lost_id]["error_code"] == "attachment_unavailable"
     others = [op for op in laptop.outbox() if op["entity_id"] != lost_id]
     assert {op["status"] for op in others} <= {"applied", "duplicate"}
-    for sha in photos.values():
-        assert laptop.client.head_attachment(sha)
+    direct = SyncClient(shared_server.url, laptop.device_id, "Laptop RA005")  # not via the proxy
+    direct.login("RA005", PASSWORD)
+    assert all(direct.head_attachment(sha) for sha in photos.values())
     laptop.drain()
     figures = Figures(
         "16 photos at 1 Mbit/s, dropped connections",
