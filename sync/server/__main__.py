@@ -22,6 +22,7 @@
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     compact --older-than-days N
+    purge-attachments   (deletes the photos no record has referenced for 7 days: run daily)
     seed-demo   (a new, empty database only: the demo branch PLG, its accounts with new
         passwords printed once, the Sumsel Marketing booth with 100 UMKM; synthetic people)
     audit-events [--device ID] [--gaps] [--limit N]   (the laptops' pushed audit trails;
@@ -48,6 +49,7 @@ from sqlalchemy.engine import Engine
 
 from sync.server import admin, cli_parser, config, db, migrate, serve
 from sync.server.admin import demo
+from sync.server.attachments.store import FileStore
 
 
 def _password() -> str:
@@ -102,7 +104,12 @@ COMMANDS: dict[str, Command] = {
     "review-enrollment": lambda e, s, a: admin.review_enrollment(
         e, a.entity_id, a.status, a.reason, a.membership_number
     ),
-    "erase-enrollment": lambda e, s, a: admin.erase_enrollment(e, a.entity_id),
+    "erase-enrollment": lambda e, s, a: admin.erase_enrollment(
+        e, a.entity_id, FileStore(s.attachments_root())
+    ),
+    "purge-attachments": lambda e, s, a: admin.purge_attachments(
+        e, FileStore(s.attachments_root())
+    ),
     "publish-rate-table": lambda e, s, a: admin.publish_rate_table(
         e, a.version, a.effective_from, _rate_table_text(a.file)
     ),

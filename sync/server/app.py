@@ -65,7 +65,10 @@ def create_app(
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,
-        caps=((attachments.PREFIX, settings.max_attachment_bytes),),
+        caps=(
+            (attachments.PREFIX, settings.max_attachment_bytes),
+            ("/v1/sync/bundle", bundles.bundle_cap(settings)),
+        ),
     )
     app.add_middleware(RequestIdMiddleware, access_json=settings.access_log == "json")
     errors.install_handlers(app)

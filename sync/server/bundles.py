@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy.engine import Engine
 
-from sync import bundle
+from sync import bundle, protocol
 from sync.server import accounts, meta
 
 
@@ -40,3 +41,22 @@ def open_body(data: bytes, sent_by: Sender, max_body_bytes: int) -> bytes:
         device_public_key=sent_by.device_key,
         max_body_bytes=max_body_bytes,
     )
+
+
+class BundleBody(protocol.PushRequest):
+    """A bundle's push body: a push request, and (1.1) the attachments its ops reference,
+    `[{"sha256", "media_type", "data" (base64)}]`, each checked and stored as a PUT would
+    (sync/server/attachments/uploads.py); a malformed item is skipped there, not here."""
+
+    attachments: list[Any] = Field(default_factory=list)
+
+
+def ops_size(body: bytes, parsed: BundleBody) -> int:
+    """The body's size without its attachments' data: what `max_body_bytes` caps (the
+    attachments have their own allowance, `max_bundle_attachment_bytes`)."""
+    carried = sum(
+        len(item["data"])
+        for item in parsed.attachments
+        if isinstance(item, dict) and isinstance(item.get("data"), str)
+    )
+    return len(body) - carried

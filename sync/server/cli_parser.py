@@ -131,6 +131,10 @@ def _records(sub: Subparsers) -> None:
 
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
+    sub.add_parser(
+        "purge-attachments",
+        help="delete the attachments no record has referenced for 7 days (run it daily)",
+    )
 
     sub.add_parser(
         "seed-demo", help="fill a new, empty database with the demo example (synthetic people)"

@@ -134,6 +134,9 @@ class Settings:
     #: The largest attachment `PUT /v1/attachments/{sha256}` takes (413 past it; also in
     #: /v1/sync/config). Its route's body cap is this, not `max_body_bytes`.
     max_attachment_bytes: int = keys.MAX_ATTACHMENT_BYTES
+    #: What an offline bundle's body may carry in attachments (base64) on top of
+    #: `max_body_bytes` of ops: about 180 photos of 300 KB by default.
+    max_bundle_attachment_bytes: int = 64 * 1024 * 1024
     #: Where attachment blobs are kept (sync/server/attachments): "" is `<home>/attachments`.
     attachments_dir: str = ""
     #: Attachment uploads per `rate_window_seconds` per agent (0: no limit).

@@ -18,6 +18,7 @@ from sync.server.admin.devices import reset_device as reset_device
 from sync.server.admin.devices import revoke_device as revoke_device
 from sync.server.admin.erasure import compact as compact
 from sync.server.admin.erasure import erase_enrollment as erase_enrollment
+from sync.server.admin.erasure import purge_attachments as purge_attachments
 from sync.server.admin.people import create_branch as create_branch
 from sync.server.admin.people import set_branch_time_zone as set_branch_time_zone
 from sync.server.admin.records import METRICS as METRICS

@@ -1,4 +1,5 @@
-"""Erasing an enrollment at the worker's request, and compacting old tombstones."""
+"""Erasing an enrollment at the worker's request, compacting old tombstones, and deleting the
+attachments nobody references."""
 
 from __future__ import annotations
 
@@ -15,16 +16,20 @@ from sync.server.admin.common import (
     lock_seq,
     record_action,
 )
+from sync.server.attachments import refs
+from sync.server.attachments.store import BlobStore
 
 
-def erase_enrollment(engine: Engine, entity_id: str) -> str:
+def erase_enrollment(engine: Engine, entity_id: str, store: BlobStore | None = None) -> str:
     """Erases an enrollment at the worker's request (UU PDP 27/2022): its fields are dropped
     and it becomes a tombstone, which every laptop pulls and then removes with its own copy
     (`agent_app.services.retention`); the NIK may be enrolled again; every stored answer
     that showed the record to a laptop in a conflict (`current`) loses that copy, whatever NIK
     the record had then; and on SQLite the file is rewritten (VACUUM, then the write-ahead
-    log truncated), so the erased data does not linger in free pages or old log frames.
-    Idempotent: erasing an erased enrollment changes nothing."""
+    log truncated), so the erased data does not linger in free pages or old log frames. The
+    attachments only it referenced (photos, signature) are deleted, rows and bytes (from
+    `store`); those another record references stay. Idempotent: erasing an erased
+    enrollment changes nothing."""
     try:
         entity_id = str(uuid.UUID(entity_id))
     except ValueError as error:
@@ -53,10 +58,14 @@ def erase_enrollment(engine: Engine, entity_id: str) -> str:
             )
         )
         cleared = _clear_stored_answers(conn, entity_id, dict(row.fields or {}))
+        blobs = refs.erase_refs(conn, entity_id)
+    if store is not None:
+        for sha in blobs:
+            store.delete(sha)
     purged = _purge_free_space(engine)
     return (
         f"erased enrollment {entity_id} (version {row.version + 1}; "
-        f"{cleared} stored answer(s) cleared{purged})"
+        f"{cleared} stored answer(s) cleared; {len(blobs)} attachment(s) deleted{purged})"
     )
 
 
@@ -138,3 +147,11 @@ def compact(engine: Engine, older_than_days: int) -> str:
         current = int(meta.read(conn).get("cursor_horizon", "0"))
         meta.write(conn, "cursor_horizon", str(max(current, int(horizon))))
     return f"purged {purged} deleted records; cursors before seq {horizon} now get 410"
+
+
+def purge_attachments(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> str:
+    """Deletes the attachments nobody has referenced for 7 days (rows and bytes)."""
+    deleted = refs.purge(engine, store, now)
+    with engine.begin() as conn:
+        record_action(conn, "purge-attachments", None, deleted=deleted)
+    return f"deleted {deleted} attachment(s) nobody referenced for 7 days"

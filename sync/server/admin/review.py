@@ -33,6 +33,7 @@ SEND_BACK_REASONS: dict[str, Text] = {
     "data_mismatch": Text.of("The data do not match the ID card."),
     "incomplete": Text.of("The data are incomplete."),
     "wrong_program": Text.of("The programs or the income do not fit the worker."),
+    "photo_unclear": Text.of("The KTP photo is blurry or unreadable."),
     "other": Text.of("Another reason (see the note)."),
 }
 
@@ -120,11 +121,15 @@ def decide(
     membership_number: str | None,
     reviewer: Reviewer,
     from_status: str | None = None,
+    *,
+    reason_code: str | None = None,
 ) -> int:
     """One decision in the caller's transaction; returns the enrollment's new version.
     `from_status`: the status the reviewer saw (Conflict when it is no longer that: two
     supervisors on one enrollment, or a page left open); None, the command line, decides
-    whatever the status."""
+    whatever the status. `reason_code`: a send-back's reason (`review_reason_code`, which
+    leads the laptop to the fix: `photo_unclear` to retaking the KTP photo); any other
+    decision clears it."""
     check_decision(status, membership_number)
     entity_id = enrollment_uuid(entity_id)
     record_action(conn, "review-enrollment", entity_id, by=reviewer.name, status=status)
@@ -141,7 +146,11 @@ def decide(
             )
         )
     version: int = row.version + 1
-    changes: dict[str, Any] = {"status": status, "review_reason": review_reason}
+    changes: dict[str, Any] = {
+        "status": status,
+        "review_reason": review_reason,
+        "review_reason_code": reason_code,
+    }
     if membership_number is not None:
         changes["membership_number"] = membership_number
     fields = dict(row.fields)
@@ -204,7 +213,14 @@ def send_back(
     review_reason = send_back_reason(reason_code, note)
     with engine.begin() as conn:
         return decide(
-            conn, entity_id, "needs_correction", review_reason, None, reviewer, "submitted"
+            conn,
+            entity_id,
+            "needs_correction",
+            review_reason,
+            None,
+            reviewer,
+            "submitted",
+            reason_code=reason_code,
         )
 
 
@@ -241,3 +257,40 @@ def reveal_nik(engine: Engine, entity_id: str, reviewer: Reviewer) -> str:
             raise NoEnrollment(entity_id)
         record_action(conn, "reveal-nik", entity_id, by=reviewer.name, branch=row.branch_code)
         return str(row.fields.get("nik") or "")
+
+
+#: The attachments a reviewer looks at, in this order (an enrollment's, then its business's).
+EVIDENCE_KINDS = ("ktp_photo", "storefront_photo", "consent_signature", "document")
+
+
+def evidence(engine: Engine, record: dict[str, Any], reviewer: Reviewer) -> list[dict[str, str]]:
+    """The photos and signature of an enrollment the reviewer sees (`get_enrollment`), then
+    those of its business when the reviewer may see that business: `{kind, sha256, source}`
+    with `source` "enrollment" or "business"."""
+    shown: list[dict[str, str]] = []
+    fields = record["fields"]
+    sources: list[tuple[str, Any]] = [("enrollment", fields.get("attachments"))]
+    business_id = fields.get("business_id")
+    if isinstance(business_id, str):
+        table = db.table(db.Record)
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.select(table.c.fields, table.c.branch_code, table.c.deleted).where(
+                    table.c.entity_id == business_id, table.c.entity == "business"
+                )
+            ).first()
+        if row is not None and not row.deleted and reviewer.branch in (None, row.branch_code):
+            sources.append(("business", (row.fields or {}).get("attachments")))
+    seen: set[str] = set()
+    for source, listed in sources:
+        items = [i for i in listed or [] if isinstance(i, dict)]
+        for item in sorted(items, key=lambda i: _kind_order(i.get("kind"))):
+            sha, kind = item.get("sha256"), item.get("kind")
+            if isinstance(sha, str) and isinstance(kind, str) and sha not in seen:
+                seen.add(sha)
+                shown.append({"kind": kind, "sha256": sha, "source": source})
+    return shown
+
+
+def _kind_order(kind: Any) -> int:
+    return EVIDENCE_KINDS.index(kind) if kind in EVIDENCE_KINDS else len(EVIDENCE_KINDS)

@@ -114,11 +114,11 @@ def replace_refs(
 
 
 def readable_media_type(
-    conn: Connection, sha256: str, branch_code: str, agent_code: str, supervising: bool
+    conn: Connection, sha256: str, branch_code: str | None, agent_code: str, supervising: bool
 ) -> str | None:
     """The blob's media type when the account may see a record referencing it (the pull's
     rules: its branch's businesses and visits, and its own enrollments, or all of its branch's
-    for a supervisor), else None."""
+    for a supervisor; `branch_code` None: every branch, the console's admin), else None."""
     record = db.table(db.Record)
     query = (
         sa.select(BLOB.c.media_type)
@@ -130,10 +130,11 @@ def readable_media_type(
         .where(
             BLOB.c.sha256 == sha256,
             record.c.deleted.is_(False),
-            record.c.branch_code == branch_code,
         )
         .limit(1)
     )
+    if branch_code is not None:
+        query = query.where(record.c.branch_code == branch_code)
     if not supervising:
         query = query.where(
             sa.or_(record.c.entity != "enrollment", record.c.owner_code == agent_code)

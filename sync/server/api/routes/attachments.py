@@ -9,7 +9,6 @@ so). A GET to an account that may not see a record referencing the blob is 404, 
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,7 +21,7 @@ from sync.server import accounts, throttle
 from sync.server.api.errors import ApiError
 from sync.server.api.openapi import R400, R401, R404, R429, Responses, err
 from sync.server.api.state import ServerState, principal, server_state
-from sync.server.attachments import images, refs
+from sync.server.attachments import images, refs, uploads
 from sync.server.attachments.store import SHA256_HEX
 
 router = APIRouter(tags=["attachments"])
@@ -44,22 +43,11 @@ def _not_found() -> ApiError:
     return ApiError(404, "not_found", "No such attachment.")
 
 
-def check_upload(sha256: str, media_type: str, data: bytes) -> None:
-    """Raises the 400 or 415 an upload earns (the PUT's and the bundle's rules)."""
-    if not SHA256_HEX.fullmatch(sha256):
-        raise ApiError(400, "invalid_sha256", "The path must be a lowercase hex SHA-256.")
-    if media_type not in protocol.ATTACHMENT_MEDIA_TYPES:
-        raise ApiError(
-            415,
-            "unsupported_media_type",
-            "An attachment is image/jpeg, image/png or image/webp.",
-        )
-    if hashlib.sha256(data).hexdigest() != sha256:
-        raise ApiError(400, "hash_mismatch", "The bytes do not hash to the SHA-256 in the path.")
-    if not images.is_complete_image(data, media_type):
-        raise ApiError(
-            400, "not_an_image", f"The bytes are not a whole {media_type} image (truncated?)."
-        )
+def check_upload(sha256: str, media_type: str, data: bytes, max_bytes: int) -> None:
+    """Raises the 400, 413 or 415 an upload earns (uploads.refusal)."""
+    refused = uploads.refusal(sha256, media_type, data, max_bytes)
+    if refused is not None:
+        raise ApiError(refused.status, refused.code, refused.message)
 
 
 @router.put(
@@ -77,9 +65,7 @@ async def put_attachment(
     """Stores an attachment by the SHA-256 of its bytes: 201 stored, 200 already stored."""
     media_type = images.media_type_of(request.headers.get("content-type"))
     data = await request.body()
-    if len(data) > server.settings.max_attachment_bytes:
-        raise ApiError(413, "body_too_large", "The attachment is too large.")
-    check_upload(sha256, media_type, data)
+    check_upload(sha256, media_type, data, server.settings.max_attachment_bytes)
     return await run_in_threadpool(_store, server, who, sha256, media_type, data)
 
 

@@ -11,11 +11,12 @@ from starlette.concurrency import run_in_threadpool
 
 from agent_app.domain import keys
 from sync import bundle, protocol
-from sync.server import accounts, bundles, push
+from sync.server import accounts, bundles, config, push
 from sync.server.api.batches import check_batch, run_batch
 from sync.server.api.errors import ApiError
 from sync.server.api.openapi import R400, R401, R403, R413, R429, R503
 from sync.server.api.state import ServerState, principal, server_state
+from sync.server.attachments import uploads
 
 router = APIRouter(tags=["sync"])
 
@@ -41,7 +42,9 @@ async def sync_bundle(
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Any:
     """Applies an offline bundle (sync.bundle) through the same ledger as a push; the
-    uploader is the bundle's agent or a supervisor of that agent's branch."""
+    uploader is the bundle's agent or a supervisor of that agent's branch. The attachments
+    the body carries (1.1) are checked and stored as PUT /v1/attachments does, before the
+    ops; a bad one is skipped (its ops are then `attachment_missing`)."""
     data = await request.body()
     return await run_in_threadpool(_apply_bundle, server, data, who)
 
@@ -66,18 +69,33 @@ def _apply_bundle(server: ServerState, data: bytes, who: accounts.Principal) -> 
         raise ApiError(
             403, "forbidden", "Only the agent or a supervisor of the branch may upload it."
         )
+    settings = server.settings
     try:
-        body = bundles.open_body(data, sender, server.settings.max_body_bytes)
+        body = bundles.open_body(data, sender, bundle_cap(settings))
     except bundle.BundleTooLarge as error:
         raise ApiError(413, "body_too_large", str(error)) from error
     except bundle.BundleError as error:
         raise ApiError(400, "invalid_bundle", str(error)) from error
     try:
-        batch = protocol.PushRequest.model_validate_json(body)
+        batch = bundles.BundleBody.model_validate_json(body)
     except ValidationError as error:
         raise ApiError(400, "invalid_bundle", "The bundle's push body is malformed.") from error
+    if bundles.ops_size(body, batch) > settings.max_body_bytes:
+        raise ApiError(
+            413, "body_too_large", f"The bundle's ops are over {settings.max_body_bytes} bytes."
+        )
     if str(batch.device_id) != header.device_id:
         raise ApiError(400, "invalid_bundle", "The push body names another device.")
     check_batch(server, batch, header.device_id)
+    # Its attachments first, as PUTs would be: the ops that reference them then apply.
+    uploads.store_carried(
+        server.engine, server.blobs(), batch.attachments, owner.code, settings.max_attachment_bytes
+    )
     caller = push.Caller(owner.code, owner.branch_code, owner.role, header.device_id)
     return run_batch(server, batch, caller)
+
+
+def bundle_cap(settings: config.Settings) -> int:
+    """A bundle's body: `max_body_bytes` of ops and `max_bundle_attachment_bytes` of
+    attachments (base64)."""
+    return settings.max_body_bytes + settings.max_bundle_attachment_bytes

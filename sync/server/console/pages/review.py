@@ -10,12 +10,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException
 
 from agent_app.domain import masking
 from agent_app.domain.messages import Text
 from sync.server.admin import coverage, review, review_queue
 from sync.server.admin.common import Conflict, FieldError
 from sync.server.api.state import ServerState, server_state
+from sync.server.attachments import refs
+from sync.server.attachments.store import SHA256_HEX
 from sync.server.console import render, session
 from sync.server.console.session import Change, ConsoleUser
 
@@ -44,6 +47,14 @@ FIELD_LABELS = (
     ("membership_number", Text.of("Membership number")),
     ("review_reason", Text.of("Reason sent back")),
 )
+
+#: What each attachment shows as, under its picture.
+EVIDENCE_LABELS = {
+    "ktp_photo": Text.of("KTP photo"),
+    "storefront_photo": Text.of("Storefront photo"),
+    "consent_signature": Text.of("Consent signature"),
+    "document": Text.of("Document"),
+}
 
 
 def _day(value: str) -> dt.date | None:
@@ -225,6 +236,15 @@ def _detail_page(
         reasons=[
             (code, text.in_language(user.lang)) for code, text in review.SEND_BACK_REASONS.items()
         ],
+        evidence=[
+            {
+                **item,
+                "label": EVIDENCE_LABELS.get(item["kind"], Text.of("Document")).in_language(
+                    user.lang
+                ),
+            }
+            for item in review.evidence(server.engine, record, user.reviewer)
+        ],
     )
 
 
@@ -317,3 +337,25 @@ def send_back(
         "Enrollment sent back to its agent; the laptop shows the reason at its next sync."
     )
     return render.redirect(request, user, "/console/review", notice)
+
+
+@router.get("/attachments/{sha256}")
+def attachment(
+    sha256: str,
+    user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
+    server: ServerState = Depends(server_state),  # noqa: B008
+) -> Response:
+    """A photo or signature, to a reviewer who may see a record referencing it (their
+    branch's; an admin's, any); the not-found page otherwise."""
+    media_type = None
+    if SHA256_HEX.fullmatch(sha256):
+        with server.engine.connect() as conn:
+            media_type = refs.readable_media_type(conn, sha256, user.scope, user.code, True)
+    if media_type is None:
+        raise HTTPException(404)
+    try:
+        data = server.blobs().read(sha256)
+    except FileNotFoundError as error:
+        raise HTTPException(404) from error
+    # nosniff and the rest come with every console answer (ConsoleHeaders).
+    return Response(data, media_type=media_type, headers={"Cache-Control": "private, no-store"})
