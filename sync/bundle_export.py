@@ -3,7 +3,8 @@ limits, each sealed (`bundle_sealer`, built on `sync.bundle.seal`) into a file o
 
 A body carries the attachments its ops reference that the server is not known to hold, as
 ``"attachments": [{"sha256", "media_type", "data" (base64)}]`` (SYNC_PROTOCOL.md 1.1); they
-count towards the body's size, so photos spread the ops over more files."""
+have a size cap of their own (`BUNDLE_DEFAULT_MAX_ATTACHMENT_BYTES`), as the server counts
+them apart from the ops (`max_body_bytes`); past either, the ops go on in another file."""
 
 from __future__ import annotations
 
@@ -23,9 +24,16 @@ from sync.uploads import referenced, referenced_by
 
 log = logging.getLogger("sync")
 
+#: Bytes an attachment's item takes in a body besides its data (keys, hash, media type): the
+#: server counts them with the ops.
+_ITEM_BYTES = 140
+
 #: Batch limits for offline bundles when the engine has not yet seen the server's config.
 BUNDLE_DEFAULT_MAX_OPS = 500
 BUNDLE_DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+#: The attachments (base64) one bundle file carries besides its ops: half the server's default
+#: `max_bundle_attachment_bytes` (64 MiB), which the laptop is not told.
+BUNDLE_DEFAULT_MAX_ATTACHMENT_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ def bundle_bodies(
     *,
     max_ops: int | None = None,
     max_body_bytes: int | None = None,
+    max_attachment_bytes: int | None = None,
 ) -> list[dict[str, Any]]:
     """Push bodies holding every pending op, each within the server's batch limits.
 
@@ -68,7 +77,8 @@ def bundle_bodies(
     sendable = [op for sized in split_by_size(store, ops, limit_bytes, report) for op in sized]
     blobs = _Blobs(store)
     bodies: list[dict[str, Any]] = []
-    for group in _groups(sendable, blobs, max(1, ops_cap), limit_bytes):
+    blob_cap = max_attachment_bytes or BUNDLE_DEFAULT_MAX_ATTACHMENT_BYTES
+    for group in _groups(sendable, blobs, max(1, ops_cap), limit_bytes, blob_cap):
         body = push_request(store, group).model_dump(mode="json")
         body["attachments"] = blobs.wire(referenced_by(group))
         bodies.append(body)
@@ -96,8 +106,8 @@ class _Blobs:
         return [sha for sha in shas if sha in self.held]
 
     def size(self, sha: str) -> int:
-        """Bytes the attachment takes in a body (base64 and its keys)."""
-        return (len(self.held[sha][1]) + 2) // 3 * 4 + 140
+        """Bytes the attachment's data takes in a body (base64)."""
+        return (len(self.held[sha][1]) + 2) // 3 * 4
 
     def wire(self, shas: list[str]) -> list[dict[str, str]]:
         return [
@@ -111,25 +121,31 @@ class _Blobs:
 
 
 def _groups(
-    ops: list[protocol.Op], blobs: _Blobs, max_ops: int, max_bytes: int
+    ops: list[protocol.Op], blobs: _Blobs, max_ops: int, max_bytes: int, max_blob_bytes: int
 ) -> list[list[protocol.Op]]:
-    """Rising ops cut into bodies of at most `max_ops` ops whose JSON, with the attachments
-    they carry, stays under `max_bytes`. An op whose attachments alone pass that goes alone
-    in a body of its own (larger than the limit: the photos travel all the same)."""
+    """Rising ops cut into bodies of at most `max_ops` ops whose JSON without the attachments
+    stays under `max_bytes` and whose attachments (base64) stay under `max_blob_bytes` (the
+    server caps them apart). An op whose attachments alone pass that goes alone in a body of
+    its own (the server then refuses that one file with 413; the op goes online)."""
     groups: list[list[protocol.Op]] = []
     current: list[protocol.Op] = []
     inside: set[str] = set()
-    size = ENVELOPE_BYTES
+    size, blob_size = ENVELOPE_BYTES, 0
     for op in ops:
         shas = blobs.carried(referenced(op.fields))
-        extra = op_size(op) + sum(blobs.size(sha) for sha in shas if sha not in inside)
-        if current and (len(current) >= max_ops or size + extra > max_bytes):
+        fresh = [sha for sha in shas if sha not in inside]
+        if current and (
+            len(current) >= max_ops
+            or size + op_size(op) + _ITEM_BYTES * len(fresh) > max_bytes
+            or blob_size + sum(map(blobs.size, fresh)) > max_blob_bytes
+        ):
             groups.append(current)
-            current, inside, size = [], set(), ENVELOPE_BYTES
-            extra = op_size(op) + sum(blobs.size(sha) for sha in shas)
+            current, inside, size, blob_size = [], set(), ENVELOPE_BYTES, 0
+            fresh = shas
         current.append(op)
-        inside.update(shas)
-        size += extra
+        inside.update(fresh)
+        size += op_size(op) + _ITEM_BYTES * len(fresh)
+        blob_size += sum(map(blobs.size, fresh))
     if current:
         groups.append(current)
     return groups

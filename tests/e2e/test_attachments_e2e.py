@@ -175,3 +175,32 @@ def test_a_photo_too_large_holds_back_only_its_own_record(tmp_path: Path) -> Non
             assert server_bytes(small.base_url, big["sha256"]) is None
         finally:
             a.close()
+
+
+def test_a_bundle_carries_its_photos_and_the_online_sync_after_sends_none(
+    make_laptop: Any, cable: Any, server: Any, tmp_path: Path, calls: list[tuple[str, str]]
+) -> None:
+    from agent_app.domain.keys import Role
+    from agent_app.services import sync as sync_service
+
+    a = make_laptop("AG001")
+    desk = make_laptop("SV001", role=Role.SUPERVISOR)  # branch staff, at a connected desk
+    cable.unplug()  # days without network
+    data = jpeg()
+    sha = hashlib.sha256(data).hexdigest()
+    ktp = keep(a, data, keys.AttachmentKind.KTP_PHOTO)
+    draft = a.call(enrollments.save_draft, enrollment_fields(fresh_nik(), attachments=[ktp]))
+    a.call(enrollments.submit, draft.id)
+    plain = shop(a, "Warung Tanpa Foto")
+    exported = sync_service.export_bundle(a.uow, a.actor, tmp_path / "hari-1.perisai")
+    assert exported.ops == 2
+    cable.plug()
+    [path] = exported.paths
+    results = sync_service.upload_bundle(desk.uow, desk.actor, desk.url, path)
+    assert [r.status for r in results] == ["applied", "applied"]
+    assert server_bytes(server.base_url, sha) == data
+    calls.clear()
+    report = a.sync()  # the same ops online: answered from the ledger, the photo not resent
+    assert (report.duplicate, report.rejected, report.attachments) == (2, 0, 0)
+    assert ("PUT", f"/v1/attachments/{sha}") not in calls
+    assert businesses.get_detail(a.uow(), plain.id).business.version == 1
