@@ -100,6 +100,7 @@ def test_16_photos_at_1_mbit_with_dropped_connections(shared_server, make_proxy,
     proxy.heal()
     healed = time.monotonic()
     assert laptop.pending() == 0
+    assert faults > 0  # the line did drop connections
     outbox = {op["entity_id"]: op for op in laptop.outbox() if op["entity"] == "enrollment"}
     # only the op of the lost photo waits (settled locally, shown to the agent)
     assert outbox[lost_id]["status"] == "rejected"
