@@ -4,11 +4,11 @@
 Before a batch goes out, every attachment its ops reference that the store has not yet seen
 the server hold (`LocalStore.attachments_to_upload`) is asked for (`HEAD`): what the server
 has is only marked uploaded; the rest is sent (`PUT`) and marked uploaded. An attachment that
-cannot be sent (over the server's size: 413; not the image it claims to be: 400; no longer on
-this laptop) holds back only the ops that reference it: they are settled locally as
-`rejected` with the codes below, for the person to see in the sync problems, and every other
-op goes on. A network failure is raised like a push's: the cycle ends and the next one tries
-again (nothing is marked uploaded that the server has not confirmed).
+cannot be sent (over the server's size: 413; bytes the server refuses: 400, 415 or 422; no
+longer on this laptop) holds back only the ops that reference it: they are settled locally
+as `rejected` with the codes below, for the person to see in the sync problems, and every
+other op goes on. A network failure is raised like a push's: the cycle ends and the next one
+tries again (nothing is marked uploaded that the server has not confirmed).
 
 Like all of the laptop side of `sync`, this imports nothing of `agent_app`.
 """
@@ -31,6 +31,9 @@ log = logging.getLogger("sync")
 ATTACHMENT_TOO_LARGE = "attachment_too_large"
 ATTACHMENT_INVALID = "attachment_invalid"
 ATTACHMENT_UNAVAILABLE = "attachment_unavailable"
+#: A PUT answer that refuses these bytes (not the image they claim to be, or of a type the
+#: server does not take): that attachment only, never retried.
+_REFUSED_BYTES = frozenset({400, 415, 422})
 _MESSAGES = {
     ATTACHMENT_TOO_LARGE: "An attachment is larger than the server accepts.",
     ATTACHMENT_INVALID: "The server refused an attachment (not the image it claims to be).",
@@ -120,7 +123,7 @@ class Uploader:
         except SyncError as error:
             if error.status == 413:
                 self.failed[sha] = ATTACHMENT_TOO_LARGE
-            elif error.status == 400:
+            elif error.status in _REFUSED_BYTES:
                 log.warning("the server refused attachment %s: %s", sha[:12], error.code)
                 self.failed[sha] = ATTACHMENT_INVALID
             else:

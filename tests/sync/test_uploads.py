@@ -184,6 +184,22 @@ def test_a_413_from_the_server_is_an_attachment_too_large():
     assert report.rejected == 1 and store.result_of(op).error.code == ATTACHMENT_TOO_LARGE
 
 
+@pytest.mark.parametrize("status", [400, 415, 422])
+@pytest.mark.expect_warning_log("the server refused attachment")
+def test_bytes_the_server_refuses_are_an_invalid_attachment(status):
+    server, store = ModelServer(), MemoryStore()
+    shot = photo(store, "r")
+    op = store.add("business", "create", business(attachments=[shot]))
+    refusal = SyncError("protocol", "refused", "no", status)
+
+    def refuse(sha: str, media_type: str, data: bytes) -> bool:
+        raise refusal
+
+    server.put_attachment = refuse  # type: ignore[method-assign]
+    report = push(server, store)
+    assert report.rejected == 1 and store.result_of(op).error.code == ATTACHMENT_INVALID
+
+
 def test_a_network_failure_ends_the_push_and_marks_nothing():
     server, store = ModelServer(), MemoryStore()
     shot = photo(store, "n")
