@@ -71,9 +71,10 @@ def enroll_with_photo(laptop: Laptop, i: int, data: bytes | None) -> tuple[str, 
 
 @pytest.mark.slow
 @pytest.mark.expect_warning_log("attachment .* is neither on this laptop nor on the server")
-def test_16_photos_at_1_mbit_with_dropped_connections(shared_server, make_proxy, make_laptop):
+def test_16_photos_at_1_mbit_with_dropped_connections(server, make_proxy, make_laptop):
+    """On SQLite (the shared server) and on PostgreSQL (a server of its own)."""
     count = int(os.environ.get("PERISAI_PHOTOS", "12"))
-    proxy = make_proxy(shared_server, seed=16, hang_seconds=10)
+    proxy = make_proxy(server, seed=16, hang_seconds=10)
     laptop = make_laptop("RA005", proxy.url, timeout=(2.0, 10.0), max_retries=2)
     photos = {}
     for i in range(count):
@@ -107,7 +108,7 @@ def test_16_photos_at_1_mbit_with_dropped_connections(shared_server, make_proxy,
     assert outbox[lost_id]["error_code"] == "attachment_unavailable"
     others = [op for op in laptop.outbox() if op["entity_id"] != lost_id]
     assert {op["status"] for op in others} <= {"applied", "duplicate"}
-    direct = SyncClient(shared_server.url, laptop.device_id, "Laptop RA005")  # not via the proxy
+    direct = SyncClient(server.url, laptop.device_id, "Laptop RA005")  # not via the proxy
     direct.login("RA005", PASSWORD)
     assert all(direct.head_attachment(sha) for sha in photos.values())
     laptop.drain()
@@ -123,6 +124,6 @@ def test_16_photos_at_1_mbit_with_dropped_connections(shared_server, make_proxy,
             "faults": faults,
         },
     )
-    verify(shared_server, [laptop], figures)
+    verify(server, [laptop], figures)
     record_figures(figures)
     assert figures.ops_sent == expected and figures.rejected == 1
