@@ -127,14 +127,15 @@ class Pusher:
 
     def _send_all(self, pool: ThreadPoolExecutor, ops: list[protocol.Op]) -> None:
         """Sends `ops` batch by batch, settling each batch's predecessor while it is out;
-        the attachments they reference first."""
-        ops = self.uploader.prepare(ops)
-        if not ops:
-            return
+        before each batch, the attachments its ops reference (while the previous batch is
+        out), so that no op waits for the photos of a later batch."""
         batches = split_by_size(self.store, ops, self.max_bytes, self.report)
-        for batch_ops in by_count(batches, self.max_ops):
+        for cut in by_count(batches, self.max_ops):
             if self.cancel.is_set():
                 break
+            batch_ops = self.uploader.prepare(cut)
+            if not batch_ops:
+                continue
             request = push_request(self.store, batch_ops)
             started = _InFlight(batch_ops, pool.submit(self.client.push, request))
             if self.inflight is not None:

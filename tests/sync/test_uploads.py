@@ -42,6 +42,7 @@ class ModelServer:
         self.calls: list[tuple[str, str]] = []
         self.refuse: set[str] = set()  # bytes the server finds not to be an image
         self.fail_puts = 0  # network failures to answer the next PUTs with
+        self.unreachable: set[str] = set()  # blobs whose PUT always fails (network)
 
     def head_attachment(self, sha: str) -> bool:
         self.calls.append(("HEAD", sha))
@@ -49,8 +50,8 @@ class ModelServer:
 
     def put_attachment(self, sha: str, media_type: str, data: bytes) -> bool:
         self.calls.append(("PUT", sha))
-        if self.fail_puts:
-            self.fail_puts -= 1
+        if self.fail_puts or sha in self.unreachable:
+            self.fail_puts = max(0, self.fail_puts - 1)
             raise SyncError("network", "connection_failed", "Could not connect.")
         if len(data) > 1500:
             raise SyncError("too_large", "attachment_too_large", "too large", 413)
@@ -212,3 +213,16 @@ def test_a_network_failure_ends_the_push_and_marks_nothing():
     assert [call for call, _ in server.calls] == ["HEAD", "PUT"]  # the op was not pushed
     push(server, store)  # the next cycle
     assert store.state_of(op) == "done" and shot["sha256"] in server.blobs
+
+
+def test_a_batch_goes_without_waiting_for_the_photos_of_the_next_one():
+    """Batches of two: the photos of ops 3 and 4 are sent after ops 1 and 2 went, so a photo
+    of op 3 that cannot get through holds back neither op 1 nor op 2."""
+    server, store = ModelServer(), MemoryStore()
+    shots = [photo(store, f"p{n}") for n in range(4)]
+    ops = [store.add("business", "create", business(attachments=[shot])) for shot in shots]
+    server.unreachable.add(shots[2]["sha256"])
+    with pytest.raises(SyncError):
+        push(server, store)
+    assert [store.state_of(op) for op in ops] == ["done", "done", "pending", "pending"]
+    assert uploads(server)[:2] == [shots[0]["sha256"], shots[1]["sha256"]]
