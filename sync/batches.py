@@ -17,7 +17,7 @@ from sync.contract import WARNING_OPS_UNSENDABLE, CycleReport, LocalStore
 log = logging.getLogger("sync")
 
 #: Bytes a push body takes besides its ops.
-_ENVELOPE = 200
+ENVELOPE_BYTES = 200
 
 
 def local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResult:
@@ -29,7 +29,7 @@ def local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResult
     )
 
 
-def _op_size(op: protocol.Op) -> int:
+def op_size(op: protocol.Op) -> int:
     """Bytes the op takes in a push body (as `sync.client` encodes it), with its comma."""
     return len(op.model_dump_json().encode("utf-8")) + 1
 
@@ -79,18 +79,18 @@ def split_by_size(
     """Cuts rising ops into batches whose JSON body stays under `max_bytes`."""
     batches: list[list[protocol.Op]] = []
     current: list[protocol.Op] = []
-    size = _ENVELOPE
+    size = ENVELOPE_BYTES
     too_large: list[protocol.OpResult] = []
     for op in ops:
-        op_bytes = _op_size(op)
-        if _ENVELOPE + op_bytes > max_bytes:
+        op_bytes = op_size(op)
+        if ENVELOPE_BYTES + op_bytes > max_bytes:
             too_large.append(
                 local_result(op.op_id, "too_large", "The op is larger than the server accepts.")
             )
             continue
         if current and size + op_bytes > max_bytes:
             batches.append(current)
-            current, size = [], _ENVELOPE
+            current, size = [], ENVELOPE_BYTES
         current.append(op)
         size += op_bytes
     if current:

@@ -16,6 +16,7 @@ path, the status, the duration and the request id. This module never imports `ag
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 import uuid
@@ -55,6 +56,7 @@ __all__ = [
 
 #: Refresh the access token this many seconds before it expires instead of waiting for a 401.
 REFRESH_MARGIN_SECONDS = 30.0
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -294,6 +296,30 @@ class SyncClient(Transport):
         response = self._authed("POST", "/v1/participants/check", json_body=body)
         return self._parse(response, protocol.ParticipantCheckResponse)
 
+    def head_attachment(self, sha256: str) -> bool:
+        """Whether the server holds the attachment `sha256` (1.1: HEAD 200, or 404)."""
+        try:
+            self._authed("HEAD", _attachment_path(sha256))
+        except SyncError as error:
+            if error.status == 404:
+                return False
+            raise
+        return True
+
+    def put_attachment(self, sha256: str, media_type: str, data: bytes) -> bool:
+        """Uploads an attachment's bytes; True when the server stored them now (201), False
+        when it held them already (200).
+
+        Raises:
+            SyncError: status 413 (kind `too_large`: over `max_attachment_bytes`) or 400
+                (kind `protocol`: the bytes do not hash to `sha256` or are not an image of
+                `media_type`) are not retried: that one attachment cannot be sent.
+        """
+        response = self._authed(
+            "PUT", _attachment_path(sha256), raw_body=data, content_type=media_type
+        )
+        return response.status_code == 201
+
     def upload_bundle(self, data: bytes) -> protocol.PushResponse:
         """Uploads a sealed offline bundle; its ops go through the same ledger as a push."""
         response = self._authed(
@@ -337,3 +363,9 @@ class SyncClient(Transport):
                 raise
         self.refresh(used_access_token=token)
         return send(self._access_token())
+
+
+def _attachment_path(sha256: str) -> str:
+    if not _SHA256.fullmatch(sha256):
+        raise ValueError("not a lowercase hex SHA-256")
+    return f"/v1/attachments/{sha256}"

@@ -64,6 +64,14 @@ class LocalStore(Protocol):
 
     def record_success(self, server_time: str | None = None) -> object: ...
 
+    def attachments_to_upload(self, shas: Sequence[str]) -> Sequence[str]: ...
+
+    def attachment_bytes(self, sha256: str) -> tuple[str, bytes] | None: ...
+
+    def mark_attachments_uploaded(self, shas: Sequence[str]) -> object: ...
+
+    def mark_attachments_not_uploaded(self, shas: Sequence[str]) -> object: ...
+
 
 @dataclass
 class CycleReport:
@@ -78,6 +86,10 @@ class CycleReport:
     pulled: int = 0
     pages: int = 0
     batches: int = 0
+    #: Attachments sent (PUT) and their bytes; ops answered `attachment_missing` (resent).
+    attachments: int = 0
+    attachment_bytes: int = 0
+    attachments_missing: int = 0
     duration: float = 0.0
     clock_offset: float | None = None
     cursor_reset: bool = False

@@ -62,6 +62,18 @@ The `LocalStore` contract (what the storage side implements; see the Protocol be
   everything it could and pulled to the end (not after a failure or a cancel), with the
   server's time of the last pull page (ISO 8601): "last synced at".
 
+- ``attachments_to_upload(shas: Sequence[str]) -> Sequence[str]`` - those of `shas` (the
+  SHA-256 of attachments that ops about to be pushed reference) the store has not seen the
+  server hold: not marked uploaded, or not on this laptop at all.
+- ``attachment_bytes(sha256) -> (media_type, bytes) | None`` - an attachment's media type and
+  bytes, or None when this laptop does not have it.
+- ``mark_attachments_uploaded(shas) -> None`` - the server holds them (it answered HEAD 200 or
+  took the PUT); they are not sent again.
+- ``mark_attachments_not_uploaded(shas) -> None`` - after an op referencing them was answered
+  `attachment_missing` (the server lost them): they are sent again.
+
+Attachments: see `sync.uploads` (uploads before each batch; `attachment_missing` resends).
+
 Return values of the writing methods are ignored (a store may return counts). Every call
 comes from the thread running the cycle, one at a time; each writing call is one local
 transaction.
@@ -341,8 +353,6 @@ class SyncEngine:
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         return server_time
-
-    # --- offline bundle -------------------------------------------------------------------
 
     # --- offline bundle -------------------------------------------------------------------
 

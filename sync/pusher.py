@@ -6,6 +6,10 @@ overlap. Store calls stay on the cycle's thread, in order. A 413 for a batch the
 too large (its limits changed since the config call) halves it; a single op it refuses is
 settled locally as `too_large`. An op the server leaves out of its answer is sent again, at
 most `MAX_SENDS_PER_CYCLE` times a cycle.
+
+The attachments a batch's ops reference go first (`sync.uploads.Uploader`). An op answered
+`rejected` `attachment_missing` (the server lacks a blob it references) is not settled: its
+attachments are marked not uploaded and it is sent again like an unanswered op, uploads first.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from sync.contract import (
     LocalStore,
     Progress,
 )
+from sync.uploads import Uploader, referenced
 
 log = logging.getLogger("sync")
 
@@ -68,6 +73,7 @@ class Pusher:
         self.sends: dict[uuid.UUID, int] = {}
         self.after_seq: int | None = None
         self.inflight: _InFlight | None = None
+        self.uploader = Uploader(client, store, report, cancel, config.max_attachment_bytes)
 
     def run(self) -> None:
         self.total = self.store.pending_count()
@@ -120,11 +126,16 @@ class Pusher:
         return ops, exhausted
 
     def _send_all(self, pool: ThreadPoolExecutor, ops: list[protocol.Op]) -> None:
-        """Sends `ops` batch by batch, settling each batch's predecessor while it is out."""
+        """Sends `ops` batch by batch, settling each batch's predecessor while it is out;
+        before each batch, the attachments its ops reference (while the previous batch is
+        out), so that no op waits for the photos of a later batch."""
         batches = split_by_size(self.store, ops, self.max_bytes, self.report)
-        for batch_ops in by_count(batches, self.max_ops):
+        for cut in by_count(batches, self.max_ops):
             if self.cancel.is_set():
                 break
+            batch_ops = self.uploader.prepare(cut)
+            if not batch_ops:
+                continue
             request = push_request(self.store, batch_ops)
             started = _InFlight(batch_ops, pool.submit(self.client.push, request))
             if self.inflight is not None:
@@ -196,10 +207,17 @@ class Pusher:
             )
         seen: set[uuid.UUID] = set()
         unique: list[protocol.OpResult] = []
+        lacking: set[uuid.UUID] = set()
         for result in results:
-            if result.op_id not in seen:
-                seen.add(result.op_id)
+            if result.op_id in seen:
+                continue
+            seen.add(result.op_id)
+            if result.status == "rejected" and _code(result) == protocol.ATTACHMENT_MISSING:
+                lacking.add(result.op_id)  # not settled: upload again, then resend
+            else:
                 unique.append(result)
+        if lacking:
+            self._lost_attachments([op for op in ops if op.op_id in lacking])
         if unique:
             self.store.mark_results(unique)
         for result in unique:
@@ -216,4 +234,15 @@ class Pusher:
         if missing:
             report.unanswered += len(missing)
             report.warn(WARNING_OPS_UNANSWERED)
-        return missing
+        return missing + [op for op in ops if op.op_id in lacking]
+
+    def _lost_attachments(self, ops: list[protocol.Op]) -> None:
+        """Ops answered `attachment_missing`: their attachments are to be sent again."""
+        shas = sorted({sha for op in ops for sha in referenced(op.fields)})
+        log.info("%d op(s) answered attachment_missing; uploading again", len(ops))
+        self.store.mark_attachments_not_uploaded(shas)
+        self.report.attachments_missing += len(ops)
+
+
+def _code(result: protocol.OpResult) -> str | None:
+    return result.error.code if result.error is not None else None

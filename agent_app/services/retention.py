@@ -23,6 +23,9 @@ every successful sync (`purge`):
   are; a form still being worked on is saved again within seconds and stays.
 - **Accepted enrollments** (the final decision) untouched for `ACCEPTED_DAYS` are removed from
   the laptop; the server keeps them, and a pull brings one back if the server changes it.
+- **Photos and signatures** (`attachments`) that nothing references any more once the above
+  is gone (no record, op or saved form names them) go in the same transaction; one younger
+  than a day stays (its form may still be open).
 
 Nothing is removed that the server does not hold: a record with a waiting op, a draft, an
 enrollment being corrected, or one the server has not confirmed (`sync_state` other than
@@ -51,6 +54,7 @@ class Purged:
     accepted_enrollments: int = 0
     audit_entries: int = 0
     form_drafts: int = 0
+    attachments: int = 0
 
     @property
     def anything(self) -> bool:
@@ -60,6 +64,7 @@ class Purged:
             or self.accepted_enrollments
             or self.audit_entries
             or self.form_drafts
+            or self.attachments
         )
 
 
@@ -83,8 +88,17 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
         removed_audit = kept.delete_reached_audit(op_cutoff)
         removed_ops += kept.delete_settled_ops(op_cutoff)
         removed_forms = kept.delete_form_drafts(moment - dt.timedelta(days=FORM_DRAFT_DAYS))
+        # Then the photos and signatures nothing references any more (the records, ops and
+        # forms above were their last references); a photo of a form still open is younger
+        # than the repository's grace and stays.
+        removed_attachments = uow.attachments.delete_unreferenced()
         purged = Purged(
-            removed_ops, len(deleted_ids), len(accepted_ids), removed_audit, removed_forms
+            removed_ops,
+            len(deleted_ids),
+            len(accepted_ids),
+            removed_audit,
+            removed_forms,
+            removed_attachments,
         )
         if purged.anything:
             _record(uow, actor_code, purged)
@@ -103,6 +117,7 @@ def _record(uow: SqlUnitOfWork, actor_code: str | None, purged: Purged) -> None:
             "accepted_enrollments": purged.accepted_enrollments,
             "audit_entries": purged.audit_entries,
             "form_drafts": purged.form_drafts,
+            "attachments": purged.attachments,
             "settled_op_days": SETTLED_OP_DAYS,
             "accepted_days": ACCEPTED_DAYS,
         },

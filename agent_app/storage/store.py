@@ -49,6 +49,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from agent_app.domain import keys
+from agent_app.storage import tables
 from agent_app.storage.bulk import OUTBOX, group, no_fsync, plain, versions
 from agent_app.storage.pulled_changes import (
     RECONFIRMED,
@@ -127,6 +128,42 @@ class LocalStore:
         with self._uow() as uow:
             drop_unconfirmed(uow)
             uow.sync_state.update(last_success_at=server_time or now())
+            uow.commit()
+
+    # --- attachments (the engine uploads them before the ops referencing them) ----------
+
+    def attachments_to_upload(self, shas: Sequence[str]) -> list[str]:
+        """Those of `shas` not known to be on the server: not marked uploaded, or not on
+        this laptop at all (the engine asks the server, then gives up on them)."""
+        wanted = list(dict.fromkeys(shas))
+        a = tables.StoredAttachment
+        done: set[str] = set()
+        with self._uow() as uow:
+            for chunk in chunks(sorted(wanted)):
+                done.update(
+                    uow.session.scalars(
+                        sa.select(a.sha256).where(a.sha256.in_(chunk), a.uploaded_at.is_not(None))
+                    )
+                )
+        return [sha for sha in wanted if sha not in done]
+
+    def attachment_bytes(self, sha256: str) -> tuple[str, bytes] | None:
+        with self._uow() as uow:
+            return uow.attachments.get(sha256)
+
+    def mark_attachments_uploaded(self, shas: Sequence[str]) -> None:
+        with self._uow() as uow:
+            uow.attachments.mark_uploaded(shas)
+            uow.commit()
+
+    def mark_attachments_not_uploaded(self, shas: Sequence[str]) -> None:
+        """The server lost them (`attachment_missing`): they are sent again."""
+        a = tables.StoredAttachment
+        with self._uow() as uow:
+            for chunk in chunks(sorted(set(shas))):
+                uow.session.execute(
+                    sa.update(a).where(a.sha256.in_(chunk)).values(uploaded_at=None)
+                )
             uow.commit()
 
     def pending_count(self) -> int:

@@ -56,7 +56,16 @@ AGENTS = (
 )
 MAX_OPS_PER_BATCH = 100
 MAX_BODY_BYTES = 256 * 1024
-LOCAL_ERROR_CODES = frozenset({"invalid_op", "too_large", "unknown_reference"})
+LOCAL_ERROR_CODES = frozenset(
+    {
+        "invalid_op",
+        "too_large",
+        "unknown_reference",
+        "attachment_too_large",
+        "attachment_invalid",
+        "attachment_unavailable",
+    }
+)
 WIB = dt.timezone(dt.timedelta(hours=7))
 
 log = logging.getLogger("reliability")

@@ -75,6 +75,7 @@ def fault_server(*replies: Reply) -> Iterator[FaultServer]:
                 self.connection.close()
                 return
             payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+            head = self.command == "HEAD"  # a HEAD answer has headers only
             try:
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
@@ -82,12 +83,15 @@ def fault_server(*replies: Reply) -> Iterator[FaultServer]:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                if not head:
+                    self.wfile.write(payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
         do_GET = _handle
         do_POST = _handle
+        do_PUT = _handle
+        do_HEAD = _handle
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True

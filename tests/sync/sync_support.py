@@ -46,6 +46,9 @@ class MemoryStore:
     resets: int = 0
     successes: list[str | None] = field(default_factory=list)
     next_seq: int = 1
+    #: Attachments by SHA-256: (media type, bytes); and those marked uploaded.
+    blobs: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    uploaded: set[str] = field(default_factory=set)
 
     # --- writing ops (what the app's services do) ---------------------------------------
 
@@ -137,6 +140,18 @@ class MemoryStore:
 
     def record_success(self, server_time: str | None = None) -> None:
         self.successes.append(server_time)
+
+    def attachments_to_upload(self, shas: Sequence[str]) -> list[str]:
+        return [sha for sha in dict.fromkeys(shas) if sha not in self.uploaded]
+
+    def attachment_bytes(self, sha256: str) -> tuple[str, bytes] | None:
+        return self.blobs.get(sha256)
+
+    def mark_attachments_uploaded(self, shas: Sequence[str]) -> None:
+        self.uploaded.update(sha for sha in shas if sha in self.blobs)
+
+    def mark_attachments_not_uploaded(self, shas: Sequence[str]) -> None:
+        self.uploaded.difference_update(shas)
 
 
 # --- records ---------------------------------------------------------------------------

@@ -43,6 +43,18 @@ class _BundleStore:
     def mark_results(self, results: Sequence[Any]) -> None:
         self.store.mark_results(results)
 
+    def attachments_to_upload(self, shas: Sequence[str]) -> list[str]:
+        return self.store.attachments_to_upload(shas)
+
+    def attachment_bytes(self, sha256: str) -> tuple[str, bytes] | None:
+        return self.store.attachment_bytes(sha256)
+
+    def mark_attachments_uploaded(self, shas: Sequence[str]) -> None:  # pragma: no cover
+        raise NotImplementedError  # a bundle proves nothing until the server answers
+
+    def mark_attachments_not_uploaded(self, shas: Sequence[str]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
     def apply_pulled(self, changes: Sequence[Any], cursor: str) -> None:  # pragma: no cover
         raise NotImplementedError
 

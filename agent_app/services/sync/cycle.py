@@ -44,6 +44,8 @@ class SyncReport:
     warnings: list[str]
     pending_ops: int
     problems: list[SyncProblem]
+    #: Photos and signatures sent to the server in this cycle.
+    attachments: int = 0
 
 
 def run_cycle(
@@ -186,4 +188,5 @@ def report(uow_factory: UowFactory, cycle: sync_engine.CycleReport) -> SyncRepor
         warnings=list(cycle.warnings),
         pending_ops=pending,
         problems=found,
+        attachments=cycle.attachments,
     )

@@ -74,6 +74,9 @@ PROBLEM: Mapping[str, Text] = {
     "enrollment_accepted": Text.of("This enrollment was already accepted on the server."),
     "invalid_op": Text.of("This change is damaged and cannot be sent."),
     "too_large": Text.of("This change is too large for the server."),
+    "attachment_too_large": Text.of("A photo of this record is too large to send."),
+    "attachment_invalid": Text.of("The server could not read a photo of this record."),
+    "attachment_unavailable": Text.of("A photo of this record is no longer on this laptop."),
 }
 _DEFAULT_PROBLEM = Text.of("The server did not take this change (code {code}).")
 #: Rules only the server can judge, by the field it names (`invalid_field`).
@@ -93,6 +96,7 @@ _WHOLE_RECORD_REFUSED = Text.of("The server refused this record.")
 _WHOLE_RECORD_ADVICE = Text.of("Open the record, check every field, then save or submit it again.")
 
 _SUPPORT = Text.of("Send the log file to support.")
+_RETAKE = Text.of("Open the record, take the photo again, then save or submit it again.")
 #: What to do about it.
 ADVICE: Mapping[str, Text] = {
     "invalid_field": Text.of("Open the record, correct {field}, then save or submit it again."),
@@ -110,6 +114,9 @@ ADVICE: Mapping[str, Text] = {
     "enrollment_accepted": Text.of("Changes can no longer be sent. Take the server's data."),
     "invalid_op": _SUPPORT,
     "too_large": _SUPPORT,
+    "attachment_too_large": _RETAKE,
+    "attachment_invalid": _RETAKE,
+    "attachment_unavailable": _RETAKE,
 }
 _SERVER_FIELD_ADVICE: Mapping[str, Text] = {
     "monthly_contribution": Text.of(

@@ -213,3 +213,55 @@ def test_autosaved_forms_nobody_came_back_to_leave_after_30_days(
     with uow() as u:
         [entry] = [e for e in u.audit.list() if e.action == "retention_purge"]
     assert entry.details["form_drafts"] == 1
+
+
+def test_the_photos_of_removed_enrollments_go_with_them_a_fresh_one_stays(
+    engine: Engine, store: app_store.LocalStore, actor: Actor, enrollment_fields: Any
+):
+    """The KTP photo of an enrollment the server deleted is personal data too: it leaves the
+    laptop in the same purge; the other enrollment's photo and a photo just taken for a form
+    still open stay."""
+    from agent_app.domain import keys
+    from agent_app.storage import wire
+
+    uow = _uow(engine)
+    photos = []
+    with uow() as u:
+        for n in (1, 2):
+            taken = u.attachments.add(
+                f"KTP {n}".encode(), "image/jpeg", keys.AttachmentKind.KTP_PHOTO
+            )
+            photos.append(taken)
+        u.commit()
+    doomed = _submitted(
+        engine, actor, {**enrollment_fields(1), "attachments": [wire.value_to_wire(photos[0])]}
+    )
+    _submitted(
+        engine, actor, {**enrollment_fields(2), "attachments": [wire.value_to_wire(photos[1])]}
+    )
+    _answer(store)
+    with engine.begin() as conn:  # taken two days ago
+        conn.execute(
+            sa.update(tables.StoredAttachment).values(
+                created_at=(_now() - dt.timedelta(days=2)).isoformat()
+            )
+        )
+    with uow() as u:
+        fresh = u.attachments.add(b"just taken", "image/jpeg", keys.AttachmentKind.KTP_PHOTO)
+        u.commit()
+    tombstone = {
+        "entity": "enrollment",
+        "entity_id": doomed,
+        "version": 2,
+        "deleted": True,
+        "fields": {},
+        "server_seq": 10,
+    }
+    store.apply_pulled([tombstone], "c1")
+    purged = retention.purge(uow(), actor.agent_code, _now() + LATER)
+    assert (purged.deleted_enrollments, purged.attachments) == (1, 1)
+    with uow() as u:
+        assert not u.attachments.has(photos[0].sha256)
+        assert u.attachments.has(photos[1].sha256) and u.attachments.has(fresh.sha256)
+        [entry] = [e for e in u.audit.list() if e.action == "retention_purge"]
+    assert entry.details["attachments"] == 1
