@@ -61,17 +61,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("enrollments", schema=None) as batch_op:
-        batch_op.drop_column("review_reason_code")
-        batch_op.drop_column("attachments")
-    with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_column("attachments")
-        batch_op.drop_column("accuracy_m")
-        batch_op.drop_column("longitude")
-        batch_op.drop_column("latitude")
-    with op.batch_alter_table("businesses", schema=None) as batch_op:
-        batch_op.drop_column("attachments")
-        batch_op.drop_column("accuracy_m")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later): batch mode would rebuild
+    # `businesses` and `enrollments`, losing their search triggers (0001) and failing on the
+    # foreign keys that point at them.
+    for table, columns in (
+        ("enrollments", ("review_reason_code", "attachments")),
+        ("visits", ("attachments", "accuracy_m", "longitude", "latitude")),
+        ("businesses", ("attachments", "accuracy_m")),
+    ):
+        for column in columns:
+            op.drop_column(table, column)
     with op.batch_alter_table("consent_texts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_consent_texts_language_effective_from"))
     op.drop_table("consent_texts")
