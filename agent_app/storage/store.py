@@ -34,6 +34,11 @@ as `sync.protocol` models or plain mappings:
   server deleted it and compacted its tombstone, so no pull will ever say so. Enrollments are
   left alone (a booth laptop holds other agents' enrollments, which this agent never pulls).
 
+- `attachments_to_upload(shas)`, `attachment_bytes(sha)`, `mark_attachments_uploaded(shas)`,
+  `mark_attachments_not_uploaded(shas)`: the photos and signatures (`uow.attachments`) the
+  engine uploads before the ops that reference them (`sync.uploads`); `uploaded_at` says the
+  server held one, and is cleared when the server answers `attachment_missing`.
+
 Each call is its own unit of work, so the sync engine may call it from its network thread.
 The work is done in `push_results` (`mark_results`), `pulled_changes` (`apply_pulled`,
 `record_success`'s clean-up) and `bulk` (what they share).
