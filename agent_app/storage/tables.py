@@ -29,57 +29,23 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
-    MetaData,
     String,
     Text,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_app.domain import keys
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-#: FTS5 tables (and their shadow tables) made by the migrations, outside the models.
-SEARCH_TABLES = ("businesses_fts", "enrollments_fts")
-
-
-def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
-    """Alembic filter: leaves out the FTS5 search tables (and their shadow tables)."""
-    if type_ == "table" and name is not None:
-        return not name.startswith(SEARCH_TABLES)
-    return True
-
-
-#: The WHERE terms of the partial indexes (and of the queries that use them).
-LIVE_SQL = "deleted = 0"
-OPEN_BUSINESS_SQL = "status NOT IN ('enrolled', 'declined')"
-
-#: Case-insensitive text: ORDER BY name and prefix LIKE use the index.
-NoCase = String(collation="NOCASE")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class SyncedMixin:
-    """Local bookkeeping shared by the entities that travel through the outbox."""
-
-    version: Mapped[int | None] = mapped_column(Integer)
-    sync_state: Mapped[str | None] = mapped_column(String(16))
-    sync_error_code: Mapped[str | None] = mapped_column(String(64))
-    sync_error_message: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[str] = mapped_column(String(40))
-    updated_at: Mapped[str] = mapped_column(String(40))
-    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+from agent_app.storage.evidence_tables import ConsentText as ConsentText
+from agent_app.storage.evidence_tables import StoredAttachment as StoredAttachment
+from agent_app.storage.table_base import LIVE_SQL as LIVE_SQL
+from agent_app.storage.table_base import NAMING_CONVENTION as NAMING_CONVENTION
+from agent_app.storage.table_base import OPEN_BUSINESS_SQL as OPEN_BUSINESS_SQL
+from agent_app.storage.table_base import SEARCH_TABLES as SEARCH_TABLES
+from agent_app.storage.table_base import Base as Base
+from agent_app.storage.table_base import NoCase as NoCase
+from agent_app.storage.table_base import SyncedMixin as SyncedMixin
+from agent_app.storage.table_base import include_name as include_name
 
 
 class Branch(Base):
@@ -146,38 +112,6 @@ class Assignment(Base):
     version: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index(None, "agent_code", "status", "due_on"),)
-
-
-class StoredAttachment(Base):
-    """A photo or signature, its bytes inside the encrypted database (never a plain file on
-    disk), keyed by their SHA-256. `uploaded_at` is set once the server is known to hold it
-    (its HEAD said so, or it took the upload)."""
-
-    __tablename__ = "attachments"
-
-    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    media_type: Mapped[str] = mapped_column(String(32))
-    size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = mapped_column(LargeBinary)
-    taken_at: Mapped[str | None] = mapped_column(String(40))
-    created_at: Mapped[str] = mapped_column(String(40))
-    uploaded_at: Mapped[str | None] = mapped_column(String(40))
-
-
-class ConsentText(Base):
-    """A consent text the central office published, pulled: shown exactly as it is."""
-
-    __tablename__ = "consent_texts"
-
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    version: Mapped[str] = mapped_column(String(100))
-    language: Mapped[str] = mapped_column(String(2))
-    text: Mapped[str] = mapped_column(Text)
-    sha256: Mapped[str] = mapped_column(String(64))
-    effective_from: Mapped[dt.date] = mapped_column(Date)
-    pulled_version: Mapped[int | None] = mapped_column(Integer)
-
-    __table_args__ = (Index(None, "language", "effective_from"),)
 
 
 class RateTable(Base):
