@@ -42,12 +42,15 @@ def test_login_answer(world: World) -> None:
     assert config.status_code == 200
     assert set(config.json()) == {
         "protocol_version",
+        "protocol_minor",
         "max_ops_per_batch",
         "max_body_bytes",
+        "max_attachment_bytes",
         "min_app_version",
         "latest_app_version",
         "server_time",
     }
+    assert config.json()["protocol_minor"] == 1
 
 
 def test_wrong_password_and_unknown_agent_are_401(world: World) -> None:
