@@ -1,0 +1,53 @@
+"""A 1.1 consent's text (SYNC_PROTOCOL.md "Consent texts"): an enrollment whose consent
+carries `text_sha256` is rejected `invalid_field` (`consent`) unless its `text_version` is
+published and the hash is that version's text in one of its languages. A 1.0 consent (no
+hash) passes as before.
+
+Cheap: only an op carrying a hash looks anything up, by primary key (a version's two
+language records, `text_id`), through the batch's own record cache, so a batch
+of enrollments with the same version reads them once. A published text never changes (the
+publisher refuses), so what the batch read stays true for the batch.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from sync.server.push.records import Outcome, rejected
+
+if TYPE_CHECKING:
+    from sync.server.push.batch import Batch
+
+ENTITY = "consent_text"
+LANGUAGES = ("id", "en")
+
+
+def text_id(version: str, language: str) -> str:
+    """The record id of a version's text in a language (the same on every server)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-consent-text:{version}:{language}"))
+
+
+def judge(batch: Batch, entity: str, fields: dict[str, Any]) -> Outcome | None:
+    """Why the enrollment's consent cannot be accepted, or None (also for other entities, and
+    for an update that does not touch the consent)."""
+    consent = fields.get("consent") if entity == "enrollment" else None
+    if not isinstance(consent, dict) or consent.get("text_sha256") is None:
+        return None
+    version, sha256 = str(consent.get("text_version")), consent["text_sha256"]
+    ids = [text_id(version, language) for language in LANGUAGES]
+    batch.load_records(ids)
+    published = [
+        rec.fields.get("sha256")
+        for rec in (batch.records.get(i) for i in ids)
+        if rec is not None and rec.entity == ENTITY and not rec.deleted
+    ]
+    if not published:
+        return rejected("invalid_field", "consent", "The consent text's version is not published.")
+    if sha256 not in published:
+        return rejected(
+            "invalid_field",
+            "consent",
+            "The consent text's hash is not that of the published text of its version.",
+        )
+    return None
