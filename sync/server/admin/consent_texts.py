@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from agent_app.domain import consent_texts as shipped_texts
 from agent_app.domain.messages import Text
 from sync import protocol
 from sync.server import db
@@ -114,6 +115,15 @@ def publish(
         if not (text or "").strip() and len(wanted) > 1:
             continue  # the console's other language left empty
         stored = check_consent_text(text, f"text_{language}")
+        shipped = shipped_texts.SHIPPED[language]
+        if version == shipped.version and stored != shipped.text:
+            raise FieldError(
+                "version",
+                Text.of(
+                    "Version {version} is the app's own text; give another version.",
+                    version=version,
+                ),
+            )
         fields = {
             "version": version,
             "language": language,

@@ -1,7 +1,8 @@
 """A 1.1 consent's text (SYNC_PROTOCOL.md "Consent texts"): an enrollment whose consent
 carries `text_sha256` is rejected `invalid_field` (`consent`) unless its `text_version` is
 published and the hash is that version's text in one of its languages. A 1.0 consent (no
-hash) passes as before.
+hash) passes as before. The text the app ships with (`agent_app.domain.consent_texts`,
+shown by a laptop that has pulled none) counts as published under its version.
 
 Cheap: only an op carrying a hash looks anything up, by primary key (a version's two
 language records, `text_id`), through the batch's own record cache, so a batch
@@ -14,6 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from agent_app.domain import consent_texts
 from sync.server.push.records import Outcome, rejected
 
 if TYPE_CHECKING:
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
 
 ENTITY = "consent_text"
 LANGUAGES = ("id", "en")
+#: The hashes of the text the app ships with (`domain.consent_texts`): published from the
+#: start under its version, in both languages.
+_SHIPPED = frozenset(text.sha256 for text in consent_texts.SHIPPED.values())
 
 
 def text_id(version: str, language: str) -> str:
@@ -35,6 +40,8 @@ def judge(batch: Batch, entity: str, fields: dict[str, Any]) -> Outcome | None:
     if not isinstance(consent, dict) or consent.get("text_sha256") is None:
         return None
     version, sha256 = str(consent.get("text_version")), consent["text_sha256"]
+    if version == consent_texts.SHIPPED_VERSION and sha256 in _SHIPPED:
+        return None  # the text the app ships with, shown by a laptop that never synced
     ids = [text_id(version, language) for language in LANGUAGES]
     batch.load_records(ids)
     published = [

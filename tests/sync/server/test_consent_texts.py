@@ -220,3 +220,30 @@ def test_command_line(
     assert bad_day.returncode == 2 and "YYYY-MM-DD" in bad_day.stderr
     log = run("admin-log")
     assert log.stdout.count("publish-consent-text") == 1
+
+
+def test_the_apps_shipped_text_counts_as_published(world: World) -> None:
+    """A laptop that never pulled a text shows the one it ships with and records its hash:
+    accepted under its version, in either language; other words under it are refused, and
+    nobody may publish other words under that version."""
+    from agent_app.domain import consent_texts as shipped
+
+    a1, _, _ = world.standard()
+    version = shipped.SHIPPED_VERSION
+    cases = [
+        (consent(version, shipped.SHIPPED["id"].sha256), "applied"),
+        (consent(version, shipped.SHIPPED["en"].sha256), "applied"),
+        (consent(version, protocol.consent_text_sha256("Lain.")), "rejected"),
+    ]
+    ops = [
+        op("enrollment", "create", None, enrollment_fields(i, consent=given))
+        for i, (given, _) in enumerate(cases, start=1)
+    ]
+    assert [r["status"] for r in a1.push(*ops)] == [want for _, want in cases]
+    with pytest.raises(FieldError) as refused:
+        consent_texts.publish(world.engine, version, {"id": "Kata-kata lain."}, DAY)
+    assert refused.value.field == "version"
+    [(_, new)] = consent_texts.publish(
+        world.engine, version, {"id": shipped.SHIPPED["id"].text}, DAY
+    )
+    assert new
