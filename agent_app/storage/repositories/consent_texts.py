@@ -41,12 +41,14 @@ class ConsentTextRepository:
 
     def current(self, language: str, on: dt.date) -> records.ConsentText | None:
         """The text in effect on `on` in `language`: the latest `effective_from` not after it
-        (of two from the same day, the one pulled last)."""
+        (of two from the same day, the one published last)."""
         t = tables.ConsentText
         row = self.session.scalars(
             sa.select(t)
             .where(t.language == language, t.effective_from <= on)
-            .order_by(t.effective_from.desc(), t.pulled_version.desc(), t.version.desc())
+            # Pulls come in the server's order: of two in effect from the same day, the row
+            # written last is the one published last.
+            .order_by(t.effective_from.desc(), sa.literal_column("consent_texts.rowid").desc())
             .limit(1)
         ).first()
         return None if row is None else _record(row)

@@ -68,9 +68,12 @@ def test_pulled_text_in_effect_and_the_fallbacks(engine: Engine, uow: SqlUnitOfW
     assert consent.current_text(uow, "id", TODAY).text == "Naskah satu."
     assert consent.current_text(uow, "id", dt.date(2026, 12, 1)).text == "Naskah dua."
     assert consent.current_text(uow, "en", TODAY).text == "Text one."
+    # Two in effect from the same day: the one published (so pulled) last.
+    store.apply_pulled([_text("2026.0b", "id", "Naskah terbit kemudian.")], "a2")
+    assert consent.current_text(uow, "id", TODAY).text == "Naskah terbit kemudian."
     # The English one withdrawn: the Indonesian is shown, not the app's own.
     store.apply_pulled([{**_text("2026.1", "en", "x"), "deleted": True, "fields": {}}], "b")
-    assert consent.current_text(uow, "en", TODAY).text == "Naskah satu."
+    assert consent.current_text(uow, "en", TODAY).text == "Naskah terbit kemudian."
     # Before every published text took effect: the app's own.
     assert consent.current_text(uow, "id", dt.date(2025, 12, 31)) == consent_texts.SHIPPED["id"]
 
