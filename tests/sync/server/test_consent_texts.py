@@ -247,3 +247,30 @@ def test_the_apps_shipped_text_counts_as_published(world: World) -> None:
         world.engine, version, {"id": shipped.SHIPPED["id"].text}, DAY
     )
     assert new
+
+
+def test_the_check_reads_the_published_texts_once_per_batch(world: World) -> None:
+    """Cheap: a batch of enrollments with a text hash costs one more query than the same
+    batch without (the version published in one language only: the miss is not re-read)."""
+    a1, _, _ = world.standard()
+    publish(world, id=TEXT_ID)
+    sha = protocol.consent_text_sha256(TEXT_ID)
+    counted: list[str] = []
+    sa.event.listen(world.engine, "before_cursor_execute", lambda *a, **k: counted.append(a[2]))
+
+    def queries(first: int, given: dict[str, Any] | None) -> int:
+        ops = [
+            op(
+                "enrollment",
+                "create",
+                None,
+                enrollment_fields(i, **({"consent": given} if given else {})),
+            )
+            for i in range(first, first + 20)
+        ]
+        before = len(counted)
+        assert {r["status"] for r in a1.push(*ops)} == {"applied"}
+        return len(counted) - before
+
+    queries(100, None)  # warm: the caller's rows, the rate tables
+    assert queries(300, consent("2026.1", sha)) == queries(200, None) + 1
