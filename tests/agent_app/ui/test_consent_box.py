@@ -162,3 +162,21 @@ def test_the_signature_survives_a_crash(
         first.hide()
         restarted.close()
     assert not shown_messages
+
+
+def test_a_saved_drafts_signature_comes_back(
+    qtbot: Any, logged_in: MainWindow, shell: fakes.FakeShell
+) -> None:
+    form = open_page(qtbot, logged_in).form
+    fill(qtbot, form)
+    sign(qtbot, form.consent_box.pad)
+    signed = dict(form.consent_box.signature or {})
+    qtbot.mouseClick(form.draft_button, Qt.MouseButton.LeftButton)
+    [draft] = shell.backend.enrollments.values()
+    assert draft["consent"]["signature_sha256"] == signed["sha256"]
+    form.clear()
+    assert form.consent_box.signature is None and not form.consent.isChecked()
+    form.load(draft)
+    assert form.consent_box.signature is not None
+    assert form.consent_box.signature["sha256"] == signed["sha256"]
+    assert form.consent.isChecked() and not form.consent_box.pad.is_empty()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain import keys, records
 from agent_app.ui import i18n, widgets
+from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 from agent_app.ui.signature_pad import SignaturePad
@@ -183,3 +184,21 @@ class ConsentBox(QFrame):
         Op(self, lambda: backend.signature_png(sha256)).success(self.pad.show_png).failure(
             lambda exc: log.info("kept signature unavailable: %s", type(exc).__name__)
         ).run()
+
+    def load(self, consent: Any, attachments: Any) -> None:
+        """A saved draft's signed consent back in the box: the tick, and its signature (one
+        of the draft's attachments) on the pad."""
+        sha256 = value(consent, "signature_sha256") if consent else None
+        for item in attachments or ():
+            if sha256 and value(item, "sha256") == sha256:
+                taken = value(item, "taken_at")
+                signature = {
+                    "kind": keys.AttachmentKind.CONSENT_SIGNATURE.value,
+                    "sha256": sha256,
+                    "media_type": value(item, "media_type") or "image/png",
+                    "size": value(item, "size"),
+                    "taken_at": taken.isoformat() if isinstance(taken, dt.datetime) else taken,
+                }
+                self.restore({"signature": signature})
+                self.tick.setChecked(True)
+                return

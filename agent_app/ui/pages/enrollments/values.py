@@ -92,6 +92,8 @@ class FormValues(LiveChecks):
         self.jht.setChecked("JHT" in (value(enrollment, "programs") or ()))
         widgets.select_data(self.period, int(value(enrollment, "period_months") or 1))
         self.paid_by_state.setChecked(bool(value(enrollment, "paid_by_state")))
+        if self.loaded_status == keys.EnrollmentStatus.DRAFT.value:
+            self.consent_box.load(value(enrollment, "consent"), value(enrollment, "attachments"))
         reason = value(enrollment, "review_reason")
         status = str(getattr(value(enrollment, "status"), "value", value(enrollment, "status")))
         if status == keys.EnrollmentStatus.NEEDS_CORRECTION.value:
