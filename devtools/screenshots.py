@@ -267,7 +267,6 @@ class _Shots:
                 QTest.mouseMove(pad, QPoint(*point))
             QTest.mouseRelease(pad, left, Qt.KeyboardModifier.NoModifier, QPoint(*points[-1]))
         self.shot("08b-pendaftaran-persetujuan")
-        box.grab().save(str(self.out / "08c-kotak-persetujuan.png"))
         box.clear_signature()
         form.side_scroll.verticalScrollBar().setValue(0)
 
