@@ -180,3 +180,48 @@ def test_a_saved_drafts_signature_comes_back(
     assert form.consent_box.signature is not None
     assert form.consent_box.signature["sha256"] == signed["sha256"]
     assert form.consent.isChecked() and not form.consent_box.pad.is_empty()
+
+
+def test_the_pad_draws_with_a_finger_and_a_pen(qtbot: Any) -> None:
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QPointingDevice, QTabletEvent
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    pad = SignaturePad()
+    qtbot.addWidget(pad)
+    pad.resize(400, 140)
+    pad.show()
+    with qtbot.waitSignal(pad.signed):  # a finger on a touch screen
+        touch = QTest.createTouchDevice()
+        QTest.touchEvent(pad, touch).press(0, QPoint(20, 40)).commit()
+        QTest.touchEvent(pad, touch).move(0, QPoint(80, 90)).commit()
+        QTest.touchEvent(pad, touch).release(0, QPoint(120, 60)).commit()
+    assert len(pad.strokes) == 1 and len(pad.strokes[0]) >= 2
+    pen = QPointingDevice.primaryPointingDevice()
+    for kind, x, pressure in (
+        (QEvent.Type.TabletPress, 200.0, 0.2),
+        (QEvent.Type.TabletMove, 260.0, 1.0),
+        (QEvent.Type.TabletRelease, 300.0, 0.0),
+    ):
+        where = QPointF(x, 70.0)
+        event = QTabletEvent(
+            kind,
+            pen,
+            where,
+            pad.mapToGlobal(where),
+            pressure,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+        )
+        QApplication.sendEvent(pad, event)
+    assert len(pad.strokes) == 2
+    widths = [w for _, w in pad.strokes[1]]
+    assert widths[1] > widths[0]  # the pen pressed harder: a thicker line
+    assert pad.png() is not None
