@@ -25,6 +25,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from devtools import browser as browsers
 from sync.server import config, db, migrate
+from sync.server.admin import consent_texts
 from sync.server.admin import demo as demo_seed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,6 +99,43 @@ def _shoot(
     return made
 
 
+def _shoot_consent(
+    driver: WebDriver, base: str, out: Path, lang: str, admin: tuple[str, str]
+) -> Path:
+    """The consent texts page as an admin sees it: a new version typed and previewed."""
+    folder = out if lang == "id" else out / "en"
+    driver.delete_all_cookies()
+    _sign_in(driver, base, *admin, lang)
+    driver.get(f"{base}/console/consent")
+    for field, typed in (
+        ("f-version", "2026.2"),
+        ("f-effective_from", "01022027"),
+        ("f-text_id", CONSENT_ID.replace("2026.1", "2026.2")),
+    ):
+        element = driver.find_element(By.ID, field)
+        element.clear()  # the console keeps typed text across pages (another language's run)
+        element.send_keys(typed)
+    with browsers.navigates(driver):
+        driver.find_element(By.CSS_SELECTOR, 'button[value="preview"]').click()
+    path = folder / "console-consent.png"
+    preview = driver.find_element(By.CSS_SELECTOR, ".consent-preview")
+    driver.execute_script("arguments[0].scrollIntoView()", preview)
+    driver.save_screenshot(str(path))
+    return path
+
+
+CONSENT_ID = (
+    "Saya telah mendengar penjelasan petugas dan setuju BPJS Ketenagakerjaan menyimpan data "
+    "saya pada formulir ini untuk pendaftaran dan pelayanan peserta (naskah 2026.1).\n"
+    "Saya berhak melihat, memperbaiki, atau meminta penghapusan data saya."
+)
+CONSENT_EN = (
+    "I have heard the agent's explanation and agree that BPJS Ketenagakerjaan keeps my data "
+    "on this form to enroll and serve me (text 2026.1).\n"
+    "I may see, correct or ask to delete my data."
+)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", choices=("id", "en", "both"), default="both")
@@ -113,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
         engine = db.make_engine(settings)
         migrate.upgrade(engine)
         seeded = demo_seed.seed_demo(engine, settings)
+        consent_texts.publish(engine, "2026.1", {"id": CONSENT_ID, "en": CONSENT_EN}, "2026-01-01")
         engine.dispose()
         code = next(code for code, _, role in demo_seed.ACCOUNTS if role == "supervisor")
         port = _free_port()
@@ -129,6 +168,16 @@ def main(argv: list[str] | None = None) -> None:
                     (code, seeded.passwords[code]),
                 ):
                     print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+                admin = next(code for code, _, role in demo_seed.ACCOUNTS if role == "admin")
+                print(
+                    _shoot_consent(
+                        driver,
+                        f"http://127.0.0.1:{port}",
+                        args.out,
+                        lang,
+                        (admin, seeded.passwords[admin]),
+                    )
+                )
         finally:
             driver.quit()
             server.terminate()

@@ -240,6 +240,7 @@ class _Shots:
         form.period.setCurrentIndex(form.period.findData(3))
         form.consent.setChecked(True)
         self.shot("08-pendaftaran-formulir")
+        self.consent(form)
         form.birth_date.setDate(QDate(1988, 4, 18))
         form.override_reason.setText("Tanggal di akta kelahiran 18 April; KTP salah cetak")
         self.shot("09-pendaftaran-tanggal-lahir-beda")
@@ -247,6 +248,27 @@ class _Shots:
         enroll.tabs.setCurrentIndex(1)
         self.shot("10-pendaftaran-perlu-perbaikan")
         enroll.tabs.setCurrentIndex(0)
+
+    def consent(self, form: Any) -> None:
+        """The consent box with a signature drawn on its pad (issue 14 item 6)."""
+        from PySide6.QtCore import QPoint, Qt
+        from PySide6.QtTest import QTest
+
+        box, pad = form.consent_box, form.consent_box.pad
+        form.side_scroll.ensureWidgetVisible(pad)
+        self.settle()
+        left = Qt.MouseButton.LeftButton
+        for start, points in (
+            ((24, 90), [(40, 50), (56, 96), (70, 44), (88, 98), (104, 60)]),
+            ((120, 80), [(140, 70), (160, 84), (190, 62), (220, 80), (250, 76)]),
+        ):
+            QTest.mousePress(pad, left, Qt.KeyboardModifier.NoModifier, QPoint(*start))
+            for point in points:
+                QTest.mouseMove(pad, QPoint(*point))
+            QTest.mouseRelease(pad, left, Qt.KeyboardModifier.NoModifier, QPoint(*points[-1]))
+        self.shot("08b-pendaftaran-persetujuan")
+        box.clear_signature()
+        form.side_scroll.verticalScrollBar().setValue(0)
 
     def booth(self) -> None:
         """Booth mode (issue 11 item 11): the booth bar, the workers of one business."""

@@ -30,6 +30,14 @@ STATUS = {
 }
 
 
+#: How the worker gave consent, as the receipt says it.
+CONSENT_METHODS = {"signature": "tanda tangan", "tick": "centang"}
+
+
+def consent_method(method: str) -> str:
+    return CONSENT_METHODS.get(method, "-")
+
+
 def _programs(r: Receipt) -> str:
     e = fmt.esc
     program_rows = "".join(
@@ -112,6 +120,7 @@ kepesertaan menjadi tidak aktif setelah 3 bulan tidak membayar.</p>
 <p>Peserta telah diberi penjelasan dan menyetujui pengumpulan dan pengolahan data pribadinya
 untuk pendaftaran BPJS Ketenagakerjaan (UU 27/2022) &mdash; naskah persetujuan versi
 <b>{e(r.consent_version)}</b>, diberikan pada {e(fmt.date_time(r.consent_at))}.</p>
+<p>Persetujuan: {e(consent_method(r.consent_method))}, naskah {e(r.consent_version)}.</p>
 <h2>Petugas</h2>
 {fmt.kv([("Agen", e(agent)), ("Acara", e(event))])}
 <p class="note">Dicetak {e(fmt.date_time(r.issued_at))}. Simpan bukti ini sampai pendaftaran

@@ -76,6 +76,7 @@ class Receipt:
     due_on: dt.date
     consent_version: str
     consent_at: dt.datetime | None
+    consent_method: str  # "signature" or "tick" (keys.ConsentMethod); "" without a consent
     agent_code: str
     agent_name: str
     event_name: str
@@ -131,6 +132,7 @@ def from_enrollment(
         due_on=first_due_date(submitted_on),
         consent_version=consent.text_version if consent else "",
         consent_at=consent.given_at if consent else None,
+        consent_method=consent.method.value if consent else "",
         agent_code=enrollment.agent_code or "",
         agent_name=agent_name,
         event_name=event.name if event else "",

@@ -9,13 +9,14 @@ written with one executemany INSERT per table (`PulledPage.insert_new`).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
-from agent_app.domain import keys, records, validation
+from agent_app.domain import consent_texts, keys, records, validation
 from agent_app.storage import tables, wire
 from agent_app.storage.bulk import business_ids, entity_rows, insert_rows
 from agent_app.storage.repositories import now
@@ -177,7 +178,35 @@ def _assignment(
 
 #: The branch's reference data (events, targets, contribution tables) and the agent's
 #: assignments.
+def _consent_text(
+    uow: SqlUnitOfWork, entity_id: str, version: Any, deleted: bool, fields: dict[str, Any]
+) -> bool:
+    """A published consent text, kept as it is; one whose hash is not that of its words (a
+    damaged copy) is not kept, so the form never shows words its consent would misstate."""
+    if deleted:
+        return uow.consent_texts.drop(entity_id)
+    text = str(fields.get("text", ""))
+    if fields.get("language") not in consent_texts.LANGUAGES or fields.get(
+        "sha256"
+    ) != consent_texts.sha256(text):
+        log.warning("pulled consent text %s does not match its hash; skipped", entity_id)
+        return False
+    try:
+        effective_from = wire.parse_date(fields.get("effective_from"))
+    except (TypeError, ValueError):
+        effective_from = None
+    if not isinstance(effective_from, dt.date):
+        log.warning("pulled consent text %s has no date; skipped", entity_id)
+        return False
+    record = records.ConsentText(
+        str(fields.get("version")), fields["language"], text, fields["sha256"], effective_from
+    )
+    uow.consent_texts.upsert(entity_id, record, version)
+    return True
+
+
 _REFERENCE = {
+    "consent_text": _consent_text,
     "event": _event,
     "target": _target,
     "rate_table": _rate_table,

@@ -38,6 +38,7 @@ class SqlUnitOfWork:
     form_drafts: repositories.FormDraftRepository
     assignments: repositories.AssignmentRepository
     attachments: repositories.AttachmentRepository
+    consent_texts: repositories.ConsentTextRepository
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.form_drafts = repositories.FormDraftRepository(session)
         self.assignments = repositories.AssignmentRepository(session)
         self.attachments = repositories.AttachmentRepository(session)
+        self.consent_texts = repositories.ConsentTextRepository(session)
         self.retention = repositories.RetentionRepository(session)
         self.synced_records = repositories.SyncedRecordRepository(
             session, self.outbox, self.businesses

@@ -21,6 +21,8 @@
         [--membership-number N]   (the same service as POST /v1/admin/enrollments/...)
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
+    publish-consent-text --version V --language id|en --file PATH --effective-from DATE
+        (a published text never changes: the same text again is a no-op, another is refused)
     compact --older-than-days N
     purge-attachments   (deletes the photos no record has referenced for 7 days: run daily)
     seed-demo   (a new, empty database only: the demo branch PLG, its accounts with new
@@ -48,7 +50,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sync.server import admin, cli_parser, config, db, migrate, serve
-from sync.server.admin import demo
+from sync.server.admin import consent_texts, demo
 from sync.server.attachments.store import FileStore
 
 
@@ -69,6 +71,18 @@ def _rate_table_text(path: str) -> str:
         return sys.stdin.read() if path == "-" else Path(path).read_text("utf-8")
     except OSError as error:
         raise admin.AdminError(f"cannot read {path}: {error.strerror}") from error
+
+
+def _consent_text(path: str) -> str:
+    """The file's text (a UTF-8 byte-order mark is the file's, not the text's)."""
+    try:
+        if path == "-":
+            return sys.stdin.read().removeprefix("\ufeff")
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise admin.AdminError(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise admin.AdminError(f"{path} is not UTF-8 text") from error
 
 
 def _lines(lines: list[str], none: str) -> str:
@@ -112,6 +126,9 @@ COMMANDS: dict[str, Command] = {
     ),
     "publish-rate-table": lambda e, s, a: admin.publish_rate_table(
         e, a.version, a.effective_from, _rate_table_text(a.file)
+    ),
+    "publish-consent-text": lambda e, s, a: consent_texts.publish_command(
+        e, a.version, a.language, _consent_text(a.file), a.effective_from
     ),
     "compact": lambda e, s, a: admin.compact(e, a.older_than_days),
     "seed-demo": lambda e, s, a: demo.seed_demo(e, s).report(),

@@ -129,6 +129,14 @@ def _records(sub: Subparsers) -> None:
     rates.add_argument("--version", required=True)
     rates.add_argument("--effective-from", required=True)
 
+    consent = sub.add_parser(
+        "publish-consent-text", help="publish the consent text the laptops show (immutable)"
+    )
+    consent.add_argument("--version", required=True)
+    consent.add_argument("--language", required=True, choices=("id", "en"))
+    consent.add_argument("--file", required=True, help="a UTF-8 text file, or - for standard input")
+    consent.add_argument("--effective-from", required=True)
+
     compact = sub.add_parser("compact", help="forget old tombstones (old cursors get 410)")
     compact.add_argument("--older-than-days", type=int, default=90)
     sub.add_parser(

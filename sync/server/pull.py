@@ -144,6 +144,9 @@ def _visible(caller: Caller, declared: Collection[str]) -> Any:
     if "assignment" in declared:
         # An assignment is pulled by the one agent it is made to (a supervisor too).
         shown.append(sa.and_(c.entity == "assignment", branch, c.owner_code == caller.agent_code))
+    if "consent_text" in declared:
+        # Published by the central office for every branch (no branch, no owner).
+        shown.append(sa.and_(c.entity == "consent_text", c.branch_code.is_(None)))
     return sa.or_(*shown)
 
 

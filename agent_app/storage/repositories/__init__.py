@@ -14,6 +14,7 @@ from agent_app.storage.repositories.assignments import AssignmentRepository
 from agent_app.storage.repositories.attachments import AttachmentRepository
 from agent_app.storage.repositories.audit import AuditRepository, audit_wire_details
 from agent_app.storage.repositories.businesses import BusinessRepository
+from agent_app.storage.repositories.consent_texts import ConsentTextRepository
 from agent_app.storage.repositories.enrollments import EnrollmentRepository
 from agent_app.storage.repositories.events import EventRepository, TargetRepository
 from agent_app.storage.repositories.form_drafts import FormDraftRepository
@@ -41,6 +42,7 @@ __all__ = [
     "AttachmentRepository",
     "AuditRepository",
     "BusinessRepository",
+    "ConsentTextRepository",
     "EnrollmentRepository",
     "EventRepository",
     "FormDraftRepository",

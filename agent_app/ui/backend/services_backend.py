@@ -26,6 +26,7 @@ from agent_app.reports import exports
 from agent_app.services import (
     assignments,
     businesses,
+    consent,
     daily_summary,
     dashboard,
     enrollments,
@@ -151,6 +152,19 @@ class ServicesBackend:
 
     def find_active_by_nik(self, nik: str) -> records.Enrollment | None:
         return enrollments.find_active_by_nik(self.uow_factory(), nik)
+
+    # -- consent -----------------------------------------------------------------------------
+    def consent_text(self, language: str) -> records.ConsentText:
+        """The consent text the form shows today in `language` (services.consent)."""
+        today = zones.today(self.uow_factory(), self.actor.branch)
+        return consent.current_text(self.uow_factory(), language, today)
+
+    def save_signature(self, png: bytes) -> records.Attachment:
+        """Keeps the signature pad's PNG as the consent's attachment (encrypted database)."""
+        return consent.save_signature(self.uow_factory(), png, dt.datetime.now().astimezone())
+
+    def signature_png(self, sha256: str) -> bytes | None:
+        return consent.signature_png(self.uow_factory(), sha256)
 
     # -- autosaved forms ---------------------------------------------------------------------
     def save_form_draft(self, form: str, state: dict[str, Any]) -> None:

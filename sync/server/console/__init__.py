@@ -40,6 +40,7 @@ from sync.server.console.pages import (
     assignments,
     audit,
     auth,
+    consent,
     coverage,
     exports,
     password,
@@ -171,7 +172,18 @@ def _bug_page(request: Request) -> Response:
 
 def install(app: FastAPI) -> None:
     """Adds the console to the server's app."""
-    for page in (auth, review, coverage, targets, assignments, people, password, audit, exports):
+    for page in (
+        auth,
+        review,
+        coverage,
+        targets,
+        assignments,
+        people,
+        password,
+        audit,
+        exports,
+        consent,
+    ):
         app.include_router(page.router, prefix=PREFIX, include_in_schema=False)
     static = resources.files("sync.server.console").joinpath("static")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="console-static")

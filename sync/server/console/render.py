@@ -39,6 +39,7 @@ NAV = (
     ("people", "/console/people", Text.of("Agents and devices")),
     ("audit", "/console/audit", Text.of("Audit")),
     ("exports", "/console/exports", Text.of("Exports")),
+    ("consent", "/console/consent", Text.of("Consent texts")),
 )
 
 

@@ -14,7 +14,7 @@ from agent_app.domain import clock, keys, validation
 from sync import protocol
 from sync.server import audit_events, bulk, db
 from sync.server.attachments import refs
-from sync.server.push import assignments, edits
+from sync.server.push import assignments, consent, edits
 from sync.server.push.prepare import Prepared
 from sync.server.push.records import (
     Caller,
@@ -196,7 +196,8 @@ class Batch:
             problem = self._reference(fields, "business_id", "business")
             if problem is not None:
                 return problem
-        return self._reference(fields, "event_id", "event")
+        problem = self._reference(fields, "event_id", "event")
+        return problem or consent.judge(self, entity, fields)
 
     def protected(self, fields: dict[str, Any], current: dict[str, Any]) -> Outcome | None:
         """An agent may not set an enrollment's status, review reason or membership number."""

@@ -134,3 +134,40 @@ def test_discount_is_named_on_the_receipt(qapp, tmp_path: Path):
     assert "Diskon 50% JKK dan JKM untuk pekerja transportasi (PP 50/2025)" in text
     assert "Rp13.400 (Tiga belas ribu empat ratus rupiah)" in text
     assert "Senin, 16 November 2026" in text
+
+
+@pytest.mark.parametrize(
+    ("method", "signature", "said"),
+    [
+        ("signature", "a" * 64, "Persetujuan: tanda tangan, naskah 2026.1"),
+        ("tick", None, "Persetujuan: centang, naskah 2026.1"),
+    ],
+)
+def test_receipt_says_how_consent_was_given(
+    qapp, tmp_path: Path, method: str, signature: str | None, said: str
+):
+    from agent_app.domain import keys, records
+
+    enrollment = records.Enrollment(
+        id="3f0c2a1e-1111-4222-8333-444455556677",
+        nik=fixture_nik(9),
+        full_name="Budi Santoso",
+        birth_date=dt.date(1999, 9, 5),
+        gender=keys.Gender.MALE,
+        phone="+6281234567890",
+        occupation="pedagang",
+        declared_income=2_000_000,
+        consent=records.Consent(
+            "2026.1",
+            dt.datetime(2026, 11, 2, 10, 30).astimezone(),
+            "b" * 64,
+            keys.ConsentMethod(method),
+            signature,
+        ),
+        status=keys.EnrollmentStatus.SUBMITTED,
+        agent_code="AG001",
+    )
+    r = receipts.from_enrollment(enrollment, dt.date(2026, 11, 2), "Agen Satu", None)
+    assert r.consent_method == method
+    text = " ".join(pdf_text(printing.receipt_pdf(r, tmp_path / "c.pdf")).split())
+    assert said in text

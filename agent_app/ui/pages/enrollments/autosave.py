@@ -37,6 +37,7 @@ class Autosave(ProblemsView):
             "loaded_status": self.loaded_status,
             "birth_date_touched": self.birth_date_touched,
             "business": business,
+            "consent": self.consent_box.state(),
         }
 
     def save_now(self) -> None:
@@ -120,6 +121,7 @@ class Autosave(ProblemsView):
             if state.get("business"):
                 self.set_business(state["business"])
             widgets.restore_form_state(self, list(state.get("fields") or []))
+            self.consent_box.restore(state.get("consent") or {})
             self.birth_date_touched = bool(state.get("birth_date_touched"))
             self._check_birth_date()
             self._check_phone()

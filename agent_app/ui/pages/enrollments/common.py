@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 
+from agent_app.domain.consent_texts import SHIPPED_VERSION
 from agent_app.ui import i18n
 
 # The autosaved form's key (services.form_drafts.ENROLLMENT).
@@ -14,8 +15,9 @@ FORM_KEY = "enrollment"
 # How long after the last change the form is autosaved (the issue asks within 2 s).
 AUTOSAVE_MS = 1500
 
-#: The version of the consent text shown on this form (UU PDP 27/2022: proof of which text).
-CONSENT_VERSION = "persetujuan-bpu-2026.1"
+#: The version of the consent text the app ships with (UU PDP 27/2022: proof of which text);
+#: the form shows the published one in effect when it has one (`consent.ConsentBox`).
+CONSENT_VERSION = SHIPPED_VERSION
 DEFAULT_INCOME = 1_000_000
 MINE_LIMIT = 500
 

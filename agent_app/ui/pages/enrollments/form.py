@@ -35,6 +35,7 @@ class EnrollmentForm(FormActions):
         self._connect_keys()
         self.autosave_timer.timeout.connect(self.save_now)
         widgets.on_any_change(self, self._form_changed)
+        self.consent_box.changed.connect(self._form_changed)
         self._set_tab_order()
         self._nik_changed("")
         self.update_quote()

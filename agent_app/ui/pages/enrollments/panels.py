@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.ui import widgets
 from agent_app.ui.context import Context
-from agent_app.ui.pages.enrollments.common import CONSENT_VERSION
+from agent_app.ui.pages.enrollments.consent import ConsentBox
 from agent_app.ui.pages.enrollments.fields import FormFields
 
 
@@ -64,26 +64,8 @@ class FormPanels(FormFields):
         return quote_box
 
     def _build_consent_box(self) -> QFrame:
-        self.consent_text = widgets.hint(
-            self.tr(
-                "Read or explain to the worker: BPJS Ketenagakerjaan keeps the data on this "
-                "form (identity, contact, occupation and declared income) to register and "
-                "serve the participant, for as long as the membership lasts and as the law "
-                "requires. The worker may see, correct or ask to delete their data."
-            )
-        )
-        self.consent_version = widgets.hint(
-            self.tr("Consent text version: {version}").format(version=CONSENT_VERSION)
-        )
-        consent_box = QFrame()
-        consent_box.setObjectName("card")
-        consent_layout = QVBoxLayout(consent_box)
-        consent_layout.addWidget(widgets.heading(self.tr("Consent"), 2))
-        consent_layout.addWidget(self.consent_text)
-        consent_layout.addWidget(self.consent_version)
-        consent_layout.addWidget(self.consent)
-        consent_layout.addWidget(self.errors["consent"])
-        return consent_box
+        self.consent_box = ConsentBox(self.ctx, self.consent, self.errors["consent"])
+        return self.consent_box
 
     def _build_buttons(self) -> QHBoxLayout:
         self.message = QLabel()

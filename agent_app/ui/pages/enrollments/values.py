@@ -13,7 +13,7 @@ from agent_app.domain.messages import DomainError
 from agent_app.ui import i18n, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.pages.enrollments.checks import LiveChecks
-from agent_app.ui.pages.enrollments.common import CONSENT_VERSION, DEFAULT_INCOME, qdate
+from agent_app.ui.pages.enrollments.common import DEFAULT_INCOME, qdate
 
 
 class FormValues(LiveChecks):
@@ -51,11 +51,10 @@ class FormValues(LiveChecks):
             fields["business_id"] = str(value(self.business, "id"))
         if self.birth_date_mismatch:
             fields["birth_date_override_reason"] = self.override_reason.text().strip() or None
-        if self.consent.isChecked():
-            fields["consent"] = {
-                "text_version": CONSENT_VERSION,
-                "given_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            }
+        consent, attachments = self.consent_box.consent_fields()
+        if consent is not None:
+            fields["consent"] = consent
+            fields.setdefault("attachments", []).extend(attachments)
         return fields
 
     def set_business(self, business: Any) -> None:
@@ -93,6 +92,8 @@ class FormValues(LiveChecks):
         self.jht.setChecked("JHT" in (value(enrollment, "programs") or ()))
         widgets.select_data(self.period, int(value(enrollment, "period_months") or 1))
         self.paid_by_state.setChecked(bool(value(enrollment, "paid_by_state")))
+        if self.loaded_status == keys.EnrollmentStatus.DRAFT.value:
+            self.consent_box.load(value(enrollment, "consent"), value(enrollment, "attachments"))
         reason = value(enrollment, "review_reason")
         status = str(getattr(value(enrollment, "status"), "value", value(enrollment, "status")))
         if status == keys.EnrollmentStatus.NEEDS_CORRECTION.value:
@@ -144,6 +145,7 @@ class FormValues(LiveChecks):
         self.period.setCurrentIndex(0)
         self.paid_by_state.setChecked(False)
         self.consent.setChecked(False)
+        self.consent_box.reset()
         self.message.setText("")
         self._nik_changed("")
         self.update_quote()

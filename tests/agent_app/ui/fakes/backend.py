@@ -53,6 +53,10 @@ class FakeBackend(FakeReportsAndSync):
     form_drafts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     #: The account's assignments by id (open or done), as the laptop keeps them.
     assigned: dict[str, records.Assignment] = field(default_factory=dict)
+    #: Pulled consent texts by language (none: the app's shipped text is shown).
+    consent_texts: dict[str, records.ConsentText] = field(default_factory=dict)
+    #: Kept signatures (consent_signature attachments) by SHA-256.
+    signatures: dict[str, bytes] = field(default_factory=dict)
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -241,6 +245,27 @@ class FakeBackend(FakeReportsAndSync):
         finally:
             self.calls.pop()
         return result
+
+    def consent_text(self, language: str) -> records.ConsentText:
+        from agent_app.domain import consent_texts
+
+        other = "en" if language == "id" else "id"
+        found = self.consent_texts.get(language) or self.consent_texts.get(other)
+        return found or consent_texts.SHIPPED[language]
+
+    def save_signature(self, png: bytes) -> records.Attachment:
+        import hashlib
+
+        from agent_app.domain import keys
+
+        self._call("save_signature")
+        sha256 = hashlib.sha256(png).hexdigest()
+        self.signatures[sha256] = png
+        kind = keys.AttachmentKind.CONSENT_SIGNATURE
+        return records.Attachment(kind, sha256, "image/png", len(png), None)
+
+    def signature_png(self, sha256: str) -> bytes | None:
+        return self.signatures.get(sha256)
 
     def save_form_draft(self, form: str, state: dict[str, Any]) -> None:
         self._call("save_form_draft")

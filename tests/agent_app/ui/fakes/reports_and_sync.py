@@ -129,6 +129,7 @@ class FakeReportsAndSync:
             due_on=receipts.first_due_date(TODAY),
             consent_version="fake",
             consent_at=None,
+            consent_method="tick",
             agent_code=str(e.get("agent_code") or ""),
             agent_name=str(getattr(self.actor, "name", "")),
             event_name="",
