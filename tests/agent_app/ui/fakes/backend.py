@@ -15,11 +15,12 @@ from agent_app.services import followups
 from agent_app.ui.backend import BusinessFilter
 
 from .data import EVENT, SECTORS, STATUSES, TODAY, BusinessRow, DuplicateNik, ValidationFailed
+from .photos import FakePhotos
 from .reports_and_sync import FakeReportsAndSync
 
 
 @dataclass
-class FakeBackend(FakeReportsAndSync):
+class FakeBackend(FakePhotos, FakeReportsAndSync):
     actor: Any = None
     businesses: dict[str, records.Business] = field(default_factory=dict)
     visits: list[records.Visit] = field(default_factory=list)
