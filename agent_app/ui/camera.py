@@ -1,8 +1,8 @@
 """The laptop's camera, for a photo field's "Ambil foto" (issue 14, item 5).
 
-QtMultimedia (from PySide6-Addons, docs/dependencies.md) is imported only here and only when a
-photo field first asks whether a camera exists or the camera dialog opens: the app starts
-without it. Its start-up noise (the optional pipewire/VA-API libraries it probes) is silenced.
+QtMultimedia (from PySide6-Addons, docs/dependencies.md; `qt_addons`) is imported only when a
+photo field is first shown (is there a camera?) or the camera dialog opens: the app starts
+without it.
 
 `CameraDialog` shows the camera's frames and, on "Ambil", keeps the last frame as JPEG bytes
 (`data`); the photo field hands them to `services.attachments`, which shrinks them and removes
@@ -14,33 +14,21 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QLoggingCategory, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from agent_app.ui import widgets
+from agent_app.ui import qt_addons, widgets
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QVideoFrame
-
-#: Qt Multimedia's probing of optional system libraries; not a problem of ours.
-_QUIET = (
-    "qt.multimedia.symbolsresolver=false\nqt.multimedia.ffmpeg=false\nqt.multimedia.plugin=false"
-)
-
-
-def _multimedia() -> Any:
-    QLoggingCategory.setFilterRules(_QUIET)
-    from PySide6 import QtMultimedia
-
-    return QtMultimedia
 
 
 @cache
 def has_camera() -> bool:
     """Whether the operating system offers a camera (asked once; False without QtMultimedia)."""
     try:
-        multimedia = _multimedia()
+        multimedia = qt_addons.multimedia()
     except ImportError:
         return False
     return bool(multimedia.QMediaDevices.videoInputs())
@@ -91,7 +79,7 @@ class CameraDialog(widgets.FittingDialog):
             self._start()
 
     def _start(self) -> None:
-        multimedia = _multimedia()
+        multimedia = qt_addons.multimedia()
         device = multimedia.QMediaDevices.defaultVideoInput()
         self.camera = multimedia.QCamera(device, self)
         self.session = multimedia.QMediaCaptureSession(self)

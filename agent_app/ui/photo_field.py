@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -37,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.domain import records
-from agent_app.ui import camera, i18n, messages
+from agent_app.ui import camera, i18n, messages, widgets
+from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 
@@ -61,15 +63,47 @@ def reference(attachment: Any) -> dict[str, Any] | None:
     }
 
 
+def references(record: Any) -> list[dict[str, Any]]:
+    """The `attachments` of a record (a record, a mapping or None) in wire form."""
+    return [r for a in (value(record, "attachments") or ()) if (r := reference(a)) is not None]
+
+
+def first_of(record: Any, kind: str) -> dict[str, Any] | None:
+    """The record's first attachment of `kind`, or None."""
+    return next((r for r in references(record) if r["kind"] == kind), None)
+
+
+def replaced(record: Any, photos: dict[str, dict[str, Any] | None]) -> list[dict[str, Any]]:
+    """The record's attachments with those of each kind in `photos` replaced by the form's
+    photo of that kind (None: removed); the kinds the form does not show are kept."""
+    kept = [r for r in references(record) if r["kind"] not in photos]
+    return kept + [photo for photo in photos.values() if photo is not None]
+
+
 class PhotoField(QFrame):
     """One photo of a record (`kind`: ktp_photo, storefront_photo, document)."""
 
     changed = Signal()
 
-    def __init__(self, ctx: Context, kind: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        kind: str,
+        parent: QWidget | None = None,
+        kinds: dict[str, str] | None = None,
+    ) -> None:
+        """`kinds` (kind: label): the person chooses what the photo shows (a visit's
+        storefront or document); without it the field holds one `kind`."""
         super().__init__(parent)
         self.ctx = ctx
         self.kind = kind
+        self.kind_combo: QComboBox | None = None
+        if kinds:
+            self.kind_combo = QComboBox(self)
+            for key, label in kinds.items():
+                self.kind_combo.addItem(label, key)
+            widgets.select_data(self.kind_combo, kind)
+            self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.setObjectName("photoField")
         self.setAcceptDrops(True)
         # the reference, kept by the form's state (autosave) though never shown
@@ -85,6 +119,8 @@ class PhotoField(QFrame):
         self.file_button = QPushButton(self.tr("Choose file"))
         self.retake_button = QPushButton(self.tr("Retake"))
         self.remove_button = QPushButton(self.tr("Remove"))
+        for button in self._buttons():
+            button.setAutoDefault(False)  # Enter in the form still saves it
         self.hint = QLabel(self.tr("or paste (Ctrl+V) or drop a photo here"))
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
@@ -102,6 +138,9 @@ class PhotoField(QFrame):
         self._camera_checked = False
         self._show_buttons()
 
+    def _buttons(self) -> tuple[QPushButton, ...]:
+        return (self.camera_button, self.file_button, self.retake_button, self.remove_button)
+
     def _lay_out(self) -> None:
         buttons = QVBoxLayout()
         for button in (self.camera_button, self.file_button, self.retake_button):
@@ -115,6 +154,8 @@ class PhotoField(QFrame):
         row.addLayout(buttons, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        if self.kind_combo is not None:
+            layout.addWidget(self.kind_combo)
         layout.addLayout(row)
         layout.addWidget(self.error)
 
@@ -134,6 +175,13 @@ class PhotoField(QFrame):
         wire = reference(attachment)
         self.ref.setText(json.dumps(wire, sort_keys=True) if wire else "")
 
+    def _kind_changed(self) -> None:
+        assert self.kind_combo is not None
+        self.kind = str(self.kind_combo.currentData())
+        found = self.attachment()
+        if found is not None:
+            self.set_attachment({**found, "kind": self.kind})
+
     def clear(self) -> None:
         self.set_attachment(None)
         self.show_error(None)
@@ -142,11 +190,26 @@ class PhotoField(QFrame):
         self.error.setText(text or "")
         self.error.setVisible(bool(text))
 
+    def focus_target(self) -> QWidget:
+        """The button the keyboard starts from: Ulangi with a photo, else the camera's (or,
+        without a camera, Pilih berkas)."""
+        if self.attachment():
+            return self.retake_button
+        return self.camera_button if self.camera_button.isEnabled() else self.file_button
+
+    def keyboard_chain(self) -> list[QWidget]:
+        """The field's widgets in Tab order (for a form's own Tab order)."""
+        chain: list[QWidget] = [self.kind_combo] if self.kind_combo is not None else []
+        return [
+            *chain,
+            self.camera_button,
+            self.file_button,
+            self.retake_button,
+            self.remove_button,
+        ]
+
     def focus(self) -> None:
-        button = self.retake_button if self.attachment() else self.camera_button
-        if not button.isEnabled():
-            button = self.file_button
-        button.setFocus()
+        self.focus_target().setFocus()
 
     # -- what the person does ----------------------------------------------------------------
     def take_photo(self) -> None:

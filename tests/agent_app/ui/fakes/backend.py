@@ -176,6 +176,10 @@ class FakeBackend(FakePhotos, FakeReportsAndSync):
             else None,
             event_id=fields.get("event_id"),
             agent_code=getattr(self.actor, "agent_code", None),
+            latitude=fields.get("latitude"),
+            longitude=fields.get("longitude"),
+            accuracy_m=fields.get("accuracy_m"),
+            attachments=tuple(fields.get("attachments") or ()),
         )
         self.visits.append(visit)
         self.ops += 1
