@@ -51,6 +51,7 @@ class FormValues(LiveChecks):
             fields["business_id"] = str(value(self.business, "id"))
         if self.birth_date_mismatch:
             fields["birth_date_override_reason"] = self.override_reason.text().strip() or None
+        fields["attachments"] = self.photos.attachments()
         if self.consent.isChecked():
             fields["consent"] = {
                 "text_version": CONSENT_VERSION,
@@ -102,6 +103,7 @@ class FormValues(LiveChecks):
             self.correction_banner.setVisible(True)
         self.update_quote()
         self.nik.setFocus()
+        self.photos.load(enrollment)  # an unclear KTP photo takes the focus
 
     def clear(self, keep_shared: bool = False) -> None:
         """Empties the form for the next person (the autosaved draft is left alone); with
@@ -144,6 +146,7 @@ class FormValues(LiveChecks):
         self.period.setCurrentIndex(0)
         self.paid_by_state.setChecked(False)
         self.consent.setChecked(False)
+        self.photos.clear()
         self.message.setText("")
         self._nik_changed("")
         self.update_quote()
@@ -152,7 +155,7 @@ class FormValues(LiveChecks):
     def touched(self) -> bool:
         """Whether the form holds anything of a person: a loaded draft or correction, or text
         typed in any field."""
-        if self.enrollment_id is not None:
+        if self.enrollment_id is not None or self.photos.has_any():
             return True
         return any(edit.text().strip() for edit in self._person_edits())
 
