@@ -146,17 +146,18 @@ class PhotoField(QFrame):
         for button in (self.camera_button, self.file_button, self.retake_button):
             buttons.addWidget(button)
         buttons.addWidget(self.remove_button)
-        buttons.addWidget(self.hint)
         buttons.addStretch(1)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.preview)
-        row.addLayout(buttons, 1)
+        row.addLayout(buttons)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if self.kind_combo is not None:
             layout.addWidget(self.kind_combo)
         layout.addLayout(row)
+        layout.addWidget(self.hint)
         layout.addWidget(self.error)
 
     # -- the value ---------------------------------------------------------------------------
