@@ -148,3 +148,31 @@ def test_a_decompression_bomb_is_refused(uow: SqlUnitOfWork, actor: Actor) -> No
 
 def test_photo_bytes_of_an_unknown_hash_is_none(uow: SqlUnitOfWork) -> None:
     assert attachments.photo_bytes(uow, "0" * 64) is None
+
+
+def test_a_visit_and_a_business_keep_their_photo_and_place(
+    uow: SqlUnitOfWork, actor: Actor
+) -> None:
+    from agent_app.services import businesses, visits
+
+    photo = attachments.add_photo(
+        uow, actor, keys.AttachmentKind.STOREFRONT_PHOTO, _jpeg((900, 600))
+    )
+    wire = {
+        "kind": "storefront_photo",
+        "sha256": photo.sha256,
+        "media_type": "image/jpeg",
+        "size": photo.size,
+        "taken_at": None,
+    }
+    place = {"latitude": -2.976, "longitude": 104.775, "accuracy_m": 12.0}
+    business = businesses.register_business(
+        uow, actor, {"name": "Pempek Cek Molek", "attachments": [wire], **place}
+    )
+    assert business.attachments == (photo,)
+    assert (business.latitude, business.accuracy_m) == (-2.976, 12.0)
+    visit = visits.record_visit(uow, actor, business.id, {"attachments": [wire], **place})
+    with uow:
+        stored = uow.visits.get(visit.id)
+    assert stored is not None and stored.attachments == (photo,)
+    assert (stored.latitude, stored.longitude, stored.accuracy_m) == (-2.976, 104.775, 12.0)
