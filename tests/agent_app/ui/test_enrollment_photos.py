@@ -120,3 +120,15 @@ def test_another_reason_does_not_point_at_the_photo(
     )
     assert not form.photos.banner.isVisibleTo(form)
     assert form.nik.hasFocus()
+
+
+def test_the_photos_are_reached_with_the_keyboard(qtbot: Any, logged_in: MainWindow) -> None:
+    form = open_page(qtbot, logged_in).form
+    form.paid_by_state.setFocus()
+    qtbot.keyClick(form.paid_by_state, Qt.Key.Key_Tab)
+    # no camera here: its button is disabled, so Tab goes to "Pilih berkas"
+    assert form.photos.ktp.file_button.hasFocus()
+    qtbot.keyClick(form.photos.ktp.file_button, Qt.Key.Key_Tab)
+    assert form.photos.storefront.file_button.hasFocus()
+    qtbot.keyClick(form.photos.storefront.file_button, Qt.Key.Key_Tab)
+    assert form.consent.hasFocus()
