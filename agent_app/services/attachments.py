@@ -14,15 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-from agent_app.domain import keys, records
+from agent_app.domain import keys, records, validation
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
 from agent_app.services.actor import Actor
+from agent_app.services.errors import ValidationFailed
 from agent_app.storage.uow import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 #: The largest file accepted as input (before it is shrunk), in bytes.
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -54,6 +58,9 @@ def normalise(data: bytes) -> bytes:
     """
     if len(data) > MAX_INPUT_BYTES:
         raise PhotoRejected(Text.of("The photo is too large (at most 50 MB)."), code="too_large")
+    # imported here: the services that check references (businesses, visits) load at start-up
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -77,6 +84,8 @@ def normalise(data: bytes) -> bytes:
 
 
 def _open(data: bytes) -> Image.Image:
+    from PIL import Image
+
     image = Image.open(io.BytesIO(data), formats=_FORMATS)  # reads the header only
     width, height = image.size
     if width * height > MAX_PIXELS:
@@ -87,6 +96,8 @@ def _open(data: bytes) -> Image.Image:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """A transparent or paletted image on white (JPEG has no alpha)."""
+    from PIL import Image
+
     rgba = image.convert("RGBA")
     background = Image.new("RGB", rgba.size, (255, 255, 255))
     background.paste(rgba, mask=rgba.getchannel("A"))
@@ -141,3 +152,23 @@ def photo_bytes(uow: SqlUnitOfWork, sha256: str) -> bytes | None:
     with uow:
         found = uow.attachments.get(sha256)
     return None if found is None else found[1]
+
+
+def check_held(
+    uow: SqlUnitOfWork,
+    before: Iterable[records.Attachment],
+    after: Iterable[records.Attachment],
+) -> None:
+    """Inside a use case's unit of work: a record may newly reference only photos this laptop
+    holds (else the sync could never upload them). References it already had (pulled from
+    the server, whose bytes this laptop may lack) stay.
+
+    Raises:
+        ValidationFailed: on `attachments`, when a new reference points at nothing here.
+    """
+    new = {a.sha256 for a in after} - {a.sha256 for a in before}
+    if any(not uow.attachments.has(sha256) for sha256 in sorted(new)):
+        text = Text.of("A photo of this record is not on this laptop. Take or choose it again.")
+        raise ValidationFailed(
+            [validation.Problem("attachments", "attachment_missing", text.id, text.en)]
+        )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image, TiffImagePlugin
 
 from agent_app.domain import keys
@@ -176,3 +178,49 @@ def test_a_visit_and_a_business_keep_their_photo_and_place(
         stored = uow.visits.get(visit.id)
     assert stored is not None and stored.attachments == (photo,)
     assert (stored.latitude, stored.longitude, stored.accuracy_m) == (-2.976, 104.775, 12.0)
+
+
+def test_a_record_may_not_newly_reference_a_photo_this_laptop_lacks(
+    uow: SqlUnitOfWork, actor: Actor, enrollment_fields: Any
+) -> None:
+    import dataclasses
+
+    from agent_app.services import businesses, enrollments, visits
+    from agent_app.services.errors import ValidationFailed
+
+    ghost = {
+        "kind": "storefront_photo",
+        "sha256": "e" * 64,
+        "media_type": "image/jpeg",
+        "size": 1000,
+        "taken_at": None,
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        businesses.register_business(uow, actor, {"name": "Toko Hantu", "attachments": [ghost]})
+    assert caught.value.fields() == ["attachments"]
+    assert caught.value.problems[0].code == "attachment_missing"
+    assert "tidak ada di laptop ini" in caught.value.problems[0].message_id
+    business = businesses.register_business(uow, actor, {"name": "Toko Ada"})
+    with pytest.raises(ValidationFailed):
+        visits.record_visit(uow, actor, business.id, {"attachments": [ghost]})
+    ktp = {**ghost, "kind": "ktp_photo"}
+    with pytest.raises(ValidationFailed):
+        enrollments.save_draft(uow, actor, {**enrollment_fields(), "attachments": [ktp]})
+    with uow:
+        assert uow.session.scalar(sa.text("SELECT count(*) FROM visits")) == 0
+        assert uow.session.scalar(sa.text("SELECT count(*) FROM enrollments")) == 0
+        assert uow.session.scalar(sa.text("SELECT count(*) FROM businesses")) == 1
+
+    # a reference the record already had (pulled; the bytes stay on the server) is kept on edit
+    with uow:
+        pulled = dataclasses.replace(business, attachments=(wire_attachment(ghost),))
+        uow.businesses.update(pulled)
+        uow.commit()
+    edited = businesses.update_business(uow, actor, business.id, {"name": "Toko Ada Jaya"})
+    assert edited.attachments == pulled.attachments
+
+
+def wire_attachment(item: dict[str, Any]) -> Any:
+    from agent_app.storage import wire
+
+    return wire.attachments_from_wire([item])[0]
