@@ -33,6 +33,9 @@ class Settings:
     current_event_id: str | None = None
     booth_mode: bool = False
     sync_interval_seconds: int = 300
+    # A new visit or business records where it was made when the operating system offers a
+    # position (issue 14, item 7); the agent may turn it off.
+    record_place: bool = True
     # The main window on this laptop when it was last closed: [x, y, width, height] of its
     # client area in logical pixels (None: never closed yet; reopened there only if that
     # fits a screen), and whether it was maximised.
@@ -78,6 +81,7 @@ class Settings:
         ):
             self.window_geometry = None
         self.window_maximized = self.window_maximized is True
+        self.record_place = self.record_place is not False
 
     def save(self) -> None:
         """Writes atomically (temp file, fsync, rename): a crash never leaves half a file."""

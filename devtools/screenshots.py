@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from devtools import seed
+from devtools import sample_photos, seed
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The common budget-laptop screen (issue 11): every page is shown as it fits there.
@@ -214,6 +214,8 @@ class _Shots:
         self.shot("06-catat-kunjungan", dialog)
         dialog.discard()  # filled by this script: Batal would ask first
         page.edit_business(page.detail_page.business)
+        page.dialog.storefront.keep_bytes(sample_photos.shop_front("Pempek Cek Molek"))
+        self.settle()
         self.shot("07-ubah-usaha", page.dialog)
         page.dialog.discard()
         page.show_list()
@@ -240,9 +242,17 @@ class _Shots:
         form.period.setCurrentIndex(form.period.findData(3))
         form.consent.setChecked(True)
         self.shot("08-pendaftaran-formulir")
+        form.photos.ktp.keep_bytes(sample_photos.identity_card(form.nik.text(), "Yuliana Safitri"))
+        self.settle()
+        scroll = form.photos.parentWidget()
+        while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
+            scroll = scroll.parentWidget()
+        scroll.ensureWidgetVisible(form.photos)  # the form scrolled down to its photos
+        self.shot("08b-pendaftaran-foto")
         self.consent(form)
         form.birth_date.setDate(QDate(1988, 4, 18))
         form.override_reason.setText("Tanggal di akta kelahiran 18 April; KTP salah cetak")
+        form.nik.setFocus()  # back to the top of the form
         self.shot("09-pendaftaran-tanggal-lahir-beda")
         form.clear()
         enroll.tabs.setCurrentIndex(1)

@@ -12,7 +12,7 @@ from typing import Any
 
 from agent_app.domain import keys, records, validation
 from agent_app.domain.filters import BusinessFilter
-from agent_app.services import _input
+from agent_app.services import _input, attachments
 from agent_app.services.actor import Actor
 from agent_app.services.errors import NotFound
 from agent_app.storage import rows, wire
@@ -65,6 +65,7 @@ def register_business(
         registered_by=actor.agent_code,
     )
     with uow:
+        attachments.check_held(uow, (), business.attachments)
         uow.businesses.add(business)
         _input.write_change(
             uow,
@@ -102,6 +103,7 @@ def update_business(
         if old is None or meta is None:
             raise NotFound(ENTITY, business_id)
         new = dataclasses.replace(old, **wire.record_changes(ENTITY, cleaned))
+        attachments.check_held(uow, old.attachments, new.attachments)
         changed = wire.diff(wire.to_wire(old, ENTITY), wire.to_wire(new, ENTITY))
         if not changed:
             return old

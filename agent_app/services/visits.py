@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from agent_app.domain import keys, records, validation
-from agent_app.services import _input
+from agent_app.services import _input, attachments
 from agent_app.services.actor import Actor
 from agent_app.services.errors import NotFound
 from agent_app.storage import wire
@@ -64,6 +64,7 @@ def record_visit(
             **wire.record_changes(ENTITY, cleaned),
             agent_code=actor.agent_code,
         )
+        attachments.check_held(uow, (), visit.attachments)
         uow.visits.add(visit)
         _input.write_change(
             uow,

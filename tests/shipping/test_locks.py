@@ -57,7 +57,15 @@ def test_each_lock_pins_every_dependency_within_its_floor(lock: str) -> None:
 
 def test_the_server_lock_holds_no_qt() -> None:
     pins = _pins("server")
-    for name in ("pyside6-essentials", "shiboken6", "numpy", "pyqtgraph", "sqlcipher3"):
+    for name in (
+        "pyside6-essentials",
+        "pyside6-addons",
+        "shiboken6",
+        "numpy",
+        "pyqtgraph",
+        "sqlcipher3",
+        "pillow",
+    ):
         assert name not in pins
 
 

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from agent_app.domain import keys, records, validation
-from agent_app.services import _input
+from agent_app.services import _input, attachments
 from agent_app.services.actor import Actor
 from agent_app.services.errors import Frozen, NotFound
 from agent_app.storage import rows, wire
@@ -110,6 +110,7 @@ def write_draft(
             **changes,
             agent_code=actor.agent_code,
         )
+        attachments.check_held(uow, (), enrollment.attachments)
         uow.enrollments.add(enrollment, sync_state=None)
         if audit:
             uow.audit.add(actor.agent_code, "enrollment.draft", ENTITY, enrollment.id)
@@ -118,6 +119,7 @@ def write_draft(
     if not editable_now(old, meta.sync_state):
         raise Frozen(enrollment_id, old.status.value)
     enrollment = dataclasses.replace(old, **changes)
+    attachments.check_held(uow, old.attachments, enrollment.attachments)
     state = meta.sync_state
     if old.status is Status.SUBMITTED:  # rejected create: back to a draft
         enrollment = dataclasses.replace(enrollment, status=Status.DRAFT)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from agent_app import errors
 from agent_app import settings as app_settings
-from agent_app.domain import records
+from agent_app.domain import keys, records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
 from agent_app.reports import exports
@@ -167,6 +167,27 @@ class ServicesBackend:
         return consent.signature_png(self.uow_factory(), sha256)
 
     # -- autosaved forms ---------------------------------------------------------------------
+    # -- photos (Pillow is imported on the first photo, not at start-up) ----------------------
+    def add_photo(self, kind: str, data: bytes) -> records.Attachment:
+        from agent_app.services import attachments
+
+        taken_at = dt.datetime.now().astimezone().replace(microsecond=0)
+        return attachments.add_photo(
+            self.uow_factory(), self.actor, keys.AttachmentKind(kind), data, taken_at
+        )
+
+    def add_photo_file(self, kind: str, path: Path) -> records.Attachment:
+        from agent_app.services import attachments
+
+        return attachments.add_photo_file(
+            self.uow_factory(), self.actor, keys.AttachmentKind(kind), path
+        )
+
+    def photo_bytes(self, sha256: str) -> bytes | None:
+        from agent_app.services import attachments
+
+        return attachments.photo_bytes(self.uow_factory(), sha256)
+
     def save_form_draft(self, form: str, state: dict[str, Any]) -> None:
         """Autosaves what the person is typing in `form` as their own draft."""
         form_drafts.save(self.uow_factory(), self.actor, form, state)

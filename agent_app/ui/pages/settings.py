@@ -65,6 +65,11 @@ class SettingsPage(QWidget):
             self.tr("For a laptop shared at an event booth; visits are recorded as booth visits")
         )
         form.addRow("", self.booth)
+        self.record_place = QCheckBox(self.tr("Record where a visit or a new business is made"))
+        self.record_place.setToolTip(
+            self.tr("Only when this laptop knows its position; the form shows it each time")
+        )
+        form.addRow("", self.record_place)
         form.addRow(self.tr("Server address"), self.server_url)
         form.addRow("", self.server_error)
         self.time_zone = QLabel()
@@ -128,6 +133,7 @@ class SettingsPage(QWidget):
         widgets.select_data(self.language, getattr(settings, "language", "id"))
         self.idle.setValue(int(getattr(settings, "idle_lock_minutes", 0) or 0))
         self.booth.setChecked(bool(getattr(settings, "booth_mode", False)))
+        self.record_place.setChecked(getattr(settings, "record_place", True) is not False)
         self.server_url.setText(getattr(settings, "server_url", "") or "")
         self._show_account_power()
         zone = self.ctx.backend.time_zone()
@@ -163,6 +169,7 @@ class SettingsPage(QWidget):
         settings.language = self.language.currentData()
         settings.idle_lock_minutes = self.idle.value()
         settings.booth_mode = self.booth.isChecked()
+        settings.record_place = self.record_place.isChecked()
         settings.server_url = self.server_url.text().strip()
         event_id = self.event_combo.currentData()
         if event_id != self.ctx.event_id:

@@ -74,3 +74,20 @@ def test_the_sync_thread_has_its_own_engine_with_a_small_page_cache(tmp_path: Pa
     finally:
         shell.close()
     assert shell._network_engine is None
+
+
+def test_the_app_starts_without_the_camera_positioning_or_pillow():
+    """QtMultimedia, QtPositioning (PySide6-Addons) and Pillow load on first use (a photo field
+    shown, a visit form opened, a photo kept), never at start-up (docs/dependencies.md)."""
+    out = run(
+        """
+        import sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        import agent_app.ui.window, agent_app.ui.pages.enrollments
+        import agent_app.ui.pages.businesses, agent_app.ui.backend.services_backend
+        print(sorted(m for m in ("PySide6.QtMultimedia", "PySide6.QtPositioning", "PIL")
+                     if m in sys.modules))
+        """
+    )
+    assert out == "[]"

@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
 
 from agent_app.domain import identity, validation
 from agent_app.domain.messages import DomainError
-from agent_app.ui import i18n, labels, messages, regions, widgets
+from agent_app.ui import i18n, labels, messages, photo_field, place, regions, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 from agent_app.ui.pages.businesses.guarded_dialog import GuardedDialog
+from agent_app.ui.photo_field import PhotoField
+
+STOREFRONT = "storefront_photo"
 
 
 class BusinessDialog(GuardedDialog):
@@ -60,6 +63,7 @@ class BusinessDialog(GuardedDialog):
             self.region.set_code(value(business, "region_code"))
             self.nib.setText(value(business, "nib") or "")
             widgets.select_data(self.status, str(value(business, "status") or "prospect"))
+            self.storefront.set_attachment(photo_field.first_of(business, STOREFRONT))
 
     def _form(self) -> QFormLayout:
         self.errors: dict[str, QLabel] = {}
@@ -91,6 +95,13 @@ class BusinessDialog(GuardedDialog):
         self.status = QComboBox()
         for key, text in labels.business_statuses().items():
             self.status.addItem(text, key)
+        self.storefront = PhotoField(self.ctx, STOREFRONT)
+        # a new business records where it is made (issue 14, item 7)
+        self.place = (
+            place.PlaceFinder(enabled=getattr(self.ctx.settings, "record_place", True) is not False)
+            if self.business is None
+            else None
+        )
         self.error = widgets.hint()
         self.error.setObjectName("error")
         #: each field: its label, its widget, and its error shown under it (issue 11, item 6)
@@ -105,7 +116,10 @@ class BusinessDialog(GuardedDialog):
             "region_code": (self.tr("Region"), self.region),
             "nib": (self.tr("NIB"), self.nib),
             "status": (self.tr("Status"), self.status),
+            "attachments": (self.tr("Storefront photo"), self.storefront),
         }
+        if self.place is not None:
+            self.field_rows["latitude"] = (self.tr("Location"), self.place)
 
     def form_key(self) -> str | None:
         if self.business is None:
@@ -128,6 +142,10 @@ class BusinessDialog(GuardedDialog):
             "region_code": self.region.code(),
             "nib": identity.check_nib(nib) if nib else None,
             "status": self.status.currentData(),
+            "attachments": photo_field.replaced(
+                self.business, {STOREFRONT: self.storefront.attachment()}
+            ),
+            **(self.place.fields() if self.place is not None else {}),
         }
 
     def show_problems(self, problems: list[tuple[str, str]]) -> None:
@@ -148,6 +166,8 @@ class BusinessDialog(GuardedDialog):
             if first is None:
                 widget = self.field_rows[name][1]
                 first = widget.search if isinstance(widget, regions.RegionPicker) else widget
+                if isinstance(widget, PhotoField):
+                    first = widget.focus_target()
         self.error.setText("\n".join(general))
         if first is not None:
             first.setFocus()
@@ -191,6 +211,7 @@ class BusinessDialog(GuardedDialog):
         else:
             business_id = str(value(self.business, "id"))
             old = {k: value(self.business, k) for k in fields}
+            old["attachments"] = photo_field.references(self.business)
             changes = {k: v for k, v in fields.items() if _plain(old[k]) != v}
             op = Op(self, lambda: backend.update_business(business_id, changes))
         op.success(self._saved).failure(self._failed).run()

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import datefields, labels, messages, widgets
+from agent_app.ui import datefields, labels, messages, place, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 from agent_app.ui.pages.businesses.guarded_dialog import GuardedDialog
+from agent_app.ui.photo_field import PhotoField
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -68,6 +69,7 @@ class VisitDialog(GuardedDialog):
             self.notes,
             self.has_follow_up,
             self.follow_up,
+            *self.photo.keyboard_chain(),
             self.save_button,
         ]
         for first, second in itertools.pairwise(order):
@@ -87,6 +89,8 @@ class VisitDialog(GuardedDialog):
         row.addWidget(self.has_follow_up)
         row.addWidget(self.follow_up, 1)
         form.addRow(self.tr("Next follow-up"), row)
+        form.addRow(self.tr("Photo"), self.photo)
+        form.addRow(self.tr("Location"), self.place)
         return form
 
     def _inputs(self, ctx: Context) -> None:
@@ -120,6 +124,18 @@ class VisitDialog(GuardedDialog):
         self.follow_up.setEnabled(False)
         self.has_follow_up.toggled.connect(self.follow_up.setEnabled)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        self.photo = PhotoField(
+            ctx,
+            "storefront_photo",
+            kinds={
+                "storefront_photo": self.tr("Storefront photo"),
+                "document": self.tr("Document"),
+            },
+        )
+        # a visit records where it was made (issue 14, item 7)
+        self.place = place.PlaceFinder(
+            enabled=getattr(ctx.settings, "record_place", True) is not False
+        )
 
     def form_key(self) -> str | None:
         return f"visit:{value(self.business, 'id')}"
@@ -148,6 +164,8 @@ class VisitDialog(GuardedDialog):
             if follow_up and self.has_follow_up.isChecked()
             else None,
             "event_id": self.ctx.event_id,
+            "attachments": [photo] if (photo := self.photo.attachment()) else [],
+            **self.place.fields(),
         }
 
     def save(self) -> None:

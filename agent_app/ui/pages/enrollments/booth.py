@@ -28,6 +28,7 @@ class BoothMode(Autosave):
             self.jht,
             self.period,
             self.paid_by_state,
+            *self.photos.keyboard_chain(),
             self.draft_button,
             self.clear_button,
         ]

@@ -100,6 +100,7 @@ class EnrollmentForm(FormActions):
             self.jht,
             self.period,
             self.paid_by_state,
+            *self.photos.keyboard_chain(),
             self.consent,
             self.submit_button,
             self.draft_button,

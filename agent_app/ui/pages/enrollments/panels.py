@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from agent_app.ui import widgets
 from agent_app.ui.context import Context
+from agent_app.ui.pages.enrollments import photos
 from agent_app.ui.pages.enrollments.consent import ConsentBox
 from agent_app.ui.pages.enrollments.fields import FormFields
 
@@ -36,6 +37,7 @@ class FormPanels(FormFields):
         buttons = self._build_buttons()
         self._build_banners()
         form = self._form_layout()
+        self.photos = photos.PhotosPanel(self.ctx)  # issue 14: the KTP and storefront photos
         self._build_resume_bar()
         self._build_booth_bar()
         self._lay_out(form, quote_box, consent_box, buttons)
@@ -150,6 +152,7 @@ class FormPanels(FormFields):
         left_layout.addWidget(self.business_banner)
         left_layout.addWidget(self.correction_banner)
         left_layout.addLayout(form)
+        left_layout.addWidget(self.photos)
         left_layout.addStretch(1)
         scroll = widgets.FormScroll(left)
         # The quote and the consent scroll too on a short screen; the message and the

@@ -51,10 +51,11 @@ class FormValues(LiveChecks):
             fields["business_id"] = str(value(self.business, "id"))
         if self.birth_date_mismatch:
             fields["birth_date_override_reason"] = self.override_reason.text().strip() or None
+        fields["attachments"] = self.photos.attachments()
         consent, attachments = self.consent_box.consent_fields()
         if consent is not None:
             fields["consent"] = consent
-            fields.setdefault("attachments", []).extend(attachments)
+            fields["attachments"].extend(attachments)
         return fields
 
     def set_business(self, business: Any) -> None:
@@ -103,6 +104,7 @@ class FormValues(LiveChecks):
             self.correction_banner.setVisible(True)
         self.update_quote()
         self.nik.setFocus()
+        self.photos.load(enrollment)  # an unclear KTP photo takes the focus
 
     def clear(self, keep_shared: bool = False) -> None:
         """Empties the form for the next person (the autosaved draft is left alone); with
@@ -146,6 +148,7 @@ class FormValues(LiveChecks):
         self.paid_by_state.setChecked(False)
         self.consent.setChecked(False)
         self.consent_box.reset()
+        self.photos.clear()
         self.message.setText("")
         self._nik_changed("")
         self.update_quote()
@@ -154,7 +157,7 @@ class FormValues(LiveChecks):
     def touched(self) -> bool:
         """Whether the form holds anything of a person: a loaded draft or correction, or text
         typed in any field."""
-        if self.enrollment_id is not None:
+        if self.enrollment_id is not None or self.photos.has_any():
             return True
         return any(edit.text().strip() for edit in self._person_edits())
 

@@ -100,6 +100,7 @@ class FakeSettings:
     server_url: str = ""
     current_event_id: str | None = None
     booth_mode: bool = False
+    record_place: bool = True
     window_geometry: list[int] | None = None
     window_maximized: bool = False
     saved: int = 0

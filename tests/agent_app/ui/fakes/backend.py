@@ -15,11 +15,12 @@ from agent_app.services import followups
 from agent_app.ui.backend import BusinessFilter
 
 from .data import EVENT, SECTORS, STATUSES, TODAY, BusinessRow, DuplicateNik, ValidationFailed
+from .photos import FakePhotos
 from .reports_and_sync import FakeReportsAndSync
 
 
 @dataclass
-class FakeBackend(FakeReportsAndSync):
+class FakeBackend(FakePhotos, FakeReportsAndSync):
     actor: Any = None
     businesses: dict[str, records.Business] = field(default_factory=dict)
     visits: list[records.Visit] = field(default_factory=list)
@@ -179,6 +180,10 @@ class FakeBackend(FakeReportsAndSync):
             else None,
             event_id=fields.get("event_id"),
             agent_code=getattr(self.actor, "agent_code", None),
+            latitude=fields.get("latitude"),
+            longitude=fields.get("longitude"),
+            accuracy_m=fields.get("accuracy_m"),
+            attachments=tuple(fields.get("attachments") or ()),
         )
         self.visits.append(visit)
         self.ops += 1
