@@ -24,7 +24,8 @@
     publish-consent-text --version V --language id|en --file PATH --effective-from DATE
         (a published text never changes: the same text again is a no-op, another is refused)
     compact --older-than-days N
-    purge-attachments   (deletes the photos no record has referenced for 7 days: run daily)
+    purge-attachments   (deletes the photos no record has referenced for 7 days;
+        a running server does it every 6 hours by itself)
     seed-demo   (a new, empty database only: the demo branch PLG, its accounts with new
         passwords printed once, the Sumsel Marketing booth with 100 UMKM; synthetic people)
     audit-events [--device ID] [--gaps] [--limit N]   (the laptops' pushed audit trails;

@@ -3,6 +3,8 @@ routes, middleware, error handlers and the OpenAPI document) around one database
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import os
@@ -12,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from sync.server import config, console, db, migrate, observe
+from sync.server import config, console, db, housekeeping, migrate, observe
 from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
@@ -52,7 +54,13 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if migrate_on_start:
             await run_in_threadpool(migrate.upgrade, engine)
+        every = settings.purge_attachments_every_hours * 3600
+        chores = asyncio.create_task(housekeeping.run(server, every)) if every > 0 else None
         yield
+        if chores is not None:
+            chores.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await chores
         engine.dispose()
 
     app = FastAPI(

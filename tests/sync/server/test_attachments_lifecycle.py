@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 import uuid
 from pathlib import Path
 
@@ -149,3 +150,22 @@ def test_a_bundle_carries_its_attachments(world: World) -> None:
     again = laptop.push(with_damaged | {"op_seq": 20}, with_wrong | {"op_seq": 21})
     assert [r["status"] for r in again] == ["applied", "applied"]
     assert str(uuid.UUID(with_good["entity_id"])) == with_good["entity_id"]
+
+
+def test_a_running_server_purges_by_itself(make_world) -> None:  # type: ignore[no-untyped-def]
+    """No one has to schedule the 7-day rule: the app's housekeeping loop runs the purge every
+    `purge_attachments_every_hours` while the server runs (here every 0.36 s)."""
+    world = make_world(purge_attachments_every_hours=0.0001)
+    a1, _, _ = world.standard()
+    kept = jpeg(1)
+    put(a1, kept)
+    put(a1, jpeg(2))  # never referenced
+    a1.push_one(op("business", "create", fields=business_fields(
+        attachments=[entry(kept, "storefront_photo")])))  # fmt: skip
+    with clock.at(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)), world.client:
+        deadline = time.monotonic() + 20
+        while held(world) != {sha(kept)} and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert held(world) == {sha(kept)}
+    assert '"deleted": 1' in admin.trail(world.engine, 5)[0]
+    assert "server" in admin.trail(world.engine, 5)[0]

@@ -1,0 +1,39 @@
+"""What the server does by itself while it runs: every `purge_attachments_every_hours` (6 by
+default; 0: never, e.g. when cron runs `purge-attachments` instead) it deletes the attachments
+nobody has referenced for 7 days (SYNC_PROTOCOL.md 1.1), so that rule holds without anyone
+having to schedule anything. Each worker process runs its own loop: the purge takes the push
+lock and is idempotent, so two at once delete each blob once. A run that deletes something
+leaves a line in the administration trail; a failure is logged and the next run tries again."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from starlette.concurrency import run_in_threadpool
+
+from sync.server.admin.common import record_action
+from sync.server.api.state import ServerState
+from sync.server.attachments import refs
+
+log = logging.getLogger("server.housekeeping")
+
+
+def purge_once(server: ServerState) -> int:
+    """One purge of the unreferenced attachments; how many went."""
+    deleted = refs.purge(server.engine, server.blobs())
+    if deleted:
+        with server.engine.begin() as conn:
+            record_action(conn, "purge-attachments", None, by="server", deleted=deleted)
+        log.info("purged %d attachment(s) nobody referenced for 7 days", deleted)
+    return deleted
+
+
+async def run(server: ServerState, every_seconds: float) -> None:
+    """Purges every `every_seconds`, first after one interval, until cancelled."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        try:
+            await run_in_threadpool(purge_once, server)
+        except Exception:  # a database hiccup must not end the loop for good
+            log.exception("the attachments' purge failed; it runs again in %s s", every_seconds)
