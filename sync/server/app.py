@@ -8,8 +8,8 @@ import contextlib
 import gc
 import logging
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
@@ -36,6 +36,28 @@ from sync.server.api.routes import sync as sync_routes
 from sync.server.api.state import ServerState
 
 
+def _lifespan(
+    server: ServerState, migrate_on_start: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """What the app does as it starts (migrations, when embedded) and while it runs (the
+    housekeeping loop), and disposes of as it stops."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if migrate_on_start:
+            await run_in_threadpool(migrate.upgrade, server.engine)
+        every = server.settings.purge_attachments_every_hours * 3600
+        chores = asyncio.create_task(housekeeping.run(server, every)) if every > 0 else None
+        yield
+        if chores is not None:
+            chores.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await chores
+        server.engine.dispose()
+
+    return lifespan
+
+
 def create_app(
     settings: config.Settings | None = None, *, migrate_on_start: bool = False
 ) -> FastAPI:
@@ -50,24 +72,11 @@ def create_app(
     engine = db.make_engine(settings)
     server = ServerState.build(settings, engine)
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if migrate_on_start:
-            await run_in_threadpool(migrate.upgrade, engine)
-        every = settings.purge_attachments_every_hours * 3600
-        chores = asyncio.create_task(housekeeping.run(server, every)) if every > 0 else None
-        yield
-        if chores is not None:
-            chores.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await chores
-        engine.dispose()
-
     app = FastAPI(
         title="Perisai central sync server",
         version="1",
         summary="The reference server of the Perisai Agent sync protocol, version 1.",
-        lifespan=lifespan,
+        lifespan=_lifespan(server, migrate_on_start),
     )
     app.state.server = server
     app.add_middleware(

@@ -9,7 +9,6 @@ about five minutes at 1 Mbit/s: 30 MB)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import random
@@ -17,6 +16,7 @@ import time
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from support import PASSWORD, WIB, Figures, Laptop, person, record_figures, verify
 
 from sync.client import SyncClient, SyncError
@@ -39,17 +39,14 @@ def jpeg(seed: int) -> bytes:
 def enroll_with_photo(laptop: Laptop, i: int, data: bytes | None) -> tuple[str, str]:
     """An enrollment submitted with its KTP photo (kept in the laptop's database unless
     `data` is None: a reference to a photo this laptop lost); (enrollment id, photo sha)."""
-    from agent_app.domain import keys, records
+    from agent_app.domain import keys
     from agent_app.services import enrollments
-    from agent_app.storage import wire
+    from agent_app.storage import tables, wire
 
     kind = keys.AttachmentKind.KTP_PHOTO
-    if data is None:
-        ref = records.Attachment(kind, hashlib.sha256(b"lost %d" % i).hexdigest(), "image/jpeg", 9)
-    else:
-        with laptop.uow() as uow:
-            ref = uow.attachments.add(data, "image/jpeg", kind)
-            uow.commit()
+    with laptop.uow() as uow:
+        ref = uow.attachments.add(data or b"lost %d" % i, "image/jpeg", kind)
+        uow.commit()
     fields: dict[str, Any] = {
         **person(i),
         "birth_place": "Palembang",
@@ -66,7 +63,16 @@ def enroll_with_photo(laptop: Laptop, i: int, data: bytes | None) -> tuple[str, 
         "attachments": [wire.value_to_wire(ref)],
     }
     draft = enrollments.save_draft(laptop.uow(), laptop.actor, fields)
-    return enrollments.submit(laptop.uow(), laptop.actor, draft.id).id, ref.sha256
+    submitted = enrollments.submit(laptop.uow(), laptop.actor, draft.id)
+    if data is None:  # the bytes go missing after the enrollment was saved with them
+        with laptop.uow() as uow:
+            uow.session.execute(
+                sa.delete(tables.StoredAttachment).where(
+                    tables.StoredAttachment.sha256 == ref.sha256
+                )
+            )
+            uow.commit()
+    return submitted.id, ref.sha256
 
 
 @pytest.mark.slow
