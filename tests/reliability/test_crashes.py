@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from helpers import clock
 from support import ROOT, Figures, record_figures, soak, verify
@@ -44,6 +45,7 @@ def _finish(scenario, server, laptops, healed, **extra) -> Figures:
     return figures
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_02_client_killed_mid_batch_before_and_after_sending(
     shared_server, make_proxy, make_laptop, tmp_path
 ):
@@ -79,6 +81,7 @@ def test_02_client_killed_mid_batch_before_and_after_sending(
     assert figures.ops_sent == 250
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_11_app_killed_right_after_a_local_commit(make_laptop, shared_server, tmp_path):
     laptop = make_laptop("RA005", shared_server.url)
     path = str(laptop.path)
@@ -126,6 +129,7 @@ def test_11_app_killed_right_after_a_local_commit(make_laptop, shared_server, tm
     assert figures.ops_sent == len(businesses) >= 6
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_03_server_killed_mid_batch(make_any_server, make_proxy, make_laptop):
     server = make_any_server()
     proxy = make_proxy(server)

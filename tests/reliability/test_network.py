@@ -39,6 +39,7 @@ class CallTimer:
         session.request = timed
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_07_mall_wifi(shared_server, make_proxy, make_laptop):
     """Latency with jitter, 20 KB/s, small slices, random resets, hangs and lost answers, until
     the outbox drains; no call outlives its timeout."""
@@ -165,6 +166,7 @@ def test_09_two_agents_edit_the_same_business_offline(shared_server, make_laptop
         assert a.records()[business_id]["wire"] == b.records()[business_id]["wire"]
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_12_token_expires_in_the_middle_of_a_sync(make_server, make_proxy, make_laptop):
     server = make_server(access_token_seconds=2)
     proxy = make_proxy(server)
@@ -200,6 +202,7 @@ def test_12_token_expires_in_the_middle_of_a_sync(make_server, make_proxy, make_
     )
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_15_refresh_answer_lost(make_server, make_proxy, make_laptop):
     """The server rotates the refresh token and the answer is lost on the way back (the Wi-Fi
     drops): the laptop's retry with the token it still holds gets a new pair within the grace

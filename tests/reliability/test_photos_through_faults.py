@@ -75,6 +75,7 @@ def enroll_with_photo(laptop: Laptop, i: int, data: bytes | None) -> tuple[str, 
     return submitted.id, ref.sha256
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 @pytest.mark.slow
 @pytest.mark.expect_warning_log("attachment .* is neither on this laptop nor on the server")
 def test_16_photos_at_1_mbit_with_dropped_connections(server, make_proxy, make_laptop):

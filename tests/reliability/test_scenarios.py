@@ -69,6 +69,7 @@ def test_04_one_batch_sent_twice_at_once(server, make_proxy, make_laptop):
     finish("04 one batch sent twice at once", server, [laptop], healed)
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 def test_05_batches_arrive_out_of_order(shared_server, make_proxy, make_laptop):
     """The first copy of each batch is held in the network and delivered after the later
     batches (and after the batch's own resend); and batches pushed in reverse order."""
@@ -177,6 +178,7 @@ def _poison(laptop, positions: dict[int, str]) -> dict[str, str]:
     return poisoned
 
 
+@pytest.mark.clock_free  # fault mechanics; no day or zone in what it asserts
 @pytest.mark.parametrize(
     ("total", "positions"),
     [
