@@ -54,6 +54,23 @@ class _Hub(QObject):
 _hub: _Hub | None = None
 
 
+def when_idle(callback: Callable[[], None]) -> None:
+    """Calls `callback` on the UI thread now if no background work runs, else as soon as the
+    last piece finishes. For what loads Qt plugins (QtMultimedia's camera query, QtPositioning's
+    source): doing that while the database thread imports a module (the warm-up after the
+    login) deadlocked the app (seen: the enrollment page opened during the warm-up froze)."""
+    waiting = hub()
+    if waiting.running == 0:
+        callback()
+        return
+
+    def once() -> None:
+        waiting.idle.disconnect(once)
+        callback()
+
+    waiting.idle.connect(once)
+
+
 def hub() -> _Hub:
     global _hub
     if _hub is None or not shiboken6.isValid(_hub):

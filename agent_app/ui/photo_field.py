@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from agent_app.domain import records
-from agent_app.ui import camera, i18n, messages, widgets
+from agent_app.ui import camera, i18n, messages, ops, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
@@ -307,6 +308,10 @@ class PhotoField(QFrame):
         super().showEvent(event)
         if not self._camera_checked:  # QtMultimedia loads when a photo field is first shown
             self._camera_checked = True
+            ops.when_idle(self._check_camera)  # never beside a background import (ops.py)
+
+    def _check_camera(self) -> None:
+        if shiboken6.isValid(self):
             self.set_camera(camera.has_camera())
 
     def set_camera(self, available: bool) -> None:

@@ -16,9 +16,10 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QLabel, QWidget
 
-from agent_app.ui import qt_addons
+from agent_app.ui import ops, qt_addons
 
 log = logging.getLogger("ui")
 
@@ -54,6 +55,11 @@ class PlaceFinder(QLabel):
             self.setText(self.tr("Location off (Settings)"))
             return
         self.setText(self.tr("Finding the location…"))
+        ops.when_idle(self._ask)  # QtPositioning's plugins never load beside an import (ops.py)
+
+    def _ask(self) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.source = source_factory(self)
         if self.source is None:
             self._unavailable()

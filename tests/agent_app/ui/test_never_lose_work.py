@@ -399,10 +399,11 @@ def test_a_killed_app_process_loses_nothing_typed(
         assert child.stdout is not None
         ready, _, _ = select.select([child.stdout], [], [], 120)  # typed and autosaved?
         line = child.stdout.readline() if ready else ""
-        assert line.strip() == "typed", "the app process did not get to type the form"
     finally:
         child.kill()  # SIGKILL: no closeEvent, no clean-up of any kind
-        child.communicate(timeout=30)
+        _, errors = child.communicate(timeout=30)
+    # Its stderr in the message: this failed a few times under heavy load, cause unknown.
+    assert line.strip() == "typed", f"the app process did not get to type the form:\n{errors}"
     shell = _shell()
     try:
         window = _window(qtbot, shell)
