@@ -179,7 +179,8 @@ def test_a_413_from_the_server_is_an_attachment_too_large():
     server, store = ModelServer(), MemoryStore()
     big = photo(store, "z", size=1600)
     op = store.add("business", "create", business(attachments=[big]))
-    unknown_limit = CONFIG.model_copy(update={"max_attachment_bytes": None})
+    # A 1.1 server (protocol_minor) that does not say its cap.
+    unknown_limit = CONFIG.model_copy(update={"max_attachment_bytes": None, "protocol_minor": 1})
     report = push(server, store, unknown_limit)
     assert uploads(server) == [big["sha256"]]  # sent once, refused, not retried
     assert report.rejected == 1 and store.result_of(op).error.code == ATTACHMENT_TOO_LARGE
