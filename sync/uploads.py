@@ -95,6 +95,8 @@ class Uploader:
         self.accepted = accepted
         #: Attachments that cannot be sent this cycle, with the local refusal code.
         self.failed: dict[str, str] = {}
+        #: The records whose ops are held back this cycle (a server without attachments).
+        self.held: set[str] = set()
         #: This cycle's uploads: done, and found to send so far.
         self.done = 0
         self.total = 0
@@ -132,8 +134,16 @@ class Uploader:
 
     def _hold_back(self, ops: Sequence[protocol.Op]) -> list[protocol.Op]:
         """A server without attachments: the ops that reference one stay pending (unsent,
-        unsettled); the others go."""
-        ready = [op for op in ops if not referenced(op.fields)]
+        unsettled), and so do those of a record held back or referring to one (a visit of a
+        new business whose photo waits: the server would not know the business); the others
+        go."""
+        ready: list[protocol.Op] = []
+        for op in ops:
+            refers = {str(op.entity_id)} | {v for v in op.fields.values() if isinstance(v, str)}
+            if referenced(op.fields) or refers & self.held:
+                self.held.add(str(op.entity_id))
+            else:
+                ready.append(op)
         if len(ready) < len(ops):
             self.report.held_back += len(ops) - len(ready)
             self.report.warn(WARNING_ATTACHMENTS_UNSUPPORTED)
