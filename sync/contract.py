@@ -32,10 +32,14 @@ WARNING_CLOCK_SKEW = "clock_skew"
 WARNING_CURSOR_RESET = "cursor_reset"
 WARNING_OPS_UNANSWERED = "ops_unanswered"
 WARNING_OPS_UNSENDABLE = "ops_unsendable"
+#: The server takes no attachments (a 1.0 server: its config has neither `protocol_minor` nor
+#: `max_attachment_bytes`): the ops that reference one stay pending until it is updated.
+WARNING_ATTACHMENTS_UNSUPPORTED = "attachments_unsupported"
 
 Progress = Callable[[str, int, "int | None"], None]
-"""`progress(phase, done, total)`: phase is `config`, `push` or `pull`; `total` is None when
-unknown (pull: `done` counts changes applied so far). It is called on the thread running the
+"""`progress(phase, done, total)`: phase is `config`, `photos` (attachments uploaded so far
+of those found to send so far in this cycle), `push` or `pull`; `total` is None when unknown
+(pull: `done` counts changes applied so far). It is called on the thread running the
 cycle: a Qt caller passes it on by signal."""
 
 
@@ -90,6 +94,8 @@ class CycleReport:
     attachments: int = 0
     attachment_bytes: int = 0
     attachments_missing: int = 0
+    #: Ops left pending because they reference attachments the server cannot take (1.0).
+    held_back: int = 0
     duration: float = 0.0
     clock_offset: float | None = None
     cursor_reset: bool = False

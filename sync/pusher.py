@@ -73,7 +73,11 @@ class Pusher:
         self.sends: dict[uuid.UUID, int] = {}
         self.after_seq: int | None = None
         self.inflight: _InFlight | None = None
-        self.uploader = Uploader(client, store, report, cancel, config.max_attachment_bytes)
+        # A 1.0 server's config has neither: it takes no attachments.
+        accepted = config.protocol_minor is not None or config.max_attachment_bytes is not None
+        self.uploader = Uploader(
+            client, store, report, cancel, config.max_attachment_bytes, notify, accepted
+        )
 
     def run(self) -> None:
         self.total = self.store.pending_count()

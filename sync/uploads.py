@@ -7,8 +7,11 @@ has is only marked uploaded; the rest is sent (`PUT`) and marked uploaded. An at
 cannot be sent (over the server's size: 413; bytes the server refuses: 400, 415 or 422; no
 longer on this laptop) holds back only the ops that reference it: they are settled locally
 as `rejected` with the codes below, for the person to see in the sync problems, and every
-other op goes on. A network failure is raised like a push's: the cycle ends and the next one
-tries again (nothing is marked uploaded that the server has not confirmed).
+other op goes on. A 1.0 server takes no attachments: nothing is uploaded, the ops that
+reference one are not sent but left pending (`WARNING_ATTACHMENTS_UNSUPPORTED`), and every
+other op goes on. Progress is reported as the phase `photos`. A network failure is raised
+like a push's: the cycle ends and the next one tries again (nothing is marked uploaded that
+the server has not confirmed).
 
 Like all of the laptop side of `sync`, this imports nothing of `agent_app`.
 """
@@ -23,7 +26,13 @@ from typing import Any
 from sync import protocol
 from sync.batches import local_result
 from sync.client import SyncCancelled, SyncClient, SyncError
-from sync.contract import WARNING_OPS_UNSENDABLE, CycleReport, LocalStore
+from sync.contract import (
+    WARNING_ATTACHMENTS_UNSUPPORTED,
+    WARNING_OPS_UNSENDABLE,
+    CycleReport,
+    LocalStore,
+    Progress,
+)
 
 log = logging.getLogger("sync")
 
@@ -73,24 +82,42 @@ class Uploader:
         report: CycleReport,
         cancel: threading.Event,
         max_bytes: int | None = None,
+        notify: Progress | None = None,
+        accepted: bool = True,
     ) -> None:
         self.client = client
         self.store = store
         self.report = report
         self.cancel = cancel
         self.max_bytes = max_bytes
+        self.notify: Progress = notify if notify is not None else (lambda *_: None)
+        #: Whether the server takes attachments at all (False: a 1.0 server).
+        self.accepted = accepted
         #: Attachments that cannot be sent this cycle, with the local refusal code.
         self.failed: dict[str, str] = {}
+        #: The records whose ops are held back this cycle (a server without attachments).
+        self.held: set[str] = set()
+        #: This cycle's uploads: done, and found to send so far.
+        self.done = 0
+        self.total = 0
 
     def prepare(self, ops: Sequence[protocol.Op]) -> list[protocol.Op]:
         """Sends what `ops` reference and the server lacks; answers the ops that may go, in
         their order, after settling locally those whose attachment cannot be sent."""
+        if not self.accepted:
+            return self._hold_back(ops)
         wanted = [sha for sha in referenced_by(ops) if sha not in self.failed]
         if wanted:
-            for sha in self.store.attachments_to_upload(wanted):
+            to_send = list(self.store.attachments_to_upload(wanted))
+            self.total += len(to_send)
+            for sha in to_send:
                 if self.cancel.is_set():
                     raise SyncCancelled()
+                self.notify("photos", self.done, self.total)
                 self._upload(sha)
+                self.done += 1
+            if to_send:
+                self.notify("photos", self.done, self.total)
         ready: list[protocol.Op] = []
         refused: list[protocol.OpResult] = []
         for op in ops:
@@ -103,6 +130,23 @@ class Uploader:
             self.store.mark_results(refused)
             self.report.rejected += len(refused)
             self.report.warn(WARNING_OPS_UNSENDABLE)
+        return ready
+
+    def _hold_back(self, ops: Sequence[protocol.Op]) -> list[protocol.Op]:
+        """A server without attachments: the ops that reference one stay pending (unsent,
+        unsettled), and so do those of a record held back or referring to one (a visit of a
+        new business whose photo waits: the server would not know the business); the others
+        go."""
+        ready: list[protocol.Op] = []
+        for op in ops:
+            refers = {str(op.entity_id)} | {v for v in op.fields.values() if isinstance(v, str)}
+            if referenced(op.fields) or refers & self.held:
+                self.held.add(str(op.entity_id))
+            else:
+                ready.append(op)
+        if len(ready) < len(ops):
+            self.report.held_back += len(ops) - len(ready)
+            self.report.warn(WARNING_ATTACHMENTS_UNSUPPORTED)
         return ready
 
     def _upload(self, sha: str) -> None:

@@ -18,7 +18,9 @@
     revoke-device DEVICE_ID
     reset-device DEVICE_ID [--agent CODE]
     review-enrollment ID --status accepted|needs_correction [--reason R]
-        [--membership-number N]   (the same service as POST /v1/admin/enrollments/...)
+        [--reason-code CODE] [--membership-number N]   (the same service as the console;
+        CODE: a send-back's reason, nik_unreadable, data_mismatch, incomplete, wrong_program,
+        photo_unclear or other, with --reason as its note)
     erase-enrollment ID   (at the worker's request: fields dropped, laptops drop their copy)
     publish-rate-table FILE --version V --effective-from DATE
     publish-consent-text --version V --language id|en --file PATH --effective-from DATE
@@ -117,7 +119,7 @@ COMMANDS: dict[str, Command] = {
         e, a.scope, a.scope_id, a.metric, a.goal, a.period_start, a.period_end
     ),
     "review-enrollment": lambda e, s, a: admin.review_enrollment(
-        e, a.entity_id, a.status, a.reason, a.membership_number
+        e, a.entity_id, a.status, a.reason, a.membership_number, reason_code=a.reason_code
     ),
     "erase-enrollment": lambda e, s, a: admin.erase_enrollment(
         e, a.entity_id, FileStore(s.attachments_root())

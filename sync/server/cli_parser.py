@@ -116,7 +116,12 @@ def _records(sub: Subparsers) -> None:
     review = sub.add_parser("review-enrollment", help="accept an enrollment or send it back")
     review.add_argument("entity_id")
     review.add_argument("--status", required=True, choices=admin.REVIEW_STATUSES)
-    review.add_argument("--reason")
+    review.add_argument("--reason", help="the reason, or with --reason-code its note")
+    review.add_argument(
+        "--reason-code",
+        choices=tuple(admin.SEND_BACK_REASONS),
+        help="why it is sent back (needs_correction only), as the console's choices",
+    )
     review.add_argument("--membership-number")
 
     erase = sub.add_parser(

@@ -91,10 +91,13 @@ def photo(store: MemoryStore, label: str, size: int = 300) -> dict[str, Any]:
 
 
 def push(
-    server: ModelServer, store: MemoryStore, config: protocol.SyncConfig = CONFIG
+    server: ModelServer,
+    store: MemoryStore,
+    config: protocol.SyncConfig = CONFIG,
+    notify: Any = lambda *_: None,
 ) -> CycleReport:
     report = CycleReport()
-    pusher = Pusher(server, store, threading.Event(), config, None, report, lambda *_: None)  # type: ignore[arg-type]
+    pusher = Pusher(server, store, threading.Event(), config, None, report, notify)  # type: ignore[arg-type]
     pusher.run()
     return report
 
@@ -107,7 +110,13 @@ def test_photos_go_before_their_op_and_never_twice():
     server, store = ModelServer(), MemoryStore()
     one, two = photo(store, "a"), photo(store, "b")
     op = store.add("business", "create", business(attachments=[one, two]))
-    report = push(server, store)
+    steps: list[tuple[str, int, int | None]] = []
+    report = push(server, store, notify=lambda *step: steps.append(step))
+    assert [s for s in steps if s[0] == "photos"] == [
+        ("photos", 0, 2),
+        ("photos", 1, 2),
+        ("photos", 2, 2),
+    ]
     assert server.calls[:4] == [
         ("HEAD", one["sha256"]),
         ("PUT", one["sha256"]),
@@ -179,7 +188,8 @@ def test_a_413_from_the_server_is_an_attachment_too_large():
     server, store = ModelServer(), MemoryStore()
     big = photo(store, "z", size=1600)
     op = store.add("business", "create", business(attachments=[big]))
-    unknown_limit = CONFIG.model_copy(update={"max_attachment_bytes": None})
+    # A 1.1 server (protocol_minor) that does not say its cap.
+    unknown_limit = CONFIG.model_copy(update={"max_attachment_bytes": None, "protocol_minor": 1})
     report = push(server, store, unknown_limit)
     assert uploads(server) == [big["sha256"]]  # sent once, refused, not retried
     assert report.rejected == 1 and store.result_of(op).error.code == ATTACHMENT_TOO_LARGE

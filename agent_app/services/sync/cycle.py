@@ -6,16 +6,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
+from agent_app.domain.messages import Text
 from agent_app.services import rates, retention, zones
 from agent_app.services.actor import Actor
 from agent_app.services.sync import credentials, outcome
 from agent_app.services.sync.connection import UowFactory, client_for, connect, disconnect
 from agent_app.services.sync.failures import SyncFailed, failed
+from agent_app.services.sync.messages import WARNING_NOTICES
 from agent_app.services.sync.problems import SyncProblem, problems
 from agent_app.storage import store as local_store
 from sync import client as sync_client
@@ -46,6 +48,8 @@ class SyncReport:
     problems: list[SyncProblem]
     #: Photos and signatures sent to the server in this cycle.
     attachments: int = 0
+    #: What the cycle's warnings mean for the person (`messages.WARNING_NOTICES`).
+    notices: list[Text] = field(default_factory=list)
 
 
 def run_cycle(
@@ -189,4 +193,5 @@ def report(uow_factory: UowFactory, cycle: sync_engine.CycleReport) -> SyncRepor
         pending_ops=pending,
         problems=found,
         attachments=cycle.attachments,
+        notices=[WARNING_NOTICES[w] for w in cycle.warnings if w in WARNING_NOTICES],
     )

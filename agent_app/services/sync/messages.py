@@ -59,6 +59,14 @@ CODE_TEXT: Mapping[str, Text] = {
 }
 
 
+#: What a cycle's warning means for the person, by the engine's code (only those to tell).
+WARNING_NOTICES: Mapping[str, Text] = {
+    "attachments_unsupported": Text.of(
+        "The server does not take photos yet: the changes with photos wait on this laptop. "
+        "Ask your branch office to update the server."
+    ),
+}
+
 #: What is wrong, by the server's error code, in the person's language. The server's own
 #: message is English and stays available as a detail (`SyncProblem.server_message`).
 PROBLEM: Mapping[str, Text] = {

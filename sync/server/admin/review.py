@@ -181,11 +181,29 @@ def review_enrollment(
     review_reason: str | None = None,
     membership_number: str | None = None,
     reviewer: Reviewer = COMMAND_LINE,
+    reason_code: str | None = None,
 ) -> str:
     """The central system's review of an enrollment (its protected fields), pulled by the
-    laptops like a supervisor's update."""
+    laptops like a supervisor's update. `reason_code` (a key of SEND_BACK_REASONS, a send-back
+    only) sets `review_reason_code` as the console does, and the reason the laptop shows is
+    then its words followed by `review_reason` as the note."""
+    if reason_code is not None:
+        if status != "needs_correction":
+            raise ReviewError(
+                "reason_code",
+                Text.of("A reason code goes only with the status needs_correction."),
+            )
+        review_reason = send_back_reason(reason_code, review_reason or "")
     with engine.begin() as conn:
-        version = decide(conn, entity_id, status, review_reason, membership_number, reviewer)
+        version = decide(
+            conn,
+            entity_id,
+            status,
+            review_reason,
+            membership_number,
+            reviewer,
+            reason_code=reason_code,
+        )
     return f"enrollment {enrollment_uuid(entity_id)} is {status}, version {version}"
 
 

@@ -51,7 +51,7 @@ def run_batch(
         if not admitted:
             raise _overloaded(server)
         try:
-            results = push.apply_batch(server.engine, caller, batch.ops)
+            results = push.apply_batch(server.engine, caller, batch.ops, server.blobs())
         except push.Busy as error:
             raise _busy(server, str(error)) from error
     counts: dict[str, int] = {}

@@ -42,11 +42,14 @@ def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
         yield list(items[start : start + _CHUNK])
 
 
-def present(conn: Connection, shas: Iterable[str]) -> set[str]:
-    """Which of `shas` the server holds (one query per 500)."""
+def present(conn: Connection, shas: Iterable[str], store: BlobStore | None = None) -> set[str]:
+    """Which of `shas` the server holds (one query per 500): a row, and with `store` its
+    bytes too (one stat per blob whose row exists)."""
     found: set[str] = set()
     for chunk in _chunks(sorted(set(shas))):
         found.update(conn.scalars(sa.select(BLOB.c.sha256).where(BLOB.c.sha256.in_(chunk))))
+    if store is not None:
+        found = {sha for sha in found if store.has(sha)}
     return found
 
 

@@ -14,6 +14,7 @@ from agent_app.domain import clock, keys, validation
 from sync import protocol
 from sync.server import audit_events, bulk, db
 from sync.server.attachments import refs
+from sync.server.attachments.store import BlobStore
 from sync.server.push import assignments, consent, edits
 from sync.server.push.prepare import Prepared
 from sync.server.push.records import (
@@ -84,10 +85,12 @@ class Batch:
             self.niks[row.nik] = NikRow(row.entity_id, row.branch_code, row.enrolled_on)
         self.niks_before.update({n: self.niks[n] for n in wanted})
 
-    def load_blobs(self, preps: Iterable[Prepared]) -> None:
-        """Which attachments the ops reference the server holds: one query per batch."""
+    def load_blobs(self, preps: Iterable[Prepared], store: BlobStore | None) -> None:
+        """Which attachments the ops reference the server holds: one query per batch, then
+        one stat per blob whose row exists (a row whose bytes are gone is not trusted: the op
+        is `attachment_missing` and the laptop's upload writes the bytes back)."""
         wanted = {sha for prep in preps if prep.problem is None for sha in refs.shas_of(prep.sent)}
-        self.blobs = refs.present(self.conn, wanted) if wanted else set()
+        self.blobs = refs.present(self.conn, wanted, store) if wanted else set()
 
     def next_seq(self) -> int:
         self.seq += 1

@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from agent_app.domain import clock
 from sync import protocol
 from sync.server import branches, bulk, db, rates
+from sync.server.attachments.store import BlobStore
 from sync.server.push.batch import Batch, select_rows
 from sync.server.push.prepare import Prepared, prepare
 from sync.server.push.records import Busy, Caller, Outcome, rejected
@@ -110,7 +111,11 @@ def _judge(
 
 
 def _apply_once(
-    engine: Engine, caller: Caller, preps: list[Prepared], zone: str = clock.DEFAULT_ZONE
+    engine: Engine,
+    caller: Caller,
+    preps: list[Prepared],
+    zone: str = clock.DEFAULT_ZONE,
+    store: BlobStore | None = None,
 ) -> list[tuple[str, Outcome]]:
     now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn, conn.begin():
@@ -127,7 +132,7 @@ def _apply_once(
         batch = Batch(conn, caller, seq, now, zone)
         mine = [prep for prep in preps if prep.op_id in owned]
         batch.load_records(_referenced_ids(mine))
-        batch.load_blobs(mine)
+        batch.load_blobs(mine, store)
         batch.load_niks(
             prep.sent.get("nik")
             for prep in mine
@@ -178,9 +183,11 @@ def _retryable(error: sa.exc.DBAPIError) -> bool:
 
 
 def apply_batch(
-    engine: Engine, caller: Caller, ops: list[protocol.Op]
+    engine: Engine, caller: Caller, ops: list[protocol.Op], store: BlobStore | None = None
 ) -> list[tuple[str, Outcome]]:
     """Applies a batch (see the module docstring); returns (op_id, outcome) in op order.
+    With `store`, a referenced blob counts as held only if its bytes are there too (without
+    it, its row is trusted: the demo's ops reference no attachments).
 
     Raises:
         Busy: the database stayed locked or kept deadlocking.
@@ -192,7 +199,7 @@ def apply_batch(
     preps = [prepare(op, today, zone) for op in ops]
     for attempt in range(_RETRIES):
         try:
-            return _apply_once(engine, caller, preps, zone)
+            return _apply_once(engine, caller, preps, zone, store)
         except sa.exc.OperationalError as error:
             if _retryable(error) and attempt + 1 < _RETRIES:
                 continue

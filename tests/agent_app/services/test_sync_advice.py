@@ -88,3 +88,19 @@ def test_every_wire_field_has_a_label_in_both_languages():
         for name in spec.fields:
             assert keys.label("fields", name, "id") != name, name
             assert keys.label("fields", name, "en") != name, name
+
+
+def test_a_server_without_photos_is_told_after_the_cycle(engine) -> None:
+    """A 1.0 server (the engine's `attachments_unsupported`): the report says it plainly;
+    warnings the person need not read give no notice."""
+    from agent_app.services.sync import cycle
+    from agent_app.storage.uow import SqlUnitOfWork
+    from sync import engine as sync_engine
+
+    done = sync_engine.CycleReport(warnings=["ops_unanswered", "attachments_unsupported"])
+    report = cycle.report(lambda: SqlUnitOfWork(engine), done)
+    [notice] = report.notices
+    assert notice.id.startswith("Server belum menerima foto")
+    assert "perbarui server" in notice.id
+    assert notice.en.startswith("The server does not take photos yet")
+    assert cycle.report(lambda: SqlUnitOfWork(engine), sync_engine.CycleReport()).notices == []

@@ -4,11 +4,14 @@ it; a written record's references follow its current attachments."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
 from blob_support import entry, jpeg, put, sha
 from srv_support import World, business_fields, enrollment_fields, op, visit_fields
 
 from sync.server import db
+from sync.server.attachments.store import FileStore
 
 
 def refs_of(world: World) -> set[tuple[str, str]]:
@@ -111,3 +114,19 @@ def test_an_update_referencing_a_missing_blob_changes_nothing(world: World) -> N
     changes, _ = a1.pull_all()
     [pulled] = [c for c in changes if c["entity_id"] == business["entity_id"]]
     assert pulled["version"] == 1
+
+
+def test_a_blob_whose_bytes_are_gone_is_missing_until_uploaded_again(world: World) -> None:
+    a1, _, _ = world.standard()
+    photo = jpeg(4)
+    assert put(a1, photo).status_code == 201
+    FileStore(Path(world.settings.attachments_dir)).delete(sha(photo))  # the row stays
+    create = op("business", "create", fields=business_fields(attachments=[entry(photo)]))
+    answer = a1.push_one(create)
+    assert answer["status"] == "rejected"
+    assert answer["error"]["code"] == "attachment_missing"
+    assert not ledger_has(world, create["op_id"])
+    assert refs_of(world) == set()
+    assert put(a1, photo).status_code in (200, 201)  # writes the bytes back
+    assert a1.push_one(dict(create, op_seq=10))["status"] == "applied"
+    assert refs_of(world) == {(sha(photo), create["entity_id"])}

@@ -257,6 +257,7 @@ class SyncPage(QWidget):
     def _progress(self, phase: str, done: int, total: int) -> None:
         names = {
             "config": self.tr("Asking the server"),
+            "photos": self.tr("Sending photos"),
             "push": self.tr("Sending"),
             "pull": self.tr("Receiving"),
         }
@@ -285,12 +286,13 @@ class SyncPage(QWidget):
         self._finish()
         self.new_password.forget()
         self.connect_box.setVisible(False)
-        self.result.setText(
-            self.tr("Sync finished: {sent} sent, {received} received.").format(
-                sent=i18n.number(value(outcome, "pushed", 0) or 0),
-                received=i18n.number(value(outcome, "pulled", 0) or 0),
-            )
+        finished = self.tr("Sync finished: {sent} sent, {received} received.").format(
+            sent=i18n.number(value(outcome, "pushed", 0) or 0),
+            received=i18n.number(value(outcome, "pulled", 0) or 0),
         )
+        lang = i18n.current_language()
+        notices = [t.in_language(lang) for t in value(outcome, "notices", None) or []]
+        self.result.setText(" ".join([finished, *notices]))
 
     def _failed(self, exc: BaseException, interactive: bool) -> None:
         self._finish()
