@@ -8,6 +8,7 @@ business is not exempt from it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,8 @@ from agent_app.domain.validation.rules import EMPLOYER_REGISTRATION, EMPLOYER_WO
 
 #: The fields the quote reads (with the workers' wages): a problem on one skips the quote.
 _QUOTED = ("size_class", "risk_group", "programs", "workers")
+#: A problem that leaves a wage unknown: the list, a line that is not a worker, or its wage.
+_NO_WAGE = re.compile(r"workers(\[[0-9]+\](\.monthly_wage)?)?")
 
 
 def _problem(field: str, text: Text, code: str = "invalid_field") -> Problem:
@@ -42,12 +45,14 @@ def validate_employer_registration(
     if isinstance(workers, list) and not any(p.field == "workers" for p in problems):
         problems += _worker_problems(workers)
     problems += _owner_nik_problems(fields, partial)
-    refused = {p.field.split("[")[0] for p in problems}
-    if all(name in fields for name in _QUOTED) and refused.isdisjoint(_QUOTED):
+    refused = {p.field for p in problems}
+    if all(name in fields for name in _QUOTED) and not any(
+        name in _QUOTED or _NO_WAGE.fullmatch(name) for name in refused
+    ):
         on = month or clock.today()
         checked = "monthly_contribution" in fields and "monthly_contribution" not in refused
         problems += _quote_problems(fields, checked, on)
-        if not refused & {"region_code"}:
+        if "region_code" not in refused:
             problems += _minimum_wage_problems(fields, on)
     return problems
 

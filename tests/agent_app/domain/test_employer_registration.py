@@ -154,6 +154,12 @@ def test_a_nik_twice_is_refused_on_its_second_line() -> None:
     [problem] = validate(registration, month=DECEMBER)
     assert (problem.field, problem.code) == ("workers[2].nik", "duplicate_nik")
     assert "NIK" in problem.message_id and "NIK" in problem.message_en
+    # The rest of the record is still judged: a wrong total is named at the same time.
+    registration["monthly_contribution"] = 1
+    assert fields_of(validate(registration, month=DECEMBER)) == [
+        "workers[2].nik",
+        "monthly_contribution",
+    ]
 
 
 def test_without_an_npwp_the_owners_nik_is_required() -> None:
@@ -244,3 +250,31 @@ def test_the_protected_fields_and_the_server_set_field() -> None:
     assert protected == validation.EMPLOYER_PROTECTED
     assert validation.EMPLOYER_REGISTRATION.server_set == {"agent_code"}
     assert keys.EMPLOYER_REGISTRATION == "employer_registration"
+
+
+def test_the_server_does_not_take_the_entity_yet() -> None:
+    """Its rules are the domain's; the sync protocol's entities do not list it yet, so a push
+    of one is refused before any rule is applied."""
+    import pydantic
+
+    from sync import protocol
+
+    op = {
+        "op_id": "6f1c2d3e-4a5b-4c6d-8e7f-809a1b2c3d4e",
+        "op_seq": 1,
+        "entity": keys.EMPLOYER_REGISTRATION,
+        "entity_id": BUSINESS_ID,
+        "kind": "create",
+        "fields": pempek(),
+        "recorded_at": "2026-12-03T10:00:00+07:00",
+    }
+    with pytest.raises(pydantic.ValidationError):
+        protocol.Op.model_validate(op)
+    assert protocol.Op.model_validate({**op, "entity": "business", "fields": {}})
+
+
+def test_every_field_and_worker_field_has_a_label_in_both_languages() -> None:
+    for spec in (validation.EMPLOYER_REGISTRATION, validation.EMPLOYER_WORKER):
+        for name in spec.fields:
+            assert keys.label("fields", name, "id") != name, name
+            assert keys.label("fields", name, "en") != name, name
