@@ -343,3 +343,12 @@ def worker_list(high: int) -> Check:
         return None
 
     return check
+
+
+def consent_1_1(value: Any) -> Text | None:
+    """A 1.1 consent (`consent` with the text's hash and the method): what a new entity
+    records, with no 1.0 laptops to accept."""
+    problem = consent(value)
+    if problem is None and set(value) != _CONSENT_1_1:
+        return Text.of("The consent must record the text shown and how it was given.")
+    return problem

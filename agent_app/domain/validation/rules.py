@@ -176,7 +176,7 @@ EMPLOYER_REGISTRATION = FieldRules(
         "review_reason": checks.optional(checks.text(1000, multiline=True)),
         "review_reason_code": checks.optional(checks.choice(keys.REVIEW_REASONS)),
         "npp": checks.optional(checks.text(40)),
-        "consent": checks.consent,
+        "consent": checks.consent_1_1,
     },
     required=frozenset(
         {

@@ -55,7 +55,13 @@ def pempek(**changes: Any) -> dict[str, Any]:
         "workers": [worker(i, w) for i, w in enumerate([2_500_000, 3_000_000, 3_600_000])],
         "monthly_contribution": 49_140,
         "status": "submitted",
-        "consent": {"text_version": "2026-01", "given_at": "2026-12-03T10:00:00+07:00"},
+        "consent": {
+            "text_version": "2026.1",
+            "text_sha256": "ab" * 32,
+            "given_at": "2026-12-03T10:00:00+07:00",
+            "method": "tick",
+            "signature_sha256": None,
+        },
         **changes,
     }
 
@@ -98,6 +104,7 @@ def test_the_pempek_example_is_a_valid_registration() -> None:
         ("review_reason_code", "bad_mood"),
         ("npp", 12345),
         ("consent", {"text_version": "2026-01"}),
+        ("consent", {"text_version": "2026-01", "given_at": "2026-12-03T10:00:00+07:00"}),
         ("color", "red"),
     ],
 )
