@@ -72,6 +72,17 @@ class Entity(StrEnum):
     ENROLLMENT = "enrollment"
 
 
+#: The entity of an employer's (PU) registration with its workers (pushed; DOMAIN.md
+#: "Registering an UMKM as an employer"). Not yet in the sync protocol's entity list.
+EMPLOYER_REGISTRATION = "employer_registration"
+#: What an employer's size class is judged by: its capital or its annual sales.
+SIZE_BASES: tuple[str, ...] = ("capital", "sales")
+#: The work-accident risk groups BPJS assigns to an employer (JKK's rate by group).
+RISK_GROUPS: tuple[str, ...] = ("I", "II", "III", "IV", "V")
+#: The programs an employer registers its workers in (the size's minimum in the quote's table).
+EMPLOYER_PROGRAMS: tuple[str, ...] = ("JKK", "JKM", "JHT", "JP")
+
+
 #: The entity of a supervisor's assignment on the wire (pulled; an agent pushes only an
 #: `update` of its `status`, SYNC_PROTOCOL.md 1.1).
 ASSIGNMENT = "assignment"

@@ -8,16 +8,17 @@ Server-set fields (`registered_by`, `agent_code`) are accepted and ignored. The 
 `monthly_contribution` is checked for type here; whether it matches the quote depends on the
 date, which the caller knows (`check_contribution`).
 
-The package holds one job per module: `checks` (the check of one field's value) and `rules`
-(each entity's fields, required and server-set fields, the protected enrollment fields); this
-module applies them. Every name is importable from `agent_app.domain.validation`.
+The package holds one job per module: `checks` (the check of one field's value), `rules`
+(each entity's fields, required and server-set fields, the protected enrollment fields),
+`problem` (a refused field, and applying an entity's rules) and `employer` (an employer
+registration's rules across fields and workers); this module applies them. Every name is
+importable from `agent_app.domain.validation`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from agent_app.domain import clock, contributions, keys
@@ -28,11 +29,17 @@ from agent_app.domain.validation.checks import (
     Check,
     datetime_in_range,
 )
+from agent_app.domain.validation.employer import validate_employer_registration
+from agent_app.domain.validation.problem import Problem, validate_fields
 from agent_app.domain.validation.rules import (
     ASSIGNMENT,
     BUSINESS,
+    EMPLOYER_PROTECTED,
+    EMPLOYER_REGISTRATION,
+    EMPLOYER_WORKER,
     ENROLLMENT,
     ENROLLMENT_PROTECTED,
+    MAX_WORKERS,
     PERIOD_MONTHS,
     VISIT,
     FieldRules,
@@ -41,8 +48,12 @@ from agent_app.domain.validation.rules import (
 __all__ = [
     "ASSIGNMENT",
     "BUSINESS",
+    "EMPLOYER_PROTECTED",
+    "EMPLOYER_REGISTRATION",
+    "EMPLOYER_WORKER",
     "ENROLLMENT",
     "ENROLLMENT_PROTECTED",
+    "MAX_WORKERS",
     "MAX_YEAR",
     "MIN_YEAR",
     "PERIOD_MONTHS",
@@ -56,42 +67,15 @@ __all__ = [
     "datetime_in_range",
     "validate_assignment",
     "validate_business",
+    "validate_employer_registration",
     "validate_enrollment",
+    "validate_fields",
     "validate_visit",
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    field: str
-    code: str
-    message_id: str
-    message_en: str
-
-    def message(self, lang: str = "id") -> str:
-        return self.message_en if lang.startswith("en") else self.message_id
-
-
 def _validate(spec: FieldRules, fields: Mapping[str, Any], partial: bool) -> list[Problem]:
-    problems: list[Problem] = []
-    if not isinstance(fields, Mapping):
-        return [Problem("", "invalid_field", "Data tidak valid.", "Invalid data.")]
-    for name, value in fields.items():
-        if name in spec.server_set:
-            continue
-        check = spec.fields.get(name)
-        if check is None:
-            problems.append(
-                Problem(name, "invalid_field", "Isian tidak dikenal.", "Unknown field.")
-            )
-            continue
-        text = check(value)
-        if text is not None:
-            problems.append(Problem(name, "invalid_field", text.id, text.en))
-    if not partial:
-        for name in sorted(spec.required - set(fields)):
-            problems.append(Problem(name, "required", REQUIRED.id, REQUIRED.en))
-    return problems
+    return validate_fields(spec, fields, partial)
 
 
 def validate_business(fields: Mapping[str, Any], *, partial: bool = False) -> list[Problem]:
@@ -182,4 +166,5 @@ VALIDATORS: Mapping[str, Callable[..., list[Problem]]] = {
     keys.Entity.VISIT: validate_visit,
     keys.Entity.ENROLLMENT: validate_enrollment,
     keys.ASSIGNMENT: validate_assignment,
+    keys.EMPLOYER_REGISTRATION: validate_employer_registration,
 }

@@ -299,3 +299,56 @@ def nik(value: Any) -> Text | None:
     if isinstance(value, str) and not _NIK_DIGITS.fullmatch(value):
         return Text.of("A NIK must be 16 digits.")
     return from_domain(identity.parse_nik)(value)
+
+
+_NPWP_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)
+
+
+def npwp(value: Any) -> Text | None:
+    """A taxpayer number as stored: 16 ASCII digits (the NIK-based NPWP since 2024)."""
+    if isinstance(value, str) and _NPWP_DIGITS.fullmatch(value):
+        return None
+    return Text.of("An NPWP must be 16 digits.")
+
+
+def employer_programs(options: tuple[str, ...]) -> Check:
+    """An employer's programs: a list of distinct keys among `options` (the size's minimum and
+    JP only with JHT are the quote's rules, checked with the whole record)."""
+
+    def check(value: Any) -> Text | None:
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            return Text.of("Invalid list of programs.")
+        if len(set(value)) != len(value):
+            return Text.of("A program is listed twice.")
+        unknown = [p for p in value if p not in options]
+        if unknown:
+            if not all(_PROGRAM_KEY.fullmatch(p) for p in unknown):  # never echo arbitrary text
+                return Text.of("Invalid list of programs.")
+            return Text.of("Unknown program {program}.", program=", ".join(unknown))
+        return None
+
+    return check
+
+
+def worker_list(high: int) -> Check:
+    """A list of 1 to `high` workers (each worker's fields are judged by the caller)."""
+
+    def check(value: Any) -> Text | None:
+        if not isinstance(value, list):
+            return Text.of("Must be a list.")
+        if not value:
+            return Text.of("Add at least one worker.")
+        if len(value) > high:
+            return Text.of("At most {count} workers in one registration.", count=high)
+        return None
+
+    return check
+
+
+def consent_1_1(value: Any) -> Text | None:
+    """A 1.1 consent (`consent` with the text's hash and the method): what a new entity
+    records, with no 1.0 laptops to accept."""
+    problem = consent(value)
+    if problem is None and set(value) != _CONSENT_1_1:
+        return Text.of("The consent must record the text shown and how it was given.")
+    return problem

@@ -127,3 +127,77 @@ ASSIGNMENT = FieldRules(
 ENROLLMENT_PROTECTED = frozenset(
     {"status", "review_reason", "review_reason_code", "membership_number"}
 )
+
+#: The most workers one employer registration lists (a larger employer registers at the branch).
+MAX_WORKERS = 500
+#: Why a wage may be below the regional minimum: at most this many characters.
+WAGE_REASON_MAX = 500
+
+#: One worker of an employer registration (the items of its `workers`).
+EMPLOYER_WORKER = FieldRules(
+    fields={
+        "nik": checks.nik,
+        "full_name": checks.nonempty_text(200),
+        "birth_place": checks.optional(checks.text(100)),
+        "birth_date": checks.iso_date,
+        "gender": checks.choice([g.value for g in keys.Gender]),
+        "start_date": checks.iso_date,
+        "monthly_wage": checks.whole_number(1, 10_000_000_000),
+        "jkn": checks.boolean,
+        "wage_below_minimum_reason": checks.optional(checks.text(WAGE_REASON_MAX, multiline=True)),
+    },
+    required=frozenset(
+        {"nik", "full_name", "birth_date", "gender", "start_date", "monthly_wage", "jkn"}
+    ),
+    server_set=frozenset(),
+)
+
+EMPLOYER_REGISTRATION = FieldRules(
+    fields={
+        "business_id": checks.canonical_uuid,
+        "nib": checks.optional(checks.nib),
+        "npwp": checks.optional(checks.npwp),
+        "owner_nik": checks.optional(checks.nik),
+        "owner_name": checks.nonempty_text(200),
+        "owner_phone": checks.e164_phone,
+        "size_class": checks.choice([s.value for s in keys.SizeClass]),
+        "size_basis": checks.choice(list(keys.SIZE_BASES)),
+        "sector": checks.choice(keys.SECTORS),
+        "region_code": checks.optional(checks.region_code),
+        "risk_group": checks.choice(list(keys.RISK_GROUPS)),
+        "risk_group_assigned": checks.boolean,
+        "start_date": checks.iso_date,
+        "programs": checks.employer_programs(keys.EMPLOYER_PROGRAMS),
+        "workers": checks.worker_list(MAX_WORKERS),
+        "monthly_contribution": checks.whole_number(0, 10_000_000_000_000),
+        "status": checks.choice(
+            [s.value for s in keys.EnrollmentStatus if s is not keys.EnrollmentStatus.DRAFT]
+        ),
+        "review_reason": checks.optional(checks.text(1000, multiline=True)),
+        "review_reason_code": checks.optional(checks.choice(keys.REVIEW_REASONS)),
+        "npp": checks.optional(checks.text(40)),
+        "consent": checks.consent_1_1,
+    },
+    required=frozenset(
+        {
+            "business_id",
+            "owner_name",
+            "owner_phone",
+            "size_class",
+            "size_basis",
+            "sector",
+            "risk_group",
+            "risk_group_assigned",
+            "start_date",
+            "programs",
+            "workers",
+            "monthly_contribution",
+            "consent",
+        }
+    ),
+    server_set=frozenset({"agent_code"}),
+)
+
+#: The protected employer registration fields only a supervisor (or the central system) may
+#: change: its review and the employer number BPJS issues (`npp`).
+EMPLOYER_PROTECTED = frozenset({"status", "review_reason", "review_reason_code", "npp"})
