@@ -23,6 +23,22 @@ class FieldRules:
     server_set: frozenset[str]
 
 
+#: Who a person is, as an enrollment and an employer's worker both give it.
+_PERSON: Mapping[str, Check] = {
+    "nik": checks.nik,
+    "full_name": checks.nonempty_text(200),
+    "birth_place": checks.optional(checks.text(100)),
+    "birth_date": checks.iso_date,
+    "gender": checks.choice([g.value for g in keys.Gender]),
+}
+#: Where a business is or a visit happened (all optional: the place is recorded only where the
+#: operating system offers one).
+_PLACE: Mapping[str, Check] = {
+    "latitude": checks.optional(checks.number(-90, 90)),
+    "longitude": checks.optional(checks.number(-180, 180)),
+    "accuracy_m": checks.optional(checks.number(0, 100_000)),
+}
+
 BUSINESS = FieldRules(
     fields={
         "name": checks.nonempty_text(200),
@@ -34,9 +50,7 @@ BUSINESS = FieldRules(
         "address": checks.optional(checks.text(500, multiline=True)),
         "region_code": checks.optional(checks.region_code),
         "nib": checks.optional(checks.nib),
-        "latitude": checks.optional(checks.number(-90, 90)),
-        "longitude": checks.optional(checks.number(-180, 180)),
-        "accuracy_m": checks.optional(checks.number(0, 100_000)),
+        **_PLACE,
         "status": checks.choice([s.value for s in keys.BusinessStatus]),
         "event_id": checks.optional(checks.canonical_uuid),
         "attachments": checks.attachments("business"),
@@ -55,9 +69,7 @@ VISIT = FieldRules(
         "notes": checks.optional(checks.text(4000, multiline=True)),
         "next_follow_up": checks.optional(checks.iso_date),
         "event_id": checks.optional(checks.canonical_uuid),
-        "latitude": checks.optional(checks.number(-90, 90)),
-        "longitude": checks.optional(checks.number(-180, 180)),
-        "accuracy_m": checks.optional(checks.number(0, 100_000)),
+        **_PLACE,
         "attachments": checks.attachments("visit"),
     },
     required=frozenset({"business_id", "visited_at"}),
@@ -66,11 +78,7 @@ VISIT = FieldRules(
 
 ENROLLMENT = FieldRules(
     fields={
-        "nik": checks.nik,
-        "full_name": checks.nonempty_text(200),
-        "birth_place": checks.optional(checks.text(100)),
-        "birth_date": checks.iso_date,
-        "gender": checks.choice([g.value for g in keys.Gender]),
+        **_PERSON,
         "phone": checks.e164_phone,
         "email": checks.optional(checks.text(254)),
         "address": checks.optional(checks.text(500, multiline=True)),
@@ -136,11 +144,7 @@ WAGE_REASON_MAX = 500
 #: One worker of an employer registration (the items of its `workers`).
 EMPLOYER_WORKER = FieldRules(
     fields={
-        "nik": checks.nik,
-        "full_name": checks.nonempty_text(200),
-        "birth_place": checks.optional(checks.text(100)),
-        "birth_date": checks.iso_date,
-        "gender": checks.choice([g.value for g in keys.Gender]),
+        **_PERSON,
         "start_date": checks.iso_date,
         "monthly_wage": checks.whole_number(1, 10_000_000_000),
         "jkn": checks.boolean,
