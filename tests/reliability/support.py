@@ -91,6 +91,25 @@ def person(i: int) -> dict[str, Any]:
     return values
 
 
+def enrollment_fields(i: int, **changes: Any) -> dict[str, Any]:
+    """A whole enrollment of synthetic person `i` (`changes` added or replacing fields)."""
+    return {
+        **person(i),
+        "birth_place": "Palembang",
+        "address": "Jl. Uji Peserta 1",
+        "region_code": "16.71.03",
+        "occupation": "pedagang",
+        "declared_income": 2_000_000,
+        "programs": ["JKK", "JKM"],
+        "period_months": 1,
+        "consent": {
+            "text_version": "2026-01",
+            "given_at": dt.datetime.now(WIB).replace(microsecond=0).isoformat(),
+        },
+        **changes,
+    }
+
+
 def owner(i: int) -> dict[str, str]:
     values = {"owner_name": f"Pemilikrel Nomor {i:05d}", "phone": f"+62814{(500000 + i):07d}"}
     PII.update(values.values())
@@ -332,25 +351,7 @@ class Laptop(LaptopBase):
     def add_enrollment(self, i: int) -> str:
         from agent_app.services import enrollments
 
-        who = person(i)
-        draft = enrollments.save_draft(
-            self.uow(),
-            self.actor,
-            {
-                **who,
-                "birth_place": "Palembang",
-                "address": "Jl. Uji Peserta 1",
-                "region_code": "16.71.03",
-                "occupation": "pedagang",
-                "declared_income": 2_000_000,
-                "programs": ["JKK", "JKM"],
-                "period_months": 1,
-                "consent": {
-                    "text_version": "2026-01",
-                    "given_at": dt.datetime.now(WIB).replace(microsecond=0).isoformat(),
-                },
-            },
-        )
+        draft = enrollments.save_draft(self.uow(), self.actor, enrollment_fields(i))
         return enrollments.submit(self.uow(), self.actor, draft.id).id
 
     # --- syncing --------------------------------------------------------------------------

@@ -8,16 +8,14 @@ about five minutes at 1 Mbit/s: 30 MB)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import random
 import time
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from support import PASSWORD, WIB, Figures, Laptop, person, record_figures, verify
+from support import PASSWORD, Figures, Laptop, enrollment_fields, record_figures, verify
 
 from sync.client import SyncClient, SyncError
 
@@ -47,21 +45,7 @@ def enroll_with_photo(laptop: Laptop, i: int, data: bytes | None) -> tuple[str, 
     with laptop.uow() as uow:
         ref = uow.attachments.add(data or b"lost %d" % i, "image/jpeg", kind)
         uow.commit()
-    fields: dict[str, Any] = {
-        **person(i),
-        "birth_place": "Palembang",
-        "address": "Jl. Uji Peserta 1",
-        "region_code": "16.71.03",
-        "occupation": "pedagang",
-        "declared_income": 2_000_000,
-        "programs": ["JKK", "JKM"],
-        "period_months": 1,
-        "consent": {
-            "text_version": "2026-01",
-            "given_at": dt.datetime.now(WIB).replace(microsecond=0).isoformat(),
-        },
-        "attachments": [wire.value_to_wire(ref)],
-    }
+    fields = enrollment_fields(i, attachments=[wire.value_to_wire(ref)])
     draft = enrollments.save_draft(laptop.uow(), laptop.actor, fields)
     submitted = enrollments.submit(laptop.uow(), laptop.actor, draft.id)
     if data is None:  # the bytes go missing after the enrollment was saved with them
