@@ -195,6 +195,7 @@ def run_machine(server, make_proxy, make_laptop, *, examples: int, steps: int) -
 
 
 @pytest.mark.slow
+@pytest.mark.clock_free  # fault mechanics: it asserts no op lost or duplicated and convergence
 # One laptop deletes a business while the other, not yet pulled, records a visit of it: the
 # visit reaches the server, and the first laptop's next pull brings a visit of a business it
 # no longer has, which it skips with this warning (the rules allow both changes).
