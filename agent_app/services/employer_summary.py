@@ -184,9 +184,9 @@ def build_summary(
     Raises:
         NoSummary: no such registration, one not yet submitted, or another agent's.
     """
-    from agent_app.services import employers
+    from agent_app.services.employers import lookups
 
-    registration = _check_printable(employers.get(uow, actor, registration_id), actor)
+    registration = _check_printable(lookups.get(uow, actor, registration_id), actor)
     with uow:
         business = uow.businesses.get(str(_get(registration, "business_id")))
         zone = zones.zone_in(uow, actor.branch)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -67,3 +67,36 @@ def check_participant(
     if not answer.enrolled:
         return ParticipantCheck("not_enrolled")
     return ParticipantCheck("enrolled", answer.branch, answer.enrolled_on)
+
+
+def check_participants(
+    uow_factory: UowFactory,
+    actor: Actor,
+    server_url: str | None,
+    niks: Sequence[str],
+    *,
+    client_options: Mapping[str, Any] | None = None,
+) -> dict[str, ParticipantCheck]:
+    """`check_participant` for each of `niks` (an employer's workers): NIK -> its answer.
+
+    Asked one NIK at a time until the server's list check lands; once the server cannot be
+    asked (no server, not connected, no answer), the rest are `unknown` for the same reason
+    without asking again, so a list of 200 never waits 200 time-outs.
+    """
+    answers: dict[str, ParticipantCheck] = {}
+    gave_up: ParticipantCheck | None = None
+    for nik in dict.fromkeys(niks):
+        if gave_up is not None:
+            answers[nik] = gave_up
+            continue
+        answer = check_participant(
+            uow_factory, actor, server_url, nik, client_options=client_options
+        )
+        answers[nik] = answer
+        if answer.state == "unknown" and answer.reason not in _ONE_NIK:
+            gave_up = answer
+    return answers
+
+
+#: `unknown` reasons about one NIK only (the next may be answered).
+_ONE_NIK = frozenset({"invalid_nik", "validation_failed"})

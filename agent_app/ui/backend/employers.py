@@ -31,7 +31,8 @@ class EmployerCalls:
         """The business's registration (the latest), or None."""
         from agent_app.services import employers
 
-        return employers.for_business(self.uow_factory(), self.actor, business_id)
+        found = employers.for_business(self.uow_factory(), self.actor, business_id)
+        return found[0] if found else None
 
     def submit_employer(self, fields: dict[str, Any], registration_id: str | None) -> Any:
         """Submits (one use case, one transaction) and gives back the stored registration."""

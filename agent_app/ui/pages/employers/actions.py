@@ -210,9 +210,11 @@ class FormActions(FormValues):
             text = self.tr("{status}: the branch reviews it; the owner pays once it is accepted.")
             text, kind = text.format(status=shown), "ok"
         self._status(self.status_banner, kind, text)
-        self.business_box.setEnabled(status not in _LOCKED)
-        self.table.setEnabled(status not in _LOCKED)
-        self.submit_button.setVisible(status not in _LOCKED)
+        # sent back, or refused by the server (nothing exists there): editable again
+        editable = bool(value(registration, "editable", status not in _LOCKED))
+        self.business_box.setEnabled(editable)
+        self.table.setEnabled(editable)
+        self.submit_button.setVisible(editable)
         for button in (self.print_button, self.pdf_button):
             button.setVisible(True)
 
