@@ -212,8 +212,8 @@ class FormActions(FormValues):
         self._status(self.status_banner, kind, text)
         # sent back, or refused by the server (nothing exists there): editable again
         editable = bool(value(registration, "editable", status not in _LOCKED))
-        self.business_box.setEnabled(editable)
-        self.table.setEnabled(editable)
+        for part in (self.business_box, self.programs_box, self.table):
+            part.setEnabled(editable)
         self.submit_button.setVisible(editable)
         for button in (self.print_button, self.pdf_button):
             button.setVisible(True)

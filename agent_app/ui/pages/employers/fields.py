@@ -59,6 +59,7 @@ class EmployerFields(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.business_box = QWidget()
+        self.programs_box = QWidget()
         self._build_buttons()
 
     def _build_buttons(self) -> None:
@@ -96,8 +97,6 @@ class EmployerFields(QWidget):
         self.size_basis = QComboBox()
         self.size_basis.addItem(self.tr("Business capital"), "capital")
         self.size_basis.addItem(self.tr("Annual sales"), "sales")
-        self.size_note = widgets.hint()
-        self.size_note.setWordWrap(True)
         self.sector = widgets.key_combo("sectors", blank=self.tr("(choose)"))
         self.risk_group = QComboBox()
         self.risk_group.addItem(self.tr("(not yet assigned)"), None)
@@ -113,10 +112,14 @@ class EmployerFields(QWidget):
         self.region_label.setWordWrap(True)
 
     def _build_programs(self) -> None:
+        # the short names agents and owners use, the full name on hover and for screen readers
         names = labels.program_names()
-        self.program_boxes: dict[str, QCheckBox] = {
-            program: QCheckBox(names.get(program, program)) for program in keys.EMPLOYER_PROGRAMS
-        }
+        self.program_boxes: dict[str, QCheckBox] = {}
+        for program in keys.EMPLOYER_PROGRAMS:
+            box = QCheckBox(program)
+            box.setAccessibleName(names.get(program, program))
+            box.setStatusTip(names.get(program, program))
+            self.program_boxes[program] = box
 
     def captions(self) -> dict[str, str]:
         """The fields' labels, for the layout and for messages that name a field."""

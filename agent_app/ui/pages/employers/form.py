@@ -43,56 +43,78 @@ class EmployerForm(FormActions):
         self._connect()
         self._set_tab_order()
 
-    def _business_form(self) -> QFormLayout:
+    def _business_form(self, rows: list[tuple[str, Any, list[QWidget]]]) -> QFormLayout:
+        """A column of the business's fields, each with its notes and error under it."""
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         caption = self.captions()
+        for name, field, notes in rows:
+            form.addRow(caption[name], field)
+            for note in [*notes, self.errors[name]]:
+                form.addRow("", note)
+        return form
+
+    def _business_columns(self) -> QHBoxLayout:
+        """Two columns of the business's fields and, beside them, the programs and the
+        quote: the top of the page stays short, the worker table gets the room."""
         risk = QHBoxLayout()
         risk.addWidget(self.risk_group)
         risk.addWidget(self.risk_assigned, 1)
         size = QHBoxLayout()
         size.addWidget(self.size_class)
         size.addWidget(self.size_basis, 1)
-        rows: list[tuple[str, Any, list[QWidget]]] = [
-            ("nib", self.nib, []),
-            ("npwp", self.npwp, []),
-            ("owner_nik", self.owner_nik, [self.owner_nik_status]),
-            ("owner_name", self.owner_name, []),
-            ("owner_phone", self.owner_phone, []),
-            ("size_class", size, [self.size_note]),
-            ("sector", self.sector, []),
-            ("region_code", self.region_label, []),
-            ("risk_group", risk, [self.risk_note]),
-            ("start_date", self.start_date, []),
-        ]
-        for name, field, notes in rows:
-            form.addRow(caption[name], field)
-            for note in [*notes, self.errors[name]]:
-                form.addRow("", note)
-        form.addRow("", self.errors["size_basis"])
-        return form
-
-    def _lay_out(self) -> None:
+        owner = self._business_form(
+            [
+                ("owner_nik", self.owner_nik, [self.owner_nik_status]),
+                ("owner_name", self.owner_name, []),
+                ("owner_phone", self.owner_phone, []),
+                ("nib", self.nib, []),
+                ("npwp", self.npwp, []),
+            ]
+        )
+        business = self._business_form(
+            [
+                ("size_class", size, [self.errors["size_basis"]]),
+                ("sector", self.sector, []),
+                ("region_code", self.region_label, []),
+                ("risk_group", risk, [self.risk_note]),
+                ("start_date", self.start_date, []),
+            ]
+        )
+        programs = QVBoxLayout(self.programs_box)
+        programs.setContentsMargins(0, 0, 0, 0)
+        programs.addWidget(widgets.heading(self.captions()["programs"], 2))
+        row = QHBoxLayout()
+        for box in self.program_boxes.values():
+            row.addWidget(box)
+        programs.addLayout(row)
+        programs.addWidget(self.errors["programs"])
         columns = QHBoxLayout(self.business_box)
         columns.setContentsMargins(0, 0, 0, 0)
-        columns.addLayout(self._business_form(), 3)
+        columns.addLayout(owner, 1)
+        columns.addLayout(business, 1)
         side = QVBoxLayout()
-        side.addWidget(widgets.heading(self.captions()["programs"], 2))
-        for box in self.program_boxes.values():
-            side.addWidget(box)
-        side.addWidget(self.errors["programs"])
-        side.addWidget(self.quote_panel)
-        side.addStretch(1)
-        columns.addLayout(side, 2)
+        side.addWidget(self.programs_box)
+        side.addWidget(self.quote_panel, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.business_box, 1)
+        top.addLayout(side)
+        return top
+
+    def _lay_out(self) -> None:
+        for part in (self.programs_box, self.quote_panel):
+            part.setFixedWidth(380)
+        for field in (self.owner_nik, self.owner_name, self.owner_phone, self.nib, self.npwp):
+            field.setMinimumWidth(190)
         lines = QHBoxLayout()
         lines.addWidget(widgets.heading(self.captions()["workers"], 2), 1)
+        lines.addWidget(self.owner_button)
         lines.addWidget(self.add_button)
         lines.addWidget(self.remove_button)
         inner = QVBoxLayout()
-        for part in (self.business_box, self.owner_button):
-            inner.addWidget(part)
+        inner.addLayout(self._business_columns())
         inner.addLayout(lines)
-        self.table.setMinimumHeight(220)
+        self.table.setMinimumHeight(300)
         for part in (self.table, self.errors["workers"], self.cell_problem, self.consent_box):
             inner.addWidget(part)
         top = QHBoxLayout()
@@ -128,6 +150,7 @@ class EmployerForm(FormActions):
             combo.currentIndexChanged.connect(lambda _i: self.context_changed())
         for box in self.program_boxes.values():
             box.toggled.connect(lambda _c: self.context_changed())
+            box.toggled.connect(lambda _c: self._form_changed())
         self.workers.dataChanged.connect(self._lines_changed)
         self.workers.rowsInserted.connect(self._lines_changed)
         self.workers.rowsRemoved.connect(self._lines_changed)
@@ -163,11 +186,11 @@ class EmployerForm(FormActions):
 
     def _set_tab_order(self) -> None:
         order = [
-            self.nib,
-            self.npwp,
             self.owner_nik,
             self.owner_name,
             self.owner_phone,
+            self.nib,
+            self.npwp,
             self.size_class,
             self.size_basis,
             self.sector,
@@ -175,9 +198,10 @@ class EmployerForm(FormActions):
             self.risk_assigned,
             self.start_date,
             *self.program_boxes.values(),
+            self.table,
             self.owner_button,
             self.add_button,
-            self.table,
+            self.remove_button,
             self.consent,
             self.submit_button,
         ]
@@ -194,7 +218,7 @@ class EmployerForm(FormActions):
         self._show(self.restored, None)
         self.clear_problems()
         self._status(self.message, "hint", "")
-        for part in (self.business_box, self.table):
+        for part in (self.business_box, self.programs_box, self.table):
             part.setEnabled(True)
         self.submit_button.setVisible(True)
         for button in (self.print_button, self.pdf_button):
@@ -216,7 +240,7 @@ class EmployerForm(FormActions):
             if state and (registration is None or self.business_box.isEnabled()):
                 self.restore(dict(state))
                 self._show(self.restored, self.tr("What was typed before is back."))
-            self.nib.setFocus()
+            self.owner_nik.setFocus()
 
         Op(
             self,

@@ -50,13 +50,16 @@ class LiveForm(EmployerFields):
             if locked:
                 box.setChecked(True)
             box.setEnabled(not locked)
-            box.setToolTip(self.tr("Required for a business of this size") if locked else "")
+            name = box.accessibleName()
+            if locked:
+                name += "\n" + self.tr("Required for a business of this size")
+            box.setToolTip(name)
             box.blockSignals(False)
         jp, jht = self.program_boxes["JP"], self.program_boxes["JHT"]
         if not jht.isChecked():
             jp.setChecked(False)
             jp.setEnabled(False)
-            jp.setToolTip(self.tr("JP only with JHT"))
+            jp.setToolTip(jp.accessibleName() + "\n" + self.tr("JP only with JHT"))
         elif "JP" not in minimum:
             jp.setEnabled(True)
 

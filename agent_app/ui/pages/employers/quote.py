@@ -71,6 +71,7 @@ class QuotePanel(QFrame):
         self.jkp.setText("")
         self.error.setObjectName(kind)
         self.error.setText(text)
+        self.error.setVisible(bool(text))
         self.error.style().unpolish(self.error)
         self.error.style().polish(self.error)
 
@@ -78,6 +79,7 @@ class QuotePanel(QFrame):
         """`quote`, and JKP for the `jkp_wages` of the workers who qualify."""
         self.quote = quote
         self.error.setText("")
+        self.error.setVisible(False)
         rows = []
         for program in quote.programs:
             employer = sum(w.employer[program] for w in quote.workers)
@@ -101,6 +103,7 @@ class QuotePanel(QFrame):
             )
         )
         self.jkp.setText(self._jkp_text(quote, jkp_wages))
+        self.jkp.setVisible(bool(self.jkp.text()))
 
     def _jkp_text(self, quote: ec.EmployerQuote, wages: Sequence[int]) -> str:
         if not wages or not {"JKK", "JKM", "JHT"} <= set(quote.programs):

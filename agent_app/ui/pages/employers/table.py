@@ -90,8 +90,12 @@ class WorkersTable(QTableView):
             | QAbstractItemView.EditTrigger.DoubleClicked
         )
         self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setMinimumSectionSize(40)
+        header = self.horizontalHeader()
         for name, width in _WIDTHS.items():
-            self.setColumnWidth(COLUMN[name], width)
+            # never narrower than the column's name in the person's language
+            column = COLUMN[name]
+            self.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
         self.verticalHeader().setDefaultSectionSize(26)
         self.setAccessibleName(self.tr("Workers"))
         remove = QShortcut(QKeySequence("Ctrl+Delete"), self, self.remove_current)
