@@ -181,7 +181,7 @@ class EmployerForm(FormActions):
         found = self.table.problem_here()
         text = None
         if found is not None:
-            text = self.tr("{field}: {problem}").format(field=found[0], problem=found[1])
+            text = f"{found[0]}: {found[1]}"
         self._show(self.cell_problem, text)
 
     def _set_tab_order(self) -> None:
