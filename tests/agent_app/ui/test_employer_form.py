@@ -276,9 +276,22 @@ def test_a_switch_of_user_saves_the_draft(qtbot: Any, window: Any) -> None:
     form = open_form(qtbot, window)
     add_workers(form)
     form.autosave_timer.stop()
-    window.save_forms()  # what a lock, a switch or a close does first
+    window.lock("switch")  # the next person: this one's session ends
+    assert window.workspace is None
     state = backend.form_draft(f"employer:{BUSINESS_ID}")["state"]
-    assert len(state["lines"]) == 3
+    assert [line["monthly_wage"] for line in state["lines"]] == list(WAGES)
+
+
+def test_autosaved_within_seconds_of_a_change(qtbot: Any, window: Any) -> None:
+    """What a crash leaves: the draft the autosave wrote (AUTOSAVE_MS after the change)."""
+    backend = window.shell.backend
+    form = open_form(qtbot, window)
+    assert not form.autosave_timer.isActive()  # opening is not a change
+    add_workers(form, ("2500000",))
+    assert form.autosave_timer.isActive() and form.autosave_timer.interval() <= 2000
+    qtbot.waitUntil(lambda: backend.form_draft(f"employer:{BUSINESS_ID}") is not None, timeout=3000)
+    state = backend.form_draft(f"employer:{BUSINESS_ID}")["state"]
+    assert state["lines"][0]["nik"] == synthetic_nik(0)
 
 
 def test_enroll_the_owner_as_bpu(qtbot: Any, window: Any) -> None:
