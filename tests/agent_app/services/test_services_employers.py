@@ -255,3 +255,25 @@ def test_the_server_check_of_many_niks_stops_asking_once_it_cannot(
         "unknown",
     ]
     assert found["5"].reason == "network"
+
+
+def test_the_owner_is_enrolled_as_bpu_from_the_registrations_fields(
+    uow: SqlUnitOfWork, actor: Actor, business_id: str, enrollment_fields: Any
+) -> None:
+    registration = registration_fields(business_id)
+    prefill = employers.owner_enrollment_prefill(registration)
+    assert prefill == {
+        "nik": registration["owner_nik"],
+        "full_name": "Ibu Sari",
+        "phone": "+6281234567890",
+        "business_id": business_id,
+        "region_code": "16.71.03",
+        "birth_date": "1975-03-14",
+        "gender": "M",
+    }
+    fields = {**enrollment_fields(1), **prefill}
+    owner = enrollments.submit_form(uow, actor, fields)
+    assert owner.business_id == business_id and owner.nik == registration["owner_nik"]
+    # The owner is not one of the workers: the registration still goes through.
+    employers.submit(uow, actor, registration)
+    assert employers.owner_enrollment_prefill({"owner_nik": "123"}) == {"nik": "123"}
