@@ -189,3 +189,59 @@ def test_an_incomplete_pulled_registration_is_skipped_and_the_page_applied(
     assert store.apply_pulled([broken, good], "c") == 1
     assert [r.id for r in employers.for_business(uow, actor, business_id)] == [good["entity_id"]]
     assert store.get_cursor() == "c"
+
+
+def _conflict(store: LocalStore, op: dict[str, Any], current: dict[str, Any], version: int) -> None:
+    store.mark_results(
+        [
+            {
+                "op_id": op["op_id"],
+                "status": "conflict",
+                "entity_version": version,
+                "error": {"code": "field_changed", "message": "changed on the server"},
+                "current": current,
+            }
+        ]
+    )
+
+
+@pytest.mark.parametrize("choice", ["mine", "server"])
+def test_a_correction_in_conflict_is_settled_either_way(
+    pushable: None,
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    engine: Engine,
+    business_id: str,
+    choice: str,
+) -> None:
+    from agent_app.services.sync import conflicts
+
+    fields = registration_fields(business_id)
+    registration_id = employers.submit(uow, actor, fields)
+    store = LocalStore(engine)
+    [create] = _mine(store)
+    store.mark_results([{"op_id": create["op_id"], "status": "applied", "entity_version": 1}])
+    back = _pulled(str(registration_id), business_id, 2, status="needs_correction")
+    store.apply_pulled([back], "c1")
+    fields["workers"][0]["monthly_wage"] = 2_600_000
+    employers.submit(uow, actor, fields, registration_id=registration_id)
+    [update] = _mine(store)
+    server = {**back["fields"], "owner_name": "Ibu Sari Dewi", "npp": None, "status": "submitted"}
+    server["workers"] = [worker_fields(7)]
+    _conflict(store, update, server, 3)
+    conflicts.resolve_conflict(lambda: SqlUnitOfWork(engine), actor, update["op_id"], choice)
+    found = employers.get(uow, actor, registration_id)
+    niks = employers.local_nik_conflicts(
+        uow, actor, [worker_fields(0)["nik"], worker_fields(7)["nik"]]
+    )
+    if choice == "mine":
+        [again] = _mine(store)
+        assert (again["kind"], again["base_version"]) == ("update", 3)
+        assert not set(again["fields"]) & {"status", "npp", "review_reason"}  # never sent
+        assert found.workers[0].monthly_wage == 2_600_000
+        assert set(niks) == {worker_fields(0)["nik"]}
+    else:
+        assert _mine(store) == []
+        assert found.owner_name == "Ibu Sari Dewi" and found.version == 3
+        assert [w.nik for w in found.workers] == [worker_fields(7)["nik"]]
+        assert set(niks) == {worker_fields(7)["nik"]}  # the index follows the server's lines
