@@ -25,7 +25,7 @@ ENTITY = keys.EMPLOYER_REGISTRATION
 
 @pytest.fixture(autouse=True)
 def pushable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(app_store, "PUSHABLE", (*app_store.PUSHABLE, ENTITY))
+    monkeypatch.setattr(app_store, "PUSHABLE", tuple({*app_store.PUSHABLE, ENTITY}))
 
 
 def _left(engine: Engine) -> tuple[list[str], int, int]:
