@@ -124,8 +124,13 @@ SERVER_SET: Mapping[str, frozenset[str]] = {
 }
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def value_to_wire(value: Any) -> Any:
     """One value in its wire form."""
+    if type(value) in _PLAIN:  # the most common case first (an enum's type is its own)
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.datetime):

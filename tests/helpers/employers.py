@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from agent_app.domain import consent_texts
 from tests.helpers.niks import nik, nik_birth_date, synthetic_nik
 
 OWNER_NIK = nik(dt.date(1975, 3, 14), False, 1)
@@ -51,10 +52,10 @@ def registration_fields(
         "start_date": "2026-12-01",
         "programs": ["JKK", "JKM"],
         "workers": [worker_fields(first + i, w) for i, w in enumerate(wages)],
-        "consent": {
-            "text_version": "2026.1",
-            "text_sha256": "ab" * 32,
-            "given_at": "2026-12-03T10:00:00+07:00",
+        "consent": {  # the shipped text, which a server takes as published
+            "text_version": consent_texts.SHIPPED["id"].version,
+            "text_sha256": consent_texts.SHIPPED["id"].sha256,
+            "given_at": "2026-12-01T00:10:00+07:00",
             "method": "tick",
             "signature_sha256": None,
         },

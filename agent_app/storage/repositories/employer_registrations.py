@@ -126,10 +126,12 @@ class EmployerRegistrationRepository:
         end: dt.date,
         *,
         agent_code: str | None = None,
+        event_id: str | None = None,
         zone: str = clock.DEFAULT_ZONE,
     ) -> dict[str, int]:
-        """Registrations submitted here between two days (inclusive), by status. A pulled
-        registration this laptop never submitted counts from when it arrived."""
+        """Registrations submitted between two days (inclusive), by status; `event_id`: of
+        the businesses registered at that event. A pulled registration this laptop never
+        submitted counts from when it arrived."""
         submitted = sa.func.coalesce(_T.recorded_at, _T.created_at)
         stmt = (
             sa.select(_T.status, sa.func.count())
@@ -138,4 +140,7 @@ class EmployerRegistrationRepository:
         )
         if agent_code:
             stmt = stmt.where(_T.agent_code == agent_code)
+        if event_id:
+            b = tables.Business
+            stmt = stmt.where(_T.business_id.in_(sa.select(b.id).where(b.event_id == event_id)))
         return {str(status): int(n) for status, n in self.session.execute(stmt)}

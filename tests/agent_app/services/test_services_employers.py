@@ -18,6 +18,8 @@ from agent_app.services.errors import Frozen, NotFound, ValidationFailed
 from agent_app.services.sync import participants
 from agent_app.storage import tables
 from agent_app.storage.uow import SqlUnitOfWork
+from sync import client as sync_client
+from sync import protocol
 from tests.helpers.employers import registration_fields, worker_fields
 
 ENTITY = keys.EMPLOYER_REGISTRATION
@@ -230,28 +232,96 @@ def test_a_refused_create_is_editable_and_goes_again_as_a_create(
     assert count_rows(uow) == (1, 2)  # the NIK index follows the lines
 
 
-def test_the_server_check_of_many_niks_stops_asking_once_it_cannot(
+class _FakeClient:
+    """The sync client's participant checks: the list (or a 404 like an older server), one
+    NIK at a time, or no answer from `fail_after` calls on."""
+
+    def __init__(self, *, has_list: bool = True, fail_after: int | None = None) -> None:
+        self.has_list = has_list
+        self.fail_after = fail_after
+        self.calls: list[tuple[str, int]] = []
+        self.logged_in = True
+        self.session = type("S", (), {"close": lambda self: None})()
+
+    def _call(self, name: str, count: int) -> None:
+        if self.fail_after is not None and len(self.calls) >= self.fail_after:
+            raise sync_client.SyncError("network", "timeout", "no answer")
+        self.calls.append((name, count))
+
+    def _one(self, nik: str) -> Any:
+        enrolled = nik.endswith("1")
+        return protocol.ParticipantCheckResponse(
+            enrolled=enrolled, branch="PLG" if enrolled else None
+        )
+
+    def check_participant_list(self, niks: list[str]) -> list[Any]:
+        if not self.has_list:
+            raise sync_client.SyncError("protocol", "not_found", "no such path", 404)
+        self._call("list", len(niks))
+        return [self._one(nik) for nik in niks]
+
+    def check_participant(self, nik: str) -> Any:
+        self._call("one", 1)
+        return self._one(nik)
+
+
+def _check(
+    monkeypatch: pytest.MonkeyPatch, uow: SqlUnitOfWork, actor: Actor, client: Any, niks: Any
+) -> dict[str, participants.ParticipantCheck]:
+    monkeypatch.setattr(participants, "client_for", lambda *_a, **_k: client)
+    return participants.check_participants(lambda: uow, actor, "https://x", niks)
+
+
+def test_the_server_check_of_many_niks_asks_once_with_the_list(
     uow: SqlUnitOfWork, actor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked: list[str] = []
-    answers = {"1": participants.ParticipantCheck("enrolled", "PLG")}
+    niks = [worker_fields(i)["nik"] for i in range(600)]
+    client = _FakeClient()
+    found = _check(monkeypatch, uow, actor, client, [*niks, niks[0], "123"])
+    assert client.calls == [("list", 500), ("list", 100)]  # the server's most per call
+    assert found["123"].reason == "invalid_nik"  # never sent: it would refuse the list
+    assert all(found[n].enrolled is n.endswith("1") for n in niks)
+    enrolled = next(n for n in niks if n.endswith("1"))
+    assert found[enrolled].branch == "PLG"
 
-    def one(_factory: Any, _actor: Any, _url: Any, nik: str, **_kw: Any) -> Any:
-        asked.append(nik)
-        if nik == "3":
-            return participants.ParticipantCheck("unknown", reason="network")
-        return answers.get(nik, participants.ParticipantCheck("not_enrolled"))
 
-    monkeypatch.setattr(participants, "check_participant", one)
-    found = participants.check_participants(
-        lambda: uow, actor, "https://x", ["1", "2", "2", "3", "4", "5"]
-    )
-    assert asked == ["1", "2", "3"]  # once each; none after the server stopped answering
-    assert [found[n].state for n in "12345"] == [
-        "enrolled",
-        "not_enrolled",
-        "unknown",
-        "unknown",
-        "unknown",
+def test_an_older_server_is_asked_one_nik_at_a_time_and_a_silent_one_not_waited_for(
+    uow: SqlUnitOfWork, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    niks = [worker_fields(i)["nik"] for i in range(5)]
+    older = _FakeClient(has_list=False)
+    found = _check(monkeypatch, uow, actor, older, niks)
+    assert older.calls == [("one", 1)] * 5
+    assert [found[n].state for n in niks] == [
+        "enrolled" if n.endswith("1") else "not_enrolled" for n in niks
     ]
-    assert found["5"].reason == "network"
+    silent = _FakeClient(has_list=False, fail_after=2)
+    found = _check(monkeypatch, uow, actor, silent, niks)
+    assert len(silent.calls) == 2  # none after the server stopped answering
+    assert [found[n].state for n in niks[2:]] == ["unknown"] * 3
+    assert found[niks[4]].reason == "timeout"
+    assert participants.check_participants(lambda: uow, actor, None, niks)[niks[0]].reason == (
+        "no_server"
+    )
+
+
+def test_the_owner_is_enrolled_as_bpu_from_the_registrations_fields(
+    uow: SqlUnitOfWork, actor: Actor, business_id: str, enrollment_fields: Any
+) -> None:
+    registration = registration_fields(business_id)
+    prefill = employers.owner_enrollment_prefill(registration)
+    assert prefill == {
+        "nik": registration["owner_nik"],
+        "full_name": "Ibu Sari",
+        "phone": "+6281234567890",
+        "business_id": business_id,
+        "region_code": "16.71.03",
+        "birth_date": "1975-03-14",
+        "gender": "M",
+    }
+    fields = {**enrollment_fields(1), **prefill}
+    owner = enrollments.submit_form(uow, actor, fields)
+    assert owner.business_id == business_id and owner.nik == registration["owner_nik"]
+    # The owner is not one of the workers: the registration still goes through.
+    employers.submit(uow, actor, registration)
+    assert employers.owner_enrollment_prefill({"owner_nik": "123"}) == {"nik": "123"}
