@@ -327,3 +327,19 @@ def test_summary_printing_is_audited(qtbot: Any, window: Any, tmp_path: Any) -> 
     form.save_summary(target)
     assert target.read_bytes().startswith(b"%PDF")
     assert backend.summaries_printed == [(form.registration_id, "pdf")]
+
+
+def test_the_usaha_page_offers_an_unfinished_registration(qtbot: Any, window: Any) -> None:
+    backend = window.shell.backend
+    form = open_form(qtbot, window)
+    add_workers(form, ("2500000", "3.000.0x0"))
+    form.save_now()
+    page = window.workspace.pages["businesses"]
+    page.show_list()
+    page.offer_resume()  # as after a restart
+    assert page.resume_bar.isVisibleTo(page)
+    assert page.resume_label.text().startswith("Pendaftaran pemberi kerja belum selesai")
+    page.resume()
+    assert page.stack.currentWidget() is page.employer_form
+    assert [line["monthly_wage"] for line in form.workers.lines] == ["2500000", "3.000.0x0"]
+    assert backend.form_draft(f"employer:{BUSINESS_ID}") is not None
