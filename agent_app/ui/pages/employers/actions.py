@@ -40,6 +40,7 @@ class FormActions(FormValues):
 
     def _form_changed(self) -> None:
         if not self._quiet and self.business is not None:
+            self.dirty = True
             self.autosave_timer.start()
 
     def save_now(self) -> None:

@@ -37,6 +37,7 @@ class EmployerFields(QWidget):
         self.submitting = False
         self._quiet = False  # filling the form by program: not a change to autosave
         self.warm = False  # the holiday calendar (the due date) is loaded
+        self.dirty = False  # something was typed or chosen since the form was filled
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
         self.autosave_timer.setInterval(AUTOSAVE_MS)

@@ -213,7 +213,9 @@ class EmployerForm(FormActions):
     def open_for(self, business: Any) -> None:
         """The registration of `business`: the stored one with its status, else the draft
         left unfinished, else a new one prefilled from the business."""
-        self.registration, self.registration_id = None, None
+        if self.business is not None and self.autosave_timer.isActive():
+            self.save_now()  # the previous business's last changes
+        self.registration, self.registration_id, self.dirty = None, None, False
         self._status(self.status_banner, "ok", "")
         self._show(self.restored, None)
         self.clear_problems()

@@ -95,7 +95,7 @@ class FormValues(LiveForm):
         }
 
     def touched(self) -> bool:
-        return bool(self.workers.rowCount()) or self.consent.isChecked()
+        return self.dirty or bool(self.workers.rowCount()) or self.consent.isChecked()
 
     def draft_state(self) -> dict[str, Any]:
         """The form as plain values, for the autosaved draft."""
