@@ -155,6 +155,13 @@ def test_the_nik_is_checked_like_a_bpu_nik(qtbot: Any, window: Any) -> None:
     assert form.workers.index(row, COLUMN["birth_date"]).data() == "1 Jan 1980"
     tip = form.workers.index(row, COLUMN["nik"]).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Lahir 1 Jan 1980")
+    # a gender or birth date apart from the NIK is said beside the line, never blocking
+    form.workers.set_cell(row, "gender", "M")
+    form.workers.set_cell(row, "birth_date", "02/01/1980")
+    notes = form.workers.index(row, COLUMN["notes"]).data()
+    assert "NIK ini milik seorang perempuan" in notes
+    assert len(form.workers.warnings(row)) == 2  # the gender and the birth date
+    assert form.workers.problems(row) == {}
     form.workers.set_cell(row, "nik", "9971050101800001")
     assert form.workers.problems(row)["nik"]  # an unknown province
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from agent_app.domain import identity
 from agent_app.domain.employer_contributions import WorkerShare
 from agent_app.ui import datefields, i18n, labels, nik_check
 
@@ -169,6 +170,26 @@ class WorkersModel(QAbstractTableModel):
                 found["wage_below_minimum_reason"] = needs
         return found
 
+    def warnings(self, row: int) -> list[str]:
+        """What the NIK says against the line (a birth date, a gender): shown, never blocking
+        (a KTP may be misprinted, as the BPU form allows with a reason)."""
+        info = self.nik(row).info
+        if info is None:
+            return []
+        found = []
+        born = self.date(row, "birth_date")
+        text = identity.birth_date_mismatch(info, born) if born else None
+        if text is not None:
+            found.append(text.in_language(i18n.current_language()))
+        gender = self.lines[row]["gender"]
+        if gender and gender != str(info.gender.value):
+            found.append(
+                QCoreApplication.translate(
+                    "WorkersModel", "The NIK is of a {gender} person: check the gender, or the NIK."
+                ).format(gender=labels.genders()[str(info.gender.value)].lower())
+            )
+        return found
+
     def recheck(self) -> None:
         """The size, the region or the conflicts changed: every line is judged again."""
         self._checked = {}
@@ -270,7 +291,7 @@ class WorkersModel(QAbstractTableModel):
     def _display(self, row: int, field: str) -> str:
         line = self.lines[row]
         if field == "notes":
-            return " · ".join(self.problems(row).values())
+            return " · ".join([*self.problems(row).values(), *self.warnings(row)])
         if field == "contribution":
             share = self.shares[row] if row < len(self.shares) else None
             if share is None:
