@@ -350,3 +350,16 @@ def test_the_usaha_page_offers_an_unfinished_registration(qtbot: Any, window: An
     assert page.stack.currentWidget() is page.employer_form
     assert [line["monthly_wage"] for line in form.workers.lines] == ["2500000", "3.000.0x0"]
     assert backend.form_draft(f"employer:{BUSINESS_ID}") is not None
+
+
+def test_tab_goes_field_by_field_into_the_table(qtbot: Any, window: Any) -> None:
+    form = open_form(qtbot, window)
+    form.owner_nik.setFocus()
+    seen = []
+    for _ in range(6):
+        seen.append(QApplication.focusWidget())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert seen[:5] == [form.owner_nik, form.owner_name, form.owner_phone, form.nib, form.npwp]
+    form.program_boxes["JHT"].setFocus()  # JP is locked without JHT: Tab passes it by
+    qtbot.keyClick(form.program_boxes["JHT"], Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.table
