@@ -170,6 +170,7 @@ class FormActions(FormValues):
         self._busy(False)
         self.forget_draft()
         self.show_registration(registration)
+        self.ctx.businesses_changed.emit()  # the Beranda's employers target counts it
         self.ctx.sync_wanted.emit()
         self.submitted.emit(registration)
 
