@@ -89,6 +89,10 @@ def test_the_worked_example_quotes_live(qtbot: Any, window: Any) -> None:
     assert form.quote_panel.jkp.text() == ""
     form.workers.set_cell(0, "jkn", True)
     assert "JKP" in form.quote_panel.jkp.text()
+    assert "untuk 1 pekerja" in form.quote_panel.jkp.text()
+    form.workers.set_cell(1, "jkn", True)
+    form.workers.set_cell(1, "birth_date", "01/01/1970")  # 56: too old for JKP
+    assert "untuk 1 pekerja" in form.quote_panel.jkp.text()
     assert form.quote_panel.quote.total == 840_840  # never added to the bill
     # unticking JHT drops JP with it
     form.program_boxes["JHT"].click()

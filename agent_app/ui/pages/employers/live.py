@@ -21,6 +21,10 @@ def warm_due_dates(month: dt.date) -> dt.date:
     return ec.due_date(month)
 
 
+#: A worker qualifies for JKP when registered before this age (DOMAIN.md).
+JKP_MAX_AGE = 54
+
+
 class LiveForm(EmployerFields):
     """The checks and the quote as the person types."""
 
@@ -138,8 +142,21 @@ class LiveForm(EmployerFields):
             self._no_quote(exc.text)
             return
         model.set_shares(quote.workers)
-        jkp = [valid[row] for row in rows if model.lines[row]["jkn"]]
+        jkp = [valid[row] for row in rows if self._jkp_qualifies(row)]
         self.quote_panel.show_quote(quote, jkp)
+
+    def _jkp_qualifies(self, row: int) -> bool:
+        """In JKN and under 54 (DOMAIN.md; the programs are the panel's to check)."""
+        model = self.workers
+        if not model.lines[row]["jkn"]:
+            return False
+        info = model.nik(row).info
+        born = model.date(row, "birth_date") or (info.birth_date if info else None)
+        if born is None:
+            return True  # not known yet: said for information only
+        today = self.ctx.today()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return age < JKP_MAX_AGE
 
     def _no_quote(self, text: Text) -> None:
         self.workers.set_shares(None)
