@@ -229,7 +229,6 @@ class EmployerForm(FormActions):
         self.title.setText(
             self.tr("Register {name} as an employer").format(name=value(business, "name", ""))
         )
-        self.warm_up()
         self.context_changed()
         backend, business_id = self.ctx.backend, str(value(business, "id"))
         key = self.draft_key()
@@ -248,6 +247,7 @@ class EmployerForm(FormActions):
             self,
             lambda: (backend.employer_registration(business_id), backend.form_draft(key)),
         ).success(found).run()
+        self.warm_up()  # after the lookup: the database thread runs them in turn
 
     def go_back(self) -> None:
         """Esc: the draft is kept (saved now) and the business's page comes back."""
