@@ -325,3 +325,18 @@ def test_the_owner_is_enrolled_as_bpu_from_the_registrations_fields(
     # The owner is not one of the workers: the registration still goes through.
     employers.submit(uow, actor, registration)
     assert employers.owner_enrollment_prefill({"owner_nik": "123"}) == {"nik": "123"}
+
+
+def test_a_worker_of_a_registration_here_is_not_enrolled_again_as_bpu(
+    uow: SqlUnitOfWork, actor: Actor, business_id: str, enrollment_fields: Any
+) -> None:
+    fields = registration_fields(business_id, wages=(3_000_000,))
+    worker = fields["workers"][0]
+    worker.update(nik=enrollment_fields(3)["nik"], birth_date="1999-09-05", gender="F")
+    employers.submit(uow, actor, fields)
+    with pytest.raises(ValidationFailed) as caught:
+        enrollments.submit_form(uow, actor, enrollment_fields(3))
+    [problem] = caught.value.problems
+    assert (problem.field, problem.code) == ("nik", "duplicate_nik")
+    assert "Pempek Cek Sari" in problem.message_en
+    assert enrollments.count(uow) == 0  # nothing half-saved
