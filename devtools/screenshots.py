@@ -101,6 +101,9 @@ def _run(out: Path, lang: str) -> int:
     shots = _Shots(qt_app, shell, today, out)
     shots.login()
     shots.businesses()
+    from devtools import employer_screenshots
+
+    employer_screenshots.employer(shots, _busiest_business(shell))
     shots.enrollments()
     shots.booth()
     shots.other_pages()

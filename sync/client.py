@@ -20,10 +20,11 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pydantic
 import requests
 
 from sync import protocol
@@ -57,6 +58,15 @@ __all__ = [
 #: Refresh the access token this many seconds before it expires instead of waiting for a 401.
 REFRESH_MARGIN_SECONDS = 30.0
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+#: The most NIKs one list check takes (the server's limit: an employer registration's most
+#: workers).
+MAX_CHECKED_NIKS = 500
+
+
+class _ParticipantList(pydantic.BaseModel):
+    """The answer of `POST /v1/participants/check-list` (1.1)."""
+
+    results: list[protocol.ParticipantCheckResponse]
 
 
 @dataclass(frozen=True)
@@ -295,6 +305,22 @@ class SyncClient(Transport):
         body = protocol.ParticipantCheckRequest(nik=nik).model_dump()
         response = self._authed("POST", "/v1/participants/check", json_body=body)
         return self._parse(response, protocol.ParticipantCheckResponse)
+
+    def check_participant_list(
+        self, niks: Sequence[str]
+    ) -> list[protocol.ParticipantCheckResponse]:
+        """1.1: many NIKs in one check (an employer registration's workers; at most
+        `MAX_CHECKED_NIKS`), one answer per NIK in their order. A server without the list
+        check answers 404 (`SyncError` with `status` 404): ask one NIK at a time there."""
+        response = self._authed(
+            "POST", "/v1/participants/check-list", json_body={"niks": list(niks)}
+        )
+        answer = self._parse(response, _ParticipantList)
+        if len(answer.results) != len(niks):
+            raise SyncError(
+                "protocol", "bad_answer", "The server answered another number of NIKs.", 200
+            )
+        return answer.results
 
     def head_attachment(self, sha256: str) -> bool:
         """Whether the server holds the attachment `sha256` (1.1: HEAD 200, or 404)."""

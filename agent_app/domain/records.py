@@ -189,3 +189,66 @@ class Enrollment:
     version: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerWorker:
+    """One worker line of an employer registration (its `workers`, in the line's order)."""
+
+    nik: str
+    full_name: str
+    birth_date: dt.date
+    gender: Gender
+    start_date: dt.date
+    monthly_wage: int
+    jkn: bool
+    birth_place: str | None = None
+    wage_below_minimum_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerRegistration:
+    """A business registered as an employer (PU) with its workers (DOMAIN.md, "Registering an
+    UMKM as an employer"). Its review (`status`, `review_reason`, `review_reason_code`) and the
+    employer number BPJS issues (`npp`) come from the server; `recorded_at` is when it was
+    submitted here (its contribution month); `sync_state` is this laptop's (pending, synced,
+    rejected, conflict)."""
+
+    id: str
+    business_id: str
+    owner_name: str
+    owner_phone: str  # E.164
+    size_class: SizeClass
+    size_basis: str  # capital | sales
+    sector: str
+    risk_group: str
+    risk_group_assigned: bool
+    start_date: dt.date
+    programs: tuple[str, ...]
+    workers: tuple[EmployerWorker, ...]
+    monthly_contribution: int
+    consent: Consent | None = None
+    nib: str | None = None
+    npwp: str | None = None
+    owner_nik: str | None = None
+    region_code: str | None = None
+    status: EnrollmentStatus = EnrollmentStatus.SUBMITTED
+    review_reason: str | None = None
+    review_reason_code: str | None = None
+    npp: str | None = None
+    agent_code: str | None = None
+    recorded_at: dt.datetime | None = None
+    version: int | None = None
+    sync_state: str | None = None
+
+    @property
+    def editable(self) -> bool:
+        """Sent back for correction, or its create refused by the server (rejected, or a
+        conflict such as a worker already enrolled elsewhere: nothing exists there)."""
+        if self.status is EnrollmentStatus.NEEDS_CORRECTION:
+            return True
+        return (
+            self.status is EnrollmentStatus.SUBMITTED
+            and self.version is None
+            and self.sync_state in ("rejected", "conflict")
+        )

@@ -2,7 +2,9 @@
 
 An agent sees their own numbers (they are paid on them); a supervisor sees everything on this
 laptop. Progress counts what this laptop knows: records made here and those pulled from the
-server. The `employers` metric counts businesses with status enrolled (it has no date).
+server. The `employers` metric counts employer registrations submitted inside the target's
+period: accepted ones are its progress, and those submitted but not yet reviewed are shown
+beside it (`pending`); one sent back for correction counts in neither.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from agent_app.storage.uow import SqlUnitOfWork
 class TargetProgress:
     target: records.Target
     achieved: int
+    #: Submitted, not yet accepted (the `employers` metric: awaiting the branch's review).
+    pending: int = 0
 
     @property
     def goal(self) -> int:
@@ -47,6 +51,31 @@ class DashboardSummary:
     assignments: tuple[records.Assignment, ...] = ()
 
 
+def _progress(
+    uow: SqlUnitOfWork,
+    target: records.Target,
+    agent_code: str | None,
+    event_id: str | None,
+    zone: str,
+) -> TargetProgress:
+    """The target's progress (its period's days are the branch's, so the period ends at the
+    branch's midnight: docs/time.md)."""
+    if target.metric == "employers":
+        counts = uow.employer_registrations.count_by_status(
+            target.period_start,
+            target.period_end,
+            agent_code=agent_code,
+            event_id=event_id,
+            zone=zone,
+        )
+        return TargetProgress(
+            target,
+            counts.get(keys.EnrollmentStatus.ACCEPTED.value, 0),
+            counts.get(keys.EnrollmentStatus.SUBMITTED.value, 0),
+        )
+    return TargetProgress(target, _achieved(uow, target, agent_code, event_id, zone))
+
+
 def _achieved(
     uow: SqlUnitOfWork,
     target: records.Target,
@@ -54,8 +83,7 @@ def _achieved(
     event_id: str | None,
     zone: str,
 ) -> int:
-    """What counts towards the target: its period's days are the branch's, so the period ends
-    at the branch's midnight (docs/time.md)."""
+    """What counts towards a target of records made in its period."""
     start, end = target.period_start, target.period_end
     if target.metric == "enrollments":
         return uow.enrollments.count_submitted(
@@ -68,10 +96,6 @@ def _achieved(
     if target.metric == "visits":
         return uow.visits.count_between(
             start, end, agent_code=agent_code, event_id=event_id, zone=zone
-        )
-    if target.metric == "employers":
-        return uow.businesses.count_status(
-            keys.BusinessStatus.ENROLLED.value, event_id=event_id, registered_by=agent_code
         )
     return 0
 
@@ -94,12 +118,11 @@ def summary(
         progress = []
         for target in uow.targets.for_scopes(scopes, on):
             if target.scope == "agent":
-                achieved = _achieved(uow, target, actor.agent_code, None, zone)
+                progress.append(_progress(uow, target, actor.agent_code, None, zone))
             elif target.scope == "event":
-                achieved = _achieved(uow, target, None, target.scope_id, zone)
+                progress.append(_progress(uow, target, None, target.scope_id, zone))
             else:
-                achieved = _achieved(uow, target, None, None, zone)
-            progress.append(TargetProgress(target, achieved))
+                progress.append(_progress(uow, target, None, None, zone))
         drafts = uow.enrollments.count(
             rows.EnrollmentFilter(status=keys.EnrollmentStatus.DRAFT.value, agent_code=mine)
         )

@@ -14,6 +14,7 @@ _ENTITY_NAMES = {
     "enrollment": Text.of("Enrollment"),
     "event": Text.of("Event"),
     "assignment": Text.of("Assignment"),
+    "employer_registration": Text.of("Employer registration"),
 }
 
 

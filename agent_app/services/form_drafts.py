@@ -25,6 +25,10 @@ NEW_BUSINESS = "business:new"
 #: A business form's key: `business:new`, or `business:<id>` while editing one.
 BUSINESS_PREFIX = "business:"
 VISIT_PREFIX = "visit:"
+#: An employer registration's key: `employer:<business id>` (one per business).
+EMPLOYER_PREFIX = "employer:"
+#: The forms the Usaha page offers to resume.
+_RESUMED_HERE = (BUSINESS_PREFIX, VISIT_PREFIX, EMPLOYER_PREFIX)
 
 
 def save(uow: SqlUnitOfWork, actor: Actor, form: str, state: dict[str, Any]) -> None:
@@ -41,13 +45,14 @@ def get(uow: SqlUnitOfWork, actor: Actor, form: str) -> FormDraft | None:
 
 
 def unfinished_business_forms(uow: SqlUnitOfWork, actor: Actor) -> list[FormDraft]:
-    """The actor's autosaved business and visit forms, the most recent first (the enrollment
-    form offers its own): what the Usaha page offers to resume after a restart."""
+    """The actor's autosaved business, visit and employer registration forms, the most recent
+    first (the enrollment form offers its own): what the Usaha page offers to resume after a
+    restart."""
     with uow:
         return [
             draft
             for draft in uow.form_drafts.list_for(actor.agent_code)
-            if draft.form.startswith((BUSINESS_PREFIX, VISIT_PREFIX)) and draft.state
+            if draft.form.startswith(_RESUMED_HERE) and draft.state
         ]
 
 

@@ -23,6 +23,9 @@ every successful sync (`purge`):
   are; a form still being worked on is saved again within seconds and stays.
 - **Accepted enrollments** (the final decision) untouched for `ACCEPTED_DAYS` are removed from
   the laptop; the server keeps them, and a pull brings one back if the server changes it.
+- **Employer registrations** (their workers' NIKs, names and wages are personal data) go the
+  same way as enrollments: deleted on the server, or accepted and untouched for
+  `ACCEPTED_DAYS`, with the index of their workers' NIKs.
 - **Photos and signatures** (`attachments`) that nothing references any more once the above
   is gone (no record, op or saved form names them) go in the same transaction; one younger
   than a day stays (its form may still be open).
@@ -38,6 +41,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from agent_app.storage import tables
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -55,6 +59,8 @@ class Purged:
     audit_entries: int = 0
     form_drafts: int = 0
     attachments: int = 0
+    deleted_registrations: int = 0
+    accepted_registrations: int = 0
 
     @property
     def anything(self) -> bool:
@@ -65,6 +71,8 @@ class Purged:
             or self.audit_entries
             or self.form_drafts
             or self.attachments
+            or self.deleted_registrations
+            or self.accepted_registrations
         )
 
 
@@ -77,10 +85,13 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
     with uow:
         kept = uow.retention
         # Enrollments the server no longer has, or has settled for good and nobody touched.
-        deleted_ids, accepted_ids = kept.settled_enrollments(
-            moment - dt.timedelta(days=ACCEPTED_DAYS)
-        )
+        accepted_cutoff = moment - dt.timedelta(days=ACCEPTED_DAYS)
+        deleted_ids, accepted_ids = kept.settled_enrollments(accepted_cutoff)
         removed_ops = kept.delete_enrollments(deleted_ids + accepted_ids)
+        # Employer registrations, the same way (their workers are personal data).
+        registrations = tables.EmployerRegistration
+        gone_ids, done_ids = kept.settled_enrollments(accepted_cutoff, registrations)
+        removed_ops += kept.delete_enrollments(gone_ids + done_ids, registrations)
         # Refusals a newer op has superseded, then settled ops: in this order, so that deleting
         # a settled op never makes the refusal it superseded count as unresolved again.
         removed_ops += kept.delete_superseded_refusals(op_cutoff)
@@ -99,6 +110,8 @@ def purge(uow: SqlUnitOfWork, actor_code: str | None, now: dt.datetime | None = 
             removed_audit,
             removed_forms,
             removed_attachments,
+            len(gone_ids),
+            len(done_ids),
         )
         if purged.anything:
             _record(uow, actor_code, purged)
@@ -118,6 +131,8 @@ def _record(uow: SqlUnitOfWork, actor_code: str | None, purged: Purged) -> None:
             "audit_entries": purged.audit_entries,
             "form_drafts": purged.form_drafts,
             "attachments": purged.attachments,
+            "deleted_registrations": purged.deleted_registrations,
+            "accepted_registrations": purged.accepted_registrations,
             "settled_op_days": SETTLED_OP_DAYS,
             "accepted_days": ACCEPTED_DAYS,
         },

@@ -13,11 +13,18 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
+from agent_app.domain import keys
 from agent_app.storage import tables
 from agent_app.storage.repositories import chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
 OUTBOX = cast(sa.Table, tables.OutboxOp.__table__)
+#: The entities whose records keep the wire fields the server confirmed (`confirmed_fields`,
+#: the base of a correction's diff), by their table.
+CONFIRMING: Mapping[str, Any] = {
+    keys.Entity.ENROLLMENT: tables.Enrollment,
+    keys.EMPLOYER_REGISTRATION: tables.EmployerRegistration,
+}
 #: WAL pages before a checkpoint during sync writes (SQLite's default, kept otherwise: 1000).
 SYNC_WAL_AUTOCHECKPOINT = 20_000
 

@@ -1,7 +1,8 @@
 """A pulled page applied to the local store (`LocalStore.apply_pulled`).
 
 A record with an unsettled local op is not overwritten: the op goes first and the server's
-answer decides; an enrollment being corrected keeps the agent's unsent edits and takes only
+answer decides (an employer registration's review, its `npp`, arrive this way once its ops
+are settled); an enrollment being corrected keeps the agent's unsent edits and takes only
 the server's status, review, membership number and version. A visit whose business this
 laptop does not have is skipped with a warning. Records this laptop does not have yet are
 written with one executemany INSERT per table (`PulledPage.insert_new`).
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import consent_texts, keys, records, validation
 from agent_app.storage import tables, wire
-from agent_app.storage.bulk import business_ids, entity_rows, insert_rows
+from agent_app.storage.bulk import CONFIRMING, business_ids, entity_rows, insert_rows
 from agent_app.storage.repositories import now
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -47,6 +48,8 @@ class PulledPage:
         self.businesses = set(self.rows.get(keys.Entity.BUSINESS, {}))
         self.businesses |= business_ids(uow, parents - self.businesses)
         self.touched: set[str] = set()
+        #: Employer registrations written: their worker NIK index is rewritten after.
+        self.registrations: set[str] = set()
         #: The local time written as created/updated on this page's records.
         self.stamp = now()
         #: Records this laptop does not have yet, as column values by entity and id: written
@@ -76,6 +79,8 @@ def apply_change(uow: SqlUnitOfWork, page: PulledPage, change: Mapping[str, Any]
         log.info("pulled %s %s kept: a local op is pending", entity, entity_id)
         return False
     row = page.rows.get(entity, {}).get(entity_id)
+    if entity == keys.EMPLOYER_REGISTRATION:
+        page.registrations.add(entity_id)
     if deleted:
         return _delete(page, entity, entity_id, row, version)
     values = wire.from_wire(entity, entity_id, fields)
@@ -85,6 +90,9 @@ def apply_change(uow: SqlUnitOfWork, page: PulledPage, change: Mapping[str, Any]
             log.warning("pulled visit %s of an unknown business; skipped", entity_id)
             return False
         page.touched.add(business)
+    if entity == keys.EMPLOYER_REGISTRATION and _incomplete(values, new=row is None):
+        log.warning("pulled employer registration %s is incomplete; skipped", entity_id)
+        return False
     if row is None:
         _add_new(page, entity, entity_id, values, fields, version)
     else:
@@ -247,10 +255,10 @@ def _add_new(
         "created_at": page.stamp,
         "updated_at": page.stamp,
     }
-    if entity == keys.Entity.ENROLLMENT:
-        new["confirmed_fields"] = {k: v for k, v in fields.items() if k in wire.ENROLLMENT_FIELDS}
-        if new.get("programs") is None:
-            new["programs"] = []
+    if entity in CONFIRMING:
+        new["confirmed_fields"] = _confirmed(entity, fields)
+    if entity == keys.Entity.ENROLLMENT and new.get("programs") is None:
+        new["programs"] = []
     page.new.setdefault(entity, {})[entity_id] = new
     if entity == keys.Entity.BUSINESS:
         page.businesses.add(entity_id)
@@ -277,10 +285,31 @@ def _update(
     row.sync_state = "synced"
     row.sync_error_code = row.sync_error_message = None
     row.updated_at = stamp
-    if entity == keys.Entity.ENROLLMENT:
-        row.confirmed_fields = {k: v for k, v in fields.items() if k in wire.ENROLLMENT_FIELDS}
-        if row.programs is None:
-            row.programs = []
+    if entity in CONFIRMING:
+        row.confirmed_fields = _confirmed(entity, fields)
+    if entity == keys.Entity.ENROLLMENT and row.programs is None:
+        row.programs = []
+
+
+#: What a registration's row cannot be without (its NOT NULL columns).
+_REGISTRATION_NEEDS = tuple(
+    column.name
+    for column in tables.EmployerRegistration.__table__.columns
+    if not column.nullable and column.name in wire.EMPLOYER_REGISTRATION_FIELDS
+)
+
+
+def _incomplete(values: Mapping[str, Any], *, new: bool) -> bool:
+    """A pulled registration missing a field its row needs (written, it would fail the
+    whole page): every one for a new row, none set to null for a known one."""
+    if new:
+        return any(values.get(name) is None for name in _REGISTRATION_NEEDS)
+    return any(name in values and values[name] is None for name in _REGISTRATION_NEEDS)
+
+
+def _confirmed(entity: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The pulled wire fields the record keeps as confirmed by the server."""
+    return {k: v for k, v in fields.items() if k in wire.FIELDS[entity]}
 
 
 def has_unsent_correction(row: Any) -> bool:

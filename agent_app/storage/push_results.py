@@ -7,7 +7,8 @@ An op missing from the results stays unsettled.
 
 Core statements with executemany, not ORM objects: a push of 10,000 ops settles 10,000 outbox
 rows and as many records, and the ORM's per-object cost was most of the push. Each record is
-rewritten once (version, sync state and, for an enrollment, the fields the server confirmed);
+rewritten once (version, sync state and, for an enrollment or an employer registration, the
+fields the server confirmed);
 a create's fields are copied from its op inside SQLite, not decoded.
 """
 
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.bulk import OUTBOX, table_of
+from agent_app.storage.bulk import CONFIRMING, OUTBOX, table_of
 from agent_app.storage.repositories import UNSETTLED_OP, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -39,8 +40,9 @@ class _Answer:
     versions: dict[str, dict[str, int | None]] = field(default_factory=dict)
     #: Records to mark with the refusal, by entity and record id (executemany parameters).
     refused: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
-    #: Enrollment id -> its applied ops (outbox rows).
-    confirmed: dict[str, list[Any]] = field(default_factory=dict)
+    #: Entity -> record id -> its applied ops (outbox rows), for the entities that keep the
+    #: fields the server confirmed (`CONFIRMING`).
+    confirmed: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
 
     def take(self, row: Any, result: Mapping[str, Any]) -> None:
         """Sorts the result of one unsettled op (`row`: its outbox columns)."""
@@ -74,8 +76,8 @@ class _Answer:
         known[row.entity_id] = (
             before if version is None else version if before is None else max(before, version)
         )
-        if row.entity == keys.Entity.ENROLLMENT:
-            self.confirmed.setdefault(row.entity_id, []).append(row)
+        if row.entity in CONFIRMING:
+            self.confirmed.setdefault(row.entity, {}).setdefault(row.entity_id, []).append(row)
 
 
 def apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> None:
@@ -91,10 +93,15 @@ def apply_results(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> N
             answer.take(row, result)
     _settle_ops(uow, answer.settled)
     _mark_refused(uow, answer.refused)
-    copied, merged_later = _confirmed_by_create(uow, answer.confirmed)
+    copied: dict[str, dict[str, int]] = {}
+    merged_later: dict[str, dict[str, list[Any]]] = {}
+    for entity, confirmed in answer.confirmed.items():
+        table = table_of(CONFIRMING[entity])
+        copied[entity], merged_later[entity] = _confirmed_by_create(uow, table, confirmed)
     _write_versions(uow, answer, copied)
-    if merged_later:
-        _merge_confirmed(uow, merged_later)
+    for entity, later in merged_later.items():
+        if later:  # after the creates' fields were copied
+            _merge_confirmed(uow, table_of(CONFIRMING[entity]), later)
 
 
 def _outbox_rows(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -146,50 +153,53 @@ def _mark_refused(uow: SqlUnitOfWork, refused: Mapping[str, Mapping[str, Any]]) 
 
 
 def _confirmed_by_create(
-    uow: SqlUnitOfWork, confirmed: Mapping[str, list[Any]]
+    uow: SqlUnitOfWork, e: sa.Table, confirmed: Mapping[str, list[Any]]
 ) -> tuple[dict[str, int], dict[str, list[Any]]]:
-    """An enrollment whose first applied op here is its create, and which has no confirmed
-    fields yet, takes the create's fields as they are (`copied`: enrollment id -> the
+    """A record (of table `e`) whose first applied op here is its create, and which has no
+    confirmed fields yet, takes the create's fields as they are (`copied`: record id -> the
     create's op_seq); the rest are merged after (`merged_later`)."""
     copied: dict[str, int] = {}
     merged_later: dict[str, list[Any]] = {}
     if not confirmed:
         return copied, merged_later
-    e = table_of(tables.Enrollment)
     empty: set[str] = set()
     for chunk in chunks(sorted(confirmed)):
         stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
         empty.update(uow.session.execute(stmt).scalars())
-    for enrollment_id, applied in confirmed.items():
+    for record_id, applied in confirmed.items():
         applied.sort(key=lambda op: op.op_seq)
-        if enrollment_id in empty and applied[0].kind == keys.OpKind.CREATE:
-            copied[enrollment_id] = applied[0].op_seq
+        if record_id in empty and applied[0].kind == keys.OpKind.CREATE:
+            copied[record_id] = applied[0].op_seq
             applied = applied[1:]
         if applied:
-            merged_later[enrollment_id] = applied
+            merged_later[record_id] = applied
     return copied, merged_later
 
 
-def _write_versions(uow: SqlUnitOfWork, answer: _Answer, copied: Mapping[str, int]) -> None:
+def _write_versions(
+    uow: SqlUnitOfWork, answer: _Answer, copied: Mapping[str, Mapping[str, int]]
+) -> None:
     """Each applied record once: the server's version (never lowered), `synced` when no op of
-    it waits nor was refused, and an enrollment's confirmed fields copied from its create."""
+    it waits nor was refused, and the confirmed fields (an enrollment's, an employer
+    registration's) copied from its create."""
     for entity, known in answer.versions.items():
         table = tables.SYNCED_TABLES.get(entity)
         if table is None:
             continue
         still = uow.outbox.entities_with_unsettled(known)
         kept = answer.refused.get(entity, {})
-        enrollment = entity == keys.Entity.ENROLLMENT
+        confirming = entity in CONFIRMING
+        creates = copied.get(entity, {})
         params = [
             {
                 "b_id": entity_id,
                 "b_version": version,
                 "b_synced": entity_id not in still and entity_id not in kept,
-                **({"b_copy": copied.get(entity_id)} if enrollment else {}),
+                **({"b_copy": creates.get(entity_id)} if confirming else {}),
             }
             for entity_id, version in known.items()
         ]
-        uow.session.execute(_version_update(table_of(table), copy_create=enrollment), params)
+        uow.session.execute(_version_update(table_of(table), copy_create=confirming), params)
 
 
 def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
@@ -212,10 +222,10 @@ def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
     return sa.update(table).where(c.id == sa.bindparam("b_id")).values(values)
 
 
-def _merge_confirmed(uow: SqlUnitOfWork, applied: Mapping[str, Sequence[Any]]) -> None:
-    """Adds the fields of applied enrollment ops to what the server confirmed, in order."""
+def _merge_confirmed(uow: SqlUnitOfWork, e: sa.Table, applied: Mapping[str, Sequence[Any]]) -> None:
+    """Adds the fields of applied ops to what the server confirmed of their records (of
+    table `e`), in order."""
     t = OUTBOX
-    e = table_of(tables.Enrollment)
     execute = uow.session.execute
     seqs = sorted(op.op_seq for ops in applied.values() for op in ops)
     fields: dict[int, dict[str, Any]] = {}
@@ -225,11 +235,11 @@ def _merge_confirmed(uow: SqlUnitOfWork, applied: Mapping[str, Sequence[Any]]) -
     merged: list[dict[str, Any]] = []
     for chunk in chunks(sorted(applied)):
         stmt = sa.select(e.c.id, e.c.confirmed_fields).where(e.c.id.in_(chunk))
-        for enrollment_id, before in execute(stmt):
+        for record_id, before in execute(stmt):
             value = dict(before or {})
-            for op in applied[enrollment_id]:
+            for op in applied[record_id]:
                 value.update(fields.get(op.op_seq) or {})
-            merged.append({"b_id": enrollment_id, "b_fields": value})
+            merged.append({"b_id": record_id, "b_fields": value})
     if merged:
         execute(
             sa.update(e)

@@ -7,7 +7,8 @@ as `sync.protocol` models or plain mappings:
 
 - `device_id` (property): the id this laptop pushes as (made once, kept in sync_state).
 - `pending_count()`, `pending_ops(limit, after_seq=None)`: the unsettled ops in rising
-  `op_seq`: the changes to records, or with `LocalStore(..., audit_trail=True)` the audit
+  `op_seq` (of the entities this build's protocol pushes, `PUSHABLE`): the changes to
+  records, or with `LocalStore(..., audit_trail=True)` the audit
   trail's `audit_event` ops (a stream of their own, pushed after the cycle). Handing an op
   out marks it `sent`; from then on its payload never changes (a
   later edit of the record becomes a new op instead of amending it), so a resent op is the
@@ -47,6 +48,7 @@ The work is done in `push_results` (`mark_results`), `pulled_changes` (`apply_pu
 from __future__ import annotations
 
 import logging
+import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -66,15 +68,28 @@ from agent_app.storage.pulled_changes import (
 from agent_app.storage.push_results import apply_results
 from agent_app.storage.repositories import UNSETTLED_OP, audit_ops, chunks, now
 from agent_app.storage.uow import SqlUnitOfWork
+from sync import protocol
 
 __all__ = ["CREATED_VERSION", "STALE", "LocalStore"]
 
 log = logging.getLogger("db")
 
+#: The entities this build's protocol pushes. The ops of another (a new entity whose
+#: protocol change has not landed yet) stay pending, held back, instead of being refused
+#: locally as invalid.
+PUSHABLE: tuple[str, ...] = typing.get_args(protocol.Entity)
 #: The entity version a create makes on the server (SYNC_PROTOCOL.md).
 CREATED_VERSION = 1
 # Pulled pages are applied parents first, so a visit finds its business.
-_PULL_ORDER = {"event": 0, "target": 0, "rate_table": 0, "business": 1, "visit": 2, "enrollment": 3}
+_PULL_ORDER = {
+    "event": 0,
+    "target": 0,
+    "rate_table": 0,
+    "business": 1,
+    "visit": 2,
+    "enrollment": 3,
+    keys.EMPLOYER_REGISTRATION: 3,
+}
 _OUT_COLUMNS = (
     OUTBOX.c.op_seq,
     OUTBOX.c.op_id,
@@ -190,7 +205,11 @@ class LocalStore:
         t = OUTBOX
         stmt = (
             sa.select(*_OUT_COLUMNS)
-            .where(t.c.status.in_(UNSETTLED_OP), audit_ops(t.c.entity, self.audit_trail))
+            .where(
+                t.c.status.in_(UNSETTLED_OP),
+                audit_ops(t.c.entity, self.audit_trail),
+                t.c.entity.in_(PUSHABLE),
+            )
             .order_by(t.c.op_seq)
             .limit(limit)
         )
@@ -242,6 +261,7 @@ class LocalStore:
         page.insert_new(uow)
         uow.session.flush()
         uow.businesses.refresh_visit_summaries(page.touched)
+        uow.employer_registrations.index_workers(page.registrations)
         uow.sync_state.set_cursor(cursor, self.agent_code)
         uow.commit()
         return applied

@@ -36,6 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_app.domain import keys
+from agent_app.storage.employer_tables import EmployerRegistration as EmployerRegistration
+from agent_app.storage.employer_tables import EmployerWorkerNik as EmployerWorkerNik
 from agent_app.storage.evidence_tables import ConsentText as ConsentText
 from agent_app.storage.evidence_tables import StoredAttachment as StoredAttachment
 from agent_app.storage.table_base import LIVE_SQL as LIVE_SQL
@@ -349,10 +351,11 @@ metadata = Base.metadata
 
 
 #: A synced record's row: what the outbox's ops and the pulled changes are about.
-SyncedRow = Business | Visit | Enrollment
+SyncedRow = Business | Visit | Enrollment | EmployerRegistration
 #: The synced records' tables by the wire's entity name (SYNC_PROTOCOL.md).
 SYNCED_TABLES: Mapping[str, type[SyncedRow]] = {
     keys.Entity.BUSINESS: Business,
     keys.Entity.VISIT: Visit,
     keys.Entity.ENROLLMENT: Enrollment,
+    keys.EMPLOYER_REGISTRATION: EmployerRegistration,
 }

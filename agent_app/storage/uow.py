@@ -27,6 +27,7 @@ class SqlUnitOfWork:
     businesses: repositories.BusinessRepository
     visits: repositories.VisitRepository
     enrollments: repositories.EnrollmentRepository
+    employer_registrations: repositories.EmployerRegistrationRepository
     outbox: repositories.OutboxRepository
     audit: repositories.AuditRepository
     events: repositories.EventRepository
@@ -59,6 +60,7 @@ class SqlUnitOfWork:
         self.businesses = repositories.BusinessRepository(session)
         self.visits = repositories.VisitRepository(session)
         self.enrollments = repositories.EnrollmentRepository(session)
+        self.employer_registrations = repositories.EmployerRegistrationRepository(session)
         self.sync_state = repositories.SyncStateRepository(session)
         self.sync_secrets = repositories.SyncSecretRepository(session)
         self.outbox = repositories.OutboxRepository(session, self.sync_state)

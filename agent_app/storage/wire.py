@@ -74,21 +74,63 @@ ENROLLMENT_FIELDS = (
     "membership_number",
     "attachments",
 )
+EMPLOYER_REGISTRATION_FIELDS = (
+    "business_id",
+    "nib",
+    "npwp",
+    "owner_nik",
+    "owner_name",
+    "owner_phone",
+    "size_class",
+    "size_basis",
+    "sector",
+    "region_code",
+    "risk_group",
+    "risk_group_assigned",
+    "start_date",
+    "programs",
+    "workers",
+    "monthly_contribution",
+    "consent",
+    "status",
+    "review_reason",
+    "review_reason_code",
+    "npp",
+)
+#: One worker line of an employer registration, in wire order.
+EMPLOYER_WORKER_FIELDS = (
+    "nik",
+    "full_name",
+    "birth_place",
+    "birth_date",
+    "gender",
+    "start_date",
+    "monthly_wage",
+    "jkn",
+    "wage_below_minimum_reason",
+)
 FIELDS: Mapping[str, tuple[str, ...]] = {
     keys.Entity.BUSINESS: BUSINESS_FIELDS,
     keys.Entity.VISIT: VISIT_FIELDS,
     keys.Entity.ENROLLMENT: ENROLLMENT_FIELDS,
+    keys.EMPLOYER_REGISTRATION: EMPLOYER_REGISTRATION_FIELDS,
 }
 #: The owner fields the server sets, per entity: the domain's (`validation`'s `server_set`).
 SERVER_SET: Mapping[str, frozenset[str]] = {
     keys.Entity.BUSINESS: validation.BUSINESS.server_set,
     keys.Entity.VISIT: validation.VISIT.server_set,
     keys.Entity.ENROLLMENT: validation.ENROLLMENT.server_set,
+    keys.EMPLOYER_REGISTRATION: validation.EMPLOYER_REGISTRATION.server_set,
 }
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def value_to_wire(value: Any) -> Any:
     """One value in its wire form."""
+    if type(value) in _PLAIN:  # the most common case first (an enum's type is its own)
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.datetime):
@@ -107,6 +149,8 @@ def value_to_wire(value: Any) -> Any:
             "size": value.size,
             "taken_at": value_to_wire(value.taken_at),
         }
+    if isinstance(value, records.EmployerWorker):
+        return {name: value_to_wire(getattr(value, name)) for name in EMPLOYER_WORKER_FIELDS}
     if isinstance(value, tuple | list):
         return [value_to_wire(v) for v in value]
     return value
@@ -228,6 +272,32 @@ def enrollment_from_row(row: Any) -> records.Enrollment:
     return records.Enrollment(**values)
 
 
+def _worker(value: Mapping[str, Any]) -> records.EmployerWorker:
+    return records.EmployerWorker(
+        nik=value["nik"],
+        full_name=value["full_name"],
+        birth_date=parse_date(value["birth_date"]),  # type: ignore[arg-type]
+        gender=keys.Gender(value["gender"]),
+        start_date=parse_date(value["start_date"]),  # type: ignore[arg-type]
+        monthly_wage=value["monthly_wage"],
+        jkn=bool(value["jkn"]),
+        birth_place=value.get("birth_place"),
+        wage_below_minimum_reason=value.get("wage_below_minimum_reason"),
+    )
+
+
+def employer_registration_from_row(row: Any) -> records.EmployerRegistration:
+    values = _columns(row, records.EmployerRegistration)
+    values["size_class"] = keys.SizeClass(values["size_class"])
+    values["status"] = keys.EnrollmentStatus(values["status"])
+    values["start_date"] = parse_date(values["start_date"])
+    values["programs"] = tuple(values["programs"] or ())
+    values["workers"] = tuple(_worker(w) for w in values["workers"] or ())
+    values["consent"] = _consent(values["consent"])
+    values["recorded_at"] = parse_datetime(values["recorded_at"])
+    return records.EmployerRegistration(**values)
+
+
 def record_values(record: Any) -> dict[str, Any]:
     """A record's fields as column values (for an insert or update)."""
     return {f.name: value_to_db(getattr(record, f.name)) for f in dataclasses.fields(record)}
@@ -237,7 +307,7 @@ def from_wire(entity: str, entity_id: str, fields: Mapping[str, Any]) -> dict[st
     """Pulled wire fields as column values (dates parsed; unknown fields dropped)."""
     allowed = (*FIELDS[entity], *sorted(SERVER_SET[entity]))
     values = {name: fields[name] for name in allowed if name in fields}
-    for name in ("birth_date", "next_follow_up"):
+    for name in ("birth_date", "next_follow_up", "start_date"):
         if name in values:
             values[name] = parse_date(values[name])
     values["id"] = entity_id
@@ -248,6 +318,10 @@ _RECORD_ENUMS: Mapping[str, Mapping[str, type[Enum]]] = {
     keys.Entity.BUSINESS: {"size_class": keys.SizeClass, "status": keys.BusinessStatus},
     keys.Entity.VISIT: {"channel": keys.VisitChannel, "outcome": keys.VisitOutcome},
     keys.Entity.ENROLLMENT: {"gender": keys.Gender, "status": keys.EnrollmentStatus},
+    keys.EMPLOYER_REGISTRATION: {
+        "size_class": keys.SizeClass,
+        "status": keys.EnrollmentStatus,
+    },
 }
 
 

@@ -67,6 +67,7 @@ def program_names() -> dict[str, str]:
         "JKK": QCoreApplication.translate("Labels", "Work Accident Insurance (JKK)"),
         "JKM": QCoreApplication.translate("Labels", "Death Benefit (JKM)"),
         "JHT": QCoreApplication.translate("Labels", "Old-Age Savings (JHT)"),
+        "JP": QCoreApplication.translate("Labels", "Pension (JP)"),
     }
 
 

@@ -33,9 +33,10 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from agent_app import APP_NAME
-from agent_app.reports import daily, receipt
+from agent_app.reports import daily, employer_summary, receipt
 from agent_app.services import receipts
 from agent_app.services.daily_summary import DailySummary
+from agent_app.services.employer_summary import EmployerSummary
 from agent_app.ui import folders
 from agent_app.ui.backend import Backend
 
@@ -211,6 +212,61 @@ def _saved(parent: QWidget, path: Path) -> None:
     from agent_app.ui import messages
 
     messages.info(parent, QCoreApplication.translate("printing", "Saved: {path}").format(path=path))
+
+
+# -- the employer's registration summary ------------------------------------------------
+
+
+def employer_images(s: EmployerSummary) -> dict[str, bytes | QImage]:
+    qr = QImage.fromData(s.qr_png).convertToFormat(QImage.Format.Format_Mono)
+    return {employer_summary.QR_RESOURCE: qr}
+
+
+def employer_summary_pdf(s: EmployerSummary, path: Path) -> Path:
+    html = employer_summary.summary_html(s)
+    return write_pdf(html, path, employer_images(s), employer_summary.TITLE)
+
+
+def employer_file_name(s: EmployerSummary) -> str:
+    accepted = "-diterima" if s.npp else ""
+    return f"ringkasan-pemberi-kerja-{s.registration_id[:8]}-{s.issued_at:%Y-%m-%d}{accepted}.pdf"
+
+
+def _with_employer_summary(
+    parent: QWidget, backend: Backend, registration_id: str, then: Callable[[EmployerSummary], None]
+) -> None:
+    from agent_app.ui.ops import Op
+
+    Op(parent, lambda: backend.employer_summary(registration_id)).success(then).run()
+
+
+def print_employer_summary(parent: QWidget, backend: Backend, registration_id: str) -> None:
+    """The employer form's "Print the summary"; a print is audited like a receipt's."""
+    from agent_app.ui.ops import Op
+
+    def show(s: EmployerSummary) -> None:
+        html = employer_summary.summary_html(s)
+        if print_html(parent, html, employer_images(s), employer_summary.TITLE):
+            Op(parent, lambda: backend.record_employer_summary_printed(s, "print")).run()
+
+    _with_employer_summary(parent, backend, registration_id, show)
+
+
+def save_employer_summary_pdf(
+    parent: QWidget, backend: Backend, registration_id: str, path: Path | None = None
+) -> None:
+    """The employer form's "Summary as PDF": asks where (unless `path`), writes, audits."""
+    from agent_app.ui.ops import Op
+
+    def save(s: EmployerSummary) -> None:
+        target = path or _ask_pdf_path(parent, employer_file_name(s))
+        if target is None:
+            return
+        employer_summary_pdf(s, target)
+        Op(parent, lambda: backend.record_employer_summary_printed(s, "pdf")).run()
+        _saved(parent, target)
+
+    _with_employer_summary(parent, backend, registration_id, save)
 
 
 # -- the daily summary -------------------------------------------------------------------

@@ -28,6 +28,7 @@ def _businesses(workspace: Workspace) -> QWidget:
 
     page = BusinessesPage(workspace.ctx)
     page.detail_page.enroll.connect(workspace.enroll_worker)
+    page.enroll_owner.connect(workspace.enroll_owner)
     return page
 
 
@@ -166,6 +167,11 @@ class Workspace(QWidget):
     def enroll_worker(self, business: Any) -> None:
         page = self.show_page("enrollments")
         page.start_for_business(business)  # type: ignore[attr-defined]
+
+    def enroll_owner(self, owner: Any) -> None:
+        """The enrollment form for an employer's owner (their NIK, name, phone, business)."""
+        page = self.show_page("enrollments")
+        page.start_for_owner(owner)  # type: ignore[attr-defined]
 
     def show_page(self, key: str) -> QWidget:
         row = list(self.pages).index(key)

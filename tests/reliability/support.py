@@ -420,6 +420,7 @@ class Laptop(LaptopBase):
             "business": wire.business_from_row,
             "visit": wire.visit_from_row,
             "enrollment": wire.enrollment_from_row,
+            "employer_registration": wire.employer_registration_from_row,
         }
         with self.uow() as uow:
             for entity, table in tables.SYNCED_TABLES.items():

@@ -11,9 +11,10 @@ import logging
 from typing import Any
 
 from agent_app.domain import contributions, identity, keys, records, validation
-from agent_app.domain.messages import DomainError
+from agent_app.domain.messages import DomainError, Text
 from agent_app.services import _input, form_drafts, zones
 from agent_app.services.actor import Actor
+from agent_app.services.employers.lookups import conflicts_in
 from agent_app.services.enrollments.drafts import (
     ENTITY,
     Status,
@@ -77,7 +78,8 @@ def submit(
     Raises:
         NotFound: no such enrollment.
         Frozen: it is already submitted or accepted.
-        DuplicateNik: another active enrollment on this laptop has the NIK.
+        DuplicateNik: another active enrollment on this laptop has the NIK (a worker of an
+            active employer registration here: ValidationFailed on `nik`).
         ValidationFailed: the record breaks a rule (one problem per field), including a birth
             date that disagrees with the NIK without `birth_date_override_reason`.
     """
@@ -164,6 +166,12 @@ def _checked_wire(
     duplicates = uow.enrollments.find_active_by_nik(new.nik, exclude_id=enrollment_id)
     if duplicates:
         raise DuplicateNik(duplicates[0].id)
+    # A worker of an employer registration here is a participant already (issue 17).
+    worker = uow.employer_registrations.active_worker_niks([new.nik]).get(new.nik)
+    if worker is not None:
+        where = conflicts_in(uow, [new.nik], None)[new.nik]
+        text = Text.of("This NIK is already active: {where}.", where=where)
+        raise ValidationFailed([validation.Problem("nik", "duplicate_nik", text.id, text.en)])
     return fields
 
 

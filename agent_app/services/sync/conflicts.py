@@ -19,6 +19,11 @@ from agent_app.storage.uow import SqlUnitOfWork
 log = logging.getLogger("sync")
 
 _RESOLVED = "resolved"
+#: The fields only a supervisor sets, which "keep mine" never sends back.
+_PROTECTED = {
+    keys.Entity.ENROLLMENT: validation.ENROLLMENT_PROTECTED,
+    keys.EMPLOYER_REGISTRATION: validation.EMPLOYER_PROTECTED,
+}
 _NOT_A_CHOICE = Text.of("This conflict cannot be settled by choosing one side.")
 
 
@@ -44,9 +49,8 @@ def resolve_conflict(
             # The op holds the values the agent chose; the record may since show the server's
             # (a pull after the conflict), so they are written back too.
             fields = dict(row.fields)
-            if row.entity == keys.Entity.ENROLLMENT:
-                for name in validation.ENROLLMENT_PROTECTED:
-                    fields.pop(name, None)
+            for name in _PROTECTED.get(row.entity, ()):
+                fields.pop(name, None)
             uow.synced_records.write_mine(row.entity, row.entity_id, fields, version)
             uow.outbox.add(row.entity, row.entity_id, keys.OpKind.UPDATE, version, fields)
         else:

@@ -15,6 +15,9 @@ from agent_app.storage.repositories.attachments import AttachmentRepository
 from agent_app.storage.repositories.audit import AuditRepository, audit_wire_details
 from agent_app.storage.repositories.businesses import BusinessRepository
 from agent_app.storage.repositories.consent_texts import ConsentTextRepository
+from agent_app.storage.repositories.employer_registrations import (
+    EmployerRegistrationRepository,
+)
 from agent_app.storage.repositories.enrollments import EnrollmentRepository
 from agent_app.storage.repositories.events import EventRepository, TargetRepository
 from agent_app.storage.repositories.form_drafts import FormDraftRepository
@@ -43,6 +46,7 @@ __all__ = [
     "AuditRepository",
     "BusinessRepository",
     "ConsentTextRepository",
+    "EmployerRegistrationRepository",
     "EnrollmentRepository",
     "EventRepository",
     "FormDraftRepository",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from agent_app.storage import rows, tables, wire
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     assign,
+    chunks,
     live,
     now,
     on_days,
@@ -89,6 +91,18 @@ class EnrollmentRepository:
         if exclude_id:
             stmt = stmt.where(t.id != exclude_id)
         return [wire.enrollment_from_row(r) for r in self.session.scalars(stmt)]
+
+    def active_niks(self, niks: Sequence[str]) -> dict[str, str]:
+        """Which of `niks` have an active enrollment here: NIK -> that enrollment's id."""
+        t = tables.Enrollment
+        found: dict[str, str] = {}
+        for chunk in chunks(sorted(set(niks))):
+            stmt = sa.select(t.nik, t.id).where(
+                t.nik.in_(chunk), t.status.in_(ACTIVE_ENROLLMENT), live(t)
+            )
+            for nik, enrollment_id in self.session.execute(stmt):
+                found.setdefault(nik, enrollment_id)
+        return found
 
     def needing_attention(self, agent_code: str | None = None) -> list[str]:
         """Ids of enrollments sent back for correction or refused/in conflict on sync."""

@@ -23,11 +23,16 @@ class RetentionRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def settled_enrollments(self, accepted_before: dt.datetime) -> tuple[list[str], list[str]]:
-        """Enrollments the server no longer has (deleted), and accepted ones nobody touched
-        since `accepted_before`: those with no waiting or refused op, and `synced`."""
+    def settled_enrollments(
+        self,
+        accepted_before: dt.datetime,
+        table: type[tables.Enrollment | tables.EmployerRegistration] = tables.Enrollment,
+    ) -> tuple[list[str], list[str]]:
+        """Enrollments (or employer registrations: `table`) the server no longer has
+        (deleted), and accepted ones nobody touched since `accepted_before`: those with no
+        waiting or refused op, and `synced`."""
         ops = tables.OutboxOp
-        enrollments = tables.Enrollment
+        enrollments = table
         waiting = sa.select(ops.entity_id).where(ops.status.in_(UNSETTLED_OP))
         refused = sa.select(ops.entity_id).where(ops.status.in_(REFUSED))
         settled = sa.and_(
@@ -44,9 +49,15 @@ class RetentionRepository:
         )
         return list(self.session.scalars(deleted)), list(self.session.scalars(accepted))
 
-    def delete_enrollments(self, ids: Sequence[str]) -> int:
-        """Deletes these enrollments and their settled ops; answers how many ops went."""
+    def delete_enrollments(
+        self,
+        ids: Sequence[str],
+        table: type[tables.Enrollment | tables.EmployerRegistration] = tables.Enrollment,
+    ) -> int:
+        """Deletes these enrollments (or employer registrations: `table`, with the index of
+        their workers' NIKs) and their settled ops; answers how many ops went."""
         ops = tables.OutboxOp
+        workers = tables.EmployerWorkerNik
         removed = 0
         for chunk in chunks(ids):
             removed += _rowcount(
@@ -54,9 +65,9 @@ class RetentionRepository:
                     sa.delete(ops).where(ops.entity_id.in_(chunk), ops.status.in_(SETTLED))
                 )
             )
-            self.session.execute(
-                sa.delete(tables.Enrollment).where(tables.Enrollment.id.in_(chunk))
-            )
+            self.session.execute(sa.delete(table).where(table.id.in_(chunk)))
+            if table is tables.EmployerRegistration:
+                self.session.execute(sa.delete(workers).where(workers.registration_id.in_(chunk)))
         return removed
 
     def delete_superseded_refusals(self, recorded_before: dt.datetime) -> int:

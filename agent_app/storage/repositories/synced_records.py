@@ -1,5 +1,5 @@
-"""A synced record (business, visit, enrollment) written from the wire when the agent settles
-a conflict: with the agent's own values, or with the server's record."""
+"""A synced record (business, visit, enrollment, employer registration) written from the wire
+when the agent settles a conflict: with the agent's own values, or with the server's record."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from agent_app.storage import tables, wire
 from agent_app.storage.repositories.businesses import BusinessRepository
+from agent_app.storage.repositories.employer_registrations import (
+    EmployerRegistrationRepository,
+)
 from agent_app.storage.repositories.outbox import OutboxRepository
 
 
@@ -48,6 +51,7 @@ class SyncedRecordRepository:
         record.sync_state = "pending"
         record.sync_error_code = record.sync_error_message = None
         self.session.flush()
+        self._reindex(record)
 
     def write_server(
         self, entity: str, entity_id: str, current: Mapping[str, Any], version: int | None
@@ -58,16 +62,20 @@ class SyncedRecordRepository:
         assert record is not None
         _assign_wire(record, entity, entity_id, current)
         record.version = version
-        if isinstance(record, tables.Enrollment):
-            record.confirmed_fields = {
-                k: v for k, v in current.items() if k in wire.ENROLLMENT_FIELDS
-            }
+        if isinstance(record, tables.Enrollment | tables.EmployerRegistration):
+            record.confirmed_fields = {k: v for k, v in current.items() if k in wire.FIELDS[entity]}
         if not self.outbox.has_unsettled(entity_id):
             record.sync_state = "synced"
             record.sync_error_code = record.sync_error_message = None
         if isinstance(record, tables.Visit):
             self.businesses.refresh_visit_summary(record.business_id)
         self.session.flush()
+        self._reindex(record)
+
+    def _reindex(self, record: tables.SyncedRow) -> None:
+        """A registration's workers may have changed: its NIK index follows."""
+        if isinstance(record, tables.EmployerRegistration):
+            EmployerRegistrationRepository(self.session).index_workers([record.id])
 
 
 def _assign_wire(

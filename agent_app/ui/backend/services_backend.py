@@ -40,6 +40,7 @@ from agent_app.services import (
 from agent_app.services.actor import Actor
 from agent_app.services.database import UowFactory
 from agent_app.services.receipts import Receipt
+from agent_app.ui.backend.employers import EmployerCalls
 from agent_app.ui.backend.port import Progress, SyncOverview
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def _filter_kwargs(flt: BusinessFilter) -> dict[str, Any]:
     }
 
 
-class ServicesBackend:
+class ServicesBackend(EmployerCalls):
     """The real backend over `agent_app.services` and a storage engine."""
 
     def __init__(

@@ -2,7 +2,8 @@
 
 Numbers come from `services.dashboard.summary` (read by name, so a summary given as a
 dataclass or a mapping both work): today's visits, enrollments and businesses registered,
-follow-ups due, the event's totals, progress against each target, and a day-by-day series
+follow-ups due, the event's totals, progress against each target (new employers: the
+accepted registrations, with those awaiting review beside them), and a day-by-day series
 drawn with pyqtgraph.
 """
 
@@ -225,17 +226,22 @@ class DashboardPage(QWidget):
             bar.setTextVisible(False)
             self.targets_grid.addWidget(QLabel(self._target_label(target)), row, 0)
             self.targets_grid.addWidget(bar, row, 1)
-            self.targets_grid.addWidget(
-                QLabel(
-                    self.tr("{reached} of {goal} ({percent}%)").format(
-                        reached=i18n.number(target.reached),
-                        goal=i18n.number(target.goal),
-                        percent=target.percent,
-                    )
-                ),
-                row,
-                2,
-            )
+            self.targets_grid.addWidget(QLabel(self._target_count(target)), row, 2)
+
+    def _target_count(self, target: _Target) -> str:
+        """ "12 of 50 (24%)"; for employers, with what it counts and what awaits review
+        ("12 accepted, 5 awaiting review")."""
+        count = self.tr("{reached} of {goal} ({percent}%)").format(
+            reached=i18n.number(target.reached),
+            goal=i18n.number(target.goal),
+            percent=target.percent,
+        )
+        if target.metric != "employers":
+            return count
+        detail = self.tr("{accepted} accepted, {pending} awaiting review").format(
+            accepted=i18n.number(target.reached), pending=i18n.number(target.pending)
+        )
+        return f"{count}\n{detail}"
 
     def _show_chart(self, targets: list[_Target]) -> None:
         import pyqtgraph as pg
@@ -283,11 +289,13 @@ class DashboardPage(QWidget):
 class _Target:
     """A target's progress, read from the services' TargetProgress (or a mapping)."""
 
-    def __init__(self, metric: str, scope: str, goal: int, reached: int) -> None:
+    def __init__(self, metric: str, scope: str, goal: int, reached: int, pending: int = 0) -> None:
         self.metric = metric
         self.scope = scope
         self.goal = goal
         self.reached = reached
+        #: Submitted, awaiting review (employers: not yet counted in `reached`).
+        self.pending = pending
 
     @property
     def percent(self) -> int:
@@ -301,4 +309,5 @@ class _Target:
             str(value(target, "scope", "")),
             int(value(progress, "goal", None) or value(target, "goal", 0) or 0),
             int(value(progress, "achieved", None) or value(progress, "reached", 0) or 0),
+            int(value(progress, "pending", 0) or 0),
         )

@@ -66,6 +66,8 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("DROP TABLE assignments")
             c.exec_driver_sql("DROP TABLE attachments")
             c.exec_driver_sql("DROP TABLE consent_texts")
+            c.exec_driver_sql("DROP TABLE employer_workers")
+            c.exec_driver_sql("DROP TABLE employer_registrations")
             for table, columns in (
                 ("businesses", ("accuracy_m", "attachments")),
                 ("visits", ("latitude", "longitude", "accuracy_m", "attachments")),

@@ -293,3 +293,33 @@ def test_0005_drops_the_unsealed_account_secrets_and_keeps_the_rest(
         names = set(conn.scalars(sa.text("SELECT name FROM sync_secrets")))
     engine.dispose()
     assert names == {"server"}
+
+
+def test_0010_downgrades_to_0009_and_up_again_keeping_the_search(
+    tmp_path: Path, key: bytes, actor: Actor
+) -> None:
+    """Employer registrations (issue 17): the downgrade drops their two tables and touches
+    nothing else (the search triggers of businesses and enrollments still work)."""
+    from alembic import command
+
+    engine = open_engine(tmp_path / "down.db", key)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        command.downgrade(storage_engine.alembic_config(conn), "0009")
+        conn.exec_driver_sql("COMMIT")
+        names = set(conn.scalars(sa.text("SELECT name FROM sqlite_master")))
+    assert not {"employer_registrations", "employer_workers"} & names
+    assert {"businesses_fts_ai", "enrollments_fts_ai"} <= names
+    businesses.register_business(SqlUnitOfWork(engine), actor, {"name": "Pempek Cek"})
+    found = businesses.search(SqlUnitOfWork(engine), "pempek")
+    assert [b.name for b in found] == ["Pempek Cek"]
+    engine.dispose()
+    engine = open_engine(tmp_path / "down.db", key)  # migrated up again
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"include_name": tables.include_name, "compare_type": True}
+            )
+            assert compare_metadata(context, tables.metadata) == []
+    finally:
+        engine.dispose()

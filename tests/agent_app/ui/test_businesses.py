@@ -206,7 +206,10 @@ def test_dashboard_shows_figures_and_chart(qtbot: Any, logged_in: MainWindow):
     assert page.chart is not None
     assert page.targets_grid.count() == 9
     texts = [page.targets_grid.itemAt(i).widget().text() for i in (0, 2)]
-    assert texts == ["Pemberi kerja baru (acara)", "722 dari 1.441 (50%)"]
+    assert texts == [
+        "Pemberi kerja baru (acara)",
+        "722 dari 1.441 (50%)\n722 diterima, 35 menunggu tinjauan",
+    ]
     logged_in.ctx.set_event(fakes.EVENT.id)
     assert page.event_title.text() == "Acara saat ini: Sumsel Marketing"
     assert page.event_info.text() == "Palembang Indah Mall, 22 Sep 2026 – 3 Okt 2026"

@@ -54,6 +54,10 @@ SAME_IN_BOTH = {
     "Esc",
     "Enter",
     "Ctrl+S",
+    "Ctrl+Enter",
+    "Ctrl+P",
+    "JKN",
+    "NPWP",
     "08…",
     "Ctrl+{n}",
     "{name} ({code}) · {role}",
@@ -158,6 +162,11 @@ def every_screen(qtbot: Any, window: MainWindow) -> list[QWidget]:
     page.edit_business(page.detail_page.business)
     screens.append(page.dialog)
     page.dialog.reject()
+    page.register_employer(page.detail_page.business)  # the employer form, with a bad line
+    line = page.employer_form.table.add_line()
+    page.employer_form.workers.set_cell(line, "monthly_wage", "2.5jt")
+    page.employer_form.table.go_to(line, "monthly_wage")
+    page.employer_form.submit()
     new = businesses.BusinessDialog(window.ctx, None, window)
     qtbot.addWidget(new)
     screens.append(new)

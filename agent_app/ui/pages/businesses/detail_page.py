@@ -31,6 +31,7 @@ class BusinessDetailPage(QWidget):
     edit = Signal(object)
     visit = Signal(object)
     enroll = Signal(object)
+    register_employer = Signal(object)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,11 +119,17 @@ class BusinessDetailPage(QWidget):
             self.tr("Open the enrollment form for a worker of this business")
         )
         self.enroll_button.clicked.connect(lambda: self.enroll.emit(self.business))
+        self.employer_button = QPushButton(self.tr("Register as employer"))
+        self.employer_button.setToolTip(
+            self.tr("Register this business as an employer (PU) with its workers")
+        )
+        self.employer_button.clicked.connect(lambda: self.register_employer.emit(self.business))
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.title, 1)
         top.addWidget(self.edit_button)
         top.addWidget(self.enroll_button)
+        top.addWidget(self.employer_button)
         top.addWidget(self.visit_button)
         return top
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,11 +28,17 @@ from agent_app.ui.pages.businesses.guarded_dialog import GuardedDialog
 from agent_app.ui.pages.businesses.list_page import BusinessListPage
 from agent_app.ui.pages.businesses.visit_form import VisitDialog
 
+if TYPE_CHECKING:
+    from agent_app.ui.pages.employers import EmployerForm
+
 log = logging.getLogger("ui")
 
 
 class BusinessesPage(QWidget):
-    """The list and the detail page, in one stack."""
+    """The list and the detail page, in one stack (and an employer registration)."""
+
+    #: "Enroll the owner as a BPU participant": the owner's NIK, name, phone and business.
+    enroll_owner = Signal(object)
 
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +71,8 @@ class BusinessesPage(QWidget):
         self.detail_page.back.connect(self.show_list)
         self.detail_page.edit.connect(self.edit_business)
         self.detail_page.visit.connect(self.record_visit)
+        self.detail_page.register_employer.connect(self.register_employer)
+        self.employer_form: EmployerForm | None = None  # built the first time it is opened
         self.current_id: str | None = None
         self.dialog: QDialog | None = None
         ctx.businesses_changed.connect(self._reload_detail)
@@ -91,6 +100,8 @@ class BusinessesPage(QWidget):
             what = self.tr("A new business form")
         elif form.startswith("visit:"):
             what = self.tr("A visit record")
+        elif form.startswith("employer:"):
+            what = self.tr("An employer registration")
         else:
             what = self.tr("A change to a business")
         try:
@@ -125,6 +136,8 @@ class BusinessesPage(QWidget):
             business = value(detail, "business")
             if kind == "visit":
                 self.record_visit(business)
+            elif kind == "employer":
+                self.register_employer(business)
             else:
                 self.edit_business(business)
 
@@ -164,8 +177,34 @@ class BusinessesPage(QWidget):
         self.dialog = None
         self.offer_resume()  # another unfinished form, if any
 
+    def register_employer(self, business: Any) -> None:
+        """The business's registration as an employer, in the stack (Esc comes back)."""
+        if business is None:
+            return
+        form = self.employer_form
+        if form is None:
+            from agent_app.ui.pages.employers import EmployerForm
+
+            form = self.employer_form = EmployerForm(self.ctx)
+            form.back.connect(self._employer_closed)
+            form.enroll_owner.connect(self.enroll_owner.emit)
+            self.stack.addWidget(form)
+        self.resume_bar.setVisible(False)
+        self.stack.setCurrentWidget(form)
+        form.open_for(business)
+
+    def _employer_closed(self) -> None:
+        business = self.employer_form.business if self.employer_form is not None else None
+        if business is not None:
+            self.open_business(str(value(business, "id")))
+        else:
+            self.show_list()
+
     def save_forms(self) -> None:
         """Autosaves the open form now (before a lock, a switch of user, a close)."""
+        form = self.employer_form
+        if form is not None and form.isVisible():
+            form.save_now()
         if isinstance(self.dialog, GuardedDialog) and self.dialog.isVisible():
             self.dialog.save_now()
 

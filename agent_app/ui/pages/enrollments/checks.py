@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 
 from agent_app.domain import identity, plausibility, validation
 from agent_app.domain.messages import DomainError
-from agent_app.ui import i18n, labels, regions, widgets
+from agent_app.ui import i18n, labels, nik_check, regions, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.ops import Op
 from agent_app.ui.pages.enrollments.common import qdate
@@ -23,34 +23,11 @@ class LiveChecks(QuoteView):
 
     def _nik_changed(self, text: str) -> None:
         self.duplicate = None
-        self.nik_info = None
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if not text.strip():
-            self._status(self.nik_status, "hint", self.tr("Type the 16 digits of the NIK."))
-        else:
-            try:
-                self.nik_info = identity.parse_nik(text, today=self.ctx.today())
-            except DomainError as exc:
-                if len(digits) < 16 and exc.code == "format":
-                    self._status(
-                        self.nik_status,
-                        "hint",
-                        self.tr("{n} of 16 digits").format(n=len(digits)),
-                    )
-                else:
-                    self._status(self.nik_status, "error", exc.message(i18n.current_language()))
+        found = nik_check.check(text, self.ctx.today())
+        self.nik_info = found.info
+        self._status(self.nik_status, found.kind, found.text)
         if self.nik_info is not None:
             info = self.nik_info
-            gender = labels.genders()[str(info.gender.value)]
-            self._status(
-                self.nik_status,
-                "ok",
-                self.tr("Born {date} · {gender} · {region}").format(
-                    date=i18n.date(info.birth_date),
-                    gender=gender,
-                    region=regions.path(info.district_code) or info.province_name,
-                ),
-            )
             if not self.birth_date_touched:
                 self.birth_date.blockSignals(True)
                 self.birth_date.setDate(qdate(info.birth_date))

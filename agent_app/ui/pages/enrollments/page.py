@@ -286,6 +286,14 @@ class EnrollmentsPage(QWidget):
         self.form.set_business(business)
         self.form.nik.setFocus()
 
+    def start_for_owner(self, owner: Any) -> None:
+        """An employer's owner as a BPU participant: their NIK, name, phone and business."""
+        self.start_for_business(value(owner, "business"))
+        self.form.nik.setText(value(owner, "nik") or "")
+        self.form.full_name.setText(value(owner, "full_name") or "")
+        self.form.phone.setText(value(owner, "phone") or "")
+        self.form.nik.setFocus()
+
     def open_enrollment(self, enrollment_id: str) -> None:
         """Opens a draft (or correction) in the form by its id."""
         backend = self.ctx.backend

@@ -15,12 +15,13 @@ from agent_app.services import followups
 from agent_app.ui.backend import BusinessFilter
 
 from .data import EVENT, SECTORS, STATUSES, TODAY, BusinessRow, DuplicateNik, ValidationFailed
+from .employers import FakeEmployers
 from .photos import FakePhotos
 from .reports_and_sync import FakeReportsAndSync
 
 
 @dataclass
-class FakeBackend(FakePhotos, FakeReportsAndSync):
+class FakeBackend(FakeEmployers, FakePhotos, FakeReportsAndSync):
     actor: Any = None
     businesses: dict[str, records.Business] = field(default_factory=dict)
     visits: list[records.Visit] = field(default_factory=list)
@@ -290,7 +291,8 @@ class FakeBackend(FakePhotos, FakeReportsAndSync):
         mine = [
             draft
             for (agent, form), draft in self.form_drafts.items()
-            if agent == self.actor.agent_code and form.startswith(("business:", "visit:"))
+            if agent == self.actor.agent_code
+            and form.startswith(("business:", "visit:", "employer:"))
         ]
         return sorted(mine, key=lambda draft: draft["updated_at"], reverse=True)
 

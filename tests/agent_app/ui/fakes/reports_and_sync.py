@@ -58,6 +58,7 @@ class FakeReportsAndSync:
                     "t1", "event", EVENT.id, "employers", 1441, EVENT.starts_on, EVENT.ends_on
                 ),
                 722,
+                35,
             ),
             dashboard.TargetProgress(
                 records.Target(
