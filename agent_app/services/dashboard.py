@@ -49,6 +49,8 @@ class DashboardSummary:
     targets: list[TargetProgress]
     #: The account's open assignments from their supervisor, due soonest first.
     assignments: tuple[records.Assignment, ...] = ()
+    #: Employer registrations sent back for correction, or refused by the server.
+    employers_needing_correction: int = 0
 
 
 def _progress(
@@ -145,4 +147,5 @@ def summary(
             unsynced_ops=uow.outbox.count_unsettled(),
             targets=progress,
             assignments=tuple(uow.assignments.for_agent(actor.agent_code, ("open",), 50)),
+            employers_needing_correction=len(uow.employer_registrations.needing_attention(mine)),
         )

@@ -4,6 +4,7 @@ or found in conflict, with what to do about it (`explain`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -169,7 +170,7 @@ def explain(
         problem = _UNKNOWN_RECORD  # the record itself (or its refused create), not a reference
     texts: dict[str, tuple[str, str]] = {}
     for lang in ("id", "en"):
-        label = keys.label("fields", field_name, lang) if field_name else "-"
+        label = _label(field_name, lang) if field_name else "-"
         values = {"field": label, "code": code, "branch": "-", "enrolled_on": "-"}
         if isinstance(current, Mapping):
             values["branch"] = str(current.get("branch") or "-")
@@ -183,10 +184,28 @@ def explain(
     return Text(texts["id"][0], texts["en"][0]), Text(texts["id"][1], texts["en"][1])
 
 
+#: A field of one worker line of an employer registration (`workers[3].nik`).
+_WORKER_FIELD = re.compile(r"workers\[([0-9]+)\]\.([a-z_]+)")
+
+
+def _label(field_name: str, lang: str) -> str:
+    """The field's name as the person knows it; a worker's as "Worker 4: NIK"."""
+    line = _WORKER_FIELD.fullmatch(field_name)
+    if line is None:
+        return keys.label("fields", field_name, lang)
+    worker = Text.of("Worker {number}", number=int(line.group(1)) + 1).in_language(lang)
+    return f"{worker}: {keys.label('fields', line.group(2), lang)}"
+
+
 def _local_problem(
     entity: str, field_name: str | None, fields: Mapping[str, Any]
 ) -> validation.Problem | None:
     validate = validation.VALIDATORS.get(entity)
+    if validate is not None and field_name and _WORKER_FIELD.fullmatch(field_name):
+        field_name, fields = field_name, {"workers": fields.get("workers")}
+        if not isinstance(fields["workers"], list):
+            return None
+        return next((p for p in validate(fields, partial=True) if p.field == field_name), None)
     if validate is None or not field_name or field_name not in fields:
         return None
     for problem in validate({field_name: fields[field_name]}, partial=True):

@@ -96,6 +96,9 @@ class DashboardPage(QWidget):
         self.work_tiles = {
             "drafts": Tile(self.tr("Enrollment drafts")),
             "needing_correction": Tile(self.tr("Enrollments needing correction")),
+            "employers_needing_correction": Tile(
+                self.tr("Employer registrations needing correction")
+            ),
             "unsynced_ops": Tile(self.tr("Changes not yet synced")),
         }
         event_row = QHBoxLayout()

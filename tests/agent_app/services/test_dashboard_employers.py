@@ -62,6 +62,7 @@ def test_accepted_count_submitted_shown_beside_sent_back_in_neither(
     progress = {p.target.scope: p for p in summary.targets}
     assert (progress["branch"].achieved, progress["branch"].pending) == (2, 1)
     assert (progress["agent"].achieved, progress["agent"].pending) == (2, 0)
+    assert summary.employers_needing_correction == 1  # the one sent back
     at_event = dashboard.summary(uow, actor, today, event_id=event_id)
     event = next(p for p in at_event.targets if p.target.scope == "event")
     assert (event.achieved, event.pending) == (1, 0)

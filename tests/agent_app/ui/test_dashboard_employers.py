@@ -56,6 +56,13 @@ def test_new_employers_show_accepted_and_awaiting_review(
     texts = [page.targets_grid.itemAt(i).widget().text() for i in range(page.targets_grid.count())]
     row = texts.index(label)
     assert texts[row + 2] == count
+    tile = page.work_tiles["employers_needing_correction"]
+    assert tile.number.text() == "2"
+    captions = {
+        "id": "Pendaftaran pemberi kerja perlu perbaikan",
+        "en": "Employer registrations needing correction",
+    }
+    assert tile.caption.text() == captions[lang]
     # Other targets say only their progress.
     assert not any("\n" in text for text in texts if text not in (count,))
     QApplication.processEvents()

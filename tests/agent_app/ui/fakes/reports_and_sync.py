@@ -83,6 +83,7 @@ class FakeReportsAndSync:
             needing_correction=len(self.needing_correction()),
             unsynced_ops=self.ops,
             assignments=tuple(self._open_assignments()),
+            employers_needing_correction=2,
             targets=targets,
         )
 
