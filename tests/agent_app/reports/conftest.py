@@ -170,3 +170,11 @@ def world(keystore: keyslots.KeyStore) -> Iterator[World]:
     seed(w)
     yield w
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _widgets_application(qapp: Any) -> Any:
+    """Every report test runs with pytest-qt's QApplication. Printing makes a bare
+    QGuiApplication when no Qt application exists, and a widget test that runs after it in the
+    same process (xdist puts any test on any worker) aborts Python."""
+    return qapp

@@ -92,7 +92,7 @@ def test_the_npp_shows_once_accepted_and_a_reason_when_sent_back() -> None:
     assert "Upah tidak sesuai" in report.summary_html(sent_back)
 
 
-def test_the_pdf_and_its_image(tmp_path: Path) -> None:
+def test_the_pdf_and_its_image(tmp_path: Path, qapp: Any) -> None:
     s = summary()
     path = printing.employer_summary_pdf(s, tmp_path / "ringkasan.pdf")
     text = " ".join(pdf_text(path).split())
