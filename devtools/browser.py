@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,6 +52,21 @@ def start(lang: str = "id", width: int = 1366, height: int = 768) -> webdriver.C
     return driver
 
 
+def _gone(element: WebElement) -> bool:
+    """Whether `element`'s document is gone. Chromedriver says so as a stale element, or, when
+    the page is being replaced as it asks, as "Node with given id does not belong to the
+    document" (an unknown error; seen failing a console test 2 times in 4)."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            return True
+        raise
+    return False
+
+
 def wait(driver: WebDriver, seconds: float = 15) -> WebDriverWait[WebDriver]:
     return WebDriverWait(driver, seconds)
 
@@ -66,5 +82,5 @@ def navigates(driver: WebDriver) -> Iterator[None]:
     closes that race."""
     before = driver.find_element(By.TAG_NAME, "html")
     yield
-    wait(driver).until(expected_conditions.staleness_of(before))
+    wait(driver).until(lambda _: _gone(before))
     wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
