@@ -124,6 +124,19 @@ def _records(sub: Subparsers) -> None:
     )
     review.add_argument("--membership-number")
 
+    employer = sub.add_parser(
+        "review-employer", help="accept an employer registration (with --npp) or send it back"
+    )
+    employer.add_argument("entity_id")
+    employer.add_argument("--status", required=True, choices=admin.REVIEW_STATUSES)
+    employer.add_argument("--npp", help="the employer number BPJS issued (accepted only)")
+    employer.add_argument("--reason", help="why it is sent back, or with --reason-code its note")
+    employer.add_argument(
+        "--reason-code",
+        choices=tuple(admin.SEND_BACK_REASONS),
+        help="why it is sent back (needs_correction only; other by default, with --reason)",
+    )
+
     erase = sub.add_parser(
         "erase-enrollment", help="erase an enrollment at the worker's request (UU PDP)"
     )

@@ -76,7 +76,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def _where(
-    queue: QueueFilter, reviewer: Reviewer, entities: Sequence[str]
+    queue: QueueFilter, reviewer: Reviewer, entities: Sequence[str] = (ENROLLMENT,)
 ) -> list[sa.ColumnElement[bool]]:
     if queue.status not in REVIEW_STATUSES:
         raise ReviewError(

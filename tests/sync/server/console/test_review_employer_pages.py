@@ -13,7 +13,9 @@ from conftest import Console
 from employer_support import owner_nik, record_fields, register, worker
 from srv_support import World
 
+from agent_app.domain import clock
 from sync.server import db
+from sync.server.admin import review, targets
 
 
 def _setup(world: World) -> None:
@@ -122,3 +124,23 @@ def test_send_back_needs_a_reason_and_another_branch_cannot_decide(
     assert fields["status"] == "needs_correction"
     assert fields["review_reason_code"] == "incomplete"
     assert fields["review_reason"].endswith("Upah pekerja 2 belum ada slip.")
+
+
+def test_coverage_and_targets_show_accepted_employers_and_the_waiting_apart(
+    world: World, console: Any
+) -> None:
+    _setup(world)
+    today = clock.today("Asia/Jakarta")
+    data = targets.TargetInput("branch", "PLG", "employers", 4, str(today), str(today))
+    targets.set_target(world.engine, data)
+    accepted = register(world, "PLG", "A1", 1)
+    register(world, "PLG", "A1", 2)
+    register(world, "PLG", "A1", 3)
+    review.accept(world.engine, accepted, "16001234", review.Reviewer("S1"), review.REVIEWED)
+    page = console("S1").get("/console/coverage").text
+    assert "Pemberi kerja diterima" in page and "Menunggu pemeriksaan" in page
+    assert "1 / 4 (25%) · 2 menunggu" in page
+    goals = console("S1").get("/console/targets").text
+    assert "+2 menunggu pemeriksaan" in goals
+    english = console("S1", lang="en").get("/console/coverage").text
+    assert "Employers accepted" in english and "2 waiting" in english
