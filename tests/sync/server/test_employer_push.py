@@ -178,3 +178,13 @@ def test_an_update_is_judged_whole_for_its_month(world: World) -> None:
     assert a1.push_one(op(ENTITY, "update", reg, update, base_version=1))["status"] == "applied"
     [pulled] = [c for c in a1.pull_all()[0] if c["entity_id"] == reg]
     assert pulled["fields"]["monthly_contribution"] == right
+
+
+def test_its_consent_must_be_to_a_published_text(world: World) -> None:
+    a1, _, _ = world.standard()
+    biz = _business(a1)
+    for consent_changes in ({"text_version": "tidak-ada-2099"}, {"text_sha256": "cd" * 32}):
+        fields = registration(biz)
+        fields["consent"] = {**fields["consent"], **consent_changes}
+        result = a1.push_one(op(ENTITY, "create", str(uuid.uuid4()), fields))
+        assert _error(result) == ("rejected", "invalid_field", "consent")
