@@ -23,7 +23,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
 
-Entity = Literal["business", "visit", "enrollment", "audit_event", "assignment"]
+Entity = Literal[
+    "business", "visit", "enrollment", "audit_event", "assignment", "employer_registration"
+]
 PulledEntity = Literal[
     "business",
     "visit",
@@ -33,11 +35,12 @@ PulledEntity = Literal[
     "rate_table",
     "assignment",
     "consent_text",
+    "employer_registration",
 ]
 #: Pulled entities a laptop receives only when its pull declares it understands them
 #: (`GET /v1/sync/pull?with=assignment`): a laptop from before one of them parses each change's
 #: `entity` against a fixed list and would fail on it. The rest of `PulledEntity` is always sent.
-OPTIONAL_PULLED: tuple[str, ...] = ("assignment", "consent_text")
+OPTIONAL_PULLED: tuple[str, ...] = ("assignment", "consent_text", "employer_registration")
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 Role = Literal["agent", "supervisor", "admin"]

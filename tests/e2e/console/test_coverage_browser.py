@@ -29,7 +29,7 @@ def test_coverage_shows_the_branch_target_as_table_and_chart_and_filters_by_keyb
         [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
         for row in browser.find_elements(By.CSS_SELECTOR, "table.coverage tbody tr")
     ]
-    assert any(row[1] == "Pemberi kerja" and row[3] == "1.441" for row in cells), cells
+    assert any(row[1] == "Pemberi kerja diterima" and row[3] == "1.441" for row in cells), cells
     chart = browser.find_element(By.CSS_SELECTOR, "figure.coverage-chart svg")
     assert chart.size["width"] > 600 and chart.size["height"] > 20
     assert browser.find_elements(By.CSS_SELECTOR, "figure.coverage-chart svg rect")

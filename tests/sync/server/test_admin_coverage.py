@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from employer_support import EMPLOYER, registration_fields, store
+from employer_records import EMPLOYER, registration_fields, store
 from srv_support import Laptop, World, business_fields, enrollment_fields, op, visit_fields
 
 from sync.server import admin, db

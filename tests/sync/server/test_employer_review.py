@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from employer_support import owner_nik, record_fields, register, worker
+from employer_records import owner_nik, record_fields, register, worker
 from srv_support import Laptop, World
 
 from sync.server import db

@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from conftest import Console
-from employer_support import owner_nik, record_fields, register, worker
+from employer_records import owner_nik, record_fields, register, worker
 from srv_support import World
 
 from agent_app.domain import clock
