@@ -1,7 +1,8 @@
-"""Employer registrations (PU) stored directly for the server's review and counting tests: a valid registration
-of the DOMAIN.md pempek example with any number of workers (synthetic NIKs), its business, and
-both stored the way the push stores a laptop's create (a record row, version 1, the server's
-received time as `created_at`)."""
+"""Employer registrations (PU) stored directly for the server's review and counting tests (a
+received time of the test's choosing): a valid registration with any number of workers
+(synthetic NIKs) and its business, both stored the way the push stores a laptop's create (a
+record row, version 1, the server's received time as `created_at`). Registrations pushed
+through the real push come from `employer_support`."""
 
 from __future__ import annotations
 

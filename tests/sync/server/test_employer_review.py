@@ -8,12 +8,15 @@ days), the submitted ones apart, sent-back and erased ones in neither."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from employer_records import owner_nik, record_fields, register, worker
-from srv_support import Laptop, World
+from employer_support import ENTITY, registration
+from employer_support import worker as pushed_worker
+from srv_support import Laptop, World, business_fields, op
 
 from sync.server import db
 from sync.server.__main__ import main
@@ -189,3 +192,36 @@ def test_the_employers_target_counts_accepted_registrations_in_its_period(
     answer = world.client.get("/v1/admin/coverage", headers=people["S1"].headers).json()
     branch_line = next(i for i in answer["items"] if i["scope"] == "branch")
     assert (branch_line["done"], branch_line["waiting"], branch_line["percent"]) == (3, 1, 60.0)
+
+
+def test_a_pushed_registration_s_review_reaches_its_laptop(world: World) -> None:
+    people = setup_branches(world)
+    a1, s1 = people["A1"], people["S1"].headers
+    business = str(uuid.uuid4())
+    assert a1.push_one(op("business", "create", business, business_fields()))["status"] == (
+        "applied"
+    )
+    accepted, sent_back = str(uuid.uuid4()), str(uuid.uuid4())
+    for entity_id, first in ((accepted, 700), (sent_back, 710)):
+        lines = [pushed_worker(first + i) for i in range(3)]
+        fields = registration(business, lines, owner_nik=pushed_worker(first + 9)["nik"])
+        result = a1.push_one(op(ENTITY, "create", entity_id, fields))
+        assert result["status"] == "applied", result
+    listed = world.client.get(API, headers=s1).json()["items"]
+    assert {item["id"] for item in listed} == {accepted, sent_back}
+    assert {item["full_name"] for item in listed} == {business_fields()["name"]}
+    done = world.client.post(f"{API}/{accepted}/accept", json={"npp": "16001234"}, headers=s1)
+    assert done.status_code == 200, done.text
+    back = {"reason": "data_mismatch", "note": "Tanggal lahir pekerja 2 beda dengan KTP."}
+    sent = world.client.post(f"{API}/{sent_back}/send-back", json=back, headers=s1)
+    assert sent.status_code == 200, sent.text
+    pulled = {c["entity_id"]: c for c in a1.pull_all()[0]}
+    assert pulled[accepted]["fields"]["status"] == "accepted"
+    assert pulled[accepted]["fields"]["npp"] == "16001234"
+    assert pulled[accepted]["version"] == 2
+    returned = pulled[sent_back]["fields"]
+    assert (returned["status"], returned["review_reason_code"]) == (
+        "needs_correction",
+        "data_mismatch",
+    )
+    assert returned["review_reason"].endswith("Tanggal lahir pekerja 2 beda dengan KTP.")
