@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from employer_records import owner_nik, record_fields, register, worker
 from employer_support import ENTITY, registration
 from employer_support import worker as pushed_worker
-from srv_support import Laptop, World, business_fields, op
+from srv_support import Laptop, World, business_fields, enrollment_fields, op
 
-from sync.server import db
+from sync.server import admin, db
 from sync.server.__main__ import main
 from sync.server.admin import coverage, review, targets
 
@@ -225,3 +225,33 @@ def test_a_pushed_registration_s_review_reaches_its_laptop(world: World) -> None
         "data_mismatch",
     )
     assert returned["review_reason"].endswith("Tanggal lahir pekerja 2 beda dengan KTP.")
+
+
+def test_an_erased_registration_frees_its_workers_and_leaves_no_nik(world: World) -> None:
+    people = setup_branches(world)
+    a1 = people["A1"]
+    business = str(uuid.uuid4())
+    assert a1.push_one(op("business", "create", business, business_fields()))["status"] == (
+        "applied"
+    )
+    entity_id = str(uuid.uuid4())
+    lines = [pushed_worker(720 + i) for i in range(3)]
+    fields = registration(business, lines, owner_nik=pushed_worker(729)["nik"])
+    assert a1.push_one(op(ENTITY, "create", entity_id, fields))["status"] == "applied"
+    taken = a1.push_one(op("enrollment", "create", str(uuid.uuid4()), enrollment_fields(721)))
+    assert taken["status"] == "conflict"  # a worker of the registration: already a participant
+    _, cursor = a1.pull_all()
+    said = admin.erase_enrollment(world.engine, entity_id)
+    assert said.startswith(f"erased employer registration {entity_id}")
+    with world.engine.connect() as conn:
+        dumped = "\n".join(
+            str(tuple(row))
+            for model in (db.Record, db.ActiveNik, db.Ledger)
+            for row in conn.execute(sa.select(db.table(model)))
+        )
+    assert all(line["nik"] not in dumped for line in lines) and fields["owner_nik"] not in dumped
+    [tombstone] = [c for c in a1.pull_all(cursor=cursor)[0] if c["entity_id"] == entity_id]
+    assert tombstone["deleted"] is True and tombstone["fields"] == {}
+    again = a1.push_one(op("enrollment", "create", str(uuid.uuid4()), enrollment_fields(721)))
+    assert again["status"] == "applied", again
+    assert world.client.get(f"{API}/{entity_id}", headers=people["S1"].headers).status_code == 404
