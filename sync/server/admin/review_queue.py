@@ -35,6 +35,8 @@ from sync.server.admin.review import (
 )
 
 MAX_LIMIT = 200
+#: The queue's kinds of record, by the name its filter and lines use.
+KINDS = {"enrollment": ENROLLMENT, "employer": EMPLOYER}
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class QueueFilter:
     branch: str | None = None
     received_from: dt.date | None = None
     received_to: dt.date | None = None
+    #: "enrollment" or "employer": one kind of record of those asked for (None: all).
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,12 @@ def _where(
         )
     for name, value in (("agent", queue.agent), ("event", queue.event), ("branch", queue.branch)):
         check_text(name, value or "")
+    if queue.kind is not None:
+        if queue.kind not in KINDS:
+            raise ReviewError(
+                "kind", Text.of("The kind must be one of: {choices}.", choices=", ".join(KINDS))
+            )
+        entities = [entity for entity in entities if entity == KINDS[queue.kind]]
     c = db.table(db.Record).c
     # `status` is the record's, computed from its fields (migration 0011's ix_record_queue).
     where = [c.entity.in_(list(entities)), c.deleted.is_(False), c.status == queue.status]

@@ -77,6 +77,7 @@ def queue(
     branch: str = "",
     received_from: str = "",
     received_to: str = "",
+    kind: str = "",
     cursor: str = "",
     user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
@@ -88,6 +89,7 @@ def queue(
         "branch": branch.strip()[:32] if user.is_admin else "",
         "received_from": received_from,
         "received_to": received_to,
+        "kind": kind if kind in review_queue.KINDS else "",
     }
     errors: dict[str, str] = {}
     start, end = _day(received_from), _day(received_to)
@@ -104,6 +106,7 @@ def queue(
         filters["branch"] or None,
         start,
         end,
+        filters["kind"] or None,
     )
     try:
         page = review_queue.list_enrollments(
@@ -145,6 +148,10 @@ def _queue_page(
         kind_labels={
             code: text.in_language(user.lang) for code, text in review_employer.KIND_LABELS.items()
         },
+        kinds=[
+            (code, text.in_language(user.lang))
+            for code, text in review_employer.KIND_LABELS.items()
+        ],
     )
 
 
@@ -186,6 +193,7 @@ def accept_many(
         "branch": "",
         "received_from": "",
         "received_to": "",
+        "kind": "",
     }
     return _queue_page(request, user, page, filters, errors, numbers, chosen, status_code=422)
 

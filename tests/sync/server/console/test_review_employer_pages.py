@@ -6,12 +6,13 @@ fields with a new version and leave a trail row without NIKs."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
 from conftest import Console
 from employer_records import owner_nik, record_fields, register, worker
-from srv_support import World
+from srv_support import World, enrollment_fields, op
 
 from agent_app.domain import clock
 from sync.server import db
@@ -53,6 +54,17 @@ def test_the_queue_holds_employer_registrations_marked_and_walled(
     assert theirs in console("N1").get("/console/review", branch="LLG").text
     agent_filter = console("S1").get("/console/review", agent="A2").text
     assert mine not in agent_filter
+    laptop = world.login("A1")
+    enrollment = str(uuid.uuid4())
+    assert laptop.push_one(op("enrollment", "create", enrollment, enrollment_fields(3)))[
+        "status"
+    ] == ("applied")
+    both = console("S1").get("/console/review").text
+    assert mine in both and enrollment in both
+    employers = console("S1").get("/console/review", kind="employer").text
+    assert mine in employers and enrollment not in employers
+    workers = console("S1").get("/console/review", kind="enrollment").text
+    assert mine not in workers and enrollment in workers
 
 
 def test_the_detail_shows_the_business_workers_masked_and_the_quote(
