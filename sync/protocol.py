@@ -1,4 +1,6 @@
-"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form).
+"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form; what the
+repository added since, e.g. `employer_registration` and the list participant check, is in
+docs/wire.md).
 
 Both ends use these models: the laptop to build pushes and read answers, the server to parse
 requests and to describe its answers in its OpenAPI document. Field names are the wire names.
