@@ -24,6 +24,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
+from sync import participants_wire as _checks
 
 Entity = Literal[
     "business", "visit", "enrollment", "audit_event", "assignment", "employer_registration"
@@ -386,39 +387,9 @@ def consent_text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# --- participants ---------------------------------------------------------------------------
-
-
-class ParticipantCheckRequest(_Model):
-    nik: str = Field(description="16 digits.", max_length=64)
-
-
-class ParticipantCheckResponse(_Model):
-    enrolled: bool = Field(
-        description="Whether the NIK is an active participant: the NIK of an enrollment or a "
-        "worker of an employer registration (not deleted), in any branch."
-    )
-    branch: str | None = None
-    enrolled_on: dt.date | None = None
-
-
-#: The most NIKs one list check takes: an employer registration's most workers.
-MAX_CHECKED_NIKS = 500
-
-
-class ParticipantListCheckRequest(_Model):
-    """1.1: many NIKs in one check (an employer registration's workers)."""
-
-    niks: list[str] = Field(
-        min_length=1,
-        max_length=MAX_CHECKED_NIKS,
-        description="16 digits each. Every NIK counts as one check in the audit and toward "
-        "the per-agent and per-client NIK budgets (429 `rate_limited`).",
-    )
-
-
-class ParticipantListCheckResponse(_Model):
-    results: list[ParticipantCheckResponse] = Field(
-        description="One answer per NIK, in the order of the request's `niks` (the NIKs "
-        "are not repeated)."
-    )
+# The participant check's models (sync/participants_wire.py), here with the rest.
+MAX_CHECKED_NIKS = _checks.MAX_CHECKED_NIKS
+ParticipantCheckRequest = _checks.ParticipantCheckRequest
+ParticipantCheckResponse = _checks.ParticipantCheckResponse
+ParticipantListCheckRequest = _checks.ParticipantListCheckRequest
+ParticipantListCheckResponse = _checks.ParticipantListCheckResponse

@@ -130,11 +130,7 @@ def _records(sub: Subparsers) -> None:
     erase.add_argument("entity_id")
 
     rates = sub.add_parser("publish-rate-table", help="publish a contribution rate table")
-    rates.add_argument(
-        "file",
-        help="a JSON file (the table; optionally with an `employer` part in the shape of "
-        "resources/employer_contributions.json), or - for standard input",
-    )
+    rates.add_argument("file", help="a JSON file (the table), or - for standard input")
     rates.add_argument("--version", required=True)
     rates.add_argument("--effective-from", required=True)
 
