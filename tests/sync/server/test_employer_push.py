@@ -222,3 +222,27 @@ def test_two_hundred_workers_are_taken(world: World) -> None:
         headers=a1.headers,
     ).json()["results"]
     assert [r["enrolled"] for r in found] == [True] * 200
+
+
+def test_an_update_that_leaves_the_quote_alone_is_not_quoted_again(world: World) -> None:
+    """Recorded in February with February's quote, corrected in December (its NIB): the
+    February contribution stands; a change of a wage in December carries December's quote."""
+    a1, _, _ = world.standard()
+    biz = _business(a1)
+    lines = [worker(620, 12_000_000), worker(621, 3_000_000)]
+    programs = ("JKK", "JKM", "JHT", "JP")
+    february = dt.datetime(2026, 2, 20, 10, 0, tzinfo=WIB)
+    feb = registration(biz, lines, programs=programs, on=february.date())
+    reg = str(uuid.uuid4())
+    assert a1.push_one(op(ENTITY, "create", reg, feb, recorded_at=february))["status"] == (
+        "applied"
+    )
+    fixed = a1.push_one(op(ENTITY, "update", reg, {"nib": "1234567890999"}, base_version=1))
+    assert fixed["status"] == "applied"
+    raised = [lines[0], {**lines[1], "monthly_wage": 3_500_000}]
+    stale = {"workers": raised, "monthly_contribution": feb["monthly_contribution"]}
+    refused = a1.push_one(op(ENTITY, "update", reg, stale, base_version=2))
+    assert _error(refused) == ("rejected", "invalid_field", "monthly_contribution")
+    now = registration(biz, raised, programs=programs)["monthly_contribution"]
+    update = {"workers": raised, "monthly_contribution": now}
+    assert a1.push_one(op(ENTITY, "update", reg, update, base_version=2))["status"] == "applied"
