@@ -1,4 +1,6 @@
-"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form).
+"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form; what the
+repository added since, e.g. `employer_registration` and the list participant check, is in
+docs/wire.md).
 
 Both ends use these models: the laptop to build pushes and read answers, the server to parse
 requests and to describe its answers in its OpenAPI document. Field names are the wire names.
@@ -22,6 +24,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
+from sync import participants_wire as _checks
 
 Entity = Literal[
     "business", "visit", "enrollment", "audit_event", "assignment", "employer_registration"
@@ -384,14 +387,9 @@ def consent_text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# --- participants ---------------------------------------------------------------------------
-
-
-class ParticipantCheckRequest(_Model):
-    nik: str = Field(description="16 digits.", max_length=64)
-
-
-class ParticipantCheckResponse(_Model):
-    enrolled: bool
-    branch: str | None = None
-    enrolled_on: dt.date | None = None
+# The participant check's models (sync/participants_wire.py), here with the rest.
+MAX_CHECKED_NIKS = _checks.MAX_CHECKED_NIKS
+ParticipantCheckRequest = _checks.ParticipantCheckRequest
+ParticipantCheckResponse = _checks.ParticipantCheckResponse
+ParticipantListCheckRequest = _checks.ParticipantListCheckRequest
+ParticipantListCheckResponse = _checks.ParticipantListCheckResponse

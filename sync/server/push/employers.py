@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from sync.server.push.batch import Batch
 
 ENTITY = keys.EMPLOYER_REGISTRATION
+#: The fields an update must be judged whole on, for its month (the quote, the minimum
+#: wage): as an enrollment's quote is checked again only when the update touches it.
+QUOTED = frozenset(
+    {"workers", "programs", "size_class", "risk_group", "region_code", "monthly_contribution"}
+)
 
 
 def months(recorded_at: dt.datetime, today: dt.date, zone: str) -> list[dt.date]:
@@ -114,11 +119,11 @@ def merge(
     batch: Batch, rec: Rec, sent: Mapping[str, Any], merged: dict[str, Any], prep_at: dt.datetime
 ) -> Outcome | None:
     """An updated registration: its status after an agent's correction, the whole record
-    judged again for the op's month when the update touches it, and its workers' NIKs moved
-    to the new list (or why the update cannot be applied)."""
+    judged again for the op's month when the update touches its quote (`QUOTED`), and its
+    workers' NIKs moved to the new list (or why the update cannot be applied)."""
     if not batch.caller.is_supervisor and rec.fields.get("status") == "needs_correction":
         merged["status"] = "submitted"
-    if sent.keys() - validation.EMPLOYER_PROTECTED:
+    if QUOTED & sent.keys():
         found = problems(merged, False, prep_at, batch.today, batch.zone)
         if found:
             return refusal(found[0])

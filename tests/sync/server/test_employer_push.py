@@ -188,3 +188,61 @@ def test_its_consent_must_be_to_a_published_text(world: World) -> None:
         fields["consent"] = {**fields["consent"], **consent_changes}
         result = a1.push_one(op(ENTITY, "create", str(uuid.uuid4()), fields))
         assert _error(result) == ("rejected", "invalid_field", "consent")
+
+
+def test_another_agents_registration_is_answered_as_unknown(world: World) -> None:
+    a1, a2, s1 = world.standard()
+    biz = _business(a1)
+    reg = str(uuid.uuid4())
+    fields = registration(biz)
+    assert a1.push_one(op(ENTITY, "create", reg, fields))["status"] == "applied"
+    for attempt in (
+        op(ENTITY, "update", reg, {"nib": "1234567890999"}, base_version=1),
+        op(ENTITY, "delete", reg),
+        op(ENTITY, "create", reg, fields),
+    ):
+        result = a2.push_one(attempt)
+        assert _error(result) == ("rejected", "unknown_reference", "entity_id")
+        assert (result["entity_version"], result["server_seq"]) == (None, None)
+    # The branch's supervisor reviews it.
+    assert s1.push_one(op(ENTITY, "update", reg, {"nib": "1234567890999"}, base_version=1))[
+        "status"
+    ] == ("applied")
+
+
+def test_two_hundred_workers_are_taken(world: World) -> None:
+    a1, _, _ = world.standard()
+    biz = _business(a1)
+    lines = [worker(2000 + i, 2_500_000 + 1_000 * i) for i in range(200)]
+    reg = str(uuid.uuid4())
+    assert a1.push_one(op(ENTITY, "create", reg, registration(biz, lines)))["status"] == "applied"
+    found = a1.client.post(
+        "/v1/participants/check-list",
+        json={"niks": [line["nik"] for line in lines]},
+        headers=a1.headers,
+    ).json()["results"]
+    assert [r["enrolled"] for r in found] == [True] * 200
+
+
+def test_an_update_that_leaves_the_quote_alone_is_not_quoted_again(world: World) -> None:
+    """Recorded in February with February's quote, corrected in December (its NIB): the
+    February contribution stands; a change of a wage in December carries December's quote."""
+    a1, _, _ = world.standard()
+    biz = _business(a1)
+    lines = [worker(620, 12_000_000), worker(621, 3_000_000)]
+    programs = ("JKK", "JKM", "JHT", "JP")
+    february = dt.datetime(2026, 2, 20, 10, 0, tzinfo=WIB)
+    feb = registration(biz, lines, programs=programs, on=february.date())
+    reg = str(uuid.uuid4())
+    assert a1.push_one(op(ENTITY, "create", reg, feb, recorded_at=february))["status"] == (
+        "applied"
+    )
+    fixed = a1.push_one(op(ENTITY, "update", reg, {"nib": "1234567890999"}, base_version=1))
+    assert fixed["status"] == "applied"
+    raised = [lines[0], {**lines[1], "monthly_wage": 3_500_000}]
+    stale = {"workers": raised, "monthly_contribution": feb["monthly_contribution"]}
+    refused = a1.push_one(op(ENTITY, "update", reg, stale, base_version=2))
+    assert _error(refused) == ("rejected", "invalid_field", "monthly_contribution")
+    now = registration(biz, raised, programs=programs)["monthly_contribution"]
+    update = {"workers": raised, "monthly_contribution": now}
+    assert a1.push_one(op(ENTITY, "update", reg, update, base_version=2))["status"] == "applied"
