@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 PAGES = (
     ("review", "review", None),
     ("review-detail", "review", "open-first"),
+    ("review-employer", "review", "open-employer"),
+    ("review-employer-workers", "review", "open-employer-workers"),
     ("coverage", "coverage", None),
     ("targets", "targets", None),
     ("assignments", "assignments", None),
@@ -88,6 +90,14 @@ def _shoot(
         if action == "open-first":
             with browsers.navigates(driver):
                 driver.find_element(By.CSS_SELECTOR, "table.data tbody a").click()
+        elif action and action.startswith("open-employer"):
+            # The registration of 200 workers (its queue line says so in either language).
+            big = f"//tr[.//span[contains(., ': {demo_seed.BIG_EMPLOYER_WORKERS}')]]//a"
+            with browsers.navigates(driver):
+                driver.find_element(By.XPATH, big).click()
+            if action.endswith("workers"):
+                workers = driver.find_element(By.ID, "workers")
+                driver.execute_script("arguments[0].scrollIntoView()", workers)
         made.append(folder / f"console-{name}.png")
         driver.save_screenshot(str(made[-1]))
     # The same queue on a phone (390x844 CSS pixels): the tables become one card per line.

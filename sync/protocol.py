@@ -1,4 +1,6 @@
-"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form).
+"""The sync protocol, version 1, as pydantic models (SYNC_PROTOCOL.md in code form; what the
+repository added since, e.g. `employer_registration` and the list participant check, is in
+docs/wire.md).
 
 Both ends use these models: the laptop to build pushes and read answers, the server to parse
 requests and to describe its answers in its OpenAPI document. Field names are the wire names.
@@ -22,8 +24,11 @@ from packaging.version import InvalidVersion, Version
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
+from sync import participants_wire as _checks
 
-Entity = Literal["business", "visit", "enrollment", "audit_event", "assignment"]
+Entity = Literal[
+    "business", "visit", "enrollment", "audit_event", "assignment", "employer_registration"
+]
 PulledEntity = Literal[
     "business",
     "visit",
@@ -33,11 +38,12 @@ PulledEntity = Literal[
     "rate_table",
     "assignment",
     "consent_text",
+    "employer_registration",
 ]
 #: Pulled entities a laptop receives only when its pull declares it understands them
 #: (`GET /v1/sync/pull?with=assignment`): a laptop from before one of them parses each change's
 #: `entity` against a fixed list and would fail on it. The rest of `PulledEntity` is always sent.
-OPTIONAL_PULLED: tuple[str, ...] = ("assignment", "consent_text")
+OPTIONAL_PULLED: tuple[str, ...] = ("assignment", "consent_text", "employer_registration")
 OpKind = Literal["create", "update", "delete"]
 OpStatus = Literal["applied", "duplicate", "conflict", "rejected"]
 Role = Literal["agent", "supervisor", "admin"]
@@ -381,14 +387,9 @@ def consent_text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-# --- participants ---------------------------------------------------------------------------
-
-
-class ParticipantCheckRequest(_Model):
-    nik: str = Field(description="16 digits.", max_length=64)
-
-
-class ParticipantCheckResponse(_Model):
-    enrolled: bool
-    branch: str | None = None
-    enrolled_on: dt.date | None = None
+# The participant check's models (sync/participants_wire.py), here with the rest.
+MAX_CHECKED_NIKS = _checks.MAX_CHECKED_NIKS
+ParticipantCheckRequest = _checks.ParticipantCheckRequest
+ParticipantCheckResponse = _checks.ParticipantCheckResponse
+ParticipantListCheckRequest = _checks.ParticipantListCheckRequest
+ParticipantListCheckResponse = _checks.ParticipantListCheckResponse

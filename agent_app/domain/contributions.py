@@ -19,7 +19,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from agent_app.domain import _resources, keys
+from agent_app.domain import _resources, employer_contributions, keys
 from agent_app.domain.employer_contributions import quote_employer as quote_employer
 from agent_app.domain.messages import DomainError, Text
 from agent_app.domain.money import round_rupiah as round_rupiah
@@ -86,6 +86,7 @@ def check_table(table: Any) -> None:
     try:
         if not isinstance(table, Mapping):
             raise TypeError("not a JSON object")
+        employer_contributions.check_part(table.get("employer"))  # optional (issue 17)
         minimum = int(table["income"]["minimum"])
         programs = list(table["mandatory_programs"]) + list(table.get("optional_programs", []))
         starts = [
@@ -111,6 +112,7 @@ def install_tables(published: Iterable[tuple[dt.date, Mapping[str, Any]]]) -> No
     global _published, _generation
     _published = tuple(sorted(published, key=lambda item: item[0]))
     _generation += 1
+    employer_contributions.install(_published)  # their optional `employer` parts
 
 
 def install_published(

@@ -77,9 +77,64 @@ class JkpShare:
     from_jkk: int
 
 
-def _table() -> Mapping[str, Any]:
-    table: Mapping[str, Any] = _resources.load_json("employer_contributions.json")
-    return table
+#: The `employer` parts of the tables the central office published (`install`), each with
+#: the day its table takes over, oldest first.
+_published: tuple[tuple[dt.date, Mapping[str, Any]], ...] = ()
+
+
+def _table(on: dt.date | None = None) -> Mapping[str, Any]:
+    """The table in force on `on` (None: the newest): the latest published part that took
+    over on or before it, else the one shipped in `resources/`."""
+    chosen: Mapping[str, Any] = _resources.load_json("employer_contributions.json")
+    for start, part in _published:
+        if on is None or start <= on:
+            chosen = part
+    return chosen
+
+
+def install(published: Iterable[tuple[dt.date, Mapping[str, Any]]]) -> None:
+    """Puts in force the optional `employer` parts (the shape of
+    resources/employer_contributions.json) of the published contribution tables, `(day it
+    takes over, table)` oldest first, each checked by `check_part` first
+    (`contributions.install_tables` calls this: a new JP cap each March, a new UMK each
+    January, with no release). Tables without one are skipped; replaces what was installed."""
+    global _published
+    _published = tuple(
+        (start, table["employer"])
+        for start, table in published
+        if isinstance(table.get("employer"), Mapping)
+    )
+
+
+def check_part(part: Any) -> None:
+    """Raises `ValueError` unless `part`, a published table's `employer` part, is None or
+    usable: every size and risk group quotes with every program from the day all programs have
+    a rate on, in each month a rate or wage cap starts; JKP, the minimum wages and the due day
+    read."""
+    if part is None:
+        return
+    try:
+        if not isinstance(part, Mapping):
+            raise TypeError("not a JSON object")
+        programs = list(part["programs"])
+        firsts = [min(r["effective_from"] for r in part["rates"][p]) for p in programs]
+        starts = [r["effective_from"] for rows in part["rates"].values() for r in rows]
+        starts += [r["effective_from"] for rows in part["wage_caps"].values() for r in rows]
+        for month in sorted({dt.date.fromisoformat(d) for d in starts if d >= max(firsts)}):
+            for size in SIZE_CLASSES:
+                for group in part["risk_groups"]:
+                    _quote(part, [1_000_000, 50_000_000], size, group, programs, month)
+            jkp = _row_on(part["jkp"], month)
+            if jkp is not None:
+                _percent(int(jkp["wage_cap"]), jkp["percent"])
+        for row in part["minimum_wages"]:
+            int(row["amount"]), str(row["region"]), str(row["name"])
+            dt.date.fromisoformat(row["effective_from"])
+        if not 1 <= int(part["due_day"]) <= 28:
+            raise ValueError("due_day must be a day from 1 to 28")
+        dict(part["proposed_risk_group_by_sector"]), list(part["exempt_from_minimum_wage"])
+    except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+        raise ValueError(f"employer: {type(error).__name__}: {error}") from error
 
 
 def _error(code: str, field: str, text: Text) -> EmployerQuoteError:
@@ -108,9 +163,12 @@ def _percent(wage: int, percent: str) -> int:
 
 
 def _check(
-    wages: Sequence[Any], size_class: str, risk_group: str | None, programs: list[str]
+    table: Mapping[str, Any],
+    wages: Sequence[Any],
+    size_class: str,
+    risk_group: str | None,
+    programs: list[str],
 ) -> None:
-    table = _table()
     if not wages:
         raise _error("no_workers", "workers", Text.of("Add at least one worker."))
     for wage in wages:
@@ -154,15 +212,19 @@ def _check(
             )
 
 
-@functools.lru_cache(maxsize=32)
 def due_date(month: dt.date) -> dt.date:
     """The day the contribution of `month` is due: the 15th of the next month, or the next
     working day when that is a weekend, a national holiday or a day of collective leave (cuti
     bersama: offices close; lokal-id's calendar, weekends only for a year it has no data for).
     The first call imports lokal-id (about 2 s on a slow machine): a form warms it early."""
+    return _due_date(month.replace(day=1), int(_table(month.replace(day=1))["due_day"]))
+
+
+@functools.lru_cache(maxsize=32)
+def _due_date(month: dt.date, due_day: int) -> dt.date:
     from lokal import holidays
 
-    nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, int(_table()["due_day"]))
+    nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, due_day)
     while True:
         try:
             working = holidays.is_working_day(nxt)
@@ -187,10 +249,23 @@ def quote_employer(
             number, an unknown size or risk group, a program set below the size's minimum,
             JP without JHT; with the field and a bilingual message.
     """
-    table, first = _table(), month.replace(day=1)
+    first = month.replace(day=1)
+    return _quote(_table(first), wages, size_class, risk_group, programs, first)
+
+
+def _quote(
+    table: Mapping[str, Any],
+    wages: Sequence[int],
+    size_class: str,
+    risk_group: str | None,
+    programs: Iterable[str],
+    first: dt.date,
+) -> EmployerQuote:
+    """`quote_employer` from `table`, for the month starting on `first`."""
+    programs = list(programs)
     chosen = [p for p in table["programs"] if p in set(programs)]
     unknown = [p for p in programs if p not in table["programs"]]
-    _check(wages, size_class, risk_group, chosen + unknown)
+    _check(table, wages, size_class, risk_group, chosen + unknown)
     rates = {p: _row_on(table["rates"][p], first) for p in chosen}
     caps = {p: _row_on(rows, first) for p, rows in table["wage_caps"].items()}
     shares = []
@@ -199,7 +274,8 @@ def quote_employer(
         worker: dict[str, int] = {}
         for program in chosen:
             rate = rates[program]
-            assert rate is not None  # every program has a row from 2015 on
+            if rate is None:  # the shipped table has a row of each from 2015 on
+                raise ValueError(f"no {program} rate on {first}")
             cap = caps.get(program)
             base = min(wage, int(cap["amount"])) if cap else wage
             by_group = rate.get("employer_percent_by_risk_group")
@@ -225,7 +301,7 @@ def quote_employer(
 def jkp_for(wage: int, month: dt.date) -> JkpShare | None:
     """JKP of a qualifying worker (in JKK, JKM and JHT and in JKN, Indonesian, under 54 when
     registered: the caller decides), for information; None before JKP existed."""
-    row = _row_on(_table()["jkp"], month.replace(day=1))
+    row = _row_on(_table(month.replace(day=1))["jkp"], month.replace(day=1))
     if row is None:
         return None
     base = min(wage, int(row["wage_cap"]))
@@ -245,7 +321,7 @@ def proposed_risk_group(sector: str | None) -> str | None:
 def minimum_wage(region_code: str | None, on: dt.date) -> tuple[int, str] | None:
     """The regional minimum wage in force at `region_code` on `on` (the most specific region
     with a row: the regency's UMK, else the province's UMP) and its name, or None."""
-    rows = _table()["minimum_wages"]
+    rows = _table(on)["minimum_wages"]
     for length in (5, 2):  # "16.71", then "16"
         prefix = (region_code or "")[:length]
         found = _row_on((r for r in rows if r["region"] == prefix), on)
@@ -260,5 +336,5 @@ def below_minimum_needs_reason(
     """Whether `wage` is below the regional minimum for a business that is not exempt (medium
     and large: the form asks for a reason; micro and small are exempt, with a note)."""
     floor = minimum_wage(region_code, on)
-    exempt = size_class in _table()["exempt_from_minimum_wage"]
+    exempt = size_class in _table(on)["exempt_from_minimum_wage"]
     return floor is not None and wage < floor[0] and not exempt

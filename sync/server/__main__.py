@@ -121,6 +121,9 @@ COMMANDS: dict[str, Command] = {
     "review-enrollment": lambda e, s, a: admin.review_enrollment(
         e, a.entity_id, a.status, a.reason, a.membership_number, reason_code=a.reason_code
     ),
+    "review-employer": lambda e, s, a: admin.review_employer(
+        e, a.entity_id, a.status, a.reason, a.npp, reason_code=a.reason_code
+    ),
     "erase-enrollment": lambda e, s, a: admin.erase_enrollment(
         e, a.entity_id, FileStore(s.attachments_root())
     ),

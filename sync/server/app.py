@@ -23,6 +23,7 @@ from sync.server.api.routes import (
     admin_assignments,
     admin_audit,
     admin_coverage,
+    admin_employers,
     admin_exports,
     admin_people,
     admin_targets,
@@ -103,6 +104,7 @@ def create_app(
         admin_audit.router,
         admin_exports.router,
         admin_coverage.router,
+        admin_employers.router,
     ):
         app.include_router(router)
     console.install(app)

@@ -24,6 +24,7 @@ def parser(description: str) -> argparse.ArgumentParser:
     _serve_and_schema(sub)
     _branches_agents_devices(sub)
     _records(sub)
+    _review_employer(sub)
     _logs(sub)
     return parser
 
@@ -93,6 +94,22 @@ def _branches_agents_devices(sub: Subparsers) -> None:
     )
     reset.add_argument("device_id")
     reset.add_argument("--agent", help="forget only this agent's signing key on the device")
+
+
+def _review_employer(sub: Subparsers) -> None:
+    """The review of an employer registration (PU), as `review-enrollment`'s."""
+    employer = sub.add_parser(
+        "review-employer", help="accept an employer registration (with --npp) or send it back"
+    )
+    employer.add_argument("entity_id")
+    employer.add_argument("--status", required=True, choices=admin.REVIEW_STATUSES)
+    employer.add_argument("--npp", help="the employer number BPJS issued (accepted only)")
+    employer.add_argument("--reason", help="why it is sent back, or with --reason-code its note")
+    employer.add_argument(
+        "--reason-code",
+        choices=tuple(admin.SEND_BACK_REASONS),
+        help="why it is sent back (needs_correction only; other by default, with --reason)",
+    )
 
 
 def _records(sub: Subparsers) -> None:

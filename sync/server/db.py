@@ -171,7 +171,7 @@ _OCCURRED = record_terms.utc_text(record_terms.field_text(_FIELDS, "visited_at")
 class Record(Base):
     __tablename__ = "record"
     entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    entity: Mapped[str] = mapped_column(sa.String(16))
+    entity: Mapped[str] = mapped_column(sa.String(32))
     #: The branch whose people may pull it (null: everyone, e.g. a rate table).
     branch_code: Mapped[str | None] = mapped_column(sa.String(32))
     #: The agent it belongs to (enrollments, visits, agent targets), for visibility.

@@ -144,6 +144,10 @@ def _visible(caller: Caller, declared: Collection[str]) -> Any:
     if "assignment" in declared:
         # An assignment is pulled by the one agent it is made to (a supervisor too).
         shown.append(sa.and_(c.entity == "assignment", branch, c.owner_code == caller.agent_code))
+    if "employer_registration" in declared:
+        # Its workers' NIKs and wages: as an enrollment, the agent's own (a supervisor: the
+        # branch's).
+        shown.append(sa.and_(c.entity == "employer_registration", branch, own))
     if "consent_text" in declared:
         # Published by the central office for every branch (no branch, no owner).
         shown.append(sa.and_(c.entity == "consent_text", c.branch_code.is_(None)))

@@ -167,20 +167,23 @@ def forget_failures(conn: Connection, agent_code: str, client: str | None = None
     conn.execute(table.delete().where(*where))
 
 
-def _upsert(conn: Connection, key: str, expires_at: dt.datetime) -> int:
+def _upsert(conn: Connection, key: str, expires_at: dt.datetime, cost: int = 1) -> int:
     table = db.table(db.RateCount)
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     upsert = (
         insert(table)
-        .values(key=key, count=1, expires_at=expires_at)
-        .on_conflict_do_update(index_elements=[table.c.key], set_={"count": table.c.count + 1})
+        .values(key=key, count=cost, expires_at=expires_at)
+        .on_conflict_do_update(index_elements=[table.c.key], set_={"count": table.c.count + cost})
         .returning(table.c.count)
     )
     return int(conn.execute(upsert).scalar_one())
 
 
-def hit(engine: Engine, settings: config.Settings, scope: str, subject: str, limit: int) -> int:
-    """Counts one request of `subject` under `scope` in the current window.
+def hit(
+    engine: Engine, settings: config.Settings, scope: str, subject: str, limit: int, cost: int = 1
+) -> int:
+    """Counts one request of `subject` under `scope` in the current window (`cost`: as that
+    many, e.g. each NIK of a list check).
 
     Returns:
         0 when within `limit` (or `limit` is 0: no limit), else the seconds until the window
@@ -193,8 +196,9 @@ def hit(engine: Engine, settings: config.Settings, scope: str, subject: str, lim
     index = int(now // window)
     ends = (index + 1) * window
     with engine.connect() as conn, conn.begin():
-        count = _upsert(conn, f"{scope}|{subject}|{index}", dt.datetime.fromtimestamp(ends, dt.UTC))
-        if count == 1:  # a new window: forget the ended ones
+        key = f"{scope}|{subject}|{index}"
+        count = _upsert(conn, key, dt.datetime.fromtimestamp(ends, dt.UTC), cost)
+        if count == cost:  # a new window: forget the ended ones
             table = db.table(db.RateCount)
             conn.execute(table.delete().where(table.c.expires_at < db.utcnow()))
     if count <= limit:

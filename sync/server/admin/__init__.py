@@ -28,6 +28,7 @@ from sync.server.admin.records import publish_rate_table as publish_rate_table
 from sync.server.admin.records import set_target as set_target
 from sync.server.admin.review import REVIEW_STATUSES as REVIEW_STATUSES
 from sync.server.admin.review import SEND_BACK_REASONS as SEND_BACK_REASONS
+from sync.server.admin.review import review_employer as review_employer
 from sync.server.admin.review import review_enrollment as review_enrollment
 from sync.server.admin.trails import check_log as check_log
 from sync.server.admin.trails import laptop_audit as laptop_audit

@@ -6,8 +6,12 @@ counted over its own period, the branch's days (`clock.day_bounds` in the branch
 - enrollments: the scope's live enrollments the server received in the period (a laptop
   never sends a draft, so every one is submitted, accepted or needing correction);
 - businesses: the UMKM registered (business records the server received in the period);
-- employers: those businesses whose status is `enrolled` (the laptop's Beranda counts the
-  same status, without a period);
+- employers: the scope's employer registrations (PU) the server received in the period and
+  a supervisor accepted; those still waiting for review are counted apart (`Line.waiting`);
+  one sent back or erased counts in neither. The period is judged on the server's received
+  time, as for the other records, never on the laptop's `recorded_at`: a laptop's clock can be
+  wrong or set back, and a period once closed would then still change (a registration made
+  offline on a period's last day and synced the next morning counts in the next period);
 - visits: the visits whose `visited_at` falls in the period.
 
 An event's scope is the records naming it (`event_id`), an agent's the records they made
@@ -38,7 +42,11 @@ from sync.server.record_terms import utc_bound
 
 #: At most this many targets in one answer (the newest periods first are kept).
 MAX_TARGETS = 500
-ENTITY = {"enrollments": "enrollment", "businesses": "business", "employers": "business"}
+ENTITY = {
+    "enrollments": "enrollment",
+    "businesses": "business",
+    "employers": "employer_registration",
+}
 ENTITY["visits"] = "visit"
 
 
@@ -69,6 +77,9 @@ class Line:
     period_start: dt.date
     period_end: dt.date
     done: int
+    #: Employers: the registrations received in the period and still waiting for review (not
+    #: in `done`); None for the other metrics.
+    waiting: int | None = None
 
     @property
     def percent(self) -> float | None:
@@ -197,11 +208,12 @@ class Tally:
 
     groups: list[tuple[str | None, str | None, str | None, int]]
 
-    def done(self, metric: str, scope: str, scope_id: str) -> int:
-        """The count for a target of `metric` on `scope` `scope_id` (in the tally's branch)."""
+    def done(self, metric: str, scope: str, scope_id: str, status_is: str = "accepted") -> int:
+        """The count for a target of `metric` on `scope` `scope_id` (in the tally's branch);
+        employers: the registrations whose status is `status_is` (accepted: done)."""
         total = 0
         for owner, event, status, n in self.groups:
-            if metric == "employers" and status != "enrolled":
+            if metric == "employers" and status != status_is:
                 continue
             if (scope == "agent" and owner != scope_id) or (scope == "event" and event != scope_id):
                 continue
@@ -304,6 +316,13 @@ def coverage(engine: Engine, wanted: CoverageFilter, who: Reviewer) -> list[Line
             )
             for t in targets
         }
+        waiting = {
+            t.entity_id: tallies[(t.branch, ENTITY[t.metric], t.start, t.end)].done(
+                t.metric, t.scope, t.scope_id, "submitted"
+            )
+            for t in targets
+            if t.metric == "employers"
+        }
         names = _names(conn, targets)
     lines = [
         Line(
@@ -317,6 +336,7 @@ def coverage(engine: Engine, wanted: CoverageFilter, who: Reviewer) -> list[Line
             t.start,
             t.end,
             done[t.entity_id],
+            waiting.get(t.entity_id),
         )
         for t in targets
     ]

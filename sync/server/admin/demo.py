@@ -3,9 +3,10 @@ seeds' example, for demonstrations, the console's screenshots and tests.
 
 Branch PLG (Palembang, Asia/Jakarta) with a supervisor, four agents and an admin; the
 "Sumsel Marketing" booth in the main atrium of Palembang Indah Mall, running from five days ago
-to six days ahead, where 100 UMKM registered (36 of them employers now); a branch target of
-1,441 new employers over the event; enrollments of BPU workers submitted for review (some
-accepted, some sent back), visits, and event and agent targets.
+to six days ahead, where 100 UMKM registered; 36 of them registered as employers (PU) with
+their workers (one with 200), 24 of those accepted with an NPP, 2 sent back, the rest waiting
+for review; a branch target of 1,441 new employers over the event; enrollments of BPU workers
+submitted for review (some accepted, some sent back), visits, and event and agent targets.
 
 Everything goes through the services the laptops and the console use: the accounts, event and
 targets through `admin`, the records as each agent's pushed batch (`push.apply_batch`: the
@@ -29,7 +30,7 @@ from sqlalchemy.engine import Engine
 from agent_app.domain import clock, contributions
 from sync import protocol
 from sync.server import config, db, push
-from sync.server.admin import agents, people, records, review
+from sync.server.admin import agents, demo_employers, people, records, review
 from sync.server.admin.common import AdminError
 
 BRANCH = ("PLG", "Palembang", "16.71", "Asia/Jakarta")
@@ -47,6 +48,10 @@ EVENT_NAME = "Sumsel Marketing"
 EVENT_VENUE = "Atrium utama Palembang Indah Mall"
 BOOTH_UMKM = 100
 BOOTH_EMPLOYERS = 36
+EMPLOYERS_ACCEPTED = 24
+EMPLOYERS_SENT_BACK = 2
+#: The workers of the booth's largest employer (the review page of a long registration).
+BIG_EMPLOYER_WORKERS = 200
 STREET_UMKM = 20
 WORKERS = 40
 ACCEPTED = 8
@@ -71,13 +76,14 @@ class Demo:
     event_id: str
     booth_businesses: list[str]
     enrollments: list[str]
+    employers: list[str]
 
     def report(self) -> str:
         lines = [
             "demo seeded: branch PLG (Palembang, Asia/Jakarta), event "
             f"{EVENT_NAME} ({self.event_id}) with {len(self.booth_businesses)} UMKM registered, "
-            f"a branch target of {EMPLOYERS_GOAL} employers, {len(self.enrollments)} "
-            "enrollments for review",
+            f"{len(self.employers)} employer registrations, a branch target of "
+            f"{EMPLOYERS_GOAL} employers, {len(self.enrollments)} enrollments for review",
             "demo accounts (synthetic people; these passwords are shown only here):",
         ]
         for code, name, role in ACCOUNTS:
@@ -222,11 +228,10 @@ def seed_demo(engine: Engine, settings: config.Settings) -> Demo:
     passwords = _accounts(engine, settings)
     event_id = _event_and_targets(engine, today)
     pusher = _Pusher(engine)
-    booth = []
+    booth, booth_fields = [], []
     for i in range(BOOTH_UMKM):
-        status = "enrolled" if i < BOOTH_EMPLOYERS else "contacted"
-        fields = _business(rng, i, event_id=event_id, status=status)
-        booth.append(pusher.add(AGENTS[i % len(AGENTS)], "business", fields))
+        booth_fields.append(_business(rng, i, event_id=event_id, status="contacted"))
+        booth.append(pusher.add(AGENTS[i % len(AGENTS)], "business", booth_fields[-1]))
     street = [
         pusher.add(AGENTS[i % 2], "business", _business(rng, BOOTH_UMKM + i))
         for i in range(STREET_UMKM)
@@ -247,7 +252,38 @@ def seed_demo(engine: Engine, settings: config.Settings) -> Demo:
         review.accept(engine, entity_id, f"DEMO{i + 1:07d}", supervisor)
     for entity_id in enrollments[ACCEPTED : ACCEPTED + SENT_BACK]:
         review.send_back(engine, entity_id, "nik_unreadable", "Foto KTP buram.", supervisor)
-    return Demo(passwords, event_id, booth, enrollments)
+    employers = _employers(rng, pusher, booth, booth_fields, today)
+    return Demo(passwords, event_id, booth, enrollments, employers)
+
+
+def _employers(
+    rng: random.Random,
+    pusher: _Pusher,
+    booth: list[str],
+    booth_fields: list[dict[str, Any]],
+    today: dt.date,
+) -> list[str]:
+    """The booth's first UMKM registered as employers, each by the agent who registered the
+    business; the last has 200 workers and waits for review. NIK serials from 1001 on (the
+    enrollments use 1 to 40)."""
+    serial, made = 1001, []
+    for i in range(BOOTH_EMPLOYERS):
+        count = BIG_EMPLOYER_WORKERS if i == BOOTH_EMPLOYERS - 1 else rng.randrange(1, 8)
+        staff = demo_employers.workers(rng, count, serial, _nik)
+        owner = _nik(rng, serial + count)
+        serial += count + 1
+        fields = demo_employers.registration(
+            rng, booth[i], booth_fields[i], staff, owner, today, clock_now().isoformat()
+        )
+        made.append(pusher.add(AGENTS[i % len(AGENTS)], "employer_registration", fields))
+    pusher.flush()
+    supervisor, only = review.Reviewer(ACCOUNTS[0][0], BRANCH[0]), (review.EMPLOYER,)
+    for i, entity_id in enumerate(made[:EMPLOYERS_ACCEPTED]):
+        review.accept(pusher.engine, entity_id, f"1600{i + 1:04d}", supervisor, only)
+    for entity_id in made[EMPLOYERS_ACCEPTED : EMPLOYERS_ACCEPTED + EMPLOYERS_SENT_BACK]:
+        note = "Tanggal mulai kerja pekerja belum diisi sesuai slip gaji."
+        review.send_back(pusher.engine, entity_id, "incomplete", note, supervisor, only)
+    return made
 
 
 def _visits(

@@ -19,6 +19,9 @@ from sync.server.admin.common import (
 from sync.server.attachments import refs
 from sync.server.attachments.store import BlobStore
 
+#: What `erase_enrollment` erases, and how its answer names it.
+ERASABLE = {"enrollment": "enrollment", "employer_registration": "employer registration"}
+
 
 def erase_enrollment(engine: Engine, entity_id: str, store: BlobStore | None = None) -> str:
     """Erases an enrollment at the worker's request (UU PDP 27/2022): its fields are dropped
@@ -29,20 +32,23 @@ def erase_enrollment(engine: Engine, entity_id: str, store: BlobStore | None = N
     log truncated), so the erased data does not linger in free pages or old log frames. The
     attachments only it referenced (photos, signature) are deleted, rows and bytes (from
     `store`); those another record references stay. Idempotent: erasing an erased
-    enrollment changes nothing."""
+    enrollment changes nothing. An employer registration (PU) is erased the same way, whole
+    (at its employer's request): every worker's NIK is freed with it."""
     try:
         entity_id = str(uuid.UUID(entity_id))
     except ValueError as error:
         raise AdminError("the enrollment id must be a UUID") from error
+    kind = "enrollment"
     records = db.table(db.Record)
     niks = db.table(db.ActiveNik)
     with engine.begin() as conn:
         record_action(conn, "erase-enrollment", entity_id)
         row = conn.execute(sa.select(records).where(records.c.entity_id == entity_id)).first()
-        if row is None or row.entity != "enrollment":
+        if row is None or row.entity not in ERASABLE:
             raise AdminError(f"no enrollment {entity_id}")
+        kind = ERASABLE[row.entity]
         if row.deleted:
-            return f"enrollment {entity_id} was already erased"
+            return f"{kind} {entity_id} was already erased"
         seq = lock_seq(conn)
         conn.execute(niks.delete().where(niks.c.entity_id == entity_id))
         conn.execute(
@@ -64,7 +70,7 @@ def erase_enrollment(engine: Engine, entity_id: str, store: BlobStore | None = N
             store.delete(sha)
     purged = _purge_free_space(engine)
     return (
-        f"erased enrollment {entity_id} (version {row.version + 1}; "
+        f"erased {kind} {entity_id} (version {row.version + 1}; "
         f"{cleared} stored answer(s) cleared; {len(blobs)} attachment(s) deleted{purged})"
     )
 

@@ -1,7 +1,9 @@
-"""The review of enrollments: accept (with the membership number), send back (with a reason)
-or put back to submitted. One service for the command line (`review-enrollment`) and the
-administration API (`/v1/admin/enrollments`); the laptops pull the decision like a
-supervisor's update (the protected fields, changed by "central").
+"""The review of enrollments and employer registrations: accept (with the membership number,
+or for an employer its NPP), send back (with a reason) or put back to submitted. One service
+for the command line (`review-enrollment`, `review-employer`), the administration API
+(`/v1/admin/enrollments`, `/v1/admin/employer-registrations`) and the console's queue, which
+holds both; the laptops pull the decision like a supervisor's update (the protected fields,
+changed by "central").
 
 A reviewer sees one branch (a supervisor) or all of them (an admin, or the command line): an
 enrollment of another branch is "no such enrollment", never a refusal that would confirm it
@@ -25,6 +27,11 @@ from sync.server import db
 from sync.server.admin.common import Conflict, FieldError, NotFound, lock_seq, record_action
 
 REVIEW_STATUSES = ("accepted", "needs_correction", "submitted")
+ENROLLMENT = "enrollment"
+EMPLOYER = "employer_registration"
+#: What a reviewer decides on: each kind of record and the field an acceptance's number fills.
+NUMBER_FIELD = {ENROLLMENT: "membership_number", EMPLOYER: "npp"}
+REVIEWED = (ENROLLMENT, EMPLOYER)
 
 #: The reasons a reviewer sends an enrollment back for (the laptop shows the words, in
 #: Indonesian, followed by the reviewer's note).
@@ -47,11 +54,17 @@ class ReviewError(FieldError):
 
 
 class NoEnrollment(NotFound):
-    """No enrollment with that id that this reviewer may see."""
+    """No enrollment (or employer registration, or either: `entities`) with that id that this
+    reviewer may see."""
 
-    def __init__(self, entity_id: str) -> None:
-        super().__init__(Text.of("There is no such enrollment."))
-        self.args = (f"no enrollment {entity_id}",)
+    def __init__(self, entity_id: str, entities: Sequence[str] = (ENROLLMENT,)) -> None:
+        if tuple(entities) == (ENROLLMENT,):
+            super().__init__(Text.of("There is no such enrollment."))
+        elif tuple(entities) == (EMPLOYER,):
+            super().__init__(Text.of("There is no such employer registration."))
+        else:
+            super().__init__(Text.of("There is no such registration to review."))
+        self.args = (f"no {' or '.join(entities)} {entity_id}",)
 
 
 @dataclass(frozen=True)
@@ -82,35 +95,54 @@ def enrollment_uuid(entity_id: str) -> str:
         raise ReviewError("id", Text.of("The enrollment id must be a UUID.")) from error
 
 
-def visible_row(conn: sa.Connection, entity_id: str, reviewer: Reviewer) -> Any:
-    """The enrollment's row if the reviewer may see it (NoEnrollment otherwise)."""
+def visible_row(
+    conn: sa.Connection,
+    entity_id: str,
+    reviewer: Reviewer,
+    entities: Sequence[str] = (ENROLLMENT,),
+) -> Any:
+    """The record's row if it is one of `entities` and the reviewer may see it (NoEnrollment
+    otherwise)."""
     table = db.table(db.Record)
     row = conn.execute(sa.select(table).where(table.c.entity_id == entity_id)).first()
-    if row is None or row.entity != "enrollment":
-        raise NoEnrollment(entity_id)
+    if row is None or row.entity not in entities:
+        raise NoEnrollment(entity_id, entities)
     if reviewer.branch is not None and row.branch_code != reviewer.branch:
-        raise NoEnrollment(entity_id)
+        raise NoEnrollment(entity_id, entities)
     return row
 
 
-def check_decision(status: str, membership_number: str | None) -> None:
+def check_status(status: str) -> None:
     if status not in REVIEW_STATUSES:
         raise ReviewError(
             "status",
             Text.of("The status must be one of: {choices}.", choices=", ".join(REVIEW_STATUSES)),
         )
-    if status == "accepted" and not membership_number:
-        raise ReviewError(
-            "membership_number", Text.of("An accepted enrollment needs a membership number.")
-        )
-    if membership_number is not None and not MEMBERSHIP_NUMBER.match(membership_number):
-        raise ReviewError(
-            "membership_number",
-            Text.of(
+
+
+def check_decision(status: str, number: str | None, entity: str = ENROLLMENT) -> None:
+    """The status, and the number an acceptance needs: an enrollment's membership number, an
+    employer's NPP (the same plain format; the message names the one asked for)."""
+    check_status(status)
+    field = NUMBER_FIELD[entity]
+    if status == "accepted" and not number:
+        if entity == EMPLOYER:
+            text = Text.of("An accepted employer registration needs its employer number (NPP).")
+        else:
+            text = Text.of("An accepted enrollment needs a membership number.")
+        raise ReviewError(field, text)
+    if number is not None and not MEMBERSHIP_NUMBER.match(number):
+        if entity == EMPLOYER:
+            text = Text.of(
+                "An employer number (NPP) is 3 to 40 letters, digits, '.', '/' or '-', "
+                "beginning with a letter or a digit."
+            )
+        else:
+            text = Text.of(
                 "A membership number is 3 to 40 letters, digits, '.', '/' or '-', "
                 "beginning with a letter or a digit."
-            ),
-        )
+            )
+        raise ReviewError(field, text)
 
 
 def decide(
@@ -118,41 +150,41 @@ def decide(
     entity_id: str,
     status: str,
     review_reason: str | None,
-    membership_number: str | None,
+    number: str | None,
     reviewer: Reviewer,
     from_status: str | None = None,
     *,
     reason_code: str | None = None,
+    entities: Sequence[str] = (ENROLLMENT,),
 ) -> int:
-    """One decision in the caller's transaction; returns the enrollment's new version.
+    """One decision in the caller's transaction; returns the record's new version.
+    `number`: an enrollment's membership number, an employer registration's NPP (`entities`:
+    the kinds of record the caller decides on, the console's queue both).
     `from_status`: the status the reviewer saw (Conflict when it is no longer that: two
     supervisors on one enrollment, or a page left open); None, the command line, decides
     whatever the status. `reason_code`: a send-back's reason (`review_reason_code`, which
     leads the laptop to the fix: `photo_unclear` to retaking the KTP photo); any other
     decision clears it."""
-    check_decision(status, membership_number)
+    check_status(status)
     entity_id = enrollment_uuid(entity_id)
-    record_action(conn, "review-enrollment", entity_id, by=reviewer.name, status=status)
     seq = lock_seq(conn)
-    row = visible_row(conn, entity_id, reviewer)
+    row = visible_row(conn, entity_id, reviewer, entities)
+    check_decision(status, number, row.entity)
+    action = "review-employer" if row.entity == EMPLOYER else "review-enrollment"
+    record_action(conn, action, entity_id, by=reviewer.name, status=status)
     if row.deleted:
-        raise ReviewError("id", Text.of("This enrollment was deleted."))
+        raise ReviewError("id", _gone(row.entity))
     now = row.fields.get("status")
     if from_status is not None and now != from_status:
-        raise Conflict(
-            Text.of(
-                "This enrollment is no longer waiting for review (someone decided it, or its "
-                "agent is correcting it). Nothing was changed; see it as it is now."
-            )
-        )
+        raise Conflict(_decided(row.entity))
     version: int = row.version + 1
     changes: dict[str, Any] = {
         "status": status,
         "review_reason": review_reason,
         "review_reason_code": reason_code,
     }
-    if membership_number is not None:
-        changes["membership_number"] = membership_number
+    if number is not None:
+        changes[NUMBER_FIELD[row.entity]] = number
     fields = dict(row.fields)
     marks = dict(row.field_versions or {})
     for name, value in changes.items():
@@ -174,6 +206,24 @@ def decide(
     return version
 
 
+def _decided(entity: str) -> Text:
+    if entity == EMPLOYER:
+        return Text.of(
+            "This employer registration is no longer waiting for review (someone decided it, "
+            "or its agent is correcting it). Nothing was changed; see it as it is now."
+        )
+    return Text.of(
+        "This enrollment is no longer waiting for review (someone decided it, or its agent "
+        "is correcting it). Nothing was changed; see it as it is now."
+    )
+
+
+def _gone(entity: str) -> Text:
+    if entity == EMPLOYER:
+        return Text.of("This employer registration was erased.")
+    return Text.of("This enrollment was deleted.")
+
+
 def review_enrollment(
     engine: Engine,
     entity_id: str,
@@ -187,6 +237,41 @@ def review_enrollment(
     laptops like a supervisor's update. `reason_code` (a key of SEND_BACK_REASONS, a send-back
     only) sets `review_reason_code` as the console does, and the reason the laptop shows is
     then its words followed by `review_reason` as the note."""
+    version = _review(
+        engine, entity_id, status, review_reason, membership_number, reviewer, reason_code
+    )
+    return f"enrollment {enrollment_uuid(entity_id)} is {status}, version {version}"
+
+
+def review_employer(
+    engine: Engine,
+    entity_id: str,
+    status: str,
+    review_reason: str | None = None,
+    npp: str | None = None,
+    reviewer: Reviewer = COMMAND_LINE,
+    reason_code: str | None = None,
+) -> str:
+    """The command line's `review-employer`: an employer registration accepted with its NPP,
+    or sent back with a reason (a code, `other` by default, whose note is then required)."""
+    if status == "needs_correction" and reason_code is None:
+        reason_code = "other"
+    version = _review(
+        engine, entity_id, status, review_reason, npp, reviewer, reason_code, (EMPLOYER,)
+    )
+    return f"employer registration {enrollment_uuid(entity_id)} is {status}, version {version}"
+
+
+def _review(
+    engine: Engine,
+    entity_id: str,
+    status: str,
+    review_reason: str | None,
+    number: str | None,
+    reviewer: Reviewer,
+    reason_code: str | None,
+    entities: Sequence[str] = (ENROLLMENT,),
+) -> int:
     if reason_code is not None:
         if status != "needs_correction":
             raise ReviewError(
@@ -195,16 +280,16 @@ def review_enrollment(
             )
         review_reason = send_back_reason(reason_code, review_reason or "")
     with engine.begin() as conn:
-        version = decide(
+        return decide(
             conn,
             entity_id,
             status,
             review_reason,
-            membership_number,
+            number,
             reviewer,
             reason_code=reason_code,
+            entities=entities,
         )
-    return f"enrollment {enrollment_uuid(entity_id)} is {status}, version {version}"
 
 
 def send_back_reason(reason_code: str, note: str) -> str:
@@ -226,7 +311,12 @@ def send_back_reason(reason_code: str, note: str) -> str:
 
 
 def send_back(
-    engine: Engine, entity_id: str, reason_code: str, note: str, reviewer: Reviewer
+    engine: Engine,
+    entity_id: str,
+    reason_code: str,
+    note: str,
+    reviewer: Reviewer,
+    entities: Sequence[str] = (ENROLLMENT,),
 ) -> int:
     review_reason = send_back_reason(reason_code, note)
     with engine.begin() as conn:
@@ -239,16 +329,30 @@ def send_back(
             reviewer,
             "submitted",
             reason_code=reason_code,
+            entities=entities,
         )
 
 
-def accept(engine: Engine, entity_id: str, membership_number: str, reviewer: Reviewer) -> int:
+def accept(
+    engine: Engine,
+    entity_id: str,
+    number: str,
+    reviewer: Reviewer,
+    entities: Sequence[str] = (ENROLLMENT,),
+) -> int:
+    """Accepts a submitted enrollment with its membership number (an employer registration,
+    when `entities` allows it, with its NPP)."""
     with engine.begin() as conn:
-        return decide(conn, entity_id, "accepted", None, membership_number, reviewer, "submitted")
+        return decide(
+            conn, entity_id, "accepted", None, number, reviewer, "submitted", entities=entities
+        )
 
 
 def accept_many(
-    engine: Engine, decisions: Sequence[tuple[str, str]], reviewer: Reviewer
+    engine: Engine,
+    decisions: Sequence[tuple[str, str]],
+    reviewer: Reviewer,
+    entities: Sequence[str] = (ENROLLMENT,),
 ) -> list[int]:
     """Accepts each (id, membership number) in one transaction: all of them or none."""
     ids = [enrollment_uuid(entity_id) for entity_id, _ in decisions]
@@ -259,7 +363,16 @@ def accept_many(
         for index, (entity_id, number) in enumerate(decisions):
             try:
                 versions.append(
-                    decide(conn, entity_id, "accepted", None, number, reviewer, "submitted")
+                    decide(
+                        conn,
+                        entity_id,
+                        "accepted",
+                        None,
+                        number,
+                        reviewer,
+                        "submitted",
+                        entities=entities,
+                    )
                 )
             except ReviewError as error:
                 raise ReviewError(f"items.{index}.{error.field}", error.text) from error
@@ -275,40 +388,3 @@ def reveal_nik(engine: Engine, entity_id: str, reviewer: Reviewer) -> str:
             raise NoEnrollment(entity_id)
         record_action(conn, "reveal-nik", entity_id, by=reviewer.name, branch=row.branch_code)
         return str(row.fields.get("nik") or "")
-
-
-#: The attachments a reviewer looks at, in this order (an enrollment's, then its business's).
-EVIDENCE_KINDS = ("ktp_photo", "storefront_photo", "consent_signature", "document")
-
-
-def evidence(engine: Engine, record: dict[str, Any], reviewer: Reviewer) -> list[dict[str, str]]:
-    """The photos and signature of an enrollment the reviewer sees (`get_enrollment`), then
-    those of its business when the reviewer may see that business: `{kind, sha256, source}`
-    with `source` "enrollment" or "business"."""
-    shown: list[dict[str, str]] = []
-    fields = record["fields"]
-    sources: list[tuple[str, Any]] = [("enrollment", fields.get("attachments"))]
-    business_id = fields.get("business_id")
-    if isinstance(business_id, str):
-        table = db.table(db.Record)
-        with engine.connect() as conn:
-            row = conn.execute(
-                sa.select(table.c.fields, table.c.branch_code, table.c.deleted).where(
-                    table.c.entity_id == business_id, table.c.entity == "business"
-                )
-            ).first()
-        if row is not None and not row.deleted and reviewer.branch in (None, row.branch_code):
-            sources.append(("business", (row.fields or {}).get("attachments")))
-    seen: set[str] = set()
-    for source, listed in sources:
-        items = [i for i in listed or [] if isinstance(i, dict)]
-        for item in sorted(items, key=lambda i: _kind_order(i.get("kind"))):
-            sha, kind = item.get("sha256"), item.get("kind")
-            if isinstance(sha, str) and isinstance(kind, str) and sha not in seen:
-                seen.add(sha)
-                shown.append({"kind": kind, "sha256": sha, "source": source})
-    return shown
-
-
-def _kind_order(kind: Any) -> int:
-    return EVIDENCE_KINDS.index(kind) if kind in EVIDENCE_KINDS else len(EVIDENCE_KINDS)

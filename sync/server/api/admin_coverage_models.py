@@ -23,6 +23,13 @@ class CoverageLine(_Model):
     period_end: dt.date
     done: int = Field(description="What the scope did of the metric over the target's period.")
     percent: float | None = Field(description="done / goal in percent; null for a goal of 0.")
+    waiting: int | None = Field(
+        None,
+        description=(
+            "employers: the employer registrations received in the period and still waiting "
+            "for review (not in done: done counts the accepted ones); null for other metrics."
+        ),
+    )
 
 
 class Coverage(_Model):

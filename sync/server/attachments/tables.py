@@ -32,4 +32,4 @@ class AttachmentRef(Base):
     __tablename__ = "attachment_ref"
     sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, index=True)
-    entity: Mapped[str] = mapped_column(sa.String(16))
+    entity: Mapped[str] = mapped_column(sa.String(32))

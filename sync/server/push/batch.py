@@ -15,7 +15,7 @@ from sync import protocol
 from sync.server import audit_events, bulk, db
 from sync.server.attachments import refs
 from sync.server.attachments.store import BlobStore
-from sync.server.push import assignments, consent, edits
+from sync.server.push import assignments, consent, edits, employers
 from sync.server.push.prepare import Prepared
 from sync.server.push.records import (
     Caller,
@@ -31,6 +31,16 @@ from sync.server.push.records import (
 PROTECTED_ENROLLMENT_FIELDS = tuple(
     name for name in validation.ENROLLMENT.fields if name in validation.ENROLLMENT_PROTECTED
 )
+PROTECTED_FIELDS = {
+    "enrollment": PROTECTED_ENROLLMENT_FIELDS,
+    keys.EMPLOYER_REGISTRATION: tuple(
+        name
+        for name in validation.EMPLOYER_REGISTRATION.fields
+        if name in validation.EMPLOYER_PROTECTED
+    ),
+}
+#: The entities an agent sees only their own of (a supervisor: the branch's).
+_OWN = ("enrollment", keys.EMPLOYER_REGISTRATION)
 _CHUNK = 500
 
 
@@ -158,11 +168,7 @@ class Batch:
             return False
         if rec.entity == keys.ASSIGNMENT:  # made to one agent: nobody else's to see
             return rec.owner_code == caller.agent_code
-        return (
-            rec.entity != "enrollment"
-            or caller.is_supervisor
-            or rec.owner_code == caller.agent_code
-        )
+        return rec.entity not in _OWN or caller.is_supervisor or rec.owner_code == caller.agent_code
 
     def _may_delete(self, rec: Rec) -> Outcome | None:
         """A business or visit is deleted by the agent who created it or a supervisor of its
@@ -195,18 +201,21 @@ class Batch:
         return None
 
     def references(self, entity: str, fields: dict[str, Any]) -> Outcome | None:
-        if entity in ("visit", "enrollment"):
+        if entity in ("visit", "enrollment", keys.EMPLOYER_REGISTRATION):
             problem = self._reference(fields, "business_id", "business")
             if problem is not None:
                 return problem
         problem = self._reference(fields, "event_id", "event")
         return problem or consent.judge(self, entity, fields)
 
-    def protected(self, fields: dict[str, Any], current: dict[str, Any]) -> Outcome | None:
-        """An agent may not set an enrollment's status, review reason or membership number."""
+    def protected(
+        self, fields: dict[str, Any], current: dict[str, Any], entity: str = "enrollment"
+    ) -> Outcome | None:
+        """An agent may not set an enrollment's status, review reason or membership number
+        (an employer registration's: its employer number `npp`)."""
         if self.caller.is_supervisor:
             return None
-        for name in PROTECTED_ENROLLMENT_FIELDS:
+        for name in PROTECTED_FIELDS[entity]:
             if name not in fields:
                 continue
             value = fields[name]
@@ -215,12 +224,16 @@ class Batch:
             return rejected("forbidden", name, f"Only a supervisor may change {name}.")
         return None
 
-    def nik_conflict(self, nik: str, entity_id: str, version: int | None) -> Outcome | None:
+    def nik_conflict(
+        self, nik: str, entity_id: str, version: int | None, field_name: str = "nik"
+    ) -> Outcome | None:
+        """`nik_already_enrolled` when another active participant (an enrollment, or a
+        worker of an employer registration) holds the NIK."""
         holder = self.niks.get(nik)
         if holder is not None and holder.entity_id != entity_id:
             return conflict(
                 "nik_already_enrolled",
-                "nik",
+                field_name,
                 "This NIK is already enrolled.",
                 version,
                 {"branch": holder.branch_code, "enrolled_on": holder.enrolled_on.isoformat()},
@@ -231,14 +244,15 @@ class Batch:
         if rec.deleted:
             return Outcome("duplicate", entity_version=rec.version, server_seq=rec.server_seq)
         if (
-            rec.entity == "enrollment"
+            rec.entity in _OWN
             and rec.fields.get("status") == "accepted"
             and not self.caller.is_supervisor
         ):
             return conflict(
                 "enrollment_accepted",
                 "status",
-                "The enrollment was accepted; only a supervisor may delete it.",
+                f"The {rec.entity.replace('_', ' ')} was accepted; only a supervisor may "
+                "delete it.",
                 rec.version,
                 dict(rec.fields),
             )
@@ -249,6 +263,8 @@ class Batch:
                 holder = self.niks.get(nik)
                 if holder is not None and holder.entity_id == rec.entity_id:
                     self.niks[nik] = None
+        elif rec.entity == keys.EMPLOYER_REGISTRATION:
+            employers.release_niks(self, rec.entity_id, employers.worker_niks(rec.fields))
         rec.deleted = True
         rec.version += 1
         rec.fields = {}

@@ -16,13 +16,15 @@ import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from agent_app.domain import consent_texts
+from agent_app.domain import consent_texts, keys
 from sync.server.push.records import Outcome, rejected
 
 if TYPE_CHECKING:
     from sync.server.push.batch import Batch
 
 ENTITY = "consent_text"
+#: The entities that record a person's consent to a published text.
+_CONSENTED = ("enrollment", keys.EMPLOYER_REGISTRATION)
 LANGUAGES = ("id", "en")
 #: Per batch (under its write lock, so no publication interleaves): version -> hashes.
 _SEEN: weakref.WeakKeyDictionary[Any, dict[str, frozenset[str]]] = weakref.WeakKeyDictionary()
@@ -37,9 +39,9 @@ def text_id(version: str, language: str) -> str:
 
 
 def judge(batch: Batch, entity: str, fields: dict[str, Any]) -> Outcome | None:
-    """Why the enrollment's consent cannot be accepted, or None (also for other entities, and
-    for an update that does not touch the consent)."""
-    consent = fields.get("consent") if entity == "enrollment" else None
+    """Why the enrollment's (or employer registration's) consent cannot be accepted, or None
+    (also for other entities, and for an update that does not touch the consent)."""
+    consent = fields.get("consent") if entity in _CONSENTED else None
     if not isinstance(consent, dict) or consent.get("text_sha256") is None:
         return None
     version, sha256 = str(consent.get("text_version")), consent["text_sha256"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agent_app.domain import clock
+from agent_app.domain import clock, keys
+from sync.server.push import employers
 from sync.server.push.prepare import QUOTE_FIELDS, Prepared, check_contribution
 from sync.server.push.records import NikRow, Outcome, Rec, conflict, rejected
 
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from sync.server.push.batch import Batch
 
 _MISSING = object()
+#: The entities an agent submits for review: protected fields, no merge, closed once accepted.
+REVIEWED = ("enrollment", keys.EMPLOYER_REGISTRATION)
+_NAMES = {"enrollment": "enrollment", keys.EMPLOYER_REGISTRATION: "employer registration"}
 
 
 def create(batch: Batch, prep: Prepared, rec: Rec | None) -> Outcome:
@@ -37,6 +41,11 @@ def create(batch: Batch, prep: Prepared, rec: Rec | None) -> Outcome:
         fields["registered_by"] = caller.agent_code
     elif op.entity == "visit":
         fields["agent_code"] = caller.agent_code
+    elif op.entity == keys.EMPLOYER_REGISTRATION:
+        on = clock.local_date(op.recorded_at, batch.zone)
+        problem = employers.create(batch, entity_id, fields, on)
+        if problem is not None:
+            return problem
     else:
         problem = _enrollment_create(batch, prep, fields)
         if problem is not None:
@@ -98,16 +107,16 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
             "base_version",
             "An update needs the base_version the laptop last saw (not newer than the server's).",
         )
-    if rec.entity == "enrollment" and rec.fields.get("status") == "accepted":
+    if rec.entity in REVIEWED and rec.fields.get("status") == "accepted":
         return conflict(
             "enrollment_accepted",
             "status",
-            "The enrollment was accepted; it can no longer be changed.",
+            f"The {_NAMES[rec.entity]} was accepted; it can no longer be changed.",
             rec.version,
             dict(rec.fields),
         )
     problem = prep.problem or batch.references(op.entity, sent)
-    if problem is None and rec.entity == "enrollment":
+    if problem is None and rec.entity in REVIEWED:
         problem = _enrollment_clash(batch, sent, rec, base)
     if problem is not None:
         return problem
@@ -116,6 +125,10 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     merged = {**rec.fields, **sent}
     if rec.entity == "enrollment":
         problem = _enrollment_merge(batch, prep, rec, merged)
+        if problem is not None:
+            return problem
+    elif rec.entity == keys.EMPLOYER_REGISTRATION:
+        problem = employers.merge(batch, rec, sent, merged, op.recorded_at)
         if problem is not None:
             return problem
     version = rec.version + 1
@@ -131,9 +144,9 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
 
 
 def _enrollment_clash(batch: Batch, sent: dict[str, Any], rec: Rec, base: int) -> Outcome | None:
-    """An enrollment update's protected fields, and the fields someone else changed since
-    `base` (a conflict: enrollments do not merge)."""
-    problem = batch.protected(sent, rec.fields)
+    """An enrollment's (or employer registration's) update's protected fields, and the fields
+    someone else changed since `base` (a conflict: these do not merge)."""
+    problem = batch.protected(sent, rec.fields, rec.entity)
     if problem is not None:
         return problem
     for name, value in sent.items():

@@ -36,6 +36,7 @@ from agent_app.domain import clock
 from sync import protocol
 from sync.server import branches, bulk, db, rates
 from sync.server.attachments.store import BlobStore
+from sync.server.push import employers
 from sync.server.push.batch import Batch, select_rows
 from sync.server.push.prepare import Prepared, prepare
 from sync.server.push.records import Busy, Caller, Outcome, rejected
@@ -134,9 +135,16 @@ def _apply_once(
         batch.load_records(_referenced_ids(mine))
         batch.load_blobs(mine, store)
         batch.load_niks(
-            prep.sent.get("nik")
-            for prep in mine
-            if prep.op.entity == "enrollment" and prep.problem is None
+            [
+                prep.sent.get("nik")
+                for prep in mine
+                if prep.op.entity == "enrollment" and prep.problem is None
+            ]
+            + employers.prefetch(
+                prep.sent
+                for prep in mine
+                if prep.op.entity == employers.ENTITY and prep.problem is None
+            )
         )
         results = _judge(batch, preps, ledger, owned)
         batch.flush()

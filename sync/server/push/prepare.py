@@ -7,14 +7,14 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from agent_app.domain import clock, contributions, keys, validation
 from sync import protocol
 from sync.server import audit_events
-from sync.server.push.records import Outcome, rejected
+from sync.server.push import employers
+from sync.server.push.records import Outcome, refusal, rejected
 
 QUOTE_FIELDS = frozenset(
     {
@@ -35,10 +35,8 @@ SERVER_SET_FIELDS: dict[str, frozenset[str]] = {
     "enrollment": validation.ENROLLMENT.server_set,
     protocol.AUDIT_EVENT: audit_events.SERVER_SET,
     keys.ASSIGNMENT: validation.ASSIGNMENT.server_set,
-    # Not pushed yet: the protocol's `Entity` does not list it, so no op reaches this.
     keys.EMPLOYER_REGISTRATION: validation.EMPLOYER_REGISTRATION.server_set,
 }
-_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}", re.ASCII)
 
 
 @dataclass
@@ -77,13 +75,13 @@ def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> 
             problems = validation.validate_enrollment(
                 sent, partial=op.kind == "update", today=today
             )
+        elif op.entity == keys.EMPLOYER_REGISTRATION:
+            # The quote and the regional minimum wage of the op's month.
+            problems = employers.problems(sent, op.kind == "update", op.recorded_at, today, zone)
         else:
             problems = _VALIDATORS[op.entity](sent, partial=op.kind == "update")
         if problems:
-            first = problems[0]
-            # The name of an unknown field is echoed only when it is a plain name.
-            name = first.field if _FIELD_NAME.fullmatch(first.field) else None
-            problem = rejected("invalid_field", name, first.message_en)
+            problem = refusal(problems[0])
         elif op.kind == "create" and op.entity == "enrollment":
             contribution = check_contribution(
                 {"paid_by_state": False, **sent}, op.recorded_at, today, zone

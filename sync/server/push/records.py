@@ -4,10 +4,12 @@ rows and each op's outcome (with the answers every judge gives)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from agent_app.domain import keys
+from agent_app.domain.validation.problem import Problem
 
 
 class Busy(Exception):
@@ -61,6 +63,17 @@ class Outcome:
 
 def rejected(code: str, field_name: str | None, message: str) -> Outcome:
     return Outcome("rejected", error={"code": code, "field": field_name, "message": message})
+
+
+#: A field name a refusal may echo: a plain name, or a line's field (`workers[3].nik`).
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]{0,63}(\[[0-9]{1,4}\]\.[a-z_][a-z0-9_]{0,63})?", re.ASCII)
+
+
+def refusal(problem: Problem) -> Outcome:
+    """`invalid_field` for the domain's `problem`; the name of an unknown field is echoed
+    only when it is a plain name (or a line's plain name)."""
+    name = problem.field if _FIELD_NAME.fullmatch(problem.field) else None
+    return rejected("invalid_field", name, problem.message_en)
 
 
 def unknown_record() -> Outcome:

@@ -259,11 +259,9 @@ def test_the_protected_fields_and_the_server_set_field() -> None:
     assert keys.EMPLOYER_REGISTRATION == "employer_registration"
 
 
-def test_the_server_does_not_take_the_entity_yet() -> None:
-    """Its rules are the domain's; the sync protocol's entities do not list it yet, so a push
-    of one is refused before any rule is applied."""
-    import pydantic
-
+def test_the_sync_protocol_takes_the_entity() -> None:
+    """A pushed entity (its rules are the domain's, applied by the server: tests/sync/server/
+    test_employer_push.py), and an optional pulled one (only to laptops that declare it)."""
     from sync import protocol
 
     op = {
@@ -275,9 +273,8 @@ def test_the_server_does_not_take_the_entity_yet() -> None:
         "fields": pempek(),
         "recorded_at": "2026-12-03T10:00:00+07:00",
     }
-    with pytest.raises(pydantic.ValidationError):
-        protocol.Op.model_validate(op)
-    assert protocol.Op.model_validate({**op, "entity": "business", "fields": {}})
+    assert protocol.Op.model_validate(op).entity == keys.EMPLOYER_REGISTRATION
+    assert keys.EMPLOYER_REGISTRATION in protocol.OPTIONAL_PULLED
 
 
 def test_every_field_and_worker_field_has_a_label_in_both_languages() -> None:

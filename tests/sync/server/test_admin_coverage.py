@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from employer_records import EMPLOYER, registration_fields, store
 from srv_support import Laptop, World, business_fields, enrollment_fields, op, visit_fields
 
 from sync.server import admin, db
@@ -59,11 +60,20 @@ def test_each_metric_counts_over_its_targets_period_in_the_branchs_days(world: W
     booth = event(world)
     today = dt.datetime.now(WIB).date()  # the branch's day (Asia/Jakarta)
     week = (today - dt.timedelta(days=6), today)
-    for i in range(3):  # three UMKM at the booth, one of them an employer now
+    for i in range(3):  # three UMKM at the booth; a business's status is no employer
         status = "enrolled" if i == 0 else "prospect"
         push(a1, "business", business_fields(f"Usaha Booth {i}", event_id=booth, status=status))
     shop = push(a2, "business", business_fields("Warung A2", status="enrolled"))
-    push(b1, "business", business_fields("Warung LLG", status="enrolled"))  # another branch
+    far = push(b1, "business", business_fields("Warung LLG", status="enrolled"))  # another branch
+    # Employers: registrations (PU), one accepted, one waiting; another branch's accepted.
+    registered = [
+        store(world, EMPLOYER, registration_fields(business, i), branch, agent)
+        for i, (business, branch, agent) in enumerate(
+            [(shop, "PLG", "A2"), (shop, "PLG", "A2"), (far, "LLG", "B1")]
+        )
+    ]
+    for entity_id in (registered[0], registered[2]):
+        review.accept(world.engine, entity_id, "16001234", review.Reviewer(), (EMPLOYER,))
     for i in range(2):
         push(a1, "enrollment", enrollment_fields(i, event_id=booth))
     push(a2, "enrollment", enrollment_fields(5))
@@ -89,7 +99,8 @@ def test_each_metric_counts_over_its_targets_period_in_the_branchs_days(world: W
     target(world, "agent", "A2", "visits", 5, (today - dt.timedelta(days=30), today))
     got = lines(world, people["S1"])
     branch = got[("branch", "PLG", "employers")]
-    assert (branch["goal"], branch["done"], branch["scope_name"]) == (1441, 2, "Palembang")
+    assert (branch["goal"], branch["done"], branch["scope_name"]) == (1441, 1, "Palembang")
+    assert branch["waiting"] == 1
     assert got[("branch", "PLG", "businesses")]["done"] == 4
     assert got[("branch", "PLG", "enrollments")]["done"] == 0
     assert got[("event", booth, "businesses")]["done"] == 3
@@ -184,10 +195,16 @@ def test_the_queue_and_the_coverage_read_through_their_indexes(world: World) -> 
     where = review_queue._where(review_queue.QueueFilter(), review.Reviewer("S1", "PLG"))
     first_page = sa.select(c.entity_id).where(*where).order_by(c.created_at, c.entity_id)
     assert "ix_record_queue" in plan(world, first_page.limit(51))
+    both = review_queue._where(
+        review_queue.QueueFilter(), review.Reviewer("S1", "PLG"), review.REVIEWED
+    )
+    console_page = sa.select(c.entity_id).where(*both).order_by(c.created_at, c.entity_id)
+    assert "ix_record_queue" in plan(world, console_page.limit(51))
     day = (dt.date(2026, 12, 1), dt.date(2026, 12, 1))
     for entity, index in (
         ("enrollment", "ix_record_branch_entity_created"),
         ("business", "ix_record_branch_entity_created"),
+        ("employer_registration", "ix_record_branch_entity_created"),
         ("visit", "ix_record_branch_entity_occurred"),
     ):
         used = plan(world, coverage.count_query("PLG", "Asia/Jakarta", entity, day))

@@ -28,7 +28,14 @@ def test_the_demo_seed_gives_the_booth_example(world: World) -> None:
     items = world.client.get("/v1/admin/coverage", headers=supervisor).json()["items"]
     got = {(x["scope"], x["metric"], x["scope_name"]): x for x in items}
     employers = got[("branch", "employers", "Palembang")]
-    assert (employers["goal"], employers["done"]) == (1441, demo.BOOTH_EMPLOYERS)
+    assert (employers["goal"], employers["done"]) == (1441, demo.EMPLOYERS_ACCEPTED)
+    waiting = demo.BOOTH_EMPLOYERS - demo.EMPLOYERS_ACCEPTED - demo.EMPLOYERS_SENT_BACK
+    assert employers["waiting"] == waiting
+    registrations = world.client.get("/v1/admin/employer-registrations", headers=supervisor).json()[
+        "items"
+    ]
+    assert len(registrations) == waiting
+    assert max(x["workers_count"] for x in registrations) == demo.BIG_EMPLOYER_WORKERS
     booth = got[("event", "businesses", "Sumsel Marketing")]
     assert (booth["goal"], booth["done"], booth["percent"]) == (100, 100, 100.0)
     assert dt.date.fromisoformat(booth["period_start"]) <= dt.date.today()

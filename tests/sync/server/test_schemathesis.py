@@ -49,8 +49,8 @@ def test_api_matches_its_document(fuzz_world: World, mode: str) -> None:
     generation = GenerationMode.POSITIVE if mode == "positive" else GenerationMode.NEGATIVE
     operations = [result.ok() for result in schema.get_all_operations()]
     # 16 + 1 of coverage + 4 of assignments + 9 of people + 12 of events, targets, audit,
-    # exports + 3 of attachments
-    assert len(operations) == 45
+    # exports + 3 of attachments + the list participant check + 4 of employer registrations
+    assert len(operations) == 50
     for operation in operations:
         if mode == "negative" and operation.path in (
             "/v1/health",
@@ -89,8 +89,9 @@ def test_admin_api_matches_its_document_for_a_supervisor(fuzz_world: World, mode
         for result in schema.get_all_operations()
         if result.ok().path.startswith("/v1/admin/")
     ]
-    # 6 + 1 of coverage + 4 of assignments + 8 of agents and devices + 12 of records
-    assert len(operations) == 31
+    # 6 + 1 of coverage + 4 of assignments + 8 of agents and devices + 12 of records + 4 of
+    # employer registrations
+    assert len(operations) == 35
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=generation))

@@ -44,6 +44,7 @@ def get_coverage(
                 "period_end": line.period_end,
                 "done": line.done,
                 "percent": line.percent,
+                "waiting": line.waiting,
             }
             for line in lines
         ]

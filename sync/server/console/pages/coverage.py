@@ -21,7 +21,7 @@ router = APIRouter()
 METRIC_LABELS = {
     "enrollments": Text.of("BPU workers enrolled"),
     "businesses": Text.of("UMKM registered"),
-    "employers": Text.of("Employers"),
+    "employers": Text.of("Employers accepted"),
     "visits": Text.of("Visits"),
 }
 SCOPE_TITLES = {
@@ -76,12 +76,16 @@ def _bars(lines: list[coverage.Line], lang: str) -> list[Bar]:
         share = 0.0 if percent is None else min(percent, 100.0) / 100
         shown = "-" if percent is None else f"{render.number(percent, lang)}%"
         done = render.number(line.done, lang)
+        waiting = ""
+        if line.waiting:
+            count = render.number(line.waiting, lang)
+            waiting = " · " + Text.of("{count} waiting", count=count).in_language(lang)
         bars.append(
             Bar(
                 y=index * ROW_HEIGHT,
                 label=label if len(label) <= 48 else label[:47] + "…",
                 width=round(share * BAR_WIDTH, 1),
-                text=f"{done} / {render.number(line.goal, lang)} ({shown})",
+                text=f"{done} / {render.number(line.goal, lang)} ({shown}){waiting}",
                 reached=percent is not None and percent >= 100,
             )
         )
@@ -141,7 +145,7 @@ def coverage_page(
             "label_width": LABEL_WIDTH,
             "bar_width": BAR_WIDTH,
             "bar_height": BAR_HEIGHT,
-            "width": LABEL_WIDTH + BAR_WIDTH + 170,
+            "width": LABEL_WIDTH + BAR_WIDTH + 260,
             "height": max(len(bars), 1) * ROW_HEIGHT + 24,
         },
     )

@@ -1,7 +1,8 @@
-"""The review queue: the branch's enrollments oldest first, one enrollment's record with its NIK
-masked (shown whole only by an audited "show NIK"), accept with the membership number, send
-back with a reason, accept several at once. Every decision goes through `admin.review`, the
-service the API and the command line use."""
+"""The review queue: the branch's enrollments and employer registrations oldest first, one
+record with its NIK masked (an enrollment's shown whole only by an audited "show NIK"; an
+employer registration's page is `review_employer`'s), accept with the membership number (an
+employer's NPP), send back with a reason, accept several at once. Every decision goes through
+`admin.review`, the service the API and the command line use."""
 
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ from sync.server.api.state import ServerState, server_state
 from sync.server.attachments import refs
 from sync.server.attachments.store import SHA256_HEX
 from sync.server.console import render, session
+from sync.server.console.pages import review_employer
 from sync.server.console.session import Change, ConsoleUser
 
 router = APIRouter()
+#: The console's queue holds both kinds of record a supervisor reviews.
+BOTH = review.REVIEWED
 PAGE_SIZE = 50
 STATUS_LABELS = {
     "submitted": Text.of("Waiting for review"),
@@ -73,6 +77,7 @@ def queue(
     branch: str = "",
     received_from: str = "",
     received_to: str = "",
+    kind: str = "",
     cursor: str = "",
     user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
@@ -84,6 +89,7 @@ def queue(
         "branch": branch.strip()[:32] if user.is_admin else "",
         "received_from": received_from,
         "received_to": received_to,
+        "kind": kind if kind in review_queue.KINDS else "",
     }
     errors: dict[str, str] = {}
     start, end = _day(received_from), _day(received_to)
@@ -100,10 +106,11 @@ def queue(
         filters["branch"] or None,
         start,
         end,
+        filters["kind"] or None,
     )
     try:
         page = review_queue.list_enrollments(
-            server.engine, queue_filter, user.reviewer, cursor or None, PAGE_SIZE
+            server.engine, queue_filter, user.reviewer, cursor or None, PAGE_SIZE, BOTH
         )
     except FieldError as error:
         errors.update(render.field_errors(error, user.lang))
@@ -127,7 +134,7 @@ def _queue_page(
         "review.html",
         status_code=status_code,
         nav="review",
-        items=page.items,
+        items=[{"kind": "enrollment", **item} for item in page.items],
         next_cursor=page.next_cursor,
         filters=filters,
         errors=errors,
@@ -138,6 +145,13 @@ def _queue_page(
             server_state(request).engine, user.reviewer, filters["branch"] or None
         ),
         status_labels={code: text.in_language(user.lang) for code, text in STATUS_LABELS.items()},
+        kind_labels={
+            code: text.in_language(user.lang) for code, text in review_employer.KIND_LABELS.items()
+        },
+        kinds=[
+            (code, text.in_language(user.lang))
+            for code, text in review_employer.KIND_LABELS.items()
+        ],
     )
 
 
@@ -161,7 +175,7 @@ def accept_many(
     else:
         decisions = [(entity_id, numbers.get(entity_id, "").strip()) for entity_id in chosen]
         try:
-            review.accept_many(server.engine, decisions, user.reviewer)
+            review.accept_many(server.engine, decisions, user.reviewer, BOTH)
         except FieldError as error:
             errors = _bulk_errors(error, chosen, user.lang)
         except Conflict as error:
@@ -170,7 +184,7 @@ def accept_many(
             notice = Text.of("{count} enrollments accepted.", count=len(chosen))
             return render.redirect(request, user, "/console/review", notice)
     page = review_queue.list_enrollments(
-        server.engine, review_queue.QueueFilter(), user.reviewer, None, PAGE_SIZE
+        server.engine, review_queue.QueueFilter(), user.reviewer, None, PAGE_SIZE, BOTH
     )
     filters = {
         "status": "submitted",
@@ -179,6 +193,7 @@ def accept_many(
         "branch": "",
         "received_from": "",
         "received_to": "",
+        "kind": "",
     }
     return _queue_page(request, user, page, filters, errors, numbers, chosen, status_code=422)
 
@@ -208,7 +223,32 @@ def _detail_page(
     nik: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    record = review_queue.get_enrollment(server.engine, entity_id, user.reviewer)
+    record = review_queue.get_enrollment(server.engine, entity_id, user.reviewer, BOTH)
+    common: dict[str, Any] = {
+        "nav": "review",
+        "record": record,
+        "errors": errors or {},
+        "typed": typed or {},
+        "status_code": status_code,
+        "status_label": STATUS_LABELS.get(record["status"] or "", Text.of("Unknown")).in_language(
+            user.lang
+        ),
+        "reasons": [
+            (code, text.in_language(user.lang)) for code, text in review.SEND_BACK_REASONS.items()
+        ],
+        "evidence": [
+            {
+                **item,
+                "label": EVIDENCE_LABELS.get(item["kind"], Text.of("Document")).in_language(
+                    user.lang
+                ),
+            }
+            for item in review_queue.evidence(server.engine, record, user.reviewer)
+        ],
+    }
+    if record.get("kind") == "employer":
+        more = review_employer.context(record, user.lang)
+        return render.page(request, user, "review_employer.html", **common, **more)
     fields: dict[str, Any] = record["fields"]
     shown = []
     for name, label in FIELD_LABELS:
@@ -219,33 +259,7 @@ def _detail_page(
         if name == "programs" and isinstance(value, list):
             value = ", ".join(str(item) for item in value)
         shown.append((label.in_language(user.lang), value))
-    return render.page(
-        request,
-        user,
-        "review_detail.html",
-        status_code=status_code,
-        nav="review",
-        record=record,
-        shown=shown,
-        nik=nik,
-        errors=errors or {},
-        typed=typed or {},
-        status_label=STATUS_LABELS.get(record["status"] or "", Text.of("Unknown")).in_language(
-            user.lang
-        ),
-        reasons=[
-            (code, text.in_language(user.lang)) for code, text in review.SEND_BACK_REASONS.items()
-        ],
-        evidence=[
-            {
-                **item,
-                "label": EVIDENCE_LABELS.get(item["kind"], Text.of("Document")).in_language(
-                    user.lang
-                ),
-            }
-            for item in review.evidence(server.engine, record, user.reviewer)
-        ],
-    )
+    return render.page(request, user, "review_detail.html", **common, shown=shown, nik=nik)
 
 
 def _refused(
@@ -312,12 +326,17 @@ def accept(
     change: Change = Depends(session.change),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Response:
-    user, number = change.user, change.form.get("membership_number", "").strip()
+    user, employer = change.user, change.form.get("kind") == "employer"
+    number = change.form.get("npp" if employer else "membership_number", "").strip()
     try:
-        review.accept(server.engine, entity_id, number, user.reviewer)
+        review.accept(server.engine, entity_id, number, user.reviewer, BOTH)
     except (FieldError, Conflict) as error:
         return _refused(request, user, server, entity_id, error, change)
-    return render.redirect(request, user, "/console/review", Text.of("Enrollment accepted."))
+    if employer:
+        notice = Text.of("Employer registration accepted.")
+    else:
+        notice = Text.of("Enrollment accepted.")
+    return render.redirect(request, user, "/console/review", notice)
 
 
 @router.post("/review/{entity_id}/send-back")
@@ -330,12 +349,18 @@ def send_back(
     user = change.user
     reason, note = change.form.get("reason", ""), change.form.get("note", "")
     try:
-        review.send_back(server.engine, entity_id, reason, note, user.reviewer)
+        review.send_back(server.engine, entity_id, reason, note, user.reviewer, BOTH)
     except (FieldError, Conflict) as error:
         return _refused(request, user, server, entity_id, error, change)
-    notice = Text.of(
-        "Enrollment sent back to its agent; the laptop shows the reason at its next sync."
-    )
+    if change.form.get("kind") == "employer":
+        notice = Text.of(
+            "Employer registration sent back to its agent; the laptop shows the reason at its "
+            "next sync."
+        )
+    else:
+        notice = Text.of(
+            "Enrollment sent back to its agent; the laptop shows the reason at its next sync."
+        )
     return render.redirect(request, user, "/console/review", notice)
 
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from agent_app.domain.messages import Text
-from sync.server.admin import events, targets
+from sync.server.admin import coverage, events, targets
 from sync.server.admin.common import Conflict, FieldError
 from sync.server.api.state import ServerState, server_state
 from sync.server.console import render, session
@@ -28,7 +28,7 @@ METRIC_LABELS = {
     "enrollments": Text.of("BPU workers enrolled"),
     "businesses": Text.of("UMKM registered"),
     "visits": Text.of("Visits"),
-    "employers": Text.of("Employers"),
+    "employers": Text.of("Employers accepted"),
 }
 SCOPE_LABELS = {
     "branch": Text.of("Branch"),
@@ -75,6 +75,11 @@ def _home(
 ) -> Response:
     who = user.reviewer
     listed = events.list_events(server.engine, who)
+    # What each target's scope did over its period (the coverage page's figures).
+    progress = {
+        line.target_id: line
+        for line in coverage.coverage(server.engine, coverage.CoverageFilter(), who)
+    }
     return render.page(
         request,
         user,
@@ -83,6 +88,7 @@ def _home(
         events=listed,
         event_names={event["id"]: event["name"] for event in listed},
         targets=targets.list_targets(server.engine, who),
+        progress=progress,
         subjects=_subject_options(server, user),
         metrics=_labels(METRIC_LABELS, user.lang),
         metric_labels={k: v.in_language(user.lang) for k, v in METRIC_LABELS.items()},

@@ -47,11 +47,13 @@ def test_the_seeds_example_shows_in_tables_and_chart(world: World, seeded: demo.
     page = browser.get("/console/coverage")
     assert page.status_code == 200
     table = rows(page.text)
-    employers = next(r for r in table if r[1] == "Pemberi kerja")
+    employers = next(r for r in table if r[1] == "Pemberi kerja diterima")
     assert employers[0] == "Palembang"
-    assert employers[3:] == ["1.441", str(demo.BOOTH_EMPLOYERS), "2,5%"]
+    # Accepted registrations, then those still waiting for review (the sent back in neither).
+    waiting = demo.BOOTH_EMPLOYERS - demo.EMPLOYERS_ACCEPTED - demo.EMPLOYERS_SENT_BACK
+    assert employers[3:] == ["1.441", str(demo.EMPLOYERS_ACCEPTED), "1,7%", str(waiting)]
     booth = next(r for r in table if r[:2] == ["Sumsel Marketing", "UMKM terdaftar"])
-    assert booth[3:] == ["100", "100", "100%"]
+    assert booth[3:] == ["100", "100", "100%", "-"]
     assert "<svg" in page.text and "Capaian terhadap setiap target" in page.text
     # Bars are drawn with attributes: nothing the CSP would block.
     assert "style=" not in page.text and "<script>" not in page.text
