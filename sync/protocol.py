@@ -164,6 +164,11 @@ class SyncConfig(_Model):
         "(larger: 413). Absent from a 1.0 server, which takes no attachments.",
     )
     server_time: AwareDatetime
+    entities: list[str] | None = Field(
+        default=None,
+        description="The entities a push takes; absent from servers before "
+        "employer_registration (a laptop holds back the ops they lack).",
+    )
     min_app_version: str | None = Field(
         default=None,
         description="1.1: the oldest app version the server still serves. A push from an app "

@@ -49,6 +49,7 @@ def test_login_answer(world: World) -> None:
         "min_app_version",
         "latest_app_version",
         "server_time",
+        "entities",
     }
     assert config.json()["protocol_minor"] == 1
 

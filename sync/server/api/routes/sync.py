@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -41,6 +42,7 @@ def sync_config(
             "max_ops_per_batch": settings.max_ops_per_batch,
             "max_body_bytes": settings.max_body_bytes,
             "server_time": server_time(),
+            "entities": list(typing.get_args(protocol.Entity)),
             "min_app_version": settings.min_app_version,
             "latest_app_version": settings.latest_app_version,
         }
