@@ -81,7 +81,7 @@ def test_the_detail_shows_the_business_workers_masked_and_the_quote(
     for n in (0, 57, 199):
         assert worker(1000 + n)["nik"] not in text
     assert owner_nik(1) not in text
-    assert 'name="npp"' in text and "Pemberi kerja menanggung" in text
+    assert 'name="npp"' in text and "Dibayar pemberi kerja" in text
     assert console("S2").get(f"/console/review/{entity_id}").status_code == 404
 
 
