@@ -35,6 +35,12 @@ WARNING_OPS_UNSENDABLE = "ops_unsendable"
 #: The server takes no attachments (a 1.0 server: its config has neither `protocol_minor` nor
 #: `max_attachment_bytes`): the ops that reference one stay pending until it is updated.
 WARNING_ATTACHMENTS_UNSUPPORTED = "attachments_unsupported"
+#: The server does not take an entity this laptop pushes (an employer registration to a server
+#: from before them, whose config lists no `entities`): those ops stay pending until it is
+#: updated; a batch holding one would be refused whole.
+WARNING_ENTITY_UNSUPPORTED = "entity_unsupported"
+#: The entities every server takes: those of the servers before `SyncConfig.entities`.
+BASE_ENTITIES = frozenset({"business", "visit", "enrollment", "audit_event", "assignment"})
 
 Progress = Callable[[str, int, "int | None"], None]
 """`progress(phase, done, total)`: phase is `config`, `photos` (attachments uploaded so far

@@ -24,6 +24,7 @@ from sync import protocol
 from sync.batches import by_count, local_result, push_request, seq_of, split_by_size, valid_ops
 from sync.client import SyncClient, SyncError
 from sync.contract import (
+    BASE_ENTITIES,
     BODY_MARGIN,
     MAX_SENDS_PER_CYCLE,
     READ_AHEAD_BATCHES,
@@ -75,8 +76,10 @@ class Pusher:
         self.inflight: _InFlight | None = None
         # A 1.0 server's config has neither: it takes no attachments.
         accepted = config.protocol_minor is not None or config.max_attachment_bytes is not None
+        # A server from before `entities` takes the base ones only.
+        known = BASE_ENTITIES if config.entities is None else frozenset(config.entities)
         self.uploader = Uploader(
-            client, store, report, cancel, config.max_attachment_bytes, notify, accepted
+            client, store, report, cancel, config.max_attachment_bytes, notify, accepted, known
         )
 
     def run(self) -> None:

@@ -28,6 +28,7 @@ from sync.batches import local_result
 from sync.client import SyncCancelled, SyncClient, SyncError
 from sync.contract import (
     WARNING_ATTACHMENTS_UNSUPPORTED,
+    WARNING_ENTITY_UNSUPPORTED,
     WARNING_OPS_UNSENDABLE,
     CycleReport,
     LocalStore,
@@ -84,6 +85,7 @@ class Uploader:
         max_bytes: int | None = None,
         notify: Progress | None = None,
         accepted: bool = True,
+        entities: frozenset[str] | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -95,7 +97,10 @@ class Uploader:
         self.accepted = accepted
         #: Attachments that cannot be sent this cycle, with the local refusal code.
         self.failed: dict[str, str] = {}
-        #: The records whose ops are held back this cycle (a server without attachments).
+        #: The entities the server takes (None: all this build pushes).
+        self.entities = entities
+        #: The records whose ops are held back this cycle (a server without attachments, or
+        #: without their entity).
         self.held: set[str] = set()
         #: This cycle's uploads: done, and found to send so far.
         self.done = 0
@@ -104,6 +109,7 @@ class Uploader:
     def prepare(self, ops: Sequence[protocol.Op]) -> list[protocol.Op]:
         """Sends what `ops` reference and the server lacks; answers the ops that may go, in
         their order, after settling locally those whose attachment cannot be sent."""
+        ops = self._hold_back_entities(ops)
         if not self.accepted:
             return self._hold_back(ops)
         wanted = [sha for sha in referenced_by(ops) if sha not in self.failed]
@@ -132,18 +138,32 @@ class Uploader:
             self.report.warn(WARNING_OPS_UNSENDABLE)
         return ready
 
+    def _hold_back_entities(self, ops: Sequence[protocol.Op]) -> list[protocol.Op]:
+        """A server that does not take an entity: its ops stay pending (unsent, unsettled), and
+        so do those referring to a record held back; the others go."""
+        if self.entities is None:
+            return list(ops)
+        ready = [op for op in ops if not self._holds(op, op.entity not in self.entities)]
+        if len(ready) < len(ops):
+            self.report.held_back += len(ops) - len(ready)
+            self.report.warn(WARNING_ENTITY_UNSUPPORTED)
+        return ready
+
+    def _holds(self, op: protocol.Op, unsendable: bool) -> bool:
+        """Whether `op` is held back: it is `unsendable`, or its record or one it refers to is
+        held already (then its record is held too)."""
+        refers = {str(op.entity_id)} | {v for v in op.fields.values() if isinstance(v, str)}
+        if unsendable or refers & self.held:
+            self.held.add(str(op.entity_id))
+            return True
+        return False
+
     def _hold_back(self, ops: Sequence[protocol.Op]) -> list[protocol.Op]:
         """A server without attachments: the ops that reference one stay pending (unsent,
         unsettled), and so do those of a record held back or referring to one (a visit of a
         new business whose photo waits: the server would not know the business); the others
         go."""
-        ready: list[protocol.Op] = []
-        for op in ops:
-            refers = {str(op.entity_id)} | {v for v in op.fields.values() if isinstance(v, str)}
-            if referenced(op.fields) or refers & self.held:
-                self.held.add(str(op.entity_id))
-            else:
-                ready.append(op)
+        ready = [op for op in ops if not self._holds(op, bool(referenced(op.fields)))]
         if len(ready) < len(ops):
             self.report.held_back += len(ops) - len(ready)
             self.report.warn(WARNING_ATTACHMENTS_UNSUPPORTED)

@@ -11,7 +11,7 @@ from fault_server import Reply, fault_server
 from sync_support import MemoryStore, business
 from test_engine_faults import answer, config, engine_on, page, pushed_seqs
 
-from sync.engine import WARNING_ATTACHMENTS_UNSUPPORTED
+from sync.engine import WARNING_ATTACHMENTS_UNSUPPORTED, WARNING_ENTITY_UNSUPPORTED
 
 
 def test_a_1_0_server_gets_every_op_but_those_with_photos():
@@ -42,3 +42,38 @@ def test_a_1_0_server_gets_every_op_but_those_with_photos():
     assert report.held_back == 2 and report.applied == 2 and report.attachments == 0
     assert WARNING_ATTACHMENTS_UNSUPPORTED in report.warnings
     assert "photos" not in phases
+
+
+def _config(entities: list[str] | None) -> Reply:
+    reply = config()
+    body = {**reply.body, "protocol_minor": 1, "max_attachment_bytes": 10_000_000}
+    return Reply(200, body if entities is None else {**body, "entities": entities})
+
+
+def test_a_server_from_before_employer_registrations_gets_every_op_but_those():
+    """Its config lists no `entities`: a batch with a registration would be refused whole
+    (400), so the registration's op waits on the laptop, with a warning; the rest goes."""
+    store = MemoryStore()
+    before = store.add("business", "create", business("Toko Satu"))
+    registration = store.add("employer_registration", "create", {"business_id": "x"})
+    after = store.add("business", "create", business("Toko Dua"))
+    with fault_server() as fake:
+        fake.script(_config(None), answer(before, after), page())
+        report = engine_on(fake.base_url, store).run_cycle()
+    assert pushed_seqs(fake) == [[before["op_seq"], after["op_seq"]]]
+    assert store.state_of(registration) == "pending"
+    assert report.held_back == 1 and report.applied == 2
+    assert WARNING_ENTITY_UNSUPPORTED in report.warnings
+
+
+def test_a_server_that_lists_employer_registrations_gets_them():
+    store = MemoryStore()
+    before = store.add("business", "create", business("Toko Satu"))
+    registration = store.add("employer_registration", "create", {"business_id": "x"})
+    entities = ["business", "visit", "enrollment", "employer_registration", "audit_event"]
+    with fault_server() as fake:
+        fake.script(_config(entities), answer(before, registration), page())
+        report = engine_on(fake.base_url, store).run_cycle()
+    assert pushed_seqs(fake) == [[before["op_seq"], registration["op_seq"]]]
+    assert report.held_back == 0 and report.applied == 2
+    assert WARNING_ENTITY_UNSUPPORTED not in report.warnings

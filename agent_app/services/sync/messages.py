@@ -66,6 +66,10 @@ WARNING_NOTICES: Mapping[str, Text] = {
         "The server does not take photos yet: the changes with photos wait on this laptop. "
         "Ask your branch office to update the server."
     ),
+    "entity_unsupported": Text.of(
+        "The server does not take employer registrations yet: they wait on this laptop. "
+        "Ask your branch office to update the server."
+    ),
 }
 
 #: What is wrong, by the server's error code, in the person's language. The server's own

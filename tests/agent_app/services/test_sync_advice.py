@@ -104,3 +104,14 @@ def test_a_server_without_photos_is_told_after_the_cycle(engine) -> None:
     assert "perbarui server" in notice.id
     assert notice.en.startswith("The server does not take photos yet")
     assert cycle.report(lambda: SqlUnitOfWork(engine), sync_engine.CycleReport()).notices == []
+
+
+def test_a_server_without_employer_registrations_is_told_after_the_cycle(engine) -> None:
+    from agent_app.services.sync import cycle
+    from agent_app.storage.uow import SqlUnitOfWork
+    from sync import engine as sync_engine
+
+    done = sync_engine.CycleReport(warnings=[sync_engine.WARNING_ENTITY_UNSUPPORTED])
+    [notice] = cycle.report(lambda: SqlUnitOfWork(engine), done).notices
+    assert notice.id.startswith("Server belum menerima pendaftaran pemberi kerja")
+    assert notice.en.startswith("The server does not take employer registrations yet")
