@@ -60,14 +60,28 @@ class LiveServer(servers.ServerProcess):
         return super().cli(*args, stdin=stdin, check=check)
 
     def prepare(self) -> None:
-        """Migrates the database and makes the branches and agents of AGENTS."""
-        self.cli("migrate")
-        for code in sorted({branch for _, branch, _ in AGENTS}):
-            self.cli("create-branch", code, "--name", f"Cabang {code}")
-        for code, branch, role in AGENTS:
-            self.cli(
-                "create-agent", code, "--name", f"Agen {code}", "--branch", branch, "--role", role
-            )
+        """Migrates the database and makes the branches and agents of AGENTS (the CLI's
+        commands, in one process)."""
+        branches = sorted({branch for _, branch, _ in AGENTS})
+        self.cli_all(
+            [
+                ["migrate"],
+                *(["create-branch", code, "--name", f"Cabang {code}"] for code in branches),
+                *(
+                    [
+                        "create-agent",
+                        code,
+                        "--name",
+                        f"Agen {code}",
+                        "--branch",
+                        branch,
+                        "--role",
+                        role,
+                    ]
+                    for code, branch, role in AGENTS
+                ),
+            ]
+        )
 
 
 @contextlib.contextmanager
