@@ -22,6 +22,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from agent_app.domain import consent_texts, employer_contributions
 
 BUSINESS = "Pempek Cek Molek Browser"
+#: The zone of branch PLG: its days are those the server counts a target's period in.
+WIB = dt.timezone(dt.timedelta(hours=7))
 
 
 def _employers_done(browser: WebDriver) -> str:
@@ -48,7 +50,7 @@ def _push_registration(base_url: str) -> str:
     )
     assert login.status_code == 200, login.text
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-    now = dt.datetime.now(dt.timezone(dt.timedelta(hours=7)))
+    now = dt.datetime.now(WIB)
     business, registration = str(uuid.uuid4()), str(uuid.uuid4())
     workers = [
         {
@@ -98,7 +100,7 @@ def _push_registration(base_url: str) -> str:
 def test_coverage_shows_the_branch_target_as_table_and_chart_and_filters_by_keyboard(
     browser: WebDriver, server: Any
 ) -> None:
-    today = dt.date.today()
+    today = dt.datetime.now(WIB).date()  # the branch's day (PLG), not the machine's
     server.cli(
         "set-target", "--scope", "branch", "--scope-id", "PLG", "--metric", "employers",
         "--goal", "1441", "--period-start", str(today.replace(day=1)),
