@@ -132,12 +132,9 @@ class AppShell:
         return new_uow, network_uow
 
     def warm_up(self) -> None:
-        """Imports what the login will need (SQLAlchemy, SQLCipher, the services, numpy for
-        the chart; the sync service when a server is set) while the person types their
-        password: run by the window on the database thread once the login page is painted."""
-        import numpy  # noqa: F401
-        import pyqtgraph  # noqa: F401
-
+        """Imports what the login will need (SQLAlchemy, SQLCipher, the services; the sync
+        service when a server is set) while the person types their password: run by the
+        window on the database thread once the login page is painted."""
         from agent_app.services import (  # noqa: F401
             businesses,
             dashboard,

@@ -121,7 +121,7 @@ def _reports(folder: Path) -> str:
 
 
 #: The modules the window needs at start; importing them proves the build carries them (and
-#: what they import: pyqtgraph, numpy...).
+#: what they import: SQLAlchemy, SQLCipher...).
 APP_MODULES = ("agent_app.app", "agent_app.ui.application", "agent_app.ui.window")
 
 

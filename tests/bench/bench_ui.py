@@ -176,7 +176,7 @@ def _log_in(shell: Any, wait_for: _Waiter) -> Any:
     memory("login window shown")
     # the person types their password: meanwhile the warm-up imports run
     start = time.perf_counter()
-    wait_for(lambda: "pyqtgraph" in sys.modules and ops.hub().running == 0)
+    wait_for(lambda: "agent_app.services.dashboard" in sys.modules and ops.hub().running == 0)
     print(f"warm-up while the password is typed: {(time.perf_counter() - start) * 1000:.0f} ms")
     memory("after the warm-up")
     window.login.password.setText(PASSWORD)

@@ -69,6 +69,13 @@ def test_the_server_lock_holds_no_qt() -> None:
         assert name not in pins
 
 
+def test_the_app_locks_hold_neither_pyqtgraph_nor_numpy() -> None:
+    """The Beranda's chart is drawn with QPainter (issue 15): the app does not ship them."""
+    for lock in ("app", "dev"):
+        pins = _pins(lock)
+        assert "pyqtgraph" not in pins and "numpy" not in pins, lock
+
+
 def test_the_floors_skip_versions_with_published_advisories() -> None:
     floors = {
         "requests": "2.32.4",

@@ -3,8 +3,8 @@
 Numbers come from `services.dashboard.summary` (read by name, so a summary given as a
 dataclass or a mapping both work): today's visits, enrollments and businesses registered,
 follow-ups due, the event's totals, progress against each target (new employers: the
-accepted registrations, with those awaiting review beside them), and a day-by-day series
-drawn with pyqtgraph.
+accepted registrations, with those awaiting review beside them), and the targets' percents
+as bars, drawn by `ui.target_chart` with QPainter (no plotting library: issue 15).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
 from agent_app.ui.pages.assignments import AssignmentsView
+from agent_app.ui.target_chart import Bar, TargetChart
 
 
 class Tile(QFrame):
@@ -56,7 +57,7 @@ class DashboardPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.summary: Any = None
-        self.chart: Any = None
+        self.chart: TargetChart | None = None
         top = self._top_bar()
         today_row, event_row = self._tiles()
         self._targets()
@@ -247,46 +248,19 @@ class DashboardPage(QWidget):
         return f"{count}\n{detail}"
 
     def _show_chart(self, targets: list[_Target]) -> None:
-        import pyqtgraph as pg
-
         if self.chart is None:
-            pg.setConfigOptions(antialias=True, background="w", foreground="#333")
-            self.chart = pg.PlotWidget()
+            self.chart = TargetChart()
             self.chart.setObjectName("targetsChart")
-            self.chart.setMinimumHeight(240)
-            self.chart.setMaximumHeight(270)
-            self.chart.setMenuEnabled(False)
-            self.chart.setMouseEnabled(x=False, y=False)
-            self.chart.hideButtons()
-            self.chart.showGrid(y=True, alpha=0.25)
             self.chart_holder.addWidget(self.chart)
         self.chart.setVisible(bool(targets))
-        plot = self.chart.getPlotItem()
-        plot.clear()
-        xs = list(range(len(targets)))
-        percents = [min(t.percent, 100) for t in targets]
-        plot.addItem(
-            pg.BarGraphItem(x=xs, height=[100] * len(xs), width=0.6, brush="#e3ece7", pen=None)
-        )
-        plot.addItem(pg.BarGraphItem(x=xs, height=percents, width=0.6, brush="#1b7a43", pen=None))
-        for x, target in zip(xs, targets, strict=True):
-            text = pg.TextItem(f"{target.percent}%", color="#0f5132", anchor=(0.5, 1.0))
-            text.setPos(x, min(target.percent, 100) + 1)
-            plot.addItem(text)
-        plot.getAxis("bottom").setTicks(
+        self.chart.set_bars(
             [
-                [
-                    (x, f"{self._metric_name(t.metric)}\n({self._scope_name(t.scope)})")
-                    for x, t in zip(xs, targets, strict=True)
-                ]
-            ]
+                Bar(f"{self._metric_name(t.metric)}\n({self._scope_name(t.scope)})", t.percent)
+                for t in targets
+            ],
+            self.tr("Progress against targets, in percent"),
+            self.tr("% of target"),
         )
-        plot.getAxis("bottom").setHeight(44)
-        plot.setLabel("left", self.tr("% of target"))
-        if xs:
-            plot.setXRange(-0.6, len(xs) - 0.4, padding=0)
-        plot.setYRange(0, 112, padding=0)
-        self.chart.setAccessibleName(self.tr("Progress against targets, in percent"))
 
 
 class _Target:

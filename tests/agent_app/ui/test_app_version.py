@@ -158,7 +158,8 @@ def test_the_about_box_in_both_languages(qtbot: Any, qapp: Any, logged_in: Any) 
 
 def test_licences_follow_the_app_extra_only() -> None:
     names = {b.name.lower().replace("_", "-") for b in licences.bundled()}
-    assert {"pyside6-essentials", "shiboken6", "sqlalchemy", "requests", "numpy"} <= names
+    assert {"pyside6-essentials", "shiboken6", "sqlalchemy", "requests", "openpyxl"} <= names
+    assert not {"pyqtgraph", "numpy"} & names  # the Beranda's chart is QPainter (issue 15)
     assert {"pyside6-addons", "pillow"} <= names  # the camera, the place, the photos
     assert not {"fastapi", "uvicorn", "psycopg", "pytest", "perisai-agent"} & names
     server = {b.name.lower() for b in licences.bundled(extras=("server",))}
