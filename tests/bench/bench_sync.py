@@ -19,8 +19,12 @@ new server each time, the pull into a new empty laptop database from the one see
 Each run prints its wall time and the CPU seconds of this process and of the server process
 (the machine is shared, so CPU time is the steadier figure); the last lines read
 `sync_push n=... seconds=... ops_per_s=... (medians)` and `sync_pull n=... seconds=...
-changes_per_s=... (medians)`. `--profile DIR` writes pyinstrument HTML profiles of the first
-run (pip install pyinstrument); `--profile cprofile` prints cProfile statistics instead.
+changes_per_s=... wire_bytes_per_change=... (medians)` (the pull answers' bytes on the wire,
+compressed when the server compressed them). `--pull-encodings identity,gzip` alternates the
+pull runs over those `Accept-Encoding` values (issue 15: plain against gzipped in one sitting;
+by default the client sends requests' own `gzip, deflate`). `--profile DIR` writes
+pyinstrument HTML profiles of the first run (pip install pyinstrument); `--profile cprofile`
+prints cProfile statistics instead.
 """
 
 from __future__ import annotations
