@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from sync.server import config, console, db, housekeeping, migrate, observe
 from sync.server.api import errors, openapi
 from sync.server.api.body_limit import BodyLimitMiddleware
+from sync.server.api.compress import PullGZipMiddleware
 from sync.server.api.request_id import RequestIdFilter, RequestIdMiddleware, access_log
 from sync.server.api.routes import admin as admin_routes
 from sync.server.api.routes import (
@@ -80,6 +81,8 @@ def create_app(
         lifespan=_lifespan(server, migrate_on_start),
     )
     app.state.server = server
+    # Innermost: the request id, metrics and access log see the compressed answer go out.
+    app.add_middleware(PullGZipMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         max_body_bytes=settings.max_body_bytes,

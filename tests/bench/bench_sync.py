@@ -19,8 +19,12 @@ new server each time, the pull into a new empty laptop database from the one see
 Each run prints its wall time and the CPU seconds of this process and of the server process
 (the machine is shared, so CPU time is the steadier figure); the last lines read
 `sync_push n=... seconds=... ops_per_s=... (medians)` and `sync_pull n=... seconds=...
-changes_per_s=... (medians)`. `--profile DIR` writes pyinstrument HTML profiles of the first
-run (pip install pyinstrument); `--profile cprofile` prints cProfile statistics instead.
+changes_per_s=... wire_bytes_per_change=... (medians)` (the pull answers' bytes on the wire,
+compressed when the server compressed them). `--pull-encodings identity,gzip` alternates the
+pull runs over those `Accept-Encoding` values (issue 15: plain against gzipped in one sitting;
+by default the client sends requests' own `gzip, deflate`). `--profile DIR` writes
+pyinstrument HTML profiles of the first run (pip install pyinstrument); `--profile cprofile`
+prints cProfile statistics instead.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
@@ -242,8 +247,44 @@ def push_once(
     return run
 
 
-def bench_pull(work: Path, n: int, limit: int, reps: int, profile: str | None) -> None:
-    """Seeds one server, then pulls everything into a new, empty laptop `reps` times."""
+class PullWire:
+    """Counts the bytes of the pull answers as they come over the wire (their Content-Length:
+    compressed when the server compressed them) by wrapping `requests.Session.send` for the
+    length of a run; with `encodings` set, the client asks for them instead of requests'
+    default `gzip, deflate` ("identity": answers not compressed)."""
+
+    def __init__(self, encodings: str | None) -> None:
+        self.encodings = encodings
+        self.bytes = 0
+        self.answers = 0
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        original = requests.Session.send
+
+        def send(session: requests.Session, request: Any, **kwargs: Any) -> Any:
+            pulling = "/v1/sync/pull" in (request.url or "")
+            if pulling and self.encodings:
+                request.headers["Accept-Encoding"] = self.encodings
+            response = original(session, request, **kwargs)
+            if pulling:
+                self.answers += 1
+                self.bytes += int(response.headers.get("Content-Length", len(response.content)))
+            return response
+
+        requests.Session.send = send  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            requests.Session.send = original  # type: ignore[method-assign]
+
+
+def bench_pull(
+    work: Path, n: int, limit: int, reps: int, profile: str | None, encodings: tuple[str, ...]
+) -> None:
+    """Seeds one server, then pulls everything into a new, empty laptop `reps` times for each
+    of `encodings` (the Accept-Encoding the client sends; "" for requests' default), runs
+    alternated."""
     home = work / "pull-server"
     home.mkdir()
     server = Server(home, max_ops=1000).start()
@@ -251,27 +292,36 @@ def bench_pull(work: Path, n: int, limit: int, reps: int, profile: str | None) -
         started = time.perf_counter()
         seed_server(server.url, n)
         print(f"(seeded {n} changes on the server in {time.perf_counter() - started:.1f} s)")
-        runs = [
-            pull_once(server, work / f"pull-{rep}.db", n, limit, profile if rep == 1 else None)
-            for rep in range(1, reps + 1)
-        ]
+        runs: dict[str, list[tuple[float, float, float, float]]] = {e: [] for e in encodings}
+        for rep in range(1, reps + 1):
+            for encoding in encodings:
+                path = work / f"pull-{rep}-{encoding or 'default'}.db"
+                first = rep == 1 and encoding == encodings[0]
+                runs[encoding].append(
+                    pull_once(server, path, n, limit, profile if first else None, encoding)
+                )
     finally:
         server.stop()
-    seconds, client_cpu, server_cpu = (statistics.median(r[i] for r in runs) for i in range(3))
-    print(
-        f"sync_pull n={n} limit={limit} reps={reps} seconds={seconds:.2f} "
-        f"changes_per_s={n / seconds:.0f} client_cpu_s={client_cpu:.2f} "
-        f"server_cpu_s={server_cpu:.2f} (medians)",
-        flush=True,
-    )
+    for encoding, done in runs.items():
+        seconds, client_cpu, server_cpu, wire = (
+            statistics.median(r[i] for r in done) for i in range(4)
+        )
+        print(
+            f"sync_pull n={n} limit={limit} reps={reps} "
+            f"accept_encoding={encoding or 'default'} seconds={seconds:.2f} "
+            f"changes_per_s={n / seconds:.0f} client_cpu_s={client_cpu:.2f} "
+            f"server_cpu_s={server_cpu:.2f} wire_bytes_per_change={wire:.1f} (medians)",
+            flush=True,
+        )
 
 
 def pull_once(
-    server: Server, path: Path, n: int, limit: int, profile: str | None
-) -> tuple[float, float, float]:
+    server: Server, path: Path, n: int, limit: int, profile: str | None, encoding: str = ""
+) -> tuple[float, float, float, float]:
     laptop = Laptop(path, "AGPULL", server.url)
     sync_service.connect(laptop.uow, laptop.actor, server.url, PASSWORD)
-    with profiled(profile, "pull"):
+    wire = PullWire(encoding or None)
+    with profiled(profile, "pull"), wire.counting():
         started = time.perf_counter()
         cpu, server_cpu = time.process_time(), server.cpu_seconds()
         report = sync_service.run_cycle(laptop.uow, laptop.actor, server.url, pull_limit=limit)
@@ -285,11 +335,13 @@ def pull_once(
     print(
         f"  pull run: n={report.pulled} seconds={seconds:.2f} "
         f"changes_per_s={report.pulled / seconds:.0f} client_cpu_s={cpu:.2f} "
-        f"server_cpu_s={server_cpu:.2f} businesses={businesses} visits={visits}",
+        f"server_cpu_s={server_cpu:.2f} businesses={businesses} visits={visits} "
+        f"accept_encoding={encoding or 'default'} pull_answers={wire.answers} "
+        f"wire_bytes={wire.bytes} wire_bytes_per_change={wire.bytes / report.pulled:.1f}",
         flush=True,
     )
     laptop.engine.dispose()
-    return seconds, cpu, server_cpu
+    return seconds, cpu, server_cpu, wire.bytes / report.pulled
 
 
 def main() -> None:
@@ -301,6 +353,12 @@ def main() -> None:
     parser.add_argument("--only", choices=("push", "pull"))
     parser.add_argument("--reps", type=int, default=3, help="runs of each; medians printed")
     parser.add_argument(
+        "--pull-encodings",
+        default="",
+        help="comma-separated Accept-Encoding values the pull runs alternate over, e.g. "
+        "'identity,gzip' (default: requests' own 'gzip, deflate' only)",
+    )
+    parser.add_argument(
         "--profile",
         help="write pyinstrument profiles to this folder ('cprofile': print cProfile stats)",
     )
@@ -309,7 +367,8 @@ def main() -> None:
     if args.only in (None, "push"):
         bench_push(work, args.push_n, args.batch, args.reps, args.profile)
     if args.only in (None, "pull"):
-        bench_pull(work, args.pull_n, args.pull_limit, args.reps, args.profile)
+        encodings = tuple(e.strip() for e in args.pull_encodings.split(",")) or ("",)
+        bench_pull(work, args.pull_n, args.pull_limit, args.reps, args.profile, encodings)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -66,7 +66,10 @@ def test_the_sync_thread_has_its_own_engine_with_a_small_page_cache(tmp_path: Pa
         main, network = backend.uow_factory().engine, backend.network_uow_factory().engine
         assert network is not main
         assert backend.network_uow_factory().engine is network
-        for engine, kib in ((main, 65_536), (network, engine_mod.BACKGROUND_CACHE_KIB)):
+        for engine, kib in (
+            (main, engine_mod.CACHE_KIB),
+            (network, engine_mod.BACKGROUND_CACHE_KIB),
+        ):
             with engine.connect() as conn:
                 assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -kib
             with engine.connect() as conn:  # and both see the same database
