@@ -150,6 +150,7 @@ def test_a_photo_the_server_lost_is_sent_again_and_the_record_arrives_once(
     assert copy.name == "Pempek Cabang Baru" and copy.version == 1  # applied once
 
 
+@pytest.mark.clock_free  # sizes and statuses; a server of its own, once per CI
 def test_a_photo_too_large_holds_back_only_its_own_record(tmp_path: Path) -> None:
     (tmp_path / "server").mkdir()
     with running_server(tmp_path / "server", {"PERISAI_MAX_ATTACHMENT_BYTES": "20000"}) as small:
