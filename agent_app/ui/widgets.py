@@ -54,6 +54,22 @@ def hint(text: str = "") -> QLabel:
     return label
 
 
+def note(kind: str) -> QLabel:
+    """A hidden, wrapping line of `kind` (its style: `error`, `hint`, `ok`) that `show_note`
+    fills: a field's error line, a form's message."""
+    label = QLabel()
+    label.setObjectName(kind)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+def show_note(label: QLabel, text: str | None) -> None:
+    """Shows `text` on `label`, or hides the label when there is none."""
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
 def card(*children: QWidget, name: str = "card") -> QFrame:
     frame = QFrame()
     frame.setObjectName(name)

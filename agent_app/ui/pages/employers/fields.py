@@ -159,18 +159,8 @@ class EmployerFields(QWidget):
             "consent": self.consent,
         }
 
-    @staticmethod
-    def _note(kind: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(kind)
-        label.setWordWrap(True)
-        label.setVisible(False)
-        return label
-
-    @staticmethod
-    def _show(label: QLabel, text: str | None) -> None:
-        label.setText(text or "")
-        label.setVisible(bool(text))
+    _note = staticmethod(widgets.note)
+    _show = staticmethod(widgets.show_note)
 
     @staticmethod
     def _status(label: QLabel, kind: str, text: str) -> None:

@@ -202,18 +202,8 @@ class FormFields(QWidget):
         form.addRow("", self.paid_by_state)
         return form
 
-    @staticmethod
-    def _note(kind: str) -> QLabel:
-        label = QLabel()
-        label.setObjectName(kind)
-        label.setWordWrap(True)
-        label.setVisible(False)
-        return label
-
-    @staticmethod
-    def _show(label: QLabel, text: str | None) -> None:
-        label.setText(text or "")
-        label.setVisible(bool(text))
+    _note = staticmethod(widgets.note)
+    _show = staticmethod(widgets.show_note)
 
     @staticmethod
     def _status(label: QLabel, kind: str, text: str) -> None:
