@@ -393,3 +393,4 @@ def ping(engine: Engine) -> None:
 # `Base.metadata` (migrations, tests) holds every table.
 from sync.server.attachments.tables import AttachmentBlob as AttachmentBlob  # noqa: E402
 from sync.server.attachments.tables import AttachmentRef as AttachmentRef  # noqa: E402
+from sync.server.prospects import tables as prospect_tables  # noqa: E402, F401

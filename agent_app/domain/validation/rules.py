@@ -56,7 +56,7 @@ BUSINESS = FieldRules(
         "attachments": checks.attachments("business"),
     },
     required=frozenset({"name"}),
-    server_set=frozenset({"registered_by"}),
+    server_set=frozenset({"registered_by", "partner_source"}),
 )
 
 VISIT = FieldRules(
