@@ -12,6 +12,7 @@ the candidates before saving: nothing here merges or refuses anything.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -129,3 +130,111 @@ def find(new: BusinessKey, existing: Iterable[BusinessKey]) -> list[Candidate]:
             if (same and score >= SAME_DISTRICT) or (unknown and score >= ANY_DISTRICT):
                 found.append(Candidate(other.id, "name", round(score, 3)))
     return sorted(found, key=lambda c: -c.score)
+
+
+class Index:
+    """`find` over many businesses at once (an import of thousands of rows, a server's branch):
+    the same candidates in the same order, without comparing every pair. Businesses are looked
+    up by NIB and phone directly, and by name through their trigrams, per district: a name is
+    scored only against the names of its own district that share enough trigrams with it, and
+    against the names without a district (or, without one itself, all names) that share one of
+    its rarest trigrams (a prefix filter: a pair this similar must share one of them). Add a
+    business once it is decided (`add`), so later rows of one file meet earlier ones too."""
+
+    def __init__(self, existing: Iterable[BusinessKey] = ()) -> None:
+        self._order: dict[str, int] = {}
+        self._names: dict[str, _Name] = {}
+        self._districts: dict[str, str | None] = {}
+        self._by_nib: dict[str, list[str]] = {}
+        self._by_phone: dict[str, list[str]] = {}
+        #: district (None: unknown) -> trigram -> ids; and trigram -> ids of every district.
+        self._by_district: dict[str | None, dict[str, list[str]]] = {}
+        self._everywhere: dict[str, list[str]] = {}
+        for key in existing:
+            self.add(key)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def add(self, key: BusinessKey) -> None:
+        if key.id in self._order:
+            return
+        self._order[key.id] = len(self._order)
+        name = _Name.of(key.name)
+        district = _district(key.region_code)
+        self._names[key.id] = name
+        self._districts[key.id] = district
+        if key.nib:
+            self._by_nib.setdefault(key.nib, []).append(key.id)
+        phone = _phone(key.phone)
+        if phone:
+            self._by_phone.setdefault(phone, []).append(key.id)
+        local = self._by_district.setdefault(district, {})
+        for gram in name.grams:
+            local.setdefault(gram, []).append(key.id)
+            self._everywhere.setdefault(gram, []).append(key.id)
+
+    def find(self, new: BusinessKey) -> list[Candidate]:
+        """What `find(new, <every business added>)` returns."""
+        found: dict[str, Candidate] = {}
+        if new.nib:
+            for other in self._by_nib.get(new.nib, ()):
+                found.setdefault(other, Candidate(other, "nib", 1.0))
+        phone = _phone(new.phone)
+        if phone:
+            for other in self._by_phone.get(phone, ()):
+                found.setdefault(other, Candidate(other, "phone", 1.0))
+        name = _Name.of(new.name)
+        if name.key:
+            district = _district(new.region_code)
+            if district is not None:
+                self._same_district(new.id, name, district, found)
+                self._unknown(new.id, name, self._by_district.get(None, {}), found)
+            else:
+                self._unknown(new.id, name, self._everywhere, found)
+        found.pop(new.id, None)
+        return sorted(found.values(), key=lambda c: (-c.score, self._order[c.business_id]))
+
+    def _same_district(
+        self, new_id: str, name: _Name, district: str, found: dict[str, Candidate]
+    ) -> None:
+        postings = self._by_district.get(district, {})
+        shared: dict[str, int] = {}
+        for gram in name.grams:
+            for other in postings.get(gram, ()):
+                shared[other] = shared.get(other, 0) + 1
+        # The score is the mean of the Jaccard index and a containment of at most 1: below
+        # 2t - 1 for the Jaccard index it cannot reach t.
+        floor = 2 * SAME_DISTRICT - 1
+        for other, common in shared.items():
+            if other in found or other == new_id:
+                continue
+            other_name = self._names[other]
+            if common / (len(name.grams) + len(other_name.grams) - common) >= floor:
+                self._judge(other, _score(name, other_name), SAME_DISTRICT, found)
+
+    def _unknown(
+        self,
+        new_id: str,
+        name: _Name,
+        postings: dict[str, list[str]],
+        found: dict[str, Candidate],
+    ) -> None:
+        # A score of at least t needs a Jaccard index of at least 2t - 1, so at least
+        # s = ceil((2t - 1) * |grams|) shared trigrams: any |grams| - s + 1 of them (the rarest)
+        # hold one of those.
+        floor = 2 * ANY_DISTRICT - 1
+        needed = max(1, math.ceil(floor * len(name.grams) - 1e-9))
+        rarest = sorted(name.grams, key=lambda g: len(postings.get(g, ())))
+        seen: set[str] = set()
+        for gram in rarest[: len(name.grams) - needed + 1]:
+            for other in postings.get(gram, ()):
+                if other in seen or other in found or other == new_id:
+                    continue
+                seen.add(other)
+                self._judge(other, _score(name, self._names[other]), ANY_DISTRICT, found)
+
+    @staticmethod
+    def _judge(other: str, score: float, threshold: float, found: dict[str, Candidate]) -> None:
+        if score >= threshold:
+            found[other] = Candidate(other, "name", round(score, 3))

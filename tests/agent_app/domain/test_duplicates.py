@@ -103,3 +103,44 @@ def test_without_a_district_only_a_very_similar_name_counts():
 def test_bad_phones_and_empty_names_find_nothing():
     new = BusinessKey("new", "!!!", phone="12345")
     assert duplicates.find(new, [BusinessKey("old", "...", phone="12345")]) == []
+
+
+def _mixed_businesses() -> list[BusinessKey]:
+    """Every name of the tuning sets, in two districts and none, some sharing a NIB or phone."""
+    names = sorted({n for pair in SAME + OTHER for n in pair})
+    regions = [f"{DISTRICT}.1001", "16.71.04.1002", None]
+    keys = []
+    for i, name in enumerate(names * 3):
+        keys.append(
+            BusinessKey(
+                f"b{i}",
+                name if i < len(names) else f"{name} {i % 4 or ''}".strip(),
+                nib=f"{9120000000000 + i % 7}" if i % 5 == 0 else None,
+                phone=f"0812-3456-{7000 + i % 11}" if i % 3 == 0 else None,
+                region_code=regions[i % 3],
+            )
+        )
+    return keys
+
+
+def test_the_index_finds_what_find_finds_in_the_same_order():
+    keys = _mixed_businesses()
+    index = duplicates.Index()
+    for i, key in enumerate(keys):
+        assert index.find(key) == duplicates.find(key, keys[:i])
+        index.add(key)
+    assert len(index) == len(keys)
+    everyone = duplicates.Index(keys)
+    found_some = 0
+    for key in keys:
+        expected = duplicates.find(key, keys)
+        assert everyone.find(key) == expected
+        found_some += bool(expected)
+    assert found_some > len(keys) // 2  # the comparison covered every kind of candidate
+
+
+def test_the_index_adds_a_business_once():
+    key = BusinessKey("a", "Pempek Cek Molek", nib="9120000000001")
+    index = duplicates.Index([key, key])
+    assert len(index) == 1
+    assert index.find(BusinessKey("b", "x", nib="9120000000001")) == [Candidate("a", "nib", 1.0)]
