@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
 from helpers import clock
 
 from agent_app import __main__ as app_main
 from agent_app import __version__
 from shipping.support import REPO, clean_env
+
+pytestmark = pytest.mark.clock_free
 
 
 def _version(module: str) -> str:

@@ -13,7 +13,7 @@ from helpers import clock
 from agent_app import __version__
 from shipping.support import clean_env, make_venv, pip_into, run, scripts_dir, venv_python
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 
 
 def _clocked(venv: Path) -> list[str]:

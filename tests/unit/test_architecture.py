@@ -15,6 +15,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.clock_free
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

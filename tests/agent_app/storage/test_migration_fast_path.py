@@ -9,9 +9,12 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from agent_app.storage import engine as storage_engine
+
+pytestmark = pytest.mark.clock_free
 
 
 def test_head_revision_read_from_the_scripts_is_alembics_head():

@@ -29,6 +29,8 @@ from agent_app.ui.window import MainWindow
 from . import fakes
 from .sync_problems import conflict
 
+pytestmark = pytest.mark.clock_free
+
 WCAG_AA = 4.5
 PAGES = ("dashboard", "businesses", "enrollments", "followups", "reports", "sync", "settings")
 

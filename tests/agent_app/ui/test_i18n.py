@@ -199,6 +199,7 @@ def test_the_walk_catches_an_untranslated_string(qtbot: Any, logged_in: MainWind
     assert untranslated(readable_texts(logged_in)) == ["Sync now"]
 
 
+@pytest.mark.clock_free
 def test_translation_file_is_complete_and_current(capsys: pytest.CaptureFixture[str]):
     """Every tr() string, Text.of message and keys.json name has Indonesian, and the .po
     (no missing or unused entry) and its compiled .mo are what a build would write."""
@@ -210,6 +211,7 @@ def test_translation_file_is_complete_and_current(capsys: pytest.CaptureFixture[
     assert i18n.qm_path("id").stat().st_mtime >= extra_ts.stat().st_mtime - 1
 
 
+@pytest.mark.clock_free
 def test_the_check_fails_on_a_missing_translation_or_a_stale_catalogue(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):

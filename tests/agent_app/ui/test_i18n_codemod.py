@@ -5,7 +5,11 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
+import pytest
+
 from devtools import i18n_build, i18n_codemod, i18n_po
+
+pytestmark = pytest.mark.clock_free
 
 SAMPLE = """\
 from agent_app.domain import messages

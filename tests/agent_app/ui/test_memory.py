@@ -10,6 +10,10 @@ import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
+pytestmark = pytest.mark.clock_free
+
 ROOT = Path(__file__).resolve().parents[3]
 
 

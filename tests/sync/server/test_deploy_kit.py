@@ -26,7 +26,7 @@ import yaml
 from helpers import clock
 from helpers.servers import CHEAP_ENV, REPO, free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 DEPLOY = REPO / "deploy"
 PROGRAM = "/opt/perisai/bin/perisai-server"
 
