@@ -262,6 +262,7 @@ class AdminAudit(Base):
     it and when; written in the command's own transaction."""
 
     __tablename__ = "admin_audit"
+    __table_args__ = (sa.Index("ix_admin_audit_at_id", "at", "id"),)  # the trail's pages
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     operator: Mapped[str] = mapped_column(sa.String(100))
@@ -278,6 +279,7 @@ class AuditEvent(Base):
     (`chain_problem`: gap, mismatch, bad_hash, unchained)."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_at_id", "at", "id"),)  # the trail's pages
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(sa.String(36), unique=True)
     op_id: Mapped[str] = mapped_column(sa.String(36))

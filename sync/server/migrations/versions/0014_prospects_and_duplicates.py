@@ -1,7 +1,8 @@
 """Partner prospect lists and one record per business (issue 18): `prospect_source`,
 `prospect_upload`, `prospect_list`, `prospect_list_item`, `business_duplicate` and
-`business_merge` (sync/server/prospects/tables.py says what each holds). New tables only:
-nothing existing changes.
+`business_merge` (sync/server/prospects/tables.py says what each holds); and the indexes the
+console's audit pages walk, newest first (`admin_audit` and `audit_event` by `at`, `id`), which
+were missing: each page was a full sort of the trail.
 
 Revision ID: 0014
 Revises: 0013
@@ -117,9 +118,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("loser_id", name=op.f("pk_business_merge")),
     )
     op.create_index("ix_business_merge_survivor_id", "business_merge", ["survivor_id"])
+    op.create_index("ix_admin_audit_at_id", "admin_audit", ["at", "id"])
+    op.create_index("ix_audit_event_at_id", "audit_event", ["at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_event_at_id", table_name="audit_event")
+    op.drop_index("ix_admin_audit_at_id", table_name="admin_audit")
     op.drop_index("ix_business_merge_survivor_id", table_name="business_merge")
     op.drop_table("business_merge")
     op.drop_index("ix_business_duplicate_candidate_id", table_name="business_duplicate")
