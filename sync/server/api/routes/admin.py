@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -33,8 +34,16 @@ def reviewer(who: accounts.Principal = Depends(principal)) -> review.Reviewer:  
     return review.Reviewer(who.agent_code, branch)
 
 
-@router.get("/enrollments", response_model=models.EnrollmentPage, responses=ANSWERS)
-def list_enrollments(
+@dataclass(frozen=True)
+class QueueQuery:
+    """A review queue's query parameters: what to list and which page."""
+
+    queue: review_queue.QueueFilter
+    cursor: str | None
+    limit: int
+
+
+def queue_query(
     status: str = "submitted",
     agent: str | None = Query(None, max_length=64),
     event: str | None = Query(None, max_length=64),
@@ -43,13 +52,22 @@ def list_enrollments(
     received_to: dt.date | None = Query(None, alias="to"),  # noqa: B008
     cursor: str | None = Query(None, max_length=512),
     limit: int = Query(50, ge=1, le=review_queue.MAX_LIMIT),
+) -> QueueQuery:
+    """The review queues' query parameters (enrollments, employer registrations): one
+    declaration, so both lists read them, and document them, alike."""
+    queue = review_queue.QueueFilter(status, agent, event, branch, received_from, received_to)
+    return QueueQuery(queue, cursor, limit)
+
+
+@router.get("/enrollments", response_model=models.EnrollmentPage, responses=ANSWERS)
+def list_enrollments(
+    query: QueueQuery = Depends(queue_query),  # noqa: B008
     who: review.Reviewer = Depends(reviewer),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Any:
     """The branch's enrollments in `status` (submitted by default), oldest first; `from` and
     `to` are days (UTC) the server received them; `branch` narrows an admin's view."""
-    queue = review_queue.QueueFilter(status, agent, event, branch, received_from, received_to)
-    page = review_queue.list_enrollments(server.engine, queue, who, cursor, limit)
+    page = review_queue.list_enrollments(server.engine, query.queue, who, query.cursor, query.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 

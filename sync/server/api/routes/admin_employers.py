@@ -5,15 +5,20 @@ through the service of the console and the command line (`admin.review`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from sync.server.admin import review, review_queue
 from sync.server.api import admin_employer_models as models
 from sync.server.api import admin_models
-from sync.server.api.routes.admin import ANSWERS, DECISION_ANSWERS, reviewer
+from sync.server.api.routes.admin import (
+    ANSWERS,
+    DECISION_ANSWERS,
+    QueueQuery,
+    queue_query,
+    reviewer,
+)
 from sync.server.api.state import ServerState, server_state
 
 router = APIRouter(prefix="/v1/admin/employer-registrations", tags=["admin"])
@@ -22,21 +27,15 @@ EMPLOYERS = (review.EMPLOYER,)
 
 @router.get("", response_model=models.EmployerPage, responses=ANSWERS)
 def list_registrations(
-    status: str = "submitted",
-    agent: str | None = Query(None, max_length=64),
-    event: str | None = Query(None, max_length=64),
-    branch: str | None = Query(None, max_length=32),
-    received_from: dt.date | None = Query(None, alias="from"),  # noqa: B008
-    received_to: dt.date | None = Query(None, alias="to"),  # noqa: B008
-    cursor: str | None = Query(None, max_length=512),
-    limit: int = Query(50, ge=1, le=review_queue.MAX_LIMIT),
+    query: QueueQuery = Depends(queue_query),  # noqa: B008
     who: review.Reviewer = Depends(reviewer),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Any:
     """The branch's employer registrations in `status` (submitted by default), oldest first;
     `from` and `to` are days (UTC) the server received them; `branch` narrows an admin's view."""
-    queue = review_queue.QueueFilter(status, agent, event, branch, received_from, received_to)
-    page = review_queue.list_enrollments(server.engine, queue, who, cursor, limit, EMPLOYERS)
+    page = review_queue.list_enrollments(
+        server.engine, query.queue, who, query.cursor, query.limit, EMPLOYERS
+    )
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
