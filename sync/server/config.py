@@ -141,6 +141,9 @@ class Settings:
     attachments_dir: str = ""
     #: Attachment uploads per `rate_window_seconds` per agent (0: no limit).
     upload_rate_per_agent: int = 600
+    #: Offline bundles per `rate_window_seconds` per uploading account (0: no limit): each is
+    #: decrypted and applied whole; the attachments it carries count as uploads of its agent.
+    bundle_rate_per_agent: int = 30
     #: How often a running server deletes the attachments nobody has referenced for 7 days
     #: (sync/server/housekeeping.py); 0: never (cron runs `purge-attachments` instead).
     purge_attachments_every_hours: float = 6.0

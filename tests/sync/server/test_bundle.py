@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import uuid
 
 import pytest
@@ -162,3 +163,52 @@ def test_bundle_over_the_cap_is_413(make_world) -> None:
     assert len(data) < 4096  # small on the wire, large once decompressed
     response = _upload(world, laptop, data)
     assert response.status_code == 413
+
+
+def test_bundles_are_rate_limited_per_uploader(make_world) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(bundle_rate_per_agent=2)
+    world.branch()
+    world.agent("A1")
+    laptop, key = _device(world, "A1")
+    answers = [
+        _upload(
+            world, laptop, _seal(laptop, key, [op("business", "create", None, business_fields())])
+        )
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["error"]["code"] == "rate_limited"
+    assert int(answers[2].headers["Retry-After"]) >= 1
+    # The refused bundle was not applied: two businesses, not three.
+    changes, _ = laptop.pull_all()
+    assert sum(c["entity"] == "business" for c in changes) == 2
+
+
+def test_attachments_a_bundle_carries_count_as_uploads(make_world) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(upload_rate_per_agent=2)
+    world.branch()
+    world.agent("A1")
+    laptop, key = _device(world, "A1")
+    photos = [b"\xff\xd8\xff\xe0 photo %d" % i for i in range(3)]
+    carried = [
+        {
+            "sha256": hashlib.sha256(p).hexdigest(),
+            "media_type": "image/jpeg",
+            "data": base64.b64encode(p).decode(),
+        }
+        for p in photos
+    ]
+    server_key = base64.b64decode(laptop.login_answer["server_public_key"])
+    body = laptop.body([op("business", "create", None, business_fields())])
+    data = bundle.seal(
+        {**body, "attachments": carried},
+        agent_code=laptop.agent_code,
+        server_public_key=server_key,
+        device_private_key=key,
+        created_at=now_wib().isoformat(),
+    )
+    refused = _upload(world, laptop, data)
+    assert refused.status_code == 429, refused.text
+    assert refused.json()["error"]["code"] == "rate_limited"
+    changes, _ = laptop.pull_all()
+    assert not any(c["entity"] == "business" for c in changes)

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from agent_app.domain import keys
 from sync import bundle, protocol
-from sync.server import accounts, bundles, config, push
+from sync.server import accounts, bundles, config, push, throttle
 from sync.server.api.batches import check_batch, run_batch
 from sync.server.api.errors import ApiError
 from sync.server.api.openapi import R400, R401, R403, R413, R429, R503
@@ -70,6 +70,7 @@ def _apply_bundle(server: ServerState, data: bytes, who: accounts.Principal) -> 
             403, "forbidden", "Only the agent or a supervisor of the branch may upload it."
         )
     settings = server.settings
+    _limit(server, "bundle-agent", who.agent_code, settings.bundle_rate_per_agent, "bundles")
     try:
         body = bundles.open_body(data, sender, bundle_cap(settings))
     except bundle.BundleTooLarge as error:
@@ -87,12 +88,26 @@ def _apply_bundle(server: ServerState, data: bytes, who: accounts.Principal) -> 
     if str(batch.device_id) != header.device_id:
         raise ApiError(400, "invalid_bundle", "The push body names another device.")
     check_batch(server, batch, header.device_id)
+    if batch.attachments:  # as many uploads as PUTs of them would be
+        cost = len(batch.attachments)
+        _limit(server, "upload-agent", owner.code, settings.upload_rate_per_agent, "uploads", cost)
     # Its attachments first, as PUTs would be: the ops that reference them then apply.
     uploads.store_carried(
         server.engine, server.blobs(), batch.attachments, owner.code, settings.max_attachment_bytes
     )
     caller = push.Caller(owner.code, owner.branch_code, owner.role, header.device_id)
     return run_batch(server, batch, caller)
+
+
+def _limit(
+    server: ServerState, scope: str, subject: str, limit: int, what: str, cost: int = 1
+) -> None:
+    """429 with Retry-After when `subject` is over `limit` of `scope` in this window."""
+    wait = throttle.hit(server.engine, server.settings, scope, subject, limit, cost)
+    if wait:
+        raise ApiError(
+            429, "rate_limited", f"Too many {what}; retry later.", {"Retry-After": str(wait)}
+        )
 
 
 def bundle_cap(settings: config.Settings) -> int:
