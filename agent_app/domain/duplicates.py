@@ -24,6 +24,10 @@ from agent_app.domain import _resources, identity
 SAME_DISTRICT = 0.55
 #: Similarity from which a name is a likely duplicate when a district is unknown.
 ANY_DISTRICT = 0.8
+#: The whole names' trigram Jaccard index under which the shared own words do not count: the
+#: near-duplicates of the tuning set are all above 0.5; two trades of one owner's name ("Kopi Pak
+#: Molek", "Pempek Cek Molek") are near 0.25.
+WHOLE_FLOOR = 0.4
 #: Words many businesses' names share (resources/common_business_words.json): they make
 #: "Warung Bu Sri" look like "Warung Bu Tini", so the score also compares names without them.
 COMMON_WORDS: frozenset[str] = frozenset(
@@ -80,13 +84,15 @@ class _Name:
 def _score(a: _Name, b: _Name) -> float:
     """The mean of the whole names' trigram Jaccard index and the containment of their own
     words' trigrams in each other ("Salon Dewi" in "Salon Dewi Cantik"); the Jaccard index
-    alone when either name is all common words."""
+    alone when either name is all common words, or when the whole names share too little
+    (under `WHOLE_FLOOR`) for one shared word to make them alike ("Kopi Pak Molek" is not
+    "Pempek Cek Molek")."""
     if not a.key or not b.key:
         return 0.0
     if a.key == b.key:
         return 1.0
     whole = len(a.grams & b.grams) / len(a.grams | b.grams)
-    if not a.own or not b.own:
+    if not a.own or not b.own or whole < WHOLE_FLOOR:
         return whole
     contained = len(a.own & b.own) / min(len(a.own), len(b.own))
     return (whole + contained) / 2

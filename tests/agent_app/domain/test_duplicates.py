@@ -45,6 +45,10 @@ OTHER = [
     ("Warung Kopi Sahabat", "Warung Kopi Sejati"),
     ("Pempek Lenjer Mang Ujang", "Pempek Mang Udin"),
     ("Salon Dewi", "Salon Citra"),
+    # One owner's name (or a shared word) in two trades.
+    ("Pempek Molek, Cek", "Kopi Pak Molek"),
+    ("Pempek Cek Molek", "Jahit Molek"),
+    ("Pempek Cek Molek", "Warung Molek"),
 ]
 DISTRICT = "16.71.03"
 
