@@ -30,6 +30,9 @@ STOREFRONT = "storefront_photo"
 class BusinessDialog(GuardedDialog):
     """Create or edit a business."""
 
+    #: The dialog's width while it shows the businesses a new one may duplicate.
+    CANDIDATES_WIDTH = 780
+
     def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self.ctx = ctx
@@ -235,6 +238,12 @@ class BusinessDialog(GuardedDialog):
         found = list(found or [])
         if found:
             self.save_button.setEnabled(True)
+            grow = self.CANDIDATES_WIDTH - self.width()
+            if grow > 0:  # room for each candidate's address, district and why on one line
+                self.setGeometry(
+                    self.x() - grow // 2, self.y(), self.CANDIDATES_WIDTH, self.height()
+                )
+                widgets.keep_on_screen(self)
             self.candidates.show_candidates(found)
             return
         self._register(fields)

@@ -49,6 +49,8 @@ class DuplicatesPanel(QFrame):
         self.list.setAccessibleName(self.tr("Businesses that may be the same"))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(2)
         self.list.itemDoubleClicked.connect(lambda _item: self._use())
         self.use_button = QPushButton(self.tr("Use this business"))
         self.use_button.setObjectName("useExisting")
