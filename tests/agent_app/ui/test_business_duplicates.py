@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from agent_app.domain import records
-from agent_app.ui import i18n, regions
+from agent_app.ui import i18n, models, regions
 from agent_app.ui.pages.assignments import AssignmentsView
 from agent_app.ui.pages.businesses.detail_page import BusinessDetailPage
 from agent_app.ui.window import MainWindow
@@ -159,6 +159,12 @@ def test_the_partner_mark_in_both_languages(
     model = view.model
     assert model.data(model.index(0, 1)) == f"Pempek Cek Molek · {mark}"
     assert model.data(model.index(1, 1)) == "Warung Bu Tini"
+    listed = models.BusinessTableModel(lambda: fakes.FakeBackend())
+    small = {"id": MOLEK.id, "name": MOLEK.name, "partner_source": "HIPMI Sumsel"}
+    assert listed._display(small, "name") == "Pempek Cek Molek · " + (
+        "daftar mitra" if lang == "id" else "partner list"
+    )
+    assert listed._display({**small, "partner_source": None}, "name") == "Pempek Cek Molek"
     detail = BusinessDetailPage(ctx=None)  # type: ignore[arg-type]
     qtbot.addWidget(detail)
     detail.show_detail({"business": MOLEK, "visits": []})
