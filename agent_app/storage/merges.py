@@ -7,7 +7,9 @@ survivor: visits, enrollments, employer registrations, assignments, the autosave
 key and the business they hold), and the ops not yet handed to the server (status `pending`:
 an op already sent keeps its payload, as its `op_id` promises, and the server re-points it
 itself). Follow-ups are the survivor's visits', refreshed with the page. The merged business
-then leaves every list (deleted, as any pulled delete).
+then leaves every list (deleted, as any pulled delete) and keeps `merged_into`: a page still
+showing it, or anything else that names it later, is shown the survivor
+(`BusinessRepository.survivor_of`).
 
 The survivor's own change comes earlier in the same pull (server_seq order). Should it not be
 here yet, a placeholder of it is written, deleted (so no list shows it) until its change
@@ -56,6 +58,8 @@ def converge(uow: SqlUnitOfWork, page: PulledPage, merged: str, survivor: str) -
             if confirming and (row.confirmed_fields or {}).get("business_id") == merged:
                 row.confirmed_fields = {**row.confirmed_fields, "business_id": survivor}
             moved += 1
+    b = tables.Business
+    uow.session.execute(sa.update(b).where(b.id == merged).values(merged_into=survivor))
     ops = _repoint_ops(uow, merged, survivor)
     drafts = _repoint_drafts(uow, merged, survivor)
     page.touched.update((merged, survivor))

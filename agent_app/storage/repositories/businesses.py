@@ -37,6 +37,23 @@ class BusinessRepository:
         row = self._row(business_id)
         return None if row is None or row.deleted else wire.business_from_row(row)
 
+    def survivor_of(self, business_id: str) -> str | None:
+        """The live business a merged one became on the server (following merges of merges),
+        or None when it was not merged (storage.merges)."""
+        t, seen, current = tables.Business, {business_id}, business_id
+        while True:
+            row = self.session.execute(
+                sa.select(t.merged_into, t.deleted).where(t.id == current)
+            ).one_or_none()
+            if row is None:
+                return None
+            if current != business_id and not row.deleted:
+                return current
+            if row.merged_into is None or row.merged_into in seen:
+                return None
+            current = row.merged_into
+            seen.add(current)
+
     def meta(self, business_id: str) -> rows.SyncMeta | None:
         row = self._row(business_id)
         return None if row is None else sync_meta(row)

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from agent_app.services import assignments, businesses, enrollments, form_drafts, visits
 from agent_app.services.actor import Actor
-from agent_app.services.errors import ValidationFailed
+from agent_app.services.errors import NotFound, ValidationFailed
 from agent_app.storage import tables
 from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
@@ -107,6 +107,8 @@ def test_a_merge_points_every_local_record_and_unsent_op_at_the_survivor(
     detail = businesses.get_detail(uow, SURVIVOR)
     assert [v.id for v in detail.visits] == [visit.id]
     assert [a.business_id for a in assignments.open_assignments(uow, actor)] == [SURVIVOR]
+    # a page still showing the merged business (or a later look-up of it) gets the survivor
+    assert businesses.get_detail(uow, LOSER).business.id == SURVIVOR
 
 
 def test_a_survivor_not_pulled_yet_is_waited_for_and_a_plain_delete_is_as_before(
@@ -119,12 +121,16 @@ def test_a_survivor_not_pulled_yet_is_waited_for_and_a_plain_delete_is_as_before
     store.apply_pulled([merged(3)], "c2")
     assert _business_ids(uow, tables.Visit) == {SURVIVOR}
     assert businesses.search(uow, "pempek") == []  # the survivor waits for its change
+    with pytest.raises(NotFound):
+        businesses.get_detail(uow, LOSER)
     store.apply_pulled([business(SURVIVOR, 1, 1, name="Pempek Cek Molek")], "c3")
     assert [b.id for b in businesses.search(uow, "pempek")] == [SURVIVOR]
     assert len(businesses.get_detail(uow, SURVIVOR).visits) == 1
     # a deleted change without merged_into: the business goes, nothing moves
     store.apply_pulled([{**merged(4), "entity_id": other, "fields": {}}], "c4")
     assert businesses.search(uow, "songket") == []
+    with pytest.raises(NotFound):
+        businesses.get_detail(uow, other)
     assert _business_ids(uow, tables.Visit) == {SURVIVOR}
 
 

@@ -1,6 +1,7 @@
 """One record per business (issue 18): a business's `partner_source` (the partner whose
-prospect list it came from; server-set, pulled only), and the indexes the duplicate check
-narrows its candidates with (the same NIB, the same phone, the same district).
+prospect list it came from; server-set, pulled only), `merged_into` (local: the business a
+merged one became on the server, so that what still names it finds the survivor), and the
+indexes the duplicate check narrows its candidates with (the same NIB, phone, district).
 
 Revision ID: 0011
 Revises: 0010
@@ -21,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("businesses", schema=None) as batch_op:
         batch_op.add_column(sa.Column("partner_source", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("merged_into", sa.String(length=36), nullable=True))
         batch_op.create_index(batch_op.f("ix_businesses_nib"), ["nib"], unique=False)
         batch_op.create_index(batch_op.f("ix_businesses_phone"), ["phone"], unique=False)
         batch_op.create_index(
@@ -34,4 +36,5 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_businesses_region_code"), table_name="businesses")
     op.drop_index(op.f("ix_businesses_phone"), table_name="businesses")
     op.drop_index(op.f("ix_businesses_nib"), table_name="businesses")
+    op.drop_column("businesses", "merged_into")
     op.drop_column("businesses", "partner_source")
