@@ -138,8 +138,10 @@ def test_partner_source_is_kept_as_pulled_and_never_pushed(
     engine: Engine, uow: SqlUnitOfWork, actor: Actor
 ) -> None:
     store = LocalStore(engine)
-    store.apply_pulled([business(LOSER, 1, 1, partner_source="HIPMI Sumsel")], "c1")
+    store.apply_pulled([business(LOSER, 1, 1, partner_source="HIPMI Sumsel"), assignment(2)], "c1")
     assert businesses.get_detail(uow, LOSER).business.partner_source == "HIPMI Sumsel"
+    [task] = assignments.open_assignments(uow, actor)
+    assert (task.business_name, task.partner_source) == ("Pempek Cek Molek", "HIPMI Sumsel")
     assert businesses.search(uow, "pempek")[0].partner_source == "HIPMI Sumsel"
     with pytest.raises(ValidationFailed):  # the laptop cannot set it
         businesses.update_business(uow, actor, LOSER, {"partner_source": "Saya"})
