@@ -101,6 +101,10 @@ def test_esc_goes_back_to_the_form_and_the_draft_is_kept(
     qtbot.keyClick(dialog.candidates.list, Qt.Key.Key_Escape)
     assert not dialog.candidates.isVisible() and confirmations == []
     assert page.dialog is dialog and dialog.isVisible() and dialog.name.text() == "Usaha Lain"
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # shown again
+    assert dialog.candidates.isVisible()
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)  # Batal asks, as ever
+    assert len(confirmations) == 1 and dialog.isVisible()  # "keep typing"
     dialog.set_aside()  # what a lock or a switch of user does
     draft = shell.backend.form_drafts[("PLG-001", "business:new")]
     assert "Usaha Lain" in draft["state"]["fields"]

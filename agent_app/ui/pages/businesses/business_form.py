@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -279,13 +281,15 @@ class BusinessDialog(GuardedDialog):
         self.used_existing = True
         self.accept()
 
-    def reject(self) -> None:
-        """Esc while the possible duplicates show: back to the form, nothing lost."""
-        if self.candidates.isVisible():
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc while the possible duplicates show: back to the form, nothing lost (Batal and
+        the close button still close the form, asking first)."""
+        if event.key() == Qt.Key.Key_Escape and self.candidates.isVisible():
             self.candidates.setVisible(False)
             self.name.setFocus()
+            event.accept()
             return
-        super().reject()
+        super().keyPressEvent(event)
 
     def _saved(self, result: Any) -> None:
         self.saved_id = str(value(result, "id", result)) if result is not None else None
