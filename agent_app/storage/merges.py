@@ -79,10 +79,12 @@ def _ensure_survivor(uow: SqlUnitOfWork, page: PulledPage, merged: str, survivor
     if uow.session.scalar(sa.select(b.pk).where(b.id == survivor)) is not None:
         return
     source = uow.session.scalars(sa.select(b).where(b.id == merged)).one_or_none()
+    if source is None:  # no visit can name a business this laptop never had
+        return
     stub = b(
         id=survivor,
-        name=source.name if source is not None else "",
-        status=source.status if source is not None else keys.BusinessStatus.PROSPECT.value,
+        name=source.name,
+        status=source.status,
         version=None,
         deleted=True,
         sync_state="synced",

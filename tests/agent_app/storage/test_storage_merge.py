@@ -126,8 +126,13 @@ def test_a_survivor_not_pulled_yet_is_waited_for_and_a_plain_delete_is_as_before
     store.apply_pulled([business(SURVIVOR, 1, 1, name="Pempek Cek Molek")], "c3")
     assert [b.id for b in businesses.search(uow, "pempek")] == [SURVIVOR]
     assert len(businesses.get_detail(uow, SURVIVOR).visits) == 1
+    # a merge of a business this laptop never had: nothing to move, no placeholder
+    stranger, elsewhere = str(uuid.uuid4()), str(uuid.uuid4())
+    store.apply_pulled([{**merged(5, into=elsewhere), "entity_id": stranger}], "c4")
+    with uow:
+        assert uow.businesses.meta(elsewhere) is None
     # a deleted change without merged_into: the business goes, nothing moves
-    store.apply_pulled([{**merged(4), "entity_id": other, "fields": {}}], "c4")
+    store.apply_pulled([{**merged(6), "entity_id": other, "fields": {}}], "c5")
     assert businesses.search(uow, "songket") == []
     with pytest.raises(NotFound):
         businesses.get_detail(uow, other)
