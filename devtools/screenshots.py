@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=None, help="docs/screenshots (en: its en/ folder)")
     parser.add_argument("--lang", default="id", choices=["id", "en"])
+    parser.add_argument(
+        "--only", default=None, choices=["duplicates"], help="one step of the tour (and login)"
+    )
     args = parser.parse_args(args_list)
     if args.out is None:
         folder = ROOT / "docs" / "screenshots"
@@ -71,12 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     home = tempfile.mkdtemp(prefix="perisai-demo-")
     os.environ["AGENT_APP_HOME"] = home
     try:
-        return _run(Path(args.out), args.lang)
+        return _run(Path(args.out), args.lang, args.only)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def _run(out: Path, lang: str) -> int:
+def _run(out: Path, lang: str, only: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from agent_app import app as app_mod
@@ -100,7 +103,14 @@ def _run(out: Path, lang: str) -> int:
     seed.seed(shell._engine, today)
     shots = _Shots(qt_app, shell, today, out)
     shots.login()
+    from devtools import duplicate_screenshots
+
+    if only == "duplicates":
+        duplicate_screenshots.candidates(shots)
+        shell.close()
+        return 0
     shots.businesses()
+    duplicate_screenshots.candidates(shots)
     from devtools import employer_screenshots
 
     employer_screenshots.employer(shots, _busiest_business(shell))

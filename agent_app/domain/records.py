@@ -74,6 +74,8 @@ class Assignment:
     status: str  # open | done (a cancelled one is dropped)
     version: int | None = None
     business_name: str | None = None
+    #: The business's partner list, if it came from one (see `Business.partner_source`).
+    partner_source: str | None = None
 
     def overdue(self, today: dt.date) -> bool:
         return self.status == "open" and self.due_on < today
@@ -100,6 +102,8 @@ class Business:
     registered_by: str | None = None
     version: int | None = None
     attachments: tuple[Attachment, ...] = ()
+    #: The partner whose prospect list it came from ("HIPMI Sumsel"): server-set, pulled.
+    partner_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,13 +171,17 @@ def count(
 
 
 def get_detail(uow: SqlUnitOfWork, business_id: str) -> BusinessDetail:
-    """The business, its visits (latest first) and its sync state.
+    """The business, its visits (latest first) and its sync state; of a business merged into
+    another on the server, the one it became (issue 18).
 
     Raises:
         NotFound: no such business.
     """
     with uow:
         business = uow.businesses.get(business_id)
+        survivor = uow.businesses.survivor_of(business_id) if business is None else None
+        if survivor is not None:
+            business_id, business = survivor, uow.businesses.get(survivor)
         if business is None:
             raise NotFound(ENTITY, business_id)
         return BusinessDetail(

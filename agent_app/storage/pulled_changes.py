@@ -4,7 +4,9 @@ A record with an unsettled local op is not overwritten: the op goes first and th
 answer decides (an employer registration's review, its `npp`, arrive this way once its ops
 are settled); an enrollment being corrected keeps the agent's unsent edits and takes only
 the server's status, review, membership number and version. A visit whose business this
-laptop does not have is skipped with a warning. Records this laptop does not have yet are
+laptop does not have is skipped with a warning. A business merged into another on the server
+(a delete with `merged_into`) hands everything that names it to the survivor first
+(`agent_app.storage.merges`). Records this laptop does not have yet are
 written with one executemany INSERT per table (`PulledPage.insert_new`).
 """
 
@@ -18,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from agent_app.domain import consent_texts, keys, records, validation
-from agent_app.storage import tables, wire
+from agent_app.storage import merges, tables, wire
 from agent_app.storage.bulk import CONFIRMING, business_ids, entity_rows, insert_rows
 from agent_app.storage.repositories import now
 from agent_app.storage.uow import SqlUnitOfWork
@@ -75,7 +77,12 @@ def apply_change(uow: SqlUnitOfWork, page: PulledPage, change: Mapping[str, Any]
     if entity not in tables.SYNCED_TABLES:
         log.warning("pulled an unknown entity %r", entity)
         return False
-    if entity_id in page.unsettled:
+    merged_into = fields.get("merged_into") if deleted else None
+    if entity == keys.Entity.BUSINESS and merged_into:
+        # A merge on the server (issue 18): the server re-points this business's ops itself,
+        # so a pending local op does not keep it here.
+        merges.converge(uow, page, entity_id, str(merged_into))
+    elif entity_id in page.unsettled:
         log.info("pulled %s %s kept: a local op is pending", entity, entity_id)
         return False
     row = page.rows.get(entity, {}).get(entity_id)

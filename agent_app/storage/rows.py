@@ -41,6 +41,21 @@ class BusinessRow:
     next_follow_up: dt.date | None
     sync_state: str | None
     updated_at: str
+    partner_source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessBrief:
+    """What the duplicate check compares and shows of a business (issue 18)."""
+
+    id: str
+    name: str
+    owner_name: str | None
+    phone: str | None
+    nib: str | None
+    address: str | None
+    region_code: str | None
+    partner_source: str | None
 
 
 @dataclass(frozen=True, slots=True)

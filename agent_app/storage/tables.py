@@ -147,6 +147,10 @@ class Business(SyncedMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default="prospect")
     event_id: Mapped[str | None] = mapped_column(String(36))
     registered_by: Mapped[str | None] = mapped_column(String(32))
+    #: The partner whose prospect list the business came from (server-set, pulled; 0011).
+    partner_source: Mapped[str | None] = mapped_column(String(200))
+    #: Local: the business this one was merged into on the server (0011; storage.merges).
+    merged_into: Mapped[str | None] = mapped_column(String(36))
     # Local, derived from the latest visit: what the follow-up list and filters read.
     last_visit_at: Mapped[str | None] = mapped_column(String(40))
     last_outcome: Mapped[str | None] = mapped_column(String(16))
@@ -165,6 +169,10 @@ class Business(SyncedMixin, Base):
         Index(None, "sector"),
         Index(None, "event_id"),
         Index(None, "created_at"),
+        # The duplicate check's narrowing (0011).
+        Index(None, "nib"),
+        Index(None, "phone"),
+        Index(None, "region_code"),
     )
 
 

@@ -140,3 +140,21 @@ def clock_skew(offset: float | None) -> tuple[str, str]:
         "automatically), then sync again.",
     ).format(amount=amount)
     return short, advice
+
+
+def partner_mark(source: str | None) -> str:
+    """ "From partner list: HIPMI Sumsel" for a business a partner's prospect list brought
+    (issue 18); "" for one an agent found."""
+    if not source:
+        return ""
+    return QCoreApplication.translate("Labels", "From partner list: {source}").format(source=source)
+
+
+def duplicate_reasons() -> dict[str, str]:
+    """Why a business may be the one being typed (the duplicate check's reasons)."""
+    return {
+        "nib": QCoreApplication.translate("Labels", "Same NIB"),
+        "phone": QCoreApplication.translate("Labels", "Same mobile number"),
+        "name": QCoreApplication.translate("Labels", "Similar name in the same district"),
+        "name_anywhere": QCoreApplication.translate("Labels", "Very similar name"),
+    }

@@ -311,6 +311,8 @@ class BusinessTableModel(QAbstractTableModel):
             return i18n.date(raw) if isinstance(raw, dt.date) else ""
         if column == "sync_state":
             return labels.of(labels.sync_states(), raw)
+        if column == "name" and value(obj, "partner_source"):  # from a partner's list
+            return self.tr("{name} · partner list").format(name=raw)
         return "" if raw is None else str(raw)
 
 

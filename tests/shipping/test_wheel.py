@@ -83,7 +83,7 @@ def test_perisai_agent_self_test_from_the_installed_wheel(installed: Path, tmp_p
     out = done.stdout
     site = str(installed)
     assert f"ok resources: resources in {site}" in out, out
-    assert "ok database: temporary encrypted database created, migrated to 0010" in out, out
+    assert "ok database: temporary encrypted database created, migrated to 0011" in out, out
     assert "ok qt: receipt PDF rendered" in out
     assert "ok licences: " in out, out
     assert "self-test passed" in out

@@ -12,7 +12,9 @@ from agent_app.domain import records
 from agent_app.storage import tables
 
 
-def _record(row: tables.Assignment, business_name: str | None) -> records.Assignment:
+def _record(
+    row: tables.Assignment, business_name: str | None, partner_source: str | None = None
+) -> records.Assignment:
     return records.Assignment(
         id=row.id,
         business_id=row.business_id,
@@ -23,6 +25,7 @@ def _record(row: tables.Assignment, business_name: str | None) -> records.Assign
         status=row.status,
         version=row.version,
         business_name=business_name,
+        partner_source=partner_source,
     )
 
 
@@ -53,8 +56,10 @@ class AssignmentRepository:
         if row is None:
             return None
         b = tables.Business
-        name = self.session.scalar(sa.select(b.name).where(b.id == row.business_id))
-        return _record(row, name)
+        found = self.session.execute(
+            sa.select(b.name, b.partner_source).where(b.id == row.business_id)
+        ).one_or_none()
+        return _record(row, *(found or (None, None)))
 
     def set_status(self, assignment_id: str, status: str) -> None:
         row = self.session.get(tables.Assignment, assignment_id)
@@ -68,13 +73,13 @@ class AssignmentRepository:
         """The agent's assignments in `statuses`, due soonest first."""
         a, b = tables.Assignment, tables.Business
         stmt = (
-            sa.select(a, b.name)
+            sa.select(a, b.name, b.partner_source)
             .outerjoin(b, b.id == a.business_id)
             .where(a.agent_code == agent_code, a.status.in_(statuses))
             .order_by(a.due_on, a.id)
             .limit(limit)
         )
-        return [_record(row, name) for row, name in self.session.execute(stmt)]
+        return [_record(row, name, source) for row, name, source in self.session.execute(stmt)]
 
     def count_overdue(self, agent_code: str, today: dt.date) -> int:
         a = tables.Assignment

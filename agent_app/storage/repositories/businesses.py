@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,6 +36,23 @@ class BusinessRepository:
     def get(self, business_id: str) -> records.Business | None:
         row = self._row(business_id)
         return None if row is None or row.deleted else wire.business_from_row(row)
+
+    def survivor_of(self, business_id: str) -> str | None:
+        """The live business a merged one became on the server (following merges of merges),
+        or None when it was not merged (storage.merges)."""
+        t, seen, current = tables.Business, {business_id}, business_id
+        while True:
+            row = self.session.execute(
+                sa.select(t.merged_into, t.deleted).where(t.id == current)
+            ).one_or_none()
+            if row is None:
+                return None
+            if current != business_id and not row.deleted:
+                return current
+            if row.merged_into is None or row.merged_into in seen:
+                return None
+            current = row.merged_into
+            seen.add(current)
 
     def meta(self, business_id: str) -> rows.SyncMeta | None:
         row = self._row(business_id)
@@ -167,3 +184,39 @@ class BusinessRepository:
         if registered_by:
             where.append(t.registered_by == registered_by)
         return int(self.session.scalar(sa.select(sa.func.count()).where(*where)) or 0)
+
+    def duplicate_candidates(
+        self,
+        *,
+        nib: str | None,
+        phones: Sequence[str],
+        district: str | None,
+        name_words: Sequence[str],
+    ) -> list[rows.BusinessBrief]:
+        """The live businesses a new one could duplicate, narrowed in SQL (issue 18): the same
+        NIB, one of `phones`, any in `district` (a `PP.KK.CC` region code prefix), and, among
+        those without a district (or all, when `district` is None), the names holding one of
+        `name_words` anywhere (looked up in the trigram index). The caller
+        judges them (`agent_app.domain.duplicates.find`)."""
+        t = tables.Business
+        any_of: list[sa.ColumnElement[bool]] = []
+        if nib:
+            any_of.append(t.nib == nib)
+        if phones:
+            any_of.append(t.phone.in_(list(phones)))
+        if district:
+            any_of.append(t.region_code == district)
+            any_of.append(sa.and_(t.region_code >= district + ".", t.region_code < district + "/"))
+        if name_words:
+            query = " OR ".join('"' + w.replace('"', '""') + '"' for w in name_words)
+            fts = sa.table("businesses_fts", sa.column("rowid", sa.Integer))
+            match = sa.literal_column("businesses_fts").op("MATCH")(query)
+            named: sa.ColumnElement[bool] = t.pk.in_(sa.select(fts.c.rowid).where(match))
+            if district:
+                no_district = sa.or_(t.region_code.is_(None), ~t.region_code.like("%.%.%"))
+                named = sa.and_(no_district, named)
+            any_of.append(named)
+        if not any_of:
+            return []
+        stmt = sa.select(*row_columns(rows.BusinessBrief, t)).where(live(t), sa.or_(*any_of))
+        return [rows.BusinessBrief(*r) for r in self.session.execute(stmt)]

@@ -25,6 +25,7 @@ from agent_app.domain.messages import Text
 from agent_app.reports import exports
 from agent_app.services import (
     assignments,
+    business_duplicates,
     businesses,
     consent,
     daily_summary,
@@ -98,6 +99,11 @@ class ServicesBackend(EmployerCalls):
 
     def update_business(self, business_id: str, changes: dict[str, Any]) -> records.Business:
         return businesses.update_business(self.uow_factory(), self.actor, business_id, changes)
+
+    def duplicate_candidates(
+        self, fields: dict[str, Any]
+    ) -> list[business_duplicates.DuplicateCandidate]:
+        return business_duplicates.likely_duplicates(self.uow_factory(), fields)
 
     def record_visit(self, business_id: str, fields: dict[str, Any]) -> records.Visit:
         return visits.record_visit(self.uow_factory(), self.actor, business_id, fields)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import i18n, widgets
+from agent_app.ui import i18n, labels, widgets
 from agent_app.ui.backend import value
 from agent_app.ui.models import ListModel
 
@@ -44,12 +44,17 @@ class AssignmentsView(QWidget):
             [self.tr("Due"), self.tr("Business name"), self.tr("Task"), self.tr("Note")],
             [
                 self._due,
-                lambda r: value(r, "business_name") or self.tr("(business not synced yet)"),
+                self._business,
                 lambda r: self.kind_name(str(value(r, "kind") or "")),
                 lambda r: " ".join(str(value(r, "note") or "").split()),
             ],
             self,
-            tooltip=lambda r: str(value(r, "note") or ""),
+            tooltip=lambda r: "\n".join(
+                filter(
+                    None,
+                    [str(value(r, "note") or ""), labels.partner_mark(value(r, "partner_source"))],
+                )
+            ),
         )
         self.table = QTableView()
         self.table.setObjectName("assignmentsTable")
@@ -58,7 +63,7 @@ class AssignmentsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        for column, width in enumerate((190, 240, 130)):
+        for column, width in enumerate((190, 330, 130)):
             self.table.setColumnWidth(column, width)
         self.table.activated.connect(lambda index: self._open(index.row()))
         self.table.doubleClicked.connect(lambda index: self._open(index.row()))
@@ -92,6 +97,12 @@ class AssignmentsView(QWidget):
             "follow_up": self.tr("Follow up"),
             "enroll": self.tr("Enroll"),
         }.get(kind, kind)
+
+    def _business(self, record: Any) -> str:
+        """The business's name, with "From partner list: ..." when a partner's list brought it."""
+        name = value(record, "business_name") or self.tr("(business not synced yet)")
+        mark = labels.partner_mark(value(record, "partner_source"))
+        return f"{name} · {mark}" if mark else str(name)
 
     def _due(self, record: Any) -> str:
         day = value(record, "due_on")

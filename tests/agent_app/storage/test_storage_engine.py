@@ -310,12 +310,12 @@ def test_0010_downgrades_to_0009_and_up_again_keeping_the_search(
         names = set(conn.scalars(sa.text("SELECT name FROM sqlite_master")))
     assert not {"employer_registrations", "employer_workers"} & names
     assert {"businesses_fts_ai", "enrollments_fts_ai"} <= names
-    businesses.register_business(SqlUnitOfWork(engine), actor, {"name": "Pempek Cek"})
-    found = businesses.search(SqlUnitOfWork(engine), "pempek")
-    assert [b.name for b in found] == ["Pempek Cek"]
     engine.dispose()
-    engine = open_engine(tmp_path / "down.db", key)  # migrated up again
+    engine = open_engine(tmp_path / "down.db", key)  # migrated up again (0010, 0011)
     try:
+        businesses.register_business(SqlUnitOfWork(engine), actor, {"name": "Pempek Cek"})
+        found = businesses.search(SqlUnitOfWork(engine), "pempek")
+        assert [b.name for b in found] == ["Pempek Cek"]
         with engine.connect() as conn:
             context = MigrationContext.configure(
                 conn, opts={"include_name": tables.include_name, "compare_type": True}

@@ -84,6 +84,18 @@ def test_first_run_business_and_visit_on_real_database(
     assert listing.model.data(listing.model.index(0, 3)) == "Sudah dihubungi"
     window.refresh_status()
     assert window.pending_label.text() not in ("", "Menunggu: 0")
+    # the same business typed again (its phone in another form): shown before saving, used
+    listing.new_button.click()
+    again = businesses.dialog
+    qtbot.addWidget(again)
+    qtbot.keyClicks(again.name, "Candy Pempek")
+    qtbot.keyClicks(again.phone, "+62 812-7788-9900")
+    qtbot.keyClick(again.name, Qt.Key.Key_Return)
+    assert again.candidates.list.item(0).text().splitlines()[1].endswith("Nomor HP sama")
+    qtbot.mouseClick(again.candidates.use_button, Qt.MouseButton.LeftButton)
+    assert businesses.dialog is None and businesses.detail_page.title.text() == "Pempek Candy"
+    qtbot.keyClick(businesses.detail_page, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1)  # still one: nothing new
     assert not shown_messages
 
 

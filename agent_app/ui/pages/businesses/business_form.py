@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +22,7 @@ from agent_app.ui import i18n, labels, messages, photo_field, place, regions, wi
 from agent_app.ui.backend import value
 from agent_app.ui.context import Context
 from agent_app.ui.ops import Op
+from agent_app.ui.pages.businesses.duplicates_panel import DuplicatesPanel
 from agent_app.ui.pages.businesses.guarded_dialog import GuardedDialog
 from agent_app.ui.photo_field import PhotoField
 
@@ -27,6 +31,9 @@ STOREFRONT = "storefront_photo"
 
 class BusinessDialog(GuardedDialog):
     """Create or edit a business."""
+
+    #: The dialog's width while it shows the businesses a new one may duplicate.
+    CANDIDATES_WIDTH = 780
 
     def __init__(self, ctx: Context, business: Any = None, parent: QWidget | None = None):
         super().__init__(ctx, parent)
@@ -47,7 +54,16 @@ class BusinessDialog(GuardedDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self._lay_out(form, self.error, self.buttons)
+        # the businesses a new one may duplicate, above the error line (issue 18)
+        self.candidates = DuplicatesPanel()
+        self.candidates.use_existing.connect(self._use_existing)
+        self.candidates.save_anyway.connect(self._save_anyway)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.error), self.candidates)
         self.saved_id: str | None = None
+        #: True when the agent chose an existing business instead of saving a new one.
+        self.used_existing = False
         self._fill(business)
         self._guard()
 
@@ -206,15 +222,74 @@ class BusinessDialog(GuardedDialog):
         backend = self.ctx.backend
         self.save_button.setEnabled(False)
         if self.business is None:
-            event_id = self.ctx.event_id
-            op = Op(self, lambda: backend.register_business(fields, event_id))
-        else:
-            business_id = str(value(self.business, "id"))
-            old = {k: value(self.business, k) for k in fields}
-            old["attachments"] = photo_field.references(self.business)
-            changes = {k: v for k, v in fields.items() if _plain(old[k]) != v}
-            op = Op(self, lambda: backend.update_business(business_id, changes))
-        op.success(self._saved).failure(self._failed).run()
+            # a new business: first the ones it may duplicate (edits do not ask)
+            Op(self, lambda: backend.duplicate_candidates(fields)).success(
+                lambda found: self._checked(fields, found)
+            ).failure(self._failed).run()
+            return
+        business_id = str(value(self.business, "id"))
+        old = {k: value(self.business, k) for k in fields}
+        old["attachments"] = photo_field.references(self.business)
+        changes = {k: v for k, v in fields.items() if _plain(old[k]) != v}
+        Op(self, lambda: backend.update_business(business_id, changes)).success(
+            self._saved
+        ).failure(self._failed).run()
+
+    def _checked(self, fields: dict[str, Any], found: Any) -> None:
+        """Saves the new business, or first shows the ones it may duplicate."""
+        found = list(found or [])
+        if found:
+            self.save_button.setEnabled(True)
+            grow = self.CANDIDATES_WIDTH - self.width()
+            if grow > 0:  # room for each candidate's address, district and why on one line
+                self.setGeometry(
+                    self.x() - grow // 2, self.y(), self.CANDIDATES_WIDTH, self.height()
+                )
+                widgets.keep_on_screen(self)
+            self.candidates.show_candidates(found)
+            return
+        self._register(fields)
+
+    def _register(self, fields: dict[str, Any]) -> None:
+        self.candidates.setVisible(False)
+        self.save_button.setEnabled(False)
+        backend, event_id = self.ctx.backend, self.ctx.event_id
+        Op(self, lambda: backend.register_business(fields, event_id)).success(self._saved).failure(
+            self._failed
+        ).run()
+
+    def _save_anyway(self) -> None:
+        """ "Save as a new business anyway": the form as it is now, checked as Save does."""
+        typed = self._field_problems()
+        if typed:
+            self.candidates.setVisible(False)
+            self.show_problems(typed)
+            return
+        fields = {k: v for k, v in self.fields().items() if v is not None}
+        problems = validation.validate_business(fields)
+        if problems:
+            self.candidates.setVisible(False)
+            lang = i18n.current_language()
+            self.show_problems([(p.field, p.message(lang)) for p in problems])
+            return
+        self._register(fields)
+
+    def _use_existing(self, business_id: str) -> None:
+        """The existing business is used where the new one would have been: nothing new is
+        saved, the typed draft is forgotten, and the caller opens `saved_id`."""
+        self.saved_id = business_id
+        self.used_existing = True
+        self.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Esc while the possible duplicates show: back to the form, nothing lost (Batal and
+        the close button still close the form, asking first)."""
+        if event.key() == Qt.Key.Key_Escape and self.candidates.isVisible():
+            self.candidates.setVisible(False)
+            self.name.setFocus()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _saved(self, result: Any) -> None:
         self.saved_id = str(value(result, "id", result)) if result is not None else None

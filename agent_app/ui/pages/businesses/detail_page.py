@@ -38,12 +38,17 @@ class BusinessDetailPage(QWidget):
         self.ctx = ctx
         self.business: Any = None
         self.title = widgets.heading("")
+        #: "From partner list: HIPMI Sumsel" for a business a partner's list brought (issue 18)
+        self.partner_mark = QLabel()
+        self.partner_mark.setObjectName("partnerMark")
+        self.partner_mark.setVisible(False)
         top = self._top()
         form = self._fields_form()
         self._visits_table()
         self.visits_title = widgets.heading(self.tr("Visit history"), 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.partner_mark)
         layout.addLayout(form)
         layout.addWidget(self.visits_title)
         layout.addWidget(self.visits_table, 1)
@@ -137,6 +142,9 @@ class BusinessDetailPage(QWidget):
         business = value(detail, "business", detail)
         self.business = business
         self.title.setText(str(value(business, "name", "")))
+        mark = labels.partner_mark(value(business, "partner_source"))
+        self.partner_mark.setText(mark)
+        self.partner_mark.setVisible(bool(mark))
         for key, label in self.fields.items():
             raw = value(business, key)
             if key == "sector":

@@ -158,6 +158,10 @@ class BusinessesPage(QWidget):
         Op(self, lambda: backend.business_detail(business_id)).success(self._show_detail).run()
 
     def _show_detail(self, detail: Any) -> None:
+        # the business asked for, or the one it was merged into on the server (issue 18)
+        shown = value(value(detail, "business"), "id")
+        if shown:
+            self.current_id = str(shown)
         self.detail_page.show_detail(detail)
         self.stack.setCurrentWidget(self.detail_page)
         self.detail_page.visit_button.setFocus()

@@ -15,13 +15,14 @@ from agent_app.services import followups
 from agent_app.ui.backend import BusinessFilter
 
 from .data import EVENT, SECTORS, STATUSES, TODAY, BusinessRow, DuplicateNik, ValidationFailed
+from .duplicates import FakeDuplicates
 from .employers import FakeEmployers
 from .photos import FakePhotos
 from .reports_and_sync import FakeReportsAndSync
 
 
 @dataclass
-class FakeBackend(FakeEmployers, FakePhotos, FakeReportsAndSync):
+class FakeBackend(FakeDuplicates, FakeEmployers, FakePhotos, FakeReportsAndSync):
     actor: Any = None
     businesses: dict[str, records.Business] = field(default_factory=dict)
     visits: list[records.Visit] = field(default_factory=list)
