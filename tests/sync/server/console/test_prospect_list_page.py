@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from conftest import Console
-from prospect_list_support import ILIR_BARAT_DUA, SEBERANG_ULU_DUA, imported_list, prospect, visit
+from helpers.prospect_lists import ILIR_BARAT_DUA, SEBERANG_ULU_DUA, imported_list, prospect, visit
 from srv_support import World
 
 from agent_app.domain import clock

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from prospect_list_support import ILIR_BARAT_DUA, SEBERANG_ULU_DUA, imported_list, prospect
+from helpers.prospect_lists import ILIR_BARAT_DUA, SEBERANG_ULU_DUA, imported_list, prospect
 from srv_support import World
 
 from agent_app.domain import clock

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from helpers.niks import synthetic_nik
-from prospect_list_support import ILIR_BARAT_DUA, imported_list, prospect, record, visit
+from helpers.prospect_lists import ILIR_BARAT_DUA, imported_list, prospect, record, visit
 from srv_support import World
 
 from agent_app.domain import clock

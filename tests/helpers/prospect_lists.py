@@ -1,8 +1,9 @@
 """Imported prospect lists for the tests of a list's page, its bulk assignment and its export
-back to the partner (issue 18), written straight into the tables while the import itself is
-written elsewhere: a partner (`prospect_source`), a list (`prospect_list`) and its rows
-(`prospect_list_item`), each naming a business record made as `admin.common.put_record` makes
-records (status `prospect`, `partner_source` the partner's name). All data is synthetic."""
+back to the partner (issue 18: server, console and browser tests), written straight into the
+tables while the import itself is written elsewhere: a partner (`prospect_source`), a list
+(`prospect_list`) and its rows (`prospect_list_item`), each naming a business record made as
+`admin.common.put_record` makes records (status `prospect`, `partner_source` the partner's
+name). All data is synthetic."""
 
 from __future__ import annotations
 
