@@ -91,11 +91,14 @@ def test_ticked_businesses_and_the_event_filter(world: World) -> None:
     list_id, ids = setup(world)
     ticked = assigning.Choice("ticked", ticked=[ids[3], ids[0]])
     assert len(assigning.assign(world.engine, list_id, ticked, form("A2"), S1).ids) == 2
-    other_list, other_ids = imported_list(world.engine, [prospect("Pindang Event")], event_id="E1")
-    by_event = assigning.Choice("filter", assigning.ListFilter(event="E1"))
+    businesses = [prospect("Pindang Acara"), prospect("Kemplang Booth", event_id="E2")]
+    other_list, other_ids = imported_list(world.engine, businesses, event_id="E1")
+    by_event = assigning.Choice("filter", assigning.ListFilter(event="E2"))  # a business's
+    assert len(assigning.assign(world.engine, other_list, by_event, form(), S1).ids) == 1
+    by_event = assigning.Choice("filter", assigning.ListFilter(event="E1"))  # the list's: all
     done = assigning.assign(world.engine, other_list, by_event, form(), S1)
-    assert [r.fields["business_id"] for r in assignment_rows(world)][-1:] == other_ids
-    assert len(done.ids) == 1
+    assert (len(done.ids), done.already) == (1, 1)
+    assert [r.fields["business_id"] for r in assignment_rows(world)][-2:] == other_ids[::-1]
 
 
 @pytest.mark.parametrize(
