@@ -133,7 +133,7 @@ def run(url: str, db_name: str, n: int) -> None:
     form = assignments.ManyAssignments("A1", "visit", due)
     choice = assigning.Choice("filter")
     done = measure(
-        "assign_all", db_name, lambda: assigning.assign(engine, list_id, choice, form, WHO)
+        "assign_all", db_name, lambda: assigning.assign(engine, list_id, choice, form, WHO), False
     )
     assert len(done.ids) == n
     for fmt in ("csv", "xlsx"):

@@ -187,6 +187,14 @@ def _chosen(items: Iterator[progress.Item], choice: Choice, info: ListInfo) -> l
         raise FieldError(
             "which", Text.of("Tick at least one business, or choose all that the filter shows.")
         )
+    if choice.which == "filter" and ticked:  # never more than the person meant
+        raise FieldError(
+            "which",
+            Text.of(
+                "You ticked businesses: choose to assign only the ticked ones, or untick them "
+                "to assign every business the filter shows."
+            ),
+        )
     chosen: dict[str, None] = {}
     for item in items:
         if item.gone:

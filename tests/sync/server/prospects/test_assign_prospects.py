@@ -105,6 +105,7 @@ def test_ticked_businesses_and_the_event_filter(world: World) -> None:
     ("choice", "field"),
     [
         (assigning.Choice("ticked"), "which"),  # nothing ticked
+        (assigning.Choice("filter", ticked=["x"]), "which"),  # ticked, but "all" chosen
         (assigning.Choice("filter", assigning.ListFilter(status="later")), "status"),
         (assigning.Choice("filter", assigning.ListFilter(district="16.72.01")), "which"),
     ],
