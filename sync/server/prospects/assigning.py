@@ -149,7 +149,7 @@ def list_page(
         page = ListPage(info)
         districts: Counter[str] = Counter()
         events: set[str] = {info.event_id} if info.event_id else set()
-        for item in progress.items(conn, info.id, info.zone):
+        for item in progress.items(conn, info.id, info.branch, info.zone):
             page.total += 1
             page.counts[item.status] += 1
             if item.district:
@@ -222,7 +222,7 @@ def assign(
     choice = Choice(choice.which, check_filter(choice.view), choice.ticked)
     with engine.connect() as conn:
         info = find_list(conn, list_id, who)
-        chosen = _chosen(progress.items(conn, info.id, info.zone), choice, info)
+        chosen = _chosen(progress.items(conn, info.id, info.branch, info.zone), choice, info)
     return assignments.create_many(engine, chosen, form, scoped(who, info), source=info.id)
 
 

@@ -95,7 +95,7 @@ def export(engine: Engine, list_id: str, fmt: str, who: Reviewer, lang: str) -> 
     except BaseException:
         conn.close()
         raise
-    items = _closing(conn, progress.items(conn, info.id, info.zone))
+    items = _closing(conn, progress.items(conn, info.id, info.branch, info.zone))
     body = _csv(items, lang) if fmt == "csv" else _xlsx(items, lang)
     name = _file_name(info.source, clock.today(info.zone).isoformat(), fmt)
     return exports.Export(name, exports.MEDIA_TYPES[fmt], rows, body, conn)

@@ -52,7 +52,9 @@ def setup(world: World) -> tuple[str, list[str]]:
 
 def statuses(world: World, list_id: str) -> list[tuple[str, dt.date | None]]:
     with world.engine.connect() as conn:
-        return [(i.status, i.last_visit) for i in progress.items(conn, list_id, "Asia/Jakarta")]
+        return [
+            (i.status, i.last_visit) for i in progress.items(conn, list_id, "PLG", "Asia/Jakarta")
+        ]
 
 
 def test_each_business_gets_its_status_by_the_rules(world: World) -> None:
@@ -82,7 +84,7 @@ def test_a_merged_business_is_followed_to_its_survivor(world: World) -> None:
             .values(loser_id=ids[0], survivor_id=survivor, merged_by="S1", merged_at=db.utcnow())
         )
     with world.engine.connect() as conn:
-        first = next(progress.items(conn, list_id, "Asia/Jakarta"))
+        first = next(progress.items(conn, list_id, "PLG", "Asia/Jakarta"))
     assert (first.business_id, first.name, first.status) == (survivor, "Belum, Cabang 2", "visited")
     assert not first.gone
 
