@@ -56,20 +56,25 @@ def businesses(conn: sa.Connection, business_ids: Sequence[str], who: Reviewer) 
     return rows
 
 
-def open_for(conn: sa.Connection, branch: str, business_ids: list[str]) -> set[str]:
-    """Which of `business_ids` already have an open assignment."""
+def open_for(conn: sa.Connection, branch: str, business_ids: list[str]) -> dict[str, str]:
+    """Which of `business_ids` already have an open assignment: business id -> the agent's
+    code (the one due soonest when it has several)."""
     c = db.table(db.Record).c
     named = c.fields["business_id"].as_string()
-    taken: set[str] = set()
+    taken: dict[str, str] = {}
     for start in range(0, len(business_ids), CHUNK):
-        query = sa.select(named).where(
-            c.branch_code == branch,
-            c.entity == keys.ASSIGNMENT,
-            c.status == keys.AssignmentStatus.OPEN.value,
-            c.deleted.is_(False),
-            named.in_(business_ids[start : start + CHUNK]),
+        query = (
+            sa.select(named.label("business_id"), c.owner_code)
+            .where(
+                c.branch_code == branch,
+                c.entity == keys.ASSIGNMENT,
+                c.status == keys.AssignmentStatus.OPEN.value,
+                c.deleted.is_(False),
+                named.in_(business_ids[start : start + CHUNK]),
+            )
+            .order_by(c.fields["due_on"].as_string().desc())
         )
-        taken.update(conn.execute(query).scalars())
+        taken.update((row.business_id, str(row.owner_code or "")) for row in conn.execute(query))
     return taken
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from agent_app.domain.messages import Text
 from sync.server import branches, db
-from sync.server.admin import assignments
+from sync.server.admin import assignment_batch, assignments
 from sync.server.admin.common import REGION, FieldError, NotFound
 from sync.server.admin.events import check_line
 from sync.server.admin.review import Reviewer
@@ -76,6 +76,8 @@ class ListPage:
     #: (event id, name) of the list's event and its businesses' events.
     events: list[tuple[str, str]] = field(default_factory=list)
     rows: list[progress.Item] = field(default_factory=list)
+    #: The shown businesses' open assignments: business id -> agent code.
+    assigned: dict[str, str] = field(default_factory=dict)
 
 
 def _event_names(conn: sa.Connection, ids: Iterable[str]) -> dict[str, str]:
@@ -161,6 +163,8 @@ def list_page(
                 if len(page.rows) < limit:
                     page.rows.append(item)
         names = _event_names(conn, events)
+        shown = [item.business_id for item in page.rows]
+        page.assigned = assignment_batch.open_for(conn, info.branch, shown)
     page.districts = sorted(
         ((code, progress.district_name(code), n) for code, n in districts.items()),
         key=lambda d: (d[1].lower(), d[0]),

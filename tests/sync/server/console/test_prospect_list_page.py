@@ -72,6 +72,7 @@ def test_the_page_filters_and_assigns_a_district(
     assert answer.headers["location"] == f"{path}?district={SEBERANG_ULU_DUA}"
     after = html.unescape(s1.follow(answer).text)
     assert "2 ditugaskan kepada A1, 1 sudah ditugaskan sebelumnya." in after
+    assert after.count("<td>A1</td>") == 2 and after.count("<td>A2</td>") == 1  # who has which
     mine = {r.fields["business_id"] for r in assigned(world) if r.owner_code == "A1"}
     assert mine == {ids[0], ids[2]}
 

@@ -131,6 +131,9 @@ def test_all_or_nothing(world: World) -> None:
     with pytest.raises(FieldError) as refused:  # the service itself, past the list's check
         assignments.create_many(world.engine, [ids[0], ids[1], outsider], form(), S1)
     assert refused.value.field == "business_id"
+    with pytest.raises(FieldError) as refused:  # LLG's business to LLG's agent: not S1's to give
+        assignments.create_many(world.engine, [outsider], form("B1"), S1)
+    assert refused.value.field == "business_id"
     for bad in (form("A9"), assignments.ManyAssignments("A1", "visit", "2001-01-01")):
         with pytest.raises(FieldError):
             assignments.create_many(world.engine, ids, bad, S1)
