@@ -6,7 +6,9 @@ branch's agent is refused beside the field); and the agent's laptop pulls what i
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -158,3 +160,19 @@ def test_the_branch_wall(world: World) -> None:
     assert assignment_rows(world) == []
     done = assigning.assign(world.engine, list_id, everything, form(), Reviewer("N1", None))
     assert len(done.ids) == 3
+
+
+def test_two_supervisors_assigning_at_once_give_each_business_once(world: World) -> None:
+    """The bulk assignment takes the change counter's lock before it reads the open
+    assignments: the second waits and leaves out what the first gave."""
+    _, ids = setup(world)
+    start = threading.Barrier(2)
+
+    def give(agent: str) -> assignments.Assigned:
+        start.wait()
+        return assignments.create_many(world.engine, ids, form(agent), S1)
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(give, ["A1", "A2"]))
+    assert sorted((len(r.ids), r.already) for r in results) == [(0, 5), (5, 0)]
+    assert len(assignment_rows(world)) == 5
