@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Engine
 from agent_app.domain import clock, keys
 from agent_app.domain.messages import Text
 from sync.server import branches, db
+from sync.server.admin import assignment_batch
 from sync.server.admin.common import FieldError, NotFound, lock_seq, put_record, record_action
 from sync.server.admin.review import Reviewer, check_text
 
@@ -156,6 +158,70 @@ def create(engine: Engine, form: NewAssignment, who: Reviewer) -> dict[str, Any]
             kind=form.kind,
         )
     return get_assignment(engine, entity_id, who)
+
+
+@dataclass(frozen=True)
+class ManyAssignments:
+    """A bulk assignment's form: one agent, kind, due date and note for every business."""
+
+    agent_code: str
+    kind: str
+    due_on: str | dt.date
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """What `create_many` did: the new assignments' ids, and how many businesses it left out
+    because each already had an open assignment."""
+
+    ids: list[str]
+    already: int
+    agent_code: str
+
+
+def create_many(
+    engine: Engine,
+    business_ids: Sequence[str],
+    form: ManyAssignments,
+    who: Reviewer,
+    *,
+    source: str | None = None,
+) -> Assigned:
+    """One open assignment per business by the rules of `create`, all in one transaction with
+    one row in the administration trail (the new ids and the counts; `source`: where the
+    businesses were chosen, e.g. a prospect list's id). A business that already has an open
+    assignment is left out and counted; one refused business refuses them all."""
+    note = _check_form(NewAssignment("", form.agent_code, form.kind, form.due_on, form.note))
+    with engine.begin() as conn:
+        first_seq = lock_seq(conn)  # before reading: a second bulk assignment waits for us
+        rows = assignment_batch.businesses(conn, business_ids, who)
+        branch = str(rows[0].branch_code)
+        agent = _agent(conn, form.agent_code, branch)
+        due_on = _due_on(form.due_on, clock.today(branches.time_zone(conn, branch)))
+        taken = assignment_batch.open_for(conn, branch, [row.entity_id for row in rows])
+        todo = [row.entity_id for row in rows if row.entity_id not in taken]
+        fields = {
+            "agent_code": agent,
+            "kind": form.kind,
+            "due_on": due_on.isoformat(),
+            "note": note or None,
+        }
+        ids = assignment_batch.insert_open(conn, first_seq, branch, todo, fields)
+        already = len(rows) - len(ids)
+        record_action(
+            conn,
+            "assign-many",
+            source,
+            by=who.name,
+            branch=branch,
+            agent=agent,
+            kind=form.kind,
+            count=len(ids),
+            already=already,
+            ids=ids,
+        )
+    return Assigned(ids, already, agent)
 
 
 def _visible_row(conn: sa.Connection, entity_id: str, who: Reviewer) -> Any:

@@ -45,6 +45,7 @@ from sync.server.console.pages import (
     exports,
     password,
     people,
+    prospect_list,
     review,
     targets,
 )
@@ -183,6 +184,7 @@ def install(app: FastAPI) -> None:
         audit,
         exports,
         consent,
+        prospect_list,
     ):
         app.include_router(page.router, prefix=PREFIX, include_in_schema=False)
     static = resources.files("sync.server.console").joinpath("static")
