@@ -219,7 +219,10 @@ def create_many(
             kind=form.kind,
             count=len(ids),
             already=already,
-            ids=ids,
+            # The assignments' change numbers, not their ids: a list of thousands of ids would
+            # fill the trail's page; the records with these `server_seq` are the ones made.
+            seq_from=first_seq if ids else None,
+            seq_to=first_seq + len(ids) - 1 if ids else None,
         )
     return Assigned(ids, already, agent)
 
