@@ -15,12 +15,16 @@ from starlette.concurrency import run_in_threadpool
 from sync.server.admin.common import record_action
 from sync.server.api.state import ServerState
 from sync.server.attachments import refs
+from sync.server.prospects import uploads
 
 log = logging.getLogger("server.housekeeping")
 
 
 def purge_once(server: ServerState) -> int:
-    """One purge of the unreferenced attachments; how many went."""
+    """One purge of the unreferenced attachments (and of the prospect lists' uploads older
+    than a day); how many attachments went."""
+    with server.engine.begin() as conn:
+        uploads.purge(conn)
     deleted = refs.purge(server.engine, server.blobs())
     if deleted:
         with server.engine.begin() as conn:
