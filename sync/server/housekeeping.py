@@ -23,13 +23,13 @@ log = logging.getLogger("server.housekeeping")
 def purge_once(server: ServerState) -> int:
     """One purge of the unreferenced attachments (and of the prospect lists' uploads older
     than a day); how many attachments went."""
-    with server.engine.begin() as conn:
-        uploads.purge(conn)
     deleted = refs.purge(server.engine, server.blobs())
     if deleted:
         with server.engine.begin() as conn:
             record_action(conn, "purge-attachments", None, by="server", deleted=deleted)
         log.info("purged %d attachment(s) nobody referenced for 7 days", deleted)
+    with server.engine.begin() as conn:
+        uploads.purge(conn)
     return deleted
 
 
