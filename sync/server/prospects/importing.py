@@ -8,8 +8,9 @@ branch's businesses and the earlier rows of the same file (`duplicates.branch_in
   earlier row of the file by NIB or phone; left out, listed with its problems;
 - `link`: the same NIB or phone as a business the branch has: linked to it (that business
   gets `partner_source`) instead of a second record;
-- `create`: a new business record (status `prospect`); its name-only look-alikes are kept for
-  a supervisor (`duplicates.record_suspects`).
+- `create`: a new business record (status `prospect`); its name-only look-alikes (the
+  `SUSPECTS_KEPT` surest) are kept for a supervisor (`duplicates.record_new_suspects`: the
+  bulk `record_suspects` of records new in this transaction).
 
 The import is one transaction: it claims the upload (a second import of it finds nothing),
 computes the preview again on the data as it is now, writes the records the way the server
@@ -42,6 +43,8 @@ from sync.server.prospects.regions import Resolver
 from sync.server.prospects.tables import ProspectList, ProspectListItem, ProspectSource
 
 SOURCE_MAX = 100
+#: A new record's likely duplicates by name kept for a supervisor at most (the surest).
+SUSPECTS_KEPT = 5
 
 
 @dataclass(slots=True)
@@ -250,6 +253,13 @@ def _write_records(
         )
     if values:
         conn.execute(table.insert(), values)
+    pairs = [
+        (row.business_id, candidate)
+        for row in creates
+        if row.business_id
+        for candidate in row.suspects[:SUSPECTS_KEPT]
+    ]
+    duplicates.record_new_suspects(conn, branch, pairs, now)
     for row in seen.rows:
         if row.action == "link" and row.business_id:
             current = conn.execute(
@@ -258,8 +268,6 @@ def _write_records(
             if current.fields.get("partner_source") != source:
                 fields = dict(current.fields, partner_source=source)
                 put_record(conn, "business", row.business_id, branch, current.owner_code, fields)
-        elif row.action == "create" and row.suspects and row.business_id:
-            duplicates.record_suspects(conn, branch, row.business_id, row.suspects, now)
 
 
 def _write_list(
