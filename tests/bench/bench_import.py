@@ -3,7 +3,7 @@ already has a few thousand businesses, the preview and the import timed apart, o
 PostgreSQL.
 
 Run:  .venv/bin/python tests/bench/bench_import.py [--rows 10000] [--existing 3000]
-          [--pg-url postgresql+psycopg://...]
+          [--pg-url postgresql+psycopg://...] [--cold]
 
 A fresh database (SQLite file in a temporary folder; PostgreSQL: a scratch database on the
 server of --pg-url or TEST_DATABASE_URL, dropped afterwards; skipped without one) at the head
@@ -167,7 +167,7 @@ def the_list(rows: int, existing: int, rng: random.Random) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
-def run(url: str, label: str, rows: int, existing: int) -> None:
+def run(url: str, label: str, rows: int, existing: int, cold: bool) -> None:
     settings = config.Settings(database_url=url)
     engine = db.make_engine(settings)
     migrate.upgrade(engine)
@@ -183,6 +183,8 @@ def run(url: str, label: str, rows: int, existing: int) -> None:
     started, cpu = time.perf_counter(), time.process_time()
     seen = importing.preview(engine, upload_id, who, None)
     preview_s, preview_cpu = time.perf_counter() - started, time.process_time() - cpu
+    if cold:  # as on another worker than the preview's: every row judged again
+        importing._JUDGED.clear()
     started, cpu = time.perf_counter(), time.process_time()
     done = importing.import_list(engine, upload_id, who, seen.targets, "Koperasi Bench")
     import_s, import_cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -190,7 +192,7 @@ def run(url: str, label: str, rows: int, existing: int) -> None:
         suspects = conn.execute(sa.select(sa.func.count()).select_from(BusinessDuplicate)).scalar()
     engine.dispose()
     print(
-        f"import_bench db={label} rows={rows} existing={existing} read_s={read_s:.2f} "
+        f"import_bench db={label} rows={rows} existing={existing} cold={cold} read_s={read_s:.2f} "
         f"preview_s={preview_s:.2f} preview_cpu_s={preview_cpu:.2f} import_s={import_s:.2f} "
         f"import_cpu_s={import_cpu:.2f} created={done.created} "
         f"linked={done.linked} left_out={done.left_out} suspects={suspects} "
@@ -204,12 +206,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--existing", type=int, default=3_000)
     parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL", ""))
+    parser.add_argument("--cold", action="store_true", help="import without the preview's cache")
     args = parser.parse_args()
+    counts = (args.rows, args.existing, args.cold)
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
-        run(f"sqlite:///{Path(tmp) / 'server.sqlite3'}", "sqlite", args.rows, args.existing)
+        run(f"sqlite:///{Path(tmp) / 'server.sqlite3'}", "sqlite", *counts)
     if args.pg_url:
         with scratch_database(args.pg_url, "perisai_bench_import") as url:
-            run(url, "postgresql", args.rows, args.existing)
+            run(url, "postgresql", *counts)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ writes nothing.
 from __future__ import annotations
 
 import functools
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,10 +109,61 @@ def preview_in(
         chosen, problem = mapping.checked(sheet.header, targets)
         if problem is not None:
             raise FieldError("mapping", problem)
-    rows = Normaliser(chosen, resolver(_region_of(conn, upload.branch_code)))
-    index = duplicates.branch_index(conn, upload.branch_code)
-    views = _judge(sheet.rows, rows, index)
+    region = _region_of(conn, upload.branch_code)
+    key = (upload.id, tuple(chosen), region, _businesses_state(conn, upload.branch_code))
+    views = _JUDGED.get(key)
+    if views is None:
+        rows = Normaliser(chosen, resolver(region))
+        index = duplicates.branch_index(conn, upload.branch_code)
+        views = _judge(sheet.rows, rows, index)
+        _JUDGED.put(key, views)
     return Preview(upload, sheet.header, chosen, views)
+
+
+def _businesses_state(conn: sa.Connection, branch: str) -> tuple[int, int]:
+    """What the judgement of a list depends on in the database: the branch's businesses,
+    by the latest `server_seq` among them (any create, change or delete gives a new one)
+    and their number."""
+    table = db.table(db.Record)
+    row = conn.execute(
+        sa.select(sa.func.max(table.c.server_seq), sa.func.count()).where(
+            table.c.entity == "business", table.c.branch_code == branch
+        )
+    ).one()
+    return int(row[0] or 0), int(row[1])
+
+
+class _Judged:
+    """The last judgements of uploads in this process, so the import right after its preview
+    does not judge every row again (10,000 rows: about 10 s of CPU). The key holds the
+    upload, the mapping, the branch's region and the state of its businesses: any change
+    judges again. A process that did not show the preview (another worker) judges again."""
+
+    SIZE = 2
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], list[RowView]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> list[RowView] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], views: list[RowView]) -> None:
+        with self._lock:
+            self._items[key] = views
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_JUDGED = _Judged()
 
 
 def _judge(rows: list[reading.Row], normaliser: Normaliser, index: rules.Index) -> list[RowView]:

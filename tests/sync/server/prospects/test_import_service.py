@@ -68,9 +68,12 @@ def rows(world: World, model: Any, **where: Any) -> list[Any]:
 TARGETS = ["", "name", "owner_name", "phone", "address"]
 
 
-def test_preview_then_import(world: World) -> None:
+def test_preview_then_import(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     molek, old = setup(world)
     upload_id = upload(world)
+    judged: list[int] = []
+    judge = importing._judge
+    monkeypatch.setattr(importing, "_judge", lambda *a: judged.append(1) or judge(*a))
     seen = importing.preview(world.engine, upload_id, S1, None)
     assert seen.targets == TARGETS
     assert [(r.number, r.action) for r in seen.rows] == [
@@ -89,6 +92,7 @@ def test_preview_then_import(world: World) -> None:
 
     done = importing.import_list(world.engine, upload_id, S1, TARGETS, "Koperasi Maju")
     assert (done.created, done.linked, done.left_out) == (2, 1, 3)
+    assert judged == [1]  # the import reused the preview's judgement: nothing changed since
     businesses = {
         r.fields["name"]: r for r in rows(world, db.Record, entity="business", deleted=False)
     }
@@ -190,3 +194,18 @@ def test_only_the_branch_reaches_its_uploads(world: World) -> None:
         uploads.get(world.engine, upload_id, S1)
     with world.engine.begin() as conn:
         assert uploads.purge(conn) == 1
+
+
+def test_the_import_judges_again_what_changed_since_the_preview(world: World) -> None:
+    """The preview's judgement is reused by the import only while the branch's businesses
+    are as they were: a business pushed in between is linked to, not duplicated."""
+    setup(world)
+    upload_id = upload(world)
+    assert importing.preview(world.engine, upload_id, S1, TARGETS).count("link") == 1
+    laptop = world.login("A2")
+    cafe = op("business", "create", fields=business_fields("Kopi", phone="+6281234567002"))
+    laptop.push(cafe)
+    done = importing.import_list(world.engine, upload_id, S1, TARGETS, "Koperasi Maju")
+    assert (done.created, done.linked) == (1, 2)
+    linked = {i.business_id for i in rows(world, ProspectListItem, linked=True)}
+    assert cafe["entity_id"] in linked
