@@ -244,34 +244,47 @@ def import_list(
 ) -> Imported:
     """Imports the upload's good rows (see the module); `FieldError` and nothing written when
     the source, the event or the mapping is wrong or no row can be imported."""
-    with engine.begin() as conn:
-        upload = uploads.load(conn, upload_id, who, claim=True)
-        branch = upload.branch_code
-        source_name = events.check_line("source_name", source_name, SOURCE_MAX, required=True)
-        event = _event(conn, event_id, who, branch)
-        seen = preview_in(conn, upload, targets)
-        good = [row for row in seen.rows if row.action != "bad"]
-        if not good:
-            raise FieldError("file", Text.of("No row of this list can be imported."))
-        source_id = _source(
-            conn, branch, source_name, mapping.as_remembered(seen.headers, seen.targets)
-        )
-        list_id = str(uuid.uuid4())
-        _write_records(conn, seen, branch, source_name, event)
-        _write_list(conn, seen, list_id, source_id, event, who)
-        created, linked = seen.count("create"), seen.count("link")
-        record_action(
-            conn,
-            "import-prospects",
-            list_id,
-            by=who.name,
-            branch=branch,
-            source_id=source_id,
-            created=created,
-            linked=linked,
-            left_out=seen.count("bad"),
-        )
-    return Imported(list_id, created, linked, seen.count("bad"))
+    with engine.connect() as conn:
+        # SQLite: the write lock at once, so a second import of the upload (a double click)
+        # waits for the first and finds nothing, rather than failing to write after its read.
+        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            return _import_in(conn, upload_id, who, targets, source_name, event_id)
+
+
+def _import_in(
+    conn: sa.Connection,
+    upload_id: str,
+    who: Reviewer,
+    targets: Sequence[str],
+    source_name: str,
+    event_id: str,
+) -> Imported:
+    upload = uploads.load(conn, upload_id, who, claim=True)
+    branch = upload.branch_code
+    source_name = events.check_line("source_name", source_name, SOURCE_MAX, required=True)
+    event = _event(conn, event_id, who, branch)
+    seen = preview_in(conn, upload, targets)
+    if not any(row.action != "bad" for row in seen.rows):
+        raise FieldError("file", Text.of("No row of this list can be imported."))
+    remembered = mapping.as_remembered(seen.headers, seen.targets)
+    source_id = _source(conn, branch, source_name, remembered)
+    list_id = str(uuid.uuid4())
+    _write_records(conn, seen, branch, source_name, event)
+    _write_list(conn, seen, list_id, source_id, event, who)
+    created, linked, left_out = seen.count("create"), seen.count("link"), seen.count("bad")
+    record_action(
+        conn,
+        "import-prospects",
+        list_id,
+        by=who.name,
+        branch=branch,
+        source_id=source_id,
+        created=created,
+        linked=linked,
+        left_out=left_out,
+    )
+    return Imported(list_id, created, linked, left_out)
 
 
 def _write_records(

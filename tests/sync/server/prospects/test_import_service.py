@@ -5,6 +5,7 @@ transaction; only the branch's supervisors (and admins) reach an upload."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 import pytest
@@ -209,3 +210,28 @@ def test_the_import_judges_again_what_changed_since_the_preview(world: World) ->
     assert (done.created, done.linked) == (1, 2)
     linked = {i.business_id for i in rows(world, ProspectListItem, linked=True)}
     assert cafe["entity_id"] in linked
+
+
+def test_a_double_click_imports_once(world: World) -> None:
+    """Two imports of one upload at once (a double click): one imports, the other finds the
+    upload gone; the businesses are made once."""
+    setup(world)
+    upload_id = upload(world)
+    importing.preview(world.engine, upload_id, S1, TARGETS)
+    outcomes: list[str] = []
+
+    def import_it() -> None:
+        try:
+            importing.import_list(world.engine, upload_id, S1, TARGETS, "Koperasi Maju")
+            outcomes.append("imported")
+        except uploads.NoUpload:
+            outcomes.append("gone")
+
+    both = [threading.Thread(target=import_it) for _ in range(2)]
+    for thread in both:
+        thread.start()
+    for thread in both:
+        thread.join(60)
+    assert sorted(outcomes) == ["gone", "imported"]
+    assert len(rows(world, ProspectList)) == 1
+    assert len(rows(world, db.Record, entity="business")) == 4
