@@ -6,7 +6,9 @@ Names are compared as words with the spaces squeezed out ("Bukit Kecil" meets "B
 numbers in any form as digits ("Ilir Barat I", "Ilir Barat 1" and "Ilir Barat Satu" meet;
 "26 Ilir" meets "Dua-puluh-enam Ilir"). A kelurahan whose kecamatan is also named wins; else
 a kecamatan (the one after "Kec." or, several named, the last: addresses end with the larger
-region); else a kelurahan whose name is unique in the region. Nothing found is `None` (a
+region); else a kelurahan whose name is unique in the region. A kota or kabupaten named
+("Palembang", "Kab. Banyuasin") narrows the names to those inside it (a province's branch gets
+the kota's code when nothing smaller is named). Nothing found is `None` (a
 warning for the row, never a refusal)."""
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _UNITS = {
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9}
 #: Words before a name that say its level.
 _MARKS = {"kec": 3, "kecamatan": 3, "kel": 4, "kelurahan": 4, "desa": 4, "ds": 4}
+_CITY_WORDS = frozenset({"kota", "kabupaten"})
 #: The longest name in words that is looked for.
 _MAX_WORDS = 5
 
@@ -103,8 +106,11 @@ class Resolver:
             if depth >= 4:
                 continue
             for child in wilayah.list_wilayah(code):
-                if child.level in (3, 4):
-                    key = "".join(words(child.name))
+                said = words(child.name)
+                keys = {"".join(said)}
+                if child.level == 2 and said[0] in _CITY_WORDS:  # "Palembang" names the kota
+                    keys.add("".join(said[1:]))
+                for key in keys:
                     self._names.setdefault(key, []).append(_Place(child.code, child.level))
                 pending.append(child.code)
 
@@ -146,6 +152,16 @@ class Resolver:
         return found
 
     def _decide(self, found: list[_Mention]) -> str | None:
+        cities = [m.place.code for m in found if m.place.level == 2]
+        within = [m for m in found if m.place.level > 2 and m.place.code[:5] in cities]
+        found = within or [m for m in found if m.place.level > 2]  # a name in the kota named
+        decided = self._smallest(found)
+        if decided is None and cities and self.region.count(".") == 0:  # a province's branch
+            return cities[-1]
+        return decided
+
+    @staticmethod
+    def _smallest(found: list[_Mention]) -> str | None:
         districts = [m for m in found if m.place.level == 3]
         marked = [m for m in districts if m.marked]
         villages = [m for m in found if m.place.level == 4]

@@ -83,6 +83,14 @@ def test_the_region_from_the_address(
     assert palembang.find(address, kecamatan, kelurahan) == code
 
 
+def test_a_province_branch_narrows_by_the_kota_named() -> None:
+    sumsel = Resolver("16")
+    assert sumsel.find("Jl. Kol. Atmo, Sukarami, Palembang") == "16.71.07"
+    assert sumsel.find("Kenten, Talang Kelapa, Banyuasin") == "16.07.10.1006"
+    assert sumsel.find("Talang Kelapa, Palembang") == "16.71.15.1003"
+    assert sumsel.find("Jl. Sudirman, Kota Prabumulih") == "16.74"
+
+
 def row(*cells: str, formulas: tuple[str, ...] = ()) -> reading.Row:
     return reading.Row(7, tuple(cells), formulas)
 
