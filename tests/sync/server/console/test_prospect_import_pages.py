@@ -48,6 +48,7 @@ def test_upload_preview_import(world: World, console: Callable[..., Console]) ->
     assert preview.status_code == 200
     assert "2 baru, 0 ditautkan ke usaha yang sudah ada, 1 baris tidak diimpor." in preview.text
     assert "Nomor HP 0711 123456 tidak benar." in preview.text
+    assert "Kedai Kopi Senja<br>+6281234567002<br>16.71.08" in preview.text  # as it is saved
     assert re.search(r'<option value="phone" selected>', preview.text)
     # Another branch's supervisor: not found, on the page and its form.
     other = console("S9")
