@@ -154,7 +154,9 @@ class Normaliser:
             problem = BUSINESS.fields[name_of_field](value)
             if problem is not None and name:
                 label = LABELS[name_of_field]
-                out.problems.append(Text.of("{field}: {problem}", field=label, problem=problem))
+                out.problems.append(
+                    Text.of("{field} is not valid: {problem}", field=label, problem=problem)
+                )
         return out
 
     def _identity(self, cells: dict[str, str], out: Prepared) -> None:
