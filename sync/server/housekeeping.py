@@ -15,17 +15,21 @@ from starlette.concurrency import run_in_threadpool
 from sync.server.admin.common import record_action
 from sync.server.api.state import ServerState
 from sync.server.attachments import refs
+from sync.server.prospects import uploads
 
 log = logging.getLogger("server.housekeeping")
 
 
 def purge_once(server: ServerState) -> int:
-    """One purge of the unreferenced attachments; how many went."""
+    """One purge of the unreferenced attachments (and of the prospect lists' uploads older
+    than a day); how many attachments went."""
     deleted = refs.purge(server.engine, server.blobs())
     if deleted:
         with server.engine.begin() as conn:
             record_action(conn, "purge-attachments", None, by="server", deleted=deleted)
         log.info("purged %d attachment(s) nobody referenced for 7 days", deleted)
+    with server.engine.begin() as conn:
+        uploads.purge(conn)
     return deleted
 
 

@@ -46,6 +46,7 @@ from sync.server.console.pages import (
     password,
     people,
     prospect_list,
+    prospects,
     review,
     targets,
 )
@@ -179,6 +180,7 @@ def install(app: FastAPI) -> None:
         coverage,
         targets,
         assignments,
+        prospects,
         people,
         password,
         audit,
@@ -189,6 +191,7 @@ def install(app: FastAPI) -> None:
         app.include_router(page.router, prefix=PREFIX, include_in_schema=False)
     static = resources.files("sync.server.console").joinpath("static")
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(static)), name="console-static")
+    app.add_middleware(prospects.UploadCap)  # inside ConsoleHeaders: its answer has them
     app.add_middleware(ConsoleHeaders)
     app.add_exception_handler(session.SignInRequired, _sign_in)  # type: ignore[arg-type]
     app.add_exception_handler(session.PasswordChangeRequired, _password)  # type: ignore[arg-type]

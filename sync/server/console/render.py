@@ -36,6 +36,7 @@ NAV = (
     ("coverage", "/console/coverage", Text.of("Coverage")),
     ("targets", "/console/targets", Text.of("Targets and events")),
     ("assignments", "/console/assignments", Text.of("Assignments")),
+    ("prospects", "/console/prospects", Text.of("Prospect lists")),
     ("people", "/console/people", Text.of("Agents and devices")),
     ("audit", "/console/audit", Text.of("Audit")),
     ("exports", "/console/exports", Text.of("Exports")),

@@ -77,3 +77,28 @@ def record_suspects(
         )
         added += 1
     return added
+
+
+def record_new_suspects(
+    conn: sa.Connection,
+    branch_code: str,
+    pairs: Iterable[tuple[str, duplicates.Candidate]],
+    found_at: dt.datetime,
+) -> int:
+    """`record_suspects` for businesses created in the caller's transaction (an import's
+    rows): no pair of theirs can be kept yet, so the pairs are written at once, in bulk;
+    returns how many."""
+    values = [
+        {
+            "branch_code": branch_code,
+            "business_id": business_id,
+            "candidate_id": candidate.business_id,
+            "reason": candidate.reason,
+            "score": candidate.score,
+            "found_at": found_at,
+        }
+        for business_id, candidate in pairs
+    ]
+    if values:
+        conn.execute(db.table(BusinessDuplicate).insert(), values)
+    return len(values)

@@ -36,6 +36,13 @@ _TABLES = (
     "admin_audit",
     "attachment_ref",
     "attachment_blob",
+    # Issue 18 (migration 0014): the last three have no foreign key for CASCADE to follow.
+    "prospect_list_item",
+    "prospect_list",
+    "prospect_source",
+    "prospect_upload",
+    "business_duplicate",
+    "business_merge",
 )
 
 
