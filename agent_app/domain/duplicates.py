@@ -194,42 +194,31 @@ class Index:
         if name.key:
             district = _district(new.region_code)
             if district is not None:
-                self._same_district(new.id, name, district, found)
-                self._unknown(new.id, name, self._by_district.get(None, {}), found)
+                local = self._by_district.get(district, {})
+                self._probe(new.id, name, local, SAME_DISTRICT, found)
+                unknown = self._by_district.get(None, {})
+                self._probe(new.id, name, unknown, ANY_DISTRICT, found)
             else:
-                self._unknown(new.id, name, self._everywhere, found)
+                self._probe(new.id, name, self._everywhere, ANY_DISTRICT, found)
         found.pop(new.id, None)
         return sorted(found.values(), key=lambda c: (-c.score, self._order[c.business_id]))
 
-    def _same_district(
-        self, new_id: str, name: _Name, district: str, found: dict[str, Candidate]
-    ) -> None:
-        postings = self._by_district.get(district, {})
-        shared: dict[str, int] = {}
-        for gram in name.grams:
-            for other in postings.get(gram, ()):
-                shared[other] = shared.get(other, 0) + 1
-        # The score is the mean of the Jaccard index and a containment of at most 1: below
-        # 2t - 1 for the Jaccard index it cannot reach t.
-        floor = 2 * SAME_DISTRICT - 1
-        for other, common in shared.items():
-            if other in found or other == new_id:
-                continue
-            other_name = self._names[other]
-            if common / (len(name.grams) + len(other_name.grams) - common) >= floor:
-                self._judge(other, _score(name, other_name), SAME_DISTRICT, found)
-
-    def _unknown(
+    def _probe(
         self,
         new_id: str,
         name: _Name,
         postings: dict[str, list[str]],
+        threshold: float,
         found: dict[str, Candidate],
     ) -> None:
-        # A score of at least t needs a Jaccard index of at least 2t - 1, so at least
-        # s = ceil((2t - 1) * |grams|) shared trigrams: any |grams| - s + 1 of them (the rarest)
-        # hold one of those.
-        floor = 2 * ANY_DISTRICT - 1
+        """Scores the names of `postings` that can reach `threshold` against `name`.
+
+        A score of at least t needs a whole-name Jaccard index of at least
+        f = max(2t - 1, WHOLE_FLOOR) (the mean with a containment of at most 1; under the
+        floor the Jaccard index is the score), so at least s = ceil(f * |grams|) shared
+        trigrams: any |grams| - s + 1 of them hold one of those (a prefix filter). The rarest
+        are probed, so the trigrams of "warung" or "toko" are seldom walked."""
+        floor = max(2 * threshold - 1, WHOLE_FLOOR)
         needed = max(1, math.ceil(floor * len(name.grams) - 1e-9))
         rarest = sorted(name.grams, key=lambda g: len(postings.get(g, ())))
         seen: set[str] = set()
@@ -238,9 +227,7 @@ class Index:
                 if other in seen or other in found or other == new_id:
                     continue
                 seen.add(other)
-                self._judge(other, _score(name, self._names[other]), ANY_DISTRICT, found)
+                score = _score(name, self._names[other])
+                if score >= threshold:
+                    found[other] = Candidate(other, "name", round(score, 3))
 
-    @staticmethod
-    def _judge(other: str, score: float, threshold: float, found: dict[str, Candidate]) -> None:
-        if score >= threshold:
-            found[other] = Candidate(other, "name", round(score, 3))
