@@ -36,6 +36,8 @@ _TABLES = (
     "admin_audit",
     "attachment_ref",
     "attachment_blob",
+    "business_duplicate",
+    "business_merge",
 )
 
 

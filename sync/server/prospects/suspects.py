@@ -1,0 +1,120 @@
+"""Likely duplicates found when a laptop's push creates (or changes) a business (issue 18).
+
+Nothing is refused: the laptop showed the agent the candidates before saving. The server keeps
+each pair (`business_duplicate`, open) for a supervisor to merge or dismiss, in the batch's own
+transaction. A batch builds its branch's index (`duplicates.branch_index`) once, at its first
+business, and adds each business it creates to it, so a batch of 500 creates reads the branch
+once. A business whose name, phone, NIB or region an update changed is judged again; its new
+key is compared apart (`duplicates.find`), since the index holds its old one. A pair already
+kept (open, merged or dismissed: a dismissed pair never comes back) is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from agent_app.domain import duplicates
+from sync.server import db
+from sync.server.prospects.duplicates import branch_index, key_of
+from sync.server.prospects.tables import BusinessDuplicate
+
+#: The fields duplicates are judged on: an update touching none of them is not judged again.
+KEY_FIELDS = ("name", "phone", "nib", "region_code")
+#: The surest candidates kept per business arriving (a branch with many businesses under one
+#: phone number would otherwise make a pair with each of them at every create).
+MAX_PAIRS = 20
+
+
+class Finder:
+    """One batch's suspected pairs in one branch (the caller's)."""
+
+    def __init__(self, branch_code: str, now: dt.datetime, is_live: Callable[[str], bool]):
+        self.branch_code = branch_code
+        self.now = now
+        self._is_live = is_live  # False for a business the batch deleted
+        self._index: duplicates.Index | None = None
+        #: Businesses the batch changed the key of: their new keys (the index has the old).
+        self._changed: dict[str, duplicates.BusinessKey] = {}
+        self._created: set[str] = set()
+        #: (the arriving business, its candidate) -> (reason, score), in the order found.
+        self.pairs: dict[tuple[str, str], tuple[str, float]] = {}
+
+    def _index_of(self, conn: sa.Connection) -> duplicates.Index:
+        if self._index is None:
+            self._index = branch_index(conn, self.branch_code)
+        return self._index
+
+    def created(self, conn: sa.Connection, entity_id: str, fields: Mapping[str, Any]) -> None:
+        """A business the batch created: its candidates, then it joins the index."""
+        key = key_of(entity_id, fields)
+        index = self._index_of(conn)
+        self._keep(entity_id, self._find(index, key))
+        index.add(key)
+        self._created.add(entity_id)
+
+    def updated(
+        self,
+        conn: sa.Connection,
+        entity_id: str,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+    ) -> None:
+        """A business the batch updated: judged again when its key changed."""
+        if all(before.get(name) == after.get(name) for name in KEY_FIELDS):
+            return
+        key = key_of(entity_id, after)
+        index = self._index_of(conn)
+        self._changed.pop(entity_id, None)
+        found = self._find(index, key)
+        self._changed[entity_id] = key
+        self._keep(entity_id, found)
+
+    def _find(
+        self, index: duplicates.Index, key: duplicates.BusinessKey
+    ) -> list[duplicates.Candidate]:
+        found = [c for c in index.find(key) if c.business_id not in self._changed]
+        found += duplicates.find(key, self._changed.values())
+        live = [c for c in found if c.business_id != key.id and self._is_live(c.business_id)]
+        return sorted(live, key=lambda c: -c.score)[:MAX_PAIRS]
+
+    def _keep(self, entity_id: str, found: list[duplicates.Candidate]) -> None:
+        for candidate in found:
+            other = candidate.business_id
+            if (entity_id, other) in self.pairs or (other, entity_id) in self.pairs:
+                continue
+            self.pairs[(entity_id, other)] = (candidate.reason, candidate.score)
+
+    def flush(self, conn: sa.Connection) -> int:
+        """Writes the new pairs (those not kept before, either way round); how many."""
+        if not self.pairs:
+            return 0
+        table = db.table(BusinessDuplicate)
+        # A business created by this batch has no pair kept before: only pairs of two older
+        # businesses (an update's) may have been.
+        older = sorted({i for pair in self.pairs if self._created.isdisjoint(pair) for i in pair})
+        kept: set[frozenset[str]] = set()
+        for start in range(0, len(older), 500):
+            chunk = older[start : start + 500]
+            query = sa.select(table.c.business_id, table.c.candidate_id).where(
+                sa.or_(table.c.business_id.in_(chunk), table.c.candidate_id.in_(chunk))
+            )
+            kept.update(frozenset(row) for row in conn.execute(query))
+        rows = [
+            {
+                "branch_code": self.branch_code,
+                "business_id": business_id,
+                "candidate_id": candidate_id,
+                "reason": reason,
+                "score": score,
+                "found_at": self.now,
+            }
+            for (business_id, candidate_id), (reason, score) in self.pairs.items()
+            if frozenset((business_id, candidate_id)) not in kept
+        ]
+        if rows:
+            conn.execute(table.insert(), rows)
+        return len(rows)
