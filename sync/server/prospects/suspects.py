@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
-from agent_app.domain import duplicates
-from sync.server import db
+from agent_app.domain import duplicates, masking
+from sync.server import db, record_terms
 from sync.server.prospects.duplicates import branch_index, key_of
 from sync.server.prospects.tables import BusinessDuplicate
 
@@ -118,3 +119,94 @@ class Finder:
         if rows:
             conn.execute(table.insert(), rows)
         return len(rows)
+
+
+# --- the console's list ---------------------------------------------------------------------
+
+#: The most pairs the console lists at once (the surest first).
+LIST_LIMIT = 100
+
+
+def open_count(conn: sa.Connection, branch: str | None) -> int:
+    """How many pairs wait for a decision in `branch` (None: every branch)."""
+    table = db.table(BusinessDuplicate)
+    query = sa.select(sa.func.count()).where(table.c.resolution.is_(None))
+    if branch is not None:
+        query = query.where(table.c.branch_code == branch)
+    return int(conn.execute(query).scalar_one())
+
+
+def _side(row: Any, counts: Mapping[tuple[str, str], int]) -> dict[str, Any]:
+    """One business of a pair as the console shows it: the phone masked."""
+    fields = row.fields or {}
+    return {
+        "id": row.entity_id,
+        "name": fields.get("name") or "",
+        "owner_name": fields.get("owner_name") or "",
+        "phone_masked": masking.phone(fields.get("phone")) if fields.get("phone") else "",
+        "address": fields.get("address") or "",
+        "region_code": fields.get("region_code") or "",
+        "nib": fields.get("nib") or "",
+        "partner_source": fields.get("partner_source") or "",
+        "registered_by": fields.get("registered_by") or row.owner_code or "",
+        "created_at": row.created_at,
+        "visits": counts.get((row.entity_id, "visit"), 0),
+        "enrollments": counts.get((row.entity_id, "enrollment"), 0),
+    }
+
+
+def _counts(conn: sa.Connection, ids: list[str]) -> dict[tuple[str, str], int]:
+    """(business id, visit | enrollment) -> how many live records name it."""
+    table = db.table(db.Record)
+    named = record_terms.field_text(table.c.fields, "business_id")
+    counts: dict[tuple[str, str], int] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            sa.select(named.label("business_id"), table.c.entity, sa.func.count().label("n"))
+            .where(
+                table.c.entity.in_(("visit", "enrollment")),
+                table.c.deleted.is_(False),
+                named.in_(ids[start : start + 500]),
+            )
+            .group_by(named, table.c.entity)
+        )
+        counts.update({(r.business_id, r.entity): int(r.n) for r in conn.execute(query)})
+    return counts
+
+
+def open_pairs(engine: Engine, branch: str | None, limit: int = LIST_LIMIT) -> list[dict[str, Any]]:
+    """The open pairs of `branch` (None: every branch), the surest first, each with both
+    businesses (the later first); a pair naming a business deleted since is left out."""
+    table = db.table(BusinessDuplicate)
+    query = sa.select(table).where(table.c.resolution.is_(None))
+    if branch is not None:
+        query = query.where(table.c.branch_code == branch)
+    query = query.order_by(table.c.score.desc(), table.c.found_at, table.c.id).limit(limit)
+    with engine.connect() as conn:
+        pairs = conn.execute(query).all()
+        ids = sorted({i for p in pairs for i in (p.business_id, p.candidate_id)})
+        records = db.table(db.Record)
+        rows = {
+            row.entity_id: row
+            for start in range(0, len(ids), 500)
+            for row in conn.execute(
+                sa.select(records).where(
+                    records.c.entity_id.in_(ids[start : start + 500]),
+                    records.c.entity == "business",
+                    records.c.deleted.is_(False),
+                )
+            )
+        }
+        counts = _counts(conn, sorted(rows))
+    return [
+        {
+            "id": pair.id,
+            "branch": pair.branch_code,
+            "reason": pair.reason,
+            "score": pair.score,
+            "found_at": pair.found_at,
+            "sides": [_side(rows[i], counts) for i in (pair.business_id, pair.candidate_id)],
+        }
+        for pair in pairs
+        if pair.business_id in rows and pair.candidate_id in rows
+    ]
