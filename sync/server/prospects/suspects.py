@@ -210,3 +210,19 @@ def open_pairs(engine: Engine, branch: str | None, limit: int = LIST_LIMIT) -> l
         for pair in pairs
         if pair.business_id in rows and pair.candidate_id in rows
     ]
+
+
+def business_summary(engine: Engine, branch: str | None, entity_id: str) -> dict[str, Any] | None:
+    """A live business of `branch` (None: any) as a pair's side shows it, or None."""
+    table = db.table(db.Record)
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.select(table).where(
+                table.c.entity_id == entity_id,
+                table.c.entity == "business",
+                table.c.deleted.is_(False),
+            )
+        ).first()
+        if row is None or (branch is not None and row.branch_code != branch):
+            return None
+        return _side(row, _counts(conn, [entity_id]))

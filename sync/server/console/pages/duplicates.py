@@ -34,9 +34,11 @@ def _page(
     *,
     errors: dict[str, str] | None = None,
     failed: int | None = None,
+    merged: str = "",
     status_code: int = 200,
 ) -> Response:
     pairs = suspects.open_pairs(server.engine, user.scope)
+    kept = suspects.business_summary(server.engine, user.scope, merged) if merged else None
     return render.page(
         request,
         user,
@@ -47,17 +49,19 @@ def _page(
         reasons={code: text.in_language(user.lang) for code, text in REASONS.items()},
         errors=errors or {},
         failed=failed,
+        kept=kept,
     )
 
 
 @router.get("/duplicates")
 def listing(
     request: Request,
+    merged: str = "",
     user: ConsoleUser = Depends(session.signed_in),  # noqa: B008
     server: ServerState = Depends(server_state),  # noqa: B008
 ) -> Response:
-    """The open pairs, the surest first."""
-    return _page(request, user, server)
+    """The open pairs, the surest first; after a merge (`merged`), the record kept."""
+    return _page(request, user, server, merged=merged[:36])
 
 
 @router.post("/duplicates/{pair_id}/merge")
@@ -83,7 +87,7 @@ def merge(
         "Merged: {name} is kept, with the other record's visits and enrollments.",
         name=str(done["name"] or done["survivor_id"]),
     )
-    return render.redirect(request, user, PATH, notice)
+    return render.redirect(request, user, f"{PATH}?merged={done['survivor_id']}", notice)
 
 
 @router.post("/duplicates/{pair_id}/dismiss")

@@ -71,6 +71,7 @@ def test_the_supervisor_sees_the_branch_pairs_and_merges_one(
     answer = s1.post(f"{PAGE}/{ids['pair']}/merge", {"survivor": ids["first"]})
     listed = s1.follow(answer)
     assert "Digabungkan: Pempek Cek Molek disimpan" in listed.text
+    assert "Data yang disimpan: Pempek Cek Molek" in listed.text
     assert "Tidak ada dugaan duplikat" in listed.text
     assert business(world, ids["second"]).deleted
     assert business(world, ids["first"]).version == 2
