@@ -147,13 +147,17 @@ def _name(i: int) -> str:
     return f"{KINDS[kind]} {OWNERS[owner]} {PLACES[place]}"
 
 
+#: The district of every new business, when set (`--one-district`: a laptop's usual batch).
+ONE_DISTRICT: list[str] = []
+
+
 def _fields(i: int, phone: int, name: str | None = None) -> dict[str, Any]:
     return {
         "name": name or _name(i),
         "owner_name": f"Pemilik {i}",
         "phone": f"+62812{phone:08d}",
         "address": f"Jl. Contoh No. {i}",
-        "region_code": DISTRICTS[i % len(DISTRICTS)],
+        "region_code": ONE_DISTRICT[0] if ONE_DISTRICT else DISTRICTS[i % len(DISTRICTS)],
         "status": "prospect",
     }
 
@@ -174,8 +178,9 @@ def _ops(items: list[dict[str, Any]]) -> list[protocol.Op]:
     ]
 
 
-def _new_businesses(existing: int, n: int, offset: int) -> list[dict[str, Any]]:
+def _new_businesses(existing: int, n: int, offset: int, one_district: bool) -> list[dict[str, Any]]:
     """`n` new businesses: a tenth with an existing phone, a tenth a look-alike name."""
+    ONE_DISTRICT[:] = [DISTRICTS[0]] if one_district else []
     items = []
     for k in range(n):
         i = offset + k
@@ -186,6 +191,7 @@ def _new_businesses(existing: int, n: int, offset: int) -> list[dict[str, Any]]:
             items.append(_fields(j, 50_000_000 + i, _name(j) + " 2"))  # a look-alike
         else:
             items.append(_fields(i, 50_000_000 + i))
+    ONE_DISTRICT[:] = []
     return items
 
 
@@ -197,7 +203,7 @@ class _Nothing(suspects.Finder):
         return None
 
 
-def _run(url: str, existing: int, n: int, mode: str) -> tuple[float, int]:
+def _run(url: str, existing: int, n: int, mode: str, one_district: bool) -> tuple[float, int]:
     engine = db.make_engine(config.Settings(database_url=url))
     migrate.upgrade(engine)
     admin.create_branch(engine, "PLG", "Palembang", "16.71", "Asia/Jakarta")
@@ -213,7 +219,7 @@ def _run(url: str, existing: int, n: int, mode: str) -> tuple[float, int]:
     if mode == "without":
         suspects.Finder = _Nothing  # type: ignore[misc]
     try:
-        ops = _ops(_new_businesses(existing, n, existing))
+        ops = _ops(_new_businesses(existing, n, existing, one_district))
         began = time.perf_counter()
         results = apply_batch(engine, caller, ops)
         seconds = time.perf_counter() - began
@@ -232,6 +238,7 @@ def main() -> None:
     parser.add_argument("--existing", type=int, nargs="+", default=[5000])
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one-district", action="store_true", help="new ones in one district")
     parser.add_argument("--pg-url", default=None, help="a PostgreSQL server's admin URL")
     args = parser.parse_args()
     for existing in args.existing:
@@ -240,15 +247,16 @@ def main() -> None:
             for _ in range(args.repeat):
                 if args.pg_url:
                     with scratch_database(args.pg_url, "perisai_bench") as url:
-                        seconds, pairs = _run(url, existing, args.n, mode)
+                        seconds, pairs = _run(url, existing, args.n, mode, args.one_district)
                 else:
                     with tempfile.TemporaryDirectory() as folder:
                         url = f"sqlite:///{folder}/server.sqlite3"
-                        seconds, pairs = _run(url, existing, args.n, mode)
+                        seconds, pairs = _run(url, existing, args.n, mode, args.one_district)
                 times.append(seconds)
             db_name = "postgresql" if args.pg_url else "sqlite"
             print(
                 f"business_push db={db_name} existing={existing} n={args.n} mode={mode} "
+                f"one_district={args.one_district} "
                 f"seconds={statistics.median(times):.3f} "
                 f"all={','.join(f'{t:.3f}' for t in times)} pairs={pairs}",
                 flush=True,

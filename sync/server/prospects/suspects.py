@@ -2,17 +2,19 @@
 
 Nothing is refused: the laptop showed the agent the candidates before saving. The server keeps
 each pair (`business_duplicate`, open) for a supervisor to merge or dismiss, in the batch's own
-transaction. A batch builds its branch's index (`duplicates.branch_index`) once, at its first
-business, and adds each business it creates to it, so a batch of 500 creates reads the branch
-once. A business whose name, phone, NIB or region an update changed is judged again; its new
-key is compared apart (`duplicates.find`), since the index holds its old one. A pair already
-kept (open, merged or dismissed: a dismissed pair never comes back) is left as it is.
+transaction. A batch reads the branch once, at its first business, for all the businesses it
+will create or change (`expect`), and adds each business it creates to that index: a batch of
+500 creates reads the branch once. The index holds only the businesses those could be like
+(`duplicates.near_keys`: their districts', NIBs' and phones'; the whole branch when one has no
+district). A business whose name, phone, NIB or region an update changed is judged again; its
+new key is compared apart (`duplicates.find`), since the index holds its old one. A pair
+already kept (open, merged or dismissed: a dismissed pair never comes back) is left as it is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +22,7 @@ from sqlalchemy.engine import Engine
 
 from agent_app.domain import duplicates, masking
 from sync.server import db, record_terms
-from sync.server.prospects.duplicates import branch_index, key_of
+from sync.server.prospects.duplicates import Near, key_of, near_keys
 from sync.server.prospects.tables import BusinessDuplicate
 
 #: The fields duplicates are judged on: an update touching none of them is not judged again.
@@ -41,18 +43,35 @@ class Finder:
         #: Businesses the batch changed the key of: their new keys (the index has the old).
         self._changed: dict[str, duplicates.BusinessKey] = {}
         self._created: set[str] = set()
+        #: The keys of the businesses the batch will create or change (`expect`), and what
+        #: of the branch the index holds.
+        self._expected: list[duplicates.BusinessKey] = []
+        self._covered = Near()
         #: (the arriving business, its candidate) -> (reason, score), in the order found.
         self.pairs: dict[tuple[str, str], tuple[str, float]] = {}
 
-    def _index_of(self, conn: sa.Connection) -> duplicates.Index:
+    def expect(self, keys: Iterable[duplicates.BusinessKey]) -> None:
+        """The businesses the batch creates or changes, before it judges any: the index is
+        read once for all of them (their districts', NIBs' and phones' businesses)."""
+        self._expected.extend(keys)
+
+    def _index_of(self, conn: sa.Connection, key: duplicates.BusinessKey) -> duplicates.Index:
+        """The index, holding every business of the branch `key` could be like: read at the
+        first business for all those `expect`ed, completed for one that was not."""
         if self._index is None:
-            self._index = branch_index(conn, self.branch_code)
+            self._index = duplicates.Index()
+        missing = Near.of([*self._expected, key]).without(self._covered)
+        self._expected = []
+        if missing:
+            for found in near_keys(conn, self.branch_code, missing):
+                self._index.add(found)  # one the index holds (the batch's own) is kept
+            self._covered.add(missing)
         return self._index
 
     def created(self, conn: sa.Connection, entity_id: str, fields: Mapping[str, Any]) -> None:
         """A business the batch created: its candidates, then it joins the index."""
         key = key_of(entity_id, fields)
-        index = self._index_of(conn)
+        index = self._index_of(conn, key)
         self._keep(entity_id, self._find(index, key))
         index.add(key)
         self._created.add(entity_id)
@@ -68,7 +87,7 @@ class Finder:
         if all(before.get(name) == after.get(name) for name in KEY_FIELDS):
             return
         key = key_of(entity_id, after)
-        index = self._index_of(conn)
+        index = self._index_of(conn, key)
         self._changed.pop(entity_id, None)
         found = self._find(index, key)
         self._changed[entity_id] = key

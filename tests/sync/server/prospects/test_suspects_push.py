@@ -5,6 +5,7 @@ pair is not found again; a batch reads the branch's index once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -12,7 +13,9 @@ import pytest
 import sqlalchemy as sa
 from srv_support import Laptop, World, business_fields, op
 
+from agent_app.domain import duplicates
 from sync.server import db
+from sync.server.prospects import duplicates as sdup
 from sync.server.prospects import suspects
 from sync.server.prospects.tables import BusinessDuplicate
 
@@ -75,13 +78,13 @@ def test_a_batch_reads_the_branch_index_once(world: World, monkeypatch: pytest.M
     a1, _, _ = world.standard()
     create(a1, "Pempek Cek Molek", region_code="16.71.03")
     builds: list[str] = []
-    real = suspects.branch_index
+    real = suspects.near_keys
 
-    def counting(conn: sa.Connection, branch_code: str) -> Any:
+    def counting(conn: sa.Connection, branch_code: str, near: Any) -> Any:
         builds.append(branch_code)
-        return real(conn, branch_code)
+        return real(conn, branch_code, near)
 
-    monkeypatch.setattr(suspects, "branch_index", counting)
+    monkeypatch.setattr(suspects, "near_keys", counting)
     ops = [
         op("business", "create", None, business_fields(f"Pempek Cek Molek {i}", phone=None))
         for i in range(60)
@@ -94,3 +97,45 @@ def test_a_batch_reads_the_branch_index_once(world: World, monkeypatch: pytest.M
     first = ops[0]["entity_id"]
     assert (ops[1]["entity_id"], first, "name") in found
     assert len(found) > 60
+
+
+def test_the_near_index_answers_as_the_whole_branch(world: World) -> None:
+    """A district's businesses (with those of the same NIB or phone, and those without a
+    district) give the candidates the whole branch's index gives, for keys with a district;
+    the search completes its index for a key it was not told of."""
+    a1, _, _ = world.standard()
+    names = ["Pempek Cek Molek", "Pempek Molek", "Salon Dewi", "Kopi Ilir", "Toko Sri"]
+    regions = ["16.71.03", "16.71.03.1001", "16.71.04", "16.71", None]
+    made = []
+    for i in range(25):
+        fields: dict[str, Any] = {"region_code": regions[i % 5]}
+        if i % 7 == 0:
+            fields["phone"] = "+6281200000007"
+        if i % 6 == 0:
+            fields["nib"] = "9876543210123"
+        made.append(create(a1, f"{names[i % 5]} {'Dua' if i % 2 else ''}", **fields))
+    probes = [
+        duplicates.BusinessKey("p1", "Pempek Cek Molek 3", region_code="16.71.03"),
+        duplicates.BusinessKey("p2", "Salon Dewi", phone="+6281200000007", region_code="16.71.09"),
+        duplicates.BusinessKey("p3", "Kopi", nib="9876543210123", region_code="16.71.04.2002"),
+    ]
+    with world.engine.connect() as conn:
+        whole = sdup.branch_index(conn, "PLG")
+        for probe in probes:
+            near = duplicates.Index(sdup.near_keys(conn, "PLG", sdup.Near.of([probe])))
+            assert near.find(probe) == whole.find(probe), probe
+        finder = suspects.Finder("PLG", dt.datetime.now(dt.UTC), lambda _: True)
+        finder.expect([probes[0]])
+        for probe in probes:  # p2 and p3 were not expected: read when they come
+            finder.created(
+                conn,
+                probe.id,
+                {
+                    "name": probe.name,
+                    "phone": probe.phone,
+                    "nib": probe.nib,
+                    "region_code": probe.region_code,
+                },
+            )
+    found = {pair[0] for pair in finder.pairs}
+    assert found == {"p1", "p2", "p3"} and len(made) == 25
