@@ -185,3 +185,20 @@ def test_merge_and_dismiss_a_pair(world: World) -> None:
     with world.engine.connect() as conn:
         statuses = dict(conn.execute(sa.select(table.c.id, table.c.resolution)).all())
     assert statuses[third_pair] == "dismissed" and statuses[pair] == "merged"
+
+
+def test_a_pair_of_the_loser_and_another_business_moves_to_the_survivor(world: World) -> None:
+    s = scene(world)
+    # The loser's NIB, another name and district: a pair with the loser only.
+    other = create(
+        s["a1"],
+        "business",
+        business_fields("Bengkel Jaya", phone=None, nib="1234567890123", region_code="16.71.09"),
+    )
+    assert frozenset((other, s["lose"])) in open_pairs(world)
+    assert frozenset((other, s["keep"])) not in open_pairs(world)
+    merging.merge(world.engine, s["keep"], s["lose"], S1)
+    assert open_pairs(world) == {
+        frozenset((s["third"], s["keep"])),
+        frozenset((other, s["keep"])),  # moved: the survivor now has the NIB too
+    }
