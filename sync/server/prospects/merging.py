@@ -254,6 +254,8 @@ def _open_pair(conn: sa.Connection, pair_id: int | str, who: Reviewer) -> Any:
         number = int(pair_id)
     except (TypeError, ValueError) as error:
         raise NoPair() from error
+    if not 0 < number < 2**31:  # the column's range: a larger number is no pair either
+        raise NoPair()
     row = conn.execute(sa.select(table).where(table.c.id == number)).first()
     if row is None or (who.branch is not None and row.branch_code != who.branch):
         raise NoPair()

@@ -91,6 +91,8 @@ def test_not_duplicates_and_the_branch_wall(world: World, console: Callable[...,
     for action, body in (("merge", {"survivor": ids["first"]}), ("dismiss", {})):
         answer = s2.post(f"{PAGE}/{ids['pair']}/{action}", body)
         assert answer.status_code == 404, answer.text[:300]
+    for wrong in ("abc", "99999999999999999999", "-1"):  # not found, never a 500
+        assert s2.post(f"{PAGE}/{wrong}/dismiss").status_code == 404
     assert not business(world, ids["second"]).deleted
     # A survivor that is not one of the pair's two.
     refused = s2.post(f"{PAGE}/{ids['llg_pair']}/merge", {"survivor": ids["first"]})
