@@ -19,7 +19,13 @@ from sync.server.admin import assignments
 from sync.server.admin.common import Conflict, NotFound
 from sync.server.admin.review import Reviewer
 from sync.server.prospects import merging
-from sync.server.prospects.tables import BusinessDuplicate, BusinessMerge
+from sync.server.prospects.tables import (
+    BusinessDuplicate,
+    BusinessMerge,
+    ProspectList,
+    ProspectListItem,
+    ProspectSource,
+)
 
 S1 = Reviewer("S1", "PLG")
 
@@ -187,8 +193,34 @@ def test_merge_and_dismiss_a_pair(world: World) -> None:
     assert statuses[third_pair] == "dismissed" and statuses[pair] == "merged"
 
 
+def listed(world: World, business_id: str) -> str:
+    """A prospect list of one row naming `business_id`; the row's list id."""
+    now = db.utcnow()
+    list_id = str(uuid.uuid4())
+    with world.engine.begin() as conn:
+        source = conn.execute(
+            sa.insert(db.table(ProspectSource))
+            .values(branch_code="PLG", name="Koperasi", mapping={}, created_at=now, updated_at=now)
+            .returning(db.table(ProspectSource).c.id)
+        ).scalar_one()
+        conn.execute(
+            sa.insert(db.table(ProspectList)).values(
+                id=list_id, source_id=source, branch_code="PLG", file_name="a.csv",
+                sha256="0" * 64, imported_by="S1", imported_at=now, rows_created=1,
+                rows_linked=0,
+            )
+        )  # fmt: skip
+        conn.execute(
+            sa.insert(db.table(ProspectListItem)).values(
+                list_id=list_id, row_number=1, business_id=business_id, linked=False
+            )
+        )
+    return list_id
+
+
 def test_a_pair_of_the_loser_and_another_business_moves_to_the_survivor(world: World) -> None:
     s = scene(world)
+    list_id = listed(world, s["lose"])
     # The loser's NIB, another name and district: a pair with the loser only.
     other = create(
         s["a1"],
@@ -202,3 +234,7 @@ def test_a_pair_of_the_loser_and_another_business_moves_to_the_survivor(world: W
         frozenset((s["third"], s["keep"])),
         frozenset((other, s["keep"])),  # moved: the survivor now has the NIB too
     }
+    items = db.table(ProspectListItem)
+    with world.engine.connect() as conn:
+        named = conn.execute(sa.select(items.c.business_id).where(items.c.list_id == list_id))
+        assert named.scalar_one() == s["keep"]  # the partner's list follows the survivor
