@@ -147,12 +147,21 @@ LIST_LIMIT = 100
 
 
 def open_count(conn: sa.Connection, branch: str | None) -> int:
-    """How many pairs wait for a decision in `branch` (None: every branch)."""
+    """How many pairs wait for a decision in `branch` (None: every branch): those the list
+    shows, both businesses live (a laptop may have deleted one since)."""
     table = db.table(BusinessDuplicate)
-    query = sa.select(sa.func.count()).where(table.c.resolution.is_(None))
+    query = sa.select(sa.func.count()).where(
+        table.c.resolution.is_(None), _live(table.c.business_id), _live(table.c.candidate_id)
+    )
     if branch is not None:
         query = query.where(table.c.branch_code == branch)
     return int(conn.execute(query).scalar_one())
+
+
+def _live(column: Any) -> sa.ColumnElement[bool]:
+    """The business `column` names is not deleted (a primary-key lookup)."""
+    record = db.table(db.Record)
+    return sa.exists().where(record.c.entity_id == column, record.c.deleted.is_(False))
 
 
 def _side(row: Any, counts: Mapping[tuple[str, str], int]) -> dict[str, Any]:

@@ -104,3 +104,8 @@ def test_not_duplicates_and_the_branch_wall(world: World, console: Callable[...,
     assert "Marked as not duplicates" in listed.text and "Kopi Lubuk 2" not in listed.text
     assert "No suspected duplicates to decide." in listed.text
     assert "Pempek Cek Molek" in console("S1").get(PAGE).text  # PLG's pair still open
+    # A laptop deletes one of PLG's pair: neither listed nor counted any more.
+    a2 = world.login("A2")
+    assert a2.push_one(op("business", "delete", ids["second"], {}, 1))["status"] == "applied"
+    page = console("S1").get(PAGE).text
+    assert "Toko Molek" not in page and 'class="count"' not in page
