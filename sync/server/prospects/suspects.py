@@ -204,8 +204,11 @@ def district_label(region_code: Any) -> str:
     return f"{name} ({code})" if name else code
 
 
-def _counts(conn: sa.Connection, ids: list[str]) -> dict[tuple[str, str], int]:
-    """(business id, visit | enrollment) -> how many live records name it."""
+def _counts(
+    conn: sa.Connection, ids: list[str], branches: set[str | None]
+) -> dict[tuple[str, str], int]:
+    """(business id, visit | enrollment) -> how many live records of `branches` (the
+    businesses') name it."""
     table = db.table(db.Record)
     named = record_terms.field_text(table.c.fields, "business_id")
     counts: dict[tuple[str, str], int] = {}
@@ -213,6 +216,7 @@ def _counts(conn: sa.Connection, ids: list[str]) -> dict[tuple[str, str], int]:
         query = (
             sa.select(named.label("business_id"), table.c.entity, sa.func.count().label("n"))
             .where(
+                table.c.branch_code.in_(sorted(b for b in branches if b)),
                 table.c.entity.in_(("visit", "enrollment")),
                 table.c.deleted.is_(False),
                 named.in_(ids[start : start + 500]),
@@ -246,7 +250,7 @@ def open_pairs(engine: Engine, branch: str | None, limit: int = LIST_LIMIT) -> l
                 )
             )
         }
-        counts = _counts(conn, sorted(rows))
+        counts = _counts(conn, sorted(rows), {row.branch_code for row in rows.values()})
     return [
         {
             "id": pair.id,
@@ -274,4 +278,4 @@ def business_summary(engine: Engine, branch: str | None, entity_id: str) -> dict
         ).first()
         if row is None or (branch is not None and row.branch_code != branch):
             return None
-        return _side(row, _counts(conn, [entity_id]))
+        return _side(row, _counts(conn, [entity_id], {row.branch_code}))

@@ -68,6 +68,10 @@ def test_the_supervisor_sees_the_branch_pairs_and_merges_one(
     assert "Nomor HP sama" in text and "+6281234567890" not in text  # masked
     assert "0812" in text and '>Duplikat <span class="count">(1)</span>' in text
     assert "Pemilik usaha" in text and '<td class="visits">1</td>' in text
+    world.agent("N1", "PLG", role="admin")  # an admin sees every branch's pairs
+    everything = console("N1", lang="en").get(PAGE).text
+    assert "Toko Molek" in everything and "Kopi Lubuk 2" in everything
+    assert "branch LLG" in everything and '<td class="visits">1</td>' in everything
     answer = s1.post(f"{PAGE}/{ids['pair']}/merge", {"survivor": ids["first"]})
     listed = s1.follow(answer)
     assert "Digabungkan: Pempek Cek Molek disimpan" in listed.text
