@@ -230,4 +230,3 @@ class Index:
                 score = _score(name, self._names[other])
                 if score >= threshold:
                     found[other] = Candidate(other, "name", round(score, 3))
-

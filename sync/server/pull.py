@@ -154,6 +154,13 @@ def _visible(caller: Caller, declared: Collection[str]) -> Any:
     return sa.or_(*shown)
 
 
+def _deleted_fields(fields: dict[str, Any] | None) -> dict[str, Any]:
+    """A deletion's fields: `{}`, or for a business merged into another
+    `{"merged_into": <survivor id>}` (docs/wire.md, "Merges")."""
+    survivor = (fields or {}).get("merged_into")
+    return {"merged_into": survivor} if isinstance(survivor, str) else {}
+
+
 def pull(
     conn: Connection,
     caller: Caller,
@@ -199,7 +206,7 @@ def pull(
             "entity_id": row.entity_id,
             "version": row.version,
             "deleted": bool(row.deleted),
-            "fields": {} if row.deleted else (row.fields or {}),
+            "fields": _deleted_fields(row.fields) if row.deleted else (row.fields or {}),
             "server_seq": row.server_seq,
         }
         for row in rows

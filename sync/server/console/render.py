@@ -14,6 +14,7 @@ import zoneinfo
 from typing import Any
 
 import jinja2
+import sqlalchemy as sa
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -24,6 +25,7 @@ from sync.server.admin.common import FieldError
 from sync.server.api.state import server_state
 from sync.server.console import session
 from sync.server.console.session import ConsoleUser
+from sync.server.prospects import suspects
 
 MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
@@ -37,6 +39,7 @@ NAV = (
     ("targets", "/console/targets", Text.of("Targets and events")),
     ("assignments", "/console/assignments", Text.of("Assignments")),
     ("prospects", "/console/prospects", Text.of("Prospect lists")),
+    ("duplicates", "/console/duplicates", Text.of("Duplicates")),
     ("people", "/console/people", Text.of("Agents and devices")),
     ("audit", "/console/audit", Text.of("Audit")),
     ("exports", "/console/exports", Text.of("Exports")),
@@ -136,6 +139,8 @@ def page(
     env = ENVIRONMENTS[lang]
     context.setdefault("errors", {})
     context.setdefault("nav", "")
+    if user is not None and "nav_counts" not in context:
+        context["nav_counts"] = nav_counts(request, user)
     html = env.get_template(template).render(
         request=request,
         user=user,
@@ -144,6 +149,16 @@ def page(
         **context,
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def nav_counts(request: Request, user: ConsoleUser) -> dict[str, int]:
+    """The numbers beside the menu's entries: the suspected duplicates waiting (an indexed
+    count; nothing when the database cannot answer, e.g. on an error page)."""
+    try:
+        with server_state(request).engine.connect() as conn:
+            return {"duplicates": suspects.open_count(conn, user.scope)}
+    except sa.exc.SQLAlchemyError:
+        return {}
 
 
 def redirect(

@@ -5,13 +5,14 @@ the suspected pairs kept for a supervisor (`business_duplicate`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
 from agent_app.domain import duplicates
-from sync.server import db
+from sync.server import db, record_terms
 from sync.server.prospects.tables import BusinessDuplicate
 
 
@@ -39,6 +40,93 @@ def branch_index(conn: sa.Connection, branch_code: str) -> duplicates.Index:
         .order_by(record.c.created_at, record.c.entity_id)
     )
     return duplicates.Index(key_of(row.entity_id, row.fields) for row in rows)
+
+
+def district(region_code: str | None) -> str | None:
+    """The district (`PP.KK.CC`) of a region code at any depth, or None above it."""
+    parts = (region_code or "").split(".")
+    return ".".join(parts[:3]) if len(parts) >= 3 else None
+
+
+@dataclass
+class Near:
+    """What `find` compares keys with: their districts' names, their NIBs and phones (and
+    every business when one has no district)."""
+
+    everything: bool = False
+    districts: set[str] = field(default_factory=set)
+    nibs: set[str] = field(default_factory=set)
+    phones: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, keys: Iterable[duplicates.BusinessKey]) -> Near:
+        near = cls()
+        for key in keys:
+            place = district(key.region_code)
+            if place is None:
+                near.everything = True
+            else:
+                near.districts.add(place)
+            if key.nib:
+                near.nibs.add(key.nib)
+            if key.phone:
+                near.phones.add(key.phone)
+        return near
+
+    def without(self, covered: Near) -> Near:
+        """What of this `covered` does not hold yet."""
+        if covered.everything:
+            return Near()
+        return Near(
+            self.everything,
+            self.districts - covered.districts,
+            self.nibs - covered.nibs,
+            self.phones - covered.phones,
+        )
+
+    def add(self, other: Near) -> None:
+        self.everything |= other.everything
+        self.districts |= other.districts
+        self.nibs |= other.nibs
+        self.phones |= other.phones
+
+    def __bool__(self) -> bool:
+        return self.everything or bool(self.districts or self.nibs or self.phones)
+
+
+def near_keys(
+    conn: sa.Connection, branch_code: str, near: Near
+) -> Iterator[duplicates.BusinessKey]:
+    """The live businesses of the branch `find` could name for keys `near` describes, oldest
+    first: the same NIB, the same phone (as stored: the wire's E.164, as `validation` keeps
+    it), a name in one of their districts or without a district; every business when a key
+    has no district (its name is compared with all). An index of these answers their `find`
+    as `branch_index` does, from a district's businesses instead of the branch's."""
+    record = db.table(db.Record)
+    where = [
+        record.c.entity == "business",
+        record.c.branch_code == branch_code,
+        record.c.deleted.is_(False),
+    ]
+    if not near.everything:
+        region = record_terms.field_text(record.c.fields, "region_code")
+        terms = [
+            sa.func.substr(region, 1, 8).in_(sorted(near.districts)),
+            region.is_(None),
+            sa.func.length(region) < 8,
+        ]
+        if near.nibs:
+            terms.append(record_terms.field_text(record.c.fields, "nib").in_(sorted(near.nibs)))
+        if near.phones:
+            phone = record_terms.field_text(record.c.fields, "phone")
+            terms.append(phone.in_(sorted(near.phones)))
+        where.append(sa.or_(*terms))
+    rows = conn.execute(
+        sa.select(record.c.entity_id, record.c.fields)
+        .where(*where)
+        .order_by(record.c.created_at, record.c.entity_id)
+    )
+    return (key_of(row.entity_id, row.fields) for row in rows)
 
 
 def record_suspects(

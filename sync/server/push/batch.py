@@ -15,6 +15,7 @@ from sync import protocol
 from sync.server import audit_events, bulk, db
 from sync.server.attachments import refs
 from sync.server.attachments.store import BlobStore
+from sync.server.prospects import suspects
 from sync.server.push import assignments, consent, edits, employers
 from sync.server.push.prepare import Prepared
 from sync.server.push.records import (
@@ -67,6 +68,8 @@ class Batch:
         self.audit = audit_events.AuditBatch(conn, caller.device_id, caller.agent_code, now)
         #: The attachments the batch's ops reference that the server holds (load_blobs).
         self.blobs: set[str] = set()
+        #: The likely duplicates of the businesses the batch creates or changes (issue 18).
+        self.suspects = suspects.Finder(caller.branch_code, now, self._live_business)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -102,6 +105,20 @@ class Batch:
         wanted = {sha for prep in preps if prep.problem is None for sha in refs.shas_of(prep.sent)}
         self.blobs = refs.present(self.conn, wanted, store) if wanted else set()
 
+    def expect_businesses(self, preps: Iterable[Prepared]) -> None:
+        """Tells the duplicate search which businesses the batch creates or changes (their
+        keys as they will be), before any is judged: it reads the branch once for all."""
+        keys = []
+        for prep in preps:
+            if prep.op.entity != "business" or prep.problem is not None:
+                continue
+            if prep.op.kind == "delete":
+                continue
+            rec = self.records.get(prep.entity_id)
+            fields = prep.sent if rec is None else {**rec.fields, **prep.sent}
+            keys.append(suspects.key_of(prep.entity_id, fields))
+        self.suspects.expect(keys)
+
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
@@ -128,7 +145,10 @@ class Batch:
             if missing is not None:
                 return missing
         if op.kind == "create":
-            return edits.create(self, prep, rec)
+            outcome = edits.create(self, prep, rec)
+            if outcome.status == "applied" and op.entity == "business":
+                self.suspects.created(self.conn, entity_id, self.records[entity_id].fields)
+            return outcome
         if rec is None or rec.entity != op.entity:
             return unknown_record()
         if op.kind == "delete":
@@ -136,7 +156,16 @@ class Batch:
             if forbidden is not None:
                 return forbidden
             return self._delete(rec)
-        return edits.update(self, prep, rec)
+        before = rec.fields
+        outcome = edits.update(self, prep, rec)
+        if outcome.status == "applied" and op.entity == "business":
+            self.suspects.updated(self.conn, entity_id, before, rec.fields)
+        return outcome
+
+    def _live_business(self, entity_id: str) -> bool:
+        """False for a business this batch deleted (the branch's index was read before)."""
+        rec = self.records.get(entity_id)
+        return rec is None or not rec.deleted
 
     def _missing_attachment(self, prep: Prepared) -> Outcome | None:
         """`attachment_missing` (transient: the ledger keeps no answer) for an op that
@@ -278,6 +307,7 @@ class Batch:
 
     def flush(self) -> None:
         self.audit.flush()
+        self.suspects.flush(self.conn)
         dirty = [r for r in self.records.values() if r.dirty]
         bulk.insert_records(self.conn, [r for r in dirty if r.is_new])
         bulk.update_records(self.conn, [r for r in dirty if not r.is_new])

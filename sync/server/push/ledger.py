@@ -36,6 +36,7 @@ from agent_app.domain import clock
 from sync import protocol
 from sync.server import branches, bulk, db, rates
 from sync.server.attachments.store import BlobStore
+from sync.server.prospects import merging
 from sync.server.push import employers
 from sync.server.push.batch import Batch, select_rows
 from sync.server.push.prepare import Prepared, prepare
@@ -77,6 +78,27 @@ def _referenced_ids(preps: list[Prepared]) -> set[str]:
             if isinstance(value, str):
                 ids.add(value)
     return ids
+
+
+def _to_survivors(conn: Connection, preps: list[Prepared]) -> None:
+    """Points each op naming a merged business in `business_id` (a laptop that had not
+    pulled the merge yet) at the business it was merged into (docs/wire.md, "Merges")."""
+    named = {
+        prep.sent["business_id"]
+        for prep in preps
+        if prep.problem is None
+        and prep.op.kind != "delete"
+        and isinstance(prep.sent.get("business_id"), str)
+    }
+    if not named:
+        return
+    moved = merging.survivors(conn, named)
+    if not moved:
+        return
+    for prep in preps:
+        old = prep.sent.get("business_id") if prep.problem is None else None
+        if isinstance(old, str) and old in moved and prep.op.kind != "delete":
+            prep.sent = {**prep.sent, "business_id": moved[old]}
 
 
 def _judge(
@@ -132,8 +154,10 @@ def _apply_once(
         owned = {op_id for op_id in op_ids if op_id not in ledger}
         batch = Batch(conn, caller, seq, now, zone)
         mine = [prep for prep in preps if prep.op_id in owned]
+        _to_survivors(conn, mine)
         batch.load_records(_referenced_ids(mine))
         batch.load_blobs(mine, store)
+        batch.expect_businesses(mine)
         batch.load_niks(
             [
                 prep.sent.get("nik")
