@@ -162,11 +162,13 @@ class BusinessRepository:
         event_id: str | None = None,
         zone: str = clock.DEFAULT_ZONE,
     ) -> int:
-        """Businesses registered on this laptop's records between two days (inclusive)."""
+        """Businesses registered on this laptop's records between two days (inclusive): by an
+        agent (the prospects of a partner's list, imported on the server, have no one)."""
         t = tables.Business
         where: list[sa.ColumnElement[bool]] = [
             live(t),
             on_days(t.created_at, start, end, zone),
+            t.registered_by.is_not(None),
         ]
         if registered_by:
             where.append(t.registered_by == registered_by)

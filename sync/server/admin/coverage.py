@@ -5,7 +5,8 @@ counted over its own period, the branch's days (`clock.day_bounds` in the branch
 
 - enrollments: the scope's live enrollments the server received in the period (a laptop
   never sends a draft, so every one is submitted, accepted or needing correction);
-- businesses: the UMKM registered (business records the server received in the period);
+- businesses: the UMKM registered (business records an agent's laptop sent and the server
+  received in the period; a partner's imported prospects are not counted);
 - employers: the scope's employer registrations (PU) the server received in the period and
   a supervisor accepted; those still waiting for review are counted apart (`Line.waiting`);
   one sent back or erased counts in neither. The period is judged on the server's received
@@ -241,6 +242,10 @@ def count_query(
         c.entity == entity,
         c.deleted == sa.false(),
     ]
+    if entity == "business":
+        # Registered by an agent (a push sets the owner): the prospects a supervisor imported
+        # from a partner's list (issue 18, no owner) are whom to visit, not outreach done.
+        where.append(c.owner_code.is_not(None))
     if entity == "visit":  # the computed UTC text of `visited_at`
         where += [c.occurred_at >= utc_bound(low), c.occurred_at < utc_bound(high)]
     else:

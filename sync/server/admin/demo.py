@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from agent_app.domain import clock, contributions
 from sync import protocol
 from sync.server import config, db, push
-from sync.server.admin import agents, demo_employers, people, records, review
+from sync.server.admin import agents, demo_employers, demo_prospects, people, records, review
 from sync.server.admin.common import AdminError
 
 BRANCH = ("PLG", "Palembang", "16.71", "Asia/Jakarta")
@@ -77,13 +77,15 @@ class Demo:
     booth_businesses: list[str]
     enrollments: list[str]
     employers: list[str]
+    prospect_list: str
 
     def report(self) -> str:
         lines = [
             "demo seeded: branch PLG (Palembang, Asia/Jakarta), event "
             f"{EVENT_NAME} ({self.event_id}) with {len(self.booth_businesses)} UMKM registered, "
             f"{len(self.employers)} employer registrations, a branch target of "
-            f"{EMPLOYERS_GOAL} employers, {len(self.enrollments)} enrollments for review",
+            f"{EMPLOYERS_GOAL} employers, {len(self.enrollments)} enrollments for review, and "
+            f"{demo_prospects.SOURCE}'s list of UMKM imported ({self.prospect_list})",
             "demo accounts (synthetic people; these passwords are shown only here):",
         ]
         for code, name, role in ACCOUNTS:
@@ -253,7 +255,10 @@ def seed_demo(engine: Engine, settings: config.Settings) -> Demo:
     for entity_id in enrollments[ACCEPTED : ACCEPTED + SENT_BACK]:
         review.send_back(engine, entity_id, "nik_unreadable", "Foto KTP buram.", supervisor)
     employers = _employers(rng, pusher, booth, booth_fields, today)
-    return Demo(passwords, event_id, booth, enrollments, employers)
+    prospects = demo_prospects.seed(
+        engine, supervisor, BRANCH[0], event_id, rng, booth_fields, AGENTS[0], today
+    )
+    return Demo(passwords, event_id, booth, enrollments, employers, prospects)
 
 
 def _employers(

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
+from agent_app.domain import clock
 from agent_app.services import assignments, businesses, enrollments, form_drafts, visits
 from agent_app.services.actor import Actor
 from agent_app.services.errors import NotFound, ValidationFailed
@@ -156,3 +157,19 @@ def test_partner_source_is_kept_as_pulled_and_never_pushed(
     assert [op["fields"] for op in sent if op["entity"] == "business"] == [
         {"owner_name": "Cek Molek"}
     ]
+
+
+def test_a_partners_prospects_are_whom_to_visit_not_businesses_registered(
+    engine: Engine, uow: SqlUnitOfWork, actor: Actor
+) -> None:
+    today = clock.today(clock.DEFAULT_ZONE)  # the day count_created judges by default
+    mine = businesses.register_business(uow, actor, {"name": "Kopi Agen Sendiri"})
+    store = LocalStore(engine)
+    imported = business(SURVIVOR, 1, 1, name="Songket Mitra", partner_source="HIPMI Sumsel")
+    registered = business(LOSER, 1, 2, name="Pempek Rekan", registered_by="AG009")
+    store.apply_pulled([imported, registered], "c1")
+    with uow:
+        counted = uow.businesses.count_created(today, today)
+        assert uow.businesses.get(SURVIVOR) is not None  # listed, to be visited
+    assert counted == 2  # the agent's own and the colleague's, not the partner's prospect
+    assert mine.id != SURVIVOR

@@ -9,9 +9,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from helpers.servers import CHEAP_ENV
 from srv_support import World
 
+from sync.server import db
 from sync.server.__main__ import main
 from sync.server.admin import AdminError, demo
 
@@ -37,6 +39,17 @@ def test_the_demo_seed_gives_the_booth_example(world: World) -> None:
     assert len(registrations) == waiting
     assert max(x["workers_count"] for x in registrations) == demo.BIG_EMPLOYER_WORKERS
     booth = got[("event", "businesses", "Sumsel Marketing")]
+    # The partner's list imported for the event adds prospects, not UMKM registered.
+    records = db.table(db.Record)
+    with world.engine.connect() as conn:
+        imported = conn.execute(
+            sa.select(sa.func.count()).where(
+                records.c.entity == "business",
+                records.c.event_id == made.event_id,
+                records.c.owner_code.is_(None),
+            )
+        ).scalar_one()
+    assert imported > 0
     assert (booth["goal"], booth["done"], booth["percent"]) == (100, 100, 100.0)
     assert dt.date.fromisoformat(booth["period_start"]) <= dt.date.today()
     queue = world.client.get("/v1/admin/enrollments", headers=supervisor).json()["items"]
@@ -45,7 +58,7 @@ def test_the_demo_seed_gives_the_booth_example(world: World) -> None:
     agent = sign_in(world, "AGN01", made.passwords["AGN01"])
     pulled = world.client.get("/v1/sync/pull", params={"limit": 1000}, headers=agent).json()
     kinds = [change["entity"] for change in pulled["changes"]]
-    assert kinds.count("business") == demo.BOOTH_UMKM + demo.STREET_UMKM
+    assert kinds.count("business") == demo.BOOTH_UMKM + demo.STREET_UMKM + imported
     assert kinds.count("event") == 1 and "enrollment" in kinds
     national = sign_in(world, "ADM01", made.passwords["ADM01"])
     assert world.client.get("/v1/admin/coverage", headers=national).json()["items"] == items
