@@ -84,7 +84,8 @@ def _where(on: dt.date, zone: str, event_id: str | None, agent_code: str | None)
             E.deleted == sa.false(),
             day(sa.func.coalesce(E.submitted_at, E.created_at)),
         ],
-        businesses=[B.deleted == sa.false(), day(B.created_at)],
+        # Registered by an agent: a partner's imported prospects are not the day's work.
+        businesses=[B.deleted == sa.false(), day(B.created_at), B.registered_by.is_not(None)],
         follow_ups=[
             B.deleted == sa.false(),
             B.next_follow_up <= on,

@@ -16,7 +16,7 @@ from agent_app.domain import clock
 from agent_app.services import assignments, businesses, enrollments, form_drafts, visits
 from agent_app.services.actor import Actor
 from agent_app.services.errors import NotFound, ValidationFailed
-from agent_app.storage import tables
+from agent_app.storage import report_queries, tables
 from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -165,11 +165,18 @@ def test_a_partners_prospects_are_whom_to_visit_not_businesses_registered(
     today = clock.today(clock.DEFAULT_ZONE)  # the day count_created judges by default
     mine = businesses.register_business(uow, actor, {"name": "Kopi Agen Sendiri"})
     store = LocalStore(engine)
-    imported = business(SURVIVOR, 1, 1, name="Songket Mitra", partner_source="HIPMI Sumsel")
-    registered = business(LOSER, 1, 2, name="Pempek Rekan", registered_by="AG009")
+    event = str(uuid.uuid4())
+    imported = business(
+        SURVIVOR, 1, 1, name="Songket Mitra", partner_source="HIPMI Sumsel", event_id=event
+    )
+    registered = business(LOSER, 1, 2, name="Pempek Rekan", registered_by="AG009", event_id=event)
     store.apply_pulled([imported, registered], "c1")
     with uow:
         counted = uow.businesses.count_created(today, today)
+        day = report_queries.day_activity(
+            uow.session, today, clock.DEFAULT_ZONE, event_id=event, agent_code=None, limit=5
+        )
         assert uow.businesses.get(SURVIVOR) is not None  # listed, to be visited
     assert counted == 2  # the agent's own and the colleague's, not the partner's prospect
+    assert day.businesses_registered == 1  # at the event: the colleague's
     assert mine.id != SURVIVOR
