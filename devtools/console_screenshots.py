@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -25,8 +27,9 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from devtools import browser as browsers
 from sync.server import config, db, migrate
-from sync.server.admin import consent_texts
+from sync.server.admin import consent_texts, demo_prospects, review
 from sync.server.admin import demo as demo_seed
+from sync.server.prospects import uploads
 
 REPO = Path(__file__).resolve().parents[1]
 #: (file name, path under /console/, what to do on the page before the shot)
@@ -38,6 +41,10 @@ PAGES = (
     ("coverage", "coverage", None),
     ("targets", "targets", None),
     ("assignments", "assignments", None),
+    ("prospects", "prospects", None),
+    ("prospect-upload", "prospects/uploads/{upload}", None),
+    ("prospect-list", "prospects", "open-list"),
+    ("duplicates", "duplicates", None),
     ("people", "people", None),
     ("audit", "audit", None),
     ("exports", "exports", None),
@@ -76,7 +83,12 @@ def _sign_in(driver: WebDriver, base: str, code: str, password: str, lang: str) 
 
 
 def _shoot(
-    driver: WebDriver, base: str, out: Path, lang: str, supervisor: tuple[str, str]
+    driver: WebDriver,
+    base: str,
+    out: Path,
+    lang: str,
+    supervisor: tuple[str, str],
+    upload: str,
 ) -> list[Path]:
     folder = out if lang == "id" else out / "en"
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,8 +98,11 @@ def _shoot(
     driver.save_screenshot(str(made[-1]))
     _sign_in(driver, base, *supervisor, lang)
     for name, path, action in PAGES:
-        driver.get(f"{base}/console/{path}")
-        if action == "open-first":
+        driver.get(f"{base}/console/{path.format(upload=upload)}")
+        if action == "open-list":
+            with browsers.navigates(driver):
+                driver.find_element(By.CSS_SELECTOR, "table.prospect-lists tbody a").click()
+        elif action == "open-first":
             with browsers.navigates(driver):
                 driver.find_element(By.CSS_SELECTOR, "table.data tbody a").click()
         elif action and action.startswith("open-employer"):
@@ -134,6 +149,16 @@ def _shoot_consent(
     return path
 
 
+def _next_list(engine: Any, seeded: demo_seed.Demo) -> str:
+    """A second list from the partner, uploaded and waiting for its mapping and preview."""
+    who = review.Reviewer(demo_seed.ACCOUNTS[0][0], demo_seed.BRANCH[0])
+    rng = random.Random(7)
+    booth = [{"name": f"Pempek Cek Molek {n}", "phone": f"+62812000{n:05d}",
+              "region_code": "16.71.03"} for n in range(6)]  # fmt: skip
+    content = demo_prospects.list_csv(rng, booth)
+    return uploads.save(engine, who, demo_seed.BRANCH[0], "hipmi-sumsel-2.csv", content)
+
+
 CONSENT_ID = (
     "Saya telah mendengar penjelasan petugas dan setuju BPJS Ketenagakerjaan menyimpan data "
     "saya pada formulir ini untuk pendaftaran dan pelayanan peserta (naskah 2026.1).\n"
@@ -162,6 +187,7 @@ def main(argv: list[str] | None = None) -> None:
         migrate.upgrade(engine)
         seeded = demo_seed.seed_demo(engine, settings)
         consent_texts.publish(engine, "2026.1", {"id": CONSENT_ID, "en": CONSENT_EN}, "2026-01-01")
+        upload = _next_list(engine, seeded)
         engine.dispose()
         code = next(code for code, _, role in demo_seed.ACCOUNTS if role == "supervisor")
         port = _free_port()
@@ -176,6 +202,7 @@ def main(argv: list[str] | None = None) -> None:
                     args.out,
                     lang,
                     (code, seeded.passwords[code]),
+                    upload,
                 ):
                     print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
                 admin = next(code for code, _, role in demo_seed.ACCOUNTS if role == "admin")
