@@ -5,7 +5,6 @@ an open assignment, and the new assignments written with one statement. Ids are 
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +14,7 @@ import sqlalchemy as sa
 from agent_app.domain import keys
 from agent_app.domain.messages import Text
 from sync.server import db
-from sync.server.admin.common import FieldError
+from sync.server.admin.common import FieldError, insert_new_records
 from sync.server.admin.review import Reviewer
 
 CHUNK = 500
@@ -95,24 +94,11 @@ def insert_open(
             sa.text("UPDATE seq_counter SET value = value + :n WHERE id = 1"),
             {"n": len(business_ids) - 1},
         )
-    now: dt.datetime = db.utcnow()
     ids = [str(uuid.uuid4()) for _ in business_ids]
     status = keys.AssignmentStatus.OPEN.value
-    values = [
-        {
-            "entity_id": entity_id,
-            "entity": keys.ASSIGNMENT,
-            "branch_code": branch,
-            "owner_code": fields["agent_code"],
-            "version": 1,
-            "deleted": False,
-            "fields": {"business_id": business_id, **fields, "status": status},
-            "field_versions": {},
-            "server_seq": first_seq + offset,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for offset, (entity_id, business_id) in enumerate(zip(ids, business_ids, strict=True))
+    rows = [
+        (entity_id, fields["agent_code"], {"business_id": business_id, **fields, "status": status})
+        for entity_id, business_id in zip(ids, business_ids, strict=True)
     ]
-    conn.execute(db.table(db.Record).insert(), values)
+    insert_new_records(conn, keys.ASSIGNMENT, branch, first_seq, rows, db.utcnow())
     return ids

@@ -189,7 +189,7 @@ def create_many(
     source: str | None = None,
 ) -> Assigned:
     """One open assignment per business by the rules of `create`, all in one transaction with
-    one row in the administration trail (the new ids and the counts; `source`: where the
+    one row in the administration trail (the counts and the change numbers; `source`: where the
     businesses were chosen, e.g. a prospect list's id). A business that already has an open
     assignment is left out and counted; one refused business refuses them all."""
     note = _check_form(NewAssignment("", form.agent_code, form.kind, form.due_on, form.note))

@@ -8,6 +8,7 @@ import getpass
 import os
 import re
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -126,6 +127,40 @@ def device_uuid(device_id: str) -> str:
         return str(uuid.UUID(device_id))
     except ValueError as error:
         raise AdminError("the device id must be a UUID") from error
+
+
+def insert_new_records(
+    conn: sa.Connection,
+    entity: str,
+    branch: str,
+    first_seq: int,
+    rows: Sequence[tuple[str, str | None, dict[str, Any]]],
+    now: dt.datetime,
+) -> None:
+    """Writes new records at once (`rows`: entity id, owner, fields), version 1, their
+    `server_seq` from `first_seq` on: the caller holds `seq_counter`'s lock and has moved it
+    to the last of them (the bulk twin of `put_record`'s create)."""
+    if not rows:
+        return
+    conn.execute(
+        db.table(db.Record).insert(),
+        [
+            {
+                "entity_id": entity_id,
+                "entity": entity,
+                "branch_code": branch,
+                "owner_code": owner,
+                "version": 1,
+                "deleted": False,
+                "fields": fields,
+                "field_versions": {},
+                "server_seq": first_seq + offset,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for offset, (entity_id, owner, fields) in enumerate(rows)
+        ],
+    )
 
 
 def put_record(

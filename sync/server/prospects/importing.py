@@ -37,7 +37,12 @@ from agent_app.domain import duplicates as rules
 from agent_app.domain.messages import Text
 from sync.server import db
 from sync.server.admin import events
-from sync.server.admin.common import FieldError, put_record, record_action
+from sync.server.admin.common import (
+    FieldError,
+    insert_new_records,
+    put_record,
+    record_action,
+)
 from sync.server.admin.review import Reviewer
 from sync.server.prospects import duplicates, mapping, reading, uploads
 from sync.server.prospects.normalise import Normaliser
@@ -291,34 +296,18 @@ def _write_records(
     conn: sa.Connection, seen: Preview, branch: str, source: str, event: str | None
 ) -> None:
     creates = [row for row in seen.rows if row.action == "create"]
-    table = db.table(db.Record)
     last = conn.execute(
         sa.text("UPDATE seq_counter SET value = value + :n WHERE id = 1 RETURNING value"),
         {"n": len(creates)},
     ).scalar_one()
     now = db.utcnow()
-    values = []
-    for offset, row in enumerate(creates):
+    records: list[tuple[str, str | None, dict[str, Any]]] = []
+    for row in creates:
         fields = dict(row.fields, status="prospect", partner_source=source)
         if event:
             fields["event_id"] = event
-        values.append(
-            {
-                "entity_id": row.business_id,
-                "entity": "business",
-                "branch_code": branch,
-                "owner_code": None,
-                "version": 1,
-                "deleted": False,
-                "fields": fields,
-                "field_versions": {},
-                "server_seq": last - len(creates) + 1 + offset,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-    if values:
-        conn.execute(table.insert(), values)
+        records.append((str(row.business_id), None, fields))
+    insert_new_records(conn, "business", branch, last - len(creates) + 1, records, now)
     pairs = [
         (row.business_id, candidate)
         for row in creates
@@ -326,6 +315,7 @@ def _write_records(
         for candidate in row.suspects[:SUSPECTS_KEPT]
     ]
     duplicates.record_new_suspects(conn, branch, pairs, now)
+    table = db.table(db.Record)
     for row in seen.rows:
         if row.action == "link" and row.business_id:
             current = conn.execute(
