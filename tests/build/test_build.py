@@ -74,5 +74,40 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     assert [p for p in (tmp_path / "home").rglob("*") if p.is_file()] == [log]
     assert log.read_text(encoding="utf-8") == out
     assert out.splitlines()[-1].endswith(f"(exit status 0); log: {log}")
+    if sys.platform.startswith("linux"):
+        _check_the_lighter_folder(internal)
     size_mb = _folder_size(folder) / 1e6
     print(f"\nbuild: {build_seconds:.0f} s, {size_mb:.0f} MB in {folder}")
+
+
+def _check_the_lighter_folder(internal: Path) -> None:
+    """Issue 15: what build.spec leaves out is absent, what the app loads is there, and every
+    Qt library a kept file links to is in the folder (nothing dangles)."""
+    from PyInstaller.depend import bindepend
+
+    qt = internal / "PySide6" / "Qt"
+    plugins = qt / "plugins"
+    for kept in (
+        "platforms/libqxcb.so",
+        "platforms/libqwayland.so",
+        "platforms/libqoffscreen.so",
+        "imageformats/libqjpeg.so",
+        "multimedia/libffmpegmediaplugin.so",
+        "printsupport/libcupsprintersupport.so",
+        "networkinformation/libqnetworkmanager.so",
+    ):
+        assert (plugins / kept).is_file(), kept
+    for gone in ("platformthemes/libqgtk3.so", "imageformats/libqpdf.so", "tls", "generic"):
+        assert not (plugins / gone).exists(), gone
+    assert not list(internal.glob("libgtk-3.so*")) and not list(internal.glob("libQt6Pdf*"))
+    assert not (internal / "mypy").exists() and not (internal / "greenlet").exists()
+    assert {p.name for p in (qt / "translations").iterdir()} <= {
+        p.name for p in (qt / "translations").glob("*_en.qm")
+    } | {p.name for p in (qt / "translations").glob("*_id.qm")}
+    assert not [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
+    names = {p.name for p in internal.rglob("*.so*")}
+    ours = ("libQt6", "libpyside6", "libshiboken6", "libav", "libsw", "libicu")
+    for library in internal.rglob("*.so*"):
+        if library.is_file() and not library.is_symlink():
+            for needed, _path in bindepend.get_imports(str(library)):
+                assert not needed.startswith(ours) or needed in names, (library, needed)
