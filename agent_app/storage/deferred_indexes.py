@@ -2,11 +2,10 @@
 
 A pull from no cursor into record tables that are empty or nearly so (`worth_deferring`)
 would otherwise update the FTS5 trigram indexes (`businesses_fts`, `enrollments_fts`, kept in
-step by the triggers of migration 0001) and a dozen secondary indexes row by row, page after
-page. Instead `defer` drops those triggers and the secondary indexes the pull itself never
-reads (`INDEXES`: not the unique ids, nor the `business_id` indexes the visit summaries and
-merges look up), and `restore` rebuilds the FTS tables from their content
-(`INSERT INTO x_fts(x_fts) VALUES('rebuild')`) and creates the indexes and triggers again.
+step by the triggers of migration 0001) row by row, page after page. Instead `defer` drops
+those triggers (and the secondary indexes named in `INDEXES`: none, measured), and `restore`
+rebuilds the FTS tables from their content (`INSERT INTO x_fts(x_fts) VALUES('rebuild')`)
+and creates the triggers again.
 
 Crash safety: `defer` writes, in the transaction that drops them, one `deferred_indexes` row
 per object with the statement that brings it back: the object's own `CREATE` text from
@@ -14,7 +13,7 @@ per object with the statement that brings it back: the object's own `CREATE` tex
 rebuild. `restore` runs those statements and deletes the rows in one transaction. A kill at
 any point leaves either the rows (and the objects missing) or neither; the store finishes the
 rebuild when it is opened next (`storage.engine.open_engine`) or when its next pull starts
-(`LocalStore.apply_pulled`), and the sync engine asks for it as soon as a pull ends, however it
+(`LocalStore.pull_started`), and the sync engine asks for it as soon as a pull ends, however it
 ends (`LocalStore.pull_ended`).
 
 While the rows are there, search must not rely on the incomplete FTS tables: `search_ready`
@@ -41,25 +40,11 @@ log = logging.getLogger("db")
 FTS = {"businesses_fts": "businesses", "enrollments_fts": "enrollments"}
 #: The triggers that keep them in step, row by row.
 TRIGGERS = tuple(f"{fts}_{suffix}" for fts in FTS for suffix in ("ai", "ad", "au"))
-#: The secondary indexes a first pull writes but never reads (measured: docs/benchmarks.md,
-#: "Issue 15: the first pull, indexes built once").
-INDEXES: tuple[str, ...] = (
-    "ix_businesses_live_name",
-    "ix_businesses_follow_up",
-    "ix_businesses_status_name",
-    "ix_businesses_sector",
-    "ix_businesses_event_id",
-    "ix_businesses_created_at",
-    "ix_businesses_nib",
-    "ix_businesses_phone",
-    "ix_businesses_region_code",
-    "ix_visits_visited_at",
-    "ix_enrollments_nik_status",
-    "ix_enrollments_status_full_name",
-    "ix_enrollments_live_full_name",
-    "ix_enrollments_event_id",
-    "ix_enrollments_submitted_at",
-)
+#: Secondary indexes deferred too. None: deferring the fifteen a first pull writes but never
+#: reads (all but the unique ids and the `business_id` ones) saved no CPU measurably on
+#: 100,000 changes, and they keep the lists fast while the pull runs (docs/benchmarks.md,
+#: "Issue 15: the first pull, indexes built once"). The mechanism takes any index's name.
+INDEXES: tuple[str, ...] = ()
 #: At most this many records already in the tables for a pull from no cursor to defer.
 NEARLY_EMPTY = 1000
 _RECORD_TABLES = ("businesses", "visits", "enrollments")

@@ -178,9 +178,16 @@ def _deferred(engine: Engine) -> int:
         return int(conn.exec_driver_sql("SELECT count(*) FROM deferred_indexes").scalar_one())
 
 
+@pytest.mark.parametrize("indexes", [(), ("ix_businesses_live_name", "ix_visits_visited_at")])
 def test_a_first_pull_leaves_the_store_a_row_by_row_pull_would(
-    tmp_path: Path, key: bytes, caplog: pytest.LogCaptureFixture
+    tmp_path: Path,
+    key: bytes,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    indexes: tuple[str, ...],
 ) -> None:
+    """With the FTS triggers alone deferred (the default), or secondary indexes too."""
+    monkeypatch.setattr(deferred_indexes, "INDEXES", indexes)
     pages = _pages()
     caplog.set_level("INFO", logger="db")
     engine = open_engine(tmp_path / "deferred.db", key)
