@@ -28,6 +28,7 @@ The cycle:
    outbox is kept. Every pull declares the optional entities this build understands
    (`SyncClient.understands`, sent as `with`); a cursor made by an older app that declared
    fewer is answered 410, so an upgraded laptop pulls from the start once and skips nothing.
+   The next page is asked for while the current one is applied (`sync.puller`).
 
 A failure the cycle cannot get past (auth, network after retries, server, protocol) is raised
 as `sync.client.SyncError` carrying the partial `CycleReport` as `error.report`; whatever was
@@ -55,6 +56,8 @@ The `LocalStore` contract (what the storage side implements; see the Protocol be
   is the record's new base_version), skipping a record that has a pending (unsettled) op, and
   store `cursor` as the new cursor.
 - ``get_cursor() -> str | None`` - the stored cursor; None before the first pull.
+- ``pull_started() -> None``, ``pull_ended() -> None`` (optional) - a pull begins; it stopped,
+  at its end or not (the app's store builds a first pull's search indexes once, there).
 - ``reset_cursor() -> None`` - forgets the cursor (the next pull starts from the beginning);
   keeps the outbox and the records.
 - ``record_clock_offset(seconds: float) -> None`` - remembers server time minus local time.
@@ -87,7 +90,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,7 @@ from sync.contract import (
     Progress,
     utc_now,
 )
+from sync.puller import Puller
 from sync.pusher import Pusher
 
 __all__ = [
@@ -315,48 +318,10 @@ class SyncEngine:
     # --- pull -----------------------------------------------------------------------------
 
     def _pull(self, report: CycleReport, notify: Progress) -> str | None:
-        """Pulls to the end (or a cancel); returns the server time of the last page.
-
-        The next page is asked for (on a helper thread) while this thread applies the
-        current one; requests still go out one at a time, in order.
-        """
-        server_time: str | None = None
-        cursor = self.store.get_cursor()
-        notify("pull", 0, None)
-        reset_done = False
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull")
-        try:
-            coming: Future[protocol.PullResponse] | None = pool.submit(
-                self.client.pull, cursor, self.pull_limit
-            )
-            while coming is not None and not self.cancelled:
-                try:
-                    page = coming.result()
-                except SyncError as error:
-                    if error.kind != "cursor_expired" or reset_done or cursor is None:
-                        raise
-                    log.info("the pull cursor expired; pulling from the start")
-                    self.store.reset_cursor()
-                    report.cursor_reset = True
-                    report.warn(WARNING_CURSOR_RESET)
-                    reset_done = True
-                    cursor = None
-                    coming = pool.submit(self.client.pull, None, self.pull_limit)
-                    continue
-                coming = (
-                    pool.submit(self.client.pull, page.next_cursor, self.pull_limit)
-                    if page.has_more
-                    else None
-                )
-                self.store.apply_pulled(page.changes, page.next_cursor)
-                server_time = page.server_time.isoformat()
-                cursor = page.next_cursor
-                report.pages += 1
-                report.pulled += len(page.changes)
-                notify("pull", report.pulled, None)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        return server_time
+        """Pulls to the end (or a cancel); returns the server time of the last page."""
+        return Puller(
+            self.client, self.store, self.cancel_event, self.pull_limit, report, notify
+        ).run()
 
     # --- offline bundle -------------------------------------------------------------------
 

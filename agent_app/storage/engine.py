@@ -25,6 +25,7 @@ from sqlalchemy import Engine, create_engine, event, pool
 from agent_app import paths
 from agent_app.domain.messages import Text
 from agent_app.errors import KnownError
+from agent_app.storage import deferred_indexes
 
 log = logging.getLogger("db")
 
@@ -135,8 +136,9 @@ def open_engine(
     Args:
         path: the database file; its folder must exist.
         key: the raw 32-byte database key (from the account's key slot).
-        migrate: run the Alembic migrations to head (off for migration tests, and for a
-            second engine on a file that is already open).
+        migrate: run the Alembic migrations to head, and build the indexes a killed first
+            pull left deferred (`deferred_indexes`); off for migration tests, and for a
+            second engine on a file that is already open.
         cache_kib: SQLite's page cache per connection (default `CACHE_KIB`, for search as
             you type; `BACKGROUND_CACHE_KIB` for an engine that serves the sync thread).
 
@@ -162,6 +164,8 @@ def open_engine(
         if migrate:
             migrate_to_head(engine)
             _ensure_sync_state(engine)
+            # A first pull killed before it built its indexes (storage.deferred_indexes).
+            deferred_indexes.restore_now(engine)
     except WrongKey:
         engine.dispose()
         log.warning("wrong key for the local database %s", path.name)

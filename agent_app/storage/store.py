@@ -26,6 +26,9 @@ as `sync.protocol` models or plain mappings:
   and takes only the server's status, review, membership number and version. Pages are
   applied parents first (businesses before visits); a visit whose business this laptop does
   not have is skipped with a warning.
+- `pull_started()`, `pull_ended()`: a pull from no cursor into (nearly) empty tables defers
+  its search and secondary indexes and builds them once when it stops, however it stops
+  (`agent_app.storage.deferred_indexes`, crash-safe).
 - `get_cursor()`, `reset_cursor()` (after `410 cursor_expired`): the cursor of the account
   the store was made for (`LocalStore(engine, agent_code)`; agents sharing a booth laptop see
   different records, so each pulls from its own), or the laptop-wide one. `record_clock_offset(s)`,
@@ -56,7 +59,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from agent_app.domain import keys
-from agent_app.storage import tables
+from agent_app.storage import deferred_indexes, tables
 from agent_app.storage.bulk import OUTBOX, group, no_fsync, plain, versions
 from agent_app.storage.pulled_changes import (
     RECONFIRMED,
@@ -243,6 +246,25 @@ class LocalStore:
                 applied = self._apply_page(uow, ordered, cursor)
         log.info("pulled %d changes, applied %d", len(changes), applied)
         return applied
+
+    def pull_started(self) -> None:
+        """A pull begins. From no cursor into (nearly) empty tables, its search and
+        secondary indexes are built once at its end (`pull_ended`) instead of row by row:
+        deferred here, in a transaction of its own. Indexes an earlier pull left deferred (it
+        was killed) are built first."""
+        first = self.get_cursor() is None
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if deferred_indexes.pending(conn):
+                deferred_indexes.restore(conn)
+            elif first and deferred_indexes.worth_deferring(conn):
+                deferred_indexes.defer(conn, now())
+            conn.commit()
+
+    def pull_ended(self) -> None:
+        """The pull stopped (at its end, a cancel or a failure): the indexes `pull_started`
+        deferred are built now."""
+        deferred_indexes.restore_now(self.engine)
 
     def _apply_page(
         self, uow: SqlUnitOfWork, ordered: Sequence[Mapping[str, Any]], cursor: str | None

@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agent_app.domain import keys
+from agent_app.storage.deferred_indexes import DeferredIndex as DeferredIndex
 from agent_app.storage.employer_tables import EmployerRegistration as EmployerRegistration
 from agent_app.storage.employer_tables import EmployerWorkerNik as EmployerWorkerNik
 from agent_app.storage.evidence_tables import ConsentText as ConsentText

@@ -8,9 +8,12 @@ app's own sync service (`agent_app.services.sync.run_cycle`) over the app's SQLC
   written to a laptop database beforehand (not timed), pushed in batches of `--batch`. The
   push phase is timed from the start of the cycle to the start of its pull (which then pulls
   the agent's own N enrollments back; the whole cycle is printed too).
-- pull: M changes (businesses and visits of the branch) seeded into the server beforehand by a
-  seeding client pushing big gzip batches (not timed), then pulled into an empty laptop
-  database by a full cycle (pages of `--pull-limit`).
+- pull: M changes of the branch, four businesses to one visit (the same fields as before),
+  written into the server's database beforehand (not timed) with the server's own bulk writer
+  (`sync.server.admin.common.insert_new_records`): the records, their `server_seq` and the
+  change feed a push of them would leave (`tests/bench/sync_seeding.py`; seeding through the
+  push judged every new name against the district's since issue 18, quadratic here), then
+  pulled into an empty laptop database by a full cycle (pages of `--pull-limit`).
 
     .venv/bin/python tests/bench/bench_sync.py --push-n 10000 --pull-n 100000 --batch 500
 
@@ -290,7 +293,7 @@ def bench_pull(
     server = Server(home, max_ops=1000).start()
     try:
         started = time.perf_counter()
-        seed_server(server.url, n)
+        seed_server(server.env["DATABASE_URL"], n)
         print(f"(seeded {n} changes on the server in {time.perf_counter() - started:.1f} s)")
         runs: dict[str, list[tuple[float, float, float, float]]] = {e: [] for e in encodings}
         for rep in range(1, reps + 1):

@@ -1,6 +1,7 @@
 """The sync benchmark's seeders (tests/bench/bench_sync.py): a laptop database with N submitted
-enrollments waiting to be pushed, and a server holding N changes of branch PLG to pull. Every
-NIK, name and phone number is synthetic."""
+enrollments waiting to be pushed, and a server database holding N changes of branch PLG to
+pull (written straight into it: see `seed_server`). Every NIK, name and phone number is
+synthetic."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from helpers.niks import nik_birth_date, synthetic_nik
 
 from agent_app.domain import contributions
 from agent_app.storage import tables, wire
 from agent_app.storage.repositories import now
 from agent_app.storage.uow import SqlUnitOfWork
-from sync import client as sync_client
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-bench-sync-1"
@@ -137,23 +138,51 @@ def _seed_ops(n: int, when: str) -> list[dict[str, Any]]:
     return ops
 
 
-def seed_server(url: str, n: int, batch: int = 1000) -> None:
-    """N changes of branch PLG (four businesses to one visit) pushed by a seeding client."""
-    client = sync_client.SyncClient(url, uuid.uuid4(), "seeder", timeout=(5, 600))
-    client.login("AGSEED", PASSWORD)
+def seed_server(database_url: str, n: int, agent_code: str = "AGSEED") -> None:
+    """N changes of branch PLG (four businesses to one visit) written straight into the
+    server's database, as a push by `agent_code` would leave them: the same records (the
+    push's server-set `registered_by` / `agent_code` added, owner `agent_code`, version 1),
+    consecutive `server_seq` in the ops' order with `seq_counter` moved past them, and
+    hence the same change feed. Written with the server's own bulk writer
+    (`sync.server.admin.common.insert_new_records`) in one transaction, `seq_counter` locked
+    first as every writer does. A push would also leave its ledger rows and the suspected
+    duplicates among the near-identical names: neither is pulled, and judging each name
+    against the district's (issue 18) made the seeding through the push quadratic (30,000
+    changes never finished)."""
+    from sync.server import config, db
+    from sync.server.admin.common import insert_new_records
+
     when = dt.datetime.now(WIB).replace(microsecond=0).isoformat()
     ops = _seed_ops(n, when)
-    device = client.device_id
-    applied = 0
-    for start in range(0, len(ops), batch):
-        answer = client.push(
-            {
-                "protocol_version": 1,
-                "device_id": device,
-                "batch_id": str(uuid.uuid4()),
-                "ops": ops[start : start + batch],
-            }
-        )
-        applied += sum(r.status == "applied" for r in answer.results)
-    if applied != n:
-        raise SystemExit(f"seeding: only {applied} of {n} applied")
+    settings = config.Settings.from_env({"DATABASE_URL": database_url})
+    engine = db.make_engine(settings)
+    try:
+        with engine.begin() as conn:
+            last = conn.execute(
+                sa.text("UPDATE seq_counter SET value = value + :n WHERE id = 1 RETURNING value"),
+                {"n": len(ops)},
+            ).scalar_one()
+            first = last - len(ops) + 1
+            now = db.utcnow()
+            # Runs of one entity (four businesses, then their visit) keep the ops' seq order.
+            start = 0
+            while start < len(ops):
+                entity = ops[start]["entity"]
+                end = start
+                while end < len(ops) and ops[end]["entity"] == entity:
+                    end += 1
+                rows = [
+                    (op["entity_id"], agent_code, _server_fields(entity, op["fields"], agent_code))
+                    for op in ops[start:end]
+                ]
+                insert_new_records(conn, entity, "PLG", first + start, rows, now)
+                start = end
+    finally:
+        engine.dispose()
+
+
+def _server_fields(entity: str, fields: dict[str, Any], agent_code: str) -> dict[str, Any]:
+    """The fields the push's create stores (`sync.server.push.edits.create`)."""
+    if entity == "business":
+        return {**fields, "registered_by": agent_code}
+    return {**fields, "agent_code": agent_code}

@@ -15,6 +15,8 @@ from agent_app.storage.repositories.sql import (
     OPEN_BUSINESS,
     assign,
     chunks,
+    fts_ready,
+    like_any,
     live,
     now,
     on_days,
@@ -121,7 +123,13 @@ class BusinessRepository:
         t = tables.Business
         where: list[sa.ColumnElement[bool]] = [live(t)]
         if flt.text.strip():
-            where += text_filter(flt.text, "businesses_fts", t.pk, (t.name, t.owner_name))
+            where += text_filter(
+                flt.text,
+                "businesses_fts",
+                t.pk,
+                (t.name, t.owner_name),
+                indexed=fts_ready(self.session, "businesses_fts"),
+            )
         if flt.status:
             where.append(t.status == flt.status)
         if flt.sector:
@@ -210,10 +218,7 @@ class BusinessRepository:
             any_of.append(t.region_code == district)
             any_of.append(sa.and_(t.region_code >= district + ".", t.region_code < district + "/"))
         if name_words:
-            query = " OR ".join('"' + w.replace('"', '""') + '"' for w in name_words)
-            fts = sa.table("businesses_fts", sa.column("rowid", sa.Integer))
-            match = sa.literal_column("businesses_fts").op("MATCH")(query)
-            named: sa.ColumnElement[bool] = t.pk.in_(sa.select(fts.c.rowid).where(match))
+            named = self._named(name_words)
             if district:
                 no_district = sa.or_(t.region_code.is_(None), ~t.region_code.like("%.%.%"))
                 named = sa.and_(no_district, named)
@@ -222,3 +227,14 @@ class BusinessRepository:
             return []
         stmt = sa.select(*row_columns(rows.BusinessBrief, t)).where(live(t), sa.or_(*any_of))
         return [rows.BusinessBrief(*r) for r in self.session.execute(stmt)]
+
+    def _named(self, name_words: Sequence[str]) -> sa.ColumnElement[bool]:
+        """The businesses whose name or owner holds one of `name_words` (the trigram index;
+        LIKE while a first pull has not built it: `fts_ready`)."""
+        t = tables.Business
+        if not fts_ready(self.session, "businesses_fts"):
+            return sa.or_(*(like_any(w, (t.name, t.owner_name)) for w in name_words))
+        query = " OR ".join('"' + w.replace('"', '""') + '"' for w in name_words)
+        fts = sa.table("businesses_fts", sa.column("rowid", sa.Integer))
+        match = sa.literal_column("businesses_fts").op("MATCH")(query)
+        return t.pk.in_(sa.select(fts.c.rowid).where(match))

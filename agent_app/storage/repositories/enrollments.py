@@ -15,6 +15,7 @@ from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     assign,
     chunks,
+    fts_ready,
     live,
     now,
     on_days,
@@ -122,7 +123,13 @@ class EnrollmentRepository:
         t = tables.Enrollment
         where: list[sa.ColumnElement[bool]] = [live(t)]
         if flt.text.strip():
-            where += text_filter(flt.text, "enrollments_fts", t.pk, (t.full_name, t.nik))
+            where += text_filter(
+                flt.text,
+                "enrollments_fts",
+                t.pk,
+                (t.full_name, t.nik),
+                indexed=fts_ready(self.session, "enrollments_fts"),
+            )
         if flt.status:
             where.append(t.status == flt.status)
         if flt.event_id:

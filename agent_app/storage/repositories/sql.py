@@ -10,7 +10,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from agent_app.domain import clock, keys, records
-from agent_app.storage import rows, tables
+from agent_app.storage import deferred_indexes, rows, tables
 from sync import protocol
 
 ACTIVE_ENROLLMENT = (
@@ -92,7 +92,7 @@ def _like_escape(word: str) -> str:
 
 
 def text_filter(
-    text: str, fts_table: str, pk: Any, columns: Sequence[Any]
+    text: str, fts_table: str, pk: Any, columns: Sequence[Any], *, indexed: bool = True
 ) -> list[sa.ColumnElement[bool]]:
     """Conditions for a search text (every word must match).
 
@@ -101,13 +101,19 @@ def text_filter(
     so a query made only of shorter words matches the start of the first column (the name, by
     its index; "pe" finds "Pempek ..."), and short words beside a long one match anywhere in
     the rows the long word found.
+
+    `indexed` False (`fts_ready`: a first pull has not built the index yet): every word is
+    matched with LIKE anywhere in any of `columns` instead (slower; diacritics not folded),
+    so no record is missed.
     """
     conditions: list[sa.ColumnElement[bool]] = []
     # Control characters (a NUL above all) cannot be typed and break FTS5 queries.
     words = "".join(ch if ch.isprintable() else " " for ch in text).split()
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
-    if long_words:
+    if long_words and not indexed:
+        short_words = words  # each anywhere, as the index would find it
+    elif long_words:
         query = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
         fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
         match = sa.literal_column(fts_table).op("MATCH")(query)
@@ -116,9 +122,19 @@ def text_filter(
         first = short_words.pop(0)
         conditions.append(columns[0].like(_like_escape(first) + "%", escape="\\"))
     for word in short_words:
-        pattern = "%" + _like_escape(word) + "%"
-        conditions.append(sa.or_(*(c.like(pattern, escape="\\") for c in columns)))
+        conditions.append(like_any(word, columns))
     return conditions
+
+
+def fts_ready(session: Any, fts_table: str) -> bool:
+    """Whether `fts_table` is complete (no first pull is still deferring it)."""
+    return deferred_indexes.search_ready(session.connection(), fts_table)
+
+
+def like_any(word: str, columns: Sequence[Any]) -> sa.ColumnElement[bool]:
+    """`word` anywhere in any of `columns` (LIKE, its wildcards escaped)."""
+    pattern = "%" + _like_escape(word) + "%"
+    return sa.or_(*(c.like(pattern, escape="\\") for c in columns))
 
 
 def audit_ops(entity: Any, audit: bool) -> sa.ColumnElement[bool]:
