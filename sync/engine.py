@@ -155,7 +155,8 @@ class SyncEngine:
         store: the laptop's `LocalStore`.
         clock: the local time now (aware); tests shift it to fake a wrong laptop clock.
         cancel: an event that stops the cycle between batches and pages when set.
-        pull_limit: changes asked for per pull page (1..1000).
+        pull_limit: changes asked for per pull page; at most the server's `max_pull_limit`
+            (1000 when its config does not say).
         batch_size: a cap on ops per batch below the server's `max_ops_per_batch`.
     """
 
@@ -319,9 +320,10 @@ class SyncEngine:
 
     def _pull(self, report: CycleReport, notify: Progress) -> str | None:
         """Pulls to the end (or a cancel); returns the server time of the last page."""
-        return Puller(
-            self.client, self.store, self.cancel_event, self.pull_limit, report, notify
-        ).run()
+        config = self.last_config
+        cap = (config.max_pull_limit if config else None) or protocol.LEGACY_PULL_LIMIT
+        limit = max(1, min(self.pull_limit, cap))
+        return Puller(self.client, self.store, self.cancel_event, limit, report, notify).run()
 
     # --- offline bundle -------------------------------------------------------------------
 

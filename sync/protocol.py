@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.metadata
 import json
-import platform
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from packaging.version import InvalidVersion, Version
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
+from sync import app_versions as _versions
 from sync import participants_wire as _checks
 
 Entity = Literal[
@@ -151,6 +148,12 @@ class LoginResponse(_Model):
 # --- config / health ------------------------------------------------------------------------
 
 
+#: The largest `limit` of a pull (`GET /v1/sync/pull`) this code serves, and the cap of a
+#: server whose config does not say (`SyncConfig.max_pull_limit`, absent before issue 15).
+MAX_PULL_LIMIT = 5000
+LEGACY_PULL_LIMIT = 1000
+
+
 class SyncConfig(_Model):
     protocol_version: int
     protocol_minor: int | None = Field(
@@ -158,6 +161,10 @@ class SyncConfig(_Model):
     )
     max_ops_per_batch: int
     max_body_bytes: int = Field(description="The cap on the decompressed request body.")
+    max_pull_limit: int | None = Field(
+        default=None,
+        description="The largest `limit` a pull takes (absent: 1000, the cap before it).",
+    )
     max_attachment_bytes: int | None = Field(
         default=None,
         description="1.1: the largest attachment `PUT /v1/attachments/{sha256}` takes "
@@ -181,56 +188,14 @@ class SyncConfig(_Model):
     )
 
 
-# --- app versions and the User-Agent (1.1) -------------------------------------------------
-
-#: The product name of the app's `User-Agent`: `perisai-agent/<version> (<platform>)`.
-APP_PRODUCT = "perisai-agent"
-#: The oldest app a server serves unless told otherwise: the first release (it sent no
-#: User-Agent of its own).
-OLDEST_APP_VERSION = "0.1.0"
-#: Error code (HTTP 426) of a push from an app below the server's `min_app_version`.
-APP_TOO_OLD = "app_too_old"
-_APP_USER_AGENT = re.compile(rf"^{APP_PRODUCT}/(\S+)")
-
-
-def installed_app_version() -> str:
-    """The version of the installed distribution (`perisai-agent`, the app's and the server's
-    one package; `agent_app.__version__` is its source), or "unknown" outside an install.
-    `sync` reads it from the metadata: its laptop side never imports `agent_app`, the
-    server only `agent_app.domain`."""
-    try:
-        return importlib.metadata.version("perisai-agent")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"  # not a version: never taken for an old app
-
-
-def user_agent(app_version: str) -> str:
-    """The app's `User-Agent`: its version and the platform (system, release, machine; never
-    the host or user name), e.g. `perisai-agent/0.1.0 (Windows 10; AMD64)`."""
-    system = " ".join(p for p in (platform.system(), platform.release()) if p) or "unknown"
-    machine = platform.machine() or "unknown"
-    return f"{APP_PRODUCT}/{app_version} ({system}; {machine})"
-
-
-def app_version_of(agent: str | None) -> Version | None:
-    """The app version a `User-Agent` names, or None when it is not the app's (a browser, a
-    script, an app older than the User-Agent) or its version does not parse."""
-    found = _APP_USER_AGENT.match(agent or "")
-    if not found:
-        return None
-    try:
-        return Version(found.group(1))
-    except InvalidVersion:
-        return None
-
-
-def is_older(version: str, than: str) -> bool:
-    """Whether app `version` is older than `than` (PEP 440 order; False if either does not
-    parse: an unreadable announcement never locks anyone out)."""
-    try:
-        return Version(version) < Version(than)
-    except InvalidVersion:
-        return False
+# App versions and the User-Agent (1.1), kept in `sync.app_versions`.
+APP_PRODUCT = _versions.APP_PRODUCT
+APP_TOO_OLD = _versions.APP_TOO_OLD
+OLDEST_APP_VERSION = _versions.OLDEST_APP_VERSION
+app_version_of = _versions.app_version_of
+installed_app_version = _versions.installed_app_version
+is_older = _versions.is_older
+user_agent = _versions.user_agent
 
 
 class Health(_Model):

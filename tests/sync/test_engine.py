@@ -211,6 +211,29 @@ def test_pull_hands_each_page_with_its_cursor_to_the_store(make_client):
     assert abs((last - dt.datetime.now(dt.UTC)).total_seconds()) < 60
 
 
+def test_pull_pages_stay_within_the_servers_cap(make_client, monkeypatch):
+    """The laptop asks for pages as big as the server's `max_pull_limit` allows (a bigger
+    `limit` is a 400), and 1000 from a server whose config does not say (before issue 15)."""
+    engine, _ = engine_for(make_client, "AG900", pull_limit=10_000)
+    asked: list[int] = []
+    real_pull, real_config = engine.client.pull, engine.client.config
+
+    def pull(cursor=None, limit=500):
+        asked.append(limit)
+        return real_pull(cursor, limit)
+
+    monkeypatch.setattr(engine.client, "pull", pull)
+    engine.run_cycle()
+    assert asked == [protocol.MAX_PULL_LIMIT]
+
+    def older_config():
+        return real_config().model_copy(update={"max_pull_limit": None})
+
+    monkeypatch.setattr(engine.client, "config", older_config)
+    engine.run_cycle()
+    assert asked[1:] == [protocol.LEGACY_PULL_LIMIT]
+
+
 def test_an_expired_cursor_resets_and_pulls_from_the_start(make_client, server):
     engine, store = engine_for(make_client, "AG003")
     engine.run_cycle()

@@ -62,7 +62,7 @@ def run_cycle(
     cancel: threading.Event | None = None,
     client_options: Mapping[str, Any] | None = None,
     batch_size: int | None = None,
-    pull_limit: int = 1000,
+    pull_limit: int = protocol.MAX_PULL_LIMIT,
 ) -> SyncReport:
     """One sync cycle (push, then pull) for the actor; see `sync.engine.SyncEngine`.
 

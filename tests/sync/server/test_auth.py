@@ -45,6 +45,7 @@ def test_login_answer(world: World) -> None:
         "protocol_minor",
         "max_ops_per_batch",
         "max_body_bytes",
+        "max_pull_limit",
         "max_attachment_bytes",
         "min_app_version",
         "latest_app_version",
@@ -52,6 +53,7 @@ def test_login_answer(world: World) -> None:
         "entities",
     }
     assert config.json()["protocol_minor"] == 1
+    assert config.json()["max_pull_limit"] == 5000
 
 
 def test_wrong_password_and_unknown_agent_are_401(world: World) -> None:

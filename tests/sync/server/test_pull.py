@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from srv_support import World, business_fields, enrollment_fields, op, visit_fields
 
+from sync import protocol
 from sync.server import admin, meta
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -93,7 +94,7 @@ def test_bad_cursor_and_limit_are_400(world: World) -> None:
         {"cursor": "garbage"},
         {"cursor": "eyJlIjoxfQ.abc"},
         {"limit": 0},
-        {"limit": 1001},
+        {"limit": protocol.MAX_PULL_LIMIT + 1},
         {"limit": "many"},
     ):
         response = a1.client.get("/v1/sync/pull", headers=a1.headers, params=params)

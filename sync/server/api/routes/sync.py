@@ -41,6 +41,7 @@ def sync_config(
             "max_attachment_bytes": settings.max_attachment_bytes,
             "max_ops_per_batch": settings.max_ops_per_batch,
             "max_body_bytes": settings.max_body_bytes,
+            "max_pull_limit": protocol.MAX_PULL_LIMIT,
             "server_time": server_time(),
             "entities": list(typing.get_args(protocol.Entity)),
             "min_app_version": settings.min_app_version,
@@ -95,7 +96,7 @@ def _push_batch(
 def sync_pull(
     request: Request,
     cursor: str | None = Query(default=None, max_length=512),
-    limit: int = Query(default=500, ge=1, le=1000),
+    limit: int = Query(default=500, ge=1, le=protocol.MAX_PULL_LIMIT),
     with_: list[str] = Query(  # noqa: B008
         default=[],
         alias="with",
