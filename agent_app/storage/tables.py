@@ -41,6 +41,7 @@ from agent_app.storage.employer_tables import EmployerRegistration as EmployerRe
 from agent_app.storage.employer_tables import EmployerWorkerNik as EmployerWorkerNik
 from agent_app.storage.evidence_tables import ConsentText as ConsentText
 from agent_app.storage.evidence_tables import StoredAttachment as StoredAttachment
+from agent_app.storage.table_base import ATTENTION_SQL as ATTENTION_SQL
 from agent_app.storage.table_base import LIVE_SQL as LIVE_SQL
 from agent_app.storage.table_base import NAMING_CONVENTION as NAMING_CONVENTION
 from agent_app.storage.table_base import OPEN_BUSINESS_SQL as OPEN_BUSINESS_SQL
@@ -241,6 +242,7 @@ class Enrollment(SyncedMixin, Base):
         Index(None, "nik", "status"),
         Index(None, "status", "full_name"),
         Index("ix_enrollments_live_full_name", "full_name", sqlite_where=text(LIVE_SQL)),
+        Index("ix_enrollments_attention", "sync_state", sqlite_where=text(ATTENTION_SQL)),
         Index(None, "event_id"),
         Index(None, "business_id"),
         Index(None, "submitted_at"),

@@ -13,6 +13,7 @@ from agent_app.domain import clock, keys, records
 from agent_app.storage import rows, tables, wire
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
+    ATTENTION,
     assign,
     chunks,
     fts_ready,
@@ -112,7 +113,7 @@ class EnrollmentRepository:
             live(t),
             sa.or_(
                 t.status == keys.EnrollmentStatus.NEEDS_CORRECTION.value,
-                t.sync_state.in_(("rejected", "conflict")),
+                ATTENTION,  # sync_state refused or in conflict: its partial index
             ),
         )
         if agent_code:

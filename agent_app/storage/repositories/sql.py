@@ -19,9 +19,11 @@ ACTIVE_ENROLLMENT = (
     keys.EnrollmentStatus.NEEDS_CORRECTION.value,
 )
 UNSETTLED_OP = ("pending", "sent")
-#: The partial indexes' WHERE terms, word for word (tables.LIVE_SQL, tables.OPEN_BUSINESS_SQL).
+#: The partial indexes' WHERE terms, word for word (tables.LIVE_SQL, OPEN_BUSINESS_SQL,
+#: ATTENTION_SQL).
 # (a TextClause: a Boolean literal_column would get "= 1" appended, which the index lacks)
 OPEN_BUSINESS = cast("sa.ColumnElement[bool]", sa.text(tables.OPEN_BUSINESS_SQL))
+ATTENTION = cast("sa.ColumnElement[bool]", sa.text(tables.ATTENTION_SQL))
 
 
 def live(table: Any) -> sa.ColumnElement[bool]:
