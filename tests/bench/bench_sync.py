@@ -352,7 +352,9 @@ def main() -> None:
     parser.add_argument("--push-n", type=int, default=10_000)
     parser.add_argument("--pull-n", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--pull-limit", type=int, default=5000, help="the app asks for 5,000 (issue 15)")
+    parser.add_argument(
+        "--pull-limit", type=int, default=5000, help="the app asks for 5,000 (issue 15)"
+    )
     parser.add_argument("--only", choices=("push", "pull"))
     parser.add_argument("--reps", type=int, default=3, help="runs of each; medians printed")
     parser.add_argument(
