@@ -305,7 +305,7 @@ def nik(value: Any) -> Text | None:
     # ASCII digits only: str.isdigit() also takes Arabic-Indic or full-width digits.
     if isinstance(value, str) and not _NIK_DIGITS.fullmatch(value):
         return Text.of("A NIK must be 16 digits.")
-    return from_domain(identity.parse_nik)(value)
+    return from_domain(identity.check_nik)(value)
 
 
 _NPWP_DIGITS = re.compile(r"[0-9]{16}", re.ASCII)
