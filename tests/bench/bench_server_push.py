@@ -9,7 +9,12 @@ TEST_DATABASE_URL or --pg-url is given, on PostgreSQL (fsync on: the server's de
     .venv/bin/python tests/bench/bench_server_push.py --n 10000 50000 --batch 500
     .venv/bin/python tests/bench/bench_server_push.py --pg-url postgresql+psycopg://...
 
-The last lines read `server_push db=... n=... batch=... seconds=... ops_per_s=...`.
+The last lines read `server_push db=... n=... batch=... seconds=... ops_per_s=...`, with the
+CPU seconds the push took in this client process, in the server process and (PostgreSQL) in
+the database's backends serving the bench's database (`pg_cpu_s`, read from /proc while the
+bench's connections are open): on a shared machine the steadier figures. `--profile DIR`
+records the server process with py-spy during the push (pip install py-spy): a collapsed-
+stack file per run, and its hottest functions printed.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from helpers.niks import nik_birth_date, synthetic_nik  # noqa: E402
 from helpers.servers import free_port  # noqa: E402
 
 from agent_app.domain import contributions  # noqa: E402
+from tests.bench.push_measure import Backends, Profile, cpu_seconds  # noqa: E402
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-bench-1"
@@ -239,6 +245,8 @@ def bench_one(
     use_gzip: bool,
     workers: int,
     clients: int = 1,
+    backends: Backends | None = None,
+    profile: str | None = None,
 ) -> float:
     home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
     port = free_port()
@@ -253,7 +261,13 @@ def bench_one(
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         if use_gzip:
             headers["Content-Encoding"] = "gzip"
+        backends = backends or Backends(None, None)
+        spy = Profile(profile, server.pid, label)
+        cpu, server_cpu, pg_cpu = time.process_time(), cpu_seconds(server.pid), backends.mark()
         applied, seconds = _push_all(base, bodies, headers, clients)
+        cpu, server_cpu = time.process_time() - cpu, cpu_seconds(server.pid) - server_cpu
+        pg_cpu = backends.mark() - pg_cpu
+        spy.stop()
         if applied != n:
             raise SystemExit(f"only {applied} of {n} ops applied")
         rate = n / seconds
@@ -262,6 +276,7 @@ def bench_one(
             f"server_push db={label} n={n} batch={batch} gzip={use_gzip} "
             f"workers={workers} clients={clients} "
             f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f} "
+            f"client_cpu_s={cpu:.2f} server_cpu_s={server_cpu:.2f} pg_cpu_s={pg_cpu:.2f} "
             f"pull_changes={pulled} pull_seconds={pull_seconds:.2f}",
             flush=True,
         )
@@ -287,6 +302,7 @@ def main() -> None:
         help="concurrent connections pushing (1: one laptop, batch after batch)",
     )
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--profile", help="py-spy the server during the push into this folder")
     args = parser.parse_args()
     targets: list[tuple[str, Any]] = []
     if not args.no_sqlite:
@@ -306,6 +322,7 @@ def main() -> None:
                         args.gzip,
                         args.workers,
                         args.clients,
+                        profile=args.profile,
                     )
                     continue
                 import sqlalchemy as sa
@@ -319,9 +336,21 @@ def main() -> None:
                     .set(database=name)
                     .render_as_string(hide_password=False)
                 )
+                backends = Backends(pg_url, name)
                 try:
-                    bench_one(url, label, n, args.batch, args.gzip, args.workers, args.clients)
+                    bench_one(
+                        url,
+                        label,
+                        n,
+                        args.batch,
+                        args.gzip,
+                        args.workers,
+                        args.clients,
+                        backends,
+                        args.profile,
+                    )
                 finally:
+                    backends.close()
                     with admin.connect() as conn:
                         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                     admin.dispose()

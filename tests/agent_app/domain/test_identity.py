@@ -147,3 +147,34 @@ def test_region_codes():
         assert identity.is_region_code(good)
     for bad in ("1671", "16.7", "16.71.03.10", "", "16.71.03.1001.1"):
         assert not identity.is_region_code(bad)
+
+
+def _refusal(parse, text):
+    try:
+        parse(text, today=TODAY)
+    except identity.InvalidNik as error:
+        return error.code
+    return None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1671030509990001",  # valid
+        "1671034509990001",  # valid, a woman
+        "16710305099900",  # too short
+        "9971030509990001",  # no such province
+        "1600030509990001",  # regency 00
+        "1671033209990001",  # day 32
+        "1671030509990000",  # serial 0000
+        "1671.03.050999.0001",  # separators
+        "abc",
+    ],
+)
+def test_check_nik_refuses_what_parse_nik_refuses_with_the_same_reason(text):
+    assert _refusal(identity.check_nik, text) == _refusal(identity.parse_nik, text)
+
+
+@given(st.text(alphabet="0123456789", min_size=16, max_size=16))
+def test_check_nik_agrees_with_parse_nik_on_any_sixteen_digits(text):
+    assert _refusal(identity.check_nik, text) == _refusal(identity.parse_nik, text)

@@ -213,3 +213,27 @@ def test_multi_line_fields_take_newlines_and_tabs(validate, fields):
 def test_single_line_fields_numbers_and_dates_refuse_the_rest(validate, fields):
     [problem] = validate(fields, partial=True)
     assert problem.field == next(iter(fields)) and problem.code == "invalid_field"
+
+
+NOT_MOBILE = "A mobile number starts with 08, 628 or +628 and has 10 to 13 digits."
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("+6281234567890", None),
+        (None, "Must be text."),
+        (81234567890, "Must be text."),
+        ("081234567890", "The mobile number must be +628...."),
+        ("6281234567890", "The mobile number must be +628...."),
+        ("+62 812-3456-7890", "The mobile number must be +628...."),
+        ("", NOT_MOBILE),
+        ("+62212345678", NOT_MOBILE),
+        ("+62812345678901234", NOT_MOBILE),
+    ],
+)
+def test_the_phone_check_refuses_what_is_not_an_e164_mobile_number_with_its_reason(value, message):
+    problem = validation.checks.e164_phone(value)
+    assert (problem.en if problem else None) == message
+    if problem is not None:
+        assert problem.id and problem.id != problem.en
