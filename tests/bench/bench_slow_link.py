@@ -134,7 +134,7 @@ def main() -> None:
         pushes: list[tuple[float, int]] = []
         pulls: list[tuple[float, int]] = []
         try:
-            seed_server(source.url, args.pull_n)
+            seed_server(source.env["DATABASE_URL"], args.pull_n)
             for rep in range(1, args.reps + 1):
                 pushes.append(push_once(work, template, seeder.key, args.push_n, args.batch, link))
                 pulls.append(pull_once(source, work / f"pull-{rep}.db", args.pull_n, link))
