@@ -8,6 +8,11 @@ tenth have a look-alike name in the same district.
 
     .venv/bin/python tests/bench/bench_business_push.py --existing 5000 --n 500 --repeat 3
     .venv/bin/python tests/bench/bench_business_push.py --pg-url "$TEST_DATABASE_URL"
+    .venv/bin/python tests/bench/bench_business_push.py --numbered --existing 30000
+
+`--numbered` is the pathological case (issue 15): every business of the branch, and every new
+one, is "Usaha Uji N" in one district (a market's numbered kiosks; a hostile agent): each name
+is like thousands of others. `--modes` picks the modes run (`without,with` by default).
 
 The last lines read `business_push db=... existing=... n=... mode=... seconds=... pairs=...`.
 """
@@ -151,7 +156,19 @@ def _name(i: int) -> str:
 ONE_DISTRICT: list[str] = []
 
 
+#: Set by `--numbered`: every name "Usaha Uji N", every business in the first district.
+NUMBERED: list[bool] = []
+
+
 def _fields(i: int, phone: int, name: str | None = None) -> dict[str, Any]:
+    if NUMBERED:
+        return {
+            "name": name or f"Usaha Uji {i + 1}",
+            "owner_name": f"Pemilik {i}",
+            "phone": f"+62812{phone:08d}",
+            "region_code": DISTRICTS[0],
+            "status": "prospect",
+        }
     return {
         "name": name or _name(i),
         "owner_name": f"Pemilik {i}",
@@ -186,7 +203,7 @@ def _new_businesses(existing: int, n: int, offset: int, one_district: bool) -> l
         i = offset + k
         if k % 10 == 0 and existing:
             items.append(_fields(i, (k * 7) % existing))  # an existing phone
-        elif k % 10 == 1 and existing:
+        elif k % 10 == 1 and existing and not NUMBERED:
             j = (k * 13) % existing
             items.append(_fields(j, 50_000_000 + i, _name(j) + " 2"))  # a look-alike
         else:
@@ -203,7 +220,9 @@ class _Nothing(suspects.Finder):
         return None
 
 
-def _run(url: str, existing: int, n: int, mode: str, one_district: bool) -> tuple[float, int]:
+def _run(
+    url: str, existing: int, n: int, mode: str, one_district: bool
+) -> tuple[float, float, int]:
     engine = db.make_engine(config.Settings(database_url=url))
     migrate.upgrade(engine)
     admin.create_branch(engine, "PLG", "Palembang", "16.71", "Asia/Jakarta")
@@ -220,9 +239,9 @@ def _run(url: str, existing: int, n: int, mode: str, one_district: bool) -> tupl
         suspects.Finder = _Nothing  # type: ignore[misc]
     try:
         ops = _ops(_new_businesses(existing, n, existing, one_district))
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         results = apply_batch(engine, caller, ops)
-        seconds = time.perf_counter() - began
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     finally:
         suspects.Finder = real  # type: ignore[misc]
     assert all(outcome.status == "applied" for _, outcome in results)
@@ -230,7 +249,7 @@ def _run(url: str, existing: int, n: int, mode: str, one_district: bool) -> tupl
         pairs = conn.execute(sa.select(sa.func.count()).select_from(db.table(BusinessDuplicate)))
         found = int(pairs.scalar_one())
     engine.dispose()
-    return seconds, found
+    return seconds, cpu, found
 
 
 def main() -> None:
@@ -240,24 +259,28 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--one-district", action="store_true", help="new ones in one district")
     parser.add_argument("--pg-url", default=None, help="a PostgreSQL server's admin URL")
+    parser.add_argument("--numbered", action="store_true", help='every name "Usaha Uji N"')
+    parser.add_argument("--modes", default="without,with")
     args = parser.parse_args()
+    NUMBERED[:] = [True] if args.numbered else []
     for existing in args.existing:
-        for mode in ("without", "with"):
-            times, pairs = [], 0
+        for mode in args.modes.split(","):
+            times, cpus, pairs = [], [], 0
             for _ in range(args.repeat):
                 if args.pg_url:
                     with scratch_database(args.pg_url, "perisai_bench") as url:
-                        seconds, pairs = _run(url, existing, args.n, mode, args.one_district)
+                        seconds, cpu, pairs = _run(url, existing, args.n, mode, args.one_district)
                 else:
                     with tempfile.TemporaryDirectory() as folder:
                         url = f"sqlite:///{folder}/server.sqlite3"
-                        seconds, pairs = _run(url, existing, args.n, mode, args.one_district)
+                        seconds, cpu, pairs = _run(url, existing, args.n, mode, args.one_district)
                 times.append(seconds)
+                cpus.append(cpu)
             db_name = "postgresql" if args.pg_url else "sqlite"
             print(
                 f"business_push db={db_name} existing={existing} n={args.n} mode={mode} "
-                f"one_district={args.one_district} "
-                f"seconds={statistics.median(times):.3f} "
+                f"one_district={args.one_district} numbered={args.numbered} "
+                f"seconds={statistics.median(times):.3f} cpu={statistics.median(cpus):.3f} "
                 f"all={','.join(f'{t:.3f}' for t in times)} pairs={pairs}",
                 flush=True,
             )

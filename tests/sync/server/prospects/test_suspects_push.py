@@ -139,3 +139,24 @@ def test_the_near_index_answers_as_the_whole_branch(world: World) -> None:
             )
     found = {pair[0] for pair in finder.pairs}
     assert found == {"p1", "p2", "p3"} and len(made) == 25
+
+
+def test_the_near_read_is_bounded_to_the_newest_but_keeps_the_same_phone(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `NEAR_LIMIT` a district's older names are not read; a business of the same phone
+    (or NIB) still is, oldest first; only the four key fields are read."""
+    a1, _, _ = world.standard()
+    made = [
+        create(a1, f"Usaha Uji {i}", region_code="16.71.03", phone=phone)
+        for i, phone in enumerate(["+6281200000001", None, None, None, None, None])
+    ]
+    create(a1, "Usaha Lain", region_code="16.71.05")  # another district: not near
+    monkeypatch.setattr(sdup, "NEAR_LIMIT", 3)
+    probe = duplicates.BusinessKey("p", "Usaha Uji", phone="+6281200000001", region_code="16.71.03")
+    with world.engine.connect() as conn:
+        near = list(sdup.near_keys(conn, "PLG", sdup.Near.of([probe])))
+    assert [key.id for key in near] == [made[0], *made[-3:]]
+    assert near[0] == duplicates.BusinessKey(
+        made[0], "Usaha Uji 0", phone="+6281200000001", region_code="16.71.03"
+    )
