@@ -9,6 +9,11 @@ will create or change (`expect`), and adds each business it creates to that inde
 district). A business whose name, phone, NIB or region an update changed is judged again; its
 new key is compared apart (`duplicates.find`), since the index holds its old one. A pair
 already kept (open, merged or dismissed: a dismissed pair never comes back) is left as it is.
+
+The work is bounded whatever the names (issue 15): a batch reads at most
+`duplicates.NEAR_LIMIT` businesses for names (the newest; NIBs and phones apart), and one
+create scores at most `agent_app.domain.duplicates.PROBE_LIMIT` names a probe (their
+docstrings say what is given up past the bounds; no realistic branch reaches them).
 """
 
 from __future__ import annotations
