@@ -172,11 +172,12 @@ class Index:
     The work of one `find` is bounded whatever the names (issue 15): a probe scores at most
     `PROBE_LIMIT` names, walking the rarest trigrams first, and a NIB, a phone or an identical
     name (looked up directly, never scored) gives at most `SAME_KEY_LIMIT` businesses each, the
-    oldest. Below these bounds (every realistic branch: see docs/benchmarks.md) the answer is
-    exactly `find`'s. When a probe reaches its bound, the names it did not score are given up:
-    a similar (not identical) name that shares with the new one only trigrams that thousands of
-    other names share may be missed; an identical name never is (up to `SAME_KEY_LIMIT`), and
-    every candidate returned is a true one with its true score."""
+    oldest. Below these bounds the answer is exactly `find`'s (on the benchmark's crowded
+    branch, where some probes reach the bound, no answer changed: docs/benchmarks.md). When
+    a probe reaches its bound, the names it did not score are given up: a similar (not
+    identical) name that shares with the new one only trigrams that thousands of other names
+    share may be missed; an identical name never is (up to `SAME_KEY_LIMIT`), and every
+    candidate returned is a true one with its true score."""
 
     def __init__(self, existing: Iterable[BusinessKey] = ()) -> None:
         self._order: dict[str, int] = {}

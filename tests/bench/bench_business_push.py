@@ -13,6 +13,7 @@ tenth have a look-alike name in the same district.
 `--numbered` is the pathological case (issue 15): every business of the branch, and every new
 one, is "Usaha Uji N" in one district (a market's numbered kiosks; a hostile agent): each name
 is like thousands of others. `--modes` picks the modes run (`without,with` by default).
+`--compare-bound` compares the new names' candidates with and without `PROBE_LIMIT` instead.
 
 The last lines read `business_push db=... existing=... n=... mode=... seconds=... pairs=...`.
 """
@@ -36,6 +37,7 @@ sys.path.insert(0, str(REPO / "tests"))
 import sqlalchemy as sa  # noqa: E402
 from helpers.databases import scratch_database  # noqa: E402
 
+from agent_app.domain import duplicates  # noqa: E402
 from sync import protocol  # noqa: E402
 from sync.server import admin, config, db, migrate  # noqa: E402
 from sync.server.prospects import suspects  # noqa: E402
@@ -252,6 +254,26 @@ def _run(
     return seconds, cpu, found
 
 
+def _compare_bound(existing: int, one_district: bool) -> None:
+    """The 500 new names' candidates (`duplicates.Index.find`, the domain alone) with the
+    probe's bound and without it: how many of the lists differ."""
+    keys = [
+        duplicates.BusinessKey(f"e{i}", f["name"], phone=f["phone"], region_code=f["region_code"])
+        for i, f in ((i, _fields(i, i)) for i in range(existing))
+    ]
+    index, bound = duplicates.Index(keys), duplicates.PROBE_LIMIT
+    differ = 0
+    for k, f in enumerate(_new_businesses(existing, 500, existing, one_district)):
+        key = duplicates.BusinessKey(
+            f"n{k}", f["name"], phone=f["phone"], region_code=f["region_code"]
+        )
+        bounded = index.find(key)
+        duplicates.PROBE_LIMIT = 10**9
+        differ += bounded != index.find(key)
+        duplicates.PROBE_LIMIT = bound
+    print(f"business_push_bound existing={existing} one_district={one_district} differ={differ}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--existing", type=int, nargs="+", default=[5000])
@@ -261,8 +283,13 @@ def main() -> None:
     parser.add_argument("--pg-url", default=None, help="a PostgreSQL server's admin URL")
     parser.add_argument("--numbered", action="store_true", help='every name "Usaha Uji N"')
     parser.add_argument("--modes", default="without,with")
+    parser.add_argument("--compare-bound", action="store_true", help="bounded vs unbounded")
     args = parser.parse_args()
     NUMBERED[:] = [True] if args.numbered else []
+    if args.compare_bound:
+        for existing in args.existing:
+            _compare_bound(existing, args.one_district)
+        return
     for existing in args.existing:
         for mode in args.modes.split(","):
             times, cpus, pairs = [], [], 0

@@ -13,7 +13,7 @@ already kept (open, merged or dismissed: a dismissed pair never comes back) is l
 The work is bounded whatever the names (issue 15): a batch reads at most
 `duplicates.NEAR_LIMIT` businesses for names (the newest; NIBs and phones apart), and one
 create scores at most `agent_app.domain.duplicates.PROBE_LIMIT` names a probe (their
-docstrings say what is given up past the bounds; no realistic branch reaches them).
+docstrings say what is given up past the bounds; below them the answers are unchanged).
 """
 
 from __future__ import annotations
