@@ -136,7 +136,7 @@ def near_keys(
         if same:
             reads.append([*where, sa.or_(*same)])
     rows = {row.entity_id: row for terms in reads for row in _newest(conn, terms)}
-    ordered = sorted(rows.values(), key=lambda row: (row.created_at, row.entity_id))
+    ordered = sorted(rows.values(), key=lambda row: (_aware(row.created_at), row.entity_id))
     return (
         duplicates.BusinessKey(
             row.entity_id,
@@ -147,6 +147,11 @@ def near_keys(
         )
         for row in ordered
     )
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """`when` with a time zone (UTC when it has none: a row SQLite holds without one)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
 def _newest(conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> list[Any]:
