@@ -106,10 +106,7 @@ def _judge(conn: Connection, branch_code: str, ids: list[str]) -> Judged:
     judged.seqs = {row.entity_id: row.server_seq for row in rows}
     judged.gone = [i for i in ids if i not in judged.seqs]
     keys = [_key(row) for row in rows]
-    queued = set(ids)
-    index = duplicates.Index(
-        key for key in near_keys(conn, branch_code, Near.of(keys)) if key.id not in queued
-    )
+    index = duplicates.Index(near_keys(conn, branch_code, Near.of(keys), set(ids)))
     for key in keys:
         found = sorted(index.find(key), key=lambda c: -c.score)
         for candidate in [c for c in found if c.business_id != key.id][:MAX_PAIRS]:

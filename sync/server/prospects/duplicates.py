@@ -5,7 +5,7 @@ the suspected pairs kept for a supervisor (`business_duplicate`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,7 +100,7 @@ NEAR_LIMIT = 20_000
 
 
 def near_keys(
-    conn: sa.Connection, branch_code: str, near: Near
+    conn: sa.Connection, branch_code: str, near: Near, without: Collection[str] = ()
 ) -> Iterator[duplicates.BusinessKey]:
     """The live businesses of the branch `find` could name for keys `near` describes, oldest
     first: the same NIB, the same phone (as stored: the wire's E.164, as `validation` keeps
@@ -111,7 +111,8 @@ def near_keys(
     Only the four key fields are read. Each of the two reads (names; NIBs and phones) keeps
     the newest `NEAR_LIMIT` businesses: beyond that (a district of more than 20,000
     businesses) the older ones' names are not compared, and the oldest of more than 20,000
-    sharing a NIB or phone are not named."""
+    sharing a NIB or phone are not named. The businesses `without` names (those a drain judges
+    in turn) are left out, and not counted in the bound."""
     record = db.table(db.Record)
     where = [
         record.c.entity == "business",
@@ -135,7 +136,7 @@ def near_keys(
             same.append(phone.in_(sorted(near.phones)))
         if same:
             reads.append([*where, sa.or_(*same)])
-    rows = {row.entity_id: row for terms in reads for row in _newest(conn, terms)}
+    rows = {row.entity_id: row for terms in reads for row in _newest(conn, terms, without)}
     ordered = sorted(rows.values(), key=lambda row: (_aware(row.created_at), row.entity_id))
     return (
         duplicates.BusinessKey(
@@ -154,8 +155,10 @@ def _aware(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
-def _newest(conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> list[Any]:
-    """The key fields of the newest `NEAR_LIMIT` records `where` selects."""
+def _newest(
+    conn: sa.Connection, where: list[sa.ColumnElement[bool]], without: Collection[str]
+) -> list[Any]:
+    """The key fields of the newest `NEAR_LIMIT` records `where` selects, but `without`."""
     record = db.table(db.Record)
     fields = [
         record_terms.field_text(record.c.fields, name).label(name)
@@ -165,9 +168,9 @@ def _newest(conn: sa.Connection, where: list[sa.ColumnElement[bool]]) -> list[An
         sa.select(record.c.entity_id, record.c.created_at, *fields)
         .where(*where)
         .order_by(record.c.created_at.desc(), record.c.entity_id.desc())
-        .limit(NEAR_LIMIT)
+        .limit(NEAR_LIMIT + len(without))
     )
-    return list(conn.execute(query))
+    return [row for row in conn.execute(query) if row.entity_id not in without][:NEAR_LIMIT]
 
 
 def record_suspects(

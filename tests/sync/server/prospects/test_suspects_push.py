@@ -82,9 +82,9 @@ def test_a_batch_is_judged_after_it_with_one_read_of_the_branch(
     builds: list[str] = []
     real = checks.near_keys
 
-    def counting(conn: sa.Connection, branch_code: str, near: Any) -> Any:
+    def counting(conn: sa.Connection, branch_code: str, near: Any, without: Any) -> Any:
         builds.append(branch_code)
-        return real(conn, branch_code, near)
+        return real(conn, branch_code, near, without)
 
     monkeypatch.setattr(checks, "near_keys", counting)
     ops = [
@@ -133,7 +133,8 @@ def test_the_near_read_is_bounded_to_the_newest_but_keeps_the_same_phone(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past `NEAR_LIMIT` a district's older names are not read; a business of the same phone
-    (or NIB) still is, oldest first; only the four key fields are read."""
+    (or NIB) still is, oldest first; only the four key fields are read; the businesses left
+    out (`without`) do not count."""
     a1, _, _ = world.standard()
     made = [
         create(a1, f"Usaha Uji {i}", region_code="16.71.03", phone=phone)
@@ -145,6 +146,9 @@ def test_the_near_read_is_bounded_to_the_newest_but_keeps_the_same_phone(
     with world.engine.connect() as conn:
         near = list(sdup.near_keys(conn, "PLG", sdup.Near.of([probe])))
     assert [key.id for key in near] == [made[0], *made[-3:]]
+    with world.engine.connect() as conn:  # those a drain judges in turn are not counted
+        near_but = list(sdup.near_keys(conn, "PLG", sdup.Near.of([probe]), {made[-1]}))
+    assert [key.id for key in near_but] == [made[0], *made[-4:-1]]
     assert near[0] == duplicates.BusinessKey(
         made[0], "Usaha Uji 0", phone="+6281200000001", region_code="16.71.03"
     )
