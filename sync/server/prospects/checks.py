@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,13 +78,34 @@ def drain(
             return written
 
 
+#: The branches this process is draining after a push (by engine), and those a push queued
+#: more for meanwhile: one drain at a time per branch, run again once for all those pushes.
+_draining: set[tuple[int, str | None]] = set()
+_again: set[tuple[int, str | None]] = set()
+_guard = threading.Lock()
+
+
 def drain_quietly(engine: Engine, branch: str | None = None) -> None:
     """`drain`, for a background task after a push's answer: a failure is logged (the
-    housekeeping loop drains what is left)."""
-    try:
-        drain(engine, branch)
-    except Exception:
-        log.warning("the duplicate search after a push failed; it runs again", exc_info=True)
+    housekeeping loop drains what is left). While this process drains the branch already,
+    that drain runs once more when done instead (pushes arriving together are judged in one
+    read of the branch, not one each)."""
+    key = (id(engine), branch)
+    with _guard:
+        if key in _draining:
+            _again.add(key)
+            return
+        _draining.add(key)
+    while True:
+        try:
+            drain(engine, branch)
+        except Exception:
+            log.warning("the duplicate search after a push failed; it runs again", exc_info=True)
+        with _guard:
+            if key not in _again:
+                _draining.discard(key)
+                return
+            _again.discard(key)
 
 
 def _queued(conn: Connection, branch: str | None, limit: int) -> dict[str, list[str]]:

@@ -2,7 +2,8 @@
 push only queues its businesses; a push whose background drain never ran (a kill) leaves them
 queued and the housekeeping drain writes the same pairs; two drains at once write each pair
 once; a business deleted before its drain makes no pair; one changed while a drain judged it
-stays queued and is judged again."""
+stays queued and is judged again; pushes answered while their branch is drained make one more
+drain, not one each."""
 
 from __future__ import annotations
 
@@ -126,3 +127,25 @@ def test_a_business_changed_while_judged_is_judged_again(
     assert checks.drain(world.engine) == 1
     assert pairs(world) == [(moved, salon, "name")] and queued(world) == set()
     assert kopi not in {p[1] for p in pairs(world)}
+
+
+def test_pushes_arriving_while_their_branch_is_drained_make_one_more_drain(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three pushes' background drains while the first runs: it runs once more, for both."""
+    calls: list[str | None] = []
+
+    def drain(engine: Any, branch: str | None) -> int:
+        calls.append(branch)
+        if len(calls) == 1:
+            checks.drain_quietly(engine, "PLG")  # pushes answered meanwhile
+            checks.drain_quietly(engine, "PLG")
+            checks.drain_quietly(engine, "LLG")  # another branch: drained at once
+        return 0
+
+    monkeypatch.setattr(checks, "drain", drain)
+    engine = object()
+    checks.drain_quietly(engine, "PLG")  # type: ignore[arg-type]
+    assert calls == ["PLG", "LLG", "PLG"]
+    checks.drain_quietly(engine, "PLG")  # type: ignore[arg-type]
+    assert calls == ["PLG", "LLG", "PLG", "PLG"]
