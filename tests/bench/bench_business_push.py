@@ -19,7 +19,9 @@ is like thousands of others. `--modes` picks the modes run (`without,with` by de
 `--compare-bound` compares the new names' candidates with and without `PROBE_LIMIT` instead.
 
 The last lines read `business_push db=... existing=... n=... mode=... seconds=... cpu=...
-drain_seconds=... drain_cpu=... pairs=...` (medians; cpu: this process's `process_time`).
+drain_seconds=... drain_cpu=... pairs=...` (medians; cpu: this process's `process_time`),
+each "with" run's line before them `drain_write seconds=...` (the drain's write transaction,
+under the push's lock).
 """
 
 from __future__ import annotations
@@ -218,6 +220,22 @@ def _new_businesses(existing: int, n: int, offset: int, one_district: bool) -> l
     return items
 
 
+#: How long each drain's write transaction (under the push's lock) took.
+WRITES: list[float] = []
+_real_write = checks._write
+
+
+def _timed_write(*args: Any) -> tuple[int, int]:
+    began = time.perf_counter()
+    try:
+        return _real_write(*args)
+    finally:
+        WRITES.append(time.perf_counter() - began)
+
+
+checks._write = _timed_write  # type: ignore[assignment]
+
+
 class _Nothing(suspects.Queue):
     def flush(self, *args: Any) -> int:
         return 0
@@ -251,6 +269,8 @@ def _run(
     began, drain_cpu = time.perf_counter(), time.process_time()
     checks.drain(engine)
     drain_seconds, drain_cpu = time.perf_counter() - began, time.process_time() - drain_cpu
+    if mode == "with":
+        print(f"drain_write seconds={WRITES[-1]:.4f}", flush=True)
     with engine.connect() as conn:
         pairs = conn.execute(sa.select(sa.func.count()).select_from(db.table(BusinessDuplicate)))
         found = int(pairs.scalar_one())
