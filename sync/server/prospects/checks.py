@@ -8,10 +8,12 @@ and `PROBE_LIMIT` as before), in a read transaction; it judges the queued ones o
 ones before it, as a batch judged its creates one by one: a pair names the later first. Then one
 short write transaction, under the push's lock (`seq_counter`, as a push, a merge and the
 attachments' purge take it), writes the pairs not kept before (either way round: checked again
-there, so two drains at once in two worker processes write each pair once), leaves out a pair
-naming a business deleted meanwhile, and takes off the queue the businesses it judged that
-nothing changed since its read (their `server_seq` is the one it read: one changed since stays
-queued and is judged again) and those deleted (dropped unjudged). Judging twice is harmless:
+there, so two drains at once in two worker processes write each pair once), and takes off the
+queue the businesses it judged and those deleted before its read (dropped unjudged). What
+changed since its read is one query (the records whose `server_seq` is later than the
+`seq_counter` it read, on the pull's own index): a judged business changed since stays queued
+and is judged again (its pairs are left to that), a pair naming a candidate deleted since is
+left out. Judging twice is harmless:
 a pair already kept is left as it is. A kill between a push's commit and its drain leaves the
 queue as it was: the housekeeping loop drains it.
 """
@@ -48,8 +50,10 @@ class Judged:
     """One branch's queued businesses judged in one pass."""
 
     branch_code: str
-    #: The businesses judged, with the `server_seq` they were judged at.
-    seqs: dict[str, int] = field(default_factory=dict)
+    #: The server's `seq_counter` when they were read: a record changed since has a later one.
+    seq: int
+    #: The businesses judged.
+    judged: list[str] = field(default_factory=list)
     #: Queued businesses that are no more (deleted): dropped unjudged.
     gone: list[str] = field(default_factory=list)
     #: (the business, its candidate) -> (reason, score), in the order found.
@@ -68,8 +72,9 @@ def drain(
     written = 0
     while True:
         with engine.connect() as conn, conn.begin():
+            seq = conn.execute(sa.text("SELECT value FROM seq_counter WHERE id = 1")).scalar_one()
             queued = _queued(conn, branch, limit)
-            judged = [_judge(conn, code, ids) for code, ids in sorted(queued.items())]
+            judged = [_judge(conn, code, ids, seq) for code, ids in sorted(queued.items())]
         if not judged:
             return written
         pairs, removed = _write(engine, judged, now or db.utcnow())
@@ -121,12 +126,12 @@ def _queued(conn: Connection, branch: str | None, limit: int) -> dict[str, list[
     return queued
 
 
-def _judge(conn: Connection, branch_code: str, ids: list[str]) -> Judged:
+def _judge(conn: Connection, branch_code: str, ids: list[str], seq: int) -> Judged:
     """The pairs of the queued businesses `ids` of one branch (see the module docstring)."""
-    judged = Judged(branch_code)
+    judged = Judged(branch_code, seq)
     rows = sorted(_keys(conn, branch_code, ids), key=lambda row: row.server_seq)
-    judged.seqs = {row.entity_id: row.server_seq for row in rows}
-    judged.gone = [i for i in ids if i not in judged.seqs]
+    judged.judged = [row.entity_id for row in rows]
+    judged.gone = sorted(set(ids).difference(judged.judged))
     keys = [_key(row) for row in rows]
     index = duplicates.Index(near_keys(conn, branch_code, Near.of(keys), set(ids)))
     for key in keys:
@@ -174,10 +179,9 @@ def _write(engine: Engine, judged: list[Judged], now: dt.datetime) -> tuple[int,
     written = removed = 0
     with engine.connect() as conn, conn.begin():
         conn.execute(sa.text("UPDATE seq_counter SET value = value WHERE id = 1"))
+        changed = _changed_since(conn, min(one.seq for one in judged))
         for one in judged:
-            named = {i for pair in one.pairs for i in pair}
-            live = _live_seqs(conn, sorted(named | set(one.seqs) | set(one.gone)))
-            kept = _kept(conn, sorted(one.seqs))
+            kept = _kept(conn, one.judged)
             rows = [
                 {
                     "branch_code": one.branch_code,
@@ -188,30 +192,26 @@ def _write(engine: Engine, judged: list[Judged], now: dt.datetime) -> tuple[int,
                     "found_at": now,
                 }
                 for (business_id, candidate_id), (reason, score) in one.pairs.items()
-                if business_id in live
-                and candidate_id in live
+                if business_id not in changed  # changed since: judged again (still queued)
+                and not changed.get(candidate_id, False)  # deleted since
                 and frozenset((business_id, candidate_id)) not in kept
             ]
             if rows:
                 conn.execute(db.table(BusinessDuplicate).insert(), rows)
-            done = [i for i, seq in one.seqs.items() if live.get(i) == seq]
-            done += [i for i in one.gone if i not in live]
+            done = [i for i in one.judged if i not in changed] + one.gone
             _unqueue(conn, done)
             written += len(rows)
             removed += len(done)
     return written, removed
 
 
-def _live_seqs(conn: Connection, ids: list[str]) -> dict[str, int]:
-    """The `server_seq` of each live record among `ids`."""
+def _changed_since(conn: Connection, seq: int) -> dict[str, bool]:
+    """The businesses changed since `seq` (the pull's own index): id -> deleted."""
     record = db.table(db.Record)
-    seqs: dict[str, int] = {}
-    for start in range(0, len(ids), _CHUNK):
-        query = sa.select(record.c.entity_id, record.c.server_seq).where(
-            record.c.entity_id.in_(ids[start : start + _CHUNK]), record.c.deleted.is_(False)
-        )
-        seqs.update({row.entity_id: row.server_seq for row in conn.execute(query)})
-    return seqs
+    query = sa.select(record.c.entity_id, record.c.deleted).where(
+        record.c.server_seq > seq, record.c.entity == "business"
+    )
+    return {row.entity_id: bool(row.deleted) for row in conn.execute(query)}
 
 
 def _kept(conn: Connection, ids: list[str]) -> set[frozenset[str]]:
