@@ -34,6 +34,13 @@ COMMON_WORDS: frozenset[str] = frozenset(
     _resources.load_json("common_business_words.json")["words"]
 )
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_PHONE_SEPARATORS = re.compile(r"[\s().-]")  # identity.normalize_phone's
+#: The most names one probe of `Index.find` scores (issue 15): thousands of look-alikes in one
+#: district ("Usaha Uji 1", "Usaha Uji 2"... a market's numbered kiosks, or an agent doing it
+#: on purpose) would otherwise make every search score thousands of names.
+PROBE_LIMIT = 400
+#: The most businesses `Index.find` names under one NIB, one phone or one identical name.
+SAME_KEY_LIMIT = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +63,17 @@ class Candidate:
 
 def name_key(name: str) -> str:
     """`name` without accents, case or punctuation, its words sorted."""
-    plain = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
+    if name.isascii():  # nothing to take off (most names): the same key, faster
+        plain = name.lower()
+    else:
+        plain = unicodedata.normalize("NFKD", name)
+        plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
     return " ".join(sorted(_NOT_WORD.sub(" ", plain).split()))
 
 
 def _trigrams(key: str) -> frozenset[str]:
     padded = f"  {key} "
-    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+    return frozenset([padded[i : i + 3] for i in range(len(padded) - 2)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +86,8 @@ class _Name:
     def of(cls, name: str) -> _Name:
         key = name_key(name)
         own = " ".join(w for w in key.split() if w not in COMMON_WORDS)
-        return cls(
-            key, _trigrams(key) if key else frozenset(), _trigrams(own) if own else frozenset()
-        )
+        grams = _trigrams(key) if key else frozenset()
+        return cls(key, grams, grams if own == key else _trigrams(own) if own else frozenset())
 
 
 def _score(a: _Name, b: _Name) -> float:
@@ -91,7 +100,8 @@ def _score(a: _Name, b: _Name) -> float:
         return 0.0
     if a.key == b.key:
         return 1.0
-    whole = len(a.grams & b.grams) / len(a.grams | b.grams)
+    shared = len(a.grams & b.grams)
+    whole = shared / (len(a.grams) + len(b.grams) - shared)
     if not a.own or not b.own or whole < WHOLE_FLOOR:
         return whole
     contained = len(a.own & b.own) / min(len(a.own), len(b.own))
@@ -110,6 +120,18 @@ def _phone(text: str | None) -> str | None:
         return identity.normalize_phone(text)
     except ValueError:
         return None
+
+
+def _phone_local(text: str | None) -> str | None:
+    """The number as `identity.normalize_phone` reads it before judging it (separators gone,
+    +62/62 written 0): two phones are the same number exactly when these are equal, and one
+    is valid exactly when the other is; without lokal-id's parsing, so cheap to index."""
+    if not text:
+        return None
+    raw = _PHONE_SEPARATORS.sub("", str(text))
+    if raw.startswith("+62"):
+        return "0" + raw[3:]
+    return "0" + raw[2:] if raw.startswith("62") else raw
 
 
 def _district(region_code: str | None) -> str | None:
@@ -145,7 +167,17 @@ class Index:
     scored only against the names of its own district that share enough trigrams with it, and
     against the names without a district (or, without one itself, all names) that share one of
     its rarest trigrams (a prefix filter: a pair this similar must share one of them). Add a
-    business once it is decided (`add`), so later rows of one file meet earlier ones too."""
+    business once it is decided (`add`), so later rows of one file meet earlier ones too.
+
+    The work of one `find` is bounded whatever the names (issue 15): a probe scores at most
+    `PROBE_LIMIT` names, walking the rarest trigrams first, and a NIB, a phone or an identical
+    name (looked up directly, never scored) gives at most `SAME_KEY_LIMIT` businesses each, the
+    oldest. Below these bounds the answer is exactly `find`'s (on the benchmark's crowded
+    branch, where some probes reach the bound, no answer changed: docs/benchmarks.md). When
+    a probe reaches its bound, the names it did not score are given up: a similar (not
+    identical) name that shares with the new one only trigrams that thousands of other names
+    share may be missed; an identical name never is (up to `SAME_KEY_LIMIT`), and every
+    candidate returned is a true one with its true score."""
 
     def __init__(self, existing: Iterable[BusinessKey] = ()) -> None:
         self._order: dict[str, int] = {}
@@ -153,9 +185,13 @@ class Index:
         self._districts: dict[str, str | None] = {}
         self._by_nib: dict[str, list[str]] = {}
         self._by_phone: dict[str, list[str]] = {}
+        #: district (None: unknown) -> name key -> ids; and name key -> ids of every district.
+        self._same_name: dict[str | None, dict[str, list[str]]] = {}
+        self._same_name_everywhere: dict[str, list[str]] = {}
         #: district (None: unknown) -> trigram -> ids; and trigram -> ids of every district.
         self._by_district: dict[str | None, dict[str, list[str]]] = {}
-        self._everywhere: dict[str, list[str]] = {}
+        #: (Built at the first name without a district looked up: most indexes never need it.)
+        self._everywhere: dict[str, list[str]] | None = None
         for key in existing:
             self.add(key)
 
@@ -172,36 +208,65 @@ class Index:
         self._districts[key.id] = district
         if key.nib:
             self._by_nib.setdefault(key.nib, []).append(key.id)
-        phone = _phone(key.phone)
-        if phone:
-            self._by_phone.setdefault(phone, []).append(key.id)
+        local_phone = _phone_local(key.phone)  # judged at `find`, for the phone looked up
+        if local_phone:
+            self._by_phone.setdefault(local_phone, []).append(key.id)
+        if name.key:
+            self._same_name.setdefault(district, {}).setdefault(name.key, []).append(key.id)
+            self._same_name_everywhere.setdefault(name.key, []).append(key.id)
         local = self._by_district.setdefault(district, {})
         for gram in name.grams:
             local.setdefault(gram, []).append(key.id)
-            self._everywhere.setdefault(gram, []).append(key.id)
+        if self._everywhere is not None:
+            for gram in name.grams:
+                self._everywhere.setdefault(gram, []).append(key.id)
 
     def find(self, new: BusinessKey) -> list[Candidate]:
         """What `find(new, <every business added>)` returns."""
         found: dict[str, Candidate] = {}
         if new.nib:
-            for other in self._by_nib.get(new.nib, ()):
-                found.setdefault(other, Candidate(other, "nib", 1.0))
-        phone = _phone(new.phone)
-        if phone:
-            for other in self._by_phone.get(phone, ()):
-                found.setdefault(other, Candidate(other, "phone", 1.0))
+            self._same(new.id, "nib", self._by_nib.get(new.nib, ()), found)
+        if _phone(new.phone):  # a valid number: so are those of the same local form
+            same_phone = self._by_phone.get(_phone_local(new.phone) or "", [])
+            self._same(new.id, "phone", same_phone, found)
         name = _Name.of(new.name)
         if name.key:
             district = _district(new.region_code)
             if district is not None:
+                for place in (district, None):
+                    named = self._same_name.get(place, {}).get(name.key, ())
+                    self._same(new.id, "name", named, found)
                 local = self._by_district.get(district, {})
                 self._probe(new.id, name, local, SAME_DISTRICT, found)
                 unknown = self._by_district.get(None, {})
                 self._probe(new.id, name, unknown, ANY_DISTRICT, found)
             else:
-                self._probe(new.id, name, self._everywhere, ANY_DISTRICT, found)
+                named = self._same_name_everywhere.get(name.key, ())
+                self._same(new.id, "name", named, found)
+                self._probe(new.id, name, self._every_district(), ANY_DISTRICT, found)
         found.pop(new.id, None)
         return sorted(found.values(), key=lambda c: (-c.score, self._order[c.business_id]))
+
+    def _every_district(self) -> dict[str, list[str]]:
+        """Trigram -> ids of every district, oldest first."""
+        if self._everywhere is None:
+            self._everywhere = {}
+            for other, name in self._names.items():
+                for gram in name.grams:
+                    self._everywhere.setdefault(gram, []).append(other)
+        return self._everywhere
+
+    @staticmethod
+    def _same(new_id: str, reason: str, ids: Iterable[str], found: dict[str, Candidate]) -> None:
+        """The (at most `SAME_KEY_LIMIT`, oldest) businesses of one NIB, phone or name key."""
+        taken = 0
+        for other in ids:
+            if other == new_id:
+                continue
+            found.setdefault(other, Candidate(other, reason, 1.0))
+            taken += 1
+            if taken == SAME_KEY_LIMIT:
+                return
 
     def _probe(
         self,
@@ -217,7 +282,8 @@ class Index:
         f = max(2t - 1, WHOLE_FLOOR) (the mean with a containment of at most 1; under the
         floor the Jaccard index is the score), so at least s = ceil(f * |grams|) shared
         trigrams: any |grams| - s + 1 of them hold one of those (a prefix filter). The rarest
-        are probed, so the trigrams of "warung" or "toko" are seldom walked."""
+        are probed, so the trigrams of "warung" or "toko" are seldom walked. At most
+        `PROBE_LIMIT` names are scored (the class's docstring says what is given up)."""
         floor = max(2 * threshold - 1, WHOLE_FLOOR)
         needed = max(1, math.ceil(floor * len(name.grams) - 1e-9))
         rarest = sorted(name.grams, key=lambda g: len(postings.get(g, ())))
@@ -226,6 +292,8 @@ class Index:
             for other in postings.get(gram, ()):
                 if other in seen or other in found or other == new_id:
                     continue
+                if len(seen) == PROBE_LIMIT:
+                    return
                 seen.add(other)
                 score = _score(name, self._names[other])
                 if score >= threshold:

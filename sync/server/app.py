@@ -49,12 +49,14 @@ def _lifespan(
         if migrate_on_start:
             await run_in_threadpool(migrate.upgrade, server.engine)
         every = server.settings.purge_attachments_every_hours * 3600
-        chores = asyncio.create_task(housekeeping.run(server, every)) if every > 0 else None
+        chores = [asyncio.create_task(housekeeping.drain_queue(server))]
+        if every > 0:
+            chores.append(asyncio.create_task(housekeeping.run(server, every)))
         yield
-        if chores is not None:
-            chores.cancel()
+        for chore in chores:
+            chore.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await chores
+                await chore
         server.engine.dispose()
 
     return lifespan

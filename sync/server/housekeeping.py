@@ -3,7 +3,12 @@ default; 0: never, e.g. when cron runs `purge-attachments` instead) it deletes t
 nobody has referenced for 7 days (SYNC_PROTOCOL.md 1.1), so that rule holds without anyone
 having to schedule anything. Each worker process runs its own loop: the purge takes the push
 lock and is idempotent, so two at once delete each blob once. A run that deletes something
-leaves a line in the administration trail; a failure is logged and the next run tries again."""
+leaves a line in the administration trail; a failure is logged and the next run tries again.
+
+It also judges for duplicates the businesses a push queued and nobody judged yet (a kill
+between a push's commit and its background drain, a drain that failed): `DRAIN_FIRST_SECONDS`
+after start, then every `DRAIN_EVERY_SECONDS` (`prospects.checks.drain`; two workers at once
+write each pair once)."""
 
 from __future__ import annotations
 
@@ -15,9 +20,14 @@ from starlette.concurrency import run_in_threadpool
 from sync.server.admin.common import record_action
 from sync.server.api.state import ServerState
 from sync.server.attachments import refs
-from sync.server.prospects import uploads
+from sync.server.prospects import checks, uploads
 
 log = logging.getLogger("server.housekeeping")
+
+#: When, after start, and how often the duplicate search's queue is drained of what the
+#: pushes' own drains left (the first soon: a kill may have left some).
+DRAIN_FIRST_SECONDS = 10.0
+DRAIN_EVERY_SECONDS = 60.0
 
 
 def purge_once(server: ServerState) -> int:
@@ -41,3 +51,29 @@ async def run(server: ServerState, every_seconds: float) -> None:
             await run_in_threadpool(purge_once, server)
         except Exception:  # a database hiccup must not end the loop for good
             log.exception("the attachments' purge failed; it runs again in %s s", every_seconds)
+
+
+def drain_once(server: ServerState) -> int:
+    """Judges every branch's queued businesses; how many pairs were written."""
+    written = checks.drain(server.engine)
+    if written:
+        log.info("kept %d suspected duplicate pair(s) left queued", written)
+    return written
+
+
+async def drain_queue(
+    server: ServerState,
+    first_seconds: float = DRAIN_FIRST_SECONDS,
+    every_seconds: float = DRAIN_EVERY_SECONDS,
+) -> None:
+    """Drains the duplicate search's queue after `first_seconds`, then every `every_seconds`,
+    until cancelled."""
+    await asyncio.sleep(first_seconds)
+    while True:
+        try:
+            await run_in_threadpool(drain_once, server)
+        except Exception:  # a database hiccup must not end the loop for good
+            log.exception(
+                "the duplicate search's queue failed; it runs again in %s s", every_seconds
+            )
+        await asyncio.sleep(every_seconds)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 
 from fastapi.responses import JSONResponse
+from starlette.background import BackgroundTask
 
 from sync import protocol
 from sync.server import observe, push
 from sync.server.api.errors import ApiError
 from sync.server.api.state import ServerState, server_time
+from sync.server.prospects import checks
 
 log = logging.getLogger("server")
 
@@ -64,5 +66,7 @@ def run_batch(
         {
             "results": [push.outcome_json(op_id, o) for op_id, o in results],
             "server_time": server_time(),
-        }
+        },
+        # The businesses the batch queued are judged for duplicates once the answer is sent.
+        background=BackgroundTask(checks.drain_quietly, server.engine, caller.branch_code),
     )

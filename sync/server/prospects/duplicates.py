@@ -5,7 +5,7 @@ the suspected pairs kept for a supervisor (`business_duplicate`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,39 +94,83 @@ class Near:
         return self.everything or bool(self.districts or self.nibs or self.phones)
 
 
+#: The most businesses `near_keys` reads for names (and, apart, for NIBs and phones): a batch's
+#: read is bounded however large a district grows (issue 15).
+NEAR_LIMIT = 20_000
+
+
 def near_keys(
-    conn: sa.Connection, branch_code: str, near: Near
+    conn: sa.Connection, branch_code: str, near: Near, without: Collection[str] = ()
 ) -> Iterator[duplicates.BusinessKey]:
     """The live businesses of the branch `find` could name for keys `near` describes, oldest
     first: the same NIB, the same phone (as stored: the wire's E.164, as `validation` keeps
     it), a name in one of their districts or without a district; every business when a key
     has no district (its name is compared with all). An index of these answers their `find`
-    as `branch_index` does, from a district's businesses instead of the branch's."""
+    as `branch_index` does, from a district's businesses instead of the branch's.
+
+    Only the four key fields are read. Each of the two reads (names; NIBs and phones) keeps
+    the newest `NEAR_LIMIT` businesses: beyond that (a district of more than 20,000
+    businesses) the older ones' names are not compared, and the oldest of more than 20,000
+    sharing a NIB or phone are not named. The businesses `without` names (those a drain judges
+    in turn) are left out, and not counted in the bound."""
     record = db.table(db.Record)
     where = [
         record.c.entity == "business",
         record.c.branch_code == branch_code,
         record.c.deleted.is_(False),
     ]
+    reads = [where]
     if not near.everything:
         region = record_terms.field_text(record.c.fields, "region_code")
-        terms = [
+        places = [
             sa.func.substr(region, 1, 8).in_(sorted(near.districts)),
             region.is_(None),
             sa.func.length(region) < 8,
         ]
+        reads = [[*where, sa.or_(*places)]]
+        same: list[sa.ColumnElement[bool]] = []
         if near.nibs:
-            terms.append(record_terms.field_text(record.c.fields, "nib").in_(sorted(near.nibs)))
+            same.append(record_terms.field_text(record.c.fields, "nib").in_(sorted(near.nibs)))
         if near.phones:
             phone = record_terms.field_text(record.c.fields, "phone")
-            terms.append(phone.in_(sorted(near.phones)))
-        where.append(sa.or_(*terms))
-    rows = conn.execute(
-        sa.select(record.c.entity_id, record.c.fields)
-        .where(*where)
-        .order_by(record.c.created_at, record.c.entity_id)
+            same.append(phone.in_(sorted(near.phones)))
+        if same:
+            reads.append([*where, sa.or_(*same)])
+    rows = {row.entity_id: row for terms in reads for row in _newest(conn, terms, without)}
+    ordered = sorted(rows.values(), key=lambda row: (_aware(row.created_at), row.entity_id))
+    return (
+        duplicates.BusinessKey(
+            row.entity_id,
+            str(row.name or ""),
+            nib=row.nib or None,
+            phone=row.phone or None,
+            region_code=row.region_code or None,
+        )
+        for row in ordered
     )
-    return (key_of(row.entity_id, row.fields) for row in rows)
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    """`when` with a time zone (UTC when it has none: a row SQLite holds without one)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+def _newest(
+    conn: sa.Connection, where: list[sa.ColumnElement[bool]], without: Collection[str]
+) -> list[Any]:
+    """The key fields of the newest `NEAR_LIMIT` records `where` selects, but `without`."""
+    record = db.table(db.Record)
+    fields = [
+        record_terms.field_text(record.c.fields, name).label(name)
+        for name in ("name", "nib", "phone", "region_code")
+    ]
+    query = (
+        sa.select(record.c.entity_id, record.c.created_at, *fields)
+        .where(*where)
+        .order_by(record.c.created_at.desc(), record.c.entity_id.desc())
+        .limit(NEAR_LIMIT + len(without))
+    )
+    return [row for row in conn.execute(query) if row.entity_id not in without][:NEAR_LIMIT]
 
 
 def record_suspects(

@@ -1,14 +1,13 @@
-"""Likely duplicates found when a laptop's push creates (or changes) a business (issue 18).
+"""Likely duplicates found when a laptop's push creates (or changes) a business (issue 18),
+and the console's list of them.
 
-Nothing is refused: the laptop showed the agent the candidates before saving. The server keeps
-each pair (`business_duplicate`, open) for a supervisor to merge or dismiss, in the batch's own
-transaction. A batch reads the branch once, at its first business, for all the businesses it
-will create or change (`expect`), and adds each business it creates to that index: a batch of
-500 creates reads the branch once. The index holds only the businesses those could be like
-(`duplicates.near_keys`: their districts', NIBs' and phones'; the whole branch when one has no
-district). A business whose name, phone, NIB or region an update changed is judged again; its
-new key is compared apart (`duplicates.find`), since the index holds its old one. A pair
-already kept (open, merged or dismissed: a dismissed pair never comes back) is left as it is.
+Nothing is refused: the laptop showed the agent the candidates before saving. A push only
+queues (`Queue`, in its own transaction) the businesses it created and those whose name,
+phone, NIB or region an update changed; they are judged after it commits (`checks.drain`: a
+background task after the push's answer, and the housekeeping loop), outside the push's write
+lock (issue 15). Each pair found is kept (`business_duplicate`, open) for a supervisor to merge
+or dismiss; a pair already kept (open, merged or dismissed: a dismissed pair never comes back)
+is left as it is.
 """
 
 from __future__ import annotations
@@ -20,12 +19,14 @@ from typing import Any
 
 import sqlalchemy as sa
 from lokal import wilayah
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import duplicates, masking
 from sync.server import db, record_terms
-from sync.server.prospects.duplicates import Near, district, key_of, near_keys
-from sync.server.prospects.tables import BusinessDuplicate
+from sync.server.prospects.duplicates import district
+from sync.server.prospects.duplicates import key_of as key_of  # the batch's expect_businesses
+from sync.server.prospects.tables import BusinessDuplicate, DuplicateCheck
 
 #: The fields duplicates are judged on: an update touching none of them is not judged again.
 KEY_FIELDS = ("name", "phone", "nib", "region_code")
@@ -34,49 +35,23 @@ KEY_FIELDS = ("name", "phone", "nib", "region_code")
 MAX_PAIRS = 20
 
 
-class Finder:
-    """One batch's suspected pairs in one branch (the caller's)."""
+class Queue:
+    """One batch's businesses to judge (the caller's branch): queued in the batch's transaction
+    (`duplicate_check`), judged after it commits (`checks.drain`)."""
 
     def __init__(self, branch_code: str, now: dt.datetime, is_live: Callable[[str], bool]):
         self.branch_code = branch_code
         self.now = now
         self._is_live = is_live  # False for a business the batch deleted
-        self._index: duplicates.Index | None = None
-        #: Businesses the batch changed the key of: their new keys (the index has the old).
-        self._changed: dict[str, duplicates.BusinessKey] = {}
-        self._created: set[str] = set()
-        #: The keys of the businesses the batch will create or change (`expect`), and what
-        #: of the branch the index holds.
-        self._expected: list[duplicates.BusinessKey] = []
-        self._covered = Near()
-        #: (the arriving business, its candidate) -> (reason, score), in the order found.
-        self.pairs: dict[tuple[str, str], tuple[str, float]] = {}
+        self.queued: dict[str, None] = {}  # in the order they came
 
     def expect(self, keys: Iterable[duplicates.BusinessKey]) -> None:
-        """The businesses the batch creates or changes, before it judges any: the index is
-        read once for all of them (their districts', NIBs' and phones' businesses)."""
-        self._expected.extend(keys)
-
-    def _index_of(self, conn: sa.Connection, key: duplicates.BusinessKey) -> duplicates.Index:
-        """The index, holding every business of the branch `key` could be like: read at the
-        first business for all those `expect`ed, completed for one that was not."""
-        if self._index is None:
-            self._index = duplicates.Index()
-        missing = Near.of([*self._expected, key]).without(self._covered)
-        self._expected = []
-        if missing:
-            for found in near_keys(conn, self.branch_code, missing):
-                self._index.add(found)  # one the index holds (the batch's own) is kept
-            self._covered.add(missing)
-        return self._index
+        """Nothing to read ahead: the search runs after the commit (kept for the batch's
+        `expect_businesses`)."""
 
     def created(self, conn: sa.Connection, entity_id: str, fields: Mapping[str, Any]) -> None:
-        """A business the batch created: its candidates, then it joins the index."""
-        key = key_of(entity_id, fields)
-        index = self._index_of(conn, key)
-        self._keep(entity_id, self._find(index, key))
-        index.add(key)
-        self._created.add(entity_id)
+        """A business the batch created."""
+        self.queued[entity_id] = None
 
     def updated(
         self,
@@ -85,61 +60,28 @@ class Finder:
         before: Mapping[str, Any],
         after: Mapping[str, Any],
     ) -> None:
-        """A business the batch updated: judged again when its key changed."""
-        if all(before.get(name) == after.get(name) for name in KEY_FIELDS):
-            return
-        key = key_of(entity_id, after)
-        index = self._index_of(conn, key)
-        self._changed.pop(entity_id, None)
-        found = self._find(index, key)
-        self._changed[entity_id] = key
-        self._keep(entity_id, found)
-
-    def _find(
-        self, index: duplicates.Index, key: duplicates.BusinessKey
-    ) -> list[duplicates.Candidate]:
-        found = [c for c in index.find(key) if c.business_id not in self._changed]
-        found += duplicates.find(key, self._changed.values())
-        live = [c for c in found if c.business_id != key.id and self._is_live(c.business_id)]
-        return sorted(live, key=lambda c: -c.score)[:MAX_PAIRS]
-
-    def _keep(self, entity_id: str, found: list[duplicates.Candidate]) -> None:
-        for candidate in found:
-            other = candidate.business_id
-            if (entity_id, other) in self.pairs or (other, entity_id) in self.pairs:
-                continue
-            self.pairs[(entity_id, other)] = (candidate.reason, candidate.score)
+        """A business the batch updated: queued when its key changed."""
+        if any(before.get(name) != after.get(name) for name in KEY_FIELDS):
+            self.queued[entity_id] = None
 
     def flush(self, conn: sa.Connection) -> int:
-        """Writes the new pairs (those not kept before, either way round); how many."""
-        if not self.pairs:
-            return 0
-        table = db.table(BusinessDuplicate)
-        # A business created by this batch has no pair kept before: only pairs of two older
-        # businesses (an update's) may have been.
-        older = sorted({i for pair in self.pairs if self._created.isdisjoint(pair) for i in pair})
-        kept: set[frozenset[str]] = set()
-        for start in range(0, len(older), 500):
-            chunk = older[start : start + 500]
-            query = sa.select(table.c.business_id, table.c.candidate_id).where(
-                sa.or_(table.c.business_id.in_(chunk), table.c.candidate_id.in_(chunk))
-            )
-            kept.update(frozenset(row) for row in conn.execute(query))
+        """Queues the businesses (one INSERT; one already queued stays as it is); how many."""
         rows = [
-            {
-                "branch_code": self.branch_code,
-                "business_id": business_id,
-                "candidate_id": candidate_id,
-                "reason": reason,
-                "score": score,
-                "found_at": self.now,
-            }
-            for (business_id, candidate_id), (reason, score) in self.pairs.items()
-            if frozenset((business_id, candidate_id)) not in kept
+            {"entity_id": entity_id, "branch_code": self.branch_code, "queued_at": self.now}
+            for entity_id in self.queued
+            if self._is_live(entity_id)
         ]
         if rows:
-            conn.execute(table.insert(), rows)
+            conn.execute(_insert_ignoring_queued(conn), rows)
         return len(rows)
+
+
+def _insert_ignoring_queued(conn: sa.Connection) -> Any:
+    """`INSERT ... ON CONFLICT (entity_id) DO NOTHING` into the queue, in the dialect's words
+    (SQLite and PostgreSQL both have it)."""
+    table = db.table(DuplicateCheck)
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["entity_id"])
 
 
 # --- the console's list ---------------------------------------------------------------------

@@ -12,6 +12,8 @@
   supervisor merges or dismisses it.
 - `business_merge`: a merged (deleted) business and the one that survived it; a later op that
   still names the merged one is pointed at the survivor.
+- `duplicate_check` (migration 0015): a business a push created or whose key fields it changed,
+  waiting to be judged for duplicates after the push committed (`prospects.checks.drain`).
 """
 
 from __future__ import annotations
@@ -98,3 +100,10 @@ class BusinessMerge(Base):
     survivor_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     merged_by: Mapped[str] = mapped_column(sa.String(64))
     merged_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class DuplicateCheck(Base):
+    __tablename__ = "duplicate_check"
+    entity_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    branch_code: Mapped[str] = mapped_column(sa.String(32), index=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))

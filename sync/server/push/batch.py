@@ -68,8 +68,8 @@ class Batch:
         self.audit = audit_events.AuditBatch(conn, caller.device_id, caller.agent_code, now)
         #: The attachments the batch's ops reference that the server holds (load_blobs).
         self.blobs: set[str] = set()
-        #: The likely duplicates of the businesses the batch creates or changes (issue 18).
-        self.suspects = suspects.Finder(caller.branch_code, now, self._live_business)
+        #: The businesses the batch creates or changes, queued for the duplicate search.
+        self.suspects = suspects.Queue(caller.branch_code, now, self._live_business)
 
     # --- loading ----------------------------------------------------------------------------
 

@@ -148,3 +148,77 @@ def test_the_index_adds_a_business_once():
     index = duplicates.Index([key, key])
     assert len(index) == 1
     assert index.find(BusinessKey("b", "x", nib="9120000000001")) == [Candidate("a", "nib", 1.0)]
+
+
+def _numbered(n: int) -> list[BusinessKey]:
+    """A market's numbered kiosks: "Usaha Uji 1"... in one district, each like thousands."""
+    return [BusinessKey(f"k{i}", f"Usaha Uji {i}", region_code=DISTRICT) for i in range(n)]
+
+
+def _counting_scores(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls = [0]
+    real = duplicates._score
+
+    def counting(a: duplicates._Name, b: duplicates._Name) -> float:
+        calls[0] += 1
+        return real(a, b)
+
+    monkeypatch.setattr(duplicates, "_score", counting)
+    return calls
+
+
+def test_one_search_scores_a_bounded_number_of_names_and_finds_an_identical_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    limit = duplicates.PROBE_LIMIT
+    keys = _numbered(3 * limit)
+    keys.append(BusinessKey("newest", "Usaha Uji 5", region_code=f"{DISTRICT}.1001"))
+    index = duplicates.Index(keys)
+    calls = _counting_scores(monkeypatch)
+    found = index.find(BusinessKey("new", "Usaha Uji 5", region_code=DISTRICT))
+    # Two probes (the district's names, those without a district), each bounded.
+    assert 0 < calls[0] <= 2 * limit
+    # The identical names (the oldest and the newest) are found though the bound was reached.
+    assert found[:2] == [Candidate("k5", "name", 1.0), Candidate("newest", "name", 1.0)]
+    # What it returns is true: each candidate as the unbounded search scores it.
+    monkeypatch.setattr(duplicates, "PROBE_LIMIT", 10**9)
+    calls[0] = 0
+    new = BusinessKey("new", "Usaha Uji 5", region_code=DISTRICT)
+    unbounded = {c.business_id: c for c in index.find(new)}
+    assert calls[0] > 2 * limit  # (it scores every name sharing "uji" or "usaha")
+    assert all(unbounded[c.business_id] == c for c in found)
+
+
+def test_one_phone_or_nib_names_a_bounded_number_of_businesses() -> None:
+    many = [
+        BusinessKey(f"s{i}", f"Toko {i}", nib="9120000000001", phone="0812-3456-7890")
+        for i in range(3 * duplicates.SAME_KEY_LIMIT)
+    ]
+    index = duplicates.Index(many)
+    by_phone = index.find(BusinessKey("new", "Lain", phone="+6281234567890"))
+    by_nib = index.find(BusinessKey("new", "Lain", nib="9120000000001"))
+    assert [c.business_id for c in by_phone] == [f"s{i}" for i in range(duplicates.SAME_KEY_LIMIT)]
+    assert [c.business_id for c in by_nib] == [c.business_id for c in by_phone]
+    # Looked up by the number as written (62812..., spaces), never by an invalid one.
+    assert index.find(BusinessKey("new", "Lain", phone="62 812 3456 7890")) == by_phone
+    bad = duplicates.Index([BusinessKey("a", "x", phone="0711-123456")])
+    assert bad.find(BusinessKey("b", "y", phone="0711 123456")) == []
+
+
+def test_below_the_bound_the_index_answers_as_the_unbounded_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A dense district (every name like many others, none like more than the bound) gets the
+    answers of `find`, which compares every pair."""
+    kinds, owners = ["Warung", "Toko", "Pempek", "Salon"], ["Sri", "Tini", "Dewi", "Rudi", "Agus"]
+    keys = [
+        BusinessKey(f"d{i}", f"{kinds[i % 4]} {owners[i % 5]} {i // 20}", region_code=DISTRICT)
+        for i in range(duplicates.PROBE_LIMIT // 2)
+    ]
+    index = duplicates.Index(keys)
+    calls = _counting_scores(monkeypatch)
+    for probe in ["Warung Sri 3", "Pempek Dewi", "Toko Tini 12", "Salon Rudi 7 Ilir"]:
+        key = BusinessKey("new", probe, region_code=DISTRICT)
+        found = index.find(key)
+        assert found and found == duplicates.find(key, keys)
+    assert calls[0] > 0

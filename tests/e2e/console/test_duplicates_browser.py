@@ -11,6 +11,8 @@ from typing import Any
 from browsing import navigates, sign_in, text_of
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from agent_app.services import businesses, visits
 
@@ -29,11 +31,9 @@ def test_the_supervisor_merges_a_pair_and_sees_both_visits(
 
     sign_in(browser, server.base_url, "SV001", "/console/duplicates")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Dugaan duplikat"
-    pair = next(
-        section
-        for section in browser.find_elements(By.CSS_SELECTOR, "section.duplicate-pair")
-        if f"{name} Dua" in section.text
-    )
+    # The server judges a push's businesses just after its answer: the pair may come a moment
+    # later (the page is reloaded until it does, for at most 10 s).
+    pair = WebDriverWait(browser, 10).until(lambda b: _pair(b, f"{name} Dua") or b.refresh())
     assert "Nomor HP sama" in pair.text and phone not in pair.text  # the phone masked
     pair.find_element(By.CSS_SELECTOR, f"input[value='{first.id}']").click()
     with navigates(browser):
@@ -43,3 +43,15 @@ def test_the_supervisor_merges_a_pair_and_sees_both_visits(
     assert text_of(browser, "section.merged h2") == f"Data yang disimpan: {name}"
     assert text_of(browser, "table.kept td.visits") == "2"
     assert f"{name} Dua" not in text_of(browser, "main")
+
+
+def _pair(browser: WebDriver, name: str) -> WebElement | None:
+    """The listed pair that shows `name`, if any."""
+    return next(
+        (
+            section
+            for section in browser.find_elements(By.CSS_SELECTOR, "section.duplicate-pair")
+            if name in section.text
+        ),
+        None,
+    )

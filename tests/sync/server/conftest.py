@@ -43,6 +43,7 @@ _TABLES = (
     "prospect_upload",
     "business_duplicate",
     "business_merge",
+    "duplicate_check",  # migration 0015
 )
 
 

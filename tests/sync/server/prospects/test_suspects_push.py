@@ -1,11 +1,11 @@
 """Likely duplicates found when a laptop's push creates or changes a business (issue 18), on
 SQLite and PostgreSQL: the same NIB, the same phone in another form, a similar name in the
 district; never another branch's business; nothing refused; an update re-checks; a dismissed
-pair is not found again; a batch reads the branch's index once."""
+pair is not found again; a batch is judged after its commit (`checks.drain`, the push's
+background task), reading the branch once."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -15,8 +15,8 @@ from srv_support import Laptop, World, business_fields, op
 
 from agent_app.domain import duplicates
 from sync.server import db
+from sync.server.prospects import checks
 from sync.server.prospects import duplicates as sdup
-from sync.server.prospects import suspects
 from sync.server.prospects.tables import BusinessDuplicate
 
 
@@ -74,17 +74,19 @@ def test_an_update_rechecks_and_a_dismissed_pair_stays_dismissed(world: World) -
     assert [row.resolution for row in rows] == ["dismissed"]
 
 
-def test_a_batch_reads_the_branch_index_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_batch_is_judged_after_it_with_one_read_of_the_branch(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     a1, _, _ = world.standard()
     create(a1, "Pempek Cek Molek", region_code="16.71.03")
     builds: list[str] = []
-    real = suspects.near_keys
+    real = checks.near_keys
 
-    def counting(conn: sa.Connection, branch_code: str, near: Any) -> Any:
+    def counting(conn: sa.Connection, branch_code: str, near: Any, without: Any) -> Any:
         builds.append(branch_code)
-        return real(conn, branch_code, near)
+        return real(conn, branch_code, near, without)
 
-    monkeypatch.setattr(suspects, "near_keys", counting)
+    monkeypatch.setattr(checks, "near_keys", counting)
     ops = [
         op("business", "create", None, business_fields(f"Pempek Cek Molek {i}", phone=None))
         for i in range(60)
@@ -102,7 +104,7 @@ def test_a_batch_reads_the_branch_index_once(world: World, monkeypatch: pytest.M
 def test_the_near_index_answers_as_the_whole_branch(world: World) -> None:
     """A district's businesses (with those of the same NIB or phone, and those without a
     district) give the candidates the whole branch's index gives, for keys with a district;
-    the search completes its index for a key it was not told of."""
+    """
     a1, _, _ = world.standard()
     names = ["Pempek Cek Molek", "Pempek Molek", "Salon Dewi", "Kopi Ilir", "Toko Sri"]
     regions = ["16.71.03", "16.71.03.1001", "16.71.04", "16.71", None]
@@ -124,18 +126,29 @@ def test_the_near_index_answers_as_the_whole_branch(world: World) -> None:
         for probe in probes:
             near = duplicates.Index(sdup.near_keys(conn, "PLG", sdup.Near.of([probe])))
             assert near.find(probe) == whole.find(probe), probe
-        finder = suspects.Finder("PLG", dt.datetime.now(dt.UTC), lambda _: True)
-        finder.expect([probes[0]])
-        for probe in probes:  # p2 and p3 were not expected: read when they come
-            finder.created(
-                conn,
-                probe.id,
-                {
-                    "name": probe.name,
-                    "phone": probe.phone,
-                    "nib": probe.nib,
-                    "region_code": probe.region_code,
-                },
-            )
-    found = {pair[0] for pair in finder.pairs}
-    assert found == {"p1", "p2", "p3"} and len(made) == 25
+    assert len(made) == 25
+
+
+def test_the_near_read_is_bounded_to_the_newest_but_keeps_the_same_phone(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `NEAR_LIMIT` a district's older names are not read; a business of the same phone
+    (or NIB) still is, oldest first; only the four key fields are read; the businesses left
+    out (`without`) do not count."""
+    a1, _, _ = world.standard()
+    made = [
+        create(a1, f"Usaha Uji {i}", region_code="16.71.03", phone=phone)
+        for i, phone in enumerate(["+6281200000001", None, None, None, None, None])
+    ]
+    create(a1, "Usaha Lain", region_code="16.71.05")  # another district: not near
+    monkeypatch.setattr(sdup, "NEAR_LIMIT", 3)
+    probe = duplicates.BusinessKey("p", "Usaha Uji", phone="+6281200000001", region_code="16.71.03")
+    with world.engine.connect() as conn:
+        near = list(sdup.near_keys(conn, "PLG", sdup.Near.of([probe])))
+    assert [key.id for key in near] == [made[0], *made[-3:]]
+    with world.engine.connect() as conn:  # those a drain judges in turn are not counted
+        near_but = list(sdup.near_keys(conn, "PLG", sdup.Near.of([probe]), {made[-1]}))
+    assert [key.id for key in near_but] == [made[0], *made[-4:-1]]
+    assert near[0] == duplicates.BusinessKey(
+        made[0], "Usaha Uji 0", phone="+6281200000001", region_code="16.71.03"
+    )
