@@ -32,6 +32,7 @@ from sync import protocol
 from sync.server import config, db, push
 from sync.server.admin import agents, demo_employers, demo_prospects, people, records, review
 from sync.server.admin.common import AdminError
+from sync.server.prospects import checks
 
 BRANCH = ("PLG", "Palembang", "16.71", "Asia/Jakarta")
 #: (code, name, role): nobody real.
@@ -191,6 +192,7 @@ class _Pusher:
                 if outcome.status != "applied":
                     raise AdminError(f"demo op {op_id} was {outcome.status}: {outcome.error}")
         self.waiting = {}
+        checks.drain(self.engine)  # the suspected duplicates, as a push's answer would judge
 
 
 def _accounts(engine: Engine, settings: config.Settings) -> dict[str, str]:
