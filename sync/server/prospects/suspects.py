@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,10 +22,9 @@ from lokal import wilayah
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from agent_app.domain import duplicates, masking
+from agent_app.domain import masking
 from sync.server import db, record_terms
 from sync.server.prospects.duplicates import district
-from sync.server.prospects.duplicates import key_of as key_of  # the batch's expect_businesses
 from sync.server.prospects.tables import BusinessDuplicate, DuplicateCheck
 
 #: The fields duplicates are judged on: an update touching none of them is not judged again.
@@ -44,10 +43,6 @@ class Queue:
         self.now = now
         self._is_live = is_live  # False for a business the batch deleted
         self.queued: dict[str, None] = {}  # in the order they came
-
-    def expect(self, keys: Iterable[duplicates.BusinessKey]) -> None:
-        """Nothing to read ahead: the search runs after the commit (kept for the batch's
-        `expect_businesses`)."""
 
     def created(self, conn: sa.Connection, entity_id: str, fields: Mapping[str, Any]) -> None:
         """A business the batch created."""

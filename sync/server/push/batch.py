@@ -105,20 +105,6 @@ class Batch:
         wanted = {sha for prep in preps if prep.problem is None for sha in refs.shas_of(prep.sent)}
         self.blobs = refs.present(self.conn, wanted, store) if wanted else set()
 
-    def expect_businesses(self, preps: Iterable[Prepared]) -> None:
-        """Tells the duplicate search which businesses the batch creates or changes (their
-        keys as they will be), before any is judged: it reads the branch once for all."""
-        keys = []
-        for prep in preps:
-            if prep.op.entity != "business" or prep.problem is not None:
-                continue
-            if prep.op.kind == "delete":
-                continue
-            rec = self.records.get(prep.entity_id)
-            fields = prep.sent if rec is None else {**rec.fields, **prep.sent}
-            keys.append(suspects.key_of(prep.entity_id, fields))
-        self.suspects.expect(keys)
-
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq

@@ -157,7 +157,6 @@ def _apply_once(
         _to_survivors(conn, mine)
         batch.load_records(_referenced_ids(mine))
         batch.load_blobs(mine, store)
-        batch.expect_businesses(mine)
         batch.load_niks(
             [
                 prep.sent.get("nik")
