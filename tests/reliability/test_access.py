@@ -15,6 +15,8 @@ import pytest
 import requests
 from support import PASSWORD, person
 
+from sync import protocol
+
 TIMEOUT = 30
 _people = itertools.count(20_000)
 
@@ -417,7 +419,7 @@ def test_hostile_cursors_get_4xx(shared_server):
             timeout=TIMEOUT,
         )
         assert 400 <= answer.status_code < 500 and answer.status_code != 410, cursor[:20]
-    for limit in ("0", "1001", "-1", "abc", "1e9"):
+    for limit in ("0", str(protocol.MAX_PULL_LIMIT + 1), "-1", "abc", "1e9"):
         answer = requests.get(
             shared_server.url + "/v1/sync/pull",
             params={"limit": limit},
