@@ -129,7 +129,9 @@ def test_coverage_shows_the_branch_target_as_table_and_chart_and_filters_by_keyb
     assert "1.441" not in browser.find_element(By.TAG_NAME, "main").text
     # An agent's employer registration, reviewed here, counts once accepted.
     registration = _push_registration(server.base_url)
-    browser.get(f"{server.base_url}/console/review")
+    # The queue narrowed to AG001's employer registrations: the server is shared with the other
+    # browser tests, whose submitted enrollments (oldest first, 50 a page) may fill the first page.
+    browser.get(f"{server.base_url}/console/review?kind=employer&agent=AG001")
     with navigates(browser):
         browser.find_element(By.CSS_SELECTOR, f'a[href="/console/review/{registration}"]').click()
     assert text_of(browser, "h1 .kind") == "Pemberi kerja" and BUSINESS in text_of(browser, "h1")
