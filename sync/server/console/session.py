@@ -180,7 +180,10 @@ def current(request: Request, server: ServerState, *, take_notice: bool) -> Cons
     sessions, agents = db.table(db.ConsoleSession), db.table(db.Agent)
     settings = server.settings
     now = db.utcnow()
-    with server.engine.begin() as conn:
+    # It reads the session, then writes it (last seen, or its end): on SQLite the write lock is
+    # taken first, or a write committed between the two (a push's duplicate drain, another
+    # worker) fails the upgrade at once ("database is locked"), whatever the busy timeout.
+    with server.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
         row = conn.execute(
             sa.select(sessions, agents.c.name, agents.c.role, agents.c.branch_code)
             .add_columns(agents.c.active, agents.c.must_change_password)
