@@ -90,3 +90,12 @@ def test_the_command_exits_1_naming_the_broken_check_in_its_log(tmp_path: Path) 
     assert text == ran.stdout
     assert "FAILED resources: FileNotFoundError" in text
     assert text.splitlines()[-1] == f"self-test FAILED at resources (exit status 1); log: {log}"
+
+
+def test_the_text_check_sorts_and_names_zones_in_indonesian() -> None:
+    """The step that proves a build kept ICU's Indonesian data (build.spec ships only English's
+    and Indonesian's): an accent sorts with its letter, and the zones have Indonesian names."""
+    line = selftest._text()
+    assert line.startswith("collation (Ábaco, apel, ayam, Zebra)")
+    assert line.endswith("time zones (Waktu Indonesia Barat, Waktu Indonesia Tengah)")
+    assert {"camera", "text"} <= {name for name, _step in selftest.STEPS}

@@ -65,6 +65,10 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     assert "XLSX writer" in out
     assert "ok qt: receipt PDF rendered" in out
     assert "ok icon: app icon with 7 sizes, 16 to 256 px" in out
+    # the camera's libraries load (QtMultimedia, its FFmpeg plugin, Qt Quick and QML...)
+    assert "ok camera: QtMultimedia's backend decodes " in out
+    # ICU's data for Indonesian (the build keeps only English's and Indonesian's)
+    assert "Waktu Indonesia Barat, Waktu Indonesia Tengah" in out
     assert "ok modules:" in out
     # the About box lists the bundled packages' licences from their shipped metadata
     assert "ok licences: " in out and "bundled packages with their licences" in out
@@ -74,15 +78,17 @@ def test_pyinstaller_build_runs_its_self_test(tmp_path: Path) -> None:
     assert [p for p in (tmp_path / "home").rglob("*") if p.is_file()] == [log]
     assert log.read_text(encoding="utf-8") == out
     assert out.splitlines()[-1].endswith(f"(exit status 0); log: {log}")
-    if sys.platform.startswith("linux"):
-        _check_the_lighter_folder(internal)
     size_mb = _folder_size(folder) / 1e6
     print(f"\nbuild: {build_seconds:.0f} s, {size_mb:.0f} MB in {folder}")
+    if sys.platform.startswith("linux"):
+        _check_the_lighter_folder(internal, work / "build" / "PYZ-00.pyz")
+        assert size_mb <= 200, f"the folder is {size_mb:.1f} MB (issue 15: at most 200)"
 
 
-def _check_the_lighter_folder(internal: Path) -> None:
+def _check_the_lighter_folder(internal: Path, pyz: Path) -> None:
     """Issue 15: what build.spec leaves out is absent, what the app loads is there, and every
     Qt library a kept file links to is in the folder (nothing dangles)."""
+    from PyInstaller.archive.readers import ZlibArchiveReader
     from PyInstaller.depend import bindepend
 
     qt = internal / "PySide6" / "Qt"
@@ -101,6 +107,14 @@ def _check_the_lighter_folder(internal: Path) -> None:
         assert not (plugins / gone).exists(), gone
     assert not list(internal.glob("libgtk-3.so*")) and not list(internal.glob("libQt6Pdf*"))
     assert not (internal / "mypy").exists() and not (internal / "greenlet").exists()
+    # ICU's data for English and Indonesian only (the full data is 32 MB)
+    (icu_data,) = (qt / "lib").glob("libicudata.so.*")
+    assert icu_data.stat().st_size < 6e6
+    assert not list(internal.glob("*.dist-info/RECORD"))
+    assert list(internal.glob("*.dist-info/licenses/*")), "the licence files stay"
+    modules = {name.split(".")[0] for name in ZlibArchiveReader(str(pyz)).toc}
+    assert not modules & {"rich", "pygments", "setuptools", "distutils", "pydoc_data", "sqlite3"}
+    assert not list(internal.glob("libsqlite3.so*"))
     assert {p.name for p in (qt / "translations").iterdir()} <= {
         p.name for p in (qt / "translations").glob("*_en.qm")
     } | {p.name for p in (qt / "translations").glob("*_id.qm")}
