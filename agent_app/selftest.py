@@ -141,47 +141,15 @@ def _qt(folder: Path) -> str:
 
 
 def _camera() -> str:
-    """The camera's path loads (issue 14's photos): QtMultimedia and its FFmpeg backend with
-    every library it links (FFmpeg, Qt Quick and QML...), which a build that left one out
-    would lose without a word. No camera in the test machine is fine."""
-    from agent_app.ui import printing, qt_addons
+    from agent_app.ui import self_checks
 
-    printing.ensure_gui()
-    multimedia = qt_addons.multimedia()
-    cameras = multimedia.QMediaDevices.videoInputs()
-    decode = multimedia.QMediaFormat.ConversionMode.Decode
-    formats = multimedia.QMediaFormat().supportedFileFormats(decode)
-    if not formats:
-        raise AssertionError("QtMultimedia has no backend (its FFmpeg plugin did not load)")
-    return f"QtMultimedia's backend decodes {len(formats)} file formats; {len(cameras)} camera(s)"
-
-
-#: Indonesian time-zone names and a sort order only ICU gives (the build ships ICU's data for
-#: English and Indonesian only, build.spec).
-ICU_CHECKS = {"Asia/Jakarta": "Waktu Indonesia Barat", "Asia/Makassar": "Waktu Indonesia Tengah"}
+    return self_checks.camera()
 
 
 def _text() -> str:
-    """Qt's text services that use ICU on Linux: collation and time-zone names (elsewhere Qt
-    asks the operating system, which names zones in its own language: only reported)."""
-    from PySide6.QtCore import QCollator, QLocale, QTimeZone
+    from agent_app.ui import self_checks
 
-    indonesian = QLocale("id_ID")
-    collator = QCollator(indonesian)
-    words = ["Zebra", "ayam", "Ábaco", "apel"]
-    order = sorted(words, key=collator.sortKey)
-    names = {
-        zone: QTimeZone(zone.encode()).displayName(
-            QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, indonesian
-        )
-        for zone in ICU_CHECKS
-    }
-    if sys.platform.startswith("linux"):
-        if order != ["Ábaco", "apel", "ayam", "Zebra"]:
-            raise AssertionError(f"collation without ICU: {order}")
-        if names != ICU_CHECKS:
-            raise AssertionError(f"time-zone names without ICU's Indonesian data: {names}")
-    return f"collation ({', '.join(order)}), time zones ({', '.join(names.values())})"
+    return self_checks.text()
 
 
 #: The sizes the window, taskbar and Start menu take from the icon.
