@@ -95,7 +95,11 @@ def test_the_command_exits_1_naming_the_broken_check_in_its_log(tmp_path: Path) 
 def test_the_text_check_sorts_and_names_zones_in_indonesian() -> None:
     """The step that proves a build kept ICU's Indonesian data (build.spec ships only English's
     and Indonesian's): an accent sorts with its letter, and the zones have Indonesian names."""
+    import sys
+
     line = selftest._text()
-    assert line.startswith("collation (Ábaco, apel, ayam, Zebra)")
-    assert line.endswith("time zones (Waktu Indonesia Barat, Waktu Indonesia Tengah)")
+    assert line.startswith("collation (") and ", time zones (" in line
+    if sys.platform.startswith("linux"):  # ICU; on Windows and macOS Qt asks the system
+        assert line.startswith("collation (Ábaco, apel, ayam, Zebra)")
+        assert line.endswith("time zones (Waktu Indonesia Barat, Waktu Indonesia Tengah)")
     assert {"camera", "text"} <= {name for name, _step in selftest.STEPS}
