@@ -415,9 +415,9 @@ class LossyClient(SyncClient):
         self.drop = drop
         self.batches: list[list[int]] = []
 
-    def push(self, batch):
+    def push(self, batch, **kwargs):
         self.batches.append([op.op_seq for op in batch.ops])
-        answer = super().push(batch)
+        answer = super().push(batch, **kwargs)
         kept = [
             result
             for n, result in enumerate(answer.results)
