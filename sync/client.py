@@ -37,7 +37,7 @@ from sync.errors import (
     kind_for_status,
     parse_retry_after,
 )
-from sync.transport import GZIP_MIN_BYTES, RETRY_STATUSES, Transport, encode_json
+from sync.transport import GZIP_MIN_BYTES, RETRY_STATUSES, Body, Transport, encode_json
 
 __all__ = [
     "AUTH_ERROR_CODES",
@@ -269,19 +269,20 @@ class SyncClient(Transport):
     def config(self) -> protocol.SyncConfig:
         return self._parse(self._authed("GET", "/v1/sync/config"), protocol.SyncConfig)
 
-    def push(self, batch: protocol.PushRequest | Mapping[str, Any]) -> protocol.PushResponse:
-        """Sends a batch of ops; answers the per-op results (HTTP 200 whatever their fates)."""
-        if isinstance(batch, protocol.PushRequest):
-            # pydantic's own JSON encoder (compact, UTF-8): the same bytes as `encode_json`
-            # of its `model_dump(mode="json")`, made in one pass.
-            response = self._authed(
-                "POST",
-                "/v1/sync/push",
-                raw_body=batch.model_dump_json().encode("utf-8"),
-                content_type="application/json",
-            )
-        else:
-            response = self._authed("POST", "/v1/sync/push", json_body=dict(batch))
+    def encode_push(self, batch: protocol.PushRequest) -> Body:
+        """A push body ready for `push(batch, body=...)`: pydantic's own compact UTF-8 JSON
+        (the bytes `encode_json` makes of its `model_dump(mode="json")`, in one pass)."""
+        return self.encode_body(batch.model_dump_json().encode("utf-8"), "application/json")
+
+    def push(
+        self, batch: protocol.PushRequest | Mapping[str, Any], *, body: Body | None = None
+    ) -> protocol.PushResponse:
+        """Sends a batch of ops (`body`: as `encode_push` made it); answers the per-op
+        results (HTTP 200 whatever their fates)."""
+        if body is None and isinstance(batch, protocol.PushRequest):
+            body = self.encode_push(batch)
+        json_body = None if body is not None else dict(batch)
+        response = self._authed("POST", "/v1/sync/push", json_body=json_body, body=body)
         return self._parse(response, protocol.PushResponse)
 
     def pull(self, cursor: str | None = None, limit: int = 500) -> protocol.PullResponse:
@@ -367,6 +368,7 @@ class SyncClient(Transport):
         raw_body: bytes | None = None,
         content_type: str | None = None,
         params: Mapping[str, Any] | None = None,
+        body: Body | None = None,
     ) -> requests.Response:
         """A call with the access token; on a 401, refreshes once and calls again."""
 
@@ -379,6 +381,7 @@ class SyncClient(Transport):
                 content_type=content_type,
                 params=params,
                 token=token,
+                body=body,
             )
 
         token = self._access_token()

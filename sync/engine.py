@@ -16,8 +16,11 @@ The cycle:
    JSON body stays under `max_body_bytes`. Each batch's results go to `LocalStore.mark_results`
    in one call: `applied` and `duplicate` are done; `rejected` and `conflict` keep the op with
    the server's `error` (and `current`) for the person to see, and never hold back the ops
-   behind them. One batch is in flight while the results of the previous one are settled
-   and the next ops are read (store calls stay on the cycle's thread). An op missing from the
+   behind them. Requests go strictly one after the other (the next only once the previous
+   one is answered), on a helper thread that the cycle's thread keeps supplied: while the
+   server works on one batch and the next waits its turn, the previous one's results are
+   settled and the next ops read (`sync.pusher`; store calls stay on the cycle's thread). An
+   op missing from the
    results is sent again in a later batch (at most `MAX_SENDS_PER_CYCLE` times a cycle, then
    in the next cycle). An op the engine cannot send
    at all (not a valid op, or alone larger than the server takes) gets a local `rejected`

@@ -1,11 +1,22 @@
-"""The push of one cycle: the outbox sent batch by batch, one request in flight at a time.
+"""The push of one cycle: the outbox sent batch by batch, strictly one request after the other.
 
-While the server works on batch k (on a helper thread), the cycle's thread settles the results
-of batch k-1 and reads the ops of batch k+1: the laptop's database work and the server's
-overlap. Store calls stay on the cycle's thread, in order. A 413 for a batch the server finds
-too large (its limits changed since the config call) halves it; a single op it refuses is
-settled locally as `too_large`. An op the server leaves out of its answer is sent again, at
-most `MAX_SENDS_PER_CYCLE` times a cycle.
+The requests go out on a helper thread (the push thread), in the order they were handed to it,
+each only after the previous one's answer came back: the server judges batch k+1 against the
+committed results of batch k. The cycle's thread stays ahead of it: while the server works on
+batch k and batch k+1 waits its turn, the cycle's thread settles the results of batch k-1 and
+reads and encodes the ops of batch k+2 (`PIPELINE_DEPTH` batches handed over and not yet
+settled), so the server does not wait for the laptop's database work. Store calls stay on the
+cycle's thread, in order. After a request fails, the ones queued behind it are not sent (their
+ops stay unsettled and go again in the next cycle, like an op read but never sent); a cancel
+stops handing new batches over, and the answers of those already handed over are settled.
+
+Every op handed out by the store is marked `sent` first (its payload frozen); a kill at any
+moment leaves the ops not yet settled unsettled, and the next cycle sends them again: the
+server's ledger answers an op it already applied `duplicate`, with its stored result.
+
+A 413 for a batch the server finds too large (its limits changed since the config call) halves
+it; a single op it refuses is settled locally as `too_large`. An op the server leaves out of
+its answer is sent again, at most `MAX_SENDS_PER_CYCLE` times a cycle.
 
 The attachments a batch's ops reference go first (`sync.uploads.Uploader`). An op answered
 `rejected` `attachment_missing` (the server lacks a blob it references) is not settled: its
@@ -17,12 +28,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import cast
 
 from sync import protocol
 from sync.batches import by_count, local_result, push_request, seq_of, split_by_size, valid_ops
-from sync.client import SyncClient, SyncError
+from sync.client import SyncCancelled, SyncClient, SyncError
 from sync.contract import (
     BASE_ENTITIES,
     BODY_MARGIN,
@@ -34,9 +47,18 @@ from sync.contract import (
     LocalStore,
     Progress,
 )
+from sync.transport import Body
 from sync.uploads import Uploader, referenced
 
 log = logging.getLogger("sync")
+
+#: Batches handed to the push thread and not yet settled, besides the one being settled: the
+#: one on the server and the next one, ready to go the moment its answer is back.
+PIPELINE_DEPTH = 2
+
+
+class _NotSent(SyncCancelled):
+    """A batch left unsent because a request before it failed: its ops stay unsettled."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +95,12 @@ class Pusher:
         self.carry: list[protocol.Op] = []
         self.sends: dict[uuid.UUID, int] = {}
         self.after_seq: int | None = None
-        self.inflight: _InFlight | None = None
+        #: Batches handed to the push thread, oldest first, not yet settled.
+        self.inflight: deque[_InFlight] = deque()
+        #: The push thread's requests, one at a time (made by `run`).
+        self.pool: ThreadPoolExecutor | None = None
+        #: What a request failed with (set on the push thread): nothing after it is sent.
+        self.failure: BaseException | None = None
         # A 1.0 server's config has neither: it takes no attachments.
         accepted = config.protocol_minor is not None or config.max_attachment_bytes is not None
         # A server from before `entities` takes the base ones only.
@@ -85,30 +112,28 @@ class Pusher:
     def run(self) -> None:
         self.total = self.store.pending_count()
         self.notify("push", 0, self.total)
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
+        pool = self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
         try:
             while not self.cancel.is_set():
                 ops, exhausted = self._next_ops()
                 if not ops:
-                    if self.inflight is not None:
+                    if self.inflight:
                         # Its answer may free ops the store held back (an update waiting for
                         # its create's version): ask the store again after settling it.
-                        batch, self.inflight = self.inflight, None
-                        self._finish(batch)
+                        self._finish(self.inflight.popleft())
                         continue
                     if exhausted:
                         break
                     continue  # only unsendable ops in this slice, settled locally: go on
                 self._send_all(pool, ops)
-                if exhausted and not self.carry and self.inflight is None:
+                if exhausted and not self.carry and not self.inflight:
                     break
-            if self.inflight is not None:
-                batch, self.inflight = self.inflight, None
-                self._finish(batch)
+            while self.inflight:
+                self._finish(self.inflight.popleft())
         finally:
-            if self.inflight is not None:
-                # A failure or a cancel while a batch was out: keep its answer if one came.
-                self._settle_quietly(self.inflight)
+            # A failure or a cancel while batches were out: keep the answers that came.
+            while self.inflight:
+                self._settle_quietly(self.inflight.popleft())
             pool.shutdown(wait=True)
 
     def _next_ops(self) -> tuple[list[protocol.Op], bool]:
@@ -133,9 +158,10 @@ class Pusher:
         return ops, exhausted
 
     def _send_all(self, pool: ThreadPoolExecutor, ops: list[protocol.Op]) -> None:
-        """Sends `ops` batch by batch, settling each batch's predecessor while it is out;
-        before each batch, the attachments its ops reference (while the previous batch is
-        out), so that no op waits for the photos of a later batch."""
+        """Hands `ops` to the push thread batch by batch, settling the oldest batch once
+        more than `PIPELINE_DEPTH` are out; before each batch, the attachments its ops
+        reference (while earlier batches are out), so that no op waits for the photos of a
+        later batch."""
         batches = split_by_size(self.store, ops, self.max_bytes, self.report)
         for cut in by_count(batches, self.max_ops):
             if self.cancel.is_set():
@@ -144,14 +170,35 @@ class Pusher:
             if not batch_ops:
                 continue
             request = push_request(self.store, batch_ops)
-            started = _InFlight(batch_ops, pool.submit(self.client.push, request))
-            if self.inflight is not None:
-                previous, self.inflight = self.inflight, None
-                try:
-                    self._finish(previous)
-                finally:
-                    self.inflight = started
-            self.inflight = started
+            body = self._encode(request)
+            self.inflight.append(_InFlight(batch_ops, pool.submit(self._in_turn, request, body)))
+            while len(self.inflight) > PIPELINE_DEPTH:
+                self._finish(self.inflight.popleft())
+
+    def _encode(self, request: protocol.PushRequest) -> Body | None:
+        """The request's body, encoded here on the cycle's thread, off the push thread's
+        path (a client without `encode_push`, a test's model server, gets the request)."""
+        encode = getattr(self.client, "encode_push", None)
+        return None if encode is None else cast(Body, encode(request))
+
+    def _in_turn(
+        self, request: protocol.PushRequest, body: Body | None = None
+    ) -> protocol.PushResponse:
+        """On the push thread, one request after the other in the order handed over; none
+        after a failed one (a 413 is no failure: its batch is halved and sent again)."""
+        if self.failure is not None:
+            raise _NotSent()
+        try:
+            if body is not None:
+                return self.client.push(request, body=body)
+            return self.client.push(request)
+        except SyncError as error:
+            if error.kind != "too_large":
+                self.failure = error
+            raise
+        except BaseException as error:
+            self.failure = error
+            raise
 
     def _finish(self, batch: _InFlight) -> None:
         """Settles a batch; its unanswered ops are carried to the next one."""
@@ -181,10 +228,17 @@ class Pusher:
         self._settle(batch.ops, answer)
 
     def _send_batch(self, ops: list[protocol.Op]) -> list[protocol.Op]:
-        """Pushes one batch (synchronously), hands its results to the store; returns the ops
-        left unanswered."""
+        """Pushes one batch (waiting for its answer, in turn on the push thread), hands its
+        results to the store; returns the ops left unanswered."""
+        request = push_request(self.store, ops)
         try:
-            answer = self.client.push(push_request(self.store, ops))
+            if self.pool is None:
+                answer = self.client.push(request)
+            else:
+                answer = self.pool.submit(self._in_turn, request).result()
+        except _NotSent:
+            # A batch handed over before this one failed: that failure is the cycle's.
+            raise self.failure or SyncCancelled() from None
         except SyncError as error:
             if error.kind != "too_large":
                 raise

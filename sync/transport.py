@@ -33,6 +33,16 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
 
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A request body as it goes on the wire: its bytes (gzipped when worth it) and the
+    headers that say what they are. Made ahead of the call (`Transport.encode_body`), e.g. on
+    another thread than the one sending it."""
+
+    data: bytes
+    headers: dict[str, str]
+
+
 def encode_json(body: Any) -> bytes:
     """A request body as the client sends it (before gzip): compact JSON, UTF-8."""
     return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -88,6 +98,12 @@ class Transport:
             headers["Content-Encoding"] = "gzip"
         return data, headers
 
+    def encode_body(self, raw_body: bytes, content_type: str) -> Body:
+        """`raw_body` ready to send, as `_send` would send it (JSON above
+        `gzip_min_bytes` gzipped)."""
+        data, headers = self._encode(None, raw_body, content_type)
+        return Body(data or b"", headers)
+
     def backoff(self, attempt: int, retry_after: float | None = None) -> float:
         """Seconds to wait before try number `attempt + 1` (attempt counts from 0).
 
@@ -110,9 +126,15 @@ class Transport:
         content_type: str | None = None,
         params: Mapping[str, Any] | None = None,
         token: str | None,
+        body: Body | None = None,
     ) -> requests.Response:
-        """One logical call, with retries of transient failures; 2xx or SyncError."""
-        data, headers = self._encode(json_body, raw_body, content_type)
+        """One logical call, with retries of transient failures; 2xx or SyncError. `body`:
+        one encoded beforehand (`encode_body`), instead of `json_body` or `raw_body`."""
+        if body is not None:
+            data: bytes | None = body.data
+            headers = dict(body.headers)
+        else:
+            data, headers = self._encode(json_body, raw_body, content_type)
         request_id = uuid.uuid4().hex
         headers["X-Request-ID"] = request_id
         if token is not None:

@@ -33,6 +33,7 @@ prints cProfile statistics instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -57,7 +58,11 @@ from agent_app.services import sync as sync_service  # noqa: E402
 from agent_app.services.actor import Actor  # noqa: E402
 from agent_app.storage import tables  # noqa: E402
 from agent_app.storage.engine import open_engine  # noqa: E402
+from agent_app.storage.store import LocalStore  # noqa: E402
 from agent_app.storage.uow import SqlUnitOfWork  # noqa: E402
+from sync import pusher  # noqa: E402
+from sync.client import SyncClient  # noqa: E402
+from tests.bench.push_timeline import STORE_CALLS, Timeline  # noqa: E402
 from tests.bench.sync_seeding import (  # noqa: E402
     PASSWORD,
     seed_enrollments,
@@ -188,14 +193,37 @@ def profiled(directory: str | None, name: str) -> Iterator[None]:
         print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])
 
 
-def bench_push(work: Path, n: int, batch: int, reps: int, profile: str | None) -> None:
-    """Seeds one laptop database, then pushes a copy of it to a fresh server `reps` times."""
-    template = work / "push-template.db"
+def seeded_laptop(work: Path, n: int, keep: Path | None) -> tuple[Path, bytes]:
+    """A laptop database with `n` pending enrollment creates and its key: seeded in `work`,
+    or in `keep` once and reused from there by later runs (`--keep-template`)."""
+    folder = keep if keep is not None else work
+    folder.mkdir(parents=True, exist_ok=True)
+    template, key_file = folder / f"push-template-{n}.db", folder / f"push-template-{n}.key"
+    if key_file.exists() and template.exists():
+        print(f"(reusing the {n} pending ops of {template})", flush=True)
+        return template, key_file.read_bytes()
+    for stale in (template, Path(f"{template}-wal"), Path(f"{template}-shm")):
+        stale.unlink(missing_ok=True)
     seeder = Laptop(template, "AGPUSH", "")
     started = time.perf_counter()
     seed_enrollments(seeder.uow, seeder.actor.agent_code, n)
     print(f"(seeded {n} pending ops in {time.perf_counter() - started:.1f} s)", flush=True)
     seeder.engine.dispose()
+    key_file.write_bytes(seeder.key)
+    return template, seeder.key
+
+
+def bench_push(
+    work: Path,
+    n: int,
+    batch: int,
+    reps: int,
+    profile: str | None,
+    keep: Path | None = None,
+    timeline: bool = False,
+) -> None:
+    """Seeds one laptop database, then pushes a copy of it to a fresh server `reps` times."""
+    template, key = seeded_laptop(work, n, keep)
     runs: list[tuple[float, float, float]] = []
     for rep in range(1, reps + 1):
         home = work / f"push-server-{rep}"
@@ -206,8 +234,9 @@ def bench_push(work: Path, n: int, batch: int, reps: int, profile: str | None) -
             for suffix in ("", "-wal"):
                 if Path(f"{template}{suffix}").exists():
                     shutil.copyfile(f"{template}{suffix}", f"{copy}{suffix}")
-            laptop = Laptop(copy, "AGPUSH", server.url, seeder.key)
-            runs.append(push_once(server, laptop, n, batch, profile if rep == 1 else None))
+            laptop = Laptop(copy, "AGPUSH", server.url, key)
+            first = profile if rep == 1 else None
+            runs.append(push_once(server, laptop, n, batch, first, timeline))
             laptop.engine.dispose()
         finally:
             server.stop()
@@ -221,16 +250,21 @@ def bench_push(work: Path, n: int, batch: int, reps: int, profile: str | None) -
 
 
 def push_once(
-    server: Server, laptop: Laptop, n: int, batch: int, profile: str | None
+    server: Server, laptop: Laptop, n: int, batch: int, profile: str | None, timeline: bool
 ) -> tuple[float, float, float]:
     sync_service.connect(laptop.uow, laptop.actor, server.url, PASSWORD)
     marks: dict[str, tuple[float, float, float]] = {}
+    spans = Timeline()
+    targets: list[tuple[Any, str]] = [(LocalStore, name) for name in STORE_CALLS]
+    targets += [(SyncClient, "push")]
+    targets += [(pusher, name) for name in ("valid_ops", "split_by_size", "push_request")]
 
     def progress(phase: str, done: int, total: int | None) -> None:
         if phase not in marks:
             marks[phase] = (time.perf_counter(), time.process_time(), server.cpu_seconds())
 
-    with profiled(profile, "push"):
+    recording = spans.recording(targets) if timeline else contextlib.nullcontext()
+    with profiled(profile, "push"), recording:
         started = time.perf_counter()
         cpu, server_cpu = time.process_time(), server.cpu_seconds()
         report = sync_service.run_cycle(
@@ -247,6 +281,8 @@ def push_once(
         f"(whole cycle {ended - started:.2f} s, pulling back {report.pulled})",
         flush=True,
     )
+    if timeline:
+        print(spans.report(started, pull_wall), flush=True)
     return run
 
 
@@ -364,13 +400,23 @@ def main() -> None:
         "'identity,gzip' (default: requests' own 'gzip, deflate' only)",
     )
     parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="time the push's store calls and requests (tests/bench/push_timeline.py)",
+    )
+    parser.add_argument(
+        "--keep-template",
+        help="a folder where the push's seeded laptop database is kept and reused next time",
+    )
+    parser.add_argument(
         "--profile",
         help="write pyinstrument profiles to this folder ('cprofile': print cProfile stats)",
     )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="perisai-bench-sync-"))
     if args.only in (None, "push"):
-        bench_push(work, args.push_n, args.batch, args.reps, args.profile)
+        keep = Path(args.keep_template) if args.keep_template else None
+        bench_push(work, args.push_n, args.batch, args.reps, args.profile, keep, args.timeline)
     if args.only in (None, "pull"):
         encodings = tuple(e.strip() for e in args.pull_encodings.split(",")) or ("",)
         bench_pull(work, args.pull_n, args.pull_limit, args.reps, args.profile, encodings)

@@ -1,6 +1,8 @@
 """A laptop in a child process, for the tests that kill it (SIGKILL) at a chosen moment.
 
-    python child.py sync DB URL AGENT LOG      run sync cycles until the outbox is empty
+    python child.py sync DB URL AGENT LOG [BATCH]
+                                               run sync cycles until the outbox is empty
+                                               (in batches of BATCH ops when given)
     python child.py commit DB AGENT N HOW      register N businesses through the service, then
                                                end at once after the last commit: HOW is
                                                `exit` (os._exit) or `kill` (SIGKILL to itself)
@@ -64,6 +66,8 @@ def main(argv: list[str]) -> int:
         db, url, agent, log_path = argv[1:5]
         _log_to(log_path)
         laptop = Laptop(Path(db), agent, url)
+        if len(argv) > 5:
+            laptop.sync = laptop._new_engine(batch_size=int(argv[5]))
         print("started", flush=True)
         laptop.drain(max_cycles=20, max_seconds=60)
         print("drained", flush=True)

@@ -55,13 +55,17 @@ def test_02_client_killed_mid_batch_before_and_after_sending(
         laptop.add_business(5000 + i)
     laptop.engine.dispose()
     runs = 0
+    # In batches of 50: when the first request hangs or its answer is held, the batches read
+    # after it (marked sent, handed to the push thread, queued behind it) are not yet sent.
     for moment, mode in (
         ("before sending", "hang"),
         ("after the server committed", "hold_response"),
     ):
         proxy.fail_next(mode)
         seen = proxy.stats[mode]
-        child = _child("sync", str(laptop.path), proxy.url, "RA005", str(tmp_path / "child.log"))
+        child = _child(
+            "sync", str(laptop.path), proxy.url, "RA005", str(tmp_path / "child.log"), "50"
+        )
         assert proxy.wait_for(mode, seen + 1, timeout=60), moment
         _kill(child)
         runs += 1

@@ -178,6 +178,14 @@ def test_request_bodies_are_gzipped_on_the_wire_and_the_server_reads_them(make_c
     assert request.headers["Content-Encoding"] == "gzip"
     assert isinstance(request.body, bytes)
     assert len(json.loads(gzip.decompress(request.body))["ops"]) == 10
+    # Encoded ahead (the pusher does it on the cycle's thread): the same body goes out.
+    more = batch_of(client, *[store.add("business", "create", business()) for _ in range(10)])
+    encoded = client.encode_push(more)
+    assert gzip.decompress(encoded.data) == more.model_dump_json().encode("utf-8")
+    answer = client.push(more, body=encoded)
+    assert [result.status for result in answer.results] == ["applied"] * 10
+    assert sent[1].body == encoded.data
+    assert sent[1].headers["Content-Encoding"] == "gzip"
 
 
 def test_upload_bundle_goes_through_the_same_ledger(make_client):

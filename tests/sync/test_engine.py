@@ -301,7 +301,7 @@ def test_an_op_that_is_not_an_op_is_settled_locally(make_client):
 
 def test_progress_and_cancel_between_batches(make_client):
     engine, store = engine_for(make_client, batch_size=10)
-    for n in range(35):
+    for n in range(45):
         store.add("business", "create", business(f"Kios {n}"))
     calls: list[tuple[str, int, int | None]] = []
 
@@ -312,14 +312,15 @@ def test_progress_and_cancel_between_batches(make_client):
 
     report = engine.run_cycle(progress)
     assert report.cancelled is True
-    # The cancel comes while batch 3 is already on its way (one batch is in flight while the
-    # previous one is settled): its answer is kept, nothing further is sent.
-    assert report.applied == 30
+    # The cancel comes once batch 2 is settled, while batches 3 and 4 are already handed to
+    # the push thread (two batches go out while the one before them is settled): their
+    # answers are kept, nothing further is sent.
+    assert report.applied == 40
     assert store.pending_count() == 5
     assert report.pages == 0
     assert store.successes == []
-    assert calls[:3] == [("config", 0, 1), ("config", 1, 1), ("push", 0, 35)]
-    assert ("push", 10, 35) in calls
+    assert calls[:3] == [("config", 0, 1), ("config", 1, 1), ("push", 0, 45)]
+    assert ("push", 10, 45) in calls
 
     calls.clear()
     report = engine.run_cycle(progress)
@@ -414,9 +415,9 @@ class LossyClient(SyncClient):
         self.drop = drop
         self.batches: list[list[int]] = []
 
-    def push(self, batch):
+    def push(self, batch, **kwargs):
         self.batches.append([op.op_seq for op in batch.ops])
-        answer = super().push(batch)
+        answer = super().push(batch, **kwargs)
         kept = [
             result
             for n, result in enumerate(answer.results)
