@@ -236,7 +236,10 @@ def test_pull_pages_stay_within_the_servers_cap(make_client, monkeypatch):
 
 def test_an_expired_cursor_resets_and_pulls_from_the_start(make_client, server):
     engine, store = engine_for(make_client, "AG003")
-    engine.run_cycle()
+    # A record of its own that outlives the compaction: the reset's pull has it to bring back
+    # whatever else the shared server holds (alone, the server has nothing else to pull).
+    store.add("business", "create", business("Tetap buka"))
+    assert engine.run_cycle().applied == 1
     old_cursor = store.cursor
     assert old_cursor is not None
     # Someone creates and deletes a record; the server then forgets its tombstone.
