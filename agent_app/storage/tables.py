@@ -161,6 +161,9 @@ class Business(SyncedMixin, Base):
     __table_args__ = (
         # Partial indexes: the queries repeat these WHERE terms word for word (repositories).
         Index("ix_businesses_live_name", "name", sqlite_where=text(LIVE_SQL)),
+        # The search's matches looked up by key, sorted by name and counted without reading
+        # the rows (0014; repositories.businesses).
+        Index("ix_businesses_live_search", "pk", "name", "owner_name", sqlite_where=text(LIVE_SQL)),
         Index(
             "ix_businesses_follow_up",
             "next_follow_up",

@@ -23,7 +23,19 @@ from agent_app.storage.repositories.sql import (
     row_columns,
     sync_meta,
     text_filter,
+    uses_trigrams,
 )
+
+#: The narrow index (key, name, owner of the live businesses; migration 0014) a text search
+#: looks its trigram matches up in: sorting and counting 5,000 matches there reads about a
+#: fifth of the pages their rows fill, and they stay in the page cache (issue 15).
+SEARCH_INDEX = "ix_businesses_live_search"
+_IN_SEARCH_INDEX = sa.text(f"businesses INDEXED BY {SEARCH_INDEX}")
+_KEY: sa.ColumnClause[Any] = sa.literal_column("pk")
+_NAME: sa.ColumnClause[Any] = sa.literal_column("name")
+_OWNER: sa.ColumnClause[Any] = sa.literal_column("owner_name")
+#: `LIVE_SQL` written out, not bound: a partial index serves only a query repeating its WHERE.
+_LIVE = sa.literal_column("deleted") == sa.literal_column("0")
 
 
 class BusinessRepository:
@@ -141,6 +153,16 @@ class BusinessRepository:
             where.append(OPEN_BUSINESS)
         return where
 
+    def _narrow(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]] | None:
+        """The conditions of a search by text alone that the trigram index serves, on the
+        columns of `SEARCH_INDEX` (the same rows as `_where`); None for any other filter."""
+        if flt.status or flt.sector or flt.event_id or flt.follow_up_due_on is not None:
+            return None
+        if not uses_trigrams(flt.text) or not fts_ready(self.session, "businesses_fts"):
+            return None
+        words = text_filter(flt.text, "businesses_fts", _KEY, (_NAME, _OWNER))
+        return [_LIVE, *words]
+
     def search(
         self, flt: rows.BusinessFilter, offset: int = 0, limit: int = 100
     ) -> list[rows.BusinessRow]:
@@ -148,17 +170,21 @@ class BusinessRepository:
         order: list[Any] = [t.name, t.pk]
         if flt.follow_up_due_on is not None:
             order = [t.next_follow_up, t.name, t.pk]
-        stmt = (
-            sa.select(*row_columns(rows.BusinessRow, t))
-            .where(*self._where(flt))
-            .order_by(*order)
-            .offset(offset)
-            .limit(limit)
-        )
+        stmt = sa.select(*row_columns(rows.BusinessRow, t)).order_by(*order)
+        narrow = self._narrow(flt)
+        if narrow is None:
+            stmt = stmt.where(*self._where(flt)).offset(offset).limit(limit)
+        else:  # the page's keys from the narrow index, then only their rows
+            keys = sa.select(_KEY).select_from(_IN_SEARCH_INDEX).where(*narrow)
+            stmt = stmt.where(t.pk.in_(keys.order_by(_NAME, _KEY).offset(offset).limit(limit)))
         return [rows.BusinessRow(*r) for r in self.session.execute(stmt)]
 
     def count(self, flt: rows.BusinessFilter) -> int:
-        stmt = sa.select(sa.func.count()).select_from(tables.Business).where(*self._where(flt))
+        narrow = self._narrow(flt)
+        if narrow is None:
+            stmt = sa.select(sa.func.count()).select_from(tables.Business).where(*self._where(flt))
+        else:
+            stmt = sa.select(sa.func.count()).select_from(_IN_SEARCH_INDEX).where(*narrow)
         return int(self.session.scalar(stmt) or 0)
 
     def count_created(

@@ -93,6 +93,17 @@ def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search text. Control characters (a NUL above all) cannot be typed and
+    break FTS5 queries: they separate words."""
+    return "".join(ch if ch.isprintable() else " " for ch in text).split()
+
+
+def uses_trigrams(text: str) -> bool:
+    """Whether `text_filter` looks `text` up in the trigram index (a word of three or more)."""
+    return any(len(w) >= 3 for w in search_words(text))
+
+
 def text_filter(
     text: str, fts_table: str, pk: Any, columns: Sequence[Any], *, indexed: bool = True
 ) -> list[sa.ColumnElement[bool]]:
@@ -109,8 +120,7 @@ def text_filter(
     so no record is missed.
     """
     conditions: list[sa.ColumnElement[bool]] = []
-    # Control characters (a NUL above all) cannot be typed and break FTS5 queries.
-    words = "".join(ch if ch.isprintable() else " " for ch in text).split()
+    words = search_words(text)
     long_words = [w for w in words if len(w) >= 3]
     short_words = [w for w in words if len(w) < 3]
     if long_words and not indexed:

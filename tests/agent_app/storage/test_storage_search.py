@@ -204,3 +204,65 @@ def test_fts_syntax_is_taken_literally(
     uow: SqlUnitOfWork, registered: dict[str, str], text: str
 ) -> None:
     assert businesses.count(uow, text=text) == 0
+
+
+@pytest.fixture
+def crowd(uow: SqlUnitOfWork, actor: Actor) -> None:
+    """32 businesses whose words repeat (the same name twice: the key breaks the tie), two
+    soft-deleted."""
+    heads, tails = ("Pempek", "Warung Kopi", "Songket", "kopi yuk"), ("Cek", "Siti", "Ami", "")
+    owners = ("Siti Aminah", "Candy", "Ami Cekno", None)
+    for n in range(32):
+        name = f"{heads[n % 4]} {tails[n // 4 % 4]} {n % 3}".strip()
+        fields = {"name": name, "owner_name": owners[n // 8 % 4]}
+        businesses.register_business(uow, actor, fields)
+    with uow:
+        uow.session.execute(sa.text("UPDATE businesses SET deleted = 1 WHERE pk IN (3, 10)"))
+        uow.commit()
+
+
+def test_text_search_through_the_narrow_index_keeps_rows_order_and_count(
+    uow: SqlUnitOfWork, crowd: None
+) -> None:
+    """A text search looks its matches up in `ix_businesses_live_search` (issue 15): the same
+    rows in the same order, page by page, and the same count, as the rows' own query."""
+    t = tables.Business
+    texts = ["pem", "pempek", "kopi", "kopi yuk s", "siti am", "songket c", "cek", "ami a", "zzz"]
+    with uow:
+        repo = uow.businesses
+        for text in texts:
+            flt = rows.BusinessFilter(text=text)
+            assert repo._narrow(flt) is not None
+            reference = sa.select(t.id).where(*repo._where(flt)).order_by(t.name, t.pk)
+            expected = list(uow.session.scalars(reference))
+            assert text == "zzz" or expected, text
+            pages = [[r.id for r in repo.search(flt, offset, 7)] for offset in range(0, 35, 7)]
+            assert [i for page in pages for i in page] == expected, text
+            assert repo.count(flt) == len(expected), text
+
+
+def test_text_search_reads_the_narrow_index_not_the_rows(uow: SqlUnitOfWork, engine: Any) -> None:
+    sent: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "businesses_fts" in statement:
+            sent.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        businesses.search(uow, text="pempek ce")
+        businesses.count(uow, text="pempek ce")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    page, count = (_executed_plan(uow, statement, params) for statement, params in sent)
+    # the page: its keys from the covering index, sorted there; then one row per key
+    assert "SEARCH businesses USING COVERING INDEX ix_businesses_live_search (pk=?)" in page
+    assert "SEARCH businesses USING INTEGER PRIMARY KEY (rowid=?)" in page
+    assert count.startswith("SEARCH businesses USING COVERING INDEX ix_businesses_live_search")
+    assert "INTEGER PRIMARY KEY" not in count
+
+
+def _executed_plan(uow: SqlUnitOfWork, statement: str, params: Any) -> str:
+    with uow:
+        found = uow.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        return " | ".join(str(row[3]) for row in found)
