@@ -68,5 +68,19 @@ def run_batch(
             "server_time": server_time(),
         },
         # The businesses the batch queued are judged for duplicates once the answer is sent.
-        background=BackgroundTask(checks.drain_quietly, server.engine, caller.branch_code),
+        background=(
+            BackgroundTask(checks.drain_quietly, server.engine, caller.branch_code)
+            if queued_businesses(batch.ops, results)
+            else None
+        ),
+    )
+
+
+def queued_businesses(ops: list[protocol.Op], results: list[tuple[str, push.Outcome]]) -> bool:
+    """Whether the batch may have queued a business for the duplicate search (only an applied
+    business create or update does): a batch of enrollments or visits skips the drain's
+    connection and queries (what a kill left is drained by the housekeeping loop)."""
+    return any(
+        op.entity == "business" and outcome.status == "applied"
+        for op, (_, outcome) in zip(ops, results, strict=True)
     )

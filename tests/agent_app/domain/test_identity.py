@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import lokal
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agent_app.domain import identity
@@ -133,6 +134,14 @@ def test_bad_mobile_numbers_are_refused(written):
 def test_mobile_length_bounds_with_leading_zero():
     assert identity.normalize_phone("0812345678") == "+62812345678"  # 10 digits
     assert identity.normalize_phone("0812345678901") == "+62812345678901"  # 13 digits
+
+
+@settings(max_examples=400)
+@given(local=st.from_regex(r"08[0-9]{8,11}", fullmatch=True))
+def test_a_mobile_number_gets_lokal_ids_own_verdict(local):
+    """The verdict asked once per prefix and length is lokal-id's for every number."""
+    info = lokal.parse_phone(local)
+    assert identity._lokal_mobile(local) == (info.valid and info.type == "mobile")
 
 
 def test_nib_is_thirteen_digits():

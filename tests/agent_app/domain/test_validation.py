@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from agent_app.domain import validation
+from agent_app.domain import keys, validation
+from agent_app.domain.validation import checks
 
 ENROLLMENT = {
     "nik": "1671034509990001",
@@ -237,3 +240,37 @@ def test_the_phone_check_refuses_what_is_not_an_e164_mobile_number_with_its_reas
     assert (problem.en if problem else None) == message
     if problem is not None:
         assert problem.id and problem.id != problem.en
+
+
+def _choice_as_it_was(options):
+    """The walk through the options that `checks.choice`'s set lookup replaced (issue 15)."""
+
+    def check(value):
+        return any(type(value) is type(option) and value == option for option in options)
+
+    return check
+
+
+_OPTION_LISTS = (
+    keys.OCCUPATIONS,
+    validation.PERIOD_MONTHS,
+    [g.value for g in keys.Gender],
+    list(keys.RISK_GROUPS),
+)
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+_NEAR_OPTIONS = st.sampled_from(
+    [o for options in _OPTION_LISTS for o in options] + [1.0, 3.0, True, "1", "3", 12.0]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES | _NEAR_OPTIONS)
+def test_a_choice_takes_exactly_what_the_walk_through_its_options_took(value):
+    for options in _OPTION_LISTS:
+        answer = checks.choice(options)(value)
+        assert (answer is None) == _choice_as_it_was(options)(value), (options, value)
+        assert answer is None or answer.en == "Unknown choice."

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from srv_support import Laptop, World, business_fields, op
+from srv_support import Laptop, World, business_fields, op, visit_fields
 
 from sync.server import db, housekeeping
 from sync.server.api import batches
@@ -71,6 +71,20 @@ def test_the_pairs_come_after_the_push_and_a_drain_that_never_ran_is_made_up(
     assert housekeeping.drain_once(world.app.state.server) == 1
     assert pairs(world) == sorted([(twin, molek, "name"), (by_nib, molek, "nib")])
     assert queued(world) == set()
+
+
+def test_only_a_push_that_applied_a_business_drains_after_its_answer(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a1, _, _ = world.standard()
+    drains: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(batches.checks, "drain_quietly", lambda *args: drains.append(args))
+    business = create(a1, "Pempek Cek Molek")
+    assert len(drains) == 1 and queued(world) == {business}
+    visit = op("visit", "create", str(uuid.uuid4()), visit_fields(business))
+    refused = op("business", "create", str(uuid.uuid4()), business_fields(""))
+    assert [r["status"] for r in a1.push(visit, refused)] == ["applied", "rejected"]
+    assert len(drains) == 1  # nothing it did could be queued: no drain
 
 
 @pytest.mark.usefixtures("no_background_drain")
