@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import base64
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from helpers.databases import scratch_database
 
 from sync.server import config, db, migrate
 
@@ -15,7 +17,7 @@ from sync.server import config, db, migrate
 def test_migrations_match_the_models_and_round_trip(database_url: str) -> None:
     engine = db.make_engine(config.Settings(database_url=database_url))
     try:
-        assert migrate.current_revision(engine) == "0015"
+        assert migrate.current_revision(engine) == "0016"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, db.Base.metadata) == []
@@ -199,3 +201,28 @@ def test_upgrade_gives_existing_refresh_tokens_their_device_family(database_url:
         assert len(base64.b64decode(audit_key)) == 32
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0016_utc_text_is_strict_and_answers_as_before(pg_admin_url: str) -> None:
+    """STRICT skips the PL/pgSQL body (and its EXCEPTION block's subtransaction) for the
+    records without a `visited_at`; every answer is what the body gave."""
+    asked = "SELECT proisstrict FROM pg_proc WHERE proname = 'perisai_utc_text'"
+    answers = (
+        "SELECT perisai_utc_text(NULL), perisai_utc_text('bukan tanggal'),"
+        " perisai_utc_text('2026-12-01T07:30:00+07:00')"
+    )
+    with scratch_database(pg_admin_url, "perisai_strict") as url:
+        engine = db.make_engine(config.Settings(database_url=url))
+        try:
+            migrate.upgrade(engine)
+            with engine.connect() as conn:
+                assert conn.execute(sa.text(asked)).scalar() is True
+                values = tuple(conn.execute(sa.text(answers)).one())
+            assert values == (None, None, "2026-12-01 00:30:00")
+            migrate.downgrade(engine, "0015")
+            with engine.connect() as conn:
+                assert conn.execute(sa.text(asked)).scalar() is False
+                assert tuple(conn.execute(sa.text(answers)).one()) == values
+        finally:
+            engine.dispose()
