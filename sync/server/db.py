@@ -1,24 +1,33 @@
-"""The central server's tables (SQLAlchemy 2.0 declarative) and its engine.
+"""The central server's tables (SQLAlchemy 2.0 declarative); its engine is made in `engines.py`.
 
 One `record` table holds every synced entity (business, visit, enrollment, and the pulled-only
 event, target and rate_table): its current fields, version, per-field change marks and the
 `server_seq` of its latest change. `ledger` is the idempotency ledger (unique `op_id`);
 `active_nik` enforces one active enrollment per NIK; `seq_counter` is the single row whose
 lock orders every change; `server_meta` keeps the epoch, the token secret and the bundle key.
+
+Transactions (the engine and its helpers: `sync/server/engines.py`, re-exported here): one that
+may write opens with `db.write_transaction(engine)`, which takes SQLite's write lock first
+(`BEGIN IMMEDIATE`). Under WAL a deferred transaction that reads and then writes fails at once
+with "database is locked" when another connection commits in between, whatever the busy
+timeout. Reads use `engine.connect()` (a deferred transaction, rolled back at close): pulls and
+pages never wait behind a writer. `sync/server` calls no `.begin()` or `.commit()` of its own
+(tests/sync/server/test_write_transactions.py checks it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from sync.server import config, record_terms
+from sync.server import record_terms
+from sync.server.engines import is_sqlite as is_sqlite
+from sync.server.engines import make_engine as make_engine
+from sync.server.engines import ping as ping
+from sync.server.engines import write_transaction as write_transaction
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -317,78 +326,6 @@ class ConsoleSession(Base):
 def table(model: type[Base]) -> sa.Table:
     """The Core table of a mapped class (for bulk statements)."""
     return cast(sa.Table, model.__table__)
-
-
-def _sqlite_pragmas(synchronous: str) -> Any:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy, not the driver, open transactions (working SAVEPOINTs).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        # Indexes keyed by random UUIDs and NIKs: keep their pages in memory (64 MB).
-        cursor.execute("PRAGMA cache_size=-65536")
-        cursor.close()
-
-    return on_connect
-
-
-def _private_sqlite_files(url: str) -> None:
-    """Creates the SQLite file 0o600 (its -wal and -shm files then get the same mode) and
-    tightens existing ones."""
-    database = sa.engine.make_url(url).database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    path = Path(database)
-    if not path.parent.is_dir():
-        return  # SQLite will answer that the folder is missing
-    config.private_file(path)
-    for suffix in ("-wal", "-shm", "-journal"):
-        config.make_private(path.with_name(path.name + suffix), 0o600)
-
-
-def make_engine(settings: config.Settings) -> Engine:
-    url = settings.resolved_database_url()
-    if url.startswith("sqlite"):
-        _private_sqlite_files(url)
-        if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
-            raise ValueError("sqlite_synchronous must be FULL, NORMAL or EXTRA")
-        engine = sa.create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-        )
-        event.listen(engine, "connect", _sqlite_pragmas(settings.sqlite_synchronous.upper()))
-
-        @event.listens_for(engine, "begin")
-        def _begin(conn: Any) -> None:
-            # `execution_options(sqlite_begin="IMMEDIATE")` takes the write lock at once
-            # (the migration runner: a second writer waits instead of failing to upgrade).
-            mode = conn.get_execution_options().get("sqlite_begin", "")
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
-
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(
-        url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
-    )
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
-
-
-def ping(engine: Engine) -> None:
-    """Asks the database something trivial (raises sqlalchemy's DBAPIError if it cannot)."""
-    with engine.connect() as conn:
-        conn.execute(sa.text("SELECT 1"))
 
 
 # The attachments' tables (migration 0012) live beside their code; imported here so that

@@ -17,6 +17,7 @@ import logging
 
 from starlette.concurrency import run_in_threadpool
 
+from sync.server import db
 from sync.server.admin.common import record_action
 from sync.server.api.state import ServerState
 from sync.server.attachments import refs
@@ -35,10 +36,10 @@ def purge_once(server: ServerState) -> int:
     than a day); how many attachments went."""
     deleted = refs.purge(server.engine, server.blobs())
     if deleted:
-        with server.engine.begin() as conn:
+        with db.write_transaction(server.engine) as conn:
             record_action(conn, "purge-attachments", None, by="server", deleted=deleted)
         log.info("purged %d attachment(s) nobody referenced for 7 days", deleted)
-    with server.engine.begin() as conn:
+    with db.write_transaction(server.engine) as conn:
         uploads.purge(conn)
     return deleted
 

@@ -23,6 +23,8 @@ from alembic.config import Config
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 
+from sync.server import db
+
 log = logging.getLogger("server")
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
@@ -68,14 +70,11 @@ def _run(engine: Engine, step: Callable[[Config], object]) -> None:
 
 def _run_once(engine: Engine, step: Callable[[Config], object]) -> None:
     cfg = alembic_config()
-    with engine.connect() as connection:
-        if engine.dialect.name == "sqlite":
-            connection = connection.execution_options(sqlite_begin="IMMEDIATE")
-        with connection.begin():
-            if engine.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
-            cfg.attributes["connection"] = connection
-            step(cfg)
+    with db.write_transaction(engine) as connection:  # SQLite: BEGIN IMMEDIATE
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
+        cfg.attributes["connection"] = connection
+        step(cfg)
 
 
 @functools.cache

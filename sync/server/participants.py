@@ -42,7 +42,7 @@ def check(
     """The NIK's active enrollment, or None; the check is recorded in the same transaction.
     `nik_key` gives the NIK hash's key (`meta.nik_hash`) read on the connection."""
     table = db.table(db.ActiveNik)
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         row = conn.execute(sa.select(table).where(table.c.nik == nik)).first()
         conn.execute(
             db.table(db.ParticipantCheck)
@@ -68,7 +68,7 @@ def check_many(
     """`check` for each of `niks` (answers in their order), with one recorded check per NIK,
     in one transaction and one query of the guard."""
     table = db.table(db.ActiveNik)
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         wanted = sorted(set(niks))
         found = {
             row.nik: Enrolled(row.branch_code, row.enrolled_on)

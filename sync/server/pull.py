@@ -223,5 +223,5 @@ def pull_page(
     declared: Collection[str] = (),
 ) -> Page:
     """`pull` in a transaction of its own."""
-    with engine.connect() as conn, conn.begin():
+    with engine.connect() as conn:  # reads only, in one deferred transaction
         return pull(conn, caller, cursor, limit, declared)

@@ -76,7 +76,7 @@ def reserve_attempt(engine: Engine, settings: config.Settings, agent_code: str, 
     table = db.table(db.LoginFailure)
     key = (table.c.agent_code == agent_code, table.c.client == client)
     for _ in range(50):
-        with engine.connect() as conn, conn.begin():
+        with db.write_transaction(engine) as conn:
             # Lock the row first (SQLite: take the write lock before reading; PostgreSQL:
             # lock the row), so concurrent attempts are counted one after the other; the
             # time is read once the lock is held.
@@ -195,7 +195,7 @@ def hit(
     now = time.time()
     index = int(now // window)
     ends = (index + 1) * window
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         key = f"{scope}|{subject}|{index}"
         count = _upsert(conn, key, dt.datetime.fromtimestamp(ends, dt.UTC), cost)
         if count == cost:  # a new window: forget the ended ones

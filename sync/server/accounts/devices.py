@@ -184,7 +184,7 @@ def note_sync(engine: Engine, device_id: str, user_agent: str | None) -> None:
     if version is not None:
         values["app_version"] = str(version)[:32]
         stale = sa.or_(stale, devices.c.app_version.is_distinct_from(values["app_version"]))
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         conn.execute(
             devices.update().where(devices.c.device_id == device_id, stale).values(**values)
         )

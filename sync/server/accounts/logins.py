@@ -60,7 +60,7 @@ def login(
         )
     now = db.utcnow()
     device_id = str(request.device_id)
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         bind_device(conn, agent, device_id, request.device_name, public_key, now)
         return issue(conn, settings, agent, device_id, uuid.uuid4().hex)
 
@@ -138,7 +138,7 @@ def _check_password(
         return None, known
     # Taken back before the next check is let in, so right passwords never pile up
     # counts (at most the checks at once are counted and not yet taken back).
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         throttle.release_attempt(conn, settings, code, client)
     return agent, known
 

@@ -31,7 +31,7 @@ def change_password(
     agent = verify_password(engine, settings, code, password, client, gate)
     new_hash = security.hash_password(settings, new_password)
     agents = db.table(db.Agent)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "change-password", agent.code, by=agent.code)
         conn.execute(
             agents.update()

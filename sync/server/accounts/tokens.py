@@ -89,7 +89,7 @@ def _pair(answer: dict[str, Any]) -> dict[str, Any]:
 
 
 def refresh(engine: Engine, settings: config.Settings, token: str) -> dict[str, Any]:
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         answer = _refresh(conn, settings, token)
     # Refused after the transaction commits: a reuse past the grace window revokes for good.
     if answer is None:

@@ -122,7 +122,7 @@ def create_account(
         _check_new(conn, new, who)
     code = one_time_code() if new.password is None else None
     password_hash = security.hash_password(settings, new.password or code or "")
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "create-agent", new.code, by=who.name, role=new.role, branch=new.branch)
         try:
             with conn.begin_nested():
@@ -176,7 +176,7 @@ def set_agent_active(engine: Engine, code: str, active: bool, who: Reviewer = CO
     """Disables an account (its tokens and console sessions stop working at once) or enables
     it again."""
     table = db.table(db.Agent)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         _managed_account(conn, code, who)
         record_action(conn, "enable-agent" if active else "disable-agent", code, by=who.name)
         conn.execute(table.update().where(table.c.code == code).values(active=active))
@@ -188,7 +188,7 @@ def set_agent_active(engine: Engine, code: str, active: bool, who: Reviewer = CO
 def unlock_agent(engine: Engine, code: str, who: Reviewer = COMMAND_LINE) -> str:
     """Forgets the wrong passwords counted against the account, from every address."""
     table = db.table(db.Agent)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         row = visible_account(conn, code, who)
         if who.branch is not None and row.role == keys.Role.ADMIN:
             raise FieldError("code", Text.of("Only an administrator can change an administrator."))
@@ -209,7 +209,7 @@ def reset_password(
     one_time = one_time_code()
     password_hash = security.hash_password(settings, one_time)
     table = db.table(db.Agent)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         _managed_account(conn, code, who)
         record_action(conn, "reset-password", code, by=who.name)
         conn.execute(

@@ -133,7 +133,7 @@ def create(engine: Engine, form: NewAssignment, who: Reviewer) -> dict[str, Any]
     """Makes an open assignment; returns it as `list_assignments` shows it."""
     note = _check_form(form)
     entity_id = str(uuid.uuid4())
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         business = _business(conn, form.business_id, who)
         branch = str(business.branch_code)
         agent = _agent(conn, form.agent_code, branch)
@@ -193,7 +193,7 @@ def create_many(
     businesses were chosen, e.g. a prospect list's id). A business that already has an open
     assignment is left out and counted; one refused business refuses them all."""
     note = _check_form(NewAssignment("", form.agent_code, form.kind, form.due_on, form.note))
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         first_seq = lock_seq(conn)  # before reading: a second bulk assignment waits for us
         rows = assignment_batch.businesses(conn, business_ids, who)
         branch = str(rows[0].branch_code)
@@ -243,7 +243,7 @@ def _visible_row(conn: sa.Connection, entity_id: str, who: Reviewer) -> Any:
 
 def cancel(engine: Engine, entity_id: str, who: Reviewer) -> dict[str, Any]:
     """Cancels an open assignment (the agent's laptop drops it at its next pull)."""
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         seq = lock_seq(conn)  # before reading: an agent's push of the status waits for us
         row = _visible_row(conn, entity_id, who)
         status = row.fields.get("status")

@@ -133,7 +133,7 @@ def publish(
         }
         protocol.ConsentTextFields.model_validate(fields)  # what every laptop will parse
         records[text_id(version, language)] = fields
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         lock_seq(conn)  # one publisher at a time: the checks below hold until commit
         return [_put(conn, entity_id, fields, by) for entity_id, fields in records.items()]
 

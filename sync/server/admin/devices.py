@@ -101,7 +101,7 @@ def revoke_device(engine: Engine, device_id: str, who: Reviewer = COMMAND_LINE) 
     at once, its refresh tokens are spent) and forgets its keys (its bundles are refused).
     Nobody can log in on it again until `reset_device`."""
     devices = db.table(db.Device)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         device_id = visible_device(conn, device_id, who).device_id
         record_action(conn, "revoke-device", device_id, by=who.name)
         conn.execute(
@@ -130,7 +130,7 @@ def reset_device(
     """
     devices = db.table(db.Device)
     bindings = db.table(db.DeviceAgent)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         device_id = visible_device(conn, device_id, who).device_id
         record_action(conn, "reset-device", device_id, by=who.name, agent=agent_code)
         if agent_code is not None:

@@ -41,7 +41,7 @@ def erase_enrollment(engine: Engine, entity_id: str, store: BlobStore | None = N
     kind = "enrollment"
     records = db.table(db.Record)
     niks = db.table(db.ActiveNik)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "erase-enrollment", entity_id)
         row = conn.execute(sa.select(records).where(records.c.entity_id == entity_id)).first()
         if row is None or row.entity not in ERASABLE:
@@ -137,7 +137,7 @@ def compact(engine: Engine, older_than_days: int) -> str:
         raise AdminError("--older-than-days must be 0 or more")
     cutoff = db.utcnow() - dt.timedelta(days=older_than_days)
     table = db.table(db.Record)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "compact", None, older_than_days=older_than_days)
         lock_seq(conn)
         horizon = conn.execute(
@@ -158,6 +158,6 @@ def compact(engine: Engine, older_than_days: int) -> str:
 def purge_attachments(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> str:
     """Deletes the attachments nobody has referenced for 7 days (rows and bytes)."""
     deleted = refs.purge(engine, store, now)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "purge-attachments", None, deleted=deleted)
     return f"deleted {deleted} attachment(s) nobody referenced for 7 days"

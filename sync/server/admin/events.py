@@ -162,7 +162,7 @@ def create_event(
         entity_id = str(uuid.UUID(event_id)) if event_id else str(uuid.uuid4())
     except ValueError as error:
         raise FieldError("id", Text.of("The id must be a UUID.")) from error
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         branch = visible_branch(conn, data.branch, who)
         fields = _event_fields(data, branch)
         record_action(conn, "create-event", entity_id, by=who.name, branch=branch)
@@ -185,7 +185,7 @@ def edit_event(
     """New name, venue and dates for the event (it stays in its branch); `version`: the one
     the caller saw (Conflict if it changed since)."""
     entity_id = parse_id(event_id, NoEvent())
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         lock_seq(conn)  # one change of a record at a time: the version check holds
         row = visible_record(conn, "event", entity_id, who)
         if row is None:
@@ -202,7 +202,7 @@ def end_event(engine: Engine, event_id: str, who: Reviewer) -> dict[str, Any]:
     """Ends the event today (in its branch's time zone): its end date becomes today if it was
     later. An event that has not begun cannot end (change its dates instead)."""
     entity_id = parse_id(event_id, NoEvent())
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         row = visible_record(conn, "event", entity_id, who)
         if row is None:
             raise NoEvent()

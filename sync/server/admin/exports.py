@@ -119,8 +119,7 @@ def _snapshot(engine: Engine) -> sa.Connection:
     conn = engine.connect()
     if not db.is_sqlite(engine):
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
-    conn.begin()
-    return conn
+    return conn  # its transaction begins at its first read and lasts until it is closed
 
 
 def export(engine: Engine, request: ExportRequest, who: Reviewer) -> Export:
@@ -133,7 +132,7 @@ def export(engine: Engine, request: ExportRequest, who: Reviewer) -> Export:
             visible_branch(conn, request.branch, who)
         query, count_query = _query(conn, request)
         rows: int = conn.execute(count_query).scalar_one()
-        with engine.begin() as trail:
+        with db.write_transaction(engine) as trail:
             record_action(
                 trail,
                 "export",

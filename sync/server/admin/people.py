@@ -34,7 +34,7 @@ def create_branch(
     zone = check_time_zone(time_zone)
     table = db.table(db.Branch)
     try:
-        with engine.begin() as conn:
+        with db.write_transaction(engine) as conn:
             record_action(conn, "create-branch", code, time_zone=zone)
             conn.execute(
                 table.insert().values(
@@ -52,7 +52,7 @@ def set_branch_time_zone(engine: Engine, code: str, time_zone: str) -> str:
     records (`enrolled_on`) stay as they were."""
     zone = check_time_zone(time_zone)
     table = db.table(db.Branch)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         before = conn.execute(sa.select(table.c.time_zone).where(table.c.code == code)).first()
         if before is None:
             raise AdminError(f"no branch {code}")

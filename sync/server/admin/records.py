@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy.engine import Engine
 
 from agent_app.domain import contributions
-from sync.server import meta, rates
+from sync.server import db, meta, rates
 from sync.server.admin import events, targets
 from sync.server.admin.common import (
     AdminError,
@@ -74,7 +74,7 @@ def publish_rate_table(engine: Engine, version: str, effective_from: str, table_
         raise AdminError(f"the rate table cannot be used: {error}") from error
     entity_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"perisai-rate-table:{version.strip()}"))
     fields = {"version": version.strip(), "effective_from": start.isoformat(), "table": table}
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "publish-rate-table", version.strip(), effective_from=start.isoformat())
         record_version, _ = put_record(conn, "rate_table", entity_id, None, None, fields)
         meta.write(conn, rates.META_KEY, str(uuid.uuid4()))  # the push check reloads

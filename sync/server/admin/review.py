@@ -279,7 +279,7 @@ def _review(
                 Text.of("A reason code goes only with the status needs_correction."),
             )
         review_reason = send_back_reason(reason_code, review_reason or "")
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         return decide(
             conn,
             entity_id,
@@ -319,7 +319,7 @@ def send_back(
     entities: Sequence[str] = (ENROLLMENT,),
 ) -> int:
     review_reason = send_back_reason(reason_code, note)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         return decide(
             conn,
             entity_id,
@@ -342,7 +342,7 @@ def accept(
 ) -> int:
     """Accepts a submitted enrollment with its membership number (an employer registration,
     when `entities` allows it, with its NPP)."""
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         return decide(
             conn, entity_id, "accepted", None, number, reviewer, "submitted", entities=entities
         )
@@ -359,7 +359,7 @@ def accept_many(
     if len(set(ids)) != len(ids):
         raise ReviewError("items", Text.of("An enrollment is listed twice."))
     versions = []
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         for index, (entity_id, number) in enumerate(decisions):
             try:
                 versions.append(
@@ -382,7 +382,7 @@ def accept_many(
 def reveal_nik(engine: Engine, entity_id: str, reviewer: Reviewer) -> str:
     """The enrollment's full NIK, with a row in the administration trail saying who saw it."""
     entity_id = enrollment_uuid(entity_id)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         row = visible_row(conn, entity_id, reviewer)
         if row.deleted:  # erased at the worker's request: nothing left to show
             raise NoEnrollment(entity_id)

@@ -140,7 +140,7 @@ def set_target(engine: Engine, data: TargetInput, who: Reviewer = COMMAND_LINE) 
     metric = _choice("metric", data.metric, METRICS)
     goal = check_goal(data.goal)
     start, end = check_span("period_start", data.period_start, "period_end", data.period_end)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         branch = scope_branch(conn, scope, data.scope_id, who)
         scope_id = data.scope_id.strip() or branch
         if scope == "event":
@@ -166,7 +166,7 @@ def edit_target(
     entity_id = parse_id(target_id, NoTarget())
     goal = check_goal(data.goal)
     start, end = check_span("period_start", data.period_start, "period_end", data.period_end)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         lock_seq(conn)  # one change of a record at a time: the version check holds
         row = visible_record(conn, "target", entity_id, who)
         if row is None:
@@ -185,7 +185,7 @@ def end_target(engine: Engine, target_id: str, who: Reviewer) -> dict[str, Any]:
     """Ends the target's period today (in its branch's time zone) if it ended later; a target
     whose period has not begun cannot end (change its period instead)."""
     entity_id = parse_id(target_id, NoTarget())
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         row = visible_record(conn, "target", entity_id, who)
         if row is None:
             raise NoTarget()

@@ -42,7 +42,7 @@ def laptop_audit(
     if not 1 <= limit <= 10_000:
         raise AdminError("--limit must be between 1 and 10000")
     lines = audit_events.listing(engine, device_id, gaps_only, limit)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         record_action(conn, "audit-events", device_id, gaps_only=gaps_only or None)
     return lines
 

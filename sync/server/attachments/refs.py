@@ -77,7 +77,7 @@ def save(
         "uploaded_by": agent,
         "released_at": None,
     }
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         try:
             with conn.begin_nested():
                 conn.execute(BLOB.insert(), row)
@@ -154,7 +154,7 @@ def purge(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> i
     bytes back (a row whose bytes are missing is healed, not trusted)."""
     cutoff = (now or db.utcnow()) - KEEP_UNREFERENCED
     referenced = sa.exists().where(REF.c.sha256 == BLOB.c.sha256)
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         conn.execute(sa.text("UPDATE seq_counter SET value = value WHERE id = 1"))
         doomed = list(
             conn.scalars(

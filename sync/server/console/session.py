@@ -125,7 +125,7 @@ def start(server: ServerState, agent_code: str, lang: str) -> str:
     token = secrets.token_urlsafe(32)
     now = db.utcnow()
     table = db.table(db.ConsoleSession)
-    with server.engine.begin() as conn:
+    with db.write_transaction(server.engine) as conn:
         # Sessions long past their maximum age are swept here, not by a background job.
         oldest = now - dt.timedelta(hours=server.settings.console_max_hours)
         conn.execute(table.delete().where(table.c.created_at < oldest))
@@ -146,7 +146,7 @@ def end(server: ServerState, token: str | None) -> None:
     if not token:
         return
     table = db.table(db.ConsoleSession)
-    with server.engine.begin() as conn:
+    with db.write_transaction(server.engine) as conn:
         conn.execute(table.delete().where(table.c.token_hash == token_hash(token)))
 
 
@@ -180,10 +180,8 @@ def current(request: Request, server: ServerState, *, take_notice: bool) -> Cons
     sessions, agents = db.table(db.ConsoleSession), db.table(db.Agent)
     settings = server.settings
     now = db.utcnow()
-    # It reads the session, then writes it (last seen, or its end): on SQLite the write lock is
-    # taken first, or a write committed between the two (a push's duplicate drain, another
-    # worker) fails the upgrade at once ("database is locked"), whatever the busy timeout.
-    with server.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+    # It reads the session, then writes it (last seen, or its end): see db.write_transaction.
+    with db.write_transaction(server.engine) as conn:
         row = conn.execute(
             sa.select(sessions, agents.c.name, agents.c.role, agents.c.branch_code)
             .add_columns(agents.c.active, agents.c.must_change_password)
@@ -271,7 +269,7 @@ async def change_any(
 def set_notice(server: ServerState, user: ConsoleUser, notice: Text) -> None:
     """Shows `notice` once, on the next page this person opens."""
     table = db.table(db.ConsoleSession)
-    with server.engine.begin() as conn:
+    with db.write_transaction(server.engine) as conn:
         conn.execute(
             table.update()
             .where(table.c.agent_code == user.code, table.c.csrf_token == user.csrf)
@@ -281,7 +279,7 @@ def set_notice(server: ServerState, user: ConsoleUser, notice: Text) -> None:
 
 def set_language(server: ServerState, user: ConsoleUser, lang: str) -> None:
     table = db.table(db.ConsoleSession)
-    with server.engine.begin() as conn:
+    with db.write_transaction(server.engine) as conn:
         conn.execute(
             table.update()
             .where(table.c.agent_code == user.code, table.c.csrf_token == user.csrf)

@@ -71,7 +71,7 @@ def drain(
     a pass takes nothing off it (each business changed meanwhile: the next drain judges it)."""
     written = 0
     while True:
-        with engine.connect() as conn, conn.begin():
+        with engine.connect() as conn:  # reads only: the writes take the lock in `_write`
             seq = conn.execute(sa.text("SELECT value FROM seq_counter WHERE id = 1")).scalar_one()
             queued = _queued(conn, branch, limit)
             judged = [_judge(conn, code, ids, seq) for code, ids in sorted(queued.items())]
@@ -177,7 +177,7 @@ def _write(engine: Engine, judged: list[Judged], now: dt.datetime) -> tuple[int,
     """One short transaction under the push's lock: the new pairs of live businesses, and the
     queue rows done with; (pairs written, queue rows taken off)."""
     written = removed = 0
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         conn.execute(sa.text("UPDATE seq_counter SET value = value WHERE id = 1"))
         changed = _changed_since(conn, min(one.seq for one in judged))
         for one in judged:

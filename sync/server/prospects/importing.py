@@ -249,12 +249,10 @@ def import_list(
 ) -> Imported:
     """Imports the upload's good rows (see the module); `FieldError` and nothing written when
     the source, the event or the mapping is wrong or no row can be imported."""
-    with engine.connect() as conn:
-        # SQLite: the write lock at once, so a second import of the upload (a double click)
-        # waits for the first and finds nothing, rather than failing to write after its read.
-        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            return _import_in(conn, upload_id, who, targets, source_name, event_id)
+    # The write lock at once: a second import of the upload (a double click) waits for the
+    # first and finds nothing, rather than failing to write after its read.
+    with db.write_transaction(engine) as conn:
+        return _import_in(conn, upload_id, who, targets, source_name, event_id)
 
 
 def _import_in(

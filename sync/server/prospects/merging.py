@@ -142,7 +142,7 @@ def _referring(conn: sa.Connection, branch: str, loser_id: str) -> list[Any]:
 def merge(engine: Engine, survivor_id: str, loser_id: str, who: Reviewer) -> dict[str, Any]:
     """Merges `loser_id` into `survivor_id` (see the module docstring); what was done."""
     now = db.utcnow()
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         writer = _Writer(conn, _lock(conn), now)
         survivor = _business(conn, survivor_id, who)
         loser = _business(conn, loser_id, who)
@@ -280,7 +280,7 @@ def merge_pair(
 def dismiss(engine: Engine, pair_id: int | str, who: Reviewer) -> None:
     """Not duplicates: the pair is closed and never shown (nor found) again."""
     table = db.table(BusinessDuplicate)
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         pair = _open_pair(conn, pair_id, who)
         conn.execute(
             table.update()

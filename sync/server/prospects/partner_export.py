@@ -82,7 +82,7 @@ def export(engine: Engine, list_id: str, fmt: str, who: Reviewer, lang: str) -> 
         item = db.table(ProspectListItem)
         count = sa.select(sa.func.count()).select_from(item).where(item.c.list_id == info.id)
         rows: int = conn.execute(count).scalar_one()
-        with engine.begin() as trail:
+        with db.write_transaction(engine) as trail:
             record_action(
                 trail,
                 "export-prospect-list",

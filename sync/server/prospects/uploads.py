@@ -60,7 +60,7 @@ def save(engine: Engine, who: Reviewer, branch: str, file_name: str, content: by
     except reading.Refused as refused:
         raise FieldError("file", refused.text) from refused
     upload_id = str(uuid.uuid4())
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         purge(conn)
         conn.execute(
             db.table(ProspectUpload)

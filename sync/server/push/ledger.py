@@ -141,7 +141,7 @@ def _apply_once(
     store: BlobStore | None = None,
 ) -> list[tuple[str, Outcome]]:
     now = dt.datetime.now(dt.UTC)
-    with engine.connect() as conn, conn.begin():
+    with db.write_transaction(engine) as conn:
         # The write lock: every writer takes this row first (see the module docstring).
         seq = conn.execute(
             sa.text("UPDATE seq_counter SET value = value WHERE id = 1 RETURNING value")
