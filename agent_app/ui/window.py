@@ -16,6 +16,7 @@ holds what was copied in this app. When the person logs in again, their forms co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -88,26 +89,10 @@ class MainWindow(QMainWindow):
         Op(self, store.has_accounts).success(self._first_screen).run()
 
     def _status_bar(self) -> None:
-        bar = self.statusBar()
-        self.user_label = login.status_label()
-        self.event_label = login.status_label()
-        self.online_label = login.status_label()
-        self.pending_label = login.status_label()
-        #: The app's version against the server's: too old to sync, or an update exists.
-        self.app_label = login.status_label()
-        self.app_label.setVisible(False)
-        self.clock_label = login.status_label()
-        self.clock_label.setObjectName("statusWarning")
-        self.clock_label.setVisible(False)
-        for label in (
-            self.clock_label,
-            self.user_label,
-            self.event_label,
-            self.online_label,
-            self.pending_label,
-            self.app_label,
-        ):
-            bar.addPermanentWidget(label)
+        #: app_label: the app's version against the server's (too old to sync, or an update)
+        labels = login.status_labels(self.statusBar())
+        self.clock_label, self.user_label, self.event_label = labels[:3]
+        self.online_label, self.pending_label, self.app_label = labels[3:]
 
     def _page_shortcuts(self) -> None:
         """Ctrl+1 ... Ctrl+7: the pages in the navigation's order."""
@@ -223,11 +208,17 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.workspace)
         self._show_workspace()
         self.status_timer.start()
-        from agent_app.ui.pages.sync import AutoSync
-
-        self.auto_sync = AutoSync(self.ctx, self)
-        self.auto_sync.start()
+        # after the first paint: QtNetwork's reachability is not what the first screen needs
+        QTimer.singleShot(0, self, functools.partial(self._start_auto_sync, self.ctx))
         self._give_back(account.agent_code)
+
+    def _start_auto_sync(self, ctx: Context) -> None:
+        """This session's quiet sync cycles (`AutoSync`), unless the session ended already."""
+        if ctx is self.ctx and self.auto_sync is None and self.isVisible():
+            from agent_app.ui.pages.sync import AutoSync
+
+            self.auto_sync = AutoSync(ctx, self)
+            self.auto_sync.start()
 
     def _show_workspace(self) -> None:
         assert self.workspace is not None

@@ -323,11 +323,13 @@ def main() -> None:
         print(f"reusing the database in {home}")
 
     from agent_app import app as app_mod
-    from agent_app.storage import engine as engine_mod
 
     if args.cache_kib:
+        from agent_app.storage import engine as engine_mod
+
         engine_mod.CACHE_KIB = args.cache_kib
-    print(f"SQLite page cache per connection: {engine_mod.CACHE_KIB:,} KiB")
+    # the app imports storage (SQLAlchemy, SQLCipher) only once its login window is shown: so
+    # does the bench, whose memory steps are the app's
     shell = app_mod.build_shell()
     shell.settings.server_url = args.server_url
     memory("the shell built")
@@ -351,6 +353,9 @@ def main() -> None:
 
     wait_for = _Waiter(qt_app)
     window = _log_in(shell, wait_for)
+    from agent_app.storage import engine as engine_mod
+
+    print(f"SQLite page cache per connection: {engine_mod.CACHE_KIB:,} KiB")
     page = _search(window, wait_for)
     _open_business(page, wait_for)
     if args.server_url:

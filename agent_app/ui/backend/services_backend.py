@@ -7,7 +7,11 @@ plain dataclasses.
 The calls that run on the network pool (a sync cycle, the NIK check, a bundle upload) use
 `network_uow_factory` when given: the app's opens them on an engine of their own, with a small
 page cache, so that the database worker's cache stays the search's. The sync service (and its
-HTTP client, ~25 MB) is imported inside the sync calls only once a server is set.
+HTTP client, ~25 MB) is imported inside the sync calls only once a server is set; the receipts
+(QR codes) and the exports when first used. The log-in imports this module while the password is
+typed (`AppShell.warm_up`), before the password's key derivation and its 64 MiB: what is not
+needed for the first screen stays out of it (docs/benchmarks.md, "Issue 15: log-in and memory,
+again").
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from agent_app import settings as app_settings
 from agent_app.domain import keys, records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
-from agent_app.reports import exports
 from agent_app.services import (
     assignments,
     business_duplicates,
@@ -34,17 +37,17 @@ from agent_app.services import (
     events,
     followups,
     form_drafts,
-    receipts,
     visits,
     zones,
 )
 from agent_app.services.actor import Actor
 from agent_app.services.database import UowFactory
-from agent_app.services.receipts import Receipt
 from agent_app.ui.backend.employers import EmployerCalls
 from agent_app.ui.backend.port import Progress, SyncOverview
 
 if TYPE_CHECKING:
+    from agent_app.reports import exports
+    from agent_app.services.receipts import Receipt
     from agent_app.services.sync import BundleExport, ParticipantCheck, SyncProblem, SyncReport
     from sync.protocol import OpResult
 
@@ -227,9 +230,13 @@ class ServicesBackend(EmployerCalls):
 
     # -- reports -----------------------------------------------------------------------------
     def receipt(self, enrollment_id: str) -> Receipt:
+        from agent_app.services import receipts  # QR codes (segno): loaded when first printed
+
         return receipts.build_receipt(self.uow_factory(), self.actor, enrollment_id)
 
     def record_receipt_printed(self, r: Receipt, how: str) -> None:
+        from agent_app.services import receipts
+
         """Audits a print ("print") or a saved PDF ("pdf") of a receipt."""
         receipts.record_printed(self.uow_factory(), self.actor, r, how)
 
@@ -241,6 +248,8 @@ class ServicesBackend(EmployerCalls):
         )
 
     def export(self, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
+        from agent_app.reports import exports
+
         return exports.export(self.uow_factory(), self.actor, request, path)
 
     # -- sync --------------------------------------------------------------------------------
