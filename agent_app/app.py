@@ -141,6 +141,8 @@ class AppShell:
         service (pydantic, requests: ~15 MB), loaded by the first status read when a server is
         set; the receipts' QR codes; the exports (docs/benchmarks.md, "Issue 15: log-in and
         memory, again")."""
+        from sqlalchemy import orm
+
         from agent_app.services import (  # noqa: F401
             businesses,
             dashboard,
@@ -151,6 +153,8 @@ class AppShell:
         )
         from agent_app.storage import engine, uow  # noqa: F401
         from agent_app.ui.backend import services_backend  # noqa: F401
+
+        orm.configure_mappers()  # the first query's ~0.1 s (every mapped table's attributes)
 
     def close(self) -> None:
         with self._network_lock:
