@@ -101,6 +101,7 @@ class AppShell:
         services = backend.ServicesBackend(
             new_uow, actor, lambda: self.settings.server_url or "", network_uow
         )
+        services.time_zone()  # read here: the Beranda asks which day it is as it builds
         return services
 
     def _unit_of_work_factories(self, unlocked: Any) -> tuple[Callable[[], Any], Callable[[], Any]]:

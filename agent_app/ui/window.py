@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -165,11 +166,15 @@ class MainWindow(QMainWindow):
             self.first_run.agent_code.setFocus()
 
     def _warm_up(self) -> None:
-        """While the person types their password, the database thread imports what the
-        login will need (the shell knows what: SQLAlchemy, SQLCipher, the services...)."""
-        Op(self, self.shell.warm_up).failure(
-            lambda exc: log.info("warm-up skipped: %s", type(exc).__name__)
-        ).run()
+        """While the password is typed, the database thread imports what the log-in needs
+        (the shell knows what) and the Beranda's page (it asks its figures once imported)."""
+
+        def warm_up() -> None:
+            self.shell.warm_up()
+            from agent_app.ui.pages import dashboard  # noqa: F401
+
+        skipped = "warm-up skipped: %s"
+        Op(self, warm_up).failure(lambda exc: log.info(skipped, type(exc).__name__)).run()
 
     # -- session ---------------------------------------------------------------------------
 
@@ -208,13 +213,17 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.workspace)
         self._show_workspace()
         self.status_timer.start()
-        # after the first paint: QtNetwork's reachability is not what the first screen needs
-        QTimer.singleShot(0, self, functools.partial(self._start_auto_sync, self.ctx))
+        # after the log-in's reads are shown and painted: not what the first screen needs
+        ops.when_idle(functools.partial(self._start_auto_sync, self.ctx))
         self._give_back(account.agent_code)
 
-    def _start_auto_sync(self, ctx: Context) -> None:
+    def _start_auto_sync(self, ctx: Context, painted: bool = False) -> None:
         """This session's quiet sync cycles (`AutoSync`), unless the session ended already."""
-        if ctx is self.ctx and self.auto_sync is None and self.isVisible():
+        if not shiboken6.isValid(self) or ctx is not self.ctx or self.auto_sync is not None:
+            return
+        if not painted:  # the Beranda's figures have just come: painted first
+            QTimer.singleShot(0, self, functools.partial(self._start_auto_sync, ctx, True))
+        elif self.isVisible():
             from agent_app.ui.pages.sync import AutoSync
 
             self.auto_sync = AutoSync(ctx, self)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from agent_app import errors
 from agent_app import settings as app_settings
-from agent_app.domain import keys, records
+from agent_app.domain import clock, keys, records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
 from agent_app.services import (
@@ -79,6 +79,9 @@ class ServicesBackend(EmployerCalls):
         self.server_url = server_url
         #: for the calls made on the network pool (see the module's docstring)
         self.network_uow_factory = network_uow_factory or uow_factory
+        #: branch -> its zone, read once: pages ask which day it is on the UI thread (the
+        #: Beranda as it builds, during the log-in), and only a sync cycle changes it
+        self._zones: dict[str, str] = {}
 
     # -- businesses and visits ---------------------------------------------------------------
     def search_businesses(
@@ -216,11 +219,14 @@ class ServicesBackend(EmployerCalls):
     # -- the day, the dashboard, events ------------------------------------------------------
     def today(self) -> dt.date:
         """Which day it is in the account's branch (its zone, docs/time.md)."""
-        return zones.today(self.uow_factory(), self.actor.branch)
+        return clock.today(self.time_zone())
 
     def time_zone(self) -> str:
         """The account's branch's zone (WIB until the server has said otherwise)."""
-        return str(zones.zone_of(self.uow_factory(), self.actor.branch))
+        branch = self.actor.branch
+        if branch not in self._zones:
+            self._zones[branch] = str(zones.zone_of(self.uow_factory(), branch))
+        return self._zones[branch]
 
     def dashboard(self, on: dt.date, event_id: str | None) -> dashboard.DashboardSummary:
         return dashboard.summary(self.uow_factory(), self.actor, on, event_id=event_id)
@@ -305,9 +311,12 @@ class ServicesBackend(EmployerCalls):
         server = self._server()
         from agent_app.services import sync
 
-        return sync.run_cycle(
-            self.network_uow_factory, self.actor, server, password=password, progress=progress
-        )
+        try:
+            return sync.run_cycle(
+                self.network_uow_factory, self.actor, server, password=password, progress=progress
+            )
+        finally:
+            self._zones.clear()  # the server may have said the branch's zone
 
     def change_server_password(self, password: str, new_password: str) -> None:
         """The first sign-in after a reset: replaces the one-time code by the agent's own
