@@ -13,9 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from agent_app.ui import ops
 
-#: The idle watcher watches events from when the background work ends, or after this at most.
-WATCH_AT_THE_LATEST_MS = 2_000
-
 
 class IdleWatcher(QObject):
     """Calls `on_idle` after `minutes` without a key press or mouse action in the app.
@@ -46,7 +43,6 @@ class IdleWatcher(QObject):
             self.timer.setInterval(int(minutes * 60_000))
             self.timer.start()
             ops.when_idle(self._watch)
-            QTimer.singleShot(WATCH_AT_THE_LATEST_MS, self, self._watch)  # a long piece of work
         else:
             self.timer.stop()
             self.detach()
