@@ -101,6 +101,7 @@ class AppShell:
         services = backend.ServicesBackend(
             new_uow, actor, lambda: self.settings.server_url or "", network_uow
         )
+        services.time_zone()  # read here: the Beranda asks which day it is as it builds
         return services
 
     def _unit_of_work_factories(self, unlocked: Any) -> tuple[Callable[[], Any], Callable[[], Any]]:
@@ -132,9 +133,17 @@ class AppShell:
         return new_uow, network_uow
 
     def warm_up(self) -> None:
-        """Imports what the login will need (SQLAlchemy, SQLCipher, the services; the sync
-        service when a server is set) while the person types their password: run by the
-        window on the database thread once the login page is painted."""
+        """Imports what the log-in needs right after the password (SQLAlchemy, SQLCipher,
+        storage, the Beranda's services and the backend over them) while the person types it:
+        run by the window on the database thread once the login page is painted.
+
+        Only that: the password's key derivation (argon2id, 64 MiB) runs on top of whatever
+        is loaded by then, so the rest waits for first use after the log-in: the sync
+        service (pydantic, requests: ~15 MB), loaded by the first status read when a server is
+        set; the receipts' QR codes; the exports (docs/benchmarks.md, "Issue 15: log-in and
+        memory, again")."""
+        from sqlalchemy import orm
+
         from agent_app.services import (  # noqa: F401
             businesses,
             dashboard,
@@ -144,9 +153,9 @@ class AppShell:
             visits,
         )
         from agent_app.storage import engine, uow  # noqa: F401
+        from agent_app.ui.backend import services_backend  # noqa: F401
 
-        if self.settings.server_url:
-            from agent_app.services import sync  # noqa: F401
+        orm.configure_mappers()  # the first query's ~0.1 s (every mapped table's attributes)
 
     def close(self) -> None:
         with self._network_lock:

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import uuid
-from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
 
 from sync import PROTOCOL_VERSION as PROTOCOL_VERSION  # the one source of the number
 from sync import app_versions as _versions
+from sync import audit_chain as _audit
 from sync import participants_wire as _checks
 
 Entity = Literal[
@@ -210,19 +209,10 @@ class Ready(_Model):
 
 # --- the laptop's audit trail (1.1) ----------------------------------------------------------
 
-#: The entity of a laptop's audit entries on the wire (create only; append-only on the server).
-AUDIT_EVENT = "audit_event"
-#: The content of an `audit_event` that its `hash` covers: every field but `hash` itself.
-AUDIT_EVENT_FIELDS = (
-    "action",
-    "entity",
-    "entity_id",
-    "at",
-    "agent_code",
-    "details",
-    "seq",
-    "prev_hash",
-)
+# The entity, the fields its hash covers and the hash, kept in `sync.audit_chain` (no pydantic).
+AUDIT_EVENT = _audit.AUDIT_EVENT
+AUDIT_EVENT_FIELDS = _audit.AUDIT_EVENT_FIELDS
+audit_event_hash = _audit.audit_event_hash
 
 
 class AuditEventFields(BaseModel):
@@ -247,14 +237,6 @@ class AuditEventFields(BaseModel):
     seq: int | None = Field(default=None, ge=1, le=2**62)
     prev_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-
-
-def audit_event_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 (hex) of an audit event's canonical JSON: the `AUDIT_EVENT_FIELDS` it has
-    (sorted keys, no spaces, ASCII), `prev_hash` included, `hash` left out."""
-    content = {name: fields[name] for name in AUDIT_EVENT_FIELDS if name in fields}
-    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(encoded.encode("ascii")).hexdigest()
 
 
 # --- push -----------------------------------------------------------------------------------

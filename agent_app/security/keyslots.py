@@ -41,9 +41,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from agent_app.domain.keys import SUPERVISING, Role
 from agent_app.domain.messages import Text
 from agent_app.security.accounts import (
@@ -61,7 +58,17 @@ from agent_app.security.accounts import (
     acting_role,
     forbidden_to_add,
 )
-from agent_app.security.slots import account_of, b64, bound, derive, kdf_params, seal_slot, unb64
+from agent_app.security.slots import (
+    account_of,
+    aead,
+    b64,
+    bound,
+    derive,
+    invalid_tag,
+    kdf_params,
+    seal_slot,
+    unb64,
+)
 from agent_app.settings import atomic_write
 
 __all__ = [
@@ -233,10 +240,10 @@ class KeyStore:
         if slot is None or slot.get("v") != SLOT_VERSION:
             return None
         try:
-            AESGCM(unlocked.wrapping).decrypt(
+            aead(unlocked.wrapping).decrypt(
                 unb64(slot["nonce"]), unb64(slot["wrapped_key"]), bound(slot)
             )
-        except (InvalidTag, KeyError, ValueError):
+        except (invalid_tag(), KeyError, ValueError):
             return None
         return account_of(slot)
 
@@ -342,12 +349,12 @@ class KeyStore:
         wrapping = derive(password, unb64(slot["salt"]), slot["kdf"])
         legacy = slot.get("v") != SLOT_VERSION
         try:
-            opened = AESGCM(wrapping).decrypt(
+            opened = aead(wrapping).decrypt(
                 unb64(slot["nonce"]),
                 unb64(slot["wrapped_key"]),
                 slot["agent_code"].encode() if legacy else bound(slot),
             )
-        except InvalidTag:
+        except invalid_tag():
             self._record_failure(data, slot, now)
             failures = slot["failures"]
             left = max(0, self.policy.lock_after - failures)

@@ -10,7 +10,6 @@ import secrets
 from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from agent_app.domain.keys import Role
 from agent_app.security.accounts import SLOT_VERSION, Account, KdfParams
@@ -36,6 +35,22 @@ def derive(password: str, salt: bytes, kdf: dict[str, int]) -> bytes:
     )
 
 
+def aead(key: bytes) -> Any:
+    """AES-256-GCM under `key`. cryptography (~7 MB resident) is imported here, at its first
+    use: after the password's key derivation, not under its 64 MiB (docs/benchmarks.md,
+    "Issue 15: log-in and memory, again")."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
+def invalid_tag() -> type[Exception]:
+    """What `aead(key).decrypt` raises for a wrong key or altered data (loaded with it)."""
+    from cryptography.exceptions import InvalidTag
+
+    return InvalidTag
+
+
 def seal_slot(
     account: Account, wrapping: bytes, key: bytes, account_key: bytes, base: dict[str, Any]
 ) -> dict[str, Any]:
@@ -54,7 +69,7 @@ def seal_slot(
     }
     nonce = secrets.token_bytes(12)
     slot["nonce"] = b64(nonce)
-    slot["wrapped_key"] = b64(AESGCM(wrapping).encrypt(nonce, key + account_key, bound(slot)))
+    slot["wrapped_key"] = b64(aead(wrapping).encrypt(nonce, key + account_key, bound(slot)))
     return slot
 
 

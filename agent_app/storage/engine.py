@@ -19,7 +19,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import sqlcipher3
 from sqlalchemy import Engine, create_engine, event, pool
 
 from agent_app import paths
@@ -93,16 +92,24 @@ def _failure_kind(detail: str) -> str:
 def as_storage_error(error: BaseException) -> StorageError | None:
     """The StorageError for an SQLite failure the person can act on (disk full, locked,
     read-only, I/O, cannot open), or None for anything else (a bug)."""
+    from sqlcipher3 import dbapi2
+
     cause = getattr(error, "orig", error)
-    if isinstance(cause, sqlcipher3.dbapi2.OperationalError) and _failure_kind(str(cause)):
+    if isinstance(cause, dbapi2.OperationalError) and _failure_kind(str(cause)):
         return StorageError(str(cause))
     return None
 
 
 def _connect(path: Path, key: bytes, cache_kib: int | None = None) -> Any:
     """A fresh sqlcipher3 connection with the key set and the pragmas applied (a page cache
-    of `cache_kib`, by default `CACHE_KIB`)."""
-    conn = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False)
+    of `cache_kib`, by default `CACHE_KIB`).
+
+    SQLCipher (~5 MB resident) is imported by the functions that use it: the app imports this
+    module while the password is typed, and the password's key derivation (64 MiB) runs on top
+    of what is loaded by then (docs/benchmarks.md, "Issue 15: log-in and memory, again")."""
+    from sqlcipher3 import dbapi2
+
+    conn = dbapi2.connect(str(path), check_same_thread=False)
     try:
         # SQLCipher prints "ERROR CORE ... hmac check failed" to stderr for a wrong key; the
         # WrongKey below says it better. (The log level is process-wide.)
@@ -110,7 +117,7 @@ def _connect(path: Path, key: bytes, cache_kib: int | None = None) -> Any:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlcipher3.dbapi2.DatabaseError as error:
+        except dbapi2.DatabaseError as error:
             if "not a database" in str(error):
                 raise WrongKey() from None
             raise
@@ -149,6 +156,8 @@ def open_engine(
         WrongKey: the key does not open the file.
         StorageError: the file cannot be opened or written.
     """
+    from sqlcipher3 import dbapi2
+
     if len(key) != KEY_BYTES:
         raise ValueError("the database key must be 32 bytes")
     path = Path(path)
@@ -170,7 +179,7 @@ def open_engine(
         engine.dispose()
         log.warning("wrong key for the local database %s", path.name)
         raise
-    except sqlcipher3.dbapi2.OperationalError as error:
+    except dbapi2.OperationalError as error:
         engine.dispose()
         raise StorageError(str(error)) from error
     except Exception as error:
@@ -178,7 +187,7 @@ def open_engine(
         cause = getattr(error, "orig", None)
         if isinstance(cause, WrongKey):
             raise cause from None
-        if isinstance(cause, sqlcipher3.dbapi2.OperationalError):
+        if isinstance(cause, dbapi2.OperationalError):
             raise StorageError(str(cause)) from error
         raise
     log.info("opened local database %s", path.name)
@@ -187,9 +196,11 @@ def open_engine(
 
 def _keyed_engine(path: Path, key: bytes, cache_kib: int | None) -> Engine:
     """An Engine over a pool of keyed connections to `path` (nothing opened yet)."""
+    from sqlcipher3 import dbapi2
+
     engine = create_engine(
         "sqlite://",
-        module=sqlcipher3.dbapi2,
+        module=dbapi2,
         creator=lambda: _connect(path, key, cache_kib),
         poolclass=pool.QueuePool,
         pool_size=2,  # two threads (the app gives its sync thread an engine of its own)

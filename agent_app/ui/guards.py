@@ -6,13 +6,23 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QClipboard, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from agent_app.ui import ops
+
 
 class IdleWatcher(QObject):
-    """Calls `on_idle` after `minutes` without a key press or mouse action in the app."""
+    """Calls `on_idle` after `minutes` without a key press or mouse action in the app.
+
+    It watches the app's events (an application-wide event filter) only while its timer runs,
+    and starts watching once the background work of the moment is done (`ops.when_idle`): a
+    Python event filter sees every event of every widget, and while the database thread holds
+    the GIL (the log-in reading the Beranda's figures) each event of the workspace being built
+    waited for it, a fifth of a second of the log-in (docs/benchmarks.md, "Issue 15: log-in and
+    memory, again"). Activity in that moment cannot matter: the timer has just started."""
 
     _ACTIVITY = (
         QEvent.Type.KeyPress,
@@ -26,16 +36,24 @@ class IdleWatcher(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(on_idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self.watching = False
 
     def set_minutes(self, minutes: float) -> None:
         if minutes and minutes > 0:
             self.timer.setInterval(int(minutes * 60_000))
             self.timer.start()
+            ops.when_idle(self._watch)
         else:
             self.timer.stop()
+            self.detach()
+
+    def _watch(self) -> None:
+        if not shiboken6.isValid(self):
+            return  # the window closed before the work ended
+        app = QApplication.instance()
+        if app is not None and self.timer.isActive() and not self.watching:
+            app.installEventFilter(self)
+            self.watching = True
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self._ACTIVITY and self.timer.interval() > 0 and self.timer.isActive():
@@ -44,8 +62,9 @@ class IdleWatcher(QObject):
 
     def detach(self) -> None:
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self.watching:
             app.removeEventFilter(self)
+        self.watching = False
 
 
 class ClipboardGuard(QObject):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -264,3 +265,15 @@ def status_label() -> QLabel:
     label = QLabel()
     label.setObjectName("status")
     return label
+
+
+def status_labels(bar: QStatusBar) -> tuple[QLabel, ...]:
+    """The window's status bar, left to right: the clock warning (hidden until the clock is
+    off), the user, the event, online, pending, the app version notice (hidden until one)."""
+    labels = tuple(status_label() for _ in range(6))
+    labels[0].setObjectName("statusWarning")
+    for hidden in (labels[0], labels[5]):
+        hidden.setVisible(False)
+    for label in labels:
+        bar.addPermanentWidget(label)
+    return labels

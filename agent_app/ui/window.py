@@ -16,10 +16,12 @@ holds what was copied in this app. When the person logs in again, their forms co
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -88,26 +90,10 @@ class MainWindow(QMainWindow):
         Op(self, store.has_accounts).success(self._first_screen).run()
 
     def _status_bar(self) -> None:
-        bar = self.statusBar()
-        self.user_label = login.status_label()
-        self.event_label = login.status_label()
-        self.online_label = login.status_label()
-        self.pending_label = login.status_label()
-        #: The app's version against the server's: too old to sync, or an update exists.
-        self.app_label = login.status_label()
-        self.app_label.setVisible(False)
-        self.clock_label = login.status_label()
-        self.clock_label.setObjectName("statusWarning")
-        self.clock_label.setVisible(False)
-        for label in (
-            self.clock_label,
-            self.user_label,
-            self.event_label,
-            self.online_label,
-            self.pending_label,
-            self.app_label,
-        ):
-            bar.addPermanentWidget(label)
+        #: app_label: the app's version against the server's (too old to sync, or an update)
+        labels = login.status_labels(self.statusBar())
+        self.clock_label, self.user_label, self.event_label = labels[:3]
+        self.online_label, self.pending_label, self.app_label = labels[3:]
 
     def _page_shortcuts(self) -> None:
         """Ctrl+1 ... Ctrl+7: the pages in the navigation's order."""
@@ -180,11 +166,15 @@ class MainWindow(QMainWindow):
             self.first_run.agent_code.setFocus()
 
     def _warm_up(self) -> None:
-        """While the person types their password, the database thread imports what the
-        login will need (the shell knows what: SQLAlchemy, SQLCipher, the services...)."""
-        Op(self, self.shell.warm_up).failure(
-            lambda exc: log.info("warm-up skipped: %s", type(exc).__name__)
-        ).run()
+        """While the password is typed, the database thread imports what the log-in needs
+        (the shell knows what) and the Beranda's page (it asks its figures once imported)."""
+
+        def warm_up() -> None:
+            self.shell.warm_up()
+            from agent_app.ui.pages import dashboard  # noqa: F401
+
+        skipped = "warm-up skipped: %s"
+        Op(self, warm_up).failure(lambda exc: log.info(skipped, type(exc).__name__)).run()
 
     # -- session ---------------------------------------------------------------------------
 
@@ -223,11 +213,21 @@ class MainWindow(QMainWindow):
         self.root.addWidget(self.workspace)
         self._show_workspace()
         self.status_timer.start()
-        from agent_app.ui.pages.sync import AutoSync
-
-        self.auto_sync = AutoSync(self.ctx, self)
-        self.auto_sync.start()
+        # after the log-in's reads are shown and painted: not what the first screen needs
+        ops.when_idle(functools.partial(self._start_auto_sync, self.ctx))
         self._give_back(account.agent_code)
+
+    def _start_auto_sync(self, ctx: Context, painted: bool = False) -> None:
+        """This session's quiet sync cycles (`AutoSync`), unless the session ended already."""
+        if not shiboken6.isValid(self) or ctx is not self.ctx or self.auto_sync is not None:
+            return
+        if not painted:  # the Beranda's figures have just come: painted first
+            QTimer.singleShot(0, self, functools.partial(self._start_auto_sync, ctx, True))
+        elif self.isVisible():
+            from agent_app.ui.pages.sync import AutoSync
+
+            self.auto_sync = AutoSync(ctx, self)
+            self.auto_sync.start()
 
     def _show_workspace(self) -> None:
         assert self.workspace is not None

@@ -16,7 +16,7 @@ from agent_app.storage.repositories.outbox import OutboxRepository
 from agent_app.storage.repositories.sql import (
     now,
 )
-from sync import protocol
+from sync import audit_chain
 
 
 class AuditRepository:
@@ -51,9 +51,9 @@ class AuditRepository:
             "seq": seq,
             "prev_hash": prev_hash,
         }
-        event["hash"] = protocol.audit_event_hash(event)
+        event["hash"] = audit_chain.audit_event_hash(event)
         op = self.outbox.add(
-            protocol.AUDIT_EVENT,
+            audit_chain.AUDIT_EVENT,
             str(uuid.uuid4()),
             keys.OpKind.CREATE,
             None,

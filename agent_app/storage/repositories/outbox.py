@@ -19,7 +19,7 @@ from agent_app.storage.repositories.sql import (
     outbox_op,
 )
 from agent_app.storage.repositories.sync_state import SyncStateRepository
-from sync import protocol
+from sync import audit_chain
 
 log = logging.getLogger("db")
 
@@ -178,7 +178,7 @@ class OutboxRepository:
             sa.select(t)
             .where(
                 t.status.in_(("rejected", "conflict")),
-                t.entity != protocol.AUDIT_EVENT,
+                t.entity != audit_chain.AUDIT_EVENT,
                 ~sa.exists().where(newer.entity_id == t.entity_id, newer.op_seq > t.op_seq),
             )
             .order_by(t.op_seq)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from agent_app.domain import keys
 from agent_app.storage import tables
 from agent_app.storage.repositories.sql import UNSETTLED_OP, before, chunks
-from sync import protocol
+from sync import audit_chain
 
 SETTLED = ("applied", "duplicate")
 REFUSED = ("rejected", "conflict")
@@ -89,7 +89,7 @@ class RetentionRepository:
         before `delete_settled_ops`: the op is their link)."""
         ops = tables.OutboxOp
         reached = sa.select(ops.op_id).where(
-            ops.entity == protocol.AUDIT_EVENT,
+            ops.entity == audit_chain.AUDIT_EVENT,
             ops.status.in_(SETTLED),
             ops.recorded_at < recorded_before,
         )

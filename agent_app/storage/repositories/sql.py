@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import clock, keys, records
 from agent_app.storage import deferred_indexes, rows, tables
-from sync import protocol
+from sync import audit_chain
 
 ACTIVE_ENROLLMENT = (
     keys.EnrollmentStatus.SUBMITTED.value,
@@ -151,7 +151,7 @@ def like_any(word: str, columns: Sequence[Any]) -> sa.ColumnElement[bool]:
 
 def audit_ops(entity: Any, audit: bool) -> sa.ColumnElement[bool]:
     """The outbox's two streams: the audit trail's `audit_event` ops (`audit`), or the rest."""
-    return entity == protocol.AUDIT_EVENT if audit else entity != protocol.AUDIT_EVENT
+    return entity == audit_chain.AUDIT_EVENT if audit else entity != audit_chain.AUDIT_EVENT
 
 
 def sync_meta(row: Any) -> rows.SyncMeta:

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from agent_app.services import employer_summary
 from agent_app.services.actor import Actor
 from agent_app.services.database import UowFactory
-from agent_app.services.employer_summary import EmployerSummary
 
 if TYPE_CHECKING:
+    from agent_app.services.employer_summary import EmployerSummary
     from agent_app.services.sync import ParticipantCheck
 
 
@@ -66,7 +65,11 @@ class EmployerCalls:
         return participants.check_participants(self.network_uow_factory, self.actor, server, niks)
 
     def employer_summary(self, registration_id: str) -> EmployerSummary:
+        from agent_app.services import employer_summary  # QR codes (segno): loaded when used
+
         return employer_summary.build_summary(self.uow_factory(), self.actor, registration_id)
 
     def record_employer_summary_printed(self, s: EmployerSummary, how: str) -> None:
+        from agent_app.services import employer_summary
+
         employer_summary.record_printed(self.uow_factory(), self.actor, s, how)

@@ -6,8 +6,10 @@ user action: one call, one unit of work, one transaction. The real implementatio
 implements the same Protocol (mypy checks it). Production code never asks which one it is
 talking to.
 
-The sync records (`SyncProblem`, `ParticipantCheck`, ...) are imported for their types only:
-the sync client is loaded when a server is set (it costs ~25 MB), see `ServicesBackend`.
+Every record here is imported for its type only: the login window imports this port (through
+`context`) and must not load the services, storage, SQLAlchemy or pydantic, which the log-in
+imports while the password is typed (`AppShell.warm_up`) or after it. The sync client is loaded
+when a server is set (it costs ~25 MB), see `ServicesBackend`.
 """
 
 from __future__ import annotations
@@ -18,21 +20,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from agent_app.domain import records
-from agent_app.domain.filters import BusinessFilter
-from agent_app.reports import exports
-from agent_app.services.actor import Actor
-from agent_app.services.business_duplicates import DuplicateCandidate
-from agent_app.services.businesses import BusinessDetail, BusinessRow
-from agent_app.services.daily_summary import DailySummary
-from agent_app.services.dashboard import DashboardSummary
-from agent_app.services.employer_summary import EmployerSummary
-from agent_app.services.enrollments import EnrollmentRow
-from agent_app.services.followups import FollowUp
-from agent_app.services.form_drafts import FormDraft
-from agent_app.services.receipts import Receipt
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the services' records, for their types only: see below
+    from agent_app.domain import records
+    from agent_app.domain.filters import BusinessFilter
+    from agent_app.reports import exports
+    from agent_app.services.actor import Actor
+    from agent_app.services.business_duplicates import DuplicateCandidate
+    from agent_app.services.businesses import BusinessDetail, BusinessRow
+    from agent_app.services.daily_summary import DailySummary
+    from agent_app.services.dashboard import DashboardSummary
+    from agent_app.services.employer_summary import EmployerSummary
+    from agent_app.services.enrollments import EnrollmentRow
+    from agent_app.services.followups import FollowUp
+    from agent_app.services.form_drafts import FormDraft
+    from agent_app.services.receipts import Receipt
     from agent_app.services.sync import (
         BundleExport,
         ParticipantCheck,

@@ -7,7 +7,11 @@ plain dataclasses.
 The calls that run on the network pool (a sync cycle, the NIK check, a bundle upload) use
 `network_uow_factory` when given: the app's opens them on an engine of their own, with a small
 page cache, so that the database worker's cache stays the search's. The sync service (and its
-HTTP client, ~25 MB) is imported inside the sync calls only once a server is set.
+HTTP client, ~25 MB) is imported inside the sync calls only once a server is set; the receipts
+(QR codes) and the exports when first used. The log-in imports this module while the password is
+typed (`AppShell.warm_up`), before the password's key derivation and its 64 MiB: what is not
+needed for the first screen stays out of it (docs/benchmarks.md, "Issue 15: log-in and memory,
+again").
 """
 
 from __future__ import annotations
@@ -19,10 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 from agent_app import errors
 from agent_app import settings as app_settings
-from agent_app.domain import keys, records
+from agent_app.domain import clock, keys, records
 from agent_app.domain.filters import BusinessFilter
 from agent_app.domain.messages import Text
-from agent_app.reports import exports
 from agent_app.services import (
     assignments,
     business_duplicates,
@@ -34,17 +37,17 @@ from agent_app.services import (
     events,
     followups,
     form_drafts,
-    receipts,
     visits,
     zones,
 )
 from agent_app.services.actor import Actor
 from agent_app.services.database import UowFactory
-from agent_app.services.receipts import Receipt
 from agent_app.ui.backend.employers import EmployerCalls
 from agent_app.ui.backend.port import Progress, SyncOverview
 
 if TYPE_CHECKING:
+    from agent_app.reports import exports
+    from agent_app.services.receipts import Receipt
     from agent_app.services.sync import BundleExport, ParticipantCheck, SyncProblem, SyncReport
     from sync.protocol import OpResult
 
@@ -76,6 +79,9 @@ class ServicesBackend(EmployerCalls):
         self.server_url = server_url
         #: for the calls made on the network pool (see the module's docstring)
         self.network_uow_factory = network_uow_factory or uow_factory
+        #: branch -> its zone, read once: pages ask which day it is on the UI thread (the
+        #: Beranda as it builds, during the log-in), and only a sync cycle changes it
+        self._zones: dict[str, str] = {}
 
     # -- businesses and visits ---------------------------------------------------------------
     def search_businesses(
@@ -213,11 +219,14 @@ class ServicesBackend(EmployerCalls):
     # -- the day, the dashboard, events ------------------------------------------------------
     def today(self) -> dt.date:
         """Which day it is in the account's branch (its zone, docs/time.md)."""
-        return zones.today(self.uow_factory(), self.actor.branch)
+        return clock.today(self.time_zone())
 
     def time_zone(self) -> str:
         """The account's branch's zone (WIB until the server has said otherwise)."""
-        return str(zones.zone_of(self.uow_factory(), self.actor.branch))
+        branch = self.actor.branch
+        if branch not in self._zones:
+            self._zones[branch] = str(zones.zone_of(self.uow_factory(), branch))
+        return self._zones[branch]
 
     def dashboard(self, on: dt.date, event_id: str | None) -> dashboard.DashboardSummary:
         return dashboard.summary(self.uow_factory(), self.actor, on, event_id=event_id)
@@ -227,9 +236,13 @@ class ServicesBackend(EmployerCalls):
 
     # -- reports -----------------------------------------------------------------------------
     def receipt(self, enrollment_id: str) -> Receipt:
+        from agent_app.services import receipts  # QR codes (segno): loaded when first printed
+
         return receipts.build_receipt(self.uow_factory(), self.actor, enrollment_id)
 
     def record_receipt_printed(self, r: Receipt, how: str) -> None:
+        from agent_app.services import receipts
+
         """Audits a print ("print") or a saved PDF ("pdf") of a receipt."""
         receipts.record_printed(self.uow_factory(), self.actor, r, how)
 
@@ -241,6 +254,8 @@ class ServicesBackend(EmployerCalls):
         )
 
     def export(self, request: exports.ExportRequest, path: Path) -> exports.ExportResult:
+        from agent_app.reports import exports
+
         return exports.export(self.uow_factory(), self.actor, request, path)
 
     # -- sync --------------------------------------------------------------------------------
@@ -296,9 +311,12 @@ class ServicesBackend(EmployerCalls):
         server = self._server()
         from agent_app.services import sync
 
-        return sync.run_cycle(
-            self.network_uow_factory, self.actor, server, password=password, progress=progress
-        )
+        try:
+            return sync.run_cycle(
+                self.network_uow_factory, self.actor, server, password=password, progress=progress
+            )
+        finally:
+            self._zones.clear()  # the server may have said the branch's zone
 
     def change_server_password(self, password: str, new_password: str) -> None:
         """The first sign-in after a reset: replaces the one-time code by the agent's own

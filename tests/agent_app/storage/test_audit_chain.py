@@ -16,7 +16,7 @@ from agent_app.services.actor import Actor
 from agent_app.storage import tables
 from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
-from sync import protocol
+from sync import audit_chain, protocol
 
 
 def _audit_rows(engine: Engine) -> list[Any]:
@@ -37,7 +37,7 @@ def test_an_audit_entry_and_its_op_are_one_transaction(
     def broken(fields: Any) -> str:
         raise OSError("disk full")
 
-    monkeypatch.setattr(protocol, "audit_event_hash", broken)
+    monkeypatch.setattr(audit_chain, "audit_event_hash", broken)  # what storage calls
     with pytest.raises(OSError):
         businesses.register_business(uow, actor, {"name": "Pempek Cek Molek"})
     assert _audit_rows(engine) == [] and _audit_ops(engine) == {}

@@ -117,6 +117,7 @@ def logged_in(qtbot: Any, shell: fakes.FakeShell) -> Any:
 
     qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
     assert window.workspace is not None
+    qtbot.waitUntil(lambda: window.auto_sync is not None)  # started after the first paint
     return window
 
 

@@ -117,6 +117,33 @@ def test_idle_lock(qtbot: Any, logged_in: MainWindow):
     qtbot.waitUntil(lambda: logged_in.locked, timeout=3000)
 
 
+def test_a_key_press_postpones_the_idle_lock_and_a_locked_window_watches_no_event(
+    qtbot: Any, logged_in: MainWindow
+):
+    idle = logged_in.idle
+    qtbot.waitUntil(lambda: idle.watching)  # once the log-in's background work is done
+    restarts: list[int] = []
+
+    class Timer:  # the real timer, its restarts counted
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def start(self) -> None:
+            restarts.append(1)
+
+    real, idle.timer = idle.timer, Timer()  # type: ignore[assignment]
+    try:
+        qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
+        assert restarts
+        logged_in.lock("locked")
+        assert not idle.watching
+        restarts.clear()
+        qtbot.keyClick(logged_in.login.password, Qt.Key.Key_A)
+        assert restarts == []
+    finally:
+        idle.timer = real
+
+
 def test_event_shown_in_status_bar(qtbot: Any, logged_in: MainWindow):
     assert logged_in.event_label.text() == "Belum ada acara dipilih"
     logged_in.ctx.set_event(fakes.EVENT.id)
