@@ -93,6 +93,10 @@ def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: The shortest word the trigram index can look up.
+TRIGRAM = 3
+
+
 def search_words(text: str) -> list[str]:
     """The words of a search text. Control characters (a NUL above all) cannot be typed and
     break FTS5 queries: they separate words."""
@@ -101,7 +105,7 @@ def search_words(text: str) -> list[str]:
 
 def uses_trigrams(text: str) -> bool:
     """Whether `text_filter` looks `text` up in the trigram index (a word of three or more)."""
-    return any(len(w) >= 3 for w in search_words(text))
+    return any(len(w) >= TRIGRAM for w in search_words(text))
 
 
 def text_filter(
@@ -121,8 +125,8 @@ def text_filter(
     """
     conditions: list[sa.ColumnElement[bool]] = []
     words = search_words(text)
-    long_words = [w for w in words if len(w) >= 3]
-    short_words = [w for w in words if len(w) < 3]
+    long_words = [w for w in words if len(w) >= TRIGRAM]
+    short_words = [w for w in words if len(w) < TRIGRAM]
     if long_words and not indexed:
         short_words = words  # each anywhere, as the index would find it
     elif long_words:

@@ -169,8 +169,7 @@ class ServicesBackend(EmployerCalls):
     # -- consent -----------------------------------------------------------------------------
     def consent_text(self, language: str) -> records.ConsentText:
         """The consent text the form shows today in `language` (services.consent)."""
-        today = zones.today(self.uow_factory(), self.actor.branch)
-        return consent.current_text(self.uow_factory(), language, today)
+        return consent.current_text(self.uow_factory(), language, self.today())
 
     def save_signature(self, png: bytes) -> records.Attachment:
         """Keeps the signature pad's PNG as the consent's attachment (encrypted database)."""
@@ -241,9 +240,9 @@ class ServicesBackend(EmployerCalls):
         return receipts.build_receipt(self.uow_factory(), self.actor, enrollment_id)
 
     def record_receipt_printed(self, r: Receipt, how: str) -> None:
+        """Audits a print ("print") or a saved PDF ("pdf") of a receipt."""
         from agent_app.services import receipts
 
-        """Audits a print ("print") or a saved PDF ("pdf") of a receipt."""
         receipts.record_printed(self.uow_factory(), self.actor, r, how)
 
     def daily_summary(
