@@ -73,17 +73,18 @@ def imports() -> None:
     print(f"  in all: {anon + files:.0f} MB resident")
 
 
-EVENTS: list[tuple[float, float, str, str]] = []
+EVENTS: list[tuple[float, float, float, str, str]] = []
 START = [0.0]
 
 
 def _timed(owner: Any, name: str) -> None:
-    """Wraps owner.name to record (start since the submit, length, thread, name)."""
+    """Wraps owner.name to record (start since the submit, length, the thread's CPU in it,
+    thread, name)."""
     inner = getattr(owner, name)
 
     @functools.wraps(inner)
     def timed(*args: Any, **kwargs: Any) -> Any:
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         try:
             return inner(*args, **kwargs)
         finally:
@@ -91,6 +92,7 @@ def _timed(owner: Any, name: str) -> None:
                 (
                     began - START[0],
                     time.perf_counter() - began,
+                    time.thread_time() - cpu,
                     threading.current_thread().name[:10],
                     f"{getattr(owner, '__name__', owner)}.{name}",
                 )
@@ -160,8 +162,12 @@ def timeline(home: Path) -> None:
     window.repaint()
     wall, cpu = time.perf_counter() - START[0], time.process_time() - cpu
     print(f"log in -> Beranda filled: {wall * 1000:.0f} ms (process CPU {cpu * 1000:.0f} ms)")
-    for began, length, thread, name in sorted(EVENTS):
-        print(f"  {began * 1000:7.1f} ms  +{length * 1000:6.1f} ms  {thread:10s} {name}")
+    print("  start       wall       thread's CPU")
+    for began, length, used, thread, name in sorted(EVENTS):
+        print(
+            f"  {began * 1000:7.1f} ms  +{length * 1000:6.1f} ms  ({used * 1000:6.1f} ms)  "
+            f"{thread:10s} {name}"
+        )
     print(f"database pool: {shell._engine.pool.status()}")
     files = subprocess.run(
         ["ls", "-l", f"/proc/{os.getpid()}/fd"], capture_output=True, text=True
