@@ -13,10 +13,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agent_app.domain import keys, records
-from agent_app.domain.filters import BusinessFilter
 from agent_app.services import zones
 from agent_app.services.actor import Actor
-from agent_app.storage import rows
+from agent_app.storage.dashboard_counts import Counts
 from agent_app.storage.uow import SqlUnitOfWork
 
 
@@ -53,99 +52,76 @@ class DashboardSummary:
     employers_needing_correction: int = 0
 
 
-def _progress(
-    uow: SqlUnitOfWork,
-    target: records.Target,
-    agent_code: str | None,
-    event_id: str | None,
-    zone: str,
-) -> TargetProgress:
-    """The target's progress (its period's days are the branch's, so the period ends at the
-    branch's midnight: docs/time.md)."""
-    if target.metric == "employers":
-        counts = uow.employer_registrations.count_by_status(
-            target.period_start,
-            target.period_end,
-            agent_code=agent_code,
-            event_id=event_id,
-            zone=zone,
-        )
-        return TargetProgress(
-            target,
-            counts.get(keys.EnrollmentStatus.ACCEPTED.value, 0),
-            counts.get(keys.EnrollmentStatus.SUBMITTED.value, 0),
-        )
-    return TargetProgress(target, _achieved(uow, target, agent_code, event_id, zone))
-
-
-def _achieved(
-    uow: SqlUnitOfWork,
-    target: records.Target,
-    agent_code: str | None,
-    event_id: str | None,
-    zone: str,
-) -> int:
-    """What counts towards a target of records made in its period."""
+def _ask_progress(counts: Counts, target: records.Target, actor: Actor) -> tuple[int, ...]:
+    """Asks `counts` for what counts towards `target` (its period's days are the branch's, so
+    the period ends at the branch's midnight: docs/time.md); returns the counts' places: the
+    progress, then for the `employers` metric those awaiting review."""
+    agent_code = actor.agent_code if target.scope == "agent" else None
+    event_id = target.scope_id if target.scope == "event" else None
     start, end = target.period_start, target.period_end
+    if target.metric == "employers":
+        return tuple(
+            counts.employers_with_status(
+                status.value, start, end, agent_code=agent_code, event_id=event_id
+            )
+            for status in (keys.EnrollmentStatus.ACCEPTED, keys.EnrollmentStatus.SUBMITTED)
+        )
     if target.metric == "enrollments":
-        return uow.enrollments.count_submitted(
-            start, end, agent_code=agent_code, event_id=event_id, zone=zone
-        )
+        return (counts.enrollments_submitted(start, end, agent_code=agent_code, event_id=event_id),)
     if target.metric == "businesses":
-        return uow.businesses.count_created(
-            start, end, registered_by=agent_code, event_id=event_id, zone=zone
-        )
+        return (counts.businesses_created(start, end, registered_by=agent_code, event_id=event_id),)
     if target.metric == "visits":
-        return uow.visits.count_between(
-            start, end, agent_code=agent_code, event_id=event_id, zone=zone
-        )
-    return 0
+        return (counts.visits(start, end, agent_code=agent_code, event_id=event_id),)
+    return ()
 
 
 def summary(
-    uow: SqlUnitOfWork, actor: Actor, on: dt.date, event_id: str | None = None
+    uow: SqlUnitOfWork,
+    actor: Actor,
+    on: dt.date,
+    event_id: str | None = None,
+    zone: str | None = None,
 ) -> DashboardSummary:
     """Today's visits, enrollments and registrations, follow-ups due, and target progress.
+
+    The counts are one statement (`storage.dashboard_counts`: the log-in's first read).
 
     Args:
         on: the day to report (the branch's today, `zones.today`).
         event_id: restrict the day's figures to an event; its targets are included.
+        zone: the branch's zone when the caller knows it (the backend keeps it); read here
+            otherwise.
     """
     mine = None if actor.is_supervisor else actor.agent_code
     with uow:
-        zone = zones.zone_in(uow, actor.branch)
+        counts = Counts(zone or zones.zone_in(uow, actor.branch))
         scopes = [("agent", actor.agent_code), ("branch", actor.branch)]
         if event_id:
             scopes.append(("event", event_id))
-        progress = []
-        for target in uow.targets.for_scopes(scopes, on):
-            if target.scope == "agent":
-                progress.append(_progress(uow, target, actor.agent_code, None, zone))
-            elif target.scope == "event":
-                progress.append(_progress(uow, target, None, target.scope_id, zone))
-            else:
-                progress.append(_progress(uow, target, None, None, zone))
-        drafts = uow.enrollments.count(
-            rows.EnrollmentFilter(status=keys.EnrollmentStatus.DRAFT.value, agent_code=mine)
-        )
-        return DashboardSummary(
-            on=on,
-            visits_today=uow.visits.count_between(
-                on, on, agent_code=mine, event_id=event_id, zone=zone
+        targets = uow.targets.for_scopes(scopes, on)
+        day = {
+            "visits_today": counts.visits(on, on, agent_code=mine, event_id=event_id),
+            "enrollments_today": counts.enrollments_submitted(
+                on, on, agent_code=mine, event_id=event_id
             ),
-            enrollments_today=uow.enrollments.count_submitted(
-                on, on, agent_code=mine, event_id=event_id, zone=zone
+            "businesses_today": counts.businesses_created(
+                on, on, registered_by=mine, event_id=event_id
             ),
-            businesses_today=uow.businesses.count_created(
-                on, on, registered_by=mine, event_id=event_id, zone=zone
-            ),
-            follow_ups_due=uow.businesses.count(
-                BusinessFilter(follow_up_due_on=on, event_id=event_id)
-            ),
-            drafts=drafts,
-            needing_correction=len(uow.enrollments.needing_attention(mine)),
-            unsynced_ops=uow.outbox.count_unsettled(),
-            targets=progress,
-            assignments=tuple(uow.assignments.for_agent(actor.agent_code, ("open",), 50)),
-            employers_needing_correction=len(uow.employer_registrations.needing_attention(mine)),
-        )
+            "follow_ups_due": counts.follow_ups_due(on, event_id=event_id),
+            "drafts": counts.drafts(agent_code=mine),
+            "needing_correction": counts.enrollments_needing_attention(agent_code=mine),
+            "unsynced_ops": counts.unsynced_ops(),
+            "employers_needing_correction": counts.employers_needing_attention(agent_code=mine),
+        }
+        asked = [_ask_progress(counts, target, actor) for target in targets]
+        found = counts.run(uow.session)
+        assignments = tuple(uow.assignments.for_agent(actor.agent_code, ("open",), 50))
+    return DashboardSummary(
+        on=on,
+        targets=[
+            TargetProgress(target, *([found[place] for place in places] or [0]))
+            for target, places in zip(targets, asked, strict=True)
+        ],
+        assignments=assignments,
+        **{figure: found[place] for figure, place in day.items()},
+    )

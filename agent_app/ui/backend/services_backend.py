@@ -228,7 +228,8 @@ class ServicesBackend(EmployerCalls):
         return self._zones[branch]
 
     def dashboard(self, on: dt.date, event_id: str | None) -> dashboard.DashboardSummary:
-        return dashboard.summary(self.uow_factory(), self.actor, on, event_id=event_id)
+        zone = self.time_zone()  # kept: the log-in's first read asks no more than it needs
+        return dashboard.summary(self.uow_factory(), self.actor, on, event_id=event_id, zone=zone)
 
     def events(self) -> list[records.Event]:
         return list(events.list_events(self.uow_factory()))
