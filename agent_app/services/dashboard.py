@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from agent_app.domain import keys, records
 from agent_app.services import zones
 from agent_app.services.actor import Actor
-from agent_app.storage.dashboard_counts import Counts
+from agent_app.storage import dashboard_reads
+from agent_app.storage.dashboard_reads import Counts
 from agent_app.storage.uow import SqlUnitOfWork
 
 
@@ -84,7 +85,7 @@ def summary(
 ) -> DashboardSummary:
     """Today's visits, enrollments and registrations, follow-ups due, and target progress.
 
-    The counts are one statement (`storage.dashboard_counts`: the log-in's first read).
+    Three plain-text statements (`storage.dashboard_reads`: the log-in's first read).
 
     Args:
         on: the day to report (the branch's today, `zones.today`).
@@ -98,7 +99,7 @@ def summary(
         scopes = [("agent", actor.agent_code), ("branch", actor.branch)]
         if event_id:
             scopes.append(("event", event_id))
-        targets = uow.targets.for_scopes(scopes, on)
+        targets = dashboard_reads.targets(uow.session, scopes, on)
         day = {
             "visits_today": counts.visits(on, on, agent_code=mine, event_id=event_id),
             "enrollments_today": counts.enrollments_submitted(
@@ -115,7 +116,7 @@ def summary(
         }
         asked = [_ask_progress(counts, target, actor) for target in targets]
         found = counts.run(uow.session)
-        assignments = tuple(uow.assignments.for_agent(actor.agent_code, ("open",), 50))
+        assignments = tuple(dashboard_reads.open_assignments(uow.session, actor.agent_code, 50))
     return DashboardSummary(
         on=on,
         targets=[

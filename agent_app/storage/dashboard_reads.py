@@ -1,20 +1,23 @@
-"""The Beranda's counts in one SQL statement, each a scalar subquery (issue 15: the log-in).
+"""The Beranda's reads in plain-text SQL: its counts in one statement, each a scalar subquery,
+its targets and its open assignments (issue 15: the log-in).
 
-The Beranda (`services.dashboard`) asked eleven statements of the repositories, built and
-compiled by SQLAlchemy's expression language the first time at each log-in: ~30 ms of Python
-on the database thread, holding the GIL the UI thread needs to build the workspace at the
-same moment (docs/benchmarks.md, "Issue 15: log-in, third pass"). Here one plain-text
-statement is built as it is asked and run once: SQLite does the counting with the GIL released.
+The Beranda (`services.dashboard`) asked thirteen statements of the repositories, built and
+compiled by SQLAlchemy's expression language and ORM the first time at each log-in: ~30 ms of
+Python on the database thread, holding the GIL the UI thread needs to build the workspace at
+the same moment (docs/benchmarks.md, "Issue 15: log-in, third pass"). Here three plain-text
+statements: SQLite does the work with the GIL released.
 
-Each method adds one count and returns its place in the row `run` returns. Every count says
-what the repository method it stands for says, term for term (the partial indexes' WHERE
-terms word for word, so SQLite still uses them); a test compares the two on a seeded
+`Counts`: each method adds one count and returns its place in the row `run` returns. Every
+read says what the repository method it stands for says, term for term (the partial indexes'
+WHERE terms word for word, so SQLite still uses them); a test compares the two on a seeded
 database: `Counts.visits` is `VisitRepository.count_between`, `enrollments_submitted`
 `EnrollmentRepository.count_submitted`, `businesses_created` `BusinessRepository.count_created`,
 `follow_ups_due` `BusinessRepository.count(BusinessFilter(follow_up_due_on=...))`, `drafts` the
 count of draft enrollments, `enrollments_needing_attention` and `employers_needing_attention`
-the length of `needing_attention`, `unsynced_ops` `OutboxRepository.count_unsettled`, and
-`employers_with_status` one entry of `EmployerRegistrationRepository.count_by_status`.
+the length of `needing_attention`, `unsynced_ops` `OutboxRepository.count_unsettled`,
+`employers_with_status` one entry of `EmployerRegistrationRepository.count_by_status`;
+`targets` is `TargetRepository.for_scopes` and `open_assignments`
+`AssignmentRepository.for_agent(agent_code, ("open",), limit)`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from agent_app.domain import clock, keys
+from agent_app.domain import clock, keys, records
 from agent_app.storage.repositories.sql import (
     _DAYS_APART,  # the same coarse range as `on_days`
     ACTIVE_ENROLLMENT,
@@ -169,3 +172,57 @@ class Counts:
             return []
         row = session.execute(self.statement(), self._params).one()
         return [int(n or 0) for n in row]
+
+
+def targets(session: Session, scopes: list[tuple[str, str]], on: dt.date) -> list[records.Target]:
+    """The live targets of any of the (scope, scope_id) pairs whose period covers `on`."""
+    if not scopes:
+        return []
+    params: dict[str, Any] = {"on": on.isoformat()}
+    pairs = []
+    for n, (scope, scope_id) in enumerate(scopes):
+        pairs.append(f"(scope = :s{n} AND scope_id = :i{n})")
+        params.update({f"s{n}": scope, f"i{n}": scope_id})
+    statement = sa.text(
+        "SELECT id, scope, scope_id, metric, goal, period_start, period_end FROM targets "
+        f"WHERE {LIVE_SQL} AND ({' OR '.join(pairs)}) AND period_start <= :on "
+        "AND period_end >= :on ORDER BY scope, metric, id"
+    )
+    return [
+        records.Target(
+            i,
+            scope,
+            scope_id,
+            metric,
+            goal,
+            dt.date.fromisoformat(start),
+            dt.date.fromisoformat(end),
+        )
+        for i, scope, scope_id, metric, goal, start, end in session.execute(statement, params)
+    ]
+
+
+def open_assignments(session: Session, agent_code: str, limit: int) -> list[records.Assignment]:
+    """The agent's open assignments with their business's name, due soonest first."""
+    statement = sa.text(
+        "SELECT a.id, a.business_id, a.agent_code, a.kind, a.due_on, a.note, a.status, "
+        "a.version, b.name, b.partner_source FROM assignments AS a "
+        "LEFT OUTER JOIN businesses AS b ON b.id = a.business_id "
+        "WHERE a.agent_code = :agent AND a.status = 'open' ORDER BY a.due_on, a.id LIMIT :limit"
+    )
+    found = session.execute(statement, {"agent": agent_code, "limit": limit})
+    return [
+        records.Assignment(
+            id=i,
+            business_id=business_id,
+            agent_code=agent,
+            kind=kind,
+            due_on=dt.date.fromisoformat(due_on),
+            note=note,
+            status=status,
+            version=version,
+            business_name=name,
+            partner_source=source,
+        )
+        for i, business_id, agent, kind, due_on, note, status, version, name, source in found
+    ]
