@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import functools
 import json
+import signal
 import statistics
 import sys
 import threading
@@ -130,6 +131,12 @@ def install(path: Path) -> None:
             path.write_text("".join(json.dumps(span) + "\n" for span in _SPANS))
 
     atexit.register(dump)
+
+    def stopped(signum: int, _frame: Any) -> None:
+        # uvicorn raises the SIGTERM it caught again after its shutdown, with this handler.
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stopped)
 
 
 def report(path: Path, requests: list[tuple[float, float]], skip: int = 2) -> str:
