@@ -6,14 +6,6 @@ as one JSON document (made by the C json encoder, parsed by PostgreSQL in C), so
 one statement and one round trip. SQLite: the driver's executemany (a C loop in the same
 process). Values are written in the storage form of SQLAlchemy's column types, so Core reads
 them back unchanged (JSON as text, SQLite datetimes as naive UTC text).
-
-A record's `status` and `event_id` (the console's copies of its fields, migration 0011) are
-written here on PostgreSQL, as `fields ->> 'status'` would give them (`_term`), with a
-transaction-local setting that tells migration 0017's trigger not to compute them again: the
-three `->>` on a `json` column parsed each row's JSON three times (a third of the COPY's
-backend CPU, docs/benchmarks.md "Issue 15: the push's transaction and wall time"). A record
-whose JSON names `visited_at` (a visit) is still computed by the trigger, `occurred_at` too.
-SQLite computes all three itself (generated columns).
 """
 
 from __future__ import annotations
@@ -35,26 +27,6 @@ _RECORD_COLUMNS = (
 
 def _pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
-
-
-#: Migration 0017's transaction-local setting: while it is `written`, the trigger leaves a
-#: record's `status`, `event_id` and `occurred_at` as the statement wrote them (unless the
-#: record's JSON names `visited_at`).
-TERMS_SETTING = "perisai.record_terms"
-
-
-def _terms_written(conn: Connection, written: bool) -> None:
-    conn.exec_driver_sql(
-        "SELECT set_config(%s, %s, true)", (TERMS_SETTING, "written" if written else "")
-    )
-
-
-def _term(value: Any) -> str | None:
-    """A field's value as PostgreSQL's `fields ->> 'name'` gives it from the JSON this module
-    writes: a string as itself, null as NULL, anything else as its JSON text."""
-    if value is None or isinstance(value, str):
-        return value
-    return _COMPACT.encode(value)
 
 
 def _iso(value: Any) -> str:
@@ -93,8 +65,6 @@ def _record_row(r: Any) -> dict[str, Any]:
         "server_seq": r.server_seq,
         "created_at": r.created_at,
         "updated_at": r.updated_at,
-        "status": _term(r.fields.get("status")),
-        "event_id": _term(r.fields.get("event_id")),
     }
 
 
@@ -222,12 +192,10 @@ def insert_records(conn: Connection, recs: Sequence[Any]) -> None:
 
 def _copy_records(conn: Connection, recs: Sequence[Any]) -> None:
     """PostgreSQL's COPY, the fastest way in for new rows (a third less time than
-    json_to_recordset for 500 enrollments), with their `status` and `event_id` (the module
-    docstring; `occurred_at` is left NULL, as it is for any record without `visited_at`)."""
-    _terms_written(conn, True)
+    json_to_recordset for 500 enrollments)."""
     _copy(
         conn,
-        f"COPY record ({_RECORD_COLUMNS}, status, event_id) FROM STDIN",
+        f"COPY record ({_RECORD_COLUMNS}) FROM STDIN",
         (
             "\t".join(
                 (
@@ -242,14 +210,11 @@ def _copy_records(conn: Connection, recs: Sequence[Any]) -> None:
                     str(int(r.server_seq)),
                     _pg_time(r.created_at),
                     _pg_time(r.updated_at),
-                    _copy_text(_term(r.fields.get("status"))),
-                    _copy_text(_term(r.fields.get("event_id"))),
                 )
             )
             for r in recs
         ),
     )
-    _terms_written(conn, False)
 
 
 def _copy(conn: Connection, statement: str, lines: Iterable[str]) -> None:
@@ -296,18 +261,14 @@ def update_records(conn: Connection, recs: Sequence[Any]) -> None:
     if not recs:
         return
     if _pg(conn):
-        _terms_written(conn, True)
         conn.exec_driver_sql(
             "UPDATE record AS r SET version = u.version, deleted = u.deleted, "
             "fields = u.fields, field_versions = u.field_versions, server_seq = u.server_seq, "
-            "updated_at = u.updated_at, status = u.status, event_id = u.event_id, "
-            "occurred_at = NULL FROM json_to_recordset(%s::json) AS u(entity_id varchar, "
+            "updated_at = u.updated_at FROM json_to_recordset(%s::json) AS u(entity_id varchar, "
             "version int, deleted bool, fields json, field_versions json, server_seq bigint, "
-            "updated_at timestamptz, status varchar, event_id varchar) "
-            "WHERE r.entity_id = u.entity_id",
+            "updated_at timestamptz) WHERE r.entity_id = u.entity_id",
             (_rows_json(_record_row(r) for r in recs),),
         )
-        _terms_written(conn, False)
         return
     conn.exec_driver_sql(
         "UPDATE record SET version = ?, deleted = ?, fields = ?, field_versions = ?, "

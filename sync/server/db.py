@@ -193,8 +193,7 @@ class Record(Base):
     server_seq: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(sa.DateTime(timezone=True))
-    # Computed by the database from `fields` (migration 0011; on PostgreSQL a trigger since
-    # 0017, which the push's bulk writes skip by writing the same values: sync/server/bulk.py).
+    # Computed by the database from `fields` (migration 0011): never written by the code.
     #: The review status of an enrollment, the status of a business.
     status: Mapped[str | None] = mapped_column(sa.String(24), sa.Computed(_STATUS))
     #: The event a business, visit or enrollment was made at.

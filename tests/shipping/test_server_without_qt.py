@@ -70,7 +70,7 @@ def test_migrate_and_serve_answer_health_without_qt(server_venv: Path, tmp_path:
     script = str(scripts_dir(server_venv) / "perisai-server")
     clocked = [_python(server_venv), str(clock.CLOCKED)]
     migrated = run([*clocked, script, "migrate"], cwd=tmp_path, env=env)
-    assert "revision 0017" in migrated.stdout
+    assert "revision 0016" in migrated.stdout
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

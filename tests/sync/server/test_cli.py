@@ -36,7 +36,7 @@ def _cli(
 def test_real_cli_process(tmp_path: Path) -> None:
     home = tmp_path / "home"
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0017" in done.stdout
+    assert done.returncode == 0 and "revision 0016" in done.stdout
     assert _cli(home, "create-branch", "PLG", "--name", "Palembang").returncode == 0
     from_stdin = _cli(
         home,
@@ -102,7 +102,7 @@ def test_administration_commands(
         return run(*args, stdin=stdin, password=password)
 
     done = _cli(home, "migrate")
-    assert done.returncode == 0 and "revision 0017" in done.stdout
+    assert done.returncode == 0 and "revision 0016" in done.stdout
     assert (home / "server.sqlite3").exists()
     done = _cli(home, "create-branch", "PLG", "--name", "Palembang", "--region", "16.71")
     assert done.returncode == 0 and "created branch PLG" in done.stdout

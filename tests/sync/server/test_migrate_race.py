@@ -19,7 +19,7 @@ from sync.server import config, db, migrate
 
 pytestmark = [pytest.mark.slow, pytest.mark.clock_free]
 RACERS = 3
-HEAD = "0017"
+HEAD = "0016"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

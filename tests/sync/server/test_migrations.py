@@ -17,7 +17,7 @@ from sync.server import config, db, migrate
 def test_migrations_match_the_models_and_round_trip(database_url: str) -> None:
     engine = db.make_engine(config.Settings(database_url=database_url))
     try:
-        assert migrate.current_revision(engine) == "0017"
+        assert migrate.current_revision(engine) == "0016"
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})
             assert compare_metadata(context, db.Base.metadata) == []

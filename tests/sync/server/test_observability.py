@@ -31,7 +31,7 @@ from sync.server import app as server_app
 pytestmark = pytest.mark.slow
 TOKEN = "metrics-token-uji"
 NIK_INDEX = 4242
-HEAD = "0017"
+HEAD = "0016"
 HEALTH_CHECKS = 20
 
 
