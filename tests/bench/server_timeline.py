@@ -53,12 +53,14 @@ def _wrap(owner: Any, attr: str, name: str | None = None) -> None:
 
 def _wrap_statements() -> None:
     """Every statement SQLAlchemy runs (its first words), the commits and the pre-pings."""
+    from sqlalchemy.dialects.postgresql._psycopg_common import _PGDialect_common_psycopg
     from sqlalchemy.engine import default
 
     dialect = default.DefaultDialect
     _wrap(dialect, "do_commit", "COMMIT")
     _wrap(dialect, "do_rollback", "ROLLBACK (connection returned)")
     _wrap(dialect, "do_ping", "pre-ping")
+    _wrap(_PGDialect_common_psycopg, "do_ping", "pre-ping")  # psycopg's own
     execute = dialect.do_execute
 
     def do_execute(self: Any, cursor: Any, statement: str, *args: Any) -> Any:
