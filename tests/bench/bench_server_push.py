@@ -121,12 +121,15 @@ def _server_env(database_url: str, home: Path, batch: int) -> dict[str, str]:
     return env
 
 
-def _serve(env: dict[str, str], port: int, workers: int, log: Any) -> subprocess.Popen[bytes]:
+def _serve(
+    env: dict[str, str], port: int, workers: int, log: Any, spans: Path | None = None
+) -> subprocess.Popen[bytes]:
+    module = ["tests.bench.server_timeline", str(spans)] if spans else ["sync.server"]
     return subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "sync.server",
+            *module,
             "serve",
             "--port",
             str(port),
@@ -191,9 +194,14 @@ def _bodies(n: int, batch: int, device: str, use_gzip: bool) -> tuple[list[bytes
 
 
 def _push_all(
-    base: str, bodies: list[bytes], headers: dict[str, str], clients: int
+    base: str,
+    bodies: list[bytes],
+    headers: dict[str, str],
+    clients: int,
+    requests: list[tuple[float, float]] | None = None,
 ) -> tuple[int, float]:
-    """Pushes the bodies from `clients` threads: the ops applied, and the seconds it took."""
+    """Pushes the bodies from `clients` threads: the ops applied, and the seconds it took
+    (each request's start and end appended to `requests`)."""
     applied = 0
     lock = threading.Lock()
 
@@ -201,7 +209,10 @@ def _push_all(
         nonlocal applied
         http = httpx.Client(base_url=base, timeout=300)
         for body in share:
+            begun = time.perf_counter()
             response = http.post("/v1/sync/push", content=body, headers=headers)
+            if requests is not None:
+                requests.append((begun, time.perf_counter()))
             response.raise_for_status()
             count = sum(r["status"] == "applied" for r in response.json()["results"])
             with lock:
@@ -247,12 +258,15 @@ def bench_one(
     clients: int = 1,
     backends: Backends | None = None,
     profile: str | None = None,
+    timeline: bool = False,
 ) -> float:
     home = Path(tempfile.mkdtemp(prefix="perisai-bench-"))
     port = free_port()
     env = _server_env(database_url, home, batch)
     log = (home / "server.log").open("wb")
-    server = _serve(env, port, workers, log)
+    spans = home / "spans.jsonl" if timeline else None
+    server = _serve(env, port, workers, log, spans)
+    requests: list[tuple[float, float]] = []
     try:
         base = f"http://127.0.0.1:{port}"
         device = str(uuid.uuid4())
@@ -264,7 +278,7 @@ def bench_one(
         backends = backends or Backends(None, None)
         spy = Profile(profile, server.pid, label)
         cpu, server_cpu, pg_cpu = time.process_time(), cpu_seconds(server.pid), backends.mark()
-        applied, seconds = _push_all(base, bodies, headers, clients)
+        applied, seconds = _push_all(base, bodies, headers, clients, requests)
         cpu, server_cpu = time.process_time() - cpu, cpu_seconds(server.pid) - server_cpu
         pg_cpu = backends.mark() - pg_cpu
         spy.stop()
@@ -285,6 +299,10 @@ def bench_one(
         server.terminate()
         server.wait(timeout=30)
         log.close()
+        if spans is not None and spans.exists():
+            from tests.bench.server_timeline import report
+
+            print(report(spans, requests), flush=True)
 
 
 def main() -> None:
@@ -303,6 +321,7 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--profile", help="py-spy the server during the push into this folder")
+    parser.add_argument("--timeline", action="store_true", help="time the server's steps")
     args = parser.parse_args()
     targets: list[tuple[str, Any]] = []
     if not args.no_sqlite:
@@ -323,6 +342,7 @@ def main() -> None:
                         args.workers,
                         args.clients,
                         profile=args.profile,
+                        timeline=args.timeline,
                     )
                     continue
                 import sqlalchemy as sa
@@ -348,6 +368,7 @@ def main() -> None:
                         args.clients,
                         backends,
                         args.profile,
+                        args.timeline,
                     )
                 finally:
                     backends.close()
