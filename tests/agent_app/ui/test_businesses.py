@@ -245,15 +245,62 @@ def test_keystrokes_during_a_query_are_coalesced(qtbot: Any):
     model.set_filter(BusinessFilter(text="s"))
     model.set_filter(BusinessFilter(text="so"))  # typed while "s" runs
     model.set_filter(BusinessFilter(text="son"))
-    assert len(runner.queue) == 1
+    assert len(runner.queue) == 2  # the page of "s", then its count
     runner.finish_next()  # "s" answers: stale, so "son" is asked at once
     assert model.rowCount() == 0
-    assert len(runner.queue) == 1
+    assert len(runner.queue) == 3
+    runner.finish_next()  # the count of "s": skipped, never asked
+    assert backend.calls == ["search"]
     with qtbot.waitSignal(model.loaded):
         runner.finish_next()
-    assert model.rowCount() == 500  # the first page and the count, in one operation
+    assert backend.calls == ["search", "search"]
+    assert len(runner.queue) == 1  # the count of "son"
+    with qtbot.waitSignal(model.counted):
+        runner.finish_next()
+    assert model.rowCount() == 500
     assert not runner.queue
     assert backend.calls == ["search", "search", "count"]
+
+
+def test_page_is_shown_before_its_count(qtbot: Any, qtmodeltester: Any):
+    from agent_app.ui import ops
+
+    runner = DeferredRunner()
+    ops.set_runner(runner)
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    qtmodeltester.check(model)  # and watches the signals below
+    model.set_filter(BusinessFilter(text="songket"))
+    with qtbot.waitSignal(model.loaded):
+        runner.finish_next()
+    assert model.rowCount() == models.PAGE_SIZE and model.counting
+    first = [model.data(model.index(row, 0)) for row in range(models.PAGE_SIZE)]
+    with qtbot.waitSignal(model.counted):
+        runner.finish_next()  # the count: the rest appended, the first page unchanged
+    assert model.rowCount() == 500 and not model.counting
+    assert [model.data(model.index(row, 0)) for row in range(models.PAGE_SIZE)] == first
+    assert backend.calls == ["search", "count"]
+
+
+def test_a_count_for_an_older_filter_is_dropped(qtbot: Any):
+    from agent_app.ui import ops
+
+    runner = DeferredRunner()
+    ops.set_runner(runner)
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    counted: list[int] = []
+    model.counted.connect(lambda: counted.append(model.rowCount()))
+    model.set_filter(BusinessFilter(text="songket"))
+    runner.finish_next()  # the page of "songket"
+    stale = runner.queue.pop(0)
+    stale._execute()  # its count is read (500)...
+    model.set_filter(BusinessFilter())  # ...but a new filter is typed before it is shown
+    stale._deliver()
+    assert model.rowCount() == models.PAGE_SIZE and not counted  # not shown, not counted
+    runner.finish_next()  # the new page
+    runner.finish_next()  # and its count
+    assert counted == [1000] and model.rowCount() == 1000
 
 
 class HundredThousand:
