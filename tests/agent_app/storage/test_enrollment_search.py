@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 
 from agent_app.services import enrollments
 from agent_app.services.actor import Actor
@@ -80,3 +81,14 @@ def test_narrow_search_reads_the_index_not_the_rows(
     assert "SEARCH enrollments USING INTEGER PRIMARY KEY (rowid=?)" in page
     assert count.startswith("SEARCH enrollments USING COVERING INDEX ix_enrollments_live_search")
     assert "INTEGER PRIMARY KEY" not in count
+
+
+def test_short_words_of_an_agent_are_counted_in_the_name_index(uow: SqlUnitOfWork) -> None:
+    t = tables.Enrollment
+    with uow:
+        flt = rows.EnrollmentFilter(text="si 3", agent_code="AG001")
+        stmt = sa.select(sa.func.count()).select_from(t).where(*uow.enrollments._where(flt))
+        sql = stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+        found = uow.session.execute(sa.text("EXPLAIN QUERY PLAN " + str(sql)))
+        plan = " | ".join(str(row[3]) for row in found)
+    assert "USING COVERING INDEX ix_enrollments_live_name (full_name>? AND full_name<?)" in plan
