@@ -45,6 +45,11 @@ __all__ = ["ID_ROLE", "PAGE_SIZE", "BusinessTableModel", "ListModel"]
 #: businesses, 50 rows 5.0 ms (issue 15, "the search keystroke, third pass").
 PAGE_SIZE = 50
 MAX_CACHED_PAGES = 80  # 4,000 rows, as 20 pages of 200 were
+#: The count is asked this long after the first page is shown: the timer fires after the
+#: page's repaint, so the count's query does not compete with it for the CPU and the GIL (at
+#: load 7-13 a count running beside the repaint slowed it: docs/benchmarks.md, "Issue 15: the
+#: search keystroke, third pass").
+COUNT_AFTER_MS = 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _ID = int(getattr(ID_ROLE, "value", ID_ROLE))
@@ -117,14 +122,14 @@ class BusinessTableModel(QAbstractTableModel):
         """Queries the first page for `flt`, shows it, then its total count.
 
         The page is shown as soon as it is read; the count is asked in a second database
-        operation queued right behind it, so it runs while the UI thread paints the page, and
-        its rows are appended when it answers (`counted`). A selective search (fewer rows than
-        a page) needs no count. Issue 15: the count had been read before the page was shown,
+        operation once the page is painted (`COUNT_AFTER_MS`), and the rows beyond the first
+        page are appended when it answers (`counted`). A selective search (fewer rows than a
+        page) needs no count. Issue 15: the count had been read before the page was shown,
         4-7 ms of CPU (p95 26 ms of wall at load 5) on every keystroke's critical path.
 
         While a query is running, newer filters only replace the wanted one: when it ends,
-        its answer (now stale) is dropped and the latest filter is queried; a count not yet
-        started for a filter no longer wanted is skipped, one that came back is dropped.
+        its answer (now stale) is dropped and the latest filter is queried; a count for a
+        filter no longer wanted is not asked, or not read, or not shown, as far as it got.
         Keystrokes that come faster than the database answers are thus coalesced (a debounce
         as long as a query), and the list never shows an answer older than what is typed.
         """
@@ -144,22 +149,25 @@ class BusinessTableModel(QAbstractTableModel):
         generation = self._generation
         flt = self._filter
         backend = self._backend()
-        short: list[bool] = []  # the page held every match: no count needed
 
         def first_page() -> list[Any]:
             self._today = backend.today()
-            rows = list(backend.search_businesses(flt, 0, PAGE_SIZE))
-            short.append(len(rows) < PAGE_SIZE)
-            return rows
-
-        def count() -> int | None:
-            if generation != self._generation or not short or short[0]:
-                return None  # typed on meanwhile (dropped), the page failed, or not needed
-            return backend.count_businesses(flt)
+            return list(backend.search_businesses(flt, 0, PAGE_SIZE))
 
         Op(self, first_page).success(lambda rows: self._show_page(generation, rows)).failure(
             self._query_failed
         ).run()
+
+    def _ask_count(self, generation: int) -> None:
+        if generation != self._generation:
+            return  # typed on meanwhile: the newer filter asks its own
+        flt, backend = self._filter, self._backend()
+
+        def count() -> int | None:
+            if generation != self._generation:
+                return None  # typed on meanwhile: dropped unread
+            return backend.count_businesses(flt)
+
         Op(self, count).success(lambda n: self._counted(generation, n)).failure(
             self._count_failed
         ).run()
@@ -192,6 +200,8 @@ class BusinessTableModel(QAbstractTableModel):
         self.loaded.emit()
         if not self._counting:
             self.counted.emit()
+        else:  # after the page's repaint (posted before, and run at once)
+            QTimer.singleShot(COUNT_AFTER_MS, self, lambda: self._ask_count(generation))
 
     def _counted(self, generation: int, count: int | None) -> None:
         if generation != self._generation or count is None or not self._counting:

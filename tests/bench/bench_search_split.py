@@ -70,7 +70,9 @@ class _Timed:
         return timed(self._record, "count", lambda: self._backend.count_businesses(*args))
 
 
-def type_words(listing: Any, wait_for: Any, record: dict[str, float]) -> list[dict[str, Any]]:
+def type_words(
+    listing: Any, wait_for: Any, record: dict[str, float], gap_ms: int = 0
+) -> list[dict[str, Any]]:
     from PySide6.QtTest import QTest
 
     from agent_app.ui import ops
@@ -91,8 +93,10 @@ def type_words(listing: Any, wait_for: Any, record: dict[str, float]) -> list[di
             timed(record, "paint", listing.table.repaint)
             record["total"] = (time.perf_counter() - start) * 1e3
             record["cpu"] = (time.process_time() - cpu) * 1e3
-            wait_for(lambda: not listing.model.counting)
+            wait_for(lambda: not getattr(listing.model, "counting", False))
             record["counted"] = (time.perf_counter() - start) * 1e3
+            if gap_ms:
+                QTest.qWait(gap_ms)  # as between a person's keystrokes
             listing.model.loaded.disconnect()
             found.append({"text": listing.search.text(), **record})
     return found
@@ -102,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--typing-gap-ms", type=int, default=0, help="a pause between keys")
     args = parser.parse_args()
     os.environ["AGENT_APP_HOME"] = str(args.home)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -124,10 +129,11 @@ def main() -> None:
     record: dict[str, float] = {}
     real = listing.model._backend
     listing.model._backend = lambda: _Timed(real(), record)
-    reset = listing.model._show_page
-    listing.model._show_page = lambda *a: timed(record, "reset", lambda: reset(*a))
+    name = "_show_page" if hasattr(listing.model, "_show_page") else "_reset"  # (the older model)
+    reset = getattr(listing.model, name)
+    setattr(listing.model, name, lambda *a: timed(record, "reset", lambda: reset(*a)))
     for _ in range(args.rounds):
-        found = type_words(listing, wait_for, record)
+        found = type_words(listing, wait_for, record, args.typing_gap_ms)
     for k in found:
         print(
             f"{k['text']!r:14} total {k['total']:6.1f} counted {k['counted']:6.1f}"

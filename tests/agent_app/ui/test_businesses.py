@@ -27,10 +27,12 @@ def businesses_page(qtbot: Any, window: MainWindow) -> Any:
 def test_model_passes_modeltester(qtmodeltester: Any, qtbot: Any):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)
-    model.set_filter(BusinessFilter())
+    with qtbot.waitSignal(model.counted):
+        model.set_filter(BusinessFilter())
     assert model.rowCount() == 1000
     qtmodeltester.check(model)
-    model.set_filter(BusinessFilter(text="songket"))
+    with qtbot.waitSignal(model.counted):
+        model.set_filter(BusinessFilter(text="songket"))
     assert model.rowCount() == 500
     qtmodeltester.check(model)
 
@@ -38,7 +40,8 @@ def test_model_passes_modeltester(qtmodeltester: Any, qtbot: Any):
 def test_model_loads_pages_lazily(qtbot: Any):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)
-    model.set_filter(BusinessFilter())
+    with qtbot.waitSignal(model.counted):
+        model.set_filter(BusinessFilter())
     assert backend.calls == ["search", "count"]  # a full first page: the count is asked too
     assert model.data(model.index(999, 0)) == "…"  # not loaded yet: asked for
     with qtbot.waitSignal(model.dataChanged, timeout=2000):
@@ -51,7 +54,8 @@ def test_model_loads_pages_lazily(qtbot: Any):
 def test_failed_page_shows_disabled_rows(qtbot: Any, shown_messages: list[Any]):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)
-    model.set_filter(BusinessFilter())
+    with qtbot.waitSignal(model.counted):
+        model.set_filter(BusinessFilter())
     backend.fail_next = RuntimeError("disk error")
     model.data(model.index(700, 0))
     qtbot.waitUntil(lambda: model.flags(model.index(700, 0)) == Qt.ItemFlag.NoItemFlags)
@@ -61,22 +65,26 @@ def test_failed_page_shows_disabled_rows(qtbot: Any, shown_messages: list[Any]):
 
 def test_search_as_you_type_and_filters(qtbot: Any, logged_in: MainWindow):
     page = businesses_page(qtbot, logged_in).list_page
+    qtbot.waitUntil(lambda: not page.model.counting)
     assert page.model.rowCount() == 500
     assert page.count_label.text() == "500 usaha"
-    with qtbot.waitSignal(page.model.loaded, timeout=2000):
+    with qtbot.waitSignal(page.model.counted, timeout=2000):
         qtbot.keyClicks(page.search, "Songket")
     assert page.model.rowCount() == 250
-    page.status.setCurrentIndex(page.status.findData("contacted"))
+    with qtbot.waitSignal(page.model.counted, timeout=2000):
+        page.status.setCurrentIndex(page.status.findData("contacted"))
     assert page.model.rowCount() == 125
     assert page.count_label.text() == "125 usaha"
-    page.sector.setCurrentIndex(page.sector.findData("kerajinan"))
+    with qtbot.waitSignal(page.model.counted, timeout=2000):
+        page.sector.setCurrentIndex(page.sector.findData("kerajinan"))
     assert page.model.rowCount() == 125
-    with qtbot.waitSignal(page.model.loaded, timeout=2000):
+    with qtbot.waitSignal(page.model.counted, timeout=2000):
         page.search.clear()
     page.status.setCurrentIndex(0)
     page.sector.setCurrentIndex(0)
     logged_in.ctx.set_event(fakes.EVENT.id)
-    qtbot.mouseClick(page.this_event, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.model.counted, timeout=2000):
+        qtbot.mouseClick(page.this_event, Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 167
 
 
@@ -245,21 +253,19 @@ def test_keystrokes_during_a_query_are_coalesced(qtbot: Any):
     model.set_filter(BusinessFilter(text="s"))
     model.set_filter(BusinessFilter(text="so"))  # typed while "s" runs
     model.set_filter(BusinessFilter(text="son"))
-    assert len(runner.queue) == 2  # the page of "s", then its count
+    assert len(runner.queue) == 1
     runner.finish_next()  # "s" answers: stale, so "son" is asked at once
     assert model.rowCount() == 0
-    assert len(runner.queue) == 3
-    runner.finish_next()  # the count of "s": skipped, never asked
-    assert backend.calls == ["search"]
+    assert len(runner.queue) == 1
     with qtbot.waitSignal(model.loaded):
         runner.finish_next()
-    assert backend.calls == ["search", "search"]
-    assert len(runner.queue) == 1  # the count of "son"
+    assert model.rowCount() == models.PAGE_SIZE and model.counting
+    qtbot.waitUntil(lambda: len(runner.queue) == 1)  # the count, once the page is painted
     with qtbot.waitSignal(model.counted):
         runner.finish_next()
     assert model.rowCount() == 500
     assert not runner.queue
-    assert backend.calls == ["search", "search", "count"]
+    assert backend.calls == ["search", "search", "count"]  # no count for "s"
 
 
 def test_page_is_shown_before_its_count(qtbot: Any, qtmodeltester: Any):
@@ -274,12 +280,23 @@ def test_page_is_shown_before_its_count(qtbot: Any, qtmodeltester: Any):
     with qtbot.waitSignal(model.loaded):
         runner.finish_next()
     assert model.rowCount() == models.PAGE_SIZE and model.counting
+    assert backend.calls == ["search"]
     first = [model.data(model.index(row, 0)) for row in range(models.PAGE_SIZE)]
+    qtbot.waitUntil(lambda: bool(runner.queue))
     with qtbot.waitSignal(model.counted):
         runner.finish_next()  # the count: the rest appended, the first page unchanged
     assert model.rowCount() == 500 and not model.counting
     assert [model.data(model.index(row, 0)) for row in range(models.PAGE_SIZE)] == first
     assert backend.calls == ["search", "count"]
+
+
+def test_a_selective_search_asks_no_count(qtbot: Any):
+    backend = fakes.FakeBackend.with_businesses(40)
+    model = models.BusinessTableModel(lambda: backend)
+    with qtbot.waitSignal(model.counted):
+        model.set_filter(BusinessFilter())
+    qtbot.wait(20)  # what a count would have needed
+    assert model.rowCount() == 40 and backend.calls == ["search"]
 
 
 def test_a_count_for_an_older_filter_is_dropped(qtbot: Any):
@@ -293,14 +310,23 @@ def test_a_count_for_an_older_filter_is_dropped(qtbot: Any):
     model.counted.connect(lambda: counted.append(model.rowCount()))
     model.set_filter(BusinessFilter(text="songket"))
     runner.finish_next()  # the page of "songket"
+    qtbot.waitUntil(lambda: bool(runner.queue))
     stale = runner.queue.pop(0)
     stale._execute()  # its count is read (500)...
     model.set_filter(BusinessFilter())  # ...but a new filter is typed before it is shown
     stale._deliver()
     assert model.rowCount() == models.PAGE_SIZE and not counted  # not shown, not counted
-    runner.finish_next()  # the new page
+    model.set_filter(BusinessFilter(text="s"))  # typed while the new page is read
+    runner.finish_next()  # the page of "" (stale): "s" is asked
+    runner.finish_next()  # the page of "s"
+    qtbot.waitUntil(lambda: bool(runner.queue))
+    model.set_filter(BusinessFilter(text="so"))  # typed before the count of "s" ran
+    runner.finish_next()  # the count of "s": not read
+    assert backend.calls.count("count") == 1
+    runner.finish_next()  # the page of "so"
+    qtbot.waitUntil(lambda: bool(runner.queue))
     runner.finish_next()  # and its count
-    assert counted == [1000] and model.rowCount() == 1000
+    assert counted == [500] and backend.calls.count("count") == 2  # "so": the Songkets
 
 
 class HundredThousand:
@@ -344,7 +370,8 @@ def test_view_over_100000_rows_loads_only_what_is_shown(qtbot: Any):
     view.setModel(model)
     view.resize(800, 600)
     view.show()
-    model.set_filter(BusinessFilter())
+    with qtbot.waitSignal(model.counted):
+        model.set_filter(BusinessFilter())
     assert model.rowCount() == 100_000
     view.scrollToBottom()
     qtbot.waitUntil(lambda: model.data(model.index(99_999, 0)) == "Usaha 099999")
