@@ -169,15 +169,16 @@ class BusinessTableModel(QAbstractTableModel):
             return backend.count_businesses(flt)
 
         Op(self, count).success(lambda n: self._counted(generation, n)).failure(
-            self._count_failed
+            lambda exc: self._count_failed(generation, exc)
         ).run()
 
     def _query_failed(self, exc: BaseException) -> None:
         self._in_flight = False
         messages.show_error(None, exc)
 
-    def _count_failed(self, exc: BaseException) -> None:
-        self._counting = False  # the first page stays shown
+    def _count_failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._counting = False  # the first page stays shown
         messages.show_error(None, exc)
 
     def reload(self) -> None:
@@ -200,7 +201,7 @@ class BusinessTableModel(QAbstractTableModel):
         self.loaded.emit()
         if not self._counting:
             self.counted.emit()
-        else:  # after the page's repaint (posted before, and run at once)
+        else:  # a timer: it fires after the repaint the reset has posted
             QTimer.singleShot(COUNT_AFTER_MS, self, lambda: self._ask_count(generation))
 
     def _counted(self, generation: int, count: int | None) -> None:

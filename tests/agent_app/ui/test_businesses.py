@@ -299,6 +299,23 @@ def test_a_selective_search_asks_no_count(qtbot: Any):
     assert model.rowCount() == 40 and backend.calls == ["search"]
 
 
+@pytest.mark.expect_warning_log(r"^ui: bug$", r"^ui: message shown: crash$")
+def test_a_failed_count_leaves_the_first_page(qtbot: Any, shown_messages: list[Any]):
+    from agent_app.ui import ops
+
+    runner = DeferredRunner()
+    ops.set_runner(runner)
+    backend = fakes.FakeBackend.with_businesses(1000)
+    model = models.BusinessTableModel(lambda: backend)
+    model.set_filter(BusinessFilter(text="songket"))
+    runner.finish_next()
+    qtbot.waitUntil(lambda: bool(runner.queue))
+    backend.fail_next = RuntimeError("disk error")
+    runner.finish_next()  # the count fails: told, and the first page stays
+    assert len(shown_messages) == 1
+    assert model.rowCount() == models.PAGE_SIZE and not model.counting
+
+
 def test_a_count_for_an_older_filter_is_dropped(qtbot: Any):
     from agent_app.ui import ops
 
