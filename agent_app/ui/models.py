@@ -6,9 +6,8 @@ database worker thread, when the view asks for a row it does not have. Filtering
 happen in SQL (STYLE.md: a proxy model took ~650 ms per filter on 100,000 rows). A page that
 fails to load shows its rows as disabled rather than crashing the view.
 
-A new filter's first page is shown at once (one model reset) and its count follows (the rows
-beyond the first page appended); answers to older filters are dropped (each query carries a
-generation number).
+A new filter replaces the count and the first page in one step (one database operation, one
+model reset); answers to older filters are dropped (each query carries a generation number).
 """
 
 from __future__ import annotations
@@ -45,11 +44,6 @@ __all__ = ["ID_ROLE", "PAGE_SIZE", "BusinessTableModel", "ListModel"]
 #: businesses, 50 rows 5.0 ms (issue 15, "the search keystroke, third pass").
 PAGE_SIZE = 50
 MAX_CACHED_PAGES = 80  # 4,000 rows, as 20 pages of 200 were
-#: The count is asked this long after the first page is shown: the timer fires after the
-#: page's repaint, so the count's query does not compete with it for the CPU and the GIL (at
-#: load 7-13 a count running beside the repaint slowed it: docs/benchmarks.md, "Issue 15: the
-#: search keystroke, third pass").
-COUNT_AFTER_MS = 1
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _ID = int(getattr(ID_ROLE, "value", ID_ROLE))
@@ -68,8 +62,7 @@ _OVERDUE = QBrush(QColor("#b3261e"))
 class BusinessTableModel(QAbstractTableModel):
     """Businesses matching a filter: ids and a small cache of row objects."""
 
-    loaded = Signal()  # a new filter's first page is shown
-    counted = Signal()  # ...and its count (every row it matches)
+    loaded = Signal()  # a new filter's first page and count arrived
 
     COLUMNS = (
         "name",
@@ -86,7 +79,6 @@ class BusinessTableModel(QAbstractTableModel):
         self._backend = backend
         self._filter = BusinessFilter()
         self._count = 0
-        self._counting = False
         self._pages: OrderedDict[int, list[Any] | None] = OrderedDict()
         # row -> its formatted cells: a paint asks data() about 7 roles of every visible cell,
         # and the view repaints the same rows often (scrolling, hover, selection, focus)
@@ -119,19 +111,19 @@ class BusinessTableModel(QAbstractTableModel):
         return self._filter
 
     def set_filter(self, flt: BusinessFilter) -> None:
-        """Queries the first page for `flt`, shows it, then its total count.
+        """Queries the first page for `flt` and its total count, and shows both in one reset.
 
-        The page is shown as soon as it is read; the count is asked in a second database
-        operation once the page is painted (`COUNT_AFTER_MS`), and the rows beyond the first
-        page are appended when it answers (`counted`). A selective search (fewer rows than a
-        page) needs no count. Issue 15: the count had been read before the page was shown,
-        4-7 ms of CPU (p95 26 ms of wall at load 5) on every keystroke's critical path.
+        The first page alone answers a selective search (fewer rows than a page: the count
+        is known). For a broad one the count is asked in the same database operation (4-6 ms
+        of CPU in SQL): showing the page first and appending the rest when a second query
+        answered made the view lay itself out and repaint twice more, 47-49 ms of UI CPU per
+        keystroke instead of 19-21 (docs/benchmarks.md, "Issue 15: the search keystroke, third
+        pass").
 
         While a query is running, newer filters only replace the wanted one: when it ends,
-        its answer (now stale) is dropped and the latest filter is queried; a count for a
-        filter no longer wanted is not asked, or not read, or not shown, as far as it got.
-        Keystrokes that come faster than the database answers are thus coalesced (a debounce
-        as long as a query), and the list never shows an answer older than what is typed.
+        its answer (now stale) is dropped and the latest filter is queried. Keystrokes that
+        come faster than the database answers are thus coalesced (a debounce as long as a
+        query), and the list never shows an answer older than what is typed.
         """
         self._filter = flt
         self._generation += 1
@@ -139,59 +131,39 @@ class BusinessTableModel(QAbstractTableModel):
             return
         self._query()
 
-    @property
-    def counting(self) -> bool:
-        """Whether the shown filter's count is still to come (the rows beyond the first page)."""
-        return self._counting
-
     def _query(self) -> None:
         self._in_flight = True
         generation = self._generation
         flt = self._filter
         backend = self._backend()
 
-        def first_page() -> list[Any]:
+        def first_page() -> tuple[list[Any], int | None]:
             self._today = backend.today()
-            return list(backend.search_businesses(flt, 0, PAGE_SIZE))
-
-        Op(self, first_page).success(lambda rows: self._show_page(generation, rows)).failure(
-            self._query_failed
-        ).run()
-
-    def _ask_count(self, generation: int) -> None:
-        if generation != self._generation:
-            return  # typed on meanwhile: the newer filter asks its own
-        flt, backend = self._filter, self._backend()
-
-        def count() -> int | None:
+            rows = list(backend.search_businesses(flt, 0, PAGE_SIZE))
+            if len(rows) < PAGE_SIZE:
+                return rows, len(rows)
             if generation != self._generation:
-                return None  # typed on meanwhile: dropped unread
-            return backend.count_businesses(flt)
+                return rows, None  # typed on meanwhile: dropped, not worth a count
+            return rows, backend.count_businesses(flt)
 
-        Op(self, count).success(lambda n: self._counted(generation, n)).failure(
-            lambda exc: self._count_failed(generation, exc)
+        Op(self, first_page).success(lambda answer: self._reset(generation, *answer)).failure(
+            self._query_failed
         ).run()
 
     def _query_failed(self, exc: BaseException) -> None:
         self._in_flight = False
         messages.show_error(None, exc)
 
-    def _count_failed(self, generation: int, exc: BaseException) -> None:
-        if generation == self._generation:
-            self._counting = False  # the first page stays shown
-        messages.show_error(None, exc)
-
     def reload(self) -> None:
         self.set_filter(self._filter)
 
-    def _show_page(self, generation: int, first: list[Any]) -> None:
+    def _reset(self, generation: int, first: list[Any], count: int | None) -> None:
         self._in_flight = False
-        if generation != self._generation:
+        if generation != self._generation or count is None:
             self._query()  # typed on meanwhile: ask for the latest filter
             return
         self.beginResetModel()
-        self._count = len(first)
-        self._counting = len(first) >= PAGE_SIZE
+        self._count = max(count, len(first))
         self._pages.clear()
         self._cells.clear()
         self._requested.clear()
@@ -199,20 +171,6 @@ class BusinessTableModel(QAbstractTableModel):
         self._pages[0] = first
         self.endResetModel()
         self.loaded.emit()
-        if not self._counting:
-            self.counted.emit()
-        else:  # a timer: it fires after the repaint the reset has posted
-            QTimer.singleShot(COUNT_AFTER_MS, self, lambda: self._ask_count(generation))
-
-    def _counted(self, generation: int, count: int | None) -> None:
-        if generation != self._generation or count is None or not self._counting:
-            return  # a count for an older filter (or none was needed): dropped
-        self._counting = False
-        if count > self._count:  # the rows beyond the first page, appended
-            self.beginInsertRows(QModelIndex(), self._count, count - 1)
-            self._count = count
-            self.endInsertRows()
-        self.counted.emit()
 
     # -- lazy rows -------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ Prints (goals from issue 4):
   derivation, argon2id, is timed on its own);
 - search: a keystroke in the business search to the updated list (its first page shown and
   repainted; keystrokes typed while a query runs are coalesced) (<= 50 ms, median; issue 15:
-  p95 <= 30 ms), and to its count shown too (the count follows the page);
+  p95 <= 30 ms), and to its count shown too (the same moment when the model shows both at once);
 - open: a business with 20 visits, from Enter to its page painted (<= 100 ms, median);
 - peak memory of the process (resource.getrusage maxrss, <= 250 MB).
 

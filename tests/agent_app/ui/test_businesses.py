@@ -27,12 +27,10 @@ def businesses_page(qtbot: Any, window: MainWindow) -> Any:
 def test_model_passes_modeltester(qtmodeltester: Any, qtbot: Any):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)
-    with qtbot.waitSignal(model.counted):
-        model.set_filter(BusinessFilter())
+    model.set_filter(BusinessFilter())
     assert model.rowCount() == 1000
     qtmodeltester.check(model)
-    with qtbot.waitSignal(model.counted):
-        model.set_filter(BusinessFilter(text="songket"))
+    model.set_filter(BusinessFilter(text="songket"))
     assert model.rowCount() == 500
     qtmodeltester.check(model)
 
@@ -40,8 +38,7 @@ def test_model_passes_modeltester(qtmodeltester: Any, qtbot: Any):
 def test_model_loads_pages_lazily(qtbot: Any):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)
-    with qtbot.waitSignal(model.counted):
-        model.set_filter(BusinessFilter())
+    model.set_filter(BusinessFilter())
     assert backend.calls == ["search", "count"]  # a full first page: the count is asked too
     assert model.data(model.index(999, 0)) == "…"  # not loaded yet: asked for
     with qtbot.waitSignal(model.dataChanged, timeout=2000):
@@ -54,8 +51,7 @@ def test_model_loads_pages_lazily(qtbot: Any):
 def test_failed_page_shows_disabled_rows(qtbot: Any, shown_messages: list[Any]):
     backend = fakes.FakeBackend.with_businesses(1000)
     model = models.BusinessTableModel(lambda: backend)
-    with qtbot.waitSignal(model.counted):
-        model.set_filter(BusinessFilter())
+    model.set_filter(BusinessFilter())
     backend.fail_next = RuntimeError("disk error")
     model.data(model.index(700, 0))
     qtbot.waitUntil(lambda: model.flags(model.index(700, 0)) == Qt.ItemFlag.NoItemFlags)
@@ -65,26 +61,22 @@ def test_failed_page_shows_disabled_rows(qtbot: Any, shown_messages: list[Any]):
 
 def test_search_as_you_type_and_filters(qtbot: Any, logged_in: MainWindow):
     page = businesses_page(qtbot, logged_in).list_page
-    qtbot.waitUntil(lambda: not page.model.counting)
     assert page.model.rowCount() == 500
     assert page.count_label.text() == "500 usaha"
-    with qtbot.waitSignal(page.model.counted, timeout=2000):
+    with qtbot.waitSignal(page.model.loaded, timeout=2000):
         qtbot.keyClicks(page.search, "Songket")
     assert page.model.rowCount() == 250
-    with qtbot.waitSignal(page.model.counted, timeout=2000):
-        page.status.setCurrentIndex(page.status.findData("contacted"))
+    page.status.setCurrentIndex(page.status.findData("contacted"))
     assert page.model.rowCount() == 125
     assert page.count_label.text() == "125 usaha"
-    with qtbot.waitSignal(page.model.counted, timeout=2000):
-        page.sector.setCurrentIndex(page.sector.findData("kerajinan"))
+    page.sector.setCurrentIndex(page.sector.findData("kerajinan"))
     assert page.model.rowCount() == 125
-    with qtbot.waitSignal(page.model.counted, timeout=2000):
+    with qtbot.waitSignal(page.model.loaded, timeout=2000):
         page.search.clear()
     page.status.setCurrentIndex(0)
     page.sector.setCurrentIndex(0)
     logged_in.ctx.set_event(fakes.EVENT.id)
-    with qtbot.waitSignal(page.model.counted, timeout=2000):
-        qtbot.mouseClick(page.this_event, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.this_event, Qt.MouseButton.LeftButton)
     assert page.model.rowCount() == 167
 
 
@@ -259,91 +251,9 @@ def test_keystrokes_during_a_query_are_coalesced(qtbot: Any):
     assert len(runner.queue) == 1
     with qtbot.waitSignal(model.loaded):
         runner.finish_next()
-    assert model.rowCount() == models.PAGE_SIZE and model.counting
-    qtbot.waitUntil(lambda: len(runner.queue) == 1)  # the count, once the page is painted
-    with qtbot.waitSignal(model.counted):
-        runner.finish_next()
-    assert model.rowCount() == 500
+    assert model.rowCount() == 500  # the first page and the count, in one operation
     assert not runner.queue
-    assert backend.calls == ["search", "search", "count"]  # no count for "s"
-
-
-def test_page_is_shown_before_its_count(qtbot: Any, qtmodeltester: Any):
-    from agent_app.ui import ops
-
-    runner = DeferredRunner()
-    ops.set_runner(runner)
-    backend = fakes.FakeBackend.with_businesses(1000)
-    model = models.BusinessTableModel(lambda: backend)
-    qtmodeltester.check(model)  # and watches the signals below
-    model.set_filter(BusinessFilter(text="songket"))
-    with qtbot.waitSignal(model.loaded):
-        runner.finish_next()
-    assert model.rowCount() == models.PAGE_SIZE and model.counting
-    assert backend.calls == ["search"]
-    first = [model.data(model.index(row, 0)) for row in range(models.PAGE_SIZE)]
-    qtbot.waitUntil(lambda: bool(runner.queue))
-    with qtbot.waitSignal(model.counted):
-        runner.finish_next()  # the count: the rest appended, the first page unchanged
-    assert model.rowCount() == 500 and not model.counting
-    assert [model.data(model.index(row, 0)) for row in range(models.PAGE_SIZE)] == first
-    assert backend.calls == ["search", "count"]
-
-
-def test_a_selective_search_asks_no_count(qtbot: Any):
-    backend = fakes.FakeBackend.with_businesses(40)
-    model = models.BusinessTableModel(lambda: backend)
-    with qtbot.waitSignal(model.counted):
-        model.set_filter(BusinessFilter())
-    qtbot.wait(20)  # what a count would have needed
-    assert model.rowCount() == 40 and backend.calls == ["search"]
-
-
-@pytest.mark.expect_warning_log(r"^ui: bug$", r"^ui: message shown: crash$")
-def test_a_failed_count_leaves_the_first_page(qtbot: Any, shown_messages: list[Any]):
-    from agent_app.ui import ops
-
-    runner = DeferredRunner()
-    ops.set_runner(runner)
-    backend = fakes.FakeBackend.with_businesses(1000)
-    model = models.BusinessTableModel(lambda: backend)
-    model.set_filter(BusinessFilter(text="songket"))
-    runner.finish_next()
-    qtbot.waitUntil(lambda: bool(runner.queue))
-    backend.fail_next = RuntimeError("disk error")
-    runner.finish_next()  # the count fails: told, and the first page stays
-    assert len(shown_messages) == 1
-    assert model.rowCount() == models.PAGE_SIZE and not model.counting
-
-
-def test_a_count_for_an_older_filter_is_dropped(qtbot: Any):
-    from agent_app.ui import ops
-
-    runner = DeferredRunner()
-    ops.set_runner(runner)
-    backend = fakes.FakeBackend.with_businesses(1000)
-    model = models.BusinessTableModel(lambda: backend)
-    counted: list[int] = []
-    model.counted.connect(lambda: counted.append(model.rowCount()))
-    model.set_filter(BusinessFilter(text="songket"))
-    runner.finish_next()  # the page of "songket"
-    qtbot.waitUntil(lambda: bool(runner.queue))
-    stale = runner.queue.pop(0)
-    stale._execute()  # its count is read (500)...
-    model.set_filter(BusinessFilter())  # ...but a new filter is typed before it is shown
-    stale._deliver()
-    assert model.rowCount() == models.PAGE_SIZE and not counted  # not shown, not counted
-    model.set_filter(BusinessFilter(text="s"))  # typed while the new page is read
-    runner.finish_next()  # the page of "" (stale): "s" is asked
-    runner.finish_next()  # the page of "s"
-    qtbot.waitUntil(lambda: bool(runner.queue))
-    model.set_filter(BusinessFilter(text="so"))  # typed before the count of "s" ran
-    runner.finish_next()  # the count of "s": not read
-    assert backend.calls.count("count") == 1
-    runner.finish_next()  # the page of "so"
-    qtbot.waitUntil(lambda: bool(runner.queue))
-    runner.finish_next()  # and its count
-    assert counted == [500] and backend.calls.count("count") == 2  # "so": the Songkets
+    assert backend.calls == ["search", "search", "count"]
 
 
 class HundredThousand:
@@ -387,8 +297,7 @@ def test_view_over_100000_rows_loads_only_what_is_shown(qtbot: Any):
     view.setModel(model)
     view.resize(800, 600)
     view.show()
-    with qtbot.waitSignal(model.counted):
-        model.set_filter(BusinessFilter())
+    model.set_filter(BusinessFilter())
     assert model.rowCount() == 100_000
     view.scrollToBottom()
     qtbot.waitUntil(lambda: model.data(model.index(99_999, 0)) == "Usaha 099999")

@@ -60,7 +60,7 @@ class BusinessListPage(QWidget):
         self.sector.currentIndexChanged.connect(lambda _: self.apply_filter())
         self.due.toggled.connect(lambda _: self.apply_filter())
         self.this_event.toggled.connect(lambda _: self.apply_filter())
-        self.model.counted.connect(self._show_count)
+        self.model.loaded.connect(self._show_count)
         ctx.businesses_changed.connect(self.model.reload)
         ctx.event_changed.connect(self._event_changed)
         self.setTabOrder(self.search, self.status)
