@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from agent_app.storage.table_base import Base, SyncedMixin
+from agent_app.storage.table_base import ATTENTION_SQL, Base, SyncedMixin
 
 
 class EmployerRegistration(SyncedMixin, Base):
@@ -52,6 +52,11 @@ class EmployerRegistration(SyncedMixin, Base):
     __table_args__ = (
         Index(None, "business_id"),
         Index(None, "status", "recorded_at"),
+        Index(
+            "ix_employer_registrations_attention",
+            "sync_state",
+            sqlite_where=text(ATTENTION_SQL),
+        ),
     )
 
 

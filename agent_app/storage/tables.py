@@ -244,8 +244,26 @@ class Enrollment(SyncedMixin, Base):
     __table_args__ = (
         Index(None, "nik", "status"),
         Index(None, "status", "full_name"),
-        Index("ix_enrollments_live_full_name", "full_name", sqlite_where=text(LIVE_SQL)),
+        # by name, with the agent and NIK a search's short words test (0015)
+        Index(
+            "ix_enrollments_live_name",
+            "full_name",
+            "pk",
+            "agent_code",
+            "nik",
+            sqlite_where=text(LIVE_SQL),
+        ),
         Index("ix_enrollments_attention", "sync_state", sqlite_where=text(ATTENTION_SQL)),
+        # The search's matches looked up by key, sorted by name, kept for the agent and counted
+        # without reading the rows (0015; repositories.enrollments).
+        Index(
+            "ix_enrollments_live_search",
+            "pk",
+            "full_name",
+            "nik",
+            "agent_code",
+            sqlite_where=text(LIVE_SQL),
+        ),
         Index(None, "event_id"),
         Index(None, "business_id"),
         Index(None, "submitted_at"),

@@ -32,13 +32,18 @@ from PySide6.QtGui import QBrush, QColor
 from agent_app.domain import clock
 from agent_app.ui import i18n, labels, messages
 from agent_app.ui.backend import Backend, BusinessFilter, value
+from agent_app.ui.list_model import ID_ROLE, ListModel
 from agent_app.ui.ops import Op
 
 log = logging.getLogger("ui")
 
-PAGE_SIZE = 200
-MAX_CACHED_PAGES = 20
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+__all__ = ["ID_ROLE", "PAGE_SIZE", "BusinessTableModel", "ListModel"]
+
+#: Rows per query: a screen's worth and some (a 1080p screen shows about 32). The first page is
+#: on each keystroke's critical path: 200 rows cost 7.1 ms of CPU to read and decode at 100,000
+#: businesses, 50 rows 5.0 ms (issue 15, "the search keystroke, third pass").
+PAGE_SIZE = 50
+MAX_CACHED_PAGES = 80  # 4,000 rows, as 20 pages of 200 were
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _ID = int(getattr(ID_ROLE, "value", ID_ROLE))
@@ -109,10 +114,11 @@ class BusinessTableModel(QAbstractTableModel):
         """Queries the first page for `flt` and its total count, and shows both in one reset.
 
         The first page alone answers a selective search (fewer rows than a page: the count
-        is known). For a broad one the count is asked in the same database operation (a few
-        ms in SQL): showing the page first and inserting the rest when a second query
-        answered cost two full repaints of the list on the UI thread, which delayed the
-        next keystroke's answer.
+        is known). For a broad one the count is asked in the same database operation (4-6 ms
+        of CPU in SQL): showing the page first and appending the rest when a second query
+        answered made the view lay itself out and repaint twice more, 47-49 ms of UI CPU per
+        keystroke instead of 19-21 (docs/benchmarks.md, "Issue 15: the search keystroke, third
+        pass").
 
         While a query is running, newer filters only replace the wanted one: when it ends,
         its answer (now stale) is dropped and the latest filter is queried. Keystrokes that
@@ -327,64 +333,4 @@ def _as_date(raw: Any) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(str(raw)).date()
     except ValueError:
-        return None
-
-
-class ListModel(QAbstractTableModel):
-    """A small read-only table of records (visits, follow-ups, corrections)."""
-
-    def __init__(
-        self,
-        headers: list[str],
-        cells: list[Callable[[Any], str]],
-        parent: QObject | None = None,
-        *,
-        tooltip: Callable[[Any], str] | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self._headers = headers
-        self._cells = cells
-        self._tooltip = tooltip
-        self.records: list[Any] = []
-
-    def set_records(self, records: list[Any]) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
-
-    def record(self, row: int) -> Any:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.records)):
-            return None
-        record = self.records[index.row()]
-        if role == ID_ROLE:
-            return str(value(record, "id"))
-        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip is not None:
-            return self._tooltip(record)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells[index.column()](record)
         return None

@@ -14,6 +14,7 @@ from agent_app.domain import clock, keys, records
 from agent_app.storage import rows, tables, wire
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
+    ATTENTION,
     assign,
     chunks,
     live,
@@ -113,7 +114,7 @@ class EmployerRegistrationRepository:
             live(_T),
             sa.or_(
                 _T.status == keys.EnrollmentStatus.NEEDS_CORRECTION.value,
-                _T.sync_state.in_(("rejected", "conflict")),
+                ATTENTION,  # sync_state refused or in conflict: its partial index (0015)
             ),
         )
         if agent_code:

@@ -36,3 +36,26 @@ def test_needing_attention_seeks_its_indexes(uow: SqlUnitOfWork) -> None:
     assert "SCAN enrollments" not in plan, plan
     assert "USING INDEX ix_enrollments_attention (sync_state=?)" in plan, plan
     assert "USING INDEX ix_enrollments_status_full_name (status=?)" in plan, plan
+
+
+def test_employer_registrations_needing_attention_seek_their_indexes(
+    uow: SqlUnitOfWork, engine: Any
+) -> None:
+    sent: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "FROM employer_registrations" in statement:
+            sent.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        with uow:
+            uow.employer_registrations.needing_attention("AG001")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    ((statement, params),) = sent
+    with uow:
+        found = uow.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
+        plan = " | ".join(str(row[3]) for row in found)
+    assert "SCAN employer_registrations" not in plan, plan
+    assert "USING INDEX ix_employer_registrations_attention (sync_state=?)" in plan, plan

@@ -74,6 +74,12 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("DROP TABLE deferred_indexes")
             c.exec_driver_sql("DROP INDEX ix_enrollments_attention")
             c.exec_driver_sql("DROP INDEX ix_businesses_live_search")
+            c.exec_driver_sql("DROP INDEX ix_enrollments_live_search")
+            c.exec_driver_sql("DROP INDEX ix_enrollments_live_name")
+            c.exec_driver_sql(
+                "CREATE INDEX ix_enrollments_live_full_name ON enrollments (full_name)"
+                " WHERE deleted = 0"
+            )
             for index in ("ix_businesses_nib", "ix_businesses_phone", "ix_businesses_region_code"):
                 c.exec_driver_sql(f"DROP INDEX {index}")
             for table, columns in (
