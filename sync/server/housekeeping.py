@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.engine import Connection
 from starlette.concurrency import run_in_threadpool
 
 from sync.server import db
@@ -34,14 +35,18 @@ DRAIN_EVERY_SECONDS = 60.0
 def purge_once(server: ServerState) -> int:
     """One purge of the unreferenced attachments (and of the prospect lists' uploads older
     than a day); how many attachments went."""
-    deleted = refs.purge(server.engine, server.blobs())
+    deleted = refs.purge(server.engine, server.blobs(), record=_trail)
     if deleted:
-        with db.write_transaction(server.engine) as conn:
-            record_action(conn, "purge-attachments", None, by="server", deleted=deleted)
         log.info("purged %d attachment(s) nobody referenced for 7 days", deleted)
     with db.write_transaction(server.engine) as conn:
         uploads.purge(conn)
     return deleted
+
+
+def _trail(conn: Connection, deleted: int) -> None:
+    """The purge's row of the administration trail (only when something went)."""
+    if deleted:
+        record_action(conn, "purge-attachments", None, by="server", deleted=deleted)
 
 
 async def run(server: ServerState, every_seconds: float) -> None:

@@ -157,7 +157,10 @@ def compact(engine: Engine, older_than_days: int) -> str:
 
 def purge_attachments(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> str:
     """Deletes the attachments nobody has referenced for 7 days (rows and bytes)."""
-    deleted = refs.purge(engine, store, now)
-    with db.write_transaction(engine) as conn:
-        record_action(conn, "purge-attachments", None, deleted=deleted)
+    deleted = refs.purge(
+        engine,
+        store,
+        now,
+        record=lambda conn, count: record_action(conn, "purge-attachments", None, deleted=count),
+    )
     return f"deleted {deleted} attachment(s) nobody referenced for 7 days"

@@ -4,7 +4,7 @@ may read them, and the clean-up of what nobody references (the bytes are in `sto
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -145,9 +145,18 @@ def readable_media_type(
     return conn.scalar(query)
 
 
-def purge(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> int:
+def purge(
+    engine: Engine,
+    store: BlobStore,
+    now: dt.datetime | None = None,
+    *,
+    record: Callable[[Connection, int], None] | None = None,
+) -> int:
     """Deletes the blobs (rows, then bytes) nobody has referenced for `KEEP_UNREFERENCED`;
     under the push write lock, so no batch in flight is counting on one. Returns how many.
+    `record(conn, count)` writes the purge's row of the administration trail in the same
+    transaction as the deletion (a trail written after it was lost when the process died in
+    between, and a reader could see the photos gone and no trail yet).
 
     A PUT of the same blob between the commit and the deletion of its bytes leaves a row
     without bytes: HEAD then answers 404, so the laptop uploads again and `save` writes the
@@ -167,6 +176,8 @@ def purge(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> i
         )
         for chunk in _chunks(doomed):
             conn.execute(BLOB.delete().where(BLOB.c.sha256.in_(chunk)))
+        if record is not None:
+            record(conn, len(doomed))
     for sha in doomed:
         store.delete(sha)
     return len(doomed)

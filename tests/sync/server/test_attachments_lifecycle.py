@@ -9,6 +9,7 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from blob_support import entry, get, jpeg, put, sha
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -68,6 +69,27 @@ def test_purge_deletes_only_what_nobody_referenced_for_seven_days(world: World) 
         admin.purge_attachments(world.engine, store_of(world))
     assert held(world) == {sha(kept)}
     assert get(world.login("A1"), sha(kept)).content == kept
+
+
+def test_the_purge_and_its_trail_are_one_transaction(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A purge whose trail row cannot be written deletes nothing (the trail used to be written
+    after the deletion's commit: a process dying in between purged photos without a trace)."""
+    a1, _, _ = world.standard()
+    orphan = jpeg(2)
+    put(a1, orphan)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the trail's table is unwritable")
+
+    monkeypatch.setattr(admin.erasure, "record_action", broken)
+    with clock.at(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)), pytest.raises(RuntimeError):
+        admin.purge_attachments(world.engine, store_of(world))
+    assert held(world) == {sha(orphan)}
+    monkeypatch.undo()
+    with clock.at(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)):
+        assert admin.purge_attachments(world.engine, store_of(world)).startswith("deleted 1 ")
+    assert held(world) == set()
+    assert '"deleted": 1' in admin.trail(world.engine, 5)[0]
 
 
 def test_the_purge_command(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
