@@ -5,14 +5,16 @@ reports and exports and the server's administration API. lokal-id's `partial_mas
 
 from __future__ import annotations
 
-import lokal
-
 HIDDEN = "***"
 
 
 def _partial(kind: str, value: str | None) -> str:
     if value is None or not str(value).strip():
         return ""
+    # lokal-id is imported on first use: its package loads its PII detectors (about 200 ms of
+    # CPU), which every start of the server and its CLI paid, masking or not.
+    import lokal
+
     try:
         return str(lokal.partial_mask(kind, str(value)))  # type: ignore[arg-type]
     except (ValueError, TypeError, IndexError):

