@@ -1,5 +1,6 @@
 """The attachments' rows: which blobs the server holds, which records reference them, who
-may read them, and the clean-up of what nobody references (the bytes are in `store`)."""
+may read them, the clean-up of what nobody references, and a merge's hand-over (the bytes are
+in `store`)."""
 
 from __future__ import annotations
 
@@ -184,3 +185,20 @@ def erase_refs(conn: Connection, entity_id: str) -> list[str]:
     if only:
         conn.execute(BLOB.delete().where(BLOB.c.sha256.in_(only)))
     return only
+
+
+def hand_over(
+    conn: Connection, loser_id: str, survivor_id: str, survivor_shas: list[str], now: dt.datetime
+) -> dict[str, int]:
+    """A merge's references (`prospects.merging`): the survivor business names
+    `survivor_shas` (its own and the loser's it took), the deleted loser none. The loser's
+    blobs the survivor did not take are released (the 7-day clean-up's, unless another record
+    names them). Returns how many of the loser's the survivor took and how many it left."""
+    losers = set(conn.scalars(sa.select(REF.c.sha256).where(REF.c.entity_id == loser_id)))
+    before = set(conn.scalars(sa.select(REF.c.sha256).where(REF.c.entity_id == survivor_id)))
+    replace_refs(conn, [(survivor_id, "business", False, survivor_shas)], now)
+    conn.execute(REF.delete().where(REF.c.entity_id == loser_id))
+    left = sorted(losers - set(survivor_shas))
+    for chunk in _chunks(left):
+        conn.execute(BLOB.update().where(BLOB.c.sha256.in_(chunk)).values(released_at=now))
+    return {"photos_taken": len((losers - before) & set(survivor_shas)), "photos_left": len(left)}
