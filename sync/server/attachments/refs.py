@@ -174,15 +174,24 @@ def purge(engine: Engine, store: BlobStore, now: dt.datetime | None = None) -> i
 
 
 def erase_refs(conn: Connection, entity_id: str) -> list[str]:
-    """Drops a record's references and the rows of the blobs only it referenced; returns
-    those blobs (their bytes are deleted once the transaction commits)."""
+    """Drops a record's references and the rows of the blobs no live record references;
+    returns those blobs (their bytes are deleted once the transaction commits). A reference
+    on a deleted record (a merge before `hand_over` left the loser's) does not keep an erased
+    photo: it goes with the blob."""
     shas = list(conn.scalars(sa.select(REF.c.sha256).where(REF.c.entity_id == entity_id)))
     conn.execute(REF.delete().where(REF.c.entity_id == entity_id))
     if not shas:
         return []
-    still = set(conn.scalars(sa.select(REF.c.sha256).where(REF.c.sha256.in_(shas))))
+    record = db.table(db.Record)
+    live = (
+        sa.select(REF.c.sha256)
+        .join(record, record.c.entity_id == REF.c.entity_id)
+        .where(REF.c.sha256.in_(shas), record.c.deleted.is_(False))
+    )
+    still = set(conn.scalars(live))
     only = [s for s in shas if s not in still]
     if only:
+        conn.execute(REF.delete().where(REF.c.sha256.in_(only)))
         conn.execute(BLOB.delete().where(BLOB.c.sha256.in_(only)))
     return only
 

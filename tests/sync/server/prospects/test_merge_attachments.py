@@ -55,14 +55,15 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     world: World,
 ) -> None:
     a1, a2, _ = world.standard()
-    own, shared, ktp, front = jpeg(1), jpeg(2), jpeg(3), jpeg(4)
-    for data in (own, shared, ktp, front):
+    own, shared, ktp, front, worker = jpeg(1), jpeg(2), jpeg(3), jpeg(4), jpeg(5)
+    for data in (own, shared, ktp, front, worker):
         assert put(a2, data).status_code == 201
     keep_photos = [entry(own, "storefront_photo"), entry(shared, "document")]
     keep = create(a1, "business", business_fields("Pempek Cek Molek", attachments=keep_photos))
     lose_photos = [entry(ktp), entry(front, "storefront_photo"), entry(shared, "document")]
     lose = create(a2, "business", business_fields("Pempek Molek, Cek", attachments=lose_photos))
-    enrollment = create(a2, "enrollment", enrollment_fields(1, business_id=lose))
+    worker_photo = {"attachments": [entry(worker)]}
+    enrollment = create(a2, "enrollment", enrollment_fields(1, business_id=lose, **worker_photo))
     _, cursor = a1.pull_all()
 
     merging.merge(world.engine, keep, lose, S1)
@@ -70,7 +71,10 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     # Its own first, then the loser's it lacked; the one both had, once.
     taken = fields_of(world, keep)["attachments"]
     assert taken == keep_photos + lose_photos[:2]
-    assert refs_of(world) == {keep: {sha(own), sha(shared), sha(ktp), sha(front)}}
+    assert refs_of(world) == {
+        keep: {sha(own), sha(shared), sha(ktp), sha(front)},
+        enrollment: {sha(worker)},  # re-pointed, its own photo still its own
+    }
     changes, _ = a1.pull_all(cursor=cursor)
     assert changes[0]["entity_id"] == keep and changes[0]["fields"]["attachments"] == taken
     assert changes[-1]["entity_id"] == lose and changes[-1]["deleted"] is True
@@ -80,6 +84,9 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     record = {"fields": fields_of(world, enrollment)}
     shown = {(i["sha256"], i["source"]) for i in review_queue.evidence(world.engine, record, S1)}
     assert {(sha(ktp), "business"), (sha(front), "business")} <= shown
+    assert (sha(worker), "enrollment") in shown
+    assert get(a2, sha(worker)).content == worker  # still its agent's only
+    assert get(a1, sha(worker)).status_code == 404
 
     world.branch("LLG", "Lubuklinggau", "16.73")
     world.agent("B1", "LLG")
@@ -114,3 +121,27 @@ def test_a_photo_the_survivor_has_no_room_for_is_released(world: World) -> None:
         released = dict(conn.execute(sa.select(blobs.c.sha256, blobs.c.released_at)).all())
     assert released[sha(photos[-1])] is not None  # let go of: the 7-day clean-up's
     assert released[sha(photos[0])] is None  # the survivor names it still
+
+
+def test_erasure_is_not_stopped_by_a_reference_left_on_a_merged_business(world: World) -> None:
+    """A server that merged before the references moved left them on the deleted loser: the
+    erasure of an enrollment whose KTP photo that loser also named deletes the photo (no live
+    record names it) and the stale reference with it."""
+    _, a2, _ = world.standard()
+    ktp = jpeg(7)
+    put(a2, ktp)
+    enrollment = create(a2, "enrollment", enrollment_fields(1, attachments=[entry(ktp)]))
+    lose = create(a2, "business", business_fields(attachments=[entry(ktp)]))
+    table = db.table(db.Record)
+    with world.engine.begin() as conn:  # the merge as it was: the loser's refs stayed
+        conn.execute(
+            table.update()
+            .where(table.c.entity_id == lose)
+            .values(deleted=True, fields={"merged_into": str(uuid.uuid4())})
+        )
+    store = FileStore(Path(world.settings.attachments_dir))
+
+    said = admin.erase_enrollment(world.engine, enrollment, store)
+
+    assert "1 attachment(s) deleted" in said
+    assert not store.has(sha(ktp)) and refs_of(world) == {}
