@@ -66,8 +66,9 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     enrollment = create(a2, "enrollment", enrollment_fields(1, business_id=lose, **worker_photo))
     _, cursor = a1.pull_all()
 
-    merging.merge(world.engine, keep, lose, S1)
+    done = merging.merge(world.engine, keep, lose, S1)
 
+    assert (done["photos_taken"], done["photos_left"]) == (2, 0)
     # Its own first, then the loser's it lacked; the one both had, once.
     taken = fields_of(world, keep)["attachments"]
     assert taken == keep_photos + lose_photos[:2]
