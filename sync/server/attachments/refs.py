@@ -1,5 +1,6 @@
 """The attachments' rows: which blobs the server holds, which records reference them, who
-may read them, and the clean-up of what nobody references (the bytes are in `store`)."""
+may read them, the clean-up of what nobody references, and a merge's hand-over (the bytes are
+in `store`)."""
 
 from __future__ import annotations
 
@@ -184,14 +185,40 @@ def purge(
 
 
 def erase_refs(conn: Connection, entity_id: str) -> list[str]:
-    """Drops a record's references and the rows of the blobs only it referenced; returns
-    those blobs (their bytes are deleted once the transaction commits)."""
+    """Drops a record's references and the rows of the blobs no live record references;
+    returns those blobs (their bytes are deleted once the transaction commits). A reference
+    on a deleted record (a merge before `hand_over` left the loser's) does not keep an erased
+    photo: it goes with the blob."""
     shas = list(conn.scalars(sa.select(REF.c.sha256).where(REF.c.entity_id == entity_id)))
     conn.execute(REF.delete().where(REF.c.entity_id == entity_id))
     if not shas:
         return []
-    still = set(conn.scalars(sa.select(REF.c.sha256).where(REF.c.sha256.in_(shas))))
+    record = db.table(db.Record)
+    live = (
+        sa.select(REF.c.sha256)
+        .join(record, record.c.entity_id == REF.c.entity_id)
+        .where(REF.c.sha256.in_(shas), record.c.deleted.is_(False))
+    )
+    still = set(conn.scalars(live))
     only = [s for s in shas if s not in still]
     if only:
+        conn.execute(REF.delete().where(REF.c.sha256.in_(only)))
         conn.execute(BLOB.delete().where(BLOB.c.sha256.in_(only)))
     return only
+
+
+def hand_over(
+    conn: Connection, loser_id: str, survivor_id: str, survivor_shas: list[str], now: dt.datetime
+) -> dict[str, int]:
+    """A merge's references (`prospects.merging`): the survivor business names
+    `survivor_shas` (its own and the loser's it took), the deleted loser none. The loser's
+    blobs the survivor did not take are released (the 7-day clean-up's, unless another record
+    names them). Returns how many of the loser's the survivor took and how many it left."""
+    losers = set(conn.scalars(sa.select(REF.c.sha256).where(REF.c.entity_id == loser_id)))
+    before = set(conn.scalars(sa.select(REF.c.sha256).where(REF.c.entity_id == survivor_id)))
+    replace_refs(conn, [(survivor_id, "business", False, survivor_shas)], now)
+    conn.execute(REF.delete().where(REF.c.entity_id == loser_id))
+    left = sorted(losers - set(survivor_shas))
+    for chunk in _chunks(left):
+        conn.execute(BLOB.update().where(BLOB.c.sha256.in_(chunk)).values(released_at=now))
+    return {"photos_taken": len((losers - before) & set(survivor_shas)), "photos_left": len(left)}

@@ -4,7 +4,7 @@ the administration trail (ids only).
 
 In `server_seq` order, which is the order laptops pull in:
 1. the survivor keeps its fields and takes the loser's where its own are empty (`FILLED`; the
-   place as a whole), with a new version;
+   place as a whole) and the loser's photos it lacks (`attachments`), with a new version;
 2. every record naming the loser in `business_id` (visits, enrollments, assignments, employer
    registrations) names the survivor, with a new version;
 3. the loser is deleted, its pulled change carrying `fields: {"merged_into": <survivor>}`.
@@ -13,6 +13,11 @@ loser -> survivor: a late op naming the loser is applied to the survivor (`survi
 into a record later merged again are followed to the end. The pair, and every open pair naming
 the loser, are resolved: a pair of the loser and a third business is moved to the survivor
 (unless the survivor already has one with it). The prospect lists' rows follow the survivor.
+
+The attachment references follow in the same transaction (`refs.hand_over`): the survivor names
+its photos and the loser's, the deleted loser none, so its branch may fetch them and the 7-day
+clean-up never takes them. Only a photo beyond `keys.MAX_ATTACHMENTS` (a laptop may send no
+more) stays out; it is released like any photo let go of (counted in the trail).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from agent_app.domain.messages import Text
 from sync.server import db, record_terms
 from sync.server.admin.common import Conflict, FieldError, NotFound, record_action
 from sync.server.admin.review import Reviewer
+from sync.server.attachments import refs
 from sync.server.prospects.tables import BusinessDuplicate, BusinessMerge, ProspectListItem
 
 #: The survivor's fields filled from the loser's when its own are empty.
@@ -85,7 +91,30 @@ def filled(survivor: dict[str, Any], loser: dict[str, Any]) -> dict[str, Any]:
     if fields.get("latitude") is None and loser.get("latitude") is not None:
         for name in PLACE:
             fields[name] = loser.get(name)
+    photos = attachments(survivor, loser)
+    if photos != _listed(survivor):
+        fields["attachments"] = photos
     return fields
+
+
+def _listed(fields: dict[str, Any]) -> list[Any]:
+    listed = fields.get("attachments")
+    return list(listed) if isinstance(listed, list) else []
+
+
+def attachments(survivor: dict[str, Any], loser: dict[str, Any]) -> list[Any]:
+    """The survivor's `attachments`, then the loser's it does not list (the same kind and
+    SHA-256), up to `keys.MAX_ATTACHMENTS`: the validator's limit, so a laptop's later edit
+    of the list is not refused for its length."""
+    photos = _listed(survivor)
+    seen = {(i.get("kind"), i.get("sha256")) for i in photos if isinstance(i, dict)}
+    for item in _listed(loser):
+        if len(photos) >= keys.MAX_ATTACHMENTS:
+            break
+        if isinstance(item, dict) and (item.get("kind"), item.get("sha256")) not in seen:
+            seen.add((item.get("kind"), item.get("sha256")))
+            photos.append(item)
+    return photos
 
 
 class _Writer:
@@ -150,12 +179,16 @@ def merge(engine: Engine, survivor_id: str, loser_id: str, who: Reviewer) -> dic
             raise FieldError("survivor", Text.of("A business cannot be merged with itself."))
         if survivor.branch_code != loser.branch_code:
             raise NoBusiness()
-        version = writer.write(survivor, filled(survivor.fields or {}, loser.fields or {}))
+        fields = filled(survivor.fields or {}, loser.fields or {})
+        version = writer.write(survivor, fields)
         moved = _referring(conn, str(loser.branch_code), loser.entity_id)
         for row in moved:
             writer.write(row, {**row.fields, "business_id": survivor.entity_id})
         writer.write(loser, {"merged_into": survivor.entity_id}, deleted=True)
         writer.finish()
+        photos = refs.hand_over(
+            conn, loser.entity_id, survivor.entity_id, refs.shas_of(fields), now
+        )
         _keep_merge(conn, survivor.entity_id, loser.entity_id, who, now)
         resolve_pairs(conn, survivor.entity_id, loser.entity_id, who, now)
         record_action(
@@ -166,12 +199,14 @@ def merge(engine: Engine, survivor_id: str, loser_id: str, who: Reviewer) -> dic
             branch=loser.branch_code,
             survivor=survivor.entity_id,
             moved=len(moved),
+            **photos,
         )
     return {
         "survivor_id": survivor.entity_id,
         "loser_id": loser.entity_id,
         "survivor_version": version,
         "moved": len(moved),
+        **photos,
         "name": (survivor.fields or {}).get("name"),
     }
 
