@@ -13,6 +13,9 @@ from PySide6.QtWidgets import QApplication
 
 from agent_app.ui import ops
 
+#: How long the idle watcher looks away after an action (see `IdleWatcher`).
+PAUSE_MS = 2_000
+
 
 class IdleWatcher(QObject):
     """Calls `on_idle` after `minutes` without a key press or mouse action in the app.
@@ -22,7 +25,13 @@ class IdleWatcher(QObject):
     Python event filter sees every event of every widget, and while the database thread holds
     the GIL (the log-in reading the Beranda's figures) each event of the workspace being built
     waited for it, a fifth of a second of the log-in (docs/benchmarks.md, "Issue 15: log-in and
-    memory, again"). Activity in that moment cannot matter: the timer has just started."""
+    memory, again"). Activity in that moment cannot matter: the timer has just started.
+
+    For the same reason it samples: an action restarts the timer and takes the filter off for
+    `pause_ms`, then puts it back. While someone types, the filter sees one event every
+    `pause_ms` instead of every event of every widget (a search keystroke repaints a list: each
+    paint event went through Python). The lock may come up to `pause_ms` earlier than it would
+    after the last action, never later: the safe side."""
 
     _ACTIVITY = (
         QEvent.Type.KeyPress,
@@ -37,6 +46,10 @@ class IdleWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(on_idle)
         self.watching = False
+        self.pause_ms = PAUSE_MS
+        self._resume = QTimer(self)
+        self._resume.setSingleShot(True)
+        self._resume.timeout.connect(self._watch)
 
     def set_minutes(self, minutes: float) -> None:
         if minutes and minutes > 0:
@@ -58,13 +71,19 @@ class IdleWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in self._ACTIVITY and self.timer.interval() > 0 and self.timer.isActive():
             self.timer.start()
+            self._off()  # Qt allows removing a filter from inside it
+            self._resume.start(self.pause_ms)
         return False
 
-    def detach(self) -> None:
+    def _off(self) -> None:
         app = QApplication.instance()
         if app is not None and self.watching:
             app.removeEventFilter(self)
         self.watching = False
+
+    def detach(self) -> None:
+        self._resume.stop()
+        self._off()
 
 
 class ClipboardGuard(QObject):

@@ -144,6 +144,39 @@ def test_a_key_press_postpones_the_idle_lock_and_a_locked_window_watches_no_even
         idle.timer = real
 
 
+def test_the_idle_watcher_looks_away_for_a_moment_after_each_action(
+    qtbot: Any, logged_in: MainWindow
+):
+    """While someone types, the app-wide filter (every event of every widget through Python)
+    is off: one action restarts the lock's timer, the next ones in `pause_ms` are not seen,
+    then it watches again."""
+    idle = logged_in.idle
+    idle.pause_ms = 300
+    qtbot.waitUntil(lambda: idle.watching)
+    restarts: list[int] = []
+
+    class Timer:  # the real timer, its restarts counted
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def start(self) -> None:
+            restarts.append(1)
+
+    real, idle.timer = idle.timer, Timer()  # type: ignore[assignment]
+    try:
+        qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
+        assert restarts == [1]
+        assert not idle.watching
+        for _ in range(5):
+            qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
+        assert restarts == [1]
+        qtbot.waitUntil(lambda: idle.watching, timeout=3000)
+        qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
+        assert restarts == [1, 1]
+    finally:
+        idle.timer = real
+
+
 def test_event_shown_in_status_bar(qtbot: Any, logged_in: MainWindow):
     assert logged_in.event_label.text() == "Belum ada acara dipilih"
     logged_in.ctx.set_event(fakes.EVENT.id)
