@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from agent_app.domain import clock, contributions, keys, validation
 from sync import protocol
 from sync.server import audit_events
 from sync.server.push import employers
+from sync.server.push.canonical import canonical_json
 from sync.server.push.records import Outcome, refusal, rejected
 
 QUOTE_FIELDS = frozenset(
@@ -102,12 +102,7 @@ def payload_hash(op: protocol.Op, op_id: str | None = None, entity_id: str | Non
         "fields": op.fields,
         "recorded_at": op.recorded_at.isoformat(),
     }
-    return hashlib.sha256(_CANONICAL.encode(payload).encode("utf-8")).hexdigest()
-
-
-# json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str), with the encoder
-# built once instead of at every call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)
