@@ -83,9 +83,8 @@ def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> 
         if problems:
             problem = refusal(problems[0])
         elif op.kind == "create" and op.entity == "enrollment":
-            contribution = check_contribution(
-                {"paid_by_state": False, **sent}, op.recorded_at, today, zone
-            )
+            # `paid_by_state` absent is False there (no copy of the fields with it added).
+            contribution = check_contribution(sent, op.recorded_at, today, zone)
     return Prepared(
         op, op_id, entity_id, payload_hash(op, op_id, entity_id), sent, problem, contribution
     )

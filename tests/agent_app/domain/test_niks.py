@@ -41,12 +41,13 @@ def _lokal_reason(digits: str, today: dt.date) -> str | None:
     return None
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_NIKS, _TODAYS)
 def test_the_verdict_and_reason_are_lokal_ids(digits: str, today: dt.date) -> None:
     assert nik_refusal(digits, today) == _lokal_reason(digits, today)
 
 
+@settings(max_examples=50)
 @given(st.text(alphabet="0123456789", min_size=16, max_size=16))
 def test_any_sixteen_digits_today(digits: str) -> None:
     today = dt.date.today()

@@ -46,17 +46,17 @@ _LEAVES = st.one_of(
 _JSON = st.recursive(
     _LEAVES,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_TEXT, inner, max_size=4)),
-    max_leaves=20,
+    max_leaves=10,
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(_JSON)
 def test_the_canonical_json_is_the_stdlibs_byte_for_byte(value: Any) -> None:
     assert canonical.canonical_json(value) == _stdlib(value)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(
     st.dictionaries(
         st.text(st.characters(max_codepoint=0x7E), max_size=8),
