@@ -86,6 +86,13 @@ def test_a_cycle_is_reported_as_the_stdlib_did() -> None:
         raise AssertionError("a cycle was encoded")
 
 
+def test_deep_nesting_past_the_walks_depth_is_the_stdlibs() -> None:
+    deep: Any = "x"
+    for _ in range(300):
+        deep = [{"k": deep}]
+    assert canonical.canonical_json(deep) == _stdlib(deep)
+
+
 def test_a_stored_ledger_hash_still_matches_its_op() -> None:
     # The hash the stdlib wrote for this op (how every ledger row was hashed before orjson):
     # a resent copy must still be recognised as the same op, not answered `key_reuse`.
