@@ -75,6 +75,22 @@ def test_ascii_fields_of_text_numbers_and_booleans(fields: dict[str, Any]) -> No
     assert canonical.canonical_json(fields) == _stdlib(fields)
 
 
+def test_what_orjson_writes_otherwise_is_the_stdlibs() -> None:
+    # Each of these orjson writes differently: the stdlib's bytes must come out.
+    for odd in (
+        1e-05,
+        float("nan"),
+        float("inf"),
+        2**64,
+        "\x7f",
+        "é",
+        "\ud800",
+        dt.date(2026, 1, 1),
+    ):
+        value = {"fields": {"a": "b", "odd": [odd]}, "n": 1}
+        assert canonical.canonical_json(value) == _stdlib(value), odd
+
+
 def test_a_cycle_is_reported_as_the_stdlib_did() -> None:
     looped: dict[str, Any] = {"a": []}
     looped["a"].append(looped)
