@@ -6,7 +6,7 @@ the services, storage and the server read them here."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agent_app.domain import keys
 from agent_app.domain.validation import checks
@@ -21,6 +21,12 @@ class FieldRules:
     fields: Mapping[str, Check]
     required: frozenset[str]
     server_set: frozenset[str]
+    #: The checks of the fields a caller sets (`fields` but the server-set ones).
+    judged: Mapping[str, Check] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        judged = {n: c for n, c in self.fields.items() if n not in self.server_set}
+        object.__setattr__(self, "judged", judged)
 
 
 #: Who a person is, as an enrollment and an employer's worker both give it.

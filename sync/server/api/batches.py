@@ -10,7 +10,7 @@ from starlette.background import BackgroundTask
 
 from sync import protocol
 from sync.server import observe, push
-from sync.server.api.errors import ApiError
+from sync.server.api.errors import ApiError, JsonAnswer
 from sync.server.api.state import ServerState, server_time
 from sync.server.prospects import checks
 
@@ -62,7 +62,7 @@ def run_batch(
     for result, count in counts.items():
         observe.PUSHED_OPS.labels(result).inc(count)
     log.info("push: %d ops %s", len(results), counts)
-    return JSONResponse(
+    return JsonAnswer(
         {
             "results": [push.outcome_json(op_id, o) for op_id, o in results],
             "server_time": server_time(),

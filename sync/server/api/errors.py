@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -38,6 +39,20 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers or {}
         self.field = field
+
+
+class JsonAnswer(JSONResponse):
+    """A JSON answer written by orjson: a 500-op push's answer took 1.4 ms of CPU with the
+    stdlib's `json.dumps` (issue 15). The same JSON values (UTF-8 text unescaped as before;
+    a float may be written in another but equal form, e.g. 0.00001 for 1e-05; a NaN, which no
+    field rule lets into a record, would be null); what orjson does not take (a whole number
+    beyond 64 bits, a key not text) is written by the stdlib."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content)
+        except TypeError:  # orjson.JSONEncodeError
+            return super().render(content)
 
 
 def error_response(

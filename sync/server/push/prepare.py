@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from agent_app.domain import clock, contributions, keys, validation
 from sync import protocol
 from sync.server import audit_events
 from sync.server.push import employers
+from sync.server.push.canonical import canonical_json
 from sync.server.push.records import Outcome, refusal, rejected
 
 QUOTE_FIELDS = frozenset(
@@ -83,9 +83,8 @@ def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> 
         if problems:
             problem = refusal(problems[0])
         elif op.kind == "create" and op.entity == "enrollment":
-            contribution = check_contribution(
-                {"paid_by_state": False, **sent}, op.recorded_at, today, zone
-            )
+            # `paid_by_state` absent is False there (no copy of the fields with it added).
+            contribution = check_contribution(sent, op.recorded_at, today, zone)
     return Prepared(
         op, op_id, entity_id, payload_hash(op, op_id, entity_id), sent, problem, contribution
     )
@@ -102,12 +101,7 @@ def payload_hash(op: protocol.Op, op_id: str | None = None, entity_id: str | Non
         "fields": op.fields,
         "recorded_at": op.recorded_at.isoformat(),
     }
-    return hashlib.sha256(_CANONICAL.encode(payload).encode("utf-8")).hexdigest()
-
-
-# json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str), with the encoder
-# built once instead of at every call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)
