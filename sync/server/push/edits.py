@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agent_app.domain import clock, keys
+from sync.server.prospects import merging
 from sync.server.push import employers
 from sync.server.push.prepare import QUOTE_FIELDS, Prepared, check_contribution
 from sync.server.push.records import NikRow, Outcome, Rec, conflict, rejected
@@ -99,6 +100,8 @@ def _enrollment_create(batch: Batch, prep: Prepared, fields: dict[str, Any]) -> 
 def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     op, sent = prep.op, prep.sent
     if rec.deleted:
+        if prep.problem is None and "attachments" in sent:
+            _to_survivor(batch, rec, sent)
         return rejected("deleted", None, "The record was deleted.")
     base = op.base_version
     if base is None or base > rec.version:
@@ -123,6 +126,7 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     # Businesses and visits: a field changed by someone else is taken from this, the
     # later arrival; fields nobody else changed merge as they are.
     merged = {**rec.fields, **sent}
+    kept = _merge_photos(rec, sent, base, merged)
     if rec.entity == "enrollment":
         problem = _enrollment_merge(batch, prep, rec, merged)
         if problem is not None:
@@ -135,12 +139,62 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     for name, value in merged.items():
         if rec.fields.get(name, _MISSING) != value:
             rec.field_versions[name] = [version, batch.caller.device_id]
+    if kept is not None:
+        rec.field_versions["attachments"] = kept
     rec.fields = merged
     rec.version = version
     rec.server_seq = batch.next_seq()
     rec.updated_at = batch.now
     rec.dirty = True
     return Outcome("applied", entity_version=version, server_seq=rec.server_seq)
+
+
+def _merge_photos(
+    rec: Rec, sent: dict[str, Any], base: int, merged: dict[str, Any]
+) -> list[Any] | None:
+    """A business's `attachments` from a laptop that had not pulled a merge (the field's mark
+    is the merge's, newer than `base`): the laptop's list, then the stored entries it lacks
+    (the merge's cap), so the photos the merge gave are not dropped and purged. Returns the
+    merge's mark when entries were kept: it stays the field's, so the next laptop that had
+    not pulled the merge keeps them too (docs/wire.md, "Merges")."""
+    mark = rec.field_versions.get("attachments")
+    if (
+        rec.entity != "business"
+        or "attachments" not in sent
+        or not isinstance(mark, list)
+        or mark[1:] != [merging.CENTRAL]
+        or mark[0] <= base
+    ):
+        return None
+    photos = merging.attachments(sent, rec.fields)
+    if photos == merging.listed(sent):
+        return None
+    merged["attachments"] = photos
+    return list(mark)
+
+
+def _to_survivor(batch: Batch, rec: Rec, sent: dict[str, Any]) -> None:
+    """The photos of an update of a business deleted by a merge go to the business it was
+    merged into (its own first, then those it lacks, the merge's cap), marked as the merge's;
+    nothing else of the update is applied (docs/wire.md, "Merges")."""
+    if rec.entity != "business" or "merged_into" not in rec.fields:
+        return
+    survivor_id = merging.survivors(batch.conn, [rec.entity_id]).get(rec.entity_id)
+    if survivor_id is None:
+        return
+    batch.load_records([survivor_id])
+    survivor = batch.records.get(survivor_id)
+    if survivor is None or survivor.deleted or survivor.branch_code != rec.branch_code:
+        return
+    photos = merging.attachments(survivor.fields, sent)
+    if photos == merging.listed(survivor.fields):
+        return
+    survivor.version += 1
+    survivor.fields = {**survivor.fields, "attachments": photos}
+    survivor.field_versions["attachments"] = [survivor.version, merging.CENTRAL]
+    survivor.server_seq = batch.next_seq()
+    survivor.updated_at = batch.now
+    survivor.dirty = True
 
 
 def _enrollment_clash(batch: Batch, sent: dict[str, Any], rec: Rec, base: int) -> Outcome | None:
