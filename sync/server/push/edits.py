@@ -126,7 +126,11 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     # Businesses and visits: a field changed by someone else is taken from this, the
     # later arrival; fields nobody else changed merge as they are.
     merged = {**rec.fields, **sent}
-    kept = _merge_photos(rec, sent, base, merged)
+    merge_mark = merged_at(rec)
+    if merge_mark is not None and merge_mark > base and "attachments" in sent:
+        # A laptop that had not pulled the merge: its list, then the stored entries it lacks
+        # (the merge's cap), so the merge's photos are not dropped and purged (docs/wire.md).
+        merged["attachments"] = merging.attachments(sent, rec.fields)
     if rec.entity == "enrollment":
         problem = _enrollment_merge(batch, prep, rec, merged)
         if problem is not None:
@@ -139,8 +143,11 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     for name, value in merged.items():
         if rec.fields.get(name, _MISSING) != value:
             rec.field_versions[name] = [version, batch.caller.device_id]
-    if kept is not None:
-        rec.field_versions["attachments"] = kept
+    mark = rec.field_versions.get("attachments")
+    if merge_mark is not None and mark == [version, batch.caller.device_id]:
+        # The merge's version stays on the list's mark: a laptop that pulled neither the
+        # merge nor this change must not drop the merge's photos either.
+        rec.field_versions["attachments"] = [*mark, merge_mark]
     rec.fields = merged
     rec.version = version
     rec.server_seq = batch.next_seq()
@@ -149,28 +156,15 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     return Outcome("applied", entity_version=version, server_seq=rec.server_seq)
 
 
-def _merge_photos(
-    rec: Rec, sent: dict[str, Any], base: int, merged: dict[str, Any]
-) -> list[Any] | None:
-    """A business's `attachments` from a laptop that had not pulled a merge (the field's mark
-    is the merge's, newer than `base`): the laptop's list, then the stored entries it lacks
-    (the merge's cap), so the photos the merge gave are not dropped and purged. Returns the
-    merge's mark when entries were kept: it stays the field's, so the next laptop that had
-    not pulled the merge keeps them too (docs/wire.md, "Merges")."""
+def merged_at(rec: Rec) -> int | None:
+    """The version at which a merge last changed a business's `attachments`: its field mark
+    `[version, "central"]`, or the third element a later laptop's mark carries on."""
     mark = rec.field_versions.get("attachments")
-    if (
-        rec.entity != "business"
-        or "attachments" not in sent
-        or not isinstance(mark, list)
-        or mark[1:] != [merging.CENTRAL]
-        or mark[0] <= base
-    ):
+    if rec.entity != "business" or not isinstance(mark, list) or len(mark) < 2:
         return None
-    photos = merging.attachments(sent, rec.fields)
-    if photos == merging.listed(sent):
-        return None
-    merged["attachments"] = photos
-    return list(mark)
+    if mark[1] == merging.CENTRAL:
+        return mark[0] if isinstance(mark[0], int) else None
+    return mark[2] if len(mark) > 2 and isinstance(mark[2], int) else None
 
 
 def _to_survivor(batch: Batch, rec: Rec, sent: dict[str, Any]) -> None:

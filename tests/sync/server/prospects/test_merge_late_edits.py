@@ -90,15 +90,24 @@ def test_a_late_update_of_the_survivor_keeps_the_photos_the_merge_gave_it(world:
     assert version > merged_version
 
 
-def test_an_update_that_saw_the_merge_drops_a_photo_as_before(world: World) -> None:
-    a1, _, keep, _, photos = merged_pair(world)
+def test_a_late_update_after_an_edit_that_saw_the_merge_keeps_its_photos(world: World) -> None:
+    a1, a2, keep, _, photos = merged_pair(world)
     merged_version, _, _ = stored(world, keep)
-    late = op("business", "update", keep, {"attachments": []}, base_version=merged_version)
+    front, ktp, added = entry(photos[0], "storefront_photo"), entry(photos[1]), entry(photos[2])
+    seen = op("business", "update", keep, {"attachments": [front, ktp, added]}, merged_version)
+    assert a1.push_one(seen)["status"] == "applied"
+    # A2 pulled neither the merge nor A1's edit: its list, then the photos it lacks.
+    late = op("business", "update", keep, {"attachments": [front]}, base_version=1)
+    assert a2.push_one(late)["status"] == "applied"
+    version, listed, named = stored(world, keep)
+    assert listed == [photo(photos[0], "storefront_photo"), photo(photos[1]), photo(photos[2])]
+    assert named == {sha(photos[0]), sha(photos[1]), sha(photos[2])}
 
-    assert a1.push_one(late)["status"] == "applied"
+    empty = op("business", "update", keep, {"attachments": []}, base_version=version)
+    assert a1.push_one(empty)["status"] == "applied"
 
-    assert stored(world, keep)[1:] == ([], set())
-    assert released(world, photos[0]) and released(world, photos[1])
+    assert stored(world, keep)[1:] == ([], set())  # seen and dropped on purpose: dropped
+    assert all(released(world, data) for data in photos[:3])
 
 
 def test_a_photo_sent_with_the_losers_update_goes_to_the_survivor_once(world: World) -> None:
