@@ -92,12 +92,13 @@ def filled(survivor: dict[str, Any], loser: dict[str, Any]) -> dict[str, Any]:
         for name in PLACE:
             fields[name] = loser.get(name)
     photos = attachments(survivor, loser)
-    if photos != _listed(survivor):
+    if photos != listed(survivor):
         fields["attachments"] = photos
     return fields
 
 
-def _listed(fields: dict[str, Any]) -> list[Any]:
+def listed(fields: dict[str, Any]) -> list[Any]:
+    """The `attachments` list of `fields` (empty when it has none)."""
     listed = fields.get("attachments")
     return list(listed) if isinstance(listed, list) else []
 
@@ -106,9 +107,9 @@ def attachments(survivor: dict[str, Any], loser: dict[str, Any]) -> list[Any]:
     """The survivor's `attachments`, then the loser's it does not list (the same kind and
     SHA-256), up to `keys.MAX_ATTACHMENTS`: the validator's limit, so a laptop's later edit
     of the list is not refused for its length."""
-    photos = _listed(survivor)
+    photos = listed(survivor)
     seen = {(i.get("kind"), i.get("sha256")) for i in photos if isinstance(i, dict)}
-    for item in _listed(loser):
+    for item in listed(loser):
         if len(photos) >= keys.MAX_ATTACHMENTS:
             break
         if isinstance(item, dict) and (item.get("kind"), item.get("sha256")) not in seen:

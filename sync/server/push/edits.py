@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agent_app.domain import clock, keys
+from sync.server.prospects import merging
 from sync.server.push import employers
 from sync.server.push.prepare import QUOTE_FIELDS, Prepared, check_contribution
 from sync.server.push.records import NikRow, Outcome, Rec, conflict, rejected
@@ -99,6 +100,8 @@ def _enrollment_create(batch: Batch, prep: Prepared, fields: dict[str, Any]) -> 
 def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     op, sent = prep.op, prep.sent
     if rec.deleted:
+        if prep.problem is None and "attachments" in sent:
+            _to_survivor(batch, rec, sent)
         return rejected("deleted", None, "The record was deleted.")
     base = op.base_version
     if base is None or base > rec.version:
@@ -123,6 +126,11 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     # Businesses and visits: a field changed by someone else is taken from this, the
     # later arrival; fields nobody else changed merge as they are.
     merged = {**rec.fields, **sent}
+    merge_mark = merged_at(rec)
+    if merge_mark is not None and merge_mark > base and "attachments" in sent:
+        # A laptop that had not pulled the merge: its list, then the stored entries it lacks
+        # (the merge's cap), so the merge's photos are not dropped and purged (docs/wire.md).
+        merged["attachments"] = merging.attachments(sent, rec.fields)
     if rec.entity == "enrollment":
         problem = _enrollment_merge(batch, prep, rec, merged)
         if problem is not None:
@@ -135,12 +143,52 @@ def update(batch: Batch, prep: Prepared, rec: Rec) -> Outcome:
     for name, value in merged.items():
         if rec.fields.get(name, _MISSING) != value:
             rec.field_versions[name] = [version, batch.caller.device_id]
+    mark = rec.field_versions.get("attachments")
+    if merge_mark is not None and mark == [version, batch.caller.device_id]:
+        # The merge's version stays on the list's mark: a laptop that pulled neither the
+        # merge nor this change must not drop the merge's photos either.
+        rec.field_versions["attachments"] = [*mark, merge_mark]
     rec.fields = merged
     rec.version = version
     rec.server_seq = batch.next_seq()
     rec.updated_at = batch.now
     rec.dirty = True
     return Outcome("applied", entity_version=version, server_seq=rec.server_seq)
+
+
+def merged_at(rec: Rec) -> int | None:
+    """The version at which a merge last changed a business's `attachments`: its field mark
+    `[version, "central"]`, or the third element a later laptop's mark carries on."""
+    mark = rec.field_versions.get("attachments")
+    if rec.entity != "business" or not isinstance(mark, list) or len(mark) < 2:
+        return None
+    if mark[1] == merging.CENTRAL:
+        return mark[0] if isinstance(mark[0], int) else None
+    return mark[2] if len(mark) > 2 and isinstance(mark[2], int) else None
+
+
+def _to_survivor(batch: Batch, rec: Rec, sent: dict[str, Any]) -> None:
+    """The photos of an update of a business deleted by a merge go to the business it was
+    merged into (its own first, then those it lacks, the merge's cap), marked as the merge's;
+    nothing else of the update is applied (docs/wire.md, "Merges")."""
+    if rec.entity != "business" or "merged_into" not in rec.fields:
+        return
+    survivor_id = merging.survivors(batch.conn, [rec.entity_id]).get(rec.entity_id)
+    if survivor_id is None:
+        return
+    batch.load_records([survivor_id])
+    survivor = batch.records.get(survivor_id)
+    if survivor is None or survivor.deleted or survivor.branch_code != rec.branch_code:
+        return
+    photos = merging.attachments(survivor.fields, sent)
+    if photos == merging.listed(survivor.fields):
+        return
+    survivor.version += 1
+    survivor.fields = {**survivor.fields, "attachments": photos}
+    survivor.field_versions["attachments"] = [survivor.version, merging.CENTRAL]
+    survivor.server_seq = batch.next_seq()
+    survivor.updated_at = batch.now
+    survivor.dirty = True
 
 
 def _enrollment_clash(batch: Batch, sent: dict[str, Any], rec: Rec, base: int) -> Outcome | None:
