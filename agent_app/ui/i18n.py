@@ -141,10 +141,13 @@ def date_time(moment: dt.datetime | None) -> str:
 
 
 def number(value: int | None) -> str:
-    """Thousands with dots: 1.441."""
+    """A count with its thousands marked as the language does: 1.441 in Indonesian, 1,441 in
+    English (an English reader reads 1.441 as one point four). Rupiah keep the Indonesian way
+    in both (`rupiah`): it is how the amounts are printed on the agency's forms."""
     if value is None:
         return "-"
-    return f"{int(value):,}".replace(",", ".")
+    grouped = f"{int(value):,}"
+    return grouped if _current == "en" else grouped.replace(",", ".")
 
 
 def phone(e164: str | None) -> str:

@@ -45,7 +45,7 @@ def _window(qtbot: Any, qapp: QApplication, lang: str) -> MainWindow:
             "Pemberi kerja baru (acara)",
             "722 dari 1.441 (50%)\n722 diterima, 35 menunggu tinjauan",
         ),
-        ("en", "New employers (event)", "722 of 1.441 (50%)\n722 accepted, 35 awaiting review"),
+        ("en", "New employers (event)", "722 of 1,441 (50%)\n722 accepted, 35 awaiting review"),
     ],
 )
 def test_new_employers_show_accepted_and_awaiting_review(

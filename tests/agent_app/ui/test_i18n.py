@@ -281,6 +281,22 @@ def test_indonesian_dates():
     assert i18n.number(1441) == "1.441"
 
 
+def test_counts_in_english_are_grouped_the_english_way_and_rupiah_stay_indonesian(qapp: Any):
+    """An English reader reads 1.441 as one point four: counts take commas in English; the
+    rupiah keep their Indonesian dots, as on the agency's forms."""
+    try:
+        i18n.install(qapp, "en")
+        assert (i18n.number(1441), i18n.number(1_441_000), i18n.number(7)) == (
+            "1,441",
+            "1,441,000",
+            "7",
+        )
+        assert i18n.rupiah(1_441_000) == "Rp1.441.000"
+    finally:
+        i18n.install(qapp, "id")
+    assert i18n.number(1441) == "1.441"
+
+
 def test_qt_own_words_are_indonesian(qtbot: Any):
     from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
