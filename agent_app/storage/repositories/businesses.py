@@ -13,6 +13,7 @@ from agent_app.domain import clock, records
 from agent_app.storage import rows, tables, wire
 from agent_app.storage.repositories.sql import (
     OPEN_BUSINESS,
+    NarrowIndex,
     assign,
     chunks,
     fts_ready,
@@ -30,12 +31,9 @@ from agent_app.storage.repositories.sql import (
 #: looks its trigram matches up in: sorting and counting 5,000 matches there reads about a
 #: fifth of the pages their rows fill, and they stay in the page cache (issue 15).
 SEARCH_INDEX = "ix_businesses_live_search"
-_IN_SEARCH_INDEX = sa.text(f"businesses INDEXED BY {SEARCH_INDEX}")
-_KEY: sa.ColumnClause[Any] = sa.literal_column("pk")
-_NAME: sa.ColumnClause[Any] = sa.literal_column("name")
+_INDEX = NarrowIndex("businesses", SEARCH_INDEX, "name")
+_KEY, _NAME = _INDEX.KEY, _INDEX.name
 _OWNER: sa.ColumnClause[Any] = sa.literal_column("owner_name")
-#: `LIVE_SQL` written out, not bound: a partial index serves only a query repeating its WHERE.
-_LIVE = sa.literal_column("deleted") == sa.literal_column("0")
 
 
 class BusinessRepository:
@@ -161,7 +159,7 @@ class BusinessRepository:
         if not uses_trigrams(flt.text) or not fts_ready(self.session, "businesses_fts"):
             return None
         words = text_filter(flt.text, "businesses_fts", _KEY, (_NAME, _OWNER))
-        return [_LIVE, *words]
+        return [_INDEX.LIVE, *words]
 
     def search(
         self, flt: rows.BusinessFilter, offset: int = 0, limit: int = 100
@@ -175,8 +173,7 @@ class BusinessRepository:
         if narrow is None:
             stmt = stmt.where(*self._where(flt)).offset(offset).limit(limit)
         else:  # the page's keys from the narrow index, then only their rows
-            keys = sa.select(_KEY).select_from(_IN_SEARCH_INDEX).where(*narrow)
-            stmt = stmt.where(t.pk.in_(keys.order_by(_NAME, _KEY).offset(offset).limit(limit)))
+            stmt = stmt.where(t.pk.in_(_INDEX.page_keys(narrow, offset, limit)))
         return [rows.BusinessRow(*r) for r in self.session.execute(stmt)]
 
     def count(self, flt: rows.BusinessFilter) -> int:
@@ -184,7 +181,7 @@ class BusinessRepository:
         if narrow is None:
             stmt = sa.select(sa.func.count()).select_from(tables.Business).where(*self._where(flt))
         else:
-            stmt = sa.select(sa.func.count()).select_from(_IN_SEARCH_INDEX).where(*narrow)
+            stmt = _INDEX.count(narrow)
         return int(self.session.scalar(stmt) or 0)
 
     def count_created(

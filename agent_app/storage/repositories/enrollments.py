@@ -14,6 +14,7 @@ from agent_app.storage import rows, tables, wire
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     ATTENTION,
+    NarrowIndex,
     assign,
     chunks,
     fts_ready,
@@ -31,12 +32,9 @@ from agent_app.storage.repositories.sql import (
 #: keeping the agent's own and counting thousands of matches there reads neither their rows nor
 #: more pages than fit in the cache (issue 15, "the search keystroke, third pass").
 SEARCH_INDEX = "ix_enrollments_live_search"
-_IN_SEARCH_INDEX = sa.text(f"enrollments INDEXED BY {SEARCH_INDEX}")
-_KEY: sa.ColumnClause[Any] = sa.literal_column("pk")
-_NAME: sa.ColumnClause[Any] = sa.literal_column("full_name")
+_INDEX = NarrowIndex("enrollments", SEARCH_INDEX, "full_name")
+_KEY, _NAME = _INDEX.KEY, _INDEX.name
 _NIK: sa.ColumnClause[Any] = sa.literal_column("nik")
-#: `LIVE_SQL` written out, not bound: a partial index serves only a query repeating its WHERE.
-_LIVE = sa.literal_column("deleted") == sa.literal_column("0")
 
 
 class EnrollmentRepository:
@@ -161,7 +159,7 @@ class EnrollmentRepository:
             return None
         if not uses_trigrams(flt.text) or not fts_ready(self.session, "enrollments_fts"):
             return None
-        where = [_LIVE, *text_filter(flt.text, "enrollments_fts", _KEY, (_NAME, _NIK))]
+        where = [_INDEX.LIVE, *text_filter(flt.text, "enrollments_fts", _KEY, (_NAME, _NIK))]
         if flt.agent_code:
             where.append(sa.literal_column("agent_code") == flt.agent_code)
         return where
@@ -175,8 +173,7 @@ class EnrollmentRepository:
         if narrow is None:
             stmt = stmt.where(*self._where(flt)).offset(offset).limit(limit)
         else:  # the page's keys from the narrow index, then only their rows
-            keys = sa.select(_KEY).select_from(_IN_SEARCH_INDEX).where(*narrow)
-            stmt = stmt.where(t.pk.in_(keys.order_by(_NAME, _KEY).offset(offset).limit(limit)))
+            stmt = stmt.where(t.pk.in_(_INDEX.page_keys(narrow, offset, limit)))
         return [rows.EnrollmentRow(*r) for r in self.session.execute(stmt)]
 
     def count(self, flt: rows.EnrollmentFilter) -> int:
@@ -185,7 +182,7 @@ class EnrollmentRepository:
             table = tables.Enrollment
             stmt = sa.select(sa.func.count()).select_from(table).where(*self._where(flt))
         else:
-            stmt = sa.select(sa.func.count()).select_from(_IN_SEARCH_INDEX).where(*narrow)
+            stmt = _INDEX.count(narrow)
         return int(self.session.scalar(stmt) or 0)
 
     def count_submitted(

@@ -202,3 +202,28 @@ def row_columns(row_type: type, table: Any) -> list[Any]:
     import dataclasses
 
     return [getattr(table, f.name) for f in dataclasses.fields(row_type)]
+
+
+class NarrowIndex:
+    """A partial covering index (key, name, ... of the live rows) a text search looks its
+    trigram matches up in: the page's keys are sorted and the matches counted there, so neither
+    reads the matched rows (issue 15, the search keystroke; laptop migrations 0014 and 0015).
+    `INDEXED BY` because SQLite's planner always takes the rowid for `pk IN`."""
+
+    #: `LIVE_SQL` written out, not bound: a partial index serves only a query repeating its WHERE.
+    LIVE: sa.ColumnElement[bool] = sa.literal_column("deleted") == sa.literal_column("0")
+    KEY: sa.ColumnClause[Any] = sa.literal_column("pk")
+
+    def __init__(self, table: str, index: str, name: str) -> None:
+        self.source = sa.text(f"{table} INDEXED BY {index}")
+        self.name: sa.ColumnClause[Any] = sa.literal_column(name)
+
+    def page_keys(
+        self, narrow: Sequence[sa.ColumnElement[bool]], offset: int, limit: int
+    ) -> sa.Select[Any]:
+        """The keys of one page of the matches, in name order."""
+        keys = sa.select(self.KEY).select_from(self.source).where(*narrow)
+        return keys.order_by(self.name, self.KEY).offset(offset).limit(limit)
+
+    def count(self, narrow: Sequence[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+        return sa.select(sa.func.count()).select_from(self.source).where(*narrow)
