@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -117,22 +119,31 @@ def test_idle_lock(qtbot: Any, logged_in: MainWindow):
     qtbot.waitUntil(lambda: logged_in.locked, timeout=3000)
 
 
-def test_a_key_press_postpones_the_idle_lock_and_a_locked_window_watches_no_event(
-    qtbot: Any, logged_in: MainWindow
-):
-    idle = logged_in.idle
-    qtbot.waitUntil(lambda: idle.watching)  # once the log-in's background work is done
+@contextlib.contextmanager
+def counted_restarts(idle: Any) -> Iterator[list[int]]:
+    """The idle watcher's real timer, each restart of it counted in the list yielded."""
     restarts: list[int] = []
 
-    class Timer:  # the real timer, its restarts counted
+    class Timer:
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
 
         def start(self) -> None:
             restarts.append(1)
 
-    real, idle.timer = idle.timer, Timer()  # type: ignore[assignment]
+    real, idle.timer = idle.timer, Timer()
     try:
+        yield restarts
+    finally:
+        idle.timer = real
+
+
+def test_a_key_press_postpones_the_idle_lock_and_a_locked_window_watches_no_event(
+    qtbot: Any, logged_in: MainWindow
+):
+    idle = logged_in.idle
+    qtbot.waitUntil(lambda: idle.watching)  # once the log-in's background work is done
+    with counted_restarts(idle) as restarts:
         qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
         assert restarts
         logged_in.lock("locked")
@@ -140,8 +151,6 @@ def test_a_key_press_postpones_the_idle_lock_and_a_locked_window_watches_no_even
         restarts.clear()
         qtbot.keyClick(logged_in.login.password, Qt.Key.Key_A)
         assert restarts == []
-    finally:
-        idle.timer = real
 
 
 def test_the_idle_watcher_looks_away_for_a_moment_after_each_action(
@@ -153,17 +162,7 @@ def test_the_idle_watcher_looks_away_for_a_moment_after_each_action(
     idle = logged_in.idle
     idle.pause_ms = 300
     qtbot.waitUntil(lambda: idle.watching)
-    restarts: list[int] = []
-
-    class Timer:  # the real timer, its restarts counted
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-        def start(self) -> None:
-            restarts.append(1)
-
-    real, idle.timer = idle.timer, Timer()  # type: ignore[assignment]
-    try:
+    with counted_restarts(idle) as restarts:
         qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
         assert restarts == [1]
         assert not idle.watching
@@ -173,8 +172,6 @@ def test_the_idle_watcher_looks_away_for_a_moment_after_each_action(
         qtbot.waitUntil(lambda: idle.watching, timeout=3000)
         qtbot.keyClick(logged_in.workspace, Qt.Key.Key_Shift)
         assert restarts == [1, 1]
-    finally:
-        idle.timer = real
 
 
 def test_event_shown_in_status_bar(qtbot: Any, logged_in: MainWindow):
