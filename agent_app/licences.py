@@ -18,6 +18,11 @@ from packaging.utils import canonicalize_name
 DISTRIBUTION = "perisai-agent"
 APP_EXTRA = "app"
 
+#: Distributions the app's requirements pull in but the build leaves out (build.spec excludes
+#: their modules): greenlet is SQLAlchemy's asyncio support, which the app never uses. The
+#: About box must not list what the folder does not hold, nor build.spec copy its metadata.
+LEFT_OUT = frozenset({"greenlet"})
+
 
 @dataclass(frozen=True, slots=True)
 class Bundled:
@@ -62,7 +67,7 @@ def bundled(root: str = DISTRIBUTION, extras: tuple[str, ...] = (APP_EXTRA,)) ->
     while queue:
         name, wanted_extras = queue.pop()
         key = canonicalize_name(name)
-        if key in seen:
+        if key in seen or key in LEFT_OUT:
             continue
         seen.add(key)
         try:
