@@ -119,6 +119,7 @@ def _side(row: Any, counts: Mapping[tuple[str, str], int]) -> dict[str, Any]:
         "created_at": row.created_at,
         "visits": counts.get((row.entity_id, "visit"), 0),
         "enrollments": counts.get((row.entity_id, "enrollment"), 0),
+        "photos": len(photos) if isinstance(photos := fields.get("attachments"), list) else 0,
     }
 
 

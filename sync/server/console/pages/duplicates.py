@@ -1,10 +1,10 @@
 """The suspected duplicates page (issue 18): the branch's open pairs of businesses that look
 like one (found when a laptop's create arrived, or on a list's import), the surest first, each
 side with what tells them apart (owner, phone masked, address, district, NIB, who registered it
-and when, its visits and enrollments) and the reason. Two decisions per pair: merge, choosing
-the record that survives (`prospects.merging.merge_pair`), or "not duplicates" (dismissed: never
-shown again). A supervisor sees their branch's, an admin every branch's; another branch's pair
-is the not-found page."""
+and when, its visits, enrollments and photos) and the reason. Two decisions per pair: merge,
+choosing the record that survives (`prospects.merging.merge_pair`), or "not duplicates"
+(dismissed: never shown again). A supervisor sees their branch's, an admin every branch's;
+another branch's pair is the not-found page."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def merge(
             request, user, server, errors=errors, failed=_number(pair_id), status_code=status
         )
     notice = Text.of(
-        "Merged: {name} is kept, with the other record's visits and enrollments.",
+        "Merged: {name} is kept, with the other record's visits, enrollments and photos.",
         name=str(done["name"] or done["survivor_id"]),
     )
     return render.redirect(request, user, f"{PATH}?merged={done['survivor_id']}", notice)

@@ -68,6 +68,7 @@ def test_the_supervisor_sees_the_branch_pairs_and_merges_one(
     assert "Nomor HP sama" in text and "+6281234567890" not in text  # masked
     assert "0812" in text and '>Duplikat <span class="count">(1)</span>' in text
     assert "Pemilik usaha" in text and '<td class="visits">1</td>' in text
+    assert '<th scope="row">Foto</th><td class="photos">0</td>' in text
     world.agent("N1", "PLG", role="admin")  # an admin sees every branch's pairs
     everything = console("N1", lang="en").get(PAGE).text
     assert "Toko Molek" in everything and "Kopi Lubuk 2" in everything
@@ -76,6 +77,7 @@ def test_the_supervisor_sees_the_branch_pairs_and_merges_one(
     listed = s1.follow(answer)
     assert "Digabungkan: Pempek Cek Molek disimpan" in listed.text
     assert "Data yang disimpan: Pempek Cek Molek" in listed.text
+    assert "beserta kunjungan, pendaftaran, dan foto" in listed.text
     assert "Tidak ada dugaan duplikat" in listed.text
     assert business(world, ids["second"]).deleted
     assert business(world, ids["first"]).version == 2

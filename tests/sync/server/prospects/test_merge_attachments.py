@@ -22,7 +22,7 @@ from sync.server import admin, db
 from sync.server.admin import review_queue
 from sync.server.admin.review import Reviewer
 from sync.server.attachments.store import FileStore
-from sync.server.prospects import merging
+from sync.server.prospects import merging, suspects
 
 S1 = Reviewer("S1", "PLG")
 
@@ -65,6 +65,9 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     worker_photo = {"attachments": [entry(worker)]}
     enrollment = create(a2, "enrollment", enrollment_fields(1, business_id=lose, **worker_photo))
     _, cursor = a1.pull_all()
+    # The console's pair shows each side's photos (the supervisor sees what moves).
+    sides = [suspects.business_summary(world.engine, "PLG", i) for i in (keep, lose)]
+    assert [side["photos"] for side in sides if side] == [2, 3]
 
     done = merging.merge(world.engine, keep, lose, S1)
 
@@ -72,6 +75,7 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     # Its own first, then the loser's it lacked; the one both had, once.
     taken = fields_of(world, keep)["attachments"]
     assert taken == keep_photos + lose_photos[:2]
+    assert suspects.business_summary(world.engine, "PLG", keep)["photos"] == 4
     assert refs_of(world) == {
         keep: {sha(own), sha(shared), sha(ktp), sha(front)},
         enrollment: {sha(worker)},  # re-pointed, its own photo still its own
