@@ -134,14 +134,13 @@ def _phone_local(text: str | None) -> str | None:
     return "0" + raw[2:] if raw.startswith("62") else raw
 
 
-def _district(region_code: str | None) -> str | None:
-    parts = (region_code or "").split(".")
-    return ".".join(parts[:3]) if len(parts) >= 3 else None
-
-
 def find(new: BusinessKey, existing: Iterable[BusinessKey]) -> list[Candidate]:
     """The likely duplicates of `new` among `existing` (never itself), the surest first."""
-    phone, district, name = _phone(new.phone), _district(new.region_code), _Name.of(new.name)
+    phone, district, name = (
+        _phone(new.phone),
+        identity.district_of(new.region_code),
+        _Name.of(new.name),
+    )
     found: list[Candidate] = []
     for other in existing:
         if other.id == new.id:
@@ -152,7 +151,7 @@ def find(new: BusinessKey, existing: Iterable[BusinessKey]) -> list[Candidate]:
             found.append(Candidate(other.id, "phone", 1.0))
         elif name.key:
             score = _score(name, _Name.of(other.name))
-            other_district = _district(other.region_code)
+            other_district = identity.district_of(other.region_code)
             same = district is not None and district == other_district
             unknown = district is None or other_district is None
             if (same and score >= SAME_DISTRICT) or (unknown and score >= ANY_DISTRICT):
@@ -203,7 +202,7 @@ class Index:
             return
         self._order[key.id] = len(self._order)
         name = _Name.of(key.name)
-        district = _district(key.region_code)
+        district = identity.district_of(key.region_code)
         self._names[key.id] = name
         self._districts[key.id] = district
         if key.nib:
@@ -231,7 +230,7 @@ class Index:
             self._same(new.id, "phone", same_phone, found)
         name = _Name.of(new.name)
         if name.key:
-            district = _district(new.region_code)
+            district = identity.district_of(new.region_code)
             if district is not None:
                 for place in (district, None):
                     named = self._same_name.get(place, {}).get(name.key, ())

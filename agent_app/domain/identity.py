@@ -191,3 +191,13 @@ REGION_CODE = re.compile(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", re.ASCII)
 def is_region_code(text: str) -> bool:
     """A Kemendagri code with dots: 16, 16.71, 16.71.03 or 16.71.03.1001."""
     return bool(REGION_CODE.fullmatch(text or ""))
+
+
+def district_of(region_code: Any) -> str | None:
+    """The kecamatan (`PP.KK.CC`, the first three parts) of a region code at any depth, or
+    None above it (or for anything that is not a code's text). The one definition the laptop's
+    and the server's duplicate finders, the duplicates panel and the prospect lists share."""
+    if not isinstance(region_code, str):
+        return None
+    parts = region_code.strip().split(".")
+    return ".".join(parts[:3]) if len(parts) >= 3 and all(parts[:3]) else None

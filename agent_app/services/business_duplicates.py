@@ -43,11 +43,6 @@ def _phones(text: str | None) -> list[str]:
     return [e164, "0" + local, "62" + local]
 
 
-def _district(region_code: str | None) -> str | None:
-    parts = (region_code or "").split(".")
-    return ".".join(parts[:3]) if len(parts) >= 3 else None
-
-
 def name_words(name: str) -> list[str]:
     """The words a business without a district must share with the name to be compared with
     it: its own words of three letters or more (not the common ones, "warung", "toko"; all of
@@ -76,7 +71,7 @@ def likely_duplicates(
         found = uow.businesses.duplicate_candidates(
             nib=new.nib,
             phones=_phones(new.phone),
-            district=_district(new.region_code),
+            district=identity.district_of(new.region_code),
             name_words=name_words(name),
         )
     by_id = {b.id: b for b in found}

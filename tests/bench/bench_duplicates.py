@@ -23,6 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from agent_app.domain import identity
 from agent_app.services import business_duplicates
 from agent_app.storage.engine import open_engine
 from agent_app.storage.uow import SqlUnitOfWork
@@ -68,7 +69,7 @@ def main() -> None:
             narrowed = uow.businesses.duplicate_candidates(
                 nib=fields.get("nib"),
                 phones=business_duplicates._phones(fields.get("phone")),
-                district=business_duplicates._district(fields.get("region_code")),
+                district=identity.district_of(fields.get("region_code")),
                 name_words=business_duplicates.name_words(fields["name"]),
             )
         print(

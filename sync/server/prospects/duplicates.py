@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from agent_app.domain import duplicates
+from agent_app.domain import duplicates, identity
 from sync.server import db, record_terms
 from sync.server.prospects.tables import BusinessDuplicate
 
@@ -42,10 +42,8 @@ def branch_index(conn: sa.Connection, branch_code: str) -> duplicates.Index:
     return duplicates.Index(key_of(row.entity_id, row.fields) for row in rows)
 
 
-def district(region_code: str | None) -> str | None:
-    """The district (`PP.KK.CC`) of a region code at any depth, or None above it."""
-    parts = (region_code or "").split(".")
-    return ".".join(parts[:3]) if len(parts) >= 3 else None
+#: The district (`PP.KK.CC`) of a region code at any depth, or None above it.
+district = identity.district_of
 
 
 @dataclass

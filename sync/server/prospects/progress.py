@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from agent_app.domain import clock, keys
+from agent_app.domain import clock, identity, keys
 from agent_app.domain.messages import Text
 from sync.server import db
 from sync.server.prospects.tables import BusinessMerge, ProspectListItem
@@ -67,12 +67,8 @@ class Item:
     gone: bool = False
 
 
-def district_of(region_code: Any) -> str | None:
-    """The kecamatan (the region code's first three parts) of a region code, or None."""
-    if not isinstance(region_code, str):
-        return None
-    parts = region_code.strip().split(".")
-    return ".".join(parts[:3]) if len(parts) >= 3 and all(parts[:3]) else None
+#: The kecamatan (the region code's first three parts) of a region code, or None.
+district_of = identity.district_of
 
 
 @functools.lru_cache(maxsize=4096)

