@@ -3,6 +3,7 @@ Indonesian translation installed, and data folders in tmp_path."""
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,6 +19,26 @@ from PySide6.QtWidgets import QApplication, QWidget
 from agent_app.ui import i18n, messages, ops
 
 from . import fakes
+
+_FROZEN: list[bool] = []
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_between_tests() -> Iterator[None]:
+    """Widgets a test left in reference cycles are freed here, after the test (and after
+    qtbot closed its widgets), not by Python's cyclic collector at whatever moment a later
+    test's allocations start it: a collection freeing a PySide6 widget tree while Qt
+    dispatches an event into it crashes the process (seen once under `-n 3`: a segfault in a
+    GuardedDialog's `QDialog.__init__` in test_place; the same shape is reported upstream, and
+    pytest-qt's maintainers suggest this fixture, pytest-dev/pytest-qt#349). What exists before
+    the first UI test (the modules, their tables) is frozen out of the collector's scans, so
+    each collection walks only what tests made: about 23 ms instead of 190 ms a test here."""
+    if not _FROZEN:
+        gc.collect()
+        gc.freeze()
+        _FROZEN.append(True)
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
