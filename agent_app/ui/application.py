@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 
 from agent_app import APP_ID, APP_NAME, __version__
 from agent_app.domain import _resources
-from agent_app.ui import i18n, messages
+from agent_app.ui import collector, i18n, messages
 from agent_app.ui.context import Shell
 
 
@@ -126,6 +126,12 @@ def run(
     window = MainWindow(shell, today=today)
     window.show()
     logging.getLogger("ui").info("window shown")
+    # Garbage collection on this (the UI) thread only, never on a worker (ui/collector.py).
+    garbage = collector.MainThreadCollector(app)
+    garbage.start()
     if on_window is not None:
         on_window(window)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        garbage.stop()
