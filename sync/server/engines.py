@@ -85,12 +85,18 @@ def make_engine(settings: config.Settings) -> Engine:
 
 
 @contextlib.contextmanager
-def write_transaction(engine: Engine) -> Iterator[sa.Connection]:
+def write_transaction(bind: Engine | sa.Connection) -> Iterator[sa.Connection]:
     """A connection in a transaction that may write, committed on leaving (rolled back on an
     exception). On SQLite it begins with the write lock (`BEGIN IMMEDIATE`), so a read before
     the first write cannot be outdated by another writer's commit; on PostgreSQL it is a plain
-    transaction (row locks and constraints order its writers)."""
-    with engine.connect() as conn, conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+    transaction (row locks and constraints order its writers). Given a connection (one with no
+    transaction open: a push's, which read its branch's settings on it first), the
+    transaction runs on it instead of on a checkout of its own."""
+    if isinstance(bind, sa.Connection):
+        with bind.execution_options(sqlite_begin="IMMEDIATE").begin():
+            yield bind
+        return
+    with bind.connect() as conn, conn.execution_options(sqlite_begin="IMMEDIATE").begin():
         yield conn
 
 

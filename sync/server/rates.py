@@ -14,7 +14,7 @@ import logging
 import threading
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from agent_app.domain import contributions
 from sync.server import db
@@ -28,28 +28,36 @@ _lock = threading.Lock()
 _installed: tuple[int, str | None] | None = None
 
 
-def refresh(engine: Engine) -> None:
-    """Installs the engine's published tables if they changed since the last call."""
+def refresh(engine: Engine, conn: Connection | None = None) -> None:
+    """Installs the engine's published tables if they changed since the last call; reads on
+    `conn` (one of `engine`'s: a push's own, no checkout of its own) when given."""
+    if conn is None:
+        with engine.connect() as own:
+            _refresh(engine, own)
+    else:
+        _refresh(engine, conn)
+
+
+def _refresh(engine: Engine, conn: Connection) -> None:
     global _installed
     meta = db.table(db.ServerMeta)
-    with engine.connect() as conn:
-        stamp = conn.execute(sa.select(meta.c.value).where(meta.c.key == META_KEY)).scalar()
+    stamp = conn.execute(sa.select(meta.c.value).where(meta.c.key == META_KEY)).scalar()
+    if _installed == (id(engine), stamp):
+        return
+    with _lock:
         if _installed == (id(engine), stamp):
             return
-        with _lock:
-            if _installed == (id(engine), stamp):
-                return
-            records = db.table(db.Record)
-            rows = conn.execute(
-                sa.select(records.c.fields).where(
-                    records.c.entity == "rate_table", records.c.deleted.is_(False)
-                )
-            ).all()
-            versions, left_out = contributions.install_published(
-                (fields.get("version"), fields.get("effective_from"), fields.get("table"))
-                for (fields,) in rows
+        records = db.table(db.Record)
+        rows = conn.execute(
+            sa.select(records.c.fields).where(
+                records.c.entity == "rate_table", records.c.deleted.is_(False)
             )
-            _installed = (id(engine), stamp)
+        ).all()
+        versions, left_out = contributions.install_published(
+            (fields.get("version"), fields.get("effective_from"), fields.get("table"))
+            for (fields,) in rows
+        )
+        _installed = (id(engine), stamp)
     for version, reason in left_out:
         log.warning("published rate table %s left out: %s", version, reason)
     if versions:

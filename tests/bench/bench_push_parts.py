@@ -35,7 +35,8 @@ from helpers.databases import scratch_database  # noqa: E402
 from agent_app.domain import clock, contributions  # noqa: E402
 from sync import protocol  # noqa: E402
 from sync.server import admin, config, db, migrate, rates  # noqa: E402
-from sync.server.api.errors import parse_body  # noqa: E402
+from sync.server.api.errors import JsonAnswer, parse_body  # noqa: E402
+from sync.server.api.state import server_time  # noqa: E402
 from sync.server.push import Caller, ledger, outcome_json  # noqa: E402
 from sync.server.push.prepare import prepare  # noqa: E402
 from tests.bench.bench_server_push import WIB, enrollment_op  # noqa: E402
@@ -68,9 +69,10 @@ def _prepare_all(ops: list[protocol.Op], today: dt.date) -> list[Any]:
 
 
 def _answer(results: list[Any]) -> Any:
-    from fastapi.responses import JSONResponse
-
-    return JSONResponse({"results": [outcome_json(i, o) for i, o in results]})
+    """The answer as `run_batch` writes it (`JsonAnswer`: orjson)."""
+    return JsonAnswer(
+        {"results": [outcome_json(i, o) for i, o in results], "server_time": server_time()}
+    )
 
 
 def _backend_pid(engine: Any) -> int | None:

@@ -12,7 +12,8 @@ TEST_DATABASE_URL or --pg-url is given, on PostgreSQL (fsync on: the server's de
 The last lines read `server_push db=... n=... batch=... seconds=... ops_per_s=...`, with the
 CPU seconds the push took in this client process, in the server process and (PostgreSQL) in
 the database's backends serving the bench's database (`pg_cpu_s`, read from /proc while the
-bench's connections are open): on a shared machine the steadier figures. `--profile DIR`
+bench's connections are open): on a shared machine the steadier figures; and the server
+process's peak resident memory (`server_peak_mb`, VmHWM). `--profile DIR`
 records the server process with py-spy during the push (pip install py-spy): a collapsed-
 stack file per run, and its hottest functions printed.
 """
@@ -46,6 +47,18 @@ from tests.bench.push_measure import Backends, Profile, cpu_seconds  # noqa: E40
 
 WIB = dt.timezone(dt.timedelta(hours=7))
 PASSWORD = "rahasia-bench-1"
+
+
+def _peak_mb(pid: int) -> float:
+    """The server process's peak resident memory so far (VmHWM), in MB (0 when unknown)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def enrollment_op(i: int, now: dt.datetime, monthly: int) -> dict[str, Any]:
@@ -281,6 +294,7 @@ def bench_one(
         applied, seconds = _push_all(base, bodies, headers, clients, requests)
         cpu, server_cpu = time.process_time() - cpu, cpu_seconds(server.pid) - server_cpu
         pg_cpu = backends.mark() - pg_cpu
+        peak_mb = _peak_mb(server.pid)
         spy.stop()
         if applied != n:
             raise SystemExit(f"only {applied} of {n} ops applied")
@@ -291,7 +305,7 @@ def bench_one(
             f"workers={workers} clients={clients} "
             f"op_bytes={op_bytes:.0f} seconds={seconds:.2f} ops_per_s={rate:.0f} "
             f"client_cpu_s={cpu:.2f} server_cpu_s={server_cpu:.2f} pg_cpu_s={pg_cpu:.2f} "
-            f"pull_changes={pulled} pull_seconds={pull_seconds:.2f}",
+            f"server_peak_mb={peak_mb:.0f} pull_changes={pulled} pull_seconds={pull_seconds:.2f}",
             flush=True,
         )
         return rate

@@ -91,9 +91,8 @@ def _enrollment_create(batch: Batch, prep: Prepared, fields: dict[str, Any]) -> 
     problem = batch.nik_conflict(nik, prep.entity_id, None)
     if problem is not None:
         return problem
-    batch.niks[nik] = NikRow(
-        prep.entity_id, caller.branch_code, clock.local_date(prep.op.recorded_at, batch.zone)
-    )
+    day = prep.day if prep.day is not None else clock.local_date(prep.op.recorded_at, batch.zone)
+    batch.niks[nik] = NikRow(prep.entity_id, caller.branch_code, day)
     return None
 
 

@@ -134,14 +134,16 @@ def _judge(
 
 
 def _apply_once(
-    engine: Engine,
+    bind: Engine | Connection,
     caller: Caller,
     preps: list[Prepared],
     zone: str = clock.DEFAULT_ZONE,
     store: BlobStore | None = None,
 ) -> list[tuple[str, Outcome]]:
+    """The batch's transaction, on `bind` (a connection with no transaction open, or an
+    engine to check one out of)."""
     now = dt.datetime.now(dt.UTC)
-    with db.write_transaction(engine) as conn:
+    with db.write_transaction(bind) as conn:
         # The write lock: every writer takes this row first (see the module docstring).
         seq = conn.execute(
             sa.text("UPDATE seq_counter SET value = value WHERE id = 1 RETURNING value")
@@ -223,25 +225,30 @@ def apply_batch(
     Raises:
         Busy: the database stayed locked or kept deadlocking.
     """
+    # One connection for the batch: the branch's time zone and the rate tables' stamp are
+    # read on the one its transaction then runs on (a checkout each was a pre-ping and a
+    # ROLLBACK, two round trips; issue 15).
     with engine.connect() as conn:
         zone = branches.time_zone(conn, caller.branch_code)
-    today = clock.today(zone)
-    rates.refresh(engine)  # a contribution table published since the last batch
-    preps = [prepare(op, today, zone) for op in ops]
-    for attempt in range(_RETRIES):
-        try:
-            return _apply_once(engine, caller, preps, zone, store)
-        except sa.exc.OperationalError as error:
-            if _retryable(error) and attempt + 1 < _RETRIES:
-                continue
-            if "locked" in str(error.orig) or _retryable(error):
-                raise Busy(str(error.orig)) from error
-            raise
-        except sa.exc.IntegrityError as error:
-            # The ledger and NIK guards are unique constraints; a race past our lock (e.g. a
-            # NIK freed and taken by another process) is retried and then judged on fresh data.
-            if attempt + 1 < _RETRIES:
-                log.info("push: integrity race, retrying the batch (%s)", type(error.orig))
-                continue
-            raise
+        rates.refresh(engine, conn)  # a contribution table published since the last batch
+        conn.rollback()  # the reads' transaction ends: no snapshot held while `prepare` runs
+        today = clock.today(zone)
+        preps = [prepare(op, today, zone) for op in ops]
+        for attempt in range(_RETRIES):
+            try:
+                return _apply_once(conn, caller, preps, zone, store)
+            except sa.exc.OperationalError as error:
+                if _retryable(error) and attempt + 1 < _RETRIES:
+                    continue
+                if "locked" in str(error.orig) or _retryable(error):
+                    raise Busy(str(error.orig)) from error
+                raise
+            except sa.exc.IntegrityError as error:
+                # The ledger and NIK guards are unique constraints; a race past our lock (e.g.
+                # a NIK freed and taken by another process) is retried and then judged on
+                # fresh data.
+                if attempt + 1 < _RETRIES:
+                    log.info("push: integrity race, retrying the batch (%s)", type(error.orig))
+                    continue
+                raise
     raise Busy("gave up after retries")

@@ -50,6 +50,9 @@ class Prepared:
     sent: dict[str, Any]
     problem: Outcome | None  # the field rules (agent_app.domain.validation)
     contribution: Outcome | None  # an enrollment create's quote check
+    #: The day `recorded_at` falls on in the branch's zone, when `prepare` needed it (an
+    #: enrollment create's quote): its `enrolled_on` then needs no second conversion.
+    day: dt.date | None = None
 
 
 def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> Prepared:
@@ -63,6 +66,7 @@ def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> 
     )
     op_id, entity_id = str(op.op_id), str(op.entity_id)
     problem = contribution = None
+    day = None
     if not validation.datetime_in_range(op.recorded_at):
         problem = rejected(
             "invalid_field",
@@ -84,9 +88,10 @@ def prepare(op: protocol.Op, today: dt.date, zone: str = clock.DEFAULT_ZONE) -> 
             problem = refusal(problems[0])
         elif op.kind == "create" and op.entity == "enrollment":
             # `paid_by_state` absent is False there (no copy of the fields with it added).
-            contribution = check_contribution(sent, op.recorded_at, today, zone)
+            day = clock.local_date(op.recorded_at, zone)
+            contribution = check_contribution(sent, op.recorded_at, today, zone, day)
     return Prepared(
-        op, op_id, entity_id, payload_hash(op, op_id, entity_id), sent, problem, contribution
+        op, op_id, entity_id, payload_hash(op, op_id, entity_id), sent, problem, contribution, day
     )
 
 
@@ -128,12 +133,13 @@ def check_contribution(
     recorded_at: dt.datetime,
     today: dt.date,
     zone: str = clock.DEFAULT_ZONE,
+    day: dt.date | None = None,
 ) -> Outcome | None:
     """Rejects a `monthly_contribution` that is the quote neither for the op's day nor today.
 
-    The op's day is the day `recorded_at` falls on in the branch's `zone` (or in the offset
-    the laptop wrote, for laptops that quoted on their own calendar); `today` is the branch's
-    day now (an op quoted offline and sent later)."""
+    The op's day is the day `recorded_at` falls on in the branch's `zone` (`day`, when the
+    caller has it) or in the offset the laptop wrote, for laptops that quoted on their own
+    calendar; `today` is the branch's day now (an op quoted offline and sent later)."""
     try:
         key = (
             int(fields["declared_income"]),
@@ -145,7 +151,8 @@ def check_contribution(
     occupation = fields.get("occupation")
     paid_by_state = bool(fields.get("paid_by_state", False))
     sent = fields.get("monthly_contribution")
-    dates = {recorded_at.date(), clock.local_date(recorded_at, zone), today}
+    local = day if day is not None else clock.local_date(recorded_at, zone)
+    dates = {recorded_at.date(), local, today}
     expected: list[int] = []
     generation = contributions.tables_generation()
     for day in sorted(dates):
