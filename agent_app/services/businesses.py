@@ -156,6 +156,21 @@ def search(
         return uow.businesses.search(flt, offset=offset, limit=limit)
 
 
+def first_page(
+    uow: SqlUnitOfWork,
+    text: str = "",
+    status: str | None = None,
+    sector: str | None = None,
+    event_id: str | None = None,
+    follow_up_due_on: dt.date | None = None,
+    limit: int = 100,
+) -> tuple[list[BusinessRow], int]:
+    """`search`'s first page and `count`, read together (the list's keystroke, issue 15)."""
+    flt = _filter(text, status, sector, event_id, follow_up_due_on)
+    with uow:
+        return uow.businesses.first_page(flt, limit)
+
+
 def count(
     uow: SqlUnitOfWork,
     text: str = "",

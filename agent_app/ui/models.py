@@ -113,12 +113,11 @@ class BusinessTableModel(QAbstractTableModel):
     def set_filter(self, flt: BusinessFilter) -> None:
         """Queries the first page for `flt` and its total count, and shows both in one reset.
 
-        The first page alone answers a selective search (fewer rows than a page: the count
-        is known). For a broad one the count is asked in the same database operation (4-6 ms
-        of CPU in SQL): showing the page first and appending the rest when a second query
-        answered made the view lay itself out and repaint twice more, 47-49 ms of UI CPU per
-        keystroke instead of 19-21 (docs/benchmarks.md, "Issue 15: the search keystroke, third
-        pass").
+        The page and the count come from one backend call, in one database operation (a text
+        search reads both in one statement: "Issue 15: the search keystroke, fourth pass"):
+        showing the page first and appending the rest when a second query answered made the
+        view lay itself out and repaint twice more, 47-49 ms of UI CPU per keystroke instead of
+        19-21 (docs/benchmarks.md, "Issue 15: the search keystroke, third pass").
 
         While a query is running, newer filters only replace the wanted one: when it ends,
         its answer (now stale) is dropped and the latest filter is queried. Keystrokes that
@@ -137,14 +136,10 @@ class BusinessTableModel(QAbstractTableModel):
         flt = self._filter
         backend = self._backend()
 
-        def first_page() -> tuple[list[Any], int | None]:
+        def first_page() -> tuple[list[Any], int]:
             self._today = backend.today()
-            rows = list(backend.search_businesses(flt, 0, PAGE_SIZE))
-            if len(rows) < PAGE_SIZE:
-                return rows, len(rows)
-            if generation != self._generation:
-                return rows, None  # typed on meanwhile: dropped, not worth a count
-            return rows, backend.count_businesses(flt)
+            rows, count = backend.first_businesses(flt, PAGE_SIZE)
+            return list(rows), count
 
         Op(self, first_page).success(lambda answer: self._reset(generation, *answer)).failure(
             self._query_failed
@@ -157,9 +152,9 @@ class BusinessTableModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_filter(self._filter)
 
-    def _reset(self, generation: int, first: list[Any], count: int | None) -> None:
+    def _reset(self, generation: int, first: list[Any], count: int) -> None:
         self._in_flight = False
-        if generation != self._generation or count is None:
+        if generation != self._generation:
             self._query()  # typed on meanwhile: ask for the latest filter
             return
         self.beginResetModel()

@@ -10,7 +10,8 @@ then prints, per keystroke and as medians and p95 over the last round:
   for a model that shows the page and the count together, as the app's does); with
   --typing-gap-ms, ui_settled: the UI thread's CPU from the keystroke to the end of the gap
   (every repaint it caused);
-- page, count: the two SQL calls on the database thread (that thread's CPU / wall);
+- page, count: the two SQL calls on the database thread before the fourth pass (that thread's
+  CPU / wall); first: the one call since (the first page and its count); sql: their sum;
 - reset: the model's reset on the UI thread; paint: the list's first repaint after it (UI CPU /
   wall). The page and the count are timed around the backend's calls, the reset around
   `BusinessTableModel._reset`.
@@ -40,6 +41,9 @@ FIELDS = (
     "page_wall",
     "count_cpu",
     "count_wall",
+    "first_cpu",
+    "first_wall",
+    "sql_cpu",
     "reset_cpu",
     "ui_settled",
 )
@@ -69,8 +73,11 @@ class _Timed:
     def search_businesses(self, *args: Any) -> Any:
         return timed(self._record, "page", lambda: self._backend.search_businesses(*args))
 
-    def count_businesses(self, *args: Any) -> Any:
+    def count_businesses(self, *args: Any) -> Any:  # the model before the fourth pass
         return timed(self._record, "count", lambda: self._backend.count_businesses(*args))
+
+    def first_businesses(self, *args: Any) -> Any:
+        return timed(self._record, "first", lambda: self._backend.first_businesses(*args))
 
 
 def type_words(
@@ -99,6 +106,9 @@ def type_words(
             record["cpu"] = (time.process_time() - cpu) * 1e3
             wait_for(lambda: not getattr(listing.model, "counting", False))
             record["counted"] = (time.perf_counter() - start) * 1e3
+            record["sql_cpu"] = sum(
+                record.get(k, 0.0) for k in ("page_cpu", "count_cpu", "first_cpu")
+            )
             if gap_ms:
                 QTest.qWait(gap_ms)  # as between a person's keystrokes
                 record["ui_settled"] = (time.thread_time() - ui_cpu) * 1e3
@@ -143,7 +153,8 @@ def main() -> None:
             f"{k['text']!r:14} total {k['total']:6.1f} counted {k['counted']:6.1f}"
             f" cpu {k['cpu']:5.1f} | page"
             f" {k.get('page_cpu', 0):5.1f}/{k.get('page_wall', 0):5.1f} count"
-            f" {k.get('count_cpu', 0):5.1f}/{k.get('count_wall', 0):5.1f} | reset"
+            f" {k.get('count_cpu', 0):5.1f}/{k.get('count_wall', 0):5.1f} first"
+            f" {k.get('first_cpu', 0):5.1f}/{k.get('first_wall', 0):5.1f} | reset"
             f" {k.get('reset_cpu', 0):4.1f} paint {k['paint_cpu']:5.1f}/{k['paint_wall']:5.1f}"
         )
     for field in FIELDS:

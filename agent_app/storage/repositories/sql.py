@@ -227,3 +227,22 @@ class NarrowIndex:
 
     def count(self, narrow: Sequence[sa.ColumnElement[bool]]) -> sa.Select[Any]:
         return sa.select(sa.func.count()).select_from(self.source).where(*narrow)
+
+    def first_page(
+        self, narrow: Sequence[sa.ColumnElement[bool]], limit: int
+    ) -> tuple[sa.Select[Any], sa.ScalarSelect[Any]]:
+        """The keys of the first page and the count of all the matches, from one reading of
+        the index: the matches' keys and names are looked up once (`MATERIALIZED`), then
+        counted and their first `limit` taken by name. Issue 15: `page_keys` and `count`
+        looked every match up twice (5,000 seeks each for a common word)."""
+        matches = (
+            sa.select(self.KEY, self.name)
+            .select_from(self.source)
+            .where(*narrow)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
+        key, name = matches.c[0], matches.c[1]
+        keys = sa.select(key).order_by(name, key).limit(limit)
+        total = sa.select(sa.func.count()).select_from(matches).scalar_subquery()
+        return keys, total

@@ -92,8 +92,11 @@ class ServicesBackend(EmployerCalls):
         )
         return list(found)
 
-    def count_businesses(self, flt: BusinessFilter) -> int:
-        return businesses.count(self.uow_factory(), **_filter_kwargs(flt))
+    def first_businesses(
+        self, flt: BusinessFilter, limit: int
+    ) -> tuple[list[businesses.BusinessRow], int]:
+        found, total = businesses.first_page(self.uow_factory(), limit=limit, **_filter_kwargs(flt))
+        return list(found), total
 
     def business_detail(self, business_id: str) -> businesses.BusinessDetail:
         return businesses.get_detail(self.uow_factory(), business_id)

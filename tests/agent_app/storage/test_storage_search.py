@@ -241,6 +241,47 @@ def test_text_search_through_the_narrow_index_keeps_rows_order_and_count(
             assert repo.count(flt) == len(expected), text
 
 
+@pytest.mark.parametrize("limit", [1, 7, 50])
+def test_first_page_is_the_search_and_count_together(
+    uow: SqlUnitOfWork, crowd: None, limit: int
+) -> None:
+    """The list's keystroke (issue 15): `first_page` answers the first page of `search` and
+    the `count`, whichever way it reads them (one statement for a text the trigram index
+    serves; the page, then the count if the page is full, otherwise)."""
+    texts = ["pem", "kopi yuk s", "siti am", "songket c", "cek", "zzz", "pe", "s", "k o", ""]
+    filters = [rows.BusinessFilter(text=text) for text in texts]
+    filters += [rows.BusinessFilter(text="kopi", status="prospect")]
+    with uow:
+        repo = uow.businesses
+        for flt in filters:
+            expected = ([r.id for r in repo.search(flt, 0, limit)], repo.count(flt))
+            page, total = repo.first_page(flt, limit)
+            assert ([r.id for r in page], total) == expected, (flt, limit)
+            assert page == repo.search(flt, 0, limit)
+
+
+def test_first_page_of_a_text_search_reads_the_matches_once(
+    uow: SqlUnitOfWork, engine: Any
+) -> None:
+    sent: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "businesses_fts" in statement:
+            sent.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        businesses.first_page(uow, text="pempek ce", limit=50)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    assert len(sent) == 1  # one statement: the page and the count
+    plan = _executed_plan(uow, *sent[0])
+    assert plan.count("businesses_fts") == 1  # the trigram index asked once
+    assert plan.count("ix_businesses_live_search") == 1  # each match looked up once
+    assert "MATERIALIZE matches" in plan
+    assert "SEARCH businesses USING INTEGER PRIMARY KEY (rowid=?)" in plan  # the page's rows
+
+
 def test_text_search_reads_the_narrow_index_not_the_rows(uow: SqlUnitOfWork, engine: Any) -> None:
     sent: list[tuple[str, Any]] = []
 

@@ -85,6 +85,10 @@ class BusinessListPage(QWidget):
         header.setStretchLastSection(True)
         for column, width in enumerate((250, 170, 170, 130, 250, 120)):
             self.table.setColumnWidth(column, width)
+        # A reset leaves the view's layout to a 0 ms timer; when the reset's repaint ran first,
+        # the timer's layout painted the whole list a second time (40% of keystrokes, 10-20 ms
+        # of UI CPU each): laid out at once, a new filter's list is painted once (issue 15).
+        self.model.modelReset.connect(self.table.doItemsLayout)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated.connect(lambda index: self._open_row(index.row()))
 

@@ -130,9 +130,10 @@ class FakeBackend(FakeDuplicates, FakeEmployers, FakePhotos, FakeReportsAndSync)
         self._call("search")
         return self._matching(flt)[offset : offset + limit]
 
-    def count_businesses(self, flt: BusinessFilter) -> int:
-        self._call("count")
-        return len(self._matching(flt))
+    def first_businesses(self, flt: BusinessFilter, limit: int) -> tuple[list[Any], int]:
+        self._call("first")
+        matching = self._matching(flt)
+        return matching[:limit], len(matching)
 
     def business_detail(self, business_id: str) -> Any:
         self._call("detail")
