@@ -364,13 +364,16 @@ def main() -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from agent_app.ui import application
+    from agent_app.ui import application, collector
 
     qt_app = QApplication(sys.argv[:1])
     application.prepare(qt_app, "id")
     tick = QTimer()  # wakes the waits below now and then
     tick.start(20)
     memory("Qt application")
+    # The app's garbage collection: on the UI thread only, from a timer (ui/collector.py).
+    garbage = collector.MainThreadCollector(qt_app)
+    garbage.start()
 
     wait_for = _Waiter(qt_app)
     window = _log_in(shell, wait_for)
