@@ -171,6 +171,14 @@ def first_page(
         return uow.businesses.first_page(flt, limit)
 
 
+def warm_search(uow: SqlUnitOfWork) -> None:
+    """The search's index read into the database connection's cache, so the first word typed
+    in the business list does not pay for it (issue 15: 55-60 ms of a cold first word at
+    100,000 businesses, 9-15 ms warm)."""
+    with uow:
+        uow.businesses.warm_search()
+
+
 def count(
     uow: SqlUnitOfWork,
     text: str = "",

@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
             from agent_app.ui.pages.sync import AutoSync
 
             Op(self, preload, ops.NETWORK).failure(lambda e: log.info("preload: %r", type(e))).run()
+            # the business search's index, on the database thread while nobody types yet
+            Op(self, ctx.backend.warm_search).failure(
+                lambda e: log.info("search warm-up: %r", type(e))
+            ).run()
             self.auto_sync = AutoSync(ctx, self)
             self.auto_sync.start()
 

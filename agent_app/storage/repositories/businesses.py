@@ -197,6 +197,12 @@ class BusinessRepository:
         answer = self.session.execute(stmt).all()
         return [rows.BusinessRow(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
 
+    def warm_search(self) -> int:
+        """Reads the whole narrow index once, so its pages are in this connection's cache
+        before the first search by text needs them (about 1,200 pages at 100,000 businesses,
+        5 MB): the live businesses' count."""
+        return int(self.session.execute(_INDEX.count([_INDEX.LIVE])).scalar_one())
+
     def count(self, flt: rows.BusinessFilter) -> int:
         narrow = self._narrow(flt)
         if narrow is None:

@@ -92,6 +92,7 @@ class Backend(Protocol):
     def first_businesses(  # the first `limit` rows and how many search_businesses pages
         self, flt: BusinessFilter, limit: int
     ) -> tuple[list[BusinessRow], int]: ...
+    def warm_search(self) -> None: ...  # the business search's index into the cache
     def business_detail(self, business_id: str) -> BusinessDetail: ...
     def register_business(
         self, fields: dict[str, Any], event_id: str | None

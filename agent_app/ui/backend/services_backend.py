@@ -98,6 +98,9 @@ class ServicesBackend(EmployerCalls):
         found, total = businesses.first_page(self.uow_factory(), limit=limit, **_filter_kwargs(flt))
         return list(found), total
 
+    def warm_search(self) -> None:
+        businesses.warm_search(self.uow_factory())
+
     def business_detail(self, business_id: str) -> businesses.BusinessDetail:
         return businesses.get_detail(self.uow_factory(), business_id)
 

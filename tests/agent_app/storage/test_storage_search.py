@@ -307,3 +307,15 @@ def _executed_plan(uow: SqlUnitOfWork, statement: str, params: Any) -> str:
     with uow:
         found = uow.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
         return " | ".join(str(row[3]) for row in found)
+
+
+def test_warming_the_search_reads_the_narrow_index_whole(uow: SqlUnitOfWork, crowd: None) -> None:
+    """After the log-in's first paint the app reads the search's narrow index once, so the
+    first word typed finds its pages in the cache: all of it (a scan of the covering index,
+    no table row), the live businesses only."""
+    from agent_app.storage.repositories import businesses as repository
+
+    with uow:
+        assert uow.businesses.warm_search() == 30  # 32 registered, 2 deleted
+    plan = _plan(uow, repository._INDEX.count([repository._INDEX.LIVE]))
+    assert f"SCAN businesses USING COVERING INDEX {repository.SEARCH_INDEX}" in plan

