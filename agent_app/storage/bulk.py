@@ -140,3 +140,31 @@ def no_fsync(connection: sa.Connection) -> Iterator[None]:
         connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 1000")
         connection.exec_driver_sql("PRAGMA synchronous = FULL")
         connection.commit()
+
+
+def execute_many(uow: SqlUnitOfWork, stmt: sa.Update, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`stmt` once per mapping of `rows` (its bind parameters by name), with the driver's
+    executemany: SQLAlchemy's own executemany builds and processes a parameter dictionary per
+    row, most of a push answer's settling. Each value still goes through its bind
+    parameter's type (JSON, booleans, dates stored exactly as SQLAlchemy stores them);
+    parameters a row lacks take the statement's own values (its literals)."""
+    if not rows:
+        return
+    connection = uow.session.connection()
+    dialect = connection.dialect
+    compiled = stmt.compile(dialect=dialect)
+    names = compiled.positiontup or []
+    binds = [compiled.binds[name] for name in names]
+    processors = [bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in binds]
+    values = []
+    for row in rows:
+        record = []
+        for name, bind, process in zip(names, binds, processors, strict=True):
+            value = row.get(name, bind.effective_value)
+            record.append(process(value) if process is not None else value)
+        values.append(tuple(record))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(compiled.string, values)
+    finally:
+        cursor.close()

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.bulk import CONFIRMING, OUTBOX, table_of
+from agent_app.storage.bulk import CONFIRMING, OUTBOX, execute_many, table_of
 from agent_app.storage.repositories import UNSETTLED_OP, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -56,7 +56,7 @@ class _Answer:
             {
                 "b_seq": row.op_seq,
                 "b_status": status,
-                "b_result": dict(result),
+                "b_result": result if type(result) is dict else dict(result),
                 "b_code": error.get("code") if refused else None,
                 "b_message": error.get("message") if refused else None,
             }
@@ -121,7 +121,8 @@ def _settle_ops(uow: SqlUnitOfWork, settled: list[dict[str, Any]]) -> None:
     if not settled:
         return
     t = OUTBOX
-    uow.session.execute(
+    execute_many(
+        uow,
         sa.update(t)
         .where(t.c.op_seq == sa.bindparam("b_seq"))
         .values(
@@ -167,7 +168,8 @@ def _confirmed_by_create(
         stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
         empty.update(uow.session.execute(stmt).scalars())
     for record_id, applied in confirmed.items():
-        applied.sort(key=lambda op: op.op_seq)
+        if len(applied) > 1:
+            applied.sort(key=lambda op: op.op_seq)
         if record_id in empty and applied[0].kind == keys.OpKind.CREATE:
             copied[record_id] = applied[0].op_seq
             applied = applied[1:]
@@ -199,7 +201,7 @@ def _write_versions(
             }
             for entity_id, version in known.items()
         ]
-        uow.session.execute(_version_update(table_of(table), copy_create=confirming), params)
+        execute_many(uow, _version_update(table_of(table), copy_create=confirming), params)
 
 
 def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
