@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.bulk import CONFIRMING, OUTBOX, execute_many, table_of
+from agent_app.storage.bulk import CONFIRMING, OUTBOX, any_of, execute_many, table_of
 from agent_app.storage.repositories import UNSETTLED_OP, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -108,13 +108,8 @@ def _outbox_rows(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> di
     """The outbox columns of the answered ops, by op id."""
     t = OUTBOX
     wanted = sorted({str(r.get("op_id")) for r in results})
-    ops: dict[str, Any] = {}
-    for chunk in chunks(wanted):
-        stmt = sa.select(
-            t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status
-        ).where(t.c.op_id.in_(chunk))
-        ops.update((row.op_id, row) for row in uow.session.execute(stmt))
-    return ops
+    stmt = sa.select(t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status)
+    return {row.op_id: row for row in uow.session.execute(stmt.where(any_of(t.c.op_id, wanted)))}
 
 
 def _settle_ops(uow: SqlUnitOfWork, settled: list[dict[str, Any]]) -> None:
@@ -163,10 +158,10 @@ def _confirmed_by_create(
     merged_later: dict[str, list[Any]] = {}
     if not confirmed:
         return copied, merged_later
-    empty: set[str] = set()
-    for chunk in chunks(sorted(confirmed)):
-        stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
-        empty.update(uow.session.execute(stmt).scalars())
+    stmt = sa.select(e.c.id).where(
+        any_of(e.c.id, sorted(confirmed)), e.c.confirmed_fields.is_(None)
+    )
+    empty = set(uow.session.execute(stmt).scalars())
     for record_id, applied in confirmed.items():
         if len(applied) > 1:
             applied.sort(key=lambda op: op.op_seq)
