@@ -59,7 +59,7 @@ log = logging.getLogger("sync")
 #: one on the server and the next one, ready to go the moment its answer is back.
 PIPELINE_DEPTH = 2
 #: The young generation's collection threshold while a push runs (`collector_spared`).
-SPARED_THRESHOLD = 7000
+SPARED_THRESHOLD = 20_000
 
 
 class _NotSent(SyncCancelled):
