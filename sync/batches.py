@@ -29,9 +29,28 @@ def local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResult
     )
 
 
+def op_json(op: protocol.Op) -> bytes:
+    """The op as a push body holds it (as `sync.client` encodes it)."""
+    return op.model_dump_json().encode("utf-8")
+
+
 def op_size(op: protocol.Op) -> int:
     """Bytes the op takes in a push body (as `sync.client` encodes it), with its comma."""
-    return len(op.model_dump_json().encode("utf-8")) + 1
+    return len(op_json(op)) + 1
+
+
+def request_json(request: protocol.PushRequest, ops_json: Sequence[bytes]) -> bytes:
+    """`request`'s body, the bytes of its `model_dump_json()`, made of its ops' JSON as
+    `op_json` made it (each op is serialized once, to size its batch). The ops are the
+    request's last field: its envelope with no ops ends in `[]}`."""
+    envelope = protocol.PushRequest(
+        protocol_version=request.protocol_version,
+        device_id=request.device_id,
+        batch_id=request.batch_id,
+        ops=[],
+    ).model_dump_json()
+    head = envelope.encode("utf-8").removesuffix(b"[]}")
+    return b"".join((head, b"[", b",".join(ops_json), b"]}"))
 
 
 def push_request(
@@ -82,15 +101,23 @@ def valid_ops(
 
 
 def split_by_size(
-    store: LocalStore, ops: list[protocol.Op], max_bytes: int, report: CycleReport
+    store: LocalStore,
+    ops: list[protocol.Op],
+    max_bytes: int,
+    report: CycleReport,
+    encoded: dict[uuid.UUID, bytes] | None = None,
 ) -> list[list[protocol.Op]]:
-    """Cuts rising ops into batches whose JSON body stays under `max_bytes`."""
+    """Cuts rising ops into batches whose JSON body stays under `max_bytes`; each op's JSON
+    (`op_json`) goes to `encoded` by op id when given, for `request_json`."""
     batches: list[list[protocol.Op]] = []
     current: list[protocol.Op] = []
     size = ENVELOPE_BYTES
     too_large: list[protocol.OpResult] = []
     for op in ops:
-        op_bytes = op_size(op)
+        text = op_json(op)
+        op_bytes = len(text) + 1
+        if encoded is not None:
+            encoded[op.op_id] = text
         if ENVELOPE_BYTES + op_bytes > max_bytes:
             too_large.append(
                 local_result(op.op_id, "too_large", "The op is larger than the server accepts.")

@@ -37,7 +37,15 @@ from dataclasses import dataclass
 from typing import cast
 
 from sync import protocol
-from sync.batches import by_count, local_result, push_request, seq_of, split_by_size, valid_ops
+from sync.batches import (
+    by_count,
+    local_result,
+    push_request,
+    request_json,
+    seq_of,
+    split_by_size,
+    valid_ops,
+)
 from sync.client import SyncCancelled, SyncClient, SyncError
 from sync.contract import (
     BASE_ENTITIES,
@@ -100,6 +108,8 @@ class Pusher:
         #: The store's device id, read once (`run`): each read is a local transaction.
         self.device_id: uuid.UUID | None = None
         self.carry: list[protocol.Op] = []
+        #: Each op's JSON as `split_by_size` made it, by op id, until its body is made.
+        self.encoded: dict[uuid.UUID, bytes] = {}
         self.sends: dict[uuid.UUID, int] = {}
         self.after_seq: int | None = None
         #: Batches handed to the push thread, oldest first, not yet settled.
@@ -174,7 +184,7 @@ class Pusher:
         more than `PIPELINE_DEPTH` are out; before each batch, the attachments its ops
         reference (while earlier batches are out), so that no op waits for the photos of a
         later batch."""
-        batches = split_by_size(self.store, ops, self.max_bytes, self.report)
+        batches = split_by_size(self.store, ops, self.max_bytes, self.report, self.encoded)
         for cut in by_count(batches, self.max_ops):
             if self.cancel.is_set():
                 break
@@ -189,9 +199,16 @@ class Pusher:
 
     def _encode(self, request: protocol.PushRequest) -> Body | None:
         """The request's body, encoded here on the cycle's thread, off the push thread's
-        path (a client without `encode_push`, a test's model server, gets the request)."""
+        path, from the ops' JSON `split_by_size` made (a client without `encode_push`, a
+        test's model server, gets the request)."""
+        texts = [self.encoded.pop(op.op_id, None) for op in request.ops]
         encode = getattr(self.client, "encode_push", None)
-        return None if encode is None else cast(Body, encode(request))
+        if encode is None:
+            return None
+        known = [text for text in texts if text is not None]
+        if len(known) < len(texts):
+            return cast(Body, encode(request))
+        return cast(Body, encode(request, raw=request_json(request, known)))
 
     def _in_turn(
         self, request: protocol.PushRequest, body: Body | None = None

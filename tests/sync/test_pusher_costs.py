@@ -1,20 +1,26 @@
 """What the push spares the laptop (issue 15): the garbage collector's full passes over the
-objects that were alive before the push, and a local transaction per batch to read the
-device id. Same model server as the pipeline's tests."""
+objects that were alive before the push, a local transaction per batch to read the device id,
+and serializing each op twice (once to size its batch, once in the body). Same model server
+as the pipeline's tests."""
 
 from __future__ import annotations
 
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from sync_support import MemoryStore, business
+from helpers.niks import fixture_nik
+from sync_support import MemoryStore, business, enrollment
 from test_pusher_pipeline import CONFIG, LedgerServer
 
 from sync import protocol
+from sync.batches import op_json, push_request, request_json, valid_ops
+from sync.client import SyncClient
 from sync.contract import CycleReport
 from sync.pusher import SPARED_THRESHOLD, Pusher
+from sync.transport import Body
 
 
 class WatchingServer(LedgerServer):
@@ -119,3 +125,53 @@ def test_the_device_id_is_read_once_per_push():
     assert report.applied == 32
     assert len(server.requests) == 7
     assert store.reads == 1
+
+
+def _request(store: MemoryStore) -> protocol.PushRequest:
+    ops = valid_ops(store, store.pending_ops(50), CycleReport(clock_offset=-12.3456))
+    return push_request(store, ops)
+
+
+def test_a_body_made_of_its_ops_json_is_the_request_s_own_json():
+    store = MemoryStore()
+    store.add("business", "create", business("Warung Bu Siti – “Pempek” 🐟", latitude=-2.976073))
+    store.add("enrollment", "create", enrollment(fixture_nik(), full_name="Ñoño Ütama"))
+    store.add("business", "update", {"workers_count": 3, "notes": None}, base_version=4)
+    request = _request(store)
+    assert len(request.ops) == 3
+    body = request_json(request, [op_json(op) for op in request.ops])
+    assert body == request.model_dump_json().encode("utf-8")
+    empty = request.model_copy(update={"ops": []})
+    assert request_json(empty, []) == empty.model_dump_json().encode("utf-8")
+
+
+class EncodingServer(LedgerServer):
+    """A model server with the real client's `encode_push`; records what it was given."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        super().__init__(store)
+        self.raws: list[bytes | None] = []
+        self.bodies: list[tuple[protocol.PushRequest, Body]] = []
+
+    def encode_push(self, batch: protocol.PushRequest, *, raw: bytes | None = None) -> Body:
+        self.raws.append(raw)
+        return SyncClient.encode_push(self, batch, raw=raw)  # type: ignore[arg-type]
+
+    def encode_body(self, data: bytes, content_type: str) -> Body:
+        return Body(data, {"Content-Type": content_type})
+
+    def push(self, request: protocol.PushRequest, *, body: Body | None = None) -> Any:
+        assert body is not None
+        self.bodies.append((request, body))
+        return super().push(request)
+
+
+def test_each_op_is_serialized_once_and_its_json_makes_the_body():
+    store = MemoryStore()
+    for n in range(12):
+        store.add("business", "create", business(f"Kios “{n}”"))
+    server = EncodingServer(store)
+    assert push(server, store).applied == 12
+    assert len(server.raws) == 3 and all(raw is not None for raw in server.raws)
+    for request, body in server.bodies:
+        assert body.data == request.model_dump_json().encode("utf-8")
