@@ -60,7 +60,7 @@ from sqlalchemy import Engine
 
 from agent_app.domain import keys
 from agent_app.storage import deferred_indexes, tables
-from agent_app.storage.bulk import OUTBOX, group, no_fsync, plain, versions
+from agent_app.storage.bulk import OUTBOX, any_of, group, no_fsync, plain, versions
 from agent_app.storage.pulled_changes import (
     RECONFIRMED,
     STALE,
@@ -331,10 +331,10 @@ class _Outgoing:
                 .values(base_version=sa.bindparam("b_base")),
                 self.based,
             )
-        for chunk in chunks(self.sent):
+        if self.sent:
             execute(
                 sa.update(t)
-                .where(t.c.op_seq.in_(chunk))
+                .where(any_of(t.c.op_seq, self.sent))
                 .values(status="sent", attempts=t.c.attempts + 1)
             )
         if self.refused:
