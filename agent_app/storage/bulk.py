@@ -8,7 +8,6 @@ table, not one ORM object each (see `push_results` and `pulled_changes`).
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -63,15 +62,6 @@ def entity_rows(uow: SqlUnitOfWork, entity: str, ids: Iterable[str]) -> dict[str
         for row in cast("Sequence[tables.SyncedRow]", uow.session.scalars(stmt).all()):
             found[row.id] = row
     return found
-
-
-def any_of(column: sa.ColumnElement[Any], values: Iterable[str | int]) -> sa.ColumnElement[bool]:
-    """`column IN values` with the values bound as one JSON array, read by SQLite's
-    `json_each`: the same index lookups as an IN list, but one parameter instead of one per
-    value, so no chunks, and the statement is not rendered again for each list (SQLAlchemy
-    expands an IN list's parameters at every execution: most of a 500-id look-up's cost)."""
-    listed = sa.bindparam(None, json.dumps(list(values)), type_=sa.String)
-    return column.in_(sa.select(sa.func.json_each(listed).table_valued("value").c.value))
 
 
 def business_ids(uow: SqlUnitOfWork, ids: Iterable[str]) -> set[str]:

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.bulk import CONFIRMING, OUTBOX, any_of, execute_many, table_of
-from agent_app.storage.repositories import UNSETTLED_OP, chunks
+from agent_app.storage.bulk import CONFIRMING, OUTBOX, execute_many, table_of
+from agent_app.storage.repositories import UNSETTLED_OP, any_of, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")

@@ -60,7 +60,7 @@ from sqlalchemy import Engine
 
 from agent_app.domain import keys
 from agent_app.storage import deferred_indexes, tables
-from agent_app.storage.bulk import OUTBOX, any_of, group, no_fsync, plain, versions
+from agent_app.storage.bulk import OUTBOX, group, no_fsync, plain, versions
 from agent_app.storage.pulled_changes import (
     RECONFIRMED,
     STALE,
@@ -69,7 +69,7 @@ from agent_app.storage.pulled_changes import (
     drop_unconfirmed,
 )
 from agent_app.storage.push_results import apply_results
-from agent_app.storage.repositories import UNSETTLED_OP, audit_ops, chunks, now
+from agent_app.storage.repositories import UNSETTLED_OP, any_of, audit_ops, chunks, now
 from agent_app.storage.uow import SqlUnitOfWork
 from sync import protocol
 

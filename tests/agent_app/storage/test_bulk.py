@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from agent_app.storage import tables
-from agent_app.storage.bulk import OUTBOX, any_of, execute_many, insert_rows
+from agent_app.storage.bulk import OUTBOX, execute_many, insert_rows
+from agent_app.storage.repositories import any_of
 from agent_app.storage.uow import SqlUnitOfWork
 
 
