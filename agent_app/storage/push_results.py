@@ -14,6 +14,7 @@ a create's fields are copied from its op inside SQLite, not decoded.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,19 +116,20 @@ def _outbox_rows(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> di
 def _settle_ops(uow: SqlUnitOfWork, settled: list[dict[str, Any]]) -> None:
     if not settled:
         return
-    t = OUTBOX
-    execute_many(
-        uow,
-        sa.update(t)
-        .where(t.c.op_seq == sa.bindparam("b_seq"))
-        .values(
-            status=sa.bindparam("b_status"),
-            result=sa.bindparam("b_result", type_=t.c.result.type),
-            error_code=sa.bindparam("b_code"),
-            error_message=sa.bindparam("b_message"),
-        ),
-        settled,
+    execute_many(uow, _SETTLE, settled)
+
+
+#: The UPDATE `_settle_ops` runs with executemany (built and compiled once).
+_SETTLE = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.op_seq == sa.bindparam("b_seq"))
+    .values(
+        status=sa.bindparam("b_status"),
+        result=sa.bindparam("b_result", type_=OUTBOX.c.result.type),
+        error_code=sa.bindparam("b_code"),
+        error_message=sa.bindparam("b_message"),
     )
+)
 
 
 def _mark_refused(uow: SqlUnitOfWork, refused: Mapping[str, Mapping[str, Any]]) -> None:
@@ -199,6 +201,7 @@ def _write_versions(
         execute_many(uow, _version_update(table_of(table), copy_create=confirming), params)
 
 
+@functools.cache
 def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
     """The UPDATE `_write_versions` runs with executemany (parameters `b_id`, `b_version`,
     `b_synced` and, with `copy_create`, `b_copy`: the op_seq of a create to copy, or None)."""
