@@ -29,15 +29,38 @@ def local_result(op_id: uuid.UUID, code: str, message: str) -> protocol.OpResult
     )
 
 
+def op_json(op: protocol.Op) -> bytes:
+    """The op as a push body holds it (as `sync.client` encodes it)."""
+    return op.model_dump_json().encode("utf-8")
+
+
 def op_size(op: protocol.Op) -> int:
     """Bytes the op takes in a push body (as `sync.client` encodes it), with its comma."""
-    return len(op.model_dump_json().encode("utf-8")) + 1
+    return len(op_json(op)) + 1
 
 
-def push_request(store: LocalStore, ops: list[protocol.Op]) -> protocol.PushRequest:
+def request_json(request: protocol.PushRequest, ops_json: Sequence[bytes]) -> bytes:
+    """`request`'s body, the bytes of its `model_dump_json()`, made of its ops' JSON as
+    `op_json` made it (each op is serialized once, to size its batch). The ops are the
+    request's last field: its envelope with no ops ends in `[]}`."""
+    envelope = protocol.PushRequest(
+        protocol_version=request.protocol_version,
+        device_id=request.device_id,
+        batch_id=request.batch_id,
+        ops=[],
+    ).model_dump_json()
+    head = envelope.encode("utf-8").removesuffix(b"[]}")
+    return b"".join((head, b"[", b",".join(ops_json), b"]}"))
+
+
+def push_request(
+    store: LocalStore, ops: list[protocol.Op], device_id: uuid.UUID | None = None
+) -> protocol.PushRequest:
+    """A batch's request; `device_id`: the store's, when the caller already read it (each
+    read of `store.device_id` is a local transaction)."""
     return protocol.PushRequest(
         protocol_version=protocol.PROTOCOL_VERSION,
-        device_id=uuid.UUID(str(store.device_id)),
+        device_id=device_id if device_id is not None else uuid.UUID(str(store.device_id)),
         batch_id=uuid.uuid4(),
         ops=ops,
     )
@@ -57,7 +80,6 @@ def valid_ops(
             continue
         try:
             op = protocol.Op.model_validate(item)
-            ops.append(op.model_copy(update={"clock_offset_seconds": offset}))
         except pydantic.ValidationError as error:
             op_id = _op_id_of(item)
             fields = sorted({str(part["loc"][0]) for part in error.errors() if part["loc"]})
@@ -66,6 +88,11 @@ def valid_ops(
                 broken.append(
                     local_result(op_id, "invalid_op", f"Not a valid op: {', '.join(fields)}.")
                 )
+            continue
+        # The op is this function's own: set in place, not copied (a copy cost more than
+        # validating the op), and not validated, like the copy before.
+        op.clock_offset_seconds = offset
+        ops.append(op)
     if broken:
         store.mark_results(broken)
         report.rejected += len(broken)
@@ -74,15 +101,23 @@ def valid_ops(
 
 
 def split_by_size(
-    store: LocalStore, ops: list[protocol.Op], max_bytes: int, report: CycleReport
+    store: LocalStore,
+    ops: list[protocol.Op],
+    max_bytes: int,
+    report: CycleReport,
+    encoded: dict[uuid.UUID, bytes] | None = None,
 ) -> list[list[protocol.Op]]:
-    """Cuts rising ops into batches whose JSON body stays under `max_bytes`."""
+    """Cuts rising ops into batches whose JSON body stays under `max_bytes`; each op's JSON
+    (`op_json`) goes to `encoded` by op id when given, for `request_json`."""
     batches: list[list[protocol.Op]] = []
     current: list[protocol.Op] = []
     size = ENVELOPE_BYTES
     too_large: list[protocol.OpResult] = []
     for op in ops:
-        op_bytes = op_size(op)
+        text = op_json(op)
+        op_bytes = len(text) + 1
+        if encoded is not None:
+            encoded[op.op_id] = text
         if ENVELOPE_BYTES + op_bytes > max_bytes:
             too_large.append(
                 local_result(op.op_id, "too_large", "The op is larger than the server accepts.")

@@ -269,10 +269,12 @@ class SyncClient(Transport):
     def config(self) -> protocol.SyncConfig:
         return self._parse(self._authed("GET", "/v1/sync/config"), protocol.SyncConfig)
 
-    def encode_push(self, batch: protocol.PushRequest) -> Body:
+    def encode_push(self, batch: protocol.PushRequest, *, raw: bytes | None = None) -> Body:
         """A push body ready for `push(batch, body=...)`: pydantic's own compact UTF-8 JSON
-        (the bytes `encode_json` makes of its `model_dump(mode="json")`, in one pass)."""
-        return self.encode_body(batch.model_dump_json().encode("utf-8"), "application/json")
+        (the bytes `encode_json` makes of its `model_dump(mode="json")`, in one pass);
+        `raw`: those bytes, made already (`sync.batches.request_json`)."""
+        data = raw if raw is not None else batch.model_dump_json().encode("utf-8")
+        return self.encode_body(data, "application/json")
 
     def push(
         self, batch: protocol.PushRequest | Mapping[str, Any], *, body: Body | None = None

@@ -25,16 +25,27 @@ attachments are marked not uploaded and it is sent again like an unanswered op, 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 import threading
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import cast
 
 from sync import protocol
-from sync.batches import by_count, local_result, push_request, seq_of, split_by_size, valid_ops
+from sync.batches import (
+    by_count,
+    local_result,
+    push_request,
+    request_json,
+    seq_of,
+    split_by_size,
+    valid_ops,
+)
 from sync.client import SyncCancelled, SyncClient, SyncError
 from sync.contract import (
     BASE_ENTITIES,
@@ -55,6 +66,8 @@ log = logging.getLogger("sync")
 #: Batches handed to the push thread and not yet settled, besides the one being settled: the
 #: one on the server and the next one, ready to go the moment its answer is back.
 PIPELINE_DEPTH = 2
+#: The young generation's collection threshold while a push runs (`collector_spared`).
+SPARED_THRESHOLD = 20_000
 
 
 class _NotSent(SyncCancelled):
@@ -92,7 +105,11 @@ class Pusher:
             self.max_ops = min(self.max_ops, max(1, batch_size))
         self.max_bytes = max(1024, int(config.max_body_bytes * BODY_MARGIN))
         self.total = 0
+        #: The store's device id, read once (`run`): each read is a local transaction.
+        self.device_id: uuid.UUID | None = None
         self.carry: list[protocol.Op] = []
+        #: Each op's JSON as `split_by_size` made it, by op id, until its body is made.
+        self.encoded: dict[uuid.UUID, bytes] = {}
         self.sends: dict[uuid.UUID, int] = {}
         self.after_seq: int | None = None
         #: Batches handed to the push thread, oldest first, not yet settled.
@@ -110,6 +127,11 @@ class Pusher:
         )
 
     def run(self) -> None:
+        with collector_spared():
+            self._run()
+
+    def _run(self) -> None:
+        self.device_id = uuid.UUID(str(self.store.device_id))
         self.total = self.store.pending_count()
         self.notify("push", 0, self.total)
         pool = self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push")
@@ -162,14 +184,14 @@ class Pusher:
         more than `PIPELINE_DEPTH` are out; before each batch, the attachments its ops
         reference (while earlier batches are out), so that no op waits for the photos of a
         later batch."""
-        batches = split_by_size(self.store, ops, self.max_bytes, self.report)
+        batches = split_by_size(self.store, ops, self.max_bytes, self.report, self.encoded)
         for cut in by_count(batches, self.max_ops):
             if self.cancel.is_set():
                 break
             batch_ops = self.uploader.prepare(cut)
             if not batch_ops:
                 continue
-            request = push_request(self.store, batch_ops)
+            request = push_request(self.store, batch_ops, self.device_id)
             body = self._encode(request)
             self.inflight.append(_InFlight(batch_ops, pool.submit(self._in_turn, request, body)))
             while len(self.inflight) > PIPELINE_DEPTH:
@@ -177,9 +199,16 @@ class Pusher:
 
     def _encode(self, request: protocol.PushRequest) -> Body | None:
         """The request's body, encoded here on the cycle's thread, off the push thread's
-        path (a client without `encode_push`, a test's model server, gets the request)."""
+        path, from the ops' JSON `split_by_size` made (a client without `encode_push`, a
+        test's model server, gets the request)."""
+        texts = [self.encoded.pop(op.op_id, None) for op in request.ops]
         encode = getattr(self.client, "encode_push", None)
-        return None if encode is None else cast(Body, encode(request))
+        if encode is None:
+            return None
+        known = [text for text in texts if text is not None]
+        if len(known) < len(texts):
+            return cast(Body, encode(request))
+        return cast(Body, encode(request, raw=request_json(request, known)))
 
     def _in_turn(
         self, request: protocol.PushRequest, body: Body | None = None
@@ -230,7 +259,7 @@ class Pusher:
     def _send_batch(self, ops: list[protocol.Op]) -> list[protocol.Op]:
         """Pushes one batch (waiting for its answer, in turn on the push thread), hands its
         results to the store; returns the ops left unanswered."""
-        request = push_request(self.store, ops)
+        request = push_request(self.store, ops, self.device_id)
         try:
             if self.pool is None:
                 answer = self.client.push(request)
@@ -303,6 +332,32 @@ class Pusher:
         log.info("%d op(s) answered attachment_missing; uploading again", len(ops))
         self.store.mark_attachments_not_uploaded(shas)
         self.report.attachments_missing += len(ops)
+
+
+@contextlib.contextmanager
+def collector_spared() -> Iterator[None]:
+    """Python's cyclic garbage collector kept off the push's hot path while the block runs.
+
+    A push keeps thousands of ops alive across batches (read ahead, in flight, being
+    settled), so they survive the young collections and, every few batches, set off a full
+    collection, which walks every object of the process: the app's modules, its tables, its
+    windows. The objects alive when the push starts are set aside (`gc.freeze`, unless the
+    process has frozen some already, as the server does) and the young generation collects
+    every `SPARED_THRESHOLD` allocations instead of 700 (the push's batches are short-lived
+    garbage by the hundred). Both are undone at the end: the objects set aside return to
+    the oldest generation, to be collected as before. Nothing is disabled: cycles made
+    during the push are still collected."""
+    thresholds = gc.get_threshold()
+    froze = gc.get_freeze_count() == 0
+    if froze:
+        gc.freeze()
+    gc.set_threshold(max(thresholds[0], SPARED_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        if froze:
+            gc.unfreeze()
 
 
 def _code(result: protocol.OpResult) -> str | None:

@@ -152,6 +152,8 @@ class Uploader:
     def _holds(self, op: protocol.Op, unsendable: bool) -> bool:
         """Whether `op` is held back: it is `unsendable`, or its record or one it refers to is
         held already (then its record is held too)."""
+        if not unsendable and not self.held:  # nothing held yet: nothing to refer to
+            return False
         refers = {str(op.entity_id)} | {v for v in op.fields.values() if isinstance(v, str)}
         if unsendable or refers & self.held:
             self.held.add(str(op.entity_id))

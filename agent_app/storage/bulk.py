@@ -8,6 +8,7 @@ table, not one ORM object each (see `push_results` and `pulled_changes`).
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -140,3 +141,42 @@ def no_fsync(connection: sa.Connection) -> Iterator[None]:
         connection.exec_driver_sql("PRAGMA wal_autocheckpoint = 1000")
         connection.exec_driver_sql("PRAGMA synchronous = FULL")
         connection.commit()
+
+
+def execute_many(uow: SqlUnitOfWork, stmt: sa.Update, rows: Sequence[Mapping[str, Any]]) -> None:
+    """`stmt` once per mapping of `rows` (its bind parameters by name), with the driver's
+    executemany: SQLAlchemy's own executemany builds and processes a parameter dictionary per
+    row, most of a push answer's settling. Each value still goes through its bind
+    parameter's type (JSON, booleans, dates stored exactly as SQLAlchemy stores them);
+    parameters a row lacks take the statement's own values (its literals). The statement is
+    compiled once per dialect (pass the same statement object each time: building and
+    compiling an UPDATE costs 1-4 ms)."""
+    if not rows:
+        return
+    connection = uow.session.connection()
+    sql, parameters = _compiled(stmt, connection.dialect)
+    values = []
+    for row in rows:
+        record = []
+        for name, literal, process in parameters:
+            value = row.get(name, literal)
+            record.append(process(value) if process is not None else value)
+        values.append(tuple(record))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(stmt: sa.Update, dialect: sa.Dialect) -> tuple[str, list[tuple[str, Any, Any]]]:
+    """`stmt`'s SQL for `dialect` and its positional parameters: name, the statement's own
+    value (a literal's), the bind processor of its type."""
+    compiled = stmt.compile(dialect=dialect)
+    parameters = []
+    for name in compiled.positiontup or []:
+        bind = compiled.binds[name]
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        parameters.append((name, bind.effective_value, process))
+    return compiled.string, parameters

@@ -14,6 +14,7 @@ a create's fields are copied from its op inside SQLite, not decoded.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ import sqlalchemy as sa
 
 from agent_app.domain import keys
 from agent_app.storage import tables
-from agent_app.storage.bulk import CONFIRMING, OUTBOX, table_of
-from agent_app.storage.repositories import UNSETTLED_OP, chunks
+from agent_app.storage.bulk import CONFIRMING, OUTBOX, execute_many, table_of
+from agent_app.storage.repositories import UNSETTLED_OP, any_of, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
 log = logging.getLogger("db")
@@ -56,7 +57,7 @@ class _Answer:
             {
                 "b_seq": row.op_seq,
                 "b_status": status,
-                "b_result": dict(result),
+                "b_result": result if type(result) is dict else dict(result),
                 "b_code": error.get("code") if refused else None,
                 "b_message": error.get("message") if refused else None,
             }
@@ -108,30 +109,27 @@ def _outbox_rows(uow: SqlUnitOfWork, results: Sequence[Mapping[str, Any]]) -> di
     """The outbox columns of the answered ops, by op id."""
     t = OUTBOX
     wanted = sorted({str(r.get("op_id")) for r in results})
-    ops: dict[str, Any] = {}
-    for chunk in chunks(wanted):
-        stmt = sa.select(
-            t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status
-        ).where(t.c.op_id.in_(chunk))
-        ops.update((row.op_id, row) for row in uow.session.execute(stmt))
-    return ops
+    stmt = sa.select(t.c.op_seq, t.c.op_id, t.c.entity, t.c.entity_id, t.c.kind, t.c.status)
+    return {row.op_id: row for row in uow.session.execute(stmt.where(any_of(t.c.op_id, wanted)))}
 
 
 def _settle_ops(uow: SqlUnitOfWork, settled: list[dict[str, Any]]) -> None:
     if not settled:
         return
-    t = OUTBOX
-    uow.session.execute(
-        sa.update(t)
-        .where(t.c.op_seq == sa.bindparam("b_seq"))
-        .values(
-            status=sa.bindparam("b_status"),
-            result=sa.bindparam("b_result", type_=t.c.result.type),
-            error_code=sa.bindparam("b_code"),
-            error_message=sa.bindparam("b_message"),
-        ),
-        settled,
+    execute_many(uow, _SETTLE, settled)
+
+
+#: The UPDATE `_settle_ops` runs with executemany (built and compiled once).
+_SETTLE = (
+    sa.update(OUTBOX)
+    .where(OUTBOX.c.op_seq == sa.bindparam("b_seq"))
+    .values(
+        status=sa.bindparam("b_status"),
+        result=sa.bindparam("b_result", type_=OUTBOX.c.result.type),
+        error_code=sa.bindparam("b_code"),
+        error_message=sa.bindparam("b_message"),
     )
+)
 
 
 def _mark_refused(uow: SqlUnitOfWork, refused: Mapping[str, Mapping[str, Any]]) -> None:
@@ -162,12 +160,13 @@ def _confirmed_by_create(
     merged_later: dict[str, list[Any]] = {}
     if not confirmed:
         return copied, merged_later
-    empty: set[str] = set()
-    for chunk in chunks(sorted(confirmed)):
-        stmt = sa.select(e.c.id).where(e.c.id.in_(chunk), e.c.confirmed_fields.is_(None))
-        empty.update(uow.session.execute(stmt).scalars())
+    stmt = sa.select(e.c.id).where(
+        any_of(e.c.id, sorted(confirmed)), e.c.confirmed_fields.is_(None)
+    )
+    empty = set(uow.session.execute(stmt).scalars())
     for record_id, applied in confirmed.items():
-        applied.sort(key=lambda op: op.op_seq)
+        if len(applied) > 1:
+            applied.sort(key=lambda op: op.op_seq)
         if record_id in empty and applied[0].kind == keys.OpKind.CREATE:
             copied[record_id] = applied[0].op_seq
             applied = applied[1:]
@@ -199,9 +198,10 @@ def _write_versions(
             }
             for entity_id, version in known.items()
         ]
-        uow.session.execute(_version_update(table_of(table), copy_create=confirming), params)
+        execute_many(uow, _version_update(table_of(table), copy_create=confirming), params)
 
 
+@functools.cache
 def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
     """The UPDATE `_write_versions` runs with executemany (parameters `b_id`, `b_version`,
     `b_synced` and, with `copy_create`, `b_copy`: the op_seq of a create to copy, or None)."""

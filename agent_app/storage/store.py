@@ -69,7 +69,7 @@ from agent_app.storage.pulled_changes import (
     drop_unconfirmed,
 )
 from agent_app.storage.push_results import apply_results
-from agent_app.storage.repositories import UNSETTLED_OP, audit_ops, chunks, now
+from agent_app.storage.repositories import UNSETTLED_OP, any_of, audit_ops, chunks, now
 from agent_app.storage.uow import SqlUnitOfWork
 from sync import protocol
 
@@ -331,10 +331,10 @@ class _Outgoing:
                 .values(base_version=sa.bindparam("b_base")),
                 self.based,
             )
-        for chunk in chunks(self.sent):
+        if self.sent:
             execute(
                 sa.update(t)
-                .where(t.c.op_seq.in_(chunk))
+                .where(any_of(t.c.op_seq, self.sent))
                 .values(status="sent", attempts=t.c.attempts + 1)
             )
         if self.refused:

@@ -1,32 +1,35 @@
 """Benchmark: the laptop's side of a push, in process, without a server (issue 15).
 
 A copy of a seeded laptop database (N pending enrollment creates, `bench_sync.py
---keep-template DIR` keeps one) is pushed to a stand-in that answers every op `applied`
-(version 1, as the server answers a create): the store's reads (`pending_ops`), the engine's
-checks and batching (`valid_ops`, `split_by_size`), the request body (JSON and gzip, as
-`SyncClient.push` sends it) and the settling (`mark_results`), each timed in CPU and wall
-seconds per N ops, in the order and sizes the pusher uses.
+--keep-template DIR` keeps one) is pushed by the engine's own `sync.pusher.Pusher` (its push
+thread, its read-ahead, the two batches in flight) to a stand-in client that answers every op
+`applied` (version 1, as the server answers a create). The CPU of the whole process is
+measured (both threads), and per part, in CPU and wall seconds per N ops: the store's reads
+(`pending_ops`), the engine's checks and batching (`valid_ops`, `split_by_size`), the request
+body (`encode_push`: JSON and gzip, as `SyncClient.push` sends it), the stand-in's answer
+(parsing the answer's JSON, as `SyncClient.push` does) and the settling (`mark_results`).
 
     .venv/bin/python tests/bench/bench_laptop_push.py --template DIR [--n 10000] [--reps 3]
     .venv/bin/python tests/bench/bench_laptop_push.py --template DIR --cprofile mark_results
 
-`--cprofile PART` prints cProfile's statistics of that part.
+`--cprofile PART` prints cProfile's statistics of that part (a part on the cycle's thread).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import datetime as dt
-import gzip
 import pstats
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +38,10 @@ sys.path.insert(0, str(REPO))
 
 from agent_app.storage.engine import BACKGROUND_CACHE_KIB, open_engine  # noqa: E402
 from agent_app.storage.store import LocalStore  # noqa: E402
-from sync import protocol  # noqa: E402
-from sync.batches import by_count, push_request, split_by_size, valid_ops  # noqa: E402
+from sync import protocol, pusher  # noqa: E402
+from sync.client import SyncClient  # noqa: E402
 from sync.contract import CycleReport  # noqa: E402
+from sync.transport import Body  # noqa: E402
 
 
 class Parts:
@@ -46,47 +50,90 @@ class Parts:
         self.wall: dict[str, float] = defaultdict(float)
         self.profile = profile
         self.profiler = cProfile.Profile()
+        self.lock = threading.Lock()
 
-    def run(self, name: str, fn: Callable[..., Any], *args: Any) -> Any:
-        wall, cpu = time.perf_counter(), time.process_time()
-        if name == self.profile:
-            self.profiler.enable()
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            profiling = name == self.profile
+            if profiling:
+                self.profiler.enable()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if profiling:
+                    self.profiler.disable()
+                with self.lock:
+                    self.cpu[name] += time.thread_time() - cpu
+                    self.wall[name] += time.perf_counter() - wall
+
+        return timed
+
+    @contextlib.contextmanager
+    def timing(self, targets: list[tuple[Any, str, str]]) -> Iterator[None]:
+        """`owner.attr` wrapped as part `name` for each (owner, attr, name) while the block
+        runs."""
+        originals = [(owner, attr, owner.__dict__[attr]) for owner, attr, _ in targets]
+        for owner, attr, name in targets:
+            setattr(owner, attr, self.wrap(name, owner.__dict__[attr]))
         try:
-            return fn(*args)
+            yield
         finally:
-            if name == self.profile:
-                self.profiler.disable()
-            self.cpu[name] += time.process_time() - cpu
-            self.wall[name] += time.perf_counter() - wall
+            for owner, attr, fn in originals:
+                setattr(owner, attr, fn)
 
 
-def answer(ops: list[protocol.Op]) -> list[protocol.OpResult]:
-    return [
+class StandIn(SyncClient):
+    """Answers every op `applied`, as JSON parsed the way `SyncClient.push` parses the
+    server's answer; encodes bodies as the real client does."""
+
+    def push(
+        self, batch: protocol.PushRequest | Any, *, body: Body | None = None
+    ) -> protocol.PushResponse:
+        return answer(batch.ops)
+
+
+def answer(ops: list[protocol.Op]) -> protocol.PushResponse:
+    results = [
         protocol.OpResult(op_id=op.op_id, status="applied", entity_version=1, server_seq=i)
         for i, op in enumerate(ops)
     ]
+    now = dt.datetime.now(dt.UTC)
+    text = protocol.PushResponse(results=results, server_time=now).model_dump_json()
+    return protocol.PushResponse.model_validate_json(text)
 
 
-def body(request: protocol.PushRequest) -> bytes:
-    return gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
+def config(batch: int) -> protocol.SyncConfig:
+    return protocol.SyncConfig.model_validate(
+        {
+            "protocol_version": protocol.PROTOCOL_VERSION,
+            "protocol_minor": 1,
+            "max_ops_per_batch": batch,
+            "max_body_bytes": 64 * 1024 * 1024,
+            "max_attachment_bytes": 8 * 1024 * 1024,
+            "server_time": dt.datetime.now(dt.UTC).isoformat(),
+        }
+    )
 
 
-def push_all(store: LocalStore, batch: int, read_ahead: int, parts: Parts) -> int:
+def push_all(store: LocalStore, batch: int, parts: Parts) -> int:
+    """The pusher's run over the whole outbox; returns the ops it settled."""
+    client = StandIn("http://stand-in.invalid", store.device_id, "bench")
     report = CycleReport(clock_offset=0.25)
-    after: int | None = None
-    pushed = 0
-    while True:
-        raw = parts.run("pending_ops", store.pending_ops, batch * read_ahead, after)
-        if not raw:
-            return pushed
-        after = max(op["op_seq"] for op in raw)
-        ops = parts.run("valid_ops", valid_ops, store, raw, report)
-        cuts = parts.run("split_by_size", split_by_size, store, ops, 4 * 1024 * 1024, report)
-        for cut in by_count(cuts, batch):
-            parts.run("request", lambda c=cut: body(push_request(store, c)))
-            results = parts.run("answer (stand-in)", answer, cut)
-            parts.run("mark_results", store.mark_results, results)
-            pushed += len(cut)
+    run = pusher.Pusher(
+        client, store, threading.Event(), config(batch), batch, report, lambda *_: None
+    )
+    targets = [
+        (LocalStore, "pending_ops", "pending_ops"),
+        (LocalStore, "mark_results", "mark_results"),
+        (pusher, "valid_ops", "valid_ops"),
+        (pusher, "split_by_size", "split_by_size"),
+        (SyncClient, "encode_push", "encode_push"),
+        (StandIn, "push", "answer (stand-in)"),
+    ]
+    with parts.timing(targets):
+        run.run()
+    return report.applied
 
 
 def main() -> None:
@@ -94,7 +141,6 @@ def main() -> None:
     parser.add_argument("--template", required=True, help="bench_sync.py's --keep-template")
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--read-ahead", type=int, default=2)
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--cprofile", help="a part to profile")
     args = parser.parse_args()
@@ -110,10 +156,11 @@ def main() -> None:
         engine = open_engine(copy, key, cache_kib=BACKGROUND_CACHE_KIB)
         parts = Parts(args.cprofile if rep == 0 else None)
         started = dt.datetime.now()
-        pushed = push_all(LocalStore(engine, "AGPUSH"), args.batch, args.read_ahead, parts)
+        wall, cpu = time.perf_counter(), time.process_time()
+        pushed = push_all(LocalStore(engine, "AGPUSH"), args.batch, parts)
+        total_cpu, total_wall = time.process_time() - cpu, time.perf_counter() - wall
         engine.dispose()
         assert pushed == args.n, pushed
-        total_cpu, total_wall = sum(parts.cpu.values()), sum(parts.wall.values())
         print(f"run {rep + 1} ({started:%H:%M:%S}): cpu_s={total_cpu:.2f} wall_s={total_wall:.2f}")
         for name in parts.cpu:
             runs[name].append((parts.cpu[name], parts.wall[name]))

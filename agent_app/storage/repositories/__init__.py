@@ -26,6 +26,7 @@ from agent_app.storage.repositories.retention import RetentionRepository
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     UNSETTLED_OP,
+    any_of,
     audit_ops,
     before,
     chunks,
@@ -57,6 +58,7 @@ __all__ = [
     "SyncedRecordRepository",
     "TargetRepository",
     "VisitRepository",
+    "any_of",
     "audit_ops",
     "audit_wire_details",
     "before",

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from agent_app.storage import rows, tables
 from agent_app.storage.repositories.sql import (
     UNSETTLED_OP,
+    any_of,
     audit_ops,
     chunks,
     now,
@@ -142,15 +143,12 @@ class OutboxRepository:
     ) -> set[str]:
         """Which of these records still have an op waiting for the server."""
         wanted = sorted(set(entity_ids))
-        found: set[str] = set()
-        for chunk in chunks(wanted):
-            stmt = sa.select(tables.OutboxOp.entity_id).where(
-                tables.OutboxOp.entity_id.in_(chunk), tables.OutboxOp.status.in_(UNSETTLED_OP)
-            )
-            if kind is not None:
-                stmt = stmt.where(tables.OutboxOp.kind == kind)
-            found.update(self.session.scalars(stmt))
-        return found
+        stmt = sa.select(tables.OutboxOp.entity_id).where(
+            any_of(tables.OutboxOp.entity_id, wanted), tables.OutboxOp.status.in_(UNSETTLED_OP)
+        )
+        if kind is not None:
+            stmt = stmt.where(tables.OutboxOp.kind == kind)
+        return set(self.session.scalars(stmt))
 
     def entities_with_unsettled_create(self, entity_ids: Iterable[str]) -> set[str]:
         return self.entities_with_unsettled(entity_ids, kind="create")

@@ -4,10 +4,12 @@ search, and the ORM row to record mappings."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from agent_app.domain import clock, keys, records
 from agent_app.storage import deferred_indexes, rows, tables
@@ -87,6 +89,17 @@ def chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
     """`items` in slices of `size`: SQLite allows only so many bound values per statement."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def any_of(
+    column: sa.ColumnElement[Any] | orm.QueryableAttribute[Any], values: Iterable[str | int]
+) -> sa.ColumnElement[bool]:
+    """`column IN values` with the values bound as one JSON array, read by SQLite's
+    `json_each`: the same index lookups as an IN list, but one parameter instead of one per
+    value, so no chunks, and the statement is not rendered again for each list (SQLAlchemy
+    expands an IN list's parameters at every execution: most of a 500-id look-up's cost)."""
+    listed = sa.bindparam(None, json.dumps(list(values)), type_=sa.String)
+    return column.in_(sa.select(sa.func.json_each(listed).table_valued("value").c.value))
 
 
 def _like_escape(word: str) -> str:
