@@ -118,6 +118,12 @@ def insert_ledger(
     if not results:
         return
     if _pg(conn):
+        # The batch's own columns written once, not per row.
+        device, agent, created_text = (
+            _copy_text(device_id),
+            _copy_text(agent_code),
+            _pg_time(created_at),
+        )
         _copy(
             conn,
             f"COPY ledger ({_LEDGER_COLUMNS}) FROM STDIN",
@@ -127,14 +133,14 @@ def insert_ledger(
                         _copy_text(op_id),
                         _copy_text(entity_id),
                         _copy_text(digest),
-                        _copy_text(device_id),
-                        _copy_text(agent_code),
+                        device,
+                        agent,
                         _copy_text(o.status),
                         "\\N" if o.entity_version is None else str(int(o.entity_version)),
                         "\\N" if o.server_seq is None else str(int(o.server_seq)),
                         _copy_json(o.error),
                         _copy_json(o.current),
-                        _pg_time(created_at),
+                        created_text,
                         "\\N" if offset is None else repr(float(offset)),
                     )
                 )

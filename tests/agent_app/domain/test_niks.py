@@ -47,6 +47,26 @@ def test_the_verdict_and_reason_are_lokal_ids(digits: str, today: dt.date) -> No
     assert nik_refusal(digits, today) == _lokal_reason(digits, today)
 
 
+@settings(max_examples=300, deadline=None)
+@given(_NIKS, _TODAYS)
+def test_the_verdict_without_a_reference_day_is_lokal_ids_on_any_day(
+    digits: str, today: dt.date
+) -> None:
+    # The field check leaves the reference day out (issue 15): the century of the two-digit
+    # year never changes the verdict (niks.nik_refusal's docstring says why).
+    assert nik_refusal(digits) == _lokal_reason(digits, today)
+
+
+def test_29_february_00_without_a_reference_day() -> None:
+    assert nik_refusal("1671032902000001") is None
+    assert nik_refusal("1671036902000001") is None  # a woman's (day + 40)
+    assert nik_refusal("1671032902040001") is None  # 2004 and 1904 both leap
+    assert nik_refusal("1671032902010001") == "birth_date"
+    for today in (dt.date(1999, 1, 1), dt.date(2000, 6, 1), dt.date(2100, 6, 1)):
+        assert _lokal_reason("1671032902000001", today) is None
+        assert _lokal_reason("1671032902010001", today) == "birth_date"
+
+
 @settings(max_examples=50)
 @given(st.text(alphabet="0123456789", min_size=16, max_size=16))
 def test_any_sixteen_digits_today(digits: str) -> None:
