@@ -22,8 +22,8 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCursor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QMainWindow,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from agent_app import APP_NAME
 from agent_app.ui import backend as backend_mod
-from agent_app.ui import i18n, labels, login, ops, parking, widgets
+from agent_app.ui import i18n, labels, login, ops, parking, widgets, window_place
 from agent_app.ui.context import Context, Shell
 from agent_app.ui.guards import ClipboardGuard, IdleWatcher
 from agent_app.ui.ops import Op
@@ -43,8 +43,6 @@ from agent_app.ui.workspace import Workspace
 log = logging.getLogger("ui")
 
 WARM_UP_DELAY_MS = 300
-#: The window's size the first time (clamped to a smaller screen).
-DEFAULT_SIZE = QSize(1280, 800)
 
 
 class MainWindow(QMainWindow):
@@ -63,7 +61,7 @@ class MainWindow(QMainWindow):
         self.unlocked: Any = None
         self.workspace: Workspace | None = None
         self.setWindowTitle(APP_NAME)
-        self._place()
+        window_place.place(self, self.shell.settings)
         self.root = QStackedWidget()
         self.setCentralWidget(self.root)
         self.first_run = login.FirstRunPage(shell)
@@ -129,36 +127,6 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.logout_action)
         self.toolbar.toggleViewAction().setEnabled(False)  # it cannot be hidden by mistake
         self.toolbar.setVisible(False)
-
-    def _place(self) -> None:
-        """Opens where this laptop last closed the window when that fits a screen now;
-        otherwise at the default size, clamped to the screen it starts on and centred there
-        (a remembered second monitor may be gone; a 768-pixel screen is shorter than 800)."""
-        settings = self.shell.settings
-        saved = getattr(settings, "window_geometry", None)
-        remembered = QRect(*saved) if isinstance(saved, list) and len(saved) == 4 else None
-        screen = QGuiApplication.screenAt(QCursor.pos()) or self.screen()
-        screen = screen or QGuiApplication.primaryScreen()
-        screens = [each.availableGeometry() for each in QGuiApplication.screens()]
-        placed = widgets.window_placement(
-            remembered, screens, screen.availableGeometry(), DEFAULT_SIZE
-        )
-        self.setGeometry(placed)
-        if getattr(settings, "window_maximized", False):
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-
-    def _remember_place(self) -> None:
-        settings = self.shell.settings
-        maximized = self.isMaximized()
-        rect = self.normalGeometry() if maximized else self.geometry()
-        if not rect.isValid():
-            return
-        settings.window_geometry = [rect.x(), rect.y(), rect.width(), rect.height()]
-        settings.window_maximized = maximized
-        try:
-            settings.save()
-        except OSError as exc:
-            log.info("window place not saved: %s", type(exc).__name__)
 
     def _first_screen(self, has_accounts: bool) -> None:
         if not has_accounts and self.workspace is None:
@@ -392,7 +360,7 @@ class MainWindow(QMainWindow):
         self.clock_label.setVisible(bool(short))
 
     def closeEvent(self, event: Any) -> None:
-        self._remember_place()
+        window_place.remember(self, self.shell.settings)
         self.save_forms()  # nothing typed is lost at a close: offered again at the next login
         wait = getattr(ops.runner(), "wait", None)
         if callable(wait):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -104,6 +104,33 @@ _LEDGER_COLUMNS = (
 )
 
 
+def _ledger_lines(
+    results: Sequence[tuple[str, str, str, Any, float | None]],
+    device_id: str,
+    agent_code: str,
+    created_at: dt.datetime,
+) -> Iterator[str]:
+    """The ledger rows as COPY text lines; the batch's own columns written once, not per row."""
+    device, agent, created = _copy_text(device_id), _copy_text(agent_code), _pg_time(created_at)
+    for op_id, entity_id, digest, o, offset in results:
+        yield "\t".join(
+            (
+                _copy_text(op_id),
+                _copy_text(entity_id),
+                _copy_text(digest),
+                device,
+                agent,
+                _copy_text(o.status),
+                "\\N" if o.entity_version is None else str(int(o.entity_version)),
+                "\\N" if o.server_seq is None else str(int(o.server_seq)),
+                _copy_json(o.error),
+                _copy_json(o.current),
+                created,
+                "\\N" if offset is None else repr(float(offset)),
+            )
+        )
+
+
 def insert_ledger(
     conn: Connection,
     results: Sequence[tuple[str, str, str, Any, float | None]],
@@ -118,34 +145,10 @@ def insert_ledger(
     if not results:
         return
     if _pg(conn):
-        # The batch's own columns written once, not per row.
-        device, agent, created_text = (
-            _copy_text(device_id),
-            _copy_text(agent_code),
-            _pg_time(created_at),
-        )
         _copy(
             conn,
             f"COPY ledger ({_LEDGER_COLUMNS}) FROM STDIN",
-            (
-                "\t".join(
-                    (
-                        _copy_text(op_id),
-                        _copy_text(entity_id),
-                        _copy_text(digest),
-                        device,
-                        agent,
-                        _copy_text(o.status),
-                        "\\N" if o.entity_version is None else str(int(o.entity_version)),
-                        "\\N" if o.server_seq is None else str(int(o.server_seq)),
-                        _copy_json(o.error),
-                        _copy_json(o.current),
-                        created_text,
-                        "\\N" if offset is None else repr(float(offset)),
-                    )
-                )
-                for op_id, entity_id, digest, o, offset in results
-            ),
+            _ledger_lines(results, device_id, agent_code, created_at),
         )
         return
     created = _sqlite_time(created_at)
