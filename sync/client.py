@@ -21,7 +21,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pydantic
@@ -37,6 +36,7 @@ from sync.errors import (
     kind_for_status,
     parse_retry_after,
 )
+from sync.tokens import Tokens
 from sync.transport import GZIP_MIN_BYTES, RETRY_STATUSES, Body, Transport, encode_json
 
 __all__ = [
@@ -67,20 +67,6 @@ class _ParticipantList(pydantic.BaseModel):
     """The answer of `POST /v1/participants/check-list` (1.1)."""
 
     results: list[protocol.ParticipantCheckResponse]
-
-
-@dataclass(frozen=True)
-class Tokens:
-    """What a login (or refresh) leaves us: enough to call the server until it expires.
-
-    `expires_at` is a Unix time (seconds). The server rotates the refresh token at each refresh
-    (the old one is honoured again only briefly, for an answer lost on the way), so whoever
-    persists tokens must persist every new pair (`on_tokens`).
-    """
-
-    access_token: str
-    refresh_token: str
-    expires_at: float
 
 
 class SyncClient(Transport):
