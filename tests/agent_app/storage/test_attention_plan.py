@@ -6,28 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
+from helpers import sql_plans
 
 from agent_app.storage.uow import SqlUnitOfWork
 
 
 def _executed_plan(uow: SqlUnitOfWork) -> str:
     """The query plan of the statement `needing_attention` really sends, with its parameters."""
-    sent: list[tuple[str, Any]] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "FROM enrollments" in statement:
-            sent.append((statement, params))
-
-    engine = uow.session.get_bind()
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sql_plans.sent(uow.session.get_bind(), "FROM enrollments") as sent:
         uow.enrollments.needing_attention("AG001")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
     ((statement, params),) = sent
-    rows = uow.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-    return " | ".join(str(row[3]) for row in rows)
+    return sql_plans.plan(uow.session.connection(), statement, params)
 
 
 def test_needing_attention_seeks_its_indexes(uow: SqlUnitOfWork) -> None:
@@ -41,21 +30,10 @@ def test_needing_attention_seeks_its_indexes(uow: SqlUnitOfWork) -> None:
 def test_employer_registrations_needing_attention_seek_their_indexes(
     uow: SqlUnitOfWork, engine: Any
 ) -> None:
-    sent: list[tuple[str, Any]] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "FROM employer_registrations" in statement:
-            sent.append((statement, params))
-
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
-        with uow:
-            uow.employer_registrations.needing_attention("AG001")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
+    with sql_plans.sent(engine, "FROM employer_registrations") as sent, uow:
+        uow.employer_registrations.needing_attention("AG001")
     ((statement, params),) = sent
     with uow:
-        found = uow.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-        plan = " | ".join(str(row[3]) for row in found)
+        plan = sql_plans.plan(uow.session.connection(), statement, params)
     assert "SCAN employer_registrations" not in plan, plan
     assert "USING INDEX ix_employer_registrations_attention (sync_state=?)" in plan, plan

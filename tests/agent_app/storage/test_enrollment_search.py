@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from helpers import sql_plans
 from sqlalchemy.dialects import sqlite
 
 from agent_app.services import enrollments
@@ -59,24 +60,12 @@ def test_narrow_search_keeps_rows_order_and_count(
 def test_narrow_search_reads_the_index_not_the_rows(
     uow: SqlUnitOfWork, crowd: None, engine: Any
 ) -> None:
-    sent: list[tuple[str, Any]] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "enrollments_fts" in statement:
-            sent.append((statement, params))
-
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sql_plans.sent(engine, "enrollments_fts") as sent:
         enrollments.search(uow, text="aminah si", agent_code="AG001")
         enrollments.count(uow, text="aminah si", agent_code="AG001")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
     with uow:
         conn = uow.session.connection()
-        page, count = (
-            " | ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s, p))
-            for s, p in sent
-        )
+        page, count = (sql_plans.plan(conn, statement, params) for statement, params in sent)
     assert "SEARCH enrollments USING COVERING INDEX ix_enrollments_live_search (pk=?)" in page
     assert "SEARCH enrollments USING INTEGER PRIMARY KEY (rowid=?)" in page
     assert count.startswith("SEARCH enrollments USING COVERING INDEX ix_enrollments_live_search")

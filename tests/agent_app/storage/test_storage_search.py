@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from helpers import sql_plans
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -263,17 +264,8 @@ def test_first_page_is_the_search_and_count_together(
 def test_first_page_of_a_text_search_reads_the_matches_once(
     uow: SqlUnitOfWork, engine: Any
 ) -> None:
-    sent: list[tuple[str, Any]] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "businesses_fts" in statement:
-            sent.append((statement, params))
-
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sql_plans.sent(engine, "businesses_fts") as sent:
         businesses.first_page(uow, text="pempek ce", limit=50)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
     assert len(sent) == 1  # one statement: the page and the count
     plan = _executed_plan(uow, *sent[0])
     assert plan.count("businesses_fts") == 1  # the trigram index asked once
@@ -283,18 +275,9 @@ def test_first_page_of_a_text_search_reads_the_matches_once(
 
 
 def test_text_search_reads_the_narrow_index_not_the_rows(uow: SqlUnitOfWork, engine: Any) -> None:
-    sent: list[tuple[str, Any]] = []
-
-    def capture(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        if "businesses_fts" in statement:
-            sent.append((statement, params))
-
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
+    with sql_plans.sent(engine, "businesses_fts") as sent:
         businesses.search(uow, text="pempek ce")
         businesses.count(uow, text="pempek ce")
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
     page, count = (_executed_plan(uow, statement, params) for statement, params in sent)
     # the page: its keys from the covering index, sorted there; then one row per key
     assert "SEARCH businesses USING COVERING INDEX ix_businesses_live_search (pk=?)" in page
@@ -305,17 +288,19 @@ def test_text_search_reads_the_narrow_index_not_the_rows(uow: SqlUnitOfWork, eng
 
 def _executed_plan(uow: SqlUnitOfWork, statement: str, params: Any) -> str:
     with uow:
-        found = uow.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params)
-        return " | ".join(str(row[3]) for row in found)
+        return sql_plans.plan(uow.session.connection(), statement, params)
 
 
-def test_warming_the_search_reads_the_narrow_index_whole(uow: SqlUnitOfWork, crowd: None) -> None:
+def test_warming_the_search_reads_the_narrow_index_whole(
+    uow: SqlUnitOfWork, crowd: None, engine: Any
+) -> None:
     """After the log-in's first paint the app reads the search's narrow index once, so the
     first word typed finds its pages in the cache: all of it (a scan of the covering index,
     no table row), the live businesses only."""
-    from agent_app.storage.repositories import businesses as repository
+    from agent_app.storage.repositories.businesses import SEARCH_INDEX
 
-    with uow:
+    with sql_plans.sent(engine, SEARCH_INDEX) as sent, uow:
         assert uow.businesses.warm_search() == 30  # 32 registered, 2 deleted
-    plan = _plan(uow, repository._INDEX.count([repository._INDEX.LIVE]))
-    assert f"SCAN businesses USING COVERING INDEX {repository.SEARCH_INDEX}" in plan
+    ((statement, params),) = sent
+    plan = _executed_plan(uow, statement, params)
+    assert plan == f"SCAN businesses USING COVERING INDEX {SEARCH_INDEX}"
