@@ -12,9 +12,9 @@ cycle when the laptop comes online (`QNetworkInformation`, when a backend is ava
 after each submit, and periodically: every `sync_interval_seconds` after a success, and after
 failures with a capped exponential backoff (30 s doubling to 15 min, reset on success).
 
-Modules: `controller` (the one cycle at a time), `page` (the page), `conflict_dialog` (mine
-beside the server's), `problems` (how a problem and a field's value read), `autosync` (the
-retry scheduler).
+Modules: `controller` (the one cycle at a time), `page` (the page), `bundles` (its offline
+bundles' export and upload), `conflict_dialog` (mine beside the server's), `problems` (how a
+problem and a field's value read), `autosync` (the retry scheduler).
 """
 
 from agent_app.ui.pages.sync.autosync import AutoSync

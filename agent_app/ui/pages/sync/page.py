@@ -24,8 +24,9 @@ from agent_app.ui import i18n, labels, messages, widgets
 from agent_app.ui.backend import SyncOverview, value
 from agent_app.ui.context import Context
 from agent_app.ui.models import ListModel
-from agent_app.ui.ops import NETWORK, Op
+from agent_app.ui.ops import Op
 from agent_app.ui.pages.sync import bundle_paths, problems
+from agent_app.ui.pages.sync.bundles import BundleActions
 from agent_app.ui.pages.sync.conflict_dialog import ConflictDialog
 from agent_app.ui.pages.sync.controller import controller
 from agent_app.ui.pages.sync.new_password import NewPasswordBox
@@ -33,7 +34,9 @@ from agent_app.ui.pages.sync.new_password import NewPasswordBox
 _NOT_CONNECTED = ("sync_not_connected", "sync_auth")
 
 
-class SyncPage(QWidget):
+class SyncPage(QWidget, BundleActions):
+    """The page; its offline bundles' actions are `BundleActions`'."""
+
     def __init__(self, ctx: Context, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -345,55 +348,3 @@ class SyncPage(QWidget):
         self.ctx.sync_changed.emit()
         self.ctx.businesses_changed.emit()
         self.ctx.enrollments_changed.emit()
-
-    # -- offline bundles -------------------------------------------------------------------
-
-    def export_bundle(self) -> None:
-        path = self.ask_export_path()
-        if not path:
-            return
-        backend = self.ctx.backend
-        self.export_button.setEnabled(False)
-        Op(self, lambda: backend.export_bundle(path)).success(self._exported).failure(
-            self._export_failed
-        ).run()
-
-    def _exported(self, result: Any) -> None:
-        self.export_button.setEnabled(True)
-        paths = [str(p) for p in (value(result, "paths") or [])]
-        self.result.setText(
-            self.tr(
-                "{n} changes written to {files}. Take the file to the branch; the changes "
-                "stay waiting here until the server answers."
-            ).format(n=i18n.number(value(result, "ops", 0) or 0), files=", ".join(paths))
-        )
-
-    def _export_failed(self, exc: BaseException) -> None:
-        self.export_button.setEnabled(True)
-        self.result.setText(self.tr("Export failed."))
-        messages.show_error(self, exc)
-
-    def upload_bundle(self) -> None:
-        path = self.ask_bundle_path()
-        if not path:
-            return
-        backend = self.ctx.backend
-        self.upload_button.setEnabled(False)
-        Op(self, lambda: backend.upload_bundle(path), kind=NETWORK).success(self._uploaded).failure(
-            self._upload_failed
-        ).run()
-
-    def _uploaded(self, results: Any) -> None:
-        self.upload_button.setEnabled(True)
-        results = list(results or [])
-        taken = sum(1 for r in results if str(value(r, "status", "")) in ("applied", "duplicate"))
-        self.result.setText(
-            self.tr("Bundle sent: the server took {taken} of {n} changes.").format(
-                taken=i18n.number(taken), n=i18n.number(len(results))
-            )
-        )
-
-    def _upload_failed(self, exc: BaseException) -> None:
-        self.upload_button.setEnabled(True)
-        self.result.setText(self.tr("The bundle could not be sent."))
-        messages.show_error(self, exc)
