@@ -166,6 +166,13 @@ class Laptop:
     def push_one(self, item: dict[str, Any]) -> dict[str, Any]:
         return self.push(item)[0]
 
+    def create(self, entity: str, fields: dict[str, Any]) -> str:
+        """Pushes one create of a new `entity` with `fields`, which must be applied: its id."""
+        entity_id = str(uuid.uuid4())
+        result = self.push_one(op(entity, "create", entity_id, fields))
+        assert result["status"] == "applied", result
+        return entity_id
+
     def pull_all(
         self,
         limit: int = 1000,

@@ -5,13 +5,12 @@ nothing changes), a pair already decided, CSRF, the menu's count, both languages
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from conftest import Console
-from srv_support import Laptop, World, business_fields, op, visit_fields
+from srv_support import World, business_fields, op, visit_fields
 
 from agent_app.domain import duplicates
 from sync.server import db
@@ -19,12 +18,6 @@ from sync.server.prospects.tables import BusinessDuplicate
 
 PAGE = "/console/duplicates"
 LLG: dict[str, Any] = {"region_code": "16.73.01", "phone": None}
-
-
-def create(laptop: Laptop, entity: str, fields: dict[str, Any]) -> str:
-    entity_id = str(uuid.uuid4())
-    assert laptop.push_one(op(entity, "create", entity_id, fields))["status"] == "applied"
-    return entity_id
 
 
 def setup(world: World) -> dict[str, Any]:
@@ -37,12 +30,12 @@ def setup(world: World) -> dict[str, Any]:
     b1 = world.login("B1")
     phone = "+6281234567890"
     ids = {
-        "first": create(a1, "business", business_fields("Pempek Cek Molek", phone=phone)),
-        "second": create(a2, "business", business_fields("Toko Molek", phone=phone)),
-        "llg1": create(b1, "business", business_fields("Kopi Lubuk", **LLG)),
-        "llg2": create(b1, "business", business_fields("Kopi Lubuk 2", **LLG)),
+        "first": a1.create("business", business_fields("Pempek Cek Molek", phone=phone)),
+        "second": a2.create("business", business_fields("Toko Molek", phone=phone)),
+        "llg1": b1.create("business", business_fields("Kopi Lubuk", **LLG)),
+        "llg2": b1.create("business", business_fields("Kopi Lubuk 2", **LLG)),
     }
-    ids["visit"] = create(a1, "visit", visit_fields(ids["first"]))
+    ids["visit"] = a1.create("visit", visit_fields(ids["first"]))
     table = db.table(BusinessDuplicate)
     with world.engine.connect() as conn:
         pairs = {row.branch_code: row.id for row in conn.execute(sa.select(table))}

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from srv_support import Laptop, World, business_fields, enrollment_fields, op, visit_fields
+from srv_support import World, business_fields, enrollment_fields, op, visit_fields
 
 from sync.server import db
 from sync.server.admin import assignments
@@ -28,13 +28,6 @@ from sync.server.prospects.tables import (
 )
 
 S1 = Reviewer("S1", "PLG")
-
-
-def create(laptop: Laptop, entity: str, fields: dict[str, Any]) -> str:
-    entity_id = str(uuid.uuid4())
-    result = laptop.push_one(op(entity, "create", entity_id, fields))
-    assert result["status"] == "applied", result
-    return entity_id
 
 
 def record(world: World, entity_id: str) -> Any:
@@ -56,14 +49,14 @@ def scene(world: World) -> dict[str, Any]:
     """A1's "Pempek Cek Molek" (no NIB) and A2's "Pempek Molek, Cek" (an NIB, a place), each
     with a visit; an enrollment and an assignment name A2's; a third look-alike."""
     a1, a2, s1 = world.standard()
-    keep = create(a1, "business", business_fields("Pempek Cek Molek", phone=None))
+    keep = a1.create("business", business_fields("Pempek Cek Molek", phone=None))
     lose_fields = business_fields(
         "Pempek Molek, Cek", nib="1234567890123", latitude=-2.99, longitude=104.76
     )
-    lose = create(a2, "business", {**lose_fields, "owner_name": None})
-    third = create(a2, "business", business_fields("Pempek Cek Molek Dua", phone=None))
-    visits = [create(a1, "visit", visit_fields(keep)), create(a2, "visit", visit_fields(lose))]
-    enrollment = create(a2, "enrollment", enrollment_fields(1, business_id=lose))
+    lose = a2.create("business", {**lose_fields, "owner_name": None})
+    third = a2.create("business", business_fields("Pempek Cek Molek Dua", phone=None))
+    visits = [a1.create("visit", visit_fields(keep)), a2.create("visit", visit_fields(lose))]
+    enrollment = a2.create("enrollment", enrollment_fields(1, business_id=lose))
     form = assignments.NewAssignment(lose, "A1", "visit", "2099-01-01")
     assignment = assignments.create(world.engine, form, S1)["id"]
     return {
@@ -152,7 +145,7 @@ def test_another_branch_and_a_merged_business_are_refused(world: World) -> None:
     s = scene(world)
     world.branch("LLG", "Lubuklinggau", "16.73")
     world.agent("B1", "LLG")
-    llg = create(world.login("B1"), "business", business_fields("Pempek Cek Molek"))
+    llg = world.login("B1").create("business", business_fields("Pempek Cek Molek"))
     with pytest.raises(NotFound):
         merging.merge(world.engine, s["keep"], llg, S1)
     with pytest.raises(NotFound):
@@ -222,8 +215,7 @@ def test_a_pair_of_the_loser_and_another_business_moves_to_the_survivor(world: W
     s = scene(world)
     list_id = listed(world, s["lose"])
     # The loser's NIB, another name and district: a pair with the loser only.
-    other = create(
-        s["a1"],
+    other = s["a1"].create(
         "business",
         business_fields("Bengkel Jaya", phone=None, nib="1234567890123", region_code="16.71.09"),
     )

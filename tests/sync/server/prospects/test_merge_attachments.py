@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from blob_support import entry, get, jpeg, put, sha
 from helpers import clock
-from srv_support import Laptop, World, business_fields, enrollment_fields, op
+from srv_support import World, business_fields, enrollment_fields
 
 from agent_app.domain import keys
 from sync.server import admin, db
@@ -25,13 +25,6 @@ from sync.server.attachments.store import FileStore
 from sync.server.prospects import merging, suspects
 
 S1 = Reviewer("S1", "PLG")
-
-
-def create(laptop: Laptop, entity: str, fields: dict[str, Any]) -> str:
-    entity_id = str(uuid.uuid4())
-    result = laptop.push_one(op(entity, "create", entity_id, fields))
-    assert result["status"] == "applied", result
-    return entity_id
 
 
 def refs_of(world: World) -> dict[str, set[str]]:
@@ -59,11 +52,11 @@ def test_the_survivor_takes_the_losers_photos_and_its_branch_may_fetch_them(
     for data in (own, shared, ktp, front, worker):
         assert put(a2, data).status_code == 201
     keep_photos = [entry(own, "storefront_photo"), entry(shared, "document")]
-    keep = create(a1, "business", business_fields("Pempek Cek Molek", attachments=keep_photos))
+    keep = a1.create("business", business_fields("Pempek Cek Molek", attachments=keep_photos))
     lose_photos = [entry(ktp), entry(front, "storefront_photo"), entry(shared, "document")]
-    lose = create(a2, "business", business_fields("Pempek Molek, Cek", attachments=lose_photos))
+    lose = a2.create("business", business_fields("Pempek Molek, Cek", attachments=lose_photos))
     worker_photo = {"attachments": [entry(worker)]}
-    enrollment = create(a2, "enrollment", enrollment_fields(1, business_id=lose, **worker_photo))
+    enrollment = a2.create("enrollment", enrollment_fields(1, business_id=lose, **worker_photo))
     _, cursor = a1.pull_all()
     # The console's pair shows each side's photos (the supervisor sees what moves).
     sides = [suspects.business_summary(world.engine, "PLG", i) for i in (keep, lose)]
@@ -112,9 +105,9 @@ def test_a_photo_the_survivor_has_no_room_for_is_released(world: World) -> None:
     for data in photos:
         assert put(a1, data).status_code == 201
     full = [entry(data, "document") for data in photos[: keys.MAX_ATTACHMENTS]]
-    keep = create(a1, "business", business_fields("Pempek Cek Molek", attachments=full))
+    keep = a1.create("business", business_fields("Pempek Cek Molek", attachments=full))
     spare = [entry(photos[-1]), entry(photos[0], "document")]
-    lose = create(a2, "business", business_fields("Pempek Molek, Cek", attachments=spare))
+    lose = a2.create("business", business_fields("Pempek Molek, Cek", attachments=spare))
 
     done = merging.merge(world.engine, keep, lose, S1)
 
@@ -135,8 +128,8 @@ def test_erasure_is_not_stopped_by_a_reference_left_on_a_merged_business(world: 
     _, a2, _ = world.standard()
     ktp = jpeg(7)
     put(a2, ktp)
-    enrollment = create(a2, "enrollment", enrollment_fields(1, attachments=[entry(ktp)]))
-    lose = create(a2, "business", business_fields(attachments=[entry(ktp)]))
+    enrollment = a2.create("enrollment", enrollment_fields(1, attachments=[entry(ktp)]))
+    lose = a2.create("business", business_fields(attachments=[entry(ktp)]))
     table = db.table(db.Record)
     with world.engine.begin() as conn:  # the merge as it was: the loser's refs stayed
         conn.execute(

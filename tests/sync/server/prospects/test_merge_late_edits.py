@@ -6,7 +6,6 @@ is the ledger's answer), so no photo is left to the 7-day clean-up."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,10 +20,7 @@ S1 = Reviewer("S1", "PLG")
 
 
 def create(laptop: Laptop, fields: dict[str, Any]) -> str:
-    entity_id = str(uuid.uuid4())
-    result = laptop.push_one(op("business", "create", entity_id, fields))
-    assert result["status"] == "applied", result
-    return entity_id
+    return laptop.create("business", fields)
 
 
 def photo(data: bytes, kind: str = "ktp_photo") -> tuple[str, str]:

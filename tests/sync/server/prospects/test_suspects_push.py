@@ -6,7 +6,6 @@ background task), reading the branch once."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
@@ -21,11 +20,7 @@ from sync.server.prospects.tables import BusinessDuplicate
 
 
 def create(laptop: Laptop, name: str, **fields: Any) -> str:
-    entity_id = str(uuid.uuid4())
-    values = business_fields(name, **{"phone": None, **fields})
-    result = laptop.push_one(op("business", "create", entity_id, values))
-    assert result["status"] == "applied", result
-    return entity_id
+    return laptop.create("business", business_fields(name, **{"phone": None, **fields}))
 
 
 def pairs(world: World) -> set[tuple[str, str, str]]:

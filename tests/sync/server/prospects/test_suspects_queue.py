@@ -22,10 +22,8 @@ from sync.server.prospects.tables import BusinessDuplicate, DuplicateCheck
 
 
 def create(laptop: Laptop, name: str, **fields: Any) -> str:
-    entity_id = str(uuid.uuid4())
     values = business_fields(name, **{"phone": None, "region_code": "16.71.03", **fields})
-    assert laptop.push_one(op("business", "create", entity_id, values))["status"] == "applied"
-    return entity_id
+    return laptop.create("business", values)
 
 
 def pairs(world: World) -> list[tuple[str, str, str]]:
