@@ -5,8 +5,8 @@ pull the change at their next sync."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -156,6 +156,29 @@ def set_target(
     return render.redirect(request, user, HOME, notice)
 
 
+def _settled(
+    request: Request,
+    change: Change,
+    page: Callable[..., Response],
+    act: Callable[[], object],
+    saved: Text,
+    *,
+    keep_typed: bool = True,
+) -> Response:
+    """Does an event's or a target's edit or end (`act`): back to the targets with `saved`;
+    on a stale version (`Conflict`) its `page` again with the form's error (409); on field
+    errors the page with each beside its field, and what was typed when `keep_typed` (422)."""
+    user = change.user
+    try:
+        act()
+    except Conflict as error:
+        return page(errors={"form": error.text.in_language(user.lang)}, status_code=409)
+    except FieldError as error:
+        typed = change.form if keep_typed else None
+        return page(errors=_errors(error, user.lang), typed=typed, status_code=422)
+    return render.redirect(request, user, HOME, saved)
+
+
 def _event_page(
     request: Request,
     user: ConsoleUser,
@@ -191,24 +214,14 @@ def event_page(
 def edit_event(
     request: Request, event_id: str, change: Change = Changed, server: ServerState = Server
 ) -> Response:
-    user = change.user
-    data = _event_input(change.form)
-    try:
-        events.edit_event(server.engine, event_id, data, user.reviewer, _version(change.form))
-    except Conflict as error:
-        errors = {"form": error.text.in_language(user.lang)}
-        return _event_page(request, user, server, event_id, errors=errors, status_code=409)
-    except FieldError as error:
-        return _event_page(
-            request,
-            user,
-            server,
-            event_id,
-            errors=_errors(error, user.lang),
-            typed=change.form,
-            status_code=422,
-        )
-    return render.redirect(request, user, HOME, Text.of("Event saved."))
+    user, data, version = change.user, _event_input(change.form), _version(change.form)
+    return _settled(
+        request,
+        change,
+        functools.partial(_event_page, request, user, server, event_id),
+        lambda: events.edit_event(server.engine, event_id, data, user.reviewer, version),
+        Text.of("Event saved."),
+    )
 
 
 @router.get("/targets/events/{event_id}/end")
@@ -223,19 +236,14 @@ def end_event(
     request: Request, event_id: str, change: Change = Changed, server: ServerState = Server
 ) -> Response:
     user = change.user
-    try:
-        events.end_event(server.engine, event_id, user.reviewer)
-    except FieldError as error:
-        return _event_page(
-            request,
-            user,
-            server,
-            event_id,
-            "target_end.html",
-            errors=_errors(error, user.lang),
-            status_code=422,
-        )
-    return render.redirect(request, user, HOME, Text.of("The event ends today."))
+    return _settled(
+        request,
+        change,
+        functools.partial(_event_page, request, user, server, event_id, "target_end.html"),
+        lambda: events.end_event(server.engine, event_id, user.reviewer),
+        Text.of("The event ends today."),
+        keep_typed=False,
+    )
 
 
 def _target_page(
@@ -275,29 +283,19 @@ def target_page(
 def edit_target(
     request: Request, target_id: str, change: Change = Changed, server: ServerState = Server
 ) -> Response:
-    user = change.user
-    form: dict[str, Any] = dict(change.form)
+    user, form, version = change.user, change.form, _version(change.form)
     data = targets.TargetInput(
         goal=form.get("goal", ""),
         period_start=form.get("period_start", ""),
         period_end=form.get("period_end", ""),
     )
-    try:
-        targets.edit_target(server.engine, target_id, data, user.reviewer, _version(form))
-    except Conflict as error:
-        errors = {"form": error.text.in_language(user.lang)}
-        return _target_page(request, user, server, target_id, errors=errors, status_code=409)
-    except FieldError as error:
-        return _target_page(
-            request,
-            user,
-            server,
-            target_id,
-            errors=_errors(error, user.lang),
-            typed=change.form,
-            status_code=422,
-        )
-    return render.redirect(request, user, HOME, Text.of("Target saved."))
+    return _settled(
+        request,
+        change,
+        functools.partial(_target_page, request, user, server, target_id),
+        lambda: targets.edit_target(server.engine, target_id, data, user.reviewer, version),
+        Text.of("Target saved."),
+    )
 
 
 @router.get("/targets/goals/{target_id}/end")
@@ -312,16 +310,11 @@ def end_target(
     request: Request, target_id: str, change: Change = Changed, server: ServerState = Server
 ) -> Response:
     user = change.user
-    try:
-        targets.end_target(server.engine, target_id, user.reviewer)
-    except FieldError as error:
-        return _target_page(
-            request,
-            user,
-            server,
-            target_id,
-            "target_end.html",
-            errors=_errors(error, user.lang),
-            status_code=422,
-        )
-    return render.redirect(request, user, HOME, Text.of("The target's period ends today."))
+    return _settled(
+        request,
+        change,
+        functools.partial(_target_page, request, user, server, target_id, "target_end.html"),
+        lambda: targets.end_target(server.engine, target_id, user.reviewer),
+        Text.of("The target's period ends today."),
+        keep_typed=False,
+    )

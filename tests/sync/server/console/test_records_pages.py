@@ -19,7 +19,7 @@ from records_support import days, today_wib, trail
 from srv_support import World, business_fields, op
 from test_audit_events import chain
 
-from sync.server.admin import events
+from sync.server.admin import events, targets
 
 FORMULA = '=HYPERLINK("http://example.invalid/","klik")'
 Open = Callable[..., Console]
@@ -213,3 +213,37 @@ def test_two_supervisors_editing_one_event_the_later_save_is_refused(
     assert late.status_code == 409 and "Orang lain sudah mengubahnya" in late.text
     assert 'value="Satu"' in late.text and 'name="version" value="2"' in late.text
     assert events.get_event(world.engine, event, events.Reviewer())["name"] == "Satu"
+
+
+def test_an_edit_or_end_that_cannot_be_done_says_why_and_keeps_what_was_typed(
+    world: World, console: Open
+) -> None:
+    _people(world)
+    s1, n1 = console("S1"), console("N1")
+    later = _event(world, "PLG", first=3, last=6)
+    start, end = days(3, 6)
+    # An edit whose end is before its start: beside the field, the typed name kept, not saved.
+    bad = s1.post(
+        f"/console/targets/events/{later}",
+        {"name": "Booth Baru", "venue": "Mall", "starts_on": end, "ends_on": start},
+    )
+    assert bad.status_code == 422 and 'id="error-ends_on"' in bad.text
+    assert 'value="Booth Baru"' in bad.text
+    assert events.get_event(world.engine, later, events.Reviewer())["name"] != "Booth Baru"
+    # An event that has not begun cannot end: said on the confirmation page.
+    early = s1.post(f"/console/targets/events/{later}/end")
+    assert early.status_code == 422 and "Acara ini belum dimulai" in early.text
+    assert "Ya, akhiri hari ini" in early.text
+    # A target's goal saved by two supervisors from the same page: the later one refused.
+    data = targets.TargetInput("branch", "PLG", "employers", 1441, start, end)
+    target = str(targets.set_target(world.engine, data)["id"])
+    typed = {"goal": "1500", "period_start": start, "period_end": end, "version": "1"}
+    assert s1.post(f"/console/targets/goals/{target}", typed).status_code == 303
+    late = n1.post(f"/console/targets/goals/{target}", {**typed, "goal": "1600"})
+    assert late.status_code == 409 and "Orang lain sudah mengubahnya" in late.text
+    assert targets.get_target(world.engine, target, events.Reviewer())["goal"] == 1500
+    wrong = s1.post(f"/console/targets/goals/{target}", {**typed, "goal": "banyak", "version": "2"})
+    assert wrong.status_code == 422 and 'id="error-goal"' in wrong.text
+    assert 'value="banyak"' in wrong.text
+    not_yet = s1.post(f"/console/targets/goals/{target}/end")
+    assert not_yet.status_code == 422 and "Periode target ini belum dimulai" in not_yet.text
