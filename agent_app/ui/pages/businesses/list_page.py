@@ -161,8 +161,7 @@ def business_table(model: BusinessTableModel) -> QTableView:
     one line per row, the cells drawn by `cells.PlainCellDelegate`."""
     table = QTableView()
     table.setModel(model)
-    due = BusinessTableModel.COLUMNS.index("next_follow_up")  # red when overdue
-    table.setItemDelegate(cells.PlainCellDelegate(table, coloured=frozenset({due})))
+    table.setItemDelegate(cells.PlainCellDelegate(table, model.display_of, model.foreground_of))
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
