@@ -183,3 +183,15 @@ def test_a_cell_under_the_mouse_is_drawn_by_the_style(qtbot: Any):
     qtbot.mouseMove(table.viewport(), QPoint(rect.center()))
     QApplication.processEvents()
     assert _differing(*_both(table)) == []
+
+
+def test_the_laid_out_texts_are_bounded(qtbot: Any, monkeypatch: Any):
+    table = _table(qtbot, count=30)
+    delegate = table.itemDelegate()
+    assert isinstance(delegate, cells.PlainCellDelegate)
+    monkeypatch.setattr(cells, "MAX_CACHED_TEXTS", 10)
+    for width in range(100, 140, 4):  # each width lays every text out again
+        table.setColumnWidth(0, width)
+        table.viewport().grab()
+        assert delegate.cached_texts() <= 10
+    assert _differing(*_both(table)) == []

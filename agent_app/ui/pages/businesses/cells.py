@@ -24,8 +24,9 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 
 Index = QModelIndex | QPersistentModelIndex
 
-#: (text, width) -> the elided text laid out; cleared past this many (a page is 350 cells)
-MAX_CACHED_TEXTS = 4000
+#: (text, width) -> the elided text laid out, about 2 KB each; cleared past this many (a
+#: screen at 1366x768 is about 170 cells: the repaints of a screen and of a scroll back find them)
+MAX_CACHED_TEXTS = 1000
 
 _ELIDE = Qt.TextElideMode.ElideRight
 _STATE = QStyle.StateFlag
