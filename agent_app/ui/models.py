@@ -262,18 +262,27 @@ class BusinessTableModel(QAbstractTableModel):
         # Called for every role of every visible cell at each paint: the three roles answered
         # are looked up in the row's cells, formatted once per row (roles are ints or IntEnums).
         if role == _DISPLAY:
-            cells = self._cells_of(index)
-            return None if cells is None else cells[index.column()]
+            return self.display_of(index)
         if role == _FOREGROUND:
-            if index.column() != _DUE_COLUMN:
-                return None
-            cells = self._cells_of(index)
-            due = None if cells is None else cells[_DUE]
-            return _OVERDUE if due is not None and due <= self._today else None
+            return self.foreground_of(index)
         if role == _ID:
             cells = self._cells_of(index)
             return None if cells is None else cells[_ROW_ID]
         return None
+
+    def display_of(self, index: Index) -> Any:
+        """The cell's text, as `data` answers it (the list's delegate asks here directly: one
+        Python call instead of Qt's `data()` round trip, about 1 ms of a list's paint)."""
+        cells = self._cells_of(index)
+        return None if cells is None else cells[index.column()]
+
+    def foreground_of(self, index: Index) -> QBrush | None:
+        """The cell's foreground brush, as `data` answers it: red for an overdue follow-up."""
+        if index.column() != _DUE_COLUMN:
+            return None
+        cells = self._cells_of(index)
+        due = None if cells is None else cells[_DUE]
+        return _OVERDUE if due is not None and due <= self._today else None
 
     def _cells_of(self, index: Index) -> tuple[Any, ...] | None:
         """The row's displayed texts, its follow-up date and its id; `_PENDING` while its page

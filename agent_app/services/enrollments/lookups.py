@@ -114,6 +114,22 @@ def search(
         return uow.enrollments.search(flt, offset=offset, limit=limit)
 
 
+def first_page(
+    uow: SqlUnitOfWork,
+    text: str = "",
+    status: str | None = None,
+    event_id: str | None = None,
+    business_id: str | None = None,
+    agent_code: str | None = None,
+    limit: int = 100,
+) -> tuple[list[EnrollmentRow], int]:
+    """`search`'s first page and `count`, read together in one unit of work (the enrollments'
+    list, issue 15: a text search reads both in one statement)."""
+    flt = rows.EnrollmentFilter(text or "", status, event_id, business_id, agent_code)
+    with uow:
+        return uow.enrollments.first_page(flt, limit)
+
+
 def count(
     uow: SqlUnitOfWork,
     text: str = "",

@@ -176,6 +176,27 @@ class EnrollmentRepository:
             stmt = stmt.where(t.pk.in_(_INDEX.page_keys(narrow, offset, limit)))
         return [rows.EnrollmentRow(*r) for r in self.session.execute(stmt)]
 
+    def first_page(
+        self, flt: rows.EnrollmentFilter, limit: int
+    ) -> tuple[list[rows.EnrollmentRow], int]:
+        """The first page of `search` and the count of all it pages through, as the
+        businesses' `first_page`: a search by text the trigram index serves reads both in one
+        statement (the matches looked up once in the narrow index, not once for the count and
+        again for the page); other filters count only when the page is full."""
+        narrow = self._narrow(flt)
+        if narrow is None:
+            found = self.search(flt, 0, limit)
+            return found, len(found) if len(found) < limit else self.count(flt)
+        t = tables.Enrollment
+        keys, total = _INDEX.first_page(narrow, limit)
+        stmt = (
+            sa.select(*row_columns(rows.EnrollmentRow, t), total)
+            .where(t.pk.in_(keys))
+            .order_by(t.full_name, t.pk)
+        )
+        answer = self.session.execute(stmt).all()
+        return [rows.EnrollmentRow(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
+
     def count(self, flt: rows.EnrollmentFilter) -> int:
         narrow = self._narrow(flt)
         if narrow is None:

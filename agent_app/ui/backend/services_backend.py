@@ -162,9 +162,10 @@ class ServicesBackend(EmployerCalls):
     def my_enrollments(self, text: str, limit: int) -> tuple[int, list[enrollments.EnrollmentRow]]:
         """The actor's enrollments (a supervisor: all on this laptop) matching `text`."""
         mine = None if self.actor.is_supervisor else self.actor.agent_code
-        total = enrollments.count(self.uow_factory(), text=text, agent_code=mine)
-        found = enrollments.search(self.uow_factory(), text=text, agent_code=mine, limit=limit)
-        return int(total), list(found)
+        found, total = enrollments.first_page(
+            self.uow_factory(), text=text, agent_code=mine, limit=limit
+        )
+        return total, list(found)
 
     def discard_draft(self, enrollment_id: str) -> None:
         enrollments.discard_draft(self.uow_factory(), self.actor, enrollment_id)

@@ -81,3 +81,53 @@ def test_short_words_of_an_agent_are_counted_in_the_name_index(uow: SqlUnitOfWor
         found = uow.session.execute(sa.text("EXPLAIN QUERY PLAN " + str(sql)))
         plan = " | ".join(str(row[3]) for row in found)
     assert "USING COVERING INDEX ix_enrollments_live_name (full_name>? AND full_name<?)" in plan
+
+
+@pytest.mark.parametrize("limit", [1, 5, 500])
+@pytest.mark.parametrize("agent", [None, "AG001"])
+def test_first_page_is_the_search_and_count_together(
+    uow: SqlUnitOfWork, crowd: None, agent: str | None, limit: int
+) -> None:
+    """The enrollments' list (`my_enrollments`, issue 15): `first_page` answers the first page
+    of `search` and the `count`, whichever way it reads them (one statement for a text the
+    trigram index serves; the page, then the count if the page is full, otherwise)."""
+    texts = [*TEXTS, "si", "s", "r m", ""]
+    filters = [rows.EnrollmentFilter(text=text, agent_code=agent) for text in texts]
+    filters += [rows.EnrollmentFilter(text="aminah", status="draft", agent_code=agent)]
+    with uow:
+        repo = uow.enrollments
+        for flt in filters:
+            expected = ([r.id for r in repo.search(flt, 0, limit)], repo.count(flt))
+            page, total = repo.first_page(flt, limit)
+            assert ([r.id for r in page], total) == expected, (flt, limit)
+            assert page == repo.search(flt, 0, limit)
+
+
+def test_first_page_of_a_text_search_reads_the_matches_once(
+    uow: SqlUnitOfWork, crowd: None, engine: Any
+) -> None:
+    with sql_plans.sent(engine, "enrollments_fts") as sent:
+        page, total = enrollments.first_page(uow, text="aminah si", agent_code="AG001", limit=500)
+    assert total == len(page) > 0
+    assert len(sent) == 1  # one statement: the page and the count
+    with uow:
+        plan = sql_plans.plan(uow.session.connection(), *sent[0])
+    assert plan.count("enrollments_fts") == 1  # the trigram index asked once
+    assert plan.count("ix_enrollments_live_search") == 1  # each match looked up once
+    assert "MATERIALIZE matches" in plan
+    assert "SEARCH enrollments USING INTEGER PRIMARY KEY (rowid=?)" in plan  # the page's rows
+
+
+def test_my_enrollments_reads_its_count_and_rows_in_one_statement(
+    uow: SqlUnitOfWork, crowd: None, engine: Any, actor: Actor
+) -> None:
+    """The enrollments' list of the UI's port: an agent's search by text sends one statement
+    (the count and the rows), with the same answer as `count` and `search`."""
+    from agent_app.ui.backend import ServicesBackend
+
+    backend = ServicesBackend(lambda: SqlUnitOfWork(engine), actor, lambda: "")
+    with sql_plans.sent(engine, "enrollments_fts") as sent:
+        total, found = backend.my_enrollments("aminah", 500)
+    assert len(sent) == 1
+    assert total == enrollments.count(uow, text="aminah", agent_code=actor.agent_code) > 0
+    assert found == enrollments.search(uow, text="aminah", agent_code=actor.agent_code, limit=500)

@@ -304,3 +304,23 @@ def test_warming_the_search_reads_the_narrow_index_whole(
     ((statement, params),) = sent
     plan = _executed_plan(uow, statement, params)
     assert plan == f"SCAN businesses USING COVERING INDEX {SEARCH_INDEX}"
+
+
+@pytest.mark.parametrize("typed", ["p", "pem", "siti a", "kopi yuk s"])
+def test_warming_the_search_prepares_each_form_of_a_typed_search(
+    uow: SqlUnitOfWork, crowd: None, engine: Any, typed: str
+) -> None:
+    """The warm-up also asks a first page of each form a typed text takes (a short word, a
+    long one, both), matching nothing: the statement the first keystroke of that form sends
+    was sent before, word for word (SQLAlchemy's compiled cache and SQLite's prepared
+    statements serve it), and the warm-up finds nothing."""
+    with sql_plans.sent(engine, "businesses") as warming:
+        businesses.warm_search(uow)
+    with sql_plans.sent(engine, "businesses") as typing:
+        _page, total = businesses.first_page(uow, text=typed, limit=50)
+    assert total > 0
+    warmed = {statement for statement, _ in warming}
+    assert typing and all(statement in warmed for statement, _ in typing)
+    assert all(
+        businesses.first_page(uow, text=t, limit=50) == ([], 0) for t in businesses.WARM_TEXTS
+    )

@@ -22,6 +22,7 @@ from agent_app.ui import i18n, labels, widgets
 from agent_app.ui.backend import BusinessFilter
 from agent_app.ui.context import Context
 from agent_app.ui.models import BusinessTableModel
+from agent_app.ui.pages.businesses import cells
 
 #: Keystrokes within this many ms make one query; slower typing is coalesced by the model
 #: while a query runs (see BusinessTableModel.set_filter). At 0 a keystroke asks at once,
@@ -71,24 +72,7 @@ class BusinessListPage(QWidget):
         self.setTabOrder(self.new_button, self.table)
 
     def _table(self) -> None:
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((250, 170, 170, 130, 250, 120)):
-            self.table.setColumnWidth(column, width)
-        # A reset leaves the view's layout to a 0 ms timer; when the reset's repaint ran first,
-        # the timer's layout painted the whole list a second time (40% of keystrokes, 10-20 ms
-        # of UI CPU each): laid out at once, a new filter's list is painted once (issue 15).
-        self.model.modelReset.connect(self.table.doItemsLayout)
+        self.table = business_table(self.model)
         self.table.doubleClicked.connect(lambda index: self._open_row(index.row()))
         self.table.activated.connect(lambda index: self._open_row(index.row()))
 
@@ -170,3 +154,28 @@ class BusinessListPage(QWidget):
         business_id = self.model.business_id(row)
         if business_id:
             self.open_business.emit(business_id)
+
+
+def business_table(model: BusinessTableModel) -> QTableView:
+    """The list's table over `model`: whole rows selected one at a time, alternate row colours,
+    one line per row, the cells drawn by `cells.PlainCellDelegate`."""
+    table = QTableView()
+    table.setModel(model)
+    table.setItemDelegate(cells.PlainCellDelegate(table, model.display_of, model.foreground_of))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(28)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    for column, width in enumerate((250, 170, 170, 130, 250, 120)):
+        table.setColumnWidth(column, width)
+    # A reset leaves the view's layout to a 0 ms timer; when the reset's repaint ran first,
+    # the timer's layout painted the whole list a second time (40% of keystrokes, 10-20 ms
+    # of UI CPU each): laid out at once, a new filter's list is painted once (issue 15).
+    model.modelReset.connect(table.doItemsLayout)
+    return table
