@@ -274,3 +274,47 @@ def test_a_choice_takes_exactly_what_the_walk_through_its_options_took(value):
         answer = checks.choice(options)(value)
         assert (answer is None) == _choice_as_it_was(options)(value), (options, value)
         assert answer is None or answer.en == "Unknown choice."
+
+
+# The canonical phone's fast path (issue 15): its answers are the whole check's.
+_PHONE_PREFIXES = st.sampled_from(["+628", "+6281", "+62812", "+62852", "+62881", "+62899"])
+_CANONICAL_LIKE = st.builds(
+    lambda prefix, tail: prefix + tail,
+    _PHONE_PREFIXES,
+    st.text(alphabet="0123456789", min_size=4, max_size=14),
+)
+_PHONE_LIKE = st.one_of(
+    _CANONICAL_LIKE,
+    # the same numbers with a space, a dash, a full-width or Arabic-Indic digit, or 08/628
+    _CANONICAL_LIKE.map(lambda v: v[:6] + " " + v[6:]),
+    _CANONICAL_LIKE.map(lambda v: v[:7] + "-" + v[7:]),
+    _CANONICAL_LIKE.map(lambda v: v[:-1] + "\uff11"),
+    _CANONICAL_LIKE.map(lambda v: v[:-1] + "\u0661"),
+    _CANONICAL_LIKE.map(lambda v: "0" + v[3:]),
+    _CANONICAL_LIKE.map(lambda v: v[1:]),
+    st.text(max_size=20),
+    st.integers(),
+    st.none(),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_PHONE_LIKE)
+def test_the_phone_checks_fast_path_answers_as_the_whole_check(value):
+    assert validation.checks.e164_phone(value) == validation.checks._e164_phone(value)
+
+
+def test_the_phone_checks_fast_path_is_taken_for_canonical_numbers_only(monkeypatch):
+    asked = []
+    whole = validation.checks._e164_phone
+    monkeypatch.setattr(validation.checks, "_CANONICAL_PHONES", {})
+    monkeypatch.setattr(validation.checks, "_e164_phone", lambda v: asked.append(v) or whole(v))
+    for value in ("+6281234567890", "+6281234500000", "+6281239999999"):  # one prefix, length
+        assert validation.checks.e164_phone(value) is None
+    assert asked == ["+6281234567890"]
+    # another length is asked once too; other forms take the whole check every time
+    validation.checks.e164_phone("+628123456789")
+    others = ("081234567890", "081234567890", "+62 81234567890", "+6281234567890\n")
+    for value in others:
+        assert validation.checks.e164_phone(value) is not None
+    assert asked == ["+6281234567890", "+628123456789", *others]
