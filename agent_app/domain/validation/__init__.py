@@ -8,11 +8,11 @@ Server-set fields (`registered_by`, `agent_code`) are accepted and ignored. The 
 `monthly_contribution` is checked for type here; whether it matches the quote depends on the
 date, which the caller knows (`check_contribution`).
 
-The package holds one job per module: `checks` (the check of one field's value), `rules`
-(each entity's fields, required and server-set fields, the protected enrollment fields),
-`problem` (a refused field, and applying an entity's rules) and `employer` (an employer
-registration's rules across fields and workers); this module applies them. Every name is
-importable from `agent_app.domain.validation`.
+The package holds one job per module: `checks` (the check of one field's value), `phones`
+(the mobile number's, with its fast path), `rules` (each entity's fields, required and
+server-set fields, the protected enrollment fields), `problem` (a refused field, and applying
+an entity's rules) and `employer` (an employer registration's rules across fields and
+workers); this module applies them. Every name is importable from `agent_app.domain.validation`.
 """
 
 from __future__ import annotations

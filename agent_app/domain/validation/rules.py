@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from agent_app.domain import keys
-from agent_app.domain.validation import checks
+from agent_app.domain.validation import checks, phones
 from agent_app.domain.validation.checks import Check
 
 #: The payment periods an enrollment may choose, in months.
@@ -49,7 +49,7 @@ BUSINESS = FieldRules(
     fields={
         "name": checks.nonempty_text(200),
         "owner_name": checks.optional(checks.text(200)),
-        "phone": checks.optional(checks.e164_phone),
+        "phone": checks.optional(phones.e164_phone),
         "sector": checks.optional(checks.choice(keys.SECTORS)),
         "size_class": checks.optional(checks.choice([s.value for s in keys.SizeClass])),
         "workers_count": checks.optional(checks.whole_number(0, 1_000_000)),
@@ -85,7 +85,7 @@ VISIT = FieldRules(
 ENROLLMENT = FieldRules(
     fields={
         **_PERSON,
-        "phone": checks.e164_phone,
+        "phone": phones.e164_phone,
         "email": checks.optional(checks.text(254)),
         "address": checks.optional(checks.text(500, multiline=True)),
         "region_code": checks.optional(checks.region_code),
@@ -169,7 +169,7 @@ EMPLOYER_REGISTRATION = FieldRules(
         "npwp": checks.optional(checks.npwp),
         "owner_nik": checks.optional(checks.nik),
         "owner_name": checks.nonempty_text(200),
-        "owner_phone": checks.e164_phone,
+        "owner_phone": phones.e164_phone,
         "size_class": checks.choice([s.value for s in keys.SizeClass]),
         "size_basis": checks.choice(list(keys.SIZE_BASES)),
         "sector": checks.choice(keys.SECTORS),

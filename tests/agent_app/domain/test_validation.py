@@ -236,7 +236,7 @@ NOT_MOBILE = "A mobile number starts with 08, 628 or +628 and has 10 to 13 digit
     ],
 )
 def test_the_phone_check_refuses_what_is_not_an_e164_mobile_number_with_its_reason(value, message):
-    problem = validation.checks.e164_phone(value)
+    problem = validation.phones.e164_phone(value)
     assert (problem.en if problem else None) == message
     if problem is not None:
         assert problem.id and problem.id != problem.en
@@ -301,20 +301,20 @@ _PHONE_LIKE = st.one_of(
 @settings(max_examples=600, deadline=None)
 @given(_PHONE_LIKE)
 def test_the_phone_checks_fast_path_answers_as_the_whole_check(value):
-    assert validation.checks.e164_phone(value) == validation.checks._e164_phone(value)
+    assert validation.phones.e164_phone(value) == validation.phones._e164_phone(value)
 
 
 def test_the_phone_checks_fast_path_is_taken_for_canonical_numbers_only(monkeypatch):
     asked = []
-    whole = validation.checks._e164_phone
-    monkeypatch.setattr(validation.checks, "_CANONICAL_PHONES", {})
-    monkeypatch.setattr(validation.checks, "_e164_phone", lambda v: asked.append(v) or whole(v))
+    whole = validation.phones._e164_phone
+    monkeypatch.setattr(validation.phones, "_CANONICAL_PHONES", {})
+    monkeypatch.setattr(validation.phones, "_e164_phone", lambda v: asked.append(v) or whole(v))
     for value in ("+6281234567890", "+6281234500000", "+6281239999999"):  # one prefix, length
-        assert validation.checks.e164_phone(value) is None
+        assert validation.phones.e164_phone(value) is None
     assert asked == ["+6281234567890"]
     # another length is asked once too; other forms take the whole check every time
-    validation.checks.e164_phone("+628123456789")
+    validation.phones.e164_phone("+628123456789")
     others = ("081234567890", "081234567890", "+62 81234567890", "+6281234567890\n")
     for value in others:
-        assert validation.checks.e164_phone(value) is not None
+        assert validation.phones.e164_phone(value) is not None
     assert asked == ["+6281234567890", "+628123456789", *others]
