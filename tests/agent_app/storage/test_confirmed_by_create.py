@@ -21,14 +21,16 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from agent_app.domain import keys
-from agent_app.services import businesses, enrollments
+from agent_app.services import businesses, employers, enrollments
 from agent_app.services.actor import Actor
 from agent_app.storage import engine as storage_engine
+from agent_app.storage import store as app_store
 from agent_app.storage import tables
 from agent_app.storage.engine import open_engine
 from agent_app.storage.repositories.retention import RetentionRepository
 from agent_app.storage.store import LocalStore
 from agent_app.storage.uow import SqlUnitOfWork
+from tests.helpers.employers import registration_fields
 
 MODES = ("reference", "copy")
 E = tables.Enrollment
@@ -232,6 +234,36 @@ def test_the_outboxs_retention_keeps_the_fields(
         assert uow.outbox.get_row(op["op_id"]) is None
     assert _confirmed(uow, enrollment_id) == op["fields"]
     assert _stored(engine, enrollment_id) == (op["fields"], None)
+
+
+def test_an_employer_registration_is_confirmed_by_reference_and_kept_by_retention(
+    engine: Engine, uow: SqlUnitOfWork, actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other table that keeps confirmed fields: read by reference, copied before the
+    outbox's retention deletes its create."""
+    entity = keys.EMPLOYER_REGISTRATION
+    monkeypatch.setattr(app_store, "PUSHABLE", tuple({*app_store.PUSHABLE, entity}))
+    shop = businesses.register_business(uow, actor, {"name": "Pempek Cek Sari"}).id
+    registration_id = str(employers.submit(uow, actor, registration_fields(shop)))
+    op = _push(LocalStore(engine), entity)
+    r = tables.EmployerRegistration
+    query = sa.select(r.confirmed_fields, r.confirmed_op).where(r.id == registration_id)
+    with engine.connect() as conn:
+        assert tuple(conn.execute(query).one()) == (None, op["op_seq"])
+
+    def confirmed() -> dict[str, Any]:
+        with uow:
+            return uow.employer_registrations.confirmed_fields(registration_id)
+
+    assert confirmed() == op["fields"]
+    with uow:
+        RetentionRepository(uow.session).delete_settled_ops(
+            dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+        )
+        uow.commit()
+    assert confirmed() == op["fields"]
+    with engine.connect() as conn:
+        assert tuple(conn.execute(query).one()) == (op["fields"], None)
 
 
 def test_downgrade_and_upgrade_keep_what_the_fields_meant(
