@@ -46,8 +46,12 @@ class EmployerRegistration(SyncedMixin, Base):
     agent_code: Mapped[str | None] = mapped_column(String(32))
     # Local only: when it was submitted here (its op's `recorded_at`: the contribution month).
     recorded_at: Mapped[str | None] = mapped_column(String(40))
-    #: The wire fields as the server last confirmed them (diff base for a correction).
+    #: The wire fields as the server last confirmed them (diff base for a correction); read
+    #: and written through `storage.confirmed`.
     confirmed_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Instead of a copy: the op_seq of the applied create whose fields the server confirmed
+    #: as sent (`confirmed_fields` NULL meanwhile; migration 0016).
+    confirmed_op: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index(None, "business_id"),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from agent_app.domain import keys
-from agent_app.storage import tables
+from agent_app.storage import confirmed, tables
 
 if TYPE_CHECKING:
     from agent_app.storage.pulled_changes import PulledPage
@@ -55,8 +55,9 @@ def converge(uow: SqlUnitOfWork, page: PulledPage, merged: str, survivor: str) -
     for table, confirming in _NAMING:
         for row in uow.session.scalars(sa.select(table).where(table.business_id == merged)):
             row.business_id = survivor
-            if confirming and (row.confirmed_fields or {}).get("business_id") == merged:
-                row.confirmed_fields = {**row.confirmed_fields, "business_id": survivor}
+            server = confirmed.of_row(row) if confirming else None
+            if server is not None and server.get("business_id") == merged:
+                confirmed.store(row, {**server, "business_id": survivor})
             moved += 1
     b = tables.Business
     uow.session.execute(sa.update(b).where(b.id == merged).values(merged_into=survivor))

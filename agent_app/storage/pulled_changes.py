@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from agent_app.domain import consent_texts, keys, records, validation
-from agent_app.storage import merges, tables, wire
+from agent_app.storage import confirmed, merges, tables, wire
 from agent_app.storage.bulk import CONFIRMING, business_ids, entity_rows, insert_rows
 from agent_app.storage.repositories import now
 from agent_app.storage.uow import SqlUnitOfWork
@@ -263,7 +263,7 @@ def _add_new(
         "updated_at": page.stamp,
     }
     if entity in CONFIRMING:
-        new["confirmed_fields"] = _confirmed(entity, fields)
+        new.update(confirmed.values(_confirmed(entity, fields)))
     if entity == keys.Entity.ENROLLMENT and new.get("programs") is None:
         new["programs"] = []
     page.new.setdefault(entity, {})[entity_id] = new
@@ -293,7 +293,7 @@ def _update(
     row.sync_error_code = row.sync_error_message = None
     row.updated_at = stamp
     if entity in CONFIRMING:
-        row.confirmed_fields = _confirmed(entity, fields)
+        confirmed.store(row, _confirmed(entity, fields))
     if entity == keys.Entity.ENROLLMENT and row.programs is None:
         row.programs = []
 
@@ -323,11 +323,11 @@ def has_unsent_correction(row: Any) -> bool:
     """Whether a local enrollment sent back for correction holds edits not yet resubmitted."""
     if row is None or row.status != keys.EnrollmentStatus.NEEDS_CORRECTION.value:
         return False
-    confirmed = row.confirmed_fields or {}
+    server = confirmed.of_row(row) or {}
     for name in wire.ENROLLMENT_FIELDS:
-        if name in validation.ENROLLMENT_PROTECTED or name not in confirmed:
+        if name in validation.ENROLLMENT_PROTECTED or name not in server:
             continue
-        if wire.value_to_wire(getattr(row, name)) != confirmed[name]:
+        if wire.value_to_wire(getattr(row, name)) != server[name]:
             return True
     return False
 

@@ -7,9 +7,9 @@ An op missing from the results stays unsettled.
 
 Core statements with executemany, not ORM objects: a push of 10,000 ops settles 10,000 outbox
 rows and as many records, and the ORM's per-object cost was most of the push. Each record is
-rewritten once (version, sync state and, for an enrollment or an employer registration, the
-fields the server confirmed);
-a create's fields are copied from its op inside SQLite, not decoded.
+rewritten once (version, sync state and, for an enrollment or an employer registration, what
+the server confirmed): a create applied as sent is named by its op_seq (`confirmed_op`), its
+fields not copied (see `storage.confirmed`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from agent_app.domain import keys
 from agent_app.storage import tables
 from agent_app.storage.bulk import CONFIRMING, OUTBOX, execute_many, table_of
+from agent_app.storage.confirmed import fields_sql
 from agent_app.storage.repositories import UNSETTLED_OP, any_of, chunks
 from agent_app.storage.uow import SqlUnitOfWork
 
@@ -154,14 +155,16 @@ def _confirmed_by_create(
     uow: SqlUnitOfWork, e: sa.Table, confirmed: Mapping[str, list[Any]]
 ) -> tuple[dict[str, int], dict[str, list[Any]]]:
     """A record (of table `e`) whose first applied op here is its create, and which has no
-    confirmed fields yet, takes the create's fields as they are (`copied`: record id -> the
-    create's op_seq); the rest are merged after (`merged_later`)."""
+    confirmed fields yet, is confirmed as its create (`copied`: record id -> the create's
+    op_seq, `confirmed_op`); the rest are merged after (`merged_later`)."""
     copied: dict[str, int] = {}
     merged_later: dict[str, list[Any]] = {}
     if not confirmed:
         return copied, merged_later
     stmt = sa.select(e.c.id).where(
-        any_of(e.c.id, sorted(confirmed)), e.c.confirmed_fields.is_(None)
+        any_of(e.c.id, sorted(confirmed)),
+        e.c.confirmed_fields.is_(None),
+        e.c.confirmed_op.is_(None),
     )
     empty = set(uow.session.execute(stmt).scalars())
     for record_id, applied in confirmed.items():
@@ -179,8 +182,8 @@ def _write_versions(
     uow: SqlUnitOfWork, answer: _Answer, copied: Mapping[str, Mapping[str, int]]
 ) -> None:
     """Each applied record once: the server's version (never lowered), `synced` when no op of
-    it waits nor was refused, and the confirmed fields (an enrollment's, an employer
-    registration's) copied from its create."""
+    it waits nor was refused, and (an enrollment, an employer registration) the create it is
+    confirmed as."""
     for entity, known in answer.versions.items():
         table = tables.SYNCED_TABLES.get(entity)
         if table is None:
@@ -204,7 +207,8 @@ def _write_versions(
 @functools.cache
 def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
     """The UPDATE `_write_versions` runs with executemany (parameters `b_id`, `b_version`,
-    `b_synced` and, with `copy_create`, `b_copy`: the op_seq of a create to copy, or None)."""
+    `b_synced` and, with `copy_create`, `b_copy`: the op_seq of the create the record is
+    confirmed as, or None)."""
     c = table.c
     version = sa.bindparam("b_version", type_=sa.Integer)
     synced = sa.bindparam("b_synced", type_=sa.Boolean)
@@ -217,8 +221,7 @@ def _version_update(table: sa.Table, *, copy_create: bool) -> sa.Update:
     }
     if copy_create:
         copy = sa.bindparam("b_copy", type_=sa.Integer)
-        create = sa.select(OUTBOX.c.fields).where(OUTBOX.c.op_seq == copy).scalar_subquery()
-        values["confirmed_fields"] = sa.case((copy.is_(None), c.confirmed_fields), else_=create)
+        values["confirmed_op"] = sa.func.coalesce(copy, c.confirmed_op)
     return sa.update(table).where(c.id == sa.bindparam("b_id")).values(values)
 
 
@@ -234,7 +237,7 @@ def _merge_confirmed(uow: SqlUnitOfWork, e: sa.Table, applied: Mapping[str, Sequ
         fields.update((seq, value) for seq, value in execute(stmt))
     merged: list[dict[str, Any]] = []
     for chunk in chunks(sorted(applied)):
-        stmt = sa.select(e.c.id, e.c.confirmed_fields).where(e.c.id.in_(chunk))
+        stmt = sa.select(e.c.id, fields_sql(e)).where(e.c.id.in_(chunk))
         for record_id, before in execute(stmt):
             value = dict(before or {})
             for op in applied[record_id]:
@@ -244,6 +247,9 @@ def _merge_confirmed(uow: SqlUnitOfWork, e: sa.Table, applied: Mapping[str, Sequ
         execute(
             sa.update(e)
             .where(e.c.id == sa.bindparam("b_id"))
-            .values(confirmed_fields=sa.bindparam("b_fields", type_=e.c.confirmed_fields.type)),
+            .values(
+                confirmed_fields=sa.bindparam("b_fields", type_=e.c.confirmed_fields.type),
+                confirmed_op=None,
+            ),
             merged,
         )

@@ -357,6 +357,6 @@ def _wire_op(row: Any, base: int | None) -> dict[str, Any]:
         "entity_id": row.entity_id,
         "kind": row.kind,
         "base_version": base,
-        "fields": dict(row.fields),
+        "fields": row.fields,  # decoded for this row alone: not copied
         "recorded_at": row.recorded_at,
     }

@@ -238,8 +238,12 @@ class Enrollment(SyncedMixin, Base):
     birth_date_override_reason: Mapped[str | None] = mapped_column(Text)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     submitted_at: Mapped[str | None] = mapped_column(String(40))
-    #: The wire fields as the server last confirmed them (diff base for a correction).
+    #: The wire fields as the server last confirmed them (diff base for a correction); read
+    #: and written through `storage.confirmed`.
     confirmed_fields: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: Instead of a copy: the op_seq of the applied create whose fields the server confirmed
+    #: as sent (`confirmed_fields` NULL meanwhile; migration 0016).
+    confirmed_op: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index(None, "nik", "status"),

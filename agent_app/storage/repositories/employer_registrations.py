@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from agent_app.domain import clock, keys, records
-from agent_app.storage import rows, tables, wire
+from agent_app.storage import confirmed, rows, tables, wire
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     ATTENTION,
@@ -45,7 +45,7 @@ class EmployerRegistrationRepository:
     def confirmed_fields(self, registration_id: str) -> dict[str, Any]:
         """The wire fields as the server last confirmed them ({} before the first sync)."""
         row = self._row(registration_id)
-        return dict(row.confirmed_fields or {}) if row is not None else {}
+        return dict(confirmed.of_row(row) or {}) if row is not None else {}
 
     def for_business(self, business_id: str) -> list[records.EmployerRegistration]:
         """The business's registrations, the latest first."""

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from agent_app.domain import clock, keys, records
-from agent_app.storage import rows, tables, wire
+from agent_app.storage import confirmed, rows, tables, wire
 from agent_app.storage.repositories.sql import (
     ACTIVE_ENROLLMENT,
     ATTENTION,
@@ -57,7 +57,7 @@ class EnrollmentRepository:
     def confirmed_fields(self, enrollment_id: str) -> dict[str, Any]:
         """The wire fields as the server last confirmed them ({} before the first sync)."""
         row = self._row(enrollment_id)
-        return dict(row.confirmed_fields or {}) if row is not None else {}
+        return dict(confirmed.of_row(row) or {}) if row is not None else {}
 
     def add(self, enrollment: records.Enrollment, *, sync_state: str | None = None) -> None:
         stamp = now()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from agent_app.domain import keys
-from agent_app.storage import tables
+from agent_app.storage import confirmed, tables
 from agent_app.storage.repositories.sql import UNSETTLED_OP, before, chunks
 from sync import audit_chain
 
@@ -97,14 +97,12 @@ class RetentionRepository:
         return _rowcount(self.session.execute(sa.delete(entries).where(entries.op_id.in_(reached))))
 
     def delete_settled_ops(self, recorded_before: dt.datetime) -> int:
+        """Settled ops recorded before the cutoff (a record confirmed as its create keeps a
+        copy of the create's fields first: `storage.confirmed`)."""
         ops = tables.OutboxOp
-        return _rowcount(
-            self.session.execute(
-                sa.delete(ops).where(
-                    ops.status.in_(SETTLED), before(ops.recorded_at, recorded_before)
-                )
-            )
-        )
+        purged = sa.and_(ops.status.in_(SETTLED), before(ops.recorded_at, recorded_before))
+        confirmed.copy_before_purge(self.session, sa.select(ops.op_seq).where(purged))
+        return _rowcount(self.session.execute(sa.delete(ops).where(purged)))
 
     def delete_form_drafts(self, updated_before: dt.datetime) -> int:
         drafts = tables.FormDraft

@@ -9,7 +9,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from agent_app.storage import tables, wire
+from agent_app.storage import confirmed, tables, wire
 from agent_app.storage.repositories.businesses import BusinessRepository
 from agent_app.storage.repositories.employer_registrations import (
     EmployerRegistrationRepository,
@@ -63,7 +63,8 @@ class SyncedRecordRepository:
         _assign_wire(record, entity, entity_id, current)
         record.version = version
         if isinstance(record, tables.Enrollment | tables.EmployerRegistration):
-            record.confirmed_fields = {k: v for k, v in current.items() if k in wire.FIELDS[entity]}
+            fields = {k: v for k, v in current.items() if k in wire.FIELDS[entity]}
+            confirmed.store(record, fields)
         if not self.outbox.has_unsettled(entity_id):
             record.sync_state = "synced"
             record.sync_error_code = record.sync_error_message = None

@@ -85,7 +85,7 @@ def test_an_older_database_is_migrated_up(tmp_path):
             for table, columns in (
                 ("businesses", ("accuracy_m", "attachments", "partner_source", "merged_into")),
                 ("visits", ("latitude", "longitude", "accuracy_m", "attachments")),
-                ("enrollments", ("attachments", "review_reason_code")),
+                ("enrollments", ("attachments", "review_reason_code", "confirmed_op")),
             ):
                 for column in columns:
                     c.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
