@@ -187,15 +187,7 @@ class BusinessRepository:
         if narrow is None:
             found = self.search(flt, 0, limit)
             return found, len(found) if len(found) < limit else self.count(flt)
-        t = tables.Business
-        keys, total = _INDEX.first_page(narrow, limit)
-        stmt = (
-            sa.select(*row_columns(rows.BusinessRow, t), total)
-            .where(t.pk.in_(keys))
-            .order_by(t.name, t.pk)
-        )
-        answer = self.session.execute(stmt).all()
-        return [rows.BusinessRow(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
+        return _INDEX.first_page(self.session, rows.BusinessRow, tables.Business, narrow, limit)
 
     def warm_search(self) -> int:
         """Reads the whole narrow index once, so its pages are in this connection's cache

@@ -187,15 +187,7 @@ class EnrollmentRepository:
         if narrow is None:
             found = self.search(flt, 0, limit)
             return found, len(found) if len(found) < limit else self.count(flt)
-        t = tables.Enrollment
-        keys, total = _INDEX.first_page(narrow, limit)
-        stmt = (
-            sa.select(*row_columns(rows.EnrollmentRow, t), total)
-            .where(t.pk.in_(keys))
-            .order_by(t.full_name, t.pk)
-        )
-        answer = self.session.execute(stmt).all()
-        return [rows.EnrollmentRow(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
+        return _INDEX.first_page(self.session, rows.EnrollmentRow, tables.Enrollment, narrow, limit)
 
     def count(self, flt: rows.EnrollmentFilter) -> int:
         narrow = self._narrow(flt)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -14,6 +14,8 @@ from sqlalchemy import orm
 from agent_app.domain import clock, keys, records
 from agent_app.storage import deferred_indexes, rows, tables
 from sync import audit_chain
+
+T = TypeVar("T")
 
 ACTIVE_ENROLLMENT = (
     keys.EnrollmentStatus.SUBMITTED.value,
@@ -242,12 +244,18 @@ class NarrowIndex:
         return sa.select(sa.func.count()).select_from(self.source).where(*narrow)
 
     def first_page(
-        self, narrow: Sequence[sa.ColumnElement[bool]], limit: int
-    ) -> tuple[sa.Select[Any], sa.ScalarSelect[Any]]:
-        """The keys of the first page and the count of all the matches, from one reading of
-        the index: the matches' keys and names are looked up once (`MATERIALIZED`), then
-        counted and their first `limit` taken by name. Issue 15: `page_keys` and `count`
-        looked every match up twice (5,000 seeks each for a common word)."""
+        self,
+        session: orm.Session,
+        row_type: type[T],
+        model: Any,
+        narrow: Sequence[sa.ColumnElement[bool]],
+        limit: int,
+    ) -> tuple[list[T], int]:
+        """The first `limit` matches (rows of `row_type` read from `model`, in name order) and
+        the count of all of them, in one statement and from one reading of the index: the
+        matches' keys and names are looked up once (`MATERIALIZED`), then counted and their
+        first `limit` taken by name. Issue 15: `page_keys` and `count` looked every match up
+        twice (5,000 seeks each for a common word)."""
         matches = (
             sa.select(self.KEY, self.name)
             .select_from(self.source)
@@ -258,4 +266,10 @@ class NarrowIndex:
         key, name = matches.c[0], matches.c[1]
         keys = sa.select(key).order_by(name, key).limit(limit)
         total = sa.select(sa.func.count()).select_from(matches).scalar_subquery()
-        return keys, total
+        stmt = (
+            sa.select(*row_columns(row_type, model), total)
+            .where(model.pk.in_(keys))
+            .order_by(getattr(model, self.name.name), model.pk)
+        )
+        answer = session.execute(stmt).all()
+        return [row_type(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
