@@ -15,11 +15,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QTableView
 
 from agent_app.domain import keys
-from agent_app.ui import application, i18n
+from agent_app.ui import i18n
 from agent_app.ui.backend import BusinessFilter
 from agent_app.ui.models import PAGE_SIZE, BusinessTableModel
 from agent_app.ui.pages.businesses import cells, list_page
 
+from .app_look import app_look
 from .fakes.data import TODAY, BusinessRow
 
 LONG = "Warung Makan Pempek Palembang Asli Cek Siti Aminah Cabang Jakabaring Ilir Barat"
@@ -71,13 +72,8 @@ class _Backend:
 @pytest.fixture(autouse=True)
 def app_style(qapp: QApplication) -> Iterator[None]:
     """The app's own style sheet, font and palette, as `application.prepare` sets them."""
-    font, palette, style = qapp.font(), qapp.palette(), qapp.style().name()
-    application.prepare(qapp, "id")
-    yield
-    qapp.setStyleSheet("")
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
+    with app_look(qapp):
+        yield
     i18n.install(qapp, "id")
 
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import application
 from agent_app.ui.pages import businesses, sync
 from agent_app.ui.window import MainWindow
 
 from . import fakes
+from .app_look import app_look
 from .sync_problems import conflict
 
 pytestmark = pytest.mark.clock_free
@@ -59,14 +59,8 @@ SYSTEM_PALETTES = {
 @pytest.fixture(params=list(SYSTEM_PALETTES))
 def system_palette(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
     """The system's palette, then the app's start-up (`application.prepare`) on top of it."""
-    palette, style, font = qapp.palette(), qapp.style().name(), qapp.font()
-    qapp.setPalette(_palette(SYSTEM_PALETTES[request.param]))
-    application.prepare(qapp, "id")
-    yield request.param
-    qapp.setStyleSheet("")
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
+    with app_look(qapp, _palette(SYSTEM_PALETTES[request.param])):
+        yield request.param
 
 
 def luminance(colour: QColor) -> float:

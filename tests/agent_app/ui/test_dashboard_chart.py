@@ -17,9 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from agent_app.ui import application
 from agent_app.ui.target_chart import Bar, TargetChart, contrast
 
+from .app_look import app_look
 from .test_contrast import SYSTEM_PALETTES, _palette
 from .test_dashboard_employers import _window
 
@@ -102,10 +102,8 @@ def test_bars_stand_where_their_percents_say(qtbot: Any) -> None:
 def test_the_charts_colours_are_readable_under_every_palette(
     qtbot: Any, qapp: QApplication, system: str
 ) -> None:
-    palette, style = qapp.palette(), qapp.style().name()
-    try:
-        qapp.setPalette(_palette(SYSTEM_PALETTES[system]))
-        application.prepare(qapp, "id")  # the app's start-up over the system's palette
+    # the app's start-up over the system's palette
+    with app_look(qapp, _palette(SYSTEM_PALETTES[system])):
         chart = TargetChart()
         qtbot.addWidget(chart)
         raw = TargetChart()  # a palette of the system's given to the widget itself
@@ -116,10 +114,6 @@ def test_the_charts_colours_are_readable_under_every_palette(
             assert contrast(colours.text, colours.background) >= 4.5, system
             assert contrast(colours.text, colours.track) >= 4.5, system  # percents on it
             assert contrast(colours.bar, colours.background) >= 3, system
-    finally:
-        qapp.setStyleSheet("")
-        qapp.setStyle(style)
-        qapp.setPalette(palette)
 
 
 def test_the_app_loads_neither_pyqtgraph_nor_numpy(tmp_path: Path) -> None:

@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from agent_app.ui import application, widgets
+from agent_app.ui import widgets
 from agent_app.ui.pages import businesses, sync
 from agent_app.ui.window import MainWindow
 
 from . import fakes
+from .app_look import app_look
 from .sync_problems import conflict
 
 #: Screens (logical pixels); a maximised window's client area is the screen less a 40-pixel
@@ -43,13 +44,8 @@ PAGES = ("dashboard", "businesses", "enrollments", "followups", "reports", "sync
 @pytest.fixture(autouse=True)
 def app_style(qapp: QApplication) -> Iterator[None]:
     """The app's own style sheet and font, as `application.prepare` sets them."""
-    font, palette, style = qapp.font(), qapp.palette(), qapp.style().name()
-    application.prepare(qapp, "id")
-    yield
-    qapp.setStyleSheet("")
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-    qapp.setFont(font)
+    with app_look(qapp):
+        yield
 
 
 def client_area(screen: str) -> QSize:
