@@ -27,6 +27,14 @@ class Timeline:
     spans: list[tuple[str, str, float, float, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def add(self, name: str, start: float, cpu: float) -> None:
+        """A span of the calling thread from `start` (perf_counter) and `cpu` (its
+        thread_time then) until now."""
+        thread = threading.current_thread().name
+        span = (name, thread, start, time.perf_counter(), time.thread_time() - cpu)
+        with self.lock:
+            self.spans.append(span)
+
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -34,15 +42,7 @@ class Timeline:
             try:
                 return fn(*args, **kwargs)
             finally:
-                span = (
-                    name,
-                    threading.current_thread().name,
-                    start,
-                    time.perf_counter(),
-                    time.thread_time() - cpu,
-                )
-                with self.lock:
-                    self.spans.append(span)
+                self.add(name, start, cpu)
 
         return timed
 

@@ -14,41 +14,23 @@ Nothing of the server changes: the functions are wrapped by name in this process
 from __future__ import annotations
 
 import atexit
-import functools
 import json
 import signal
 import statistics
 import sys
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-Span = tuple[str, str, float, float, float]
-_SPANS: list[Span] = []
-_LOCK = threading.Lock()
+from tests.bench.push_timeline import Timeline
 
-
-def _add(name: str, start: float, cpu: float) -> None:
-    thread = threading.current_thread().name
-    span = (name, thread, start, time.perf_counter(), time.thread_time() - cpu)
-    with _LOCK:
-        _SPANS.append(span)
+_TIMELINE = Timeline()  # the spans of this server process
+_add = _TIMELINE.add
 
 
 def _wrap(owner: Any, attr: str, name: str | None = None) -> None:
-    fn = getattr(owner, attr)
-
-    @functools.wraps(fn)
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        start, cpu = time.perf_counter(), time.thread_time()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _add(name or attr, start, cpu)
-
-    setattr(owner, attr, timed)
+    setattr(owner, attr, _TIMELINE.wrap(name or attr, getattr(owner, attr)))
 
 
 def _wrap_statements() -> None:
@@ -129,8 +111,8 @@ def install(path: Path) -> None:
     _wrap_app()
 
     def dump() -> None:
-        with _LOCK:
-            path.write_text("".join(json.dumps(span) + "\n" for span in _SPANS))
+        with _TIMELINE.lock:
+            path.write_text("".join(json.dumps(span) + "\n" for span in _TIMELINE.spans))
 
     atexit.register(dump)
 
