@@ -160,12 +160,16 @@ class BusinessRepository:
     def _narrow(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]] | None:
         """The conditions of a search by text alone that the trigram index serves, on the
         columns of `SEARCH_INDEX` (the same rows as `_where`); None for any other filter."""
-        if flt.status or flt.sector or flt.event_id or flt.follow_up_due_on is not None:
-            return None
-        if not uses_trigrams(flt.text) or not fts_ready(self.session, "businesses_fts"):
+        if not self._trigram_served(flt):
             return None
         words = text_filter(flt.text, "businesses_fts", _KEY, (_NAME, _OWNER))
         return [_INDEX.LIVE, *words]
+
+    def _trigram_served(self, flt: rows.BusinessFilter) -> bool:
+        """A search by text alone with a word the (complete) trigram index looks up."""
+        if flt.status or flt.sector or flt.event_id or flt.follow_up_due_on is not None:
+            return False
+        return uses_trigrams(flt.text) and fts_ready(self.session, "businesses_fts")
 
     def search(
         self, flt: rows.BusinessFilter, offset: int = 0, limit: int = 100
@@ -189,16 +193,16 @@ class BusinessRepository:
         the trigram index serves reads both in one statement from the narrow index (the
         matches looked up once, not once for the page and again for the count); other filters
         count only when the page is full."""
-        narrow = self._narrow(flt)
-        if narrow is None:
-            found = self.search(flt, 0, limit)
-            return found, len(found) if len(found) < limit else self.count(flt)
         words = search_words(flt.text)
-        if all(len(w) >= TRIGRAM for w in words):
+        if all(len(w) >= TRIGRAM for w in words) and self._trigram_served(flt):
             query = ("businesses_fts", match_query(words), NOT_LIVE_INDEX)
             return _INDEX.first_page_of_words(
                 self.session, rows.BusinessRow, tables.Business, query, limit
             )
+        narrow = self._narrow(flt)
+        if narrow is None:
+            found = self.search(flt, 0, limit)
+            return found, len(found) if len(found) < limit else self.count(flt)
         return _INDEX.first_page(self.session, rows.BusinessRow, tables.Business, narrow, limit)
 
     def warm_search(self) -> int:
