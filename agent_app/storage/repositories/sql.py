@@ -292,12 +292,13 @@ class NarrowIndex:
         limit: int,
     ) -> tuple[list[T], int]:
         """`first_page` of a text whose every word the trigram index looks up (no short word
-        to test on each match's name and owner): the page's keys from the matches joined to
-        the index and sorted there (SQLite keeps the first `limit` as it goes), and the count
-        from the trigram index alone, less the soft-deleted rows it still holds. `words` is
-        the trigram table, its MATCH query, and the index of the rows `LIVE` leaves out
-        (`NOT_LIVE_SQL`; migration 0017). Issue 15: the matches were materialized, each looked
-        up here, then scanned twice.
+        to test on each match's name and owner): the trigram matches' keys (`MATERIALIZED`:
+        the FTS query, costly for a long word or several, runs once), joined to the index and
+        sorted there for the page (SQLite keeps the first `limit` as it goes), and counted
+        less the soft-deleted rows the trigram index still holds. `words` is the trigram
+        table, its MATCH query, and the index of the rows `LIVE` leaves out (`NOT_LIVE_SQL`;
+        migration 0017). Issue 15: `first_page` looks every match up in the index to count
+        the live ones and materializes their names to sort them.
 
         The statement is built and compiled once (`_words_statement`): building it and its
         cache key at every keystroke cost about 1 ms of Python."""
@@ -315,33 +316,34 @@ class NarrowIndex:
         """`first_page_of_words`'s statement, as text with its result columns typed.
 
         The soft-deleted rows are scanned, each tested against the matches (`+pk`: not the
-        matches looked up there one by one), so while there are none the matches are not
-        read a third time."""
+        matches looked up there one by one): while there are none, nothing more is read."""
         query = sa.bindparam("query", type_=sa.String)
-
-        def match() -> sa.ColumnElement[bool]:
-            return sa.literal_column(fts_table).op("MATCH")(query)
-
         fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
+        match = sa.literal_column(fts_table).op("MATCH")(query)
+        matches = (
+            sa.select(fts.c.rowid.label("pk"))
+            .where(match)
+            .cte("matches")
+            .prefix_with("MATERIALIZED")
+        )
         joined = sa.text(
-            f"{fts_table} JOIN {self.table} AS n INDEXED BY {self.index}"
-            f" ON n.pk = {fts_table}.rowid"
+            f"matches JOIN {self.table} AS n INDEXED BY {self.index} ON n.pk = matches.pk"
         )
         key: sa.ColumnClause[Any] = sa.literal_column("n.pk")
         keys = (
             sa.select(key)
             .select_from(joined)
-            .where(sa.literal_column("n.deleted") == sa.literal_column("0"), match())
+            .where(sa.literal_column("n.deleted") == sa.literal_column("0"))
             .order_by(sa.literal_column(f"n.{self.name.name}"), key)
             .limit(sa.bindparam("limit", type_=sa.Integer))
             .offset(sa.bindparam("offset", type_=sa.Integer))  # SQLite's dialect writes one
         )
-        matched = sa.select(sa.func.count()).select_from(fts).where(match())
+        matched = sa.select(sa.func.count()).select_from(matches)
         gone = (
             sa.select(sa.func.count())
             .select_from(sa.text(f"{self.table} INDEXED BY {not_live}"))
             .where(sa.text(NOT_LIVE_SQL))
-            .where(sa.literal_column("+pk").in_(sa.select(fts.c.rowid).where(match())))
+            .where(sa.literal_column("+pk").in_(sa.select(matches.c.pk)))
         )
         total = (matched.scalar_subquery() - gone.scalar_subquery()).label("total")
         columns = row_columns(row_type, model)
