@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from agent_app.domain import clock, records
 from agent_app.storage import rows, tables, wire
+from agent_app.storage.repositories import word_search
 from agent_app.storage.repositories.sql import (
     OPEN_BUSINESS,
     TRIGRAM,
     NarrowIndex,
+    anywhere,
     assign,
     chunks,
     fts_ready,
@@ -190,20 +192,23 @@ class BusinessRepository:
         self, flt: rows.BusinessFilter, limit: int
     ) -> tuple[list[rows.BusinessRow], int]:
         """The first page of `search` and the count of all it pages through. A search by text
-        the trigram index serves reads both in one statement from the narrow index (the
-        matches looked up once, not once for the page and again for the count); other filters
-        count only when the page is full."""
-        words = search_words(flt.text)
-        if all(len(w) >= TRIGRAM for w in words) and self._trigram_served(flt):
-            query = ("businesses_fts", match_query(words), NOT_LIVE_INDEX)
-            return _INDEX.first_page_of_words(
-                self.session, rows.BusinessRow, tables.Business, query, limit
+        the trigram index serves reads both in one statement (`word_search.first_page`: the
+        matches read once, each looked up once in the narrow index); other filters count only
+        when the page is full."""
+        if self._trigram_served(flt):
+            words = search_words(flt.text)
+            search = word_search.Words(
+                "businesses_fts",
+                match_query([w for w in words if len(w) >= TRIGRAM]),
+                tuple(anywhere(w) for w in words if len(w) < TRIGRAM),
+                ("name", "owner_name"),
+                NOT_LIVE_INDEX,
             )
-        narrow = self._narrow(flt)
-        if narrow is None:
-            found = self.search(flt, 0, limit)
-            return found, len(found) if len(found) < limit else self.count(flt)
-        return _INDEX.first_page(self.session, rows.BusinessRow, tables.Business, narrow, limit)
+            return word_search.first_page(
+                _INDEX, self.session, rows.BusinessRow, tables.Business, search, limit
+            )
+        found = self.search(flt, 0, limit)
+        return found, len(found) if len(found) < limit else self.count(flt)
 
     def warm_search(self) -> int:
         """Reads the whole narrow index once, so its pages are in this connection's cache

@@ -10,11 +10,9 @@ from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from sqlalchemy.dialects import sqlite
 
 from agent_app.domain import clock, keys, records
 from agent_app.storage import deferred_indexes, rows, tables
-from agent_app.storage.table_base import NOT_LIVE_SQL
 from sync import audit_chain
 
 T = TypeVar("T")
@@ -171,8 +169,13 @@ def fts_ready(session: Any, fts_table: str) -> bool:
 
 def like_any(word: str, columns: Sequence[Any]) -> sa.ColumnElement[bool]:
     """`word` anywhere in any of `columns` (LIKE, its wildcards escaped)."""
-    pattern = "%" + _like_escape(word) + "%"
+    pattern = anywhere(word)
     return sa.or_(*(c.like(pattern, escape="\\") for c in columns))
+
+
+def anywhere(word: str) -> str:
+    """A LIKE pattern for `word` anywhere, its wildcards escaped (`like_any`'s)."""
+    return "%" + _like_escape(word) + "%"
 
 
 def audit_ops(entity: Any, audit: bool) -> sa.ColumnElement[bool]:
@@ -238,7 +241,6 @@ class NarrowIndex:
 
     def __init__(self, table: str, index: str, name: str) -> None:
         self.table, self.index = table, index
-        self._statements: dict[tuple[Any, ...], sa.TextualSelect] = {}
         self.source = sa.text(f"{table} INDEXED BY {index}")
         self.name: sa.ColumnClause[Any] = sa.literal_column(name)
 
@@ -282,76 +284,3 @@ class NarrowIndex:
         )
         answer = session.execute(stmt).all()
         return [row_type(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
-
-    def first_page_of_words(
-        self,
-        session: orm.Session,
-        row_type: type[T],
-        model: Any,
-        words: tuple[str, str, str],
-        limit: int,
-    ) -> tuple[list[T], int]:
-        """`first_page` of a text whose every word the trigram index looks up (no short word
-        to test on each match's name and owner): the trigram matches' keys (`MATERIALIZED`:
-        the FTS query, costly for a long word or several, runs once), joined to the index and
-        sorted there for the page (SQLite keeps the first `limit` as it goes), and counted
-        less the soft-deleted rows the trigram index still holds. `words` is the trigram
-        table, its MATCH query, and the index of the rows `LIVE` leaves out (`NOT_LIVE_SQL`;
-        migration 0017). Issue 15: `first_page` looks every match up in the index to count
-        the live ones and materializes their names to sort them.
-
-        The statement is built and compiled once (`_words_statement`): building it and its
-        cache key at every keystroke cost about 1 ms of Python."""
-        fts_table, query, not_live = words
-        shape = (row_type, model, fts_table, not_live)
-        stmt = self._statements.get(shape)
-        if stmt is None:
-            stmt = self._statements[shape] = self._words_statement(*shape)
-        answer = session.execute(stmt, {"query": query, "limit": limit, "offset": 0}).all()
-        return [row_type(*r[:-1]) for r in answer], int(answer[0][-1]) if answer else 0
-
-    def _words_statement(
-        self, row_type: type, model: Any, fts_table: str, not_live: str
-    ) -> sa.TextualSelect:
-        """`first_page_of_words`'s statement, as text with its result columns typed.
-
-        The soft-deleted rows are scanned, each tested against the matches (`+pk`: not the
-        matches looked up there one by one): while there are none, nothing more is read."""
-        query = sa.bindparam("query", type_=sa.String)
-        fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
-        match = sa.literal_column(fts_table).op("MATCH")(query)
-        matches = (
-            sa.select(fts.c.rowid.label("pk"))
-            .where(match)
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
-        joined = sa.text(
-            f"matches JOIN {self.table} AS n INDEXED BY {self.index} ON n.pk = matches.pk"
-        )
-        key: sa.ColumnClause[Any] = sa.literal_column("n.pk")
-        keys = (
-            sa.select(key)
-            .select_from(joined)
-            .where(sa.literal_column("n.deleted") == sa.literal_column("0"))
-            .order_by(sa.literal_column(f"n.{self.name.name}"), key)
-            .limit(sa.bindparam("limit", type_=sa.Integer))
-            .offset(sa.bindparam("offset", type_=sa.Integer))  # SQLite's dialect writes one
-        )
-        matched = sa.select(sa.func.count()).select_from(matches)
-        gone = (
-            sa.select(sa.func.count())
-            .select_from(sa.text(f"{self.table} INDEXED BY {not_live}"))
-            .where(sa.text(NOT_LIVE_SQL))
-            .where(sa.literal_column("+pk").in_(sa.select(matches.c.pk)))
-        )
-        total = (matched.scalar_subquery() - gone.scalar_subquery()).label("total")
-        columns = row_columns(row_type, model)
-        stmt = (
-            sa.select(*columns, total)
-            .where(model.pk.in_(keys))
-            .order_by(getattr(model, self.name.name), model.pk)
-        )
-        dialect = sqlite.dialect(paramstyle="named")
-        sql = str(stmt.compile(dialect=dialect))
-        return sa.text(sql).columns(*columns, sa.column("total", sa.Integer))

@@ -1,7 +1,8 @@
-"""The business list's keystroke for a text of long words only (issue 15, "the search keystroke,
-sixth pass"; laptop migration 0017): the page's keys from the trigram matches joined to the
-narrow index, the count from the trigram index less the soft-deleted rows it still holds. The
-same rows, order and count as the rows' own query, whatever is deleted."""
+"""The business list's keystroke for a text the trigram index serves (issue 15, "the search
+keystroke, sixth pass"; laptop migration 0017): one statement compiled once per form, the
+trigram matches read once and joined to the narrow index; for long words only, the count from
+the matches less the soft-deleted rows the trigram index still holds. The same rows, order and
+count as the rows' own query, whatever is deleted."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ from agent_app.storage.uow import SqlUnitOfWork
 HEADS = ("Pempek", "Warung Kopi", "Songket", "kopi yuk", "Café Ñyonya")
 TAILS = ("Cek", "Siti", "Ami", "", "Pempekan")
 OWNERS = ("Siti Aminah", "Candy", "Ami Cekno", None, "Ñoman Pem")
-#: Texts of long words only (the new statement), and beside them ones with a short word and
-#: ones of short words only (the other statements), which must agree as before.
+#: Texts of long words only, of long and short words (LIKE's wildcards taken literally), and
+#: of short words only (the prefix statement, unchanged), which must all agree.
 LONG = [
     "pem",
     "pempek",
@@ -46,7 +47,9 @@ LONG = [
     '"pem"',
     "pem*",
 ]
-OTHERS = ["siti am", "kopi yuk s", "pe", "s", "k o", ""]
+MIXED = ["siti am", "kopi yuk s", "pem a", "café ny", "ami c"]
+MIXED += ["café ñ", "pem a b", "kopi %", "siti _", "zzz a"]  # (none found)
+OTHERS = ["pe", "s", "k o", "%", ""]
 
 
 @pytest.fixture
@@ -79,7 +82,7 @@ def _reference(uow: SqlUnitOfWork, text: str) -> list[str]:
 
 def _agrees(uow: SqlUnitOfWork) -> None:
     with uow:
-        for text, limit in itertools.product(LONG + OTHERS, (1, 7, 50)):
+        for text, limit in itertools.product(LONG + MIXED + OTHERS, (1, 7, 50)):
             expected = _reference(uow, text)
             page, total = uow.businesses.first_page(rows.BusinessFilter(text=text), limit)
             assert ([r.id for r in page], total) == (expected[:limit], len(expected)), (
@@ -91,7 +94,7 @@ def _agrees(uow: SqlUnitOfWork) -> None:
 
 def test_long_words_keep_rows_order_and_count(uow: SqlUnitOfWork, crowd: list[int]) -> None:
     with uow:
-        assert [t for t in LONG[:14] if not _reference(uow, t)] == []
+        assert [t for t in LONG[:14] + MIXED[:5] if not _reference(uow, t)] == []
     _agrees(uow)
 
 
@@ -180,3 +183,23 @@ def test_migration_0017_down_and_up(tmp_path: Path, key: bytes, actor: Actor) ->
         assert ([r.name for r in page], total) == (["Pempek Siti"], 1)
     finally:
         engine.dispose()
+
+
+def test_long_and_short_words_read_the_matches_once(
+    uow: SqlUnitOfWork, crowd: list[int], engine: Any
+) -> None:
+    """A short word beside a long one: the matches joined to the narrow index (each looked
+    up there once, its name and owner tested), materialized with their names, counted and
+    sorted; the same statement for any text of that form."""
+    with sql_plans.sent(engine, "businesses_fts") as sent:
+        businesses.first_page(uow, text="pempek ce", limit=50)
+        businesses.first_page(uow, text="kopi y", limit=50)
+    assert len(sent) == 2
+    assert sent[0][0] == sent[1][0]
+    with uow:
+        plan = sql_plans.plan(uow.session.connection(), *sent[0])
+    assert plan.count("businesses_fts") == 1
+    assert "MATERIALIZE matches" in plan
+    assert plan.count("SEARCH n USING COVERING INDEX ix_businesses_live_search (pk=?)") == 1
+    assert "LIST SUBQUERY" not in plan.split("MATERIALIZE matches")[1].split("SCAN matches")[0]
+    assert "SEARCH businesses USING INTEGER PRIMARY KEY (rowid=?)" in plan
