@@ -197,7 +197,7 @@ class BusinessRepository:
         when the page is full."""
         if self._trigram_served(flt):
             words = search_words(flt.text)
-            search = word_search.Words(
+            wanted = word_search.Words(
                 "businesses_fts",
                 match_query([w for w in words if len(w) >= TRIGRAM]),
                 tuple(anywhere(w) for w in words if len(w) < TRIGRAM),
@@ -205,7 +205,7 @@ class BusinessRepository:
                 NOT_LIVE_INDEX,
             )
             return word_search.first_page(
-                _INDEX, self.session, rows.BusinessRow, tables.Business, search, limit
+                _INDEX, self.session, rows.BusinessRow, tables.Business, wanted, limit
             )
         found = self.search(flt, 0, limit)
         return found, len(found) if len(found) < limit else self.count(flt)
