@@ -30,6 +30,9 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 #: The WHERE terms of the partial indexes (and of the queries that use them).
 LIVE_SQL = "deleted = 0"
+#: Its complement, NULL-safe: the rows `LIVE_SQL` leaves out (a soft-deleted business's key,
+#: migration 0017).
+NOT_LIVE_SQL = "deleted IS NOT 0"
 OPEN_BUSINESS_SQL = "status NOT IN ('enrolled', 'declined')"
 #: Enrollments refused or in conflict on sync (they need the agent; a few among many).
 ATTENTION_SQL = "sync_state IN ('rejected', 'conflict')"

@@ -44,6 +44,7 @@ from agent_app.storage.evidence_tables import StoredAttachment as StoredAttachme
 from agent_app.storage.table_base import ATTENTION_SQL as ATTENTION_SQL
 from agent_app.storage.table_base import LIVE_SQL as LIVE_SQL
 from agent_app.storage.table_base import NAMING_CONVENTION as NAMING_CONVENTION
+from agent_app.storage.table_base import NOT_LIVE_SQL as NOT_LIVE_SQL
 from agent_app.storage.table_base import OPEN_BUSINESS_SQL as OPEN_BUSINESS_SQL
 from agent_app.storage.table_base import SEARCH_TABLES as SEARCH_TABLES
 from agent_app.storage.table_base import Base as Base
@@ -164,6 +165,8 @@ class Business(SyncedMixin, Base):
         # The search's matches looked up by key, sorted by name and counted without reading
         # the rows (0014; repositories.businesses).
         Index("ix_businesses_live_search", "pk", "name", "owner_name", sqlite_where=text(LIVE_SQL)),
+        # The soft-deleted keys: a search counts its trigram matches less these (0017).
+        Index("ix_businesses_not_live", "pk", sqlite_where=text(NOT_LIVE_SQL)),
         Index(
             "ix_businesses_follow_up",
             "next_follow_up",

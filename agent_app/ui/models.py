@@ -308,25 +308,48 @@ class BusinessTableModel(QAbstractTableModel):
     def _display(self, obj: Any, column: str) -> str:
         raw = value(obj, column)
         if column == "sector":
-            return labels.sector(raw)
+            return _label("sector", raw)
         if column == "status":
-            return labels.of(labels.business_statuses(), raw)
+            return _label("status", raw)
         if column == "last_visit_at":
             if not raw:
                 return ""
             day = _as_date(raw)
-            outcome = labels.of(labels.outcomes(), value(obj, "last_outcome"))
+            outcome = _label("outcome", value(obj, "last_outcome"))
             return f"{i18n.date(day)} · {outcome}" if outcome else i18n.date(day)
         if column == "next_follow_up":
             return i18n.date(raw) if isinstance(raw, dt.date) else ""
         if column == "sync_state":
-            return labels.of(labels.sync_states(), raw)
+            return _label("sync_state", raw)
         if column == "name" and value(obj, "partner_source"):  # from a partner's list
             return self.tr("{name} · partner list").format(name=raw)
         return "" if raw is None else str(raw)
 
 
 _DUE_COLUMN = BusinessTableModel.COLUMNS.index("next_follow_up")
+
+_LABELLERS: dict[str, Callable[[Any], str]] = {
+    "sector": labels.sector,
+    "status": lambda raw: labels.of(labels.business_statuses(), raw),
+    "outcome": lambda raw: labels.of(labels.outcomes(), raw),
+    "sync_state": lambda raw: labels.of(labels.sync_states(), raw),
+}
+#: (kind, stored value, language) -> its label. Each new row's status, outcome and sync state
+#: built their label tables anew, every entry translated through the catalogue's translator:
+#: about 190 translations per search keystroke (issue 15, "the search keystroke, sixth pass").
+_LABELS: dict[tuple[str, Any, str], str] = {}
+_MAX_LABELS = 1000  # a few dozen in use: stored values of unknown kinds only add to them
+
+
+def _label(kind: str, raw: Any) -> str:
+    """`labels`' text for `raw`, as its table gives it in the current language."""
+    key = (kind, raw, i18n.current_language())
+    found = _LABELS.get(key)
+    if found is None:
+        if len(_LABELS) >= _MAX_LABELS:
+            _LABELS.clear()
+        found = _LABELS[key] = _LABELLERS[kind](raw)
+    return found
 
 
 def _as_date(raw: Any) -> dt.date | None:

@@ -11,17 +11,22 @@ from sqlalchemy.orm import Session
 
 from agent_app.domain import clock, records
 from agent_app.storage import rows, tables, wire
+from agent_app.storage.repositories import word_search
 from agent_app.storage.repositories.sql import (
     OPEN_BUSINESS,
+    TRIGRAM,
     NarrowIndex,
+    anywhere,
     assign,
     chunks,
     fts_ready,
     like_any,
     live,
+    match_query,
     now,
     on_days,
     row_columns,
+    search_words,
     sync_meta,
     text_filter,
     uses_trigrams,
@@ -32,6 +37,9 @@ from agent_app.storage.repositories.sql import (
 #: fifth of the pages their rows fill, and they stay in the page cache (issue 15).
 SEARCH_INDEX = "ix_businesses_live_search"
 _INDEX = NarrowIndex("businesses", SEARCH_INDEX, "name")
+#: The soft-deleted businesses' keys (0017): the trigram index's matches less these are the
+#: live matches.
+NOT_LIVE_INDEX = "ix_businesses_not_live"
 _KEY, _NAME = _INDEX.KEY, _INDEX.name
 _OWNER: sa.ColumnClause[Any] = sa.literal_column("owner_name")
 
@@ -154,12 +162,16 @@ class BusinessRepository:
     def _narrow(self, flt: rows.BusinessFilter) -> list[sa.ColumnElement[bool]] | None:
         """The conditions of a search by text alone that the trigram index serves, on the
         columns of `SEARCH_INDEX` (the same rows as `_where`); None for any other filter."""
-        if flt.status or flt.sector or flt.event_id or flt.follow_up_due_on is not None:
-            return None
-        if not uses_trigrams(flt.text) or not fts_ready(self.session, "businesses_fts"):
+        if not self._trigram_served(flt):
             return None
         words = text_filter(flt.text, "businesses_fts", _KEY, (_NAME, _OWNER))
         return [_INDEX.LIVE, *words]
+
+    def _trigram_served(self, flt: rows.BusinessFilter) -> bool:
+        """A search by text alone with a word the (complete) trigram index looks up."""
+        if flt.status or flt.sector or flt.event_id or flt.follow_up_due_on is not None:
+            return False
+        return uses_trigrams(flt.text) and fts_ready(self.session, "businesses_fts")
 
     def search(
         self, flt: rows.BusinessFilter, offset: int = 0, limit: int = 100
@@ -180,14 +192,23 @@ class BusinessRepository:
         self, flt: rows.BusinessFilter, limit: int
     ) -> tuple[list[rows.BusinessRow], int]:
         """The first page of `search` and the count of all it pages through. A search by text
-        the trigram index serves reads both in one statement from the narrow index (the
-        matches looked up once, not once for the page and again for the count); other filters
-        count only when the page is full."""
-        narrow = self._narrow(flt)
-        if narrow is None:
-            found = self.search(flt, 0, limit)
-            return found, len(found) if len(found) < limit else self.count(flt)
-        return _INDEX.first_page(self.session, rows.BusinessRow, tables.Business, narrow, limit)
+        the trigram index serves reads both in one statement (`word_search.first_page`: the
+        matches read once, each looked up once in the narrow index); other filters count only
+        when the page is full."""
+        if self._trigram_served(flt):
+            words = search_words(flt.text)
+            wanted = word_search.Words(
+                "businesses_fts",
+                match_query([w for w in words if len(w) >= TRIGRAM]),
+                tuple(anywhere(w) for w in words if len(w) < TRIGRAM),
+                ("name", "owner_name"),
+                NOT_LIVE_INDEX,
+            )
+            return word_search.first_page(
+                _INDEX, self.session, rows.BusinessRow, tables.Business, wanted, limit
+            )
+        found = self.search(flt, 0, limit)
+        return found, len(found) if len(found) < limit else self.count(flt)
 
     def warm_search(self) -> int:
         """Reads the whole narrow index once, so its pages are in this connection's cache

@@ -145,7 +145,7 @@ def text_filter(
     if long_words and not indexed:
         short_words = words  # each anywhere, as the index would find it
     elif long_words:
-        query = " AND ".join('"' + w.replace('"', '""') + '"' for w in long_words)
+        query = match_query(long_words)
         fts = sa.table(fts_table, sa.column("rowid", sa.Integer))
         match = sa.literal_column(fts_table).op("MATCH")(query)
         conditions.append(pk.in_(sa.select(fts.c.rowid).where(match)))
@@ -157,6 +157,11 @@ def text_filter(
     return conditions
 
 
+def match_query(words: Sequence[str]) -> str:
+    """An FTS5 query matching every one of `words`, each taken literally."""
+    return " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
 def fts_ready(session: Any, fts_table: str) -> bool:
     """Whether `fts_table` is complete (no first pull is still deferring it)."""
     return deferred_indexes.search_ready(session.connection(), fts_table)
@@ -164,8 +169,13 @@ def fts_ready(session: Any, fts_table: str) -> bool:
 
 def like_any(word: str, columns: Sequence[Any]) -> sa.ColumnElement[bool]:
     """`word` anywhere in any of `columns` (LIKE, its wildcards escaped)."""
-    pattern = "%" + _like_escape(word) + "%"
+    pattern = anywhere(word)
     return sa.or_(*(c.like(pattern, escape="\\") for c in columns))
+
+
+def anywhere(word: str) -> str:
+    """A LIKE pattern for `word` anywhere, its wildcards escaped (`like_any`'s)."""
+    return "%" + _like_escape(word) + "%"
 
 
 def audit_ops(entity: Any, audit: bool) -> sa.ColumnElement[bool]:
@@ -230,6 +240,7 @@ class NarrowIndex:
     KEY: sa.ColumnClause[Any] = sa.literal_column("pk")
 
     def __init__(self, table: str, index: str, name: str) -> None:
+        self.table, self.index = table, index
         self.source = sa.text(f"{table} INDEXED BY {index}")
         self.name: sa.ColumnClause[Any] = sa.literal_column(name)
 

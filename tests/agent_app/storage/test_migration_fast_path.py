@@ -74,6 +74,7 @@ def test_an_older_database_is_migrated_up(tmp_path):
             c.exec_driver_sql("DROP TABLE deferred_indexes")
             c.exec_driver_sql("DROP INDEX ix_enrollments_attention")
             c.exec_driver_sql("DROP INDEX ix_businesses_live_search")
+            c.exec_driver_sql("DROP INDEX ix_businesses_not_live")
             c.exec_driver_sql("DROP INDEX ix_enrollments_live_search")
             c.exec_driver_sql("DROP INDEX ix_enrollments_live_name")
             c.exec_driver_sql(

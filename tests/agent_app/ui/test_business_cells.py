@@ -191,3 +191,32 @@ def test_the_laid_out_texts_are_bounded(qtbot: Any, monkeypatch: Any):
         table.viewport().grab()
         assert delegate.cached_texts() <= 10
     assert _differing(*_both(table)) == []
+
+
+def test_labels_are_translated_once_per_value_and_language(
+    qtbot: Any, qapp: QApplication, monkeypatch: Any
+):
+    """A new row's status, sector, outcome and sync state come from a cache by value and
+    language: each label table was built again, every entry translated, for every new row."""
+    from agent_app.ui import labels, models
+
+    monkeypatch.setattr(models, "_LABELS", {}, raising=False)
+    built: list[str] = []
+    statuses = labels.business_statuses
+    monkeypatch.setattr(labels, "business_statuses", lambda: built.append("x") or statuses())
+    table = _table(qtbot, count=PAGE_SIZE + 40)
+    model = table.model()
+    assert isinstance(model, BusinessTableModel)
+    status = BusinessTableModel.COLUMNS.index("status")
+    shown = {model.index(row, status).data() for row in range(PAGE_SIZE)}
+    assert shown == {"Prospek", "Sudah dihubungi", "Mendaftar"}
+    model.set_filter(BusinessFilter(text="b"))  # the same values in new rows
+    QApplication.processEvents()
+    table.viewport().grab()
+    assert len(built) == 3  # once for each status seen
+    i18n.install(qapp, "en")
+    model.set_filter(BusinessFilter(text="c"))
+    QApplication.processEvents()
+    shown = {model.index(row, status).data() for row in range(PAGE_SIZE)}
+    assert shown == {"Prospect", "Contacted", "Enrolled"}
+    assert len(built) == 6
