@@ -97,7 +97,11 @@ def type_words(
             record.clear()
             ui_cpu = time.thread_time()
             seen: list[int] = []
-            listing.model.loaded.connect(lambda s=seen: s.append(1))
+
+            def took(s: list[int] = seen) -> None:
+                s.append(1)
+
+            listing.model.loaded.connect(took)
             cpu, start = time.process_time(), time.perf_counter()
             QTest.keyClick(listing.search, char)
             wait_for(lambda s=seen: bool(s))
@@ -112,7 +116,7 @@ def type_words(
             if gap_ms:
                 QTest.qWait(gap_ms)  # as between a person's keystrokes
                 record["ui_settled"] = (time.thread_time() - ui_cpu) * 1e3
-            listing.model.loaded.disconnect()
+            listing.model.loaded.disconnect(took)  # only this one: the app's own slots stay
             found.append({"text": listing.search.text(), **record})
     return found
 
