@@ -1,0 +1,120 @@
+"""The order in which pytest-xdist hands the tests to its workers (`-n 3` in CI): the longest
+first, one unit at a time to whichever worker is about to run out. A pytest plugin
+(tests/conftest.py loads it); a run without `-n` is not touched, and no test changes.
+
+xdist's default (`--dist load`) sent each worker a contiguous block of about 180 tests at the
+start, then blocks of half of what was left: a block could hold several of the long tests, and
+a 60 s test near the end of one became the pass's tail while the other workers sat idle.
+
+Here, with `--dist load` (the default of `-n`), the scheduler is xdist's own by-scope one
+(`LoadScopeScheduling`, in collection order) over these units:
+- each test named in `LONGEST` is a unit of its own;
+- every other test goes with its module (a module-scoped fixture, a server, a browser or a
+  venv, is made once, on one worker), and the two modules of tests/shipping that build the wheel
+  (the session-scoped `wheel` fixture, a `pip wheel`) go together;
+and each worker's collection is sorted so that the units of `LONGEST` come first, in its order,
+then everything else in its usual order. A worker is sent the next unit when it has at most two
+tests left, so the pass ends on short tests, not on a long one started last.
+
+`LONGEST` comes from CI's `--durations=30` (pass 1, seconds of setup and call on its 2-core
+machine under `-n 3`); a renamed or removed test in it is only ignored, a slow test missing
+from it keeps its usual place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pytest
+
+#: CI's longest tests and modules, longest first: a test id (`path::name[params]`) runs as a
+#: unit of its own; a module path names a module whose tests share a module-scoped fixture and
+#: go together.
+LONGEST = (
+    "tests/build/test_build.py::test_pyinstaller_build_runs_its_self_test",  # 60
+    "tests/reliability/test_stateful.py::test_sync_state_machine[sqlite]",  # 44
+    "tests/shipping/test_server_without_qt.py",  # 29 s of set-up (a venv), 5 more
+    "tests/reliability/test_photos_through_faults.py::"
+    "test_16_photos_at_1_mbit_with_dropped_connections[postgres]",  # 32
+    "tests/reliability/test_photos_through_faults.py::"
+    "test_16_photos_at_1_mbit_with_dropped_connections[sqlite]",  # 32
+    "tests/reliability/test_crashes.py::test_03_server_killed_mid_batch[postgres]",  # 30
+    "tests/reliability/test_network.py::test_07_mall_wifi",  # 25
+    "tests/reliability/test_stateful.py::test_sync_state_machine[postgres]",  # 23
+    "tests/reliability/test_crashes.py::test_03_server_killed_mid_batch[sqlite]",  # 23
+    "tests/sync/server/test_schemathesis.py::"
+    "test_admin_api_matches_its_document_for_a_supervisor[postgres-negative]",  # 20
+    "tests/sync/server/test_schemathesis.py::"
+    "test_admin_api_matches_its_document_for_a_supervisor[sqlite-negative]",  # 19
+    "tests/reliability/test_postgres.py::"
+    "test_laptops_pushing_at_once_through_faults_postgres",  # 17
+    "tests/sync/server/test_properties.py::test_push_invariants",  # 17
+    "tests/reliability/test_network.py::test_12_token_expires_in_the_middle_of_a_sync",  # 16
+    "tests/sync/server/test_schemathesis.py::test_api_matches_its_document[sqlite-positive]",
+    "tests/sync/server/test_login_flood.py::"
+    "test_a_flood_of_logins_keeps_the_server_small[postgres]",  # 13
+    "tests/sync/server/test_schemathesis.py::test_api_matches_its_document[postgres-negative]",
+    "tests/sync/server/test_schemathesis.py::test_api_matches_its_document[sqlite-negative]",
+    "tests/reliability/test_scenarios.py::test_10_a_poison_op_at_position_3_of_500[3_of_500]",
+    "tests/reliability/test_scenarios.py::test_05_batches_arrive_out_of_order",  # 11
+    "tests/sync/server/test_schemathesis.py::test_api_matches_its_document[postgres-positive]",
+    "tests/sync/server/test_login_flood.py::"
+    "test_a_flood_of_logins_keeps_the_server_small[sqlite]",  # 10
+    "tests/sync/server/test_live.py",  # 10 s of set-up on PostgreSQL, then its tests
+)
+
+#: Modules whose tests share an expensive session-scoped fixture: one unit, one worker.
+SHARED = {
+    "tests/shipping/test_wheel.py": "the wheel",
+    "tests/shipping/test_server_without_qt.py": "the wheel",
+}
+
+
+def unit_of(nodeid: str) -> str:
+    """The unit of work a test belongs to (the same in the controller and every worker)."""
+    if "::" in nodeid and nodeid in LONGEST:
+        return nodeid
+    module = nodeid.split("::", 1)[0]
+    return SHARED.get(module, module)
+
+
+def _rank() -> dict[str, int]:
+    rank: dict[str, int] = {}
+    for place, entry in enumerate(LONGEST):
+        unit = unit_of(entry) if "::" in entry else SHARED.get(entry, entry)
+        rank.setdefault(unit, place)
+    return rank
+
+
+def longest_first(nodeids: Iterable[str]) -> list[int]:
+    """The positions of `nodeids` in the order to run them: the units of `LONGEST` first, in
+    its order, then the rest in their own order (a unit's tests keep theirs)."""
+    rank = _rank()
+    ids = list(nodeids)
+    return sorted(range(len(ids)), key=lambda i: rank.get(unit_of(ids[i]), len(LONGEST)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist load` (what `-n` means): xdist's by-scope scheduler over `unit_of`'s units,
+    in the order of the (sorted) collection."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of(nodeid)
+
+    config.option.loadscopereorder = False  # the collection's order, not the units' sizes
+    return UnitScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In an xdist worker, after every other plugin's reordering (pytest's own by fixture
+    parameters): the longest first. Every worker sorts the same collection the same way."""
+    if not hasattr(config, "workerinput"):
+        return
+    items[:] = [items[i] for i in longest_first(item.nodeid for item in items)]

@@ -1,0 +1,115 @@
+"""The order of the tests under `-n` (tests/helpers/schedule.py): the longest first, each test
+named in `LONGEST` alone, every other test with its module, the wheel's two modules together."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from helpers import schedule
+
+TESTS = Path(__file__).resolve().parents[1]
+
+
+def test_units_are_the_longest_tests_alone_and_modules_otherwise() -> None:
+    alone = schedule.LONGEST[0]
+    assert "::" in alone
+    assert schedule.unit_of(alone) == alone
+    module = "tests/sync/server/test_push.py"
+    assert schedule.unit_of(module + "::test_a[sqlite]") == module
+    assert schedule.unit_of(module + "::test_b") == module
+    wheel = "tests/shipping/test_wheel.py::test_both_commands_answer_version"
+    venv = (
+        "tests/shipping/test_server_without_qt.py::test_migrate_and_serve_answer_health_without_qt"
+    )
+    assert schedule.unit_of(wheel) == schedule.unit_of(venv)
+
+
+def test_the_longest_units_go_first_and_the_rest_keep_their_order() -> None:
+    ids = [
+        "tests/a.py::test_1",
+        "tests/shipping/test_wheel.py::test_w",
+        schedule.LONGEST[1],
+        "tests/b.py::test_2",
+        "tests/shipping/test_server_without_qt.py::test_v",
+        schedule.LONGEST[0],
+    ]
+    order = [ids[i] for i in schedule.longest_first(ids)]
+    # LONGEST[0], LONGEST[1], then the server venv's unit (third in LONGEST) with its wheel
+    # module beside it in their own order, then the rest as collected
+    assert order == [
+        schedule.LONGEST[0],
+        schedule.LONGEST[1],
+        "tests/shipping/test_wheel.py::test_w",
+        "tests/shipping/test_server_without_qt.py::test_v",
+        "tests/a.py::test_1",
+        "tests/b.py::test_2",
+    ]
+
+
+def test_xdist_runs_the_longest_first_and_a_module_on_one_worker(tmp_path: Path) -> None:
+    """A small suite under `-n 2` with its own `LONGEST`: the long test starts before the
+    others although collected last, and the three tests of a module with a module-scoped
+    fixture run on one worker, making it once."""
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent(
+            """
+            from helpers import schedule
+
+            schedule.LONGEST = ("test_b.py::test_long",)
+            """
+        )
+    )
+    (tmp_path / "test_a.py").write_text(
+        textwrap.dedent(
+            """
+            import os
+            import pytest
+
+            @pytest.fixture(scope="module")
+            def made():
+                with open(os.environ["MADE"], "a") as out:
+                    out.write(os.environ["PYTEST_XDIST_WORKER"] + "\\n")
+
+            @pytest.mark.parametrize("n", range(3))
+            def test_shared(made, n):
+                pass
+            """
+        )
+    )
+    (tmp_path / "test_b.py").write_text(
+        textwrap.dedent(
+            """
+            import time
+
+            def test_short():
+                pass
+
+            def test_long():
+                time.sleep(0.5)
+            """
+        )
+    )
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    env = {**os.environ, "PYTHONPATH": str(TESTS), "MADE": str(tmp_path / "made")}
+    env.pop("PYTEST_ADDOPTS", None)
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "pytest", "-p", "helpers.schedule", "-n", "2", "-v",
+            "-p", "no:cacheprovider", "-c", str(tmp_path / "pytest.ini"),
+            "--rootdir", str(tmp_path), str(tmp_path),
+        ],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    ran = [line for line in done.stdout.splitlines() if " PASSED " in line]
+    assert len(ran) == 5, done.stdout
+    workers = {line.split()[0] for line in ran if "test_a.py" in line}
+    assert len(workers) == 1, ran
+    assert (tmp_path / "made").read_text().splitlines() == [workers.pop()[1:-1]]
+    long_worker = next(line.split()[0] for line in ran if "test_long" in line)
+    # the long test was the first one its worker ran
+    assert next(line for line in ran if line.startswith(long_worker)).endswith("test_long ")
