@@ -7,14 +7,15 @@ start, then blocks of half of what was left: a block could hold several of the l
 a 60 s test near the end of one became the pass's tail while the other workers sat idle.
 
 Here, with `--dist load` (the default of `-n`), the scheduler is xdist's own by-scope one
-(`LoadScopeScheduling`, in collection order) over these units:
-- each test named in `LONGEST` is a unit of its own;
-- every other test goes with its module (a module-scoped fixture, a server, a browser or a
-  venv, is made once, on one worker), and the two modules of tests/shipping that build the wheel
-  (the session-scoped `wheel` fixture, a `pip wheel`) go together;
-and each worker's collection is sorted so that the units of `LONGEST` come first, in its order,
-then everything else in its usual order. A worker is sent the next unit when it has at most two
-tests left, so the pass ends on short tests, not on a long one started last.
+(`LoadScopeScheduling`, in collection order, not by size) over these units:
+- the tests of a module with a module-scoped fixture (a server, a browser, a venv: `GROUPED`)
+  are one unit, so the fixture is made once, on one worker; the two modules of tests/shipping
+  that build the wheel (the session-scoped `wheel` fixture, a `pip wheel`) are one (`SHARED`);
+- every other test is a unit of its own;
+and each worker's collection is sorted so that the units holding `LONGEST`'s entries come
+first, in its order, then everything else in its usual order. A worker is sent the next unit
+when it has at most two tests left: the long tests start at once on all three workers and the
+pass ends on short ones, not on a long one started last.
 
 `LONGEST` comes from CI's `--durations=30` (pass 1, seconds of setup and call on its 2-core
 machine under `-n 3`); a renamed or removed test in it is only ignored, a slow test missing
@@ -28,9 +29,8 @@ from typing import Any
 
 import pytest
 
-#: CI's longest tests and modules, longest first: a test id (`path::name[params]`) runs as a
-#: unit of its own; a module path names a module whose tests share a module-scoped fixture and
-#: go together.
+#: CI's longest tests and units, longest first: a test id (`path::name[params]`), or the path of
+#: a module in `GROUPED` or `SHARED` (its whole unit).
 LONGEST = (
     "tests/build/test_build.py::test_pyinstaller_build_runs_its_self_test",  # 60
     "tests/reliability/test_stateful.py::test_sync_state_machine[sqlite]",  # 44
@@ -70,19 +70,36 @@ SHARED = {
     "tests/shipping/test_server_without_qt.py": "the wheel",
 }
 
+#: The modules (or folders of modules) with a module-scoped fixture: each module is one unit,
+#: so its fixture is made once. tests/unit/test_test_schedule.py checks that every module with
+#: such a fixture, or under a conftest.py with one, is here.
+GROUPED = (
+    "tests/agent_app/ui/test_app_version.py",
+    "tests/build/test_installer.py",
+    "tests/e2e/console/",
+    "tests/shipping/test_server_without_qt.py",
+    "tests/shipping/test_wheel.py",
+    "tests/sync/server/prospects/test_import_rows.py",
+    "tests/sync/server/test_live.py",
+    "tests/sync/server/test_observability.py",
+)
+
 
 def unit_of(nodeid: str) -> str:
-    """The unit of work a test belongs to (the same in the controller and every worker)."""
-    if "::" in nodeid and nodeid in LONGEST:
-        return nodeid
+    """The unit of work a test belongs to (the same in the controller and every worker): its
+    module's in `SHARED` or `GROUPED`, otherwise the test alone."""
     module = nodeid.split("::", 1)[0]
-    return SHARED.get(module, module)
+    if module in SHARED:
+        return SHARED[module]
+    if module.startswith(GROUPED):
+        return module
+    return nodeid
 
 
 def _rank() -> dict[str, int]:
     rank: dict[str, int] = {}
     for place, entry in enumerate(LONGEST):
-        unit = unit_of(entry) if "::" in entry else SHARED.get(entry, entry)
+        unit = unit_of(entry if "::" in entry else entry + "::")
         rank.setdefault(unit, place)
     return rank
 

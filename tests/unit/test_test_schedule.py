@@ -3,6 +3,7 @@ named in `LONGEST` alone, every other test with its module, the wheel's two modu
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -14,18 +15,19 @@ from helpers import schedule
 TESTS = Path(__file__).resolve().parents[1]
 
 
-def test_units_are_the_longest_tests_alone_and_modules_otherwise() -> None:
-    alone = schedule.LONGEST[0]
-    assert "::" in alone
+def test_units_are_single_tests_or_the_modules_with_a_shared_fixture() -> None:
+    alone = "tests/sync/server/test_push.py::test_a[sqlite]"
     assert schedule.unit_of(alone) == alone
-    module = "tests/sync/server/test_push.py"
-    assert schedule.unit_of(module + "::test_a[sqlite]") == module
-    assert schedule.unit_of(module + "::test_b") == module
+    live = "tests/sync/server/test_live.py"
+    assert schedule.unit_of(live + "::test_a[sqlite]") == live
+    assert schedule.unit_of(live + "::test_b[postgres]") == live
+    console = "tests/e2e/console/test_people_browser.py"
+    assert schedule.unit_of(console + "::test_c") == console
     wheel = "tests/shipping/test_wheel.py::test_both_commands_answer_version"
     venv = (
         "tests/shipping/test_server_without_qt.py::test_migrate_and_serve_answer_health_without_qt"
     )
-    assert schedule.unit_of(wheel) == schedule.unit_of(venv)
+    assert schedule.unit_of(wheel) == schedule.unit_of(venv) != schedule.unit_of(alone)
 
 
 def test_the_longest_units_go_first_and_the_rest_keep_their_order() -> None:
@@ -50,6 +52,31 @@ def test_the_longest_units_go_first_and_the_rest_keep_their_order() -> None:
     ]
 
 
+def _has_a_module_scoped_fixture(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "pytest.fixture":
+            for keyword in node.keywords:
+                scope = ast.literal_eval(keyword.value) if keyword.arg == "scope" else None
+                if scope in ("class", "module", "package"):
+                    return True
+    return False
+
+
+def test_every_module_with_a_module_scoped_fixture_is_one_unit() -> None:
+    """A module-scoped fixture (or a conftest.py's) left out of GROUPED would be made on every
+    worker that runs one of its module's tests, and torn down and made again between them."""
+    root = TESTS.parent
+    for path in sorted(TESTS.rglob("*.py")):
+        if path.name.startswith("test_") or path.name == "conftest.py":
+            relative = path.relative_to(root).as_posix()
+            if path.name == "conftest.py":
+                if 'scope="session"' in path.read_text(encoding="utf-8"):
+                    continue  # per worker in any case
+                relative = relative.removesuffix("conftest.py")
+            if _has_a_module_scoped_fixture(path):
+                assert relative.startswith(schedule.GROUPED), relative
+
+
 def test_xdist_runs_the_longest_first_and_a_module_on_one_worker(tmp_path: Path) -> None:
     """A small suite under `-n 2` with its own `LONGEST`: the long test starts before the
     others although collected last, and the three tests of a module with a module-scoped
@@ -60,6 +87,7 @@ def test_xdist_runs_the_longest_first_and_a_module_on_one_worker(tmp_path: Path)
             from helpers import schedule
 
             schedule.LONGEST = ("test_b.py::test_long",)
+            schedule.GROUPED = ("test_a.py",)
             """
         )
     )
