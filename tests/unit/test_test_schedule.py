@@ -1,5 +1,6 @@
-"""The order of the tests under `-n` (tests/helpers/schedule.py): the longest first, each test
-named in `LONGEST` alone, every other test with its module, the wheel's two modules together."""
+"""The order of the tests under `-n` (tests/helpers/schedule.py): the longest first; each test a
+unit of its own but those of a module with a module-scoped fixture, one unit per module, and the
+wheel's two modules, one unit together."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from helpers import schedule
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -30,25 +32,32 @@ def test_units_are_single_tests_or_the_modules_with_a_shared_fixture() -> None:
     assert schedule.unit_of(wheel) == schedule.unit_of(venv) != schedule.unit_of(alone)
 
 
-def test_the_longest_units_go_first_and_the_rest_keep_their_order() -> None:
+def test_the_longest_units_go_first_and_the_rest_keep_their_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    long_1, long_2 = "tests/c.py::test_long[sqlite]", "tests/d.py::test_longer"
+    monkeypatch.setattr(
+        schedule, "LONGEST", (long_2, "tests/shipping/test_server_without_qt.py", long_1)
+    )
     ids = [
         "tests/a.py::test_1",
         "tests/shipping/test_wheel.py::test_w",
-        schedule.LONGEST[1],
+        long_1,
         "tests/b.py::test_2",
         "tests/shipping/test_server_without_qt.py::test_v",
-        schedule.LONGEST[0],
+        long_2,
+        "tests/c.py::test_long[postgres]",
     ]
     order = [ids[i] for i in schedule.longest_first(ids)]
-    # LONGEST[0], LONGEST[1], then the server venv's unit (third in LONGEST) with its wheel
-    # module beside it in their own order, then the rest as collected
+    # the wheel's unit (second in LONGEST) keeps its two modules' tests in their order
     assert order == [
-        schedule.LONGEST[0],
-        schedule.LONGEST[1],
+        long_2,
         "tests/shipping/test_wheel.py::test_w",
         "tests/shipping/test_server_without_qt.py::test_v",
+        long_1,
         "tests/a.py::test_1",
         "tests/b.py::test_2",
+        "tests/c.py::test_long[postgres]",
     ]
 
 
@@ -141,3 +150,17 @@ def test_xdist_runs_the_longest_first_and_a_module_on_one_worker(tmp_path: Path)
     long_worker = next(line.split()[0] for line in ran if "test_long" in line)
     # the long test was the first one its worker ran
     assert next(line for line in ran if line.startswith(long_worker)).endswith("test_long ")
+
+
+def test_every_entry_of_longest_names_a_test_or_a_unit_of_this_tree() -> None:
+    """A stale entry would only be ignored; the list is kept true to the tree all the same."""
+    root = TESTS.parent
+    for entry in schedule.LONGEST:
+        path, _, name = entry.partition("::")
+        assert (root / path).is_file(), entry
+        if name:
+            function = name.split("[", 1)[0]
+            assert f"def {function}(" in (root / path).read_text(encoding="utf-8"), entry
+            assert schedule.unit_of(entry) == entry, f"{entry}: its module is one unit"
+        else:
+            assert schedule.unit_of(entry + "::") != entry + "::", f"{entry}: not a unit"
