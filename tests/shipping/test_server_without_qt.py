@@ -36,9 +36,14 @@ def server_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("server") / "venv"
     python = make_venv(venv, borrow_site_packages=False)
     lock = REPO / "requirements" / "server.txt"
-    pip_into(python, "install", "--require-hashes", "-r", str(lock))
-    pip_into(python, "install", "--require-hashes", "-r", str(_time_machine_pin(venv.parent)))
-    pip_into(python, "install", "--no-deps", str(wheel))
+    # One pip run for the lock and the clock's pin (both hash-checked); no byte-compiling of
+    # every installed module (the probe, migrate and serve compile what they import): the
+    # same packages, 3-4 s less.
+    pip_into(
+        python, "install", "--no-compile", "--require-hashes",
+        "-r", str(lock), "-r", str(_time_machine_pin(venv.parent)),
+    )  # fmt: skip
+    pip_into(python, "install", "--no-compile", "--no-deps", str(wheel))
     # the wheel's own dependencies are all there: the server needs nothing outside its lock
     pip_into(python, "check")
     print(f"\nserver venv from requirements/server.txt: {time.monotonic() - started:.1f} s")
