@@ -16,7 +16,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 #: The suite's own plugins (tests/helpers): each module's hooks and fixtures apply everywhere.
-pytest_plugins = ["helpers.logfail", "helpers.live_server", "helpers.databases", "helpers.schedule"]
+pytest_plugins = ["helpers.logfail", "helpers.live_server", "helpers.databases"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
